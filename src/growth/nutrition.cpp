@@ -1,0 +1,1 @@
+namespace u5::growth {}
