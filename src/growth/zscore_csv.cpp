@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, c_count> kColNames = {
 
 constexpr std::string_view kOutHeader =
     "id,clenhei,cmeasure,c9mo_flag,cbmi,csex,zlen,flen,zwei,fwei,zwfl,fwfl,zbmi,fbmi,zhc,fhc\n";
-constexpr std::string_view kEmptyOutputs = ",,,,,,,,,,,,,,";  // 15 fields after id
+constexpr std::string_view kEmptyOutputs = ",,,,,,,,,,,,,,,";  // 15 empty fields after id
 
 std::string lower(std::string_view s) {
   std::string r(s);
