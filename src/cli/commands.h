@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace u5::cli {
+
+// Loads the administrative units into the database if it has none yet.
+Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir);
+int Import(store::Store& store, const std::string& path);
+int Demo(store::Store& store, const std::string& data_dir);
+
+}  // namespace u5::cli

@@ -1,0 +1,163 @@
+// build/under5: the command-line entry point. Each subcommand is a thin layer
+// over a module; see ARCHITECTURE.md.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "auth/session.h"
+#include "cli/commands.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "orgunit/load.h"
+#include "registry/jsonl.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+#if __has_include("growth/zscore_csv.h")
+#include "growth/zscore_csv.h"
+#define U5_HAVE_GROWTH 1
+#endif
+
+namespace fs = std::filesystem;
+using namespace u5;
+
+namespace {
+
+int Fail(const Status& st) {
+  std::cerr << "error: " << st.ToString() << "\n";
+  return st.code() == Code::invalid || st.code() == Code::bad_request ? 2 : 1;
+}
+
+std::string DefaultDataDir(const char* argv0) {
+  if (const char* env = std::getenv("U5_DATA_DIR")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) exe = fs::absolute(argv0);
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+    if (fs::exists(dir / "data" / "vn-admin")) return (dir / "data").string();
+  return "data";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"under5: registry, care due, indicators and reports for Vietnam's under-5 mortality programme"};
+  app.require_subcommand(1);
+  std::string data_dir = DefaultDataDir(argv[0]);
+  app.add_option("--data", data_dir, "reference data folder (org units, ...)")->capture_default_str();
+
+  // serve
+  std::string db_path = "var/under5.db", host = "127.0.0.1", static_dir;
+  int port = 8080, threads = 0;
+  auto* serve = app.add_subcommand("serve", "serve the web app and JSON API");
+  serve->add_option("--db", db_path, "SQLite database file")->required();
+  serve->add_option("--port", port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve->add_option("--host", host, "address to listen on")->capture_default_str();
+  serve->add_option("--threads", threads, "worker threads (0 = one per core)");
+  serve->add_option("--static", static_dir, "folder with the built web app");
+
+  // migrate
+  int to_version = -1;
+  auto* migrate = app.add_subcommand("migrate", "create or upgrade a database's schema");
+  migrate->add_option("--db", db_path, "SQLite database file")->required();
+  migrate->add_option("--to", to_version, "stop at this schema version (default: latest)");
+
+  // import / export
+  std::string jsonl_path, out_path;
+  auto* import = app.add_subcommand("import", "import records from a JSONL file (all or nothing)");
+  import->add_option("--db", db_path, "SQLite database file")->required();
+  import->add_option("file", jsonl_path, "JSONL file, one record a line (docs/jsonl.md)")->required();
+  auto* exportc = app.add_subcommand("export", "export every record as JSONL");
+  exportc->add_option("--db", db_path, "SQLite database file")->required();
+  exportc->add_option("--out", out_path, "output file (default: standard output)");
+
+  // user add
+  std::string username, role, full_name;
+  std::vector<std::string> orgunits;
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from standard input");
+  user_add->add_option("--db", db_path, "SQLite database file")->required();
+  user_add->add_option("--username", username, "user name")->required();
+  user_add->add_option("--role", role, "commune_worker, district_officer, province_officer, ministry or admin")->required();
+  user_add->add_option("--orgunit", orgunits, "org unit code (repeat for several)")->required();
+  user_add->add_option("--name", full_name, "full name");
+
+  // demo
+  auto* demo = app.add_subcommand("demo", "create a demo database (org units, demo user, demo records)");
+  demo->add_option("--db", db_path, "SQLite database file")->required();
+
+  // zscore
+  std::string zin, zout;
+  auto* zscore = app.add_subcommand("zscore", "WHO growth z-scores for a CSV file (anthro's column names)");
+  zscore->add_option("--in", zin, "input CSV")->required();
+  zscore->add_option("--out", zout, "output CSV")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  log::Init();
+
+  if (*zscore) {
+#ifdef U5_HAVE_GROWTH
+    return growth::run_zscore_csv(zin, zout, std::cerr);
+#else
+    std::cerr << "zscore: not built\n";
+    return 1;
+#endif
+  }
+
+  if (*migrate) {
+    store::Db db;
+    if (Status st = store::Db::Open(db_path, &db); !st.ok()) return Fail(st);
+    if (Status st = store::Migrate(db, to_version); !st.ok()) return Fail(st);
+    std::cerr << "schema version " << store::SchemaVersion(db) << "\n";
+    return 0;
+  }
+
+  std::unique_ptr<store::Store> st_store;
+  if (db_path.find('/') != std::string::npos) fs::create_directories(fs::path(db_path).parent_path());
+  if (Status st = store::OpenSqliteStore(db_path, &st_store); !st.ok()) return Fail(st);
+  if (Status st = cli::EnsureOrgUnits(db_path, data_dir); !st.ok()) return Fail(st);
+  store::Store& store = *st_store;
+
+  if (*serve) {
+    http::Api api(store);
+    http::ServerOptions so;
+    so.host = host;
+    so.port = static_cast<unsigned short>(port);
+    so.threads = threads;
+    so.static_dir = static_dir;
+    http::Server server(api, so);
+    if (Status st = server.Start(); !st.ok()) return Fail(st);
+    log::Info("serving", {{"url", "http://" + host + ":" + std::to_string(server.port())}, {"db", db_path}});
+    server.Run();
+    return 0;
+  }
+  if (*import) return cli::Import(store, jsonl_path);
+  if (*exportc) {
+    size_t n = 0;
+    Status st;
+    if (out_path.empty()) {
+      st = registry::ExportJsonl(store, std::cout, &n);
+    } else {
+      std::ofstream out(out_path, std::ios::binary);
+      if (!out) return Fail(Status::Invalid("--out", "cannot write " + out_path));
+      st = registry::ExportJsonl(store, out, &n);
+    }
+    if (!st.ok()) return Fail(st);
+    std::cerr << "exported " << n << " records\n";
+    return 0;
+  }
+  if (*user_add) {
+    std::string password;
+    if (isatty(STDIN_FILENO)) std::cerr << "password: ";
+    std::getline(std::cin, password);
+    if (Status st = auth::AddUser(store, username, password, role, orgunits, full_name); !st.ok()) return Fail(st);
+    std::cerr << "user " << username << " added\n";
+    return 0;
+  }
+  if (*demo) return cli::Demo(store, data_dir);
+  return 0;
+}

@@ -1,0 +1,33 @@
+// Calendar dates as day numbers (days since 1970-01-01), proleptic Gregorian.
+// All registry dates are local civil dates in Vietnam (UTC+7, no DST); a
+// date-time is stored as ISO 8601 with its offset.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace u5 {
+
+struct Date {
+  int32_t days = 0;  // days since 1970-01-01
+  auto operator<=>(const Date&) const = default;
+};
+
+Date DateFromYmd(int y, unsigned m, unsigned d);
+void YmdFromDate(Date date, int& y, unsigned& m, unsigned& d);
+// Strict "YYYY-MM-DD"; nullopt for anything else or an impossible day (2023-02-29).
+std::optional<Date> ParseDate(std::string_view s);
+// "YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]" (or a plain date); returns the civil date part.
+std::optional<Date> ParseDateTime(std::string_view s);
+std::string FormatDate(Date d);
+// Today in Vietnam (UTC+7).
+Date Today();
+// Completed months / years between birth and a later date (as for ages).
+int CompletedMonths(Date birth, Date on);
+int CompletedYears(Date birth, Date on);
+// Current time as ISO 8601 UTC with milliseconds, e.g. 2026-01-02T03:04:05.678Z.
+std::string NowIso();
+int64_t NowMillis();
+
+}  // namespace u5

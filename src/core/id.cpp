@@ -1,0 +1,67 @@
+#include "core/id.h"
+
+#include <sodium.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "core/date.h"
+
+namespace u5 {
+
+static const char kHex[] = "0123456789abcdef";
+
+std::string NewUuid7() {
+  // 48-bit ms timestamp, then a per-process counter in rand_a keeps ids made
+  // in the same millisecond increasing (monotonic within this process).
+  static std::atomic<uint64_t> last{0};
+  uint64_t ms = static_cast<uint64_t>(NowMillis());
+  uint64_t prev = last.load();
+  uint64_t seq;
+  do {
+    seq = (prev >> 12) == ms ? prev + 1 : (ms << 12);
+    if ((seq >> 12) < ms) seq = ms << 12;
+  } while (!last.compare_exchange_weak(prev, seq));
+  const uint64_t ts = seq >> 12;
+  const uint16_t rand_a = static_cast<uint16_t>(seq & 0xfff);
+  uint8_t b[16];
+  randombytes_buf(b + 8, 8);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ts >> (40 - 8 * i));
+  b[6] = static_cast<uint8_t>(0x70 | (rand_a >> 8));
+  b[7] = static_cast<uint8_t>(rand_a & 0xff);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
+  std::string s;
+  s.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(kHex[b[i] >> 4]);
+    s.push_back(kHex[b[i] & 0xf]);
+  }
+  return s;
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), bytes);
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char c : raw) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+}  // namespace u5

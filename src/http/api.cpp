@@ -1,0 +1,437 @@
+#include "http/api.h"
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "core/date.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "registry/json_record.h"
+#include "registry/schema.h"
+#include "registry/validate.h"
+#include "store/schema.h"
+
+namespace u5::http {
+namespace {
+
+using nlohmann::json;
+
+// URL collection name <-> record type.
+const std::vector<std::pair<std::string, std::string>>& Collections() {
+  static const std::vector<std::pair<std::string, std::string>> k = {
+      {"persons", "person"},           {"pregnancies", "pregnancy"},     {"anc-visits", "anc_visit"},
+      {"deliveries", "delivery"},      {"newborns", "newborn"},          {"postnatal-visits", "postnatal_visit"},
+      {"immunizations", "immunization"}, {"growth-measurements", "growth"}, {"vitamin-a", "vitamin_a"},
+      {"illnesses", "illness"},        {"injuries", "injury"},           {"referrals", "referral"},
+      {"deaths", "death"}};
+  return k;
+}
+
+std::string TypeOfCollection(const std::string& c) {
+  for (const auto& [coll, type] : Collections())
+    if (coll == c) return type;
+  return {};
+}
+
+Response JsonResponse(int status, const json& j) {
+  Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+Response Error(const Status& st) {
+  json j = {{"error", st.code_name()}, {"message", st.message()}};
+  if (!st.field().empty()) j["field"] = st.field();
+  return JsonResponse(st.http_status(), j);
+}
+
+Response RecordResponse(int status, const store::Record& r) {
+  Response resp = JsonResponse(status, registry::ToJson(r));
+  resp.headers["ETag"] = "\"" + std::to_string(r.version) + "\"";
+  return resp;
+}
+
+std::string CookieValue(const std::string& cookie, const std::string& name) {
+  size_t pos = 0;
+  while (pos < cookie.size()) {
+    size_t end = cookie.find(';', pos);
+    if (end == std::string::npos) end = cookie.size();
+    std::string part = cookie.substr(pos, end - pos);
+    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+// Parses an If-Match header ("3", "\"3\"", W/"3") or a body "version".
+std::optional<int64_t> ExpectedVersion(const Request& req, const json& body) {
+  std::string v = req.if_match;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (!v.empty()) {
+    try {
+      size_t used = 0;
+      long long n = std::stoll(v, &used);
+      if (used == v.size()) return n;
+    } catch (...) {
+    }
+    return std::nullopt;
+  }
+  if (body.is_object() && body.contains("version") && body["version"].is_number_integer()) return body["version"].get<int64_t>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct Api::Impl {
+  store::Store& store;
+  auth::Sessions sessions;
+  ApiOptions opts;
+  Impl(store::Store& s, ApiOptions o) : store(s), sessions(s), opts(o) {}
+
+  bool CanSee(const auth::Principal& who, const std::string& orgunit) {
+    for (const auto& ou : who.orgunits)
+      if (ou == orgunit || store.InSubtree(ou, orgunit)) return true;
+    return false;
+  }
+
+  Status CheckPersonLevel(const auth::Principal& who, bool write) {
+    if (who.role == "ministry" || who.role == "admin")
+      return Status::Forbidden("role " + who.role + " has no access to person-level records");
+    if (write && who.role != "commune_worker" && who.role != "district_officer" && who.role != "province_officer")
+      return Status::Forbidden("role " + who.role + " may not write records");
+    if (write && who.role != "commune_worker") return Status::Forbidden("only commune health workers enter records");
+    return Status::Ok();
+  }
+
+  // A record is visible when its org unit, and for events its person's, is in the user's scope.
+  Status CheckRecordScope(const auth::Principal& who, const store::Record& r) {
+    if (!CanSee(who, r.orgunit_id)) return Status::Forbidden("record is outside your org units");
+    if (!r.is_person()) {
+      store::Record p;
+      if (store.Get("person", r.person_id, &p).ok() && !CanSee(who, p.orgunit_id))
+        return Status::Forbidden("person is outside your org units");
+    }
+    return Status::Ok();
+  }
+
+  Response Login(const Request& req) {
+    json b = json::parse(req.body, nullptr, false);
+    if (!b.is_object()) return Error(Status::BadRequest("body must be a JSON object with username and password", "body"));
+    if (!b.contains("username") || !b["username"].is_string()) return Error(Status::Invalid("username", "username is required"));
+    if (!b.contains("password") || !b["password"].is_string()) return Error(Status::Invalid("password", "password is required"));
+    std::string token;
+    auth::Principal who;
+    Status st = sessions.Login(b["username"], b["password"], &token, &who);
+    log::Info("login", {{"username", b["username"]}, {"ok", st.ok()}, {"remote", req.remote}});
+    if (!st.ok()) return Error(st);
+    Response r = JsonResponse(200, {{"token", token},
+                                    {"expires_in", sessions.ttl_ms() / 1000},
+                                    {"user", {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}}}});
+    r.headers["Set-Cookie"] = "u5_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                              std::to_string(sessions.ttl_ms() / 1000);
+    return r;
+  }
+
+  std::string TokenOf(const Request& req) {
+    if (req.authorization.rfind("Bearer ", 0) == 0) return req.authorization.substr(7);
+    return CookieValue(req.cookie, "u5_session");
+  }
+
+  Response Handle(const Request& req) {
+    if (req.body.size() > opts.max_body_bytes)
+      return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
+    const std::string& p = req.path;
+    if (p == "/api/v1/health" && req.method == "GET")
+      return JsonResponse(200, {{"status", "ok"}, {"schema_version", store::LatestSchemaVersion()}});
+    if (p == "/api/v1/auth/login") {
+      if (req.method != "POST") return MethodNotAllowed();
+      return Login(req);
+    }
+    if (p.rfind("/api/v1/", 0) != 0) return Error(Status::NotFound("no such endpoint: " + p));
+
+    auth::Principal who;
+    const std::string token = TokenOf(req);
+    if (Status st = sessions.Authenticate(token, &who); !st.ok()) return Error(st);
+
+    if (p == "/api/v1/auth/logout" && req.method == "POST") {
+      sessions.Logout(token);
+      Response r = JsonResponse(200, {{"status", "logged out"}});
+      r.headers["Set-Cookie"] = "u5_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+      return r;
+    }
+    if (p == "/api/v1/auth/me" && req.method == "GET")
+      return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}});
+    if (p == "/api/v1/schema" && req.method == "GET") return Schema();
+
+    // /api/v1/<collection>[/<id>[/<sub>]]
+    std::vector<std::string> parts;
+    for (size_t i = 8; i <= p.size();) {
+      size_t j = p.find('/', i);
+      if (j == std::string::npos) j = p.size();
+      parts.push_back(p.substr(i, j - i));
+      i = j + 1;
+    }
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();
+    if (parts.empty()) return Error(Status::NotFound("no such endpoint: " + p));
+    const std::string type = TypeOfCollection(parts[0]);
+    if (type.empty()) return Error(Status::NotFound("no such endpoint: " + p));
+    const bool write = req.method != "GET";
+    if (Status st = CheckPersonLevel(who, write); !st.ok()) return Error(st);
+
+    if (parts.size() == 1) {
+      if (req.method == "GET") return List(who, type, req);
+      if (req.method == "POST") return Create(who, type, req);
+      return MethodNotAllowed();
+    }
+    if (type == "person" && parts[1] == "search" && parts.size() == 2) {
+      if (req.method != "GET") return MethodNotAllowed();
+      return Search(who, req);
+    }
+    const std::string& id = parts[1];
+    if (parts.size() == 3 && type == "person" && parts[2] == "handbook" && req.method == "GET") return Handbook(who, id);
+    if (parts.size() != 2) return Error(Status::NotFound("no such endpoint: " + p));
+    if (req.method == "GET") return Get(who, type, id);
+    if (req.method == "PUT") return Update(who, type, id, req);
+    if (req.method == "DELETE") return Delete(who, type, id, req);
+    return MethodNotAllowed();
+  }
+
+  Response MethodNotAllowed() {
+    Response r = JsonResponse(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+    return r;
+  }
+
+  Response Schema() {
+    json types = json::array();
+    for (const auto& [coll, type] : Collections()) {
+      const auto* t = registry::Schema::Builtin().Type(type);
+      json fields = json::array();
+      for (const auto& f : t->fields) {
+        json fj = {{"name", f.name}, {"required", f.required}, {"derived", f.derived}};
+        if (!f.values.empty()) fj["values"] = f.values;
+        if (f.min) fj["min"] = *f.min;
+        if (f.max) fj["max"] = *f.max;
+        fields.push_back(fj);
+      }
+      types.push_back({{"type", type}, {"collection", coll}, {"label", {{"vi", t->label_vi}, {"en", t->label_en}}}, {"fields", fields}});
+    }
+    return JsonResponse(200, {{"version", registry::Schema::Builtin().version()}, {"types", types}});
+  }
+
+  Status ParseBody(const Request& req, json* out) {
+    if (req.body.empty()) return Status::BadRequest("request body is empty; a JSON object is expected", "body");
+    if (!text::IsValidUtf8(req.body)) return Status::BadRequest("request body is not valid UTF-8", "body");
+    try {
+      *out = json::parse(req.body);
+    } catch (const json::parse_error& e) {
+      return Status::BadRequest(std::string("malformed JSON: ") + e.what(), "body");
+    }
+    if (!out->is_object()) return Status::BadRequest("request body must be a JSON object", "body");
+    return Status::Ok();
+  }
+
+  Response Create(const auth::Principal& who, const std::string& type, const Request& req) {
+    json in;
+    if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
+    registry::StoreLookup lookup(store);
+    store::Record r;
+    if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
+    if (!CanSee(who, r.orgunit_id)) return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    if (!r.is_person()) {
+      store::Record person;
+      store.Get("person", r.person_id, &person);
+      if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    }
+    r.version = 1;
+    r.created_at = r.updated_at = NowIso();
+    if (Status st = store.Insert(r); !st.ok()) return Error(st);
+    log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", who.username}});
+    Response resp = RecordResponse(201, r);
+    resp.headers["Location"] = "/api/v1/" + CollectionOf(type) + "/" + r.id;
+    return resp;
+  }
+
+  static std::string CollectionOf(const std::string& type) {
+    for (const auto& [coll, t] : Collections())
+      if (t == type) return coll;
+    return type;
+  }
+
+  Response Get(const auth::Principal& who, const std::string& type, const std::string& id) {
+    store::Record r;
+    if (Status st = store.Get(type, id, &r); !st.ok()) return Error(st);
+    if (Status st = CheckRecordScope(who, r); !st.ok()) return Error(st);
+    return RecordResponse(200, r);
+  }
+
+  Response Update(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
+    json in;
+    if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
+    auto expected = ExpectedVersion(req, in);
+    if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
+    store::Record cur;
+    if (Status st = store.Get(type, id, &cur); !st.ok()) return Error(st);
+    if (Status st = CheckRecordScope(who, cur); !st.ok()) return Error(st);
+    if (in.contains("id") && in["id"] != id) return Error(Status::Invalid("id", "id in the body differs from the URL"));
+    in["id"] = id;
+    if (!cur.is_person() && in.contains("person_id") && in["person_id"] != cur.person_id)
+      return Error(Status::Invalid("person_id", "person_id of an event cannot change"));
+    registry::StoreLookup lookup(store);
+    store::Record r;
+    if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
+    if (!CanSee(who, r.orgunit_id)) return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    if (Status st = store.Update(r, *expected); !st.ok()) return Error(st);
+    log::Info("record_updated", {{"type", type}, {"id", id}, {"user", who.username}, {"version", r.version}});
+    return RecordResponse(200, r);
+  }
+
+  Response Delete(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
+    json in = json::object();
+    if (!req.body.empty()) {
+      if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
+    }
+    std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
+    if (reason.empty()) {
+      auto q = req.query.find("reason");
+      if (q != req.query.end()) reason = q->second;
+    }
+    if (reason.empty() || !text::IsValidUtf8(reason)) return Error(Status::Invalid("reason", "reason for deletion is required"));
+    auto expected = ExpectedVersion(req, in);
+    if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to delete"));
+    store::Record cur;
+    if (Status st = store.Get(type, id, &cur); !st.ok()) return Error(st);
+    if (Status st = CheckRecordScope(who, cur); !st.ok()) return Error(st);
+    store::Record out;
+    if (Status st = store.SoftDelete(type, id, *expected, text::Nfc(reason), &out); !st.ok()) return Error(st);
+    log::Info("record_deleted", {{"type", type}, {"id", id}, {"user", who.username}});
+    return RecordResponse(200, out);
+  }
+
+  Status ScopeFor(const auth::Principal& who, const Request& req, std::string* orgunit) {
+    auto it = req.query.find("orgunit");
+    if (it != req.query.end() && !it->second.empty()) {
+      if (!store.OrgUnitExists(it->second)) return Status::Invalid("orgunit", "unknown org unit '" + it->second + "'");
+      if (!CanSee(who, it->second)) return Status::Forbidden("orgunit " + it->second + " is outside your org units");
+      *orgunit = it->second;
+      return Status::Ok();
+    }
+    if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
+    *orgunit = who.orgunits[0];
+    return Status::Ok();
+  }
+
+  Response List(const auth::Principal& who, const std::string& type, const Request& req) {
+    store::ListQuery q;
+    q.type = type;
+    if (Status st = ScopeFor(who, req, &q.orgunit); !st.ok()) return Error(st);
+    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
+    q.from = get("from");
+    q.to = get("to");
+    if (!q.from.empty() && !ParseDate(q.from)) return Error(Status::Invalid("from", "from must be a date YYYY-MM-DD"));
+    if (!q.to.empty() && !ParseDate(q.to)) return Error(Status::Invalid("to", "to must be a date YYYY-MM-DD"));
+    q.person_id = get("person_id");
+    q.after = get("cursor");
+    if (std::string l = get("limit"); !l.empty()) {
+      if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string::npos || std::stoi(l) < 1 || std::stoi(l) > 1000)
+        return Error(Status::Invalid("limit", "limit must be a whole number from 1 to 1000"));
+      q.limit = std::stoi(l);
+    }
+    std::vector<store::Record> rs;
+    if (Status st = store.List(q, &rs); !st.ok()) return Error(st);
+    json items = json::array();
+    for (const auto& r : rs) items.push_back(registry::ToJson(r));
+    json out = {{"items", items}, {"next_cursor", nullptr}};
+    if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
+    return JsonResponse(200, out);
+  }
+
+  Response Search(const auth::Principal& who, const Request& req) {
+    store::SearchQuery q;
+    if (Status st = ScopeFor(who, req, &q.orgunit); !st.ok()) return Error(st);
+    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
+    std::string name = get("q");
+    if (!text::IsValidUtf8(name)) return Error(Status::BadRequest("q is not valid UTF-8", "q"));
+    q.name_folded = text::Fold(name);
+    q.phone = get("phone");
+    q.citizen_id = get("citizen_id");
+    if (q.name_folded.empty() && q.phone.empty() && q.citizen_id.empty())
+      return Error(Status::Invalid("q", "give q (name), phone or citizen_id"));
+    std::vector<store::Record> rs;
+    if (Status st = store.SearchPersons(q, &rs); !st.ok()) return Error(st);
+    // Vietnamese alphabetical order of the matches.
+    std::vector<std::pair<std::string, size_t>> keys;
+    for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
+    std::sort(keys.begin(), keys.end());
+    json items = json::array();
+    for (const auto& [k, i] : keys) items.push_back(registry::ToJson(rs[i]));
+    return JsonResponse(200, {{"items", items}});
+  }
+
+  Response Handbook(const auth::Principal& who, const std::string& id) {
+    store::Record person;
+    std::vector<store::Record> events;
+    if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
+    if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    json ev = json::array();
+    for (const auto& e : events) ev.push_back(registry::ToJson(e));
+    json out = {{"person", registry::ToJson(person)}, {"events", ev}};
+    if (person.mother_id) {
+      store::Record mother;
+      if (store.Get("person", *person.mother_id, &mother).ok() && !mother.deleted_at)
+        out["mother"] = {{"id", mother.id}, {"full_name", mother.full_name}};
+    }
+    return JsonResponse(200, out);
+  }
+};
+
+Api::Api(store::Store& store, ApiOptions opts) : impl_(std::make_unique<Impl>(store, opts)), opts_(opts) {}
+Api::~Api() = default;
+
+Response Api::Handle(const Request& req) {
+  try {
+    return impl_->Handle(req);
+  } catch (const std::exception& e) {
+    log::Error("request_failed", {{"path", req.path}, {"what", e.what()}});
+    return Error(Status::Internal("internal error"));
+  }
+}
+
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+      int h = hex(s[i + 1]), l = hex(s[i + 2]);
+      if (h >= 0 && l >= 0) {
+        out.push_back(static_cast<char>(h * 16 + l));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view q) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i <= q.size() && !q.empty()) {
+    size_t j = q.find('&', i);
+    if (j == std::string_view::npos) j = q.size();
+    std::string_view part = q.substr(i, j - i);
+    size_t eq = part.find('=');
+    if (!part.empty()) {
+      if (eq == std::string_view::npos) out[PercentDecode(part, true)] = "";
+      else out[PercentDecode(part.substr(0, eq), true)] = PercentDecode(part.substr(eq + 1), true);
+    }
+    i = j + 1;
+    if (j == q.size()) break;
+  }
+  return out;
+}
+
+}  // namespace u5::http

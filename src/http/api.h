@@ -1,0 +1,50 @@
+// The JSON API, independent of the socket layer: a Request in, a Response
+// out. The Beast server (server.h) and the tests both drive it.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "auth/session.h"
+#include "store/store.h"
+
+namespace u5::http {
+
+struct Request {
+  std::string method;   // "GET", "POST", ...
+  std::string path;     // without the query string, percent-decoded
+  std::map<std::string, std::string> query;
+  std::string authorization, cookie, if_match, content_type, origin;
+  std::string body;
+  std::string remote;   // client address
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::map<std::string, std::string> headers;
+};
+
+struct ApiOptions {
+  size_t max_body_bytes = 1 << 20;
+};
+
+class Api {
+ public:
+  Api(store::Store& store, ApiOptions opts = {});
+  ~Api();
+  Response Handle(const Request& req);
+  const ApiOptions& options() const { return opts_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  ApiOptions opts_;
+};
+
+// Splits "a=1&b=x%20y" into a map (percent- and plus-decoded).
+std::map<std::string, std::string> ParseQuery(std::string_view q);
+std::string PercentDecode(std::string_view s, bool plus_is_space = false);
+
+}  // namespace u5::http

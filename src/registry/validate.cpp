@@ -1,0 +1,364 @@
+#include "registry/validate.h"
+
+#include <cmath>
+#include <regex>
+
+#include "core/id.h"
+#include "core/text.h"
+#include "registry/citizen_id.h"
+#include "registry/schema.h"
+#include "store/store.h"
+
+namespace u5::registry {
+namespace {
+
+using nlohmann::json;
+
+std::optional<Date> DateOf(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  return ParseDate(v.get_ref<const std::string&>());
+}
+
+// Normalises a Vietnamese phone number to its national form 0xxxxxxxxx.
+std::optional<std::string> NormalizePhone(const std::string& raw) {
+  std::string digits;
+  for (char c : raw) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+    else if (c == ' ' || c == '.' || c == '-' || (c == '+' && digits.empty())) continue;
+    else return std::nullopt;
+  }
+  if (digits.rfind("84", 0) == 0 && digits.size() == 11) digits = "0" + digits.substr(2);
+  if (digits.size() != 10 || digits[0] != '0' || digits[1] == '0') return std::nullopt;
+  return digits;
+}
+
+Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today, json* out) {
+  auto bad = [&](const std::string& why) { return Status::Invalid(f.name, f.name + " " + why); };
+  switch (f.type) {
+    case FieldType::uuid: {
+      if (!v.is_string()) return bad("must be a string (UUID)");
+      std::string s = v.get<std::string>();
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!IsUuid(s)) return bad("must be a UUID like 0190a5c4-7b2e-7c1d-9f00-123456789abc");
+      *out = s;
+      return Status::Ok();
+    }
+    case FieldType::name:
+    case FieldType::string: {
+      if (!v.is_string()) return bad("must be a string");
+      const auto& s = v.get_ref<const std::string&>();
+      if (!text::IsValidUtf8(s)) return bad("is not valid UTF-8");
+      std::string n = f.type == FieldType::name ? text::NormalizeName(s) : text::Nfc(s);
+      if (f.type == FieldType::name && n.empty()) return bad("must not be empty");
+      for (unsigned char c : n)
+        if (c < 0x20 && c != '\n' && c != '\t') return bad("contains a control character");
+      if (f.max_length && n.size() > f.max_length * 4) return bad("is too long");
+      if (f.pattern == "icd10" && !std::regex_match(n, std::regex("^[A-Z][0-9]{2}(\\.[0-9A-Z]{1,2})?$")))
+        return bad("must be an ICD-10 code like A09 or P07.3");
+      *out = n;
+      return Status::Ok();
+    }
+    case FieldType::enumeration: {
+      if (!v.is_string()) return bad("must be a string, one of the allowed values");
+      const auto& s = v.get_ref<const std::string&>();
+      for (const auto& a : f.values)
+        if (a == s) { *out = s; return Status::Ok(); }
+      std::string allowed;
+      for (const auto& a : f.values) allowed += (allowed.empty() ? "" : ", ") + a;
+      return bad("must be one of: " + allowed);
+    }
+    case FieldType::enum_list: {
+      if (!v.is_array()) return bad("must be an array");
+      json arr = json::array();
+      for (const auto& e : v) {
+        json one;
+        FieldSpec item = f;
+        item.type = FieldType::enumeration;
+        U5_RETURN_IF_ERROR(CheckField(item, e, lookup, today, &one));
+        arr.push_back(one);
+      }
+      *out = arr;
+      return Status::Ok();
+    }
+    case FieldType::integer:
+    case FieldType::number: {
+      if (!v.is_number()) return bad("must be a number");
+      const double d = v.get<double>();
+      if (!std::isfinite(d)) return bad("must be finite");
+      if (f.type == FieldType::integer && (std::floor(d) != d || std::fabs(d) > 9e15)) return bad("must be a whole number");
+      if (f.min && d < *f.min) return bad("must be at least " + json(*f.min).dump());
+      if (f.max && d > *f.max) return bad("must be at most " + json(*f.max).dump());
+      if (!f.one_of.empty()) {
+        bool ok = false;
+        std::string allowed;
+        for (long long a : f.one_of) {
+          ok = ok || a == static_cast<long long>(d);
+          allowed += (allowed.empty() ? "" : ", ") + std::to_string(a);
+        }
+        if (!ok) return bad("must be one of: " + allowed);
+      }
+      if (f.type == FieldType::integer) *out = static_cast<long long>(d);
+      else *out = d;
+      return Status::Ok();
+    }
+    case FieldType::boolean:
+      if (!v.is_boolean()) return bad("must be true or false");
+      *out = v;
+      return Status::Ok();
+    case FieldType::date: {
+      auto d = DateOf(v);
+      if (!d) return bad("must be a real date written YYYY-MM-DD");
+      if (f.not_future && *d > today) return bad("is in the future");
+      if (f.min_date && v.get<std::string>() < *f.min_date) return bad("must not be before " + *f.min_date);
+      *out = v;
+      return Status::Ok();
+    }
+    case FieldType::datetime: {
+      if (!v.is_string() || !ParseDateTime(v.get_ref<const std::string&>()))
+        return bad("must be a date-time written YYYY-MM-DDTHH:MM[:SS][+07:00]");
+      if (*ParseDateTime(v.get_ref<const std::string&>()) > today) return bad("is in the future");
+      *out = v;
+      return Status::Ok();
+    }
+    case FieldType::ref: {
+      if (!v.is_string()) return bad("must be a record id (string)");
+      std::string id = v.get<std::string>();
+      for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!IsUuid(id)) return bad("must be a UUID");
+      if (f.ref == "person") {
+        if (!lookup.Person(id)) return Status::Invalid(f.name, f.name + ": no person with id " + id);
+      } else {
+        auto e = lookup.Event(id);
+        if (!e || e->type != f.ref) return Status::Invalid(f.name, f.name + ": no " + f.ref + " with id " + id);
+      }
+      *out = id;
+      return Status::Ok();
+    }
+    case FieldType::orgunit: {
+      if (!v.is_string()) return bad("must be an org unit code (string)");
+      const auto& s = v.get_ref<const std::string&>();
+      if (s.empty() || s.size() > 40 || !lookup.OrgUnit(s)) return Status::Invalid(f.name, f.name + ": unknown org unit '" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "'");
+      *out = s;
+      return Status::Ok();
+    }
+    case FieldType::phone: {
+      if (!v.is_string()) return bad("must be a string");
+      auto p = NormalizePhone(v.get<std::string>());
+      if (!p) return bad("must be a Vietnamese phone number of 10 digits starting with 0 (or +84)");
+      *out = *p;
+      return Status::Ok();
+    }
+    case FieldType::citizen_id: {
+      if (!v.is_string()) return bad("must be a string of 12 digits");
+      *out = v;  // checked against birth date and sex in the person rules
+      return Status::Ok();
+    }
+  }
+  return bad("has an unsupported type");
+}
+
+int DaysBetween(Date a, Date b) { return b.days - a.days; }
+
+Status PersonRules(json& body, Lookup& lookup, store::Record* out) {
+  const Date birth = *DateOf(body["birth_date"]);
+  const std::string sex = body["sex"];
+  if (body.contains("citizen_id")) {
+    std::string why = CheckCitizenId(body["citizen_id"].get<std::string>(), &birth, sex);
+    if (!why.empty()) return Status::Invalid("citizen_id", "citizen_id " + why);
+  }
+  if (body.contains("mother_id")) {
+    auto m = lookup.Person(body["mother_id"]);
+    if (m->sex != "female") return Status::Invalid("mother_id", "mother_id: that person is not female");
+    if (CompletedYears(m->birth, birth) < 10)
+      return Status::Invalid("mother_id", "mother_id: the mother would have been under 10 years old at this birth");
+    if (body.contains("id") && body["mother_id"] == body["id"])
+      return Status::Invalid("mother_id", "mother_id: a person cannot be their own mother");
+  }
+  out->full_name = body["full_name"];
+  out->name_folded = text::Fold(out->full_name);
+  out->sex = sex;
+  out->date = body["birth_date"];
+  out->phone = body.contains("phone") ? std::optional<std::string>(body["phone"]) : std::nullopt;
+  out->citizen_id = body.contains("citizen_id") ? std::optional<std::string>(body["citizen_id"]) : std::nullopt;
+  out->mother_id = body.contains("mother_id") ? std::optional<std::string>(body["mother_id"]) : std::nullopt;
+  return Status::Ok();
+}
+
+Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, store::Record* out) {
+  const std::string person_id = body["person_id"];
+  const PersonFacts person = *lookup.Person(person_id);  // existence checked by the ref field
+  Date date = *DateOf(body["date"]);
+  if (date < person.birth) return Status::Invalid("date", "date is before the person's birth date");
+  const int age_days = DaysBetween(person.birth, date);
+  const int age_months = CompletedMonths(person.birth, date);
+
+  if (t.subject == "woman") {
+    if (person.sex != "female") return Status::Invalid("person_id", "person_id: a " + t.name + " needs a woman");
+    const int years = CompletedYears(person.birth, date);
+    if (years < 10 || years > 60)
+      return Status::Invalid("person_id", "person_id: the woman is " + std::to_string(years) + " years old on this date (10-60 expected)");
+  }
+  if (t.subject == "under5" && age_months >= 60)
+    return Status::Invalid("date", "date: the child is " + std::to_string(age_months) + " months old; " + t.name + " is recorded for children under 60 months");
+
+  std::optional<EventFacts> pregnancy;
+  if (body.contains("pregnancy_id")) {
+    pregnancy = lookup.Event(body["pregnancy_id"]);
+    if (pregnancy->person_id != person_id)
+      return Status::Invalid("pregnancy_id", "pregnancy_id: that pregnancy belongs to another person");
+  }
+  auto gestational_days = [&](Date d) { return pregnancy && pregnancy->lmp ? DaysBetween(*pregnancy->lmp, d) : -1; };
+
+  if (t.name == "pregnancy") {
+    auto lmp = body.contains("lmp") ? DateOf(body["lmp"]) : std::nullopt;
+    auto edd = body.contains("edd") ? DateOf(body["edd"]) : std::nullopt;
+    if (!lmp && !edd) return Status::Invalid("lmp", "lmp or edd is required (last menstrual period or expected delivery date)");
+    if (lmp && edd) {
+      int d = DaysBetween(*lmp, *edd);
+      if (d < 266 || d > 294) return Status::Invalid("edd", "edd must be 38-42 weeks after lmp (it is " + std::to_string(d) + " days)");
+    }
+    if (!lmp) lmp = Date{edd->days - 280};  // Naegele's rule
+    if (!edd) body["edd"] = FormatDate(Date{lmp->days + 280});
+    body["lmp"] = FormatDate(*lmp);
+    if (*lmp < person.birth) return Status::Invalid("lmp", "lmp is before the woman's birth date");
+    if (date < *lmp) return Status::Invalid("date", "date (registration) is before lmp");
+    if (DaysBetween(*lmp, date) > 308) return Status::Invalid("date", "date (registration) is more than 44 weeks after lmp");
+    if (body.contains("gravida") && body.contains("para") && body["para"].get<int>() >= body["gravida"].get<int>())
+      return Status::Invalid("para", "para (previous births) must be less than gravida (pregnancies including this one)");
+  } else if (t.name == "anc_visit") {
+    const int gd = gestational_days(date);
+    if (gd < 0) return Status::Invalid("date", "date is before the pregnancy's lmp");
+    if (gd > 308) return Status::Invalid("date", "date is more than 44 weeks after the pregnancy's lmp");
+    const int weeks = gd / 7;
+    body["gestational_weeks"] = weeks;
+    body["trimester"] = weeks < 14 ? 1 : weeks < 28 ? 2 : 3;
+    if (body.contains("bp_systolic") && body.contains("bp_diastolic") &&
+        body["bp_diastolic"].get<int>() >= body["bp_systolic"].get<int>())
+      return Status::Invalid("bp_diastolic", "bp_diastolic must be lower than bp_systolic");
+  } else if (t.name == "delivery") {
+    Date at = *ParseDateTime(body["delivered_at"].get<std::string>());
+    if (at != date) return Status::Invalid("delivered_at", "delivered_at must fall on date");
+    const int gd = gestational_days(date);
+    if (gd < 20 * 7 || gd > 45 * 7)
+      return Status::Invalid("date", "delivery date must be 20-45 weeks after the pregnancy's lmp (it is " + std::to_string(gd / 7) + " weeks)");
+    const int live = body["live_births"];
+    const int still = body.value("stillbirths", 0);
+    if (live + still < 1) return Status::Invalid("live_births", "live_births + stillbirths must be at least 1");
+    if (live + still > 5) return Status::Invalid("live_births", "live_births + stillbirths must be at most 5");
+  } else if (t.name == "newborn") {
+    if (date != person.birth) return Status::Invalid("date", "date of the newborn record must be the child's birth date");
+    if (body.contains("delivery_id")) {
+      auto d = lookup.Event(body["delivery_id"]);
+      if (!person.mother_id.empty() && d->person_id != person.mother_id)
+        return Status::Invalid("delivery_id", "delivery_id: that delivery is not the child's mother's");
+      if (d->date != date) return Status::Invalid("delivery_id", "delivery_id: that delivery is on another date");
+    }
+  } else if (t.name == "postnatal_visit") {
+    // A visit to someone under a year old is the newborn's; to an adult, the mother's
+    // (her days since delivery are not derived here).
+    if (age_days < 365) {
+      if (age_days > 42) return Status::Invalid("date", "date: postnatal care of a newborn is within 42 days of birth");
+      body["days_after_birth"] = age_days;
+    }
+  } else if (t.name == "immunization") {
+    const std::string v = body["vaccine"];
+    if (body["dose"] == 0 && v != "hepb" && v != "opv")
+      return Status::Invalid("dose", "dose 0 (birth dose) exists only for hepb and opv");
+  } else if (t.name == "growth") {
+    if (!body.contains("weight_kg") && !body.contains("length_cm") && !body.contains("head_circumference_cm") &&
+        !body.contains("muac_mm"))
+      return Status::Invalid("weight_kg", "a growth measurement needs at least one of weight_kg, length_cm, head_circumference_cm, muac_mm");
+    if (body.contains("measure") && !body.contains("length_cm"))
+      return Status::Invalid("measure", "measure (l/h) is given without length_cm");
+  } else if (t.name == "vitamin_a") {
+    if (!body.contains("campaign_round")) {
+      int y;
+      unsigned m, d;
+      YmdFromDate(date, y, m, d);
+      body["campaign_round"] = m == 6 ? "june" : m == 12 ? "december" : "other";
+    }
+  } else if (t.name == "referral") {
+    if (body.contains("referred_at") && body.contains("arrived_at") &&
+        body["arrived_at"].get<std::string>() < body["referred_at"].get<std::string>())
+      return Status::Invalid("arrived_at", "arrived_at is before referred_at");
+    if (!body.contains("to_orgunit") && !body.contains("to_facility_name"))
+      return Status::Invalid("to_orgunit", "to_orgunit or to_facility_name is required");
+  } else if (t.name == "death") {
+    body["age_at_death_days"] = age_days;
+    body["age_group"] = age_days < 28 ? "neonatal" : age_months < 12 ? "post_neonatal" : age_months < 60 ? "child_1_4" : "older";
+    if (body.value("maternal_death", false)) {
+      if (person.sex != "female") return Status::Invalid("maternal_death", "maternal_death is only for women");
+      const int years = CompletedYears(person.birth, date);
+      if (years < 10 || years > 60) return Status::Invalid("maternal_death", "maternal_death: the woman's age is outside 10-60");
+    }
+  }
+  (void)today;
+  out->person_id = person_id;
+  out->date = body["date"];
+  if (body.contains("pregnancy_id")) out->pregnancy_id = body["pregnancy_id"].get<std::string>();
+  else out->pregnancy_id.reset();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Validate(const std::string& type, const json& in, Lookup& lookup, Date today, store::Record* out) {
+  const TypeSpec* t = Schema::Builtin().Type(type);
+  if (!t) return Status::NotFound("unknown record type '" + type + "'", "type");
+  if (!in.is_object()) return Status::BadRequest("the record must be a JSON object");
+  for (auto it = in.begin(); it != in.end(); ++it) {
+    const FieldSpec* f = t->Field(it.key());
+    if (!f) {
+      if (it.key() == "version" || it.key() == "type" || it.key() == "created_at" || it.key() == "updated_at") continue;
+      return Status::Invalid(it.key(), "unknown field '" + it.key() + "' for " + type);
+    }
+  }
+  json body = json::object();
+  for (const FieldSpec& f : t->fields) {
+    if (f.derived) continue;
+    auto it = in.find(f.name);
+    if (it == in.end() || it->is_null()) {
+      if (f.required) return Status::Invalid(f.name, f.name + " is required");
+      continue;
+    }
+    json v;
+    U5_RETURN_IF_ERROR(CheckField(f, *it, lookup, today, &v));
+    body[f.name] = std::move(v);
+  }
+  if (!body.contains("id")) body["id"] = NewUuid7();
+  out->type = type;
+  out->id = body["id"];
+  out->orgunit_id = body["orgunit"];
+  U5_RETURN_IF_ERROR(type == "person" ? PersonRules(body, lookup, out) : EventRules(*t, body, lookup, today, out));
+  out->body = body.dump();
+  return Status::Ok();
+}
+
+PersonFacts FactsOfPerson(const store::Record& r) {
+  return PersonFacts{r.sex, *ParseDate(r.date), r.mother_id.value_or("")};
+}
+
+EventFacts FactsOfEvent(const store::Record& r) {
+  EventFacts e{r.type, r.person_id, *ParseDate(r.date), std::nullopt};
+  if (r.type == "pregnancy") {
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (j.is_object() && j.contains("lmp")) e.lmp = ParseDate(j["lmp"].get<std::string>());
+  }
+  return e;
+}
+
+std::optional<PersonFacts> StoreLookup::Person(const std::string& id) {
+  store::Record r;
+  if (!store_.Get("person", id, &r).ok() || r.deleted_at) return std::nullopt;
+  return FactsOfPerson(r);
+}
+
+std::optional<EventFacts> StoreLookup::Event(const std::string& id) {
+  store::Record r;
+  if (!store_.Get("", id, &r).ok() || r.deleted_at) return std::nullopt;
+  return FactsOfEvent(r);
+}
+
+bool StoreLookup::OrgUnit(const std::string& id) { return store_.OrgUnitExists(id); }
+
+}  // namespace u5::registry

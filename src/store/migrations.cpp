@@ -1,0 +1,125 @@
+// Forward-only schema migrations. Each entry runs in one transaction and
+// bumps PRAGMA user_version; a database at version k is brought to the
+// latest by applying k+1..N in order. Never edit a released migration:
+// add a new one.
+#include "store/migrations.h"
+
+namespace u5::store {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "org units: both administrative schemes, facilities, closure table, old->new successors", R"SQL(
+CREATE TABLE orgunit (
+  id            TEXT PRIMARY KEY,      -- '12', '03349' (2025 scheme), 'pre2025:105', 'tyt:03349', 'VN'
+  code          TEXT NOT NULL,         -- the official NSO/GSO code as printed
+  scheme        TEXT NOT NULL CHECK (scheme IN ('root','vn2025','pre2025','facility')),
+  kind          TEXT NOT NULL CHECK (kind IN ('country','province','district','commune','facility')),
+  name          TEXT NOT NULL,
+  division_type TEXT,
+  parent_id     TEXT REFERENCES orgunit(id),
+  valid_from    TEXT,                  -- ISO date, NULL = since ever
+  valid_to      TEXT,                  -- ISO date of the last valid day, NULL = still valid
+  population    INTEGER,
+  area_km2      REAL
+);
+CREATE INDEX orgunit_parent ON orgunit(parent_id);
+CREATE INDEX orgunit_code ON orgunit(scheme, code);
+-- Every (ancestor, descendant) pair, itself included at depth 0. Old communes
+-- are also descendants of the new communes they were merged into, so records
+-- filed under an old commune count under its successor.
+CREATE TABLE orgunit_closure (
+  ancestor   TEXT NOT NULL REFERENCES orgunit(id),
+  descendant TEXT NOT NULL REFERENCES orgunit(id),
+  depth      INTEGER NOT NULL,
+  PRIMARY KEY (ancestor, descendant)
+) WITHOUT ROWID;
+CREATE INDEX orgunit_closure_desc ON orgunit_closure(descendant, ancestor);
+CREATE TABLE orgunit_successor (
+  old_id TEXT NOT NULL REFERENCES orgunit(id),
+  new_id TEXT NOT NULL REFERENCES orgunit(id),
+  note   TEXT,                         -- 'Nhập toàn bộ', 'Nhập một phần', 'Giữ nguyên', ...
+  PRIMARY KEY (old_id, new_id)
+) WITHOUT ROWID;
+)SQL"},
+      {2, "registry: persons and events", R"SQL(
+CREATE TABLE person (
+  id            TEXT PRIMARY KEY,
+  version       INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  deleted_at    TEXT,
+  delete_reason TEXT,
+  orgunit_id    TEXT NOT NULL REFERENCES orgunit(id),
+  full_name     TEXT NOT NULL,
+  name_folded   TEXT NOT NULL,
+  sex           TEXT NOT NULL,
+  birth_date    TEXT NOT NULL,
+  phone         TEXT,
+  citizen_id    TEXT,
+  mother_id     TEXT REFERENCES person(id),
+  body          TEXT NOT NULL          -- canonical JSON of the validated record
+);
+CREATE INDEX person_orgunit ON person(orgunit_id, birth_date);
+CREATE INDEX person_phone ON person(phone) WHERE phone IS NOT NULL;
+CREATE INDEX person_citizen ON person(citizen_id) WHERE citizen_id IS NOT NULL;
+CREATE INDEX person_mother ON person(mother_id) WHERE mother_id IS NOT NULL;
+CREATE TABLE event (
+  id            TEXT PRIMARY KEY,
+  type          TEXT NOT NULL,
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  pregnancy_id  TEXT REFERENCES event(id),
+  orgunit_id    TEXT NOT NULL REFERENCES orgunit(id),
+  event_date    TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  deleted_at    TEXT,
+  delete_reason TEXT,
+  body          TEXT NOT NULL
+);
+CREATE INDEX event_person ON event(person_id, event_date);
+CREATE INDEX event_orgunit ON event(orgunit_id, type, event_date);
+CREATE INDEX event_pregnancy ON event(pregnancy_id) WHERE pregnancy_id IS NOT NULL;
+)SQL"},
+      {3, "users and sessions", R"SQL(
+CREATE TABLE app_user (
+  id            TEXT PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,         -- libsodium crypto_pwhash_str (argon2id)
+  role          TEXT NOT NULL,
+  full_name     TEXT,
+  created_at    TEXT NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE user_orgunit (
+  user_id    TEXT NOT NULL REFERENCES app_user(id),
+  orgunit_id TEXT NOT NULL REFERENCES orgunit(id),
+  PRIMARY KEY (user_id, orgunit_id)
+) WITHOUT ROWID;
+CREATE TABLE session (
+  token_hash   TEXT PRIMARY KEY,       -- SHA-256 of the bearer token; the token itself is never stored
+  user_id      TEXT NOT NULL REFERENCES app_user(id),
+  created_at   TEXT NOT NULL,
+  expires_at   INTEGER NOT NULL        -- unix ms
+) WITHOUT ROWID;
+)SQL"},
+      {4, "accent-insensitive name search (FTS5 over folded names)", R"SQL(
+CREATE VIRTUAL TABLE person_fts USING fts5(name_folded, content='person', content_rowid='rowid',
+                                          tokenize='unicode61', prefix='1 2 3');
+INSERT INTO person_fts(rowid, name_folded) SELECT rowid, name_folded FROM person;
+CREATE TRIGGER person_fts_ai AFTER INSERT ON person BEGIN
+  INSERT INTO person_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+END;
+CREATE TRIGGER person_fts_ad AFTER DELETE ON person BEGIN
+  INSERT INTO person_fts(person_fts, rowid, name_folded) VALUES ('delete', old.rowid, old.name_folded);
+END;
+CREATE TRIGGER person_fts_au AFTER UPDATE OF name_folded ON person BEGIN
+  INSERT INTO person_fts(person_fts, rowid, name_folded) VALUES ('delete', old.rowid, old.name_folded);
+  INSERT INTO person_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+END;
+)SQL"},
+  };
+  return kMigrations;
+}
+
+}  // namespace u5::store

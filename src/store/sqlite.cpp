@@ -1,0 +1,112 @@
+#include "store/sqlite.h"
+
+#include <stdexcept>
+#include <unordered_map>
+
+namespace u5::store {
+
+struct Db::Cache {
+  std::unordered_map<const char*, Stmt> stmts;
+};
+
+bool Stmt::Step(Status* st) {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE && st) {
+    sqlite3* db = sqlite3_db_handle(s_);
+    *st = Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db));
+    if (rc == SQLITE_CONSTRAINT || sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+      *st = Status::Conflict(std::string("constraint: ") + sqlite3_errmsg(db));
+  }
+  return false;
+}
+
+Status Stmt::Run() {
+  Status st;
+  while (Step(&st)) {
+  }
+  sqlite3_reset(s_);
+  return st;
+}
+
+std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
+
+std::string_view Stmt::TextView(int col) const {
+  const unsigned char* p = sqlite3_column_text(s_, col);
+  if (!p) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+}
+
+Db::~Db() {
+  delete cache_;  // finalize statements before closing
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Db::Open(const std::string& path, Db* out, bool create, bool read_only) {
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+  flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    if (db) sqlite3_close_v2(db);
+    return Status::Internal("cannot open database " + path + ": " + msg);
+  }
+  Db d;
+  d.db_ = db;
+  d.cache_ = new Cache;
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  if (!read_only) U5_RETURN_IF_ERROR(d.Exec("PRAGMA journal_mode=WAL"));
+  U5_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536"));
+  *out = std::move(d);
+  return Status::Ok();
+}
+
+Status Db::Error(std::string_view what) const {
+  return Status::Internal(std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Status Db::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Internal("sqlite: " + msg);
+  }
+  return Status::Ok();
+}
+
+Status Db::Prepare(std::string_view sql, Stmt* out) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+    return Error("prepare");
+  *out = Stmt(s);
+  return Status::Ok();
+}
+
+Stmt& Db::Cached(const char* sql) {
+  auto it = cache_->stmts.find(sql);
+  if (it == cache_->stmts.end()) {
+    Stmt s;
+    Status st = Prepare(sql, &s);
+    if (!st.ok()) throw std::runtime_error(st.ToString() + " in: " + sql);  // programming error
+    it = cache_->stmts.emplace(sql, std::move(s)).first;
+  }
+  it->second.Reset();
+  return it->second;
+}
+
+Tx::Tx(Db& db) : db_(db) { begin_ = db_.Exec("BEGIN IMMEDIATE"); done_ = !begin_.ok(); }
+
+Tx::~Tx() {
+  if (!done_) db_.Exec("ROLLBACK");
+}
+
+Status Tx::Commit() {
+  Status st = db_.Exec("COMMIT");
+  if (st.ok()) done_ = true;
+  return st;
+}
+
+}  // namespace u5::store

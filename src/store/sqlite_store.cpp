@@ -1,0 +1,446 @@
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/date.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace u5::store {
+namespace {
+
+constexpr const char* kPersonCols =
+    "id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, name_folded, sex, "
+    "birth_date, phone, citizen_id, mother_id, body";
+constexpr const char* kEventCols =
+    "id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, updated_at, deleted_at, "
+    "delete_reason, body";
+
+void ReadPerson(const Stmt& s, Record* r) {
+  r->type = "person";
+  r->id = s.Text(0);
+  r->version = s.Int(1);
+  r->created_at = s.Text(2);
+  r->updated_at = s.Text(3);
+  r->deleted_at = s.OptText(4);
+  r->delete_reason = s.OptText(5);
+  r->orgunit_id = s.Text(6);
+  r->full_name = s.Text(7);
+  r->name_folded = s.Text(8);
+  r->sex = s.Text(9);
+  r->date = s.Text(10);
+  r->phone = s.OptText(11);
+  r->citizen_id = s.OptText(12);
+  r->mother_id = s.OptText(13);
+  r->body = s.Text(14);
+  r->person_id.clear();
+  r->pregnancy_id.reset();
+}
+
+void ReadEvent(const Stmt& s, Record* r) {
+  r->id = s.Text(0);
+  r->type = s.Text(1);
+  r->person_id = s.Text(2);
+  r->pregnancy_id = s.OptText(3);
+  r->orgunit_id = s.Text(4);
+  r->date = s.Text(5);
+  r->version = s.Int(6);
+  r->created_at = s.Text(7);
+  r->updated_at = s.Text(8);
+  r->deleted_at = s.OptText(9);
+  r->delete_reason = s.OptText(10);
+  r->body = s.Text(11);
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Status Init() {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return Migrate(*db);
+  }
+
+  Status Insert(const Record& r) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    U5_RETURN_IF_ERROR(InsertOne(*db, r));
+    return tx.Commit();
+  }
+
+  Status InsertBatch(const std::vector<Record>& rs) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    for (const Record& r : rs) U5_RETURN_IF_ERROR(InsertOne(*db, r));
+    return tx.Commit();
+  }
+
+  Status Update(Record& r, int64_t expected_version) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Record cur;
+    U5_RETURN_IF_ERROR(GetIn(*db, r.type, r.id, &cur));
+    if (cur.deleted_at) return Status::NotFound(r.type + " " + r.id + " is deleted", "id");
+    if (cur.version != expected_version)
+      return Status::Conflict("version is " + std::to_string(cur.version) + ", not " + std::to_string(expected_version),
+                              "version");
+    r.version = cur.version + 1;
+    r.created_at = cur.created_at;
+    r.updated_at = NowIso();
+    Status st;
+    if (r.is_person()) {
+      Stmt& s = db->Cached(
+          "UPDATE person SET version=?2, updated_at=?3, orgunit_id=?4, full_name=?5, name_folded=?6, sex=?7, "
+          "birth_date=?8, phone=?9, citizen_id=?10, mother_id=?11, body=?12 WHERE id=?1");
+      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.full_name);
+      s.Bind(6, r.name_folded).Bind(7, r.sex).Bind(8, r.date).Bind(9, r.phone).Bind(10, r.citizen_id);
+      s.Bind(11, r.mother_id).Bind(12, r.body);
+      st = s.Run();
+    } else {
+      Stmt& s = db->Cached(
+          "UPDATE event SET version=?2, updated_at=?3, orgunit_id=?4, event_date=?5, pregnancy_id=?6, body=?7 "
+          "WHERE id=?1");
+      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.date);
+      s.Bind(6, r.pregnancy_id).Bind(7, r.body);
+      st = s.Run();
+    }
+    U5_RETURN_IF_ERROR(st);
+    return tx.Commit();
+  }
+
+  Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
+                    const std::string& reason, Record* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    U5_RETURN_IF_ERROR(GetIn(*db, type, id, out));
+    if (out->deleted_at) return Status::NotFound(type + " " + id + " is already deleted", "id");
+    if (out->version != expected_version)
+      return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
+                              "version");
+    out->version += 1;
+    out->updated_at = NowIso();
+    out->deleted_at = out->updated_at;
+    out->delete_reason = reason;
+    Stmt& s = db->Cached(type == "person"
+                             ? "UPDATE person SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1"
+                             : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
+    s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
+    U5_RETURN_IF_ERROR(s.Run());
+    return tx.Commit();
+  }
+
+  Status Get(const std::string& type, const std::string& id, Record* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return GetIn(*db, type, id, out);
+  }
+
+  Status Find(const std::string& id, Record* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    if (GetIn(*db, "person", id, out).ok()) return Status::Ok();
+    return GetIn(*db, "", id, out);
+  }
+
+  Status List(const ListQuery& q, std::vector<Record>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    const bool person = q.type == "person";
+    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + (person ? " FROM person" : " FROM event");
+    std::string where = " WHERE 1=1";
+    std::vector<std::string> args;
+    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
+    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
+    if (!q.orgunit.empty()) where += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
+    const char* date_col = person ? "birth_date" : "event_date";
+    if (!q.from.empty()) where += std::string(" AND ") + date_col + ">=" + arg(q.from);
+    if (!q.to.empty()) where += std::string(" AND ") + date_col + "<=" + arg(q.to);
+    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
+    if (!q.after.empty()) where += " AND id>" + arg(q.after);
+    if (!q.include_deleted) where += " AND deleted_at IS NULL";
+    sql += where + " ORDER BY id LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
+    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+    Status st;
+    out->clear();
+    while (s.Step(&st)) {
+      Record r;
+      person ? ReadPerson(s, &r) : ReadEvent(s, &r);
+      out->push_back(std::move(r));
+    }
+    return st;
+  }
+
+  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    U5_RETURN_IF_ERROR(GetIn(*db, "person", person_id, person));
+    if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
+    Stmt& s = db->Cached(
+        "SELECT id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, updated_at, "
+        "deleted_at, delete_reason, body FROM event WHERE person_id=?1 AND deleted_at IS NULL ORDER BY event_date, id");
+    s.Bind(1, person_id);
+    Status st;
+    events->clear();
+    while (s.Step(&st)) {
+      Record r;
+      ReadEvent(s, &r);
+      events->push_back(std::move(r));
+    }
+    return st;
+  }
+
+  Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    std::string sql = std::string("SELECT ") + kPersonCols + " FROM person p WHERE deleted_at IS NULL";
+    std::vector<std::string> args;
+    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
+    if (!q.name_folded.empty()) {
+      // Each folded word as an FTS5 prefix term, quoted so user input is never FTS syntax.
+      std::string match;
+      size_t i = 0;
+      while (i < q.name_folded.size()) {
+        size_t j = q.name_folded.find(' ', i);
+        if (j == std::string::npos) j = q.name_folded.size();
+        std::string word = q.name_folded.substr(i, j - i);
+        std::string quoted;
+        for (char c : word) {
+          if (c == '"') quoted += "\"\"";
+          else quoted += c;
+        }
+        if (!word.empty()) match += (match.empty() ? "" : " ") + ("\"" + quoted + "\"*");
+        i = j + 1;
+      }
+      if (!match.empty()) where_fts(sql, arg(match));
+    }
+    if (!q.phone.empty()) sql += " AND phone=" + arg(q.phone);
+    if (!q.citizen_id.empty()) sql += " AND citizen_id=" + arg(q.citizen_id);
+    if (!q.orgunit.empty())
+      sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
+    sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 200));
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
+    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+    Status st;
+    out->clear();
+    while (s.Step(&st)) {
+      Record r;
+      ReadPerson(s, &r);
+      out->push_back(std::move(r));
+    }
+    return st;
+  }
+
+  Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    const std::string filter = include_deleted ? "" : " WHERE deleted_at IS NULL";
+    for (int pass = 0; pass < 2; ++pass) {
+      Stmt s;
+      U5_RETURN_IF_ERROR(db->Prepare(std::string("SELECT ") + (pass == 0 ? kPersonCols : kEventCols) +
+                                         (pass == 0 ? " FROM person" : " FROM event") + filter + " ORDER BY id",
+                                     &s));
+      Status st;
+      Record r;
+      while (s.Step(&st)) {
+        pass == 0 ? ReadPerson(s, &r) : ReadEvent(s, &r);
+        U5_RETURN_IF_ERROR(fn(r));
+      }
+      U5_RETURN_IF_ERROR(st);
+    }
+    return Status::Ok();
+  }
+
+  Status CreateUser(const User& u) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Stmt& s = db->Cached(
+        "INSERT INTO app_user(id, username, password_hash, role, full_name, created_at) VALUES (?1,?2,?3,?4,?5,?6)");
+    s.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.role).Bind(5, u.full_name).Bind(6, u.created_at);
+    Status st = s.Run();
+    if (st.code() == Code::conflict) return Status::Conflict("user " + u.username + " exists", "username");
+    U5_RETURN_IF_ERROR(st);
+    for (const std::string& ou : u.orgunits) {
+      Stmt& o = db->Cached("INSERT INTO user_orgunit(user_id, orgunit_id) VALUES (?1, ?2)");
+      o.Bind(1, u.id).Bind(2, ou);
+      U5_RETURN_IF_ERROR(o.Run());
+    }
+    return tx.Commit();
+  }
+
+  Status GetUser(const std::string& username, User* out) override { return LoadUser("username", username, out); }
+  Status GetUserById(const std::string& id, User* out) override { return LoadUser("id", id, out); }
+
+  Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt& s = db->Cached("INSERT INTO session(token_hash, user_id, created_at, expires_at) VALUES (?1,?2,?3,?4)");
+    s.Bind(1, token_hash).Bind(2, user_id).Bind(3, NowIso()).Bind(4, expires_ms);
+    return s.Run();
+  }
+
+  Status GetSession(const std::string& token_hash, std::string* user_id) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt& s = db->Cached("SELECT user_id FROM session WHERE token_hash=?1 AND expires_at>?2");
+    s.Bind(1, token_hash).Bind(2, NowMillis());
+    if (!s.Step()) return Status::NotFound("no such session");
+    *user_id = s.Text(0);
+    return Status::Ok();
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt& s = db->Cached("DELETE FROM session WHERE token_hash=?1");
+    s.Bind(1, token_hash);
+    return s.Run();
+  }
+
+  bool OrgUnitExists(const std::string& id) override {
+    {
+      std::shared_lock lock(ou_mu_);
+      if (known_orgunits_.count(id)) return true;
+    }
+    Db* db;
+    if (!Conn(&db).ok()) return false;
+    Stmt& s = db->Cached("SELECT 1 FROM orgunit WHERE id=?1");
+    s.Bind(1, id);
+    if (!s.Step()) return false;
+    std::unique_lock lock(ou_mu_);
+    known_orgunits_.insert(id);
+    return true;
+  }
+
+  bool InSubtree(const std::string& ancestor, const std::string& descendant) override {
+    Db* db;
+    if (!Conn(&db).ok()) return false;
+    Stmt& s = db->Cached("SELECT 1 FROM orgunit_closure WHERE ancestor=?1 AND descendant=?2");
+    s.Bind(1, ancestor).Bind(2, descendant);
+    return s.Step();
+  }
+
+ private:
+  static void where_fts(std::string& sql, const std::string& param) {
+    sql += " AND rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH " + param + ")";
+  }
+
+  Status Conn(Db** out) {
+    // One connection per (thread, store): SQLite connections are not shared across threads.
+    // Keyed by a process-unique instance number, not the address, which a later store may reuse.
+    thread_local std::unordered_map<uint64_t, std::unique_ptr<Db>> conns;
+    auto& slot = conns[uid_];
+    if (!slot) {
+      auto db = std::make_unique<Db>();
+      U5_RETURN_IF_ERROR(Db::Open(path_, db.get()));
+      slot = std::move(db);
+    }
+    *out = slot.get();
+    return Status::Ok();
+  }
+
+  Status GetIn(Db& db, const std::string& type, const std::string& id, Record* out) {
+    if (type == "person") {
+      Stmt& s = db.Cached(
+          "SELECT id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, "
+          "name_folded, sex, birth_date, phone, citizen_id, mother_id, body FROM person WHERE id=?1");
+      s.Bind(1, id);
+      if (!s.Step()) return Status::NotFound("person " + id + " not found", "id");
+      ReadPerson(s, out);
+      return Status::Ok();
+    }
+    Stmt& s = db.Cached(
+        "SELECT id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, updated_at, "
+        "deleted_at, delete_reason, body FROM event WHERE id=?1");
+    s.Bind(1, id);
+    if (!s.Step()) return Status::NotFound((type.empty() ? "record" : type) + " " + id + " not found", "id");
+    ReadEvent(s, out);
+    if (!type.empty() && out->type != type) return Status::NotFound(type + " " + id + " not found", "id");
+    return Status::Ok();
+  }
+
+  Status InsertOne(Db& db, const Record& r) {
+    Status st;
+    if (r.is_person()) {
+      Stmt& s = db.Cached(
+          "INSERT INTO person(id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, "
+          "name_folded, sex, birth_date, phone, citizen_id, mother_id, body) "
+          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
+      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.created_at).Bind(4, r.updated_at).Bind(5, r.deleted_at);
+      s.Bind(6, r.delete_reason).Bind(7, r.orgunit_id).Bind(8, r.full_name).Bind(9, r.name_folded).Bind(10, r.sex);
+      s.Bind(11, r.date).Bind(12, r.phone).Bind(13, r.citizen_id).Bind(14, r.mother_id).Bind(15, r.body);
+      st = s.Run();
+    } else {
+      Stmt& s = db.Cached(
+          "INSERT INTO event(id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, "
+          "updated_at, deleted_at, delete_reason, body) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+      s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.person_id).Bind(4, r.pregnancy_id).Bind(5, r.orgunit_id);
+      s.Bind(6, r.date).Bind(7, r.version).Bind(8, r.created_at).Bind(9, r.updated_at).Bind(10, r.deleted_at);
+      s.Bind(11, r.delete_reason).Bind(12, r.body);
+      st = s.Run();
+    }
+    if (st.code() == Code::conflict) {
+      if (st.message().find("UNIQUE") != std::string::npos || st.message().find("PRIMARY") != std::string::npos)
+        return Status::Conflict("a record with id " + r.id + " already exists", "id");
+      return Status::Invalid("orgunit", "a referenced record or org unit does not exist (" + st.message() + ")");
+    }
+    return st;
+  }
+
+  Status LoadUser(const char* by, const std::string& key, User* out) {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt& s = db->Cached(std::string_view(by) == "id"
+                             ? "SELECT id, username, password_hash, role, full_name, created_at, disabled FROM app_user WHERE id=?1"
+                             : "SELECT id, username, password_hash, role, full_name, created_at, disabled FROM app_user WHERE username=?1");
+    s.Bind(1, key);
+    if (!s.Step()) return Status::NotFound("no such user", "username");
+    out->id = s.Text(0);
+    out->username = s.Text(1);
+    out->password_hash = s.Text(2);
+    out->role = s.Text(3);
+    out->full_name = s.IsNull(4) ? "" : s.Text(4);
+    out->created_at = s.Text(5);
+    out->disabled = s.Int(6) != 0;
+    Stmt& o = db->Cached("SELECT orgunit_id FROM user_orgunit WHERE user_id=?1 ORDER BY orgunit_id");
+    o.Bind(1, out->id);
+    out->orgunits.clear();
+    while (o.Step()) out->orgunits.push_back(o.Text(0));
+    return Status::Ok();
+  }
+
+  std::string path_;
+  static inline std::atomic<uint64_t> next_uid_{1};
+  const uint64_t uid_ = next_uid_++;
+  std::shared_mutex ou_mu_;
+  std::unordered_set<std::string> known_orgunits_;
+};
+
+}  // namespace
+
+Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out) {
+  auto s = std::make_unique<SqliteStore>(path);
+  U5_RETURN_IF_ERROR(s->Init());
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+}  // namespace u5::store

@@ -1,0 +1,76 @@
+// The registry's storage interface. Deliberately narrow: SQLite implements it
+// now, PostgreSQL later, and nothing above this line knows which.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/record.h"
+
+namespace u5::store {
+
+struct ListQuery {
+  std::string type;            // "person" or an event type; empty = all events
+  std::string orgunit;         // subtree root; empty = everywhere
+  std::string from, to;        // inclusive ISO date range on Record::date
+  std::string person_id;       // events of one person
+  std::string after;           // cursor: id of the last record of the previous page
+  int limit = 50;
+  bool include_deleted = false;
+};
+
+struct SearchQuery {
+  std::string name_folded;     // folded words, each matched as a prefix
+  std::string phone;
+  std::string citizen_id;
+  std::string orgunit;         // subtree root; empty = everywhere
+  int limit = 20;
+};
+
+struct User {
+  std::string id, username, password_hash, role, full_name, created_at;
+  std::vector<std::string> orgunits;
+  bool disabled = false;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Inserts a new record (version 1). Conflict if the id exists.
+  virtual Status Insert(const Record& r) = 0;
+  // Many records in one transaction: all or nothing. `progress` is called every few thousand.
+  virtual Status InsertBatch(const std::vector<Record>& rs) = 0;
+  // Replaces the record if its stored version equals `expected_version`; bumps the version.
+  virtual Status Update(Record& r, int64_t expected_version) = 0;
+  virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
+                            const std::string& reason, Record* out) = 0;
+  virtual Status Get(const std::string& type, const std::string& id, Record* out) = 0;
+  // Looks a record up by id whatever its type (persons first).
+  virtual Status Find(const std::string& id, Record* out) = 0;
+  virtual Status List(const ListQuery& q, std::vector<Record>* out) = 0;
+  // The person and every live event of theirs, in date order.
+  virtual Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events) = 0;
+  virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
+  // Visits every record (persons first, then events, each in id order).
+  virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
+
+  // Users and sessions.
+  virtual Status CreateUser(const User& u) = 0;
+  virtual Status GetUser(const std::string& username, User* out) = 0;
+  virtual Status GetUserById(const std::string& id, User* out) = 0;
+  virtual Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) = 0;
+  // NotFound when absent or expired.
+  virtual Status GetSession(const std::string& token_hash, std::string* user_id) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+
+  virtual bool OrgUnitExists(const std::string& id) = 0;
+  virtual bool InSubtree(const std::string& ancestor, const std::string& descendant) = 0;
+};
+
+// Opens (creating and migrating) an SQLite store. One connection per thread.
+Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out);
+
+}  // namespace u5::store
