@@ -333,7 +333,7 @@ TEST_F(OrgUnitLoad, Resolve) {
   auto resolve = [](std::string_view in) {
     std::string id;
     Status st = ResolveOrgUnit(db(), in, &id);
-    return st.ok() ? id : "!" + std::string(st.code_name()) + ":" + st.field();
+    return st.ok() ? id : std::string("!").append(st.code_name()).append(":").append(st.field());
   };
   EXPECT_EQ(resolve("VN"), "VN");
   EXPECT_EQ(resolve("12"), "12");
@@ -468,7 +468,7 @@ TEST(OrgUnitLoadVariants, DecomposedNamesAreStoredNfcAndBomIsSkipped) {
     WriteFile(f, s);
     fs::path conv = data / "vn-admin/post2025/nso_conversion_old_to_new_2025-07.csv";
     std::string c = ReadFile(conv);
-    if (c.rfind("\xEF\xBB\xBF", 0) != 0) WriteFile(conv, "\xEF\xBB\xBF" + c);
+    if (c.rfind("\xEF\xBB\xBF", 0) != 0) WriteFile(conv, std::string("\xEF\xBB\xBF").append(c));
   });
   ASSERT_TRUE(b.st.ok()) << b.st.ToString();
   OrgUnit u;
