@@ -481,17 +481,28 @@ Status Loader::BuildClosure() {
 
 Status Loader::Run() {
   const auto t0 = std::chrono::steady_clock::now();
-  store::Tx tx(db_);
-  U5_RETURN_IF_ERROR(tx.status());
-  {
+  auto populated = [this](bool* yes) {
     store::Stmt q;
     U5_RETURN_IF_ERROR(db_.Prepare("SELECT EXISTS (SELECT 1 FROM orgunit)", &q));
     Status st;
     if (!q.Step(&st)) return st.ok() ? Status::Internal("orgunit: empty result") : st;
-    if (q.Int(0) != 0) {
-      log::Info("orgunits_already_loaded");
-      return Status::Ok();  // Tx rolls back the (empty) read transaction
-    }
+    *yes = q.Int(0) != 0;
+    return Status::Ok();
+  };
+  bool yes = false;
+  // Cheap check without the write lock (works on a read-only connection too).
+  U5_RETURN_IF_ERROR(populated(&yes));
+  if (yes) {
+    log::Info("orgunits_already_loaded");
+    return Status::Ok();
+  }
+  store::Tx tx(db_);
+  U5_RETURN_IF_ERROR(tx.status());
+  // Again under the write lock: another process may have loaded meanwhile.
+  U5_RETURN_IF_ERROR(populated(&yes));
+  if (yes) {
+    log::Info("orgunits_already_loaded");
+    return Status::Ok();  // Tx rolls back the empty transaction
   }
   U5_RETURN_IF_ERROR(db_.Prepare(
       "INSERT INTO orgunit(id, code, scheme, kind, name, division_type, parent_id, valid_from, valid_to, "

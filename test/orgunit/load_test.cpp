@@ -367,6 +367,11 @@ TEST_F(OrgUnitLoad, SecondLoadIsANoOp) {
   EXPECT_EQ(Count(db(), "SELECT count(*) FROM orgunit_closure"), closure);
   // Even with a data dir that does not exist: nothing is read.
   EXPECT_TRUE(LoadOrgUnits(db(), "/nonexistent", {}).ok());
+  // And on a read-only connection (no write lock is taken when there is nothing to do).
+  store::Db ro;
+  ASSERT_TRUE(store::Db::Open((*dir_ / "test.db").string(), &ro, /*create=*/false, /*read_only=*/true).ok());
+  Status ro_st = LoadOrgUnits(ro, kDataDir);
+  EXPECT_TRUE(ro_st.ok()) << ro_st.ToString();
 }
 
 TEST_F(OrgUnitLoad, LoadTimeIsReported) {
