@@ -6,16 +6,6 @@ namespace {
 #define U5_ORGUNIT_COLS \
   "o.id, o.code, o.scheme, o.kind, o.name, o.division_type, o.parent_id, o.valid_from, o.valid_to, o.population, o.area_km2"
 
-// Statements are prepared per call rather than through Db::Cached: a Db
-// returned by Db::Open (move-assigned) currently loses its statement cache.
-store::Stmt Prep(store::Db& db, const char* sql) {
-  store::Stmt s;
-  if (!db.Prepare(sql, &s).ok()) return store::Stmt();
-  return s;
-}
-
-Status PrepError(store::Db& db) { return db.Error("orgunit query"); }
-
 OrgUnit FromRow(const store::Stmt& s) {
   OrgUnit u;
   u.id = s.Text(0);
@@ -35,8 +25,7 @@ OrgUnit FromRow(const store::Stmt& s) {
 Status NotFound(std::string_view id) { return Status::NotFound("unknown org unit '" + std::string(id) + "'", "orgunit"); }
 
 bool Exists(store::Db& db, std::string_view id) {
-  store::Stmt s = Prep(db, "SELECT 1 FROM orgunit WHERE id = ?");
-  if (!s) return false;
+  store::Stmt& s = db.Cached("SELECT 1 FROM orgunit WHERE id = ?");
   s.Bind(1, id);
   bool found = s.Step();
   s.Reset();
@@ -44,8 +33,7 @@ bool Exists(store::Db& db, std::string_view id) {
 }
 
 bool ExistsIn(store::Db& db, const std::string& id, const char* scheme, const char* kind) {
-  store::Stmt s = Prep(db, "SELECT 1 FROM orgunit WHERE id = ? AND scheme = ? AND kind = ?");
-  if (!s) return false;
+  store::Stmt& s = db.Cached("SELECT 1 FROM orgunit WHERE id = ? AND scheme = ? AND kind = ?");
   s.Bind(1, id).Bind(2, scheme).Bind(3, kind);
   bool found = s.Step();
   s.Reset();
@@ -67,8 +55,7 @@ bool AllDigits(std::string_view s) {
 }  // namespace
 
 Status GetOrgUnit(store::Db& db, std::string_view id, OrgUnit* out) {
-  store::Stmt s = Prep(db, "SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.id = ?");
-  if (!s) return PrepError(db);
+  store::Stmt& s = db.Cached("SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.id = ?");
   s.Bind(1, id);
   Status st;
   if (!s.Step(&st)) {
@@ -83,8 +70,7 @@ Status GetOrgUnit(store::Db& db, std::string_view id, OrgUnit* out) {
 Status ListChildren(store::Db& db, std::string_view parent_id, std::vector<OrgUnit>* out) {
   out->clear();
   if (!Exists(db, parent_id)) return NotFound(parent_id);
-  store::Stmt s = Prep(db, "SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.parent_id = ? ORDER BY o.id");
-  if (!s) return PrepError(db);
+  store::Stmt& s = db.Cached("SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.parent_id = ? ORDER BY o.id");
   s.Bind(1, parent_id);
   Status st;
   while (s.Step(&st)) out->push_back(FromRow(s));
@@ -95,14 +81,13 @@ Status ListChildren(store::Db& db, std::string_view parent_id, std::vector<OrgUn
 Status Ancestors(store::Db& db, std::string_view id, std::vector<OrgUnit>* out) {
   out->clear();
   if (!Exists(db, id)) return NotFound(id);
-  store::Stmt s = Prep(db,
+  store::Stmt& s = db.Cached(
       "WITH RECURSIVE chain(id, n) AS ("
       "  SELECT parent_id, 1 FROM orgunit WHERE id = ? AND parent_id IS NOT NULL"
       "  UNION ALL"
       "  SELECT p.parent_id, chain.n + 1 FROM chain JOIN orgunit p ON p.id = chain.id"
       "  WHERE p.parent_id IS NOT NULL AND chain.n < 16)"
       " SELECT " U5_ORGUNIT_COLS " FROM chain JOIN orgunit o ON o.id = chain.id ORDER BY chain.n");
-  if (!s) return PrepError(db);
   s.Bind(1, id);
   Status st;
   while (s.Step(&st)) out->push_back(FromRow(s));
@@ -111,8 +96,7 @@ Status Ancestors(store::Db& db, std::string_view id, std::vector<OrgUnit>* out) 
 }
 
 bool IsInSubtree(store::Db& db, std::string_view ancestor, std::string_view descendant) {
-  store::Stmt s = Prep(db, "SELECT 1 FROM orgunit_closure WHERE ancestor = ? AND descendant = ?");
-  if (!s) return false;
+  store::Stmt& s = db.Cached("SELECT 1 FROM orgunit_closure WHERE ancestor = ? AND descendant = ?");
   s.Bind(1, ancestor).Bind(2, descendant);
   bool found = s.Step();
   s.Reset();
@@ -122,8 +106,7 @@ bool IsInSubtree(store::Db& db, std::string_view ancestor, std::string_view desc
 Status Successors(store::Db& db, std::string_view old_id, std::vector<std::string>* out) {
   out->clear();
   if (!Exists(db, old_id)) return NotFound(old_id);
-  store::Stmt s = Prep(db, "SELECT new_id FROM orgunit_successor WHERE old_id = ? ORDER BY new_id");
-  if (!s) return PrepError(db);
+  store::Stmt& s = db.Cached("SELECT new_id FROM orgunit_successor WHERE old_id = ? ORDER BY new_id");
   s.Bind(1, old_id);
   Status st;
   while (s.Step(&st)) out->push_back(s.Text(0));
