@@ -67,22 +67,36 @@ class SqliteStore final : public Store {
     return Migrate(*db);
   }
 
+  void Subscribe(ChangeListener listener) override {
+    std::unique_lock lock(listeners_mu_);
+    listeners_.push_back(std::move(listener));
+  }
+
   Status Insert(const Record& r) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(InsertOne(*db, r));
-    return tx.Commit();
+    {
+      Tx tx(*db);
+      U5_RETURN_IF_ERROR(tx.status());
+      U5_RETURN_IF_ERROR(InsertOne(*db, r));
+      U5_RETURN_IF_ERROR(tx.Commit());
+    }
+    Notify(std::nullopt, r);
+    return Status::Ok();
   }
 
   Status InsertBatch(const std::vector<Record>& rs) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
-    for (const Record& r : rs) U5_RETURN_IF_ERROR(InsertOne(*db, r));
-    return tx.Commit();
+    {
+      Tx tx(*db);
+      U5_RETURN_IF_ERROR(tx.status());
+      for (const Record& r : rs) U5_RETURN_IF_ERROR(InsertOne(*db, r));
+      U5_RETURN_IF_ERROR(tx.Commit());
+    }
+    if (HasListeners())
+      for (const Record& r : rs) Notify(std::nullopt, r);
+    return Status::Ok();
   }
 
   Status Update(Record& r, int64_t expected_version) override {
@@ -117,7 +131,9 @@ class SqliteStore final : public Store {
       st = s.Run();
     }
     U5_RETURN_IF_ERROR(st);
-    return tx.Commit();
+    U5_RETURN_IF_ERROR(tx.Commit());
+    Notify(cur, r);
+    return Status::Ok();
   }
 
   Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
@@ -131,6 +147,7 @@ class SqliteStore final : public Store {
     if (out->version != expected_version)
       return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
                               "version");
+    const Record before = *out;
     out->version += 1;
     out->updated_at = NowIso();
     out->deleted_at = out->updated_at;
@@ -140,7 +157,9 @@ class SqliteStore final : public Store {
                              : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
     s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
     U5_RETURN_IF_ERROR(s.Run());
-    return tx.Commit();
+    U5_RETURN_IF_ERROR(tx.Commit());
+    Notify(before, *out);
+    return Status::Ok();
   }
 
   Status Get(const std::string& type, const std::string& id, Record* out) override {
@@ -339,6 +358,18 @@ class SqliteStore final : public Store {
   }
 
  private:
+  bool HasListeners() {
+    std::shared_lock lock(listeners_mu_);
+    return !listeners_.empty();
+  }
+
+  void Notify(std::optional<Record> before, const Record& after) {
+    std::shared_lock lock(listeners_mu_);
+    if (listeners_.empty()) return;
+    Change c{std::move(before), after};
+    for (const auto& l : listeners_) l(c);
+  }
+
   static void where_fts(std::string& sql, const std::string& param) {
     sql += " AND rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH " + param + ")";
   }
@@ -431,6 +462,8 @@ class SqliteStore final : public Store {
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
+  std::shared_mutex listeners_mu_;
+  std::vector<ChangeListener> listeners_;
   std::unordered_set<std::string> known_orgunits_;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,19 @@ struct User {
   bool disabled = false;
 };
 
+// A committed write, as seen by listeners (indicator engine, care-due engine).
+struct Change {
+  std::optional<Record> before;  // empty for an insert
+  Record after;                  // a soft delete has after.deleted_at set
+};
+using ChangeListener = std::function<void(const Change&)>;
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Listeners run after each write commits, on the writing thread, in commit order.
+  virtual void Subscribe(ChangeListener listener) = 0;
 
   // Inserts a new record (version 1). Conflict if the id exists.
   virtual Status Insert(const Record& r) = 0;
