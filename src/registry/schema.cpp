@@ -14,7 +14,7 @@ FieldType ParseType(const std::string& t) {
       {"enum", FieldType::enumeration}, {"enum_list", FieldType::enum_list}, {"int", FieldType::integer},
       {"number", FieldType::number},   {"bool", FieldType::boolean},      {"date", FieldType::date},
       {"datetime", FieldType::datetime}, {"ref", FieldType::ref},        {"orgunit", FieldType::orgunit},
-      {"phone", FieldType::phone},     {"citizen_id", FieldType::citizen_id}};
+      {"phone", FieldType::phone},     {"object", FieldType::string},     {"citizen_id", FieldType::citizen_id}};
   auto it = kTypes.find(t);
   if (it == kTypes.end()) throw std::runtime_error("registry.json: unknown field type " + t);
   return it->second;

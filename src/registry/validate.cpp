@@ -6,6 +6,7 @@
 #include "core/id.h"
 #include "core/text.h"
 #include "registry/citizen_id.h"
+#include "registry/growth_status.h"
 #include "registry/schema.h"
 #include "store/store.h"
 
@@ -270,6 +271,7 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
       return Status::Invalid("weight_kg", "a growth measurement needs at least one of weight_kg, length_cm, head_circumference_cm, muac_mm");
     if (body.contains("measure") && !body.contains("length_cm"))
       return Status::Invalid("measure", "measure (l/h) is given without length_cm");
+    AddGrowthStatus(body, person.sex, age_days);
   } else if (t.name == "vitamin_a") {
     if (!body.contains("campaign_round")) {
       int y;
