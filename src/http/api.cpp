@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "http/growth_chart.h"
 #include "registry/json_record.h"
 #include "registry/schema.h"
 #include "registry/validate.h"
@@ -192,6 +193,7 @@ struct Api::Impl {
     }
     const std::string& id = parts[1];
     if (parts.size() == 3 && type == "person" && parts[2] == "handbook" && req.method == "GET") return Handbook(who, id);
+    if (parts.size() == 3 && type == "person" && parts[2] == "growth" && req.method == "GET") return Growth(who, id);
     if (parts.size() != 2) return Error(Status::NotFound("no such endpoint: " + p));
     if (req.method == "GET") return Get(who, type, id);
     if (req.method == "PUT") return Update(who, type, id, req);
@@ -368,6 +370,14 @@ struct Api::Impl {
     json items = json::array();
     for (const auto& [k, i] : keys) items.push_back(registry::ToJson(rs[i]));
     return JsonResponse(200, {{"items", items}});
+  }
+
+  Response Growth(const auth::Principal& who, const std::string& id) {
+    store::Record person;
+    std::vector<store::Record> events;
+    if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
+    if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    return JsonResponse(200, GrowthChart(person, events));
   }
 
   Response Handbook(const auth::Principal& who, const std::string& id) {
