@@ -99,6 +99,51 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  class SqliteBulk final : public BulkWriter {
+   public:
+    SqliteBulk(SqliteStore& store, Db& db) : store_(store), db_(db) {}
+    ~SqliteBulk() override {
+      if (open_) db_.Exec("ROLLBACK");
+      db_.Exec("PRAGMA synchronous=FULL");
+    }
+    Status Begin() {
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL"));
+      U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+      open_ = true;
+      keep_ = store_.HasListeners();
+      return Status::Ok();
+    }
+    Status Add(const Record& r) override {
+      if (!open_) return Status::Internal("bulk transaction is closed");
+      U5_RETURN_IF_ERROR(store_.InsertOne(db_, r));
+      if (keep_) added_.push_back(r);
+      return Status::Ok();
+    }
+    Status Commit() override {
+      if (!open_) return Status::Internal("bulk transaction is closed");
+      U5_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+      open_ = false;
+      for (const Record& r : added_) store_.Notify(std::nullopt, r);
+      added_.clear();
+      return Status::Ok();
+    }
+
+   private:
+    SqliteStore& store_;
+    Db& db_;
+    bool open_ = false, keep_ = false;
+    std::vector<Record> added_;
+  };
+
+  Status OpenBulk(std::unique_ptr<BulkWriter>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    auto w = std::make_unique<SqliteBulk>(*this, *db);
+    U5_RETURN_IF_ERROR(w->Begin());
+    *out = std::move(w);
+    return Status::Ok();
+  }
+
   Status Update(Record& r, int64_t expected_version) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));

@@ -43,6 +43,15 @@ struct Change {
 };
 using ChangeListener = std::function<void(const Change&)>;
 
+// Streams many inserts into one transaction (bulk import): all or nothing.
+// Dropping the writer without Commit() rolls everything back.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  virtual Status Add(const Record& r) = 0;
+  virtual Status Commit() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -54,6 +63,10 @@ class Store {
   virtual Status Insert(const Record& r) = 0;
   // Many records in one transaction: all or nothing. `progress` is called every few thousand.
   virtual Status InsertBatch(const std::vector<Record>& rs) = 0;
+  // Opens a bulk transaction on the calling thread's connection. Commits are
+  // durable against a process crash at once and against power loss at the next
+  // checkpoint (synchronous=NORMAL), which is what makes bulk loads fast.
+  virtual Status OpenBulk(std::unique_ptr<BulkWriter>* out) = 0;
   // Replaces the record if its stored version equals `expected_version`; bumps the version.
   virtual Status Update(Record& r, int64_t expected_version) = 0;
   virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
