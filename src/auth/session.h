@@ -1,7 +1,9 @@
 // Sessions: a random 256-bit bearer token handed to the client once; only its
 // SHA-256 is stored, so a copy of the database cannot be used to log in.
 #pragma once
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "core/status.h"
 #include "store/store.h"
@@ -24,8 +26,18 @@ class Sessions {
   int64_t ttl_ms() const { return ttl_ms_; }
 
  private:
+  // Recently checked sessions, so a busy client costs no database read per
+  // request. An entry lives at most kCacheMs; logout removes it at once.
+  struct Cached {
+    Principal who;
+    int64_t checked_ms;
+    int64_t expires_ms;
+  };
+  static constexpr int64_t kCacheMs = 15000;
   store::Store& store_;
   int64_t ttl_ms_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 std::string Sha256Hex(const std::string& s);
