@@ -118,6 +118,39 @@ CREATE TRIGGER person_fts_au AFTER UPDATE OF name_folded ON person BEGIN
   INSERT INTO person_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
 END;
 )SQL"},
+      {5, "indicators: entered aggregate values (survey, yearbook, population) and edited plan targets", R"SQL(
+-- Values that registry records cannot give, entered per org unit and period
+-- with their provenance; also population denominators (element ids such as
+-- 'population.under5_midyear'). Shown beside the computed values.
+CREATE TABLE indicator_value (
+  element      TEXT NOT NULL,          -- indicator id or data element id of the catalogue
+  orgunit_id   TEXT NOT NULL REFERENCES orgunit(id),
+  period       TEXT NOT NULL,          -- '2025', '2025S1', '2025Q3', '2025-06'
+  source       TEXT NOT NULL CHECK (source IN ('routine','survey','statistical_yearbook','estimate')),
+  value        REAL,
+  numerator    REAL,
+  denominator  REAL,
+  note         TEXT,
+  entered_by   TEXT,
+  entered_at   TEXT NOT NULL,
+  PRIMARY KEY (element, orgunit_id, period, source)
+) WITHOUT ROWID;
+CREATE INDEX indicator_value_ou ON indicator_value(orgunit_id, period);
+-- A province officer's change to a target of the catalogue's plans; the
+-- catalogue file keeps the printed original.
+CREATE TABLE plan_target_edit (
+  plan_id      TEXT NOT NULL,
+  indicator_id TEXT NOT NULL,
+  year         INTEGER NOT NULL,
+  op           TEXT NOT NULL,
+  value        REAL NOT NULL,
+  baseline_year INTEGER,
+  note         TEXT,
+  edited_by    TEXT,
+  edited_at    TEXT NOT NULL,
+  PRIMARY KEY (plan_id, indicator_id, year)
+) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,0 +1,241 @@
+#include "indicator/catalogue.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace u5::indicator {
+namespace {
+
+using nlohmann::json;
+
+Status Bad(const std::string& where, const std::string& why) {
+  return Status::Invalid("catalogue", "catalogue: " + where + ": " + why);
+}
+
+Status ParseOp(const std::string& s, Op* op) {
+  static const std::pair<const char*, Op> k[] = {
+      {"=", Op::eq},          {"!=", Op::ne},         {"in", Op::in},       {"<", Op::lt},
+      {"<=", Op::le},         {">", Op::gt},          {">=", Op::ge},       {"exists", Op::exists},
+      {"missing", Op::missing}, {"nonempty", Op::nonempty}, {"prefix_in", Op::prefix_in}};
+  for (const auto& [name, o] : k)
+    if (s == name) { *op = o; return Status::Ok(); }
+  return Status::Invalid("op", "unknown operator '" + s + "'");
+}
+
+Status ParseConds(const json& arr, const std::string& where, std::vector<Cond>* out) {
+  if (arr.is_null()) return Status::Ok();
+  if (!arr.is_array()) return Bad(where, "conditions must be a list");
+  for (const auto& c : arr) {
+    Cond cond;
+    if (c.contains("any")) {
+      cond.op = Op::any;
+      U5_RETURN_IF_ERROR(ParseConds(c["any"], where, &cond.any));
+    } else {
+      if (!c.contains("field") || !c["field"].is_string() || !c.contains("op")) return Bad(where, "a condition needs field and op");
+      cond.field = c["field"];
+      if (Status st = ParseOp(c["op"].get<std::string>(), &cond.op); !st.ok()) return Bad(where, st.message());
+      cond.value = c.value("value", json());
+      if (cond.op != Op::exists && cond.op != Op::missing && cond.op != Op::nonempty && cond.value.is_null())
+        return Bad(where, "condition on " + cond.field + " needs a value");
+    }
+    out->push_back(std::move(cond));
+  }
+  return Status::Ok();
+}
+
+Status ParseRelated(const json& arr, const std::string& where, std::vector<Related>* out) {
+  if (arr.is_null()) return Status::Ok();
+  if (!arr.is_array()) return Bad(where, "related must be a list");
+  for (const auto& r : arr) {
+    Related rel;
+    rel.scope = r.value("scope", "person");
+    if (rel.scope != "person" && rel.scope != "pregnancy") return Bad(where, "related scope must be person or pregnancy");
+    rel.record = r.value("record", "");
+    if (rel.record.empty()) return Bad(where, "related needs a record type");
+    U5_RETURN_IF_ERROR(ParseConds(r.value("where", json()), where, &rel.where));
+    rel.min_count = r.value("min_count", 1);
+    rel.max_count = r.value("max_count", -1);
+    rel.distinct = r.value("distinct", "");
+    rel.same_year = r.value("same_year", false);
+    if (r.contains("window_days")) {
+      const auto& w = r["window_days"];
+      if (!w.is_array() || w.size() != 2) return Bad(where, "window_days must be [from, to]");
+      rel.window_min = w[0].get<int>();
+      rel.window_max = w[1].get<int>();
+    }
+    out->push_back(std::move(rel));
+  }
+  return Status::Ok();
+}
+
+Status ParseUnit(const json& j, const std::string& where, UnitSpec* u) {
+  if (!j.is_object() || !j.contains("record")) return Bad(where, "needs a record type");
+  u->record = j["record"];
+  U5_RETURN_IF_ERROR(ParseConds(j.value("where", json()), where, &u->where));
+  U5_RETURN_IF_ERROR(ParseRelated(j.value("related", json()), where, &u->related));
+  u->weight = j.value("weight", "");
+  u->latest_per_person = j.value("latest_per_person", false);
+  u->date_last_related = j.value("date", "") == "last_related";
+  return Status::Ok();
+}
+
+Status ParseIndicator(const json& j, Indicator* ind) {
+  if (!j.contains("id") || !j["id"].is_string()) return Bad("indicators", "an indicator has no id");
+  ind->id = j["id"];
+  const std::string w = "indicator " + ind->id;
+  for (auto [key, dst] : {std::pair{"name_vi", &ind->name_vi}, {"name_en", &ind->name_en}, {"kind", &ind->kind},
+                          {"unit", &ind->unit}, {"direction", &ind->direction}, {"source", &ind->source},
+                          {"basis", &ind->basis}, {"numerator_text", &ind->numerator_text},
+                          {"denominator_text", &ind->denominator_text}})
+    *dst = j.value(key, "");
+  if (ind->direction != "lower_is_better" && ind->direction != "higher_is_better")
+    return Bad(w, "direction must be lower_is_better or higher_is_better");
+  ind->multiplier = j.value("multiplier", 1.0);
+  ind->disaggregations = j.value("disaggregations", std::vector<std::string>{});
+  if (j.contains("compute")) {
+    const json& c = j["compute"];
+    ind->computable = true;
+    ind->annual_only = c.value("annual_only", false);
+    if (!c.contains("denominator")) return Bad(w, "compute needs a denominator");
+    const json& d = c["denominator"];
+    if (d.contains("aggregate")) {
+      ind->den_aggregate = true;
+      ind->den_element = d["aggregate"];
+    } else {
+      U5_RETURN_IF_ERROR(ParseUnit(d, w + " denominator", &ind->den));
+    }
+    if (c.contains("numerator_flag")) {
+      if (ind->den_aggregate) return Bad(w, "numerator_flag needs a counted denominator");
+      ind->num_is_flag = true;
+      U5_RETURN_IF_ERROR(ParseConds(c["numerator_flag"].value("where", json()), w, &ind->flag_where));
+      U5_RETURN_IF_ERROR(ParseRelated(c["numerator_flag"].value("related", json()), w, &ind->flag_related));
+    } else if (c.contains("numerator")) {
+      U5_RETURN_IF_ERROR(ParseUnit(c["numerator"], w + " numerator", &ind->num));
+      if (ind->num.latest_per_person) return Bad(w, "latest_per_person applies to a denominator with numerator_flag");
+    } else {
+      return Bad(w, "compute needs numerator or numerator_flag");
+    }
+  } else {
+    ind->not_computable = j.value("not_computable", "no computation rule");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Catalogue::Parse(const std::string& text, Catalogue* out) {
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return Bad("file", "not a JSON object");
+  Catalogue c;
+  if (j.contains("matrix_years")) {
+    c.first_year_ = j["matrix_years"][0];
+    c.last_year_ = j["matrix_years"][1];
+    if (c.first_year_ < 1990 || c.last_year_ < c.first_year_ || c.last_year_ - c.first_year_ > 40)
+      return Bad("matrix_years", "must be [first, last] with at most 40 years");
+  }
+  std::set<std::string> ids;
+  for (const auto& de : j.value("data_elements", json::array())) c.data_elements_.push_back(de.value("id", ""));
+  for (const auto& ij : j.value("indicators", json::array())) {
+    Indicator ind;
+    U5_RETURN_IF_ERROR(ParseIndicator(ij, &ind));
+    if (!ids.insert(ind.id).second) return Bad("indicators", "duplicate id " + ind.id);
+    c.indicators_.push_back(std::move(ind));
+  }
+  for (const auto& pj : j.value("plans", json::array())) {
+    Plan p;
+    p.id = pj.value("id", "");
+    p.province = pj.value("province", "");
+    p.orgunit = pj.value("orgunit", "");
+    p.document = pj.value("document", json("")).is_string() ? pj.value("document", "") : "";
+    p.targets_missing = pj.value("targets_missing", "");
+    p.successor_orgunit = pj.value("successor_orgunit", "");
+    if (p.id.empty() || p.orgunit.empty()) return Bad("plans", "a plan needs id and orgunit");
+    for (const auto& tj : pj.value("targets", json::array())) {
+      Target t;
+      t.plan = p.id;
+      t.indicator = tj.value("indicator", "");
+      if (!ids.count(t.indicator)) return Bad("plan " + p.id, "target for unknown indicator '" + t.indicator + "'");
+      t.year = tj.value("year", 0);
+      t.op = tj.value("op", "");
+      t.value = tj.value("value", 0.0);
+      t.printed = tj.value("printed", "");
+      t.note = tj.value("note", "");
+      t.maintain = tj.value("maintain", false);
+      if (tj.contains("baseline_year")) t.baseline_year = tj["baseline_year"].get<int>();
+      if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
+      static const std::set<std::string> kOps = {"<", "<=", ">", ">=", "=", "increase_pct_vs_2020", "reduce_by_points", "reduce_by_pct"};
+      if (!kOps.count(t.op)) return Bad("plan " + p.id, "unknown target operator '" + t.op + "'");
+      if ((t.op == "reduce_by_points" || t.op == "reduce_by_pct") && !t.baseline_year)
+        return Bad("plan " + p.id, t.op + " needs baseline_year");
+      p.targets.push_back(std::move(t));
+    }
+    for (const auto& bj : pj.value("baseline", json::array())) {
+      Baseline b;
+      b.indicator = bj.value("indicator", "");
+      b.year = bj.value("year", 0);
+      b.value = bj.value("value", 0.0);
+      b.printed = bj.value("printed", "");
+      b.source = bj.value("source", "routine");
+      b.scope = bj.value("scope", "");
+      p.baseline.push_back(std::move(b));
+    }
+    c.plans_.push_back(std::move(p));
+  }
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+Status Catalogue::Load(const std::string& data_dir, Catalogue* out) {
+  const std::string path = data_dir + "/indicators/catalogue.json";
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Status st = Parse(ss.str(), out);
+    if (st.ok()) {
+      out->origin_ = path;
+      return st;
+    }
+    return st;  // a broken edited file is reported, not silently replaced
+  }
+  *out = Builtin();
+  return Status::Ok();
+}
+
+const Catalogue& Catalogue::Builtin() {
+  static const Catalogue c = [] {
+    Catalogue x;
+    Status st = Parse(kBuiltinCatalogue, &x);
+    if (!st.ok()) throw std::runtime_error("built-in indicator catalogue: " + st.message());
+    x.origin_ = "built-in";
+    return x;
+  }();
+  return c;
+}
+
+const Indicator* Catalogue::Find(const std::string& id) const {
+  int i = IndexOf(id);
+  return i < 0 ? nullptr : &indicators_[i];
+}
+
+int Catalogue::IndexOf(const std::string& id) const {
+  for (size_t i = 0; i < indicators_.size(); ++i)
+    if (indicators_[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+bool Catalogue::IsEnterable(const std::string& id) const {
+  if (Find(id)) return true;
+  for (const auto& d : data_elements_)
+    if (d == id) return true;
+  return false;
+}
+
+const Plan* Catalogue::FindPlan(const std::string& id) const {
+  for (const auto& p : plans_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+}  // namespace u5::indicator

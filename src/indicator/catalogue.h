@@ -1,0 +1,117 @@
+// The indicator catalogue as data: definitions, computation rules and plan
+// targets, read from <data>/indicators/catalogue.json at run time (the copy
+// built into the binary is the fallback). Format: docs/indicators.md.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace u5::indicator {
+
+enum class Op { eq, ne, in, lt, le, gt, ge, exists, missing, nonempty, prefix_in, any };
+
+// A test on one field of a record; "$age_days", "$age_months" and "$age_years"
+// are the subject's age at the record's date.
+struct Cond {
+  std::string field;
+  Op op = Op::eq;
+  nlohmann::json value;
+  std::vector<Cond> any;  // op == any: true when one of these holds
+};
+
+// Other records of the same pregnancy or person that must (or must not) exist.
+struct Related {
+  std::string scope;   // "pregnancy" | "person"
+  std::string record;  // event type
+  std::vector<Cond> where;
+  int min_count = 1;
+  int max_count = -1;  // -1: no upper bound
+  std::string distinct;  // count distinct values of this field instead of records
+  std::optional<int> window_min, window_max;  // days relative to the unit's date
+  bool same_year = false;  // only records in the unit's calendar year
+};
+
+// What one counted unit is: records of a type passing conditions.
+struct UnitSpec {
+  std::string record;  // event type, or "person"
+  std::vector<Cond> where;
+  std::vector<Related> related;
+  std::string weight;          // a field summed instead of counting 1 (delivery.live_births)
+  bool latest_per_person = false;  // prevalence: the latest unit of each person in the period
+  bool date_last_related = false;  // the unit's date is that of its last matched related record
+};
+
+struct Indicator {
+  std::string id, name_vi, name_en, kind, unit, direction, source, basis;
+  std::string numerator_text, denominator_text;
+  double multiplier = 1;
+  std::vector<std::string> disaggregations;
+  bool computable = false;
+  std::string not_computable;  // reason, when !computable
+  // Computation (when computable):
+  UnitSpec den;
+  bool den_aggregate = false;  // denominator is an entered data element
+  std::string den_element;     // e.g. population.under5_midyear
+  bool num_is_flag = false;    // numerator = denominator units passing `flag`
+  std::vector<Cond> flag_where;
+  std::vector<Related> flag_related;
+  UnitSpec num;                // when !num_is_flag
+  bool annual_only = false;
+  bool lower_is_better() const { return direction == "lower_is_better"; }
+};
+
+struct Target {
+  std::string plan, indicator, op, printed, note;
+  int year = 0;
+  double value = 0;
+  bool maintain = false;
+  std::optional<int> baseline_year;  // reduce_by_points / reduce_by_pct / increase_pct_vs_2020
+};
+
+struct Baseline {
+  std::string indicator, source, printed, scope;
+  int year = 0;
+  double value = 0;
+};
+
+struct Plan {
+  std::string id, province, orgunit, document, targets_missing;
+  std::string successor_orgunit;  // 2025 province that took over a former province's plan
+  std::vector<Target> targets;
+  std::vector<Baseline> baseline;
+};
+
+class Catalogue {
+ public:
+  static Status Parse(const std::string& text, Catalogue* out);
+  // <data_dir>/indicators/catalogue.json if present and valid, else the built-in copy.
+  static Status Load(const std::string& data_dir, Catalogue* out);
+  static const Catalogue& Builtin();
+
+  const std::vector<Indicator>& indicators() const { return indicators_; }
+  const std::vector<Plan>& plans() const { return plans_; }
+  const Indicator* Find(const std::string& id) const;
+  int IndexOf(const std::string& id) const;
+  const Plan* FindPlan(const std::string& id) const;
+  // Entered data elements (population denominators), besides indicator ids.
+  const std::vector<std::string>& data_elements() const { return data_elements_; }
+  bool IsEnterable(const std::string& id) const;
+  int first_year() const { return first_year_; }
+  int last_year() const { return last_year_; }
+  const std::string& origin() const { return origin_; }
+
+ private:
+  std::vector<Indicator> indicators_;
+  std::vector<Plan> plans_;
+  std::vector<std::string> data_elements_;
+  int first_year_ = 2020, last_year_ = 2031;
+  std::string origin_;
+};
+
+// The built-in catalogue text (generated at build time from data/indicators).
+extern const char* const kBuiltinCatalogue;
+
+}  // namespace u5::indicator

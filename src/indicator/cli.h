@@ -1,0 +1,19 @@
+// The `indicators` and `plan-eval` subcommands (logic; flags are in src/cli/main.cpp).
+#pragma once
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "store/store.h"
+
+namespace u5::indicator {
+
+struct CliOptions {
+  std::string db_path, data_dir, orgunit, period, plan, format = "csv", ids, as_of;
+  std::optional<int> year;
+};
+
+int RunIndicatorsCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err);
+int RunPlanEvalCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err);
+
+}  // namespace u5::indicator

@@ -1,0 +1,204 @@
+#include "indicator/engine.h"
+
+#include <algorithm>
+
+namespace u5::indicator {
+namespace {
+
+struct Ym {
+  int y;
+  unsigned m;
+};
+
+Ym YmOf(int32_t day) {
+  int y;
+  unsigned m, d;
+  YmdFromDate(Date{day}, y, m, d);
+  return {y, m};
+}
+
+}  // namespace
+
+Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), ancestors_(std::move(ancestors)) {
+  layout_.first_year = cat.first_year();
+  layout_.years = cat.last_year() - cat.first_year() + 1;
+  comp_of_.assign(cat.indicators().size(), -1);
+  for (size_t i = 0; i < cat.indicators().size(); ++i)
+    if (cat.indicators()[i].computable) comp_of_[i] = n_comp_++;
+}
+
+void Engine::Clear() {
+  ou_names_.clear();
+  ou_index_.clear();
+  anc_.clear();
+  anc_loaded_.clear();
+  cells_.clear();
+  person_index_.clear();
+  facts_.clear();
+  fact_count_ = 0;
+}
+
+uint32_t Engine::Intern(const std::string& ou) {
+  auto it = ou_index_.find(ou);
+  if (it != ou_index_.end()) return it->second;
+  const uint32_t idx = static_cast<uint32_t>(ou_names_.size());
+  ou_index_.emplace(ou, idx);
+  ou_names_.push_back(ou);
+  anc_.emplace_back();
+  anc_loaded_.push_back(0);
+  cells_.resize(cells_.size() + static_cast<size_t>(n_comp_) * layout_.slots());
+  return idx;
+}
+
+const std::vector<uint32_t>& Engine::AncestorsOf(uint32_t ou) {
+  if (!anc_loaded_[ou]) {
+    std::vector<uint32_t> a;
+    for (const auto& name : ancestors_(ou_names_[ou])) a.push_back(Intern(name));
+    if (std::find(a.begin(), a.end(), ou) == a.end()) a.push_back(ou);
+    std::sort(a.begin(), a.end());
+    a.erase(std::unique(a.begin(), a.end()), a.end());
+    anc_[ou] = std::move(a);
+    anc_loaded_[ou] = 1;
+  }
+  return anc_[ou];
+}
+
+bool Engine::InSubtree(uint32_t ou, uint32_t root) const {
+  const auto& a = anc_[ou];
+  return std::binary_search(a.begin(), a.end(), root);
+}
+
+void Engine::Apply(const std::vector<Fact>& facts, int sign) {
+  const int n_slots = layout_.slots();
+  for (size_t i = 0; i < facts.size(); ++i) {
+    const Fact& f = facts[i];
+    const int k = comp_of_[f.ind];
+    if (k < 0) continue;
+    const Ym ym = YmOf(f.day);
+    const unsigned q = (ym.m - 1) / 3 + 1, h = ym.m <= 6 ? 1 : 2;
+    int slots[4] = {layout_.Slot(PeriodKind::month, ym.y, static_cast<int>(ym.m)),
+                    layout_.Slot(PeriodKind::quarter, ym.y, static_cast<int>(q)),
+                    layout_.Slot(PeriodKind::half, ym.y, static_cast<int>(h)),
+                    layout_.Slot(PeriodKind::year, ym.y, 1)};
+    if (slots[3] < 0) continue;
+    if ((f.bits & kLatest) && i + 1 < facts.size() && facts[i + 1].ind == f.ind && (facts[i + 1].bits & kLatest)) {
+      // Only the person's latest unit in each period counts: drop the periods the next unit shares.
+      const Ym n = YmOf(facts[i + 1].day);
+      if (n.y == ym.y) {
+        slots[3] = -1;
+        if ((n.m <= 6) == (ym.m <= 6)) slots[2] = -1;
+        if ((n.m - 1) / 3 == (ym.m - 1) / 3) slots[1] = -1;
+        if (n.m == ym.m) slots[0] = -1;
+      }
+    }
+    const int64_t num = (f.bits & kNum) ? sign * static_cast<int64_t>(f.weight) : 0;
+    const int64_t den = (f.bits & kDen) ? sign * static_cast<int64_t>(f.weight) : 0;
+    for (uint32_t a : AncestorsOf(f.ou)) {
+      Cell* row = &cells_[(static_cast<size_t>(a) * n_comp_ + k) * n_slots];
+      for (int s : slots) {
+        if (s < 0) continue;
+        row[s].num += num;
+        row[s].den += den;
+      }
+    }
+  }
+}
+
+void Engine::ReplacePerson(const std::string& person_id, const PersonData* person, const std::vector<EventData>& events) {
+  auto it = person_index_.find(person_id);
+  if (it != person_index_.end()) {
+    Apply(facts_[it->second], -1);
+    fact_count_ -= facts_[it->second].size();
+    facts_[it->second].clear();
+  }
+  if (!person) return;
+  std::vector<Fact> fresh;
+  // Ancestors are loaded as a unit is first seen, so Apply never grows the tables it walks.
+  ExtractFacts(cat_, *person, events, [this](const std::string& ou) {
+    const uint32_t idx = Intern(ou);
+    AncestorsOf(idx);
+    return idx;
+  }, &fresh);
+  uint32_t idx;
+  if (it != person_index_.end()) {
+    idx = it->second;
+  } else {
+    idx = static_cast<uint32_t>(facts_.size());
+    person_index_.emplace(person_id, idx);
+    facts_.emplace_back();
+  }
+  Apply(fresh, +1);
+  fact_count_ += fresh.size();
+  fresh.shrink_to_fit();
+  facts_[idx] = std::move(fresh);
+}
+
+template <class Fn>
+void Engine::Scan(int ind, uint32_t root, Date from, Date to, Fn&& fn) const {
+  for (const auto& pf : facts_) {
+    const Fact* latest = nullptr;
+    auto lo = std::lower_bound(pf.begin(), pf.end(), ind, [](const Fact& f, int i) { return f.ind < i; });
+    for (auto it = lo; it != pf.end() && it->ind == ind; ++it) {
+      if (it->day < from.days || it->day > to.days) continue;
+      if (!InSubtree(it->ou, root)) continue;
+      if (it->bits & kLatest) latest = &*it;  // facts are in date order: keep the last
+      else fn(*it);
+    }
+    if (latest) fn(*latest);
+  }
+}
+
+Cell Engine::Value(int ind, const std::string& orgunit, const Period& p) const {
+  Cell c;
+  if (ind < 0 || static_cast<size_t>(ind) >= comp_of_.size() || comp_of_[ind] < 0) return c;
+  auto it = ou_index_.find(orgunit);
+  if (it == ou_index_.end()) return c;  // no data anywhere below this unit
+  const int slot = layout_.Slot(p);
+  if (slot >= 0) return cells_[(static_cast<size_t>(it->second) * n_comp_ + comp_of_[ind]) * layout_.slots() + slot];
+  Scan(ind, it->second, p.from, p.to, [&](const Fact& f) {
+    if (f.bits & kNum) c.num += f.weight;
+    if (f.bits & kDen) c.den += f.weight;
+  });
+  return c;
+}
+
+std::map<std::string, Cell> Engine::Breakdown(int ind, const std::string& orgunit, const Period& p, const std::string& by) const {
+  std::map<std::string, Cell> out;
+  if (ind < 0 || static_cast<size_t>(ind) >= comp_of_.size() || comp_of_[ind] < 0) return out;
+  auto it = ou_index_.find(orgunit);
+  if (it == ou_index_.end()) return out;
+  static const char* kBands[] = {"0-27d", "28d-11m", "12-59m", "5y+"};
+  Scan(ind, it->second, p.from, p.to, [&](const Fact& f) {
+    std::string key;
+    if (by == "sex") key = f.sex == 1 ? "female" : f.sex == 2 ? "male" : "unknown";
+    else if (by == "ethnicity") key = f.ethnicity == 0 ? "unknown" : f.ethnicity == 1 ? "kinh" : "minority";
+    else if (by == "age_band") key = kBands[std::min<int>(f.age_band, 3)];
+    else key = ou_names_[f.ou];
+    Cell& c = out[key];
+    if (f.bits & kNum) c.num += f.weight;
+    if (f.bits & kDen) c.den += f.weight;
+  });
+  return out;
+}
+
+std::map<std::tuple<std::string, std::string, int>, Cell> Engine::NonZeroCells() const {
+  std::map<std::tuple<std::string, std::string, int>, Cell> out;
+  const int n_slots = layout_.slots();
+  for (size_t ou = 0; ou < ou_names_.size(); ++ou)
+    for (size_t i = 0; i < comp_of_.size(); ++i) {
+      if (comp_of_[i] < 0) continue;
+      for (int s = 0; s < n_slots; ++s) {
+        const Cell& c = cells_[(ou * n_comp_ + comp_of_[i]) * n_slots + s];
+        if (c.num != 0 || c.den != 0) out[{ou_names_[ou], cat_.indicators()[i].id, s}] = c;
+      }
+    }
+  return out;
+}
+
+size_t Engine::memory_bytes() const {
+  size_t b = cells_.capacity() * sizeof(Cell) + fact_count_ * sizeof(Fact) + facts_.capacity() * sizeof(facts_[0]);
+  b += person_index_.size() * 80 + ou_index_.size() * 80;
+  return b;
+}
+
+}  // namespace u5::indicator

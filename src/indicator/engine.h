@@ -1,0 +1,75 @@
+// The indicator matrix: numerator and denominator of every computable
+// indicator, for every org unit that has data (and all its ancestors, through
+// both the 2025 and the pre-2025 hierarchy) and every month, quarter, half-year
+// and year of the catalogue's matrix years. Kept current by replacing one
+// person's facts at a time (ReplacePerson): the matrix moves by the difference,
+// so incremental maintenance equals a full recompute by construction.
+// Not thread-safe; Service adds the locking.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "indicator/catalogue.h"
+#include "indicator/facts.h"
+#include "indicator/period.h"
+
+namespace u5::indicator {
+
+struct Cell {
+  int64_t num = 0, den = 0;
+  bool operator==(const Cell&) const = default;
+};
+
+class Engine {
+ public:
+  // Ancestors of an org unit id (itself included), from orgunit_closure.
+  using AncestorsFn = std::function<std::vector<std::string>(const std::string&)>;
+  Engine(const Catalogue& cat, AncestorsFn ancestors);
+
+  // Replaces everything known about a person; null `person` removes them.
+  void ReplacePerson(const std::string& person_id, const PersonData* person, const std::vector<EventData>& events);
+  void Clear();
+
+  // Numerator and denominator of one indicator for an org unit subtree and a
+  // period: a matrix lookup for calendar periods, a scan of the facts otherwise.
+  Cell Value(int ind, const std::string& orgunit, const Period& p) const;
+  // The same, split by "sex", "ethnicity" (kinh / minority / unknown), "age_band"
+  // or "orgunit" (the facts' own org units); always from the facts.
+  std::map<std::string, Cell> Breakdown(int ind, const std::string& orgunit, const Period& p, const std::string& by) const;
+
+  // Every non-zero cell as (org unit, indicator id, slot) -> cell, for comparing engines.
+  std::map<std::tuple<std::string, std::string, int>, Cell> NonZeroCells() const;
+  size_t orgunit_count() const { return ou_names_.size(); }
+  size_t person_count() const { return person_index_.size(); }
+  size_t fact_count() const { return fact_count_; }
+  size_t memory_bytes() const;
+  const SlotLayout& layout() const { return layout_; }
+  const Catalogue& catalogue() const { return cat_; }
+
+ private:
+  uint32_t Intern(const std::string& ou);
+  const std::vector<uint32_t>& AncestorsOf(uint32_t ou);
+  void Apply(const std::vector<Fact>& facts, int sign);
+  bool InSubtree(uint32_t ou, uint32_t root) const;
+  template <class Fn> void Scan(int ind, uint32_t root, Date from, Date to, Fn&& fn) const;
+
+  const Catalogue& cat_;
+  AncestorsFn ancestors_;
+  SlotLayout layout_;
+  std::vector<int> comp_of_;  // catalogue index -> matrix indicator index, -1 if not computed
+  int n_comp_ = 0;
+  std::vector<std::string> ou_names_;
+  std::unordered_map<std::string, uint32_t> ou_index_;
+  std::vector<std::vector<uint32_t>> anc_;
+  std::vector<char> anc_loaded_;
+  std::vector<Cell> cells_;  // [ou][indicator][slot]
+  std::unordered_map<std::string, uint32_t> person_index_;
+  std::vector<std::vector<Fact>> facts_;
+  size_t fact_count_ = 0;
+};
+
+}  // namespace u5::indicator

@@ -1,0 +1,268 @@
+#include "indicator/http_routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/date.h"
+#include "core/log.h"
+#include "indicator/json_out.h"
+#include "indicator/service.h"
+
+namespace u5::indicator {
+namespace {
+
+using nlohmann::json;
+
+http::Response Json(int status, const json& j) {
+  http::Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+http::Response Err(const Status& st) {
+  json j = {{"error", st.code_name()}, {"message", st.message()}};
+  if (!st.field().empty()) j["field"] = st.field();
+  return Json(st.http_status(), j);
+}
+
+std::string Q(const http::Request& req, const char* k) {
+  auto it = req.query.find(k);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
+  if (who.role == "ministry") return true;
+  for (const auto& mine : who.orgunits)
+    if (mine == ou || store.InSubtree(mine, ou)) return true;
+  return false;
+}
+
+Status Scope(store::Store& store, const auth::Principal& who, const std::string& asked, std::string* ou) {
+  if (!asked.empty()) {
+    if (!store.OrgUnitExists(asked)) return Status::Invalid("orgunit", "unknown org unit '" + asked + "'");
+    if (!CanSee(store, who, asked)) return Status::Forbidden("orgunit " + asked + " is outside your org units");
+    *ou = asked;
+    return Status::Ok();
+  }
+  if (who.role == "ministry" && who.orgunits.empty()) {
+    *ou = "VN";
+    return Status::Ok();
+  }
+  if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
+  *ou = who.orgunits[0];
+  return Status::Ok();
+}
+
+bool CanSeePlan(store::Store& store, const auth::Principal& who, const Plan& p, const std::string& ou) {
+  if (CanSee(store, who, ou)) return true;
+  // A former province's plan (A27) is visible to the scope of the province that took it over.
+  return ou == p.orgunit && !p.successor_orgunit.empty() && CanSee(store, who, p.successor_orgunit);
+}
+
+std::vector<std::string> SplitIds(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+Status ParseBody(const http::Request& req, json* out) {
+  *out = json::parse(req.body, nullptr, false);
+  if (!out->is_object()) return Status::BadRequest("request body must be a JSON object", "body");
+  return Status::Ok();
+}
+
+bool IsProvinceOfficer(const auth::Principal& who) { return who.role == "province_officer"; }
+
+http::Response Indicators(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
+  std::string ou;
+  if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  const std::string ptext = Q(req, "period");
+  if (ptext.empty()) return Err(Status::Invalid("period", "period is required (2025, 2025S1, 2025Q3, 2025-06, or a range)"));
+  Period p;
+  if (Status st = ParsePeriod(ptext, &p); !st.ok()) return Err(st);
+  std::vector<std::string> ids = SplitIds(Q(req, "ids"));
+  if (ids.empty())
+    for (const auto& i : svc.catalogue().indicators()) ids.push_back(i.id);
+  const std::string by = Q(req, "by");
+  json items = json::array();
+  for (const auto& id : ids) {
+    IndicatorValue v;
+    if (Status st = svc.Value(id, ou, p, &v); !st.ok()) return Err(st);
+    json j = ToJson(v);
+    if (!by.empty() && v.from_records) {
+      std::map<std::string, Cell> parts;
+      if (Status st = svc.Breakdown(id, ou, p, by, &parts); !st.ok()) return Err(st);
+      json b = json::object();
+      for (const auto& [k, c] : parts) {
+        // Org-unit breakdowns stay within the caller's scope.
+        if (by == "orgunit" && !CanSee(store, who, k)) continue;
+        b[k] = {{"numerator", c.num}, {"denominator", c.den}};
+      }
+      j["breakdown"] = {{"by", by}, {"groups", b}};
+    }
+    items.push_back(j);
+  }
+  return Json(200, {{"orgunit", ou}, {"period", p.text}, {"from", FormatDate(p.from)}, {"to", FormatDate(p.to)}, {"items", items}});
+}
+
+http::Response CatalogueJson(Service& svc) {
+  json items = json::array();
+  for (const auto& i : svc.catalogue().indicators())
+    items.push_back({{"id", i.id}, {"name_vi", i.name_vi}, {"name_en", i.name_en}, {"kind", i.kind}, {"unit", i.unit},
+                     {"multiplier", i.multiplier}, {"direction", i.direction}, {"source", i.source},
+                     {"numerator", i.numerator_text}, {"denominator", i.denominator_text},
+                     {"computed_from_records", i.computable}, {"disaggregations", i.disaggregations},
+                     {"not_computable", i.computable ? json(nullptr) : json(i.not_computable)}});
+  return Json(200, {{"origin", svc.catalogue().origin()}, {"indicators", items}, {"data_elements", svc.catalogue().data_elements()}});
+}
+
+http::Response Values(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
+  if (req.method == "GET") {
+    std::string ou;
+    if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+    Period p;
+    if (Status st = ParsePeriod(Q(req, "period"), &p); !st.ok()) return Err(st);
+    std::vector<EnteredValue> vs;
+    if (Status st = svc.ListValues(ou, p.text, &vs); !st.ok()) return Err(st);
+    json items = json::array();
+    for (const auto& v : vs)
+      items.push_back({{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
+                       {"value", v.value ? json(*v.value) : json(nullptr)},
+                       {"numerator", v.numerator ? json(*v.numerator) : json(nullptr)},
+                       {"denominator", v.denominator ? json(*v.denominator) : json(nullptr)},
+                       {"note", v.note}, {"entered_by", v.entered_by}, {"entered_at", v.entered_at}});
+    return Json(200, {{"items", items}});
+  }
+  if (req.method != "PUT" && req.method != "POST")
+    return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+  if (!IsProvinceOfficer(who)) return Err(Status::Forbidden("only province officers enter aggregate values"));
+  json b;
+  if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
+  EnteredValue v;
+  auto str = [&](const char* k) { return b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : std::string(); };
+  auto num = [&](const char* k) -> std::optional<double> {
+    if (b.contains(k) && b[k].is_number()) return b[k].get<double>();
+    return std::nullopt;
+  };
+  v.element = str("element");
+  v.orgunit = str("orgunit");
+  v.period = str("period");
+  v.source = str("source");
+  v.note = str("note");
+  v.value = num("value");
+  v.numerator = num("numerator");
+  v.denominator = num("denominator");
+  v.entered_by = who.username;
+  if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
+  if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
+  if (Status st = svc.PutValue(v); !st.ok()) return Err(st);
+  log::Info("indicator_value_entered", {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"user", who.username}});
+  return Json(200, {{"status", "saved"}, {"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source}});
+}
+
+http::Response Plans(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who,
+                     const std::vector<std::string>& parts) {
+  const Catalogue& cat = svc.catalogue();
+  if (parts.size() == 1) {
+    if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+    json items = json::array();
+    for (const auto& p : cat.plans())
+      items.push_back({{"id", p.id}, {"province", p.province}, {"orgunit", p.orgunit}, {"document", p.document},
+                       {"targets", p.targets.size()}});
+    return Json(200, {{"items", items}});
+  }
+  const Plan* plan = cat.FindPlan(parts[1]);
+  if (!plan) return Err(Status::NotFound("no plan '" + parts[1] + "'", "plan"));
+  if (parts.size() == 3 && parts[2] == "evaluation" && req.method == "GET") {
+    const std::string ou = Q(req, "orgunit").empty() ? plan->orgunit : Q(req, "orgunit");
+    if (!store.OrgUnitExists(ou)) return Err(Status::Invalid("orgunit", "unknown org unit '" + ou + "'"));
+    if (!CanSeePlan(store, who, *plan, ou)) return Err(Status::Forbidden("orgunit " + ou + " is outside your org units"));
+    std::optional<int> year;
+    if (std::string y = Q(req, "year"); !y.empty()) {
+      if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos) return Err(Status::Invalid("year", "year must be YYYY"));
+      year = std::stoi(y);
+    }
+    Date as_of = Today();
+    if (std::string a = Q(req, "as_of"); !a.empty()) {
+      auto d = ParseDate(a);
+      if (!d) return Err(Status::Invalid("as_of", "as_of must be a date YYYY-MM-DD"));
+      as_of = *d;
+    }
+    std::vector<TargetEval> es;
+    if (Status st = svc.Evaluate(plan->id, ou, year, as_of, &es); !st.ok()) return Err(st);
+    json items = json::array();
+    for (const auto& e : es) items.push_back(ToJson(e));
+    json baseline = json::array();
+    for (const auto& b : plan->baseline)
+      baseline.push_back({{"indicator", b.indicator}, {"year", b.year}, {"value", b.value}, {"printed", b.printed},
+                          {"source", b.source}, {"scope", b.scope}});
+    return Json(200, {{"plan", plan->id}, {"province", plan->province}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
+                      {"targets_missing", plan->targets_missing}, {"baseline", baseline}, {"items", items}});
+  }
+  if (parts.size() == 3 && parts[2] == "targets") {
+    if (req.method != "PUT" && req.method != "POST")
+      return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+    if (!IsProvinceOfficer(who)) return Err(Status::Forbidden("only province officers edit targets"));
+    if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
+    json b;
+    if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
+    Target t;
+    t.plan = plan->id;
+    if (!b.contains("indicator") || !b["indicator"].is_string()) return Err(Status::Invalid("indicator", "indicator is required"));
+    if (!b.contains("year") || !b["year"].is_number_integer()) return Err(Status::Invalid("year", "year is required"));
+    if (!b.contains("op") || !b["op"].is_string()) return Err(Status::Invalid("op", "op is required"));
+    if (!b.contains("value") || !b["value"].is_number()) return Err(Status::Invalid("value", "value (a number) is required"));
+    t.indicator = b["indicator"];
+    t.year = b["year"];
+    t.op = b["op"];
+    t.value = b["value"];
+    if (b.contains("baseline_year") && b["baseline_year"].is_number_integer()) t.baseline_year = b["baseline_year"].get<int>();
+    if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
+    if (b.contains("note") && b["note"].is_string()) t.note = b["note"];
+    if (Status st = svc.PutTarget(t, who.username); !st.ok()) return Err(st);
+    log::Info("plan_target_edited", {{"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"user", who.username}});
+    return Json(200, {{"status", "saved"}, {"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});
+  }
+  return Err(Status::NotFound("no such endpoint: " + req.path));
+}
+
+}  // namespace
+
+std::optional<http::Response> HandleIndicatorRoute(const http::Request& req, const auth::Principal& who,
+                                                   store::Store& store) {
+  const std::string& p = req.path;
+  const std::string prefix = "/api/v1/";
+  if (p.rfind(prefix, 0) != 0) return std::nullopt;
+  std::vector<std::string> parts;
+  for (size_t i = prefix.size(); i <= p.size();) {
+    size_t j = p.find('/', i);
+    if (j == std::string::npos) j = p.size();
+    parts.push_back(p.substr(i, j - i));
+    i = j + 1;
+  }
+  if (!parts.empty() && parts.back().empty()) parts.pop_back();
+  if (parts.empty()) return std::nullopt;
+  const std::string& head = parts[0];
+  if (head != "indicators" && head != "indicator-values" && head != "plans") return std::nullopt;
+  Service* svc = Service::For(store);
+  if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
+  if (head == "indicators") {
+    if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+    if (parts.size() == 1) return Indicators(*svc, store, req, who);
+    if (parts.size() == 2 && parts[1] == "catalogue") return CatalogueJson(*svc);
+    return Err(Status::NotFound("no such endpoint: " + p));
+  }
+  if (head == "indicator-values") {
+    if (parts.size() != 1) return Err(Status::NotFound("no such endpoint: " + p));
+    return Values(*svc, store, req, who);
+  }
+  return Plans(*svc, store, req, who, parts);
+}
+
+}  // namespace u5::indicator

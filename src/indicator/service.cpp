@@ -1,0 +1,255 @@
+#include "indicator/service.h"
+
+#include <map>
+#include <set>
+
+namespace u5::indicator {
+namespace {
+
+std::mutex g_attach_mu;
+std::map<store::Store*, Service*>& Attached() {
+  static std::map<store::Store*, Service*> m;
+  return m;
+}
+
+// Above this many queued persons a full reload is cheaper than one read each.
+constexpr size_t kRebuildThreshold = 20000;
+
+}  // namespace
+
+Service::Service(store::Store& store, Catalogue cat) : store_(store), cat_(std::move(cat)) {}
+
+Service::~Service() {
+  *alive_ = false;
+  std::lock_guard lock(g_attach_mu);
+  for (auto it = Attached().begin(); it != Attached().end();)
+    it = it->second == this ? Attached().erase(it) : std::next(it);
+}
+
+Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+                     std::unique_ptr<Service>* out) {
+  Catalogue cat;
+  U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
+  std::unique_ptr<Service> s(new Service(store, std::move(cat)));
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
+  Service* self = s.get();
+  s->engine_ = std::make_unique<Engine>(s->cat_, [self](const std::string& ou) {
+    std::lock_guard lock(self->db_mu_);
+    return ClosureAncestors(self->db_, ou);
+  });
+  s->alive_ = std::make_shared<bool>(true);
+  // The store outlives no service it calls into: the flag stops calls after destruction.
+  std::weak_ptr<bool> alive = s->alive_;
+  store.Subscribe([self, alive](const store::Change& c) {
+    auto a = alive.lock();
+    if (a && *a) self->OnChange(c);
+  });
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+void Service::Attach(store::Store& store, Service* service) {
+  std::lock_guard lock(g_attach_mu);
+  Attached()[&store] = service;
+}
+
+Service* Service::For(store::Store& store) {
+  std::lock_guard lock(g_attach_mu);
+  auto it = Attached().find(&store);
+  return it == Attached().end() ? nullptr : it->second;
+}
+
+void Service::OnChange(const store::Change& c) {
+  std::lock_guard lock(dirty_mu_);
+  dirty_.insert(c.after.is_person() ? c.after.id : c.after.person_id);
+  if (c.before && !c.before->is_person() && c.before->person_id != c.after.person_id) dirty_.insert(c.before->person_id);
+}
+
+size_t Service::pending() const {
+  std::lock_guard lock(dirty_mu_);
+  return dirty_.size();
+}
+
+Status Service::Rebuild(LoadStats* stats) {
+  std::unique_lock lock(engine_mu_);
+  {
+    std::lock_guard d(dirty_mu_);
+    dirty_.clear();
+  }
+  store::Db db;  // a separate connection: LoadAll streams while the engine asks db_ for ancestors
+  U5_RETURN_IF_ERROR(store::Db::Open(sqlite3_db_filename(db_.raw(), "main"), &db, false, true));
+  U5_RETURN_IF_ERROR(LoadAll(db, engine_.get(), stats));
+  built_ = true;
+  return Status::Ok();
+}
+
+Status Service::Refresh() {
+  {
+    std::shared_lock lock(engine_mu_);
+    if (built_ && pending() == 0) return Status::Ok();
+  }
+  if (!built_ || pending() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(engine_mu_);
+  std::unordered_set<std::string> todo;
+  {
+    std::lock_guard d(dirty_mu_);
+    todo.swap(dirty_);
+  }
+  std::optional<PersonData> p;
+  std::vector<EventData> events;
+  for (const auto& id : todo) {
+    U5_RETURN_IF_ERROR(ReadPerson(store_, id, &p, &events));
+    engine_->ReplacePerson(id, p ? &*p : nullptr, events);
+  }
+  return Status::Ok();
+}
+
+Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out) {
+  out->indicator = &ind;
+  out->orgunit = orgunit;
+  out->period = p;
+  {
+    std::lock_guard lock(db_mu_);
+    if (p.kind != PeriodKind::range) U5_RETURN_IF_ERROR(GetValues(db_, orgunit, p.text, ind.id, &out->entered));
+  }
+  const int idx = cat_.IndexOf(ind.id);
+  if (ind.computable) {
+    out->from_records = true;
+    out->provenance = "computed_from_registry";
+    if (ind.annual_only && p.kind != PeriodKind::year) {
+      out->reason = "annual indicator: ask for a year";
+      return Status::Ok();
+    }
+    Cell c = engine_->Value(idx, orgunit, p);
+    out->num = c.num;
+    out->den = c.den;
+    if (ind.den_aggregate) {
+      std::optional<EnteredValue> pop;
+      {
+        std::lock_guard lock(db_mu_);
+        pop = BestValue(db_, ind.den_element, orgunit, std::to_string(p.year));
+      }
+      const double den = pop ? pop->value.value_or(pop->denominator.value_or(0)) : 0;
+      if (den <= 0) {
+        out->reason = "denominator " + ind.den_element + " not entered for " + orgunit + " " + std::to_string(p.year);
+        return Status::Ok();
+      }
+      out->den = static_cast<int64_t>(den);
+      out->value = static_cast<double>(c.num) / den * ind.multiplier;
+      return Status::Ok();
+    }
+    if (c.den <= 0) {
+      out->reason = "no denominator records in the period";
+      return Status::Ok();
+    }
+    out->value = static_cast<double>(c.num) / static_cast<double>(c.den) * ind.multiplier;
+    return Status::Ok();
+  }
+  // Not computable from records: the entered value, when there is one.
+  std::optional<EnteredValue> v;
+  if (p.kind != PeriodKind::range) {
+    std::lock_guard lock(db_mu_);
+    v = BestValue(db_, ind.id, orgunit, p.text);
+  }
+  if (!v) {
+    out->reason = ind.not_computable;
+    return Status::Ok();
+  }
+  out->provenance = v->source;
+  if (v->numerator && v->denominator) {
+    out->num = static_cast<int64_t>(*v->numerator);
+    out->den = static_cast<int64_t>(*v->denominator);
+  }
+  out->value = v->value ? *v->value : *v->numerator / *v->denominator * ind.multiplier;
+  return Status::Ok();
+}
+
+Status Service::Value(const std::string& indicator, const std::string& orgunit, const Period& p, IndicatorValue* out) {
+  const Indicator* ind = cat_.Find(indicator);
+  if (!ind) return Status::Invalid("ids", "unknown indicator '" + indicator + "'");
+  U5_RETURN_IF_ERROR(Refresh());
+  std::shared_lock lock(engine_mu_);
+  return ValueLocked(*ind, orgunit, p, out);
+}
+
+Status Service::Breakdown(const std::string& indicator, const std::string& orgunit, const Period& p,
+                          const std::string& by, std::map<std::string, Cell>* out) {
+  const Indicator* ind = cat_.Find(indicator);
+  if (!ind) return Status::Invalid("ids", "unknown indicator '" + indicator + "'");
+  if (by != "sex" && by != "ethnicity" && by != "age_band" && by != "orgunit")
+    return Status::Invalid("by", "by must be sex, ethnicity, age_band or orgunit");
+  U5_RETURN_IF_ERROR(Refresh());
+  std::shared_lock lock(engine_mu_);
+  *out = engine_->Breakdown(cat_.IndexOf(indicator), orgunit, p, by);
+  return Status::Ok();
+}
+
+AnnualValue Service::Annual(const std::string& indicator, const std::string& orgunit, int year) {
+  AnnualValue a;
+  IndicatorValue v;
+  const Indicator* ind = cat_.Find(indicator);
+  if (!ind || !ValueLocked(*ind, orgunit, YearPeriod(year), &v).ok()) {
+    a.reason = "unknown indicator";
+    return a;
+  }
+  if (!v.value) {
+    // An entered value (say a yearbook estimate) stands in when records give none.
+    for (const auto& e : v.entered)
+      if (e.value) {
+        a.value = e.value;
+        a.provenance = e.source;
+        return a;
+      }
+  }
+  a.value = v.value;
+  a.num = v.num;
+  a.den = v.den;
+  a.provenance = v.provenance;
+  a.reason = v.reason;
+  return a;
+}
+
+Status Service::Evaluate(const std::string& plan_id, const std::string& orgunit, std::optional<int> year, Date as_of,
+                         std::vector<TargetEval>* out) {
+  const Plan* plan = cat_.FindPlan(plan_id);
+  if (!plan) return Status::NotFound("no plan '" + plan_id + "'", "plan");
+  const std::string ou = orgunit.empty() ? plan->orgunit : orgunit;
+  std::vector<Target> targets;
+  {
+    std::lock_guard lock(db_mu_);
+    targets = EffectiveTargets(db_, *plan);
+  }
+  U5_RETURN_IF_ERROR(Refresh());
+  std::shared_lock lock(engine_mu_);
+  out->clear();
+  for (const auto& t : targets) {
+    if (year && t.year != *year) continue;
+    out->push_back(EvaluateTarget(cat_, t, ou, as_of, [&](const std::string& ind, int y) { return Annual(ind, ou, y); }));
+  }
+  return Status::Ok();
+}
+
+Status Service::PutValue(const EnteredValue& v) {
+  std::lock_guard lock(db_mu_);
+  return indicator::PutValue(db_, cat_, v);
+}
+
+Status Service::ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out) {
+  std::lock_guard lock(db_mu_);
+  return GetValues(db_, orgunit, period, "", out);
+}
+
+Status Service::PutTarget(const Target& t, const std::string& user) {
+  const Plan* plan = cat_.FindPlan(t.plan);
+  if (!plan) return Status::NotFound("no plan '" + t.plan + "'", "plan");
+  if (!cat_.Find(t.indicator)) return Status::Invalid("indicator", "unknown indicator '" + t.indicator + "'");
+  static const std::set<std::string> kOps = {"<", "<=", ">", ">=", "=", "increase_pct_vs_2020", "reduce_by_points", "reduce_by_pct"};
+  if (!kOps.count(t.op)) return Status::Invalid("op", "op must be one of <, <=, >, >=, =, reduce_by_points, reduce_by_pct, increase_pct_vs_2020");
+  if (t.year < 2000 || t.year > 2100) return Status::Invalid("year", "year must be 2000-2100");
+  if ((t.op == "reduce_by_points" || t.op == "reduce_by_pct") && !t.baseline_year)
+    return Status::Invalid("baseline_year", t.op + " needs baseline_year");
+  std::lock_guard lock(db_mu_);
+  return PutTargetEdit(db_, t, user);
+}
+
+}  // namespace u5::indicator

@@ -1,0 +1,82 @@
+// The indicator service of a running process: the catalogue, the matrix kept
+// current from the store's change notifications, entered values and edited
+// targets. Thread-safe. Changes are queued by the store listener and applied
+// before the next read, so a burst of writes (an import) costs one pass.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "indicator/aggregates.h"
+#include "indicator/catalogue.h"
+#include "indicator/engine.h"
+#include "indicator/evaluate.h"
+#include "indicator/loader.h"
+#include "store/store.h"
+
+namespace u5::indicator {
+
+struct IndicatorValue {
+  const Indicator* indicator = nullptr;
+  std::string orgunit;
+  Period period;
+  bool from_records = false;
+  int64_t num = 0, den = 0;
+  std::optional<double> value;
+  std::string provenance;  // computed_from_registry, or the entered source
+  std::string reason;      // when there is no value
+  std::vector<EnteredValue> entered;  // shown beside the computed value, each labelled
+};
+
+class Service {
+ public:
+  // `db_path` is the store's SQLite file (for org unit closure and the indicator tables).
+  static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+                     std::unique_ptr<Service>* out);
+  ~Service();
+
+  // The service a process attached to a store (the HTTP API finds it this way).
+  static void Attach(store::Store& store, Service* service);
+  static Service* For(store::Store& store);
+
+  const Catalogue& catalogue() const { return cat_; }
+  // Applies queued changes (building the matrix on first use).
+  Status Refresh();
+  Status Rebuild(LoadStats* stats = nullptr);
+
+  Status Value(const std::string& indicator, const std::string& orgunit, const Period& p, IndicatorValue* out);
+  Status Breakdown(const std::string& indicator, const std::string& orgunit, const Period& p, const std::string& by,
+                   std::map<std::string, Cell>* out);
+  Status Evaluate(const std::string& plan_id, const std::string& orgunit, std::optional<int> year, Date as_of,
+                  std::vector<TargetEval>* out);
+  Status PutValue(const EnteredValue& v);
+  Status ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out);
+  Status PutTarget(const Target& t, const std::string& user);
+
+  // For tests and benchmarks.
+  Engine& engine() { return *engine_; }
+  size_t pending() const;
+
+ private:
+  Service(store::Store& store, Catalogue cat);
+  void OnChange(const store::Change& c);
+  AnnualValue Annual(const std::string& indicator, const std::string& orgunit, int year);
+  Status ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out);
+
+  store::Store& store_;
+  Catalogue cat_;
+  store::Db db_;                 // own connection: closure, indicator_value, plan_target_edit
+  std::mutex db_mu_;
+  std::unique_ptr<Engine> engine_;
+  mutable std::shared_mutex engine_mu_;
+  bool built_ = false;
+  mutable std::mutex dirty_mu_;
+  std::unordered_set<std::string> dirty_;
+  std::shared_ptr<bool> alive_;
+};
+
+}  // namespace u5::indicator
