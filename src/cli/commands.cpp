@@ -42,20 +42,19 @@ int Import(store::Store& store, const std::string& path) {
   return 0;
 }
 
-int Demo(store::Store& store, const std::string& data_dir) {
-  // Until the demo generator lands: a small fixture commune in Lai Châu.
-  const std::string fixture = data_dir + "/demo/fixture.jsonl";
+int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args) {
   store::User existing;
   if (store.GetUser("demo", &existing).ok()) {
     std::cerr << "demo database already initialised\n";
     return 0;
   }
-  if (int rc = Import(store, fixture); rc != 0) return rc;
-  Status st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {"03390"}, "Cán bộ trạm y tế (demo)");
-  if (st.ok()) st = auth::AddUser(store, "tinh", "demo-u5-2030", "province_officer", {"12"}, "Cán bộ Sở Y tế (demo)");
+  std::string province, commune;
+  Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
+  if (st.ok()) st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {commune}, "Cán bộ trạm y tế (demo)");
+  if (st.ok()) st = auth::AddUser(store, "tinh", "demo-u5-2030", "province_officer", {province}, "Cán bộ Sở Y tế (demo)");
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
-    return 1;
+    return st.code() == Code::invalid ? 2 : 1;
   }
   return 0;
 }

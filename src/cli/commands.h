@@ -2,6 +2,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "demo/run.h"
 #include "store/store.h"
 
 namespace u5::cli {
@@ -9,6 +10,6 @@ namespace u5::cli {
 // Loads the administrative units into the database if it has none yet.
 Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir);
 int Import(store::Store& store, const std::string& path);
-int Demo(store::Store& store, const std::string& data_dir);
+int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args);
 
 }  // namespace u5::cli

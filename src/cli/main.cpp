@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   // demo
   auto* demo = app.add_subcommand("demo", "create a demo database (org units, demo user, demo records)");
   demo->add_option("--db", db_path, "SQLite database file")->required();
+  demo::CliArgs demo_args;
+  demo::AddCliOptions(demo, &demo_args);
 
   // zscore
   std::string zin, zout;
@@ -158,6 +160,6 @@ int main(int argc, char** argv) {
     std::cerr << "user " << username << " added\n";
     return 0;
   }
-  if (*demo) return cli::Demo(store, data_dir);
+  if (*demo) return cli::Demo(store, db_path, demo_args);
   return 0;
 }

@@ -53,7 +53,12 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
       if (f.type == FieldType::name && n.empty()) return bad("must not be empty");
       for (unsigned char c : n)
         if (c < 0x20 && c != '\n' && c != '\t') return bad("contains a control character");
-      if (f.max_length && n.size() > f.max_length * 4) return bad("is too long");
+      if (f.max_length) {
+        // max_length counts characters (code points), not UTF-8 bytes.
+        size_t chars = 0;
+        for (unsigned char c : n) chars += (c & 0xC0) != 0x80;
+        if (chars > f.max_length) return bad("is too long (at most " + std::to_string(f.max_length) + " characters)");
+      }
       if (f.pattern == "icd10" && !std::regex_match(n, std::regex("^[A-Z][0-9]{2}(\\.[0-9A-Z]{1,2})?$")))
         return bad("must be an ICD-10 code like A09 or P07.3");
       *out = n;

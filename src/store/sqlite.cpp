@@ -15,7 +15,8 @@ bool Stmt::Step(Status* st) {
   if (rc != SQLITE_DONE && st) {
     sqlite3* db = sqlite3_db_handle(s_);
     *st = Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db));
-    if (rc == SQLITE_CONSTRAINT || sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+    // Extended result codes are on, so a UNIQUE or FOREIGN KEY failure is not equal to SQLITE_CONSTRAINT itself.
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
       *st = Status::Conflict(std::string("constraint: ") + sqlite3_errmsg(db));
   }
   return false;

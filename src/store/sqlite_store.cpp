@@ -110,6 +110,8 @@ class SqliteStore final : public Store {
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL"));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
+      // A file may name a mother or pregnancy on a later line: references are checked at COMMIT.
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA defer_foreign_keys=ON"));
       keep_ = store_.HasListeners();
       return Status::Ok();
     }
@@ -454,6 +456,12 @@ class SqliteStore final : public Store {
   }
 
   Status InsertOne(Db& db, const Record& r) {
+    // Ids are unique across persons and events (Find looks in both); the two primary keys alone do not ensure it.
+    Stmt& other = db.Cached(r.is_person() ? "SELECT 1 FROM event WHERE id=?1" : "SELECT 1 FROM person WHERE id=?1");
+    other.Bind(1, r.id);
+    const bool taken = other.Step();
+    other.Reset();
+    if (taken) return Status::Conflict("a record with id " + r.id + " already exists", "id");
     Status st;
     if (r.is_person()) {
       Stmt& s = db.Cached(

@@ -1,0 +1,98 @@
+#include <cstdio>
+
+#include "core/text.h"
+#include "demo/model.h"
+
+namespace u5::demo {
+namespace {
+
+// created_at/updated_at: the day of entry at a working hour, in the store's
+// UTC form, never after `today`.
+std::string EntryTime(Rng& rng, Date d, Date today) {
+  if (d > today) d = today;
+  const int local_minute = 7 * 60 + static_cast<int>(rng.Below(10 * 60));  // 07:00-16:59 in Vietnam
+  const int utc_minute = local_minute - 7 * 60;
+  int y;
+  unsigned m, day;
+  YmdFromDate(d, y, m, day);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02u.%03uZ", y, m, day, utc_minute / 60, utc_minute % 60,
+                rng.Below(60), rng.Below(1000));
+  return buf;
+}
+
+}  // namespace
+
+Emitter::Emitter(const Options& opts, Date window_from, Date window_to,
+                 std::function<Status(std::vector<store::Record>&&)> flush)
+    : opts_(opts), from_(window_from), to_(window_to), flush_(std::move(flush)) {
+  batch_.reserve(opts_.batch_records);
+}
+
+std::string Emitter::NewId(Rng& rng, Date d, int minute) {
+  static const char kHex[] = "0123456789abcdef";
+  const int64_t secs = static_cast<int64_t>(d.days) * 86400 + (minute - 7 * 60) * 60;
+  const uint64_t ms = static_cast<uint64_t>(secs < 0 ? 0 : secs) * 1000 + rng.Below(60000);
+  const uint64_t r = rng.Next();
+  uint8_t b[16];
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  b[6] = static_cast<uint8_t>(0x70 | ((r >> 60) & 0x0f));
+  b[7] = static_cast<uint8_t>(r >> 52);
+  const uint64_t r2 = rng.Next();
+  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(r2 >> (56 - 8 * i));
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
+  std::string s;
+  s.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(kHex[b[i] >> 4]);
+    s.push_back(kHex[b[i] & 0xf]);
+  }
+  return s;
+}
+
+Status Emitter::Push(Rng& rng, store::Record&& r, JsonBody& body, const char* tag) {
+  Date d = *ParseDate(r.date);
+  // A person is entered when first seen: a mother born decades ago is
+  // registered at the window's start, not on her birthday.
+  if (r.is_person() && d < from_) d = from_;
+  int delay = rng.Chance(0.7) ? 0 : static_cast<int>(rng.Below(4));
+  if (!tag && rng.Chance(opts_.defects.late_entry)) tag = kTagLate;
+  if (tag == kTagLate) delay = 30 + static_cast<int>(rng.Below(91));
+  if (tag) body.Str("note", tag);
+  r.created_at = EntryTime(rng, Date{d.days + delay}, opts_.today);
+  r.updated_at = r.created_at;
+  r.version = 1;
+  r.body = body.Finish();
+  batch_.push_back(std::move(r));
+  if (batch_.size() >= opts_.batch_records) return Flush();
+  return Status::Ok();
+}
+
+Status Emitter::Person(Rng& rng, store::Record&& r, JsonBody& body, const char* tag) {
+  r.type = "person";
+  r.name_folded = text::Fold(r.full_name);
+  body.Str("id", r.id).Str("orgunit", r.orgunit_id).Str("full_name", r.full_name).Str("sex", r.sex);
+  body.Str("birth_date", r.date);
+  if (r.phone) body.Str("phone", *r.phone);
+  if (r.mother_id) body.Str("mother_id", *r.mother_id);
+  ++persons_;
+  return Push(rng, std::move(r), body, tag);
+}
+
+Status Emitter::Event(Rng& rng, store::Record&& r, JsonBody& body, const char* tag) {
+  body.Str("id", r.id).Str("person_id", r.person_id).Str("orgunit", r.orgunit_id).Str("date", r.date);
+  if (r.pregnancy_id) body.Str("pregnancy_id", *r.pregnancy_id);
+  ++events_;
+  return Push(rng, std::move(r), body, tag);
+}
+
+Status Emitter::Flush() {
+  if (batch_.empty()) return Status::Ok();
+  std::vector<store::Record> out;
+  out.swap(batch_);
+  batch_.reserve(opts_.batch_records);
+  return flush_(std::move(out));
+}
+
+}  // namespace u5::demo

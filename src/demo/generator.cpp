@@ -1,0 +1,218 @@
+#include "demo/generator.h"
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "demo/model.h"
+
+namespace u5::demo {
+namespace {
+
+Status ReadCommunes(store::Db& db, const std::string& province, const Profile* profile, std::vector<Commune>* out) {
+  store::Stmt s;
+  U5_RETURN_IF_ERROR(db.Prepare("SELECT population FROM orgunit WHERE id = ? AND scheme = 'vn2025' AND kind = 'province'", &s));
+  s.Bind(1, province);
+  Status st;
+  if (!s.Step(&st)) return st.ok() ? Status::NotFound("no 2025 province with code " + province, "province") : st;
+  const int64_t province_pop = s.IsNull(0) ? 0 : s.Int(0);
+  store::Stmt q;
+  U5_RETURN_IF_ERROR(db.Prepare(
+      "SELECT c.id, c.name, COALESCE(c.division_type, ''), c.population, COALESCE(c.area_km2, 0), "
+      "EXISTS(SELECT 1 FROM orgunit f WHERE f.id = 'tyt:' || c.id) "
+      "FROM orgunit c WHERE c.parent_id = ? AND c.scheme = 'vn2025' AND c.kind = 'commune' ORDER BY c.id",
+      &q));
+  q.Bind(1, province);
+  std::vector<Commune> cs;
+  std::vector<int64_t> known;
+  int64_t known_sum = 0;
+  while (q.Step(&st)) {
+    Commune c;
+    c.code = q.Text(0);
+    c.name = q.Text(1);
+    c.division_type = q.Text(2);
+    c.population = q.IsNull(3) ? -1 : q.Int(3);
+    c.area_km2 = q.Real(4);
+    c.profile = profile;
+    if (c.population >= 0) {
+      known.push_back(c.population);
+      known_sum += c.population;
+    }
+    cs.push_back(std::move(c));
+  }
+  U5_RETURN_IF_ERROR(st);
+  if (cs.empty()) return Status::NotFound("province " + province + " has no communes", "province");
+  // Communes without a figure share what the province total leaves over; if
+  // the figures already exceed the total, each gets the median commune.
+  const int64_t missing = static_cast<int64_t>(cs.size() - known.size());
+  int64_t fill = 0;
+  if (missing > 0) {
+    std::sort(known.begin(), known.end());
+    const int64_t median = known.empty() ? 10000 : known[known.size() / 2];
+    const int64_t rest = province_pop - known_sum;
+    fill = rest > missing * 1000 ? rest / missing : median;
+  }
+  for (auto& c : cs) {
+    if (c.population < 0) {
+      c.population = fill;
+      c.population_estimated = true;
+    }
+    const double density = c.area_km2 > 0 ? c.population / c.area_km2 : 1000;
+    c.town = c.division_type == "phường";
+    c.remote = c.division_type == "đặc khu" || (c.division_type == "xã" && density < (profile->mountain ? 100 : 250));
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+// Hands batches to a writer thread so that generation and SQLite overlap.
+class Writer {
+ public:
+  explicit Writer(store::Store& store) : store_(store), thread_([this] { Run(); }) {}
+  ~Writer() { Close(); }
+
+  Status Push(std::vector<store::Record>&& batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return queue_.size() < 2 || !status_.ok(); });
+    if (!status_.ok()) return status_;
+    queue_.push_back(std::move(batch));
+    cv_.notify_all();
+    return Status::Ok();
+  }
+  Status Close() {
+    {
+      std::unique_lock lock(mu_);
+      closed_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+  int64_t stored() const { return stored_.load(); }
+
+ private:
+  void Run() {
+    while (true) {
+      std::vector<store::Record> b;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      Status st = status_.ok() ? store_.InsertBatch(b) : Status::Ok();
+      std::unique_lock lock(mu_);
+      if (!st.ok() && status_.ok()) status_ = st;
+      stored_ += static_cast<int64_t>(b.size());
+      cv_.notify_all();
+    }
+  }
+
+  store::Store& store_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<store::Record>> queue_;
+  bool closed_ = false;
+  Status status_;
+  std::atomic<int64_t> stored_{0};
+  std::thread thread_;
+};
+
+}  // namespace
+
+Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* stats, const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Options opts = in;
+  int ty;
+  unsigned tm, td;
+  YmdFromDate(opts.today, ty, tm, td);
+  if (opts.to_year == 0) opts.to_year = ty;
+  if (opts.from_year == 0) opts.from_year = opts.to_year - 5;
+  if (opts.from_year > opts.to_year) return Status::Invalid("from", "--from must not be after --to");
+  if (opts.from_year < 1990 || opts.to_year > ty) return Status::Invalid("to", "years must lie between 1990 and this year");
+  if (opts.provinces.empty()) return Status::Invalid("province", "at least one province is needed");
+  const Date window_from = DateFromYmd(opts.from_year, 1, 1);
+  const Date window_to = std::min(DateFromYmd(opts.to_year, 12, 31), opts.today);
+
+  std::vector<std::unique_ptr<Profile>> profiles;
+  std::vector<Commune> communes;
+  for (const auto& p : opts.provinces) {
+    profiles.push_back(std::make_unique<Profile>(ProfileFor(p)));
+    U5_RETURN_IF_ERROR(ReadCommunes(db, p, profiles.back().get(), &communes));
+  }
+  // Births: population x crude birth rate, remote communes 1.25 times the
+  // others, the province's mean kept at the profile's rate.
+  for (auto& pr : profiles) {
+    double pop_remote = 0, pop_all = 0;
+    for (const auto& c : communes)
+      if (c.profile == pr.get()) {
+        pop_all += static_cast<double>(c.population);
+        if (c.remote) pop_remote += static_cast<double>(c.population);
+      }
+    const double w = pop_all > 0 ? pop_remote / pop_all : 0;
+    const double other_cbr = pr->crude_birth_rate / (w * 1.25 + (1 - w));
+    for (auto& c : communes)
+      if (c.profile == pr.get())
+        c.births_per_year = static_cast<double>(c.population) * other_cbr * (c.remote ? 1.25 : 1.0) / 1000;
+  }
+  if (opts.children > 0) {
+    double per_year = 0;
+    for (const auto& c : communes) per_year += c.births_per_year;
+    const double scale = static_cast<double>(opts.children) / (5 * per_year);
+    for (auto& c : communes) c.births_per_year *= scale;
+  }
+  CalibrateRates(communes);
+
+  // Births from five years before the window (children under five at its
+  // start) to nine months after it (pregnancies still ongoing at its end).
+  const Date births_from = DateFromYmd(opts.from_year - 5, 1, 1);
+  const Date births_to{window_to.days + 280};
+  const double years = (births_to.days - births_from.days + 1) / 365.25;
+
+  int64_t handed = 0;
+  Emitter out(opts, window_from, window_to, [&](std::vector<store::Record>&& b) {
+    handed += static_cast<int64_t>(b.size());
+    return sink(std::move(b));
+  });
+  Stats s;
+  Status st;
+  for (size_t i = 0; i < communes.size() && st.ok(); ++i) {
+    Commune& c = communes[i];
+    Rng rng(opts.seed, c.code);
+    const int n_villages = c.town ? rng.Between(8, 20) : rng.Between(6, 15);
+    for (int v = 0; v < n_villages; ++v) c.villages.push_back(VillageName(rng, c.profile->mountain && !c.town, c.town, v));
+    const double expected = c.births_per_year * years;
+    int64_t births = static_cast<int64_t>(expected);
+    if (rng.Chance(expected - static_cast<double>(births))) ++births;
+    s.births += births;
+    st = GenerateCommune(c, out, rng, births, births_from, births_to);
+    if (progress) progress(static_cast<double>(i + 1) / static_cast<double>(communes.size()), handed);
+  }
+  if (st.ok()) st = out.Flush();
+  U5_RETURN_IF_ERROR(st);
+  s.persons = out.persons();
+  s.events = out.events();
+  s.communes = static_cast<int64_t>(communes.size());
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (stats) *stats = s;
+  return Status::Ok();
+}
+
+Status Generate(store::Store& store, store::Db& db, const Options& opts, Stats* stats, const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Writer writer(store);
+  Status st = GenerateTo([&](std::vector<store::Record>&& b) { return writer.Push(std::move(b)); }, db, opts, stats,
+                         progress ? Progress([&](double done, int64_t) { progress(done, writer.stored()); }) : Progress());
+  Status wst = writer.Close();
+  U5_RETURN_IF_ERROR(st);
+  U5_RETURN_IF_ERROR(wst);
+  if (stats) stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (progress) progress(1.0, writer.stored());
+  return Status::Ok();
+}
+
+}  // namespace u5::demo

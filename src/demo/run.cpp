@@ -1,0 +1,66 @@
+#include "demo/run.h"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "demo/profile.h"
+
+namespace u5::demo {
+
+void AddCliOptions(CLI::App* cmd, CliArgs* a) {
+  cmd->add_option("--province", a->provinces,
+                  "2025 province code or plan province name, repeatable (default 12 = Lai Châu; "
+                  "lai-chau, son-la, hai-phong, bac-giang -> 24, bac-kan -> 19)");
+  cmd->add_option("--children", a->children, "about this many children under five in all (default: from population)");
+  cmd->add_option("--from", a->from_year, "first year of records (default: five years before --to)");
+  cmd->add_option("--to", a->to_year, "last year of records (default: this year, up to today)");
+  cmd->add_option("--seed", a->seed, "random seed; the same arguments and seed give the same records")->capture_default_str();
+}
+
+Status RunFromCli(store::Store& store, const std::string& db_path, const CliArgs& a, std::string* first_province,
+                  std::string* user_commune) {
+  Options o;
+  o.provinces.clear();
+  for (const auto& p : a.provinces.empty() ? std::vector<std::string>{"12"} : a.provinces) {
+    std::string code = ProvinceCode(p);
+    if (code.empty()) return Status::Invalid("province", "unknown province '" + p + "'");
+    o.provinces.push_back(code);
+  }
+  o.from_year = a.from_year;
+  o.to_year = a.to_year;
+  o.children = a.children;
+  o.seed = a.seed;
+  store::Db db;
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db, /*create=*/false, /*read_only=*/true));
+  *first_province = o.provinces.front();
+  store::Stmt q;
+  U5_RETURN_IF_ERROR(db.Prepare("SELECT CASE WHEN EXISTS(SELECT 1 FROM orgunit WHERE id = '03390' AND parent_id = ?1) "
+                                "THEN '03390' ELSE (SELECT MIN(id) FROM orgunit WHERE parent_id = ?1 AND kind = 'commune') END",
+                                &q));
+  q.Bind(1, *first_province);
+  Status st;
+  if (q.Step(&st) && !q.IsNull(0)) *user_commune = q.Text(0);
+  const bool tty = isatty(2);
+  int last_pct = -1;
+  Stats s;
+  st = Generate(store, db, o, &s, [&](double done, int64_t records) {
+    const int pct = static_cast<int>(done * 100);
+    if (pct == last_pct) return;
+    last_pct = pct;
+    if (!tty && pct % 10 != 0) return;
+    std::string bar(static_cast<size_t>(pct / 4), '#');
+    bar.resize(25, '.');
+    std::fprintf(stderr, "%sdemo [%s] %3d%%  %lld records stored%s", tty ? "\r" : "", bar.c_str(), pct,
+                 static_cast<long long>(records), tty ? "" : "\n");
+  });
+  if (tty) std::fprintf(stderr, "\n");
+  U5_RETURN_IF_ERROR(st);
+  const int64_t n = s.persons + s.events;
+  std::fprintf(stderr, "demo: %lld persons and %lld events in %lld communes (%lld births) in %.1f s, %.0f records/s\n",
+               static_cast<long long>(s.persons), static_cast<long long>(s.events), static_cast<long long>(s.communes),
+               static_cast<long long>(s.births), s.seconds, s.seconds > 0 ? n / s.seconds : 0.0);
+  return Status::Ok();
+}
+
+}  // namespace u5::demo
