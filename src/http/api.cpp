@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "http/growth_chart.h"
+#include "indicator/http_routes.h"
 #include "registry/json_record.h"
 #include "registry/schema.h"
 #include "registry/validate.h"
@@ -166,6 +167,9 @@ struct Api::Impl {
     if (p == "/api/v1/auth/me" && req.method == "GET")
       return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}});
     if (p == "/api/v1/schema" && req.method == "GET") return Schema();
+
+    // Indicators and plans: aggregates only (src/indicator/http_routes.cpp).
+    if (auto r = indicator::HandleIndicatorRoute(req, who, store)) return *r;
 
     // /api/v1/<collection>[/<id>[/<sub>]]
     std::vector<std::string> parts;
@@ -385,16 +389,25 @@ struct Api::Impl {
     std::vector<store::Record> events;
     if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
     if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
-    json ev = json::array();
-    for (const auto& e : events) ev.push_back(registry::ToJson(e));
-    json out = {{"person", registry::ToJson(person)}, {"events", ev}};
+    // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
+    Response r;
+    r.body.reserve(512 + events.size() * 400);
+    r.body += "{\"person\":";
+    registry::AppendJsonText(person, r.body);
     if (person.mother_id) {
       store::Record mother;
       if (store.Get("person", *person.mother_id, &mother).ok() && !mother.deleted_at)
-        out["mother"] = {{"id", mother.id}, {"full_name", mother.full_name}};
+        r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
     }
-    return JsonResponse(200, out);
+    r.body += ",\"events\":[";
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (i) r.body += ',';
+      registry::AppendJsonText(events[i], r.body);
+    }
+    r.body += "]}";
+    return r;
   }
+
 };
 
 Api::Api(store::Store& store, ApiOptions opts) : impl_(std::make_unique<Impl>(store, opts)), opts_(opts) {}

@@ -16,4 +16,41 @@ nlohmann::json ToJson(const store::Record& r) {
   return j;
 }
 
+void AppendJsonText(const store::Record& r, std::string& out) {
+  // The body is a canonical JSON object written by the validator, never empty
+  // and never holding the envelope keys, so the envelope can follow its fields.
+  std::string_view body = r.body;
+  while (!body.empty() && body.back() != '}') body.remove_suffix(1);
+  if (body.size() < 2) {
+    out += ToJson(r).dump();
+    return;
+  }
+  body.remove_suffix(1);
+  out.append(body);
+  if (body.size() > 1) out += ',';
+  auto str = [&](const char* key, const std::string& v) {
+    out += '"';
+    out += key;
+    out += "\":";
+    out += nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += ',';
+  };
+  str("type", r.type);
+  out += "\"version\":" + std::to_string(r.version) + ",";
+  str("created_at", r.created_at);
+  str("updated_at", r.updated_at);
+  if (r.deleted_at) {
+    str("deleted_at", *r.deleted_at);
+    str("delete_reason", r.delete_reason.value_or(""));
+  }
+  out.back() = '}';
+}
+
+std::string ToJsonText(const store::Record& r) {
+  std::string out;
+  out.reserve(r.body.size() + 160);
+  AppendJsonText(r, out);
+  return out;
+}
+
 }  // namespace u5::registry

@@ -237,7 +237,7 @@ Status ExportJsonl(store::Store& store, std::ostream& out, size_t* count) {
   *count = 0;
   return store.ForEach(
       [&](const store::Record& r) {
-        out << ToJson(r).dump() << '\n';
+        out << ToJsonText(r) << '\n';
         ++*count;
         return out ? Status::Ok() : Status::Internal("write error");
       },

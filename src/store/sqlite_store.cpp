@@ -112,6 +112,9 @@ class SqliteStore final : public Store {
       open_ = true;
       // A file may name a mother or pregnancy on a later line: references are checked at COMMIT.
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA defer_foreign_keys=ON"));
+      // A file may name a mother or a pregnancy before the line that creates it;
+      // references are checked once, at commit.
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA defer_foreign_keys=ON"));
       keep_ = store_.HasListeners();
       return Status::Ok();
     }
@@ -123,7 +126,12 @@ class SqliteStore final : public Store {
     }
     Status Commit() override {
       if (!open_) return Status::Internal("bulk transaction is closed");
-      U5_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+      Status st = db_.Exec("COMMIT");
+      if (!st.ok()) {
+        if (st.message().find("FOREIGN KEY") != std::string::npos)
+          return Status::Invalid("person_id", "a record refers to a person, pregnancy or org unit that does not exist");
+        return st;
+      }
       open_ = false;
       for (const Record& r : added_) store_.Notify(std::nullopt, r);
       added_.clear();
