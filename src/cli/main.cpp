@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "indicator/cli.h"
+#include "indicator/service.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
 #include "store/schema.h"
@@ -98,6 +100,22 @@ int main(int argc, char** argv) {
   zscore->add_option("--in", zin, "input CSV")->required();
   zscore->add_option("--out", zout, "output CSV")->required();
 
+  // indicators, plan-eval (src/indicator/cli.cpp)
+  indicator::CliOptions ind;
+  auto* indicators = app.add_subcommand("indicators", "indicator values (numerator, denominator, value) for an org unit and period");
+  indicators->add_option("--db", db_path, "SQLite database file")->required();
+  indicators->add_option("--orgunit", ind.orgunit, "org unit code (12, 03390, pre2025:24, VN)")->required();
+  indicators->add_option("--period", ind.period, "2025, 2025S1, 2025Q3, 2025-06 or 2025-01-01..2025-03-31")->required();
+  indicators->add_option("--ids", ind.ids, "comma-separated indicator ids (default: all)");
+  indicators->add_option("--format", ind.format, "csv or json")->capture_default_str();
+  auto* plan_eval = app.add_subcommand("plan-eval", "evaluate a plan's targets: one row per target");
+  plan_eval->add_option("--db", db_path, "SQLite database file")->required();
+  plan_eval->add_option("--plan", ind.plan, "plan id (lai_chau_u5_2030, ...) or 'all'")->required();
+  plan_eval->add_option("--orgunit", ind.orgunit, "evaluate at this org unit instead of the plan's");
+  plan_eval->add_option("--year", ind.year, "only the targets of this year");
+  plan_eval->add_option("--as-of", ind.as_of, "evaluation date (default: today)");
+  plan_eval->add_option("--format", ind.format, "csv or json")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   log::Init();
 
@@ -124,7 +142,14 @@ int main(int argc, char** argv) {
   if (Status st = cli::EnsureOrgUnits(db_path, data_dir); !st.ok()) return Fail(st);
   store::Store& store = *st_store;
 
+  ind.db_path = db_path;
+  ind.data_dir = data_dir;
+  if (*indicators) return indicator::RunIndicatorsCommand(store, ind, std::cout, std::cerr);
+  if (*plan_eval) return indicator::RunPlanEvalCommand(store, ind, std::cout, std::cerr);
   if (*serve) {
+    std::unique_ptr<indicator::Service> indicator_service;
+    if (Status st = indicator::Service::Open(store, db_path, data_dir, &indicator_service); !st.ok()) return Fail(st);
+    indicator::Service::Attach(store, indicator_service.get());
     http::Api api(store);
     http::ServerOptions so;
     so.host = host;

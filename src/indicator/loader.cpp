@@ -65,6 +65,18 @@ std::vector<std::string> ClosureAncestors(store::Db& db, const std::string& orgu
   s.Bind(1, orgunit);
   while (s.Step()) out.push_back(s.Text(0));
   s.Reset();
+  // A record filed under a 2025 commune also counts in the pre-2025 district and
+  // province of the old communes merged into it, so plans of former provinces
+  // (A27: Bac Giang, Bac Kan) see records entered after the reform.
+  store::Stmt& old = db.Cached(
+      "SELECT DISTINCT up.ancestor FROM orgunit_closure down "
+      "JOIN orgunit_closure up ON up.descendant = down.descendant "
+      "JOIN orgunit o ON o.id = up.ancestor "
+      "WHERE down.ancestor=?1 AND down.depth > 0 AND down.descendant LIKE 'pre2025:%' "
+      "AND o.scheme='pre2025' AND o.kind IN ('district','province')");
+  old.Bind(1, orgunit);
+  while (old.Step()) out.push_back(old.Text(0));
+  old.Reset();
   if (out.empty()) out.push_back(orgunit);
   return out;
 }

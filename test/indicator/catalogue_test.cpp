@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "indicator/catalogue.h"
+#include "support/temp_dir.h"
+
+namespace u5::indicator {
+namespace {
+
+std::string ReadCatalogueFile() {
+  std::ifstream in(std::string(U5_DATA_DIR) + "/indicators/catalogue.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Catalogue, BuiltinHoldsTheSeedsIndicatorsAndTargets) {
+  const Catalogue& c = Catalogue::Builtin();
+  EXPECT_EQ(c.indicators().size(), 50u);
+  size_t targets = 0, computable = 0;
+  for (const auto& p : c.plans()) targets += p.targets.size();
+  for (const auto& i : c.indicators()) computable += i.computable;
+  EXPECT_EQ(targets, 77u);
+  EXPECT_GE(computable, 30u);
+  for (const auto& i : c.indicators()) {
+    EXPECT_FALSE(i.name_vi.empty()) << i.id;
+    EXPECT_FALSE(i.name_en.empty()) << i.id;
+    EXPECT_GT(i.multiplier, 0) << i.id;
+    if (!i.computable) EXPECT_FALSE(i.not_computable.empty()) << i.id;
+  }
+  ASSERT_NE(c.FindPlan("bac_giang_mnch_2025"), nullptr);
+  EXPECT_EQ(c.FindPlan("bac_giang_mnch_2025")->orgunit, "pre2025:24");
+  EXPECT_EQ(c.FindPlan("bac_kan_ct06_2024")->orgunit, "pre2025:06");
+}
+
+TEST(Catalogue, TheDataFileIsReadAtRunTimeAndWinsOverTheBuiltin) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.File("indicators"));
+  std::string text = ReadCatalogueFile();
+  const std::string from = "\"printed\": \"<6‰\"";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find("\"value\": 6,"), std::string("\"value\": 6,").size(), "\"value\": 5.5,");
+  test::WriteFile(dir.File("indicators/catalogue.json"), text);
+  Catalogue c;
+  ASSERT_TRUE(Catalogue::Load(dir.path(), &c).ok());
+  EXPECT_EQ(c.origin(), dir.File("indicators/catalogue.json"));
+  EXPECT_DOUBLE_EQ(c.FindPlan("lai_chau_u5_2030")->targets[0].value, 5.5);
+  Catalogue fallback;
+  ASSERT_TRUE(Catalogue::Load(dir.File("nowhere"), &fallback).ok());
+  EXPECT_EQ(fallback.origin(), "built-in");
+}
+
+TEST(Catalogue, ABrokenFileIsReportedNotIgnored) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.File("indicators"));
+  test::WriteFile(dir.File("indicators/catalogue.json"),
+                  R"({"indicators":[{"id":"x","direction":"up"}]})");
+  Catalogue c;
+  Status st = Catalogue::Load(dir.path(), &c);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("direction"), std::string::npos);
+  test::WriteFile(dir.File("indicators/catalogue.json"),
+                  R"({"indicators":[{"id":"x","direction":"higher_is_better","compute":{"denominator":{"record":"delivery"},"numerator_flag":{"where":[{"field":"place","op":"~","value":1}]}}}]})");
+  st = Catalogue::Load(dir.path(), &c);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("operator"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace u5::indicator

@@ -1,0 +1,100 @@
+// The indicator routes: aggregates only, scoped to the caller's org units.
+#include <gtest/gtest.h>
+
+#include "indicator/http_routes.h"
+#include "lai_chau.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+class IndicatorHttp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BuildLaiChau(pop_);
+    indicator::Service::Attach(pop_.store(), &pop_.service());
+  }
+  http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> query,
+                      const auth::Principal& who, const std::string& body = "") {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.query = std::move(query);
+    req.body = body;
+    auto r = indicator::HandleIndicatorRoute(req, who, pop_.store());
+    EXPECT_TRUE(r.has_value()) << path;
+    return r ? *r : http::Response{};
+  }
+  Population pop_;
+  auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
+  auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
+  auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};
+  auth::Principal ministry_{"u4", "bo", "ministry", {}};
+};
+
+TEST_F(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
+  auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate,stunting_under5"}}, province_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0]["numerator"], 2);
+  EXPECT_EQ(j["items"][0]["denominator"], 4);
+  EXPECT_EQ(j["items"][0]["value"], 500.0);
+  // No person-level field anywhere in the answer.
+  for (const char* k : {"person_id", "full_name", "birth_date", "citizen_id"}) EXPECT_EQ(r.body.find(k), std::string::npos) << k;
+  auto b = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "under5_mortality_rate"}, {"by", "orgunit"}}, province_);
+  ASSERT_EQ(b.status, 200) << b.body;
+  EXPECT_TRUE(json::parse(b.body)["items"][0]["breakdown"]["groups"].contains("03390"));
+}
+
+TEST_F(IndicatorHttp, ScopeAndErrors) {
+  auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}}, commune_);
+  EXPECT_EQ(r.status, 403);
+  json e = json::parse(r.body);
+  EXPECT_TRUE(e.contains("error") && e.contains("message"));
+  EXPECT_EQ(Call("GET", "/api/v1/indicators", {{"orgunit", "03390"}, {"period", "2025"}}, commune_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/indicators", {{"orgunit", "01"}, {"period", "2025"}}, ministry_).status, 200);
+  auto bad = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025Q7"}}, province_);
+  EXPECT_GE(bad.status, 400);
+  EXPECT_LT(bad.status, 500);
+  EXPECT_EQ(json::parse(bad.body)["field"], "period");
+  EXPECT_EQ(json::parse(Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "nope"}}, province_).body)["field"], "ids");
+  EXPECT_EQ(Call("GET", "/api/v1/indicators", {{"orgunit", "zz"}, {"period", "2025"}}, ministry_).status / 100, 4);
+  EXPECT_FALSE(indicator::HandleIndicatorRoute(http::Request{"GET", "/api/v1/persons", {}, "", "", "", "", "", "", ""}, province_, pop_.store()));
+}
+
+TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
+  auto r = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}}, province_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["items"].size(), 16u);
+  // Bắc Giang's plan belongs to old province pre2025:24, now in Bắc Ninh (24).
+  EXPECT_EQ(Call("GET", "/api/v1/plans/bac_giang_mnch_2025/evaluation", {}, bac_ninh_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/plans/bac_giang_mnch_2025/evaluation", {}, province_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/plans/nope/evaluation", {}, province_).status, 404);
+  const std::string edit = R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":600})";
+  EXPECT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, commune_, edit).status, 403);
+  EXPECT_EQ(Call("PUT", "/api/v1/plans/bac_giang_mnch_2025/targets", {}, province_, edit).status, 403);
+  ASSERT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, edit).status, 200);
+  auto after = json::parse(Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}}, province_).body);
+  for (const auto& item : after["items"])
+    if (item["indicator"] == "neonatal_mortality_rate") EXPECT_EQ(item["status"], "achieved");
+  EXPECT_EQ(json::parse(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<"})").body)["field"], "value");
+}
+
+TEST_F(IndicatorHttp, EnteredValues) {
+  const std::string body = R"({"element":"stunting_under5","orgunit":"12","period":"2025","source":"survey","value":19.4})";
+  EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, body).status, 403);
+  ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, body).status, 200);
+  auto list = json::parse(Call("GET", "/api/v1/indicator-values", {{"orgunit", "12"}, {"period", "2025"}}, province_).body);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["source"], "survey");
+  auto bad = Call("PUT", "/api/v1/indicator-values", {}, province_, R"({"element":"x","orgunit":"12","period":"2025","source":"survey","value":1})");
+  EXPECT_EQ(json::parse(bad.body)["field"], "element");
+  auto v = json::parse(Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "stunting_under5"}}, province_).body);
+  EXPECT_EQ(v["items"][0]["entered"][0]["value"], 19.4);
+  EXPECT_EQ(v["items"][0]["provenance"], "computed_from_registry");
+}
+
+}  // namespace
+}  // namespace u5::test
