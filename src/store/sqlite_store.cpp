@@ -110,8 +110,6 @@ class SqliteStore final : public Store {
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL"));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
-      // A file may name a mother or pregnancy on a later line: references are checked at COMMIT.
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA defer_foreign_keys=ON"));
       // A file may name a mother or a pregnancy before the line that creates it;
       // references are checked once, at commit.
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA defer_foreign_keys=ON"));
@@ -378,6 +376,7 @@ class SqliteStore final : public Store {
     s.Bind(1, token_hash).Bind(2, NowMillis());
     if (!s.Step()) return Status::NotFound("no such session");
     *user_id = s.Text(0);
+    s.Reset();  // a statement left on its row keeps a read snapshot: later commits would stay invisible here
     return Status::Ok();
   }
 
@@ -399,6 +398,7 @@ class SqliteStore final : public Store {
     Stmt& s = db->Cached("SELECT 1 FROM orgunit WHERE id=?1");
     s.Bind(1, id);
     if (!s.Step()) return false;
+    s.Reset();
     std::unique_lock lock(ou_mu_);
     known_orgunits_.insert(id);
     return true;
@@ -409,7 +409,9 @@ class SqliteStore final : public Store {
     if (!Conn(&db).ok()) return false;
     Stmt& s = db->Cached("SELECT 1 FROM orgunit_closure WHERE ancestor=?1 AND descendant=?2");
     s.Bind(1, ancestor).Bind(2, descendant);
-    return s.Step();
+    const bool found = s.Step();
+    s.Reset();
+    return found;
   }
 
  private:
@@ -451,6 +453,7 @@ class SqliteStore final : public Store {
       s.Bind(1, id);
       if (!s.Step()) return Status::NotFound("person " + id + " not found", "id");
       ReadPerson(s, out);
+      s.Reset();  // ends the read: a connection holding a snapshot would not see later commits
       return Status::Ok();
     }
     Stmt& s = db.Cached(
@@ -459,6 +462,7 @@ class SqliteStore final : public Store {
     s.Bind(1, id);
     if (!s.Step()) return Status::NotFound((type.empty() ? "record" : type) + " " + id + " not found", "id");
     ReadEvent(s, out);
+    s.Reset();
     if (!type.empty() && out->type != type) return Status::NotFound(type + " " + id + " not found", "id");
     return Status::Ok();
   }
@@ -512,6 +516,7 @@ class SqliteStore final : public Store {
     out->full_name = s.IsNull(4) ? "" : s.Text(4);
     out->created_at = s.Text(5);
     out->disabled = s.Int(6) != 0;
+    s.Reset();
     Stmt& o = db->Cached("SELECT orgunit_id FROM user_orgunit WHERE user_id=?1 ORDER BY orgunit_id");
     o.Bind(1, out->id);
     out->orgunits.clear();
