@@ -1,0 +1,79 @@
+// build/under5 subcommands as a user runs them: exit codes and messages.
+#include <gtest/gtest.h>
+
+#include "support/process.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::test {
+namespace {
+
+TEST(Cli, HelpListsSubcommands) {
+  RunResult r = RunUnder5({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* sub : {"serve", "migrate", "import", "export", "user"}) EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+  EXPECT_NE(RunUnder5({}).exit_code, 0);
+  EXPECT_NE(RunUnder5({"no-such-command"}).exit_code, 0);
+  EXPECT_NE(RunUnder5({"import"}).exit_code, 0);  // --db and the file are required
+}
+
+TEST(Cli, UserAdd) {
+  TempDir dir;
+  const std::string db = dir.File("u5.db");
+  auto add = [&](const std::string& user, const std::string& role, const std::string& ou, const std::string& pw) {
+    return RunUnder5({"user", "add", "--db", db, "--username", user, "--role", role, "--orgunit", ou}, pw + "\n");
+  };
+  RunResult ok = add("cw", "commune_worker", "03390", "mat-khau-2030");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_GT(QueryInt(db, "SELECT count(*) FROM orgunit"), 10000) << "org units load on first open";
+  // The password is stored only as an argon2id hash.
+  EXPECT_EQ(QueryOne(db, "SELECT substr(password_hash, 1, 9) FROM app_user WHERE username='cw'"), "$argon2id");
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE password_hash LIKE '%mat-khau%'"), 0);
+
+  RunResult dup = add("cw", "commune_worker", "03390", "mat-khau-2030");
+  EXPECT_NE(dup.exit_code, 0);
+  EXPECT_NE(dup.err.find("exists"), std::string::npos) << dup.err;
+  RunResult short_pw = add("x1", "commune_worker", "03390", "short");
+  EXPECT_EQ(short_pw.exit_code, 2) << short_pw.err;
+  RunResult bad_role = add("x2", "king", "03390", "mat-khau-2030");
+  EXPECT_EQ(bad_role.exit_code, 2) << bad_role.err;
+  EXPECT_NE(bad_role.err.find("role"), std::string::npos);
+  RunResult bad_ou = add("x3", "commune_worker", "99999", "mat-khau-2030");
+  EXPECT_EQ(bad_ou.exit_code, 2) << bad_ou.err;
+  EXPECT_NE(bad_ou.err.find("99999"), std::string::npos);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user"), 1);
+}
+
+TEST(Cli, ImportExportRoundTrip) {
+  TempDir dir;
+  const std::string a = dir.File("a.db"), b = dir.File("b.db");
+  RunResult imp = RunUnder5({"import", "--db", a, DataDir() + "/demo/fixture.jsonl"});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  EXPECT_NE(imp.err.find("imported"), std::string::npos);
+  RunResult exp = RunUnder5({"export", "--db", a, "--out", dir.File("a.jsonl")});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  const std::string first = ReadFile(dir.File("a.jsonl"));
+  EXPECT_EQ(static_cast<int64_t>(std::count(first.begin(), first.end(), '\n')),
+            QueryInt(a, "SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM event)"));
+  ASSERT_EQ(RunUnder5({"import", "--db", b, dir.File("a.jsonl")}).exit_code, 0);
+  RunResult exp_b = RunUnder5({"export", "--db", b});
+  ASSERT_EQ(exp_b.exit_code, 0);
+  EXPECT_EQ(exp_b.out, first);
+  // Importing the same file again conflicts on every id and adds nothing.
+  RunResult again = RunUnder5({"import", "--db", b, dir.File("a.jsonl")});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find(dir.File("a.jsonl") + ":1: id: "), std::string::npos) << again.err;
+}
+
+TEST(Cli, ImportErrors) {
+  TempDir dir;
+  RunResult missing = RunUnder5({"import", "--db", dir.File("a.db"), dir.File("nope.jsonl")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.jsonl"), std::string::npos);
+  WriteFile(dir.File("empty.jsonl"), "\n\n");
+  RunResult empty = RunUnder5({"import", "--db", dir.File("a.db"), dir.File("empty.jsonl")});
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+}
+
+}  // namespace
+}  // namespace u5::test

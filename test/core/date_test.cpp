@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include "core/date.h"
+
+namespace u5 {
+namespace {
+
+TEST(Date, EpochAndRoundTrip) {
+  EXPECT_EQ(DateFromYmd(1970, 1, 1).days, 0);
+  EXPECT_EQ(DateFromYmd(1969, 12, 31).days, -1);
+  EXPECT_EQ(DateFromYmd(2000, 3, 1).days - DateFromYmd(2000, 2, 28).days, 2);  // 2000 is a leap year
+  EXPECT_EQ(DateFromYmd(1900, 3, 1).days - DateFromYmd(1900, 2, 28).days, 1);  // 1900 is not
+  // Every day over a few centuries survives the round trip and is the next day number.
+  int32_t prev = DateFromYmd(1899, 12, 31).days;
+  for (int y = 1900; y <= 2104; ++y)
+    for (unsigned m = 1; m <= 12; ++m)
+      for (unsigned d = 1; d <= 31; ++d) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+        auto parsed = ParseDate(buf);
+        if (!parsed) continue;
+        ASSERT_EQ(parsed->days, prev + 1) << buf;
+        prev = parsed->days;
+        ASSERT_EQ(FormatDate(*parsed), buf);
+        int yy;
+        unsigned mm, dd;
+        YmdFromDate(*parsed, yy, mm, dd);
+        ASSERT_EQ(yy, y);
+        ASSERT_EQ(mm, m);
+        ASSERT_EQ(dd, d);
+      }
+  EXPECT_EQ(prev, DateFromYmd(2104, 12, 31).days);
+}
+
+TEST(Date, LeapYears) {
+  EXPECT_TRUE(ParseDate("2024-02-29"));
+  EXPECT_TRUE(ParseDate("2000-02-29"));
+  EXPECT_FALSE(ParseDate("2023-02-29"));
+  EXPECT_FALSE(ParseDate("1900-02-29"));
+  EXPECT_FALSE(ParseDate("2100-02-29"));
+  EXPECT_FALSE(ParseDate("2024-02-30"));
+}
+
+TEST(Date, RejectsMalformed) {
+  for (const char* s : {"", "2025-13-01", "2025-00-10", "2025-01-00", "2025-01-32", "2025-04-31", "2025-1-01",
+                        "2025/01/01", "01/02/2025", "20250101", "2025-01-01 ", " 2025-01-01", "2025-01-0a",
+                        "１２３４-01-01", "1899-12-31", "+025-01-01"}) {
+    EXPECT_FALSE(ParseDate(s)) << "'" << s << "'";
+  }
+  EXPECT_TRUE(ParseDate("1900-01-01"));
+}
+
+TEST(Date, ParseDateTime) {
+  EXPECT_EQ(ParseDateTime("2025-12-05T08:30:00+07:00"), ParseDate("2025-12-05"));
+  EXPECT_EQ(ParseDateTime("2025-12-05T08:30"), ParseDate("2025-12-05"));
+  EXPECT_EQ(ParseDateTime("2025-12-05 08:30:59Z"), ParseDate("2025-12-05"));
+  EXPECT_EQ(ParseDateTime("2025-12-05T08:30:00.123Z"), ParseDate("2025-12-05"));
+  EXPECT_EQ(ParseDateTime("2025-12-05T23:59:59-05:00"), ParseDate("2025-12-05"));
+  EXPECT_EQ(ParseDateTime("2025-12-05"), ParseDate("2025-12-05"));
+  for (const char* s : {"2025-12-05T24:00", "2025-12-05T08:60", "2025-12-05T08:30:60", "2025-12-05T08",
+                        "2025-12-05X08:30", "2025-02-29T08:30", "2025-12-05T08:30+7", "2025-12-05T08:30+07:00:00",
+                        "2025-12-05T08:30+15:00", "2025-12-05T08:30Zjunk", "2025-12-05T8:30"}) {
+    EXPECT_FALSE(ParseDateTime(s)) << s;
+  }
+}
+
+TEST(Date, CompletedMonthsAndYears) {
+  const Date birth = *ParseDate("2024-02-29");
+  EXPECT_EQ(CompletedMonths(birth, *ParseDate("2024-03-28")), 0);
+  EXPECT_EQ(CompletedMonths(birth, *ParseDate("2024-03-29")), 1);
+  EXPECT_EQ(CompletedMonths(birth, *ParseDate("2025-02-28")), 11);
+  EXPECT_EQ(CompletedMonths(birth, *ParseDate("2025-03-01")), 12);
+  EXPECT_EQ(CompletedYears(*ParseDate("1996-04-12"), *ParseDate("2025-04-11")), 28);
+  EXPECT_EQ(CompletedYears(*ParseDate("1996-04-12"), *ParseDate("2025-04-12")), 29);
+}
+
+TEST(Date, NowIsWellFormed) {
+  const std::string now = NowIso();
+  ASSERT_EQ(now.size(), 24u) << now;
+  EXPECT_EQ(now.back(), 'Z');
+  EXPECT_TRUE(ParseDateTime(now)) << now;
+  // Vietnam is UTC+7: today there is the UTC date or the day after.
+  const Date utc = *ParseDate(now.substr(0, 10));
+  EXPECT_TRUE(Today() == utc || Today().days == utc.days + 1);
+}
+
+}  // namespace
+}  // namespace u5

@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "core/date.h"
+#include "core/id.h"
+
+namespace u5 {
+namespace {
+
+TEST(Uuid7, Format) {
+  const std::regex v7("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = NewUuid7();
+    ASSERT_TRUE(std::regex_match(id, v7)) << id;
+    ASSERT_TRUE(IsUuid(id));
+  }
+}
+
+TEST(Uuid7, TimestampIsNow) {
+  const int64_t before = NowMillis();
+  const std::string id = NewUuid7();
+  const int64_t after = NowMillis();
+  const std::string hex = id.substr(0, 8) + id.substr(9, 4);
+  const int64_t ms = std::stoll(hex, nullptr, 16);
+  EXPECT_GE(ms, before);
+  EXPECT_LE(ms, after);
+}
+
+TEST(Uuid7, MonotonicAndUnique) {
+  std::string prev = NewUuid7();
+  std::set<std::string> seen{prev};
+  for (int i = 0; i < 20000; ++i) {
+    std::string id = NewUuid7();
+    ASSERT_LT(prev, id) << "ids must increase within a process";
+    ASSERT_TRUE(seen.insert(id).second);
+    prev = id;
+  }
+}
+
+TEST(Uuid7, UniqueAcrossThreads) {
+  std::vector<std::vector<std::string>> per(4);
+  std::vector<std::thread> ts;
+  for (auto& v : per)
+    ts.emplace_back([&v] {
+      for (int i = 0; i < 5000; ++i) v.push_back(NewUuid7());
+    });
+  for (auto& t : ts) t.join();
+  std::set<std::string> all;
+  for (const auto& v : per) {
+    for (size_t i = 1; i < v.size(); ++i) ASSERT_LT(v[i - 1], v[i]);
+    all.insert(v.begin(), v.end());
+  }
+  EXPECT_EQ(all.size(), 20000u);
+}
+
+TEST(IsUuid, Cases) {
+  EXPECT_TRUE(IsUuid("0190a5c4-7b2e-7c1d-9f00-123456789abc"));
+  EXPECT_FALSE(IsUuid("0190A5C4-7B2E-7C1D-9F00-123456789ABC"));  // canonical form is lower case
+  EXPECT_FALSE(IsUuid("0190a5c4-7b2e-7c1d-9f00-123456789ab"));
+  EXPECT_FALSE(IsUuid("0190a5c47b2e7c1d9f00123456789abcdef0"));
+  EXPECT_FALSE(IsUuid("0190a5c4-7b2e-7c1d-9f00-123456789abg"));
+  EXPECT_FALSE(IsUuid(""));
+}
+
+TEST(RandomHex, LengthAndAlphabet) {
+  std::string a = RandomHex(32), b = RandomHex(32);
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace u5

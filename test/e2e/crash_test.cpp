@@ -1,0 +1,188 @@
+// kill -9 in the middle of work: the importer during a large import, and the
+// server during concurrent POSTs. Afterwards the database must be intact,
+// hold every record the server acknowledged, hold no half-written record, and
+// hold each imported file wholly or not at all.
+//
+// U5_CRASH_SEED=<n> repeats a run's kill points.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "core/id.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/server_process.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+uint32_t Seed() {
+  if (const char* s = std::getenv("U5_CRASH_SEED")) return static_cast<uint32_t>(std::stoul(s));
+  return std::random_device{}();
+}
+
+void ExpectConsistent(const std::string& db) {
+  EXPECT_EQ(QueryOne(db, "PRAGMA integrity_check"), "ok");
+  EXPECT_TRUE(Query(db, "PRAGMA foreign_key_check").empty());
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event e LEFT JOIN person p ON p.id = e.person_id WHERE p.id IS NULL"), 0)
+      << "an event without its person";
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event WHERE json_valid(body) = 0") +
+                QueryInt(db, "SELECT count(*) FROM person WHERE json_valid(body) = 0"),
+            0);
+}
+
+// Pairs of lines (a woman, her pregnancy); ids carry the batch number in their first group.
+std::string WriteBatch(const std::string& path, int batch, int pairs) {
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "0190c%03x", batch);
+  std::ofstream out(path);
+  for (int i = 0; i < pairs; ++i) {
+    char pid[40], eid[40];
+    std::snprintf(pid, sizeof pid, "%s-0000-7000-8000-%012x", prefix, 2 * i);
+    std::snprintf(eid, sizeof eid, "%s-0000-7000-8000-%012x", prefix, 2 * i + 1);
+    out << R"({"type":"person","id":")" << pid << R"(","orgunit":"03390","full_name":"Lò Thị Mai )" << i
+        << R"(","sex":"female","birth_date":"1996-04-12"})" "\n";
+    out << R"({"type":"pregnancy","id":")" << eid << R"(","person_id":")" << pid
+        << R"(","orgunit":"03390","date":"2025-04-20","lmp":"2025-03-01"})" "\n";
+  }
+  return prefix;
+}
+
+TEST(Crash, ImporterKilledMidImport) {
+  const uint32_t seed = Seed();
+  std::mt19937 rng(seed);
+  RecordProperty("seed", std::to_string(seed));
+  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  TempDir dir;
+  const std::string db = dir.File("u5.db");
+  AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+  constexpr int kPairs = 10000;  // 20 000 records a file: 21 imports stay within the time budget
+
+  // One run to the end: the whole file lands, and its duration scales the kill points.
+  const std::string file0 = dir.File("batch0.jsonl");
+  std::string prefix = WriteBatch(file0, 0, kPairs);
+  const auto t0 = Clock::now();
+  RunResult full = RunUnder5({"import", "--db", db, file0});
+  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  ASSERT_EQ(QueryInt(db, "SELECT count(*) FROM person WHERE id LIKE '" + prefix + "%'"), kPairs);
+
+  int killed = 0, completed = 0;
+  for (int batch = 1; batch <= 20; ++batch) {
+    const std::string file = dir.File("batch.jsonl");
+    prefix = WriteBatch(file, batch, kPairs);
+    const std::string log = dir.File("import.log");
+    Child c = Child::Spawn({Under5Path(), "import", "--db", db, file}, log);
+    if (batch % 2 == 0) {
+      // Anywhere in the run.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, full_ms)(rng)));
+    } else if (batch % 4 == 1) {
+      // In its second half, where it writes.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(full_ms / 2, full_ms)(rng)));
+    } else {
+      // Around the commit: after it says it commits.
+      const auto deadline = Clock::now() + std::chrono::seconds(30);
+      int code;
+      while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
+    }
+    c.Signal(SIGKILL);
+    const int rc = c.Wait();
+    if (rc == -SIGKILL) ++killed;
+    else if (rc == 0) ++completed;
+    else ADD_FAILURE() << "importer exited with " << rc << ": " << ReadFile(log);
+    const int64_t persons = QueryInt(db, "SELECT count(*) FROM person WHERE id LIKE '" + prefix + "%'");
+    const int64_t events = QueryInt(db, "SELECT count(*) FROM event WHERE id LIKE '" + prefix + "%'");
+    EXPECT_TRUE((persons == 0 && events == 0) || (persons == kPairs && events == kPairs))
+        << "batch " << batch << " half imported: " << persons << " persons, " << events << " events (seed " << seed << ")";
+    if (rc == 0) EXPECT_EQ(persons, kPairs);
+  }
+  std::cerr << "importer: " << killed << " killed, " << completed << " completed before the kill\n";
+  EXPECT_GT(killed, 0);
+  ExpectConsistent(db);
+  // The database still takes an import after all those kills.
+  WriteBatch(dir.File("last.jsonl"), 99, 10);
+  RunResult last = RunUnder5({"import", "--db", db, dir.File("last.jsonl")});
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+}
+
+TEST(Crash, ServerKilledDuringConcurrentPosts) {
+  const uint32_t seed = Seed();
+  std::mt19937 rng(seed);
+  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  TempDir dir;
+  const std::string db = dir.File("u5.db");
+  AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+
+  std::mutex mu;
+  std::vector<std::string> acked_persons, acked_events;
+  std::vector<std::string> unexpected;
+  std::string token;
+  for (int round = 0; round < 20; ++round) {
+    ServerProcess server;
+    std::string why;
+    ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
+    if (token.empty()) {  // sessions are stored, so one login serves every restart
+      HttpClient login(server.port());
+      ASSERT_TRUE(login.Login("cw", "mat-khau-2030"));
+      token = login.token();
+    }
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t) {
+      clients.emplace_back([&, port = server.port()] {
+        HttpClient c(port);
+        c.set_token(token);
+        for (int i = 0; i < 100000 && !stop; ++i) {
+          const std::string pid = NewUuid7();
+          HttpResponse r = c.Post("/api/v1/persons", {{"id", pid}, {"full_name", "Mẹ " + pid.substr(24)}, {"sex", "female"},
+                                                      {"birth_date", "1998-03-03"}, {"orgunit", "03390"}});
+          if (r.status == 0) break;  // the server is gone
+          std::lock_guard lock(mu);
+          if (r.status != 201) { unexpected.push_back(std::to_string(r.status) + " " + r.body); continue; }
+          acked_persons.push_back(pid);
+          const std::string eid = NewUuid7();
+          mu.unlock();
+          HttpResponse e = c.Post("/api/v1/pregnancies", {{"id", eid}, {"person_id", pid}, {"orgunit", "03390"},
+                                                          {"date", "2025-04-20"}, {"lmp", "2025-03-01"}});
+          mu.lock();
+          if (e.status == 201) acked_events.push_back(eid);
+          else if (e.status != 0) unexpected.push_back(std::to_string(e.status) + " " + e.body);
+          else break;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(rng)));
+    server.Kill9();
+    stop = true;
+    for (auto& t : clients) t.join();
+  }
+  EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " unexpected answers, first: " << unexpected.front();
+  ASSERT_GT(acked_persons.size(), 20u) << "the clients got too few answers to test anything";
+  std::cerr << "server: " << acked_persons.size() << " persons and " << acked_events.size() << " events acknowledged\n";
+
+  ExpectConsistent(db);
+  std::set<std::string> persons, events;
+  for (const auto& row : Query(db, "SELECT id FROM person")) persons.insert(row[0]);
+  for (const auto& row : Query(db, "SELECT id FROM event")) events.insert(row[0]);
+  size_t missing = 0;
+  for (const auto& id : acked_persons) missing += !persons.count(id);
+  for (const auto& id : acked_events) missing += !events.count(id);
+  EXPECT_EQ(missing, 0u) << "acknowledged records lost (seed " << seed << ")";
+}
+
+}  // namespace
+}  // namespace u5::test

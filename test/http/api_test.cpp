@@ -1,0 +1,137 @@
+// The JSON API in process (no sockets): authentication, scope, routing and
+// the error body contract ({"error", "message", "field"}).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/session.h"
+#include "http/api.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::http {
+namespace {
+
+using nlohmann::json;
+
+struct ApiTest : ::testing::Test {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> s;
+  std::unique_ptr<Api> api;
+  std::string token;
+
+  void SetUp() override {
+    ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
+    test::SeedMiniOrgUnits(dir.File("t.db"));
+    ASSERT_TRUE(auth::AddUser(*s, "cw", "password-123", "commune_worker", {"03390"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "prov", "password-123", "province_officer", {"12"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
+    ApiOptions o;
+    o.max_body_bytes = 4096;
+    api = std::make_unique<Api>(*s, o);
+    token = Login("cw");
+  }
+
+  std::string Login(const std::string& user) {
+    Response r = Call("POST", "/api/v1/auth/login", json{{"username", user}, {"password", "password-123"}}.dump(), "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).value("token", "");
+  }
+
+  Response Call(const std::string& method, const std::string& path, const std::string& body, const std::string& tok,
+                std::map<std::string, std::string> query = {}) {
+    Request req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.query = std::move(query);
+    if (!tok.empty()) req.authorization = "Bearer " + tok;
+    return api->Handle(req);
+  }
+
+  json PersonBody(const std::string& orgunit = "03390") {
+    return {{"full_name", "Lò Thị Mai"}, {"sex", "female"}, {"birth_date", "1996-04-12"}, {"orgunit", orgunit}};
+  }
+};
+
+TEST_F(ApiTest, HealthNeedsNoSession) {
+  Response r = Call("GET", "/api/v1/health", "", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["status"], "ok");
+}
+
+TEST_F(ApiTest, LoginFailuresLookAlike) {
+  Response wrong = Call("POST", "/api/v1/auth/login", R"({"username":"cw","password":"nope-nope"})", "");
+  Response unknown = Call("POST", "/api/v1/auth/login", R"({"username":"ghost","password":"nope-nope"})", "");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.body, unknown.body);
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", "{", "").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", R"({"username":"cw"})", "").status, 422);
+  EXPECT_EQ(Call("GET", "/api/v1/auth/login", "", "").status, 405);
+}
+
+TEST_F(ApiTest, SessionRequiredAndLogoutEndsIt) {
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", "").status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", std::string(64, 'a')).status, 401);
+  Request cookie;
+  cookie.method = "GET";
+  cookie.path = "/api/v1/auth/me";
+  cookie.cookie = "other=1; u5_session=" + token;
+  Response me = api->Handle(cookie);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json::parse(me.body)["username"], "cw");
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", "", token).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", "", token).status, 401);
+}
+
+TEST_F(ApiTest, ErrorBodyNamesField) {
+  json b = PersonBody();
+  b["birth_date"] = "2023-02-29";
+  Response r = Call("POST", "/api/v1/persons", b.dump(), token);
+  EXPECT_EQ(r.status, 422);
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["error"], "invalid");
+  EXPECT_EQ(j["field"], "birth_date");
+  EXPECT_FALSE(j["message"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, RoutingAndLimits) {
+  EXPECT_EQ(Call("GET", "/api/v1/nothing", "", token).status, 404);
+  EXPECT_EQ(Call("PATCH", "/api/v1/persons", "{}", token).status, 405);
+  EXPECT_EQ(Call("POST", "/api/v1/persons", std::string(5000, ' '), token).status, 413);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"limit", "0"}}).status, 422);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"limit", "abc"}}).status, 422);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"from", "2023-02-29"}}).status, 422);
+  Response schema = Call("GET", "/api/v1/schema", "", token);
+  ASSERT_EQ(schema.status, 200);
+  EXPECT_EQ(json::parse(schema.body)["types"].size(), 13u);
+}
+
+TEST_F(ApiTest, RolesAndScope) {
+  Response created = Call("POST", "/api/v1/persons", PersonBody().dump(), token);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["ETag"], "\"1\"");
+  const std::string id = json::parse(created.body)["id"];
+  EXPECT_EQ(Call("POST", "/api/v1/persons", PersonBody("03394").dump(), token).status, 403);
+  const std::string prov = Login("prov");
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + id, "", prov).status, 200);  // province sees its communes
+  EXPECT_EQ(Call("POST", "/api/v1/persons", PersonBody().dump(), prov).status, 403);  // but does not enter records
+  const std::string min = Login("min");
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + id, "", min).status, 403);  // no person-level data for the ministry
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"orgunit", "03394"}}).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"orgunit", "nowhere"}}).status, 422);
+}
+
+TEST_F(ApiTest, EventIdMayNotReuseAPersonsId) {
+  Response created = Call("POST", "/api/v1/persons", PersonBody().dump(), token);
+  ASSERT_EQ(created.status, 201);
+  const std::string id = json::parse(created.body)["id"];
+  json preg = {{"id", id}, {"person_id", id}, {"orgunit", "03390"}, {"date", "2025-04-20"}, {"lmp", "2025-03-01"}};
+  Response r = Call("POST", "/api/v1/pregnancies", preg.dump(), token);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(test::ReadRegistryState(dir.File("t.db")).events, 0);
+}
+
+}  // namespace
+}  // namespace u5::http

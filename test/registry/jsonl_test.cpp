@@ -1,0 +1,107 @@
+// JSONL import/export through a real SQLite store (a few org units seeded).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "registry/jsonl.h"
+#include "support/process.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::registry {
+namespace {
+
+using test::ReadFile;
+
+struct Jsonl : ::testing::Test {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> Open(const std::string& name) {
+    std::unique_ptr<store::Store> s;
+    Status st = store::OpenSqliteStore(dir.File(name), &s);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    test::SeedMiniOrgUnits(dir.File(name));
+    return s;
+  }
+  std::string Export(store::Store& s) {
+    std::ostringstream out;
+    size_t n = 0;
+    EXPECT_TRUE(ExportJsonl(s, out, &n).ok());
+    return out.str();
+  }
+};
+
+TEST_F(Jsonl, FixtureImportsAndExportReimportsUnchanged) {
+  auto a = Open("a.db");
+  const std::string fixture = ReadFile(test::DataDir() + "/demo/fixture.jsonl");
+  std::istringstream in(fixture);
+  ImportResult res;
+  Status st = ImportJsonl(*a, in, &res);
+  ASSERT_TRUE(st.ok()) << st.ToString() << (res.errors.empty() ? "" : " line " + std::to_string(res.errors[0].line) + ": " + res.errors[0].message);
+  const size_t lines = std::count(fixture.begin(), fixture.end(), '\n');
+  EXPECT_EQ(res.imported, lines);
+
+  // Delete one so that deletion is carried across too.
+  store::Record out;
+  ASSERT_TRUE(a->SoftDelete("person", "0190a000-0000-7000-8000-000000000003", 1, "nhập trùng", &out).ok());
+  const std::string first = Export(*a);
+
+  auto b = Open("b.db");
+  std::istringstream in2(first);
+  ASSERT_TRUE(ImportJsonl(*b, in2, &res).ok());
+  EXPECT_EQ(Export(*b), first);
+  EXPECT_NE(first.find("\"delete_reason\":\"nhập trùng\""), std::string::npos);
+}
+
+TEST_F(Jsonl, OneBadLineImportsNothingAndNamesLineAndField) {
+  auto s = Open("a.db");
+  std::string file =
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","full_name":"A","sex":"female","birth_date":"1996-04-12"})" "\n"
+      "\n"
+      R"({"type":"person","orgunit":"03390","full_name":"B","sex":"female","birth_date":"2023-02-29"})" "\n"
+      R"({"type":"pregnancy","person_id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","date":"2025-04-20","lmp":"2025-03-01"})" "\n"
+      "{not json\n";
+  std::istringstream in(file);
+  ImportResult res;
+  Status st = ImportJsonl(*s, in, &res);
+  EXPECT_EQ(st.code(), Code::invalid);
+  ASSERT_EQ(res.errors.size(), 2u);
+  EXPECT_EQ(res.errors[0].line, 3u);
+  EXPECT_EQ(res.errors[0].field, "birth_date");
+  EXPECT_EQ(res.errors[1].line, 5u);
+  EXPECT_EQ(res.imported, 0u);
+  EXPECT_EQ(test::ReadRegistryState(dir.File("a.db")).persons, 0);
+  EXPECT_EQ(test::ReadRegistryState(dir.File("a.db")).events, 0);
+}
+
+TEST_F(Jsonl, LaterLinesMayReferToEarlierAndEarlierToLater) {
+  auto s = Open("a.db");
+  // The child comes before its mother in the file: references are resolved over the whole file.
+  std::string file =
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000005","orgunit":"03390","full_name":"Con","sex":"male","birth_date":"2025-12-05","mother_id":"0190b000-0000-7000-8000-000000000001"})" "\n"
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","full_name":"Mẹ","sex":"female","birth_date":"1996-04-12"})" "\n";
+  std::istringstream in(file);
+  ImportResult res;
+  Status st = ImportJsonl(*s, in, &res);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(res.imported, 2u);
+}
+
+TEST_F(Jsonl, DuplicateIdsInFileAndInStore) {
+  auto s = Open("a.db");
+  const std::string line =
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","full_name":"A","sex":"female","birth_date":"1996-04-12"})" "\n";
+  std::istringstream twice(line + line);
+  ImportResult res;
+  EXPECT_FALSE(ImportJsonl(*s, twice, &res).ok());
+  ASSERT_EQ(res.errors.size(), 1u);
+  EXPECT_EQ(res.errors[0].line, 2u);
+  EXPECT_EQ(res.errors[0].field, "id");
+  std::istringstream once(line);
+  ASSERT_TRUE(ImportJsonl(*s, once, &res).ok());
+  std::istringstream again(line);
+  EXPECT_FALSE(ImportJsonl(*s, again, &res).ok());
+  EXPECT_EQ(res.errors.at(0).field, "id");
+}
+
+}  // namespace
+}  // namespace u5::registry

@@ -1,0 +1,288 @@
+// The Store interface on SQLite: insert/get, optimistic versions, soft
+// delete, lists with cursor and org-unit subtree, name search.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/date.h"
+#include "core/id.h"
+#include "core/text.h"
+#include "store/store.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::store {
+namespace {
+
+Record Person(const std::string& name, const std::string& orgunit = "03390", const std::string& birth = "1996-04-12") {
+  Record r;
+  r.type = "person";
+  r.id = NewUuid7();
+  r.orgunit_id = orgunit;
+  r.full_name = name;
+  r.name_folded = text::Fold(name);
+  r.sex = "female";
+  r.date = birth;
+  r.version = 1;
+  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+  r.body = nlohmann::json{{"id", r.id}, {"full_name", name}}.dump();
+  return r;
+}
+
+Record Event(const Record& person, const std::string& type, const std::string& date) {
+  Record r;
+  r.type = type;
+  r.id = NewUuid7();
+  r.person_id = person.id;
+  r.orgunit_id = person.orgunit_id;
+  r.date = date;
+  r.version = 1;
+  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+  r.body = nlohmann::json{{"id", r.id}, {"date", date}}.dump();
+  return r;
+}
+
+struct StoreTest : ::testing::Test {
+  test::TempDir dir;
+  std::unique_ptr<Store> s;
+  void SetUp() override {
+    Status st = OpenSqliteStore(dir.File("t.db"), &s);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    test::SeedMiniOrgUnits(dir.File("t.db"));
+  }
+};
+
+TEST_F(StoreTest, InsertGetFind) {
+  Record p = Person("Lò Thị Mai");
+  ASSERT_TRUE(s->Insert(p).ok());
+  Record got;
+  ASSERT_TRUE(s->Get("person", p.id, &got).ok());
+  EXPECT_EQ(got.full_name, "Lò Thị Mai");
+  EXPECT_EQ(got.body, p.body);
+  EXPECT_EQ(got.version, 1);
+  Record e = Event(p, "pregnancy", "2025-04-20");
+  e.pregnancy_id.reset();
+  ASSERT_TRUE(s->Insert(e).ok());
+  ASSERT_TRUE(s->Find(e.id, &got).ok());
+  EXPECT_EQ(got.type, "pregnancy");
+  EXPECT_EQ(got.person_id, p.id);
+  EXPECT_EQ(s->Get("anc_visit", e.id, &got).code(), Code::not_found);  // wrong type
+  EXPECT_EQ(s->Get("person", NewUuid7(), &got).code(), Code::not_found);
+}
+
+TEST_F(StoreTest, DuplicateIdAndMissingReferences) {
+  Record p = Person("A");
+  ASSERT_TRUE(s->Insert(p).ok());
+  Status st = s->Insert(p);
+  EXPECT_EQ(st.code(), Code::conflict);
+  EXPECT_EQ(st.field(), "id");
+  Record bad = Person("B", "no-such-unit");
+  EXPECT_FALSE(s->Insert(bad).ok());
+  Record orphan = Event(Person("ghost"), "immunization", "2026-01-01");
+  EXPECT_FALSE(s->Insert(orphan).ok());
+  EXPECT_EQ(test::ReadRegistryState(dir.File("t.db")).persons, 1);
+  EXPECT_EQ(test::ReadRegistryState(dir.File("t.db")).events, 0);
+}
+
+TEST_F(StoreTest, InsertBatchIsAllOrNothing) {
+  std::vector<Record> batch;
+  for (int i = 0; i < 10; ++i) batch.push_back(Person("P" + std::to_string(i)));
+  batch.push_back(batch[3]);  // duplicate at the end
+  EXPECT_EQ(s->InsertBatch(batch).code(), Code::conflict);
+  EXPECT_EQ(test::ReadRegistryState(dir.File("t.db")).persons, 0);
+  batch.pop_back();
+  ASSERT_TRUE(s->InsertBatch(batch).ok());
+  EXPECT_EQ(test::ReadRegistryState(dir.File("t.db")).persons, 10);
+}
+
+TEST_F(StoreTest, UpdateChecksVersion) {
+  Record p = Person("Lò Thị Mai");
+  ASSERT_TRUE(s->Insert(p).ok());
+  Record upd = p;
+  upd.full_name = "Lò Thị Mây";
+  upd.name_folded = text::Fold(upd.full_name);
+  ASSERT_TRUE(s->Update(upd, 1).ok());
+  EXPECT_EQ(upd.version, 2);
+  EXPECT_EQ(upd.created_at, p.created_at);
+  EXPECT_NE(upd.updated_at, p.updated_at);
+  Record stale = p;
+  stale.full_name = "stale";
+  Status st = s->Update(stale, 1);
+  EXPECT_EQ(st.code(), Code::conflict);
+  EXPECT_EQ(st.field(), "version");
+  Record got;
+  ASSERT_TRUE(s->Get("person", p.id, &got).ok());
+  EXPECT_EQ(got.full_name, "Lò Thị Mây");
+  EXPECT_EQ(got.version, 2);
+  // The search index follows the new name.
+  std::vector<Record> found;
+  SearchQuery q;
+  q.name_folded = "may";
+  ASSERT_TRUE(s->SearchPersons(q, &found).ok());
+  ASSERT_EQ(found.size(), 1u);
+  q.name_folded = "mai";
+  ASSERT_TRUE(s->SearchPersons(q, &found).ok());
+  EXPECT_TRUE(found.empty());
+}
+
+TEST_F(StoreTest, SoftDelete) {
+  Record p = Person("Giàng Thị Sua");
+  ASSERT_TRUE(s->Insert(p).ok());
+  Record out;
+  EXPECT_EQ(s->SoftDelete("person", p.id, 7, "trùng", &out).code(), Code::conflict);
+  ASSERT_TRUE(s->SoftDelete("person", p.id, 1, "trùng", &out).ok());
+  EXPECT_EQ(out.version, 2);
+  Record got;
+  ASSERT_TRUE(s->Get("person", p.id, &got).ok());  // still readable
+  ASSERT_TRUE(got.deleted_at.has_value());
+  EXPECT_EQ(got.delete_reason.value_or(""), "trùng");
+  EXPECT_EQ(s->SoftDelete("person", p.id, 2, "again", &out).code(), Code::not_found);
+  Record upd = p;
+  EXPECT_EQ(s->Update(upd, 2).code(), Code::not_found);
+  std::vector<Record> rs;
+  ListQuery q;
+  q.type = "person";
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  EXPECT_TRUE(rs.empty());
+  q.include_deleted = true;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  EXPECT_EQ(rs.size(), 1u);
+  SearchQuery sq;
+  sq.name_folded = "sua";
+  ASSERT_TRUE(s->SearchPersons(sq, &rs).ok());
+  EXPECT_TRUE(rs.empty());
+  EXPECT_EQ(s->Handbook(p.id, &got, &rs).code(), Code::not_found);
+}
+
+TEST_F(StoreTest, ListWithCursorAndSubtree) {
+  std::set<std::string> in_03390, in_03394;
+  for (int i = 0; i < 23; ++i) {
+    Record p = Person("A" + std::to_string(i), i % 3 == 0 ? "03394" : "03390");
+    ASSERT_TRUE(s->Insert(p).ok());
+    (i % 3 == 0 ? in_03394 : in_03390).insert(p.id);
+  }
+  Record far = Person("far", "00004");
+  ASSERT_TRUE(s->Insert(far).ok());
+  auto page_through = [&](const std::string& orgunit, int limit) {
+    std::vector<std::string> ids;
+    ListQuery q;
+    q.type = "person";
+    q.orgunit = orgunit;
+    q.limit = limit;
+    for (int pages = 0; pages < 100; ++pages) {
+      std::vector<Record> rs;
+      EXPECT_TRUE(s->List(q, &rs).ok());
+      for (const auto& r : rs) ids.push_back(r.id);
+      if (static_cast<int>(rs.size()) < limit) break;
+      q.after = rs.back().id;
+    }
+    return ids;
+  };
+  auto ids = page_through("03390", 4);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), in_03390);
+  EXPECT_EQ(ids.size(), in_03390.size());  // no repeats across pages
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(page_through("12", 5).size(), 23u);  // the province sees both communes
+  EXPECT_EQ(page_through("VN", 7).size(), 24u);
+  EXPECT_EQ(page_through("01", 7).size(), 1u);
+}
+
+TEST_F(StoreTest, ListEventsByTypeDateAndPerson) {
+  Record p = Person("Mẹ");
+  Record q2 = Person("Khác");
+  ASSERT_TRUE(s->Insert(p).ok());
+  ASSERT_TRUE(s->Insert(q2).ok());
+  for (const char* d : {"2026-01-05", "2026-02-05", "2026-03-05"}) ASSERT_TRUE(s->Insert(Event(p, "immunization", d)).ok());
+  ASSERT_TRUE(s->Insert(Event(p, "growth", "2026-02-10")).ok());
+  ASSERT_TRUE(s->Insert(Event(q2, "immunization", "2026-02-06")).ok());
+  std::vector<Record> rs;
+  ListQuery q;
+  q.type = "immunization";
+  q.from = "2026-02-01";
+  q.to = "2026-03-05";
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  EXPECT_EQ(rs.size(), 3u);
+  q.person_id = p.id;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  EXPECT_EQ(rs.size(), 2u);
+  q = ListQuery{};
+  q.person_id = p.id;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  EXPECT_EQ(rs.size(), 4u);  // every type
+}
+
+TEST_F(StoreTest, HandbookInDateOrder) {
+  Record p = Person("Lò Văn An", "03390", "2025-12-05");
+  ASSERT_TRUE(s->Insert(p).ok());
+  for (const char* d : {"2026-03-10", "2025-12-05", "2026-02-06", "2025-12-20"}) ASSERT_TRUE(s->Insert(Event(p, "immunization", d)).ok());
+  Record deleted = Event(p, "growth", "2026-01-01");
+  ASSERT_TRUE(s->Insert(deleted).ok());
+  Record out;
+  ASSERT_TRUE(s->SoftDelete("growth", deleted.id, 1, "sai", &out).ok());
+  std::vector<Record> evs;
+  Record got;
+  ASSERT_TRUE(s->Handbook(p.id, &got, &evs).ok());
+  ASSERT_EQ(evs.size(), 4u);
+  for (size_t i = 1; i < evs.size(); ++i) EXPECT_LE(evs[i - 1].date, evs[i].date);
+}
+
+TEST_F(StoreTest, SearchAccentInsensitivePrefixPhoneAndScope) {
+  Record mai = Person("Lò Thị Mai");
+  mai.phone = "0912345678";
+  Record dang = Person("Đặng Thị Lan", "03394");
+  Record other = Person("Nguyễn Văn Đức", "00004");
+  for (Record* r : {&mai, &dang, &other}) ASSERT_TRUE(s->Insert(*r).ok());
+  auto search = [&](const std::string& name, const std::string& phone = "", const std::string& ou = "") {
+    SearchQuery q;
+    q.name_folded = text::Fold(name);
+    q.phone = phone;
+    q.orgunit = ou;
+    std::vector<Record> rs;
+    EXPECT_TRUE(s->SearchPersons(q, &rs).ok());
+    std::set<std::string> names;
+    for (const auto& r : rs) names.insert(r.full_name);
+    return names;
+  };
+  EXPECT_EQ(search("lo thi mai"), std::set<std::string>{"Lò Thị Mai"});
+  EXPECT_EQ(search("LÒ MAI"), std::set<std::string>{"Lò Thị Mai"});
+  EXPECT_EQ(search("dang"), std::set<std::string>{"Đặng Thị Lan"});
+  EXPECT_EQ(search("ngu du"), std::set<std::string>{"Nguyễn Văn Đức"});  // word prefixes
+  EXPECT_EQ(search("thi").size(), 2u);
+  EXPECT_EQ(search("thi", "", "12").size(), 2u);
+  EXPECT_EQ(search("thi", "", "03394"), std::set<std::string>{"Đặng Thị Lan"});
+  EXPECT_EQ(search("", "0912345678"), std::set<std::string>{"Lò Thị Mai"});
+  EXPECT_TRUE(search("mai \"OR lan").empty());  // quotes are data, not FTS syntax
+  EXPECT_TRUE(search("minh").empty());
+}
+
+TEST_F(StoreTest, UsersAndSessions) {
+  User u;
+  u.id = NewUuid7();
+  u.username = "cw";
+  u.password_hash = "x";
+  u.role = "commune_worker";
+  u.orgunits = {"03390"};
+  u.created_at = "2026-01-01";
+  ASSERT_TRUE(s->CreateUser(u).ok());
+  EXPECT_EQ(s->CreateUser(u).code(), Code::conflict);
+  User got;
+  ASSERT_TRUE(s->GetUser("cw", &got).ok());
+  EXPECT_EQ(got.orgunits, std::vector<std::string>{"03390"});
+  ASSERT_TRUE(s->CreateSession("h1", u.id, NowMillis() + 60000).ok());
+  ASSERT_TRUE(s->CreateSession("h2", u.id, NowMillis() - 1).ok());
+  std::string uid;
+  EXPECT_TRUE(s->GetSession("h1", &uid).ok());
+  EXPECT_EQ(uid, u.id);
+  EXPECT_FALSE(s->GetSession("h2", &uid).ok());  // expired
+  ASSERT_TRUE(s->DeleteSession("h1").ok());
+  EXPECT_FALSE(s->GetSession("h1", &uid).ok());
+  EXPECT_TRUE(s->OrgUnitExists("03390"));
+  EXPECT_FALSE(s->OrgUnitExists("99999"));
+  EXPECT_TRUE(s->InSubtree("12", "tyt:03390"));
+  EXPECT_FALSE(s->InSubtree("03394", "03390"));
+}
+
+}  // namespace
+}  // namespace u5::store

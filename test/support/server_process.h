@@ -1,0 +1,24 @@
+// build/under5 serve as a child process on a free loopback port.
+#pragma once
+#include <string>
+
+#include "support/process.h"
+
+namespace u5::test {
+
+class ServerProcess {
+ public:
+  // Starts `under5 serve --db db` and waits until /api/v1/health answers.
+  // False (with the log in *why) if it did not come up within 20 s.
+  bool Start(const std::string& db, const std::string& log_path, std::string* why, int threads = 2);
+  int port() const { return port_; }
+  void Kill9();   // SIGKILL, as a power cut would
+  int Stop();     // SIGTERM, then wait; the exit code
+  bool running() const { return child_.running(); }
+
+ private:
+  Child child_;
+  int port_ = 0;
+};
+
+}  // namespace u5::test
