@@ -133,6 +133,11 @@ void Engine::ReplacePerson(const std::string& person_id, const PersonData* perso
   facts_[idx] = std::move(fresh);
 }
 
+void Engine::RecomputeMatrix() {
+  std::fill(cells_.begin(), cells_.end(), Cell{});
+  for (const auto& pf : facts_) Apply(pf, +1);
+}
+
 template <class Fn>
 void Engine::Scan(int ind, uint32_t root, Date from, Date to, Fn&& fn) const {
   for (const auto& pf : facts_) {

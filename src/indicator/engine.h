@@ -33,6 +33,8 @@ class Engine {
   // Replaces everything known about a person; null `person` removes them.
   void ReplacePerson(const std::string& person_id, const PersonData* person, const std::vector<EventData>& events);
   void Clear();
+  // Recomputes every cell from the facts held in memory, in one pass.
+  void RecomputeMatrix();
 
   // Numerator and denominator of one indicator for an org unit subtree and a
   // period: a matrix lookup for calendar periods, a scan of the facts otherwise.

@@ -1,0 +1,143 @@
+// Usage: bench_indicator DB [ROUNDS]
+// Times, on a database made by `under5 demo`:
+//  1. the build: every person and event read from SQLite and turned into facts and the matrix;
+//  2. the matrix recomputed from the facts in memory (all indicators x all org units x all periods);
+//  3. the same indicators as plain SQL (GROUP BY org unit ancestor and month over the same file);
+//  4. the delay from a committed write to current indicators.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "core/date.h"
+#include "core/id.h"
+#include "indicator/service.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+using namespace u5;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Plain SQL for the record-based indicators, counted per ancestor org unit and
+// month like the matrix's month cells (quarters, halves and years would be further queries).
+const char* kSql[][2] = {
+    {"live births", "SELECT c.ancestor, substr(e.event_date,1,7), sum(json_extract(e.body,'$.live_births')), count(*), "
+                    "sum(json_extract(e.body,'$.place')='facility'), "
+                    "sum(json_extract(e.body,'$.attendant') IN ('doctor','midwife','assistant_doctor')) "
+                    "FROM event e JOIN orgunit_closure c ON c.descendant=e.orgunit_id "
+                    "WHERE e.type='delivery' AND e.deleted_at IS NULL GROUP BY 1,2"},
+    {"child deaths by age", "SELECT c.ancestor, substr(e.event_date,1,7), sum(json_extract(e.body,'$.age_at_death_days')<=27), "
+                            "sum(json_extract(e.body,'$.age_group') IN ('neonatal','post_neonatal')), "
+                            "sum(json_extract(e.body,'$.age_group')<>'older'), sum(json_extract(e.body,'$.maternal_death')=1) "
+                            "FROM event e JOIN orgunit_closure c ON c.descendant=e.orgunit_id "
+                            "WHERE e.type='death' AND e.deleted_at IS NULL GROUP BY 1,2"},
+    {"newborn care", "SELECT c.ancestor, substr(e.event_date,1,7), count(*), sum(json_extract(e.body,'$.birth_weight_g')<2500), "
+                     "sum(json_extract(e.body,'$.drying')=1 AND json_extract(e.body,'$.skin_to_skin')=1 AND json_extract(e.body,'$.delayed_cord_clamping')=1), "
+                     "sum(json_extract(e.body,'$.breastfed_within_1h')=1), sum(json_extract(e.body,'$.vitamin_k1')=1), "
+                     "sum(json_extract(e.body,'$.hepb_birth_dose_24h')=1) "
+                     "FROM event e JOIN orgunit_closure c ON c.descendant=e.orgunit_id "
+                     "WHERE e.type='newborn' AND e.deleted_at IS NULL GROUP BY 1,2"},
+    {"illness", "SELECT c.ancestor, substr(e.event_date,1,7), json_extract(e.body,'$.kind') k, count(*), "
+                "sum(json_extract(e.body,'$.antibiotic')=1), sum(json_extract(e.body,'$.ors')=1 AND json_extract(e.body,'$.zinc')=1) "
+                "FROM event e JOIN orgunit_closure c ON c.descendant=e.orgunit_id "
+                "WHERE e.type='illness' AND e.deleted_at IS NULL AND k IN ('pneumonia','severe_pneumonia','diarrhoea') GROUP BY 1,2,3"},
+    {"anc4 three trimesters", "SELECT c.ancestor, substr(d.event_date,1,7), count(*), sum(("
+                              "SELECT count(*)>=4 AND count(DISTINCT json_extract(a.body,'$.trimester'))=3 FROM event a "
+                              "WHERE a.pregnancy_id=d.pregnancy_id AND a.type='anc_visit' AND a.deleted_at IS NULL)) "
+                              "FROM event d JOIN orgunit_closure c ON c.descendant=d.orgunit_id "
+                              "WHERE d.type='delivery' AND d.deleted_at IS NULL GROUP BY 1,2"},
+    {"stunting (latest per child per month)",
+     "WITH g AS (SELECT e.person_id, e.orgunit_id, substr(e.event_date,1,7) m, json_extract(e.body,'$.stunting') s, "
+     "row_number() OVER (PARTITION BY e.person_id, substr(e.event_date,1,7) ORDER BY e.event_date DESC, e.id DESC) rn "
+     "FROM event e WHERE e.type='growth' AND e.deleted_at IS NULL) "
+     "SELECT c.ancestor, g.m, count(*), sum(g.s IN ('moderate','severe')) FROM g "
+     "JOIN orgunit_closure c ON c.descendant=g.orgunit_id WHERE rn=1 AND g.s IN ('normal','moderate','severe') GROUP BY 1,2"},
+};
+
+long MaxRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: bench_indicator DB [ROUNDS]\n";
+    return 2;
+  }
+  const std::string path = argv[1];
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+  std::unique_ptr<store::Store> st;
+  if (Status s = store::OpenSqliteStore(path, &st); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+  std::unique_ptr<indicator::Service> svc;
+  if (Status s = indicator::Service::Open(*st, path, U5_DATA_DIR, &svc); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+
+  indicator::LoadStats ls;
+  if (Status s = svc->Rebuild(&ls); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+  auto& eng = svc->engine();
+  std::printf("database            %s\n", path.c_str());
+  std::printf("persons             %zu\nevents read         %zu\nfacts               %zu\norg units in matrix %zu\n",
+              ls.persons, ls.events, eng.fact_count(), eng.orgunit_count());
+  std::printf("build from SQLite   %.3f s (read + JSON parse + facts + matrix)\n", ls.seconds);
+
+  double best_matrix = 1e9;
+  for (int r = 0; r < rounds; ++r) {
+    auto t0 = Clock::now();
+    eng.RecomputeMatrix();
+    best_matrix = std::min(best_matrix, Since(t0));
+  }
+  std::printf("matrix from facts   %.3f s (best of %d; all indicators x org units x months/quarters/halves/years)\n",
+              best_matrix, rounds);
+  std::printf("engine memory       %.0f MiB (estimate); process max RSS %ld MiB\n", eng.memory_bytes() / 1048576.0, MaxRssMiB());
+
+  store::Db db;
+  if (Status s = store::Db::Open(path, &db, false, true); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+  double sql_total = 0;
+  for (const auto& [name, sql] : kSql) {
+    store::Stmt stmt;
+    if (Status s = db.Prepare(sql, &stmt); !s.ok()) return std::cerr << name << ": " << s.ToString() << "\n", 1;
+    auto t0 = Clock::now();
+    size_t rows = 0;
+    while (stmt.Step()) ++rows;
+    const double t = Since(t0);
+    sql_total += t;
+    std::printf("sql %-36s %.3f s (%zu rows)\n", name, t, rows);
+  }
+  std::printf("sql total           %.3f s for %zu queries covering 16 of the indicators, months only\n", sql_total,
+              std::size(kSql));
+  std::printf("ratio sql / matrix  %.1fx (matrix from facts); %.1fx (build from SQLite)\n", sql_total / best_matrix,
+              sql_total / ls.seconds);
+
+  // Write -> current indicators: a death of an existing child, then the refresh a dashboard read does.
+  store::Stmt pick;
+  db.Prepare("SELECT id, orgunit_id, birth_date FROM person WHERE mother_id IS NOT NULL AND deleted_at IS NULL LIMIT 20", &pick);
+  std::vector<double> lat;
+  indicator::Period year = indicator::YearPeriod(2025);
+  while (pick.Step()) {
+    store::Record r;
+    r.type = "death";
+    r.id = NewUuid7();
+    r.person_id = pick.Text(0);
+    r.orgunit_id = pick.Text(1);
+    r.date = FormatDate(Date{ParseDate(pick.Text(2))->days + 10});
+    r.body = R"({"age_at_death_days":10,"age_group":"neonatal"})";
+    r.created_at = r.updated_at = NowIso();
+    if (Status s = st->Insert(r); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+    auto t0 = Clock::now();
+    indicator::IndicatorValue v;
+    if (Status s = svc->Value("neonatal_mortality_rate", r.orgunit_id, year, &v); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+    lat.push_back(Since(t0) * 1000);
+  }
+  std::sort(lat.begin(), lat.end());
+  if (!lat.empty())
+    std::printf("write -> current    median %.2f ms, max %.2f ms over %zu committed writes\n", lat[lat.size() / 2], lat.back(), lat.size());
+  return 0;
+}
