@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   if (null_sink) {
     int64_t n = 0;
-    s = demo::GenerateTo([&](std::vector<store::Record>&& b) { n += static_cast<int64_t>(b.size()); return Status::Ok(); }, db, o, &stats);
+    s = demo::GenerateTo([&](std::vector<store::Record>& b) { n += static_cast<int64_t>(b.size()); b.clear(); return Status::Ok(); }, db, o, &stats);
   } else {
     s = demo::Generate(*st, db, o, &stats);
   }

@@ -12,21 +12,44 @@ std::string EntryTime(Rng& rng, Date d, Date today) {
   if (d > today) d = today;
   const int local_minute = 7 * 60 + static_cast<int>(rng.Below(10 * 60));  // 07:00-16:59 in Vietnam
   const int utc_minute = local_minute - 7 * 60;
-  int y;
-  unsigned m, day;
-  YmdFromDate(d, y, m, day);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02u.%03uZ", y, m, day, utc_minute / 60, utc_minute % 60,
-                rng.Below(60), rng.Below(1000));
-  return buf;
+  const unsigned sec = rng.Below(60), ms = rng.Below(1000);
+  std::string s = IsoDate(d);
+  s.resize(24);
+  char* p = s.data() + 10;
+  auto two = [](char* q, unsigned v) { q[0] = static_cast<char>('0' + v / 10); q[1] = static_cast<char>('0' + v % 10); };
+  p[0] = 'T';
+  two(p + 1, static_cast<unsigned>(utc_minute / 60));
+  p[3] = ':';
+  two(p + 4, static_cast<unsigned>(utc_minute % 60));
+  p[6] = ':';
+  two(p + 7, sec);
+  p[9] = '.';
+  p[10] = static_cast<char>('0' + ms / 100);
+  two(p + 11, ms % 100);
+  p[13] = 'Z';
+  return s;
 }
 
 }  // namespace
 
-Emitter::Emitter(const Options& opts, Date window_from, Date window_to,
-                 std::function<Status(std::vector<store::Record>&&)> flush)
+std::string IsoDate(Date date) {
+  int y;
+  unsigned m, d;
+  YmdFromDate(date, y, m, d);
+  std::string s(10, '-');
+  s[0] = static_cast<char>('0' + y / 1000 % 10);
+  s[1] = static_cast<char>('0' + y / 100 % 10);
+  s[2] = static_cast<char>('0' + y / 10 % 10);
+  s[3] = static_cast<char>('0' + y % 10);
+  s[5] = static_cast<char>('0' + m / 10);
+  s[6] = static_cast<char>('0' + m % 10);
+  s[8] = static_cast<char>('0' + d / 10);
+  s[9] = static_cast<char>('0' + d % 10);
+  return s;
+}
+
+Emitter::Emitter(const Options& opts, Date window_from, Date window_to, Sink flush)
     : opts_(opts), from_(window_from), to_(window_to), flush_(std::move(flush)) {
-  batch_.reserve(opts_.batch_records);
 }
 
 std::string Emitter::NewId(Rng& rng, Date d, int minute) {
@@ -89,10 +112,9 @@ Status Emitter::Event(Rng& rng, store::Record&& r, JsonBody& body, const char* t
 
 Status Emitter::Flush() {
   if (batch_.empty()) return Status::Ok();
-  std::vector<store::Record> out;
-  out.swap(batch_);
-  batch_.reserve(opts_.batch_records);
-  return flush_(std::move(out));
+  Status st = flush_(batch_);
+  batch_.clear();
+  return st;
 }
 
 }  // namespace u5::demo

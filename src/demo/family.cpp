@@ -8,9 +8,16 @@
 namespace u5::demo {
 
 std::string LocalDateTime(Date d, int minute) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:00+07:00", FormatDate(d).c_str(), minute / 60 % 24, minute % 60);
-  return buf;
+  std::string s = IsoDate(d);
+  const int h = minute / 60 % 24, m = minute % 60;
+  s += 'T';
+  s += static_cast<char>('0' + h / 10);
+  s += static_cast<char>('0' + h % 10);
+  s += ':';
+  s += static_cast<char>('0' + m / 10);
+  s += static_cast<char>('0' + m % 10);
+  s += ":00+07:00";
+  return s;
 }
 
 store::Record NewEvent(Emitter& out, Rng& rng, const char* type, const std::string& person_id,
@@ -20,7 +27,7 @@ store::Record NewEvent(Emitter& out, Rng& rng, const char* type, const std::stri
   r.id = out.NewId(rng, d, minute);
   r.person_id = person_id;
   r.orgunit_id = orgunit;
-  r.date = FormatDate(d);
+  r.date = IsoDate(d);
   return r;
 }
 
@@ -62,7 +69,7 @@ Status EmitWoman(Emitter& out, Rng& rng, const Commune& c, Woman& w) {
   r.orgunit_id = c.code;
   r.full_name = w.name;
   r.sex = "female";
-  r.date = FormatDate(w.birth);
+  r.date = IsoDate(w.birth);
   JsonBody b;
   const bool missing = out.DrawMissing(rng);
   if (rng.Chance(c.remote ? 0.6 : 0.9)) r.phone = PhoneNumber(rng);
@@ -132,11 +139,12 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
   const int age = CompletedYears(w.birth, birth);
 
   // Pregnancy
-  auto preg = NewEvent(out, rng, "pregnancy", w.id, c.code, reg, 7 * 60);
+  // Minute 0: before any visit or delivery of the same day in id order.
+  auto preg = NewEvent(out, rng, "pregnancy", w.id, c.code, reg, 0);
   const std::string preg_id = preg.id;
   {
     JsonBody b;
-    b.Str("lmp", FormatDate(lmp)).Str("edd", FormatDate(Date{lmp.days + 280}));
+    b.Str("lmp", IsoDate(lmp)).Str("edd", IsoDate(Date{lmp.days + 280}));
     const bool missing = out.DrawMissing(rng);
     if (!missing) b.Int("gravida", w.para + 1 + (rng.Chance(0.1) ? 1 : 0)).Int("para", w.para);
     std::vector<std::string_view> risks;
@@ -186,7 +194,7 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
   const bool stillbirth = rng.Chance(x.stillbirth);
   const bool facility = rng.Chance(x.facility);
   const bool at_station = facility && rng.Chance(x.station_share);
-  const int minute = static_cast<int>(rng.Below(22 * 60));
+  const int minute = 1 + static_cast<int>(rng.Below(22 * 60));
   auto del = NewEvent(out, rng, "delivery", w.id, c.code, birth, minute);
   del.pregnancy_id = preg_id;
   const std::string delivery_id = del.id;
@@ -270,7 +278,7 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
     r.orgunit_id = c.code;
     r.full_name = ChildName(rng, ch.ethnic, ch.female, w.name);
     r.sex = ch.sex;
-    r.date = FormatDate(birth);
+    r.date = IsoDate(birth);
     r.mother_id = w.id;
     JsonBody b;
     const bool missing = out.DrawMissing(rng);
@@ -308,7 +316,7 @@ Status Miscarriage(const Commune& c, Emitter& out, Rng& rng, Date reg) {
   const Date lmp{reg.days - (6 + static_cast<int>(rng.Below(8))) * 7};
   auto r = NewEvent(out, rng, "pregnancy", w.id, c.code, reg, 7 * 60);
   JsonBody b;
-  b.Str("lmp", FormatDate(lmp)).Str("edd", FormatDate(Date{lmp.days + 280}));
+  b.Str("lmp", IsoDate(lmp)).Str("edd", IsoDate(Date{lmp.days + 280}));
   b.Int("gravida", w.para + 1).Int("para", w.para);
   b.Str("outcome", rng.Chance(0.8) ? "miscarriage" : "lost_to_follow_up");
   return out.Event(rng, std::move(r), b);
@@ -354,7 +362,7 @@ Status GenerateCommune(const Commune& c, Emitter& out, Rng& rng, int64_t births,
       r.orgunit_id = c.code;
       r.full_name = ChildName(rng, ch.ethnic, ch.female, w->name);
       r.sex = ch.sex;
-      r.date = FormatDate(birth);
+      r.date = IsoDate(birth);
       r.mother_id = w->id;
       JsonBody b;
       b.Str("ethnicity", EthnicCode(ch.ethnic)).Str("village", w->village).Str("poverty", w->poverty);

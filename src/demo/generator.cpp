@@ -1,6 +1,7 @@
 #include "demo/generator.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -68,17 +69,26 @@ Status ReadCommunes(store::Db& db, const std::string& province, const Profile* p
   return Status::Ok();
 }
 
-// Hands batches to a writer thread so that generation and SQLite overlap.
+// Stores batches on a second thread so that generation and SQLite overlap,
+// in bulk transactions of opts.commit_records; emptied vectors come back to
+// the generator so their capacity is reused.
 class Writer {
  public:
-  explicit Writer(store::Store& store) : store_(store), thread_([this] { Run(); }) {}
+  Writer(store::Store& store, size_t commit_records)
+      : store_(store), commit_records_(commit_records), thread_([this] { Run(); }) {}
   ~Writer() { Close(); }
 
-  Status Push(std::vector<store::Record>&& batch) {
+  Status Push(std::vector<store::Record>& batch) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return queue_.size() < 2 || !status_.ok(); });
+    cv_.wait(lock, [&] { return queue_.empty() || !status_.ok(); });
     if (!status_.ok()) return status_;
-    queue_.push_back(std::move(batch));
+    std::vector<store::Record> mine;
+    mine.swap(batch);
+    if (!free_.empty()) {
+      batch.swap(free_.back());
+      free_.pop_back();
+    }
+    queue_.push_back(std::move(mine));
     cv_.notify_all();
     return Status::Ok();
   }
@@ -94,28 +104,63 @@ class Writer {
   int64_t stored() const { return stored_.load(); }
 
  private:
+  Status Store(std::vector<store::Record>& b) {
+    // Ids carry the record's date, so inserting a batch in id order walks the
+    // primary-key indexes from left to right instead of at random; persons
+    // first, and the generator's timestamps keep every reference behind its
+    // target (a pregnancy before its visits, a delivery before its newborn).
+    order_.resize(b.size());
+    for (size_t i = 0; i < b.size(); ++i) order_[i] = &b[i];
+    std::sort(order_.begin(), order_.end(), [](const store::Record* x, const store::Record* y) {
+      if (x->is_person() != y->is_person()) return x->is_person();
+      return x->id < y->id;
+    });
+    for (const store::Record* rp : order_) {
+      const store::Record& r = *rp;
+      if (!bulk_) U5_RETURN_IF_ERROR(store_.OpenBulk(&bulk_));
+      U5_RETURN_IF_ERROR(bulk_->Add(r));
+      if (++in_tx_ >= commit_records_) {
+        U5_RETURN_IF_ERROR(bulk_->Commit());
+        bulk_.reset();
+        in_tx_ = 0;
+      }
+    }
+    return Status::Ok();
+  }
+
   void Run() {
     while (true) {
       std::vector<store::Record> b;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
-        if (queue_.empty()) return;
+        if (queue_.empty()) break;
         b = std::move(queue_.front());
         queue_.pop_front();
       }
-      Status st = status_.ok() ? store_.InsertBatch(b) : Status::Ok();
+      Status st = status_.ok() ? Store(b) : Status::Ok();
+      stored_ += static_cast<int64_t>(b.size());
+      b.clear();
       std::unique_lock lock(mu_);
       if (!st.ok() && status_.ok()) status_ = st;
-      stored_ += static_cast<int64_t>(b.size());
+      free_.push_back(std::move(b));
       cv_.notify_all();
     }
+    Status st = status_.ok() && bulk_ ? bulk_->Commit() : Status::Ok();
+    bulk_.reset();
+    std::unique_lock lock(mu_);
+    if (!st.ok() && status_.ok()) status_ = st;
   }
 
   store::Store& store_;
+  const size_t commit_records_;
+  std::unique_ptr<store::BulkWriter> bulk_;
+  std::vector<const store::Record*> order_;
+  size_t in_tx_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<store::Record>> queue_;
+  std::vector<std::vector<store::Record>> free_;
   bool closed_ = false;
   Status status_;
   std::atomic<int64_t> stored_{0};
@@ -174,9 +219,9 @@ Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* sta
   const double years = (births_to.days - births_from.days + 1) / 365.25;
 
   int64_t handed = 0;
-  Emitter out(opts, window_from, window_to, [&](std::vector<store::Record>&& b) {
+  Emitter out(opts, window_from, window_to, [&](std::vector<store::Record>& b) {
     handed += static_cast<int64_t>(b.size());
-    return sink(std::move(b));
+    return sink(b);
   });
   Stats s;
   Status st;
@@ -204,8 +249,8 @@ Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* sta
 
 Status Generate(store::Store& store, store::Db& db, const Options& opts, Stats* stats, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  Writer writer(store);
-  Status st = GenerateTo([&](std::vector<store::Record>&& b) { return writer.Push(std::move(b)); }, db, opts, stats,
+  Writer writer(store, opts.commit_records);
+  Status st = GenerateTo([&](std::vector<store::Record>& b) { return writer.Push(b); }, db, opts, stats,
                          progress ? Progress([&](double done, int64_t) { progress(done, writer.stored()); }) : Progress());
   Status wst = writer.Close();
   U5_RETURN_IF_ERROR(st);

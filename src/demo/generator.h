@@ -32,7 +32,8 @@ struct Options {
   uint64_t seed = 2030;
   Date today = Today();            // nothing is dated after this
   DefectRates defects;
-  size_t batch_records = 250000;   // records per InsertBatch transaction
+  size_t batch_records = 300000;   // records handed over (and sorted by id) at a time
+  size_t commit_records = 500000;  // records per transaction
 };
 
 struct Stats {
@@ -44,8 +45,9 @@ struct Stats {
 using Progress = std::function<void(double done, int64_t records)>;
 
 // Receives full batches of records, in an order the store accepts (a person
-// before its events, a pregnancy before its visits).
-using Sink = std::function<Status(std::vector<store::Record>&&)>;
+// before its events, a pregnancy before its visits). The sink takes the
+// records and leaves `batch` empty; it may swap in a recycled vector.
+using Sink = std::function<Status(std::vector<store::Record>& batch)>;
 
 // As below, but hands the records to `sink` instead of a store.
 Status GenerateTo(const Sink& sink, store::Db& orgunits, const Options& opts, Stats* stats,

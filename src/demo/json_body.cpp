@@ -37,65 +37,74 @@ std::string FormatDouble(double v) {
 }
 
 JsonBody& JsonBody::Str(std::string_view key, std::string_view v) {
-  std::string s;
-  s.reserve(v.size() + 2);
-  Quote(s, v);
-  fields_.emplace_back(key, std::move(s));
+  Begin(key);
+  Quote(arena_, v);
+  End();
   return *this;
 }
 
 JsonBody& JsonBody::Int(std::string_view key, long long v) {
-  fields_.emplace_back(key, std::to_string(v));
+  Begin(key);
+  char buf[24];
+  auto [e, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  arena_.append(buf, e);
+  End();
   return *this;
 }
 
 JsonBody& JsonBody::Num(std::string_view key, double v) {
-  fields_.emplace_back(key, FormatDouble(v));
+  Begin(key);
+  arena_ += FormatDouble(v);
+  End();
   return *this;
 }
 
 JsonBody& JsonBody::Bool(std::string_view key, bool v) {
-  fields_.emplace_back(key, v ? "true" : "false");
+  Begin(key);
+  arena_ += v ? "true" : "false";
+  End();
   return *this;
 }
 
 JsonBody& JsonBody::StrList(std::string_view key, const std::vector<std::string_view>& v) {
-  std::string s = "[";
+  Begin(key);
+  arena_.push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
-    if (i) s.push_back(',');
-    Quote(s, v[i]);
+    if (i) arena_.push_back(',');
+    Quote(arena_, v[i]);
   }
-  s.push_back(']');
-  fields_.emplace_back(key, std::move(s));
+  arena_.push_back(']');
+  End();
   return *this;
 }
 
 JsonBody& JsonBody::Raw(std::string_view key, std::string text) {
-  fields_.emplace_back(key, std::move(text));
+  Begin(key);
+  arena_ += text;
+  End();
   return *this;
 }
 
 bool JsonBody::Has(std::string_view key) const {
   for (const auto& f : fields_)
-    if (f.first == key) return true;
+    if (f.key == key) return true;
   return false;
 }
 
 std::string JsonBody::Finish() {
-  std::sort(fields_.begin(), fields_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  size_t n = 2;
-  for (const auto& f : fields_) n += f.first.size() + f.second.size() + 4;
+  std::sort(fields_.begin(), fields_.end(), [](const Field& a, const Field& b) { return a.key < b.key; });
   std::string out;
-  out.reserve(n);
+  out.reserve(arena_.size() + fields_.size() * 16 + 2);
   out.push_back('{');
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (i) out.push_back(',');
-    Quote(out, fields_[i].first);
+    Quote(out, fields_[i].key);
     out.push_back(':');
-    out += fields_[i].second;
+    out.append(arena_, fields_[i].off, fields_[i].len);
   }
   out.push_back('}');
   fields_.clear();
+  arena_.clear();
   return out;
 }
 

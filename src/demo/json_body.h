@@ -4,6 +4,7 @@
 // Building the text directly is what makes bulk generation fast; the demo
 // tests re-validate generated records and compare bodies byte for byte.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +26,14 @@ class JsonBody {
   std::string Finish();
 
  private:
-  std::vector<std::pair<std::string_view, std::string>> fields_;
+  struct Field {
+    std::string_view key;
+    uint32_t off, len;  // value text in arena_
+  };
+  void Begin(std::string_view key) { fields_.push_back({key, static_cast<uint32_t>(arena_.size()), 0}); }
+  void End() { fields_.back().len = static_cast<uint32_t>(arena_.size()) - fields_.back().off; }
+  std::vector<Field> fields_;
+  std::string arena_;
 };
 
 // nlohmann's rendering of a double (shortest round-trip digits, ".0" when integral).

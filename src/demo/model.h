@@ -63,7 +63,7 @@ struct Child {
 // pregnancy before its visits) and hands full batches to `flush`.
 class Emitter {
  public:
-  Emitter(const Options& opts, Date window_from, Date window_to, std::function<Status(std::vector<store::Record>&&)> flush);
+  Emitter(const Options& opts, Date window_from, Date window_to, Sink flush);
 
   Date from() const { return from_; }
   Date to() const { return to_; }
@@ -87,7 +87,7 @@ class Emitter {
 
   const Options& opts_;
   Date from_, to_;
-  std::function<Status(std::vector<store::Record>&&)> flush_;
+  Sink flush_;
   std::vector<store::Record> batch_;
   int64_t persons_ = 0, events_ = 0;
 };
@@ -105,6 +105,8 @@ void CalibrateRates(std::vector<Commune>& communes);
 
 namespace u5::demo {
 
+// "2025-12-05" (FormatDate without printf, for the hot path).
+std::string IsoDate(Date d);
 // "2025-12-05T08:30:00+07:00"
 std::string LocalDateTime(Date d, int minute);
 // New event/person record with the common columns filled.

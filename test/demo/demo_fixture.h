@@ -1,0 +1,16 @@
+// Shared by the demo tests: fresh databases with the org units loaded.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace u5::demo::testing {
+
+// A new database file under the test's temporary folder, org units loaded.
+std::string NewDbWithOrgUnits(const std::string& name);
+// One shared read-only connection to a database with the org units.
+store::Db& OrgUnits();
+
+}  // namespace u5::demo::testing
