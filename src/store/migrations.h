@@ -10,7 +10,8 @@ struct Migration {
   const char* sql;
 };
 
-// All migrations in version order (1..N, no gaps).
+// All migrations in ascending version order. A version may be skipped (reserved
+// for a branch that did not need it); user_version then jumps over it.
 const std::vector<Migration>& Migrations();
 
 }  // namespace u5::store

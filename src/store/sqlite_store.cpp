@@ -277,46 +277,83 @@ class SqliteStore final : public Store {
     return st;
   }
 
+  // Name search in up to three stages, each adding matches until the limit:
+  //  1. names that start with the typed text ("nguyen thi m");
+  //  2. names whose given name starts with the last typed word, the other words
+  //     starting the rest of the name ("mai", "nguyen mai", "nguyen thi m");
+  //  3. the same with the first typed word as the given name ("mai nguyen").
+  // Each is a B-tree range (per org unit when scoped), fast however common the name.
   Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    std::string sql = std::string("SELECT ") + kPersonCols + " FROM person p WHERE deleted_at IS NULL";
-    std::vector<std::string> args;
-    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
-    if (!q.name_folded.empty()) {
-      // Each folded word as an FTS5 prefix term, quoted so user input is never FTS syntax.
-      std::string match;
-      size_t i = 0;
-      while (i < q.name_folded.size()) {
-        size_t j = q.name_folded.find(' ', i);
-        if (j == std::string::npos) j = q.name_folded.size();
-        std::string word = q.name_folded.substr(i, j - i);
-        std::string quoted;
-        for (char c : word) {
-          if (c == '"') quoted += "\"\"";
-          else quoted += c;
-        }
-        if (!word.empty()) match += (match.empty() ? "" : " ") + ("\"" + quoted + "\"*");
-        i = j + 1;
-      }
-      if (!match.empty()) where_fts(sql, arg(match));
-    }
-    if (!q.phone.empty()) sql += " AND phone=" + arg(q.phone);
-    if (!q.citizen_id.empty()) sql += " AND citizen_id=" + arg(q.citizen_id);
-    if (!q.orgunit.empty())
-      sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
-    sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 200));
-    Stmt s;
-    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
-    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
-    Status st;
     out->clear();
-    while (s.Step(&st)) {
-      Record r;
-      ReadPerson(s, &r);
-      out->push_back(std::move(r));
+    std::vector<std::string> words;
+    for (size_t i = 0; i < q.name_folded.size();) {
+      size_t j = q.name_folded.find(' ', i);
+      if (j == std::string::npos) j = q.name_folded.size();
+      if (j > i) words.push_back(q.name_folded.substr(i, j - i));
+      i = j + 1;
     }
-    return st;
+    const int limit = std::clamp(q.limit, 1, 200);
+    std::unordered_set<std::string> seen;
+    auto run = [&](const std::string& from_where, const std::vector<std::string>& args) -> Status {
+      std::string sql = "SELECT p.id, p.version, p.created_at, p.updated_at, p.deleted_at, p.delete_reason, p.orgunit_id, "
+                        "p.full_name, p.name_folded, p.sex, p.birth_date, p.phone, p.citizen_id, p.mother_id, p.body " +
+                        from_where + " AND p.deleted_at IS NULL";
+      std::vector<std::string> all = args;
+      auto arg = [&](const std::string& v) { all.push_back(v); return "?" + std::to_string(all.size()); };
+      if (!q.phone.empty()) sql += " AND p.phone=" + arg(q.phone);
+      if (!q.citizen_id.empty()) sql += " AND p.citizen_id=" + arg(q.citizen_id);
+      if (!q.orgunit.empty())
+        sql += " AND p.orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
+      // Earlier stages' matches come again here and are skipped, hence the margin.
+      sql += " LIMIT " + std::to_string(2 * limit);
+      Stmt s;
+      U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
+      for (size_t i = 0; i < all.size(); ++i) s.Bind(static_cast<int>(i + 1), all[i]);
+      Status st;
+      while (static_cast<int>(out->size()) < limit && s.Step(&st)) {
+        Record r;
+        ReadPerson(s, &r);
+        if (seen.insert(r.id).second) out->push_back(std::move(r));
+      }
+      return st;
+    };
+    if (words.empty()) return run("FROM person p WHERE 1=1", {});
+
+    std::string typed;
+    for (const auto& w : words) typed += (typed.empty() ? "" : " ") + w;
+    U5_RETURN_IF_ERROR(run("FROM person p WHERE p.name_folded >= ?1 AND p.name_folded < ?2", {typed, typed + "\xff"}));
+    if (static_cast<int>(out->size()) >= limit) return Status::Ok();
+
+    // Given name first: words[given] is a prefix of the given name, the other words in
+    // their order are a prefix of the rest of the name ("nguyen mai" -> given "mai*",
+    // rest "nguyen*"). name_rev is "<given> <family> <middle>", so each distinct given
+    // name matching the prefix is one B-tree range: a skip-scan over distinct given names.
+    auto given_first = [&](size_t given) -> Status {
+      std::string rest;
+      for (size_t i = 0; i < words.size(); ++i)
+        if (i != given) rest += (rest.empty() ? "" : " ") + words[i];
+      const std::string hi = words[given] + "\xff";
+      if (rest.empty()) return run("FROM person p WHERE p.name_rev >= ?1 AND p.name_rev < ?2", {words[given], hi});
+      Stmt& next = db->Cached("SELECT name_rev FROM person WHERE name_rev >= ?1 AND name_rev < ?2 ORDER BY name_rev LIMIT 1");
+      std::string cursor = words[given];
+      for (int distinct = 0; distinct < 500 && static_cast<int>(out->size()) < limit; ++distinct) {
+        next.Reset();
+        next.Bind(1, cursor).Bind(2, hi);
+        if (!next.Step()) break;
+        std::string name_rev = next.Text(0);
+        next.Reset();
+        const std::string g = name_rev.substr(0, name_rev.find(' '));
+        const std::string lo = g + " " + rest;
+        U5_RETURN_IF_ERROR(run("FROM person p WHERE p.name_rev >= ?1 AND p.name_rev < ?2", {lo, lo + "\xff"}));
+        cursor = g + " \xff";  // past every name with this given name
+      }
+      return Status::Ok();
+    };
+    U5_RETURN_IF_ERROR(given_first(words.size() - 1));
+    if (static_cast<int>(out->size()) >= limit || words.size() < 2) return Status::Ok();
+    return given_first(0);
   }
 
   Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) override {
@@ -425,10 +462,6 @@ class SqliteStore final : public Store {
     if (listeners_.empty()) return;
     Change c{std::move(before), after};
     for (const auto& l : listeners_) l(c);
-  }
-
-  static void where_fts(std::string& sql, const std::string& param) {
-    sql += " AND rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH " + param + ")";
   }
 
   Status Conn(Db** out) {
