@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "auth/session.h"
+#include "care/cli.h"
+#include "care/service.h"
 #include "cli/commands.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -116,6 +118,16 @@ int main(int argc, char** argv) {
   plan_eval->add_option("--as-of", ind.as_of, "evaluation date (default: today)");
   plan_eval->add_option("--format", ind.format, "csv or json")->capture_default_str();
 
+  // worklist (src/care/cli.cpp)
+  care::CliOptions care_opts;
+  auto* worklist = app.add_subcommand("worklist", "whom to see: care due and alerts for an org unit, by village, most urgent first");
+  worklist->add_option("--db", db_path, "SQLite database file")->required();
+  worklist->add_option("--orgunit", care_opts.orgunit, "commune (or any org unit) code")->required();
+  worklist->add_option("--date", care_opts.date, "first day (\"today\"), YYYY-MM-DD")->required();
+  worklist->add_option("--days", care_opts.days, "days covered")->capture_default_str();
+  worklist->add_option("--village", care_opts.village, "only this village");
+  worklist->add_option("--format", care_opts.format, "csv, json or text (printable)")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   log::Init();
 
@@ -146,10 +158,16 @@ int main(int argc, char** argv) {
   ind.data_dir = data_dir;
   if (*indicators) return indicator::RunIndicatorsCommand(store, ind, std::cout, std::cerr);
   if (*plan_eval) return indicator::RunPlanEvalCommand(store, ind, std::cout, std::cerr);
+  care_opts.db_path = db_path;
+  care_opts.data_dir = data_dir;
+  if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
   if (*serve) {
     std::unique_ptr<indicator::Service> indicator_service;
     if (Status st = indicator::Service::Open(store, db_path, data_dir, &indicator_service); !st.ok()) return Fail(st);
     indicator::Service::Attach(store, indicator_service.get());
+    std::unique_ptr<care::Service> care_service;
+    if (Status st = care::Service::Open(store, db_path, data_dir, &care_service); !st.ok()) return Fail(st);
+    care::Service::Attach(store, care_service.get());
     http::Api api(store);
     http::ServerOptions so;
     so.host = host;

@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "care/http_routes.h"
 #include "http/growth_chart.h"
 #include "indicator/http_routes.h"
 #include "registry/json_record.h"
@@ -170,6 +171,8 @@ struct Api::Impl {
 
     // Indicators and plans: aggregates only (src/indicator/http_routes.cpp).
     if (auto r = indicator::HandleIndicatorRoute(req, who, store)) return *r;
+    // Care due: worklists, alerts, a person's due list (src/care/http_routes.cpp).
+    if (auto r = care::HandleCareRoute(req, who, store)) return *r;
 
     // /api/v1/<collection>[/<id>[/<sub>]]
     std::vector<std::string> parts;

@@ -1,0 +1,42 @@
+#include "care/cli.h"
+
+#include "care/service.h"
+#include "care/worklist.h"
+
+namespace u5::care {
+
+int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err) {
+  auto date = ParseDate(o.date);
+  if (!date) {
+    err << "error: --date must be YYYY-MM-DD\n";
+    return 2;
+  }
+  if (o.days < 1 || o.days > 93) {
+    err << "error: --days must be 1 to 93\n";
+    return 2;
+  }
+  if (o.format != "csv" && o.format != "json" && o.format != "text") {
+    err << "error: --format is csv, json or text\n";
+    return 2;
+  }
+  if (!store.OrgUnitExists(o.orgunit)) {
+    err << "error: unknown org unit '" << o.orgunit << "'\n";
+    return 2;
+  }
+  std::unique_ptr<Service> svc;
+  Status st = Service::Open(store, o.db_path, o.data_dir, &svc);
+  WorklistQuery q{o.orgunit, *date, Date{date->days + o.days - 1}, o.village};
+  Worklist w;
+  if (st.ok()) st = BuildWorklist(*svc, q, &w);
+  if (!st.ok()) {
+    err << "error: " << st.ToString() << "\n";
+    return 1;
+  }
+  if (o.format == "json") out << WorklistJson(svc->schedule(), w).dump(2) << "\n";
+  else if (o.format == "text") out << WorklistText(svc->schedule(), w);
+  else out << WorklistCsv(svc->schedule(), w);
+  err << w.persons << " persons, " << w.items << " items\n";
+  return 0;
+}
+
+}  // namespace u5::care

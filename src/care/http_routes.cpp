@@ -1,0 +1,199 @@
+#include "care/http_routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "care/service.h"
+#include "care/worklist.h"
+#include "core/log.h"
+
+namespace u5::care {
+namespace {
+
+using nlohmann::json;
+
+http::Response Json(int status, const json& j) {
+  http::Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+http::Response Err(const Status& st) {
+  json j = {{"error", st.code_name()}, {"message", st.message()}};
+  if (!st.field().empty()) j["field"] = st.field();
+  return Json(st.http_status(), j);
+}
+
+std::string Q(const http::Request& req, const char* k) {
+  auto it = req.query.find(k);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
+  for (const auto& mine : who.orgunits)
+    if (mine == ou || store.InSubtree(mine, ou)) return true;
+  return false;
+}
+
+Status PersonLevel(const auth::Principal& who) {
+  if (who.role == "ministry" || who.role == "admin")
+    return Status::Forbidden("role " + who.role + " has no access to person-level records");
+  return Status::Ok();
+}
+
+Status Scope(store::Store& store, const auth::Principal& who, const std::string& asked, std::string* ou) {
+  if (!asked.empty()) {
+    if (!store.OrgUnitExists(asked)) return Status::Invalid("orgunit", "unknown org unit '" + asked + "'");
+    if (!CanSee(store, who, asked)) return Status::Forbidden("orgunit " + asked + " is outside your org units");
+    *ou = asked;
+    return Status::Ok();
+  }
+  if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
+  *ou = who.orgunits[0];
+  return Status::Ok();
+}
+
+Status DateParam(const http::Request& req, const char* k, Date fallback, Date* out) {
+  const std::string v = Q(req, k);
+  if (v.empty()) {
+    *out = fallback;
+    return Status::Ok();
+  }
+  auto d = ParseDate(v);
+  if (!d) return Status::Invalid(k, std::string(k) + " must be a date YYYY-MM-DD");
+  *out = *d;
+  return Status::Ok();
+}
+
+http::Response WorklistRoute(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
+  WorklistQuery q;
+  if (Status st = Scope(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok()) return Err(st);
+  if (Status st = DateParam(req, "from", Today(), &q.from); !st.ok()) return Err(st);
+  if (Status st = DateParam(req, "to", Date{q.from.days + 6}, &q.to); !st.ok()) return Err(st);
+  if (q.to < q.from) return Err(Status::Invalid("to", "to is before from"));
+  if (q.to.days - q.from.days > 92) return Err(Status::Invalid("to", "a worklist covers at most 93 days"));
+  q.village = Q(req, "village");
+  Worklist w;
+  if (Status st = BuildWorklist(svc, q, &w); !st.ok()) return Err(st);
+  return Json(200, WorklistJson(svc.schedule(), w));
+}
+
+http::Response Alerts(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
+  std::string ou;
+  if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  Date on;
+  if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
+  const std::string status = Q(req, "status").empty() ? "all" : Q(req, "status");
+  if (status != "all" && status != "open" && status != "acknowledged")
+    return Err(Status::Invalid("status", "status is open, acknowledged or all"));
+  std::map<std::string, Ack> acks;
+  if (Status st = svc.Acks(&acks); !st.ok()) return Err(st);
+  json items = json::array();
+  Status st = svc.ForEachIn(ou, [&](const Entry& e) {
+    for (const auto& a : e.alerts) {
+      if (!a.ActiveOn(on)) continue;
+      auto ack = acks.find(a.id);
+      if ((status == "open" && ack != acks.end()) || (status == "acknowledged" && ack == acks.end())) continue;
+      json j = AlertJson(a);
+      j["full_name"] = e.person.full_name;
+      j["village"] = e.person.village;
+      j["phone"] = e.person.phone;
+      j["acknowledged"] = ack == acks.end() ? json(nullptr)
+                                            : json({{"by", ack->second.by}, {"at", ack->second.at}, {"note", ack->second.note}});
+      items.push_back(j);
+    }
+  });
+  if (!st.ok()) return Err(st);
+  std::sort(items.begin(), items.end(), [](const json& a, const json& b) {
+    return std::tie(a["since"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
+           std::tie(b["since"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
+  });
+  return Json(200, {{"orgunit", ou}, {"date", FormatDate(on)}, {"items", items}});
+}
+
+http::Response AckAlert(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
+                        const std::string& id) {
+  if (who.role != "commune_worker") return Err(Status::Forbidden("only commune health workers acknowledge alerts"));
+  json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+  if (!body.is_object()) return Err(Status::BadRequest("body must be a JSON object", "body"));
+  std::string note;
+  if (body.contains("note")) {
+    if (!body["note"].is_string() || body["note"].get<std::string>().size() > 2000)
+      return Err(Status::Invalid("note", "note must be text of at most 2000 bytes"));
+    note = body["note"];
+  }
+  // The alert must exist now and be the caller's to see.
+  const size_t a = id.find(':');
+  if (a == std::string::npos) return Err(Status::NotFound("no alert " + id));
+  Alert found;
+  Entry owner;
+  bool ok = false;
+  // Alert ids name a person or one of their records; find the person through the store.
+  const size_t b = id.find(':', a + 1);
+  const std::string key = id.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  store::Record rec;
+  std::string person_id;
+  if (store.Find(key, &rec).ok()) person_id = rec.is_person() ? rec.id : rec.person_id;
+  if (!person_id.empty() && svc.Get(person_id, &owner).ok())
+    for (const auto& x : owner.alerts)
+      if (x.id == id) {
+        found = x;
+        ok = true;
+      }
+  if (!ok) return Err(Status::NotFound("no alert " + id));
+  if (!CanSee(store, who, owner.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
+  if (Status st = svc.Acknowledge(ack); !st.ok()) return Err(st);
+  log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
+  return Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
+}
+
+http::Response PersonDue(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
+                         const std::string& id) {
+  Entry e;
+  if (Status st = svc.Get(id, &e); !st.ok()) return Err(st);
+  if (!CanSee(store, who, e.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  Date on;
+  if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
+  const DueList dl = Evaluate(e.plan, on);
+  json items = json::array(), alerts = json::array();
+  for (const auto& v : dl.items) items.push_back(ItemJson(svc.schedule(), v));
+  for (const auto& a : e.alerts)
+    if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
+  return Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
+                    {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
+                    {"items", items}, {"alerts", alerts}});
+}
+
+}  // namespace
+
+std::optional<http::Response> HandleCareRoute(const http::Request& req, const auth::Principal& who, store::Store& store) {
+  const std::string& p = req.path;
+  const bool worklist = p == "/api/v1/worklist";
+  const bool alerts = p == "/api/v1/alerts" || p.rfind("/api/v1/alerts/", 0) == 0;
+  const std::string persons = "/api/v1/persons/";
+  const bool due = p.rfind(persons, 0) == 0 && p.size() > persons.size() + 4 && p.ends_with("/due") &&
+                   p.find('/', persons.size()) == p.size() - 4;
+  if (!worklist && !alerts && !due) return std::nullopt;
+  if (Status st = PersonLevel(who); !st.ok()) return Err(st);
+  Service* svc = Service::For(store);
+  if (!svc) return Err(Status::Internal("the care service is not running"));
+  if (worklist) {
+    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
+    return WorklistRoute(req, who, store, *svc);
+  }
+  if (due) {
+    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
+    return PersonDue(req, who, store, *svc, p.substr(persons.size(), p.size() - 4 - persons.size()));
+  }
+  if (p == "/api/v1/alerts") {
+    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
+    return Alerts(req, who, store, *svc);
+  }
+  const std::string rest = p.substr(std::string("/api/v1/alerts/").size());
+  if (rest.size() > 4 && rest.ends_with("/ack") && req.method == "POST")
+    return AckAlert(req, who, store, *svc, rest.substr(0, rest.size() - 4));
+  return Err(Status::NotFound("no such endpoint: " + p));
+}
+
+}  // namespace u5::care

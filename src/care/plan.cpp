@@ -1,0 +1,409 @@
+#include "care/plan.h"
+
+#include <algorithm>
+
+namespace u5::care {
+namespace {
+
+Date Max(Date a, Date b) { return a < b ? b : a; }
+Date Min(Date a, Date b) { return a < b ? a : b; }
+
+// One step of a chain of doses, windows as dates (before dependency).
+struct Step {
+  std::string id, rule;
+  Date earliest, due, late;
+  std::optional<Date> max;
+  std::optional<Span> interval;
+  int grace_days = 0;
+};
+
+struct Given {
+  std::string id;
+  Date date;
+};
+
+// Effective window of a step whose previous step happened (or will happen) on `prev`.
+void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, Date* late) {
+  *earliest = s.earliest;
+  *due = s.due;
+  *late = s.late;
+  if (prev && s.interval) {
+    const Date after = s.interval->After(*prev);
+    *earliest = Max(*earliest, after);
+    *due = Max(*due, after);
+    *late = Max(*late, Date{due->days + s.grace_days});
+  }
+}
+
+// Assigns recorded doses to the steps in order: a dose counts for the first
+// open step when it falls inside that step's window; one given too early is
+// rejected (it counts for nothing: the dose must be repeated).
+void Chain(const std::vector<Step>& steps, std::vector<Given> given, const std::string& group, Plan* plan) {
+  std::stable_sort(given.begin(), given.end(), [](const Given& a, const Given& b) { return a.date < b.date; });
+  size_t g = 0;
+  std::optional<Date> prev;
+  const int first = static_cast<int>(plan->items.size());
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const Step& s = steps[k];
+    Item it;
+    it.id = s.id;
+    it.rule = s.rule;
+    it.group = group;
+    it.vaccine = group == "epi";
+    it.earliest = s.earliest;
+    it.due = s.due;
+    it.late = s.late;
+    it.max = s.max;
+    it.interval = s.interval;
+    it.grace_days = s.grace_days;
+    if (k > 0) {
+      it.after = first + static_cast<int>(k) - 1;
+      it.after_id = steps[k - 1].id;
+    }
+    const bool prev_done = k == 0 || plan->items[it.after].done.has_value();
+    if (prev_done) {
+      Date e, d, l;
+      Shift(s, prev, &e, &d, &l);
+      while (g < given.size()) {
+        const Given& x = given[g];
+        if (x.date < e) {
+          it.rejected.push_back({x.id, x.date, x.date < s.earliest ? "before the minimum age" : "before the minimum interval"});
+          ++g;
+          continue;
+        }
+        if (s.max && x.date > *s.max) {
+          it.rejected.push_back({x.id, x.date, "after the maximum age"});
+          ++g;
+          continue;
+        }
+        it.done = x.date;
+        it.done_event = x.id;
+        ++g;
+        break;
+      }
+      if (it.done) prev = it.done;
+    }
+    plan->items.push_back(std::move(it));
+  }
+}
+
+bool Matches(const Match& m, const Fact& f, std::optional<Date> anchor) {
+  if (f.type != m.type) return false;
+  for (const auto& [field, values] : m.where) {
+    const std::string* v = f.Get(field);
+    const std::string actual = v ? *v : "null";
+    if (std::find(values.begin(), values.end(), actual) == values.end()) return false;
+  }
+  if (!m.any_true.empty() && std::none_of(m.any_true.begin(), m.any_true.end(), [&](const std::string& k) { return f.True(k); }))
+    return false;
+  if (anchor && m.from && f.date < m.from->After(*anchor)) return false;
+  if (anchor && m.to && f.date > m.to->After(*anchor)) return false;
+  return true;
+}
+
+struct Pregnancy {
+  const Fact* record = nullptr;
+  Date lmp, edd;
+  std::optional<Date> delivery;
+  std::string delivery_id;
+  std::optional<Date> ended;  // delivery, or the last known date of a pregnancy closed by its outcome
+};
+
+std::vector<Pregnancy> Pregnancies(const History& h) {
+  std::vector<Pregnancy> out;
+  for (const auto& e : h.events) {
+    if (e.type != "pregnancy") continue;
+    Pregnancy p;
+    p.record = &e;
+    auto date = [&](const char* k) -> std::optional<Date> {
+      const std::string* v = e.Get(k);
+      if (!v || v->size() < 3) return std::nullopt;
+      return ParseDate(std::string_view(*v).substr(1, v->size() - 2));
+    };
+    auto lmp = date("lmp"), edd = date("edd");
+    if (!lmp && edd) lmp = Date{edd->days - 280};
+    if (!edd && lmp) edd = Date{lmp->days + 280};
+    if (!lmp) continue;
+    p.lmp = *lmp;
+    p.edd = *edd;
+    Date last = e.date;
+    for (const auto& x : h.events) {
+      if (x.pregnancy_id != e.id) continue;
+      last = Max(last, x.date);
+      if (x.type == "delivery" && !p.delivery) {
+        p.delivery = x.date;
+        p.delivery_id = x.id;
+      }
+    }
+    if (p.delivery) p.ended = p.delivery;
+    else if (const std::string* o = e.Get("outcome"); o && *o != "\"ongoing\"") p.ended = last;
+    out.push_back(p);
+  }
+  return out;
+}
+
+void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, const std::string& suffix,
+                const std::string& group, std::optional<Date> ended, Plan* plan) {
+  Item it;
+  it.id = r.id + suffix;
+  it.rule = r.id;
+  it.group = group;
+  it.earliest = r.min_age.After(anchor);
+  it.due = r.due_age.After(anchor);
+  it.late = r.late_age.After(anchor);
+  if (r.max_age) it.max = r.max_age.value().After(anchor);
+  int n = 0;
+  for (const Fact* f : candidates) {
+    if (!Matches(r.match, *f, anchor)) continue;
+    if (++n == r.count) {
+      it.done = f->date;
+      it.done_event = f->id;
+      break;
+    }
+  }
+  if (!it.done && ended) {
+    it.max = it.max ? Min(*it.max, *ended) : *ended;
+    it.closed = "pregnancy ended";
+  }
+  plan->items.push_back(std::move(it));
+}
+
+// Tetanus toxoid in pregnancy: the doses this pregnancy needs depend on the
+// doses the woman had before (recorded dose numbers).
+void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* plan) {
+  int prior = 0;
+  std::vector<Given> given;
+  const Date end = p.ended.value_or(p.edd);
+  for (const auto& e : h.events) {
+    std::optional<int> dose;
+    if (e.type == "anc_visit") dose = e.Int("tetanus_dose");
+    else if (e.type == "immunization" && (e.Is("vaccine", "\"td\"") || e.Is("vaccine", "\"tt\""))) dose = e.Int("dose").value_or(1);
+    if (!dose) continue;
+    if (e.date < p.lmp) prior = std::max(prior, *dose);
+    else if (e.date <= end) {
+      if (given.empty()) prior = std::max(prior, *dose - 1);
+      given.push_back({e.id, e.date});
+    }
+  }
+  const int needed = prior >= 5 ? 0 : prior >= 2 ? 1 : 2 - prior;
+  const std::string suffix = "@" + p.record->id;
+  std::optional<Date> max = r.before_edd ? r.before_edd->Before(p.edd) : p.edd;
+  std::vector<Step> steps;
+  for (int k = 0; k < needed; ++k) {
+    Step s;
+    s.id = r.id + "." + std::to_string(k + 1) + suffix;
+    s.rule = r.id;
+    s.earliest = r.min_age.After(p.lmp);
+    s.due = r.due_age.After(p.lmp);
+    s.late = r.late_age.After(p.lmp);
+    s.max = max;
+    if (k > 0) {
+      s.interval = r.min_interval;
+      s.grace_days = r.min_interval->After(p.lmp).days - p.lmp.days;
+    }
+    steps.push_back(s);
+  }
+  const size_t first = plan->items.size();
+  Chain(steps, given, "anc", plan);
+  for (size_t i = first; i < plan->items.size(); ++i) {
+    plan->items[i].pregnancy_id = p.record->id;
+    if (!plan->items[i].done && p.ended) {
+      plan->items[i].max = plan->items[i].max ? Min(*plan->items[i].max, *p.ended) : *p.ended;
+      plan->items[i].closed = "pregnancy ended";
+    }
+  }
+}
+
+void SeriesItems(const Series& s, const History& h, Plan* plan) {
+  const Date b = h.person.birth;
+  std::vector<Step> steps;
+  for (const auto& d : s.doses) {
+    Step st;
+    st.id = d.id;
+    st.rule = d.id;
+    st.earliest = d.min_age.After(b);
+    st.due = d.due_age.After(b);
+    st.late = d.late_age.After(b);
+    if (d.max_age) st.max = d.max_age->After(b);
+    st.interval = d.min_interval;
+    st.grace_days = st.late.days - st.due.days;
+    steps.push_back(st);
+  }
+  std::vector<Given> given;
+  for (const auto& e : h.events) {
+    if (e.type == "immunization") {
+      const std::string* v = e.Get("vaccine");
+      if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return *v == "\"" + x + "\""; }))
+        given.push_back({e.id, e.date});
+    } else if (e.type == "newborn" && !s.newborn_flag.empty() && e.True(s.newborn_flag)) {
+      given.push_back({e.id, e.date});
+    }
+  }
+  Chain(steps, given, "epi", plan);
+}
+
+void RecurringItem(const Rule& r, const History& h, Plan* plan) {
+  const Date b = h.person.birth;
+  std::optional<Date> last;
+  std::string last_id;
+  for (const auto& e : h.events)
+    if (Matches(r.match, e, b)) {
+      last = e.date;
+      last_id = e.id;
+    }
+  const Date from = last.value_or(b);
+  const Band* band = nullptr;
+  for (const auto& x : r.bands)
+    if (from >= x.from_age.After(b) && from < x.to_age.After(b)) band = &x;
+  if (!band) return;
+  Item it;
+  it.id = r.id;
+  it.rule = r.id;
+  it.group = "growth";
+  it.last_done = last;
+  it.done_event = last_id;
+  it.due = it.earliest = band->every.After(from);
+  it.late = Date{it.due.days + (r.grace ? r.grace->After(it.due).days - it.due.days : 0)};
+  if (r.max_age) {
+    it.max = Date{r.max_age->After(b).days - 1};
+    if (it.due > *it.max) return;
+  }
+  plan->items.push_back(std::move(it));
+}
+
+void CampaignItems(const Rule& r, const History& h, Plan* plan) {
+  const Date b = h.person.birth;
+  const Date first = r.min_age.After(b), stop = r.max_age->After(b);
+  int y0, y1;
+  unsigned m, d;
+  YmdFromDate(first, y0, m, d);
+  YmdFromDate(stop, y1, m, d);
+  for (int y = y0; y <= y1; ++y)
+    for (int month : r.months) {
+      const Date start = DateFromYmd(y, static_cast<unsigned>(month), 1);
+      if (start < first || start >= stop) continue;
+      const Date end = Date{Span{1, 'm'}.After(start).days - 1};
+      Item it;
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "@%04d-%02d", y, month);
+      it.id = r.id + suffix;
+      it.rule = r.id;
+      it.group = "vitamin_a";
+      it.earliest = it.due = start;
+      it.late = Date{end.days + 1};
+      it.max = end;
+      for (const auto& e : h.events)
+        if (e.type == r.match.type && e.date >= start && e.date <= end) {
+          it.done = e.date;
+          it.done_event = e.id;
+          break;
+        }
+      plan->items.push_back(std::move(it));
+    }
+}
+
+}  // namespace
+
+const char* StateName(State s) {
+  switch (s) {
+    case State::done: return "done";
+    case State::upcoming: return "upcoming";
+    case State::due: return "due";
+    case State::overdue: return "overdue";
+    case State::missed: return "missed";
+  }
+  return "?";
+}
+
+Plan BuildPlan(const Schedule& schedule, const History& h) {
+  Plan plan;
+  plan.person_id = h.person.id;
+  plan.birth = h.person.birth;
+  plan.dead = h.death.has_value();
+  if (plan.dead) return plan;
+  const auto pregnancies = Pregnancies(h);
+  plan.child = pregnancies.empty();
+  if (plan.child) {
+    for (const auto& s : schedule.series())
+      if (s.enabled) SeriesItems(s, h, &plan);
+    std::vector<const Fact*> all;
+    for (const auto& e : h.events) all.push_back(&e);
+    for (const auto& r : schedule.rules()) {
+      if (r.subject != "child") continue;
+      if (r.kind == "window") WindowItem(r, h.person.birth, all, "", r.id.substr(0, r.id.find('.')), std::nullopt, &plan);
+      else if (r.kind == "recurring") RecurringItem(r, h, &plan);
+      else if (r.kind == "campaign") CampaignItems(r, h, &plan);
+    }
+    return plan;
+  }
+  for (const auto& p : pregnancies) {
+    std::vector<const Fact*> own, after_delivery;
+    for (const auto& e : h.events)
+      if (e.pregnancy_id == p.record->id) own.push_back(&e);
+    if (p.delivery)
+      for (const auto& e : h.events)
+        if (e.date >= *p.delivery) after_delivery.push_back(&e);
+    const std::string suffix = "@" + p.record->id;
+    for (const auto& r : schedule.rules()) {
+      const size_t before = plan.items.size();
+      if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &plan);
+      else if (r.subject == "pregnancy" && r.kind == "tetanus") TetanusItems(r, h, p, &plan);
+      else if (r.subject == "mother" && r.kind == "window" && p.delivery)
+        WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &plan);
+      for (size_t i = before; i < plan.items.size(); ++i) plan.items[i].pregnancy_id = p.record->id;
+    }
+  }
+  return plan;
+}
+
+DueList Evaluate(const Plan& plan, Date today) {
+  DueList out;
+  if (plan.dead) return out;
+  // The programme follows children to their fifth birthday.
+  if (plan.child && today >= Span{60, 'm'}.After(plan.birth)) return out;
+  out.items.reserve(plan.items.size());
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const Item& it = plan.items[i];
+    ItemView v;
+    v.item = &it;
+    v.earliest = it.earliest;
+    v.due = it.due;
+    v.late = it.late;
+    v.max = it.max;
+    if (it.after >= 0) {
+      const ItemView& p = out.items[static_cast<size_t>(it.after)];
+      std::optional<Date> prev;
+      if (p.item->done) prev = p.item->done;
+      else if (p.state != State::missed) {
+        prev = Max(today, p.earliest);
+        v.waiting = true;
+      }
+      if (!prev && !it.done) {
+        v.state = State::missed;
+        out.items.push_back(v);
+        continue;
+      }
+      if (prev) {
+        Step s{it.id, it.rule, it.earliest, it.due, it.late, it.max, it.interval, it.grace_days};
+        Shift(s, prev, &v.earliest, &v.due, &v.late);
+      }
+    }
+    if (it.done) v.state = State::done;
+    else if (!it.closed.empty() && it.max && today > *it.max) v.state = State::missed;
+    else if (v.max && (v.earliest > *v.max || today > *v.max)) v.state = State::missed;
+    else if (v.waiting || today < v.due) v.state = State::upcoming;
+    else if (today < v.late) v.state = State::due;
+    else {
+      v.state = State::overdue;
+      v.days_overdue = today.days - v.late.days;
+    }
+    if (v.state != State::done && v.state != State::missed) {
+      const Date when = Max(today, v.due);
+      if (!out.next_visit || when < *out.next_visit) out.next_visit = when;
+    }
+    out.items.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace u5::care

@@ -1,0 +1,72 @@
+// The care engine. BuildPlan turns a person's history into items with their
+// windows; nothing in a plan depends on "today", so plans are computed once
+// per write. Evaluate then reads a plan on a given date: each item done,
+// upcoming, due, overdue or missed (no longer possible), and the next date to
+// see the person.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "care/history.h"
+#include "care/schedule.h"
+
+namespace u5::care {
+
+enum class State { done, upcoming, due, overdue, missed };
+const char* StateName(State s);
+
+// A recorded event that did not count for an item, and why.
+struct Rejected {
+  std::string event_id;
+  Date date;
+  std::string reason;  // "before the minimum age", "before the minimum interval", "after the maximum age"
+};
+
+struct Item {
+  std::string id;          // unique in the plan: rule id, plus "@<pregnancy id>" or "@<round>" when repeated
+  std::string rule;        // dose or rule id of the schedule
+  std::string group;       // "epi", "anc", "pnc", "growth", "vitamin_a"
+  std::string pregnancy_id;
+  std::optional<Date> done;
+  std::string done_event;
+  std::optional<Date> last_done;  // recurring items: the last event
+  // Windows when the item does not wait for another; else computed from the day
+  // the previous item is done (`after`, `interval`, `grace_days`).
+  Date earliest, due, late;
+  std::optional<Date> max;
+  int after = -1;
+  std::string after_id;
+  std::optional<Span> interval;
+  int grace_days = 0;
+  std::string closed;      // why it can no longer be done whatever the date (pregnancy ended, ...)
+  bool vaccine = false;
+  std::vector<Rejected> rejected;
+};
+
+struct Plan {
+  std::string person_id;
+  bool dead = false;
+  bool child = false;       // child items are shown until 60 months of age
+  Date birth;
+  std::vector<Item> items;
+};
+
+struct ItemView {
+  const Item* item = nullptr;
+  State state = State::upcoming;
+  Date earliest, due, late;
+  std::optional<Date> max;
+  bool waiting = false;     // the previous dose is not done yet: dates are projected
+  int days_overdue = 0;
+};
+
+struct DueList {
+  std::vector<ItemView> items;
+  std::optional<Date> next_visit;  // today when something is due or overdue
+};
+
+Plan BuildPlan(const Schedule& schedule, const History& h);
+DueList Evaluate(const Plan& plan, Date today);
+
+}  // namespace u5::care

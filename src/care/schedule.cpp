@@ -1,0 +1,255 @@
+#include "care/schedule.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace u5::care {
+
+extern const char* const kBuiltinEpi;
+extern const char* const kBuiltinCare;
+extern const char* const kBuiltinAlerts;
+
+namespace {
+
+using nlohmann::json;
+
+Date AddMonths(Date from, int months) {
+  int y;
+  unsigned m, d;
+  YmdFromDate(from, y, m, d);
+  int total = y * 12 + static_cast<int>(m) - 1 + months;
+  y = total >= 0 ? total / 12 : (total - 11) / 12;
+  m = static_cast<unsigned>(total - y * 12) + 1;
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const unsigned last = m == 2 && leap ? 29 : kDays[m - 1];
+  return DateFromYmd(y, m, std::min(d, last));
+}
+
+Status SpanField(const json& j, const char* key, const std::string& where, std::optional<Span>* out, bool required) {
+  out->reset();
+  if (!j.contains(key) || j[key].is_null()) {
+    if (required) return Status::Invalid(where + "." + key, "missing");
+    return Status::Ok();
+  }
+  if (!j[key].is_string()) return Status::Invalid(where + "." + key, "must be a string like \"2m\"");
+  *out = ParseSpan(j[key].get<std::string>());
+  if (!*out) return Status::Invalid(where + "." + key, "bad age or delay '" + j[key].get<std::string>() + "'");
+  return Status::Ok();
+}
+
+Status Req(const json& j, const char* key, const std::string& where, Span* out) {
+  std::optional<Span> s;
+  U5_RETURN_IF_ERROR(SpanField(j, key, where, &s, true));
+  *out = *s;
+  return Status::Ok();
+}
+
+std::string Str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+Status ReadProvenance(const json& j, const std::string& where, Provenance* p) {
+  p->source = Str(j, "source");
+  p->note = Str(j, "note");
+  if (j.contains("unsourced")) {
+    if (!j["unsourced"].is_array()) return Status::Invalid(where + ".unsourced", "must be a list of field names or [\"row\"]");
+    for (const auto& f : j["unsourced"]) p->unsourced.push_back(f.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status ReadMatch(const json& j, const std::string& where, Match* m) {
+  if (!j.is_object() || !j.contains("type")) return Status::Invalid(where + ".match", "needs a record type");
+  m->type = Str(j, "type");
+  if (j.contains("where"))
+    for (const auto& [field, values] : j["where"].items())
+      for (const auto& v : values) m->where[field].push_back(v.dump());
+  if (j.contains("any_true"))
+    for (const auto& f : j["any_true"]) m->any_true.push_back(f.get<std::string>());
+  U5_RETURN_IF_ERROR(SpanField(j, "from", where + ".match", &m->from, false));
+  U5_RETURN_IF_ERROR(SpanField(j, "to", where + ".match", &m->to, false));
+  return Status::Ok();
+}
+
+Status ParseEpi(const json& root, std::vector<Series>* out) {
+  if (!root.contains("series") || !root["series"].is_array()) return Status::Invalid("epi.series", "missing");
+  for (const auto& sj : root["series"]) {
+    Series s;
+    s.id = Str(sj, "id");
+    s.label_vi = Str(sj, "label_vi");
+    s.label_en = Str(sj, "label_en");
+    s.newborn_flag = Str(sj, "newborn_flag");
+    s.enabled = !sj.contains("enabled") || sj["enabled"].get<bool>();
+    for (const auto& v : sj.at("vaccines")) s.vaccines.push_back(v.get<std::string>());
+    for (const auto& dj : sj.at("doses")) {
+      Dose d;
+      d.id = Str(dj, "id");
+      d.label = Str(dj, "dose");
+      const std::string where = "epi." + d.id;
+      if (d.id.empty()) return Status::Invalid("epi." + s.id, "a dose without id");
+      U5_RETURN_IF_ERROR(Req(dj, "min_age", where, &d.min_age));
+      U5_RETURN_IF_ERROR(Req(dj, "due_age", where, &d.due_age));
+      U5_RETURN_IF_ERROR(Req(dj, "late_age", where, &d.late_age));
+      U5_RETURN_IF_ERROR(SpanField(dj, "max_age", where, &d.max_age, false));
+      U5_RETURN_IF_ERROR(SpanField(dj, "min_interval", where, &d.min_interval, false));
+      U5_RETURN_IF_ERROR(ReadProvenance(dj, where, &d.prov));
+      s.doses.push_back(std::move(d));
+    }
+    out->push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+Status ParseCare(const json& root, std::vector<Rule>* out) {
+  if (!root.contains("rules") || !root["rules"].is_array()) return Status::Invalid("care.rules", "missing");
+  static const std::vector<std::string> kKinds = {"window", "tetanus", "recurring", "campaign", "not_tracked"};
+  for (const auto& rj : root["rules"]) {
+    Rule r;
+    r.id = Str(rj, "id");
+    r.kind = Str(rj, "kind");
+    r.subject = Str(rj, "subject");
+    r.anchor = Str(rj, "anchor");
+    r.label_vi = Str(rj, "label_vi");
+    r.label_en = Str(rj, "label_en");
+    const std::string where = "care." + r.id;
+    if (std::find(kKinds.begin(), kKinds.end(), r.kind) == kKinds.end()) return Status::Invalid(where + ".kind", "unknown kind '" + r.kind + "'");
+    U5_RETURN_IF_ERROR(ReadProvenance(rj, where, &r.prov));
+    if (r.kind == "not_tracked") {
+      out->push_back(std::move(r));
+      continue;
+    }
+    U5_RETURN_IF_ERROR(ReadMatch(rj.value("match", json::object({{"type", "anc_visit"}})), where, &r.match));
+    if (rj.contains("count")) r.count = rj["count"].get<int>();
+    std::optional<Span> s;
+    for (auto [key, dst] : {std::pair{"min_age", &r.min_age}, {"due_age", &r.due_age}, {"late_age", &r.late_age}}) {
+      U5_RETURN_IF_ERROR(SpanField(rj, key, where, &s, r.kind == "window" || r.kind == "tetanus"));
+      if (s) *dst = *s;
+    }
+    U5_RETURN_IF_ERROR(SpanField(rj, "max_age", where, &r.max_age, false));
+    U5_RETURN_IF_ERROR(SpanField(rj, "min_interval", where, &r.min_interval, r.kind == "tetanus"));
+    U5_RETURN_IF_ERROR(SpanField(rj, "before_edd", where, &r.before_edd, false));
+    U5_RETURN_IF_ERROR(SpanField(rj, "grace", where, &r.grace, false));
+    if (rj.contains("bands"))
+      for (const auto& bj : rj["bands"]) {
+        Band b;
+        U5_RETURN_IF_ERROR(Req(bj, "from_age", where + ".bands", &b.from_age));
+        U5_RETURN_IF_ERROR(Req(bj, "to_age", where + ".bands", &b.to_age));
+        U5_RETURN_IF_ERROR(Req(bj, "every", where + ".bands", &b.every));
+        r.bands.push_back(b);
+      }
+    if (rj.contains("months"))
+      for (const auto& m : rj["months"]) r.months.push_back(m.get<int>());
+    if (r.kind == "recurring" && r.bands.empty()) return Status::Invalid(where + ".bands", "a recurring rule needs bands");
+    if (r.kind == "campaign" && (r.months.empty() || !r.max_age)) return Status::Invalid(where + ".months", "a campaign needs months and max_age");
+    if ((r.subject == "pregnancy" || r.subject == "mother") && r.kind != "tetanus" && r.kind != "window")
+      return Status::Invalid(where + ".subject", "pregnancy rules are window or tetanus rules");
+    out->push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+bool ReadFile(const std::filesystem::path& p, std::string* out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+}  // namespace
+
+std::optional<Span> ParseSpan(const std::string& s) {
+  if (s.size() < 2) return std::nullopt;
+  const char unit = s.back();
+  const std::string num = s.substr(0, s.size() - 1);
+  if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 4) return std::nullopt;
+  const int n = std::stoi(num);
+  switch (unit) {
+    case 'h':  // hours round up to whole days: registry dates have no time of day
+      return Span{(n + 23) / 24, 'd'};
+    case 'd': case 'w': case 'm': case 'y':
+      return Span{n, unit};
+    default:
+      return std::nullopt;
+  }
+}
+
+Date Span::After(Date from) const {
+  switch (unit) {
+    case 'w': return Date{from.days + 7 * n};
+    case 'm': return AddMonths(from, n);
+    case 'y': return AddMonths(from, 12 * n);
+    default: return Date{from.days + n};
+  }
+}
+
+Date Span::Before(Date from) const {
+  switch (unit) {
+    case 'w': return Date{from.days - 7 * n};
+    case 'm': return AddMonths(from, -n);
+    case 'y': return AddMonths(from, -12 * n);
+    default: return Date{from.days - n};
+  }
+}
+
+bool Provenance::RowUnsourced() const { return std::find(unsourced.begin(), unsourced.end(), "row") != unsourced.end(); }
+
+Status Schedule::FromJson(const std::string& epi, const std::string& care, const std::string& alerts, Schedule* out) {
+  Schedule s;
+  try {
+    U5_RETURN_IF_ERROR(ParseEpi(json::parse(epi), &s.series_));
+    U5_RETURN_IF_ERROR(ParseCare(json::parse(care), &s.rules_));
+    json a = json::parse(alerts);
+    auto num = [&](const char* k, int* dst) { if (a.contains(k)) *dst = a[k].get<int>(); };
+    num("vaccine_overdue_days", &s.alerts_.vaccine_overdue_days);
+    num("high_risk_not_seen_days", &s.alerts_.high_risk_not_seen_days);
+    num("delivery_missing_after_edd_days", &s.alerts_.delivery_missing_after_edd_days);
+    num("low_birth_weight_g", &s.alerts_.low_birth_weight_g);
+    num("preterm_weeks", &s.alerts_.preterm_weeks);
+    num("newborn_home_visit_days", &s.alerts_.newborn_home_visit_days);
+    num("sam_followup_days", &s.alerts_.sam_followup_days);
+    num("untreated_illness_days", &s.alerts_.untreated_illness_days);
+  } catch (const json::exception& e) {
+    return Status::Invalid("schedules", std::string("malformed schedule: ") + e.what());
+  }
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Status Schedule::Load(const std::string& data_dir, Schedule* out) {
+  std::string epi = kBuiltinEpi, care = kBuiltinCare, alerts = kBuiltinAlerts;
+  if (!data_dir.empty()) {
+    const auto dir = std::filesystem::path(data_dir) / "schedules";
+    std::string text;
+    if (ReadFile(dir / "epi.json", &text)) epi = text;
+    if (ReadFile(dir / "care.json", &text)) care = text;
+    if (ReadFile(dir / "alerts.json", &text)) alerts = text;
+  }
+  return FromJson(epi, care, alerts, out);
+}
+
+const Schedule& Schedule::Builtin() {
+  static const Schedule s = [] {
+    Schedule x;
+    Status st = FromJson(kBuiltinEpi, kBuiltinCare, kBuiltinAlerts, &x);
+    if (!st.ok()) throw std::runtime_error("builtin schedule: " + st.ToString());
+    return x;
+  }();
+  return s;
+}
+
+std::string Schedule::Label(const std::string& item_id) const {
+  for (const auto& s : series_)
+    for (const auto& d : s.doses)
+      if (d.id == item_id) return s.label_vi + " (" + d.label + ")";
+  for (const auto& r : rules_)
+    if (item_id.rfind(r.id, 0) == 0) return r.label_vi;
+  return item_id;
+}
+
+}  // namespace u5::care

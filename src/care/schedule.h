@@ -1,0 +1,99 @@
+// The care schedules as data (data/schedules/*.json): vaccine series for the
+// EPI, and rules for antenatal, postnatal and child care. Read at run time
+// from the data folder; a copy compiled in is the fallback.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/status.h"
+
+namespace u5::care {
+
+// An age or a delay: n days, weeks, calendar months or years ("24h" = 1 day).
+struct Span {
+  int n = 0;
+  char unit = 'd';  // d, w, m, y
+  Date After(Date from) const;  // months and years clamp to the month's last day
+  Date Before(Date from) const;
+  bool operator==(const Span&) const = default;
+};
+std::optional<Span> ParseSpan(const std::string& s);
+
+// Where a row comes from. A row counts as sourced when `source` is given; the
+// fields in `unsourced` (or "row": all of it) are programme assumptions.
+struct Provenance {
+  std::string source, note;
+  std::vector<std::string> unsourced;
+  bool RowUnsourced() const;
+};
+
+struct Dose {
+  std::string id, label;
+  Span min_age, due_age, late_age;
+  std::optional<Span> max_age, min_interval;
+  Provenance prov;
+};
+
+struct Series {
+  std::string id, label_vi, label_en;
+  std::vector<std::string> vaccines;
+  std::string newborn_flag;  // a newborn record field that also records dose 1 (hepatitis B birth dose)
+  bool enabled = true;
+  std::vector<Dose> doses;
+};
+
+// Which events satisfy a rule.
+struct Match {
+  std::string type;
+  // field -> accepted values as JSON text ("1", "\"home\"", "null" = field absent).
+  std::map<std::string, std::vector<std::string>> where;
+  std::vector<std::string> any_true;  // at least one of these bool fields is true
+  std::optional<Span> from, to;       // event date relative to the anchor
+};
+
+struct Band {
+  Span from_age, to_age, every;
+};
+
+struct Rule {
+  std::string id, kind, subject, anchor, label_vi, label_en;
+  Match match;
+  int count = 1;
+  Span min_age, due_age, late_age;
+  std::optional<Span> max_age, min_interval, before_edd, grace;
+  std::vector<Band> bands;
+  std::vector<int> months;
+  Provenance prov;
+};
+
+struct AlertConfig {
+  int vaccine_overdue_days = 30, high_risk_not_seen_days = 30, delivery_missing_after_edd_days = 14;
+  int low_birth_weight_g = 2500, preterm_weeks = 37, newborn_home_visit_days = 7, sam_followup_days = 14;
+  int untreated_illness_days = 30;
+};
+
+class Schedule {
+ public:
+  // Reads epi.json, care.json and alerts.json from `data_dir`/schedules, or the
+  // compiled-in copies when `data_dir` is empty or lacks them.
+  static Status Load(const std::string& data_dir, Schedule* out);
+  static Status FromJson(const std::string& epi, const std::string& care, const std::string& alerts, Schedule* out);
+  static const Schedule& Builtin();
+
+  const std::vector<Series>& series() const { return series_; }
+  const std::vector<Rule>& rules() const { return rules_; }
+  const AlertConfig& alerts() const { return alerts_; }
+  AlertConfig& mutable_alerts() { return alerts_; }
+  // Looks up a dose or rule label by item id ("epi.dtp.1", "anc.t1").
+  std::string Label(const std::string& item_id) const;
+
+ private:
+  std::vector<Series> series_;
+  std::vector<Rule> rules_;
+  AlertConfig alerts_;
+};
+
+}  // namespace u5::care

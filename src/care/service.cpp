@@ -1,0 +1,260 @@
+#include "care/service.h"
+
+#include <chrono>
+
+namespace u5::care {
+namespace {
+
+std::mutex g_attach_mu;
+std::map<store::Store*, Service*>& Attached() {
+  static std::map<store::Store*, Service*> m;
+  return m;
+}
+
+// Above this many queued persons one full reload is cheaper than a read each.
+constexpr size_t kRebuildThreshold = 20000;
+
+std::string TypeList() {
+  std::string out;
+  for (const char* t : {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization", "growth",
+                        "vitamin_a", "illness", "death"})
+    out += std::string(out.empty() ? "'" : ",'") + t + "'";
+  return out;
+}
+
+}  // namespace
+
+Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, LoadStats* stats) {
+  const auto t0 = std::chrono::steady_clock::now();
+  store::Stmt ps, es;
+  U5_RETURN_IF_ERROR(db.Prepare(
+      "SELECT id, orgunit_id, full_name, sex, birth_date, phone, mother_id, json_extract(body, '$.village') FROM person "
+      "WHERE deleted_at IS NULL ORDER BY id", &ps));
+  U5_RETURN_IF_ERROR(db.Prepare(
+      "SELECT person_id, id, type, pregnancy_id, event_date, body FROM event "
+      "WHERE deleted_at IS NULL AND type IN (" + TypeList() + ") ORDER BY person_id, event_date, id", &es));
+  Status st;
+  bool have = es.Step(&st);
+  U5_RETURN_IF_ERROR(st);
+  size_t n_persons = 0, n_events = 0;
+  while (ps.Step(&st)) {
+    History h;
+    h.person.id = ps.Text(0);
+    h.person.orgunit = ps.Text(1);
+    h.person.full_name = ps.Text(2);
+    h.person.sex = ps.Text(3);
+    h.person.birth = ParseDate(ps.TextView(4)).value_or(Date{});
+    if (!ps.IsNull(5)) h.person.phone = ps.Text(5);
+    if (!ps.IsNull(6)) h.person.mother_id = ps.Text(6);
+    if (!ps.IsNull(7)) h.person.village = ps.Text(7);
+    while (have && es.TextView(0) < h.person.id) {
+      have = es.Step(&st);
+      U5_RETURN_IF_ERROR(st);
+    }
+    while (have && es.TextView(0) == h.person.id) {
+      const Date d = ParseDate(es.TextView(4)).value_or(Date{});
+      const std::string type = es.Text(2);
+      if (type == "death") h.death = h.death ? std::min(*h.death, d) : d;
+      h.events.push_back(FactFromBody(es.Text(1), type, es.IsNull(3) ? std::string() : es.Text(3), d, es.TextView(5)));
+      have = es.Step(&st);
+      U5_RETURN_IF_ERROR(st);
+    }
+    n_events += h.events.size();
+    ++n_persons;
+    fn(std::move(h));
+  }
+  U5_RETURN_IF_ERROR(st);
+  if (stats) {
+    stats->persons = n_persons;
+    stats->events = n_events;
+    stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return Status::Ok();
+}
+
+Service::Service(store::Store& store, Schedule schedule) : store_(store), schedule_(std::move(schedule)) {}
+
+Service::~Service() {
+  if (alive_) *alive_ = false;
+  std::lock_guard lock(g_attach_mu);
+  for (auto it = Attached().begin(); it != Attached().end();)
+    it = it->second == this ? Attached().erase(it) : std::next(it);
+}
+
+Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+                     std::unique_ptr<Service>* out) {
+  Schedule sched;
+  U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
+  std::unique_ptr<Service> s(new Service(store, std::move(sched)));
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
+  // Belongs in migration 7, which cannot be added while version 6 (the indicator
+  // engineer's) does not exist: migrations must be contiguous, and a database
+  // at 7 would never receive 6. Idempotent until then.
+  U5_RETURN_IF_ERROR(s->db_.Exec(
+      "CREATE TABLE IF NOT EXISTS care_alert_ack ("
+      " alert_id TEXT PRIMARY KEY,"      // stable id of the alert episode (src/care/alerts.h)
+      " person_id TEXT NOT NULL REFERENCES person(id),"
+      " rule TEXT NOT NULL,"
+      " acked_by TEXT NOT NULL,"         // user name
+      " acked_at TEXT NOT NULL,"
+      " note TEXT) WITHOUT ROWID"));
+  s->alive_ = std::make_shared<bool>(true);
+  Service* self = s.get();
+  // The flag stops calls from the store once the service is gone.
+  std::weak_ptr<bool> alive = s->alive_;
+  store.Subscribe([self, alive](const store::Change& c) {
+    auto a = alive.lock();
+    if (a && *a) self->OnChange(c);
+  });
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+void Service::Attach(store::Store& store, Service* service) {
+  std::lock_guard lock(g_attach_mu);
+  Attached()[&store] = service;
+}
+
+Service* Service::For(store::Store& store) {
+  std::lock_guard lock(g_attach_mu);
+  auto it = Attached().find(&store);
+  return it == Attached().end() ? nullptr : it->second;
+}
+
+void Service::OnChange(const store::Change& c) {
+  std::lock_guard lock(dirty_mu_);
+  const std::string& who = c.after.is_person() ? c.after.id : c.after.person_id;
+  dirty_.insert(who);
+  // A child's contact is its mother's phone: nothing to recompute, it is read at display time.
+}
+
+void Service::Put(const History& h) {
+  Entry e;
+  e.person = h.person;
+  e.plan = BuildPlan(schedule_, h);
+  e.alerts = BuildAlerts(schedule_, h, e.plan);
+  auto it = entries_.find(h.person.id);
+  if (it != entries_.end() && it->second.person.orgunit != h.person.orgunit) {
+    auto& v = by_orgunit_[it->second.person.orgunit];
+    std::erase(v, h.person.id);
+  }
+  if (it == entries_.end() || it->second.person.orgunit != h.person.orgunit) by_orgunit_[h.person.orgunit].push_back(h.person.id);
+  entries_[h.person.id] = std::move(e);
+}
+
+Status Service::Rebuild(LoadStats* stats) {
+  std::unique_lock lock(mu_);
+  {
+    std::lock_guard d(dirty_mu_);
+    dirty_.clear();
+  }
+  entries_.clear();
+  by_orgunit_.clear();
+  std::lock_guard dl(db_mu_);
+  U5_RETURN_IF_ERROR(LoadHistories(db_, [this](History&& h) { Put(h); }, stats));
+  built_ = true;
+  return Status::Ok();
+}
+
+void Service::RecomputeAll(const std::vector<History>& histories) {
+  std::unique_lock lock(mu_);
+  for (const auto& h : histories) {
+    Entry& e = entries_[h.person.id];
+    e.person = h.person;
+    e.plan = BuildPlan(schedule_, h);
+    e.alerts = BuildAlerts(schedule_, h, e.plan);
+  }
+}
+
+Status Service::Refresh() {
+  std::unordered_set<std::string> dirty;
+  {
+    std::lock_guard d(dirty_mu_);
+    if (built_ && dirty_.empty()) return Status::Ok();
+    dirty.swap(dirty_);
+  }
+  if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(mu_);
+  for (const auto& id : dirty) {
+    store::Record p;
+    std::vector<store::Record> evs;
+    Status st = store_.Handbook(id, &p, &evs);
+    if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
+      auto it = entries_.find(id);
+      if (it != entries_.end()) {
+        std::erase(by_orgunit_[it->second.person.orgunit], id);
+        entries_.erase(it);
+      }
+      continue;
+    }
+    U5_RETURN_IF_ERROR(st);
+    Put(HistoryFromRecords(p, evs));
+  }
+  return Status::Ok();
+}
+
+Status Service::Subtree(const std::string& orgunit, std::vector<std::string>* out) {
+  std::lock_guard dl(db_mu_);
+  store::Stmt& s = db_.Cached("SELECT descendant FROM orgunit_closure WHERE ancestor=?1");
+  s.Bind(1, orgunit);
+  Status st;
+  while (s.Step(&st)) out->push_back(s.Text(0));
+  s.Reset();
+  if (out->empty()) out->push_back(orgunit);
+  return st;
+}
+
+Status Service::ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn) {
+  U5_RETURN_IF_ERROR(Refresh());
+  std::vector<std::string> units;
+  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
+  std::shared_lock lock(mu_);
+  for (const auto& ou : units) {
+    auto it = by_orgunit_.find(ou);
+    if (it == by_orgunit_.end()) continue;
+    for (const auto& id : it->second) fn(entries_.at(id));
+  }
+  return Status::Ok();
+}
+
+Status Service::Get(const std::string& person_id, Entry* out) {
+  U5_RETURN_IF_ERROR(Refresh());
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(person_id);
+  if (it == entries_.end()) return Status::NotFound("no person " + person_id);
+  *out = it->second;
+  return Status::Ok();
+}
+
+bool Service::Contact(const std::string& person_id, Person* out) {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(person_id);
+  if (it == entries_.end()) return false;
+  *out = it->second.person;
+  return true;
+}
+
+Status Service::Acknowledge(const Ack& a) {
+  std::lock_guard dl(db_mu_);
+  store::Stmt& s = db_.Cached(
+      "INSERT INTO care_alert_ack(alert_id, person_id, rule, acked_by, acked_at, note) VALUES (?1,?2,?3,?4,?5,?6) "
+      "ON CONFLICT(alert_id) DO UPDATE SET acked_by=excluded.acked_by, acked_at=excluded.acked_at, note=excluded.note");
+  s.Bind(1, a.alert_id).Bind(2, a.person_id).Bind(3, a.rule).Bind(4, a.by).Bind(5, a.at).Bind(6, a.note);
+  Status st = s.Run();
+  s.Reset();
+  return st;
+}
+
+Status Service::Acks(std::map<std::string, Ack>* out) {
+  std::lock_guard dl(db_mu_);
+  store::Stmt& s = db_.Cached("SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack");
+  Status st;
+  while (s.Step(&st)) {
+    Ack a{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
+    (*out)[a.alert_id] = a;
+  }
+  s.Reset();
+  return st;
+}
+
+}  // namespace u5::care

@@ -1,0 +1,87 @@
+// The care service of a process: every person's plan and alerts in memory,
+// recomputed for one person after each committed write (store listener, applied
+// before the next read), and the health workers' acknowledgements of alerts
+// (table care_alert_ack). Thread-safe.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "care/alerts.h"
+#include "care/plan.h"
+#include "care/schedule.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace u5::care {
+
+struct Entry {
+  Person person;
+  Plan plan;
+  std::vector<Alert> alerts;
+};
+
+struct Ack {
+  std::string alert_id, person_id, rule, by, at, note;
+};
+
+struct LoadStats {
+  size_t persons = 0, events = 0;
+  double seconds = 0;
+};
+
+class Service {
+ public:
+  static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+                     std::unique_ptr<Service>* out);
+  ~Service();
+  static void Attach(store::Store& store, Service* service);
+  static Service* For(store::Store& store);
+
+  const Schedule& schedule() const { return schedule_; }
+  // Reads everyone from the database and recomputes every plan.
+  Status Rebuild(LoadStats* stats = nullptr);
+  // Applies queued changes (building everything on first use).
+  Status Refresh();
+
+  // Calls `fn` for each living person filed under `orgunit` or below (closure table), under a read lock.
+  Status ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn);
+  // A copy of one person's entry; NotFound when absent or deleted.
+  Status Get(const std::string& person_id, Entry* out);
+  // Name and phone of a person (for a child's mother).
+  bool Contact(const std::string& person_id, Person* out);
+
+  Status Acknowledge(const Ack& ack);
+  Status Acks(std::map<std::string, Ack>* out);
+
+  // For benchmarks: recomputes every plan from the given histories.
+  void RecomputeAll(const std::vector<History>& histories);
+
+ private:
+  Service(store::Store& store, Schedule schedule);
+  void OnChange(const store::Change& c);
+  Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
+  void Put(const History& h);
+
+  store::Store& store_;
+  Schedule schedule_;
+  store::Db db_;
+  std::mutex db_mu_;
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, std::vector<std::string>> by_orgunit_;
+  bool built_ = false;
+  std::mutex dirty_mu_;
+  std::unordered_set<std::string> dirty_;
+  std::shared_ptr<bool> alive_;
+};
+
+// Loads every living person's history from SQLite, in person order.
+Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, LoadStats* stats);
+
+}  // namespace u5::care

@@ -1,0 +1,186 @@
+#include "care/worklist.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/text.h"
+
+namespace u5::care {
+namespace {
+
+using nlohmann::json;
+
+std::string Csv(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string AgeText(Date birth, Date on) {
+  const int m = CompletedMonths(birth, on);
+  if (m < 1) return std::to_string(on.days - birth.days) + " ngày";
+  if (m < 60) return std::to_string(m) + " tháng";
+  return std::to_string(CompletedYears(birth, on)) + " tuổi";
+}
+
+const char* kNoVillage = "(chưa ghi thôn/bản)";
+
+}  // namespace
+
+bool OnList(const ItemView& v, Date to) {
+  if (v.state == State::due || v.state == State::overdue) return true;
+  return v.state == State::upcoming && v.due <= to;
+}
+
+Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
+  out->query = q;
+  out->villages.clear();
+  out->persons = out->items = 0;
+  std::vector<WorkPerson> found;
+  U5_RETURN_IF_ERROR(service.ForEachIn(q.orgunit, [&](const Entry& e) {
+    if (!q.village.empty() && e.person.village != q.village) return;
+    const DueList dl = Evaluate(e.plan, q.from);
+    bool any = std::any_of(dl.items.begin(), dl.items.end(), [&](const ItemView& v) { return OnList(v, q.to); });
+    if (!any) any = std::any_of(e.alerts.begin(), e.alerts.end(), [&](const Alert& a) { return a.ActiveOn(q.from); });
+    if (!any) return;
+    WorkPerson w;
+    w.person = e.person;
+    w.plan = e.plan;
+    for (const auto& v : Evaluate(w.plan, q.from).items)
+      if (OnList(v, q.to)) w.items.push_back(v);
+    for (const auto& a : e.alerts)
+      if (a.ActiveOn(q.from)) w.alerts.push_back(a);
+    found.push_back(std::move(w));
+  }));
+  std::map<std::string, size_t> group_of;
+  for (auto& w : found) {
+    w.phone = w.person.phone;
+    if (!w.person.mother_id.empty()) {
+      Person m;
+      if (service.Contact(w.person.mother_id, &m)) {
+        w.mother_name = m.full_name;
+        if (w.phone.empty()) w.phone = m.phone;
+      }
+    }
+    w.first_due = q.to;
+    for (const auto& v : w.items) {
+      w.rank = std::max(w.rank, v.state == State::overdue ? 2 : v.state == State::due ? 1 : 0);
+      w.days_overdue = std::max(w.days_overdue, v.days_overdue);
+      w.first_due = std::min(w.first_due, v.due);
+    }
+    if (!w.alerts.empty()) w.rank = 3;
+    out->items += w.items.size();
+    ++out->persons;
+    const std::string village = w.person.village.empty() ? kNoVillage : w.person.village;
+    auto [it, fresh] = group_of.emplace(village, out->villages.size());
+    if (fresh) out->villages.push_back({village, {}});
+    out->villages[it->second].persons.push_back(std::move(w));
+  }
+  for (auto& g : out->villages)
+    std::sort(g.persons.begin(), g.persons.end(), [](const WorkPerson& a, const WorkPerson& b) {
+      if (a.rank != b.rank) return a.rank > b.rank;
+      if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
+      if (a.first_due != b.first_due) return a.first_due < b.first_due;
+      return a.person.id < b.person.id;
+    });
+  std::vector<std::pair<std::string, size_t>> keys;
+  for (size_t i = 0; i < out->villages.size(); ++i)
+    keys.emplace_back(out->villages[i].village == kNoVillage ? std::string("\xff") : text::VietnameseSortKey(out->villages[i].village), i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<VillageGroup> sorted;
+  for (const auto& [k, i] : keys) sorted.push_back(std::move(out->villages[i]));
+  out->villages = std::move(sorted);
+  return Status::Ok();
+}
+
+json ItemJson(const Schedule& s, const ItemView& v) {
+  const Item& it = *v.item;
+  json j = {{"id", it.id}, {"rule", it.rule}, {"group", it.group}, {"label", s.Label(it.rule)}, {"status", StateName(v.state)},
+            {"earliest", FormatDate(v.earliest)}, {"due", FormatDate(v.due)}, {"late", FormatDate(v.late)},
+            {"max", v.max ? json(FormatDate(*v.max)) : json(nullptr)}};
+  if (it.done) j["done"] = FormatDate(*it.done);
+  if (it.last_done) j["last_done"] = FormatDate(*it.last_done);
+  if (!it.done_event.empty()) j["event_id"] = it.done_event;
+  if (!it.pregnancy_id.empty()) j["pregnancy_id"] = it.pregnancy_id;
+  if (v.waiting) j["waiting_for"] = it.after_id;
+  if (v.state == State::overdue) j["days_overdue"] = v.days_overdue;
+  if (v.state == State::missed && !it.closed.empty()) j["reason"] = it.closed;
+  if (!it.rejected.empty()) {
+    json r = json::array();
+    for (const auto& x : it.rejected) r.push_back({{"event_id", x.event_id}, {"date", FormatDate(x.date)}, {"reason", x.reason}});
+    j["not_counted"] = r;
+  }
+  return j;
+}
+
+json AlertJson(const Alert& a) {
+  json j = {{"id", a.id}, {"rule", a.rule}, {"person_id", a.person_id}, {"since", FormatDate(a.from)}, {"message", a.message}};
+  if (!a.record_id.empty()) j["record_id"] = a.record_id;
+  if (!a.item_id.empty()) j["item_id"] = a.item_id;
+  return j;
+}
+
+json WorklistJson(const Schedule& s, const Worklist& w) {
+  json villages = json::array();
+  for (const auto& g : w.villages) {
+    json persons = json::array();
+    for (const auto& p : g.persons) {
+      json items = json::array(), alerts = json::array();
+      for (const auto& v : p.items) items.push_back(ItemJson(s, v));
+      for (const auto& a : p.alerts) alerts.push_back(AlertJson(a));
+      persons.push_back({{"person_id", p.person.id}, {"full_name", p.person.full_name}, {"birth_date", FormatDate(p.person.birth)},
+                         {"age", AgeText(p.person.birth, w.query.from)}, {"sex", p.person.sex}, {"phone", p.phone},
+                         {"mother_name", p.mother_name}, {"orgunit", p.person.orgunit}, {"urgency", p.rank},
+                         {"days_overdue", p.days_overdue}, {"items", items}, {"alerts", alerts}});
+    }
+    villages.push_back({{"village", g.village}, {"persons", persons}});
+  }
+  return {{"orgunit", w.query.orgunit}, {"from", FormatDate(w.query.from)}, {"to", FormatDate(w.query.to)},
+          {"persons", w.persons}, {"items", w.items}, {"villages", villages}};
+}
+
+std::string WorklistCsv(const Schedule& s, const Worklist& w) {
+  std::ostringstream o;
+  o << "village,urgency,person_id,full_name,birth_date,age,phone,mother_name,item,label,status,due,late,days_overdue,alerts\n";
+  for (const auto& g : w.villages)
+    for (const auto& p : g.persons) {
+      std::string alerts;
+      for (const auto& a : p.alerts) alerts += (alerts.empty() ? "" : "; ") + a.rule;
+      auto row = [&](const std::string& item, const std::string& label, const std::string& status, const std::string& due,
+                     const std::string& late, int overdue) {
+        o << Csv(g.village) << ',' << p.rank << ',' << p.person.id << ',' << Csv(p.person.full_name) << ','
+          << FormatDate(p.person.birth) << ',' << Csv(AgeText(p.person.birth, w.query.from)) << ',' << p.phone << ','
+          << Csv(p.mother_name) << ',' << item << ',' << Csv(label) << ',' << status << ',' << due << ',' << late << ','
+          << overdue << ',' << Csv(alerts) << '\n';
+      };
+      for (const auto& v : p.items)
+        row(v.item->id, s.Label(v.item->rule), StateName(v.state), FormatDate(v.due), FormatDate(v.late), v.days_overdue);
+      if (p.items.empty()) row("", "", "alert", "", "", 0);
+    }
+  return o.str();
+}
+
+std::string WorklistText(const Schedule& s, const Worklist& w) {
+  std::ostringstream o;
+  o << "DANH SÁCH CẦN GẶP — " << w.query.orgunit << " — từ " << FormatDate(w.query.from) << " đến " << FormatDate(w.query.to)
+    << " (" << w.persons << " người)\n";
+  for (const auto& g : w.villages) {
+    o << "\n== " << g.village << " (" << g.persons.size() << ") ==\n";
+    for (const auto& p : g.persons) {
+      o << "[ ] " << p.person.full_name << ", " << AgeText(p.person.birth, w.query.from);
+      if (!p.mother_name.empty()) o << ", mẹ: " << p.mother_name;
+      o << ", ĐT: " << (p.phone.empty() ? "—" : p.phone) << "\n";
+      for (const auto& a : p.alerts) o << "      ! " << a.message << "\n";
+      for (const auto& v : p.items) {
+        o << "      - " << s.Label(v.item->rule) << ": " << StateName(v.state);
+        if (v.state == State::overdue) o << " " << v.days_overdue << " ngày";
+        else o << " (hạn " << FormatDate(v.due) << ")";
+        o << "\n";
+      }
+    }
+  }
+  return o.str();
+}
+
+}  // namespace u5::care

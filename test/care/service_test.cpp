@@ -1,0 +1,121 @@
+// The care service over a real store: recomputation on write, acknowledgement
+// of alerts, and the HTTP routes with their access rules.
+#include <gtest/gtest.h>
+
+#include "care/http_routes.h"
+#include "care/service.h"
+#include "care/worklist.h"
+#include "population.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+class CareService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Status st = care::Service::Open(pop_.store(), pop_.db_path(), "", &svc_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    care::Service::Attach(pop_.store(), svc_.get());
+    pop_.Person("M", "female", "1995-03-01", "03390", {{"phone", "0912345678"}, {"village", "Bản Hon"}});
+    pop_.Person("C", "male", "2025-01-10", "03390", {{"mother_id", "M"}, {"village", "Bản Hon"}});
+    pop_.Event("N", "newborn", "C", "2025-01-10", "03390", {{"birth_weight_g", 2100}});
+  }
+  http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> q,
+                      const auth::Principal& who, const std::string& body = "") {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.query = std::move(q);
+    req.body = body;
+    auto r = care::HandleCareRoute(req, who, pop_.store());
+    EXPECT_TRUE(r.has_value()) << path;
+    return r ? *r : http::Response{};
+  }
+  Population pop_;
+  std::unique_ptr<care::Service> svc_;
+  auth::Principal worker_{"u1", "demo", "commune_worker", {"03390"}};
+  auth::Principal other_{"u2", "xa", "commune_worker", {"03391"}};
+  auth::Principal province_{"u3", "tinh", "province_officer", {"12"}};
+  auth::Principal ministry_{"u4", "bo", "ministry", {}};
+};
+
+TEST_F(CareService, RecomputedWhenARecordIsWritten) {
+  care::Entry e;
+  ASSERT_TRUE(svc_->Get(pop_.Id("C"), &e).ok());
+  auto status = [&](const std::string& id) {
+    for (const auto& v : care::Evaluate(e.plan, *ParseDate("2025-03-15")).items)
+      if (v.item->id == id) return std::string(care::StateName(v.state));
+    return std::string("absent");
+  };
+  EXPECT_EQ(status("epi.dtp.1"), "due");
+  pop_.Event("D1", "immunization", "C", "2025-03-12", "03390", {{"vaccine", "dtp_hepb_hib"}, {"dose", 1}});
+  ASSERT_TRUE(svc_->Get(pop_.Id("C"), &e).ok());
+  EXPECT_EQ(status("epi.dtp.1"), "done");
+  pop_.Event("X", "death", "C", "2025-03-14", "03390");
+  ASSERT_TRUE(svc_->Get(pop_.Id("C"), &e).ok());
+  EXPECT_TRUE(care::Evaluate(e.plan, *ParseDate("2025-03-15")).items.empty());
+}
+
+TEST_F(CareService, AlertAcknowledgedByTheHealthWorkerIsRecorded) {
+  const std::string id = "newborn_no_home_visit:" + pop_.Id("C");
+  auto list = [&](const std::string& status) {
+    auto r = Call("GET", "/api/v1/alerts", {{"orgunit", "03390"}, {"date", "2025-01-20"}, {"status", status}}, worker_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["items"];
+  };
+  ASSERT_EQ(list("open").size(), 1u);
+  EXPECT_EQ(list("open")[0]["id"], id);
+  EXPECT_EQ(list("open")[0]["acknowledged"], nullptr);
+  EXPECT_EQ(Call("POST", "/api/v1/alerts/" + id + "/ack", {}, province_, R"({"note":"x"})").status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/alerts/" + id + "/ack", {}, other_, R"({"note":"x"})").status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/alerts/nope:" + pop_.Id("C") + "/ack", {}, worker_, "{}").status, 404);
+  auto ack = Call("POST", "/api/v1/alerts/" + id + "/ack", {}, worker_, R"({"note":"đã gọi điện, mẹ đưa bé lên trạm"})");
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_TRUE(list("open").empty());
+  auto acked = list("acknowledged");
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_EQ(acked[0]["acknowledged"]["by"], "demo");
+  EXPECT_EQ(acked[0]["acknowledged"]["note"], "đã gọi điện, mẹ đưa bé lên trạm");
+  // Recorded in the database: a new service on the same file sees it.
+  std::unique_ptr<care::Service> again;
+  ASSERT_TRUE(care::Service::Open(pop_.store(), pop_.db_path(), "", &again).ok());
+  std::map<std::string, care::Ack> acks;
+  ASSERT_TRUE(again->Acks(&acks).ok());
+  EXPECT_EQ(acks.count(id), 1u);
+  care::Service::Attach(pop_.store(), svc_.get());
+}
+
+TEST_F(CareService, WorklistByVillageWithTheMothersPhone) {
+  auto r = Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}, {"from", "2025-01-20"}, {"to", "2025-01-26"}}, worker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  ASSERT_EQ(j["villages"].size(), 1u);
+  EXPECT_EQ(j["villages"][0]["village"], "Bản Hon");
+  json p = j["villages"][0]["persons"][0];
+  EXPECT_EQ(p["person_id"], pop_.Id("C"));
+  EXPECT_EQ(p["phone"], "0912345678");
+  EXPECT_EQ(p["urgency"], 3);
+  EXPECT_EQ(Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}}, ministry_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}}, other_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}, {"from", "2025-13-01"}}, worker_).status, 422);
+  EXPECT_EQ(Call("GET", "/api/v1/worklist", {{"orgunit", "12"}, {"from", "2025-01-20"}}, province_).status, 200);
+}
+
+TEST_F(CareService, PersonDueListAndAccess) {
+  auto r = Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {{"date", "2025-01-20"}}, worker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["next_visit"], "2025-01-20");
+  bool bcg = false;
+  for (const auto& it : j["items"]) bcg = bcg || (it["id"] == "epi.bcg.1" && it["status"] == "due");
+  EXPECT_TRUE(bcg) << r.body;
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, ministry_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, other_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons/00000000-0000-7000-8000-000000000000/due", {}, worker_).status, 404);
+  EXPECT_FALSE(care::HandleCareRoute(http::Request{"GET", "/api/v1/persons", {}, "", "", "", "", "", "", ""}, worker_, pop_.store()));
+}
+
+}  // namespace
+}  // namespace u5::test
