@@ -13,17 +13,18 @@ struct Subject {
   const std::vector<EventData>& events;
 };
 
-// The value a condition looks at: a body field, or the subject's age at `on`.
-json FieldValue(const std::string& field, const json* body, const PersonData& p, Date on) {
+// The value a condition looks at: a body field (no copy), or the subject's age at `on` (in `scratch`).
+const json* FieldValue(const std::string& field, const json* body, const PersonData& p, Date on, json& scratch) {
   if (!field.empty() && field[0] == '$') {
-    if (field == "$age_days") return on.days - p.birth.days;
-    if (field == "$age_months") return CompletedMonths(p.birth, on);
-    if (field == "$age_years") return CompletedYears(p.birth, on);
-    return json();
+    if (field == "$age_days") scratch = on.days - p.birth.days;
+    else if (field == "$age_months") scratch = CompletedMonths(p.birth, on);
+    else if (field == "$age_years") scratch = CompletedYears(p.birth, on);
+    else return nullptr;
+    return &scratch;
   }
-  if (!body) return json();
+  if (!body) return nullptr;
   auto it = body->find(field);
-  return it == body->end() ? json() : *it;
+  return it == body->end() || it->is_null() ? nullptr : &*it;
 }
 
 bool Compare(const json& v, Op op, const json& ref) {
@@ -62,11 +63,14 @@ bool Holds(const Cond& c, const json* body, const PersonData& p, Date on) {
       if (Holds(sub, body, p, on)) return true;
     return false;
   }
-  const json v = FieldValue(c.field, body, p, on);
+  json scratch;
+  const json* vp = FieldValue(c.field, body, p, on, scratch);
+  if (c.op == Op::exists) return vp != nullptr;
+  if (c.op == Op::missing) return vp == nullptr;
+  if (!vp) return false;
+  const json& v = *vp;
   switch (c.op) {
-    case Op::exists: return !v.is_null();
-    case Op::missing: return v.is_null();
-    case Op::nonempty: return (v.is_array() || v.is_string()) ? !v.empty() : !v.is_null() && v != false;
+    case Op::nonempty: return (v.is_array() || v.is_string()) ? !v.empty() : v != false;
     case Op::in:
       if (v.is_null() || !c.value.is_array()) return false;
       for (const auto& x : c.value)
@@ -150,8 +154,9 @@ void Units(const Catalogue& cat, size_t ind_index, const UnitSpec& u, bool is_de
     if (u.date_last_related) on = last;
     int weight = 1;
     if (!u.weight.empty()) {
-      const json w = FieldValue(u.weight, body, s.person, on);
-      weight = w.is_number() ? w.get<int>() : 0;
+      json scratch;
+      const json* w = FieldValue(u.weight, body, s.person, on, scratch);
+      weight = w && w->is_number() ? w->get<int>() : 0;
     }
     if (weight <= 0) return;
     Fact f{};
