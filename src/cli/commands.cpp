@@ -11,6 +11,17 @@
 
 namespace u5::cli {
 
+audit::Entry CliAuditEntry(std::string action, std::string detail) {
+  audit::Entry e;
+  const char* user = std::getenv("USER");
+  e.user_id = "cli";
+  e.username = std::string("cli:") + (user ? user : "unknown");
+  e.remote = "cli";
+  e.action = std::move(action);
+  e.detail = std::move(detail);
+  return e;
+}
+
 Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir) {
   store::Db db;
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db));

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "care/http_routes.h"
+#include "http/audit_sink.h"
 #include "http/growth_chart.h"
 #include "indicator/http_routes.h"
 #include "registry/json_record.h"
@@ -92,7 +93,31 @@ struct Api::Impl {
   store::Store& store;
   auth::Sessions sessions;
   ApiOptions opts;
-  Impl(store::Store& s, ApiOptions o) : store(s), sessions(s), opts(o) {}
+  AuditSink reads;
+  Impl(store::Store& s, ApiOptions o) : store(s), sessions(s), opts(o), reads(s) {}
+
+  // The client address of the request being handled on this thread (requests
+  // are handled synchronously, one per thread at a time).
+  static inline thread_local std::string remote;
+
+  static audit::Entry Entry(const auth::Principal& who, std::string action) {
+    audit::Entry e;
+    e.user_id = who.user_id;
+    e.username = who.username;
+    e.remote = remote;
+    e.action = std::move(action);
+    return e;
+  }
+
+  // One audit entry per person-level record read.
+  void AuditRead(const auth::Principal& who, const store::Record& r, const char* via) {
+    audit::Entry e = Entry(who, "read");
+    e.record_type = r.type;
+    e.record_id = r.id;
+    e.orgunit_id = r.orgunit_id;
+    e.detail = json({{"via", via}}).dump();
+    reads.Add(std::move(e));
+  }
 
   bool CanSee(const auth::Principal& who, const std::string& orgunit) {
     for (const auto& ou : who.orgunits)
@@ -129,6 +154,12 @@ struct Api::Impl {
     auth::Principal who;
     Status st = sessions.Login(b["username"], b["password"], &token, &who);
     log::Info("login", {{"username", b["username"]}, {"ok", st.ok()}, {"remote", req.remote}});
+    audit::Entry e;
+    e.user_id = who.user_id;
+    e.username = text::IsValidUtf8(b["username"].get<std::string>()) ? b["username"].get<std::string>().substr(0, 64) : "?";
+    e.remote = req.remote;
+    e.action = st.ok() ? "login_ok" : "login_failed";
+    reads.Add(std::move(e));
     if (!st.ok()) return Error(st);
     Response r = JsonResponse(200, {{"token", token},
                                     {"expires_in", sessions.ttl_ms() / 1000},
@@ -144,6 +175,7 @@ struct Api::Impl {
   }
 
   Response Handle(const Request& req) {
+    remote = req.remote;
     if (req.body.size() > opts.max_body_bytes)
       return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
     const std::string& p = req.path;
@@ -168,6 +200,10 @@ struct Api::Impl {
     if (p == "/api/v1/auth/me" && req.method == "GET")
       return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}});
     if (p == "/api/v1/schema" && req.method == "GET") return Schema();
+    if (p == "/api/v1/audit") {
+      if (req.method != "GET") return MethodNotAllowed();
+      return Audit(who, req);
+    }
 
     // Indicators and plans: aggregates only (src/indicator/http_routes.cpp).
     if (auto r = indicator::HandleIndicatorRoute(req, who, store)) return *r;
@@ -206,6 +242,47 @@ struct Api::Impl {
     if (req.method == "PUT") return Update(who, type, id, req);
     if (req.method == "DELETE") return Delete(who, type, id, req);
     return MethodNotAllowed();
+  }
+
+  // The audit trail, for administrators (everything, without changed values)
+  // and province officers (entries of records within their org units).
+  Response Audit(const auth::Principal& who, const Request& req) {
+    if (who.role != "admin" && who.role != "province_officer")
+      return Error(Status::Forbidden("only administrators and province officers read the audit trail"));
+    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
+    store::AuditQuery q;
+    q.username = get("user");
+    q.record_id = get("record");
+    q.from = get("from");
+    q.to = get("to");
+    if (who.role != "admin") q.orgunits = who.orgunits;
+    if (std::string c = get("cursor"); !c.empty()) {
+      if (c.size() > 18 || c.find_first_not_of("0123456789") != std::string::npos) return Error(Status::Invalid("cursor", "cursor must be a number"));
+      q.after_seq = std::stoll(c);
+    }
+    if (std::string l = get("limit"); !l.empty()) {
+      if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string::npos || std::stoi(l) < 1 || std::stoi(l) > 1000)
+        return Error(Status::Invalid("limit", "limit must be a whole number from 1 to 1000"));
+      q.limit = std::stoi(l);
+    }
+    reads.Flush();  // so the caller sees the reads that led here
+    std::vector<audit::Entry> es;
+    if (Status st = store.ListAudit(q, &es); !st.ok()) return Error(st);
+    json items = json::array();
+    for (const auto& e : es) {
+      json detail = json::parse(e.detail, nullptr, false);
+      if (who.role == "admin" && detail.is_object() && detail.contains("changed")) {
+        json names = json::array();
+        for (auto it = detail["changed"].begin(); it != detail["changed"].end(); ++it) names.push_back(it.key());
+        detail["changed"] = names;  // no health data for administrators
+      }
+      items.push_back({{"seq", e.seq}, {"at", e.at}, {"user_id", e.user_id}, {"username", e.username}, {"remote", e.remote},
+                       {"action", e.action}, {"record_type", e.record_type}, {"record_id", e.record_id},
+                       {"orgunit", e.orgunit_id}, {"detail", detail}, {"hash", e.hash}});
+    }
+    json out = {{"items", items}, {"next_cursor", nullptr}};
+    if (static_cast<int>(es.size()) == q.limit) out["next_cursor"] = std::to_string(es.back().seq);
+    return JsonResponse(200, out);
   }
 
   Response MethodNotAllowed() {
@@ -256,7 +333,8 @@ struct Api::Impl {
     }
     r.version = 1;
     r.created_at = r.updated_at = NowIso();
-    if (Status st = store.Insert(r); !st.ok()) return Error(st);
+    const audit::Entry entry = Entry(who, "create");
+    if (Status st = store.Insert(r, &entry); !st.ok()) return Error(st);
     log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", who.username}});
     Response resp = RecordResponse(201, r);
     resp.headers["Location"] = "/api/v1/" + CollectionOf(type) + "/" + r.id;
@@ -273,6 +351,7 @@ struct Api::Impl {
     store::Record r;
     if (Status st = store.Get(type, id, &r); !st.ok()) return Error(st);
     if (Status st = CheckRecordScope(who, r); !st.ok()) return Error(st);
+    AuditRead(who, r, "get");
     return RecordResponse(200, r);
   }
 
@@ -292,7 +371,8 @@ struct Api::Impl {
     store::Record r;
     if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
     if (!CanSee(who, r.orgunit_id)) return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
-    if (Status st = store.Update(r, *expected); !st.ok()) return Error(st);
+    const audit::Entry entry = Entry(who, "update");
+    if (Status st = store.Update(r, *expected, &entry); !st.ok()) return Error(st);
     log::Info("record_updated", {{"type", type}, {"id", id}, {"user", who.username}, {"version", r.version}});
     return RecordResponse(200, r);
   }
@@ -314,7 +394,8 @@ struct Api::Impl {
     if (Status st = store.Get(type, id, &cur); !st.ok()) return Error(st);
     if (Status st = CheckRecordScope(who, cur); !st.ok()) return Error(st);
     store::Record out;
-    if (Status st = store.SoftDelete(type, id, *expected, text::Nfc(reason), &out); !st.ok()) return Error(st);
+    const audit::Entry entry = Entry(who, "delete");
+    if (Status st = store.SoftDelete(type, id, *expected, text::Nfc(reason), &out, &entry); !st.ok()) return Error(st);
     log::Info("record_deleted", {{"type", type}, {"id", id}, {"user", who.username}});
     return RecordResponse(200, out);
   }
@@ -351,7 +432,10 @@ struct Api::Impl {
     std::vector<store::Record> rs;
     if (Status st = store.List(q, &rs); !st.ok()) return Error(st);
     json items = json::array();
-    for (const auto& r : rs) items.push_back(registry::ToJson(r));
+    for (const auto& r : rs) {
+      AuditRead(who, r, "list");
+      items.push_back(registry::ToJson(r));
+    }
     json out = {{"items", items}, {"next_cursor", nullptr}};
     if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
     return JsonResponse(200, out);
@@ -375,7 +459,10 @@ struct Api::Impl {
     for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
     std::sort(keys.begin(), keys.end());
     json items = json::array();
-    for (const auto& [k, i] : keys) items.push_back(registry::ToJson(rs[i]));
+    for (const auto& [k, i] : keys) {
+      AuditRead(who, rs[i], "search");
+      items.push_back(registry::ToJson(rs[i]));
+    }
     return JsonResponse(200, {{"items", items}});
   }
 
@@ -384,6 +471,7 @@ struct Api::Impl {
     std::vector<store::Record> events;
     if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
     if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    AuditRead(who, person, "growth");
     return JsonResponse(200, GrowthChart(person, events));
   }
 
@@ -392,6 +480,7 @@ struct Api::Impl {
     std::vector<store::Record> events;
     if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
     if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    AuditRead(who, person, "handbook");
     // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
     Response r;
     r.body.reserve(512 + events.size() * 400);

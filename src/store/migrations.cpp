@@ -171,6 +171,26 @@ DROP TRIGGER person_fts_ad;
 DROP TRIGGER person_fts_au;
 DROP TABLE person_fts;
 )SQL"},
+      {9, "audit trail: append-only, hash-chained", R"SQL(
+CREATE TABLE audit_log (
+  seq         INTEGER PRIMARY KEY,     -- 1, 2, 3, ... in commit order
+  at          TEXT NOT NULL,
+  user_id     TEXT NOT NULL,
+  username    TEXT NOT NULL,
+  remote      TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  orgunit_id  TEXT NOT NULL,
+  detail      TEXT NOT NULL,           -- JSON
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_record ON audit_log(record_id) WHERE record_id <> '';
+CREATE INDEX audit_user ON audit_log(username, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

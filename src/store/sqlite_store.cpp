@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
 #include "core/date.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -72,13 +74,14 @@ class SqliteStore final : public Store {
     listeners_.push_back(std::move(listener));
   }
 
-  Status Insert(const Record& r) override {
+  Status Insert(const Record& r, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     {
       Tx tx(*db);
       U5_RETURN_IF_ERROR(tx.status());
       U5_RETURN_IF_ERROR(InsertOne(*db, r));
+      if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, nullptr, r));
       U5_RETURN_IF_ERROR(tx.Commit());
     }
     Notify(std::nullopt, r);
@@ -104,10 +107,12 @@ class SqliteStore final : public Store {
     SqliteBulk(SqliteStore& store, Db& db) : store_(store), db_(db) {}
     ~SqliteBulk() override {
       if (open_) db_.Exec("ROLLBACK");
-      db_.Exec("PRAGMA synchronous=FULL");
+      db_.Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
     }
     Status Begin() {
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL"));
+      // A bulk load touches index pages all over the file; a 1 GiB page cache keeps
+      // them in memory until the commit instead of spilling and re-reading them.
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-1048576"));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
       // A file may name a mother or a pregnancy before the line that creates it;
@@ -152,7 +157,7 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status Update(Record& r, int64_t expected_version) override {
+  Status Update(Record& r, int64_t expected_version, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     Tx tx(*db);
@@ -184,13 +189,14 @@ class SqliteStore final : public Store {
       st = s.Run();
     }
     U5_RETURN_IF_ERROR(st);
+    if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, &cur, r));
     U5_RETURN_IF_ERROR(tx.Commit());
     Notify(cur, r);
     return Status::Ok();
   }
 
   Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
-                    const std::string& reason, Record* out) override {
+                    const std::string& reason, Record* out, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     Tx tx(*db);
@@ -210,9 +216,72 @@ class SqliteStore final : public Store {
                              : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
     s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
     U5_RETURN_IF_ERROR(s.Run());
+    if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, &before, *out));
     U5_RETURN_IF_ERROR(tx.Commit());
     Notify(before, *out);
     return Status::Ok();
+  }
+
+  Status AppendAudit(std::vector<audit::Entry> entries) override {
+    if (entries.empty()) return Status::Ok();
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
+  Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit_log WHERE seq > ?1";
+    std::vector<std::string> args = {std::to_string(q.after_seq)};
+    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
+    if (!q.username.empty()) sql += " AND username=" + arg(q.username);
+    if (!q.record_id.empty()) sql += " AND record_id=" + arg(q.record_id);
+    if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
+    if (!q.to.empty()) sql += " AND substr(at,1,length(" + arg(q.to) + "))<=?" + std::to_string(args.size());
+    if (!q.orgunits.empty()) {
+      sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
+      for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
+      sql += "))";
+    }
+    sql += " ORDER BY seq LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (i == 0) s.Bind(1, static_cast<int64_t>(q.after_seq));
+      else s.Bind(static_cast<int>(i + 1), args[i]);
+    }
+    Status st;
+    out->clear();
+    while (s.Step(&st)) out->push_back(ReadAudit(s));
+    return st;
+  }
+
+  Status VerifyAudit(int64_t* checked) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare("SELECT " + std::string(kAuditCols) + " FROM audit_log ORDER BY seq", &s));
+    std::string prev = audit::kGenesis;
+    int64_t expected_seq = 1;
+    *checked = 0;
+    Status st;
+    while (s.Step(&st)) {
+      audit::Entry e = ReadAudit(s);
+      const std::string where = "audit entry " + std::to_string(e.seq);
+      if (e.seq != expected_seq)
+        return Status::Invalid("seq", "audit entry " + std::to_string(expected_seq) + " is missing (deleted); the next entry is " + std::to_string(e.seq));
+      if (e.prev_hash != prev)
+        return Status::Invalid("prev_hash", where + " does not follow entry " + std::to_string(e.seq - 1) + " (an entry was removed or replaced)");
+      if (audit::ComputeHash(e) != e.hash) return Status::Invalid("hash", where + " was altered: its hash does not match its content");
+      prev = e.hash;
+      ++expected_seq;
+      ++*checked;
+    }
+    return st;
   }
 
   Status Get(const std::string& type, const std::string& id, Record* out) override {
@@ -452,6 +521,78 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kAuditCols =
+      "seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, detail, prev_hash, hash";
+
+  static audit::Entry ReadAudit(const Stmt& s) {
+    audit::Entry e;
+    e.seq = s.Int(0);
+    e.at = s.Text(1);
+    e.user_id = s.Text(2);
+    e.username = s.Text(3);
+    e.remote = s.Text(4);
+    e.action = s.Text(5);
+    e.record_type = s.Text(6);
+    e.record_id = s.Text(7);
+    e.orgunit_id = s.Text(8);
+    e.detail = s.Text(9);
+    e.prev_hash = s.Text(10);
+    e.hash = s.Text(11);
+    return e;
+  }
+
+  // Appends inside the caller's write transaction, so the chain head read here
+  // cannot move before the commit.
+  Status AppendAuditIn(Db& db, audit::Entry& e) {
+    Stmt& last = db.Cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (last.Step()) {
+      e.seq = last.Int(0) + 1;
+      e.prev_hash = last.Text(1);
+    } else {
+      e.seq = 1;
+      e.prev_hash = audit::kGenesis;
+    }
+    last.Reset();
+    if (e.at.empty()) e.at = NowIso();
+    if (e.detail.empty()) e.detail = "{}";
+    e.hash = audit::ComputeHash(e);
+    Stmt& ins = db.Cached(
+        "INSERT INTO audit_log(seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, detail, "
+        "prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+    ins.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.user_id).Bind(4, e.username).Bind(5, e.remote).Bind(6, e.action);
+    ins.Bind(7, e.record_type).Bind(8, e.record_id).Bind(9, e.orgunit_id).Bind(10, e.detail).Bind(11, e.prev_hash);
+    ins.Bind(12, e.hash);
+    return ins.Run();
+  }
+
+  // The audit entry of a record write: which record, and what changed.
+  Status AuditWrite(Db& db, audit::Entry e, const Record* before, const Record& after) {
+    e.record_type = after.type;
+    e.record_id = after.id;
+    e.orgunit_id = after.orgunit_id;
+    nlohmann::json detail = {{"version", after.version}};
+    const nlohmann::json now = nlohmann::json::parse(after.body, nullptr, false);
+    if (!before) {
+      nlohmann::json fields = nlohmann::json::array();
+      if (now.is_object())
+        for (auto it = now.begin(); it != now.end(); ++it) fields.push_back(it.key());
+      detail["fields"] = fields;
+    } else {
+      const nlohmann::json old = nlohmann::json::parse(before->body, nullptr, false);
+      nlohmann::json changed = nlohmann::json::object();
+      if (old.is_object() && now.is_object()) {
+        for (auto it = now.begin(); it != now.end(); ++it)
+          if (!old.contains(it.key()) || old[it.key()] != it.value()) changed[it.key()] = {old.value(it.key(), nlohmann::json()), it.value()};
+        for (auto it = old.begin(); it != old.end(); ++it)
+          if (!now.contains(it.key())) changed[it.key()] = {it.value(), nullptr};
+      }
+      if (!changed.empty()) detail["changed"] = changed;
+      if (after.deleted_at && !before->deleted_at) detail["delete_reason"] = after.delete_reason.value_or("");
+    }
+    e.detail = detail.dump();
+    return AppendAuditIn(db, e);
+  }
+
   bool HasListeners() {
     std::shared_lock lock(listeners_mu_);
     return !listeners_.empty();

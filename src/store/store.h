@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "audit/entry.h"
 #include "store/record.h"
 
 namespace u5::store {
@@ -20,6 +21,13 @@ struct ListQuery {
   std::string after;           // cursor: id of the last record of the previous page
   int limit = 50;
   bool include_deleted = false;
+};
+
+struct AuditQuery {
+  std::string username, record_id, from, to;  // from/to: ISO timestamps or dates, inclusive
+  std::vector<std::string> orgunits;           // limit to entries of these subtrees (empty = all)
+  int64_t after_seq = 0;                       // cursor
+  int limit = 100;
 };
 
 struct SearchQuery {
@@ -59,8 +67,10 @@ class Store {
   // Listeners run after each write commits, on the writing thread, in commit order.
   virtual void Subscribe(ChangeListener listener) = 0;
 
-  // Inserts a new record (version 1). Conflict if the id exists.
-  virtual Status Insert(const Record& r) = 0;
+  // Inserts a new record (version 1). Conflict if the id exists. Writes that
+  // take an audit entry append it in the same transaction (seq, hash and, for
+  // updates, the changed fields are filled in by the store).
+  virtual Status Insert(const Record& r, const audit::Entry* audit = nullptr) = 0;
   // Many records in one transaction: all or nothing. `progress` is called every few thousand.
   virtual Status InsertBatch(const std::vector<Record>& rs) = 0;
   // Opens a bulk transaction on the calling thread's connection. Commits are
@@ -68,9 +78,15 @@ class Store {
   // checkpoint (synchronous=NORMAL), which is what makes bulk loads fast.
   virtual Status OpenBulk(std::unique_ptr<BulkWriter>* out) = 0;
   // Replaces the record if its stored version equals `expected_version`; bumps the version.
-  virtual Status Update(Record& r, int64_t expected_version) = 0;
+  virtual Status Update(Record& r, int64_t expected_version, const audit::Entry* audit = nullptr) = 0;
   virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
-                            const std::string& reason, Record* out) = 0;
+                            const std::string& reason, Record* out, const audit::Entry* audit = nullptr) = 0;
+
+  // Audit trail (append-only, hash-chained).
+  virtual Status AppendAudit(std::vector<audit::Entry> entries) = 0;
+  virtual Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) = 0;
+  // Walks the whole chain; Ok, or Invalid naming the first entry that does not verify.
+  virtual Status VerifyAudit(int64_t* checked) = 0;
   virtual Status Get(const std::string& type, const std::string& id, Record* out) = 0;
   // Looks a record up by id whatever its type (persons first).
   virtual Status Find(const std::string& id, Record* out) = 0;
