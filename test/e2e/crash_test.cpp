@@ -68,7 +68,7 @@ TEST(Crash, ImporterKilledMidImport) {
   TempDir dir;
   const std::string db = dir.File("u5.db");
   AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
-  constexpr int kPairs = 10000;  // 20 000 records a file: 21 imports stay within the time budget
+  constexpr int kPairs = 6000;  // 12 000 records a file: 21 imports stay within the time budget
 
   // One run to the end: the whole file lands, and its duration scales the kill points.
   const std::string file0 = dir.File("batch0.jsonl");
