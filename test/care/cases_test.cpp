@@ -48,9 +48,9 @@ History MakeHistory(const json& c) {
   return h;
 }
 
-bool InScope(const json& c, const std::string& id) {
-  if (!c.contains("scope")) return true;
-  for (const auto& p : c["scope"])
+bool InScope(const json& c, const std::string& id, const char* key = "scope") {
+  if (!c.contains(key)) return true;
+  for (const auto& p : c[key])
     if (id.rfind(p.get<std::string>(), 0) == 0) return true;
   return false;
 }
@@ -109,7 +109,7 @@ TEST_P(CareCases, ExactDueList) {
   if (c.contains("alerts")) {
     std::set<std::string> got, want;
     for (const auto& a : BuildAlerts(s, h, plan))
-      if (a.ActiveOn(today)) got.insert(a.id);
+      if (a.ActiveOn(today) && InScope(c, a.id, "alert_scope")) got.insert(a.id);
     for (const auto& a : c["alerts"]) want.insert(a.get<std::string>());
     EXPECT_EQ(got, want);
   }

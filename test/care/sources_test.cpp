@@ -39,7 +39,8 @@ Schedule FromFiles() {
 }
 
 TEST(ScheduleSources, EveryRowHasASourceOrIsMarkedUnsourced) {
-  for (const auto& r : Rows(FromFiles())) {
+  const Schedule s = FromFiles();
+  for (const auto& r : Rows(s)) {
     EXPECT_TRUE(!r.prov->source.empty() || r.prov->RowUnsourced()) << r.id << ": no source and not marked unsourced";
     // A field marked unsourced must be one the row has.
     for (const auto& f : r.prov->unsourced)
@@ -51,7 +52,8 @@ TEST(ScheduleSources, EveryRowHasASourceOrIsMarkedUnsourced) {
 TEST(ScheduleSources, DocsTableListsEveryRowWithItsSource) {
   const std::string doc = ReadAll(U5_CARE_DOC);
   ASSERT_FALSE(doc.empty()) << U5_CARE_DOC;
-  for (const auto& r : Rows(FromFiles())) {
+  const Schedule s = FromFiles();
+  for (const auto& r : Rows(s)) {
     const std::string key = "| `" + r.id + "` |";
     const size_t at = doc.find(key);
     ASSERT_NE(at, std::string::npos) << r.id << " is not in docs/care.md";
