@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, setUnauthenticatedHandler } from './lib/api';
+import { onLangChange } from './lib/i18n';
+import { match, navigate, useLocation } from './lib/router';
+import { canAdmin, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
+import { Layout } from './components/Layout';
+import { Login } from './pages/Login';
+import { Home } from './pages/Home';
+import { Search } from './pages/Search';
+import { Handbook } from './pages/Handbook';
+import { RecordForm } from './pages/RecordForm';
+import { Dashboard } from './pages/Dashboard';
+import { Placeholder } from './pages/Placeholder';
+import { NotFound } from './pages/NotFound';
+
+export function App() {
+  const [, bump] = useState(0);
+  const [checked, setChecked] = useState(false);
+  const { path, query } = useLocation();
+
+  useEffect(() => {
+    const off1 = onLangChange(() => bump((n) => n + 1));
+    const off2 = onSessionChange(() => bump((n) => n + 1));
+    setUnauthenticatedHandler(() => {
+      if (!currentUser()) return;
+      setNotice('login.expired');
+      setUser(null);
+      navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
+    });
+    api
+      .get<User>('/auth/me')
+      .then((u) => setUser(u))
+      .catch(() => setUser(null))
+      .finally(() => setChecked(true));
+    return () => {
+      off1();
+      off2();
+    };
+  }, []);
+
+  if (!checked) return <div class="boot" aria-busy="true" />;
+  const user = currentUser();
+  if (!user || path === '/login') {
+    if (user && path === '/login') {
+      navigate(query.get('next') || '/', true);
+      return null;
+    }
+    if (path !== '/login') navigate('/login' + (path !== '/' ? '?next=' + encodeURIComponent(path + location.search) : ''), true);
+    return <Login next={query.get('next') || '/'} />;
+  }
+
+  let page;
+  let m: Record<string, string> | null;
+  if (path === '/') page = isWorker(user) ? <Home /> : <Dashboard />;
+  else if (path === '/search' && canSeePersons(user)) page = <Search initial={query.get('q') || ''} />;
+  else if ((m = match('/persons/:id', path)) && canSeePersons(user)) page = <Handbook id={m.id} key={m.id} />;
+  else if ((m = match('/new/:form', path)) && isWorker(user)) page = <RecordForm form={m.form} query={query} key={path + location.search} />;
+  else if (path === '/dashboard') page = <Dashboard />;
+  else if (path === '/admin' && canAdmin(user)) page = <Placeholder />;
+  else page = <NotFound />;
+  return <Layout path={path}>{page}</Layout>;
+}

@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ComponentChildren } from 'preact';
+import { api } from '../lib/api';
+import { currentLang, setLang, t } from '../lib/i18n';
+import { linkClick, navigate } from '../lib/router';
+import { canAdmin, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
+
+function NavLink({ href, path, label }: { href: string; path: string; label: string }) {
+  const active = href === '/' ? path === '/' : path.startsWith(href);
+  return (
+    <a href={href} onClick={linkClick} class={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+}
+
+export function LangSwitch() {
+  const other = currentLang() === 'vi' ? 'en' : 'vi';
+  return (
+    <button type="button" class="lang-switch" lang={other} onClick={() => setLang(other)} aria-label={t('nav.switch_language')} data-testid="lang-switch">
+      {t('nav.other_language')}
+    </button>
+  );
+}
+
+/** A one-line confirmation carried across a navigation (e.g. "Saved." after a form). */
+function Flash({ path }: { path: string }) {
+  const [msg, setMsg] = useState<string | null>(null);
+  useEffect(() => {
+    const m = sessionStorage.getItem('u5.flash');
+    sessionStorage.removeItem('u5.flash');
+    setMsg(m);
+  }, [path]);
+  return msg ? <p class="alert ok" role="status" data-testid="flash">{t(msg)}</p> : null;
+}
+
+export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
+  const user = currentUser()!;
+  const logout = async () => {
+    try {
+      await api.post('/auth/logout', {});
+    } catch {
+      // Logging out of an expired session is still logging out.
+    }
+    setUser(null);
+    navigate('/login', true);
+  };
+  return (
+    <div class="shell">
+      <a class="skip" href="#main">{t('nav.skip')}</a>
+      <header class="topbar">
+        <a href="/" onClick={linkClick} class="brand" aria-label={t('app.home')}>
+          <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true"><rect width="32" height="32" rx="7" fill="#fff" /><circle cx="16" cy="11" r="5" fill="#0b6e4f" /><path d="M7 27c1-6 5-9 9-9s8 3 9 9z" fill="#0b6e4f" /></svg>
+          <span>{t('app.name')}</span>
+        </a>
+        <div class="topbar-right">
+          <span class="who" title={t('role.' + user.role)}>{user.username}</span>
+          <LangSwitch />
+          <button type="button" class="btn-ghost" onClick={logout}>{t('nav.logout')}</button>
+        </div>
+      </header>
+      <nav class="nav" aria-label={t('nav.main')}>
+        {isWorker(user) && <NavLink href="/" path={path} label={t('nav.home')} />}
+        {canSeePersons(user) && <NavLink href="/search" path={path} label={t('nav.search')} />}
+        {isWorker(user) && <NavLink href="/new/child" path={path} label={t('nav.register')} />}
+        <NavLink href="/dashboard" path={path} label={t('nav.dashboard')} />
+        {canAdmin(user) && <NavLink href="/admin" path={path} label={t('nav.admin')} />}
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Flash path={path} />
+        {children}
+      </main>
+      <footer class="foot">{t('app.footer')}</footer>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// Which form records a care item (schedule ids of data/schedules/*.json), and what it pre-fills.
+// Data, not text: labels come from the translation files.
+const VACCINE_OF_SERIES: Record<string, string> = {
+  hepb: 'hepb', bcg: 'bcg', dtp: 'dtp_hepb_hib', opv: 'opv', ipv: 'ipv', measles: 'measles', je: 'je', rota: 'rota', td: 'td',
+};
+
+export function formForItem(itemId: string, personId: string, pregnancyId?: string): string | null {
+  const parts = itemId.split('.');
+  const q = new URLSearchParams({ person: personId });
+  if (pregnancyId) q.set('pregnancy', pregnancyId);
+  if (parts[0] === 'epi') {
+    const series = parts[1];
+    const dose = parts[2];
+    let vaccine = VACCINE_OF_SERIES[series] ?? series;
+    let n = dose === 'birth' ? '0' : dose === 'booster' ? '4' : dose;
+    if (series === 'measles' && dose === '2') vaccine = 'mr';
+    if (series === 'dtp' && dose === 'booster') vaccine = 'dtp';
+    q.set('vaccine', vaccine);
+    if (/^\d+$/.test(n)) q.set('dose', n);
+    return `/new/immunization?${q}`;
+  }
+  if (parts[0] === 'anc') {
+    if (parts[1] === 'tetanus') {
+      q.set('vaccine', 'td');
+      return `/new/immunization?${q}`;
+    }
+    return `/new/anc_visit?${q}`;
+  }
+  if (parts[0] === 'pnc') return `/new/postnatal_visit?${q}`;
+  if (parts[0] === 'growth') return `/new/growth?${q}`;
+  if (parts[0] === 'vitamin_a') return `/new/vitamin_a?${q}`;
+  return null;
+}
+
+/** Translation key of a schedule item: dots are path separators in the dictionaries. */
+export const itemKey = (id: string) => 'care_item.' + id.replace(/\./g, '_');

@@ -1,0 +1,70 @@
+// Translation lookup and Vietnamese-first formatting. Every visible string lives in i18n/*.json.
+import vi from '../i18n/vi.json';
+import en from '../i18n/en.json';
+
+export type Lang = 'vi' | 'en';
+type Dict = { [k: string]: string | Dict };
+const dicts: Record<Lang, Dict> = { vi, en };
+const listeners = new Set<() => void>();
+
+function initialLang(): Lang {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('u5.lang') : null;
+  return saved === 'en' ? 'en' : 'vi';
+}
+
+let lang: Lang = initialLang();
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function setLang(l: Lang) {
+  lang = l;
+  localStorage.setItem('u5.lang', l);
+  document.documentElement.lang = l;
+  listeners.forEach((f) => f());
+}
+
+export function onLangChange(f: () => void) {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+function lookup(d: Dict, key: string): string | undefined {
+  let cur: string | Dict | undefined = d;
+  for (const part of key.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = cur[part];
+  }
+  return typeof cur === 'string' ? cur : undefined;
+}
+
+export function has(key: string): boolean {
+  return lookup(dicts[lang], key) !== undefined;
+}
+
+/** t('a.b', {n: 3}) with {n} placeholders; falls back to Vietnamese, then to the key (visible in tests). */
+export function t(key: string, params?: Record<string, string | number>): string {
+  let s = lookup(dicts[lang], key) ?? lookup(dicts.vi, key) ?? key;
+  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(typeof v === 'number' ? fmtNumber(v) : v);
+  return s;
+}
+
+/** Optional label: the translation when one exists, else the fallback text (e.g. a server-provided name). */
+export function tOr(key: string, fallback: string): string {
+  return lookup(dicts[lang], key) ?? lookup(dicts.vi, key) ?? fallback;
+}
+
+const locale = () => (lang === 'vi' ? 'vi-VN' : 'en-GB');
+
+/** ISO date (YYYY-MM-DD or a date-time) to dd/mm/yyyy, read as a civil date (no time zone shift). */
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+export function fmtNumber(n: number | null | undefined, digits = 1): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}

@@ -1,0 +1,39 @@
+// The signed-in user, kept in memory and mirrored to sessionStorage so a reload keeps the page.
+// The session itself is the HttpOnly cookie; this is only who it belongs to.
+export interface User {
+  id: string;
+  username: string;
+  role: string;
+  orgunits: string[];
+}
+
+const listeners = new Set<() => void>();
+let user: User | null = null;
+let notice: string | null = null; // translation key shown on the login page (e.g. expired session)
+
+export function currentUser() {
+  return user;
+}
+export function setUser(u: User | null) {
+  user = u;
+  listeners.forEach((f) => f());
+}
+export function onSessionChange(f: () => void) {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+export function takeNotice(): string | null {
+  const n = notice;
+  notice = null;
+  return n;
+}
+export function setNotice(key: string) {
+  notice = key;
+}
+
+export const isWorker = (u: User | null) => u?.role === 'commune_worker';
+export const isOfficer = (u: User | null) => u?.role === 'district_officer' || u?.role === 'province_officer';
+export const canSeePersons = (u: User | null) => isWorker(u) || isOfficer(u);
+export const canAdmin = (u: User | null) => u?.role === 'admin';
+/** Province of a user: the first two digits of a 2025 code ('03390' is in province... via the API), or the code itself. */
+export const homeOrgunit = (u: User | null) => u?.orgunits[0] ?? '';

@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { App } from './App';
+import { currentLang } from './lib/i18n';
+import './styles.css';
+
+document.documentElement.lang = currentLang();
+render(<App />, document.getElementById('app')!);

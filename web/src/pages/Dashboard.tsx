@@ -1,0 +1,222 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, qs } from '../lib/api';
+import { currentLang, fmtNumber, t } from '../lib/i18n';
+import { currentUser } from '../lib/session';
+import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
+import { Chart } from '../components/Chart';
+import { CommuneMap, Geo } from '../components/CommuneMap';
+import { KEY_INDICATORS } from '../forms/indicators';
+
+export interface IndicatorValue {
+  indicator: string; name_vi: string; name_en: string; unit: string; multiplier: number; direction: string;
+  value: number | null; numerator?: number; denominator?: number; reason?: string;
+  breakdown?: { by: string; groups: Record<string, { numerator: number; denominator: number }> };
+}
+interface Evaluation {
+  plan: string; indicator: string; year: number; operator: string; target: number; printed: string; value: number | null; value_year: number | null;
+  projected: number | null; status: string; reason: string; numerator: number; denominator: number;
+}
+interface EvalResponse { plan: string; province: string; orgunit: string; as_of: string; items: Evaluation[] }
+
+export const STATUS_KIND: Record<string, string> = { on_track: 'ok', at_risk: 'warn', off_track: 'bad', not_computable: 'muted' };
+const name = (v: { name_vi: string; name_en: string }) => (currentLang() === 'vi' ? v.name_vi : v.name_en || v.name_vi);
+const unitText = (u: string) => (u === 'count' ? '' : u === 'per 100,000' ? ' / 100.000' : ' ' + u);
+
+export function rate(num: number, den: number, multiplier: number) {
+  return den > 0 ? (num / den) * multiplier : null;
+}
+
+/** The target that applies to a year: the first plan year at or after it. */
+function targetFor(evals: Evaluation[], indicator: string, year: number): Evaluation | undefined {
+  return evals.filter((e) => e.indicator === indicator && e.year >= year).sort((a, b) => a.year - b.year)[0];
+}
+
+function KpiCard({ v, target, selected, onSelect }: { v: IndicatorValue; target?: Evaluation; selected: boolean; onSelect: () => void }) {
+  const kind = target ? STATUS_KIND[target.status] ?? 'muted' : 'muted';
+  return (
+    <button type="button" class={`kpi k-${kind}${selected ? ' selected' : ''}`} aria-pressed={selected} onClick={onSelect} data-indicator={v.indicator} data-testid="kpi">
+      <span class="kpi-name">{name(v)}</span>
+      <span class="kpi-value" data-testid="kpi-value">{v.value === null ? '—' : fmtNumber(v.value, 1)}<small>{v.value === null ? '' : unitText(v.unit)}</small></span>
+      <span class="kpi-sub">
+        {v.denominator !== undefined ? t('dash.num_den', { num: v.numerator ?? 0, den: v.denominator }) : v.reason ? t('dash.no_value') : ''}
+      </span>
+      <span class="kpi-sub">
+        {target ? <>{t('dash.target', { year: target.year, target: target.printed })} <Badge kind={kind} label={t('dash.status.' + target.status)} /></> : t('dash.no_target')}
+      </span>
+    </button>
+  );
+}
+
+function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: number; evals: Evaluation[] }) {
+  const [series, setSeries] = useState<{ year: number; value: number | null }[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    const years = [year - 4, year - 3, year - 2, year - 1, year];
+    Promise.all(years.map((y) => api.get<{ items: IndicatorValue[] }>('/indicators' + qs({ orgunit: ou, period: y, ids: v.indicator })).then((r) => ({ year: y, value: r.items[0]?.value ?? null })).catch(() => ({ year: y, value: null }))))
+      .then((s) => live && setSeries(s));
+    return () => { live = false; };
+  }, [v.indicator, ou, year]);
+  const targets = evals.filter((e) => e.indicator === v.indicator).sort((a, b) => a.year - b.year);
+  const planYear = targets.length ? targets[targets.length - 1] : undefined;
+  const option = useMemo(() => {
+    if (!series) return null;
+    const last = [...series].reverse().find((p) => p.value !== null);
+    const maxYear = Math.max(year, planYear?.year ?? year);
+    const s: any[] = [
+      { type: 'line', name: t('dash.value'), data: series.map((p) => [p.year, p.value]), symbolSize: 8, lineStyle: { width: 3, color: '#0b6e4f' }, itemStyle: { color: '#0b6e4f' }, connectNulls: true },
+    ];
+    if (targets.length)
+      s.push({ type: 'line', name: t('dash.target_line'), step: 'end', data: targets.map((e) => [e.year, e.target]), lineStyle: { type: 'dashed', color: '#b3261e', width: 2 }, itemStyle: { color: '#b3261e' }, symbol: 'diamond', symbolSize: 9 });
+    if (planYear && planYear.projected !== null && last)
+      s.push({ type: 'line', name: t('dash.projection'), data: [[last.year, last.value], [planYear.year, planYear.projected]], lineStyle: { type: 'dotted', color: '#1d4ed8', width: 2 }, itemStyle: { color: '#1d4ed8' }, symbolSize: 6 });
+    return {
+      animation: false,
+      grid: { left: 48, right: 20, top: 36, bottom: 30 },
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      tooltip: { trigger: 'axis', valueFormatter: (x: number) => fmtNumber(x, 1) },
+      xAxis: { type: 'value', min: year - 4, max: maxYear, interval: 1, axisLabel: { formatter: (x: number) => String(x) } },
+      yAxis: { type: 'value', scale: true, name: v.unit === 'count' ? '' : v.unit },
+      series: s,
+    };
+  }, [series, evals, v.indicator]);
+  if (!series || !option) return <Loading />;
+  return <Chart option={option} height={280} label={t('dash.trend_label', { name: name(v) })} testid="trend-chart" />;
+}
+
+export function Dashboard() {
+  const user = currentUser()!;
+  const ou = user.orgunits[0] ?? '';
+  const thisYear = new Date().getFullYear();
+  const [year, setYear] = useState(thisYear);
+  const [sel, setSel] = useState(KEY_INDICATORS[0]);
+  const [values, setValues] = useState<IndicatorValue[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [evalResp, setEvalResp] = useState<EvalResponse | null>(null);
+  const [breakdown, setBreakdown] = useState<IndicatorValue | null>(null);
+  const [geo, setGeo] = useState<Geo | null>(null);
+  const [province, setProvince] = useState<string | null>(null);
+
+  useEffect(() => {
+    // The province of the user's unit: itself when it has a map, else the one whose map lists the commune.
+    fetch('/geo/index.json').then((r) => r.json()).then((idx: Record<string, string>) => {
+      const p = Object.values(idx).includes(ou) ? ou : idx[ou] ?? null;
+      setProvince(p);
+      if (p) fetch(`/geo/${p}.json`).then((r) => r.json()).then(setGeo).catch(() => setGeo(null));
+    }).catch(() => setProvince(null));
+  }, []);
+
+  useEffect(() => {
+    setValues(null);
+    api.get<{ items: IndicatorValue[] }>('/indicators' + qs({ orgunit: ou, period: year, ids: KEY_INDICATORS.join(',') }))
+      .then((r) => setValues(r.items)).catch(setError);
+  }, [year]);
+
+  useEffect(() => {
+    if (!province) return;
+    api.get<{ items: { id: string; orgunit: string }[] }>('/plans').then((r) => {
+      const plan = r.items.find((p) => p.orgunit === province);
+      if (!plan) return;
+      return api.get<EvalResponse>(`/plans/${plan.id}/evaluation` + qs({ orgunit: ou })).then(setEvalResp);
+    }).catch(() => setEvalResp(null));
+  }, [province]);
+
+  useEffect(() => {
+    setBreakdown(null);
+    api.get<{ items: IndicatorValue[] }>('/indicators' + qs({ orgunit: ou, period: year, ids: sel, by: 'orgunit' }))
+      .then((r) => setBreakdown(r.items[0] ?? null)).catch(() => setBreakdown(null));
+  }, [year, sel]);
+
+  const evals = evalResp?.items ?? [];
+  const selected = values?.find((v) => v.indicator === sel);
+  const communeNames = useMemo(() => Object.fromEntries((geo?.features ?? []).map((f) => [f.properties.code, f.properties.name])), [geo]);
+  const league = useMemo(() => {
+    if (!breakdown?.breakdown) return [];
+    return Object.entries(breakdown.breakdown.groups)
+      .filter(([code]) => communeNames[code])
+      .map(([code, g]) => ({ code, name: communeNames[code], num: g.numerator, den: g.denominator, value: rate(g.numerator, g.denominator, breakdown.multiplier) }))
+      .sort((a, b) => ((b.value ?? -1) - (a.value ?? -1)) * (breakdown.direction === 'lower_is_better' ? -1 : 1));
+  }, [breakdown, communeNames]);
+
+  return (
+    <section class="page dashboard">
+      <div class="page-head">
+        <div>
+          <h1>{t('dash.title')}</h1>
+          <p class="muted">{t('dash.scope', { ou, year })}</p>
+        </div>
+        <div class="filters">
+          <div class="field">
+            <label for="year">{t('dash.year')}</label>
+            <select id="year" value={year} onChange={(e) => setYear(Number(e.currentTarget.value))}>
+              {[0, 1, 2, 3, 4, 5].map((d) => <option key={d} value={thisYear - d}>{thisYear - d}</option>)}
+            </select>
+          </div>
+        </div>
+      </div>
+      {error ? <ErrorBox error={error} /> : null}
+      {!values && !error && <Loading />}
+      {values && (
+        <div class="kpis" role="group" aria-label={t('dash.indicators')}>
+          {values.map((v) => <KpiCard key={v.indicator} v={v} target={targetFor(evals, v.indicator, year)} selected={v.indicator === sel} onSelect={() => setSel(v.indicator)} />)}
+        </div>
+      )}
+      {selected && (
+        <div class="grid-2">
+          <section class="card" aria-labelledby="h-trend">
+            <h2 id="h-trend">{t('dash.trend', { name: name(selected) })}</h2>
+            <Trend v={selected} ou={ou} year={year} evals={evals} />
+          </section>
+          <section class="card" aria-labelledby="h-map">
+            <h2 id="h-map">{t('dash.map', { name: name(selected) })}</h2>
+            {geo && breakdown ? <CommuneMap geo={geo} indicator={breakdown} names={communeNames} mine={ou} /> : province === null ? <NoData /> : <Loading />}
+          </section>
+        </div>
+      )}
+      {selected && (
+        <section class="card" aria-labelledby="h-league">
+          <h2 id="h-league">{t('dash.league')}</h2>
+          {league.length === 0 ? <NoData /> : (
+            <div class="scroll-x">
+              <table class="table" data-testid="league">
+                <thead><tr><th class="num">#</th><th>{t('dash.commune')}</th><th class="num">{t('dash.numerator')}</th><th class="num">{t('dash.denominator')}</th><th class="num">{t('dash.value')}</th></tr></thead>
+                <tbody>
+                  {league.map((r, i) => (
+                    <tr key={r.code} class={r.code === ou ? 'me' : ''} data-code={r.code}>
+                      <td class="num">{i + 1}</td><td>{r.name}</td><td class="num">{fmtNumber(r.num, 0)}</td><td class="num">{fmtNumber(r.den, 0)}</td><td class="num">{r.value === null ? '—' : fmtNumber(r.value, 1) + unitText(breakdown!.unit)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+      <section class="card" aria-labelledby="h-plan">
+        <h2 id="h-plan">{t('dash.plan')}</h2>
+        {!evalResp ? <NoData /> : (
+          <>
+            <p class="muted small">{t('dash.plan_of', { province: evalResp.province, date: evalResp.as_of.split('-').reverse().join('/') })}</p>
+            <div class="scroll-x">
+              <table class="table" data-testid="plan-eval">
+                <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
+                <tbody>
+                  {evals.map((e) => {
+                    const v = values?.find((x) => x.indicator === e.indicator);
+                    return (
+                      <tr key={e.indicator + e.year}>
+                        <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{e.printed}</td>
+                        <td class="num">{fmtNumber(e.value, 1)}{e.value_year ? <span class="muted small"> ({e.value_year})</span> : null}</td>
+                        <td class="num">{fmtNumber(e.projected, 1)}</td>
+                        <td><Badge kind={STATUS_KIND[e.status] ?? 'muted'} label={t('dash.status.' + e.status)} /></td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,240 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../lib/api';
+import { fmtDate, has, t, tOr } from '../lib/i18n';
+import { linkClick, navigate } from '../lib/router';
+import { Person, Rec, todayIso } from '../lib/person';
+import { currentUser } from '../lib/session';
+import { FieldDef, FORMS, FormDef } from '../forms/specs';
+import { fieldErrorText } from '../forms/errors';
+import { ErrorBox, Loading } from '../components/Status';
+
+interface SchemaField { name: string; required: boolean; derived: boolean; values?: string[]; min?: number; max?: number }
+interface SchemaType { type: string; collection: string; fields: SchemaField[] }
+let schemaCache: Promise<{ types: SchemaType[] }> | null = null;
+const loadSchema = () => (schemaCache ??= api.get<{ types: SchemaType[] }>('/schema').catch((e) => { schemaCache = null; throw e; }));
+
+type Values = Record<string, string | string[]>;
+
+function draftKey(form: string, person: string) {
+  return `u5.draft.${form}.${person}`;
+}
+
+function toBody(def: FormDef, values: Values): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...def.fixed };
+  for (const fd of def.fields) {
+    const v = values[fd.name];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (fd.widget === 'int' || fd.widget === 'options') out[fd.name] = /^-?\d+$/.test(v as string) ? Number(v) : v;
+    else if (fd.widget === 'number') {
+      const s = (v as string).replace(',', '.');
+      out[fd.name] = s !== '' && !Number.isNaN(Number(s)) ? Number(s) : v;
+    } else if (fd.widget === 'yesno') out[fd.name] = v === 'yes';
+    else if (fd.widget === 'datetime') out[fd.name] = (v as string).length === 16 ? `${v}:00+07:00` : v;
+    else out[fd.name] = v;
+  }
+  return out;
+}
+
+function Field({ fd, sf, value, error, onChange, pregnancies }: {
+  fd: FieldDef; sf?: SchemaField; value: string | string[] | undefined; error?: string; onChange: (v: string | string[]) => void; pregnancies: Rec[];
+}) {
+  const id = 'f-' + fd.name;
+  const errId = id + '-err';
+  const required = !!sf?.required || fd.name === 'pregnancy_id';
+  const common = {
+    id, name: fd.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': error ? errId : undefined, required,
+  };
+  const str = (value as string) ?? '';
+  const optLabel = (v: string) => tOr(`enum.${fd.name}.${v}`, tOr(`enum.any.${v}`, v));
+  let input;
+  switch (fd.widget) {
+    case 'select':
+      input = (
+        <select {...common} value={str} onChange={(e) => onChange(e.currentTarget.value)}>
+          <option value="">{t('form.choose')}</option>
+          {(sf?.values ?? []).map((v) => <option key={v} value={v}>{optLabel(v)}</option>)}
+        </select>
+      );
+      break;
+    case 'options':
+      input = (
+        <select {...common} value={str} onChange={(e) => onChange(e.currentTarget.value)}>
+          <option value="">{t('form.choose')}</option>
+          {(fd.options ?? []).map((v) => <option key={v} value={String(v)}>{optLabel(String(v))}</option>)}
+        </select>
+      );
+      break;
+    case 'pregnancy':
+      input = (
+        <select {...common} value={str} onChange={(e) => onChange(e.currentTarget.value)}>
+          <option value="">{t('form.choose')}</option>
+          {pregnancies.map((p) => <option key={p.id} value={p.id}>{t('form.pregnancy_option', { lmp: fmtDate(p.lmp), edd: fmtDate(p.edd) })}</option>)}
+        </select>
+      );
+      break;
+    case 'yesno':
+      input = (
+        <select {...common} value={str} onChange={(e) => onChange(e.currentTarget.value)}>
+          <option value="">{t('form.unknown')}</option>
+          <option value="yes">{t('common.yes')}</option>
+          <option value="no">{t('common.no')}</option>
+        </select>
+      );
+      break;
+    case 'multi': {
+      const sel = Array.isArray(value) ? value : [];
+      return (
+        <fieldset class={error ? 'field invalid' : 'field'} aria-describedby={error ? errId : undefined}>
+          <legend>{t('field.' + fd.name)}</legend>
+          <div class="checks">
+            {(sf?.values ?? []).map((v) => (
+              <label key={v} class="check">
+                <input type="checkbox" name={fd.name} value={v} checked={sel.includes(v)}
+                  onChange={(e) => onChange(e.currentTarget.checked ? [...sel, v] : sel.filter((x) => x !== v))} />
+                {optLabel(v)}
+              </label>
+            ))}
+          </div>
+          {error && <p class="field-error" id={errId} role="alert">{error}</p>}
+        </fieldset>
+      );
+    }
+    case 'textarea':
+      input = <textarea {...common} rows={2} value={str} onInput={(e) => onChange(e.currentTarget.value)} />;
+      break;
+    default: {
+      const type = fd.widget === 'date' ? 'date' : fd.widget === 'datetime' ? 'datetime-local' : fd.widget === 'tel' ? 'tel' : 'text';
+      const inputMode = fd.widget === 'int' || fd.widget === 'citizen_id' ? 'numeric' : fd.widget === 'number' ? 'decimal' : fd.widget === 'tel' ? 'tel' : undefined;
+      input = (
+        <input {...common} type={type} inputMode={inputMode} value={str} autocomplete="off"
+          max={fd.widget === 'date' ? todayIso() : undefined} onInput={(e) => onChange(e.currentTarget.value)} />
+      );
+    }
+  }
+  const hintKey = 'hint.' + fd.name;
+  const range = sf && (sf.min !== undefined || sf.max !== undefined) && (fd.widget === 'int' || fd.widget === 'number')
+    ? t('form.range', { min: sf.min ?? '', max: sf.max ?? '' }) : '';
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{t('field.' + fd.name)}{required && <span class="req" aria-hidden="true"> *</span>}</label>
+      {input}
+      {(has(hintKey) || range) && <p class="hint">{has(hintKey) ? t(hintKey) : ''}{range}</p>}
+      {error && <p class="field-error" id={errId} role="alert" data-testid={`error-${fd.name}`}>{error}</p>}
+    </div>
+  );
+}
+
+export function RecordForm({ form, query }: { form: string; query: URLSearchParams }) {
+  const def = FORMS.find((x) => x.form === form);
+  const personId = query.get('person') ?? '';
+  const motherId = query.get('mother') ?? '';
+  const key = draftKey(form, personId || motherId);
+  const [schema, setSchema] = useState<SchemaType | null>(null);
+  const [person, setPerson] = useState<Person | null>(null);
+  const [mother, setMother] = useState<Person | null>(null);
+  const [pregnancies, setPregnancies] = useState<Rec[]>([]);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [values, setValues] = useState<Values>(() => {
+    const saved = sessionStorage.getItem(key);
+    if (saved) return JSON.parse(saved);
+    const v: Values = {};
+    if (def?.fields.some((x) => x.name === 'date')) v.date = todayIso();
+    for (const k of ['vaccine', 'dose', 'pregnancy']) if (query.get(k)) v[k === 'pregnancy' ? 'pregnancy_id' : k] = query.get(k)!;
+    return v;
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const top = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!def) return;
+    loadSchema().then((s) => setSchema(s.types.find((x) => x.type === def.type) ?? null)).catch(setLoadError);
+    const who = personId || motherId;
+    if (who) {
+      api.get<{ person: Person; events: Rec[] }>(`/persons/${who}/handbook`).then((h) => {
+        if (personId) setPerson(h.person);
+        else {
+          setMother(h.person);
+          setValues((v) => ({ village: h.person.village ?? '', phone: h.person.phone ?? '', ...v }));
+        }
+        const pregs = h.events.filter((e) => e.type === 'pregnancy').reverse();
+        setPregnancies(pregs);
+        if (pregs.length) setValues((v) => (v.pregnancy_id ? v : { ...v, pregnancy_id: pregs[0].id }));
+      }).catch(setLoadError);
+    }
+  }, []);
+
+  if (!def) return <section class="page"><h1>{t('notfound.title')}</h1></section>;
+  if (loadError) return <ErrorBox error={loadError} />;
+  if (!schema || ((personId || motherId) && !person && !mother)) return <Loading />;
+  if (def.type !== 'person' && !personId) return <section class="page"><p class="alert error">{t('form.needs_person')}</p></section>;
+
+  const set = (name: string, v: string | string[]) => {
+    setValues((old) => {
+      const next = { ...old, [name]: v };
+      sessionStorage.setItem(key, JSON.stringify(next));
+      return next;
+    });
+    if (errors[name]) setErrors((e) => ({ ...e, [name]: '' }));
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    const body = toBody(def, values);
+    if (def.type === 'person') {
+      body.orgunit = mother?.orgunit ?? currentUser()!.orgunits[0];
+      if (mother) body.mother_id = mother.id;
+    } else {
+      body.person_id = person!.id;
+      body.orgunit = person!.orgunit;
+      if (def.type === 'referral') body.from_orgunit = person!.orgunit;
+    }
+    try {
+      const saved = await api.post<Rec>(`/${def.collection}`, body);
+      sessionStorage.removeItem(key);
+      sessionStorage.setItem('u5.flash', 'form.saved');
+      navigate(`/persons/${def.type === 'person' ? saved.id : person!.id}`);
+    } catch (err) {
+      const ae = err as ApiError;
+      setBusy(false);
+      if (ae.status === 422 && ae.field && def.fields.some((x) => x.name === ae.field)) {
+        setErrors({ [ae.field]: fieldErrorText(ae.message) });
+        setTimeout(() => document.getElementById('f-' + ae.field)?.focus(), 0);
+      } else if (ae.status === 422 || ae.status === 400) {
+        setFormError(ae.field && has('field.' + ae.field) ? `${t('field.' + ae.field)}: ${fieldErrorText(ae.message)}` : fieldErrorText(ae.message));
+        top.current?.focus();
+      } else {
+        setFormError(ae.status === 403 ? t('error.forbidden') : ae.status === 409 ? t('error.conflict') : ae.status === 0 ? t('error.network') : t('error.server'));
+        top.current?.focus();
+      }
+    }
+  };
+
+  const title = form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : t('record.' + def.type);
+  const sfOf = (n: string) => schema.fields.find((x) => x.name === n);
+  return (
+    <section class="page narrow">
+      <p class="crumbs">
+        {person && <a href={`/persons/${person.id}`} onClick={linkClick}>← {person.full_name}</a>}
+        {mother && <a href={`/persons/${mother.id}`} onClick={linkClick}>← {mother.full_name}</a>}
+      </p>
+      <h1>{title}</h1>
+      {mother && <p class="muted">{t('form.child_of', { name: mother.full_name })}</p>}
+      <div ref={top} tabIndex={-1}>{formError && <p class="alert error" role="alert" data-testid="form-error">{formError}</p>}</div>
+      <form class="card form" onSubmit={submit} noValidate data-testid={`form-${form}`}>
+        {def.fields.map((fd) => (
+          <Field key={fd.name} fd={fd} sf={sfOf(fd.name)} value={values[fd.name]} error={errors[fd.name]} onChange={(v) => set(fd.name, v)} pregnancies={pregnancies} />
+        ))}
+        <p class="muted small">{t('form.required_note')}</p>
+        <div class="actions">
+          <button class="btn primary" type="submit" disabled={busy}>{busy ? t('form.saving') : t('form.save')}</button>
+          <button class="btn" type="button" onClick={() => history.back()}>{t('form.cancel')}</button>
+        </div>
+      </form>
+    </section>
+  );
+}
