@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -19,8 +20,8 @@ std::string NewUuid7() {
   uint64_t prev = last.load();
   uint64_t seq;
   do {
-    seq = (prev >> 12) == ms ? prev + 1 : (ms << 12);
-    if ((seq >> 12) < ms) seq = ms << 12;
+    // Never below the last id: a thread that read the clock just before another must not go back.
+    seq = std::max(prev + 1, ms << 12);
   } while (!last.compare_exchange_weak(prev, seq));
   const uint64_t ts = seq >> 12;
   const uint16_t rand_a = static_cast<uint16_t>(seq & 0xfff);
