@@ -43,7 +43,7 @@ export function has(key: string): boolean {
   return lookup(dicts[lang], key) !== undefined;
 }
 
-/** t('a.b', {n: 3}) with {n} placeholders; falls back to Vietnamese, then to the key (visible in tests). */
+/** t(key, {n: 3}) with {n} placeholders; falls back to Vietnamese, then to the key (visible in tests). */
 export function t(key: string, params?: Record<string, string | number>): string {
   let s = lookup(dicts[lang], key) ?? lookup(dicts.vi, key) ?? key;
   if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(typeof v === 'number' ? fmtNumber(v) : v);

@@ -1,0 +1,305 @@
+// Browser test of the web app against a live under5 server (started by run.sh). Each step throws on
+// failure; the run ends non-zero. Screenshots of every page at phone and desktop size go to $ARTIFACTS.
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.BASE_URL;
+const OUT = process.env.ARTIFACTS;
+const WEB = process.env.WEB_DIR;
+const require = createRequire(join(WEB, 'package.json'));
+const { chromium } = require('playwright-core');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const problems = []; // console errors and failed requests outside the steps that expect them
+const report = [];
+let expected = null; // {status, path} a step expects to fail, e.g. the wrong password
+let step = 'start';
+
+function check(cond, msg) {
+  if (!cond) throw new Error(`[${step}] ${msg}`);
+}
+const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const daysAgo = (n) => iso(new Date(Date.now() - n * 86400000));
+
+function watch(page, label) {
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Chromium logs each non-2xx fetch as a console error; those are judged by status below.
+    if (/Failed to load resource: the server responded with a status of (\d+)/.test(m.text())) return;
+    problems.push(`${label} console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const path = new URL(r.url()).pathname;
+    if (expected && expected.some((e) => e.status === r.status() && path.startsWith(e.path))) return;
+    problems.push(`${label} ${r.status()} ${r.request().method()} ${path} during ${step}`);
+  });
+}
+
+async function expecting(list, f) {
+  expected = list;
+  try {
+    return await f();
+  } finally {
+    expected = null;
+  }
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
+  });
+  const bad = r.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  report.push(`axe ${name}: ${r.length ? r.map((v) => `${v.id}(${v.impact}, ${v.nodes}: ${v.target})`).join('; ') : 'no violations'}`);
+  check(bad.length === 0, `accessibility violations on ${name}: ${JSON.stringify(bad)}`);
+}
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(150); // let canvases paint after the last response
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+async function unlabelledInputs(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')].filter((el) => {
+      if (el.type === 'hidden') return false;
+      const id = el.id && document.querySelector(`label[for="${el.id}"]`);
+      return !id && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+    }).map((el) => el.name || el.id || el.outerHTML.slice(0, 60)));
+}
+
+async function login(page, user, viaKeyboard) {
+  await page.goto(BASE + '/login');
+  await page.waitForSelector('#username');
+  if (viaKeyboard) {
+    // Keyboard only: focus moves username → password → submit with Tab, Enter submits.
+    await page.focus('#username');
+    await page.keyboard.type(user);
+    await page.keyboard.press('Tab');
+    check(await page.evaluate(() => document.activeElement?.id === 'password'), 'Tab from the user name reaches the password');
+    await page.keyboard.type('demo-u5-2030');
+    await page.keyboard.press('Enter');
+  } else {
+    await page.fill('#username', user);
+    await page.fill('#password', 'demo-u5-2030');
+    await page.click('button[type=submit]');
+  }
+  await page.waitForSelector('nav.nav');
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const ctxOpts = { bypassCSP: true, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
+const desktop = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
+const page = await desktop.newPage();
+watch(page, 'desktop');
+page.setDefaultTimeout(15000);
+
+try {
+  step = 'login page';
+  await expecting([{ status: 401, path: '/api/v1/auth/' }], async () => {
+    await page.goto(BASE + '/');
+    await page.waitForSelector('#username');
+    check((await unlabelledInputs(page)).length === 0, 'login inputs have labels');
+    await axe(page, 'login');
+    await shot(page, 'desktop-login');
+
+    step = 'wrong password';
+    await page.fill('#username', 'demo');
+    await page.fill('#password', 'not-the-password');
+    await page.click('button[type=submit]');
+    const err = await page.textContent('[data-testid=login-error]');
+    check(err.includes('Sai tên đăng nhập hoặc mật khẩu'), `wrong-password message in Vietnamese, got "${err}"`);
+    await shot(page, 'desktop-login-error');
+  });
+
+  step = 'login by keyboard';
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(page, 'demo', true));
+  check(page.url().endsWith('/'), 'lands on home');
+
+  step = 'home';
+  await page.waitForSelector('#h-wl');
+  // The first worklist of a fresh server computes every person's plan: allow it time.
+  await page.waitForFunction(() => !document.querySelector('.grid-home .loading'), null, { timeout: 90000 });
+  const worklistAvailable = (await page.locator('[data-testid=worklist-count]').count()) > 0;
+  report.push(`worklist API ${worklistAvailable ? 'available' : 'absent: home shows "chưa có dữ liệu"'}`);
+  if (!worklistAvailable) check((await page.locator('[data-testid=no-data]').count()) > 0, 'home degrades to "no data"');
+  await axe(page, 'home');
+  await shot(page, 'desktop-home');
+
+  step = 'search';
+  await page.click('nav >> text=Tìm kiếm');
+  await page.fill('#q', 'nguyen');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('[data-testid=search-results] li');
+  const names = await page.locator('[data-testid=search-results] .name').allTextContents();
+  check(names.length > 0 && names.every((n) => /nguy[eễ]n/i.test(n)), `results match "nguyen": ${names.slice(0, 3)}`);
+  check(names.some((n) => n.includes('Nguyễn')), 'a result is spelt Nguyễn');
+  await axe(page, 'search');
+  await shot(page, 'desktop-search');
+
+  step = 'handbook of a found person';
+  await page.locator('[data-testid=search-results] a').first().click();
+  await page.waitForSelector('[data-testid=person-name]');
+  await page.waitForLoadState('networkidle');
+  await axe(page, 'handbook');
+  await shot(page, 'desktop-handbook');
+
+  step = 'dashboard before';
+  const kpiDen = async () => {
+    await page.goto(BASE + '/dashboard');
+    await page.waitForSelector('[data-testid=kpi][data-indicator=underweight_under5]');
+    return (await page.textContent('[data-testid=kpi][data-indicator=underweight_under5] .kpi-sub')).trim();
+  };
+  const before = await kpiDen();
+
+  step = 'register a child with a wrong phone';
+  const name = 'Lò Văn Kiểm';
+  await page.goto(BASE + '/new/child');
+  await page.waitForSelector('[data-testid=form-child]');
+  check((await unlabelledInputs(page)).length === 0, `form inputs have labels: ${await unlabelledInputs(page)}`);
+  await page.fill('#f-full_name', name);
+  await page.selectOption('#f-sex', 'male');
+  await page.fill('#f-birth_date', daysAgo(3));
+  await page.fill('#f-village', 'Bản Thử');
+  await page.fill('#f-phone', '12345');
+  await expecting([{ status: 422, path: '/api/v1/persons' }], async () => {
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('[data-testid=error-phone]');
+  });
+  const phoneErr = await page.textContent('[data-testid=error-phone]');
+  check(phoneErr.includes('Số điện thoại phải có 10 chữ số'), `phone error in Vietnamese beside the field: "${phoneErr}"`);
+  check((await page.inputValue('#f-full_name')) === name, 'the typed name is kept after the error');
+  check((await page.getAttribute('#f-phone', 'aria-invalid')) === 'true', 'the phone field is marked invalid');
+  check(await page.evaluate(() => document.activeElement?.id === 'f-phone'), 'focus moves to the field in error');
+  await axe(page, 'form with error');
+  await shot(page, 'desktop-form-error');
+
+  step = 'register the child';
+  await page.fill('#f-phone', '0912345678');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=person-name]');
+  check((await page.textContent('[data-testid=person-name]')) === name, 'handbook of the new child');
+  check((await page.textContent('[data-testid=flash]')).includes('Đã lưu'), 'saved message');
+  const childUrl = page.url();
+  const childId = childUrl.split('/').pop();
+
+  step = 'worklist lists the BCG';
+  const bcgOnWorklist = async () => {
+    await page.goto(BASE + '/');
+    await page.waitForSelector('[data-testid=worklist-count]', { timeout: 60000 });
+    return page.locator(`[data-person="${childId}"] [data-item="epi.bcg.1"]`).count();
+  };
+  if (worklistAvailable) check((await bcgOnWorklist()) === 1, 'the new child is on the worklist with BCG due');
+
+  step = 'record the BCG vaccine';
+  await page.goto(childUrl);
+  await page.waitForSelector('[data-testid=vaccine-card] [data-item="epi.bcg.1"] a');
+  await page.click('[data-testid=vaccine-card] [data-item="epi.bcg.1"] a');
+  await page.waitForSelector('[data-testid=form-immunization]');
+  check((await page.inputValue('#f-vaccine')) === 'bcg' && (await page.inputValue('#f-dose')) === '1', 'form pre-filled from the due item');
+  await shot(page, 'desktop-form-immunization');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=person-name]');
+  await page.waitForSelector('[data-testid=vaccine-card] [data-item="epi.bcg.1"][data-status=done]');
+  if (worklistAvailable) check((await bcgOnWorklist()) === 0, 'BCG left the worklist');
+
+  step = 'growth measurement';
+  await page.goto(`${BASE}/new/growth?person=${childId}`);
+  await page.waitForSelector('[data-testid=form-growth]');
+  await page.fill('#f-weight_kg', '3,3');
+  await page.fill('#f-length_cm', '50');
+  await page.selectOption('#f-measure', 'l');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=growth-chart][data-ready="1"]');
+  const pts = await page.textContent('[data-testid=growth-points]');
+  check(pts.includes('3,3'), `the point is listed with a Vietnamese decimal comma: ${pts}`);
+  const status = await page.textContent('[data-testid=nutrition-status]');
+  check(status.includes('Bình thường'), `nutrition status shown: ${status}`);
+  await axe(page, 'handbook with growth');
+  await shot(page, 'desktop-handbook-child');
+
+  step = 'dashboard after';
+  const after = await kpiDen();
+  report.push(`underweight_under5 at commune: before "${before}", after "${after}"`);
+  check(before !== after, `dashboard value changes after the measurement (${before} → ${after})`);
+  await page.click('[data-testid=kpi][data-indicator=underweight_under5]');
+  await page.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
+  const mine = await page.getAttribute('[data-testid=commune-map]', 'data-mine-colour');
+  check(mine && mine !== '#d5dae0', `the commune is coloured on the map (${mine})`);
+  await page.waitForSelector('[data-testid=trend-chart][data-ready="1"]');
+  await axe(page, 'dashboard');
+  await shot(page, 'desktop-dashboard');
+
+  step = 'English and back';
+  await page.click('[data-testid=lang-switch]');
+  await page.waitForSelector('nav >> text=Search');
+  check((await page.getAttribute('html', 'lang')) === 'en', 'html lang is en');
+  await shot(page, 'desktop-dashboard-en');
+  await page.click('[data-testid=lang-switch]');
+  await page.waitForSelector('nav >> text=Tìm kiếm');
+  check((await page.getAttribute('html', 'lang')) === 'vi', 'html lang is vi again');
+
+  step = 'province officer dashboard';
+  const officer = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
+  const op = await officer.newPage();
+  watch(op, 'officer');
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(op, 'tinh', false));
+  await op.goto(BASE + '/dashboard');
+  await op.waitForSelector('[data-testid=league] tbody tr');
+  await op.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
+  await op.waitForSelector('[data-testid=plan-eval] tbody tr');
+  const rows = await op.locator('[data-testid=league] tbody tr').count();
+  check(rows > 10, `league table lists the province's communes (${rows})`);
+  await shot(op, 'desktop-dashboard-province');
+  await officer.close();
+
+  step = 'phone screenshots';
+  const phone = await browser.newContext({ ...ctxOpts, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const pp = await phone.newPage();
+  watch(pp, 'phone');
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], async () => {
+    await pp.goto(BASE + '/login');
+    await pp.waitForSelector('#username');
+    await shot(pp, 'phone-login');
+    await login(pp, 'demo', false);
+  });
+  for (const [name, path, sel] of [
+    ['home', '/', '#h-wl'], ['search', '/search?q=nguyen', '[data-testid=search-results]'], ['handbook-child', new URL(childUrl).pathname, '[data-testid=growth-chart][data-ready="1"]'],
+    ['form-child', '/new/child', '[data-testid=form-child]'], ['form-growth', `/new/growth?person=${childId}`, '[data-testid=form-growth]'],
+    ['dashboard', '/dashboard', '[data-testid=commune-map] [data-ready="1"]'],
+  ]) {
+    step = 'phone ' + name;
+    await pp.goto(BASE + path);
+    await pp.waitForSelector(sel);
+    const overflow = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `${name} fits 360 px without sideways scrolling (overflow ${overflow}px)`);
+    await shot(pp, 'phone-' + name);
+  }
+  await phone.close();
+
+  check(problems.length === 0, `console errors or failed requests:\n${problems.join('\n')}`);
+  report.push('all steps passed');
+  console.log(report.join('\n'));
+} catch (e) {
+  console.error(report.join('\n'));
+  console.error(String(e.stack || e));
+  if (problems.length) console.error('also:\n' + problems.join('\n'));
+  try {
+    await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true });
+  } catch {}
+  process.exitCode = 1;
+} finally {
+  writeFileSync(join(OUT, 'report.txt'), report.join('\n') + '\n');
+  await browser.close();
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts under5 on a free port with a fresh small demo database and the built web app, then runs
+# the Playwright script. Usage: run.sh UNDER5 WEB_DIR ARTIFACTS_DIR
+set -euo pipefail
+U5="$1"; WEB="$2"; OUT="$3"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+for need in node "$CHROMIUM"; do
+  command -v "$need" >/dev/null || { echo "missing $need (scripts/test installs it)" >&2; exit 1; }
+done
+[ -f "$WEB/dist/index.html" ] || { echo "web/dist is not built (scripts/lib.sh build_web)" >&2; exit 1; }
+[ -d "$WEB/node_modules/playwright-core" ] || { echo "web/node_modules missing (npm ci in web/)" >&2; exit 1; }
+
+TMP="$(mktemp -d)"
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+"$U5" demo --db "$TMP/demo.db" --children 2000 >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; exit 1; }
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$U5" serve --db "$TMP/demo.db" --host 127.0.0.1 --port "$PORT" --static "$WEB/dist" >"$TMP/serve.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break
+  kill -0 "$PID" 2>/dev/null || { cat "$TMP/serve.log" >&2; exit 1; }
+  sleep 0.2
+done
+mkdir -p "$OUT"
+BASE_URL="http://127.0.0.1:$PORT" ARTIFACTS="$OUT" CHROMIUM="$CHROMIUM" WEB_DIR="$WEB" \
+  node "$(dirname "$0")/browser.test.mjs"
