@@ -198,6 +198,11 @@ try {
   const bcgOnWorklist = async () => {
     await page.goto(BASE + '/');
     await page.waitForSelector('[data-testid=worklist-count]', { timeout: 60000 });
+    // Villages other than the first start closed: open the child's village (still listed: other items stay due).
+    const head = page.locator('.village-head', { hasText: 'Bản Thử' });
+    check((await head.count()) === 1, 'the child\'s village is on the worklist');
+    if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
+    await page.waitForSelector(`[data-person="${childId}"]`);
     return page.locator(`[data-person="${childId}"] [data-item="epi.bcg.1"]`).count();
   };
   if (worklistAvailable) check((await bcgOnWorklist()) === 1, 'the new child is on the worklist with BCG due');

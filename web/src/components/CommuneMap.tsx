@@ -29,7 +29,7 @@ export function CommuneMap({ geo, indicator, names, mine }: { geo: Geo; indicato
     const breaks = classes(present);
     const lowerBetter = indicator.direction === 'lower_is_better';
     const cls = (v: number) => {
-      let i = breaks.findIndex((b) => v < b);
+      let i = breaks.findIndex((b) => v <= b);
       if (i < 0) i = breaks.length;
       return lowerBetter ? PALETTE.length - 1 - i : i;
     };

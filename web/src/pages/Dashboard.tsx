@@ -18,7 +18,7 @@ interface Evaluation {
 }
 interface EvalResponse { plan: string; province: string; orgunit: string; as_of: string; items: Evaluation[] }
 
-export const STATUS_KIND: Record<string, string> = { on_track: 'ok', at_risk: 'warn', off_track: 'bad', not_computable: 'muted' };
+export const STATUS_KIND: Record<string, string> = { achieved: 'ok', on_track: 'ok', at_risk: 'warn', off_track: 'bad', not_computable: 'muted' };
 const name = (v: { name_vi: string; name_en: string }) => (currentLang() === 'vi' ? v.name_vi : v.name_en || v.name_vi);
 const unitText = (u: string) => (u === 'count' ? '' : u === 'per 100,000' ? ' / 100.000' : ' ' + u);
 
@@ -95,6 +95,12 @@ export function Dashboard() {
   const [breakdown, setBreakdown] = useState<IndicatorValue | null>(null);
   const [geo, setGeo] = useState<Geo | null>(null);
   const [province, setProvince] = useState<string | null>(null);
+  const [catalogue, setCatalogue] = useState<Record<string, { name_vi: string; name_en: string }>>({});
+
+  useEffect(() => {
+    api.get<{ indicators: { id: string; name_vi: string; name_en: string }[] }>('/indicators/catalogue')
+      .then((c) => setCatalogue(Object.fromEntries(c.indicators.map((i) => [i.id, i])))).catch(() => setCatalogue({}));
+  }, []);
 
   useEffect(() => {
     // The province of the user's unit: itself when it has a map, else the one whose map lists the commune.
@@ -201,7 +207,7 @@ export function Dashboard() {
                 <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
                 <tbody>
                   {evals.map((e) => {
-                    const v = values?.find((x) => x.indicator === e.indicator);
+                    const v = catalogue[e.indicator] ?? values?.find((x) => x.indicator === e.indicator);
                     return (
                       <tr key={e.indicator + e.year}>
                         <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{e.printed}</td>

@@ -50,7 +50,8 @@ export function Home() {
   const from = todayIso();
   const to = addDays(from, 6);
   const wl = useApi<Worklist>('/worklist' + qs({ from, to }));
-  const [closed, setClosed] = useState<Set<string>>(new Set());
+  // Only the first village starts open: a commune's week can list dozens of people.
+  const [opened, setOpened] = useState<Set<string> | null>(null);
   const user = currentUser()!;
   return (
     <section class="page">
@@ -68,10 +69,10 @@ export function Home() {
           {!wl.loading && !wl.data && <NoData />}
           {wl.data && wl.data.villages.length === 0 && <NoData text={t('home.nothing')} />}
           {wl.data && wl.data.villages.map((g) => {
-            const isOpen = !closed.has(g.village);
+            const isOpen = opened ? opened.has(g.village) : g === wl.data!.villages[0];
             return (
               <div class="village" key={g.village}>
-                <button type="button" class="village-head" aria-expanded={isOpen} onClick={() => setClosed((c) => { const n = new Set(c); if (isOpen) n.add(g.village); else n.delete(g.village); return n; })}>
+                <button type="button" class="village-head" aria-expanded={isOpen} onClick={() => setOpened((o) => { const n = new Set(o ?? [wl.data!.villages[0].village]); if (isOpen) n.delete(g.village); else n.add(g.village); return n; })}>
                   <span>{g.village}</span>
                   <span class="count">{t('home.people', { n: g.persons.length })}</span>
                 </button>
