@@ -1,7 +1,9 @@
 #include "growth/zscore.h"
 
 #include <cmath>
+#include <vector>
 
+#include "growth/fast_z.h"
 #include "growth/lms.h"
 #include "growth/rounding.h"
 
@@ -16,27 +18,70 @@ bool positive(const std::optional<double>& v) noexcept {
 Score flag_abs(double z, double limit) noexcept { return {z, std::fabs(z) > limit}; }
 Score flag_range(double z, double lo, double hi) noexcept { return {z, z < lo || z > hi}; }
 
-// Age-based indicator: exact integer day lookup after rounding.
-std::optional<double> age_z(Indicator ind, int sex, long long day, double value,
-                            bool restricted) noexcept {
-  const LmsTable t = who_table(ind, sex);
+// who_table() for every indicator and sex, with the fast path's per-row
+// constants for the age tables, built once.
+struct Tables {
+  LmsTable t[9][2];
+  std::vector<detail::FastRow> fast[9][2];  // age tables only; rows as in t
+  const detail::PowTables* pow;
+  const double* hundredths;
+};
+
+// WHO applies the plain formula (no restriction beyond +-3 SD) to these.
+constexpr bool plain_indicator(Indicator ind) noexcept {
+  return ind == Indicator::length_height_for_age || ind == Indicator::head_circumference_for_age;
+}
+
+const Tables& tables() noexcept {
+  static const Tables k = [] {
+    Tables r{};
+    for (int i = 0; i < 9; ++i) {
+      const auto ind = static_cast<Indicator>(i);
+      for (int s = 0; s < 2; ++s) {
+        const LmsTable t = who_table(ind, s + 1);
+        r.t[i][s] = t;
+        if (is_length_based(ind) || t.empty()) continue;
+        for (int x = t.first; x <= t.last; ++x)
+          r.fast[i][s].push_back(detail::make_fast_row(t.at(x), plain_indicator(ind)));
+      }
+    }
+    r.pow = &detail::pow_tables();
+    r.hundredths = detail::hundredths();
+    return r;
+  }();
+  return k;
+}
+
+// Age-based indicator: exact integer day lookup after rounding; the fast
+// path when it can prove its result (fast_z.h), else anthro's formula.
+template <Indicator kInd>
+std::optional<double> age_z(const Tables& k, int sex, long long day, double value) noexcept {
+  constexpr int i = static_cast<int>(kInd);
+  constexpr bool plain = plain_indicator(kInd);
+  const LmsTable& t = k.t[i][sex - 1];
   if (t.empty() || day < t.first || day > t.last) return std::nullopt;
-  const Lms& p = t.at(static_cast<int>(day));
-  return round_z(restricted ? lms_z_restricted(value, p) : lms_z(value, p));
+  const int row = static_cast<int>(day) - t.first;
+  double z;
+  if (detail::row_z_fast<plain, !plain>(value, k.fast[i][sex - 1][row], *k.pow, k.hundredths, z))
+      [[likely]]
+    return z;
+  const Lms& p = t.rows[row];
+  return round_z(plain ? lms_z(value, p) : lms_z_restricted(value, p));
 }
 
 // Weight-for-length/height with linear interpolation of L, M, S between the
 // 0.1 cm rows, as in anthro (z-score-weight-for-lenhei.R):
 //   low = trunc(lenhei*10)/10, diff = (lenhei - low)/0.1,
 //   P = P_low + diff*(P_upp - P_low) when diff > 0.
-std::optional<double> wfl_z(Indicator ind, int sex, double lenhei, double weight) noexcept {
-  const LmsTable t = who_table(ind, sex);
+std::optional<double> wfl_z(const Tables& k, Indicator ind, int sex, double lenhei,
+                            double weight) noexcept {
+  const LmsTable& t = k.t[static_cast<int>(ind)][sex - 1];
   const double lo_cm = ind == Indicator::weight_for_length ? 45.0 : 65.0;
   const double hi_cm = ind == Indicator::weight_for_length ? 110.0 : 120.0;
   if (t.empty() || !(lenhei >= lo_cm && lenhei <= hi_cm)) return std::nullopt;
-  const double k = std::trunc(lenhei * 10.0);
-  const int row = static_cast<int>(k);
-  const double diff = (lenhei - k / 10.0) / 0.1;
+  const double kk = std::trunc(lenhei * 10.0);
+  const int row = static_cast<int>(kk);
+  const double diff = (lenhei - kk / 10.0) / 0.1;
   if (!t.contains(row)) return std::nullopt;
   Lms p = t.at(row);
   if (diff > 0.0) {
@@ -46,6 +91,9 @@ std::optional<double> wfl_z(Indicator ind, int sex, double lenhei, double weight
     p.l = p.l + diff * (u.l - p.l);
     p.s = p.s + diff * (u.s - p.s);
   }
+  double z;
+  if (detail::interpolated_z_fast(weight, p, *k.pow, k.hundredths, z)) [[likely]]
+    return z;
   return round_z(lms_z_restricted(weight, p));
 }
 
@@ -86,37 +134,37 @@ ZResult compute(const Measurement& in) noexcept {
 
   if (r.csex == 0 || (has_age && !age_ok)) return r;
   const int sex = r.csex;
+  const Tables& k = tables();
   const bool weight_based_ok = !in.oedema;
 
   // Age-based indicators: only 0 <= age and age in months < 60.
   if (age_ok && months < 60.0) {
     if (len_ok) {
-      if (auto z = age_z(Indicator::length_height_for_age, sex, day, *r.clenhei, false))
+      if (auto z = age_z<Indicator::length_height_for_age>(k, sex, day, *r.clenhei))
         r.zlen = flag_abs(*z, 6.0);
     }
     if (wei_ok && weight_based_ok) {
-      if (auto z = age_z(Indicator::weight_for_age, sex, day, *in.weight_kg, true))
+      if (auto z = age_z<Indicator::weight_for_age>(k, sex, day, *in.weight_kg))
         r.zwei = flag_range(*z, -6.0, 5.0);
     }
     if (r.cbmi && weight_based_ok && positive(r.cbmi)) {
-      if (auto z = age_z(Indicator::bmi_for_age, sex, day, *r.cbmi, true))
+      if (auto z = age_z<Indicator::bmi_for_age>(k, sex, day, *r.cbmi))
         r.zbmi = flag_abs(*z, 5.0);
     }
     if (positive(in.headc_cm)) {
-      if (auto z = age_z(Indicator::head_circumference_for_age, sex, day, *in.headc_cm, false))
+      if (auto z = age_z<Indicator::head_circumference_for_age>(k, sex, day, *in.headc_cm))
         r.zhc = flag_abs(*z, 5.0);
     }
     if (positive(in.muac_cm)) {
-      if (auto z = age_z(Indicator::arm_circumference_for_age, sex, day, *in.muac_cm, true))
+      if (auto z = age_z<Indicator::arm_circumference_for_age>(k, sex, day, *in.muac_cm))
         r.zac = flag_abs(*z, 5.0);
     }
     if (positive(in.triceps_mm)) {
-      if (auto z = age_z(Indicator::triceps_skinfold_for_age, sex, day, *in.triceps_mm, true))
+      if (auto z = age_z<Indicator::triceps_skinfold_for_age>(k, sex, day, *in.triceps_mm))
         r.zts = flag_abs(*z, 5.0);
     }
     if (positive(in.subscap_mm)) {
-      if (auto z =
-              age_z(Indicator::subscapular_skinfold_for_age, sex, day, *in.subscap_mm, true))
+      if (auto z = age_z<Indicator::subscapular_skinfold_for_age>(k, sex, day, *in.subscap_mm))
         r.zss = flag_abs(*z, 5.0);
     }
   }
@@ -132,7 +180,7 @@ ZResult compute(const Measurement& in) noexcept {
       ind = Indicator::weight_for_height;
     else
       ind = *r.clenhei < 87.0 ? Indicator::weight_for_length : Indicator::weight_for_height;
-    if (auto z = wfl_z(ind, sex, *r.clenhei, *in.weight_kg)) {
+    if (auto z = wfl_z(k, ind, sex, *r.clenhei, *in.weight_kg)) {
       r.zwfl = flag_abs(*z, 5.0);
       r.wfl_table = ind;
     }

@@ -1,0 +1,26 @@
+#include "growth/fast_z.h"
+
+namespace u5::growth::detail {
+
+FastRow make_fast_row(const Lms& p, bool linear) noexcept {
+  const double sl = p.s * p.l;
+  // Rows the fast path's error bound does not cover: L == 0 (log formula),
+  // |L| > 1 (outside fast_pow's domain), or a "linear" row whose L is not 1.
+  const bool usable = linear ? p.l == 1.0 : (p.l != 0.0 && std::fabs(p.l) <= 1.0);
+  FastRow r{p.l, 1.0 / p.m, 1.0 / sl, kSlLimit * std::fabs(sl)};
+  if (!usable || !(p.m > 0.0) || !(p.s > 0.0)) r.limit = -1.0;
+  return r;
+}
+
+const double* hundredths() noexcept {
+  static const auto table = [] {
+    struct T {
+      double v[kMaxHundredths + 1];
+    } t{};
+    for (int k = 0; k <= kMaxHundredths; ++k) t.v[k] = k / 100.0;
+    return t;
+  }();
+  return table.v;
+}
+
+}  // namespace u5::growth::detail
