@@ -260,7 +260,7 @@ try {
   const op = await officer.newPage();
   watch(op, 'officer');
   await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(op, 'tinh', false));
-  await op.goto(BASE + '/dashboard');
+  // An officer's home page is the dashboard of their province.
   await op.waitForSelector('[data-testid=league] tbody tr');
   await op.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
   await op.waitForSelector('[data-testid=plan-eval] tbody tr');

@@ -3,6 +3,7 @@
 # the Playwright script. Usage: run.sh UNDER5 WEB_DIR ARTIFACTS_DIR
 set -euo pipefail
 U5="$1"; WEB="$2"; OUT="$3"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 for need in node "$CHROMIUM"; do
   command -v "$need" >/dev/null || { echo "missing $need (scripts/test installs it)" >&2; exit 1; }
@@ -10,6 +11,8 @@ done
 [ -f "$WEB/dist/index.html" ] || { echo "web/dist is not built (scripts/lib.sh build_web)" >&2; exit 1; }
 [ -d "$WEB/node_modules/playwright-core" ] || { echo "web/node_modules missing (npm ci in web/)" >&2; exit 1; }
 
+# The demo generator and the server read data/ relative to the project root.
+cd "$WEB/.."
 TMP="$(mktemp -d)"
 PID=""
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
@@ -26,4 +29,4 @@ for _ in $(seq 1 100); do
 done
 mkdir -p "$OUT"
 BASE_URL="http://127.0.0.1:$PORT" ARTIFACTS="$OUT" CHROMIUM="$CHROMIUM" WEB_DIR="$WEB" \
-  node "$(dirname "$0")/browser.test.mjs"
+  node "$HERE/browser.test.mjs"
