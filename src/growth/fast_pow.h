@@ -23,14 +23,21 @@ struct PowTables {
 // Built once with libm (thread-safe static).
 const PowTables& pow_tables() noexcept;
 
+// True when y is in [2^-20, 2^20) (one unsigned compare on the bits: NaN,
+// negative values and infinities fall outside).
+[[gnu::always_inline]] inline bool fast_pow_domain_y(double y) noexcept {
+  constexpr std::uint64_t lo = std::uint64_t{1023 - 20} << 52;
+  constexpr std::uint64_t hi = std::uint64_t{1023 + 20} << 52;
+  return std::bit_cast<std::uint64_t>(y) - lo < hi - lo;
+}
+
 // True when fast_pow(y, l) is within its bound: y in [2^-20, 2^20), |l| <= 1.
-inline bool fast_pow_domain(double y, double l) noexcept {
-  const auto e = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(y) >> 52) - 1023;
-  return static_cast<std::uint64_t>(e + 20) < 40 && l >= -1.0 && l <= 1.0;
+[[gnu::always_inline]] inline bool fast_pow_domain(double y, double l) noexcept {
+  return fast_pow_domain_y(y) && l >= -1.0 && l <= 1.0;
 }
 
 // y^l = exp(l * ln y); branch-free. Only meaningful inside fast_pow_domain().
-inline double fast_pow(double y, double l, const PowTables& t) noexcept {
+[[gnu::always_inline]] inline double fast_pow(double y, double l, const PowTables& t) noexcept {
   // ln y = e ln 2 + ln c_j + ln(m / c_j), |m / c_j - 1| <= 1/128.
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(y);
   const double e = static_cast<double>(static_cast<std::int64_t>(bits >> 52) - 1023);

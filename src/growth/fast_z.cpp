@@ -1,5 +1,7 @@
 #include "growth/fast_z.h"
 
+#include <cmath>
+
 namespace u5::growth::detail {
 
 FastRow make_fast_row(const Lms& p, bool linear) noexcept {
@@ -7,8 +9,8 @@ FastRow make_fast_row(const Lms& p, bool linear) noexcept {
   // Rows the fast path's error bound does not cover: L == 0 (log formula),
   // |L| > 1 (outside fast_pow's domain), or a "linear" row whose L is not 1.
   const bool usable = linear ? p.l == 1.0 : (p.l != 0.0 && std::fabs(p.l) <= 1.0);
-  FastRow r{p.l, 1.0 / p.m, 1.0 / sl, kSlLimit * std::fabs(sl)};
-  if (!usable || !(p.m > 0.0) || !(p.s > 0.0)) r.limit = -1.0;
+  FastRow r{p.l, 1.0 / p.m, 1.0 / sl};
+  if (!usable || !(p.m > 0.0) || !(p.s > 0.0)) r.inv_sl = std::nan("");
   return r;
 }
 

@@ -1,6 +1,8 @@
 #include "growth/zscore.h"
 
+#include <array>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "growth/fast_z.h"
@@ -11,38 +13,72 @@ namespace u5::growth {
 namespace {
 
 bool positive(const std::optional<double>& v) noexcept {
-  return v && std::isfinite(*v) && *v > 0.0;
+  return v && *v > 0.0 && *v <= std::numeric_limits<double>::max();  // finite, > 0
 }
 
 // Flag thresholds (anthro_zscores documentation).
 Score flag_abs(double z, double limit) noexcept { return {z, std::fabs(z) > limit}; }
 Score flag_range(double z, double lo, double hi) noexcept { return {z, z < lo || z > hi}; }
 
-// who_table() for every indicator and sex, with the fast path's per-row
-// constants for the age tables, built once.
-struct Tables {
-  LmsTable t[9][2];
-  std::vector<detail::FastRow> fast[9][2];  // age tables only; rows as in t
-  const detail::PowTables* pow;
-  const double* hundredths;
+// Age tables in the fast path: the rows of one (sex, day) for up to four
+// indicators side by side, so one measurement touches two cache lines, not
+// one per indicator.
+struct AgeGroup {
+  int first = 0;
+  std::vector<std::array<detail::FastRow, 4>> rows[2];
 };
+
+// Group and slot of each age indicator (main five first; arm and skinfolds
+// start at day 91).
+constexpr int group_of(Indicator ind) noexcept {
+  return ind == Indicator::arm_circumference_for_age || ind == Indicator::triceps_skinfold_for_age ||
+                 ind == Indicator::subscapular_skinfold_for_age
+             ? 1
+             : 0;
+}
+constexpr int slot_of(Indicator ind) noexcept {
+  switch (ind) {
+    case Indicator::length_height_for_age: return 0;
+    case Indicator::weight_for_age: return 1;
+    case Indicator::bmi_for_age: return 2;
+    case Indicator::head_circumference_for_age: return 3;
+    case Indicator::arm_circumference_for_age: return 0;
+    case Indicator::triceps_skinfold_for_age: return 1;
+    case Indicator::subscapular_skinfold_for_age: return 2;
+    default: return -1;
+  }
+}
 
 // WHO applies the plain formula (no restriction beyond +-3 SD) to these.
 constexpr bool plain_indicator(Indicator ind) noexcept {
   return ind == Indicator::length_height_for_age || ind == Indicator::head_circumference_for_age;
 }
 
+// who_table() for every indicator and sex, and the fast path's per-row
+// constants, built once.
+struct Tables {
+  LmsTable t[9][2];
+  AgeGroup age[2];
+  const detail::PowTables* pow;
+  const double* hundredths;
+};
+
 const Tables& tables() noexcept {
   static const Tables k = [] {
     Tables r{};
+    for (int i = 0; i < 9; ++i)
+      for (int s = 0; s < 2; ++s) r.t[i][s] = who_table(static_cast<Indicator>(i), s + 1);
     for (int i = 0; i < 9; ++i) {
       const auto ind = static_cast<Indicator>(i);
+      if (slot_of(ind) < 0) continue;
+      AgeGroup& g = r.age[group_of(ind)];
       for (int s = 0; s < 2; ++s) {
-        const LmsTable t = who_table(ind, s + 1);
-        r.t[i][s] = t;
-        if (is_length_based(ind) || t.empty()) continue;
+        const LmsTable& t = r.t[i][s];
+        g.first = t.first;  // same for all indicators of a group and both sexes
+        g.rows[s].resize(static_cast<std::size_t>(t.last - t.first + 1),
+                         {detail::make_fast_row({0, 0, 0}, false)});
         for (int x = t.first; x <= t.last; ++x)
-          r.fast[i][s].push_back(detail::make_fast_row(t.at(x), plain_indicator(ind)));
+          g.rows[s][x - t.first][slot_of(ind)] = detail::make_fast_row(t.at(x), plain_indicator(ind));
       }
     }
     r.pow = &detail::pow_tables();
@@ -59,11 +95,13 @@ std::optional<double> age_z(const Tables& k, int sex, long long day, double valu
   constexpr int i = static_cast<int>(kInd);
   constexpr bool plain = plain_indicator(kInd);
   const LmsTable& t = k.t[i][sex - 1];
-  if (t.empty() || day < t.first || day > t.last) return std::nullopt;
   const int row = static_cast<int>(day) - t.first;
+  if (t.empty() || static_cast<unsigned>(row) > static_cast<unsigned>(t.last - t.first))
+    return std::nullopt;
+  const AgeGroup& g = k.age[group_of(kInd)];
+  const detail::FastRow& f = g.rows[sex - 1][static_cast<int>(day) - g.first][slot_of(kInd)];
   double z;
-  if (detail::row_z_fast<plain, !plain>(value, k.fast[i][sex - 1][row], *k.pow, k.hundredths, z))
-      [[likely]]
+  if (detail::row_z_fast<plain, !plain>(value, f, *k.pow, k.hundredths, z)) [[likely]]
     return z;
   const Lms& p = t.rows[row];
   return round_z(plain ? lms_z(value, p) : lms_z_restricted(value, p));
@@ -79,7 +117,8 @@ std::optional<double> wfl_z(const Tables& k, Indicator ind, int sex, double lenh
   const double lo_cm = ind == Indicator::weight_for_length ? 45.0 : 65.0;
   const double hi_cm = ind == Indicator::weight_for_length ? 110.0 : 120.0;
   if (t.empty() || !(lenhei >= lo_cm && lenhei <= hi_cm)) return std::nullopt;
-  const double kk = std::trunc(lenhei * 10.0);
+  // lenhei is in [45, 120] here, so the int conversion is std::trunc.
+  const double kk = static_cast<double>(static_cast<int>(lenhei * 10.0));
   const int row = static_cast<int>(kk);
   const double diff = (lenhei - kk / 10.0) / 0.1;
   if (!t.contains(row)) return std::nullopt;
