@@ -1,5 +1,10 @@
 #include "growth/fast_z.h"
 
+#include <bit>
+#include <cstdint>
+
+#include "growth/fast_z2.h"
+
 #include <cmath>
 
 namespace u5::growth::detail {
@@ -20,6 +25,19 @@ const double* hundredths() noexcept {
       double v[kMaxHundredths + 1];
     } t{};
     for (int k = 0; k <= kMaxHundredths; ++k) t.v[k] = k / 100.0;
+    return t;
+  }();
+  return table.v;
+}
+
+const std::uint64_t* exp2j_shifted_bits() noexcept {
+  static const auto table = [] {
+    struct T {
+      std::uint64_t v[64];
+    } t{};
+    const PowTables& p = pow_tables();
+    for (int j = 0; j < 64; ++j)
+      t.v[j] = std::bit_cast<std::uint64_t>(p.exp2j[j]) - (static_cast<std::uint64_t>(j) << 46);
     return t;
   }();
   return table.v;

@@ -2,10 +2,12 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "growth/fast_z.h"
+#include "growth/fast_z2.h"
 #include "growth/lms.h"
 #include "growth/rounding.h"
 
@@ -61,6 +63,7 @@ struct Tables {
   AgeGroup age[2];
   const detail::PowTables* pow;
   const double* hundredths;
+  const std::uint64_t* exp_bits;
 };
 
 const Tables& tables() noexcept {
@@ -83,6 +86,7 @@ const Tables& tables() noexcept {
     }
     r.pow = &detail::pow_tables();
     r.hundredths = detail::hundredths();
+    r.exp_bits = detail::exp2j_shifted_bits();
     return r;
   }();
   return k;
@@ -182,13 +186,32 @@ ZResult compute(const Measurement& in) noexcept {
       if (auto z = age_z<Indicator::length_height_for_age>(k, sex, day, *r.clenhei))
         r.zlen = flag_abs(*z, 6.0);
     }
-    if (wei_ok && weight_based_ok) {
-      if (auto z = age_z<Indicator::weight_for_age>(k, sex, day, *in.weight_kg))
-        r.zwei = flag_range(*z, -6.0, 5.0);
-    }
-    if (r.cbmi && weight_based_ok && positive(r.cbmi)) {
-      if (auto z = age_z<Indicator::bmi_for_age>(k, sex, day, *r.cbmi))
-        r.zbmi = flag_abs(*z, 5.0);
+    const bool need_wei = wei_ok && weight_based_ok;
+    const bool need_bmi = r.cbmi && weight_based_ok && positive(r.cbmi);
+    if (need_wei && need_bmi) {
+      // Both restricted z-scores in one pass (fast_z2.h); a lane that is not
+      // proven goes through age_z() and so the exact path.
+      const auto& rows = k.age[group_of(Indicator::weight_for_age)].rows[sex - 1][static_cast<int>(day)];
+      const double x[2] = {*in.weight_kg, *r.cbmi};
+      double z[2];
+      const unsigned ok = detail::row_z_fast_pair(x, rows[slot_of(Indicator::weight_for_age)],
+                                                  rows[slot_of(Indicator::bmi_for_age)], *k.pow,
+                                                  k.exp_bits, k.hundredths, z);
+      const std::optional<double> zw =
+          ok & 1 ? std::optional<double>(z[0]) : age_z<Indicator::weight_for_age>(k, sex, day, x[0]);
+      const std::optional<double> zb =
+          ok & 2 ? std::optional<double>(z[1]) : age_z<Indicator::bmi_for_age>(k, sex, day, x[1]);
+      if (zw) r.zwei = flag_range(*zw, -6.0, 5.0);
+      if (zb) r.zbmi = flag_abs(*zb, 5.0);
+    } else {
+      if (need_wei) {
+        if (auto z = age_z<Indicator::weight_for_age>(k, sex, day, *in.weight_kg))
+          r.zwei = flag_range(*z, -6.0, 5.0);
+      }
+      if (need_bmi) {
+        if (auto z = age_z<Indicator::bmi_for_age>(k, sex, day, *r.cbmi))
+          r.zbmi = flag_abs(*z, 5.0);
+      }
     }
     if (positive(in.headc_cm)) {
       if (auto z = age_z<Indicator::head_circumference_for_age>(k, sex, day, *in.headc_cm))

@@ -14,6 +14,8 @@
 #include <string>
 
 #include "growth/fast_pow.h"
+#include "growth/fast_z.h"
+#include "growth/fast_z2.h"
 #include "growth/lms.h"
 #include "growth/who_tables.h"
 #include "growth/zscore.h"
@@ -216,13 +218,14 @@ TEST(FastPath, EqualsReferenceOnWildInput) {
 }
 
 // fast_pow() keeps the relative error bound the fast path's proof assumes
-// (kFastPowRelError), with a margin of 3, over its whole domain (the worst
+// (kFastPowRelError), with a margin of 3 (scalar and SSE2 pair), over its whole domain (the worst
 // case, ~2.6e-15, is at |l ln y| near 14 where ln y itself is rounded).
 TEST(FastPath, FastPowWithinItsErrorBound) {
   const detail::PowTables& t = detail::pow_tables();
   std::mt19937_64 g(3);
   std::uniform_real_distribution<double> u(0, 1);
-  double worst = 0;
+  const std::uint64_t* eb = detail::exp2j_shifted_bits();
+  double worst = 0, worst_pair = 0;
   for (int i = 0; i < 2'000'000; ++i) {
     const double y = i % 2 ? std::ldexp(1.0 + u(g), static_cast<int>(u(g) * 40) - 20)
                            : 0.5 + 1.5 * u(g);
@@ -231,11 +234,48 @@ TEST(FastPath, FastPowWithinItsErrorBound) {
     const long double exact = std::pow(static_cast<long double>(y), static_cast<long double>(l));
     const long double err = std::fabs((detail::fast_pow(y, l, t) - exact) / exact);
     worst = std::max(worst, static_cast<double>(err));
+    double pair[2];
+    _mm_storeu_pd(pair, detail::fast_pow_pair(_mm_set_pd(1.0, y), _mm_set_pd(1.0, l), t, eb));
+    worst_pair = std::max(worst_pair, static_cast<double>(std::fabs((pair[0] - exact) / exact)));
   }
   EXPECT_LT(worst, detail::kFastPowRelError / 3) << "worst relative error " << worst;
+  EXPECT_LT(worst_pair, detail::kFastPowRelError / 3) << "pair: worst relative error " << worst_pair;
   EXPECT_FALSE(detail::fast_pow_domain(std::ldexp(1.0, 20), 0.5));
   EXPECT_FALSE(detail::fast_pow_domain(std::ldexp(1.0, -21), 0.5));
   EXPECT_FALSE(detail::fast_pow_domain(1.0, 1.5));
+}
+
+// The SSE2 pair (weight-for-age and BMI together) gives what the scalar
+// fast path gives for each lane, and proves typical inputs itself (else the
+// speed-up would silently vanish into the exact path).
+TEST(FastPath, PairEqualsScalarFastPath) {
+  const detail::PowTables& t = detail::pow_tables();
+  const std::uint64_t* eb = detail::exp2j_shifted_bits();
+  const double* h = detail::hundredths();
+  std::mt19937_64 g(11);
+  std::uniform_int_distribution<int> age(0, 1826);
+  std::normal_distribution<double> z(-0.5, 1.5);
+  std::uniform_real_distribution<double> u(0, 1);
+  long proven = 0, n = 500'000;
+  for (long i = 0; i < n; ++i) {
+    const int sex = 1 + static_cast<int>(u(g) * 2);
+    const Lms& a = who_table(Indicator::weight_for_age, sex).at(age(g));
+    const Lms& b = who_table(Indicator::bmi_for_age, sex).at(age(g));
+    const detail::FastRow ra = detail::make_fast_row(a, false), rb = detail::make_fast_row(b, false);
+    const double x[2] = {lms_value(a, z(g)), lms_value(b, z(g))};
+    double pair[2], one[2];
+    const unsigned ok = detail::row_z_fast_pair(x, ra, rb, t, eb, h, pair);
+    const bool ok0 = detail::row_z_fast<false, true>(x[0], ra, t, h, one[0]);
+    const bool ok1 = detail::row_z_fast<false, true>(x[1], rb, t, h, one[1]);
+    if (ok & 1 && ok0) {
+      ASSERT_EQ(pair[0], one[0]) << x[0];
+    }
+    if (ok & 2 && ok1) {
+      ASSERT_EQ(pair[1], one[1]) << x[1];
+    }
+    proven += (ok & 1) + (ok >> 1);
+  }
+  EXPECT_GT(proven, n * 2 * 9 / 10);
 }
 
 }  // namespace
