@@ -16,6 +16,7 @@
 #include "indicator/service.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
+#include "report/cli.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -118,6 +119,25 @@ int main(int argc, char** argv) {
   plan_eval->add_option("--as-of", ind.as_of, "evaluation date (default: today)");
   plan_eval->add_option("--format", ind.format, "csv or json")->capture_default_str();
 
+  // report, signoff (src/report/cli.cpp)
+  report::CliOptions rep;
+  auto* report_cmd = app.add_subcommand("report", "a plan's periodic report from the records: xlsx, pdf, csv, adx or dvs (DHIS2)");
+  report_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  report_cmd->add_option("--template", rep.template_id, "report template in data/reports (lai_chau_6m, hai_phong_annual, ...)")->required();
+  report_cmd->add_option("--period", rep.period, "2026S1, 2026, ... (the template's period kind)")->required();
+  report_cmd->add_option("--orgunit", rep.orgunit, "org unit (default: the template's)");
+  report_cmd->add_option("--format", rep.format, "xlsx, pdf, csv, adx or dvs")->capture_default_str();
+  report_cmd->add_option("--out", rep.out, "output file (csv, adx, dvs: default standard output)");
+  report_cmd->add_option("--as-of", rep.as_of, "sign-off state and evaluation as of this day (default: today)");
+  report_cmd->add_flag("--bom", rep.bom, "CSV: start with a UTF-8 BOM (for Excel)");
+  auto* signoff_cmd = app.add_subcommand("signoff", "a commune confirms (closes) or reopens its figures of a period");
+  signoff_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  signoff_cmd->add_option("action", rep.action, "close, reopen or status")->required();
+  signoff_cmd->add_option("--orgunit", rep.orgunit, "the commune (or facility) signing off")->required();
+  signoff_cmd->add_option("--period", rep.period, "2026S1, 2026, 2026-06, ...")->required();
+  signoff_cmd->add_option("--user", rep.user, "who confirms")->required();
+  signoff_cmd->add_option("--reason", rep.reason, "why a closed period is reopened (required for reopen)");
+
   // worklist (src/care/cli.cpp)
   care::CliOptions care_opts;
   auto* worklist = app.add_subcommand("worklist", "whom to see: care due and alerts for an org unit, by village, most urgent first");
@@ -164,6 +184,10 @@ int main(int argc, char** argv) {
   ind.data_dir = data_dir;
   if (*indicators) return indicator::RunIndicatorsCommand(store, ind, std::cout, std::cerr);
   if (*plan_eval) return indicator::RunPlanEvalCommand(store, ind, std::cout, std::cerr);
+  rep.db_path = db_path;
+  rep.data_dir = data_dir;
+  if (*report_cmd) return report::RunReportCommand(store, rep, std::cout, std::cerr);
+  if (*signoff_cmd) return report::RunSignoffCommand(store, rep, std::cout, std::cerr);
   care_opts.db_path = db_path;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);

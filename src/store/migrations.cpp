@@ -191,6 +191,24 @@ CREATE INDEX audit_user ON audit_log(username, seq);
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )SQL"},
+      {11, "reports: sign-off of reporting periods by communes (close, reopen with a reason)", R"SQL(
+-- Append-only: the state of a period is its latest action; the figures as
+-- confirmed are kept with each close so later edits show in the report.
+CREATE TABLE report_signoff (
+  seq        INTEGER PRIMARY KEY,
+  orgunit_id TEXT NOT NULL,
+  period     TEXT NOT NULL,            -- 2026S1, 2026, 2026-06, ...
+  action     TEXT NOT NULL CHECK (action IN ('close', 'reopen')),
+  username   TEXT NOT NULL,
+  at         TEXT NOT NULL,            -- ISO 8601 UTC
+  on_date    TEXT NOT NULL,            -- civil day in Vietnam (timeliness)
+  reason     TEXT NOT NULL DEFAULT '',
+  figures    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX report_signoff_unit ON report_signoff(orgunit_id, period, seq);
+CREATE TRIGGER report_signoff_no_update BEFORE UPDATE ON report_signoff BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+CREATE TRIGGER report_signoff_no_delete BEFORE DELETE ON report_signoff BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

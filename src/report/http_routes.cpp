@@ -1,0 +1,190 @@
+#include "report/http_routes.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "indicator/service.h"
+#include "report/cli.h"
+#include "report/model.h"
+#include "report/render.h"
+#include "report/signoff.h"
+
+namespace u5::report {
+namespace {
+
+using nlohmann::json;
+
+std::mutex g_mu;
+std::map<const store::Store*, RouteContext> g_ctx;
+
+http::Response Json(int status, const json& j) {
+  http::Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+http::Response Err(const Status& st) {
+  json j = {{"error", st.code_name()}, {"message", st.message()}};
+  if (!st.field().empty()) j["field"] = st.field();
+  return Json(st.http_status(), j);
+}
+
+std::string Q(const http::Request& req, const char* k) {
+  auto it = req.query.find(k);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
+  if (who.role == "ministry") return true;
+  for (const auto& mine : who.orgunits)
+    if (mine == ou || store.InSubtree(mine, ou)) return true;
+  return false;
+}
+
+json TableJson(const Table& t) {
+  json cols = json::array(), rows = json::array();
+  for (const auto& c : t.columns) cols.push_back({{"title_vi", c.title_vi}, {"title_en", c.title_en}, {"group_vi", c.group_vi}, {"indicator", c.indicator}});
+  for (const auto& r : t.rows) {
+    json cells = json::array();
+    for (const auto& c : r.cells) cells.push_back(c.num ? json(*c.num) : json(c.text));
+    rows.push_back({{"orgunit", r.orgunit}, {"name", r.name}, {"total", r.total}, {"cells", cells}});
+  }
+  return {{"id", t.id}, {"title_vi", t.title_vi}, {"title_en", t.title_en}, {"columns", cols}, {"rows", rows}};
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+http::Response ReportGet(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who,
+                         const std::string& id) {
+  Template t;
+  if (Status st = LoadTemplate(ctx.data_dir, id, &t); !st.ok()) return Err(st);
+  BuildOptions b;
+  b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
+  if (!store.OrgUnitExists(b.orgunit)) return Err(Status::Invalid("orgunit", "unknown org unit '" + b.orgunit + "'"));
+  if (!CanSee(store, who, b.orgunit)) return Err(Status::Forbidden("orgunit " + b.orgunit + " is outside your org units"));
+  b.period = Q(req, "period");
+  b.as_of = Today();
+  if (std::string a = Q(req, "as_of"); !a.empty()) {
+    auto d = ParseDate(a);
+    if (!d) return Err(Status::Invalid("as_of", "as_of must be a date YYYY-MM-DD"));
+    b.as_of = *d;
+  }
+  indicator::Service* svc = indicator::Service::For(store);
+  if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
+  store::Db db;
+  if (Status st = store::Db::Open(ctx.db_path, &db, false, true); !st.ok()) return Err(st);
+  Report r;
+  if (Status st = BuildReport(*svc, db, t, b, &r); !st.ok()) return Err(st);
+  const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
+  http::Response resp;
+  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text;
+  if (format == "json") {
+    json tables = json::array();
+    for (const auto& tb : r.tables) tables.push_back(TableJson(tb));
+    return Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"due_before", FormatDate(r.due_before)},
+                      {"completeness", r.completeness.completeness_pct()}, {"timeliness", r.completeness.timeliness_pct()},
+                      {"tables", tables}});
+  } else if (format == "csv") {
+    resp.body = ToCsv(r, Q(req, "bom") == "1");
+    resp.content_type = "text/csv; charset=utf-8";
+  } else if (format == "adx") {
+    resp.body = ToAdx(r, NowIso());
+    resp.content_type = "application/adx+xml";
+  } else if (format == "dvs") {
+    if (Status st = ToDataValueSets(r, &resp.body); !st.ok()) return Err(st);
+  } else if (format == "xlsx" || format == "pdf") {
+    const std::string tmp = std::filesystem::temp_directory_path() / ("u5-report-" + std::to_string(NowMillis()) + "-" +
+                                                                        std::to_string(reinterpret_cast<uintptr_t>(&r)) + "." + format);
+    Status st = format == "xlsx" ? WriteXlsx(r, tmp) : WritePdf(r, tmp, ctx.font_dir.empty() ? DefaultFontDir() : ctx.font_dir);
+    if (st.ok()) resp.body = ReadAll(tmp);
+    std::filesystem::remove(tmp);
+    if (!st.ok()) return Err(st);
+    resp.content_type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  } else {
+    return Err(Status::Invalid("format", "format must be json, csv, xlsx, pdf, adx or dvs"));
+  }
+  resp.headers["Content-Disposition"] = "attachment; filename=\"" + base + "." + (format == "dvs" ? "json" : format) + "\"";
+  return resp;
+}
+
+http::Response Signoffs(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who) {
+  std::string ou = Q(req, "orgunit"), period = Q(req, "period"), action = "status", reason;
+  if (req.method == "POST") {
+    json b = json::parse(req.body, nullptr, false);
+    if (!b.is_object()) return Err(Status::BadRequest("request body must be a JSON object", "body"));
+    ou = b.value("orgunit", "");
+    period = b.value("period", "");
+    action = b.value("action", "");
+    reason = b.value("reason", "");
+  } else if (req.method != "GET") {
+    return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+  }
+  if (ou.empty() || !store.OrgUnitExists(ou)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
+  if (!CanSee(store, who, ou)) return Err(Status::Forbidden("orgunit " + ou + " is outside your org units"));
+  indicator::Period p;
+  if (Status st = indicator::ParsePeriod(period, &p); !st.ok()) return Err(st);
+  store::Db db;
+  if (Status st = store::Db::Open(ctx.db_path, &db, false); !st.ok()) return Err(st);
+  SignoffAction a{ou, p.text, who.username, reason, "{}", Today()};
+  if (action == "close") {
+    indicator::Service* svc = indicator::Service::For(store);
+    if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
+    a.figures = FiguresJson(*svc, ou, p);
+    if (Status st = ClosePeriod(db, store, a); !st.ok()) return Err(st);
+  } else if (action == "reopen") {
+    if (Status st = ReopenPeriod(db, store, a); !st.ok()) return Err(st);
+  } else if (action != "status") {
+    return Err(Status::Invalid("action", "action must be close or reopen"));
+  }
+  SignoffState s;
+  if (Status st = SignoffAsOf(db, ou, p.text, Today(), &s); !st.ok()) return Err(st);
+  return Json(200, {{"orgunit", ou}, {"period", p.text}, {"closed", s.closed}, {"by", s.by}, {"at", s.at},
+                    {"on", s.closed ? FormatDate(s.on) : ""}, {"reopened", s.reopened}});
+}
+
+}  // namespace
+
+void AttachRoutes(store::Store& store, const RouteContext& ctx) {
+  std::lock_guard<std::mutex> l(g_mu);
+  g_ctx[&store] = ctx;
+}
+
+std::optional<http::Response> HandleReportRoute(const http::Request& req, const auth::Principal& who, store::Store& store) {
+  const std::string& p = req.path;
+  const std::string reports = "/api/v1/reports", signoffs = "/api/v1/signoffs";
+  const bool is_reports = p == reports || p.rfind(reports + "/", 0) == 0;
+  if (!is_reports && p != signoffs) return std::nullopt;
+  RouteContext ctx;
+  {
+    std::lock_guard<std::mutex> l(g_mu);
+    auto it = g_ctx.find(&store);
+    if (it == g_ctx.end()) return Err(Status::Internal("reports are not configured in this process"));
+    ctx = it->second;
+  }
+  if (!is_reports) return Signoffs(ctx, store, req, who);
+  if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
+  if (p == reports || p == reports + "/") {
+    json items = json::array();
+    for (const auto& id : ListTemplates(ctx.data_dir)) {
+      Template t;
+      if (LoadTemplate(ctx.data_dir, id, &t).ok())
+        items.push_back({{"id", t.id}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
+                         {"title_vi", t.title_vi}, {"title_en", t.title_en},
+                         {"due", {{"before_month", t.due_month}, {"before_day", t.due_day}}}});
+    }
+    return Json(200, {{"items", items}});
+  }
+  return ReportGet(ctx, store, req, who, p.substr(reports.size() + 1));
+}
+
+}  // namespace u5::report

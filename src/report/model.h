@@ -1,0 +1,91 @@
+// A report as a table model, independent of its output format: the legal
+// header, the headline indicators against the plan's targets, one table per
+// template section (rows: the org units under the report's unit, then the
+// total), and the sign-off completeness table. Every figure is the indicator
+// Service's value for that org unit and period.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/status.h"
+#include "indicator/period.h"
+#include "indicator/service.h"
+#include "report/template.h"
+#include "store/sqlite.h"
+
+namespace u5::report {
+
+struct Cell {
+  std::optional<double> num;  // a number, or
+  std::string text;           // text (empty with no number: no value)
+  int decimals = 0;
+};
+
+struct Column {
+  std::string title_vi, title_en;
+  std::string group_vi;  // spanning title (the indicator) above num/den/value columns
+  bool numeric = true;
+  std::string indicator;  // section tables: the indicator of this column
+};
+
+struct Row {
+  std::string orgunit, name;
+  bool total = false;
+  std::vector<Cell> cells;
+};
+
+struct Table {
+  std::string id, title_vi, title_en;
+  std::vector<Column> columns;  // after the org-unit name column
+  std::vector<Row> rows;
+};
+
+struct HeadlineItem {
+  std::string indicator, name_vi, unit;
+  std::optional<double> value;
+  int64_t num = 0, den = 0;
+  std::optional<double> target;
+  std::string target_printed, status, op;
+  int target_year = 0;
+  bool lower_is_better = false;
+};
+
+// One figure for the machine exports (ADX, dataValueSets).
+struct DataValue {
+  std::string indicator, orgunit;
+  int64_t num = 0, den = 0;
+  std::optional<double> value;
+};
+
+
+struct Completeness {
+  int expected = 0, signed_off = 0, on_time = 0, changed_since = 0;
+  double completeness_pct() const { return expected ? 100.0 * signed_off / expected : 0; }
+  double timeliness_pct() const { return expected ? 100.0 * on_time / expected : 0; }
+};
+
+struct Report {
+  const Template* tmpl = nullptr;
+  std::string orgunit, orgunit_name;
+  indicator::Period period;
+  Date due_before, as_of;
+  std::vector<HeadlineItem> headline;
+  std::vector<Table> tables;  // the template's sections, then "signoff"
+  std::vector<DataValue> values;
+  Completeness completeness;
+};
+
+struct BuildOptions {
+  std::string orgunit;  // default: the template's
+  std::string period;   // 2026S1, 2026, ...
+  Date as_of;           // sign-off state and target evaluation as of this day
+};
+
+Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, const BuildOptions& o, Report* out);
+// Every computable indicator's numerator and denominator at an org unit and
+// period, as JSON {"id": [num, den]}: what a commune confirms at sign-off.
+std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, const indicator::Period& p);
+
+}  // namespace u5::report

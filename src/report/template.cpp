@@ -1,0 +1,98 @@
+#include "report/template.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace u5::report {
+namespace {
+
+using nlohmann::json;
+
+Status Str(const json& j, const char* k, std::string* out, bool required = true) {
+  if (!j.contains(k)) return required ? Status::Invalid(k, std::string("template: '") + k + "' is required") : Status::Ok();
+  if (!j[k].is_string()) return Status::Invalid(k, std::string("template: '") + k + "' must be a string");
+  *out = j[k].get<std::string>();
+  return Status::Ok();
+}
+
+Status Strs(const json& j, const char* k, std::vector<std::string>* out) {
+  if (!j.contains(k)) return Status::Ok();
+  if (!j[k].is_array()) return Status::Invalid(k, std::string("template: '") + k + "' must be a list of strings");
+  for (const auto& e : j[k]) {
+    if (!e.is_string()) return Status::Invalid(k, std::string("template: '") + k + "' must be a list of strings");
+    out->push_back(e.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Date Template::DueBefore(int year) const {
+  return DateFromYmd(year + due_year_offset, static_cast<unsigned>(due_month), static_cast<unsigned>(due_day));
+}
+
+Status ParseTemplate(const std::string& text, Template* out) {
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return Status::Invalid("template", "template: not a JSON object");
+  Template t;
+  for (auto [k, dst] : {std::pair{"id", &t.id}, {"plan", &t.plan}, {"orgunit", &t.orgunit}, {"period_kind", &t.period_kind},
+                        {"dataset_code", &t.dataset_code}, {"title_vi", &t.title_vi}, {"issuing_body_vi", &t.issuing_body_vi}})
+    U5_RETURN_IF_ERROR(Str(j, k, dst));
+  for (auto [k, dst] : {std::pair{"title_en", &t.title_en}, {"issuing_parent_vi", &t.issuing_parent_vi},
+                        {"number_vi", &t.number_vi}, {"place_vi", &t.place_vi}})
+    U5_RETURN_IF_ERROR(Str(j, k, dst, false));
+  if (t.period_kind != "half" && t.period_kind != "year" && t.period_kind != "quarter" && t.period_kind != "month")
+    return Status::Invalid("period_kind", "template " + t.id + ": period_kind must be month, quarter, half or year");
+  U5_RETURN_IF_ERROR(Strs(j, "legal_basis_vi", &t.legal_basis_vi));
+  U5_RETURN_IF_ERROR(Strs(j, "legal_basis_en", &t.legal_basis_en));
+  U5_RETURN_IF_ERROR(Strs(j, "recipients_vi", &t.recipients_vi));
+  U5_RETURN_IF_ERROR(Strs(j, "headline", &t.headline));
+  if (!j.contains("due") || !j["due"].is_object()) return Status::Invalid("due", "template " + t.id + ": 'due' is required");
+  const json& d = j["due"];
+  t.due_month = d.value("before_month", 0);
+  t.due_day = d.value("before_day", 0);
+  t.due_year_offset = d.value("year_offset", 0);
+  if (t.due_month < 1 || t.due_month > 12 || t.due_day < 1 || t.due_day > 31)
+    return Status::Invalid("due", "template " + t.id + ": due needs before_month 1-12 and before_day 1-31");
+  if (!j.contains("sections") || !j["sections"].is_array() || j["sections"].empty())
+    return Status::Invalid("sections", "template " + t.id + ": at least one section is required");
+  for (const auto& s : j["sections"]) {
+    SectionSpec sp;
+    if (!s.is_object()) return Status::Invalid("sections", "template " + t.id + ": a section must be an object");
+    U5_RETURN_IF_ERROR(Str(s, "id", &sp.id));
+    U5_RETURN_IF_ERROR(Str(s, "title_vi", &sp.title_vi));
+    U5_RETURN_IF_ERROR(Str(s, "title_en", &sp.title_en, false));
+    U5_RETURN_IF_ERROR(Strs(s, "indicators", &sp.indicators));
+    if (sp.indicators.empty()) return Status::Invalid("sections", "template " + t.id + ": section " + sp.id + " has no indicators");
+    t.sections.push_back(std::move(sp));
+  }
+  *out = std::move(t);
+  return Status::Ok();
+}
+
+Status LoadTemplate(const std::string& data_dir, const std::string& id, Template* out) {
+  if (id.empty() || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+    return Status::Invalid("template", "template id must be lower-case letters, digits and _");
+  const std::string path = data_dir + "/reports/" + id + ".json";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("no report template '" + id + "' (" + path + ")", "template");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  U5_RETURN_IF_ERROR(ParseTemplate(ss.str(), out));
+  if (out->id != id) return Status::Invalid("template", path + ": id '" + out->id + "' differs from the file name");
+  return Status::Ok();
+}
+
+std::vector<std::string> ListTemplates(const std::string& data_dir) {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir + "/reports", ec))
+    if (e.path().extension() == ".json" && e.path().stem() != "mapping") ids.push_back(e.path().stem().string());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace u5::report

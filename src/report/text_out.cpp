@@ -1,0 +1,69 @@
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "report/render.h"
+
+namespace u5::report {
+
+std::string PlaceAndDate(const Report& r) {
+  int y;
+  unsigned m, d;
+  YmdFromDate(r.as_of, y, m, d);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, ", ngày %02u tháng %02u năm %d", d, m, y);
+  return r.tmpl->place_vi + buf;
+}
+
+std::string FormatVi(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  for (char& c : s)
+    if (c == '.') c = ',';
+  return s;
+}
+
+std::string DataElementCode(const std::string& indicator, const char* part) {
+  std::string c = "U5_";
+  for (char ch : indicator) c += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return c + "_" + part;
+}
+
+namespace {
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string Plain(const Cell& c) {
+  if (!c.num) return c.text;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", c.decimals, *c.num);
+  return buf;
+}
+
+}  // namespace
+
+std::string ToCsv(const Report& r, bool bom) {
+  std::string o = bom ? "\xEF\xBB\xBF" : "";
+  o += "report,period,section,orgunit,orgunit_name,indicator,indicator_name,numerator,denominator,value\r\n";
+  for (const auto& t : r.tables) {
+    if (t.id == "headline" || t.id == "signoff") continue;
+    for (const auto& row : t.rows)
+      for (size_t c = 0; c + 2 < t.columns.size() + 0 && c + 2 < row.cells.size(); c += 3) {
+        o += r.tmpl->id + "," + r.period.text + "," + t.id + "," + CsvField(row.orgunit) + "," + CsvField(row.name) + "," +
+             t.columns[c].indicator + "," + CsvField(t.columns[c].group_vi) + "," + Plain(row.cells[c]) + "," +
+             Plain(row.cells[c + 1]) + "," + Plain(row.cells[c + 2]) + "\r\n";
+      }
+  }
+  return o;
+}
+
+}  // namespace u5::report
