@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #include "auth/session.h"
 #include "care/cli.h"
 #include "care/service.h"
 #include "cli/commands.h"
+#include "core/date.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "indicator/cli.h"
@@ -207,7 +209,17 @@ int main(int argc, char** argv) {
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", "http://" + host + ":" + std::to_string(server.port())}, {"db", db_path}});
+    // Build the indicator matrix and the due lists now rather than on the first
+    // dashboard or worklist request; requests that need them wait for it.
+    std::thread warm([&] {
+      const int64_t t0 = NowMillis();
+      Status a = indicator_service->Refresh();
+      Status b = care_service->Refresh();
+      log::Info("engines_ready", {{"ms", NowMillis() - t0}, {"indicators", a.ok() ? "ok" : a.ToString()},
+                                  {"care", b.ok() ? "ok" : b.ToString()}});
+    });
     server.Run();
+    warm.join();
     return 0;
   }
   if (*audit_verify) {
