@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "auth/password.h"
+#include "auth/roles.h"
 #include "core/date.h"
 #include "core/id.h"
 
@@ -20,12 +21,16 @@ std::string Sha256Hex(const std::string& s) {
   return out;
 }
 
-bool IsKnownRole(const std::string& role) {
-  return role == "commune_worker" || role == "district_officer" || role == "province_officer" || role == "ministry" ||
-         role == "admin";
+bool IsKnownRole(const std::string& role) { return Roles::Current().Known(role); }
+
+static Principal ToPrincipal(const store::User& u) {
+  return Principal{u.id, u.username, u.role, u.orgunits, u.must_change_password};
 }
 
-static Principal ToPrincipal(const store::User& u) { return Principal{u.id, u.username, u.role, u.orgunits}; }
+Sessions::Sessions(store::Store& s, SessionOptions opts) : store_(s), opts_(std::move(opts)) {}
+
+int64_t Sessions::Now() const { return opts_.clock ? opts_.clock() : NowMillis(); }
+
 
 Status Sessions::Login(const std::string& username, const std::string& password, std::string* token, Principal* who) {
   store::User u;
@@ -39,7 +44,14 @@ Status Sessions::Login(const std::string& username, const std::string& password,
   const bool ok = VerifyPassword(password, found ? u.password_hash : kDummy);
   if (!found || !ok || u.disabled) return Status::Unauthenticated("wrong user name or password");
   *token = RandomHex(32);
-  U5_RETURN_IF_ERROR(store_.CreateSession(Sha256Hex(*token), u.id, NowMillis() + ttl_ms_));
+  const int64_t now = Now();
+  const std::string hash = Sha256Hex(*token);
+  U5_RETURN_IF_ERROR(store_.CreateSession(hash, u.id, now + opts_.ttl_ms));
+  {
+    std::lock_guard lock(mu_);
+    if (activity_.size() > 200000) activity_.clear();  // bound memory; cleared sessions restart their idle clock
+    activity_[hash] = Activity{now, now};
+  }
   *who = ToPrincipal(u);
   return Status::Ok();
 }
@@ -47,9 +59,18 @@ Status Sessions::Login(const std::string& username, const std::string& password,
 Status Sessions::Authenticate(const std::string& token, Principal* who) {
   if (token.size() != 64) return Status::Unauthenticated("no valid session; log in first");
   const std::string hash = Sha256Hex(token);
-  const int64_t now = NowMillis();
+  const int64_t now = Now();
   {
     std::lock_guard lock(mu_);
+    auto [act, fresh] = activity_.try_emplace(hash, Activity{now, now});
+    if (!fresh && (now - act->second.last_ms > opts_.idle_ms || now - act->second.issued_ms >= opts_.ttl_ms)) {
+      const bool idle = now - act->second.last_ms > opts_.idle_ms;
+      cache_.erase(hash);
+      activity_.erase(act);
+      store_.DeleteSession(hash);
+      return Status::Unauthenticated(idle ? "session ended after inactivity; log in again" : "session expired; log in again");
+    }
+    act->second.last_ms = now;
     auto it = cache_.find(hash);
     if (it != cache_.end() && now - it->second.checked_ms < kCacheMs && now < it->second.expires_ms) {
       *who = it->second.who;
@@ -57,8 +78,11 @@ Status Sessions::Authenticate(const std::string& token, Principal* who) {
     }
   }
   std::string user_id;
-  if (!store_.GetSession(hash, &user_id).ok())
+  if (!store_.GetSession(hash, &user_id).ok()) {
+    std::lock_guard lock(mu_);
+    activity_.erase(hash);
     return Status::Unauthenticated("session expired or unknown; log in again");
+  }
   store::User u;
   if (!store_.GetUserById(user_id, &u).ok() || u.disabled) return Status::Unauthenticated("user no longer active");
   *who = ToPrincipal(u);
@@ -73,15 +97,37 @@ Status Sessions::Logout(const std::string& token) {
   {
     std::lock_guard lock(mu_);
     cache_.erase(hash);
+    activity_.erase(hash);
   }
   return store_.DeleteSession(hash);
 }
 
+Status Sessions::ChangePassword(const Principal& who, const std::string& old_password, const std::string& new_password) {
+  store::User u;
+  if (!store_.GetUserById(who.user_id, &u).ok() || u.disabled) return Status::Unauthenticated("user no longer active");
+  if (!VerifyPassword(old_password, u.password_hash)) return Status::Invalid("old_password", "the current password is wrong");
+  U5_RETURN_IF_ERROR(CheckPasswordPolicy(new_password));
+  if (new_password == old_password) return Status::Invalid("new_password", "the new password must differ from the current one");
+  std::string hash;
+  U5_RETURN_IF_ERROR(HashPassword(new_password, &hash));
+  U5_RETURN_IF_ERROR(store_.SetPassword(u.id, hash, false));
+  // Cached principals still carry must_change_password; drop this user's.
+  std::lock_guard lock(mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (it->second.who.user_id == u.id) it = cache_.erase(it);
+    else ++it;
+  }
+  return Status::Ok();
+}
+
 Status AddUser(store::Store& s, const std::string& username, const std::string& password, const std::string& role,
-               const std::vector<std::string>& orgunits, const std::string& full_name) {
+               const std::vector<std::string>& orgunits, const std::string& full_name, bool must_change) {
   if (username.empty() || username.size() > 64) return Status::Invalid("username", "username must have 1-64 characters");
-  if (!IsKnownRole(role))
-    return Status::Invalid("role", "role must be one of commune_worker, district_officer, province_officer, ministry, admin");
+  if (!IsKnownRole(role)) {
+    std::string names;
+    for (const auto& n : Roles::Current().Names()) names += (names.empty() ? "" : ", ") + n;
+    return Status::Invalid("role", "role must be one of " + names);
+  }
   U5_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   for (const auto& ou : orgunits)
     if (!s.OrgUnitExists(ou)) return Status::Invalid("orgunit", "unknown org unit '" + ou + "'");
@@ -92,6 +138,7 @@ Status AddUser(store::Store& s, const std::string& username, const std::string& 
   u.full_name = full_name;
   u.orgunits = orgunits;
   u.created_at = NowIso();
+  u.must_change_password = must_change;
   U5_RETURN_IF_ERROR(HashPassword(password, &u.password_hash));
   return s.CreateUser(u);
 }

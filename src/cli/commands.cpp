@@ -61,8 +61,8 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   }
   std::string province, commune;
   Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
-  if (st.ok()) st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {commune}, "Cán bộ trạm y tế (demo)");
-  if (st.ok()) st = auth::AddUser(store, "tinh", "demo-u5-2030", "province_officer", {province}, "Cán bộ Sở Y tế (demo)");
+  if (st.ok()) st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {commune}, "Cán bộ trạm y tế (demo)", true);
+  if (st.ok()) st = auth::AddUser(store, "tinh", "demo-u5-2030", "province_officer", {province}, "Cán bộ Sở Y tế (demo)", true);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "auth/roles.h"
 #include "auth/session.h"
 #include "care/cli.h"
 #include "care/service.h"
@@ -65,6 +66,8 @@ int main(int argc, char** argv) {
   serve->add_option("--host", host, "address to listen on")->capture_default_str();
   serve->add_option("--threads", threads, "worker threads (0 = one per core)");
   serve->add_option("--static", static_dir, "folder with the built web app");
+  bool demo_mode = false;
+  serve->add_flag("--demo", demo_mode, "demo mode: the printed demo passwords need not be changed at first login");
 
   // migrate
   int to_version = -1;
@@ -200,7 +203,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, db_path, data_dir, &care_service); !st.ok()) return Fail(st);
     care::Service::Attach(store, care_service.get());
-    http::Api api(store);
+    // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
+    if (std::filesystem::exists(data_dir + "/roles/roles.json"))
+      if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
+    http::ApiOptions api_opts;
+    api_opts.demo_mode = demo_mode;
+    http::Api api(store, api_opts);
     http::ServerOptions so;
     so.host = host;
     so.port = static_cast<unsigned short>(port);

@@ -3,13 +3,17 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "auth/roles.h"
+#include "auth/throttle.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "care/http_routes.h"
 #include "http/audit_sink.h"
 #include "http/growth_chart.h"
+#include "http/routes.h"
 #include "indicator/http_routes.h"
+#include "report/http_routes.h"
 #include "registry/json_record.h"
 #include "registry/schema.h"
 #include "registry/validate.h"
@@ -94,7 +98,9 @@ struct Api::Impl {
   auth::Sessions sessions;
   ApiOptions opts;
   AuditSink reads;
-  Impl(store::Store& s, ApiOptions o) : store(s), sessions(s), opts(o), reads(s) {}
+  auth::LoginThrottle throttle;
+  Impl(store::Store& s, ApiOptions o)
+      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_max_failures, o.login_window_ms) {}
 
   // The client address of the request being handled on this thread (requests
   // are handled synchronously, one per thread at a time).
@@ -126,12 +132,50 @@ struct Api::Impl {
   }
 
   Status CheckPersonLevel(const auth::Principal& who, bool write) {
-    if (who.role == "ministry" || who.role == "admin")
+    const auth::Roles& roles = auth::Roles::Current();
+    if (!roles.Has(who.role, auth::kPersonRead))
       return Status::Forbidden("role " + who.role + " has no access to person-level records");
-    if (write && who.role != "commune_worker" && who.role != "district_officer" && who.role != "province_officer")
-      return Status::Forbidden("role " + who.role + " may not write records");
-    if (write && who.role != "commune_worker") return Status::Forbidden("only commune health workers enter records");
+    if (write && !roles.Has(who.role, auth::kPersonWrite)) return Status::Forbidden("role " + who.role + " may not write records");
     return Status::Ok();
+  }
+
+  // The route table (routes.h) decides which paths exist and which
+  // permission each needs; handlers below still check scope.
+  Status CheckRoute(const auth::Principal& who, const Request& req, bool* found) {
+    const std::vector<const Route*> matches = MatchRoutes(req.path);
+    *found = !matches.empty();
+    for (const Route* r : matches) {
+      if (req.method != r->method) continue;
+      if (*r->permission && !auth::Roles::Current().Has(who.role, r->permission))
+        return Status::Forbidden("role " + who.role + " lacks permission " + r->permission);
+      return Status::Ok();
+    }
+    return Status::Ok();  // a listed path with another method: its handler answers 405
+  }
+
+  // Cookies ride along on cross-site requests, so a cookie-authenticated
+  // request that changes state must come from our own origin. Browsers send
+  // Origin on every POST/PUT/DELETE; bearer tokens are never sent by a
+  // browser on its own, so they need no such check.
+  static bool CsrfSafe(const Request& req, bool via_cookie) {
+    if (!via_cookie || req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return true;
+    if (req.origin.empty() || req.host.empty()) return false;
+    return req.origin == "http://" + req.host || req.origin == "https://" + req.host;
+  }
+
+  Response ChangePassword(const auth::Principal& who, const Request& req) {
+    json b;
+    if (Status st = ParseBody(req, &b); !st.ok()) return Error(st);
+    if (!b.contains("old_password") || !b["old_password"].is_string()) return Error(Status::Invalid("old_password", "old_password is required"));
+    if (!b.contains("new_password") || !b["new_password"].is_string()) return Error(Status::Invalid("new_password", "new_password is required"));
+    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"]);
+    audit::Entry e = Entry(who, st.ok() ? "password_change" : "password_change_failed");
+    e.at = NowIso();
+    e.record_type = "user";
+    e.record_id = who.user_id;
+    if (Status a = store.AppendAudit({e}); !a.ok()) return Error(a);
+    if (!st.ok()) return Error(st);
+    return JsonResponse(200, {{"status", "password changed"}});
   }
 
   // A record is visible when its org unit, and for events its person's, is in the user's scope.
@@ -150,9 +194,22 @@ struct Api::Impl {
     if (!b.is_object()) return Error(Status::BadRequest("body must be a JSON object with username and password", "body"));
     if (!b.contains("username") || !b["username"].is_string()) return Error(Status::Invalid("username", "username is required"));
     if (!b.contains("password") || !b["password"].is_string()) return Error(Status::Invalid("password", "password is required"));
+    const std::string username = b["username"];
+    if (int64_t wait = throttle.RetryAfterMs(username, req.remote, sessions.Now()); wait > 0) {
+      audit::Entry e;
+      e.username = text::IsValidUtf8(username) ? username.substr(0, 64) : "?";
+      e.remote = req.remote;
+      e.action = "login_throttled";
+      reads.Add(std::move(e));
+      Response r = JsonResponse(429, {{"error", "too_many_requests"}, {"message", "too many failed logins; try again later"}});
+      r.headers["Retry-After"] = std::to_string((wait + 999) / 1000);
+      return r;
+    }
     std::string token;
     auth::Principal who;
-    Status st = sessions.Login(b["username"], b["password"], &token, &who);
+    Status st = sessions.Login(username, b["password"], &token, &who);
+    if (st.ok()) throttle.RecordSuccess(username);
+    else if (st.code() == Code::unauthenticated) throttle.RecordFailure(username, req.remote, sessions.Now());
     log::Info("login", {{"username", b["username"]}, {"ok", st.ok()}, {"remote", req.remote}});
     audit::Entry e;
     e.user_id = who.user_id;
@@ -163,6 +220,7 @@ struct Api::Impl {
     if (!st.ok()) return Error(st);
     Response r = JsonResponse(200, {{"token", token},
                                     {"expires_in", sessions.ttl_ms() / 1000},
+                                    {"must_change_password", who.must_change_password && !opts.demo_mode},
                                     {"user", {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}}}});
     r.headers["Set-Cookie"] = "u5_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                               std::to_string(sessions.ttl_ms() / 1000);
@@ -190,6 +248,17 @@ struct Api::Impl {
     auth::Principal who;
     const std::string token = TokenOf(req);
     if (Status st = sessions.Authenticate(token, &who); !st.ok()) return Error(st);
+    if (!CsrfSafe(req, req.authorization.rfind("Bearer ", 0) != 0))
+      return Error(Status::Forbidden("cross-site request refused: Origin does not match this server"));
+    if (who.must_change_password && !opts.demo_mode && p != "/api/v1/auth/password" && p != "/api/v1/auth/logout" &&
+        p != "/api/v1/auth/me") {
+      Response r = JsonResponse(403, {{"error", "password_change_required"},
+                                      {"message", "change the initial password first (POST /api/v1/auth/password)"}});
+      return r;
+    }
+    bool route_found = false;
+    if (Status st = CheckRoute(who, req, &route_found); !st.ok()) return Error(st);
+    if (!route_found) return Error(Status::NotFound("no such endpoint: " + p));
 
     if (p == "/api/v1/auth/logout" && req.method == "POST") {
       sessions.Logout(token);
@@ -198,7 +267,12 @@ struct Api::Impl {
       return r;
     }
     if (p == "/api/v1/auth/me" && req.method == "GET")
-      return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits}});
+      return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits},
+                                {"must_change_password", who.must_change_password && !opts.demo_mode}});
+    if (p == "/api/v1/auth/password") {
+      if (req.method != "POST") return MethodNotAllowed();
+      return ChangePassword(who, req);
+    }
     if (p == "/api/v1/schema" && req.method == "GET") return Schema();
     if (p == "/api/v1/audit") {
       if (req.method != "GET") return MethodNotAllowed();
@@ -209,6 +283,8 @@ struct Api::Impl {
     if (auto r = indicator::HandleIndicatorRoute(req, who, store)) return *r;
     // Care due: worklists, alerts, a person's due list (src/care/http_routes.cpp).
     if (auto r = care::HandleCareRoute(req, who, store)) return *r;
+    // Reports and sign-off (src/report/http_routes.cpp).
+    if (auto r = report::HandleReportRoute(req, who, store)) return *r;
 
     // /api/v1/<collection>[/<id>[/<sub>]]
     std::vector<std::string> parts;
@@ -247,15 +323,18 @@ struct Api::Impl {
   // The audit trail, for administrators (everything, without changed values)
   // and province officers (entries of records within their org units).
   Response Audit(const auth::Principal& who, const Request& req) {
-    if (who.role != "admin" && who.role != "province_officer")
-      return Error(Status::Forbidden("only administrators and province officers read the audit trail"));
+    const auth::Role* role = auth::Roles::Current().Find(who.role);
+    if (!role || !role->permissions.count(auth::kAuditRead))
+      return Error(Status::Forbidden("role " + who.role + " may not read the audit trail"));
     auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
     store::AuditQuery q;
     q.username = get("user");
     q.record_id = get("record");
     q.from = get("from");
     q.to = get("to");
-    if (who.role != "admin") q.orgunits = who.orgunits;
+    if (!role->all_orgunits) q.orgunits = who.orgunits;
+    // Changed values are health data: only for roles that may read persons.
+    const bool values = role->permissions.count(auth::kPersonRead) > 0;
     if (std::string c = get("cursor"); !c.empty()) {
       if (c.size() > 18 || c.find_first_not_of("0123456789") != std::string::npos) return Error(Status::Invalid("cursor", "cursor must be a number"));
       q.after_seq = std::stoll(c);
@@ -271,7 +350,7 @@ struct Api::Impl {
     json items = json::array();
     for (const auto& e : es) {
       json detail = json::parse(e.detail, nullptr, false);
-      if (who.role == "admin" && detail.is_object() && detail.contains("changed")) {
+      if (!values && detail.is_object() && detail.contains("changed")) {
         json names = json::array();
         for (auto it = detail["changed"].begin(); it != detail["changed"].end(); ++it) names.push_back(it.key());
         detail["changed"] = names;  // no health data for administrators

@@ -15,6 +15,7 @@ struct Request {
   std::string path;     // without the query string, percent-decoded
   std::map<std::string, std::string> query;
   std::string authorization, cookie, if_match, content_type, origin;
+  std::string host;     // the Host header, for the cookie sessions' Origin check
   std::string body;
   std::string remote;   // client address
 };
@@ -28,6 +29,11 @@ struct Response {
 
 struct ApiOptions {
   size_t max_body_bytes = 1 << 20;
+  auth::SessionOptions sessions;
+  int login_max_failures = 5;         // per user name and per address, within login_window_ms
+  int64_t login_window_ms = 60000;
+  // Demo mode lets the printed demo passwords be used without changing them first.
+  bool demo_mode = false;
 };
 
 class Api {

@@ -71,6 +71,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     r.if_match = std::string(req[bhttp::field::if_match]);
     r.content_type = std::string(req[bhttp::field::content_type]);
     r.origin = std::string(req[bhttp::field::origin]);
+    r.host = std::string(req[bhttp::field::host]);
     r.body = std::move(req.body());
     beast::error_code rec;
     auto ep = stream_.socket().remote_endpoint(rec);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/roles.h"
+#include "auth/small_cells.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "indicator/json_out.h"
@@ -77,6 +79,21 @@ Status ParseBody(const http::Request& req, json* out) {
   return Status::Ok();
 }
 
+// Changes of aggregate values and targets go into the audit trail (durably, before the answer).
+void AuditChange(store::Store& store, const auth::Principal& who, const http::Request& req, const char* action,
+                 const char* type, const std::string& id, const std::string& orgunit, const json& detail) {
+  audit::Entry e;
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.remote = req.remote;
+  e.action = action;
+  e.record_type = type;
+  e.record_id = id;
+  e.orgunit_id = orgunit;
+  e.detail = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (Status st = store.AppendAudit({e}); !st.ok()) log::Error("audit_append_failed", {{"action", action}, {"error", st.ToString()}});
+}
+
 bool IsProvinceOfficer(const auth::Principal& who) { return who.role == "province_officer"; }
 
 http::Response Indicators(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
@@ -106,6 +123,9 @@ http::Response Indicators(Service& svc, store::Store& store, const http::Request
       }
       j["breakdown"] = {{"by", by}, {"groups", b}};
     }
+    // Roles that must never see one person (ministry) get small cells hidden (docs/security.md).
+    if (const auth::Role* role = auth::Roles::Current().Find(who.role); role && role->suppress_small_cells)
+      auth::SuppressSmallCells(j, auth::Roles::Current().small_cell_threshold());
     items.push_back(j);
   }
   return Json(200, {{"orgunit", ou}, {"period", p.text}, {"from", FormatDate(p.from)}, {"to", FormatDate(p.to)}, {"items", items}});
@@ -162,6 +182,10 @@ http::Response Values(Service& svc, store::Store& store, const http::Request& re
   if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
   if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
   if (Status st = svc.PutValue(v); !st.ok()) return Err(st);
+  AuditChange(store, who, req, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
+              {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
+               {"value", b.contains("value") ? b["value"] : json(nullptr)}, {"numerator", b.contains("numerator") ? b["numerator"] : json(nullptr)},
+               {"denominator", b.contains("denominator") ? b["denominator"] : json(nullptr)}});
   log::Info("indicator_value_entered", {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"user", who.username}});
   return Json(200, {{"status", "saved"}, {"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source}});
 }
@@ -226,6 +250,8 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
     if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
     if (b.contains("note") && b["note"].is_string()) t.note = b["note"];
     if (Status st = svc.PutTarget(t, who.username); !st.ok()) return Err(st);
+    AuditChange(store, who, req, "target_change", "plan_target", t.plan, plan->orgunit,
+                {{"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});
     log::Info("plan_target_edited", {{"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"user", who.username}});
     return Json(200, {{"status", "saved"}, {"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});
   }

@@ -191,6 +191,9 @@ CREATE INDEX audit_user ON audit_log(username, seq);
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )SQL"},
+      {10, "users: forced change of an initial password", R"SQL(
+ALTER TABLE app_user ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+)SQL"},
       {11, "reports: sign-off of reporting periods by communes (close, reopen with a reason)", R"SQL(
 -- Append-only: the state of a period is its latest action; the figures as
 -- confirmed are kept with each close so later edits show in the report.

@@ -451,8 +451,10 @@ class SqliteStore final : public Store {
     Tx tx(*db);
     U5_RETURN_IF_ERROR(tx.status());
     Stmt& s = db->Cached(
-        "INSERT INTO app_user(id, username, password_hash, role, full_name, created_at) VALUES (?1,?2,?3,?4,?5,?6)");
+        "INSERT INTO app_user(id, username, password_hash, role, full_name, created_at, must_change_password) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7)");
     s.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.role).Bind(5, u.full_name).Bind(6, u.created_at);
+    s.Bind(7, static_cast<int64_t>(u.must_change_password));
     Status st = s.Run();
     if (st.code() == Code::conflict) return Status::Conflict("user " + u.username + " exists", "username");
     U5_RETURN_IF_ERROR(st);
@@ -466,6 +468,16 @@ class SqliteStore final : public Store {
 
   Status GetUser(const std::string& username, User* out) override { return LoadUser("username", username, out); }
   Status GetUserById(const std::string& id, User* out) override { return LoadUser("id", id, out); }
+
+  Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Stmt& s = db->Cached("UPDATE app_user SET password_hash=?2, must_change_password=?3 WHERE id=?1");
+    s.Bind(1, user_id).Bind(2, password_hash).Bind(3, static_cast<int64_t>(must_change));
+    U5_RETURN_IF_ERROR(s.Run());
+    if (db->Changes() == 0) return Status::NotFound("no such user", "user");
+    return Status::Ok();
+  }
 
   Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {
     Db* db;
@@ -679,8 +691,8 @@ class SqliteStore final : public Store {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     Stmt& s = db->Cached(std::string_view(by) == "id"
-                             ? "SELECT id, username, password_hash, role, full_name, created_at, disabled FROM app_user WHERE id=?1"
-                             : "SELECT id, username, password_hash, role, full_name, created_at, disabled FROM app_user WHERE username=?1");
+                             ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=?1"
+                             : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=?1");
     s.Bind(1, key);
     if (!s.Step()) return Status::NotFound("no such user", "username");
     out->id = s.Text(0);
@@ -690,6 +702,7 @@ class SqliteStore final : public Store {
     out->full_name = s.IsNull(4) ? "" : s.Text(4);
     out->created_at = s.Text(5);
     out->disabled = s.Int(6) != 0;
+    out->must_change_password = s.Int(7) != 0;
     s.Reset();
     Stmt& o = db->Cached("SELECT orgunit_id FROM user_orgunit WHERE user_id=?1 ORDER BY orgunit_id");
     o.Bind(1, out->id);

@@ -42,6 +42,7 @@ struct User {
   std::string id, username, password_hash, role, full_name, created_at;
   std::vector<std::string> orgunits;
   bool disabled = false;
+  bool must_change_password = false;  // an initial (printed) password: change it before anything else
 };
 
 // A committed write, as seen by listeners (indicator engine, care-due engine).
@@ -101,6 +102,8 @@ class Store {
   virtual Status CreateUser(const User& u) = 0;
   virtual Status GetUser(const std::string& username, User* out) = 0;
   virtual Status GetUserById(const std::string& id, User* out) = 0;
+  // Replaces a user's password hash and sets or clears must_change_password.
+  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change) = 0;
   virtual Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) = 0;
   // NotFound when absent or expired.
   virtual Status GetSession(const std::string& token_hash, std::string* user_id) = 0;

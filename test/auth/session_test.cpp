@@ -1,0 +1,95 @@
+// Sessions with a hand-moved clock: absolute expiry, idle timeout, logout,
+// password change; stored hashes are argon2id strings.
+#include <gtest/gtest.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "core/date.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::auth {
+namespace {
+
+struct SessionTest : ::testing::Test {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> s;
+  int64_t now = NowMillis();
+  std::unique_ptr<Sessions> sessions;
+
+  void SetUp() override {
+    ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
+    test::SeedMiniOrgUnits(dir.File("t.db"));
+    ASSERT_TRUE(AddUser(*s, "cw", "password-123", "commune_worker", {"03390"}).ok());
+    SessionOptions o;
+    o.ttl_ms = 8LL * 3600 * 1000;
+    o.idle_ms = 30LL * 60 * 1000;
+    o.clock = [this] { return now; };
+    sessions = std::make_unique<Sessions>(*s, o);
+  }
+};
+
+TEST_F(SessionTest, StoredHashIsArgon2id) {
+  const std::string h = test::QueryOne(dir.File("t.db"), "SELECT password_hash FROM app_user WHERE username='cw'");
+  EXPECT_EQ(h.rfind("$argon2id$v=19$", 0), 0u) << h;
+  EXPECT_EQ(h.find("password-123"), std::string::npos);
+}
+
+TEST_F(SessionTest, ExpiresAfterTtlEvenWhenBusy) {
+  std::string token;
+  Principal who;
+  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  for (int i = 0; i < 16; ++i) {  // a request every 29 minutes for ~7.7 hours: never idle
+    now += 29LL * 60 * 1000;
+    ASSERT_TRUE(sessions->Authenticate(token, &who).ok()) << i;
+  }
+  now += 29LL * 60 * 1000;  // past 8 hours
+  Status st = sessions->Authenticate(token, &who);
+  EXPECT_EQ(st.code(), Code::unauthenticated);
+  EXPECT_NE(st.message().find("expired"), std::string::npos) << st.message();
+  now += 1;
+  EXPECT_FALSE(sessions->Authenticate(token, &who).ok());  // and stays ended
+}
+
+TEST_F(SessionTest, EndsAfterIdleTimeout) {
+  std::string token;
+  Principal who;
+  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  now += 30LL * 60 * 1000;
+  ASSERT_TRUE(sessions->Authenticate(token, &who).ok());  // exactly the limit is still fine
+  now += 30LL * 60 * 1000 + 1;
+  Status st = sessions->Authenticate(token, &who);
+  EXPECT_EQ(st.code(), Code::unauthenticated);
+  EXPECT_NE(st.message().find("inactivity"), std::string::npos) << st.message();
+  EXPECT_EQ(test::QueryInt(dir.File("t.db"), "SELECT count(*) FROM session"), 0);
+}
+
+TEST_F(SessionTest, LogoutEndsAtOnce) {
+  std::string token;
+  Principal who;
+  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  ASSERT_TRUE(sessions->Authenticate(token, &who).ok());  // now cached
+  ASSERT_TRUE(sessions->Logout(token).ok());
+  EXPECT_FALSE(sessions->Authenticate(token, &who).ok());
+}
+
+TEST_F(SessionTest, PasswordChange) {
+  ASSERT_TRUE(AddUser(*s, "first", "printed-pass", "commune_worker", {"03390"}, "", true).ok());
+  std::string token;
+  Principal who;
+  ASSERT_TRUE(sessions->Login("first", "printed-pass", &token, &who).ok());
+  EXPECT_TRUE(who.must_change_password);
+  EXPECT_EQ(sessions->ChangePassword(who, "wrong-one", "new-password-1").field(), "old_password");
+  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "short").field(), "password");
+  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "printed-pass").field(), "new_password");
+  ASSERT_TRUE(sessions->ChangePassword(who, "printed-pass", "new-password-1").ok());
+  ASSERT_TRUE(sessions->Authenticate(token, &who).ok());
+  EXPECT_FALSE(who.must_change_password);
+  EXPECT_FALSE(sessions->Login("first", "printed-pass", &token, &who).ok());
+  EXPECT_TRUE(sessions->Login("first", "new-password-1", &token, &who).ok());
+  const std::string h = test::QueryOne(dir.File("t.db"), "SELECT password_hash FROM app_user WHERE username='first'");
+  EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+}
+
+}  // namespace
+}  // namespace u5::auth

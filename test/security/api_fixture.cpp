@@ -1,0 +1,58 @@
+#include "security/api_fixture.h"
+
+#include "auth/session.h"
+#include "support/sqlite_probe.h"
+
+namespace u5::test {
+
+using nlohmann::json;
+
+void ApiFixture::Open(http::ApiOptions o) {
+  api.reset();
+  s.reset();
+  ASSERT_TRUE(store::OpenSqliteStore(db(), &s).ok());
+  if (QueryInt(db(), "SELECT count(*) FROM orgunit") == 0) {
+    SeedMiniOrgUnits(db());
+    ASSERT_TRUE(auth::AddUser(*s, "cw_a", "password-123", "commune_worker", {"03390"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "cw_b", "password-123", "commune_worker", {"03394"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "cw_two", "password-123", "commune_worker", {"03390", "00004"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "district_01", "password-123", "district_officer", {"01"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "prov", "password-123", "province_officer", {"12"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
+  }
+  api = std::make_unique<http::Api>(*s, o);
+}
+
+std::string ApiFixture::Login(const std::string& user, const std::string& password, const std::string& remote) {
+  http::Request req;
+  req.method = "POST";
+  req.path = "/api/v1/auth/login";
+  req.remote = remote;
+  req.body = json{{"username", user}, {"password", password}}.dump();
+  http::Response r = api->Handle(req);
+  if (r.status != 200) return "";
+  return json::parse(r.body).value("token", "");
+}
+
+http::Response ApiFixture::Call(const std::string& method, const std::string& path, const std::string& token,
+                                const std::string& body, std::map<std::string, std::string> query) {
+  http::Request req;
+  req.method = method;
+  req.path = path;
+  req.body = body;
+  req.query = std::move(query);
+  req.remote = "10.0.0.1";
+  if (!token.empty()) req.authorization = "Bearer " + token;
+  return api->Handle(req);
+}
+
+std::string ApiFixture::NewPerson(const std::string& cw_token, const std::string& orgunit, const std::string& name) {
+  json p = {{"full_name", name}, {"sex", "female"}, {"birth_date", "1996-04-12"}, {"orgunit", orgunit}};
+  http::Response r = Call("POST", "/api/v1/persons", cw_token, p.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
+  if (r.status != 201) return "";
+  return json::parse(r.body).value("id", "");
+}
+
+}  // namespace u5::test
