@@ -49,7 +49,7 @@ std::string WriteBatch(const std::string& path, int batch, int pairs) {
   std::snprintf(prefix, sizeof prefix, "0190c%03x", batch);
   std::ofstream out(path);
   for (int i = 0; i < pairs; ++i) {
-    char pid[40], eid[40];
+    char pid[64], eid[64];
     std::snprintf(pid, sizeof pid, "%s-0000-7000-8000-%012x", prefix, 2 * i);
     std::snprintf(eid, sizeof eid, "%s-0000-7000-8000-%012x", prefix, 2 * i + 1);
     out << R"({"type":"person","id":")" << pid << R"(","orgunit":"03390","full_name":"Lò Thị Mai )" << i
