@@ -31,6 +31,11 @@ const std::vector<Route>& Routes() {
       {"GET", "plans/{id}/evaluation", kAggregateRead},
       {"PUT", "plans/{id}/targets", kPlanManage},
       {"POST", "plans/{id}/targets", kPlanManage},
+      // Reports and sign-off (src/report/http_routes.cpp): aggregates.
+      {"GET", "reports", kAggregateRead},
+      {"GET", "reports/{id}", kAggregateRead},
+      {"GET", "signoffs", kAggregateRead},
+      {"POST", "signoffs", kReportSignoff},
       // Care due (src/care/http_routes.cpp): person-level.
       {"GET", "worklist", kPersonRead},
       {"GET", "alerts", kPersonRead},

@@ -88,7 +88,8 @@ TEST_F(RouteTable, TableCoversWhatTheHandlersServe) {
                         "/api/v1/persons/abc/due", "/api/v1/worklist", "/api/v1/alerts", "/api/v1/alerts/abc/ack",
                         "/api/v1/indicators", "/api/v1/indicators/catalogue", "/api/v1/indicator-values", "/api/v1/plans",
                         "/api/v1/plans/lai-chau/evaluation", "/api/v1/plans/lai-chau/targets", "/api/v1/audit",
-                        "/api/v1/auth/password", "/api/v1/anc-visits/abc", "/api/v1/deaths/"})
+                        "/api/v1/auth/password", "/api/v1/anc-visits/abc", "/api/v1/deaths/", "/api/v1/reports",
+                        "/api/v1/reports/monthly", "/api/v1/signoffs"})
     EXPECT_FALSE(http::MatchRoutes(p).empty()) << p;
 }
 
