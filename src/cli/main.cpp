@@ -20,6 +20,7 @@
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
 #include "report/cli.h"
+#include "report/http_routes.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -203,6 +204,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, db_path, data_dir, &care_service); !st.ok()) return Fail(st);
     care::Service::Attach(store, care_service.get());
+    report::AttachRoutes(store, {db_path, data_dir, ""});
     // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);

@@ -1,0 +1,79 @@
+// The report routes called directly (as api.cpp does): scope, formats, sign-off.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "demo_db.h"
+#include "orgunit/orgunit.h"
+#include "report/http_routes.h"
+#include "support/process.h"
+
+namespace u5::report {
+namespace {
+
+using nlohmann::json;
+
+class ReportHttp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    d_ = &test::Demo("12");
+    indicator::Service::Attach(*d_->store, d_->svc.get());
+    AttachRoutes(*d_->store, {d_->path, test::DataDir(), ""});
+    std::vector<orgunit::OrgUnit> kids;
+    ASSERT_TRUE(orgunit::ListChildren(d_->db, "12", &kids).ok());
+    commune_id_ = kids[1].id;
+    commune_ = {"u1", "cw", "commune_worker", {commune_id_}};
+  }
+  http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> q,
+                      const auth::Principal& who, const std::string& body = "") {
+    http::Request req{method, path, std::move(q), "", "", "", "", "", "", body, "127.0.0.1"};
+    auto r = HandleReportRoute(req, who, *d_->store);
+    EXPECT_TRUE(r.has_value()) << path;
+    return r ? *r : http::Response{};
+  }
+  test::DemoProvince* d_ = nullptr;
+  std::string commune_id_;
+  auth::Principal commune_;
+  auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
+  auth::Principal other_{"u3", "hp", "province_officer", {"31"}};
+};
+
+TEST_F(ReportHttp, TemplatesReportsAndScope) {
+  http::Request other{"GET", "/api/v1/indicators", {}, "", "", "", "", "", "", "", ""};
+  EXPECT_FALSE(HandleReportRoute(other, province_, *d_->store).has_value()) << "not our route";
+  auto list = Call("GET", "/api/v1/reports", {}, province_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_GE(json::parse(list.body)["items"].size(), 4u);
+  auto r = Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}}, province_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["tables"][0]["id"], "headline");
+  EXPECT_EQ(Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}}, other_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026"}}, province_).status, 422);
+  auto x = Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}, {"format", "xlsx"}}, province_);
+  ASSERT_EQ(x.status, 200);
+  EXPECT_EQ(x.body.substr(0, 2), "PK") << "a zip container";
+  auto p = Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}, {"format", "pdf"}}, province_);
+  ASSERT_EQ(p.status, 200);
+  EXPECT_EQ(p.body.substr(0, 5), "%PDF-");
+  EXPECT_EQ(p.content_type, "application/pdf");
+}
+
+TEST_F(ReportHttp, CommuneSignsOffItsOwnFiguresOnly) {
+  auto c = Call("POST", "/api/v1/signoffs", {}, commune_, json{{"orgunit", commune_id_}, {"period", "2022S2"}, {"action", "close"}}.dump());
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(json::parse(c.body)["closed"], true);
+  EXPECT_EQ(json::parse(c.body)["by"], "cw");
+  EXPECT_EQ(Call("POST", "/api/v1/signoffs", {}, commune_, json{{"orgunit", "12"}, {"period", "2022S2"}, {"action", "close"}}.dump()).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/signoffs", {}, commune_, json{{"orgunit", commune_id_}, {"period", "2022S2"}, {"action", "close"}}.dump()).status, 409);
+  EXPECT_EQ(Call("POST", "/api/v1/signoffs", {}, commune_, json{{"orgunit", commune_id_}, {"period", "2022S2"}, {"action", "reopen"}}.dump()).status, 422) << "a reason is required";
+  auto r = Call("POST", "/api/v1/signoffs", {}, commune_,
+                json{{"orgunit", commune_id_}, {"period", "2022S2"}, {"action", "reopen"}, {"reason", "nhập bổ sung ca tử vong"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["closed"], false);
+  auto s = Call("GET", "/api/v1/signoffs", {{"orgunit", commune_id_}, {"period", "2022S2"}}, province_);
+  ASSERT_EQ(s.status, 200);
+  EXPECT_EQ(json::parse(s.body)["reopened"], 1);
+}
+
+}  // namespace
+}  // namespace u5::report
