@@ -6,9 +6,11 @@ namespace u5::care {
 namespace {
 
 std::mutex g_attach_mu;
+// Never destroyed: services held in other statics (tests) are destroyed after
+// this map would be, and their destructors still erase themselves from it.
 std::map<store::Store*, Service*>& Attached() {
-  static std::map<store::Store*, Service*> m;
-  return m;
+  static auto* m = new std::map<store::Store*, Service*>;
+  return *m;
 }
 
 // Above this many queued persons one full reload is cheaper than a read each.
