@@ -19,7 +19,7 @@ Ym YmOf(int32_t day) {
 
 }  // namespace
 
-Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), ancestors_(std::move(ancestors)) {
+Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), rules_(cat), ancestors_(std::move(ancestors)) {
   layout_.first_year = cat.first_year();
   layout_.years = cat.last_year() - cat.first_year() + 1;
   comp_of_.assign(cat.indicators().size(), -1);
@@ -30,6 +30,7 @@ Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), ancesto
 void Engine::Clear() {
   ou_names_.clear();
   ou_index_.clear();
+  last_ou_name_.clear();
   anc_.clear();
   anc_loaded_.clear();
   cells_.clear();
@@ -38,12 +39,12 @@ void Engine::Clear() {
   fact_count_ = 0;
 }
 
-uint32_t Engine::Intern(const std::string& ou) {
-  auto it = ou_index_.find(ou);
+uint32_t Engine::Intern(std::string_view ou) {
+  auto it = ou_index_.find(std::string(ou));
   if (it != ou_index_.end()) return it->second;
   const uint32_t idx = static_cast<uint32_t>(ou_names_.size());
-  ou_index_.emplace(ou, idx);
-  ou_names_.push_back(ou);
+  ou_index_.emplace(std::string(ou), idx);
+  ou_names_.emplace_back(ou);
   anc_.emplace_back();
   anc_loaded_.push_back(0);
   cells_.resize(cells_.size() + static_cast<size_t>(n_comp_) * layout_.slots());
@@ -104,7 +105,17 @@ void Engine::Apply(const std::vector<Fact>& facts, int sign) {
   }
 }
 
-void Engine::ReplacePerson(const std::string& person_id, const PersonData* person, const std::vector<EventData>& events) {
+uint32_t Engine::OrgUnit(std::string_view ou) {
+  if (!ou_names_.empty() && ou == last_ou_name_) return last_ou_;
+  const uint32_t idx = Intern(ou);
+  // Ancestors are loaded as a unit is first seen, so Apply never grows the tables it walks.
+  AncestorsOf(idx);
+  last_ou_name_ = ou;
+  last_ou_ = idx;
+  return idx;
+}
+
+void Engine::ReplacePerson(const std::string& person_id, const PersonRecords* person) {
   auto it = person_index_.find(person_id);
   if (it != person_index_.end()) {
     Apply(facts_[it->second], -1);
@@ -113,12 +124,7 @@ void Engine::ReplacePerson(const std::string& person_id, const PersonData* perso
   }
   if (!person) return;
   std::vector<Fact> fresh;
-  // Ancestors are loaded as a unit is first seen, so Apply never grows the tables it walks.
-  ExtractFacts(cat_, *person, events, [this](const std::string& ou) {
-    const uint32_t idx = Intern(ou);
-    AncestorsOf(idx);
-    return idx;
-  }, &fresh);
+  ExtractFacts(rules_, *person, &fresh);
   uint32_t idx;
   if (it != person_index_.end()) {
     idx = it->second;

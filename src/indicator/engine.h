@@ -16,6 +16,7 @@
 #include "indicator/catalogue.h"
 #include "indicator/facts.h"
 #include "indicator/period.h"
+#include "indicator/rules.h"
 
 namespace u5::indicator {
 
@@ -31,7 +32,10 @@ class Engine {
   Engine(const Catalogue& cat, AncestorsFn ancestors);
 
   // Replaces everything known about a person; null `person` removes them.
-  void ReplacePerson(const std::string& person_id, const PersonData* person, const std::vector<EventData>& events);
+  void ReplacePerson(const std::string& person_id, const PersonRecords* person);
+  // Index of an org unit for PersonRecords (interned, its ancestors loaded).
+  uint32_t OrgUnit(std::string_view ou);
+  Rules& rules() { return rules_; }
   void Clear();
   // Recomputes every cell from the facts held in memory, in one pass.
   void RecomputeMatrix();
@@ -53,19 +57,22 @@ class Engine {
   const Catalogue& catalogue() const { return cat_; }
 
  private:
-  uint32_t Intern(const std::string& ou);
+  uint32_t Intern(std::string_view ou);
   const std::vector<uint32_t>& AncestorsOf(uint32_t ou);
   void Apply(const std::vector<Fact>& facts, int sign);
   bool InSubtree(uint32_t ou, uint32_t root) const;
   template <class Fn> void Scan(int ind, uint32_t root, Date from, Date to, Fn&& fn) const;
 
   const Catalogue& cat_;
+  Rules rules_;
   AncestorsFn ancestors_;
   SlotLayout layout_;
   std::vector<int> comp_of_;  // catalogue index -> matrix indicator index, -1 if not computed
   int n_comp_ = 0;
   std::vector<std::string> ou_names_;
   std::unordered_map<std::string, uint32_t> ou_index_;
+  std::string last_ou_name_;  // records come in runs of one org unit: skip the hash then
+  uint32_t last_ou_ = 0;
   std::vector<std::vector<uint32_t>> anc_;
   std::vector<char> anc_loaded_;
   std::vector<Cell> cells_;  // [ou][indicator][slot]

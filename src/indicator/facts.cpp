@@ -1,36 +1,43 @@
 #include "indicator/facts.h"
 
 #include <algorithm>
-#include <set>
 
 namespace u5::indicator {
 namespace {
 
-using nlohmann::json;
-
-struct Subject {
-  const PersonData& person;
-  const std::vector<EventData>& events;
+struct Ctx {
+  const Rules& rules;
+  const PersonRecords& p;
 };
 
-// The value a condition looks at: a body field (no copy), or the subject's age at `on` (in `scratch`).
-const json* FieldValue(const std::string& field, const json* body, const PersonData& p, Date on, json& scratch) {
-  if (!field.empty() && field[0] == '$') {
-    if (field == "$age_days") scratch = on.days - p.birth.days;
-    else if (field == "$age_months") scratch = CompletedMonths(p.birth, on);
-    else if (field == "$age_years") scratch = CompletedYears(p.birth, on);
-    else return nullptr;
-    return &scratch;
+// The value a condition looks at: a field of the record whose values start at
+// `vals` (null for the person unit, which has no body), or the age at `on`.
+Val FieldValue(const Ctx& c, int slot, AgeField age, const Val* vals, Date on) {
+  Val v;
+  if (age != kNoAge) {
+    v.kind = ValKind::number;
+    v.truthy = true;
+    v.num = age == kAgeDays ? on.days - c.p.birth.days : age == kAgeMonths ? CompletedMonths(c.p.birth, on) : CompletedYears(c.p.birth, on);
+    return v;
   }
-  if (!body) return nullptr;
-  auto it = body->find(field);
-  return it == body->end() || it->is_null() ? nullptr : &*it;
+  if (vals && slot >= 0) v = vals[slot];
+  return v;
 }
 
-bool Compare(const json& v, Op op, const json& ref) {
-  if (v.is_null()) return false;
-  if (v.is_number() && ref.is_number()) {
-    const double a = v.get<double>(), b = ref.get<double>();
+// JSON equality for the value kinds the rules use; numbers compare by value.
+bool Eq(const Val& a, const Val& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ValKind::boolean:
+    case ValKind::number: return a.num == b.num;
+    case ValKind::string: return a.str == b.str;
+    default: return false;
+  }
+}
+
+bool Compare(const Rules& rules, const Val& v, Op op, const Val& ref) {
+  if (v.kind == ValKind::number && ref.kind == ValKind::number) {
+    const double a = v.num, b = ref.num;
     switch (op) {
       case Op::eq: return a == b;
       case Op::ne: return a != b;
@@ -41,11 +48,11 @@ bool Compare(const json& v, Op op, const json& ref) {
       default: return false;
     }
   }
-  if (op == Op::eq) return v == ref;
-  if (op == Op::ne) return v != ref;
-  if (v.is_string() && ref.is_string()) {
-    const auto& a = v.get_ref<const std::string&>();
-    const auto& b = ref.get_ref<const std::string&>();
+  if (op == Op::eq) return Eq(v, ref);
+  if (op == Op::ne) return !Eq(v, ref);
+  if (v.kind == ValKind::string && ref.kind == ValKind::string) {
+    const std::string& a = rules.Str(v.str);
+    const std::string& b = rules.Str(ref.str);
     switch (op) {
       case Op::lt: return a < b;
       case Op::le: return a <= b;
@@ -57,37 +64,36 @@ bool Compare(const json& v, Op op, const json& ref) {
   return false;
 }
 
-bool Holds(const Cond& c, const json* body, const PersonData& p, Date on) {
-  if (c.op == Op::any) {
-    for (const auto& sub : c.any)
-      if (Holds(sub, body, p, on)) return true;
+bool Holds(const Ctx& c, const CCond& k, const Val* vals, Date on) {
+  if (k.op == Op::any) {
+    for (const auto& sub : k.any)
+      if (Holds(c, sub, vals, on)) return true;
     return false;
   }
-  json scratch;
-  const json* vp = FieldValue(c.field, body, p, on, scratch);
-  if (c.op == Op::exists) return vp != nullptr;
-  if (c.op == Op::missing) return vp == nullptr;
-  if (!vp) return false;
-  const json& v = *vp;
-  switch (c.op) {
-    case Op::nonempty: return (v.is_array() || v.is_string()) ? !v.empty() : v != false;
+  const Val v = FieldValue(c, k.slot, k.age, vals, on);
+  const bool present = v.kind != ValKind::missing;
+  if (k.op == Op::exists) return present;
+  if (k.op == Op::missing) return !present;
+  if (!present) return false;
+  switch (k.op) {
+    case Op::nonempty: return v.truthy;
     case Op::in:
-      if (v.is_null() || !c.value.is_array()) return false;
-      for (const auto& x : c.value)
-        if (x == v || (x.is_number() && v.is_number() && x.get<double>() == v.get<double>())) return true;
+      if (!k.ref_is_list) return false;
+      for (const auto& x : k.refs)
+        if (Eq(v, x)) return true;
       return false;
     case Op::prefix_in:
-      if (!v.is_string() || !c.value.is_array()) return false;
-      for (const auto& x : c.value)
-        if (x.is_string() && v.get_ref<const std::string&>().rfind(x.get_ref<const std::string&>(), 0) == 0) return true;
+      if (v.kind != ValKind::string || !k.ref_is_list) return false;
+      for (const auto& x : k.refs)
+        if (x.kind == ValKind::string && c.rules.Str(v.str).rfind(c.rules.Str(x.str), 0) == 0) return true;
       return false;
-    default: return Compare(v, c.op, c.value);
+    default: return Compare(c.rules, v, k.op, k.ref);
   }
 }
 
-bool AllHold(const std::vector<Cond>& cs, const json* body, const PersonData& p, Date on) {
-  for (const auto& c : cs)
-    if (!Holds(c, body, p, on)) return false;
+bool AllHold(const Ctx& c, const std::vector<CCond>& ks, const Val* vals, Date on) {
+  for (const auto& k : ks)
+    if (!Holds(c, k, vals, on)) return false;
   return true;
 }
 
@@ -98,31 +104,43 @@ int YearOf(Date d) {
   return y;
 }
 
+const Val* ValsOf(const Ctx& c, const EventData& e) { return c.p.vals.data() + e.vals; }
+
 // Checks one related-records rule for a unit anchored at `anchor` (an event, or
 // null for the person) dated `on`. `reached` gets the date the rule's minimum
 // was first met.
-bool RelatedHolds(const Related& r, const Subject& s, const EventData* anchor, Date on, Date* reached) {
-  std::optional<std::string> preg;
-  if (r.scope == "pregnancy") {
+bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date on, Date* reached) {
+  int32_t preg = -1;
+  if (r.pregnancy_scope) {
     if (!anchor) return false;
-    preg = anchor->type == "pregnancy" ? std::optional<std::string>(anchor->id) : anchor->pregnancy_id;
-    if (!preg) return false;
+    preg = anchor->type == c.rules.pregnancy_type() ? anchor->self : anchor->preg;
+    if (preg < 0) return false;
   }
   int count = 0;
-  std::set<std::string> seen;
+  std::vector<std::pair<ValKind, double>> seen_num;
+  std::vector<uint32_t> seen_str;
   *reached = on;
   bool met = r.min_count <= 0;
-  for (const auto& e : s.events) {
-    if (e.type != r.record || (anchor && &e == anchor)) continue;
-    if (preg && e.pregnancy_id != preg) continue;
+  for (const auto& e : c.p.events) {
+    if (e.type != r.type || &e == anchor) continue;
+    if (r.pregnancy_scope && e.preg != preg) continue;
     const int rel = e.date.days - on.days;
-    if (r.window_min && rel < *r.window_min) continue;
-    if (r.window_max && rel > *r.window_max) continue;
+    if (r.has_min && rel < r.window_min) continue;
+    if (r.has_max && rel > r.window_max) continue;
     if (r.same_year && YearOf(e.date) != YearOf(on)) continue;
-    if (!AllHold(r.where, &e.body, s.person, e.date)) continue;
-    if (!r.distinct.empty()) {
-      auto it = e.body.find(r.distinct);
-      if (it == e.body.end() || !seen.insert(it->dump()).second) continue;
+    const Val* vals = ValsOf(c, e);
+    if (!AllHold(c, r.where, vals, e.date)) continue;
+    if (r.has_distinct) {
+      const Val v = r.distinct_slot >= 0 ? vals[r.distinct_slot] : Val{};
+      if (v.kind == ValKind::missing) continue;
+      if (v.kind == ValKind::string) {
+        if (std::find(seen_str.begin(), seen_str.end(), v.str) != seen_str.end()) continue;
+        seen_str.push_back(v.str);
+      } else {
+        const std::pair<ValKind, double> key{v.kind, v.kind == ValKind::other ? 0 : v.num};
+        if (std::find(seen_num.begin(), seen_num.end(), key) != seen_num.end()) continue;
+        seen_num.push_back(key);
+      }
     }
     ++count;
     if (!met && count >= r.min_count) {
@@ -134,56 +152,60 @@ bool RelatedHolds(const Related& r, const Subject& s, const EventData* anchor, D
   return r.max_count < 0 || count <= r.max_count;
 }
 
-bool AllRelated(const std::vector<Related>& rs, const Subject& s, const EventData* anchor, Date on, Date* last) {
+bool AllRelated(const Ctx& c, const std::vector<CRelated>& rs, const EventData* anchor, Date on, Date* last) {
   *last = on;
   for (const auto& r : rs) {
     Date reached;
-    if (!RelatedHolds(r, s, anchor, on, &reached)) return false;
+    if (!RelatedHolds(c, r, anchor, on, &reached)) return false;
     if (reached > *last) *last = reached;
   }
   return true;
 }
 
-void Units(const Catalogue& cat, size_t ind_index, const UnitSpec& u, bool is_den, const Subject& s,
-           const OrgUnitIndex& ou_index, std::vector<Fact>* out) {
-  const Indicator& ind = cat.indicators()[ind_index];
-  auto emit = [&](const EventData* e, Date on, const std::string& orgunit, const json* body) {
-    if (!AllHold(u.where, body, s.person, on)) return;
+void Units(const Ctx& c, const CIndicator& ind, const CUnit& u, bool is_den, std::vector<Fact>* out) {
+  auto emit = [&](const EventData* e, Date on, uint32_t ou, const Val* vals) {
+    if (!AllHold(c, u.where, vals, on)) return;
     Date last;
-    if (!AllRelated(u.related, s, e, on, &last)) return;
+    if (!AllRelated(c, u.related, e, on, &last)) return;
     if (u.date_last_related) on = last;
     int weight = 1;
-    if (!u.weight.empty()) {
-      json scratch;
-      const json* w = FieldValue(u.weight, body, s.person, on, scratch);
-      weight = w && w->is_number() ? w->get<int>() : 0;
+    if (u.has_weight) {
+      const Val w = FieldValue(c, u.weight_slot, u.weight_age, vals, on);
+      weight = w.kind == ValKind::number ? static_cast<int>(w.num) : 0;
     }
     if (weight <= 0) return;
     Fact f{};
     f.day = on.days;
-    f.ou = ou_index(orgunit);
-    f.ind = static_cast<uint16_t>(ind_index);
+    f.ou = ou;
+    f.ind = static_cast<uint16_t>(ind.index);
     f.weight = static_cast<uint16_t>(std::min(weight, 65535));
     f.bits = is_den ? kDen : kNum;
     if (is_den && u.latest_per_person) f.bits |= kLatest;
-    if (is_den && ind.num_is_flag && AllHold(ind.flag_where, body, s.person, on)) {
+    if (is_den && ind.num_is_flag && AllHold(c, ind.flag_where, vals, on)) {
       Date ignored;
-      if (AllRelated(ind.flag_related, s, e, on, &ignored)) f.bits |= kNum;
+      if (AllRelated(c, ind.flag_related, e, on, &ignored)) f.bits |= kNum;
     }
-    f.sex = s.person.sex;
-    f.ethnicity = s.person.ethnicity;
-    f.age_band = AgeBandAt(s.person.birth, on);
+    f.sex = c.p.sex;
+    f.ethnicity = c.p.ethnicity;
+    f.age_band = AgeBandAt(c.p.birth, on);
     out->push_back(f);
   };
-  if (u.record == "person") {
-    emit(nullptr, s.person.birth, s.person.orgunit, nullptr);
+  if (u.type < 0) {
+    emit(nullptr, c.p.birth, c.p.ou, nullptr);
     return;
   }
-  for (const auto& e : s.events)
-    if (e.type == u.record) emit(&e, e.date, e.orgunit, &e.body);
+  for (const auto& e : c.p.events)
+    if (e.type == u.type) emit(&e, e.date, e.ou, ValsOf(c, e));
 }
 
 }  // namespace
+
+int32_t PersonRecords::Key(std::string_view id) {
+  for (size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == id) return static_cast<int32_t>(i);
+  keys.emplace_back(id);
+  return static_cast<int32_t>(keys.size() - 1);
+}
 
 uint8_t AgeBandAt(Date birth, Date on) {
   const int days = on.days - birth.days;
@@ -194,28 +216,22 @@ uint8_t AgeBandAt(Date birth, Date on) {
   return kAgeOver5;
 }
 
-uint8_t EthnicityCode(const json& body) {
-  auto it = body.find("ethnicity");
-  if (it == body.end() || !it->is_string()) return 0;
-  const auto& s = it->get_ref<const std::string&>();
+uint8_t EthnicityCode(std::string_view s) {
   int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return 0;
-    v = v * 10 + (c - '0');
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return 0;
+    v = v * 10 + (ch - '0');
+    if (v > 255) return 0;
   }
   return v > 0 && v < 256 ? static_cast<uint8_t>(v) : 0;
 }
 
-void ExtractFacts(const Catalogue& cat, const PersonData& person, const std::vector<EventData>& events,
-                  const OrgUnitIndex& ou_index, std::vector<Fact>* out) {
+void ExtractFacts(const Rules& rules, const PersonRecords& person, std::vector<Fact>* out) {
   const size_t start = out->size();
-  const Subject s{person, events};
-  const auto& inds = cat.indicators();
-  for (size_t i = 0; i < inds.size(); ++i) {
-    const Indicator& ind = inds[i];
-    if (!ind.computable) continue;
-    if (!ind.den_aggregate) Units(cat, i, ind.den, true, s, ou_index, out);
-    if (!ind.num_is_flag) Units(cat, i, ind.num, false, s, ou_index, out);
+  const Ctx c{rules, person};
+  for (const CIndicator& ind : rules.indicators()) {
+    if (!ind.den_aggregate) Units(c, ind, ind.den, true, out);
+    if (!ind.num_is_flag) Units(c, ind, ind.num, false, out);
   }
   std::stable_sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
                    [](const Fact& a, const Fact& b) { return a.ind != b.ind ? a.ind < b.ind : a.day < b.day; });

@@ -5,14 +5,11 @@
 // matrix changes by the difference.
 #pragma once
 #include <cstdint>
-#include <functional>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/date.h"
-#include "indicator/catalogue.h"
+#include "indicator/rules.h"
 
 namespace u5::indicator {
 
@@ -36,27 +33,33 @@ struct Fact {
 };
 static_assert(sizeof(Fact) == 16);
 
-struct PersonData {
-  std::string id, orgunit;
+// One event as the rules see it: ids interned, body reduced to the fields the
+// rules read (Rules::Decode), stored in the owning PersonRecords' `vals`.
+struct EventData {
+  Date date;
+  uint32_t ou = 0;  // org unit index
+  int32_t type = -1;  // Rules type id
+  int32_t self = -1;  // this record's id, interned per person (pregnancy records only)
+  int32_t preg = -1;  // its pregnancy_id, interned per person; -1 when none
+  uint32_t vals = 0;  // offset of its values in PersonRecords::vals
+};
+
+struct PersonRecords {
+  uint32_t ou = 0;
   Date birth;
   uint8_t sex = 0, ethnicity = 0;
+  std::vector<EventData> events;  // in date order, deleted records excluded
+  std::vector<Val> vals;
+  std::vector<std::string> keys;  // per-person interning of record ids
+
+  void Clear() { events.clear(), vals.clear(), keys.clear(); }
+  int32_t Key(std::string_view id);
 };
 
-struct EventData {
-  std::string id, type, orgunit;
-  std::optional<std::string> pregnancy_id;
-  Date date;
-  nlohmann::json body;
-};
+// Appends the person's facts, sorted by (indicator, day).
+void ExtractFacts(const Rules& rules, const PersonRecords& person, std::vector<Fact>* out);
 
-using OrgUnitIndex = std::function<uint32_t(const std::string&)>;
-
-// Appends the person's facts, sorted by (indicator, day). `events` must be in
-// date order and exclude deleted records.
-void ExtractFacts(const Catalogue& cat, const PersonData& person, const std::vector<EventData>& events,
-                  const OrgUnitIndex& ou_index, std::vector<Fact>* out);
-
-uint8_t EthnicityCode(const nlohmann::json& person_body);
+uint8_t EthnicityCode(std::string_view code);
 uint8_t AgeBandAt(Date birth, Date on);
 
 }  // namespace u5::indicator

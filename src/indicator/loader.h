@@ -1,9 +1,10 @@
 // Reading registry records into the engine: the whole database in one pass
 // (persons and their events in person order, straight from SQLite), or one
-// person through the Store interface for incremental updates.
+// person through the Store interface for incremental updates. Both paths turn
+// a record into EventData the same way (AddEvent).
 #pragma once
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -16,15 +17,17 @@ namespace u5::indicator {
 struct LoadStats {
   size_t persons = 0, events = 0;
   double seconds = 0;
+  double read_seconds = 0;  // time spent in SQLite (stepping the two scans)
 };
 
 // Event types any computation of the catalogue reads; others are skipped unparsed.
 std::vector<std::string> EventTypesUsed(const Catalogue& cat);
 Status LoadAll(store::Db& db, Engine* engine, LoadStats* stats = nullptr);
-// Current records of one person; *person empty when absent or deleted.
-Status ReadPerson(store::Store& store, const std::string& id, std::optional<PersonData>* person, std::vector<EventData>* events);
-PersonData PersonFromRecord(const store::Record& r);
-EventData EventFromRecord(const store::Record& r);
+// Current records of one person; *found false when absent or deleted.
+Status ReadPerson(store::Store& store, Engine& engine, const std::string& id, PersonRecords* out, bool* found);
+// Appends one event (skipped when no rule reads its type). Events must come in date order.
+void AddEvent(Engine& engine, std::string_view id, std::string_view type, const std::string* pregnancy_id,
+              std::string_view orgunit, std::string_view date, std::string_view body, PersonRecords* out);
 // Ancestors from orgunit_closure (the unit itself included).
 std::vector<std::string> ClosureAncestors(store::Db& db, const std::string& orgunit);
 

@@ -97,11 +97,11 @@ Status Service::Refresh() {
     std::lock_guard d(dirty_mu_);
     todo.swap(dirty_);
   }
-  std::optional<PersonData> p;
-  std::vector<EventData> events;
+  PersonRecords p;
   for (const auto& id : todo) {
-    U5_RETURN_IF_ERROR(ReadPerson(store_, id, &p, &events));
-    engine_->ReplacePerson(id, p ? &*p : nullptr, events);
+    bool found = false;
+    U5_RETURN_IF_ERROR(ReadPerson(store_, *engine_, id, &p, &found));
+    engine_->ReplacePerson(id, found ? &p : nullptr);
   }
   return Status::Ok();
 }

@@ -1,0 +1,103 @@
+// The catalogue's computation rules compiled for speed: record types and body
+// fields become small integers, a record body becomes the few values the rules
+// read (decoded once, with simdjson), and constant strings are interned so a
+// condition compares integers. Semantics are those of the JSON rules in
+// docs/indicators.md (numbers compare as numbers, null counts as absent).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "indicator/catalogue.h"
+
+namespace u5::indicator {
+
+enum class ValKind : uint8_t { missing, boolean, number, string, other };
+
+// One body field as the rules see it. `truthy` is the "nonempty" test: a
+// non-empty string or array, true, any number or object.
+struct Val {
+  ValKind kind = ValKind::missing;
+  bool truthy = false;
+  uint32_t str = 0;  // interned string (kind == string)
+  double num = 0;    // number, or 0/1 for booleans
+};
+
+enum AgeField : int8_t { kNoAge = 0, kAgeDays, kAgeMonths, kAgeYears };
+
+struct CCond {
+  int slot = -1;  // index into the record's values; -1: never present
+  AgeField age = kNoAge;
+  Op op = Op::eq;
+  Val ref;
+  bool ref_is_list = false;
+  std::vector<Val> refs;
+  std::vector<CCond> any;
+};
+
+struct CRelated {
+  bool pregnancy_scope = false;
+  int type = -1;
+  std::vector<CCond> where;
+  int min_count = 1, max_count = -1;
+  int distinct_slot = -1;
+  bool has_distinct = false;
+  bool has_min = false, has_max = false;
+  int window_min = 0, window_max = 0;
+  bool same_year = false;
+};
+
+struct CUnit {
+  int type = -1;  // -1: the person record
+  std::vector<CCond> where;
+  std::vector<CRelated> related;
+  int weight_slot = -1;
+  AgeField weight_age = kNoAge;
+  bool has_weight = false;
+  bool latest_per_person = false;
+  bool date_last_related = false;
+};
+
+struct CIndicator {
+  int index = 0;  // in the catalogue
+  bool den_aggregate = false, num_is_flag = false;
+  CUnit den, num;
+  std::vector<CCond> flag_where;  // evaluated on the denominator record
+  std::vector<CRelated> flag_related;
+};
+
+class Rules {
+ public:
+  explicit Rules(const Catalogue& cat);
+
+  // Record type id, -1 when no rule reads this type (its records are skipped).
+  int TypeId(std::string_view type) const;
+  int pregnancy_type() const { return pregnancy_type_; }
+  size_t field_count(int type) const { return fields_[static_cast<size_t>(type)].size(); }
+  // Appends field_count(type) values decoded from a JSON object body (all
+  // missing when the body is not an object).
+  void Decode(int type, std::string_view body, std::vector<Val>* out);
+  uint32_t Intern(std::string_view s);
+  const std::string& Str(uint32_t id) const { return strings_[id]; }
+  const std::vector<CIndicator>& indicators() const { return inds_; }
+  std::vector<std::string> TypeNames() const { return types_; }
+
+ private:
+  int AddType(const std::string& t);
+  int Slot(int type, const std::string& field);
+  CCond Compile(int type, const Cond& c);
+  CRelated Compile(const Related& r);
+  CUnit Compile(const UnitSpec& u);
+  Val Constant(const nlohmann::json& v);
+
+  std::vector<std::string> types_;
+  std::vector<std::vector<std::string>> fields_;  // per type
+  int pregnancy_type_ = -1;
+  std::vector<CIndicator> inds_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, uint32_t> string_ids_;
+};
+
+}  // namespace u5::indicator
