@@ -23,16 +23,20 @@ struct Given {
 };
 
 // Effective window of a step whose previous step happened (or will happen) on `prev`.
-void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, Date* late) {
-  *earliest = s.earliest;
-  *due = s.due;
-  *late = s.late;
-  if (prev && s.interval) {
-    const Date after = s.interval->After(*prev);
+void Shift(Date e, Date d, Date l, const std::optional<Span>& interval, int grace_days, std::optional<Date> prev,
+           Date* earliest, Date* due, Date* late) {
+  *earliest = e;
+  *due = d;
+  *late = l;
+  if (prev && interval) {
+    const Date after = interval->After(*prev);
     *earliest = Max(*earliest, after);
     *due = Max(*due, after);
-    *late = Max(*late, Date{due->days + s.grace_days});
+    *late = Max(*late, Date{due->days + grace_days});
   }
+}
+void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, Date* late) {
+  Shift(s.earliest, s.due, s.late, s.interval, s.grace_days, prev, earliest, due, late);
 }
 
 // Assigns recorded doses to the steps in order: a dose counts for the first
@@ -383,10 +387,7 @@ DueList Evaluate(const Plan& plan, Date today) {
         out.items.push_back(v);
         continue;
       }
-      if (prev) {
-        Step s{it.id, it.rule, it.earliest, it.due, it.late, it.max, it.interval, it.grace_days};
-        Shift(s, prev, &v.earliest, &v.due, &v.late);
-      }
+      if (prev) Shift(it.earliest, it.due, it.late, it.interval, it.grace_days, prev, &v.earliest, &v.due, &v.late);
     }
     if (it.done) v.state = State::done;
     else if (!it.closed.empty() && it.max && today > *it.max) v.state = State::missed;

@@ -1,6 +1,8 @@
 #include "care/service.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace u5::care {
 namespace {
@@ -89,17 +91,6 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
-  // Belongs in migration 7, which cannot be added while version 6 (the indicator
-  // engineer's) does not exist: migrations must be contiguous, and a database
-  // at 7 would never receive 6. Idempotent until then.
-  U5_RETURN_IF_ERROR(s->db_.Exec(
-      "CREATE TABLE IF NOT EXISTS care_alert_ack ("
-      " alert_id TEXT PRIMARY KEY,"      // stable id of the alert episode (src/care/alerts.h)
-      " person_id TEXT NOT NULL REFERENCES person(id),"
-      " rule TEXT NOT NULL,"
-      " acked_by TEXT NOT NULL,"         // user name
-      " acked_at TEXT NOT NULL,"
-      " note TEXT) WITHOUT ROWID"));
   s->alive_ = std::make_shared<bool>(true);
   Service* self = s.get();
   // The flag stops calls from the store once the service is gone.
@@ -130,18 +121,49 @@ void Service::OnChange(const store::Change& c) {
   // A child's contact is its mother's phone: nothing to recompute, it is read at display time.
 }
 
-void Service::Put(const History& h) {
-  Entry e;
-  e.person = h.person;
-  e.plan = BuildPlan(schedule_, h);
-  e.alerts = BuildAlerts(schedule_, h, e.plan);
-  auto it = entries_.find(h.person.id);
-  if (it != entries_.end() && it->second.person.orgunit != h.person.orgunit) {
-    auto& v = by_orgunit_[it->second.person.orgunit];
-    std::erase(v, h.person.id);
+void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, Date* until) {
+  constexpr Date kNever{INT32_MAX}, kEver{INT32_MIN};
+  *wake = kNever;
+  *until = kEver;
+  if (plan.dead) return;
+  // Evaluate only moves windows later (a later previous dose, today), so the
+  // recorded due date is the earliest an open item can be listed, and the
+  // recorded maximum the last day it can still be open.
+  for (const auto& it : plan.items) {
+    if (it.done) continue;
+    *wake = std::min(*wake, it.due);
+    *until = std::max(*until, it.max.value_or(kNever));
   }
-  if (it == entries_.end() || it->second.person.orgunit != h.person.orgunit) by_orgunit_[h.person.orgunit].push_back(h.person.id);
-  entries_[h.person.id] = std::move(e);
+  for (const auto& a : alerts) {
+    *wake = std::min(*wake, a.from);
+    *until = std::max(*until, a.until.value_or(kNever));
+  }
+  // Nothing of a child is listed from the fifth birthday (Evaluate).
+  if (plan.child) *until = std::min(*until, Date{Span{60, 'm'}.After(plan.birth).days - 1});
+}
+
+void Service::Unindex(const Entry* e) {
+  auto it = by_orgunit_.find(e->person.orgunit);
+  if (it == by_orgunit_.end()) return;
+  auto& rows = it->second;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].entry.get() == e) {
+      rows[i] = std::move(rows.back());
+      rows.pop_back();
+      return;
+    }
+}
+
+void Service::Put(const History& h) {
+  auto e = std::make_shared<Entry>();
+  e->person = h.person;
+  e->plan = BuildPlan(schedule_, h);
+  e->alerts = BuildAlerts(schedule_, h, e->plan);
+  ListBounds(e->plan, e->alerts, &e->wake, &e->until);
+  auto& slot = entries_[h.person.id];
+  if (slot) Unindex(slot.get());
+  by_orgunit_[h.person.orgunit].push_back({e->wake, e->until, e});
+  slot = std::move(e);
 }
 
 Status Service::Rebuild(LoadStats* stats) {
@@ -160,12 +182,14 @@ Status Service::Rebuild(LoadStats* stats) {
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
   std::unique_lock lock(mu_);
-  for (const auto& h : histories) {
-    Entry& e = entries_[h.person.id];
-    e.person = h.person;
-    e.plan = BuildPlan(schedule_, h);
-    e.alerts = BuildAlerts(schedule_, h, e.plan);
+  {
+    std::lock_guard d(dirty_mu_);
+    dirty_.clear();
   }
+  entries_.clear();
+  by_orgunit_.clear();
+  for (const auto& h : histories) Put(h);
+  built_ = true;
 }
 
 Status Service::Refresh() {
@@ -184,7 +208,7 @@ Status Service::Refresh() {
     if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
       auto it = entries_.find(id);
       if (it != entries_.end()) {
-        std::erase(by_orgunit_[it->second.person.orgunit], id);
+        Unindex(it->second.get());
         entries_.erase(it);
       }
       continue;
@@ -214,7 +238,22 @@ Status Service::ForEachIn(const std::string& orgunit, const std::function<void(c
   for (const auto& ou : units) {
     auto it = by_orgunit_.find(ou);
     if (it == by_orgunit_.end()) continue;
-    for (const auto& id : it->second) fn(entries_.at(id));
+    for (const auto& r : it->second) fn(*r.entry);
+  }
+  return Status::Ok();
+}
+
+Status Service::ForEachCandidate(const std::string& orgunit, Date from, Date to,
+                                 const std::function<void(const std::shared_ptr<const Entry>&)>& fn) {
+  U5_RETURN_IF_ERROR(Refresh());
+  std::vector<std::string> units;
+  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
+  std::shared_lock lock(mu_);
+  for (const auto& ou : units) {
+    auto it = by_orgunit_.find(ou);
+    if (it == by_orgunit_.end()) continue;
+    for (const auto& r : it->second)
+      if (r.wake <= std::max(from, to) && from <= r.until) fn(r.entry);
   }
   return Status::Ok();
 }
@@ -224,7 +263,7 @@ Status Service::Get(const std::string& person_id, Entry* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return Status::NotFound("no person " + person_id);
-  *out = it->second;
+  *out = *it->second;
   return Status::Ok();
 }
 
@@ -232,7 +271,7 @@ bool Service::Contact(const std::string& person_id, Person* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return false;
-  *out = it->second.person;
+  *out = it->second->person;
   return true;
 }
 

@@ -4,6 +4,7 @@
 // (table care_alert_ack). Thread-safe.
 #pragma once
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -24,7 +25,15 @@ struct Entry {
   Person person;
   Plan plan;
   std::vector<Alert> alerts;
+  // Bounds of the worklists this person can be on, so a worklist skips the
+  // others without evaluating them: listed for [from, to] only if
+  // wake <= to (nothing open falls due, and no alert starts, before wake) and
+  // from <= until (after it every open item is missed and every alert over).
+  Date wake, until;
 };
+
+// The bounds above for a computed plan and its alerts.
+void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, Date* until);
 
 struct Ack {
   std::string alert_id, person_id, rule, by, at, note;
@@ -51,6 +60,10 @@ class Service {
 
   // Calls `fn` for each living person filed under `orgunit` or below (closure table), under a read lock.
   Status ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn);
+  // As ForEachIn, for the persons whose bounds allow a listing on [from, to]
+  // (a superset of those listed); entries are immutable snapshots.
+  Status ForEachCandidate(const std::string& orgunit, Date from, Date to,
+                          const std::function<void(const std::shared_ptr<const Entry>&)>& fn);
   // A copy of one person's entry; NotFound when absent or deleted.
   Status Get(const std::string& person_id, Entry* out);
   // Name and phone of a person (for a child's mother).
@@ -73,8 +86,16 @@ class Service {
   store::Db db_;
   std::mutex db_mu_;
   std::shared_mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::unordered_map<std::string, std::vector<std::string>> by_orgunit_;
+  // Entries are replaced, never changed in place, so a worklist may keep one
+  // after the lock is released.
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+  struct Row {
+    Date wake, until;
+    std::shared_ptr<const Entry> entry;
+  };
+  // Each org unit's persons: a worklist scans its own compact rows only.
+  std::unordered_map<std::string, std::vector<Row>> by_orgunit_;
+  void Unindex(const Entry* e);
   bool built_ = false;
   std::mutex dirty_mu_;
   std::unordered_set<std::string> dirty_;

@@ -38,27 +38,23 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   out->villages.clear();
   out->persons = out->items = 0;
   std::vector<WorkPerson> found;
-  U5_RETURN_IF_ERROR(service.ForEachIn(q.orgunit, [&](const Entry& e) {
-    if (!q.village.empty() && e.person.village != q.village) return;
-    const DueList dl = Evaluate(e.plan, q.from);
-    bool any = std::any_of(dl.items.begin(), dl.items.end(), [&](const ItemView& v) { return OnList(v, q.to); });
-    if (!any) any = std::any_of(e.alerts.begin(), e.alerts.end(), [&](const Alert& a) { return a.ActiveOn(q.from); });
-    if (!any) return;
+  U5_RETURN_IF_ERROR(service.ForEachCandidate(q.orgunit, q.from, q.to, [&](const std::shared_ptr<const Entry>& e) {
+    if (!q.village.empty() && e->person.village != q.village) return;
     WorkPerson w;
-    w.person = e.person;
-    w.plan = e.plan;
-    for (const auto& v : Evaluate(w.plan, q.from).items)
+    for (const auto& v : Evaluate(e->plan, q.from).items)
       if (OnList(v, q.to)) w.items.push_back(v);
-    for (const auto& a : e.alerts)
+    for (const auto& a : e->alerts)
       if (a.ActiveOn(q.from)) w.alerts.push_back(a);
+    if (w.items.empty() && w.alerts.empty()) return;
+    w.entry = e;
     found.push_back(std::move(w));
   }));
   std::map<std::string, size_t> group_of;
   for (auto& w : found) {
-    w.phone = w.person.phone;
-    if (!w.person.mother_id.empty()) {
+    w.phone = w.person().phone;
+    if (!w.person().mother_id.empty()) {
       Person m;
-      if (service.Contact(w.person.mother_id, &m)) {
+      if (service.Contact(w.person().mother_id, &m)) {
         w.mother_name = m.full_name;
         if (w.phone.empty()) w.phone = m.phone;
       }
@@ -72,7 +68,7 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     if (!w.alerts.empty()) w.rank = 3;
     out->items += w.items.size();
     ++out->persons;
-    const std::string village = w.person.village.empty() ? kNoVillage : w.person.village;
+    const std::string village = w.person().village.empty() ? kNoVillage : w.person().village;
     auto [it, fresh] = group_of.emplace(village, out->villages.size());
     if (fresh) out->villages.push_back({village, {}});
     out->villages[it->second].persons.push_back(std::move(w));
@@ -82,7 +78,7 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
       if (a.rank != b.rank) return a.rank > b.rank;
       if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
       if (a.first_due != b.first_due) return a.first_due < b.first_due;
-      return a.person.id < b.person.id;
+      return a.person().id < b.person().id;
     });
   std::vector<std::pair<std::string, size_t>> keys;
   for (size_t i = 0; i < out->villages.size(); ++i)
@@ -129,9 +125,9 @@ json WorklistJson(const Schedule& s, const Worklist& w) {
       json items = json::array(), alerts = json::array();
       for (const auto& v : p.items) items.push_back(ItemJson(s, v));
       for (const auto& a : p.alerts) alerts.push_back(AlertJson(a));
-      persons.push_back({{"person_id", p.person.id}, {"full_name", p.person.full_name}, {"birth_date", FormatDate(p.person.birth)},
-                         {"age", AgeText(p.person.birth, w.query.from)}, {"sex", p.person.sex}, {"phone", p.phone},
-                         {"mother_name", p.mother_name}, {"orgunit", p.person.orgunit}, {"urgency", p.rank},
+      persons.push_back({{"person_id", p.person().id}, {"full_name", p.person().full_name}, {"birth_date", FormatDate(p.person().birth)},
+                         {"age", AgeText(p.person().birth, w.query.from)}, {"sex", p.person().sex}, {"phone", p.phone},
+                         {"mother_name", p.mother_name}, {"orgunit", p.person().orgunit}, {"urgency", p.rank},
                          {"days_overdue", p.days_overdue}, {"items", items}, {"alerts", alerts}});
     }
     villages.push_back({{"village", g.village}, {"persons", persons}});
@@ -149,8 +145,8 @@ std::string WorklistCsv(const Schedule& s, const Worklist& w) {
       for (const auto& a : p.alerts) alerts += (alerts.empty() ? "" : "; ") + a.rule;
       auto row = [&](const std::string& item, const std::string& label, const std::string& status, const std::string& due,
                      const std::string& late, int overdue) {
-        o << Csv(g.village) << ',' << p.rank << ',' << p.person.id << ',' << Csv(p.person.full_name) << ','
-          << FormatDate(p.person.birth) << ',' << Csv(AgeText(p.person.birth, w.query.from)) << ',' << p.phone << ','
+        o << Csv(g.village) << ',' << p.rank << ',' << p.person().id << ',' << Csv(p.person().full_name) << ','
+          << FormatDate(p.person().birth) << ',' << Csv(AgeText(p.person().birth, w.query.from)) << ',' << p.phone << ','
           << Csv(p.mother_name) << ',' << item << ',' << Csv(label) << ',' << status << ',' << due << ',' << late << ','
           << overdue << ',' << Csv(alerts) << '\n';
       };
@@ -168,7 +164,7 @@ std::string WorklistText(const Schedule& s, const Worklist& w) {
   for (const auto& g : w.villages) {
     o << "\n== " << g.village << " (" << g.persons.size() << ") ==\n";
     for (const auto& p : g.persons) {
-      o << "[ ] " << p.person.full_name << ", " << AgeText(p.person.birth, w.query.from);
+      o << "[ ] " << p.person().full_name << ", " << AgeText(p.person().birth, w.query.from);
       if (!p.mother_name.empty()) o << ", mẹ: " << p.mother_name;
       o << ", ĐT: " << (p.phone.empty() ? "—" : p.phone) << "\n";
       for (const auto& a : p.alerts) o << "      ! " << a.message << "\n";

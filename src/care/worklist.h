@@ -1,6 +1,7 @@
 // Worklists: whom a commune's health workers should see in a date range,
 // grouped by village, most urgent first, with a phone number to call.
 #pragma once
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,13 +17,14 @@ struct WorklistQuery {
 };
 
 struct WorkPerson {
-  Person person;
+  // The service's snapshot of the person: `items` point into its plan.
+  std::shared_ptr<const Entry> entry;
+  const Person& person() const { return entry->person; }
   std::string phone;      // the person's, else (a child) the mother's
   std::string mother_name;
   int rank = 0;           // 3 alert, 2 overdue, 1 due, 0 falls due in the range
   int days_overdue = 0;
   Date first_due;
-  Plan plan;                // a copy: `items` point into it (a moved vector keeps its buffer)
   std::vector<ItemView> items;
   std::vector<Alert> alerts;
 };
