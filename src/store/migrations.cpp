@@ -212,6 +212,18 @@ CREATE INDEX report_signoff_unit ON report_signoff(orgunit_id, period, seq);
 CREATE TRIGGER report_signoff_no_update BEFORE UPDATE ON report_signoff BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
 CREATE TRIGGER report_signoff_no_delete BEFORE DELETE ON report_signoff BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
 )SQL"},
+      {12, "care: health workers' acknowledgements of alerts", R"SQL(
+-- IF NOT EXISTS: before this migration the care service created the table at
+-- run time, so databases served by it already have it (same columns).
+CREATE TABLE IF NOT EXISTS care_alert_ack (
+  alert_id  TEXT PRIMARY KEY,          -- stable id of the alert episode (src/care/alerts.h)
+  person_id TEXT NOT NULL REFERENCES person(id),
+  rule      TEXT NOT NULL,
+  acked_by  TEXT NOT NULL,             -- user name
+  acked_at  TEXT NOT NULL,
+  note      TEXT
+) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }
