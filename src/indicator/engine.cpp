@@ -25,6 +25,13 @@ Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), rules_(
   comp_of_.assign(cat.indicators().size(), -1);
   for (size_t i = 0; i < cat.indicators().size(); ++i)
     if (cat.indicators()[i].computable) comp_of_[i] = n_comp_++;
+  first_day_ = DateFromYmd(layout_.first_year, 1, 1).days;
+  const int end = DateFromYmd(layout_.first_year + layout_.years, 1, 1).days;
+  month_of_.resize(static_cast<size_t>(end - first_day_));
+  for (int d = first_day_; d < end; ++d) {
+    const Ym ym = YmOf(d);
+    month_of_[static_cast<size_t>(d - first_day_)] = static_cast<int16_t>((ym.y - layout_.first_year) * 12 + static_cast<int>(ym.m) - 1);
+  }
 }
 
 void Engine::Clear() {
@@ -69,32 +76,37 @@ bool Engine::InSubtree(uint32_t ou, uint32_t root) const {
   return std::binary_search(a.begin(), a.end(), root);
 }
 
+int Engine::MonthIndex(int32_t day) const {
+  const int64_t i = static_cast<int64_t>(day) - first_day_;
+  return i < 0 || i >= static_cast<int64_t>(month_of_.size()) ? -1 : month_of_[static_cast<size_t>(i)];
+}
+
 void Engine::Apply(const std::vector<Fact>& facts, int sign) {
   const int n_slots = layout_.slots();
+  const int years = layout_.years;
   for (size_t i = 0; i < facts.size(); ++i) {
     const Fact& f = facts[i];
     const int k = comp_of_[f.ind];
     if (k < 0) continue;
-    const Ym ym = YmOf(f.day);
-    const unsigned q = (ym.m - 1) / 3 + 1, h = ym.m <= 6 ? 1 : 2;
-    int slots[4] = {layout_.Slot(PeriodKind::month, ym.y, static_cast<int>(ym.m)),
-                    layout_.Slot(PeriodKind::quarter, ym.y, static_cast<int>(q)),
-                    layout_.Slot(PeriodKind::half, ym.y, static_cast<int>(h)),
-                    layout_.Slot(PeriodKind::year, ym.y, 1)};
-    if (slots[3] < 0) continue;
+    const int mi = MonthIndex(f.day);
+    if (mi < 0) continue;  // outside the matrix years
+    const int y = mi / 12, m0 = mi % 12;
+    // The same slots as SlotLayout::Slot for month, quarter, half and year, without the date conversion.
+    int slots[4] = {mi, years * 12 + y * 4 + m0 / 3, years * 16 + y * 2 + m0 / 6, years * 18 + y};
     if ((f.bits & kLatest) && i + 1 < facts.size() && facts[i + 1].ind == f.ind && (facts[i + 1].bits & kLatest)) {
       // Only the person's latest unit in each period counts: drop the periods the next unit shares.
-      const Ym n = YmOf(facts[i + 1].day);
-      if (n.y == ym.y) {
+      const int ni = MonthIndex(facts[i + 1].day);
+      if (ni >= 0 && ni / 12 == y) {
+        const int n0 = ni % 12;
         slots[3] = -1;
-        if ((n.m <= 6) == (ym.m <= 6)) slots[2] = -1;
-        if ((n.m - 1) / 3 == (ym.m - 1) / 3) slots[1] = -1;
-        if (n.m == ym.m) slots[0] = -1;
+        if (n0 / 6 == m0 / 6) slots[2] = -1;
+        if (n0 / 3 == m0 / 3) slots[1] = -1;
+        if (n0 == m0) slots[0] = -1;
       }
     }
     const int64_t num = (f.bits & kNum) ? sign * static_cast<int64_t>(f.weight) : 0;
     const int64_t den = (f.bits & kDen) ? sign * static_cast<int64_t>(f.weight) : 0;
-    for (uint32_t a : AncestorsOf(f.ou)) {
+    for (uint32_t a : anc_[f.ou]) {
       Cell* row = &cells_[(static_cast<size_t>(a) * n_comp_ + k) * n_slots];
       for (int s : slots) {
         if (s < 0) continue;

@@ -36,6 +36,7 @@ class Engine {
   // Index of an org unit for PersonRecords (interned, its ancestors loaded).
   uint32_t OrgUnit(std::string_view ou);
   Rules& rules() { return rules_; }
+  const Rules& rules() const { return rules_; }
   void Clear();
   // Recomputes every cell from the facts held in memory, in one pass.
   void RecomputeMatrix();
@@ -60,6 +61,8 @@ class Engine {
   uint32_t Intern(std::string_view ou);
   const std::vector<uint32_t>& AncestorsOf(uint32_t ou);
   void Apply(const std::vector<Fact>& facts, int sign);
+  // Months since January of the first matrix year; -1 outside the matrix years.
+  int MonthIndex(int32_t day) const;
   bool InSubtree(uint32_t ou, uint32_t root) const;
   template <class Fn> void Scan(int ind, uint32_t root, Date from, Date to, Fn&& fn) const;
 
@@ -75,6 +78,8 @@ class Engine {
   uint32_t last_ou_ = 0;
   std::vector<std::vector<uint32_t>> anc_;
   std::vector<char> anc_loaded_;
+  int32_t first_day_ = 0;
+  std::vector<int16_t> month_of_;  // by day since first_day_
   std::vector<Cell> cells_;  // [ou][indicator][slot]
   std::unordered_map<std::string, uint32_t> person_index_;
   std::vector<std::vector<Fact>> facts_;

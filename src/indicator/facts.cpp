@@ -1,6 +1,7 @@
 #include "indicator/facts.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace u5::indicator {
 namespace {
@@ -233,8 +234,12 @@ void ExtractFacts(const Rules& rules, const PersonRecords& person, std::vector<F
     if (!ind.den_aggregate) Units(c, ind, ind.den, true, out);
     if (!ind.num_is_flag) Units(c, ind, ind.num, false, out);
   }
-  std::stable_sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
-                   [](const Fact& a, const Fact& b) { return a.ind != b.ind ? a.ind < b.ind : a.day < b.day; });
+  // A total order, so facts do not depend on the order of records dated the
+  // same day (which one is a prevalence unit's "latest" then follows the content).
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(), [](const Fact& a, const Fact& b) {
+    return std::tie(a.ind, a.day, a.ou, a.bits, a.weight, a.sex, a.ethnicity, a.age_band) <
+           std::tie(b.ind, b.day, b.ou, b.bits, b.weight, b.sex, b.ethnicity, b.age_band);
+  });
 }
 
 }  // namespace u5::indicator

@@ -48,7 +48,7 @@ struct PersonRecords {
   uint32_t ou = 0;
   Date birth;
   uint8_t sex = 0, ethnicity = 0;
-  std::vector<EventData> events;  // in date order, deleted records excluded
+  std::vector<EventData> events;  // in date order (any order within a day), deleted records excluded
   std::vector<Val> vals;
   std::vector<std::string> keys;  // per-person interning of record ids
 
@@ -56,7 +56,8 @@ struct PersonRecords {
   int32_t Key(std::string_view id);
 };
 
-// Appends the person's facts, sorted by (indicator, day).
+// Appends the person's facts, sorted by (indicator, day, then the other fields):
+// the result does not depend on the order of the events dated the same day.
 void ExtractFacts(const Rules& rules, const PersonRecords& person, std::vector<Fact>* out);
 
 uint8_t EthnicityCode(std::string_view code);

@@ -57,10 +57,8 @@ Status ReadPerson(store::Store& store, Engine& engine, const std::string& id, Pe
     if (it != body.end() && it->is_string()) eth = it->get<std::string>();
   }
   SetPerson(engine, p.orgunit_id, p.sex, p.date, eth, out);
-  // Date order, ties by id, as LoadAll reads them.
-  std::sort(evs.begin(), evs.end(), [](const store::Record& a, const store::Record& b) {
-    return a.date != b.date ? a.date < b.date : a.id < b.id;
-  });
+  // Date order; the order within a day does not change the facts.
+  std::stable_sort(evs.begin(), evs.end(), [](const store::Record& a, const store::Record& b) { return a.date < b.date; });
   for (const auto& e : evs)
     AddEvent(engine, e.id, e.type, e.pregnancy_id ? &*e.pregnancy_id : nullptr, e.orgunit_id, e.date, e.body, out);
   *found = true;
@@ -102,10 +100,12 @@ Status LoadAll(store::Db& db, Engine* engine, LoadStats* stats) {
   U5_RETURN_IF_ERROR(db.Prepare(
       "SELECT id, orgunit_id, sex, birth_date, json_extract(body, '$.ethnicity') FROM person "
       "WHERE deleted_at IS NULL ORDER BY id", &ps));
-  // Events in (person, date) order via the event_person index, as ExtractFacts expects.
+  // Events in (person, date) order straight from the event_person index: no
+  // tie-break by id, which made SQLite sort every person's rows (facts do not
+  // depend on the order within a day).
   U5_RETURN_IF_ERROR(db.Prepare(
       "SELECT person_id, id, type, pregnancy_id, orgunit_id, event_date, body FROM event "
-      "WHERE deleted_at IS NULL AND type IN (" + types + ") ORDER BY person_id, event_date, id", &es));
+      "WHERE deleted_at IS NULL AND type IN (" + types + ") ORDER BY person_id, event_date", &es));
   Status st;
   auto step = [&](store::Stmt& s) {
     const auto r0 = std::chrono::steady_clock::now();
