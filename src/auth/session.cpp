@@ -112,12 +112,16 @@ Status Sessions::ChangePassword(const Principal& who, const std::string& old_pas
   U5_RETURN_IF_ERROR(HashPassword(new_password, &hash));
   U5_RETURN_IF_ERROR(store_.SetPassword(u.id, hash, false));
   // Cached principals still carry must_change_password; drop this user's.
+  ForgetUser(u.id);
+  return Status::Ok();
+}
+
+void Sessions::ForgetUser(const std::string& user_id) {
   std::lock_guard lock(mu_);
   for (auto it = cache_.begin(); it != cache_.end();) {
-    if (it->second.who.user_id == u.id) it = cache_.erase(it);
+    if (it->second.who.user_id == user_id) it = cache_.erase(it);
     else ++it;
   }
-  return Status::Ok();
 }
 
 Status AddUser(store::Store& s, const std::string& username, const std::string& password, const std::string& role,

@@ -37,6 +37,9 @@ class Sessions {
   // Checks the old password, applies the policy to the new one, stores its
   // hash and clears must_change_password.
   Status ChangePassword(const Principal& who, const std::string& old_password, const std::string& new_password);
+  // Drops the cached sessions of a user whose account changed (disabled,
+  // password reset), so the change takes effect at the next request.
+  void ForgetUser(const std::string& user_id);
   int64_t ttl_ms() const { return opts_.ttl_ms; }
   int64_t Now() const;
 

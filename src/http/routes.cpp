@@ -21,6 +21,17 @@ const std::vector<Route>& Routes() {
       {"POST", "auth/password", ""},
       {"GET", "schema", ""},
       {"GET", "audit", kAuditRead},
+      // User management (src/http/users_api.cpp); scope is checked in auth/user_admin.cpp.
+      {"GET", "users", kUserManage},
+      {"POST", "users", kUserManage},
+      {"GET", "users/{id}", kUserManage},
+      {"PUT", "users/{id}", kUserManage},
+      {"POST", "users/{id}/disable", kUserManage},
+      {"POST", "users/{id}/enable", kUserManage},
+      {"POST", "users/{id}/password", kUserManage},
+      {"GET", "roles", kUserManage},
+      // Names of administrative units: public facts, for any session.
+      {"GET", "orgunits", ""},
       // Aggregates (src/indicator/http_routes.cpp).
       {"GET", "indicators", kAggregateRead},
       {"GET", "indicators/catalogue", kAggregateRead},

@@ -498,6 +498,61 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ListUsers(std::vector<User>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    std::vector<std::string> ids;
+    Stmt& s = db->Cached("SELECT id FROM app_user ORDER BY username");
+    while (s.Step()) ids.push_back(s.Text(0));
+    out->clear();
+    for (const auto& id : ids) {
+      out->emplace_back();
+      U5_RETURN_IF_ERROR(LoadUser("id", id, &out->back()));
+    }
+    return Status::Ok();
+  }
+
+  Status SaveUser(const User& u, bool create, const audit::Entry& audit) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    User before;
+    if (!create) {
+      U5_RETURN_IF_ERROR(LoadUser("id", u.id, &before));
+      Stmt& s = db->Cached(
+          "UPDATE app_user SET password_hash=?2, role=?3, full_name=?4, disabled=?5, must_change_password=?6 WHERE id=?1");
+      s.Bind(1, u.id).Bind(2, u.password_hash).Bind(3, u.role).Bind(4, u.full_name);
+      s.Bind(5, static_cast<int64_t>(u.disabled)).Bind(6, static_cast<int64_t>(u.must_change_password));
+      U5_RETURN_IF_ERROR(s.Run());
+      Stmt& d = db->Cached("DELETE FROM user_orgunit WHERE user_id=?1");
+      d.Bind(1, u.id);
+      U5_RETURN_IF_ERROR(d.Run());
+      if (u.disabled || u.password_hash != before.password_hash) {
+        Stmt& e = db->Cached("DELETE FROM session WHERE user_id=?1");
+        e.Bind(1, u.id);
+        U5_RETURN_IF_ERROR(e.Run());
+      }
+    } else {
+      Stmt& s = db->Cached(
+          "INSERT INTO app_user(id, username, password_hash, role, full_name, created_at, must_change_password, disabled) "
+          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+      s.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.role).Bind(5, u.full_name).Bind(6, u.created_at);
+      s.Bind(7, static_cast<int64_t>(u.must_change_password)).Bind(8, static_cast<int64_t>(u.disabled));
+      Status st = s.Run();
+      if (st.code() == Code::conflict) return Status::Conflict("user " + u.username + " exists", "username");
+      U5_RETURN_IF_ERROR(st);
+    }
+    for (const std::string& ou : u.orgunits) {
+      Stmt& o = db->Cached("INSERT INTO user_orgunit(user_id, orgunit_id) VALUES (?1, ?2)");
+      o.Bind(1, u.id).Bind(2, ou);
+      U5_RETURN_IF_ERROR(o.Run());
+    }
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
   Status DeleteSession(const std::string& token_hash) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
@@ -530,6 +585,27 @@ class SqliteStore final : public Store {
     const bool found = s.Step();
     s.Reset();
     return found;
+  }
+
+  Status OrgUnitNames(const std::vector<std::string>& ids, const std::string& parent, std::vector<OrgUnitName>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    out->clear();
+    auto read = [&](Stmt& s) {
+      while (s.Step()) out->push_back({s.Text(0), s.Text(1), s.Text(2), s.IsNull(3) ? "" : s.Text(3)});
+      s.Reset();
+    };
+    if (ids.empty()) {
+      Stmt& s = db->Cached("SELECT id, name, kind, parent_id FROM orgunit WHERE parent_id=?1 ORDER BY name");
+      s.Bind(1, parent);
+      read(s);
+    }
+    for (const auto& id : ids) {
+      Stmt& s = db->Cached("SELECT id, name, kind, parent_id FROM orgunit WHERE id=?1");
+      s.Bind(1, id);
+      read(s);
+    }
+    return Status::Ok();
   }
 
  private:

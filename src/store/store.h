@@ -45,6 +45,10 @@ struct User {
   bool must_change_password = false;  // an initial (printed) password: change it before anything else
 };
 
+struct OrgUnitName {
+  std::string id, name, kind, parent_id;
+};
+
 // A committed write, as seen by listeners (indicator engine, care-due engine).
 struct Change {
   std::optional<Record> before;  // empty for an insert
@@ -104,6 +108,12 @@ class Store {
   virtual Status GetUserById(const std::string& id, User* out) = 0;
   // Replaces a user's password hash and sets or clears must_change_password.
   virtual Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change) = 0;
+  // Every user, by username.
+  virtual Status ListUsers(std::vector<User>* out) = 0;
+  // Inserts (`create`) or replaces a user by id (hash, role, name, flags, org
+  // units) with `audit` in the same transaction. A disabled user or a changed
+  // password hash ends the user's sessions.
+  virtual Status SaveUser(const User& u, bool create, const audit::Entry& audit) = 0;
   virtual Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) = 0;
   // NotFound when absent or expired.
   virtual Status GetSession(const std::string& token_hash, std::string* user_id) = 0;
@@ -111,6 +121,8 @@ class Store {
 
   virtual bool OrgUnitExists(const std::string& id) = 0;
   virtual bool InSubtree(const std::string& ancestor, const std::string& descendant) = 0;
+  // Names of the given org units, or of the children of `parent` when ids is empty.
+  virtual Status OrgUnitNames(const std::vector<std::string>& ids, const std::string& parent, std::vector<OrgUnitName>* out) = 0;
 };
 
 // Opens (creating and migrating) an SQLite store. One connection per thread.

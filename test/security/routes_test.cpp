@@ -89,8 +89,22 @@ TEST_F(RouteTable, TableCoversWhatTheHandlersServe) {
                         "/api/v1/indicators", "/api/v1/indicators/catalogue", "/api/v1/indicator-values", "/api/v1/plans",
                         "/api/v1/plans/lai-chau/evaluation", "/api/v1/plans/lai-chau/targets", "/api/v1/audit",
                         "/api/v1/auth/password", "/api/v1/anc-visits/abc", "/api/v1/deaths/", "/api/v1/reports",
-                        "/api/v1/reports/monthly", "/api/v1/signoffs"})
+                        "/api/v1/reports/monthly", "/api/v1/signoffs", "/api/v1/users", "/api/v1/users/abc",
+                        "/api/v1/users/abc/disable", "/api/v1/users/abc/enable", "/api/v1/users/abc/password",
+                        "/api/v1/roles", "/api/v1/orgunits"})
     EXPECT_FALSE(http::MatchRoutes(p).empty()) << p;
+}
+
+TEST_F(RouteTable, UserManagementNeedsUserManage) {
+  int users = 0;
+  for (const http::Route& r : http::Routes()) {
+    const std::string p = r.pattern;
+    if (p == "roles" || p.rfind("users", 0) == 0) {
+      EXPECT_STREQ(r.permission, "user.manage") << r.method << " " << p;
+      ++users;
+    }
+  }
+  EXPECT_EQ(users, 8);
 }
 
 }  // namespace

@@ -267,6 +267,121 @@ try {
   const rows = await op.locator('[data-testid=league] tbody tr').count();
   check(rows > 10, `league table lists the province's communes (${rows})`);
   await shot(op, 'desktop-dashboard-province');
+
+  step = 'org unit names in the header';
+  const whoOu = (await op.textContent('[data-testid=who-orgunit]')).trim();
+  check(whoOu && !/^[\d:a-z]+$/.test(whoOu), `the header names the org unit, not its code: "${whoOu}"`);
+  const scope = await op.textContent('[data-testid=dash-scope]');
+  check(scope.includes(whoOu), `the dashboard names its org unit: "${scope}"`);
+
+  step = 'users page: an error beside the field';
+  const demoCommune = (await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()))).orgunits[0];
+  await op.click('nav >> text=Người dùng');
+  await op.waitForSelector('[data-testid=users-list] li');
+  await op.waitForSelector(`#u-orgunit option[value="${demoCommune}"]`);
+  check((await unlabelledInputs(op)).length === 0, `user form inputs have labels: ${await unlabelledInputs(op)}`);
+  await op.fill('#u-username', 'Sai Tên');
+  await op.fill('#u-full_name', 'Lò Thị Thử');
+  await op.selectOption('#u-role', 'commune_worker');
+  await op.selectOption('#u-orgunit', demoCommune);
+  await expecting([{ status: 422, path: '/api/v1/users' }, { status: 400, path: '/api/v1/users' }], async () => {
+    await op.click('[data-testid=user-create] button[type=submit]');
+    await op.waitForSelector('[data-testid=error-username]');
+  });
+  const userErr = await op.textContent('[data-testid=error-username]');
+  check(userErr.includes('Tên đăng nhập dài 3–64 ký tự'), `user name error in Vietnamese beside the field: "${userErr}"`);
+  check((await op.inputValue('#u-full_name')) === 'Lò Thị Thử', 'the typed full name is kept after the error');
+  check(await op.evaluate(() => document.activeElement?.id === 'u-username'), 'focus moves to the user name');
+  await axe(op, 'users with error');
+
+  step = 'users page: the officer creates a commune worker';
+  await op.fill('#u-username', 'lo.thi.thu');
+  await op.click('[data-testid=user-create] button[type=submit]');
+  await op.waitForSelector('[data-testid=initial-password]');
+  const initial = (await op.textContent('[data-testid=initial-password]')).trim();
+  check(initial.length >= 12, `an initial password is shown once (${initial.length} characters)`);
+  await op.waitForSelector('[data-username="lo.thi.thu"]');
+  const row = await op.textContent('[data-username="lo.thi.thu"]');
+  check(row.includes('Chưa đổi mật khẩu ban đầu'), `the new user is marked as not yet having changed the password: ${row}`);
+  check(!row.includes(demoCommune), `the list names the org unit, not its code: ${row}`);
+  await axe(op, 'users');
+  await shot(op, 'desktop-users');
+
+  step = 'the new user must change the initial password';
+  const newcomer = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
+  const np = await newcomer.newPage();
+  watch(np, 'newcomer');
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], async () => {
+    await np.goto(BASE + '/login');
+    await np.waitForSelector('#username');
+    await np.fill('#username', 'lo.thi.thu');
+    await np.fill('#password', initial);
+    await np.click('button[type=submit]');
+    await np.waitForSelector('[data-testid=password-forced]');
+  });
+  check((await np.locator('nav.nav').count()) === 0, 'no menu until the password is changed');
+  await axe(np, 'forced password change');
+  await shot(np, 'desktop-password-forced');
+  await np.fill('#pw-old', initial);
+  await np.fill('#pw-next', 'mat-khau-moi-2030');
+  await np.fill('#pw-again', 'mat-khau-moi-2030');
+  await np.click('form button[type=submit]');
+  await np.waitForSelector('#h-wl');
+  check((await np.textContent('[data-testid=flash]')).includes('Đã đổi mật khẩu'), 'password changed message');
+
+  step = 'the new user reads a handbook';
+  await np.goto(BASE + '/search?q=nguyen');
+  await np.waitForSelector('[data-testid=search-results] a');
+  await np.locator('[data-testid=search-results] a').first().click();
+  await np.waitForSelector('[data-testid=person-name]');
+  const readId = np.url().split('/').pop();
+  await np.waitForLoadState('networkidle');
+  await newcomer.close();
+
+  step = 'audit trail of the record read';
+  await op.goto(`${BASE}/audit?record=${readId}`);
+  await op.waitForSelector('[data-testid=audit-table] tbody tr');
+  const reads = await op.locator('[data-testid=audit-table] tbody tr[data-action=read][data-user="lo.thi.thu"]').count();
+  check(reads >= 1, `the audit view lists the newcomer's reads of the record (${reads})`);
+  const others = await op.locator(`[data-testid=audit-table] tbody tr:not([data-record="${readId}"])`).count();
+  check(others === 0, 'the record filter shows only that record');
+  const firstRead = await op.textContent('[data-testid=audit-table] tbody tr[data-action=read]');
+  check(firstRead.includes('Xem'), `actions are named in Vietnamese: ${firstRead}`);
+  report.push(`audit: ${reads} read entries of ${readId} by lo.thi.thu`);
+
+  step = 'audit trail filtered by user';
+  await op.fill('#a-record', '');
+  await op.fill('#a-user', 'lo.thi.thu');
+  await op.click('form[role=search] button[type=submit]');
+  await op.waitForSelector('[data-testid=audit-table] tbody tr[data-action=password_change]');
+  const users = await op.locator('[data-testid=audit-table] tbody tr').evaluateAll((rs) => [...new Set(rs.map((r) => r.dataset.user))]);
+  check(users.length === 1 && users[0] === 'lo.thi.thu', `only that user's entries: ${users}`);
+  const actions = await op.locator('[data-testid=audit-table] tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.action));
+  check(actions.includes('login_ok') && actions.includes('read'), `login and reads listed: ${[...new Set(actions)]}`);
+  check((await unlabelledInputs(op)).length === 0, 'audit filters have labels');
+  await axe(op, 'audit');
+  await shot(op, 'desktop-audit');
+
+  step = 'audit and users in English';
+  const vietnameseIn = (pg) => pg.evaluate(() => {
+    const viet = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
+    // Interface text only: headings, labels, column heads, buttons, menus; names of people and places are data.
+    return [...document.querySelectorAll('h1, h2, label, legend, th, button, nav a, .field-error, .alert, .muted:not([data-testid=dash-scope])')]
+      .filter((el) => !el.closest('[data-testid=lang-switch]') && !el.classList.contains('lang-switch'))
+      .map((el) => el.textContent.trim()).filter((s) => viet.test(s.replace(/(^|[^\p{L}])\p{Lu}\p{L}*/gu, '$1')));
+  });
+  await op.click('[data-testid=lang-switch]');
+  await op.waitForSelector('nav >> text=Audit trail');
+  let left = await vietnameseIn(op);
+  check(left.length === 0, `Vietnamese left in English mode on the audit page: ${left.slice(0, 5)}`);
+  await shot(op, 'desktop-audit-en');
+  await op.click('nav >> text=Users');
+  await op.waitForSelector('[data-testid=users-list] li');
+  left = await vietnameseIn(op);
+  check(left.length === 0, `Vietnamese left in English mode on the users page: ${left.slice(0, 5)}`);
+  await shot(op, 'desktop-users-en');
+  await op.click('[data-testid=lang-switch]');
+  await op.waitForSelector('nav >> text=Người dùng');
   await officer.close();
 
   step = 'phone screenshots';
@@ -292,6 +407,23 @@ try {
     await shot(pp, 'phone-' + name);
   }
   await phone.close();
+
+  step = 'phone screenshots of the officer pages';
+  const phone2 = await browser.newContext({ ...ctxOpts, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const po = await phone2.newPage();
+  watch(po, 'phone officer');
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(po, 'tinh', false));
+  for (const [name, path, sel] of [
+    ['users', '/users', '[data-testid=users-list] li'], ['audit', '/audit?user=lo.thi.thu', '[data-testid=audit-table] tbody tr'],
+  ]) {
+    step = 'phone ' + name;
+    await po.goto(BASE + path);
+    await po.waitForSelector(sel);
+    const overflow = await po.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `${name} fits 360 px without sideways scrolling (overflow ${overflow}px)`);
+    await shot(po, 'phone-' + name);
+  }
+  await phone2.close();
 
   check(problems.length === 0, `console errors or failed requests:\n${problems.join('\n')}`);
   report.push('all steps passed');

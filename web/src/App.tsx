@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setUnauthenticatedHandler } from './lib/api';
 import { onLangChange } from './lib/i18n';
 import { match, navigate, useLocation } from './lib/router';
-import { canAdmin, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
+import { can, canManageUsers, canReadAudit, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
 import { Layout } from './components/Layout';
 import { Login } from './pages/Login';
 import { Home } from './pages/Home';
@@ -10,7 +10,9 @@ import { Search } from './pages/Search';
 import { Handbook } from './pages/Handbook';
 import { RecordForm } from './pages/RecordForm';
 import { Dashboard } from './pages/Dashboard';
-import { Placeholder } from './pages/Placeholder';
+import { Users } from './pages/Users';
+import { Audit } from './pages/Audit';
+import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
 
 export function App() {
@@ -51,12 +53,16 @@ export function App() {
 
   let page;
   let m: Record<string, string> | null;
-  if (path === '/') page = isWorker(user) ? <Home /> : <Dashboard />;
+  // An initial password must be replaced before anything else (the API refuses the rest meanwhile).
+  if (user.must_change_password) page = <ChangePassword />;
+  else if (path === '/password') page = <ChangePassword />;
+  else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : <Audit query={query} />;
   else if (path === '/search' && canSeePersons(user)) page = <Search initial={query.get('q') || ''} />;
   else if ((m = match('/persons/:id', path)) && canSeePersons(user)) page = <Handbook id={m.id} key={m.id} />;
   else if ((m = match('/new/:form', path)) && isWorker(user)) page = <RecordForm form={m.form} query={query} key={path + location.search} />;
   else if (path === '/dashboard') page = <Dashboard />;
-  else if (path === '/admin' && canAdmin(user)) page = <Placeholder />;
+  else if ((path === '/users' || path === '/admin') && canManageUsers(user)) page = <Users />;
+  else if (path === '/audit' && canReadAudit(user)) page = <Audit query={query} />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

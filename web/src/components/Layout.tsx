@@ -3,7 +3,8 @@ import { ComponentChildren } from 'preact';
 import { api } from '../lib/api';
 import { currentLang, setLang, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
-import { canAdmin, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
+import { can, canManageUsers, canReadAudit, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
+import { useOrgUnitNames } from '../lib/orgunits';
 
 function NavLink({ href, path, label }: { href: string; path: string; label: string }) {
   const active = href === '/' ? path === '/' : path.startsWith(href);
@@ -36,6 +37,8 @@ function Flash({ path }: { path: string }) {
 
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const user = currentUser()!;
+  // While an initial password must be changed the API answers nothing else.
+  const nameOf = useOrgUnitNames(user.must_change_password ? [] : user.orgunits);
   const logout = async () => {
     try {
       await api.post('/auth/logout', {});
@@ -54,18 +57,22 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
           <span>{t('app.name')}</span>
         </a>
         <div class="topbar-right">
-          <span class="who" title={t('role.' + user.role)}>{user.username}</span>
+          <span class="who" title={t('role.' + user.role)}>
+            {user.username}
+            <span class="who-ou" data-testid="who-orgunit">{user.orgunits.map(nameOf).join(', ')}</span>
+          </span>
           <LangSwitch />
           <button type="button" class="btn-ghost" onClick={logout}>{t('nav.logout')}</button>
         </div>
       </header>
-      <nav class="nav" aria-label={t('nav.main')}>
+      {!user.must_change_password && <nav class="nav" aria-label={t('nav.main')}>
         {isWorker(user) && <NavLink href="/" path={path} label={t('nav.home')} />}
         {canSeePersons(user) && <NavLink href="/search" path={path} label={t('nav.search')} />}
         {isWorker(user) && <NavLink href="/new/child" path={path} label={t('nav.register')} />}
-        <NavLink href="/dashboard" path={path} label={t('nav.dashboard')} />
-        {canAdmin(user) && <NavLink href="/admin" path={path} label={t('nav.admin')} />}
-      </nav>
+        {can(user, 'aggregate.read') && <NavLink href="/dashboard" path={path} label={t('nav.dashboard')} />}
+        {canManageUsers(user) && <NavLink href="/users" path={path} label={t('nav.users')} />}
+        {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}
+      </nav>}
       <main id="main" tabIndex={-1}>
         <Flash path={path} />
         {children}

@@ -5,6 +5,8 @@ export interface User {
   username: string;
   role: string;
   orgunits: string[];
+  permissions?: string[];
+  must_change_password?: boolean;
 }
 
 const listeners = new Set<() => void>();
@@ -34,6 +36,9 @@ export function setNotice(key: string) {
 export const isWorker = (u: User | null) => u?.role === 'commune_worker';
 export const isOfficer = (u: User | null) => u?.role === 'district_officer' || u?.role === 'province_officer';
 export const canSeePersons = (u: User | null) => isWorker(u) || isOfficer(u);
-export const canAdmin = (u: User | null) => u?.role === 'admin';
+/** Whether to offer a page; the server checks every request again. */
+export const can = (u: User | null, permission: string) => !!u?.permissions?.includes(permission);
+export const canManageUsers = (u: User | null) => can(u, 'user.manage');
+export const canReadAudit = (u: User | null) => can(u, 'audit.read');
 /** Province of a user: the first two digits of a 2025 code ('03390' is in province... via the API), or the code itself. */
 export const homeOrgunit = (u: User | null) => u?.orgunits[0] ?? '';

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../lib/api';
 import { currentLang, fmtNumber, t } from '../lib/i18n';
 import { currentUser } from '../lib/session';
+import { useOrgUnitNames } from '../lib/orgunits';
 import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
 import { Chart } from '../components/Chart';
 import { CommuneMap, Geo } from '../components/CommuneMap';
@@ -85,6 +86,7 @@ function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: nu
 
 export function Dashboard() {
   const user = currentUser()!;
+  const nameOf = useOrgUnitNames(user.orgunits);
   const ou = user.orgunits[0] ?? '';
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
@@ -148,7 +150,7 @@ export function Dashboard() {
       <div class="page-head">
         <div>
           <h1>{t('dash.title')}</h1>
-          <p class="muted">{t('dash.scope', { ou, year })}</p>
+          <p class="muted" data-testid="dash-scope">{t('dash.scope', { ou: nameOf(ou), year })}</p>
         </div>
         <div class="filters">
           <div class="field">

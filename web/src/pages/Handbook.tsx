@@ -3,7 +3,8 @@ import { fmtDate, fmtNumber, t, tOr, has } from '../lib/i18n';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { Person, Rec, isUnder5 } from '../lib/person';
-import { currentUser, isWorker } from '../lib/session';
+import { canReadAudit, currentUser, isWorker } from '../lib/session';
+import { OrgUnitName } from '../lib/orgunits';
 import { ErrorBox, Loading, NoData } from '../components/Status';
 import { AgeText } from './Search';
 import { DueItem, DueRow } from '../components/DueList';
@@ -98,12 +99,16 @@ export function Handbook({ id }: { id: string }) {
             {t('sex.' + person.sex)} · {t('field.birth_date')} {fmtDate(person.birth_date)} (<AgeText birth={person.birth_date} />)
           </p>
           <dl class="kv inline">
+            <dt>{t('field.orgunit')}</dt><dd><OrgUnitName id={person.orgunit} /></dd>
             {person.village && (<><dt>{t('field.village')}</dt><dd>{person.village}</dd></>)}
             {person.phone && (<><dt>{t('field.phone')}</dt><dd><a href={`tel:${person.phone}`}>{person.phone}</a></dd></>)}
             {person.citizen_id && (<><dt>{t('field.citizen_id')}</dt><dd>{person.citizen_id}</dd></>)}
             {hb.data!.mother && (<><dt>{t('field.mother_id')}</dt><dd><a href={`/persons/${hb.data!.mother.id}`} onClick={linkClick}>{hb.data!.mother.full_name}</a></dd></>)}
             {due.data?.next_visit && (<><dt>{t('handbook.next_visit')}</dt><dd>{fmtDate(due.data.next_visit)}</dd></>)}
           </dl>
+          {canReadAudit(currentUser()) && (
+            <p class="small"><a href={'/audit?record=' + encodeURIComponent(person.id)} onClick={linkClick} data-testid="record-audit">{t('handbook.audit_link')}</a></p>
+          )}
         </div>
       </header>
 

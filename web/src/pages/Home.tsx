@@ -5,6 +5,7 @@ import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { addDays, todayIso } from '../lib/person';
 import { currentUser } from '../lib/session';
+import { useOrgUnitNames } from '../lib/orgunits';
 import { DueItem, DueRow } from '../components/DueList';
 import { Loading, NoData } from '../components/Status';
 
@@ -53,12 +54,13 @@ export function Home() {
   // Only the first village starts open: a commune's week can list dozens of people.
   const [opened, setOpened] = useState<Set<string> | null>(null);
   const user = currentUser()!;
+  const nameOf = useOrgUnitNames(user.orgunits);
   return (
     <section class="page">
       <div class="page-head">
         <div>
           <h1>{t('home.title')}</h1>
-          <p class="muted">{t('home.range', { from: fmtDate(from), to: fmtDate(to) })} · {user.orgunits.join(', ')}</p>
+          <p class="muted">{t('home.range', { from: fmtDate(from), to: fmtDate(to) })} · {user.orgunits.map(nameOf).join(', ')}</p>
         </div>
         {wl.data && <p class="stat-pill" data-testid="worklist-count">{t('home.summary', { persons: wl.data.persons, items: wl.data.items })}</p>}
       </div>

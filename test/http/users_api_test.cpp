@@ -1,0 +1,219 @@
+// User management through the API in process: who may create and change
+// whom, initial passwords that must be changed, disabling ending sessions,
+// 4xx answers naming the field, and one audit entry per change.
+#include <gtest/gtest.h>
+
+#include "security/api_fixture.h"
+#include "support/sqlite_probe.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+struct UsersApi : ApiFixture {
+  std::string prov, root;
+  void SetUp() override {
+    ApiFixture::SetUp();
+    prov = Login("prov");
+    root = Login("root");
+    ASSERT_FALSE(prov.empty());
+    ASSERT_FALSE(root.empty());
+  }
+  json Body(const http::Response& r) { return json::parse(r.body, nullptr, false); }
+  std::string Field(const http::Response& r) { return Body(r).value("field", ""); }
+  // Creates a commune worker of 03390 as the province officer; returns the answer.
+  json NewWorker(const std::string& username, const std::string& orgunit = "03390") {
+    http::Response r = Call("POST", "/api/v1/users", prov,
+                            json{{"username", username}, {"full_name", "Lò Văn Hùng"}, {"role", "commune_worker"}, {"orgunits", {orgunit}}}.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r);
+  }
+  std::set<std::string> Usernames(const std::string& tok) {
+    http::Response r = Call("GET", "/api/v1/users", tok);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::set<std::string> out;
+    const json items = Body(r)["items"];  // a named copy: a temporary's element would dangle in the loop
+    for (const auto& u : items) out.insert(u["username"].get<std::string>());
+    return out;
+  }
+  int64_t AuditCount(const std::string& action, const std::string& record) {
+    return QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='" + action + "' AND record_id='" + record + "'");
+  }
+};
+
+TEST_F(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
+  const json u = NewWorker("hung.tyt");
+  EXPECT_EQ(u["role"], "commune_worker");
+  EXPECT_EQ(u["orgunits"][0]["id"], "03390");
+  EXPECT_EQ(u["orgunits"][0]["name"], "unit 03390");
+  EXPECT_TRUE(u["must_change_password"].get<bool>());
+  EXPECT_FALSE(u.contains("password_hash"));
+  const std::string pw = u.value("initial_password", "");
+  ASSERT_GE(pw.size(), 12u);
+  // Stored as argon2id, never in clear.
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM app_user WHERE username='hung.tyt' AND password_hash LIKE '$argon2id$%'"), 1);
+  const std::string tok = Login("hung.tyt", pw);
+  ASSERT_FALSE(tok.empty());
+  http::Response blocked = Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}});
+  EXPECT_EQ(blocked.status, 403);
+  EXPECT_EQ(Body(blocked)["error"], "password_change_required");
+  EXPECT_EQ(Call("POST", "/api/v1/auth/password", tok, json{{"old_password", pw}, {"new_password", "hung-new-pass-1"}}.dump()).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}}).status, 200);
+  EXPECT_EQ(AuditCount("user_create", u["id"]), 1);
+}
+
+TEST_F(UsersApi, ErrorsNameTheField) {
+  auto post = [&](const json& b) { return Call("POST", "/api/v1/users", prov, b.dump()); };
+  const json ok = {{"username", "lan.tyt"}, {"role", "commune_worker"}, {"orgunits", {"03394"}}};
+  json b = ok;
+  b["orgunits"] = {"00004"};  // another province
+  EXPECT_EQ(post(b).status, 422);
+  EXPECT_EQ(Field(post(b)), "orgunits");
+  b["orgunits"] = {"99999"};
+  EXPECT_EQ(Field(post(b)), "orgunits");
+  b = ok;
+  b["orgunits"] = json::array();
+  EXPECT_EQ(Field(post(b)), "orgunits");
+  b.erase("orgunits");
+  EXPECT_EQ(Field(post(b)), "orgunits");
+  for (const char* role : {"admin", "ministry", "no_such_role"}) {
+    b = ok;
+    b["role"] = role;
+    http::Response r = post(b);
+    EXPECT_EQ(r.status, 422) << role;
+    EXPECT_EQ(Field(r), "role") << role;
+  }
+  for (const char* name : {"A B", "x", "Lan"}) {
+    b = ok;
+    b["username"] = name;
+    EXPECT_EQ(Field(post(b)), "username") << name;
+  }
+  b = ok;
+  b["password"] = "short";
+  EXPECT_EQ(Field(post(b)), "password");
+  b = ok;
+  b["orgunits"] = "03394";
+  EXPECT_EQ(Field(post(b)), "orgunits");
+  EXPECT_EQ(Field(Call("POST", "/api/v1/users", prov, "[1]")), "body");
+  EXPECT_EQ(Field(Call("POST", "/api/v1/users", prov, "{")), "body");
+  EXPECT_EQ(post(ok).status, 201);
+  http::Response dup = post(ok);
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(Field(dup), "username");
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='user_create'"), 1);
+}
+
+TEST_F(UsersApi, ScopeOfListingAndChanges) {
+  const std::set<std::string> seen = Usernames(prov);
+  EXPECT_TRUE(seen.count("cw_a") && seen.count("cw_b") && seen.count("prov"));
+  EXPECT_FALSE(seen.count("root") || seen.count("min") || seen.count("district_01") || seen.count("cw_two"));
+  // The administrator manages everyone.
+  const std::set<std::string> all = Usernames(root);
+  EXPECT_TRUE(all.count("min") && all.count("district_01") && all.count("cw_two"));
+  const std::string root_id = Body(Call("GET", "/api/v1/auth/me", root))["id"];
+  EXPECT_EQ(Call("GET", "/api/v1/users/" + root_id, prov).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/users/" + root_id + "/disable", prov).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/users/" + root_id + "/disable", root).status, 403);  // not oneself
+  // Roles without user.manage get 403 from the route table.
+  for (const char* who : {"cw_a", "district_01", "min"}) {
+    const std::string tok = Login(who);
+    EXPECT_EQ(Call("GET", "/api/v1/users", tok).status, 403) << who;
+    EXPECT_EQ(Call("POST", "/api/v1/users", tok, json{{"username", "zz.zz"}, {"role", "commune_worker"}, {"orgunits", {"03390"}}}.dump()).status, 403) << who;
+  }
+  // The administrator may create anywhere and any role; roles it lists include admin.
+  http::Response r = Call("POST", "/api/v1/users", root,
+                          json{{"username", "huyen01"}, {"role", "district_officer"}, {"orgunits", {"01"}}}.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
+  std::set<std::string> roles_prov, roles_root;
+  const json rp = Body(Call("GET", "/api/v1/roles", prov)), rr = Body(Call("GET", "/api/v1/roles", root));
+  for (const auto& x : rp["items"]) roles_prov.insert(x["id"]);
+  for (const auto& x : rr["items"]) roles_root.insert(x["id"]);
+  EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "province_officer"}));
+  EXPECT_TRUE(roles_root.count("admin") && roles_root.count("ministry"));
+}
+
+TEST_F(UsersApi, DisablingEndsSessionsAndEnablingRestores) {
+  const json u = NewWorker("mai.tyt");
+  const std::string id = u["id"], pw = u["initial_password"];
+  const std::string tok = Login("mai.tyt", pw);
+  ASSERT_FALSE(tok.empty());
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok).status, 200);
+  http::Response d = Call("POST", "/api/v1/users/" + id + "/disable", prov);
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_TRUE(Body(d)["disabled"].get<bool>());
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok).status, 401);
+  EXPECT_TRUE(Login("mai.tyt", pw).empty());
+  EXPECT_EQ(Call("POST", "/api/v1/users/" + id + "/enable", prov).status, 200);
+  EXPECT_FALSE(Login("mai.tyt", pw).empty());
+  EXPECT_EQ(AuditCount("user_disable", id), 1);
+  EXPECT_EQ(AuditCount("user_enable", id), 1);
+}
+
+TEST_F(UsersApi, ResetPasswordHandsOutANewInitialOne) {
+  const json u = NewWorker("thu.tyt");
+  const std::string id = u["id"], first = u["initial_password"];
+  const std::string tok = Login("thu.tyt", first);
+  ASSERT_EQ(Call("POST", "/api/v1/auth/password", tok, json{{"old_password", first}, {"new_password", "thu-chosen-pw"}}.dump()).status, 200);
+  http::Response r = Call("POST", "/api/v1/users/" + id + "/password", prov);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string second = Body(r)["initial_password"];
+  EXPECT_NE(second, first);
+  EXPECT_TRUE(Body(r)["must_change_password"].get<bool>());
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok).status, 401);  // sessions end with the old password
+  EXPECT_TRUE(Login("thu.tyt", "thu-chosen-pw").empty());
+  const std::string again = Login("thu.tyt", second);
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(Call("GET", "/api/v1/persons", again, "", {{"orgunit", "03390"}}).status, 403);
+  EXPECT_EQ(AuditCount("user_password_reset", id), 1);
+  // The password itself is in no audit entry.
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE detail LIKE '%" + second + "%'"), 0);
+}
+
+TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
+  const json u = NewWorker("son.tyt");
+  const std::string id = u["id"];
+  http::Response r = Call("PUT", "/api/v1/users/" + id, prov, json{{"orgunits", {"03390", "03394"}}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["orgunits"].size(), 2u);
+  EXPECT_EQ(Field(Call("PUT", "/api/v1/users/" + id, prov, json{{"orgunits", {"00004"}}}.dump())), "orgunits");
+  EXPECT_EQ(Field(Call("PUT", "/api/v1/users/" + id, prov, json{{"role", "admin"}}.dump())), "role");
+  EXPECT_EQ(Field(Call("PUT", "/api/v1/users/" + id, prov, json{{"username", "other"}}.dump())), "username");
+  EXPECT_EQ(Call("PUT", "/api/v1/users/" + id, prov, json{{"role", "district_officer"}}.dump()).status, 200);
+  // Only the two successful changes were recorded, with what changed.
+  EXPECT_EQ(AuditCount("user_update", id), 2);
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='user_update' AND record_id='" + id +
+                               "' AND detail LIKE '%\"role\":[\"commune_worker\",\"district_officer\"]%'"), 1);
+  int64_t checked = 0;
+  EXPECT_TRUE(s->VerifyAudit(&checked).ok());
+  // The change is visible in the audit API to the province officer.
+  http::Response a = Call("GET", "/api/v1/audit", prov, "", {{"record", id}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(Body(a)["items"].size(), 3u);
+}
+
+TEST_F(UsersApi, DemoModeStillForcesTheChangeForCreatedUsers) {
+  http::ApiOptions o;
+  o.demo_mode = true;
+  Open(o);
+  prov = Login("prov");
+  const json u = NewWorker("demo.new");
+  const std::string tok = Login("demo.new", u["initial_password"]);
+  ASSERT_FALSE(tok.empty());
+  EXPECT_TRUE(Body(Call("GET", "/api/v1/auth/me", tok))["must_change_password"].get<bool>());
+  EXPECT_EQ(Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}}).status, 403);
+}
+
+TEST_F(UsersApi, OrgUnitNames) {
+  const std::string tok = Login("cw_a");
+  http::Response r = Call("GET", "/api/v1/orgunits", tok, "", {{"ids", "12,03390"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["items"].size(), 2u);
+  EXPECT_EQ(Body(r)["items"][1]["name"], "unit 03390");
+  http::Response c = Call("GET", "/api/v1/orgunits", tok, "", {{"parent", "12"}});
+  EXPECT_EQ(Body(c)["items"].size(), 2u);
+  EXPECT_EQ(Field(Call("GET", "/api/v1/orgunits", tok)), "ids");
+}
+
+}  // namespace
+}  // namespace u5::test

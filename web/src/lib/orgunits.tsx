@@ -1,0 +1,57 @@
+// Names of org units for display: ids such as '03390' mean nothing to a reader. Names are fetched
+// once per id (GET /orgunits?ids=) and kept for the page's life; until then the id shows.
+import { useEffect, useState } from 'preact/hooks';
+import { api, qs } from './api';
+
+export interface OrgUnit { id: string; name: string; kind: string; parent: string }
+
+const names = new Map<string, string>();
+const pending = new Map<string, Promise<void>>();
+
+async function fetchNames(ids: string[]): Promise<void> {
+  const missing = ids.filter((id) => id && !names.has(id) && !pending.has(id));
+  if (missing.length) {
+    const p = api
+      .get<{ items: OrgUnit[] }>('/orgunits' + qs({ ids: missing.join(',') }))
+      .then((r) => {
+        for (const u of r.items) names.set(u.id, u.name);
+        for (const id of missing) if (!names.has(id)) names.set(id, id);
+      })
+      .catch(() => {
+        for (const id of missing) names.set(id, id);
+      })
+      .finally(() => missing.forEach((id) => pending.delete(id)));
+    missing.forEach((id) => pending.set(id, p));
+  }
+  await Promise.all(ids.map((id) => pending.get(id)).filter(Boolean));
+}
+
+export function orgUnitName(id: string): string {
+  return names.get(id) ?? id;
+}
+
+/** Re-renders the caller once the names of `ids` are known. */
+export function useOrgUnitNames(ids: string[]): (id: string) => string {
+  const key = ids.join(',');
+  const [, bump] = useState(0);
+  useEffect(() => {
+    let live = true;
+    fetchNames(ids).then(() => live && bump((n) => n + 1));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return orgUnitName;
+}
+
+/** The name of one org unit, with its id for those who need the code. */
+export function OrgUnitName({ id }: { id: string }) {
+  const name = useOrgUnitNames(id ? [id] : [])(id);
+  return <span class="ou" title={id} data-orgunit={id}>{name}</span>;
+}
+
+export async function childrenOf(parent: string): Promise<OrgUnit[]> {
+  const r = await api.get<{ items: OrgUnit[] }>('/orgunits' + qs({ parent }));
+  for (const u of r.items) names.set(u.id, u.name);
+  return r.items;
+}
