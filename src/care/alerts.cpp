@@ -20,13 +20,14 @@ void VaccineAlerts(const Schedule& s, const Plan& plan, std::vector<Alert>* out)
     }
     Alert a;
     a.rule = "vaccine_overdue";
-    a.id = a.rule + ":" + plan.person_id + ":" + it.id;
+    a.id.reserve(a.rule.size() + plan.person_id.size() + it.id.size() + 2);
+    a.id.append(a.rule).append(":").append(plan.person_id).append(":").append(it.id);
     a.person_id = plan.person_id;
     a.item_id = it.id;
     a.from = Date{late.days + s.alerts().vaccine_overdue_days + 1};
     a.until = it.max;
     a.message = s.Label(it.rule) + ": quá hạn hơn " + std::to_string(s.alerts().vaccine_overdue_days) + " ngày";
-    if (!a.until || a.from <= *a.until) out->push_back(a);
+    if (!a.until || a.from <= *a.until) out->push_back(std::move(a));
   }
 }
 
@@ -59,7 +60,7 @@ void PregnancyAlerts(const Schedule& s, const History& h, std::vector<Alert>* ou
       a.record_id = p.id;
       a.from = Date{last_seen.days + c.high_risk_not_seen_days + 1};
       a.message = "Thai nguy cơ cao chưa được khám từ " + FormatDate(last_seen);
-      out->push_back(a);
+      out->push_back(std::move(a));
     }
     if (edd) {
       Alert a;
@@ -70,7 +71,7 @@ void PregnancyAlerts(const Schedule& s, const History& h, std::vector<Alert>* ou
       a.from = Date{edd->days + c.delivery_missing_after_edd_days + 1};
       a.message = "Chưa có thông tin cuộc đẻ, quá ngày dự sinh " + FormatDate(*edd) + " hơn " +
                   std::to_string(c.delivery_missing_after_edd_days) + " ngày";
-      out->push_back(a);
+      out->push_back(std::move(a));
     }
   }
 }
@@ -98,7 +99,7 @@ void ChildAlerts(const Schedule& s, const History& h, std::vector<Alert>* out) {
       a.from = Date{birth.days + c.newborn_home_visit_days + 1};
       a.until = Date{birth.days + 42};
       a.message = std::string(lbw ? "Trẻ nhẹ cân" : "Trẻ đẻ non") + " chưa được thăm tại nhà trong tuần đầu";
-      out->push_back(a);
+      out->push_back(std::move(a));
     } else if (e.type == "growth" && e.True("sam")) {
       std::optional<Date> next;
       for (size_t j = i + 1; j < h.events.size() && !next; ++j)
@@ -114,7 +115,7 @@ void ChildAlerts(const Schedule& s, const History& h, std::vector<Alert>* out) {
       if (next) a.until = Date{next->days - 1};
       a.message = "Suy dinh dưỡng cấp tính nặng ngày " + FormatDate(e.date) + " chưa được theo dõi lại trong " +
                   std::to_string(c.sam_followup_days) + " ngày";
-      out->push_back(a);
+      out->push_back(std::move(a));
     } else if (e.type == "illness") {
       const bool pneumonia = e.Is("kind", "\"pneumonia\"") || e.Is("kind", "\"severe_pneumonia\"");
       const bool diarrhoea = e.Is("kind", "\"diarrhoea\"");
@@ -130,7 +131,7 @@ void ChildAlerts(const Schedule& s, const History& h, std::vector<Alert>* out) {
       a.from = e.date;
       a.until = Date{e.date.days + c.untreated_illness_days};
       a.message = pneumonia ? "Viêm phổi chưa ghi nhận kháng sinh" : "Tiêu chảy chưa ghi nhận ORS và kẽm";
-      out->push_back(a);
+      out->push_back(std::move(a));
     }
   }
 }

@@ -6,6 +6,12 @@ namespace u5::care {
 namespace {
 
 Date Max(Date a, Date b) { return a < b ? b : a; }
+
+// `json` is the JSON text of the string `text` (no escapes in the ids compared).
+bool IsJsonString(const std::string& json, std::string_view text) {
+  return json.size() == text.size() + 2 && json.front() == '"' && json.back() == '"' &&
+         std::string_view(json).substr(1, text.size()) == text;
+}
 Date Min(Date a, Date b) { return a < b ? a : b; }
 
 // One step of a chain of doses, windows as dates (before dependency).
@@ -95,7 +101,7 @@ bool Matches(const Match& m, const Fact& f, std::optional<Date> anchor) {
   if (f.type != m.type) return false;
   for (const auto& [field, values] : m.where) {
     const std::string* v = f.Get(field);
-    const std::string actual = v ? *v : "null";
+    const std::string_view actual = v ? std::string_view(*v) : std::string_view("null");
     if (std::find(values.begin(), values.end(), actual) == values.end()) return false;
   }
   if (!m.any_true.empty() && std::none_of(m.any_true.begin(), m.any_true.end(), [&](const std::string& k) { return f.True(k); }))
@@ -237,7 +243,7 @@ void SeriesItems(const Series& s, const History& h, Plan* plan) {
   for (const auto& e : h.events) {
     if (e.type == "immunization") {
       const std::string* v = e.Get("vaccine");
-      if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return *v == "\"" + x + "\""; }))
+      if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return IsJsonString(*v, x); }))
         given.push_back({e.id, e.date});
     } else if (e.type == "newborn" && !s.newborn_flag.empty() && e.True(s.newborn_flag)) {
       given.push_back({e.id, e.date});
@@ -325,6 +331,7 @@ Plan BuildPlan(const Schedule& schedule, const History& h) {
   plan.birth = h.person.birth;
   plan.dead = h.death.has_value();
   if (plan.dead) return plan;
+  plan.items.reserve(32);
   const auto pregnancies = Pregnancies(h);
   plan.child = pregnancies.empty();
   if (plan.child) {
@@ -362,9 +369,17 @@ Plan BuildPlan(const Schedule& schedule, const History& h) {
 
 DueList Evaluate(const Plan& plan, Date today) {
   DueList out;
-  if (plan.dead) return out;
+  Evaluate(plan, today, &out);
+  return out;
+}
+
+void Evaluate(const Plan& plan, Date today, DueList* result) {
+  DueList& out = *result;
+  out.items.clear();
+  out.next_visit.reset();
+  if (plan.dead) return;
   // The programme follows children to their fifth birthday.
-  if (plan.child && today >= Span{60, 'm'}.After(plan.birth)) return out;
+  if (plan.child && today >= Span{60, 'm'}.After(plan.birth)) return;
   out.items.reserve(plan.items.size());
   for (size_t i = 0; i < plan.items.size(); ++i) {
     const Item& it = plan.items[i];
@@ -404,7 +419,6 @@ DueList Evaluate(const Plan& plan, Date today) {
     }
     out.items.push_back(v);
   }
-  return out;
 }
 
 }  // namespace u5::care

@@ -68,5 +68,7 @@ struct DueList {
 
 Plan BuildPlan(const Schedule& schedule, const History& h);
 DueList Evaluate(const Plan& plan, Date today);
+// The same into `out`, reusing its buffer (worklists evaluate thousands of plans).
+void Evaluate(const Plan& plan, Date today, DueList* out);
 
 }  // namespace u5::care

@@ -214,6 +214,8 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     num("newborn_home_visit_days", &s.alerts_.newborn_home_visit_days);
     num("sam_followup_days", &s.alerts_.sam_followup_days);
     num("untreated_illness_days", &s.alerts_.untreated_illness_days);
+    for (const auto& x : s.series_)
+      for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, x.label_vi + " (" + d.label + ")");
   } catch (const json::exception& e) {
     return Status::Invalid("schedules", std::string("malformed schedule: ") + e.what());
   }
@@ -244,9 +246,7 @@ const Schedule& Schedule::Builtin() {
 }
 
 std::string Schedule::Label(const std::string& item_id) const {
-  for (const auto& s : series_)
-    for (const auto& d : s.doses)
-      if (d.id == item_id) return s.label_vi + " (" + d.label + ")";
+  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second;
   for (const auto& r : rules_)
     if (item_id.rfind(r.id, 0) == 0) return r.label_vi;
   return item_id;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/date.h"
@@ -93,6 +94,8 @@ class Schedule {
  private:
   std::vector<Series> series_;
   std::vector<Rule> rules_;
+  // Dose labels by dose id: asked once per overdue-vaccine alert of everyone.
+  std::unordered_map<std::string, std::string> dose_labels_;
   AlertConfig alerts_;
 };
 

@@ -188,6 +188,7 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   }
   entries_.clear();
   by_orgunit_.clear();
+  entries_.reserve(histories.size());
   for (const auto& h : histories) Put(h);
   built_ = true;
 }
@@ -273,6 +274,12 @@ bool Service::Contact(const std::string& person_id, Person* out) {
   if (it == entries_.end()) return false;
   *out = it->second->person;
   return true;
+}
+
+std::shared_ptr<const Entry> Service::Snapshot(const std::string& person_id) {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(person_id);
+  return it == entries_.end() ? nullptr : it->second;
 }
 
 Status Service::Acknowledge(const Ack& a) {

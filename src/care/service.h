@@ -68,6 +68,8 @@ class Service {
   Status Get(const std::string& person_id, Entry* out);
   // Name and phone of a person (for a child's mother).
   bool Contact(const std::string& person_id, Person* out);
+  // The current entry of a person without copying it; null when absent.
+  std::shared_ptr<const Entry> Snapshot(const std::string& person_id);
 
   Status Acknowledge(const Ack& ack);
   Status Acks(std::map<std::string, Ack>* out);

@@ -38,13 +38,15 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   out->villages.clear();
   out->persons = out->items = 0;
   std::vector<WorkPerson> found;
+  DueList dl;
   U5_RETURN_IF_ERROR(service.ForEachCandidate(q.orgunit, q.from, q.to, [&](const std::shared_ptr<const Entry>& e) {
     if (!q.village.empty() && e->person.village != q.village) return;
     WorkPerson w;
-    for (const auto& v : Evaluate(e->plan, q.from).items)
+    Evaluate(e->plan, q.from, &dl);
+    for (const auto& v : dl.items)
       if (OnList(v, q.to)) w.items.push_back(v);
     for (const auto& a : e->alerts)
-      if (a.ActiveOn(q.from)) w.alerts.push_back(a);
+      if (a.ActiveOn(q.from)) w.alerts.push_back(&a);
     if (w.items.empty() && w.alerts.empty()) return;
     w.entry = e;
     found.push_back(std::move(w));
@@ -53,10 +55,9 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   for (auto& w : found) {
     w.phone = w.person().phone;
     if (!w.person().mother_id.empty()) {
-      Person m;
-      if (service.Contact(w.person().mother_id, &m)) {
-        w.mother_name = m.full_name;
-        if (w.phone.empty()) w.phone = m.phone;
+      if (auto m = service.Snapshot(w.person().mother_id)) {
+        w.mother_name = m->person.full_name;
+        if (w.phone.empty()) w.phone = m->person.phone;
       }
     }
     w.first_due = q.to;
@@ -124,7 +125,7 @@ json WorklistJson(const Schedule& s, const Worklist& w) {
     for (const auto& p : g.persons) {
       json items = json::array(), alerts = json::array();
       for (const auto& v : p.items) items.push_back(ItemJson(s, v));
-      for (const auto& a : p.alerts) alerts.push_back(AlertJson(a));
+      for (const Alert* a : p.alerts) alerts.push_back(AlertJson(*a));
       persons.push_back({{"person_id", p.person().id}, {"full_name", p.person().full_name}, {"birth_date", FormatDate(p.person().birth)},
                          {"age", AgeText(p.person().birth, w.query.from)}, {"sex", p.person().sex}, {"phone", p.phone},
                          {"mother_name", p.mother_name}, {"orgunit", p.person().orgunit}, {"urgency", p.rank},
@@ -142,7 +143,7 @@ std::string WorklistCsv(const Schedule& s, const Worklist& w) {
   for (const auto& g : w.villages)
     for (const auto& p : g.persons) {
       std::string alerts;
-      for (const auto& a : p.alerts) alerts += (alerts.empty() ? "" : "; ") + a.rule;
+      for (const Alert* a : p.alerts) alerts += (alerts.empty() ? "" : "; ") + a->rule;
       auto row = [&](const std::string& item, const std::string& label, const std::string& status, const std::string& due,
                      const std::string& late, int overdue) {
         o << Csv(g.village) << ',' << p.rank << ',' << p.person().id << ',' << Csv(p.person().full_name) << ','
@@ -167,7 +168,7 @@ std::string WorklistText(const Schedule& s, const Worklist& w) {
       o << "[ ] " << p.person().full_name << ", " << AgeText(p.person().birth, w.query.from);
       if (!p.mother_name.empty()) o << ", mẹ: " << p.mother_name;
       o << ", ĐT: " << (p.phone.empty() ? "—" : p.phone) << "\n";
-      for (const auto& a : p.alerts) o << "      ! " << a.message << "\n";
+      for (const Alert* a : p.alerts) o << "      ! " << a->message << "\n";
       for (const auto& v : p.items) {
         o << "      - " << s.Label(v.item->rule) << ": " << StateName(v.state);
         if (v.state == State::overdue) o << " " << v.days_overdue << " ngày";

@@ -26,7 +26,7 @@ struct WorkPerson {
   int days_overdue = 0;
   Date first_due;
   std::vector<ItemView> items;
-  std::vector<Alert> alerts;
+  std::vector<const Alert*> alerts;  // into entry
 };
 
 struct VillageGroup {
