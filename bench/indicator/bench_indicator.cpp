@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 #include "core/date.h"
@@ -22,6 +23,12 @@ using namespace u5;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+double CpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
+}
 
 double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -100,37 +107,43 @@ int main(int argc, char** argv) {
   std::printf("database            %s\n", path.c_str());
   std::printf("persons             %zu\nevents read         %zu\nfacts               %zu\norg units in matrix %zu\n",
               ls.persons, ls.events, eng.fact_count(), eng.orgunit_count());
-  std::printf("(a) cold start      %.3f s (of which %.3f s stepping the SQLite scans; the rest decoding bodies, facts, matrix)\n",
-              ls.seconds, ls.read_seconds);
+  std::printf("(a) cold start      %.3f s wall, %.3f s CPU (of which %.3f s wall stepping the SQLite scans; the rest decoding bodies, facts, matrix)\n",
+              ls.seconds, ls.cpu_seconds, ls.read_seconds);
 
-  double best_matrix = 1e9;
+  double best_matrix = 1e9, best_matrix_cpu = 1e9;
   for (int r = 0; r < rounds; ++r) {
     auto t0 = Clock::now();
+    const double c0 = CpuSeconds();
     eng.RecomputeMatrix();
     best_matrix = std::min(best_matrix, Since(t0));
+    best_matrix_cpu = std::min(best_matrix_cpu, CpuSeconds() - c0);
   }
-  std::printf("(b) matrix          %.3f s (best of %d; %zu facts -> %zu org units x %zu indicators x %d slots)\n",
-              best_matrix, rounds, eng.fact_count(), eng.orgunit_count(), eng.rules().indicators().size(), eng.layout().slots());
+  std::printf("(b) matrix          %.3f s wall, %.3f s CPU (best of %d; %zu facts -> %zu org units x %zu indicators x %d slots)\n",
+              best_matrix, best_matrix_cpu, rounds, eng.fact_count(), eng.orgunit_count(), eng.rules().indicators().size(), eng.layout().slots());
   std::printf("memory              engine %.0f MiB (estimate); process heap (RssAnon) %ld MiB; max RSS %ld MiB (includes the mmapped database)\n",
               eng.memory_bytes() / 1048576.0, RssAnonMiB(), MaxRssMiB());
 
   store::Db db;
   if (Status s = store::Db::Open(path, &db, false, true); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
-  double sql_total = 0;
+  double sql_total = 0, sql_cpu = 0;
   for (const auto& [name, sql] : kSql) {
     store::Stmt stmt;
     if (Status s = db.Prepare(sql, &stmt); !s.ok()) return std::cerr << name << ": " << s.ToString() << "\n", 1;
     auto t0 = Clock::now();
+    const double c0 = CpuSeconds();
     size_t rows = 0;
     while (stmt.Step()) ++rows;
-    const double t = Since(t0);
+    const double t = Since(t0), c = CpuSeconds() - c0;
     sql_total += t;
-    std::printf("(d) sql %-36s %.3f s (%zu rows)\n", name, t, rows);
+    sql_cpu += c;
+    std::printf("(d) sql %-36s %.3f s wall, %.3f s CPU (%zu rows)\n", name, t, c, rows);
   }
-  std::printf("(d) sql total       %.3f s for %zu queries covering 16 of the indicators, months only\n", sql_total,
-              std::size(kSql));
-  std::printf("ratio (d)/(b)       %.1fx (matrix from loaded facts, every indicator and period kind)\n", sql_total / best_matrix);
-  std::printf("ratio (d)/(a)       %.1fx (cold start from SQLite included)\n", sql_total / ls.seconds);
+  std::printf("(d) sql total       %.3f s wall, %.3f s CPU for %zu queries covering 16 of the indicators, months only\n",
+              sql_total, sql_cpu, std::size(kSql));
+  std::printf("ratio (d)/(b)       %.1fx wall, %.1fx CPU (matrix from loaded facts, every indicator and period kind)\n",
+              sql_total / best_matrix, sql_cpu / best_matrix_cpu);
+  std::printf("ratio (d)/(a)       %.1fx wall, %.1fx CPU (cold start from SQLite included)\n", sql_total / ls.seconds,
+              sql_cpu / ls.cpu_seconds);
 
   // Write -> current indicators: a death of an existing child, then the refresh a dashboard read does.
   store::Stmt pick;

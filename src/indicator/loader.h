@@ -18,6 +18,7 @@ struct LoadStats {
   size_t persons = 0, events = 0;
   double seconds = 0;
   double read_seconds = 0;  // time spent in SQLite (stepping the two scans)
+  double cpu_seconds = 0;   // process CPU time of the load (less affected by a busy machine than wall time)
 };
 
 // Event types any computation of the catalogue reads; others are skipped unparsed.
