@@ -189,6 +189,8 @@ struct Api::Impl {
     e.at = NowIso();
     e.record_type = "user";
     e.record_id = who.user_id;
+    // The user's org unit places the entry in the scope of the officers who manage them.
+    if (!who.orgunits.empty()) e.orgunit_id = who.orgunits.front();
     if (Status a = store.AppendAudit({e}); !a.ok()) return Error(a);
     if (!st.ok()) return Error(st);
     return JsonResponse(200, {{"status", "password changed"}});
@@ -232,6 +234,7 @@ struct Api::Impl {
     e.username = text::IsValidUtf8(b["username"].get<std::string>()) ? b["username"].get<std::string>().substr(0, 64) : "?";
     e.remote = req.remote;
     e.action = st.ok() ? "login_ok" : "login_failed";
+    if (st.ok() && !who.orgunits.empty()) e.orgunit_id = who.orgunits.front();
     reads.Add(std::move(e));
     if (!st.ok()) return Error(st);
     Response r = JsonResponse(200, {{"token", token},

@@ -61,6 +61,16 @@ TEST_F(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
   EXPECT_EQ(Call("POST", "/api/v1/auth/password", tok, json{{"old_password", pw}, {"new_password", "hung-new-pass-1"}}.dump()).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}}).status, 200);
   EXPECT_EQ(AuditCount("user_create", u["id"]), 1);
+  // The officer's audit view has the worker's login and password change (they carry the worker's org unit).
+  http::Response a = Call("GET", "/api/v1/audit", prov, "", {{"user", "hung.tyt"}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  std::set<std::string> actions;
+  const json items = Body(a)["items"];
+  for (const auto& e : items) actions.insert(e["action"].get<std::string>());
+  EXPECT_TRUE(actions.count("login_ok") && actions.count("password_change")) << a.body;
+  // A role without audit.read gets none of it.
+  const std::string d01 = Login("district_01");
+  EXPECT_EQ(Call("GET", "/api/v1/audit", d01, "", {{"user", "hung.tyt"}}).status, 403);
 }
 
 TEST_F(UsersApi, ErrorsNameTheField) {

@@ -30,7 +30,12 @@ function watch(page, label) {
     problems.push(`${label} console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // A step that navigates on while a lazy chunk (ECharts) is still loading aborts it: that is the
+    // browser leaving the page, not a failure of the app.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && r.resourceType() === 'script') return;
+    problems.push(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => {
     if (r.status() < 400) return;
     const path = new URL(r.url()).pathname;
@@ -278,7 +283,7 @@ try {
   const demoCommune = (await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()))).orgunits[0];
   await op.click('nav >> text=Người dùng');
   await op.waitForSelector('[data-testid=users-list] li');
-  await op.waitForSelector(`#u-orgunit option[value="${demoCommune}"]`);
+  await op.waitForSelector(`#u-orgunit option[value="${demoCommune}"]`, { state: "attached" });
   check((await unlabelledInputs(op)).length === 0, `user form inputs have labels: ${await unlabelledInputs(op)}`);
   await op.fill('#u-username', 'Sai Tên');
   await op.fill('#u-full_name', 'Lò Thị Thử');

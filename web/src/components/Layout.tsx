@@ -27,11 +27,13 @@ export function LangSwitch() {
 /** A one-line confirmation carried across a navigation (e.g. "Saved." after a form). */
 function Flash({ path }: { path: string }) {
   const [msg, setMsg] = useState<string | null>(null);
+  // The user changes without the path after the forced password change (the same '/' shows another page).
+  const user = currentUser();
   useEffect(() => {
     const m = sessionStorage.getItem('u5.flash');
     sessionStorage.removeItem('u5.flash');
     setMsg(m);
-  }, [path]);
+  }, [path, user]);
   return msg ? <p class="alert ok" role="status" data-testid="flash">{t(msg)}</p> : null;
 }
 
