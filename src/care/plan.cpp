@@ -24,7 +24,7 @@ struct Step {
 };
 
 struct Given {
-  std::string id;
+  const std::string* id;  // into the history, which outlives the plan's construction
   Date date;
 };
 
@@ -48,16 +48,16 @@ void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, D
 // Assigns recorded doses to the steps in order: a dose counts for the first
 // open step when it falls inside that step's window; one given too early is
 // rejected (it counts for nothing: the dose must be repeated).
-void Chain(const std::vector<Step>& steps, std::vector<Given> given, const std::string& group, Plan* plan) {
+void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::string& group, Plan* plan) {
   std::stable_sort(given.begin(), given.end(), [](const Given& a, const Given& b) { return a.date < b.date; });
   size_t g = 0;
   std::optional<Date> prev;
   const int first = static_cast<int>(plan->items.size());
   for (size_t k = 0; k < steps.size(); ++k) {
-    const Step& s = steps[k];
+    Step& s = steps[k];
     Item it;
-    it.id = s.id;
-    it.rule = s.rule;
+    it.id = std::move(s.id);
+    it.rule = std::move(s.rule);
     it.group = group;
     it.vaccine = group == "epi";
     it.earliest = s.earliest;
@@ -68,7 +68,7 @@ void Chain(const std::vector<Step>& steps, std::vector<Given> given, const std::
     it.grace_days = s.grace_days;
     if (k > 0) {
       it.after = first + static_cast<int>(k) - 1;
-      it.after_id = steps[k - 1].id;
+      it.after_id = plan->items[static_cast<size_t>(it.after)].id;
     }
     const bool prev_done = k == 0 || plan->items[it.after].done.has_value();
     if (prev_done) {
@@ -77,17 +77,17 @@ void Chain(const std::vector<Step>& steps, std::vector<Given> given, const std::
       while (g < given.size()) {
         const Given& x = given[g];
         if (x.date < e) {
-          it.rejected.push_back({x.id, x.date, x.date < s.earliest ? "before the minimum age" : "before the minimum interval"});
+          it.rejected.push_back({*x.id, x.date, x.date < s.earliest ? "before the minimum age" : "before the minimum interval"});
           ++g;
           continue;
         }
         if (s.max && x.date > *s.max) {
-          it.rejected.push_back({x.id, x.date, "after the maximum age"});
+          it.rejected.push_back({*x.id, x.date, "after the maximum age"});
           ++g;
           continue;
         }
         it.done = x.date;
-        it.done_event = x.id;
+        it.done_event = *x.id;
         ++g;
         break;
       }
@@ -192,7 +192,7 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
     if (e.date < p.lmp) prior = std::max(prior, *dose);
     else if (e.date <= end) {
       if (given.empty()) prior = std::max(prior, *dose - 1);
-      given.push_back({e.id, e.date});
+      given.push_back({&e.id, e.date});
     }
   }
   const int needed = prior >= 5 ? 0 : prior >= 2 ? 1 : 2 - prior;
@@ -211,7 +211,7 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
       s.interval = r.min_interval;
       s.grace_days = r.min_interval->After(p.lmp).days - p.lmp.days;
     }
-    steps.push_back(s);
+    steps.push_back(std::move(s));
   }
   const size_t first = plan->items.size();
   Chain(steps, given, "anc", plan);
@@ -237,16 +237,16 @@ void SeriesItems(const Series& s, const History& h, Plan* plan) {
     if (d.max_age) st.max = d.max_age->After(b);
     st.interval = d.min_interval;
     st.grace_days = st.late.days - st.due.days;
-    steps.push_back(st);
+    steps.push_back(std::move(st));
   }
   std::vector<Given> given;
   for (const auto& e : h.events) {
     if (e.type == "immunization") {
       const std::string* v = e.Get("vaccine");
       if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return IsJsonString(*v, x); }))
-        given.push_back({e.id, e.date});
+        given.push_back({&e.id, e.date});
     } else if (e.type == "newborn" && !s.newborn_flag.empty() && e.True(s.newborn_flag)) {
-      given.push_back({e.id, e.date});
+      given.push_back({&e.id, e.date});
     }
   }
   Chain(steps, given, "epi", plan);
