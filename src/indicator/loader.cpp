@@ -126,6 +126,8 @@ Status LoadAll(store::Db& db, Engine* engine, LoadStats* stats) {
   // events in person order through the event_person index cost a B-tree
   // descent per row and was most of the load. Events are grouped by person in
   // memory afterwards (compact: ids interned, bodies already decoded).
+  // One snapshot for both scans, so an event never refers to a person the first scan missed.
+  U5_RETURN_IF_ERROR(db.Exec("BEGIN"));
   store::Stmt ps, es;
   U5_RETURN_IF_ERROR(db.Prepare(
       "SELECT id, orgunit_id, sex, birth_date, json_extract(body, '$.ethnicity') FROM person WHERE deleted_at IS NULL", &ps));
@@ -186,6 +188,9 @@ Status LoadAll(store::Db& db, Engine* engine, LoadStats* stats) {
       owner.push_back(it->second);
   }
   U5_RETURN_IF_ERROR(st);
+  ps = store::Stmt();
+  es = store::Stmt();
+  U5_RETURN_IF_ERROR(db.Exec("COMMIT"));
   person_of.clear();
   keys.clear();
 
