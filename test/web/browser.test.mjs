@@ -418,6 +418,9 @@ try {
   const po = await phone2.newPage();
   watch(po, 'phone officer');
   await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(po, 'tinh', false));
+  // The officer lands on the dashboard: let its requests finish before going on, or they are aborted.
+  await po.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
+  await po.waitForLoadState('networkidle');
   for (const [name, path, sel] of [
     ['users', '/users', '[data-testid=users-list] li'], ['audit', '/audit?user=lo.thi.thu', '[data-testid=audit-table] tbody tr'],
   ]) {

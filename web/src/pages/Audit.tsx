@@ -71,7 +71,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
       <div class="card">
         {loading && !data ? <Loading /> : error ? <ErrorBox error={error} /> : !data || data.items.length === 0 ? <NoData text={t('audit.none')} /> : (
           <div class="table-wrap">
-            <table class="table compact" data-testid="audit-table">
+            <table class="table compact audit-table" data-testid="audit-table">
               <caption class="sr-only">{t('audit.title')}</caption>
               <thead>
                 <tr>
