@@ -18,11 +18,11 @@ using Clock = std::chrono::steady_clock;
 
 static double Ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
 
-// CPU time of this thread: the machine is shared, and wall time counts the
-// time other processes held the cores.
+// CPU time of the process (all its threads): the machine is shared, and wall
+// time counts the time other processes held the cores.
 static double CpuMs() {
   timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <thread>
 
 namespace u5::care {
 namespace {
@@ -154,17 +155,23 @@ void Service::Unindex(const Entry* e) {
     }
 }
 
-void Service::Put(const History& h) {
+std::shared_ptr<Entry> Service::MakeEntry(const History& h) const {
   auto e = std::make_shared<Entry>();
   e->person = h.person;
   e->plan = BuildPlan(schedule_, h);
   e->alerts = BuildAlerts(schedule_, h, e->plan);
   ListBounds(e->plan, e->alerts, &e->wake, &e->until);
-  auto& slot = entries_[h.person.id];
+  return e;
+}
+
+void Service::Insert(std::shared_ptr<Entry> e) {
+  auto& slot = entries_[e->person.id];
   if (slot) Unindex(slot.get());
-  by_orgunit_[h.person.orgunit].push_back({e->wake, e->until, e});
+  by_orgunit_[e->person.orgunit].push_back({e->wake, e->until, e});
   slot = std::move(e);
 }
+
+void Service::Put(const History& h) { Insert(MakeEntry(h)); }
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(mu_);
@@ -181,6 +188,16 @@ Status Service::Rebuild(LoadStats* stats) {
 }
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
+  // Plans are pure functions of the schedule and a history: computed on two
+  // threads (the servers have two cores), then indexed under the lock.
+  std::vector<std::shared_ptr<Entry>> made(histories.size());
+  auto work = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) made[i] = MakeEntry(histories[i]);
+  };
+  const size_t half = std::thread::hardware_concurrency() > 1 ? histories.size() / 2 : histories.size();
+  std::thread other(work, half, histories.size());
+  work(0, half);
+  other.join();
   std::unique_lock lock(mu_);
   {
     std::lock_guard d(dirty_mu_);
@@ -189,7 +206,7 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   entries_.clear();
   by_orgunit_.clear();
   entries_.reserve(histories.size());
-  for (const auto& h : histories) Put(h);
+  for (auto& e : made) Insert(std::move(e));
   built_ = true;
 }
 

@@ -74,7 +74,7 @@ class Service {
   Status Acknowledge(const Ack& ack);
   Status Acks(std::map<std::string, Ack>* out);
 
-  // For benchmarks: recomputes every plan from the given histories.
+  // Recomputes every plan from the given histories (a schedule edit; benchmarks), on two threads.
   void RecomputeAll(const std::vector<History>& histories);
 
  private:
@@ -82,6 +82,8 @@ class Service {
   void OnChange(const store::Change& c);
   Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
   void Put(const History& h);
+  std::shared_ptr<Entry> MakeEntry(const History& h) const;
+  void Insert(std::shared_ptr<Entry> e);
 
   store::Store& store_;
   Schedule schedule_;

@@ -149,11 +149,22 @@ TEST(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
       std::unique_ptr<care::Service> fresh;
       ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &fresh).ok());
       ASSERT_TRUE(fresh->Rebuild().ok());
+      // And one recomputed from histories read in one pass (two threads).
+      std::unique_ptr<care::Service> recomputed;
+      ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &recomputed).ok());
+      {
+        store::Db db;
+        ASSERT_TRUE(store::Db::Open(pop.db_path(), &db, false, true).ok());
+        std::vector<care::History> hs;
+        ASSERT_TRUE(care::LoadHistories(db, [&](care::History&& h) { hs.push_back(std::move(h)); }, nullptr).ok());
+        recomputed->RecomputeAll(hs);
+      }
       for (const char* day : {"2021-03-01", "2023-07-15", "2025-06-02", "2026-11-20"}) {
         const Date on = *ParseDate(day);
         const auto a = DueLists(*live, on), b = DueLists(*fresh, on);
         ASSERT_EQ(a.size(), b.size()) << "seed " << seed << " round " << round;
         for (const auto& [id, s] : b) EXPECT_EQ(a.count(id) ? a.at(id) : "absent", s) << "seed " << seed << " person " << id;
+        EXPECT_EQ(DueLists(*recomputed, on), b) << "seed " << seed << " round " << round;
         for (const std::string ou : {"03390", "03388", "12"})
           for (int days : {1, 7, 93}) {
             const care::WorklistQuery q{ou, on, Date{on.days + days - 1}, ""};
