@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <thread>
 
 namespace u5::care {
 namespace {
@@ -188,16 +187,8 @@ Status Service::Rebuild(LoadStats* stats) {
 }
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
-  // Plans are pure functions of the schedule and a history: computed on two
-  // threads (the servers have two cores), then indexed under the lock.
-  std::vector<std::shared_ptr<Entry>> made(histories.size());
-  auto work = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) made[i] = MakeEntry(histories[i]);
-  };
-  const size_t half = std::thread::hardware_concurrency() > 1 ? histories.size() / 2 : histories.size();
-  std::thread other(work, half, histories.size());
-  work(0, half);
-  other.join();
+  // One thread: computing on two and indexing afterwards held old and new
+  // entries at once (twice the memory) and was no faster on the shared machine.
   std::unique_lock lock(mu_);
   {
     std::lock_guard d(dirty_mu_);
@@ -206,7 +197,7 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   entries_.clear();
   by_orgunit_.clear();
   entries_.reserve(histories.size());
-  for (auto& e : made) Insert(std::move(e));
+  for (const auto& h : histories) Put(h);
   built_ = true;
 }
 

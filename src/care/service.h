@@ -74,7 +74,7 @@ class Service {
   Status Acknowledge(const Ack& ack);
   Status Acks(std::map<std::string, Ack>* out);
 
-  // Recomputes every plan from the given histories (a schedule edit; benchmarks), on two threads.
+  // Recomputes every plan from the given histories (a schedule edit; benchmarks).
   void RecomputeAll(const std::vector<History>& histories);
 
  private:

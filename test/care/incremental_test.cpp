@@ -149,7 +149,7 @@ TEST(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
       std::unique_ptr<care::Service> fresh;
       ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &fresh).ok());
       ASSERT_TRUE(fresh->Rebuild().ok());
-      // And one recomputed from histories read in one pass (two threads).
+      // And one recomputed from histories read in one pass.
       std::unique_ptr<care::Service> recomputed;
       ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &recomputed).ok());
       {
