@@ -109,14 +109,16 @@ class Writer {
     // primary-key indexes from left to right instead of at random; persons
     // first, and the generator's timestamps keep every reference behind its
     // target (a pregnancy before its visits, a delivery before its newborn).
+    // The key is built once per record: the sort then compares integers that
+    // sit in the array instead of following pointers into the records.
     order_.resize(b.size());
-    for (size_t i = 0; i < b.size(); ++i) order_[i] = &b[i];
-    std::sort(order_.begin(), order_.end(), [](const store::Record* x, const store::Record* y) {
-      if (x->is_person() != y->is_person()) return x->is_person();
-      return x->id < y->id;
+    for (size_t i = 0; i < b.size(); ++i) order_[i] = SortKey{IdPrefix(b[i]), &b[i]};
+    std::sort(order_.begin(), order_.end(), [](const SortKey& x, const SortKey& y) {
+      if (x.prefix != y.prefix) return x.prefix < y.prefix;
+      return x.record->id < y.record->id;
     });
-    for (const store::Record* rp : order_) {
-      const store::Record& r = *rp;
+    for (const SortKey& k : order_) {
+      const store::Record& r = *k.record;
       if (!bulk_) U5_RETURN_IF_ERROR(store_.OpenBulk(&bulk_));
       U5_RETURN_IF_ERROR(bulk_->Add(r));
       if (++in_tx_ >= commit_records_) {
@@ -155,7 +157,16 @@ class Writer {
   store::Store& store_;
   const size_t commit_records_;
   std::unique_ptr<store::BulkWriter> bulk_;
-  std::vector<const store::Record*> order_;
+  struct SortKey {
+    uint64_t prefix;  // persons first, then the id's first 8 characters (its time)
+    const store::Record* record;
+  };
+  static uint64_t IdPrefix(const store::Record& r) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && i < r.id.size(); ++i) v = v << 8 | static_cast<unsigned char>(r.id[i]);
+    return (r.is_person() ? 0 : 1ull << 63) | v >> 1;
+  }
+  std::vector<SortKey> order_;
   size_t in_tx_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -32,8 +32,10 @@ struct Options {
   uint64_t seed = 2030;
   Date today = Today();            // nothing is dated after this
   DefectRates defects;
-  size_t batch_records = 300000;   // records handed over (and sorted by id) at a time
-  size_t commit_records = 500000;  // records per transaction
+  size_t batch_records = 100000;   // records handed over (and sorted by id) at a time
+  // Records per transaction. One transaction by default: into a new database
+  // the store then builds its indexes once, by sorting, at the commit.
+  size_t commit_records = SIZE_MAX;
 };
 
 struct Stats {

@@ -46,7 +46,8 @@ Status RunFromCli(store::Store& store, const std::string& db_path, const CliArgs
   Stats s;
   st = Generate(store, db, o, &s, [&](double done, int64_t records) {
     const int pct = static_cast<int>(done * 100);
-    if (pct == last_pct) return;
+    // The store lags the generator: the call after the last commit (done = 1 again) shows the final count.
+    if (pct == last_pct && done < 1.0) return;
     last_pct = pct;
     if (!tty && pct % 10 != 0) return;
     std::string bar(static_cast<size_t>(pct / 4), '#');
