@@ -80,6 +80,7 @@ class SqliteStore final : public Store {
     {
       Tx tx(*db);
       U5_RETURN_IF_ERROR(tx.status());
+      U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, r));
       U5_RETURN_IF_ERROR(InsertOne(*db, r));
       if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, nullptr, r));
       U5_RETURN_IF_ERROR(tx.Commit());
@@ -209,6 +210,8 @@ class SqliteStore final : public Store {
     if (cur.version != expected_version)
       return Status::Conflict("version is " + std::to_string(cur.version) + ", not " + std::to_string(expected_version),
                               "version");
+    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, cur));
+    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, r));
     r.version = cur.version + 1;
     r.created_at = cur.created_at;
     r.updated_at = NowIso();
@@ -247,6 +250,7 @@ class SqliteStore final : public Store {
     if (out->version != expected_version)
       return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
                               "version");
+    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, *out));
     const Record before = *out;
     out->version += 1;
     out->updated_at = NowIso();
@@ -768,6 +772,40 @@ class SqliteStore final : public Store {
     s.Reset();
     if (!type.empty() && out->type != type) return Status::NotFound(type + " " + id + " not found", "id");
     return Status::Ok();
+  }
+
+  // A commune answers for the figures of a period it has signed off
+  // (report_signoff, migration 11): until it reopens the period with a reason,
+  // no event dated in it may be added, changed or deleted under that commune or
+  // any unit above it that signed off. Bulk imports are an operator's tool and
+  // are not checked.
+  Status CheckPeriodOpen(Db& db, const Record& r) {
+    if (r.is_person()) return Status::Ok();
+    const auto day = ParseDate(r.date);
+    if (!day) return Status::Ok();  // validation reports the date
+    int y;
+    unsigned m, d;
+    YmdFromDate(*day, y, m, d);
+    const std::string year = std::to_string(y);
+    const std::string month = year + (m < 10 ? "-0" : "-") + std::to_string(m);
+    Stmt& s = db.Cached(
+        "SELECT s.orgunit_id, s.period, s.username FROM report_signoff s "
+        "WHERE s.period IN (?2, ?3, ?4, ?5) "
+        "AND s.orgunit_id IN (SELECT ancestor FROM orgunit_closure WHERE descendant = ?1) "
+        "AND s.action = 'close' "
+        "AND s.seq = (SELECT MAX(t.seq) FROM report_signoff t WHERE t.orgunit_id = s.orgunit_id AND t.period = s.period) "
+        "LIMIT 1");
+    s.Bind(1, r.orgunit_id).Bind(2, year).Bind(3, year + (m <= 6 ? "S1" : "S2"));
+    s.Bind(4, year + "Q" + std::to_string((m - 1) / 3 + 1)).Bind(5, month);
+    Status st;
+    const bool closed = s.Step(&st);
+    std::string msg;
+    if (closed)
+      msg = "the period " + s.Text(1) + " of " + s.Text(0) + " was signed off by " + s.Text(2) +
+            "; reopen it with a reason before changing its records";
+    s.Reset();
+    U5_RETURN_IF_ERROR(st);
+    return closed ? Status::Conflict(msg, "date") : Status::Ok();
   }
 
   Status InsertOne(Db& db, const Record& r, bool check_other_table = true) {

@@ -290,3 +290,127 @@ TEST_F(StoreTest, UsersAndSessions) {
 
 }  // namespace
 }  // namespace u5::store
+
+namespace u5::store {
+namespace {
+
+// A signed-off period (report_signoff) freezes the events dated in it, for the
+// commune that signed and every unit below it; reopening lifts the freeze.
+TEST_F(StoreTest, EventsOfASignedOffPeriodCannotChange) {
+  Record mother = Person("Lò Thị Mai", "tyt:03390");
+  ASSERT_TRUE(s->Insert(mother).ok());
+  Record june = Event(mother, "anc_visit", "2026-06-30");
+  Record july = Event(mother, "anc_visit", "2026-07-01");
+  ASSERT_TRUE(s->Insert(june).ok());
+  ASSERT_TRUE(s->Insert(july).ok());
+  auto signoff = [&](const char* ou, const char* period, const char* action) {
+    test::Exec(dir.File("t.db"), std::string("INSERT INTO report_signoff(orgunit_id, period, action, username, at, on_date) VALUES ('") +
+                                     ou + "','" + period + "','" + action + "','cw','2026-07-05T01:00:00.000Z','2026-07-05')");
+  };
+  signoff("03390", "2026S1", "close");
+
+  Record late = Event(mother, "anc_visit", "2026-05-02");
+  Status st = s->Insert(late);
+  EXPECT_EQ(st.code(), Code::conflict) << st.ToString();
+  EXPECT_EQ(st.field(), "date");
+  EXPECT_NE(st.message().find("2026S1"), std::string::npos) << st.message();
+  Record got;
+  EXPECT_EQ(s->Get("anc_visit", late.id, &got).code(), Code::not_found) << "nothing stored";
+
+  Record moved = june;
+  moved.date = "2026-07-02";
+  EXPECT_EQ(s->Update(moved, 1).code(), Code::conflict) << "moving an event out of a closed period";
+  Record into = july;
+  into.date = "2026-06-01";
+  EXPECT_EQ(s->Update(into, 1).code(), Code::conflict) << "moving an event into a closed period";
+  Record out;
+  EXPECT_EQ(s->SoftDelete("anc_visit", june.id, 1, "nhập nhầm", &out).code(), Code::conflict);
+  Record in_july = july;
+  in_july.date = "2026-07-20";
+  EXPECT_TRUE(s->Update(in_july, 1).ok()) << "the next half-year is open";
+  EXPECT_TRUE(s->Insert(Event(mother, "anc_visit", "2026-05-02")).code() == Code::conflict);
+  EXPECT_TRUE(s->Insert(Person("Lò Văn Páo", "03390", "2026-03-01")).ok()) << "persons are not figures of a period";
+
+  // Another commune's records are not frozen.
+  Record other = Person("Vàng Thị Dua", "03394");
+  ASSERT_TRUE(s->Insert(other).ok());
+  EXPECT_TRUE(s->Insert(Event(other, "anc_visit", "2026-05-02")).ok());
+
+  // A month or a year signed off freezes its days too; the latest action counts.
+  signoff("03394", "2026-08", "close");
+  EXPECT_EQ(s->Insert(Event(other, "anc_visit", "2026-08-31")).code(), Code::conflict);
+  EXPECT_TRUE(s->Insert(Event(other, "anc_visit", "2026-09-01")).ok());
+  signoff("03394", "2026-08", "reopen");
+  EXPECT_TRUE(s->Insert(Event(other, "anc_visit", "2026-08-31")).ok());
+
+  signoff("03390", "2026S1", "reopen");
+  EXPECT_TRUE(s->Insert(late).ok()) << "reopened";
+}
+
+// Into empty tables the bulk writer drops the secondary indexes and builds
+// them at commit: afterwards the schema is the same, the cross-table id check
+// still holds, and a rolled-back load leaves the indexes in place.
+TEST_F(StoreTest, BulkLoadIntoEmptyTablesRebuildsTheIndexes) {
+  const std::string db = dir.File("t.db");
+  const std::string indexes_sql =
+      "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM sqlite_schema WHERE type='index' "
+      "AND tbl_name IN ('person','event') AND sql IS NOT NULL ORDER BY name)";
+  const std::string before = test::QueryOne(db, indexes_sql);
+  ASSERT_NE(before.find("person_name_rev"), std::string::npos);
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    Record p = Person("Nguyễn Thị Lan");
+    ASSERT_TRUE(w->Add(p).ok());
+    ASSERT_TRUE(w->Add(Event(p, "anc_visit", "2026-01-02")).ok());
+    // dropped without Commit: rolled back
+  }
+  EXPECT_EQ(test::QueryOne(db, indexes_sql), before);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM person"), 0);
+
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    Record p = Person("Nguyễn Thị Lan");
+    ASSERT_TRUE(w->Add(p).ok());
+    Record e = Event(p, "anc_visit", "2026-01-02");
+    e.id = p.id;  // same id as the person
+    ASSERT_TRUE(w->Add(e).ok());
+    Status st = w->Commit();
+    EXPECT_EQ(st.code(), Code::conflict) << st.ToString();
+    EXPECT_EQ(st.field(), "id");
+  }
+  EXPECT_EQ(test::QueryOne(db, indexes_sql), before);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM person"), 0);
+
+  std::vector<Record> persons;
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    for (const char* name : {"Nguyễn Thị Lan", "Lò Thị Mai", "Trần Văn Nam"}) {
+      persons.push_back(Person(name));
+      ASSERT_TRUE(w->Add(persons.back()).ok());
+      ASSERT_TRUE(w->Add(Event(persons.back(), "growth", "2026-02-03")).ok());
+    }
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  EXPECT_EQ(test::QueryOne(db, indexes_sql), before);
+  EXPECT_EQ(test::QueryOne(db, "PRAGMA integrity_check"), "ok");
+  std::vector<Record> found;
+  ASSERT_TRUE(s->SearchPersons(SearchQuery{.name_folded = "mai"}, &found).ok());
+  ASSERT_EQ(found.size(), 1u) << "the given-name index was rebuilt";
+  Record hb;
+  std::vector<Record> events;
+  ASSERT_TRUE(s->Handbook(persons[2].id, &hb, &events).ok());
+  EXPECT_EQ(events.size(), 1u);
+
+  // Now the tables are not empty: a second load checks ids row by row.
+  std::unique_ptr<BulkWriter> w;
+  ASSERT_TRUE(s->OpenBulk(&w).ok());
+  Record e = Event(persons[0], "growth", "2026-03-03");
+  e.id = persons[1].id;
+  EXPECT_EQ(w->Add(e).code(), Code::conflict);
+}
+
+}  // namespace
+}  // namespace u5::store
