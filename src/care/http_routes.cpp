@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/roles.h"
+#include "auth/scope.h"
 #include "care/service.h"
 #include "care/worklist.h"
 #include "core/log.h"
@@ -29,14 +31,10 @@ std::string Q(const http::Request& req, const char* k) {
   return it == req.query.end() ? std::string() : it->second;
 }
 
-bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
-  for (const auto& mine : who.orgunits)
-    if (mine == ou || store.InSubtree(mine, ou)) return true;
-  return false;
-}
+using auth::CanSee;
 
 Status PersonLevel(const auth::Principal& who) {
-  if (who.role == "ministry" || who.role == "admin")
+  if (!auth::Can(who, auth::kPersonRead))
     return Status::Forbidden("role " + who.role + " has no access to person-level records");
   return Status::Ok();
 }
@@ -113,7 +111,8 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
 
 http::Response AckAlert(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
                         const std::string& id) {
-  if (who.role != "commune_worker") return Err(Status::Forbidden("only commune health workers acknowledge alerts"));
+  if (!auth::Can(who, auth::kPersonWrite))
+    return Err(Status::Forbidden("acknowledging an alert needs person.write (commune health workers)"));
   json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
   if (!body.is_object()) return Err(Status::BadRequest("body must be a JSON object", "body"));
   std::string note;

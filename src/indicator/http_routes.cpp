@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/scope.h"
 #include "auth/roles.h"
 #include "auth/small_cells.h"
 #include "core/date.h"
@@ -32,12 +33,7 @@ std::string Q(const http::Request& req, const char* k) {
   return it == req.query.end() ? std::string() : it->second;
 }
 
-bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
-  if (who.role == "ministry") return true;
-  for (const auto& mine : who.orgunits)
-    if (mine == ou || store.InSubtree(mine, ou)) return true;
-  return false;
-}
+using auth::CanSee;
 
 Status Scope(store::Store& store, const auth::Principal& who, const std::string& asked, std::string* ou) {
   if (!asked.empty()) {
@@ -46,7 +42,7 @@ Status Scope(store::Store& store, const auth::Principal& who, const std::string&
     *ou = asked;
     return Status::Ok();
   }
-  if (who.role == "ministry" && who.orgunits.empty()) {
+  if (auth::CountryWide(who) && who.orgunits.empty()) {
     *ou = "VN";
     return Status::Ok();
   }
@@ -94,7 +90,6 @@ void AuditChange(store::Store& store, const auth::Principal& who, const http::Re
   if (Status st = store.AppendAudit({e}); !st.ok()) log::Error("audit_append_failed", {{"action", action}, {"error", st.ToString()}});
 }
 
-bool IsProvinceOfficer(const auth::Principal& who) { return who.role == "province_officer"; }
 
 http::Response Indicators(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
   std::string ou;
@@ -161,7 +156,7 @@ http::Response Values(Service& svc, store::Store& store, const http::Request& re
   }
   if (req.method != "PUT" && req.method != "POST")
     return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-  if (!IsProvinceOfficer(who)) return Err(Status::Forbidden("only province officers enter aggregate values"));
+  if (!auth::Can(who, auth::kPlanManage)) return Err(Status::Forbidden("your role may not enter aggregate values (plan.manage)"));
   json b;
   if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
   EnteredValue v;
@@ -232,7 +227,7 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
   if (parts.size() == 3 && parts[2] == "targets") {
     if (req.method != "PUT" && req.method != "POST")
       return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-    if (!IsProvinceOfficer(who)) return Err(Status::Forbidden("only province officers edit targets"));
+    if (!auth::Can(who, auth::kPlanManage)) return Err(Status::Forbidden("your role may not edit targets (plan.manage)"));
     if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
     json b;
     if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "auth/scope.h"
 #include "indicator/service.h"
 #include "report/cli.h"
 #include "report/model.h"
@@ -39,12 +40,7 @@ std::string Q(const http::Request& req, const char* k) {
   return it == req.query.end() ? std::string() : it->second;
 }
 
-bool CanSee(store::Store& store, const auth::Principal& who, const std::string& ou) {
-  if (who.role == "ministry") return true;
-  for (const auto& mine : who.orgunits)
-    if (mine == ou || store.InSubtree(mine, ou)) return true;
-  return false;
-}
+using auth::CanSee;
 
 json TableJson(const Table& t) {
   json cols = json::array(), rows = json::array();
