@@ -215,8 +215,22 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
     }
     std::vector<TargetEval> es;
     if (Status st = svc.Evaluate(plan->id, ou, year, as_of, &es); !st.ok()) return Err(st);
+    // Roles that must never see one person (ministry) get small counts hidden,
+    // with what could be worked back from them (gap, trend, status).
+    const auth::Role* role = auth::Roles::Current().Find(who.role);
+    const bool suppress = role && role->suppress_small_cells;
     json items = json::array();
-    for (const auto& e : es) items.push_back(ToJson(e));
+    for (const auto& e : es) {
+      json j = ToJson(e);
+      if (suppress) {
+        auth::SuppressSmallCells(j, auth::Roles::Current().small_cell_threshold());
+        if (j.value("suppressed", false)) {
+          for (const char* k : {"gap", "projected", "trend_per_year", "required_change_per_year"}) j[k] = nullptr;
+          j["status"] = "suppressed";
+        }
+      }
+      items.push_back(std::move(j));
+    }
     json baseline = json::array();
     for (const auto& b : plan->baseline)
       baseline.push_back({{"indicator", b.indicator}, {"year", b.year}, {"value", b.value}, {"printed", b.printed},

@@ -82,6 +82,40 @@ TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
   EXPECT_EQ(json::parse(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<"})").body)["field"], "value");
 }
 
+// The ministry sees plan evaluations with counts under the small-cell
+// threshold (roles.json: 5) hidden, and nothing derived from them.
+TEST_F(IndicatorHttp, MinistryEvaluationHidesSmallCells) {
+  const std::map<std::string, std::string> q{{"year", "2025"}, {"as_of", "2026-11-26"}};
+  auto full = json::parse(Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", q, province_).body);
+  auto r = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", q, ministry_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto hidden = json::parse(r.body);
+  ASSERT_EQ(hidden["items"].size(), full["items"].size());
+  int suppressed = 0, shown = 0;
+  for (size_t i = 0; i < full["items"].size(); ++i) {
+    const json& f = full["items"][i];
+    const json& h = hidden["items"][i];
+    const int64_t num = f["numerator"].get<int64_t>(), den = f["denominator"].get<int64_t>();
+    const bool small = (num > 0 && num < 5) || (den > 0 && den < 5);
+    if (small) {
+      ++suppressed;
+      EXPECT_TRUE(h.value("suppressed", false)) << f["indicator"];
+      EXPECT_FALSE(h.contains("numerator")) << f["indicator"];
+      EXPECT_TRUE(h["value"].is_null()) << f["indicator"];
+      EXPECT_TRUE(h["gap"].is_null()) << f["indicator"];
+      EXPECT_EQ(h["status"], "suppressed");
+    } else {
+      ++shown;
+      EXPECT_FALSE(h.contains("suppressed")) << f["indicator"];
+      EXPECT_EQ(h["numerator"], f["numerator"]);
+      EXPECT_EQ(h["status"], f["status"]);
+    }
+    if (f["indicator"] == "neonatal_mortality_rate") EXPECT_TRUE(small) << "2 deaths of 4 births in the fixture";
+  }
+  EXPECT_GT(suppressed, 0);
+  EXPECT_GT(shown, 0) << "targets without counts (or with zero) stay visible";
+}
+
 TEST_F(IndicatorHttp, EnteredValues) {
   const std::string body = R"({"element":"stunting_under5","orgunit":"12","period":"2025","source":"survey","value":19.4})";
   EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, body).status, 403);
