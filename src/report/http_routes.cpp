@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "auth/roles.h"
 #include "auth/scope.h"
 #include "indicator/service.h"
 #include "report/cli.h"
 #include "report/model.h"
 #include "report/render.h"
 #include "report/signoff.h"
+#include "report/suppress.h"
 
 namespace u5::report {
 namespace {
@@ -81,6 +83,8 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   if (Status st = store::Db::Open(ctx.db_path, &db, false, true); !st.ok()) return Err(st);
   Report r;
   if (Status st = BuildReport(*svc, db, t, b, &r); !st.ok()) return Err(st);
+  if (const auth::Role* role = auth::Roles::Current().Find(who.role); role && role->suppress_small_cells)
+    SuppressSmallCells(&r, auth::Roles::Current().small_cell_threshold());
   const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
   http::Response resp;
   const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text;

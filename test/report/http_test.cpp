@@ -58,6 +58,55 @@ TEST_F(ReportHttp, TemplatesReportsAndScope) {
   EXPECT_EQ(p.content_type, "application/pdf");
 }
 
+// The ministry gets the same report with small cells hidden ("*"): no count
+// between 1 and 4 is left, a hidden unit never stands alone beside a shown
+// total (its complement is hidden too), and every figure left is the province's.
+TEST_F(ReportHttp, MinistryReportHidesSmallCells) {
+  const auth::Principal ministry{"u4", "bo", "ministry", {}};
+  const std::map<std::string, std::string> q{{"period", "2026S1"}};
+  auto full = json::parse(Call("GET", "/api/v1/reports/lai_chau_6m", q, province_).body);
+  auto r = Call("GET", "/api/v1/reports/lai_chau_6m", q, ministry);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto hid = json::parse(r.body);
+  ASSERT_EQ(hid["tables"].size(), full["tables"].size());
+  int hidden = 0, shown = 0;
+  for (size_t t = 0; t < full["tables"].size(); ++t) {
+    const json& ft = full["tables"][t];
+    const json& ht = hid["tables"][t];
+    if (ft["id"] == "signoff") continue;
+    const json& cols = ft["columns"];
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const bool count_col = ft["id"] == "headline" ? c < 2 : (!cols[c]["indicator"].get<std::string>().empty() && c % 3 != 2);
+      int hidden_units = 0;
+      bool total_shown = false;
+      for (size_t i = 0; i < ft["rows"].size(); ++i) {
+        const json& fv = ft["rows"][i]["cells"][c];
+        const json& hv = ht["rows"][i]["cells"][c];
+        if (hv == "*") {
+          ++hidden;
+          if (!ft["rows"][i]["total"].get<bool>()) ++hidden_units;
+          continue;
+        }
+        if (ft["rows"][i]["total"].get<bool>()) total_shown = true;
+        EXPECT_EQ(hv, fv) << ft["id"] << " row " << i << " col " << c;
+        if (count_col && fv.is_number()) {
+          ++shown;
+          const double n = fv.get<double>();
+          EXPECT_FALSE(n > 0 && n < 5) << ft["id"] << " row " << i << " col " << c << " shows a small count " << n;
+        }
+      }
+      if (ft["id"] != "headline" && count_col && total_shown) EXPECT_NE(hidden_units, 1) << ft["id"] << " col " << c << ": a lone hidden unit";
+    }
+  }
+  EXPECT_GT(hidden, 0) << "a 2,000-child province has small communes";
+  EXPECT_GT(shown, 0);
+  auto dvs = Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}, {"format", "dvs"}}, ministry);
+  ASSERT_EQ(dvs.status, 200);
+  for (const auto& v : json::parse(dvs.body)["dataValues"]) EXPECT_TRUE(v.is_object());
+  EXPECT_LT(json::parse(dvs.body)["dataValues"].size(),
+            json::parse(Call("GET", "/api/v1/reports/lai_chau_6m", {{"period", "2026S1"}, {"format", "dvs"}}, province_).body)["dataValues"].size());
+}
+
 TEST_F(ReportHttp, CommuneSignsOffItsOwnFiguresOnly) {
   auto c = Call("POST", "/api/v1/signoffs", {}, commune_, json{{"orgunit", commune_id_}, {"period", "2022S2"}, {"action", "close"}}.dump());
   ASSERT_EQ(c.status, 200) << c.body;
