@@ -169,7 +169,10 @@ struct Server::Impl {
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
       if (!ec) {
-        s.set_option(tcp::no_delay(true));
+        // A peer that hung up at once, or a shutdown in progress, leaves no
+        // socket to set options on: not worth an exception on an I/O thread.
+        beast::error_code opt_ec;
+        s.set_option(tcp::no_delay(true), opt_ec);
         std::make_shared<Connection>(std::move(s), api, opts)->Start();
       }
       if (acceptor.is_open()) Accept();
@@ -199,9 +202,21 @@ unsigned short Server::port() const { return impl_->acceptor.local_endpoint().po
 
 void Server::Run() {
   int n = impl_->opts.threads > 0 ? impl_->opts.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // An exception escaping a handler must not take the whole server down
+  // (std::terminate): log it and go on serving the other connections.
+  auto run = [this] {
+    for (;;) {
+      try {
+        impl_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log::Error("io_handler_failed", {{"what", e.what()}});
+      }
+    }
+  };
   std::vector<std::thread> pool;
-  for (int i = 1; i < n; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (int i = 1; i < n; ++i) pool.emplace_back(run);
+  run();
   for (auto& t : pool) t.join();
 }
 

@@ -31,7 +31,7 @@ struct Scenario : ::testing::Test {
     ASSERT_TRUE(client->Login("cw", "mat-khau-2030"));
   }
   void TearDown() override {
-    if (server.running()) EXPECT_EQ(server.Stop(), 0);
+    if (server.running()) EXPECT_EQ(server.Stop(), 0) << "server log:\n" << ReadFile(dir.File("server.log"));
   }
 
   // POSTs and expects 201; returns the stored record.
