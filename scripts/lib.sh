@@ -69,7 +69,7 @@ run_asan_tests() {
 # corpus, so the seeds in the repository stay as they are.
 run_fuzz() {
   local t start end work
-  local secs="${U5_FUZZ_SECONDS:-15}"
+  local secs="${U5_FUZZ_SECONDS:-60}"
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   for t in "${U5_FUZZ_TARGETS[@]}"; do
     work=$(mktemp -d)
