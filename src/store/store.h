@@ -31,7 +31,10 @@ struct AuditQuery {
 };
 
 struct SearchQuery {
-  std::string name_folded;     // folded words, each matched as a prefix
+  // Folded words as typed: a prefix of the full name ("nguyen thi m"), or the
+  // given name first or alone ("mai", "mai nguyen"); a middle name alone is not
+  // matched. Stages and their order: SqliteStore::SearchPersons.
+  std::string name_folded;
   std::string phone;
   std::string citizen_id;
   std::string orgunit;         // subtree root; empty = everywhere
