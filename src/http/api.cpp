@@ -1,4 +1,5 @@
 #include "http/api.h"
+#include "http/reply.h"
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -42,18 +43,8 @@ std::string TypeOfCollection(const std::string& c) {
   return {};
 }
 
-Response JsonResponse(int status, const json& j) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-Response Error(const Status& st) {
-  json j = {{"error", st.code_name()}, {"message", st.message()}};
-  if (!st.field().empty()) j["field"] = st.field();
-  return JsonResponse(st.http_status(), j);
-}
+constexpr auto& JsonResponse = JsonReply;
+constexpr auto& Error = ErrorReply;
 
 Response RecordResponse(int status, const store::Record& r) {
   Response resp = JsonResponse(status, registry::ToJson(r));

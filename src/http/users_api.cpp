@@ -5,25 +5,16 @@
 #include "auth/roles.h"
 #include "auth/user_admin.h"
 #include "core/text.h"
+#include "http/reply.h"
 
 namespace u5::http {
 namespace {
 
 using nlohmann::json;
 
-Response Json(int status, const json& j) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  r.headers["Cache-Control"] = "no-store";
-  return r;
-}
-
-Response Err(const Status& st) {
-  json j = {{"error", st.code_name()}, {"message", st.message()}};
-  if (!st.field().empty()) j["field"] = st.field();
-  return Json(st.http_status(), j);
-}
+// The server marks every API answer no-store (server.cpp).
+constexpr auto& Json = JsonReply;
+constexpr auto& Err = ErrorReply;
 
 Response NotAllowed() { return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}}); }
 

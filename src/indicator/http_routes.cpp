@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/scope.h"
+#include "http/reply.h"
 #include "auth/roles.h"
 #include "auth/small_cells.h"
 #include "core/date.h"
@@ -15,23 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-http::Response Json(int status, const json& j) {
-  http::Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-http::Response Err(const Status& st) {
-  json j = {{"error", st.code_name()}, {"message", st.message()}};
-  if (!st.field().empty()) j["field"] = st.field();
-  return Json(st.http_status(), j);
-}
-
-std::string Q(const http::Request& req, const char* k) {
-  auto it = req.query.find(k);
-  return it == req.query.end() ? std::string() : it->second;
-}
+constexpr auto& Json = http::JsonReply;
+constexpr auto& Err = http::ErrorReply;
+constexpr auto& Q = http::QueryParam;
 
 using auth::CanSee;
 

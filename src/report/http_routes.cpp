@@ -9,6 +9,7 @@
 
 #include "auth/roles.h"
 #include "auth/scope.h"
+#include "http/reply.h"
 #include "indicator/service.h"
 #include "report/cli.h"
 #include "report/model.h"
@@ -24,23 +25,9 @@ using nlohmann::json;
 std::mutex g_mu;
 std::map<const store::Store*, RouteContext> g_ctx;
 
-http::Response Json(int status, const json& j) {
-  http::Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-http::Response Err(const Status& st) {
-  json j = {{"error", st.code_name()}, {"message", st.message()}};
-  if (!st.field().empty()) j["field"] = st.field();
-  return Json(st.http_status(), j);
-}
-
-std::string Q(const http::Request& req, const char* k) {
-  auto it = req.query.find(k);
-  return it == req.query.end() ? std::string() : it->second;
-}
+constexpr auto& Json = http::JsonReply;
+constexpr auto& Err = http::ErrorReply;
+constexpr auto& Q = http::QueryParam;
 
 using auth::CanSee;
 
