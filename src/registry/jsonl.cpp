@@ -2,9 +2,10 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
+#include <optional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -85,36 +86,47 @@ struct Numbered {
   store::Record record;
 };
 
-// A bounded hand-over between the validating thread and the storing thread.
-class BatchQueue {
+// Validated chunks of lines handed to the storing thread in file order: the
+// validators work on chunks out of order, at most kWindow chunks ahead of the
+// writer, so memory stays bounded and the stored order is the file's order
+// (an export lists records in the order they were stored).
+class ChunkPipeline {
  public:
-  void Push(std::vector<Numbered> batch) {
+  static constexpr size_t kLines = 1024, kWindow = 32;
+  explicit ChunkPipeline(size_t chunks) : chunks_(chunks), slots_(kWindow), ready_(kWindow, false) {}
+
+  // A validator claims the next chunk, or nothing when all are claimed.
+  std::optional<size_t> Claim() {
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return q_.size() < kMaxBatches; });
-    q_.push_back(std::move(batch));
-    not_empty_.notify_one();
+    if (next_ >= chunks_) return std::nullopt;
+    const size_t c = next_++;
+    room_.wait(lock, [&] { return c < written_ + kWindow; });
+    return c;
   }
-  void Close() {
-    std::unique_lock lock(mu_);
-    closed_ = true;
-    not_empty_.notify_all();
+  void Deliver(size_t c, std::vector<Numbered> records) {
+    std::lock_guard lock(mu_);
+    slots_[c % kWindow] = std::move(records);
+    ready_[c % kWindow] = true;
+    delivered_.notify_all();
   }
-  bool Pop(std::vector<Numbered>* out) {
+  // The writer takes chunk c (c = 0, 1, 2, ... in turn).
+  std::vector<Numbered> Take(size_t c) {
     std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
-    if (q_.empty()) return false;
-    *out = std::move(q_.front());
-    q_.pop_front();
-    not_full_.notify_one();
-    return true;
+    delivered_.wait(lock, [&] { return ready_[c % kWindow]; });
+    std::vector<Numbered> out = std::move(slots_[c % kWindow]);
+    ready_[c % kWindow] = false;
+    written_ = c + 1;
+    room_.notify_all();
+    return out;
   }
 
  private:
-  static constexpr size_t kMaxBatches = 16;
+  const size_t chunks_;
   std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<std::vector<Numbered>> q_;
-  bool closed_ = false;
+  std::condition_variable room_, delivered_;
+  std::vector<std::vector<Numbered>> slots_;
+  std::vector<bool> ready_;
+  size_t next_ = 0, written_ = 0;
 };
 
 }  // namespace
@@ -160,56 +172,64 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   std::unique_ptr<store::BulkWriter> writer;
   U5_RETURN_IF_ERROR(store.OpenBulk(&writer));
 
-  // Validation runs on its own thread while this one stores: the two halves
-  // cost about the same, so the pipeline nearly halves the import time.
-  BatchQueue queue;
-  std::thread validator([&] {
-    const Date today = Today();
-    const std::string now = NowIso();
-    std::vector<Numbered> batch;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      const auto& [ln, text] = lines[i];
-      if (failed >= opts.max_errors) break;
-      if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); continue; }
-      json j = json::parse(text, nullptr, false);
-      if (j.is_discarded()) { fail(ln, "", "malformed JSON"); continue; }
-      if (!j.is_object()) { fail(ln, "", "line must be a JSON object"); continue; }
-      const std::string type = Str(j, "type");
-      if (type.empty()) { fail(ln, "type", "type is required"); continue; }
-      store::Record r;
-      r.version = 1;
-      Status st;
-      if (auto v = j.find("version"); v != j.end()) {
-        if (!v->is_number_integer() || v->get<int64_t>() < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
-        else r.version = v->get<int64_t>();
-      }
-      const std::string created = Str(j, "created_at"), updated = Str(j, "updated_at");
-      const bool deleted = j.contains("deleted_at");
-      const std::string deleted_at = Str(j, "deleted_at"), reason = Str(j, "delete_reason");
-      if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
-      for (const char* k : kEnvelope) j.erase(k);
-      if (st.ok()) st = Validate(type, j, lookup, today, &r);
-      if (!st.ok()) { fail(ln, st.field(), st.message()); continue; }
-      r.created_at = created.empty() ? now : created;
-      r.updated_at = updated.empty() ? r.created_at : updated;
-      if (deleted) {
-        r.deleted_at = deleted_at;
-        r.delete_reason = reason;
-      }
-      if (failed > 0) continue;  // keep validating to report more errors, but store nothing
-      batch.push_back({ln, std::move(r)});
-      if (batch.size() == 1024) queue.Push(std::exchange(batch, {}));
-      if (opts.progress && (i + 1) % 200000 == 0) opts.progress("validate", i + 1, lines.size());
+  // Validation runs on worker threads while this one stores: validating a
+  // line costs more than storing it, so two validators keep the writer busy.
+  const size_t chunks = (lines.size() + ChunkPipeline::kLines - 1) / ChunkPipeline::kLines;
+  ChunkPipeline pipeline(chunks);
+  const Date today = Today();
+  const std::string now = NowIso();
+  auto validate_line = [&](size_t ln, std::string_view text) -> std::optional<store::Record> {
+    if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); return std::nullopt; }
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) { fail(ln, "", "malformed JSON"); return std::nullopt; }
+    if (!j.is_object()) { fail(ln, "", "line must be a JSON object"); return std::nullopt; }
+    const std::string type = Str(j, "type");
+    if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }
+    store::Record r;
+    r.version = 1;
+    Status st;
+    if (auto v = j.find("version"); v != j.end()) {
+      if (!v->is_number_integer() || v->get<int64_t>() < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
+      else r.version = v->get<int64_t>();
     }
-    if (!batch.empty() && failed == 0) queue.Push(std::move(batch));
-    queue.Close();
-  });
+    const std::string created = Str(j, "created_at"), updated = Str(j, "updated_at");
+    const bool deleted = j.contains("deleted_at");
+    const std::string deleted_at = Str(j, "deleted_at"), reason = Str(j, "delete_reason");
+    if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+    for (const char* k : kEnvelope) j.erase(k);
+    if (st.ok()) st = Validate(type, j, lookup, today, &r);
+    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
+    r.created_at = created.empty() ? now : created;
+    r.updated_at = updated.empty() ? r.created_at : updated;
+    if (deleted) {
+      r.deleted_at = deleted_at;
+      r.delete_reason = reason;
+    }
+    return r;
+  };
+  auto validator = [&] {
+    while (auto c = pipeline.Claim()) {
+      std::vector<Numbered> out;
+      const size_t first = *c * ChunkPipeline::kLines, last = std::min(lines.size(), first + ChunkPipeline::kLines);
+      for (size_t i = first; i < last && failed < opts.max_errors; ++i) {
+        auto r = validate_line(lines[i].first, lines[i].second);
+        // Once a line failed nothing is stored: validation goes on only to report more errors.
+        if (r && failed == 0) out.push_back({lines[i].first, std::move(*r)});
+      }
+      pipeline.Deliver(*c, std::move(out));
+    }
+  };
+  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::thread> validators;
+  for (unsigned w = 0; w < workers; ++w) validators.emplace_back(validator);
 
-  std::vector<Numbered> batch;
   size_t stored = 0;
   Status store_error;
-  while (queue.Pop(&batch)) {
-    if (failed > 0) continue;  // drain so the validator never blocks
+  for (size_t c = 0; c < chunks; ++c) {
+    std::vector<Numbered> batch = pipeline.Take(c);
+    if (opts.progress && (c + 1) * ChunkPipeline::kLines / 200000 != c * ChunkPipeline::kLines / 200000)
+      opts.progress("validate", std::min(lines.size(), (c + 1) * ChunkPipeline::kLines), lines.size());
+    if (failed > 0) continue;  // drain so no validator waits for room
     for (const Numbered& n : batch) {
       Status st = writer->Add(n.record);
       if (!st.ok()) {
@@ -220,7 +240,7 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
       ++stored;
     }
   }
-  validator.join();
+  for (std::thread& t : validators) t.join();
   if (!store_error.ok()) return store_error;
   if (failed > 0) {
     std::sort(result->errors.begin(), result->errors.end(), [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
