@@ -69,8 +69,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return 1;
   }
-  std::printf("engine open (cold)           %8.1f ms wall %8.1f ms cpu\n", open_ms, open_cpu);
-  std::printf("matrix refresh               %8.1f ms\n", Ms([&] { (void)svc->Refresh(); }));
+  // The matrix is built on first use: that and the catalogue load are the cold start.
+  const double build_ms = Ms([&] { st = svc->Refresh(); });
+  const double cold_cpu = CpuMs() - cpu0;
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s\n", st.ToString().c_str());
+    return 1;
+  }
+  std::printf("engine open                  %8.1f ms wall %8.1f ms cpu\n", open_ms, open_cpu);
+  std::printf("engine cold start (+ matrix) %8.1f ms wall %8.1f ms cpu\n", open_ms + build_ms, cold_cpu);
   report::Report r;
   const report::BuildOptions o{orgunit, period, Today(), lang};
   std::vector<double> model, csv, xlsx, pdf, adx, dvs, total, cpu, m_pdf, m_xlsx;

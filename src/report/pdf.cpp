@@ -55,6 +55,29 @@ class Doc {
   void Centre(HPDF_Font f, float size, float cx, float y, const std::string& s) { Text(f, size, cx - Width(f, size, s) / 2, y, s); }
   void RightAt(HPDF_Font f, float size, float rx, float y, const std::string& s) { Text(f, size, rx - Width(f, size, s), y, s); }
 
+  // The size (at most `size`) at which the longest word of `s` fits `width`:
+  // a word cannot wrap ("Denominator" in a 40 pt column) and must not cross
+  // into the next cell.
+  float FitWords(HPDF_Font f, float size, const std::string& s, float width) const {
+    float widest = 0;
+    size_t a = 0;
+    while (a < s.size()) {
+      size_t b = s.find(' ', a);
+      if (b == std::string::npos) b = s.size();
+      widest = std::max(widest, Width(f, size, s.substr(a, b - a)));
+      a = b + 1;
+    }
+    return widest > width && widest > 0 ? std::max(5.0f, size * width / widest) : size;
+  }
+  // `s` cut (at a character boundary) to fit `width`.
+  std::string Clip(HPDF_Font f, float size, std::string s, float width) const {
+    while (!s.empty() && Width(f, size, s) > width) {
+      s.pop_back();
+      while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    }
+    return s;
+  }
+
   // Greedy word wrap; a word longer than the width stays on its own line.
   std::vector<std::string> Wrap(HPDF_Font f, float size, const std::string& s, float width) const {
     std::vector<std::string> lines;
@@ -229,8 +252,11 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
       }
     }
     float col_h = 0;
-    for (size_t c = 0; c < t.columns.size(); ++c)
-      col_h = std::max(col_h, lead * d.Wrap(d.bold(), fs, t.columns[c].Title(L), col_w - 4).size() + 4);
+    std::vector<float> col_fs;
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      col_fs.push_back(d.FitWords(d.bold(), fs, t.columns[c].Title(L), col_w - 4));
+      col_h = std::max(col_h, lead * d.Wrap(d.bold(), col_fs[c], t.columns[c].Title(L), col_w - 4).size() + 4);
+    }
     const float top = d.y() - group_h;
     const float full = group_h + col_h;
     d.Rect(xs[0], d.y() - full, code_w, full, 0, 0, 0, false);
@@ -240,8 +266,8 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
     for (size_t c = 0; c < t.columns.size(); ++c) {
       d.Rect(xs[c + 2], top - col_h, col_w, col_h, 0, 0, 0, false);
       float ly = top - fs - 2;
-      for (const auto& l : d.Wrap(d.bold(), fs, t.columns[c].Title(L), col_w - 4)) {
-        d.Centre(d.bold(), fs, xs[c + 2] + col_w / 2, ly, l);
+      for (const auto& l : d.Wrap(d.bold(), col_fs[c], t.columns[c].Title(L), col_w - 4)) {
+        d.Centre(d.bold(), col_fs[c], xs[c + 2] + col_w / 2, ly, l);
         ly -= lead;
       }
     }
@@ -264,7 +290,7 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
     }
     const float top = d.y();
     for (size_t c = 0; c + 1 < xs.size(); ++c) d.Rect(xs[c], top - h, xs[c + 1] - xs[c], h, 0, 0, 0, false);
-    d.Text(f, fs, xs[0] + 2, top - fs - 2, row.orgunit.size() > 8 ? row.orgunit.substr(0, 8) : row.orgunit);
+    d.Text(f, fs, xs[0] + 2, top - fs - 2, d.Clip(f, fs, row.orgunit, code_w - 4));
     float ly = top - fs - 2;
     for (const auto& l : d.Wrap(f, fs, row.name, name_w - 4)) {
       d.Text(f, fs, xs[1] + 2, ly, l);
