@@ -76,7 +76,8 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
     SuppressSmallCells(&r, auth::Roles::Current().small_cell_threshold());
   const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
   http::Response resp;
-  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text;
+  // An English file gets its own name so it does not replace the Vietnamese one in a downloads folder.
+  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text + (r.lang == Lang::en ? "_en" : "");
   if (format == "json") {
     json tables = json::array();
     for (const auto& tb : r.tables) tables.push_back(TableJson(tb));

@@ -385,6 +385,8 @@ TEST(ReportLang, HttpLangParameter) {
   auto pdf = call({{"lang", "en"}, {"format", "pdf"}});
   ASSERT_EQ(pdf.status, 200);
   EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+  EXPECT_EQ(pdf.headers["Content-Disposition"], "attachment; filename=\"lai_chau_6m_12_2026S1_en.pdf\"");
+  EXPECT_EQ(call({{"format", "csv"}}).headers["Content-Disposition"], "attachment; filename=\"lai_chau_6m_12_2026S1.csv\"");
 }
 
 }  // namespace
