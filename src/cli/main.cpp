@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--out", rep.out, "output file (csv, adx, dvs: default standard output)");
   report_cmd->add_option("--as-of", rep.as_of, "sign-off state and evaluation as of this day (default: today)");
   report_cmd->add_flag("--bom", rep.bom, "CSV: start with a UTF-8 BOM (for Excel)");
+  report_cmd->add_option("--lang", rep.lang, "language of the printed words: vi (default) or en")->capture_default_str();
   auto* signoff_cmd = app.add_subcommand("signoff", "a commune confirms (closes) or reopens its figures of a period");
   signoff_cmd->add_option("--db", db_path, "SQLite database file")->required();
   signoff_cmd->add_option("action", rep.action, "close, reopen or status")->required();

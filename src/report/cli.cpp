@@ -50,13 +50,15 @@ Status Render(const Report& r, const CliOptions& o, std::ostream& out) {
 }
 
 int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err) {
+  BuildOptions b;
+  // Before the indicator engine loads (seconds on a province): a typo fails at once.
+  if (Status st = ParseLang(o.lang, "--lang", &b.lang); !st.ok()) return Fail(err, st);
   Template t;
   if (Status st = LoadTemplate(o.data_dir, o.template_id, &t); !st.ok()) return Fail(err, st);
   std::unique_ptr<indicator::Service> svc;
   if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
   store::Db db;
   if (Status st = store::Db::Open(o.db_path, &db, false, true); !st.ok()) return Fail(err, st);
-  BuildOptions b;
   if (!o.orgunit.empty())
     if (Status st = orgunit::ResolveOrgUnit(db, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
   b.period = o.period;

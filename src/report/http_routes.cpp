@@ -33,7 +33,8 @@ using auth::CanSee;
 
 json TableJson(const Table& t) {
   json cols = json::array(), rows = json::array();
-  for (const auto& c : t.columns) cols.push_back({{"title_vi", c.title_vi}, {"title_en", c.title_en}, {"group_vi", c.group_vi}, {"indicator", c.indicator}});
+  for (const auto& c : t.columns)
+    cols.push_back({{"title_vi", c.title_vi}, {"title_en", c.title_en}, {"group_vi", c.group_vi}, {"group_en", c.group_en}, {"indicator", c.indicator}});
   for (const auto& r : t.rows) {
     json cells = json::array();
     for (const auto& c : r.cells) cells.push_back(c.num ? json(*c.num) : json(c.text));
@@ -54,6 +55,7 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   Template t;
   if (Status st = LoadTemplate(ctx.data_dir, id, &t); !st.ok()) return Err(st);
   BuildOptions b;
+  if (Status st = ParseLang(Q(req, "lang"), "lang", &b.lang); !st.ok()) return Err(st);
   b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
   if (!store.OrgUnitExists(b.orgunit)) return Err(Status::Invalid("orgunit", "unknown org unit '" + b.orgunit + "'"));
   if (!CanSee(store, who, b.orgunit)) return Err(Status::Forbidden("orgunit " + b.orgunit + " is outside your org units"));
@@ -74,11 +76,13 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
     SuppressSmallCells(&r, auth::Roles::Current().small_cell_threshold());
   const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
   http::Response resp;
-  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text;
+  // An English file gets its own name so it does not replace the Vietnamese one in a downloads folder.
+  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text + (r.lang == Lang::en ? "_en" : "");
   if (format == "json") {
     json tables = json::array();
     for (const auto& tb : r.tables) tables.push_back(TableJson(tb));
-    return Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"due_before", FormatDate(r.due_before)},
+    return Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"lang", LangCode(r.lang)},
+                      {"title", Pick(r.lang, t.title_vi, t.title_en)}, {"due_before", FormatDate(r.due_before)},
                       {"completeness", r.completeness.completeness_pct()}, {"timeliness", r.completeness.timeliness_pct()},
                       {"tables", tables}});
   } else if (format == "csv") {

@@ -1,6 +1,6 @@
 // HTTP routes of reports (docs/reports.md):
 //   GET  /api/v1/reports                         the templates
-//   GET  /api/v1/reports/{template}?orgunit=&period=&format=json|csv|xlsx|pdf|adx|dvs&as_of=
+//   GET  /api/v1/reports/{template}?orgunit=&period=&format=json|csv|xlsx|pdf|adx|dvs&as_of=&lang=vi|en
 //   GET  /api/v1/signoffs?orgunit=&period=       the sign-off state
 //   POST /api/v1/signoffs {orgunit, period, action: close|reopen, reason}
 // A user sees and signs off the org units of their scope.

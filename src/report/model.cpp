@@ -1,5 +1,6 @@
 #include "report/model.h"
 
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -22,12 +23,27 @@ const char* KindName(PeriodKind k) {
   }
 }
 
-std::string StatusVi(const std::string& s) {
-  if (s == "achieved") return "Đạt";
-  if (s == "on_track") return "Đúng tiến độ";
-  if (s == "at_risk") return "Có nguy cơ không đạt";
-  if (s == "off_track") return "Không đạt tiến độ";
-  return "Chưa đánh giá được";
+// A column titled from the labels table, in both languages (the JSON API gives both).
+Column Col(Label k, bool numeric, std::string group_vi = {}, std::string group_en = {}, std::string indicator = {}) {
+  return {Tr(Lang::vi, k), Tr(Lang::en, k), std::move(group_vi), numeric, std::move(indicator), std::move(group_en)};
+}
+
+// The plan's target as its document prints it (Vietnamese). English, and a
+// printed text that kept markup from the document's extraction ("$\geq 90\%$"),
+// are composed from the operator and the value instead.
+std::string TargetText(Lang l, const indicator::Target& tg, const std::string& unit) {
+  if (l == Lang::vi && tg.printed.find_first_of("$\\") == std::string::npos) return tg.printed;
+  const double v = tg.value;
+  const int decimals = v == std::round(v) ? 0 : v * 10 == std::round(v * 10) ? 1 : 2;
+  std::string n = FormatNumber(l, v, decimals);
+  if (tg.op == "increase_pct_vs_2020") return Tr(l, Label::target_increase_pct, {n, std::to_string(tg.baseline_year.value_or(2020))});
+  if (unit == "%" || unit == "‰" || (unit == "per 100,000" && l == Lang::vi)) n += UnitLabel(l, unit);
+  else if (unit != "count") n += " " + UnitLabel(l, unit);
+  if (tg.op == "<") return "< " + n;
+  if (tg.op == "<=") return "≤ " + n;
+  if (tg.op == ">") return "> " + n;
+  if (tg.op == ">=") return "≥ " + n;
+  return n;
 }
 
 // The target the report measures against: the plan's first target year not
@@ -68,6 +84,8 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
     return Status::Invalid("period", "template " + t.id + " reports " + t.period_kind + " periods; '" + o.period + "' is not one");
   r.due_before = t.DueBefore(r.period.year);
   r.as_of = o.as_of;
+  r.lang = o.lang;
+  const Lang L = o.lang;
   orgunit::OrgUnit self;
   U5_RETURN_IF_ERROR(orgunit::GetOrgUnit(db, r.orgunit, &self));
   r.orgunit_name = self.name;
@@ -88,6 +106,7 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
     HeadlineItem h;
     h.indicator = id;
     h.name_vi = ind->name_vi;
+    h.name_en = ind->name_en;
     h.unit = ind->unit;
     h.lower_is_better = ind->lower_is_better();
     IndicatorValue v;
@@ -97,7 +116,7 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
     h.den = v.den;
     if (const indicator::Target* tg = TargetFor(*plan, id, r.period.year)) {
       h.target_year = tg->year;
-      h.target_printed = tg->printed;
+      h.target_printed = TargetText(L, *tg, ind->unit);
       h.op = tg->op;
       if (!evals.count(tg->year)) {
         std::vector<indicator::TargetEval> es;
@@ -113,14 +132,14 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
     r.headline.push_back(std::move(h));
   }
   {
-    Table tb{"headline", "Các chỉ tiêu chính so với mục tiêu", "Headline indicators against targets", {}, {}};
-    tb.columns = {{"Tử số", "Numerator", "", true, ""}, {"Mẫu số", "Denominator", "", true, ""}, {"Kết quả", "Value", "", true, ""},
-                  {"Đơn vị", "Unit", "", false, ""}, {"Mục tiêu", "Target", "", false, ""}, {"Năm mục tiêu", "Target year", "", true, ""},
-                  {"Đánh giá", "Status", "", false, ""}};
+    Table tb{"headline", Tr(Lang::vi, Label::headline_title), Tr(Lang::en, Label::headline_title), {}, {}};
+    tb.columns = {Col(Label::col_numerator, true), Col(Label::col_denominator, true), Col(Label::col_value, true),
+                  Col(Label::col_unit, false), Col(Label::col_target, false), Col(Label::col_target_year, true),
+                  Col(Label::col_status, false)};
     for (const auto& h : r.headline) {
-      Row row{h.indicator, h.name_vi, false, {}};
-      row.cells = {Num(double(h.num), 0), Num(double(h.den), 0), Num(h.value, 1), Text(h.unit), Text(h.target_printed),
-                   h.target_year ? Num(double(h.target_year), 0) : Text(""), Text(h.status.empty() ? "" : StatusVi(h.status))};
+      Row row{h.indicator, Pick(L, h.name_vi, h.name_en), false, {}};
+      row.cells = {Num(double(h.num), 0), Num(double(h.den), 0), Num(h.value, 1), Text(UnitLabel(L, h.unit)), Text(h.target_printed),
+                   h.target_year ? Num(double(h.target_year), 0) : Text(""), Text(h.status.empty() ? "" : StatusLabel(L, h.status))};
       tb.rows.push_back(std::move(row));
     }
     r.tables.push_back(std::move(tb));
@@ -129,7 +148,7 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
   // One table per section: the units under the report's unit, then the total.
   std::vector<std::pair<std::string, std::string>> row_units;
   for (const auto& u : units) row_units.emplace_back(u.id, u.name);
-  row_units.emplace_back(r.orgunit, "Toàn " + self.name);
+  row_units.emplace_back(r.orgunit, Tr(L, Label::total_row, {self.name}));
   for (const auto& sec : t.sections) {
     Table tb{sec.id, sec.title_vi, sec.title_en, {}, {}};
     std::vector<const indicator::Indicator*> inds;
@@ -137,9 +156,12 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
       const indicator::Indicator* ind = cat.Find(id);
       if (!ind) return Status::Invalid("sections", "template " + t.id + ": unknown indicator '" + id + "'");
       inds.push_back(ind);
-      tb.columns.push_back({"Tử số", "Numerator", ind->name_vi, true, ind->id});
-      tb.columns.push_back({"Mẫu số", "Denominator", ind->name_vi, true, ind->id});
-      tb.columns.push_back({"Kết quả (" + ind->unit + ")", "Value (" + ind->unit + ")", ind->name_vi, true, ind->id});
+      tb.columns.push_back(Col(Label::col_numerator, true, ind->name_vi, ind->name_en, ind->id));
+      tb.columns.push_back(Col(Label::col_denominator, true, ind->name_vi, ind->name_en, ind->id));
+      Column value = Col(Label::col_value_unit, true, ind->name_vi, ind->name_en, ind->id);
+      value.title_vi = Tr(Lang::vi, Label::col_value_unit, {UnitLabel(Lang::vi, ind->unit)});
+      value.title_en = Tr(Lang::en, Label::col_value_unit, {UnitLabel(Lang::en, ind->unit)});
+      tb.columns.push_back(std::move(value));
     }
     for (size_t i = 0; i < row_units.size(); ++i) {
       Row row{row_units[i].first, row_units[i].second, i + 1 == row_units.size(), {}};
@@ -157,10 +179,9 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
   }
 
   // Sign-off: each unit confirms its own figures; completeness and timeliness as of the report date.
-  Table so{"signoff", "Xác nhận số liệu của đơn vị", "Sign-off by reporting units", {}, {}};
-  so.columns = {{"Trạng thái", "Status", "", false, ""}, {"Người xác nhận", "Confirmed by", "", false, ""},
-                {"Ngày xác nhận", "Confirmed on", "", false, ""}, {"Đúng hạn", "On time", "", false, ""},
-                {"Số liệu thay đổi sau xác nhận", "Figures changed since", "", false, ""}};
+  Table so{"signoff", Tr(Lang::vi, Label::signoff_title), Tr(Lang::en, Label::signoff_title), {}, {}};
+  so.columns = {Col(Label::signoff_state, false), Col(Label::col_confirmed_by, false), Col(Label::col_confirmed_on, false),
+                Col(Label::col_on_time, false), Col(Label::col_changed_since, false)};
   Completeness& c = r.completeness;
   for (const auto& u : units) {
     SignoffState s;
@@ -168,7 +189,7 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
     c.expected++;
     Row row{u.id, u.name, false, {}};
     if (!s.closed) {
-      row.cells = {Text(s.reopened ? "Đã mở lại" : "Chưa xác nhận"), Text(""), Text(""), Text(""), Text("")};
+      row.cells = {Text(Tr(L, s.reopened ? Label::signoff_reopened : Label::signoff_not_confirmed)), Text(""), Text(""), Text(""), Text("")};
     } else {
       c.signed_off++;
       const bool on_time = s.on < r.due_before;
@@ -183,12 +204,12 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
           if (!now.contains(it.key()) || now[it.key()] != it.value()) changed++;
       }
       if (changed) c.changed_since++;
-      row.cells = {Text("Đã xác nhận"), Text(s.by), Text(FormatDate(s.on)), Text(on_time ? "Có" : "Không"),
+      row.cells = {Text(Tr(L, Label::signoff_confirmed)), Text(s.by), Text(FormatDate(s.on)), Text(Tr(L, on_time ? Label::yes : Label::no)),
                    Num(double(changed), 0)};
     }
     so.rows.push_back(std::move(row));
   }
-  Row tot{r.orgunit, "Tỷ lệ đầy đủ / đúng hạn (%)", true, {}};
+  Row tot{r.orgunit, Tr(L, Label::completeness_row), true, {}};
   tot.cells = {Num(c.completeness_pct(), 1), Text(""), Text(""), Num(c.timeliness_pct(), 1), Num(double(c.changed_since), 0)};
   so.rows.push_back(std::move(tot));
   r.tables.push_back(std::move(so));

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "indicator/period.h"
 #include "indicator/service.h"
+#include "report/labels.h"
 #include "report/template.h"
 #include "store/sqlite.h"
 
@@ -28,6 +29,9 @@ struct Column {
   std::string group_vi;  // spanning title (the indicator) above num/den/value columns
   bool numeric = true;
   std::string indicator;  // section tables: the indicator of this column
+  std::string group_en;
+  const std::string& Title(Lang l) const { return Pick(l, title_vi, title_en); }
+  const std::string& Group(Lang l) const { return Pick(l, group_vi, group_en); }
 };
 
 struct Row {
@@ -40,14 +44,15 @@ struct Table {
   std::string id, title_vi, title_en;
   std::vector<Column> columns;  // after the org-unit name column
   std::vector<Row> rows;
+  const std::string& Title(Lang l) const { return Pick(l, title_vi, title_en); }
 };
 
 struct HeadlineItem {
-  std::string indicator, name_vi, unit;
+  std::string indicator, name_vi, name_en, unit;
   std::optional<double> value;
   int64_t num = 0, den = 0;
   std::optional<double> target;
-  std::string target_printed, status, op;
+  std::string target_printed, status, op;  // target_printed: in the report's language
   int target_year = 0;
   bool lower_is_better = false;
 };
@@ -68,6 +73,8 @@ struct Completeness {
 
 struct Report {
   const Template* tmpl = nullptr;
+  // The language of every text the report prints (figures do not depend on it).
+  Lang lang = Lang::vi;
   std::string orgunit, orgunit_name;
   indicator::Period period;
   Date due_before, as_of;
@@ -81,6 +88,7 @@ struct BuildOptions {
   std::string orgunit;  // default: the template's
   std::string period;   // 2026S1, 2026, ...
   Date as_of;           // sign-off state and target evaluation as of this day
+  Lang lang = Lang::vi;
 };
 
 Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, const BuildOptions& o, Report* out);

@@ -55,6 +55,29 @@ class Doc {
   void Centre(HPDF_Font f, float size, float cx, float y, const std::string& s) { Text(f, size, cx - Width(f, size, s) / 2, y, s); }
   void RightAt(HPDF_Font f, float size, float rx, float y, const std::string& s) { Text(f, size, rx - Width(f, size, s), y, s); }
 
+  // The size (at most `size`) at which the longest word of `s` fits `width`:
+  // a word cannot wrap ("Denominator" in a 40 pt column) and must not cross
+  // into the next cell.
+  float FitWords(HPDF_Font f, float size, const std::string& s, float width) const {
+    float widest = 0;
+    size_t a = 0;
+    while (a < s.size()) {
+      size_t b = s.find(' ', a);
+      if (b == std::string::npos) b = s.size();
+      widest = std::max(widest, Width(f, size, s.substr(a, b - a)));
+      a = b + 1;
+    }
+    return widest > width && widest > 0 ? std::max(5.0f, size * width / widest) : size;
+  }
+  // `s` cut (at a character boundary) to fit `width`.
+  std::string Clip(HPDF_Font f, float size, std::string s, float width) const {
+    while (!s.empty() && Width(f, size, s) > width) {
+      s.pop_back();
+      while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    }
+    return s;
+  }
+
   // Greedy word wrap; a word longer than the width stays on its own line.
   std::vector<std::string> Wrap(HPDF_Font f, float size, const std::string& s, float width) const {
     std::vector<std::string> lines;
@@ -110,11 +133,11 @@ class Doc {
     HPDF_Page_Stroke(page_);
     HPDF_Page_SetRGBStroke(page_, 0, 0, 0);
   }
-  void PageNumbers() {
+  void PageNumbers(Lang l) {
     const int n = static_cast<int>(pages_.size());
     for (int i = 0; i < n; ++i) {
       page_ = pages_[i];
-      Centre(regular_, 9, kW / 2, 28, "Trang " + std::to_string(i + 1) + "/" + std::to_string(n));
+      Centre(regular_, 9, kW / 2, 28, Tr(l, Label::page, {std::to_string(i + 1), std::to_string(n)}));
     }
   }
 
@@ -130,44 +153,47 @@ class Doc {
   float y_ = 0;
 };
 
-std::string CellText(const Cell& c) { return c.num ? FormatVi(*c.num, c.decimals) : c.text; }
+std::string CellText(Lang l, const Cell& c) { return c.num ? FormatNumber(l, *c.num, c.decimals) : c.text; }
 
 void HeaderBlock(Doc& d, const Report& r) {
   const Template& t = *r.tmpl;
+  const Lang L = r.lang;
   const float lc = kLeft + 95, rc = kW - kRight - 150;
   float y = d.y();
-  d.Centre(d.regular(), 11, lc, y - 11, t.issuing_parent_vi);
-  d.Centre(d.bold(), 11, rc, y - 11, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
-  d.Centre(d.bold(), 11, lc, y - 25, t.issuing_body_vi);
-  d.Centre(d.bold(), 12, rc, y - 26, "Độc lập - Tự do - Hạnh phúc");
+  d.Centre(d.regular(), 11, lc, y - 11, Pick(L, t.issuing_parent_vi, t.issuing_parent_en));
+  d.Centre(d.bold(), 11, rc, y - 11, Tr(L, Label::motto));
+  d.Centre(d.bold(), 11, lc, y - 25, Pick(L, t.issuing_body_vi, t.issuing_body_en));
+  d.Centre(d.bold(), 12, rc, y - 26, Tr(L, Label::independence));
   d.Line(lc - 30, y - 30, lc + 30, y - 30, 0.6f);
   d.Line(rc - 70, y - 31, rc + 70, y - 31, 0.6f);
-  d.Centre(d.regular(), 11, lc, y - 46, t.number_vi);
+  d.Centre(d.regular(), 11, lc, y - 46, Pick(L, t.number_vi, t.number_en));
   d.Centre(d.italic(), 11, rc, y - 48, PlaceAndDate(r));
   d.Down(70);
-  d.Paragraph(d.bold(), 13, t.title_vi, 0, true);
-  d.Paragraph(d.italic(), 11, "Kỳ báo cáo " + r.period.text + " (từ " + FormatDate(r.period.from) + " đến " +
-                                  FormatDate(r.period.to) + ") — " + r.orgunit_name, 0, true);
+  d.Paragraph(d.bold(), 13, Pick(L, t.title_vi, t.title_en), 0, true);
+  d.Paragraph(d.italic(), 11,
+              Tr(L, Label::period_line, {r.period.text, FormatDate(r.period.from), FormatDate(r.period.to), r.orgunit_name}), 0, true);
   d.Down(6);
-  for (const auto& l : t.legal_basis_vi) d.Paragraph(d.italic(), 10.5f, l, 14);
+  for (const auto& l : Pick(L, t.legal_basis_vi, t.legal_basis_en)) d.Paragraph(d.italic(), 10.5f, l, 14);
   d.Down(4);
-  d.Paragraph(d.regular(), 10.5f, "Hạn báo cáo: trước ngày " + FormatDate(r.due_before) + ". Đơn vị đã xác nhận số liệu: " +
-                                      std::to_string(r.completeness.signed_off) + "/" + std::to_string(r.completeness.expected) +
-                                      " (" + FormatVi(r.completeness.completeness_pct(), 1) + "%), đúng hạn " +
-                                      FormatVi(r.completeness.timeliness_pct(), 1) + "%.", 14);
+  d.Paragraph(d.regular(), 10.5f,
+              Tr(L, Label::due_line, {FormatDate(r.due_before), std::to_string(r.completeness.signed_off),
+                                      std::to_string(r.completeness.expected), FormatNumber(L, r.completeness.completeness_pct(), 1),
+                                      FormatNumber(L, r.completeness.timeliness_pct(), 1)}),
+              14);
   d.Down(8);
 }
 
 // Each indicator on its own scale (a rate in ‰ and a coverage in % share no
 // axis): the bar is the period's value, the red mark the plan's target.
 void Chart(Doc& d, const Report& r) {
+  const Lang L = r.lang;
   d.Need(40);
-  d.Paragraph(d.bold(), 12, "I. CÁC CHỈ TIÊU CHÍNH SO VỚI MỤC TIÊU");
+  d.Paragraph(d.bold(), 12, Tr(L, Label::chart_title));
   const float label_w = 190, bar_x = kLeft + label_w + 8, bar_w = kW - kRight - bar_x - 70, row_h = 26;
   for (const auto& h : r.headline) {
     d.Need(row_h + 4);
     const float top = d.y();
-    auto lines = d.Wrap(d.regular(), 8.5f, h.name_vi, label_w);
+    auto lines = d.Wrap(d.regular(), 8.5f, Pick(L, h.name_vi, h.name_en), label_w);
     float ly = top - 9;
     for (size_t i = 0; i < lines.size() && i < 2; ++i, ly -= 10) d.Text(d.regular(), 8.5f, kLeft, ly, lines[i]);
     const double v = h.value.value_or(0), tg = h.target.value_or(0);
@@ -180,16 +206,17 @@ void Chart(Doc& d, const Report& r) {
       const float tx = bar_x + static_cast<float>(bar_w * (tg / scale_max));
       d.Line(tx, top - 19, tx, top - 1, 1.6f, 0.8f, 0.0f, 0.0f);
     }
-    d.Text(d.bold(), 8.5f, bar_x + bar_w + 4, top - 13, h.value ? FormatVi(*h.value, 1) + " " + h.unit : "—");
-    d.Text(d.italic(), 7.5f, bar_x, top - 24, "Mục tiêu " + (h.target_year ? std::to_string(h.target_year) : std::string()) + ": " +
-                                                 (h.target_printed.empty() ? "—" : h.target_printed));
+    d.Text(d.bold(), 8.5f, bar_x + bar_w + 4, top - 13, h.value ? FormatNumber(L, *h.value, 1) + " " + UnitLabel(L, h.unit) : "—");
+    d.Text(d.italic(), 7.5f, bar_x, top - 24,
+           Tr(L, Label::chart_target, {h.target_year ? std::to_string(h.target_year) : std::string(),
+                                       h.target_printed.empty() ? "—" : h.target_printed}));
     d.Down(row_h);
   }
-  d.Text(d.italic(), 8, kLeft, d.y() - 8, "Thanh: kết quả kỳ báo cáo; vạch đỏ: mục tiêu của kế hoạch (mỗi chỉ số một thang đo).");
+  d.Text(d.italic(), 8, kLeft, d.y() - 8, Tr(L, Label::chart_legend));
   d.Down(18);
 }
 
-void DrawTable(Doc& d, const Table& t, int number) {
+void DrawTable(Doc& d, const Table& t, int number, Lang L) {
   const float total_w = kW - kLeft - kRight;
   const bool headline = t.id == "headline";
   const float code_w = 34, name_w = headline ? 150 : 112;
@@ -202,42 +229,45 @@ void DrawTable(Doc& d, const Table& t, int number) {
   auto header = [&] {
     float group_h = 0;
     bool groups = false;
-    for (const auto& c : t.columns) groups |= !c.group_vi.empty();
+    for (const auto& c : t.columns) groups |= !c.Group(L).empty();
     if (groups) {
       size_t c = 0;
       std::vector<std::pair<size_t, size_t>> spans;
       while (c < t.columns.size()) {
         size_t e = c + 1;
-        while (e < t.columns.size() && t.columns[e].group_vi == t.columns[c].group_vi) ++e;
+        while (e < t.columns.size() && t.columns[e].Group(L) == t.columns[c].Group(L)) ++e;
         spans.emplace_back(c, e);
         c = e;
       }
       for (auto [a, b] : spans)
-        group_h = std::max(group_h, lead * d.Wrap(d.bold(), fs, t.columns[a].group_vi, xs[b + 2] - xs[a + 2] - 4).size() + 4);
+        group_h = std::max(group_h, lead * d.Wrap(d.bold(), fs, t.columns[a].Group(L), xs[b + 2] - xs[a + 2] - 4).size() + 4);
       const float top = d.y();
       for (auto [a, b] : spans) {
         d.Rect(xs[a + 2], top - group_h, xs[b + 2] - xs[a + 2], group_h, 0, 0, 0, false);
         float ly = top - fs - 2;
-        for (const auto& l : d.Wrap(d.bold(), fs, t.columns[a].group_vi, xs[b + 2] - xs[a + 2] - 4)) {
+        for (const auto& l : d.Wrap(d.bold(), fs, t.columns[a].Group(L), xs[b + 2] - xs[a + 2] - 4)) {
           d.Centre(d.bold(), fs, (xs[a + 2] + xs[b + 2]) / 2, ly, l);
           ly -= lead;
         }
       }
     }
     float col_h = 0;
-    for (size_t c = 0; c < t.columns.size(); ++c)
-      col_h = std::max(col_h, lead * d.Wrap(d.bold(), fs, t.columns[c].title_vi, col_w - 4).size() + 4);
+    std::vector<float> col_fs;
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      col_fs.push_back(d.FitWords(d.bold(), fs, t.columns[c].Title(L), col_w - 4));
+      col_h = std::max(col_h, lead * d.Wrap(d.bold(), col_fs[c], t.columns[c].Title(L), col_w - 4).size() + 4);
+    }
     const float top = d.y() - group_h;
     const float full = group_h + col_h;
     d.Rect(xs[0], d.y() - full, code_w, full, 0, 0, 0, false);
     d.Rect(xs[1], d.y() - full, name_w, full, 0, 0, 0, false);
-    d.Centre(d.bold(), fs, (xs[0] + xs[1]) / 2, d.y() - fs - 2, "Mã");
-    d.Centre(d.bold(), fs, (xs[1] + xs[2]) / 2, d.y() - fs - 2, headline ? "Chỉ số" : "Đơn vị");
+    d.Centre(d.bold(), fs, (xs[0] + xs[1]) / 2, d.y() - fs - 2, Tr(L, Label::col_code));
+    d.Centre(d.bold(), fs, (xs[1] + xs[2]) / 2, d.y() - fs - 2, Tr(L, headline ? Label::col_indicator : Label::col_orgunit));
     for (size_t c = 0; c < t.columns.size(); ++c) {
       d.Rect(xs[c + 2], top - col_h, col_w, col_h, 0, 0, 0, false);
       float ly = top - fs - 2;
-      for (const auto& l : d.Wrap(d.bold(), fs, t.columns[c].title_vi, col_w - 4)) {
-        d.Centre(d.bold(), fs, xs[c + 2] + col_w / 2, ly, l);
+      for (const auto& l : d.Wrap(d.bold(), col_fs[c], t.columns[c].Title(L), col_w - 4)) {
+        d.Centre(d.bold(), col_fs[c], xs[c + 2] + col_w / 2, ly, l);
         ly -= lead;
       }
     }
@@ -245,7 +275,7 @@ void DrawTable(Doc& d, const Table& t, int number) {
   };
 
   d.Need(80);
-  d.Paragraph(d.bold(), 11.5f, std::to_string(number) + ". " + t.title_vi);
+  d.Paragraph(d.bold(), 11.5f, std::to_string(number) + ". " + t.Title(L));
   d.Down(2);
   header();
   for (const auto& row : t.rows) {
@@ -255,12 +285,12 @@ void DrawTable(Doc& d, const Table& t, int number) {
       if (!row.cells[c].num) lines = std::max(lines, d.Wrap(f, fs, row.cells[c].text, col_w - 4).size());
     const float h = lead * static_cast<float>(lines) + 4;
     if (d.Need(h)) {
-      d.Paragraph(d.italic(), 9, std::to_string(number) + ". " + t.title_vi + " (tiếp theo)");
+      d.Paragraph(d.italic(), 9, Tr(L, Label::continued, {std::to_string(number) + ". " + t.Title(L)}));
       header();
     }
     const float top = d.y();
     for (size_t c = 0; c + 1 < xs.size(); ++c) d.Rect(xs[c], top - h, xs[c + 1] - xs[c], h, 0, 0, 0, false);
-    d.Text(f, fs, xs[0] + 2, top - fs - 2, row.orgunit.size() > 8 ? row.orgunit.substr(0, 8) : row.orgunit);
+    d.Text(f, fs, xs[0] + 2, top - fs - 2, d.Clip(f, fs, row.orgunit, code_w - 4));
     float ly = top - fs - 2;
     for (const auto& l : d.Wrap(f, fs, row.name, name_w - 4)) {
       d.Text(f, fs, xs[1] + 2, ly, l);
@@ -269,7 +299,7 @@ void DrawTable(Doc& d, const Table& t, int number) {
     for (size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c) {
       const Cell& cl = row.cells[c];
       if (cl.num) {
-        d.RightAt(f, fs, xs[c + 3] - 2, top - fs - 2, CellText(cl));
+        d.RightAt(f, fs, xs[c + 3] - 2, top - fs - 2, CellText(L, cl));
       } else {
         float cy = top - fs - 2;
         for (const auto& l : d.Wrap(f, fs, cl.text, col_w - 4)) {
@@ -306,24 +336,24 @@ Status WritePdf(const Report& r, const std::string& path, const std::string& fon
     return Status::Internal("pdf: cannot load Liberation Serif from " + font_dir + " (install fonts-liberation2)" +
                             (err.ok() ? "" : ": " + err.message()));
   }
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, r.tmpl->title_vi.c_str());
+  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, Pick(r.lang, r.tmpl->title_vi, r.tmpl->title_en).c_str());
   HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "under5");
   Doc d(pdf, regular, bold, italic);
   d.NewPage();
   HeaderBlock(d, r);
   Chart(d, r);
   int n = 1;
-  for (const auto& t : r.tables) DrawTable(d, t, n++);
+  for (const auto& t : r.tables) DrawTable(d, t, n++, r.lang);
   d.Need(90);
   d.Down(10);
-  d.Text(d.bold(), 10, kLeft, d.y() - 10, "Nơi nhận:");
+  d.Text(d.bold(), 10, kLeft, d.y() - 10, Tr(r.lang, Label::recipients));
   float y = d.y() - 24;
-  for (const auto& rc : r.tmpl->recipients_vi) {
+  for (const auto& rc : Pick(r.lang, r.tmpl->recipients_vi, r.tmpl->recipients_en)) {
     d.Text(d.italic(), 9.5f, kLeft, y, "- " + rc + ";");
     y -= 12;
   }
-  d.Centre(d.bold(), 11, kW - kRight - 120, d.y() - 10, "GIÁM ĐỐC");
-  d.PageNumbers();
+  d.Centre(d.bold(), 11, kW - kRight - 120, d.y() - 10, Tr(r.lang, Label::signer));
+  d.PageNumbers(r.lang);
   HPDF_STATUS s = HPDF_SaveToFile(pdf, path.c_str());
   HPDF_Free(pdf);
   if (!err.ok()) return err;

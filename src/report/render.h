@@ -4,12 +4,15 @@
 #include <string>
 
 #include "core/status.h"
+#include "report/labels.h"
 #include "report/model.h"
 
 namespace u5::report {
 
 // Long format: one line per org unit and indicator. `bom` puts a UTF-8 BOM
-// first so Excel reads the Vietnamese names as UTF-8.
+// first so Excel reads the Vietnamese names as UTF-8. The header line is the
+// same in both languages (column names for programs); indicator names follow
+// the report's language.
 std::string ToCsv(const Report& r, bool bom);
 Status WriteXlsx(const Report& r, const std::string& path);
 // `font_dir` holds LiberationSerif-{Regular,Bold}.ttf (fonts-liberation2).
@@ -18,7 +21,7 @@ std::string ToAdx(const Report& r, const std::string& exported_at);
 // Invalid for a period DHIS2 has no code for (a custom range).
 Status ToDataValueSets(const Report& r, std::string* out);
 
-// Shared by the renderers: "Lai Châu, ngày 26 tháng 11 năm 2026".
+// Shared by the renderers: "Lai Châu, ngày 26 tháng 11 năm 2026" / "Lai Châu, 26 November 2026".
 std::string PlaceAndDate(const Report& r);
 // 12.3 -> "12,3" (Vietnamese decimal comma), for the printed formats.
 std::string FormatVi(double v, int decimals);

@@ -42,13 +42,15 @@ Status ParseTemplate(const std::string& text, Template* out) {
                         {"dataset_code", &t.dataset_code}, {"title_vi", &t.title_vi}, {"issuing_body_vi", &t.issuing_body_vi}})
     U5_RETURN_IF_ERROR(Str(j, k, dst));
   for (auto [k, dst] : {std::pair{"title_en", &t.title_en}, {"issuing_parent_vi", &t.issuing_parent_vi},
-                        {"number_vi", &t.number_vi}, {"place_vi", &t.place_vi}})
+                        {"number_vi", &t.number_vi}, {"place_vi", &t.place_vi},
+                        {"issuing_parent_en", &t.issuing_parent_en}, {"issuing_body_en", &t.issuing_body_en}, {"number_en", &t.number_en}})
     U5_RETURN_IF_ERROR(Str(j, k, dst, false));
   if (t.period_kind != "half" && t.period_kind != "year" && t.period_kind != "quarter" && t.period_kind != "month")
     return Status::Invalid("period_kind", "template " + t.id + ": period_kind must be month, quarter, half or year");
   U5_RETURN_IF_ERROR(Strs(j, "legal_basis_vi", &t.legal_basis_vi));
   U5_RETURN_IF_ERROR(Strs(j, "legal_basis_en", &t.legal_basis_en));
   U5_RETURN_IF_ERROR(Strs(j, "recipients_vi", &t.recipients_vi));
+  U5_RETURN_IF_ERROR(Strs(j, "recipients_en", &t.recipients_en));
   U5_RETURN_IF_ERROR(Strs(j, "headline", &t.headline));
   if (!j.contains("due") || !j["due"].is_object()) return Status::Invalid("due", "template " + t.id + ": 'due' is required");
   const json& d = j["due"];

@@ -21,7 +21,9 @@ struct Template {
   // means confirmed on a day strictly before that date.
   int due_month = 12, due_day = 31, due_year_offset = 0;
   std::string issuing_parent_vi, issuing_body_vi, number_vi, place_vi, title_vi, title_en;
-  std::vector<std::string> legal_basis_vi, legal_basis_en, recipients_vi;
+  // Optional English texts; an English report prints the Vietnamese where one is missing (report::Pick).
+  std::string issuing_parent_en, issuing_body_en, number_en;
+  std::vector<std::string> legal_basis_vi, legal_basis_en, recipients_vi, recipients_en;
   std::vector<std::string> headline;
   std::vector<SectionSpec> sections;
 

@@ -6,23 +6,9 @@
 
 namespace u5::report {
 
-std::string PlaceAndDate(const Report& r) {
-  int y;
-  unsigned m, d;
-  YmdFromDate(r.as_of, y, m, d);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, ", ngày %02u tháng %02u năm %d", d, m, y);
-  return r.tmpl->place_vi + buf;
-}
+std::string PlaceAndDate(const Report& r) { return r.tmpl->place_vi + ", " + LongDate(r.lang, r.as_of); }
 
-std::string FormatVi(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  for (char& c : s)
-    if (c == '.') c = ',';
-  return s;
-}
+std::string FormatVi(double v, int decimals) { return FormatNumber(Lang::vi, v, decimals); }
 
 std::string DataElementCode(const std::string& indicator, const char* part) {
   std::string c = "U5_";
@@ -59,7 +45,7 @@ std::string ToCsv(const Report& r, bool bom) {
     for (const auto& row : t.rows)
       for (size_t c = 0; c + 2 < t.columns.size() + 0 && c + 2 < row.cells.size(); c += 3) {
         o += r.tmpl->id + "," + r.period.text + "," + t.id + "," + CsvField(row.orgunit) + "," + CsvField(row.name) + "," +
-             t.columns[c].indicator + "," + CsvField(t.columns[c].group_vi) + "," + Plain(row.cells[c]) + "," +
+             t.columns[c].indicator + "," + CsvField(t.columns[c].Group(r.lang)) + "," + Plain(row.cells[c]) + "," +
              Plain(row.cells[c + 1]) + "," + Plain(row.cells[c + 2]) + "\r\n";
       }
   }

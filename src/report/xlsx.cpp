@@ -54,34 +54,37 @@ Status WriteXlsx(const Report& r, const std::string& path) {
   format_set_bold(total_text);
   format_set_border(total_text, LXW_BORDER_THIN);
 
+  const Lang L = r.lang;
+  const Template& tp = *r.tmpl;
   std::set<std::string> used;
   // Cover: issuing body (left) and the national motto (right), number, place and date, title.
-  lxw_worksheet* cover = workbook_add_worksheet(wb, SheetName("bao_cao", &used).c_str());
+  lxw_worksheet* cover = workbook_add_worksheet(wb, SheetName(Tr(L, Label::cover_sheet), &used).c_str());
   worksheet_set_column(cover, 0, 0, 45, nullptr);
   worksheet_set_column(cover, 1, 1, 60, nullptr);
-  worksheet_write_string(cover, 0, 0, r.tmpl->issuing_parent_vi.c_str(), centre_bold);
-  worksheet_write_string(cover, 0, 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", centre_bold);
-  worksheet_write_string(cover, 1, 0, r.tmpl->issuing_body_vi.c_str(), centre_bold);
-  worksheet_write_string(cover, 1, 1, "Độc lập - Tự do - Hạnh phúc", centre_bold);
-  worksheet_write_string(cover, 2, 0, r.tmpl->number_vi.c_str(), centre_italic);
+  worksheet_write_string(cover, 0, 0, Pick(L, tp.issuing_parent_vi, tp.issuing_parent_en).c_str(), centre_bold);
+  worksheet_write_string(cover, 0, 1, Tr(L, Label::motto).c_str(), centre_bold);
+  worksheet_write_string(cover, 1, 0, Pick(L, tp.issuing_body_vi, tp.issuing_body_en).c_str(), centre_bold);
+  worksheet_write_string(cover, 1, 1, Tr(L, Label::independence).c_str(), centre_bold);
+  worksheet_write_string(cover, 2, 0, Pick(L, tp.number_vi, tp.number_en).c_str(), centre_italic);
   worksheet_write_string(cover, 2, 1, PlaceAndDate(r).c_str(), centre_italic);
-  worksheet_write_string(cover, 4, 0, r.tmpl->title_vi.c_str(), bold);
-  worksheet_write_string(cover, 5, 0, ("Kỳ báo cáo: " + r.period.text + " (" + FormatDate(r.period.from) + " – " +
-                                       FormatDate(r.period.to) + ")").c_str(), nullptr);
-  worksheet_write_string(cover, 6, 0, ("Đơn vị: " + r.orgunit_name + " (" + r.orgunit + ")").c_str(), nullptr);
-  worksheet_write_string(cover, 7, 0, ("Hạn báo cáo: trước ngày " + FormatDate(r.due_before)).c_str(), nullptr);
+  worksheet_write_string(cover, 4, 0, Pick(L, tp.title_vi, tp.title_en).c_str(), bold);
+  worksheet_write_string(cover, 5, 0, Tr(L, Label::cover_period, {r.period.text, FormatDate(r.period.from), FormatDate(r.period.to)}).c_str(),
+                         nullptr);
+  worksheet_write_string(cover, 6, 0, Tr(L, Label::cover_orgunit, {r.orgunit_name, r.orgunit}).c_str(), nullptr);
+  worksheet_write_string(cover, 7, 0, Tr(L, Label::cover_due, {FormatDate(r.due_before)}).c_str(), nullptr);
   lxw_row_t row = 9;
-  for (const auto& l : r.tmpl->legal_basis_vi) worksheet_write_string(cover, row++, 0, l.c_str(), nullptr);
+  for (const auto& l : Pick(L, tp.legal_basis_vi, tp.legal_basis_en)) worksheet_write_string(cover, row++, 0, l.c_str(), nullptr);
   row++;
-  worksheet_write_string(cover, row, 0, "Tỷ lệ đơn vị xác nhận số liệu (%)", nullptr);
+  worksheet_write_string(cover, row, 0, Tr(L, Label::cover_completeness).c_str(), nullptr);
   worksheet_write_number(cover, row++, 1, r.completeness.completeness_pct(), dec_fmt);
-  worksheet_write_string(cover, row, 0, "Tỷ lệ xác nhận đúng hạn (%)", nullptr);
+  worksheet_write_string(cover, row, 0, Tr(L, Label::cover_timeliness).c_str(), nullptr);
   worksheet_write_number(cover, row++, 1, r.completeness.timeliness_pct(), dec_fmt);
 
   for (const auto& t : r.tables) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(t.id, &used).c_str());
-    worksheet_write_string(ws, 0, 0, t.title_vi.c_str(), bold);
-    worksheet_write_string(ws, 1, 0, t.title_en.c_str(), nullptr);
+    // The title in the report's language, the other language below it.
+    worksheet_write_string(ws, 0, 0, t.Title(L).c_str(), bold);
+    worksheet_write_string(ws, 1, 0, (L == Lang::en ? t.title_vi : t.title_en).c_str(), nullptr);
     // Row 3: indicator names over their three columns; row 4: column titles.
     const lxw_row_t hdr = 3;
     worksheet_set_column(ws, 0, 0, 12, nullptr);
@@ -89,25 +92,26 @@ Status WriteXlsx(const Report& r, const std::string& path) {
     worksheet_set_column(ws, 2, static_cast<lxw_col_t>(t.columns.size() + 1), 14, nullptr);
     worksheet_set_row(ws, hdr, 45, nullptr);
     worksheet_set_row(ws, hdr + 1, 30, nullptr);
-    worksheet_write_string(ws, hdr, 0, "Mã", head);
+    worksheet_write_string(ws, hdr, 0, Tr(L, Label::col_code).c_str(), head);
     worksheet_write_string(ws, hdr + 1, 0, "", head);
-    worksheet_write_string(ws, hdr, 1, t.id == "headline" ? "Chỉ số" : "Đơn vị", head);
+    worksheet_write_string(ws, hdr, 1, Tr(L, t.id == "headline" ? Label::col_indicator : Label::col_orgunit).c_str(), head);
     worksheet_write_string(ws, hdr + 1, 1, "", head);
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const auto col = static_cast<lxw_col_t>(c + 2);
       const Column& cc = t.columns[c];
-      const bool group_start = !cc.group_vi.empty() && (c == 0 || t.columns[c - 1].group_vi != cc.group_vi);
+      const std::string& group = cc.Group(L);
+      const bool group_start = !group.empty() && (c == 0 || t.columns[c - 1].Group(L) != group);
       if (group_start) {
         size_t span = 1;
-        while (c + span < t.columns.size() && t.columns[c + span].group_vi == cc.group_vi) ++span;
+        while (c + span < t.columns.size() && t.columns[c + span].Group(L) == group) ++span;
         if (span > 1)
-          worksheet_merge_range(ws, hdr, col, hdr, static_cast<lxw_col_t>(col + span - 1), cc.group_vi.c_str(), head);
+          worksheet_merge_range(ws, hdr, col, hdr, static_cast<lxw_col_t>(col + span - 1), group.c_str(), head);
         else
-          worksheet_write_string(ws, hdr, col, cc.group_vi.c_str(), head);
-      } else if (cc.group_vi.empty()) {
+          worksheet_write_string(ws, hdr, col, group.c_str(), head);
+      } else if (group.empty()) {
         worksheet_write_string(ws, hdr, col, "", head);
       }
-      worksheet_write_string(ws, hdr + 1, col, cc.title_vi.c_str(), head);
+      worksheet_write_string(ws, hdr + 1, col, cc.Title(L).c_str(), head);
     }
     lxw_row_t rr = hdr + 2;
     for (const auto& rw : t.rows) {

@@ -27,6 +27,21 @@ TEST(ReportTemplate, ShippedTemplatesLoadAndReferToTheCatalogue) {
   }
 }
 
+// Every shipped template can print its header block and recipients in English.
+TEST(ReportTemplate, ShippedTemplatesHaveTheirEnglishTexts) {
+  for (const auto& id : ListTemplates(test::DataDir())) {
+    Template t;
+    ASSERT_TRUE(LoadTemplate(test::DataDir(), id, &t).ok()) << id;
+    EXPECT_FALSE(t.title_en.empty()) << id;
+    EXPECT_FALSE(t.issuing_parent_en.empty()) << id;
+    EXPECT_FALSE(t.issuing_body_en.empty()) << id;
+    EXPECT_FALSE(t.number_en.empty()) << id;
+    EXPECT_EQ(t.legal_basis_en.size(), t.legal_basis_vi.size()) << id;
+    EXPECT_EQ(t.recipients_en.size(), t.recipients_vi.size()) << id;
+    for (const auto& s : t.sections) EXPECT_FALSE(s.title_en.empty()) << id << " " << s.id;
+  }
+}
+
 TEST(ReportTemplate, DueDatesFollowThePlans) {
   Template lc, hp6, hpy;
   ASSERT_TRUE(LoadTemplate(test::DataDir(), "lai_chau_6m", &lc).ok());
@@ -50,6 +65,10 @@ TEST(ReportTemplate, BrokenTemplatesNameTheField) {
   EXPECT_EQ(field(s.replace(s.find("\"before_month\":6"), 16, "\"before_month\":13")), "due");
   s = ok;
   EXPECT_EQ(field(s.replace(s.find("[\"a\"]"), 5, "[]")), "sections");
+  s = ok;
+  EXPECT_EQ(field(s.replace(s.find("\"title_vi\":\"T\""), 14, "\"title_vi\":\"T\",\"recipients_en\":\"x\"")), "recipients_en");
+  s = ok;
+  EXPECT_EQ(field(s.replace(s.find("\"title_vi\":\"T\""), 14, "\"title_vi\":\"T\",\"issuing_parent_en\":7")), "issuing_parent_en");
   EXPECT_EQ(LoadTemplate(test::DataDir(), "../etc", &t).field(), "template");
   EXPECT_EQ(LoadTemplate(test::DataDir(), "no_such_report", &t).code(), Code::not_found);
 }
