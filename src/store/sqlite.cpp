@@ -113,4 +113,14 @@ Status Tx::Commit() {
   return st;
 }
 
+ReadTx::ReadTx(Db& db) : db_(db) {
+  if (!sqlite3_get_autocommit(db_.raw())) return;
+  begin_ = db_.Cached("BEGIN").Run();
+  open_ = begin_.ok();
+}
+
+ReadTx::~ReadTx() {
+  if (open_) (void)db_.Cached("COMMIT").Run();
+}
+
 }  // namespace u5::store

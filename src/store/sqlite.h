@@ -86,4 +86,18 @@ class Tx {
   bool done_ = false;
 };
 
+// RAII read snapshot: the reads between construction and destruction see one
+// state of the database. Inside a transaction already open it does nothing.
+class ReadTx {
+ public:
+  explicit ReadTx(Db& db);
+  ~ReadTx();
+  Status status() const { return begin_; }
+
+ private:
+  Db& db_;
+  Status begin_;
+  bool open_ = false;
+};
+
 }  // namespace u5::store

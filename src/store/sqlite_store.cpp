@@ -375,6 +375,11 @@ class SqliteStore final : public Store {
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
+    // One snapshot for the person and the events (a write between the two reads
+    // could otherwise show events of a person who is already deleted), and one
+    // WAL read lock instead of two.
+    ReadTx snapshot(*db);
+    U5_RETURN_IF_ERROR(snapshot.status());
     U5_RETURN_IF_ERROR(GetIn(*db, "person", person_id, person));
     if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
     Stmt& s = db->Cached(
@@ -622,13 +627,29 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  // Every request for a person's record asks this. Closure rows are only ever
+  // added (org units are not deleted or moved), so a "yes" stays true and is
+  // remembered; a "no" may become "yes" when a facility is added and is asked again.
   bool InSubtree(const std::string& ancestor, const std::string& descendant) override {
+    std::string key;
+    key.reserve(ancestor.size() + descendant.size() + 1);
+    key.append(ancestor).push_back('\x1f');
+    key.append(descendant);
+    {
+      std::shared_lock lock(ou_mu_);
+      if (in_subtree_.count(key)) return true;
+    }
     Db* db;
     if (!Conn(&db).ok()) return false;
     Stmt& s = db->Cached("SELECT 1 FROM orgunit_closure WHERE ancestor=?1 AND descendant=?2");
     s.Bind(1, ancestor).Bind(2, descendant);
     const bool found = s.Step();
     s.Reset();
+    if (found) {
+      std::unique_lock lock(ou_mu_);
+      if (in_subtree_.size() >= 1000000) in_subtree_.clear();  // bounded: a user's scope pairs are few
+      in_subtree_.insert(std::move(key));
+    }
     return found;
   }
 
@@ -875,6 +896,7 @@ class SqliteStore final : public Store {
   std::shared_mutex listeners_mu_;
   std::vector<ChangeListener> listeners_;
   std::unordered_set<std::string> known_orgunits_;
+  std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
 };
 
 }  // namespace
