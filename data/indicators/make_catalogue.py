@@ -101,12 +101,20 @@ assert not missing, missing
 
 orgunits = {"lai_chau_u5_2030": "12", "bac_giang_mnch_2025": "pre2025:24", "bac_kan_ct06_2024": "pre2025:06",
             "hai_phong_u5_2026_2030": "31", "son_la_ct17_2025": "14"}
+def plain(text):
+    """The seed keeps two Hai Phong targets as LaTeX ('$\\geq 90\\%$'); officers read '≥ 90%'."""
+    if not isinstance(text, str): return text
+    for tex, sign in [("\\geq", "≥"), ("\\leq", "≤"), ("\\%", "%"), ("$", "")]:
+        text = text.replace(tex, sign)
+    return " ".join(text.split())
+
 plans = []
 for p in src["plans"]:
     o = {"id": p["id"], "province": p["province"], "orgunit": orgunits[p["id"]], "document": p.get("document"),
          "period": p.get("period"), "targets": [], "baseline": []}
     for t in p.get("targets", []):
-        o["targets"].append({k: t[k] for k in ["indicator", "year", "op", "value", "printed", "note", "maintain", "body_text", "conflict"] if k in t})
+        o["targets"].append({k: plain(t[k]) if k == "printed" else t[k]
+                             for k in ["indicator", "year", "op", "value", "printed", "note", "maintain", "body_text", "conflict"] if k in t})
     for b in p.get("baseline", []):
         if b.get("value") is None: continue
         bb = {k: b[k] for k in ["indicator", "year", "value", "printed", "scope", "base_year", "note"] if k in b}

@@ -21,7 +21,12 @@ TEST(Catalogue, BuiltinHoldsTheSeedsIndicatorsAndTargets) {
   const Catalogue& c = Catalogue::Builtin();
   EXPECT_EQ(c.indicators().size(), 50u);
   size_t targets = 0, computable = 0;
-  for (const auto& p : c.plans()) targets += p.targets.size();
+  for (const auto& p : c.plans()) {
+    targets += p.targets.size();
+    // Printed as an officer reads it: no typesetting markup left from the seed document.
+    for (const auto& t : p.targets)
+      EXPECT_EQ(t.printed.find_first_of("$\\"), std::string::npos) << p.id << " " << t.indicator << ": " << t.printed;
+  }
   for (const auto& i : c.indicators()) computable += i.computable;
   EXPECT_EQ(targets, 77u);
   EXPECT_GE(computable, 30u);
