@@ -221,16 +221,20 @@ int main(int argc, char** argv) {
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", "http://" + host + ":" + std::to_string(server.port())}, {"db", db_path}});
     // Build the indicator matrix and the due lists now rather than on the first
-    // dashboard or worklist request; requests that need them wait for it.
-    std::thread warm([&] {
-      const int64_t t0 = NowMillis();
-      Status a = indicator_service->Refresh();
-      Status b = care_service->Refresh();
-      log::Info("engines_ready", {{"ms", NowMillis() - t0}, {"indicators", a.ok() ? "ok" : a.ToString()},
-                                  {"care", b.ok() ? "ok" : b.ToString()}});
-    });
+    // dashboard or worklist request; requests that need them wait for it. The
+    // two engines read the database on their own connections, one core each.
+    const int64_t warm_t0 = NowMillis();
+    auto warm = [warm_t0](const char* engine, auto& service) {
+      return std::thread([engine, warm_t0, &service] {
+        Status st = service->Refresh();
+        log::Info("engine_ready", {{"engine", engine}, {"ms", NowMillis() - warm_t0}, {"status", st.ok() ? "ok" : st.ToString()}});
+      });
+    };
+    std::thread warm_indicators = warm("indicators", indicator_service);
+    std::thread warm_care = warm("care", care_service);
     server.Run();
-    warm.join();
+    warm_indicators.join();
+    warm_care.join();
     return 0;
   }
   if (*audit_verify) {
