@@ -1,5 +1,6 @@
 // build/under5: the command-line entry point. Each subcommand is a thin layer
 // over a module; see ARCHITECTURE.md.
+#include <atomic>
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
@@ -224,15 +225,26 @@ int main(int argc, char** argv) {
     // dashboard or worklist request; requests that need them wait for it. The
     // two engines read the database on their own connections, one core each.
     const int64_t warm_t0 = NowMillis();
-    auto warm = [warm_t0](const char* engine, auto& service) {
-      return std::thread([engine, warm_t0, &service] {
+    std::atomic<int> warming{2};
+    auto warm = [&warming, warm_t0](const char* engine, auto& service) {
+      return std::thread([engine, warm_t0, &service, &warming] {
         Status st = service->Refresh();
         log::Info("engine_ready", {{"engine", engine}, {"ms", NowMillis() - warm_t0}, {"status", st.ok() ? "ok" : st.ToString()}});
+        --warming;
       });
     };
     std::thread warm_indicators = warm("indicators", indicator_service);
     std::thread warm_care = warm("care", care_service);
     server.Run();
+    if (warming > 0) {
+      // Stopped while an engine was still reading the province (tens of seconds
+      // on a full one): warming only reads, so nothing is lost by not waiting;
+      // what the requests wrote is committed and the read audit is flushed here.
+      api.FlushAudit();
+      log::Info("stopped", {{"during_warmup", true}});
+      std::fflush(nullptr);
+      std::_Exit(0);
+    }
     warm_indicators.join();
     warm_care.join();
     return 0;

@@ -599,6 +599,7 @@ struct Api::Impl {
 
 Api::Api(store::Store& store, ApiOptions opts) : impl_(std::make_unique<Impl>(store, opts)), opts_(opts) {}
 Api::~Api() = default;
+void Api::FlushAudit() { impl_->reads.Flush(); }
 
 Response Api::Handle(const Request& req) {
   try {

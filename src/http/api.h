@@ -41,6 +41,8 @@ class Api {
   Api(store::Store& store, ApiOptions opts = {});
   ~Api();
   Response Handle(const Request& req);
+  // Writes the buffered audit entries of reads now (at shutdown).
+  void FlushAudit();
   const ApiOptions& options() const { return opts_; }
 
  private:
