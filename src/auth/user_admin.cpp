@@ -52,7 +52,26 @@ bool UserAdmin::Manages(const store::User& u) {
   if (u.id == who_.user_id) return false;
   if (everywhere_) return true;
   if (u.orgunits.empty() || CheckRole(u.role).ok() == false) return false;
+  if (ManagesMe(u.role, u.orgunits)) return false;
   return std::all_of(u.orgunits.begin(), u.orgunits.end(), [&](const std::string& ou) { return InScope(ou); });
+}
+
+// A user who may manage users at one of the caller's own org units or above
+// is a peer or a superior: were the caller to manage them, two province
+// officers could reset each other's passwords and take over the account.
+// Such users are created and changed by the administrator.
+bool UserAdmin::ManagesMe(const std::string& role, const std::vector<std::string>& orgunits) {
+  const Role* r = Roles::Current().Find(role);
+  if (!r || !r->permissions.count(kUserManage)) return false;
+  for (const auto& theirs : orgunits)
+    for (const auto& mine : who_.orgunits)
+      if (theirs == mine || store_.InSubtree(theirs, mine)) return true;
+  return false;
+}
+
+Status UserAdmin::CheckNotPeer(const std::string& role, const std::vector<std::string>& orgunits) {
+  if (everywhere_ || !ManagesMe(role, orgunits)) return Status::Ok();
+  return Status::Invalid("orgunits", "a " + role + " at your own org unit or above would manage you; the administrator creates such users");
 }
 
 std::vector<std::string> UserAdmin::GrantableRoles() const {
@@ -149,6 +168,7 @@ Status UserAdmin::Create(const std::string& username, const std::string& full_na
   if (!text::IsValidUtf8(full_name) || full_name.size() > 200) return Status::Invalid("full_name", "full_name must be valid text of at most 200 bytes");
   if (Status st = CheckRole(role); !st.ok()) return st;
   if (Status st = CheckOrgUnits(orgunits); !st.ok()) return st;
+  if (Status st = CheckNotPeer(role, orgunits); !st.ok()) return st;
   if (password->empty()) *password = GeneratePassword();
   else if (Status st = CheckPasswordPolicy(*password); !st.ok()) return Status::Invalid("password", st.message());
   store::User existing;
@@ -183,6 +203,7 @@ Status UserAdmin::Update(const std::string& id, const UserChange& c, store::User
     if (Status st = CheckOrgUnits(*c.orgunits); !st.ok()) return st;
     u.orgunits = *c.orgunits;
   }
+  if (Status st = CheckNotPeer(u.role, u.orgunits); !st.ok()) return st;
   if (Status st = Save(before, u, false, "user_update"); !st.ok()) return st;
   *out = u;
   return Status::Ok();

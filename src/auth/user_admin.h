@@ -3,7 +3,8 @@
 // subtrees (the whole country for all_orgunits roles), and grants neither
 // country-wide roles nor administrative permissions (users, audit, config,
 // plans) it lacks itself, so user management cannot widen anyone's reach
-// beyond the caller's subtree or powers. Every change is written with its audit entry in
+// beyond the caller's subtree or powers. Nor does it reach peers or superiors:
+// users who could manage users at the caller's own org units. Every change is written with its audit entry in
 // one transaction (store::Store::SaveUser).
 #pragma once
 #include <optional>
@@ -43,6 +44,8 @@ class UserAdmin {
 
  private:
   bool InScope(const std::string& orgunit);
+  bool ManagesMe(const std::string& role, const std::vector<std::string>& orgunits);
+  Status CheckNotPeer(const std::string& role, const std::vector<std::string>& orgunits);
   Status CheckRole(const std::string& role) const;
   Status CheckOrgUnits(const std::vector<std::string>& orgunits);
   Status LoadManaged(const std::string& id, store::User* out);

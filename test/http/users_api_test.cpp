@@ -180,6 +180,38 @@ TEST_F(UsersApi, ResetPasswordHandsOutANewInitialOne) {
   EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE detail LIKE '%" + second + "%'"), 0);
 }
 
+// A province officer cannot create or promote a peer (who could then reset its
+// password); a manager below its own org units it can, and that one cannot
+// reach back up.
+TEST_F(UsersApi, NoPeerOrSuperiorManagers) {
+  http::Response peer = Call("POST", "/api/v1/users", prov,
+                             json{{"username", "prov.two"}, {"role", "province_officer"}, {"orgunits", {"12"}}}.dump());
+  EXPECT_EQ(peer.status, 422) << peer.body;
+  EXPECT_EQ(Field(peer), "orgunits");
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM app_user WHERE username='prov.two'"), 0);
+
+  http::Response below = Call("POST", "/api/v1/users", prov,
+                              json{{"username", "prov.xa"}, {"role", "province_officer"}, {"orgunits", {"03390"}}}.dump());
+  ASSERT_EQ(below.status, 201) << below.body;
+  const std::string below_id = Body(below)["id"];
+  // Widening the one below to the province is refused too, and nothing changes.
+  http::Response widen = Call("PUT", "/api/v1/users/" + below_id, prov, json{{"orgunits", {"12"}}}.dump());
+  EXPECT_EQ(widen.status, 422) << widen.body;
+  EXPECT_EQ(Field(widen), "orgunits");
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM user_orgunit WHERE user_id='" + below_id + "' AND orgunit_id='12'"), 0);
+
+  // The one below cannot see or reset the province officer above it.
+  const std::string pw = "xa-chosen-pw-1";
+  const std::string first = Body(Call("POST", "/api/v1/users/" + below_id + "/password", prov))["initial_password"];
+  const std::string tok1 = Login("prov.xa", first);
+  ASSERT_EQ(Call("POST", "/api/v1/auth/password", tok1, json{{"old_password", first}, {"new_password", pw}}.dump()).status, 200);
+  const std::string tok = Login("prov.xa", pw);
+  ASSERT_FALSE(tok.empty());
+  const std::string prov_id = Body(Call("GET", "/api/v1/auth/me", prov))["id"];
+  EXPECT_EQ(Call("POST", "/api/v1/users/" + prov_id + "/password", tok).status, 404);
+  EXPECT_FALSE(Usernames(tok).count("prov"));
+}
+
 TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
   const json u = NewWorker("son.tyt");
   const std::string id = u["id"];
