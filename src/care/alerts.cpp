@@ -26,7 +26,7 @@ void VaccineAlerts(const Schedule& s, const Plan& plan, std::vector<Alert>* out)
     a.item_id = it.id;
     a.from = Date{late.days + s.alerts().vaccine_overdue_days + 1};
     a.until = it.max;
-    a.message = s.Label(it.rule) + ": quá hạn hơn " + std::to_string(s.alerts().vaccine_overdue_days) + " ngày";
+    a.message = std::string(s.Label(it.rule)) + ": quá hạn hơn " + std::to_string(s.alerts().vaccine_overdue_days) + " ngày";
     if (!a.until || a.from <= *a.until) out->push_back(std::move(a));
   }
 }

@@ -16,7 +16,8 @@ Date Min(Date a, Date b) { return a < b ? a : b; }
 
 // One step of a chain of doses, windows as dates (before dependency).
 struct Step {
-  std::string id, rule;
+  std::string id;
+  std::string_view rule;
   Date earliest, due, late;
   std::optional<Date> max;
   std::optional<Span> interval;
@@ -48,7 +49,7 @@ void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, D
 // Assigns recorded doses to the steps in order: a dose counts for the first
 // open step when it falls inside that step's window; one given too early is
 // rejected (it counts for nothing: the dose must be repeated).
-void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::string& group, Plan* plan) {
+void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view group, Plan* plan) {
   std::stable_sort(given.begin(), given.end(), [](const Given& a, const Given& b) { return a.date < b.date; });
   size_t g = 0;
   std::optional<Date> prev;
@@ -57,7 +58,7 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::strin
     Step& s = steps[k];
     Item it;
     it.id = std::move(s.id);
-    it.rule = std::move(s.rule);
+    it.rule = s.rule;
     it.group = group;
     it.vaccine = group == "epi";
     it.earliest = s.earliest;
@@ -66,10 +67,7 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::strin
     it.max = s.max;
     it.interval = s.interval;
     it.grace_days = s.grace_days;
-    if (k > 0) {
-      it.after = first + static_cast<int>(k) - 1;
-      it.after_id = plan->items[static_cast<size_t>(it.after)].id;
-    }
+    if (k > 0) it.after = first + static_cast<int>(k) - 1;
     const bool prev_done = k == 0 || plan->items[it.after].done.has_value();
     if (prev_done) {
       Date e, d, l;
@@ -115,7 +113,6 @@ struct Pregnancy {
   const Fact* record = nullptr;
   Date lmp, edd;
   std::optional<Date> delivery;
-  std::string delivery_id;
   std::optional<Date> ended;  // delivery, or the last known date of a pregnancy closed by its outcome
 };
 
@@ -140,10 +137,7 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
     for (const auto& x : h.events) {
       if (x.pregnancy_id != e.id) continue;
       last = Max(last, x.date);
-      if (x.type == "delivery" && !p.delivery) {
-        p.delivery = x.date;
-        p.delivery_id = x.id;
-      }
+      if (x.type == "delivery" && !p.delivery) p.delivery = x.date;
     }
     if (p.delivery) p.ended = p.delivery;
     else if (const std::string* o = e.Get("outcome"); o && *o != "\"ongoing\"") p.ended = last;
@@ -152,10 +146,11 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
   return out;
 }
 
-void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, const std::string& suffix,
-                const std::string& group, std::optional<Date> ended, Plan* plan) {
+void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, std::string_view suffix,
+                std::string_view group, std::optional<Date> ended, Plan* plan) {
   Item it;
-  it.id = r.id + suffix;
+  it.id.reserve(r.id.size() + suffix.size());
+  it.id.append(r.id).append(suffix);
   it.rule = r.id;
   it.group = group;
   it.earliest = r.min_age.After(anchor);
@@ -182,7 +177,8 @@ void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& cand
 // doses the woman had before (recorded dose numbers).
 void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* plan) {
   int prior = 0;
-  std::vector<Given> given;
+  thread_local std::vector<Given> given;
+  given.clear();
   const Date end = p.ended.value_or(p.edd);
   for (const auto& e : h.events) {
     std::optional<int> dose;
@@ -198,7 +194,8 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
   const int needed = prior >= 5 ? 0 : prior >= 2 ? 1 : 2 - prior;
   const std::string suffix = "@" + p.record->id;
   std::optional<Date> max = r.before_edd ? r.before_edd->Before(p.edd) : p.edd;
-  std::vector<Step> steps;
+  thread_local std::vector<Step> steps;
+  steps.clear();
   for (int k = 0; k < needed; ++k) {
     Step s;
     s.id = r.id + "." + std::to_string(k + 1) + suffix;
@@ -226,7 +223,11 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
 
 void SeriesItems(const Series& s, const History& h, Plan* plan) {
   const Date b = h.person.birth;
-  std::vector<Step> steps;
+  // Scratch reused from person to person: a province is 187,000 plans.
+  thread_local std::vector<Step> steps;
+  thread_local std::vector<Given> given;
+  steps.clear();
+  given.clear();
   for (const auto& d : s.doses) {
     Step st;
     st.id = d.id;
@@ -239,7 +240,6 @@ void SeriesItems(const Series& s, const History& h, Plan* plan) {
     st.grace_days = st.late.days - st.due.days;
     steps.push_back(std::move(st));
   }
-  std::vector<Given> given;
   for (const auto& e : h.events) {
     if (e.type == "immunization") {
       const std::string* v = e.Get("vaccine");
@@ -331,30 +331,53 @@ Plan BuildPlan(const Schedule& schedule, const History& h) {
   plan.birth = h.person.birth;
   plan.dead = h.death.has_value();
   if (plan.dead) return plan;
-  plan.items.reserve(32);
   const auto pregnancies = Pregnancies(h);
   plan.child = pregnancies.empty();
+  // The exact number of items, or a few more: plans are kept in memory for
+  // everyone, and a vector grown by doubling would hold up to twice that.
+  size_t capacity = 0;
+  if (plan.child) {
+    for (const auto& s : schedule.series())
+      if (s.enabled) capacity += s.doses.size();
+    for (const auto& r : schedule.rules()) {
+      if (r.subject != "child") continue;
+      if (r.kind == "window" || r.kind == "recurring") ++capacity;
+      else if (r.kind == "campaign") capacity += r.months.size() * static_cast<size_t>(
+          (r.max_age->After(plan.birth).days - r.min_age.After(plan.birth).days) / 365 + 2);
+    }
+  } else {
+    size_t per_pregnancy = 0;
+    for (const auto& r : schedule.rules())
+      per_pregnancy += r.kind == "tetanus" ? 2 : (r.subject == "pregnancy" || r.subject == "mother") && r.kind == "window";
+    capacity = per_pregnancy * pregnancies.size();
+  }
+  plan.items.reserve(capacity);
   if (plan.child) {
     for (const auto& s : schedule.series())
       if (s.enabled) SeriesItems(s, h, &plan);
-    std::vector<const Fact*> all;
+    thread_local std::vector<const Fact*> all;
+    all.clear();
     for (const auto& e : h.events) all.push_back(&e);
     for (const auto& r : schedule.rules()) {
       if (r.subject != "child") continue;
-      if (r.kind == "window") WindowItem(r, h.person.birth, all, "", r.id.substr(0, r.id.find('.')), std::nullopt, &plan);
+      if (r.kind == "window")
+        WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &plan);
       else if (r.kind == "recurring") RecurringItem(r, h, &plan);
       else if (r.kind == "campaign") CampaignItems(r, h, &plan);
     }
     return plan;
   }
+  thread_local std::vector<const Fact*> own, after_delivery;
+  std::string suffix;
   for (const auto& p : pregnancies) {
-    std::vector<const Fact*> own, after_delivery;
+    own.clear();
+    after_delivery.clear();
     for (const auto& e : h.events)
       if (e.pregnancy_id == p.record->id) own.push_back(&e);
     if (p.delivery)
       for (const auto& e : h.events)
         if (e.date >= *p.delivery) after_delivery.push_back(&e);
-    const std::string suffix = "@" + p.record->id;
+    suffix.assign("@").append(p.record->id);
     for (const auto& r : schedule.rules()) {
       const size_t before = plan.items.size();
       if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &plan);
@@ -391,6 +414,7 @@ void Evaluate(const Plan& plan, Date today, DueList* result) {
     v.max = it.max;
     if (it.after >= 0) {
       const ItemView& p = out.items[static_cast<size_t>(it.after)];
+      v.after = p.item;
       std::optional<Date> prev;
       if (p.item->done) prev = p.item->done;
       else if (p.state != State::missed) {

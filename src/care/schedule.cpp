@@ -245,10 +245,10 @@ const Schedule& Schedule::Builtin() {
   return s;
 }
 
-std::string Schedule::Label(const std::string& item_id) const {
+std::string_view Schedule::Label(std::string_view item_id) const {
   if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second;
   for (const auto& r : rules_)
-    if (item_id.rfind(r.id, 0) == 0) return r.label_vi;
+    if (item_id.starts_with(r.id)) return r.label_vi;
   return item_id;
 }
 
