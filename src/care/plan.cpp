@@ -14,6 +14,42 @@ bool IsJsonString(const std::string& json, std::string_view text) {
 }
 Date Min(Date a, Date b) { return a < b ? a : b; }
 
+// Writes a plan's items over the ones it held: a plan rebuilt in place (its
+// entry not shared) keeps its items' string buffers, so recomputing a province
+// allocates almost nothing. Ids are assigned, not moved, for that reason.
+class Out {
+ public:
+  explicit Out(Plan* plan) : items_(plan->items) {}
+  ~Out() { items_.resize(n_); }
+  Item& Add() {
+    if (n_ == items_.size()) {
+      items_.emplace_back();
+      return items_[n_++];
+    }
+    Item& it = items_[n_++];
+    // Every field back to its default, the strings keeping their buffers.
+    std::string id = std::move(it.id), pregnancy_id = std::move(it.pregnancy_id), done_event = std::move(it.done_event);
+    std::vector<Rejected> rejected = std::move(it.rejected);
+    it = Item{};
+    id.clear();
+    pregnancy_id.clear();
+    done_event.clear();
+    rejected.clear();
+    it.id = std::move(id);
+    it.pregnancy_id = std::move(pregnancy_id);
+    it.done_event = std::move(done_event);
+    it.rejected = std::move(rejected);
+    return it;
+  }
+  void Drop() { --n_; }
+  size_t size() const { return n_; }
+  Item& operator[](size_t i) { return items_[i]; }
+
+ private:
+  std::vector<Item>& items_;
+  size_t n_ = 0;
+};
+
 // One step of a chain of doses, windows as dates (before dependency).
 struct Step {
   std::string id;
@@ -49,15 +85,15 @@ void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, D
 // Assigns recorded doses to the steps in order: a dose counts for the first
 // open step when it falls inside that step's window; one given too early is
 // rejected (it counts for nothing: the dose must be repeated).
-void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view group, Plan* plan) {
+void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view group, Out* plan) {
   std::stable_sort(given.begin(), given.end(), [](const Given& a, const Given& b) { return a.date < b.date; });
   size_t g = 0;
   std::optional<Date> prev;
-  const int first = static_cast<int>(plan->items.size());
+  const int first = static_cast<int>(plan->size());
   for (size_t k = 0; k < steps.size(); ++k) {
     Step& s = steps[k];
-    Item it;
-    it.id = std::move(s.id);
+    Item& it = plan->Add();
+    it.id = s.id;
     it.rule = s.rule;
     it.group = group;
     it.vaccine = group == "epi";
@@ -68,7 +104,7 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view
     it.interval = s.interval;
     it.grace_days = s.grace_days;
     if (k > 0) it.after = first + static_cast<int>(k) - 1;
-    const bool prev_done = k == 0 || plan->items[it.after].done.has_value();
+    const bool prev_done = k == 0 || (*plan)[it.after].done.has_value();
     if (prev_done) {
       Date e, d, l;
       Shift(s, prev, &e, &d, &l);
@@ -91,7 +127,6 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view
       }
       if (it.done) prev = it.done;
     }
-    plan->items.push_back(std::move(it));
   }
 }
 
@@ -147,9 +182,8 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
 }
 
 void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, std::string_view suffix,
-                std::string_view group, std::optional<Date> ended, Plan* plan) {
-  Item it;
-  it.id.reserve(r.id.size() + suffix.size());
+                std::string_view group, std::optional<Date> ended, Out* plan) {
+  Item& it = plan->Add();
   it.id.append(r.id).append(suffix);
   it.rule = r.id;
   it.group = group;
@@ -170,12 +204,11 @@ void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& cand
     it.max = it.max ? Min(*it.max, *ended) : *ended;
     it.closed = "pregnancy ended";
   }
-  plan->items.push_back(std::move(it));
 }
 
 // Tetanus toxoid in pregnancy: the doses this pregnancy needs depend on the
 // doses the woman had before (recorded dose numbers).
-void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* plan) {
+void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Out* plan) {
   int prior = 0;
   thread_local std::vector<Given> given;
   given.clear();
@@ -210,18 +243,18 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
     }
     steps.push_back(std::move(s));
   }
-  const size_t first = plan->items.size();
+  const size_t first = plan->size();
   Chain(steps, given, "anc", plan);
-  for (size_t i = first; i < plan->items.size(); ++i) {
-    plan->items[i].pregnancy_id = p.record->id;
-    if (!plan->items[i].done && p.ended) {
-      plan->items[i].max = plan->items[i].max ? Min(*plan->items[i].max, *p.ended) : *p.ended;
-      plan->items[i].closed = "pregnancy ended";
+  for (size_t i = first; i < plan->size(); ++i) {
+    (*plan)[i].pregnancy_id = p.record->id;
+    if (!(*plan)[i].done && p.ended) {
+      (*plan)[i].max = (*plan)[i].max ? Min(*(*plan)[i].max, *p.ended) : *p.ended;
+      (*plan)[i].closed = "pregnancy ended";
     }
   }
 }
 
-void SeriesItems(const Series& s, const History& h, Plan* plan) {
+void SeriesItems(const Series& s, const History& h, Out* plan) {
   const Date b = h.person.birth;
   // Scratch reused from person to person: a province is 187,000 plans.
   thread_local std::vector<Step> steps;
@@ -252,36 +285,38 @@ void SeriesItems(const Series& s, const History& h, Plan* plan) {
   Chain(steps, given, "epi", plan);
 }
 
-void RecurringItem(const Rule& r, const History& h, Plan* plan) {
+void RecurringItem(const Rule& r, const History& h, Out* plan) {
   const Date b = h.person.birth;
   std::optional<Date> last;
-  std::string last_id;
+  const std::string* last_id = nullptr;
   for (const auto& e : h.events)
     if (Matches(r.match, e, b)) {
       last = e.date;
-      last_id = e.id;
+      last_id = &e.id;
     }
   const Date from = last.value_or(b);
   const Band* band = nullptr;
   for (const auto& x : r.bands)
     if (from >= x.from_age.After(b) && from < x.to_age.After(b)) band = &x;
   if (!band) return;
-  Item it;
+  const Date due = band->every.After(from);
+  std::optional<Date> max;
+  if (r.max_age) {
+    max = Date{r.max_age->After(b).days - 1};
+    if (due > *max) return;
+  }
+  Item& it = plan->Add();
   it.id = r.id;
   it.rule = r.id;
   it.group = "growth";
   it.last_done = last;
-  it.done_event = last_id;
-  it.due = it.earliest = band->every.After(from);
-  it.late = Date{it.due.days + (r.grace ? r.grace->After(it.due).days - it.due.days : 0)};
-  if (r.max_age) {
-    it.max = Date{r.max_age->After(b).days - 1};
-    if (it.due > *it.max) return;
-  }
-  plan->items.push_back(std::move(it));
+  if (last_id) it.done_event = *last_id;
+  it.due = it.earliest = due;
+  it.late = Date{due.days + (r.grace ? r.grace->After(due).days - due.days : 0)};
+  it.max = max;
 }
 
-void CampaignItems(const Rule& r, const History& h, Plan* plan) {
+void CampaignItems(const Rule& r, const History& h, Out* plan) {
   const Date b = h.person.birth;
   const Date first = r.min_age.After(b), stop = r.max_age->After(b);
   int y0, y1;
@@ -293,10 +328,10 @@ void CampaignItems(const Rule& r, const History& h, Plan* plan) {
       const Date start = DateFromYmd(y, static_cast<unsigned>(month), 1);
       if (start < first || start >= stop) continue;
       const Date end = Date{Span{1, 'm'}.After(start).days - 1};
-      Item it;
+      Item& it = plan->Add();
       char suffix[16];
       std::snprintf(suffix, sizeof suffix, "@%04d-%02d", y, month);
-      it.id = r.id + suffix;
+      it.id.append(r.id).append(suffix);
       it.rule = r.id;
       it.group = "vitamin_a";
       it.earliest = it.due = start;
@@ -308,8 +343,7 @@ void CampaignItems(const Rule& r, const History& h, Plan* plan) {
           it.done_event = e.id;
           break;
         }
-      plan->items.push_back(std::move(it));
-    }
+      }
 }
 
 }  // namespace
@@ -327,10 +361,18 @@ const char* StateName(State s) {
 
 Plan BuildPlan(const Schedule& schedule, const History& h) {
   Plan plan;
+  BuildPlan(schedule, h, &plan);
+  return plan;
+}
+
+void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
+  Plan& plan = *into;
   plan.person_id = h.person.id;
   plan.birth = h.person.birth;
   plan.dead = h.death.has_value();
-  if (plan.dead) return plan;
+  plan.child = false;
+  Out out(&plan);
+  if (plan.dead) return;
   const auto pregnancies = Pregnancies(h);
   plan.child = pregnancies.empty();
   // The exact number of items, or a few more: plans are kept in memory for
@@ -354,18 +396,18 @@ Plan BuildPlan(const Schedule& schedule, const History& h) {
   plan.items.reserve(capacity);
   if (plan.child) {
     for (const auto& s : schedule.series())
-      if (s.enabled) SeriesItems(s, h, &plan);
+      if (s.enabled) SeriesItems(s, h, &out);
     thread_local std::vector<const Fact*> all;
     all.clear();
     for (const auto& e : h.events) all.push_back(&e);
     for (const auto& r : schedule.rules()) {
       if (r.subject != "child") continue;
       if (r.kind == "window")
-        WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &plan);
-      else if (r.kind == "recurring") RecurringItem(r, h, &plan);
-      else if (r.kind == "campaign") CampaignItems(r, h, &plan);
+        WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &out);
+      else if (r.kind == "recurring") RecurringItem(r, h, &out);
+      else if (r.kind == "campaign") CampaignItems(r, h, &out);
     }
-    return plan;
+    return;
   }
   thread_local std::vector<const Fact*> own, after_delivery;
   std::string suffix;
@@ -379,15 +421,14 @@ Plan BuildPlan(const Schedule& schedule, const History& h) {
         if (e.date >= *p.delivery) after_delivery.push_back(&e);
     suffix.assign("@").append(p.record->id);
     for (const auto& r : schedule.rules()) {
-      const size_t before = plan.items.size();
-      if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &plan);
-      else if (r.subject == "pregnancy" && r.kind == "tetanus") TetanusItems(r, h, p, &plan);
+      const size_t before = out.size();
+      if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &out);
+      else if (r.subject == "pregnancy" && r.kind == "tetanus") TetanusItems(r, h, p, &out);
       else if (r.subject == "mother" && r.kind == "window" && p.delivery)
-        WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &plan);
-      for (size_t i = before; i < plan.items.size(); ++i) plan.items[i].pregnancy_id = p.record->id;
+        WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &out);
+      for (size_t i = before; i < out.size(); ++i) out[i].pregnancy_id = p.record->id;
     }
   }
-  return plan;
 }
 
 DueList Evaluate(const Plan& plan, Date today) {

@@ -71,6 +71,8 @@ struct DueList {
 };
 
 Plan BuildPlan(const Schedule& schedule, const History& h);
+// The same into `out`, over what it held: its items' buffers are reused.
+void BuildPlan(const Schedule& schedule, const History& h, Plan* out);
 DueList Evaluate(const Plan& plan, Date today);
 // The same into `out`, reusing its buffer (worklists evaluate thousands of plans).
 void Evaluate(const Plan& plan, Date today, DueList* out);
