@@ -17,6 +17,8 @@ Date Min(Date a, Date b) { return a < b ? a : b; }
 // Writes a plan's items over the ones it held: a plan rebuilt in place (its
 // entry not shared) keeps its items' string buffers, so recomputing a province
 // allocates almost nothing. Ids are assigned, not moved, for that reason.
+constexpr size_t kItemSize = 232;  // sizeof(Item) on 64-bit libstdc++ (checked there only)
+
 class Out {
  public:
   explicit Out(Plan* plan) : items_(plan->items) {}
@@ -28,17 +30,23 @@ class Out {
     }
     Item& it = items_[n_++];
     // Every field back to its default, the strings keeping their buffers.
-    std::string id = std::move(it.id), pregnancy_id = std::move(it.pregnancy_id), done_event = std::move(it.done_event);
-    std::vector<Rejected> rejected = std::move(it.rejected);
-    it = Item{};
-    id.clear();
-    pregnancy_id.clear();
-    done_event.clear();
-    rejected.clear();
-    it.id = std::move(id);
-    it.pregnancy_id = std::move(pregnancy_id);
-    it.done_event = std::move(done_event);
-    it.rejected = std::move(rejected);
+    // A field added to Item must be reset here (the size check is a reminder).
+    static_assert(sizeof(void*) != 8 || sizeof(Item) == kItemSize, "reset the new field of Item below, then update kItemSize");
+    it.id.clear();
+    it.rule = {};
+    it.group = {};
+    it.pregnancy_id.clear();
+    it.done_event.clear();
+    it.rejected.clear();
+    it.closed = {};
+    it.done.reset();
+    it.last_done.reset();
+    it.earliest = it.due = it.late = Date{};
+    it.max.reset();
+    it.after = -1;
+    it.interval.reset();
+    it.grace_days = 0;
+    it.vaccine = false;
     return it;
   }
   void Drop() { --n_; }
@@ -52,7 +60,7 @@ class Out {
 
 // One step of a chain of doses, windows as dates (before dependency).
 struct Step {
-  std::string id;
+  std::string_view id;  // the schedule's dose id, or a tetanus dose's id kept by TetanusItems
   std::string_view rule;
   Date earliest, due, late;
   std::optional<Date> max;
@@ -93,7 +101,7 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view
   for (size_t k = 0; k < steps.size(); ++k) {
     Step& s = steps[k];
     Item& it = plan->Add();
-    it.id = s.id;
+    it.id.assign(s.id);
     it.rule = s.rule;
     it.group = group;
     it.vaccine = group == "epi";
@@ -225,13 +233,16 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Out* plan
     }
   }
   const int needed = prior >= 5 ? 0 : prior >= 2 ? 1 : 2 - prior;
-  const std::string suffix = "@" + p.record->id;
   std::optional<Date> max = r.before_edd ? r.before_edd->Before(p.edd) : p.edd;
   thread_local std::vector<Step> steps;
+  thread_local std::vector<std::string> ids;
   steps.clear();
+  ids.resize(static_cast<size_t>(std::max(needed, 0)));
+  for (int k = 0; k < needed; ++k)
+    ids[k].assign(r.id).append(".").append(std::to_string(k + 1)).append("@").append(p.record->id);
   for (int k = 0; k < needed; ++k) {
     Step s;
-    s.id = r.id + "." + std::to_string(k + 1) + suffix;
+    s.id = ids[k];
     s.rule = r.id;
     s.earliest = r.min_age.After(p.lmp);
     s.due = r.due_age.After(p.lmp);
@@ -254,7 +265,14 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Out* plan
   }
 }
 
-void SeriesItems(const Series& s, const History& h, Out* plan) {
+// A child's doses given, read once for all series: the vaccine's JSON text of
+// an immunization, or the newborn record (whose flags may record a dose).
+struct Dosed {
+  const Fact* fact;
+  const std::string* vaccine;  // null for a newborn record
+};
+
+void SeriesItems(const Series& s, const History& h, const std::vector<Dosed>& dosed, Out* plan) {
   const Date b = h.person.birth;
   // Scratch reused from person to person: a province is 187,000 plans.
   thread_local std::vector<Step> steps;
@@ -273,12 +291,12 @@ void SeriesItems(const Series& s, const History& h, Out* plan) {
     st.grace_days = st.late.days - st.due.days;
     steps.push_back(std::move(st));
   }
-  for (const auto& e : h.events) {
-    if (e.type == "immunization") {
-      const std::string* v = e.Get("vaccine");
-      if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return IsJsonString(*v, x); }))
+  for (const Dosed& x : dosed) {
+    const Fact& e = *x.fact;
+    if (x.vaccine) {
+      if (std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& v) { return IsJsonString(*x.vaccine, v); }))
         given.push_back({&e.id, e.date});
-    } else if (e.type == "newborn" && !s.newborn_flag.empty() && e.True(s.newborn_flag)) {
+    } else if (!s.newborn_flag.empty() && e.True(s.newborn_flag)) {
       given.push_back({&e.id, e.date});
     }
   }
@@ -395,8 +413,17 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
   }
   plan.items.reserve(capacity);
   if (plan.child) {
+    thread_local std::vector<Dosed> dosed;
+    dosed.clear();
+    for (const auto& e : h.events) {
+      if (e.type == "immunization") {
+        if (const std::string* v = e.Get("vaccine")) dosed.push_back({&e, v});
+      } else if (e.type == "newborn") {
+        dosed.push_back({&e, nullptr});
+      }
+    }
     for (const auto& s : schedule.series())
-      if (s.enabled) SeriesItems(s, h, &out);
+      if (s.enabled) SeriesItems(s, h, dosed, &out);
     thread_local std::vector<const Fact*> all;
     all.clear();
     for (const auto& e : h.events) all.push_back(&e);
