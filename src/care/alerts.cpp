@@ -3,6 +3,9 @@
 namespace u5::care {
 namespace {
 
+// Type and kind names compared as views: lengths first, no strlen.
+using namespace std::string_view_literals;
+
 std::optional<Date> DateField(const Fact& f, const char* k) {
   const std::string* v = f.Get(k);
   if (!v || v->size() < 3) return std::nullopt;
@@ -67,15 +70,15 @@ void VaccineAlerts(const Schedule& s, const Plan& plan, Out* out) {
 void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
   const AlertConfig& c = s.alerts();
   for (const auto& p : h.events) {
-    if (p.type != "pregnancy") continue;
+    if (p.type != "pregnancy"sv) continue;
     std::optional<Date> edd = DateField(p, "edd");
     if (!edd) if (auto lmp = DateField(p, "lmp")) edd = Date{lmp->days + 280};
     bool delivered = false, risk = false;
     Date last_seen = p.date;
     for (const auto& e : h.events) {
       if (e.pregnancy_id != p.id) continue;
-      if (e.type == "delivery") delivered = true;
-      if (e.type == "anc_visit") {
+      if (e.type == "delivery"sv) delivered = true;
+      if (e.type == "anc_visit"sv) {
         last_seen = std::max(last_seen, e.date);
         risk = risk || e.True("risk_detected");
       }
@@ -112,13 +115,13 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
   const Date birth = h.person.birth;
   for (size_t i = 0; i < h.events.size(); ++i) {
     const Fact& e = h.events[i];
-    if (e.type == "newborn") {
+    if (e.type == "newborn"sv) {
       const auto w = e.Int("birth_weight_g"), ga = e.Int("gestational_weeks");
       const bool lbw = w && *w < c.low_birth_weight_g, preterm = ga && *ga < c.preterm_weeks;
       if (!lbw && !preterm) continue;
       bool visited = false;
       for (const auto& v : h.events)
-        if (v.type == "postnatal_visit" && v.date.days - birth.days <= c.newborn_home_visit_days &&
+        if (v.type == "postnatal_visit"sv && v.date.days - birth.days <= c.newborn_home_visit_days &&
             (!v.Get("place") || v.Is("place", "\"home\"")))
           visited = true;
       if (visited) continue;
@@ -130,10 +133,10 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       a.from = Date{birth.days + c.newborn_home_visit_days + 1};
       a.until = Date{birth.days + 42};
       a.message.append(lbw ? "Trẻ nhẹ cân" : "Trẻ đẻ non").append(" chưa được thăm tại nhà trong tuần đầu");
-    } else if (e.type == "growth" && e.True("sam")) {
+    } else if (e.type == "growth"sv && e.True("sam")) {
       std::optional<Date> next;
       for (size_t j = i + 1; j < h.events.size() && !next; ++j)
-        if (h.events[j].type == "growth" && h.events[j].date > e.date) next = h.events[j].date;
+        if (h.events[j].type == "growth"sv && h.events[j].date > e.date) next = h.events[j].date;
       const Date deadline{e.date.days + c.sam_followup_days};
       if (next && *next <= deadline) continue;
       Alert& a = out->Add();
@@ -145,7 +148,7 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       if (next) a.until = Date{next->days - 1};
       a.message.append("Suy dinh dưỡng cấp tính nặng ngày ").append(FormatDate(e.date)).append(" chưa được theo dõi lại trong ")
           .append(std::to_string(c.sam_followup_days)).append(" ngày");
-    } else if (e.type == "illness") {
+    } else if (e.type == "illness"sv) {
       const bool pneumonia = e.Is("kind", "\"pneumonia\"") || e.Is("kind", "\"severe_pneumonia\"");
       const bool diarrhoea = e.Is("kind", "\"diarrhoea\"");
       if (!pneumonia && !diarrhoea) continue;

@@ -5,6 +5,9 @@
 namespace u5::care {
 namespace {
 
+// Type and kind names compared as views: lengths first, no strlen.
+using namespace std::string_view_literals;
+
 Date Max(Date a, Date b) { return a < b ? b : a; }
 
 // `json` is the JSON text of the string `text` (no escapes in the ids compared).
@@ -162,7 +165,7 @@ struct Pregnancy {
 std::vector<Pregnancy> Pregnancies(const History& h) {
   std::vector<Pregnancy> out;
   for (const auto& e : h.events) {
-    if (e.type != "pregnancy") continue;
+    if (e.type != "pregnancy"sv) continue;
     Pregnancy p;
     p.record = &e;
     auto date = [&](const char* k) -> std::optional<Date> {
@@ -180,7 +183,7 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
     for (const auto& x : h.events) {
       if (x.pregnancy_id != e.id) continue;
       last = Max(last, x.date);
-      if (x.type == "delivery" && !p.delivery) p.delivery = x.date;
+      if (x.type == "delivery"sv && !p.delivery) p.delivery = x.date;
     }
     if (p.delivery) p.ended = p.delivery;
     else if (const std::string* o = e.Get("outcome"); o && *o != "\"ongoing\"") p.ended = last;
@@ -223,8 +226,8 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Out* plan
   const Date end = p.ended.value_or(p.edd);
   for (const auto& e : h.events) {
     std::optional<int> dose;
-    if (e.type == "anc_visit") dose = e.Int("tetanus_dose");
-    else if (e.type == "immunization" && (e.Is("vaccine", "\"td\"") || e.Is("vaccine", "\"tt\""))) dose = e.Int("dose").value_or(1);
+    if (e.type == "anc_visit"sv) dose = e.Int("tetanus_dose");
+    else if (e.type == "immunization"sv && (e.Is("vaccine", "\"td\"") || e.Is("vaccine", "\"tt\""))) dose = e.Int("dose").value_or(1);
     if (!dose) continue;
     if (e.date < p.lmp) prior = std::max(prior, *dose);
     else if (e.date <= end) {
@@ -400,15 +403,15 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
     for (const auto& s : schedule.series())
       if (s.enabled) capacity += s.doses.size();
     for (const auto& r : schedule.rules()) {
-      if (r.subject != "child") continue;
-      if (r.kind == "window" || r.kind == "recurring") ++capacity;
-      else if (r.kind == "campaign") capacity += r.months.size() * static_cast<size_t>(
+      if (r.subject != "child"sv) continue;
+      if (r.kind == "window"sv || r.kind == "recurring"sv) ++capacity;
+      else if (r.kind == "campaign"sv) capacity += r.months.size() * static_cast<size_t>(
           (r.max_age->After(plan.birth).days - r.min_age.After(plan.birth).days) / 365 + 2);
     }
   } else {
     size_t per_pregnancy = 0;
     for (const auto& r : schedule.rules())
-      per_pregnancy += r.kind == "tetanus" ? 2 : (r.subject == "pregnancy" || r.subject == "mother") && r.kind == "window";
+      per_pregnancy += r.kind == "tetanus"sv ? 2 : (r.subject == "pregnancy"sv || r.subject == "mother"sv) && r.kind == "window"sv;
     capacity = per_pregnancy * pregnancies.size();
   }
   plan.items.reserve(capacity);
@@ -416,9 +419,9 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
     thread_local std::vector<Dosed> dosed;
     dosed.clear();
     for (const auto& e : h.events) {
-      if (e.type == "immunization") {
+      if (e.type == "immunization"sv) {
         if (const std::string* v = e.Get("vaccine")) dosed.push_back({&e, v});
-      } else if (e.type == "newborn") {
+      } else if (e.type == "newborn"sv) {
         dosed.push_back({&e, nullptr});
       }
     }
@@ -428,11 +431,11 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
     all.clear();
     for (const auto& e : h.events) all.push_back(&e);
     for (const auto& r : schedule.rules()) {
-      if (r.subject != "child") continue;
-      if (r.kind == "window")
+      if (r.subject != "child"sv) continue;
+      if (r.kind == "window"sv)
         WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &out);
-      else if (r.kind == "recurring") RecurringItem(r, h, &out);
-      else if (r.kind == "campaign") CampaignItems(r, h, &out);
+      else if (r.kind == "recurring"sv) RecurringItem(r, h, &out);
+      else if (r.kind == "campaign"sv) CampaignItems(r, h, &out);
     }
     return;
   }
@@ -449,9 +452,9 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
     suffix.assign("@").append(p.record->id);
     for (const auto& r : schedule.rules()) {
       const size_t before = out.size();
-      if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &out);
-      else if (r.subject == "pregnancy" && r.kind == "tetanus") TetanusItems(r, h, p, &out);
-      else if (r.subject == "mother" && r.kind == "window" && p.delivery)
+      if (r.subject == "pregnancy"sv && r.kind == "window"sv) WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &out);
+      else if (r.subject == "pregnancy"sv && r.kind == "tetanus"sv) TetanusItems(r, h, p, &out);
+      else if (r.subject == "mother"sv && r.kind == "window"sv && p.delivery)
         WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &out);
       for (size_t i = before; i < out.size(); ++i) out[i].pregnancy_id = p.record->id;
     }
