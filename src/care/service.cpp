@@ -213,13 +213,14 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   entries_ = {};
   by_orgunit_.clear();
   std::vector<std::shared_ptr<Entry>> fresh(histories.size());
+  // The keys of `old` view their entries' ids: an entry shared elsewhere stays
+  // in `old` (held, so its key stays valid) until every lookup is done.
   for (size_t i = 0; i < histories.size(); ++i) {
     auto it = old.find(histories[i].person.id);
-    if (it == old.end() || !it->second) continue;
-    if (it->second.use_count() == 1) fresh[i] = std::const_pointer_cast<Entry>(std::move(it->second));
-    else it->second.reset();
+    if (it != old.end() && it->second && it->second.use_count() == 1)
+      fresh[i] = std::const_pointer_cast<Entry>(std::move(it->second));
   }
-  // The entries of persons no longer there are released by the threads.
+  // The entries of persons no longer there, and those shared, are released by the threads.
   std::vector<std::shared_ptr<const Entry>> gone;
   for (auto& [id, e] : old)
     if (e) gone.push_back(std::move(e));
