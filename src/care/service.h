@@ -87,6 +87,8 @@ class Service {
   void Insert(std::shared_ptr<Entry> e);
 
   store::Store& store_;
+  // Set once: plan items view its rule ids, so replacing it would require
+  // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
   store::Db db_;
   std::mutex db_mu_;
