@@ -189,10 +189,20 @@ Status Service::Rebuild(LoadStats* stats) {
     std::lock_guard d(dirty_mu_);
     dirty_.clear();
   }
-  entries_.clear();
+  // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
+  // reload of more than kRebuildThreshold queued persons finds them all).
+  auto old = std::move(entries_);
+  entries_ = {};
   by_orgunit_.clear();
   std::lock_guard dl(db_mu_);
-  U5_RETURN_IF_ERROR(LoadHistories(db_, [this](History&& h) { Put(h); }, stats));
+  U5_RETURN_IF_ERROR(LoadHistories(db_, [&](History&& h) {
+    std::shared_ptr<Entry> reuse;
+    if (auto it = old.find(h.person.id); it != old.end() && it->second && it->second.use_count() == 1) {
+      reuse = std::const_pointer_cast<Entry>(std::move(it->second));
+      old.erase(it);  // its key views the id about to be rewritten
+    }
+    Insert(MakeEntry(h, std::move(reuse)));
+  }, stats));
   built_ = true;
   return Status::Ok();
 }
