@@ -36,9 +36,6 @@ class Out {
     a.message = std::move(keep[5]);
     return a;
   }
-  void Drop() { --n_; }
-  size_t size() const { return n_; }
-  Alert& operator[](size_t i) { return alerts_[i]; }
 
  private:
   std::vector<Alert>& alerts_;

@@ -52,7 +52,6 @@ class Out {
     it.vaccine = false;
     return it;
   }
-  void Drop() { --n_; }
   size_t size() const { return n_; }
   Item& operator[](size_t i) { return items_[i]; }
 
