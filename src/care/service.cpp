@@ -168,11 +168,9 @@ std::shared_ptr<Entry> Service::MakeEntry(const History& h, std::shared_ptr<Entr
 void Service::Insert(std::shared_ptr<Entry> e) {
   by_orgunit_[e->person.orgunit].push_back({e->wake, e->until, e});
   const std::string_view key = e->person.id;
-  auto it = entries_.find(key);
-  if (it == entries_.end()) {
-    entries_.emplace(key, std::move(e));
-    return;
-  }
+  // try_emplace leaves `e` alone when the key is already there.
+  auto [it, added] = entries_.try_emplace(key, std::move(e));
+  if (added) return;
   Unindex(it->second.get());
   // The old key views the old entry's id, which dies with it.
   auto node = entries_.extract(it);
@@ -221,7 +219,8 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   // without it, and references held elsewhere can only be dropped.
   auto old = std::move(entries_);
   entries_ = {};
-  by_orgunit_.clear();
+  // Rows emptied, not freed: the same org units fill them again.
+  for (auto& [ou, rows] : by_orgunit_) rows.clear();
   std::vector<std::shared_ptr<Entry>> fresh(histories.size());
   // The keys of `old` view their entries' ids: an entry shared elsewhere stays
   // in `old` (held, so its key stays valid) until every lookup is done.
