@@ -24,5 +24,7 @@ struct Alert {
 };
 
 std::vector<Alert> BuildAlerts(const Schedule& schedule, const History& h, const Plan& plan);
+// The same into `out`, over what it held: its alerts' buffers are reused.
+void BuildAlerts(const Schedule& schedule, const History& h, const Plan& plan, std::vector<Alert>* out);
 
 }  // namespace u5::care

@@ -24,24 +24,24 @@ bool FieldUsed(std::string_view f) {
 
 }  // namespace
 
-const std::string* Fact::Get(const std::string& name) const {
+const std::string* Fact::Get(std::string_view name) const {
   for (const auto& [k, v] : fields)
     if (k == name) return &v;
   return nullptr;
 }
 
-std::optional<int> Fact::Int(const std::string& name) const {
+std::optional<int> Fact::Int(std::string_view name) const {
   const std::string* v = Get(name);
   if (!v || v->empty() || v->find_first_not_of("-0123456789") != std::string::npos) return std::nullopt;
   return std::stoi(*v);
 }
 
-bool Fact::True(const std::string& name) const {
+bool Fact::True(std::string_view name) const {
   const std::string* v = Get(name);
-  return v && *v == "true";
+  return v && *v == std::string_view("true");
 }
 
-bool Fact::Is(const std::string& name, const char* json_text) const {
+bool Fact::Is(std::string_view name, std::string_view json_text) const {
   const std::string* v = Get(name);
   return v && *v == json_text;
 }

@@ -5,6 +5,9 @@
 namespace u5::care {
 namespace {
 
+// Type and kind names compared as views: lengths first, no strlen.
+using namespace std::string_view_literals;
+
 Date Max(Date a, Date b) { return a < b ? b : a; }
 
 // `json` is the JSON text of the string `text` (no escapes in the ids compared).
@@ -14,9 +17,53 @@ bool IsJsonString(const std::string& json, std::string_view text) {
 }
 Date Min(Date a, Date b) { return a < b ? a : b; }
 
+// Writes a plan's items over the ones it held: a plan rebuilt in place (its
+// entry not shared) keeps its items' string buffers, so recomputing a province
+// allocates almost nothing. Ids are assigned, not moved, for that reason.
+constexpr size_t kItemSize = 232;  // sizeof(Item) on 64-bit libstdc++ (checked there only)
+
+class Out {
+ public:
+  explicit Out(Plan* plan) : items_(plan->items) {}
+  ~Out() { items_.resize(n_); }
+  Item& Add() {
+    if (n_ == items_.size()) {
+      items_.emplace_back();
+      return items_[n_++];
+    }
+    Item& it = items_[n_++];
+    // Every field back to its default, the strings keeping their buffers.
+    // A field added to Item must be reset here (the size check is a reminder).
+    static_assert(sizeof(void*) != 8 || sizeof(Item) == kItemSize, "reset the new field of Item below, then update kItemSize");
+    it.id.clear();
+    it.rule = {};
+    it.group = {};
+    it.pregnancy_id.clear();
+    it.done_event.clear();
+    it.rejected.clear();
+    it.closed = {};
+    it.done.reset();
+    it.last_done.reset();
+    it.earliest = it.due = it.late = Date{};
+    it.max.reset();
+    it.after = -1;
+    it.interval.reset();
+    it.grace_days = 0;
+    it.vaccine = false;
+    return it;
+  }
+  size_t size() const { return n_; }
+  Item& operator[](size_t i) { return items_[i]; }
+
+ private:
+  std::vector<Item>& items_;
+  size_t n_ = 0;
+};
+
 // One step of a chain of doses, windows as dates (before dependency).
 struct Step {
-  std::string id, rule;
+  std::string_view id;  // the schedule's dose id, or a tetanus dose's id kept by TetanusItems
+  std::string_view rule;
   Date earliest, due, late;
   std::optional<Date> max;
   std::optional<Span> interval;
@@ -48,16 +95,16 @@ void Shift(const Step& s, std::optional<Date> prev, Date* earliest, Date* due, D
 // Assigns recorded doses to the steps in order: a dose counts for the first
 // open step when it falls inside that step's window; one given too early is
 // rejected (it counts for nothing: the dose must be repeated).
-void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::string& group, Plan* plan) {
+void Chain(std::vector<Step>& steps, std::vector<Given>& given, std::string_view group, Out* plan) {
   std::stable_sort(given.begin(), given.end(), [](const Given& a, const Given& b) { return a.date < b.date; });
   size_t g = 0;
   std::optional<Date> prev;
-  const int first = static_cast<int>(plan->items.size());
+  const int first = static_cast<int>(plan->size());
   for (size_t k = 0; k < steps.size(); ++k) {
     Step& s = steps[k];
-    Item it;
-    it.id = std::move(s.id);
-    it.rule = std::move(s.rule);
+    Item& it = plan->Add();
+    it.id.assign(s.id);
+    it.rule = s.rule;
     it.group = group;
     it.vaccine = group == "epi";
     it.earliest = s.earliest;
@@ -66,11 +113,8 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::strin
     it.max = s.max;
     it.interval = s.interval;
     it.grace_days = s.grace_days;
-    if (k > 0) {
-      it.after = first + static_cast<int>(k) - 1;
-      it.after_id = plan->items[static_cast<size_t>(it.after)].id;
-    }
-    const bool prev_done = k == 0 || plan->items[it.after].done.has_value();
+    if (k > 0) it.after = first + static_cast<int>(k) - 1;
+    const bool prev_done = k == 0 || (*plan)[it.after].done.has_value();
     if (prev_done) {
       Date e, d, l;
       Shift(s, prev, &e, &d, &l);
@@ -93,7 +137,6 @@ void Chain(std::vector<Step>& steps, std::vector<Given>& given, const std::strin
       }
       if (it.done) prev = it.done;
     }
-    plan->items.push_back(std::move(it));
   }
 }
 
@@ -115,14 +158,13 @@ struct Pregnancy {
   const Fact* record = nullptr;
   Date lmp, edd;
   std::optional<Date> delivery;
-  std::string delivery_id;
   std::optional<Date> ended;  // delivery, or the last known date of a pregnancy closed by its outcome
 };
 
 std::vector<Pregnancy> Pregnancies(const History& h) {
   std::vector<Pregnancy> out;
   for (const auto& e : h.events) {
-    if (e.type != "pregnancy") continue;
+    if (e.type != "pregnancy"sv) continue;
     Pregnancy p;
     p.record = &e;
     auto date = [&](const char* k) -> std::optional<Date> {
@@ -140,10 +182,7 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
     for (const auto& x : h.events) {
       if (x.pregnancy_id != e.id) continue;
       last = Max(last, x.date);
-      if (x.type == "delivery" && !p.delivery) {
-        p.delivery = x.date;
-        p.delivery_id = x.id;
-      }
+      if (x.type == "delivery"sv && !p.delivery) p.delivery = x.date;
     }
     if (p.delivery) p.ended = p.delivery;
     else if (const std::string* o = e.Get("outcome"); o && *o != "\"ongoing\"") p.ended = last;
@@ -152,10 +191,10 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
   return out;
 }
 
-void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, const std::string& suffix,
-                const std::string& group, std::optional<Date> ended, Plan* plan) {
-  Item it;
-  it.id = r.id + suffix;
+void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& candidates, std::string_view suffix,
+                std::string_view group, std::optional<Date> ended, Out* plan) {
+  Item& it = plan->Add();
+  it.id.append(r.id).append(suffix);
   it.rule = r.id;
   it.group = group;
   it.earliest = r.min_age.After(anchor);
@@ -175,19 +214,19 @@ void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& cand
     it.max = it.max ? Min(*it.max, *ended) : *ended;
     it.closed = "pregnancy ended";
   }
-  plan->items.push_back(std::move(it));
 }
 
 // Tetanus toxoid in pregnancy: the doses this pregnancy needs depend on the
 // doses the woman had before (recorded dose numbers).
-void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* plan) {
+void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Out* plan) {
   int prior = 0;
-  std::vector<Given> given;
+  thread_local std::vector<Given> given;
+  given.clear();
   const Date end = p.ended.value_or(p.edd);
   for (const auto& e : h.events) {
     std::optional<int> dose;
-    if (e.type == "anc_visit") dose = e.Int("tetanus_dose");
-    else if (e.type == "immunization" && (e.Is("vaccine", "\"td\"") || e.Is("vaccine", "\"tt\""))) dose = e.Int("dose").value_or(1);
+    if (e.type == "anc_visit"sv) dose = e.Int("tetanus_dose");
+    else if (e.type == "immunization"sv && (e.Is("vaccine", "\"td\"") || e.Is("vaccine", "\"tt\""))) dose = e.Int("dose").value_or(1);
     if (!dose) continue;
     if (e.date < p.lmp) prior = std::max(prior, *dose);
     else if (e.date <= end) {
@@ -196,12 +235,16 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
     }
   }
   const int needed = prior >= 5 ? 0 : prior >= 2 ? 1 : 2 - prior;
-  const std::string suffix = "@" + p.record->id;
   std::optional<Date> max = r.before_edd ? r.before_edd->Before(p.edd) : p.edd;
-  std::vector<Step> steps;
+  thread_local std::vector<Step> steps;
+  thread_local std::vector<std::string> ids;
+  steps.clear();
+  ids.resize(static_cast<size_t>(std::max(needed, 0)));
+  for (int k = 0; k < needed; ++k)
+    ids[k].assign(r.id).append(".").append(std::to_string(k + 1)).append("@").append(p.record->id);
   for (int k = 0; k < needed; ++k) {
     Step s;
-    s.id = r.id + "." + std::to_string(k + 1) + suffix;
+    s.id = ids[k];
     s.rule = r.id;
     s.earliest = r.min_age.After(p.lmp);
     s.due = r.due_age.After(p.lmp);
@@ -213,20 +256,31 @@ void TetanusItems(const Rule& r, const History& h, const Pregnancy& p, Plan* pla
     }
     steps.push_back(std::move(s));
   }
-  const size_t first = plan->items.size();
+  const size_t first = plan->size();
   Chain(steps, given, "anc", plan);
-  for (size_t i = first; i < plan->items.size(); ++i) {
-    plan->items[i].pregnancy_id = p.record->id;
-    if (!plan->items[i].done && p.ended) {
-      plan->items[i].max = plan->items[i].max ? Min(*plan->items[i].max, *p.ended) : *p.ended;
-      plan->items[i].closed = "pregnancy ended";
+  for (size_t i = first; i < plan->size(); ++i) {
+    (*plan)[i].pregnancy_id = p.record->id;
+    if (!(*plan)[i].done && p.ended) {
+      (*plan)[i].max = (*plan)[i].max ? Min(*(*plan)[i].max, *p.ended) : *p.ended;
+      (*plan)[i].closed = "pregnancy ended";
     }
   }
 }
 
-void SeriesItems(const Series& s, const History& h, Plan* plan) {
+// A child's doses given, read once for all series: the vaccine's JSON text of
+// an immunization, or the newborn record (whose flags may record a dose).
+struct Dosed {
+  const Fact* fact;
+  const std::string* vaccine;  // null for a newborn record
+};
+
+void SeriesItems(const Series& s, const History& h, const std::vector<Dosed>& dosed, Out* plan) {
   const Date b = h.person.birth;
-  std::vector<Step> steps;
+  // Scratch reused from person to person: a province is 187,000 plans.
+  thread_local std::vector<Step> steps;
+  thread_local std::vector<Given> given;
+  steps.clear();
+  given.clear();
   for (const auto& d : s.doses) {
     Step st;
     st.id = d.id;
@@ -239,49 +293,50 @@ void SeriesItems(const Series& s, const History& h, Plan* plan) {
     st.grace_days = st.late.days - st.due.days;
     steps.push_back(std::move(st));
   }
-  std::vector<Given> given;
-  for (const auto& e : h.events) {
-    if (e.type == "immunization") {
-      const std::string* v = e.Get("vaccine");
-      if (v && std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& x) { return IsJsonString(*v, x); }))
+  for (const Dosed& x : dosed) {
+    const Fact& e = *x.fact;
+    if (x.vaccine) {
+      if (std::any_of(s.vaccines.begin(), s.vaccines.end(), [&](const std::string& v) { return IsJsonString(*x.vaccine, v); }))
         given.push_back({&e.id, e.date});
-    } else if (e.type == "newborn" && !s.newborn_flag.empty() && e.True(s.newborn_flag)) {
+    } else if (!s.newborn_flag.empty() && e.True(s.newborn_flag)) {
       given.push_back({&e.id, e.date});
     }
   }
   Chain(steps, given, "epi", plan);
 }
 
-void RecurringItem(const Rule& r, const History& h, Plan* plan) {
+void RecurringItem(const Rule& r, const History& h, Out* plan) {
   const Date b = h.person.birth;
   std::optional<Date> last;
-  std::string last_id;
+  const std::string* last_id = nullptr;
   for (const auto& e : h.events)
     if (Matches(r.match, e, b)) {
       last = e.date;
-      last_id = e.id;
+      last_id = &e.id;
     }
   const Date from = last.value_or(b);
   const Band* band = nullptr;
   for (const auto& x : r.bands)
     if (from >= x.from_age.After(b) && from < x.to_age.After(b)) band = &x;
   if (!band) return;
-  Item it;
+  const Date due = band->every.After(from);
+  std::optional<Date> max;
+  if (r.max_age) {
+    max = Date{r.max_age->After(b).days - 1};
+    if (due > *max) return;
+  }
+  Item& it = plan->Add();
   it.id = r.id;
   it.rule = r.id;
   it.group = "growth";
   it.last_done = last;
-  it.done_event = last_id;
-  it.due = it.earliest = band->every.After(from);
-  it.late = Date{it.due.days + (r.grace ? r.grace->After(it.due).days - it.due.days : 0)};
-  if (r.max_age) {
-    it.max = Date{r.max_age->After(b).days - 1};
-    if (it.due > *it.max) return;
-  }
-  plan->items.push_back(std::move(it));
+  if (last_id) it.done_event = *last_id;
+  it.due = it.earliest = due;
+  it.late = Date{due.days + (r.grace ? r.grace->After(due).days - due.days : 0)};
+  it.max = max;
 }
 
-void CampaignItems(const Rule& r, const History& h, Plan* plan) {
+void CampaignItems(const Rule& r, const History& h, Out* plan) {
   const Date b = h.person.birth;
   const Date first = r.min_age.After(b), stop = r.max_age->After(b);
   int y0, y1;
@@ -293,10 +348,10 @@ void CampaignItems(const Rule& r, const History& h, Plan* plan) {
       const Date start = DateFromYmd(y, static_cast<unsigned>(month), 1);
       if (start < first || start >= stop) continue;
       const Date end = Date{Span{1, 'm'}.After(start).days - 1};
-      Item it;
+      Item& it = plan->Add();
       char suffix[16];
       std::snprintf(suffix, sizeof suffix, "@%04d-%02d", y, month);
-      it.id = r.id + suffix;
+      it.id.append(r.id).append(suffix);
       it.rule = r.id;
       it.group = "vitamin_a";
       it.earliest = it.due = start;
@@ -308,8 +363,7 @@ void CampaignItems(const Rule& r, const History& h, Plan* plan) {
           it.done_event = e.id;
           break;
         }
-      plan->items.push_back(std::move(it));
-    }
+      }
 }
 
 }  // namespace
@@ -327,44 +381,83 @@ const char* StateName(State s) {
 
 Plan BuildPlan(const Schedule& schedule, const History& h) {
   Plan plan;
+  BuildPlan(schedule, h, &plan);
+  return plan;
+}
+
+void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
+  Plan& plan = *into;
   plan.person_id = h.person.id;
   plan.birth = h.person.birth;
   plan.dead = h.death.has_value();
-  if (plan.dead) return plan;
-  plan.items.reserve(32);
+  plan.child = false;
+  Out out(&plan);
+  if (plan.dead) return;
   const auto pregnancies = Pregnancies(h);
   plan.child = pregnancies.empty();
+  // The exact number of items, or a few more: plans are kept in memory for
+  // everyone, and a vector grown by doubling would hold up to twice that.
+  size_t capacity = 0;
   if (plan.child) {
     for (const auto& s : schedule.series())
-      if (s.enabled) SeriesItems(s, h, &plan);
-    std::vector<const Fact*> all;
+      if (s.enabled) capacity += s.doses.size();
+    for (const auto& r : schedule.rules()) {
+      if (r.subject != "child"sv) continue;
+      if (r.kind == "window"sv || r.kind == "recurring"sv) ++capacity;
+      else if (r.kind == "campaign"sv) capacity += r.months.size() * static_cast<size_t>(
+          (r.max_age->After(plan.birth).days - r.min_age.After(plan.birth).days) / 365 + 2);
+    }
+  } else {
+    size_t per_pregnancy = 0;
+    for (const auto& r : schedule.rules())
+      per_pregnancy += r.kind == "tetanus"sv ? 2 : (r.subject == "pregnancy"sv || r.subject == "mother"sv) && r.kind == "window"sv;
+    capacity = per_pregnancy * pregnancies.size();
+  }
+  plan.items.reserve(capacity);
+  if (plan.child) {
+    thread_local std::vector<Dosed> dosed;
+    dosed.clear();
+    for (const auto& e : h.events) {
+      if (e.type == "immunization"sv) {
+        if (const std::string* v = e.Get("vaccine")) dosed.push_back({&e, v});
+      } else if (e.type == "newborn"sv) {
+        dosed.push_back({&e, nullptr});
+      }
+    }
+    for (const auto& s : schedule.series())
+      if (s.enabled) SeriesItems(s, h, dosed, &out);
+    thread_local std::vector<const Fact*> all;
+    all.clear();
     for (const auto& e : h.events) all.push_back(&e);
     for (const auto& r : schedule.rules()) {
-      if (r.subject != "child") continue;
-      if (r.kind == "window") WindowItem(r, h.person.birth, all, "", r.id.substr(0, r.id.find('.')), std::nullopt, &plan);
-      else if (r.kind == "recurring") RecurringItem(r, h, &plan);
-      else if (r.kind == "campaign") CampaignItems(r, h, &plan);
+      if (r.subject != "child"sv) continue;
+      if (r.kind == "window"sv)
+        WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &out);
+      else if (r.kind == "recurring"sv) RecurringItem(r, h, &out);
+      else if (r.kind == "campaign"sv) CampaignItems(r, h, &out);
     }
-    return plan;
+    return;
   }
+  thread_local std::vector<const Fact*> own, after_delivery;
+  std::string suffix;
   for (const auto& p : pregnancies) {
-    std::vector<const Fact*> own, after_delivery;
+    own.clear();
+    after_delivery.clear();
     for (const auto& e : h.events)
       if (e.pregnancy_id == p.record->id) own.push_back(&e);
     if (p.delivery)
       for (const auto& e : h.events)
         if (e.date >= *p.delivery) after_delivery.push_back(&e);
-    const std::string suffix = "@" + p.record->id;
+    suffix.assign("@").append(p.record->id);
     for (const auto& r : schedule.rules()) {
-      const size_t before = plan.items.size();
-      if (r.subject == "pregnancy" && r.kind == "window") WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &plan);
-      else if (r.subject == "pregnancy" && r.kind == "tetanus") TetanusItems(r, h, p, &plan);
-      else if (r.subject == "mother" && r.kind == "window" && p.delivery)
-        WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &plan);
-      for (size_t i = before; i < plan.items.size(); ++i) plan.items[i].pregnancy_id = p.record->id;
+      const size_t before = out.size();
+      if (r.subject == "pregnancy"sv && r.kind == "window"sv) WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &out);
+      else if (r.subject == "pregnancy"sv && r.kind == "tetanus"sv) TetanusItems(r, h, p, &out);
+      else if (r.subject == "mother"sv && r.kind == "window"sv && p.delivery)
+        WindowItem(r, *p.delivery, after_delivery, suffix, "pnc", std::nullopt, &out);
+      for (size_t i = before; i < out.size(); ++i) out[i].pregnancy_id = p.record->id;
     }
   }
-  return plan;
 }
 
 DueList Evaluate(const Plan& plan, Date today) {
@@ -391,6 +484,7 @@ void Evaluate(const Plan& plan, Date today, DueList* result) {
     v.max = it.max;
     if (it.after >= 0) {
       const ItemView& p = out.items[static_cast<size_t>(it.after)];
+      v.after = p.item;
       std::optional<Date> prev;
       if (p.item->done) prev = p.item->done;
       else if (p.state != State::missed) {

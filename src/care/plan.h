@@ -6,6 +6,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "care/history.h"
@@ -20,28 +21,30 @@ const char* StateName(State s);
 struct Rejected {
   std::string event_id;
   Date date;
-  std::string reason;  // "before the minimum age", "before the minimum interval", "after the maximum age"
+  std::string_view reason;  // a literal: "before the minimum age", "before the minimum interval", "after the maximum age"
 };
 
+// Items are many (3.7 M in a province): the names that every person shares
+// (rule, group, reason closed) are views, not copies, so an item allocates only
+// for what is its own (ids with a suffix, the event that did it).
 struct Item {
   std::string id;          // unique in the plan: rule id, plus "@<pregnancy id>" or "@<round>" when repeated
-  std::string rule;        // dose or rule id of the schedule
-  std::string group;       // "epi", "anc", "pnc", "growth", "vitamin_a"
+  std::string_view rule;   // dose or rule id, viewing the schedule (which outlives its plans)
+  std::string_view group;  // "epi", "anc", "pnc", "growth", "vitamin_a"
   std::string pregnancy_id;
-  std::optional<Date> done;
   std::string done_event;
+  std::vector<Rejected> rejected;
+  std::string_view closed;  // a literal: why it can no longer be done whatever the date ("pregnancy ended")
+  std::optional<Date> done;
   std::optional<Date> last_done;  // recurring items: the last event
   // Windows when the item does not wait for another; else computed from the day
-  // the previous item is done (`after`, `interval`, `grace_days`).
+  // the previous item (`after`, an index in the plan) is done (`interval`, `grace_days`).
   Date earliest, due, late;
   std::optional<Date> max;
   int after = -1;
-  std::string after_id;
   std::optional<Span> interval;
   int grace_days = 0;
-  std::string closed;      // why it can no longer be done whatever the date (pregnancy ended, ...)
   bool vaccine = false;
-  std::vector<Rejected> rejected;
 };
 
 struct Plan {
@@ -54,6 +57,7 @@ struct Plan {
 
 struct ItemView {
   const Item* item = nullptr;
+  const Item* after = nullptr;  // the item it waits for (same plan)
   State state = State::upcoming;
   Date earliest, due, late;
   std::optional<Date> max;
@@ -67,6 +71,8 @@ struct DueList {
 };
 
 Plan BuildPlan(const Schedule& schedule, const History& h);
+// The same into `out`, over what it held: its items' buffers are reused.
+void BuildPlan(const Schedule& schedule, const History& h, Plan* out);
 DueList Evaluate(const Plan& plan, Date today);
 // The same into `out`, reusing its buffer (worklists evaluate thousands of plans).
 void Evaluate(const Plan& plan, Date today, DueList* out);

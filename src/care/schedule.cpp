@@ -1,6 +1,7 @@
 #include "care/schedule.h"
 
 #include <algorithm>
+#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,9 +18,16 @@ namespace {
 using nlohmann::json;
 
 Date AddMonths(Date from, int months) {
-  int y;
-  unsigned m, d;
-  YmdFromDate(from, y, m, d);
+  // A plan adds months to the same birth date some 60 times in a row.
+  thread_local Date last_from{INT32_MIN};
+  thread_local int last_y;
+  thread_local unsigned last_m, last_d;
+  if (from != last_from) {
+    YmdFromDate(from, last_y, last_m, last_d);
+    last_from = from;
+  }
+  int y = last_y;
+  unsigned m = last_m, d = last_d;
   int total = y * 12 + static_cast<int>(m) - 1 + months;
   y = total >= 0 ? total / 12 : (total - 11) / 12;
   m = static_cast<unsigned>(total - y * 12) + 1;
@@ -245,10 +253,10 @@ const Schedule& Schedule::Builtin() {
   return s;
 }
 
-std::string Schedule::Label(const std::string& item_id) const {
+std::string_view Schedule::Label(std::string_view item_id) const {
   if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second;
   for (const auto& r : rules_)
-    if (item_id.rfind(r.id, 0) == 0) return r.label_vi;
+    if (item_id.starts_with(r.id)) return r.label_vi;
   return item_id;
 }
 

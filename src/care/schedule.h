@@ -89,13 +89,18 @@ class Schedule {
   const AlertConfig& alerts() const { return alerts_; }
   AlertConfig& mutable_alerts() { return alerts_; }
   // Looks up a dose or rule label by item id ("epi.dtp.1", "anc.t1").
-  std::string Label(const std::string& item_id) const;
+  // A view into the schedule (or `item_id` itself when no row matches).
+  std::string_view Label(std::string_view item_id) const;
 
  private:
   std::vector<Series> series_;
   std::vector<Rule> rules_;
   // Dose labels by dose id: asked once per overdue-vaccine alert of everyone.
-  std::unordered_map<std::string, std::string> dose_labels_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> dose_labels_;
   AlertConfig alerts_;
 };
 

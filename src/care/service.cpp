@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <exception>
+#include <thread>
 
 namespace u5::care {
 namespace {
@@ -154,20 +156,27 @@ void Service::Unindex(const Entry* e) {
     }
 }
 
-std::shared_ptr<Entry> Service::MakeEntry(const History& h) const {
-  auto e = std::make_shared<Entry>();
+std::shared_ptr<Entry> Service::MakeEntry(const History& h, std::shared_ptr<Entry> e) const {
+  if (!e) e = std::make_shared<Entry>();
   e->person = h.person;
-  e->plan = BuildPlan(schedule_, h);
-  e->alerts = BuildAlerts(schedule_, h, e->plan);
+  BuildPlan(schedule_, h, &e->plan);
+  BuildAlerts(schedule_, h, e->plan, &e->alerts);
   ListBounds(e->plan, e->alerts, &e->wake, &e->until);
   return e;
 }
 
 void Service::Insert(std::shared_ptr<Entry> e) {
-  auto& slot = entries_[e->person.id];
-  if (slot) Unindex(slot.get());
   by_orgunit_[e->person.orgunit].push_back({e->wake, e->until, e});
-  slot = std::move(e);
+  const std::string_view key = e->person.id;
+  // try_emplace leaves `e` alone when the key is already there.
+  auto [it, added] = entries_.try_emplace(key, std::move(e));
+  if (added) return;
+  Unindex(it->second.get());
+  // The old key views the old entry's id, which dies with it.
+  auto node = entries_.extract(it);
+  node.key() = key;
+  node.mapped() = std::move(e);
+  entries_.insert(std::move(node));
 }
 
 void Service::Put(const History& h) { Insert(MakeEntry(h)); }
@@ -178,26 +187,74 @@ Status Service::Rebuild(LoadStats* stats) {
     std::lock_guard d(dirty_mu_);
     dirty_.clear();
   }
-  entries_.clear();
+  // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
+  // reload of more than kRebuildThreshold queued persons finds them all).
+  auto old = std::move(entries_);
+  entries_ = {};
   by_orgunit_.clear();
   std::lock_guard dl(db_mu_);
-  U5_RETURN_IF_ERROR(LoadHistories(db_, [this](History&& h) { Put(h); }, stats));
+  U5_RETURN_IF_ERROR(LoadHistories(db_, [&](History&& h) {
+    std::shared_ptr<Entry> reuse;
+    if (auto it = old.find(h.person.id); it != old.end() && it->second && it->second.use_count() == 1) {
+      reuse = std::const_pointer_cast<Entry>(std::move(it->second));
+      old.erase(it);  // its key views the id about to be rewritten
+    }
+    Insert(MakeEntry(h, std::move(reuse)));
+  }, stats));
   built_ = true;
   return Status::Ok();
 }
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
-  // One thread: computing on two and indexing afterwards held old and new
-  // entries at once (twice the memory) and was no faster on the shared machine.
   std::unique_lock lock(mu_);
   {
     std::lock_guard d(dirty_mu_);
     dirty_.clear();
   }
-  entries_.clear();
-  by_orgunit_.clear();
+  // A person's old entry is rebuilt in place when nothing outside the service
+  // holds it (a worklist may still hold a snapshot: then a new entry is made).
+  // Rebuilding reuses the strings and vectors of ~190,000 entries instead of
+  // freeing them and allocating them again, which cost as much as computing.
+  // The exclusive lock makes the count exact: nobody can take a new reference
+  // without it, and references held elsewhere can only be dropped.
+  auto old = std::move(entries_);
+  entries_ = {};
+  // Rows emptied, not freed: the same org units fill them again.
+  for (auto& [ou, rows] : by_orgunit_) rows.clear();
+  std::vector<std::shared_ptr<Entry>> fresh(histories.size());
+  // The keys of `old` view their entries' ids: an entry shared elsewhere stays
+  // in `old` (held, so its key stays valid) until every lookup is done.
+  for (size_t i = 0; i < histories.size(); ++i) {
+    auto it = old.find(histories[i].person.id);
+    if (it != old.end() && it->second && it->second.use_count() == 1)
+      fresh[i] = std::const_pointer_cast<Entry>(std::move(it->second));
+  }
+  // The entries of persons no longer there, and those shared, are released by the threads.
+  std::vector<std::shared_ptr<const Entry>> gone;
+  for (auto& [id, e] : old)
+    if (e) gone.push_back(std::move(e));
+  old.clear();
+  // Each thread builds a contiguous share; entries are indexed afterwards in
+  // history order, so the result does not depend on the threads.
+  const size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  std::vector<std::exception_ptr> failed(n_threads);
+  auto work = [&](size_t t) {
+    try {
+      for (size_t i = gone.size() * t / n_threads, end = gone.size() * (t + 1) / n_threads; i < end; ++i) gone[i].reset();
+      for (size_t i = histories.size() * t / n_threads, end = histories.size() * (t + 1) / n_threads; i < end; ++i)
+        fresh[i] = MakeEntry(histories[i], std::move(fresh[i]));
+    } catch (...) {
+      failed[t] = std::current_exception();  // rethrown below, as on one thread
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work, t);
+  work(0);
+  for (auto& th : threads) th.join();
+  for (auto& f : failed)
+    if (f) std::rethrow_exception(f);
   entries_.reserve(histories.size());
-  for (const auto& h : histories) Put(h);
+  for (auto& e : fresh) Insert(std::move(e));
   built_ = true;
 }
 

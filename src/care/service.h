@@ -82,17 +82,21 @@ class Service {
   void OnChange(const store::Change& c);
   Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
   void Put(const History& h);
-  std::shared_ptr<Entry> MakeEntry(const History& h) const;
+  // Builds into `reuse` when given (an entry nobody else holds), else into a new entry.
+  std::shared_ptr<Entry> MakeEntry(const History& h, std::shared_ptr<Entry> reuse = nullptr) const;
   void Insert(std::shared_ptr<Entry> e);
 
   store::Store& store_;
+  // Set once: plan items view its rule ids, so replacing it would require
+  // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
   store::Db db_;
   std::mutex db_mu_;
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one
-  // after the lock is released.
-  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+  // after the lock is released. The key views the entry's own person id (one
+  // allocation less a person; re-keyed whenever the entry is replaced).
+  std::unordered_map<std::string_view, std::shared_ptr<const Entry>> entries_;
   struct Row {
     Date wake, until;
     std::shared_ptr<const Entry> entry;

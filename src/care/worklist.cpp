@@ -92,20 +92,22 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
 }
 
 json ItemJson(const Schedule& s, const ItemView& v) {
+  // nlohmann::json takes std::string; rule, group and reasons are views.
+  auto str = [](std::string_view x) { return std::string(x); };
   const Item& it = *v.item;
-  json j = {{"id", it.id}, {"rule", it.rule}, {"group", it.group}, {"label", s.Label(it.rule)}, {"status", StateName(v.state)},
+  json j = {{"id", it.id}, {"rule", str(it.rule)}, {"group", str(it.group)}, {"label", str(s.Label(it.rule))}, {"status", StateName(v.state)},
             {"earliest", FormatDate(v.earliest)}, {"due", FormatDate(v.due)}, {"late", FormatDate(v.late)},
             {"max", v.max ? json(FormatDate(*v.max)) : json(nullptr)}};
   if (it.done) j["done"] = FormatDate(*it.done);
   if (it.last_done) j["last_done"] = FormatDate(*it.last_done);
   if (!it.done_event.empty()) j["event_id"] = it.done_event;
   if (!it.pregnancy_id.empty()) j["pregnancy_id"] = it.pregnancy_id;
-  if (v.waiting) j["waiting_for"] = it.after_id;
+  if (v.waiting) j["waiting_for"] = v.after->id;
   if (v.state == State::overdue) j["days_overdue"] = v.days_overdue;
-  if (v.state == State::missed && !it.closed.empty()) j["reason"] = it.closed;
+  if (v.state == State::missed && !it.closed.empty()) j["reason"] = str(it.closed);
   if (!it.rejected.empty()) {
     json r = json::array();
-    for (const auto& x : it.rejected) r.push_back({{"event_id", x.event_id}, {"date", FormatDate(x.date)}, {"reason", x.reason}});
+    for (const auto& x : it.rejected) r.push_back({{"event_id", x.event_id}, {"date", FormatDate(x.date)}, {"reason", str(x.reason)}});
     j["not_counted"] = r;
   }
   return j;
@@ -152,7 +154,7 @@ std::string WorklistCsv(const Schedule& s, const Worklist& w) {
           << overdue << ',' << Csv(alerts) << '\n';
       };
       for (const auto& v : p.items)
-        row(v.item->id, s.Label(v.item->rule), StateName(v.state), FormatDate(v.due), FormatDate(v.late), v.days_overdue);
+        row(v.item->id, std::string(s.Label(v.item->rule)), StateName(v.state), FormatDate(v.due), FormatDate(v.late), v.days_overdue);
       if (p.items.empty()) row("", "", "alert", "", "", 0);
     }
   return o.str();
