@@ -173,7 +173,8 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   U5_RETURN_IF_ERROR(store.OpenBulk(&writer));
 
   // Validation runs on worker threads while this one stores: validating a
-  // line costs more than storing it, so two validators keep the writer busy.
+  // line costs more than storing it, so one validator per core (at most four)
+  // keeps the writer busy.
   const size_t chunks = (lines.size() + ChunkPipeline::kLines - 1) / ChunkPipeline::kLines;
   ChunkPipeline pipeline(chunks);
   const Date today = Today();
