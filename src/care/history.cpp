@@ -1,6 +1,7 @@
 #include "care/history.h"
 
 #include <algorithm>
+#include <charconv>
 #include <simdjson.h>
 
 namespace u5::care {
@@ -32,8 +33,13 @@ const std::string* Fact::Get(std::string_view name) const {
 
 std::optional<int> Fact::Int(std::string_view name) const {
   const std::string* v = Get(name);
-  if (!v || v->empty() || v->find_first_not_of("-0123456789") != std::string::npos) return std::nullopt;
-  return std::stoi(*v);
+  if (!v) return std::nullopt;
+  // from_chars, not stoi: a value out of int's range (or a lone "-") is "no number", never an exception.
+  int out = 0;
+  const char* end = v->data() + v->size();
+  const auto [stop, ec] = std::from_chars(v->data(), end, out);
+  if (ec != std::errc() || stop != end) return std::nullopt;
+  return out;
 }
 
 bool Fact::True(std::string_view name) const {
