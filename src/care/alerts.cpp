@@ -1,4 +1,5 @@
 #include "care/alerts.h"
+#include "care/overwrite.h"
 
 namespace u5::care {
 namespace {
@@ -12,35 +13,20 @@ std::optional<Date> DateField(const Fact& f, const char* k) {
   return ParseDate(std::string_view(*v).substr(1, v->size() - 2));
 }
 
-// Writes alerts over the ones the vector held (see plan.cpp's Out): strings are
-// assigned and appended, not replaced, so their buffers are reused.
-class Out {
- public:
-  explicit Out(std::vector<Alert>* alerts) : alerts_(*alerts) {}
-  ~Out() { alerts_.resize(n_); }
-  Alert& Add() {
-    if (n_ == alerts_.size()) {
-      alerts_.emplace_back();
-      return alerts_[n_++];
-    }
-    Alert& a = alerts_[n_++];
-    std::string keep[] = {std::move(a.id), std::move(a.rule), std::move(a.person_id), std::move(a.record_id),
-                          std::move(a.item_id), std::move(a.message)};
-    a = Alert{};
-    for (auto& k : keep) k.clear();
-    a.id = std::move(keep[0]);
-    a.rule = std::move(keep[1]);
-    a.person_id = std::move(keep[2]);
-    a.record_id = std::move(keep[3]);
-    a.item_id = std::move(keep[4]);
-    a.message = std::move(keep[5]);
-    return a;
-  }
-
- private:
-  std::vector<Alert>& alerts_;
-  size_t n_ = 0;
-};
+// Every field back to its default, the strings keeping their buffers.
+void ResetAlert(Alert& a) {
+  std::string keep[] = {std::move(a.id), std::move(a.rule), std::move(a.person_id), std::move(a.record_id),
+                        std::move(a.item_id), std::move(a.message)};
+  a = Alert{};
+  for (auto& k : keep) k.clear();
+  a.id = std::move(keep[0]);
+  a.rule = std::move(keep[1]);
+  a.person_id = std::move(keep[2]);
+  a.record_id = std::move(keep[3]);
+  a.item_id = std::move(keep[4]);
+  a.message = std::move(keep[5]);
+}
+using Out = Overwrite<Alert, ResetAlert>;
 
 void VaccineAlerts(const Schedule& s, const Plan& plan, Out* out) {
   for (const auto& it : plan.items) {
@@ -174,7 +160,7 @@ std::vector<Alert> BuildAlerts(const Schedule& schedule, const History& h, const
 
 void BuildAlerts(const Schedule& schedule, const History& h, const Plan& plan, std::vector<Alert>* alerts) {
   {
-    Out out(alerts);
+    Out out(*alerts);
     if (plan.dead) return;
     if (plan.child) {
       VaccineAlerts(schedule, plan, &out);

@@ -1,4 +1,5 @@
 #include "care/plan.h"
+#include "care/overwrite.h"
 
 #include <algorithm>
 
@@ -17,48 +18,32 @@ bool IsJsonString(const std::string& json, std::string_view text) {
 }
 Date Min(Date a, Date b) { return a < b ? a : b; }
 
-// Writes a plan's items over the ones it held: a plan rebuilt in place (its
-// entry not shared) keeps its items' string buffers, so recomputing a province
-// allocates almost nothing. Ids are assigned, not moved, for that reason.
+// A plan's items are written over the ones it held (overwrite.h): a plan rebuilt
+// in place (its entry not shared) keeps its items' string buffers. Ids are
+// assigned, not moved, for that reason.
 constexpr size_t kItemSize = 232;  // sizeof(Item) on 64-bit libstdc++ (checked there only)
 
-class Out {
- public:
-  explicit Out(Plan* plan) : items_(plan->items) {}
-  ~Out() { items_.resize(n_); }
-  Item& Add() {
-    if (n_ == items_.size()) {
-      items_.emplace_back();
-      return items_[n_++];
-    }
-    Item& it = items_[n_++];
-    // Every field back to its default, the strings keeping their buffers.
-    // A field added to Item must be reset here (the size check is a reminder).
-    static_assert(sizeof(void*) != 8 || sizeof(Item) == kItemSize, "reset the new field of Item below, then update kItemSize");
-    it.id.clear();
-    it.rule = {};
-    it.group = {};
-    it.pregnancy_id.clear();
-    it.done_event.clear();
-    it.rejected.clear();
-    it.closed = {};
-    it.done.reset();
-    it.last_done.reset();
-    it.earliest = it.due = it.late = Date{};
-    it.max.reset();
-    it.after = -1;
-    it.interval.reset();
-    it.grace_days = 0;
-    it.vaccine = false;
-    return it;
-  }
-  size_t size() const { return n_; }
-  Item& operator[](size_t i) { return items_[i]; }
-
- private:
-  std::vector<Item>& items_;
-  size_t n_ = 0;
-};
+// Every field back to its default, the strings keeping their buffers.
+// A field added to Item must be reset here (the size check is a reminder).
+void ResetItem(Item& it) {
+  static_assert(sizeof(void*) != 8 || sizeof(Item) == kItemSize, "reset the new field of Item below, then update kItemSize");
+  it.id.clear();
+  it.rule = {};
+  it.group = {};
+  it.pregnancy_id.clear();
+  it.done_event.clear();
+  it.rejected.clear();
+  it.closed = {};
+  it.done.reset();
+  it.last_done.reset();
+  it.earliest = it.due = it.late = Date{};
+  it.max.reset();
+  it.after = -1;
+  it.interval.reset();
+  it.grace_days = 0;
+  it.vaccine = false;
+}
+using Out = Overwrite<Item, ResetItem>;
 
 // One step of a chain of doses, windows as dates (before dependency).
 struct Step {
@@ -391,7 +376,7 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
   plan.birth = h.person.birth;
   plan.dead = h.death.has_value();
   plan.child = false;
-  Out out(&plan);
+  Out out(plan.items);
   if (plan.dead) return;
   const auto pregnancies = Pregnancies(h);
   plan.child = pregnancies.empty();
