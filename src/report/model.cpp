@@ -28,11 +28,10 @@ Column Col(Label k, bool numeric, std::string group_vi = {}, std::string group_e
   return {Tr(Lang::vi, k), Tr(Lang::en, k), std::move(group_vi), numeric, std::move(indicator), std::move(group_en)};
 }
 
-// The plan's target as its document prints it (Vietnamese). English, and a
-// printed text that kept markup from the document's extraction ("$\geq 90\%$"),
-// are composed from the operator and the value instead.
+// The plan's target as its document prints it (Vietnamese; the catalogue keeps
+// it as plain text). English is composed from the operator and the value.
 std::string TargetText(Lang l, const indicator::Target& tg, const std::string& unit) {
-  if (l == Lang::vi && tg.printed.find_first_of("$\\") == std::string::npos) return tg.printed;
+  if (l == Lang::vi) return tg.printed;
   const double v = tg.value;
   const int decimals = v == std::round(v) ? 0 : v * 10 == std::round(v * 10) ? 1 : 2;
   std::string n = FormatNumber(l, v, decimals);
