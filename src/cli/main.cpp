@@ -21,6 +21,7 @@
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
 #include "report/cli.h"
+#include "report/template.h"
 #include "report/http_routes.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -129,9 +130,13 @@ int main(int argc, char** argv) {
   // report, signoff (src/report/cli.cpp)
   report::CliOptions rep;
   auto* report_cmd = app.add_subcommand("report", "a plan's periodic report from the records: xlsx, pdf, csv, adx or dvs (DHIS2)");
-  report_cmd->add_option("--db", db_path, "SQLite database file")->required();
-  report_cmd->add_option("--template", rep.template_id, "report template in data/reports (lai_chau_6m, hai_phong_annual, ...)")->required();
-  report_cmd->add_option("--period", rep.period, "2026S1, 2026, ... (the template's period kind)")->required();
+  // --db, --template and --period are required unless --list (checked below: CLI11's
+  // required() cannot depend on another flag).
+  bool list_reports = false;
+  report_cmd->add_flag("--list", list_reports, "print the report template ids, one a line, and exit");
+  report_cmd->add_option("--db", db_path, "SQLite database file (required)");
+  report_cmd->add_option("--template", rep.template_id, "report template in data/reports (lai_chau_6m, hai_phong_annual, ...) (required)");
+  report_cmd->add_option("--period", rep.period, "2026S1, 2026, ... (the template's period kind) (required)");
   report_cmd->add_option("--orgunit", rep.orgunit, "org unit (default: the template's)");
   report_cmd->add_option("--format", rep.format, "xlsx, pdf, csv, adx or dvs")->capture_default_str();
   report_cmd->add_option("--out", rep.out, "output file (csv, adx, dvs: default standard output)");
@@ -180,6 +185,18 @@ int main(int argc, char** argv) {
     if (Status st = store::Migrate(db, to_version); !st.ok()) return Fail(st);
     std::cerr << "schema version " << store::SchemaVersion(db) << "\n";
     return 0;
+  }
+
+  if (*report_cmd) {
+    if (list_reports) {
+      for (const std::string& id : report::ListTemplates(data_dir)) std::cout << id << "\n";
+      return 0;
+    }
+    for (const auto& [flag, value] : {std::pair{"--db", &db_path}, {"--template", &rep.template_id}, {"--period", &rep.period}})
+      if (value->empty()) {
+        std::cerr << "error: invalid [" << flag << "]: " << flag << " is required (or --list)\n";
+        return 2;
+      }
   }
 
   std::unique_ptr<store::Store> st_store;
