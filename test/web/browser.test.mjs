@@ -97,6 +97,9 @@ async function login(page, user, viaKeyboard) {
     await page.click('button[type=submit]');
   }
   await page.waitForSelector('nav.nav');
+  // The page landed on after login fetches its data (the home worklist, the dashboard); a step that
+  // navigates on at once aborts those fetches, which is the test leaving early, not the app failing.
+  await page.waitForLoadState('networkidle');
 }
 
 const browser = await chromium.launch({
