@@ -13,6 +13,7 @@
 #include "care/cli.h"
 #include "care/service.h"
 #include "cli/commands.h"
+#include "cli/huge_pages.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -55,6 +56,7 @@ std::string DefaultDataDir(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  u5::cli::ReexecWithHugePagesIfUseful(argc, argv);
   CLI::App app{"under5: registry, care due, indicators and reports for Vietnam's under-5 mortality programme"};
   app.require_subcommand(1);
   std::string data_dir = DefaultDataDir(argv[0]);

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -112,9 +114,10 @@ class SqliteStore final : public Store {
       db_.Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
     }
     Status Begin() {
-      // A bulk load touches index pages all over the file; a 1 GiB page cache keeps
-      // them in memory until the commit instead of spilling and re-reading them.
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-1048576"));
+      // A bulk load touches index pages all over the file; a large page cache keeps
+      // them in memory until the commit instead of spilling them to the log and
+      // writing the same page again and again (a whole province: 1.8 GB).
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" + std::to_string(BulkCacheKiB())));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
       // A file may name a mother or a pregnancy before the line that creates it;
@@ -145,6 +148,13 @@ class SqliteStore final : public Store {
     }
 
    private:
+    // A sixth of the memory, between 1 and 4 GiB: 4 GiB on a 24 GiB machine held a
+    // whole province's load without spilling (46.1 → 40.5 s wall for Lai Châu).
+    static int64_t BulkCacheKiB() {
+      const int64_t pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+      const int64_t sixth_kib = pages > 0 && page > 0 ? pages / 6 * (page / 1024) : 0;
+      return std::clamp<int64_t>(sixth_kib, int64_t{1} << 20, int64_t{4} << 20);
+    }
     // Loading into empty tables (a new database, the demo, a first import):
     // inserting into eleven secondary B-trees at random places costs several
     // times the rows themselves, while building each index afterwards is one

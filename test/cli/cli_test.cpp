@@ -1,6 +1,13 @@
 // build/under5 subcommands as a user runs them: exit codes and messages.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
 #include "support/process.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
@@ -73,6 +80,35 @@ TEST(Cli, ImportErrors) {
   WriteFile(dir.File("empty.jsonl"), "\n\n");
   RunResult empty = RunUnder5({"import", "--db", dir.File("a.db"), dir.File("empty.jsonl")});
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
+}
+
+}  // namespace
+}  // namespace u5::test
+
+namespace u5::test {
+namespace {
+
+std::string EnvironOf(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+// serve, import and demo re-execute themselves with malloc on huge pages (cli/huge_pages.h):
+// the running server's environment carries the setting although its caller's did not.
+TEST(Cli, ServeRunsWithMallocOnHugePages) {
+  TempDir dir;
+  unsetenv("GLIBC_TUNABLES");
+  unsetenv("U5_NO_REEXEC");
+  Child server = Child::Spawn({Under5Path(), "serve", "--db", dir.path() + "/s.db", "--port", std::to_string(FreePort())},
+                              dir.path() + "/serve.log");
+  std::string env;
+  for (int i = 0; i < 100 && env.find("U5_NO_REEXEC=1") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    env = EnvironOf(server.pid());
+  }
+  EXPECT_NE(env.find(std::string("GLIBC_TUNABLES=glibc.malloc.hugetlb=1") + '\0'), std::string::npos);
+  server.Signal(SIGTERM);
+  server.Wait();
 }
 
 }  // namespace

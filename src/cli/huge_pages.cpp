@@ -1,0 +1,30 @@
+#include "cli/huge_pages.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace u5::cli {
+
+void ReexecWithHugePagesIfUseful(int argc, char** argv) {
+  bool heavy = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--data") { ++i; continue; }  // the one option that comes before the command
+    heavy = a == "demo" || a == "import" || a == "serve";
+    break;
+  }
+  if (!heavy || std::getenv("U5_NO_REEXEC")) return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  std::string value = tunables ? tunables : "";
+  if (value.find("glibc.malloc.hugetlb") != std::string::npos) return;  // the caller chose
+  value += value.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  setenv("GLIBC_TUNABLES", value.c_str(), 1);
+  setenv("U5_NO_REEXEC", "1", 1);  // never twice, whatever glibc makes of the setting
+  execv("/proc/self/exe", argv);
+  // exec failed (no /proc): run on as we are, with ordinary pages.
+}
+
+}  // namespace u5::cli
