@@ -1,11 +1,10 @@
 #include "cli/commands.h"
 
-#include <malloc.h>
-
 #include <fstream>
 #include <iostream>
 
 #include "auth/session.h"
+#include "cli/memory.h"
 #include "core/log.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
@@ -24,15 +23,6 @@ audit::Entry CliAuditEntry(std::string action, std::string detail) {
   return e;
 }
 
-// Bulk loads allocate and free millions of short-lived records: by default
-// glibc gives freed memory back to the kernel and takes it again page fault by
-// page fault, which cost a quarter of a demo's CPU time. Keep it instead.
-void KeepFreedMemory() {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
-}
-
 Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir) {
   store::Db db;
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db));
@@ -48,7 +38,7 @@ int Import(store::Store& store, const std::string& path) {
     std::cerr << "error: cannot read " << path << "\n";
     return 2;
   }
-  KeepFreedMemory();
+  KeepFreedMemory(Workload::kBulkLoad);
   registry::ImportResult result;
   registry::ImportOptions opts;
   opts.progress = [](std::string_view stage, size_t done, size_t total) {
@@ -71,7 +61,7 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
     std::cerr << "demo database already initialised\n";
     return 0;
   }
-  KeepFreedMemory();
+  KeepFreedMemory(Workload::kBulkLoad);
   std::string province, commune;
   Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
   if (st.ok()) st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {commune}, "Cán bộ trạm y tế (demo)", true);

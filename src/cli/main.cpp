@@ -13,7 +13,7 @@
 #include "care/cli.h"
 #include "care/service.h"
 #include "cli/commands.h"
-#include "cli/huge_pages.h"
+#include "cli/memory.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -219,6 +219,7 @@ int main(int argc, char** argv) {
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
   if (*serve) {
+    cli::KeepFreedMemory(cli::Workload::kServer);
     std::unique_ptr<indicator::Service> indicator_service;
     if (Status st = indicator::Service::Open(store, db_path, data_dir, &indicator_service); !st.ok()) return Fail(st);
     indicator::Service::Attach(store, indicator_service.get());

@@ -11,4 +11,10 @@ namespace u5::cli {
 // province's demo 52.4 → 40.5 s wall, a 1 M-record import 18.4 → 16.3 s.
 void ReexecWithHugePagesIfUseful(int argc, char** argv);
 
+// By default glibc gives freed memory back to the kernel and takes it again page
+// fault by page fault: a quarter of a demo's CPU time, and in the server the
+// per-request buffers went back and forth the same way. Keep it instead.
+enum class Workload { kBulkLoad, kServer };
+void KeepFreedMemory(Workload w);
+
 }  // namespace u5::cli

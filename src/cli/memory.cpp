@@ -1,5 +1,6 @@
-#include "cli/huge_pages.h"
+#include "cli/memory.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,6 +26,20 @@ void ReexecWithHugePagesIfUseful(int argc, char** argv) {
   setenv("U5_NO_REEXEC", "1", 1);  // never twice, whatever glibc makes of the setting
   execv("/proc/self/exe", argv);
   // exec failed (no /proc): run on as we are, with ordinary pages.
+}
+
+void KeepFreedMemory(Workload w) {
+  if (w == Workload::kBulkLoad) {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_TOP_PAD, 64 << 20);
+  } else {
+    // A long-running process whose engines free gigabytes after warming up:
+    // keep a working set, not everything.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+  }
 }
 
 }  // namespace u5::cli
