@@ -8,7 +8,7 @@ namespace u5::cli {
 // so (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, read once at process start). For
 // those commands, unless the caller already chose, the process re-executes
 // itself with that setting: same pid, same arguments. Measured: a whole
-// province's demo 52.4 → 40.5 s wall, a 1 M-record import 18.4 → 16.3 s.
+// province's demo 52.4 → 41.7 s wall, a 1 M-record import 18.4 → 16.3 s.
 void ReexecWithHugePagesIfUseful(int argc, char** argv);
 
 // By default glibc gives freed memory back to the kernel and takes it again page
