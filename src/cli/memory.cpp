@@ -13,7 +13,9 @@ void ReexecWithHugePagesIfUseful(int argc, char** argv) {
   bool heavy = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (a == "--data") { ++i; continue; }  // the one option that comes before the command
+    // --data is the one option that may come before the command.
+    if (a == "--data") { ++i; continue; }
+    if (a.rfind("--data=", 0) == 0) continue;
     heavy = a == "demo" || a == "import" || a == "serve";
     break;
   }
