@@ -26,8 +26,14 @@ void ReexecWithHugePagesIfUseful(int argc, char** argv) {
   value += value.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
   setenv("GLIBC_TUNABLES", value.c_str(), 1);
   setenv("U5_NO_REEXEC", "1", 1);  // never twice, whatever glibc makes of the setting
-  execv("/proc/self/exe", argv);
-  // exec failed (no /proc): run on as we are, with ordinary pages.
+  // Exec the binary by its own path, not /proc/self/exe, so the process keeps
+  // its name ("under5" in ps and top, not "exe").
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return;  // no /proc: run on as we are, with ordinary pages
+  self[n] = '\0';
+  execv(self, argv);
+  // exec failed: likewise.
 }
 
 void KeepFreedMemory(Workload w) {

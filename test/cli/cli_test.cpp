@@ -107,6 +107,10 @@ TEST(Cli, ServeRunsWithMallocOnHugePages) {
     env = EnvironOf(server.pid());
   }
   EXPECT_NE(env.find(std::string("GLIBC_TUNABLES=glibc.malloc.hugetlb=1") + '\0'), std::string::npos);
+  std::ifstream comm("/proc/" + std::to_string(server.pid()) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  EXPECT_EQ(name, "under5");  // still itself in ps and top after the re-exec
   server.Signal(SIGTERM);
   server.Wait();
 }
