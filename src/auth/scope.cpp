@@ -18,4 +18,22 @@ bool CanSee(store::Store& store, const Principal& who, const std::string& orguni
   return false;
 }
 
+Status ResolveOrgUnit(store::Store& store, const Principal& who, const std::string& asked, std::string* orgunit) {
+  if (!asked.empty()) {
+    if (!store.OrgUnitExists(asked)) return Status::Invalid("orgunit", "unknown org unit '" + asked + "'");
+    if (!CanSee(store, who, asked)) return Status::Forbidden("orgunit " + asked + " is outside your org units", "orgunit");
+    *orgunit = asked;
+    return Status::Ok();
+  }
+  if (who.orgunits.empty() && CountryWide(who)) {
+    *orgunit = "VN";
+    return Status::Ok();
+  }
+  if (who.orgunits.size() != 1)
+    return Status::Invalid("orgunit", who.orgunits.empty() ? "orgunit is required"
+                                                           : "orgunit is required (you have several org units)");
+  *orgunit = who.orgunits[0];
+  return Status::Ok();
+}
+
 }  // namespace u5::auth

@@ -26,18 +26,6 @@ Status PersonLevel(const auth::Principal& who) {
   return Status::Ok();
 }
 
-Status Scope(store::Store& store, const auth::Principal& who, const std::string& asked, std::string* ou) {
-  if (!asked.empty()) {
-    if (!store.OrgUnitExists(asked)) return Status::Invalid("orgunit", "unknown org unit '" + asked + "'");
-    if (!CanSee(store, who, asked)) return Status::Forbidden("orgunit " + asked + " is outside your org units");
-    *ou = asked;
-    return Status::Ok();
-  }
-  if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
-  *ou = who.orgunits[0];
-  return Status::Ok();
-}
-
 Status DateParam(const http::Request& req, const char* k, Date fallback, Date* out) {
   const std::string v = Q(req, k);
   if (v.empty()) {
@@ -52,7 +40,7 @@ Status DateParam(const http::Request& req, const char* k, Date fallback, Date* o
 
 http::Response WorklistRoute(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
   WorklistQuery q;
-  if (Status st = Scope(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok()) return Err(st);
   if (Status st = DateParam(req, "from", Today(), &q.from); !st.ok()) return Err(st);
   if (Status st = DateParam(req, "to", Date{q.from.days + 6}, &q.to); !st.ok()) return Err(st);
   if (q.to < q.from) return Err(Status::Invalid("to", "to is before from"));
@@ -65,7 +53,7 @@ http::Response WorklistRoute(const http::Request& req, const auth::Principal& wh
 
 http::Response Alerts(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
   std::string ou;
-  if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const std::string status = Q(req, "status").empty() ? "all" : Q(req, "status");

@@ -27,7 +27,7 @@ class Status {
   static Status Invalid(std::string field, std::string msg) { return {Code::invalid, std::move(msg), std::move(field)}; }
   static Status BadRequest(std::string msg, std::string field = {}) { return {Code::bad_request, std::move(msg), std::move(field)}; }
   static Status Unauthenticated(std::string msg) { return {Code::unauthenticated, std::move(msg), {}}; }
-  static Status Forbidden(std::string msg) { return {Code::forbidden, std::move(msg), {}}; }
+  static Status Forbidden(std::string msg, std::string field = {}) { return {Code::forbidden, std::move(msg), std::move(field)}; }
   static Status NotFound(std::string msg, std::string field = {}) { return {Code::not_found, std::move(msg), std::move(field)}; }
   static Status Conflict(std::string msg, std::string field = {}) { return {Code::conflict, std::move(msg), std::move(field)}; }
   static Status TooLarge(std::string msg) { return {Code::too_large, std::move(msg), {}}; }

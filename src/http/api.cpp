@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "auth/roles.h"
+#include "auth/scope.h"
 #include "auth/throttle.h"
 #include "core/date.h"
 #include "core/log.h"
@@ -132,11 +133,8 @@ struct Api::Impl {
     reads.Add(std::move(e));
   }
 
-  bool CanSee(const auth::Principal& who, const std::string& orgunit) {
-    for (const auto& ou : who.orgunits)
-      if (ou == orgunit || store.InSubtree(ou, orgunit)) return true;
-    return false;
-  }
+  // One rule for every module (auth/scope.h), country-wide roles included.
+  bool CanSee(const auth::Principal& who, const std::string& orgunit) { return auth::CanSee(store, who, orgunit); }
 
   Status CheckPersonLevel(const auth::Principal& who, bool write) {
     const auth::Roles& roles = auth::Roles::Current();
@@ -497,15 +495,7 @@ struct Api::Impl {
 
   Status ScopeFor(const auth::Principal& who, const Request& req, std::string* orgunit) {
     auto it = req.query.find("orgunit");
-    if (it != req.query.end() && !it->second.empty()) {
-      if (!store.OrgUnitExists(it->second)) return Status::Invalid("orgunit", "unknown org unit '" + it->second + "'");
-      if (!CanSee(who, it->second)) return Status::Forbidden("orgunit " + it->second + " is outside your org units");
-      *orgunit = it->second;
-      return Status::Ok();
-    }
-    if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
-    *orgunit = who.orgunits[0];
-    return Status::Ok();
+    return auth::ResolveOrgUnit(store, who, it == req.query.end() ? std::string() : it->second, orgunit);
   }
 
   Response List(const auth::Principal& who, const std::string& type, const Request& req) {

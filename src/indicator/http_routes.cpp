@@ -22,22 +22,6 @@ constexpr auto& Q = http::QueryParam;
 
 using auth::CanSee;
 
-Status Scope(store::Store& store, const auth::Principal& who, const std::string& asked, std::string* ou) {
-  if (!asked.empty()) {
-    if (!store.OrgUnitExists(asked)) return Status::Invalid("orgunit", "unknown org unit '" + asked + "'");
-    if (!CanSee(store, who, asked)) return Status::Forbidden("orgunit " + asked + " is outside your org units");
-    *ou = asked;
-    return Status::Ok();
-  }
-  if (auth::CountryWide(who) && who.orgunits.empty()) {
-    *ou = "VN";
-    return Status::Ok();
-  }
-  if (who.orgunits.size() != 1) return Status::Invalid("orgunit", "orgunit is required (you have several org units)");
-  *ou = who.orgunits[0];
-  return Status::Ok();
-}
-
 bool CanSeePlan(store::Store& store, const auth::Principal& who, const Plan& p, const std::string& ou) {
   if (CanSee(store, who, ou)) return true;
   // A former province's plan (A27) is visible to the scope of the province that took it over.
@@ -80,7 +64,7 @@ void AuditChange(store::Store& store, const auth::Principal& who, const http::Re
 
 http::Response Indicators(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
   std::string ou;
-  if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
   const std::string ptext = Q(req, "period");
   if (ptext.empty()) return Err(Status::Invalid("period", "period is required (2025, 2025S1, 2025Q3, 2025-06, or a range)"));
   Period p;
@@ -127,7 +111,7 @@ http::Response CatalogueJson(Service& svc) {
 http::Response Values(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
   if (req.method == "GET") {
     std::string ou;
-    if (Status st = Scope(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+    if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
     Period p;
     if (Status st = ParsePeriod(Q(req, "period"), &p); !st.ok()) return Err(st);
     std::vector<EnteredValue> vs;
