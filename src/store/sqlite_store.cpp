@@ -290,7 +290,11 @@ class SqliteStore final : public Store {
     U5_RETURN_IF_ERROR(Conn(&db));
     Tx tx(*db);
     U5_RETURN_IF_ERROR(tx.status());
-    for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendAuditIn(*db, e));
+    // The chain head is read once, inside the write transaction (no other
+    // writer can move it before the commit), then carried from entry to entry.
+    ChainHead head;
+    U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
+    for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
     return tx.Commit();
   }
 
@@ -712,18 +716,33 @@ class SqliteStore final : public Store {
     return e;
   }
 
-  // Appends inside the caller's write transaction, so the chain head read here
-  // cannot move before the commit.
-  Status AppendAuditIn(Db& db, audit::Entry& e) {
+  // The last entry of the chain: the next entry's seq is seq + 1, its prev_hash is hash.
+  struct ChainHead {
+    int64_t seq = 0;
+    std::string hash = audit::kGenesis;
+  };
+
+  // Reads the chain head; call inside the write transaction that appends, so
+  // the head cannot move before the commit.
+  static Status ReadChainHead(Db& db, ChainHead* head) {
     Stmt& last = db.Cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    if (last.Step()) {
-      e.seq = last.Int(0) + 1;
-      e.prev_hash = last.Text(1);
+    Status st;
+    if (last.Step(&st)) {
+      head->seq = last.Int(0);
+      head->hash.assign(last.TextView(1));
     } else {
-      e.seq = 1;
-      e.prev_hash = audit::kGenesis;
+      head->seq = 0;
+      head->hash = audit::kGenesis;
     }
     last.Reset();
+    return st;
+  }
+
+  // Appends `e` after `head` and moves `head` to it. Inside the caller's write
+  // transaction, whose head was read by ReadChainHead.
+  Status AppendChained(Db& db, audit::Entry& e, ChainHead* head) {
+    e.seq = head->seq + 1;
+    e.prev_hash = head->hash;
     if (e.at.empty()) e.at = NowIso();
     if (e.detail.empty()) e.detail = "{}";
     e.hash = audit::ComputeHash(e);
@@ -733,7 +752,17 @@ class SqliteStore final : public Store {
     ins.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.user_id).Bind(4, e.username).Bind(5, e.remote).Bind(6, e.action);
     ins.Bind(7, e.record_type).Bind(8, e.record_id).Bind(9, e.orgunit_id).Bind(10, e.detail).Bind(11, e.prev_hash);
     ins.Bind(12, e.hash);
-    return ins.Run();
+    U5_RETURN_IF_ERROR(ins.Run());
+    head->seq = e.seq;
+    head->hash = e.hash;
+    return Status::Ok();
+  }
+
+  // One entry inside the caller's write transaction (a record or user write).
+  Status AppendAuditIn(Db& db, audit::Entry& e) {
+    ChainHead head;
+    U5_RETURN_IF_ERROR(ReadChainHead(db, &head));
+    return AppendChained(db, e, &head);
   }
 
   // The audit entry of a record write: which record, and what changed.

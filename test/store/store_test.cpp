@@ -412,5 +412,82 @@ TEST_F(StoreTest, BulkLoadIntoEmptyTablesRebuildsTheIndexes) {
   EXPECT_EQ(w->Add(e).code(), Code::conflict);
 }
 
+audit::Entry ReadEntry(int i) {
+  audit::Entry e;
+  e.at = "2026-03-01T08:00:00.000Z";
+  e.user_id = "u" + std::to_string(i % 7);
+  e.username = "yte.xa" + std::to_string(i % 7);
+  e.remote = "10.0.0." + std::to_string(i % 5);
+  e.action = "read";
+  e.record_type = "person";
+  e.record_id = NewUuid7();
+  e.orgunit_id = "03390";
+  e.detail = R"({"via":"handbook"})";
+  return e;
+}
+
+// Checks every entry: seq 1, 2, 3, ... and each prev_hash is the hash before it.
+void ExpectChain(Store& s, int64_t n) {
+  std::vector<audit::Entry> all, page;
+  AuditQuery q;
+  q.limit = 1000;
+  do {
+    ASSERT_TRUE(s.ListAudit(q, &page).ok());
+    all.insert(all.end(), page.begin(), page.end());
+    if (!page.empty()) q.after_seq = page.back().seq;
+  } while (!page.empty());
+  ASSERT_EQ(static_cast<int64_t>(all.size()), n);
+  std::string prev = audit::kGenesis;
+  for (int64_t i = 0; i < n; ++i) {
+    EXPECT_EQ(all[i].seq, i + 1);
+    EXPECT_EQ(all[i].prev_hash, prev) << "entry " << all[i].seq;
+    EXPECT_EQ(audit::ComputeHash(all[i]), all[i].hash) << "entry " << all[i].seq;
+    prev = all[i].hash;
+  }
+  int64_t checked = 0;
+  Status st = s.VerifyAudit(&checked);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(checked, n);
+}
+
+// AppendAudit carries the chain head from entry to entry within a batch: a
+// large batch on an empty log, a record write's entry (appended alone) and a
+// second batch after them all chain on, with consecutive seqs.
+TEST_F(StoreTest, AuditBatchesChainOnEachOtherAndOnSingleWrites) {
+  std::vector<audit::Entry> batch;
+  for (int i = 0; i < 2500; ++i) batch.push_back(ReadEntry(i));
+  const std::string first_record = batch[0].record_id, last_record = batch.back().record_id;
+  ASSERT_TRUE(s->AppendAudit(batch).ok());
+  ExpectChain(*s, 2500);
+
+  audit::Entry w;
+  w.user_id = "u1";
+  w.username = "yte.xa1";
+  w.remote = "10.0.0.1";
+  w.action = "create";
+  ASSERT_TRUE(s->Insert(Person("Lò Thị Mai"), &w).ok());
+  ExpectChain(*s, 2501);
+
+  batch.clear();
+  for (int i = 0; i < 1200; ++i) batch.push_back(ReadEntry(i));
+  batch[5].at.clear();      // filled in by the store
+  batch[6].detail.clear();  // "{}"
+  ASSERT_TRUE(s->AppendAudit(batch).ok());
+  ASSERT_TRUE(s->AppendAudit({ReadEntry(1)}).ok());
+  ASSERT_TRUE(s->AppendAudit({}).ok());
+  ExpectChain(*s, 3702);
+
+  std::vector<audit::Entry> got;
+  AuditQuery q;
+  q.record_id = last_record;
+  ASSERT_TRUE(s->ListAudit(q, &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].seq, 2500);
+  q.record_id = first_record;
+  ASSERT_TRUE(s->ListAudit(q, &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].seq, 1);
+}
+
 }  // namespace
 }  // namespace u5::store
