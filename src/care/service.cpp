@@ -6,16 +6,10 @@
 #include <exception>
 #include <thread>
 
+#include "store/attached.h"
+
 namespace u5::care {
 namespace {
-
-std::mutex g_attach_mu;
-// Never destroyed: services held in other statics (tests) are destroyed after
-// this map would be, and their destructors still erase themselves from it.
-std::map<store::Store*, Service*>& Attached() {
-  static auto* m = new std::map<store::Store*, Service*>;
-  return *m;
-}
 
 // Above this many queued persons one full reload is cheaper than a read each.
 constexpr size_t kRebuildThreshold = 20000;
@@ -82,9 +76,7 @@ Service::Service(store::Store& store, Schedule schedule) : store_(store), schedu
 
 Service::~Service() {
   if (alive_) *alive_ = false;
-  std::lock_guard lock(g_attach_mu);
-  for (auto it = Attached().begin(); it != Attached().end();)
-    it = it->second == this ? Attached().erase(it) : std::next(it);
+  store::Attached<Service>::Forget(this);
 }
 
 Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
@@ -93,28 +85,15 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
-  s->alive_ = std::make_shared<bool>(true);
   Service* self = s.get();
-  // The flag stops calls from the store once the service is gone.
-  std::weak_ptr<bool> alive = s->alive_;
-  store.Subscribe([self, alive](const store::Change& c) {
-    auto a = alive.lock();
-    if (a && *a) self->OnChange(c);
-  });
+  s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
   *out = std::move(s);
   return Status::Ok();
 }
 
-void Service::Attach(store::Store& store, Service* service) {
-  std::lock_guard lock(g_attach_mu);
-  Attached()[&store] = service;
-}
+void Service::Attach(store::Store& store, Service* service) { store::Attached<Service>::Set(store, service); }
 
-Service* Service::For(store::Store& store) {
-  std::lock_guard lock(g_attach_mu);
-  auto it = Attached().find(&store);
-  return it == Attached().end() ? nullptr : it->second;
-}
+Service* Service::For(store::Store& store) { return store::Attached<Service>::For(store); }
 
 void Service::OnChange(const store::Change& c) {
   std::lock_guard lock(dirty_mu_);

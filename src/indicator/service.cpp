@@ -3,16 +3,10 @@
 #include <map>
 #include <set>
 
+#include "store/attached.h"
+
 namespace u5::indicator {
 namespace {
-
-std::mutex g_attach_mu;
-// Never destroyed: services held in other statics (tests) are destroyed after
-// this map would be, and their destructors still erase themselves from it.
-std::map<store::Store*, Service*>& Attached() {
-  static auto* m = new std::map<store::Store*, Service*>;
-  return *m;
-}
 
 // Above this many queued persons a full reload is cheaper than one read each.
 constexpr size_t kRebuildThreshold = 20000;
@@ -23,9 +17,7 @@ Service::Service(store::Store& store, Catalogue cat) : store_(store), cat_(std::
 
 Service::~Service() {
   *alive_ = false;
-  std::lock_guard lock(g_attach_mu);
-  for (auto it = Attached().begin(); it != Attached().end();)
-    it = it->second == this ? Attached().erase(it) : std::next(it);
+  store::Attached<Service>::Forget(this);
 }
 
 Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
@@ -39,27 +31,14 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
     std::lock_guard lock(self->db_mu_);
     return ClosureAncestors(self->db_, ou);
   });
-  s->alive_ = std::make_shared<bool>(true);
-  // The store outlives no service it calls into: the flag stops calls after destruction.
-  std::weak_ptr<bool> alive = s->alive_;
-  store.Subscribe([self, alive](const store::Change& c) {
-    auto a = alive.lock();
-    if (a && *a) self->OnChange(c);
-  });
+  s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
   *out = std::move(s);
   return Status::Ok();
 }
 
-void Service::Attach(store::Store& store, Service* service) {
-  std::lock_guard lock(g_attach_mu);
-  Attached()[&store] = service;
-}
+void Service::Attach(store::Store& store, Service* service) { store::Attached<Service>::Set(store, service); }
 
-Service* Service::For(store::Store& store) {
-  std::lock_guard lock(g_attach_mu);
-  auto it = Attached().find(&store);
-  return it == Attached().end() ? nullptr : it->second;
-}
+Service* Service::For(store::Store& store) { return store::Attached<Service>::For(store); }
 
 void Service::OnChange(const store::Change& c) {
   std::lock_guard lock(dirty_mu_);

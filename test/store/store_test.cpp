@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/id.h"
 #include "core/text.h"
+#include "store/attached.h"
 #include "store/store.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
@@ -487,6 +488,29 @@ TEST_F(StoreTest, AuditBatchesChainOnEachOtherAndOnSingleWrites) {
   ASSERT_TRUE(s->ListAudit(q, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].seq, 1);
+}
+
+// Services follow the store through SubscribeWhileAlive and are found through Attached<T>:
+// once a service says it is gone, the store no longer calls it and the routes no longer find it.
+TEST_F(StoreTest, AttachedServiceIsFoundUntilForgottenAndHearsChangesWhileAlive) {
+  struct Service { int heard = 0; };
+  Service svc;
+  std::shared_ptr<bool> alive = SubscribeWhileAlive(*s, [&](const Change&) { ++svc.heard; });
+  EXPECT_EQ(Attached<Service>::For(*s), nullptr);
+  Attached<Service>::Set(*s, &svc);
+  EXPECT_EQ(Attached<Service>::For(*s), &svc);
+
+  ASSERT_TRUE(s->Insert(Person("Lò Thị Mai")).ok());
+  EXPECT_EQ(svc.heard, 1);
+  *alive = false;  // what the service's destructor does
+  ASSERT_TRUE(s->Insert(Person("Lò Thị Xuân")).ok());
+  EXPECT_EQ(svc.heard, 1);
+  alive.reset();
+  ASSERT_TRUE(s->Insert(Person("Lò Thị Hoa")).ok());
+  EXPECT_EQ(svc.heard, 1);
+
+  Attached<Service>::Forget(&svc);
+  EXPECT_EQ(Attached<Service>::For(*s), nullptr);
 }
 
 }  // namespace
