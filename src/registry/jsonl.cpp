@@ -142,25 +142,25 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   };
 
   // Read in large blocks: an istreambuf_iterator copies one character at a time
-  // (about a second for a million records).
+  // (about a second for a million records). A file's size is known up front, so
+  // one read fills one allocation; a stream of unknown size grows geometrically.
   std::string buffer;
   {
-    constexpr size_t kBlock = size_t{1} << 22;
-    // A file's size is known up front: one allocation instead of a doubling
-    // string that copies itself and faults in fresh pages at every step.
+    size_t block = size_t{1} << 16;
     const auto start = in.tellg();
     if (start >= 0 && in.seekg(0, std::ios::end)) {
       const auto end = in.tellg();
       in.seekg(start);
-      if (end > start) buffer.reserve(static_cast<size_t>(end - start) + kBlock);
+      if (end > start) block = static_cast<size_t>(end - start) + 1;  // + 1 meets the end in the same read
     }
     in.clear();
     size_t have = 0;
     while (true) {
-      buffer.resize(have + kBlock);
-      in.read(buffer.data() + have, kBlock);
+      buffer.resize(have + block);
+      in.read(buffer.data() + have, static_cast<std::streamsize>(block));
       have += static_cast<size_t>(in.gcount());
       if (!in) break;
+      block = std::max(block, have);
     }
     buffer.resize(have);
   }
