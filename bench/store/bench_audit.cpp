@@ -41,6 +41,7 @@
 
 #include "audit/entry.h"
 #include "core/date.h"
+#include "core/id.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -55,23 +56,9 @@ constexpr size_t kUsers = 200;
 
 // A UUIDv7-like id of a record created at some time in the last two years.
 std::string RecordId(std::mt19937_64& rng) {
-  static const char kHex[] = "0123456789abcdef";
   const uint64_t ms = 1735689600000ULL + rng() % (2ULL * 365 * 86400000ULL);
-  uint8_t b[16];
   const uint64_t r1 = rng(), r2 = rng();
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  b[6] = static_cast<uint8_t>(0x70 | (r1 & 0x0f));
-  b[7] = static_cast<uint8_t>(r1 >> 8);
-  for (int i = 8; i < 16; ++i) b[i] = static_cast<uint8_t>(r2 >> (8 * (i - 8)));
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
-  std::string s;
-  s.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[b[i] >> 4]);
-    s.push_back(kHex[b[i] & 0xf]);
-  }
-  return s;
+  return FormatUuid7(ms, static_cast<uint16_t>(r1 & 0xfff), r2);
 }
 
 struct Population {

@@ -23,13 +23,17 @@ std::string NewUuid7() {
     // Never below the last id: a thread that read the clock just before another must not go back.
     seq = std::max(prev + 1, ms << 12);
   } while (!last.compare_exchange_weak(prev, seq));
-  const uint64_t ts = seq >> 12;
-  const uint16_t rand_a = static_cast<uint16_t>(seq & 0xfff);
+  uint64_t rand_b;
+  randombytes_buf(&rand_b, sizeof rand_b);
+  return FormatUuid7(seq >> 12, static_cast<uint16_t>(seq & 0xfff), rand_b);
+}
+
+std::string FormatUuid7(uint64_t unix_ms, uint16_t rand_a, uint64_t rand_b) {
   uint8_t b[16];
-  randombytes_buf(b + 8, 8);
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ts >> (40 - 8 * i));
-  b[6] = static_cast<uint8_t>(0x70 | (rand_a >> 8));
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(unix_ms >> (40 - 8 * i));
+  b[6] = static_cast<uint8_t>(0x70 | ((rand_a >> 8) & 0x0f));
   b[7] = static_cast<uint8_t>(rand_a & 0xff);
+  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(rand_b >> (56 - 8 * i));
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
   std::string s;
   s.reserve(36);

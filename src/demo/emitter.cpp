@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "core/id.h"
 #include "core/text.h"
 #include "demo/model.h"
 
@@ -53,25 +54,11 @@ Emitter::Emitter(const Options& opts, Date window_from, Date window_to, Sink flu
 }
 
 std::string Emitter::NewId(Rng& rng, Date d, int minute) {
-  static const char kHex[] = "0123456789abcdef";
   const int64_t secs = static_cast<int64_t>(d.days) * 86400 + (minute - 7 * 60) * 60;
   const uint64_t ms = static_cast<uint64_t>(secs < 0 ? 0 : secs) * 1000 + rng.Below(60000);
   const uint64_t r = rng.Next();
-  uint8_t b[16];
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  b[6] = static_cast<uint8_t>(0x70 | ((r >> 60) & 0x0f));
-  b[7] = static_cast<uint8_t>(r >> 52);
   const uint64_t r2 = rng.Next();
-  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(r2 >> (56 - 8 * i));
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
-  std::string s;
-  s.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[b[i] >> 4]);
-    s.push_back(kHex[b[i] & 0xf]);
-  }
-  return s;
+  return FormatUuid7(ms, static_cast<uint16_t>((r >> 52) & 0xfff), r2);
 }
 
 Status Emitter::Push(Rng& rng, store::Record&& r, JsonBody& body, const char* tag) {

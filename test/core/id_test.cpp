@@ -72,5 +72,15 @@ TEST(RandomHex, LengthAndAlphabet) {
   EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
+// RFC 9562, appendix A.6, the UUIDv7 example: unix_ts_ms 0x017F22E279B0,
+// rand_a 0xCC3, rand_b 0x18C4DC0C0C07398F.
+TEST(Id, FormatUuid7MatchesTheRfcExample) {
+  EXPECT_EQ(FormatUuid7(0x017F22E279B0ULL, 0xCC3, 0x18C4DC0C0C07398FULL), "017f22e2-79b0-7cc3-98c4-dc0c0c07398f");
+  // Version and variant win over the caller's bits.
+  const std::string all_ones = FormatUuid7(~0ULL, 0xFFFF, ~0ULL);
+  EXPECT_EQ(all_ones, "ffffffff-ffff-7fff-bfff-ffffffffffff");
+  EXPECT_TRUE(IsUuid(all_ones));
+}
+
 }  // namespace
 }  // namespace u5
