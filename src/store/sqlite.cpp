@@ -60,7 +60,13 @@ Status Db::Open(const std::string& path, Db* out, bool create, bool read_only) {
   d.cache_ = new Cache;
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 1);
-  if (!read_only) U5_RETURN_IF_ERROR(d.Exec("PRAGMA journal_mode=WAL"));
+  if (!read_only) {
+    // A bulk load into an empty file runs in rollback-journal mode (see
+    // SqliteBulk); a connection opened meanwhile finds the file locked and
+    // leaves the mode to the loader, which returns it to WAL when it ends.
+    std::string mode;
+    U5_RETURN_IF_ERROR(d.SetJournalMode("wal", &mode));
+  }
   U5_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536"));
   *out = std::move(d);
   return Status::Ok();
@@ -79,6 +85,27 @@ Status Db::Exec(std::string_view sql) {
     return Status::Internal("sqlite: " + msg);
   }
   return Status::Ok();
+}
+
+Status Db::SetJournalMode(std::string_view mode, std::string* now) {
+  auto run = [&](const std::string& sql, int* rc) -> Status {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return Error("prepare");
+    *rc = sqlite3_step(s);
+    if (*rc == SQLITE_ROW) now->assign(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    return Status::Ok();
+  };
+  int rc;
+  sqlite3_busy_timeout(db_, 0);
+  Status st = run("PRAGMA journal_mode=" + std::string(mode), &rc);
+  sqlite3_busy_timeout(db_, 10000);
+  U5_RETURN_IF_ERROR(st);
+  if (rc == SQLITE_ROW) return Status::Ok();
+  // Busy: another connection holds the file, and the mode stays as it was.
+  if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return Error("journal_mode");
+  U5_RETURN_IF_ERROR(run("PRAGMA journal_mode", &rc));
+  return rc == SQLITE_ROW ? Status::Ok() : Error("journal_mode");
 }
 
 Status Db::Prepare(std::string_view sql, Stmt* out) {

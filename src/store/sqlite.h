@@ -24,6 +24,11 @@ class Stmt {
   Stmt& Bind(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  // Binds without copying: `v` must outlive the statement's next reset (Cached() resets
+  // and clears bindings), as a record being inserted does.
+  Stmt& BindStatic(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC); return *this; }
+  Stmt& BindStatic(int i, const std::string& v) { return BindStatic(i, std::string_view(v)); }
+  Stmt& BindStatic(int i, const std::optional<std::string>& v) { return v ? BindStatic(i, *v) : BindNull(i); }
   Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
   Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
   Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
@@ -59,6 +64,10 @@ class Db {
   // Opens (creating if asked) with WAL, foreign keys, synchronous=FULL and a busy timeout.
   static Status Open(const std::string& path, Db* out, bool create = true, bool read_only = false);
   Status Exec(std::string_view sql);
+  // Asks for a journal mode ("wal", "delete") without waiting for locks; the
+  // mode in force afterwards is in *now (SQLite keeps the old one when another
+  // connection is in the way).
+  Status SetJournalMode(std::string_view mode, std::string* now);
   Status Prepare(std::string_view sql, Stmt* out);
   // Prepared once per connection and reused (the statement is reset before return).
   Stmt& Cached(const char* sql);

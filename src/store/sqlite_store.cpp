@@ -111,13 +111,30 @@ class SqliteStore final : public Store {
     SqliteBulk(SqliteStore& store, Db& db) : store_(store), db_(db) {}
     ~SqliteBulk() override {
       if (open_) db_.Exec("ROLLBACK");
+      ReturnToWal();
       db_.Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
     }
     Status Begin() {
+      // Into an empty file, the rollback journal has almost nothing to keep (pages
+      // past the old end of the file are not journaled: a rollback truncates),
+      // while the write-ahead log would hold the whole load and then copy it into
+      // the file again at the checkpoint. Only when no other connection has the
+      // file open (SQLite refuses otherwise), and back to WAL when the load ends.
+      bool empty = false;
+      U5_RETURN_IF_ERROR(TablesEmpty(&empty));
+      if (empty) {
+        std::string mode;
+        U5_RETURN_IF_ERROR(db_.SetJournalMode("delete", &mode));
+        rollback_journal_ = mode == "delete";
+      }
+      log::Info("bulk_load_begins", {{"empty", empty}, {"journal", rollback_journal_ ? "rollback" : "wal"}});
       // A bulk load touches index pages all over the file; a large page cache keeps
       // them in memory until the commit instead of spilling them to the log and
-      // writing the same page again and again (a whole province: 1.8 GB).
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" + std::to_string(BulkCacheKiB())));
+      // writing the same page again and again (a whole province: 1.8 GB). In
+      // rollback mode the commit syncs fully: NORMAL there may lose the journal's
+      // order on power loss.
+      U5_RETURN_IF_ERROR(db_.Exec(std::string("PRAGMA synchronous=") + (rollback_journal_ ? "FULL" : "NORMAL") +
+                                  "; PRAGMA cache_size=-" + std::to_string(BulkCacheKiB())));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
       // A file may name a mother or a pregnancy before the line that creates it;
@@ -142,6 +159,7 @@ class SqliteStore final : public Store {
         return st;
       }
       open_ = false;
+      ReturnToWal();
       for (const Record& r : added_) store_.Notify(std::nullopt, r);
       added_.clear();
       return Status::Ok();
@@ -160,14 +178,26 @@ class SqliteStore final : public Store {
     // times the rows themselves, while building each index afterwards is one
     // sort. The drop and the rebuild are inside the transaction, so a failed or
     // killed load leaves the schema exactly as it was.
-    Status DropIndexesIfEmpty() {
+    Status TablesEmpty(bool* empty) {
       Stmt q;
       U5_RETURN_IF_ERROR(db_.Prepare("SELECT NOT EXISTS(SELECT 1 FROM person) AND NOT EXISTS(SELECT 1 FROM event)", &q));
       Status st;
-      fresh_ = q.Step(&st) && q.Int(0) == 1;
+      *empty = q.Step(&st) && q.Int(0) == 1;
       q.Reset();  // an active statement would lock the tables against DROP INDEX
-      U5_RETURN_IF_ERROR(st);
+      return st;
+    }
+    // The next connection to open the file would do it too; a failure here only costs that.
+    void ReturnToWal() {
+      if (!rollback_journal_) return;
+      std::string mode;
+      if (Status st = db_.SetJournalMode("wal", &mode); !st.ok() || mode != "wal")
+        log::Warn("bulk_journal_not_restored", {{"mode", mode}, {"error", st.ToString()}});
+      rollback_journal_ = false;
+    }
+    Status DropIndexesIfEmpty() {
+      U5_RETURN_IF_ERROR(TablesEmpty(&fresh_));
       if (!fresh_) return Status::Ok();
+      Status st;
       Stmt ix;
       U5_RETURN_IF_ERROR(db_.Prepare("SELECT name, sql FROM sqlite_schema WHERE type='index' AND tbl_name IN "
                                      "('person','event') AND sql IS NOT NULL ORDER BY name", &ix));
@@ -202,7 +232,7 @@ class SqliteStore final : public Store {
 
     SqliteStore& store_;
     Db& db_;
-    bool open_ = false, keep_ = false, fresh_ = false;
+    bool open_ = false, keep_ = false, fresh_ = false, rollback_journal_ = false;
     std::vector<std::pair<std::string, std::string>> dropped_;  // index name, CREATE statement
     std::vector<Record> added_;
   };
@@ -890,17 +920,18 @@ class SqliteStore final : public Store {
           "INSERT INTO person(id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, "
           "name_folded, sex, birth_date, phone, citizen_id, mother_id, body) "
           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
-      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.created_at).Bind(4, r.updated_at).Bind(5, r.deleted_at);
-      s.Bind(6, r.delete_reason).Bind(7, r.orgunit_id).Bind(8, r.full_name).Bind(9, r.name_folded).Bind(10, r.sex);
-      s.Bind(11, r.date).Bind(12, r.phone).Bind(13, r.citizen_id).Bind(14, r.mother_id).Bind(15, r.body);
+      s.BindStatic(1, r.id).Bind(2, r.version).BindStatic(3, r.created_at).BindStatic(4, r.updated_at);
+      s.BindStatic(5, r.deleted_at).BindStatic(6, r.delete_reason).BindStatic(7, r.orgunit_id);
+      s.BindStatic(8, r.full_name).BindStatic(9, r.name_folded).BindStatic(10, r.sex).BindStatic(11, r.date);
+      s.BindStatic(12, r.phone).BindStatic(13, r.citizen_id).BindStatic(14, r.mother_id).BindStatic(15, r.body);
       st = s.Run();
     } else {
       Stmt& s = db.Cached(
           "INSERT INTO event(id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, "
           "updated_at, deleted_at, delete_reason, body) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
-      s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.person_id).Bind(4, r.pregnancy_id).Bind(5, r.orgunit_id);
-      s.Bind(6, r.date).Bind(7, r.version).Bind(8, r.created_at).Bind(9, r.updated_at).Bind(10, r.deleted_at);
-      s.Bind(11, r.delete_reason).Bind(12, r.body);
+      s.BindStatic(1, r.id).BindStatic(2, r.type).BindStatic(3, r.person_id).BindStatic(4, r.pregnancy_id);
+      s.BindStatic(5, r.orgunit_id).BindStatic(6, r.date).Bind(7, r.version).BindStatic(8, r.created_at);
+      s.BindStatic(9, r.updated_at).BindStatic(10, r.deleted_at).BindStatic(11, r.delete_reason).BindStatic(12, r.body);
       st = s.Run();
     }
     if (st.code() == Code::conflict) {

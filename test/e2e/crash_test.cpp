@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -117,6 +118,75 @@ TEST(Crash, ImporterKilledMidImport) {
   WriteBatch(dir.File("last.jsonl"), 99, 10);
   RunResult last = RunUnder5({"import", "--db", db, dir.File("last.jsonl")});
   EXPECT_EQ(last.exit_code, 0) << last.err;
+}
+
+// Into an empty database the importer loads under a rollback journal instead
+// of the write-ahead log (see SqliteBulk::Begin). A kill anywhere must leave
+// the file as it was, and the next program to open it returns it to WAL.
+TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
+  const uint32_t seed = Seed();
+  std::mt19937 rng(seed);
+  RecordProperty("seed", std::to_string(seed));
+  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  TempDir dir;
+  const std::string empty = dir.File("empty.db");
+  AddUser(empty, "cw", "mat-khau-2030", "commune_worker", "03390");
+  ASSERT_EQ(QueryOne(empty, "PRAGMA journal_mode"), "wal");
+  constexpr int kPairs = 6000;
+  const std::string file = dir.File("batch.jsonl");
+  const std::string prefix = WriteBatch(file, 7, kPairs);
+  auto fresh_copy = [&](const std::string& db) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(db + suffix);
+    std::filesystem::copy_file(empty, db);
+  };
+
+  const std::string db = dir.File("u5.db");
+  fresh_copy(db);
+  const auto t0 = Clock::now();
+  RunResult full = RunUnder5({"import", "--db", db, file});
+  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  ASSERT_NE(full.err.find(R"("journal":"rollback")"), std::string::npos) << "the load did not use the rollback journal: " << full.err;
+  EXPECT_EQ(QueryOne(db, "PRAGMA journal_mode"), "wal") << "the importer left the file out of WAL mode";
+
+  int killed = 0, hot_journals = 0;
+  for (int run = 0; run < 12; ++run) {
+    fresh_copy(db);
+    const std::string log = dir.File("import.log");
+    Child c = Child::Spawn({Under5Path(), "import", "--db", db, file}, log);
+    if (run % 3 != 2) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, full_ms)(rng)));
+    } else {  // while the indexes are rebuilt and the file is written
+      const auto deadline = Clock::now() + std::chrono::seconds(30);
+      int code;
+      while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 30)(rng)));
+    }
+    c.Signal(SIGKILL);
+    const int rc = c.Wait();
+    killed += rc == -SIGKILL;
+    hot_journals += std::filesystem::exists(db + "-journal");
+    if (rc != -SIGKILL && rc != 0) ADD_FAILURE() << "importer exited with " << rc << ": " << ReadFile(log);
+    // The probe opens the file read-write, so a hot journal is rolled back here, as any program would.
+    ExpectConsistent(db);
+    const int64_t persons = QueryInt(db, "SELECT count(*) FROM person");
+    const int64_t events = QueryInt(db, "SELECT count(*) FROM event");
+    EXPECT_TRUE((persons == 0 && events == 0) || (persons == kPairs && events == kPairs))
+        << "run " << run << " half imported: " << persons << " persons, " << events << " events (seed " << seed << ")";
+    // The schema's indexes are all there, whether the load was rolled back or committed.
+    EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND tbl_name IN ('person','event') AND sql IS NOT NULL"),
+              QueryInt(empty, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND tbl_name IN ('person','event') AND sql IS NOT NULL"));
+    // The next import opens the file in WAL mode again and completes.
+    RunResult again = RunUnder5({"import", "--db", db, file});
+    if (persons == 0) EXPECT_EQ(again.exit_code, 0) << again.err;
+    else EXPECT_NE(again.exit_code, 0) << "the same ids imported twice";
+    EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM person WHERE id LIKE '" + prefix + "%'"), kPairs);
+    EXPECT_EQ(QueryOne(db, "PRAGMA journal_mode"), "wal");
+  }
+  std::cerr << "importer into an empty file: " << killed << " of 12 killed before the end, " << hot_journals
+            << " left a rollback journal\n";
+  EXPECT_GT(killed, 0);
 }
 
 TEST(Crash, ServerKilledDuringConcurrentPosts) {
