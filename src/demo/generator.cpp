@@ -261,7 +261,18 @@ Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* sta
 Status Generate(store::Store& store, store::Db& db, const Options& opts, Stats* stats, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   Writer writer(store, opts.commit_records);
-  Status st = GenerateTo([&](std::vector<store::Record>& b) { return writer.Push(b); }, db, opts, stats,
+  bool alone = false;
+  auto sink = [&](std::vector<store::Record>& b) {
+    if (!alone) {
+      // The communes are read: the writer may have the file to itself, which lets
+      // a load into an empty file skip the write-ahead log (SqliteBulk::Begin).
+      db.Close();
+      store.ReleaseConnection();
+      alone = true;
+    }
+    return writer.Push(b);
+  };
+  Status st = GenerateTo(sink, db, opts, stats,
                          progress ? Progress([&](double done, int64_t) { progress(done, writer.stored()); }) : Progress());
   Status wst = writer.Close();
   U5_RETURN_IF_ERROR(st);

@@ -57,7 +57,9 @@ Status GenerateTo(const Sink& sink, store::Db& orgunits, const Options& opts, St
 
 // Reads the provinces' communes from `orgunits` (the orgunit tables) and
 // stores the generated records through `store`. Fails before writing anything
-// when a province is unknown.
+// when a province is unknown. Once the communes are read, `orgunits` and the
+// calling thread's connection of `store` are closed, so that a load into an
+// empty file has it to itself (statements prepared on `orgunits` must be gone).
 Status Generate(store::Store& store, store::Db& orgunits, const Options& opts, Stats* stats,
                 const Progress& progress = {});
 

@@ -34,13 +34,15 @@ Status RunFromCli(store::Store& store, const std::string& db_path, const CliArgs
   store::Db db;
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db, /*create=*/false, /*read_only=*/true));
   *first_province = o.provinces.front();
-  store::Stmt q;
-  U5_RETURN_IF_ERROR(db.Prepare("SELECT CASE WHEN EXISTS(SELECT 1 FROM orgunit WHERE id = '03390' AND parent_id = ?1) "
-                                "THEN '03390' ELSE (SELECT MIN(id) FROM orgunit WHERE parent_id = ?1 AND kind = 'commune') END",
-                                &q));
-  q.Bind(1, *first_province);
   Status st;
-  if (q.Step(&st) && !q.IsNull(0)) *user_commune = q.Text(0);
+  {  // finalized before Generate closes the connection
+    store::Stmt q;
+    U5_RETURN_IF_ERROR(db.Prepare("SELECT CASE WHEN EXISTS(SELECT 1 FROM orgunit WHERE id = '03390' AND parent_id = ?1) "
+                                  "THEN '03390' ELSE (SELECT MIN(id) FROM orgunit WHERE parent_id = ?1 AND kind = 'commune') END",
+                                  &q));
+    q.Bind(1, *first_province);
+    if (q.Step(&st) && !q.IsNull(0)) *user_commune = q.Text(0);
+  }
   const bool tty = isatty(2);
   int last_pct = -1;
   Stats s;

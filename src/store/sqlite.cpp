@@ -38,9 +38,13 @@ std::string_view Stmt::TextView(int col) const {
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))};
 }
 
-Db::~Db() {
+Db::~Db() { Close(); }
+
+void Db::Close() {
   delete cache_;  // finalize statements before closing
+  cache_ = nullptr;
   if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
 }
 
 Status Db::Open(const std::string& path, Db* out, bool create, bool read_only) {

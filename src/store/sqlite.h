@@ -63,6 +63,8 @@ class Db {
 
   // Opens (creating if asked) with WAL, foreign keys, synchronous=FULL and a busy timeout.
   static Status Open(const std::string& path, Db* out, bool create = true, bool read_only = false);
+  // Closes now (statements prepared on it must be finalized first); the destructor then does nothing.
+  void Close();
   Status Exec(std::string_view sql);
   // Asks for a journal mode ("wal", "delete") without waiting for locks; the
   // mode in force afterwards is in *now (SQLite keeps the old one when another

@@ -835,11 +835,15 @@ class SqliteStore final : public Store {
     for (const auto& l : listeners_) l(c);
   }
 
-  Status Conn(Db** out) {
-    // One connection per (thread, store): SQLite connections are not shared across threads.
-    // Keyed by a process-unique instance number, not the address, which a later store may reuse.
+  // One connection per (thread, store): SQLite connections are not shared across threads.
+  // Keyed by a process-unique instance number, not the address, which a later store may reuse.
+  static std::unordered_map<uint64_t, std::unique_ptr<Db>>& ThreadConnections() {
     thread_local std::unordered_map<uint64_t, std::unique_ptr<Db>> conns;
-    auto& slot = conns[uid_];
+    return conns;
+  }
+  void ReleaseConnection() override { ThreadConnections().erase(uid_); }
+  Status Conn(Db** out) {
+    auto& slot = ThreadConnections()[uid_];
     if (!slot) {
       auto db = std::make_unique<Db>();
       U5_RETURN_IF_ERROR(Db::Open(path_, db.get()));

@@ -83,8 +83,13 @@ class Store {
   virtual Status InsertBatch(const std::vector<Record>& rs) = 0;
   // Opens a bulk transaction on the calling thread's connection. Commits are
   // durable against a process crash at once and against power loss at the next
-  // checkpoint (synchronous=NORMAL), which is what makes bulk loads fast.
+  // checkpoint (synchronous=NORMAL), which is what makes bulk loads fast. Into
+  // empty tables, with no other connection open, the load is written once
+  // under a rollback journal instead (durable at its commit).
   virtual Status OpenBulk(std::unique_ptr<BulkWriter>* out) = 0;
+  // Closes the calling thread's connection, if it has one (the next call on the
+  // thread opens another): lets a bulk load on another thread have the file alone.
+  virtual void ReleaseConnection() = 0;
   // Replaces the record if its stored version equals `expected_version`; bumps the version.
   virtual Status Update(Record& r, int64_t expected_version, const audit::Entry* audit = nullptr) = 0;
   virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,

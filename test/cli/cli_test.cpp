@@ -72,6 +72,30 @@ TEST(Cli, ImportExportRoundTrip) {
   EXPECT_NE(again.err.find(dir.File("a.jsonl") + ":1: id: "), std::string::npos) << again.err;
 }
 
+// A first load into empty tables is written once, under a rollback journal,
+// when the loader has the file alone; the file is in WAL mode again afterwards.
+TEST(Cli, FirstLoadsSkipTheWriteAheadLogAndLeaveWal) {
+  TempDir dir;
+  RunResult imp = RunUnder5({"import", "--db", dir.File("i.db"), DataDir() + "/demo/fixture.jsonl"});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  EXPECT_NE(imp.err.find(R"("empty":true,"event":"bulk_load_begins","journal":"rollback")"), std::string::npos) << imp.err;
+  EXPECT_EQ(QueryOne(dir.File("i.db"), "PRAGMA journal_mode"), "wal");
+  // A second import finds rows there: it keeps the write-ahead log.
+  WriteFile(dir.File("one.jsonl"),
+            R"({"type":"person","orgunit":"03390","full_name":"Lò Thị Ánh","sex":"female","birth_date":"1999-01-02"})" "\n");
+  RunResult second = RunUnder5({"import", "--db", dir.File("i.db"), dir.File("one.jsonl")});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find(R"("empty":false,"event":"bulk_load_begins","journal":"wal")"), std::string::npos) << second.err;
+
+  // The demo generator reads the communes on one connection and stores on another thread's.
+  RunResult demo = RunUnder5({"demo", "--db", dir.File("d.db"), "--children", "300", "--from", "2025"});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.err.find(R"("journal":"rollback")"), std::string::npos) << demo.err;
+  EXPECT_EQ(QueryOne(dir.File("d.db"), "PRAGMA journal_mode"), "wal");
+  EXPECT_GT(QueryInt(dir.File("d.db"), "SELECT count(*) FROM event"), 1000);
+  EXPECT_EQ(QueryOne(dir.File("d.db"), "PRAGMA integrity_check"), "ok");
+}
+
 TEST(Cli, ImportErrors) {
   TempDir dir;
   RunResult missing = RunUnder5({"import", "--db", dir.File("a.db"), dir.File("nope.jsonl")});
