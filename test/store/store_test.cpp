@@ -490,6 +490,33 @@ TEST_F(StoreTest, AuditBatchesChainOnEachOtherAndOnSingleWrites) {
   EXPECT_EQ(got[0].seq, 1);
 }
 
+// A batch is one transaction: an entry that cannot be written (here a trigger
+// injected beside the store refuses one) leaves none of the batch behind, and
+// the chain goes on from the last entry that was stored.
+TEST_F(StoreTest, AuditBatchFailingMidwayStoresNoneOfIt) {
+  std::vector<audit::Entry> batch;
+  for (int i = 0; i < 300; ++i) batch.push_back(ReadEntry(i));
+  ASSERT_TRUE(s->AppendAudit(batch).ok());
+  test::Exec(dir.File("t.db"),
+             "CREATE TRIGGER inject_fault BEFORE INSERT ON audit_log WHEN NEW.record_id = 'fault' "
+             "BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+  batch.clear();
+  for (int i = 0; i < 1000; ++i) batch.push_back(ReadEntry(i));
+  batch[700].record_id = "fault";
+  Status st = s->AppendAudit(batch);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("injected fault"), std::string::npos) << st.ToString();
+  EXPECT_EQ(test::QueryInt(dir.File("t.db"), "SELECT count(*) FROM audit_log"), 300);
+  ExpectChain(*s, 300);
+
+  batch[700].record_id = NewUuid7();
+  ASSERT_TRUE(s->AppendAudit(batch).ok());
+  ExpectChain(*s, 1300);
+  int64_t checked = 0;
+  ASSERT_TRUE(s->VerifyAudit(&checked).ok());
+  EXPECT_EQ(checked, 1300);
+}
+
 // Services follow the store through SubscribeWhileAlive and are found through Attached<T>:
 // once a service says it is gone, the store no longer calls it and the routes no longer find it.
 TEST_F(StoreTest, AttachedServiceIsFoundUntilForgottenAndHearsChangesWhileAlive) {
