@@ -120,6 +120,7 @@ class SqliteStore final : public Store {
       // while the write-ahead log would hold the whole load and then copy it into
       // the file again at the checkpoint. Only when no other connection has the
       // file open (SQLite refuses otherwise), and back to WAL when the load ends.
+      // (Asked again inside the transaction before dropping indexes: a writer may come between.)
       bool empty = false;
       U5_RETURN_IF_ERROR(TablesEmpty(&empty));
       if (empty) {

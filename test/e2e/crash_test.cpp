@@ -34,6 +34,23 @@ uint32_t Seed() {
   return std::random_device{}();
 }
 
+// The kill points' generator; its seed is printed (and recorded in the XML report) so a failing run can be repeated.
+std::mt19937 SeededRng(uint32_t* seed) {
+  *seed = Seed();
+  ::testing::Test::RecordProperty("seed", std::to_string(*seed));
+  std::cerr << "U5_CRASH_SEED=" << *seed << "\n";
+  return std::mt19937(*seed);
+}
+
+// Waits until the importer logs that it commits (or ends, or 30 s pass), then up to `jitter_ms` more.
+void SleepUntilCommitting(Child& c, const std::string& log, std::mt19937& rng, int jitter_ms) {
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  int code;
+  while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, jitter_ms)(rng)));
+}
+
 void ExpectConsistent(const std::string& db) {
   EXPECT_EQ(QueryOne(db, "PRAGMA integrity_check"), "ok");
   EXPECT_TRUE(Query(db, "PRAGMA foreign_key_check").empty());
@@ -62,10 +79,8 @@ std::string WriteBatch(const std::string& path, int batch, int pairs) {
 }
 
 TEST(Crash, ImporterKilledMidImport) {
-  const uint32_t seed = Seed();
-  std::mt19937 rng(seed);
-  RecordProperty("seed", std::to_string(seed));
-  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  uint32_t seed;
+  std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string db = dir.File("u5.db");
   AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
@@ -93,12 +108,7 @@ TEST(Crash, ImporterKilledMidImport) {
       // In its second half, where it writes.
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(full_ms / 2, full_ms)(rng)));
     } else {
-      // Around the commit: after it says it commits.
-      const auto deadline = Clock::now() + std::chrono::seconds(30);
-      int code;
-      while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
+      SleepUntilCommitting(c, log, rng, 20);  // around the commit
     }
     c.Signal(SIGKILL);
     const int rc = c.Wait();
@@ -109,7 +119,9 @@ TEST(Crash, ImporterKilledMidImport) {
     const int64_t events = QueryInt(db, "SELECT count(*) FROM event WHERE id LIKE '" + prefix + "%'");
     EXPECT_TRUE((persons == 0 && events == 0) || (persons == kPairs && events == kPairs))
         << "batch " << batch << " half imported: " << persons << " persons, " << events << " events (seed " << seed << ")";
-    if (rc == 0) EXPECT_EQ(persons, kPairs);
+    if (rc == 0) {
+      EXPECT_EQ(persons, kPairs);
+    }
   }
   std::cerr << "importer: " << killed << " killed, " << completed << " completed before the kill\n";
   EXPECT_GT(killed, 0);
@@ -124,10 +136,8 @@ TEST(Crash, ImporterKilledMidImport) {
 // of the write-ahead log (see SqliteBulk::Begin). A kill anywhere must leave
 // the file as it was, and the next program to open it returns it to WAL.
 TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
-  const uint32_t seed = Seed();
-  std::mt19937 rng(seed);
-  RecordProperty("seed", std::to_string(seed));
-  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  uint32_t seed;
+  std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string empty = dir.File("empty.db");
   AddUser(empty, "cw", "mat-khau-2030", "commune_worker", "03390");
@@ -156,12 +166,8 @@ TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
     Child c = Child::Spawn({Under5Path(), "import", "--db", db, file}, log);
     if (run % 3 != 2) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, full_ms)(rng)));
-    } else {  // while the indexes are rebuilt and the file is written
-      const auto deadline = Clock::now() + std::chrono::seconds(30);
-      int code;
-      while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 30)(rng)));
+    } else {
+      SleepUntilCommitting(c, log, rng, 30);  // while the indexes are rebuilt and the file is written
     }
     c.Signal(SIGKILL);
     const int rc = c.Wait();
@@ -179,8 +185,11 @@ TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
               QueryInt(empty, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND tbl_name IN ('person','event') AND sql IS NOT NULL"));
     // The next import opens the file in WAL mode again and completes.
     RunResult again = RunUnder5({"import", "--db", db, file});
-    if (persons == 0) EXPECT_EQ(again.exit_code, 0) << again.err;
-    else EXPECT_NE(again.exit_code, 0) << "the same ids imported twice";
+    if (persons == 0) {
+      EXPECT_EQ(again.exit_code, 0) << again.err;
+    } else {
+      EXPECT_NE(again.exit_code, 0) << "the same ids imported twice";
+    }
     EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM person WHERE id LIKE '" + prefix + "%'"), kPairs);
     EXPECT_EQ(QueryOne(db, "PRAGMA journal_mode"), "wal");
   }
@@ -190,9 +199,8 @@ TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
 }
 
 TEST(Crash, ServerKilledDuringConcurrentPosts) {
-  const uint32_t seed = Seed();
-  std::mt19937 rng(seed);
-  std::cerr << "U5_CRASH_SEED=" << seed << "\n";
+  uint32_t seed;
+  std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string db = dir.File("u5.db");
   AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
