@@ -40,7 +40,13 @@ std::string MimeOf(const std::string& path) {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket s, Api& api, const ServerOptions& opts) : stream_(std::move(s)), api_(api), opts_(opts) {}
+  Connection(tcp::socket s, Api& api, const ServerOptions& opts) : stream_(std::move(s)), api_(api), opts_(opts) {
+    // Once per connection, not per request: a system call each time on a
+    // keep-alive connection that cannot change peers.
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+  }
   void Start() { Read(); }
 
  private:
@@ -73,9 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     r.origin = std::string(req[bhttp::field::origin]);
     r.host = std::string(req[bhttp::field::host]);
     r.body = std::move(req.body());
-    beast::error_code rec;
-    auto ep = stream_.socket().remote_endpoint(rec);
-    if (!rec) r.remote = ep.address().to_string();
+    r.remote = remote_;
     keep_alive_ = req.keep_alive();
     version_ = req.version();
 
@@ -152,6 +156,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Api& api_;
   const ServerOptions& opts_;
+  std::string remote_;
   bool keep_alive_ = false;
   unsigned version_ = 11;
 };

@@ -428,7 +428,7 @@ class SqliteStore final : public Store {
     return st;
   }
 
-  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events) override {
+  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     // One snapshot for the person and the events (a write between the two reads
@@ -448,6 +448,16 @@ class SqliteStore final : public Store {
       Record r;
       ReadEvent(s, &r);
       events->push_back(std::move(r));
+    }
+    if (!st.ok() || !mother) return st;
+    mother->id.clear();
+    if (person->mother_id) {
+      Status m = GetIn(*db, "person", *person->mother_id, mother);
+      if (m.code() == Code::not_found || (m.ok() && mother->deleted_at)) {
+        mother->id.clear();
+        return Status::Ok();
+      }
+      return m;
     }
     return st;
   }

@@ -104,8 +104,11 @@ class Store {
   // Looks a record up by id whatever its type (persons first).
   virtual Status Find(const std::string& id, Record* out) = 0;
   virtual Status List(const ListQuery& q, std::vector<Record>* out) = 0;
-  // The person and every live event of theirs, in date order.
-  virtual Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events) = 0;
+  // The person and every live event of theirs, in date order, and when `mother`
+  // is given the person's mother if she is recorded and not deleted (else her
+  // id is left empty): one snapshot for all of it.
+  virtual Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events,
+                          Record* mother = nullptr) = 0;
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;

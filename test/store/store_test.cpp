@@ -229,6 +229,26 @@ TEST_F(StoreTest, HandbookInDateOrder) {
   for (size_t i = 1; i < evs.size(); ++i) EXPECT_LE(evs[i - 1].date, evs[i].date);
 }
 
+TEST_F(StoreTest, HandbookBringsTheMotherUnlessSheIsDeleted) {
+  Record mother = Person("Lò Thị Mai", "03390", "1998-04-02");
+  ASSERT_TRUE(s->Insert(mother).ok());
+  Record child = Person("Lò Văn An", "03390", "2025-12-05");
+  child.mother_id = mother.id;
+  ASSERT_TRUE(s->Insert(child).ok());
+  Record got, mum;
+  std::vector<Record> evs;
+  ASSERT_TRUE(s->Handbook(child.id, &got, &evs, &mum).ok());
+  EXPECT_EQ(mum.id, mother.id);
+  EXPECT_EQ(mum.full_name, "Lò Thị Mai");
+  mum.id = "stale";  // a motherless handbook must clear what the caller passed in
+  ASSERT_TRUE(s->Handbook(mother.id, &got, &evs, &mum).ok());
+  EXPECT_TRUE(mum.id.empty());
+  Record out;
+  ASSERT_TRUE(s->SoftDelete("person", mother.id, 1, "trùng hồ sơ", &out).ok());
+  ASSERT_TRUE(s->Handbook(child.id, &got, &evs, &mum).ok());
+  EXPECT_TRUE(mum.id.empty()) << "a deleted mother is not shown";
+}
+
 TEST_F(StoreTest, SearchAccentInsensitivePrefixPhoneAndScope) {
   Record mai = Person("Lò Thị Mai");
   mai.phone = "0912345678";
