@@ -136,9 +136,9 @@ class SqliteStore final : public Store {
       // so a modest cache does as well with far less memory (peak 2.5 → 1.0 GB for
       // a province). There the commit syncs fully: NORMAL may lose the journal's
       // order on power loss.
-      const int64_t cache_kib = rollback_journal_ ? kRollbackCacheKiB : BulkCacheKiB();
+      cache_kib_ = rollback_journal_ ? kRollbackCacheKiB : BulkCacheKiB();
       U5_RETURN_IF_ERROR(db_.Exec(std::string("PRAGMA synchronous=") + (rollback_journal_ ? "FULL" : "NORMAL") +
-                                  "; PRAGMA cache_size=-" + std::to_string(cache_kib)));
+                                  "; PRAGMA cache_size=-" + std::to_string(cache_kib_)));
       U5_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       open_ = true;
       // A file may name a mother or a pregnancy before the line that creates it;
@@ -171,6 +171,7 @@ class SqliteStore final : public Store {
 
    private:
     static constexpr int64_t kRollbackCacheKiB = 256 << 10;
+    static constexpr int64_t kIndexSortKiB = 8 << 10;
     // A sixth of the memory, between 1 and 4 GiB: 4 GiB on a 24 GiB machine held a
     // whole province's load without spilling (46.1 → 40.5 s wall for Lai Châu).
     static int64_t BulkCacheKiB() {
@@ -220,16 +221,32 @@ class SqliteStore final : public Store {
       if (dup.Step(&st)) return Status::Conflict("a record with id " + dup.Text(0) + " already exists", "id");
       dup.Reset();
       U5_RETURN_IF_ERROR(st);
-      // SQLite's sorter may use a helper thread for each index it builds.
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA threads=2"));
+      // SQLite's sorter sorts on a second thread only when its temporary files
+      // are files (with temp_store=MEMORY it never starts a helper) and only
+      // when the keys outgrow its memory, which is the page cache: a province's
+      // 2.8 M event keys fit in the load's 256 MiB and were sorted in one piece
+      // on one thread. Runs of 8 MiB, sorted two at a time and merged, build the
+      // largest index 2.7 times faster (6.7 → 2.5 s). The load's pages that no
+      // longer fit are written to the file now instead of at the commit.
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=FILE; PRAGMA threads=2; PRAGMA cache_size=-" +
+                                  std::to_string(kIndexSortKiB)));
+      bool temp_files = true;
       // Minutes on ten provinces: each index is logged as it is done, so a
       // long commit is visibly working.
       for (size_t i = 0; i < dropped_.size(); ++i) {
         const int64_t t0 = NowMillis();
-        U5_RETURN_IF_ERROR(db_.Exec(dropped_[i].second));
+        Status built = db_.Exec(dropped_[i].second);
+        if (!built.ok() && temp_files) {
+          // No writable temporary directory: sort in memory, on one thread.
+          log::Warn("bulk_index_sort_in_memory", {{"index", dropped_[i].first}, {"error", built.ToString()}});
+          U5_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" + std::to_string(cache_kib_)));
+          temp_files = false;
+          built = db_.Exec(dropped_[i].second);
+        }
+        U5_RETURN_IF_ERROR(built);
         log::Info("bulk_index_built", {{"index", dropped_[i].first}, {"n", i + 1}, {"of", dropped_.size()}, {"ms", NowMillis() - t0}});
       }
-      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA threads=0"));
+      U5_RETURN_IF_ERROR(db_.Exec("PRAGMA threads=0; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" + std::to_string(cache_kib_)));
       dropped_.clear();
       fresh_ = false;
       return Status::Ok();
@@ -238,6 +255,7 @@ class SqliteStore final : public Store {
     SqliteStore& store_;
     Db& db_;
     bool open_ = false, keep_ = false, fresh_ = false, rollback_journal_ = false;
+    int64_t cache_kib_ = 0;
     std::vector<std::pair<std::string, std::string>> dropped_;  // index name, CREATE statement
     std::vector<Record> added_;
   };

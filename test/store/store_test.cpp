@@ -5,6 +5,7 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "core/date.h"
 #include "core/id.h"
@@ -431,6 +432,39 @@ TEST_F(StoreTest, BulkLoadIntoEmptyTablesRebuildsTheIndexes) {
   Record e = Event(persons[0], "growth", "2026-03-03");
   e.id = persons[1].id;
   EXPECT_EQ(w->Add(e).code(), Code::conflict);
+}
+
+// The index builds sort in temporary files (see SqliteBulk::RebuildIndexes);
+// where none can be created the load must still succeed, sorting in memory.
+TEST_F(StoreTest, BulkIndexBuildWithoutATemporaryDirectorySortsInMemory) {
+  // Enough event keys (≈ 12 MB) to overflow the sorter's 8 MiB and need a file.
+  constexpr int kPersons = 20000, kEventsEach = 10;
+  std::vector<Record> persons;
+  for (int i = 0; i < kPersons; ++i) persons.push_back(Person("Lò Thị Mai " + std::to_string(i)));
+  char* saved = sqlite3_temp_directory;
+  // A directory where no file can be created, even by root.
+  sqlite3_temp_directory = sqlite3_mprintf("%s", "/proc");
+  Status committed;
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    for (const Record& p : persons) {
+      ASSERT_TRUE(w->Add(p).ok());
+      for (int k = 0; k < kEventsEach; ++k) ASSERT_TRUE(w->Add(Event(p, "growth", "2026-02-1" + std::to_string(k))).ok());
+    }
+    committed = w->Commit();
+  }
+  sqlite3_free(sqlite3_temp_directory);
+  sqlite3_temp_directory = saved;
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  const std::string db = dir.File("t.db");
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM event"), kPersons * kEventsEach);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND name='event_person'"), 1);
+  EXPECT_EQ(test::QueryOne(db, "PRAGMA integrity_check"), "ok");
+  Record hb;
+  std::vector<Record> events;
+  ASSERT_TRUE(s->Handbook(persons[123].id, &hb, &events).ok());
+  EXPECT_EQ(events.size(), static_cast<size_t>(kEventsEach));
 }
 
 audit::Entry ReadEntry(int i) {
