@@ -114,7 +114,10 @@ TEST_F(CareService, PersonDueListAndAccess) {
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, ministry_).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, other_).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/persons/00000000-0000-7000-8000-000000000000/due", {}, worker_).status, 404);
-  EXPECT_FALSE(care::HandleCareRoute(http::Request{"GET", "/api/v1/persons", {}, "", "", "", "", "", "", ""}, worker_, pop_.store()));
+  http::Request other_route;
+  other_route.method = "GET";
+  other_route.path = "/api/v1/persons";
+  EXPECT_FALSE(care::HandleCareRoute(other_route, worker_, pop_.store()));
 }
 
 }  // namespace

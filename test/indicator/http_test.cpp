@@ -61,7 +61,10 @@ TEST_F(IndicatorHttp, ScopeAndErrors) {
   EXPECT_EQ(json::parse(bad.body)["field"], "period");
   EXPECT_EQ(json::parse(Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "nope"}}, province_).body)["field"], "ids");
   EXPECT_EQ(Call("GET", "/api/v1/indicators", {{"orgunit", "zz"}, {"period", "2025"}}, ministry_).status / 100, 4);
-  EXPECT_FALSE(indicator::HandleIndicatorRoute(http::Request{"GET", "/api/v1/persons", {}, "", "", "", "", "", "", ""}, province_, pop_.store()));
+  http::Request other_route;
+  other_route.method = "GET";
+  other_route.path = "/api/v1/persons";
+  EXPECT_FALSE(indicator::HandleIndicatorRoute(other_route, province_, pop_.store()));
 }
 
 TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
@@ -77,8 +80,11 @@ TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
   EXPECT_EQ(Call("PUT", "/api/v1/plans/bac_giang_mnch_2025/targets", {}, province_, edit).status, 403);
   ASSERT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, edit).status, 200);
   auto after = json::parse(Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}}, province_).body);
-  for (const auto& item : after["items"])
-    if (item["indicator"] == "neonatal_mortality_rate") EXPECT_EQ(item["status"], "achieved");
+  for (const auto& item : after["items"]) {
+    if (item["indicator"] == "neonatal_mortality_rate") {
+      EXPECT_EQ(item["status"], "achieved");
+    }
+  }
   EXPECT_EQ(json::parse(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<"})").body)["field"], "value");
 }
 
@@ -110,7 +116,9 @@ TEST_F(IndicatorHttp, MinistryEvaluationHidesSmallCells) {
       EXPECT_EQ(h["numerator"], f["numerator"]);
       EXPECT_EQ(h["status"], f["status"]);
     }
-    if (f["indicator"] == "neonatal_mortality_rate") EXPECT_TRUE(small) << "2 deaths of 4 births in the fixture";
+    if (f["indicator"] == "neonatal_mortality_rate") {
+      EXPECT_TRUE(small) << "2 deaths of 4 births in the fixture";
+    }
   }
   EXPECT_GT(suppressed, 0);
   EXPECT_GT(shown, 0) << "targets without counts (or with zero) stay visible";

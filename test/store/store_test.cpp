@@ -419,7 +419,9 @@ TEST_F(StoreTest, BulkLoadIntoEmptyTablesRebuildsTheIndexes) {
   EXPECT_EQ(test::QueryOne(db, indexes_sql), before);
   EXPECT_EQ(test::QueryOne(db, "PRAGMA integrity_check"), "ok");
   std::vector<Record> found;
-  ASSERT_TRUE(s->SearchPersons(SearchQuery{.name_folded = "mai"}, &found).ok());
+  SearchQuery given_name;
+  given_name.name_folded = "mai";
+  ASSERT_TRUE(s->SearchPersons(given_name, &found).ok());
   ASSERT_EQ(found.size(), 1u) << "the given-name index was rebuilt";
   Record hb;
   std::vector<Record> events;
