@@ -135,8 +135,8 @@ class SqliteStore final : public Store {
       // page would be appended to the log again at every spill; under the rollback
       // journal it is written in place, but read back and written again as often:
       // ten provinces took 676 s with 256 MiB (over 96 GB written for an 18 GB file)
-      // and 489 s with 4 GiB. (One province fits either way: peak memory 2.5 GB
-      // instead of 1.0 GB, the same time.) Under the rollback journal the commit
+      // and 489 s with 4 GiB. (One province fits either way: peak memory 2.2 GB
+      // instead of 0.8 GB, the same time.) Under the rollback journal the commit
       // syncs fully: NORMAL may lose the journal's order on power loss.
       cache_kib_ = BulkCacheKiB();
       U5_RETURN_IF_ERROR(db_.Exec(std::string("PRAGMA synchronous=") + (rollback_journal_ ? "FULL" : "NORMAL") +
@@ -225,9 +225,9 @@ class SqliteStore final : public Store {
       // SQLite's sorter sorts on a second thread only when its temporary files
       // are files (with temp_store=MEMORY it never starts a helper) and only
       // when the keys outgrow its memory, which is the page cache: a province's
-      // 2.8 M event keys fit in the load's 256 MiB and were sorted in one piece
+      // 2.8 M event keys fitted in the load's cache and were sorted in one piece
       // on one thread. Runs of 8 MiB, sorted two at a time and merged, build the
-      // largest index 2.7 times faster (6.7 → 2.5 s). The load's pages that no
+      // largest index twice as fast (6.7 → 3.1 s). The load's pages that no
       // longer fit are written to the file now instead of at the commit.
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=FILE; PRAGMA threads=2; PRAGMA cache_size=-" +
                                   std::to_string(kIndexSortKiB)));
@@ -237,8 +237,9 @@ class SqliteStore final : public Store {
       for (size_t i = 0; i < dropped_.size(); ++i) {
         const int64_t t0 = NowMillis();
         Status built = db_.Exec(dropped_[i].second);
-        if (!built.ok() && temp_files) {
-          // No writable temporary directory: sort in memory, on one thread.
+        // No writable temporary directory: sort in memory, on one thread. (Only
+        // while the load's transaction stands: some errors roll it all back.)
+        if (!built.ok() && temp_files && !sqlite3_get_autocommit(db_.raw())) {
           log::Warn("bulk_index_sort_in_memory", {{"index", dropped_[i].first}, {"error", built.ToString()}});
           U5_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" + std::to_string(cache_kib_)));
           temp_files = false;
