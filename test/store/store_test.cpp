@@ -443,11 +443,18 @@ TEST_F(StoreTest, BulkIndexBuildWithoutATemporaryDirectorySortsInMemory) {
   constexpr int kPersons = 20000, kEventsEach = 10;
   std::vector<Record> persons;
   for (int i = 0; i < kPersons; ++i) persons.push_back(Person("Lò Thị Mai " + std::to_string(i)));
-  char* saved = sqlite3_temp_directory;
-  // A directory where no file can be created, even by root.
-  sqlite3_temp_directory = sqlite3_mprintf("%s", "/proc");
   Status committed;
   {
+    // A directory where no file can be created, even by root; restored however
+    // the block ends, so that a failure here cannot break the tests after it.
+    struct TempDirectoryOverride {
+      char* saved = sqlite3_temp_directory;
+      TempDirectoryOverride() { sqlite3_temp_directory = sqlite3_mprintf("%s", "/proc"); }
+      ~TempDirectoryOverride() {
+        sqlite3_free(sqlite3_temp_directory);
+        sqlite3_temp_directory = saved;
+      }
+    } no_temp_files;
     std::unique_ptr<BulkWriter> w;
     ASSERT_TRUE(s->OpenBulk(&w).ok());
     for (const Record& p : persons) {
@@ -456,8 +463,6 @@ TEST_F(StoreTest, BulkIndexBuildWithoutATemporaryDirectorySortsInMemory) {
     }
     committed = w->Commit();
   }
-  sqlite3_free(sqlite3_temp_directory);
-  sqlite3_temp_directory = saved;
   ASSERT_TRUE(committed.ok()) << committed.ToString();
   const std::string db = dir.File("t.db");
   EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM event"), kPersons * kEventsEach);
