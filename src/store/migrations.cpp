@@ -224,6 +224,33 @@ CREATE TABLE IF NOT EXISTS care_alert_ack (
   note      TEXT
 ) WITHOUT ROWID;
 )SQL"},
+      {13, "audit trail: entries by record in sorted runs instead of an index updated at every entry", R"SQL(
+-- An index on audit_log(record_id) took each new entry to a random page of a
+-- large B-tree: at a million entries that was three quarters of the cost of
+-- auditing a read. The log's newest entries are now found by scanning its tail;
+-- every so many entries the store sorts the tail into a run, and merges runs of
+-- a size into one larger run (store/audit_index.cpp). Derived from audit_log and
+-- checked against it by `audit verify`.
+DROP INDEX audit_record;
+CREATE TABLE audit_record_run (
+  run       INTEGER PRIMARY KEY,
+  level     INTEGER NOT NULL,          -- 0: one sorted tail; k + 1: merged from runs of level k
+  first_seq INTEGER NOT NULL,
+  last_seq  INTEGER NOT NULL           -- entries after the largest last_seq are the unsorted tail
+);
+CREATE TABLE audit_by_record (
+  run       INTEGER NOT NULL REFERENCES audit_record_run(run),
+  record_id TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  PRIMARY KEY (run, record_id, seq)
+) WITHOUT ROWID;
+-- The log written before this version becomes one run, never merged again (level 1000).
+INSERT INTO audit_record_run(run, level, first_seq, last_seq)
+  SELECT 1, 1000, min(seq), max(seq) FROM audit_log HAVING count(*) > 0;
+INSERT INTO audit_by_record(run, record_id, seq)
+  SELECT 1, record_id, seq FROM audit_log
+  WHERE record_id <> '' AND EXISTS (SELECT 1 FROM audit_record_run) ORDER BY record_id, seq;
+)SQL"},
   };
   return kMigrations;
 }

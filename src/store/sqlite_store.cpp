@@ -12,6 +12,7 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "store/audit_index.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -64,7 +65,7 @@ void ReadEvent(const Stmt& s, Record* r) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  SqliteStore(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
 
   Status Init() {
     Db* db;
@@ -350,6 +351,7 @@ class SqliteStore final : public Store {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
     for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
+    U5_RETURN_IF_ERROR(IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout));
     return tx.Commit();
   }
 
@@ -360,7 +362,10 @@ class SqliteStore final : public Store {
     std::vector<std::string> args = {std::to_string(q.after_seq)};
     auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
     if (!q.username.empty()) sql += " AND username=" + arg(q.username);
-    if (!q.record_id.empty()) sql += " AND record_id=" + arg(q.record_id);
+    if (!q.record_id.empty()) {
+      const std::string r = arg(q.record_id);
+      sql += " AND record_id=" + r + " AND seq IN (" + AuditSeqsOfRecordSql(r, "?1") + ")";
+    }
     if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
     if (!q.to.empty()) sql += " AND substr(at,1,length(" + arg(q.to) + "))<=?" + std::to_string(args.size());
     if (!q.orgunits.empty()) {
@@ -402,7 +407,8 @@ class SqliteStore final : public Store {
       ++expected_seq;
       ++*checked;
     }
-    return st;
+    U5_RETURN_IF_ERROR(st);
+    return VerifyAuditIndex(*db);
   }
 
   Status Get(const std::string& type, const std::string& id, Record* out) override {
@@ -827,7 +833,8 @@ class SqliteStore final : public Store {
   Status AppendAuditIn(Db& db, audit::Entry& e) {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(db, &head));
-    return AppendChained(db, e, &head);
+    U5_RETURN_IF_ERROR(AppendChained(db, e, &head));
+    return IndexAuditTail(db, head.seq, options_.audit_run_entries, options_.audit_run_fanout);
   }
 
   // The audit entry of a record write: which record, and what changed.
@@ -1006,6 +1013,7 @@ class SqliteStore final : public Store {
   }
 
   std::string path_;
+  const SqliteOptions options_;
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
@@ -1018,7 +1026,11 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out) {
-  auto s = std::make_unique<SqliteStore>(path);
+  return OpenSqliteStore(path, SqliteOptions{}, out);
+}
+
+Status OpenSqliteStore(const std::string& path, const SqliteOptions& options, std::unique_ptr<Store>* out) {
+  auto s = std::make_unique<SqliteStore>(path, options);
   U5_RETURN_IF_ERROR(s->Init());
   *out = std::move(s);
   return Status::Ok();

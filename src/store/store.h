@@ -136,7 +136,16 @@ class Store {
   virtual Status OrgUnitNames(const std::vector<std::string>& ids, const std::string& parent, std::vector<OrgUnitName>* out) = 0;
 };
 
+struct SqliteOptions {
+  // Audit entries by record (store/audit_index.h): the log's tail becomes a
+  // sorted run every `audit_run_entries` entries, and `audit_run_fanout` runs
+  // of one size merge into one. Tests use small runs to reach every level.
+  int64_t audit_run_entries = 50000;
+  int audit_run_fanout = 10;
+};
+
 // Opens (creating and migrating) an SQLite store. One connection per thread.
 Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out);
+Status OpenSqliteStore(const std::string& path, const SqliteOptions& options, std::unique_ptr<Store>* out);
 
 }  // namespace u5::store

@@ -44,6 +44,14 @@ void SeedAt(const std::string& db, int v) {
              "INSERT INTO user_orgunit VALUES ('u1', '03390');"
              "INSERT INTO session VALUES ('h1', 'u1', '2025-01-01', 9999999999999);");
   }
+  if (v == 9) {
+    // Two reads of the person and an entry about no record, before entries by record became runs (13).
+    for (int seq = 1; seq <= 3; ++seq)
+      Exec(db, "INSERT INTO audit_log(seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, "
+               "detail, prev_hash, hash) VALUES (" + std::to_string(seq) + ", '2025-05-01T00:00:00.000Z', 'u1', 'cw', "
+               "'127.0.0.1', 'read', 'person', '" + (seq == 2 ? std::string() : std::string(kPerson)) +
+               "', '03390', '{}', 'p', 'h')");
+  }
 }
 
 void ExpectSeedsIntact(const std::string& db, int seeded_up_to) {
@@ -67,6 +75,17 @@ void ExpectSeedsIntact(const std::string& db, int seeded_up_to) {
     EXPECT_EQ(found[0].id, kPerson);
   }
   if (seeded_up_to >= 3) EXPECT_EQ(QueryOne(db, "SELECT user_id FROM session WHERE token_hash='h1'"), "u1");
+  if (seeded_up_to >= 9) {
+    std::unique_ptr<store::Store> s;
+    ASSERT_TRUE(store::OpenSqliteStore(db, &s).ok());
+    store::AuditQuery q;
+    q.record_id = kPerson;
+    std::vector<audit::Entry> found;
+    ASSERT_TRUE(s->ListAudit(q, &found).ok());
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].seq, 1);
+    EXPECT_EQ(found[1].seq, 3);
+  }
 }
 
 TEST(Migrations, FreshDatabaseIsAtLatest) {

@@ -1,0 +1,113 @@
+#include "store/audit_index.h"
+
+#include <vector>
+
+#include "core/log.h"
+
+namespace u5::store {
+namespace {
+
+Status QueryInt(Db& db, const char* sql, int64_t* out) {
+  Stmt& s = db.Cached(sql);
+  Status st;
+  *out = s.Step(&st) ? s.Int(0) : 0;
+  s.Reset();
+  return st;
+}
+
+// Entries of the tail (seq in (after, through]) that name a record, sorted, as run `run`.
+Status SortTail(Db& db, int64_t run, int64_t after, int64_t through) {
+  Stmt& r = db.Cached("INSERT INTO audit_record_run(run, level, first_seq, last_seq) VALUES (?1, 0, ?2, ?3)");
+  r.Bind(1, run).Bind(2, after + 1).Bind(3, through);
+  U5_RETURN_IF_ERROR(r.Run());
+  Stmt& s = db.Cached(
+      "INSERT INTO audit_by_record(run, record_id, seq) SELECT ?1, record_id, seq FROM audit_log "
+      "WHERE seq > ?2 AND seq <= ?3 AND record_id <> '' ORDER BY record_id, seq");
+  s.Bind(1, run).Bind(2, after).Bind(3, through);
+  return s.Run();
+}
+
+// The runs of `level` become one run of level + 1 once there are `fanout` of them.
+Status MergeLevel(Db& db, int level, int fanout, bool* merged) {
+  *merged = false;
+  int64_t count = 0, next_run = 0;
+  {
+    Stmt& c = db.Cached("SELECT count(*) FROM audit_record_run WHERE level = ?1");
+    c.Bind(1, level);
+    Status st;
+    if (c.Step(&st)) count = c.Int(0);
+    c.Reset();
+    U5_RETURN_IF_ERROR(st);
+  }
+  if (count < fanout) return Status::Ok();
+  U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(run), 0) + 1 FROM audit_record_run", &next_run));
+  Stmt& r = db.Cached(
+      "INSERT INTO audit_record_run(run, level, first_seq, last_seq) "
+      "SELECT ?1, ?2 + 1, min(first_seq), max(last_seq) FROM audit_record_run WHERE level = ?2");
+  r.Bind(1, next_run).Bind(2, level);
+  U5_RETURN_IF_ERROR(r.Run());
+  Stmt& copy = db.Cached(
+      "INSERT INTO audit_by_record(run, record_id, seq) SELECT ?1, record_id, seq FROM audit_by_record "
+      "WHERE run IN (SELECT run FROM audit_record_run WHERE level = ?2) ORDER BY record_id, seq");
+  copy.Bind(1, next_run).Bind(2, level);
+  U5_RETURN_IF_ERROR(copy.Run());
+  Stmt& drop = db.Cached(
+      "DELETE FROM audit_by_record WHERE run IN (SELECT run FROM audit_record_run WHERE level = ?1)");
+  drop.Bind(1, level);
+  U5_RETURN_IF_ERROR(drop.Run());
+  Stmt& runs = db.Cached("DELETE FROM audit_record_run WHERE level = ?1");
+  runs.Bind(1, level);
+  U5_RETURN_IF_ERROR(runs.Run());
+  log::Info("audit_runs_merged", {{"level", level + 1}, {"runs", count}, {"run", next_run}});
+  *merged = true;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout) {
+  int64_t sorted_through = 0, next_run = 0;
+  U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(last_seq), 0) FROM audit_record_run", &sorted_through));
+  if (head_seq - sorted_through < run_entries) return Status::Ok();
+  U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(run), 0) + 1 FROM audit_record_run", &next_run));
+  U5_RETURN_IF_ERROR(SortTail(db, next_run, sorted_through, head_seq));
+  // Levels above the merged-from-migration run (1000) are never reached.
+  for (int level = 0; level < 1000; ++level) {
+    bool merged = false;
+    U5_RETURN_IF_ERROR(MergeLevel(db, level, fanout, &merged));
+    if (!merged) break;
+  }
+  return Status::Ok();
+}
+
+std::string AuditSeqsOfRecordSql(const std::string& record, const std::string& after) {
+  // The runs: one seek each on (run, record_id). The tail: a scan of the log
+  // from the end of the last run, as its entries are indexed by seq only.
+  return "SELECT seq FROM audit_by_record WHERE run IN (SELECT run FROM audit_record_run) AND record_id = " + record +
+         " AND seq > " + after +
+         " UNION ALL SELECT seq FROM audit_log WHERE seq > max(" + after +
+         ", (SELECT coalesce(max(last_seq), 0) FROM audit_record_run)) AND record_id = " + record;
+}
+
+Status VerifyAuditIndex(Db& db) {
+  Stmt s;
+  U5_RETURN_IF_ERROR(db.Prepare(
+      "SELECT (SELECT count(*) FROM audit_log WHERE record_id <> '' AND "
+      "        seq <= (SELECT coalesce(max(last_seq), 0) FROM audit_record_run)),"
+      "       (SELECT count(*) FROM audit_by_record),"
+      "       (SELECT count(DISTINCT seq) FROM audit_by_record),"
+      "       (SELECT count(*) FROM audit_by_record b JOIN audit_log l ON l.seq = b.seq AND l.record_id = b.record_id"
+      "        JOIN audit_record_run r ON r.run = b.run AND b.seq BETWEEN r.first_seq AND r.last_seq)",
+      &s));
+  Status st;
+  if (!s.Step(&st)) return st.ok() ? Status::Internal("audit index check returned no row") : st;
+  const int64_t in_log = s.Int(0), in_runs = s.Int(1), distinct = s.Int(2), matching = s.Int(3);
+  if (in_log == in_runs && in_runs == distinct && distinct == matching) return Status::Ok();
+  return Status::Invalid("audit_by_record",
+                         "the audit entries by record are out of step with the log: " + std::to_string(in_log) +
+                             " entries name a record up to the last run, the runs hold " + std::to_string(in_runs) +
+                             " (" + std::to_string(distinct) + " distinct, " + std::to_string(matching) +
+                             " matching the log)");
+}
+
+}  // namespace u5::store

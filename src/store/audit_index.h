@@ -1,0 +1,34 @@
+// Audit entries by record id, kept as sorted runs beside the append-only log
+// (a small log-structured merge tree inside SQLite, tables of migration 13).
+//
+// Why not an index on audit_log(record_id): every read of a person's record is
+// audited, and each entry would land on a random page of that index; at a
+// million entries the index was most of an entry's cost (docs/performance.md).
+// Here the newest entries (the tail, after the last run) are found by scanning
+// the log by seq; once the tail holds `run_entries` entries it is sorted into a
+// run of level 0, and `fanout` runs of one level are merged into one run of the
+// next, so a lookup seeks in at most fanout - 1 runs a level.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "store/sqlite.h"
+
+namespace u5::store {
+
+// Inside the caller's write transaction, after the log has grown to `head_seq`:
+// sorts the tail into a run once it holds `run_entries` entries, then merges
+// every level that has `fanout` runs into one run of the next level.
+Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout);
+
+// SQL for "the seqs of record ?R after seq ?A", to use as `seq IN (...)`;
+// `record` and `after` are the parameter names, e.g. "?2" and "?1".
+std::string AuditSeqsOfRecordSql(const std::string& record, const std::string& after);
+
+// Checks the runs against the log: every entry up to the last run's end that
+// names a record is in exactly one run, under its own record id, and nothing
+// else is. Invalid (field "audit_by_record") otherwise.
+Status VerifyAuditIndex(Db& db);
+
+}  // namespace u5::store
