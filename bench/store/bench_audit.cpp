@@ -29,9 +29,10 @@
 //   (BM_ComputeHash, 1.1 us) and the per-entry SELECT of the chain head
 //   (now read once per batch) are small beside one random index leaf a row.
 // Since migration 13 (2026-11-27) entries by record are sorted runs instead
-// of the audit_record index: 8.1 / 13.3 us an entry (empty / 1 M, batches of
-// 1,000, with the sorts of the tail), 7.8 with batches of 10,000; one
-// record's entries (ListAuditByRecord) in 95 us at 1 M. docs/performance.md.
+// of the audit_record index: 8.1-10.8 / 13.3-13.4 us an entry (empty / 1 M,
+// batches of 1,000, with the sorts of the tail), 7.8-9.2 with batches of
+// 10,000; one record's entries (ListAuditByRecord) in 89-95 us at 1 M.
+// docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -58,6 +59,7 @@ namespace {
 constexpr int kBatch = 1000;
 constexpr size_t kRecords = 200000;  // distinct records read (ids of existing-looking records)
 constexpr size_t kUsers = 200;
+const store::SqliteOptions kStoreOptions;  // the server's run sizes
 
 // A UUIDv7-like id of a record created at some time in the last two years.
 std::string RecordId(std::mt19937_64& rng) {
@@ -149,8 +151,8 @@ fs::path Prefilled(int64_t n) {
       prev = std::move(e.hash);
       // The runs of entries by record, as the store would have made them on the way.
       if (i % 1000 == 0)
-        if (Status s = store::IndexAuditTail(db, i, store::SqliteOptions{}.audit_run_entries,
-                                             store::SqliteOptions{}.audit_run_fanout);
+        if (Status s = store::IndexAuditTail(db, i, kStoreOptions.audit_run_entries, kStoreOptions.audit_run_fanout,
+                                             kStoreOptions.audit_run_max_level);
             !s.ok())
           Die(s);
     }

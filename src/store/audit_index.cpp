@@ -1,6 +1,6 @@
 #include "store/audit_index.h"
 
-#include <vector>
+#include <algorithm>
 
 #include "core/log.h"
 
@@ -65,14 +65,14 @@ Status MergeLevel(Db& db, int level, int fanout, bool* merged) {
 
 }  // namespace
 
-Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout) {
+Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level) {
   int64_t sorted_through = 0, next_run = 0;
   U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(last_seq), 0) FROM audit_record_run", &sorted_through));
   if (head_seq - sorted_through < run_entries) return Status::Ok();
   U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(run), 0) + 1 FROM audit_record_run", &next_run));
   U5_RETURN_IF_ERROR(SortTail(db, next_run, sorted_through, head_seq));
-  // Levels above the merged-from-migration run (1000) are never reached.
-  for (int level = 0; level < 1000; ++level) {
+  // The run made by migration 13 (level 1000) is above every level merged here.
+  for (int level = 0; level < std::min(max_level, 1000); ++level) {
     bool merged = false;
     U5_RETURN_IF_ERROR(MergeLevel(db, level, fanout, &merged));
     if (!merged) break;

@@ -351,7 +351,8 @@ class SqliteStore final : public Store {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
     for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
-    U5_RETURN_IF_ERROR(IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout));
+    U5_RETURN_IF_ERROR(IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
+                          options_.audit_run_max_level));
     return tx.Commit();
   }
 
@@ -834,7 +835,8 @@ class SqliteStore final : public Store {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(db, &head));
     U5_RETURN_IF_ERROR(AppendChained(db, e, &head));
-    return IndexAuditTail(db, head.seq, options_.audit_run_entries, options_.audit_run_fanout);
+    return IndexAuditTail(db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
+                          options_.audit_run_max_level);
   }
 
   // The audit entry of a record write: which record, and what changed.

@@ -139,9 +139,11 @@ class Store {
 struct SqliteOptions {
   // Audit entries by record (store/audit_index.h): the log's tail becomes a
   // sorted run every `audit_run_entries` entries, and `audit_run_fanout` runs
-  // of one size merge into one. Tests use small runs to reach every level.
+  // of one level merge into one of the next, up to `audit_run_max_level`.
+  // Tests use small runs to reach every level.
   int64_t audit_run_entries = 50000;
   int audit_run_fanout = 10;
+  int audit_run_max_level = 1;
 };
 
 // Opens (creating and migrating) an SQLite store. One connection per thread.

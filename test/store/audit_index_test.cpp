@@ -19,6 +19,7 @@ namespace {
 
 constexpr int64_t kRunEntries = 40;
 constexpr int kFanout = 3;
+constexpr int kMaxLevel = 2;  // runs of 40, 120 and 360 entries
 
 audit::Entry EntryFor(const std::string& record_id, int i) {
   audit::Entry e;
@@ -42,6 +43,7 @@ struct AuditIndexTest : ::testing::Test {
     SqliteOptions options;
     options.audit_run_entries = kRunEntries;
     options.audit_run_fanout = kFanout;
+    options.audit_run_max_level = kMaxLevel;
     Status st = OpenSqliteStore(dir.File("t.db"), options, &s);
     ASSERT_TRUE(st.ok()) << st.ToString();
     test::SeedMiniOrgUnits(dir.File("t.db"));
@@ -128,11 +130,14 @@ TEST_F(AuditIndexTest, RecordQueriesMatchTheLogThroughTailRunsAndMerges) {
   }
   ExpectEveryRecordAsInTheLog();
   EXPECT_TRUE(saw_only_tail);
-  // 1,500 entries in runs of 40 merged by threes: levels 0, 1, 2 and 3 have been made.
-  EXPECT_GE(Levels(), 3);
-  // No level is left with a full set of runs to merge.
+  // 1,500 entries in runs of 40 merged by threes up to level 2: runs of 360
+  // entries accumulate there, not merged again.
+  EXPECT_EQ(Levels(), kMaxLevel);
+  EXPECT_GE(test::QueryInt(dir.File("t.db"), "SELECT count(*) FROM audit_record_run WHERE level = 2"), kFanout);
+  // No level below the top is left with a full set of runs to merge.
   EXPECT_EQ(test::QueryInt(dir.File("t.db"),
-                           "SELECT count(*) FROM (SELECT level FROM audit_record_run GROUP BY level HAVING count(*) >= " +
+                           "SELECT count(*) FROM (SELECT level FROM audit_record_run WHERE level < " +
+                               std::to_string(kMaxLevel) + " GROUP BY level HAVING count(*) >= " +
                                std::to_string(kFanout) + ")"),
             0);
   // The runs cover the log up to their end without gap or overlap.
