@@ -7,8 +7,10 @@
 namespace u5::store {
 namespace {
 
-Status QueryInt(Db& db, const char* sql, int64_t* out) {
+// The first column of the first row of `sql` (0 when there is none); ?1 = `arg`.
+Status QueryInt(Db& db, const char* sql, int64_t* out, int64_t arg = 0) {
   Stmt& s = db.Cached(sql);
+  if (sqlite3_bind_parameter_count(s.raw()) > 0) s.Bind(1, arg);
   Status st;
   *out = s.Step(&st) ? s.Int(0) : 0;
   s.Reset();
@@ -31,14 +33,7 @@ Status SortTail(Db& db, int64_t run, int64_t after, int64_t through) {
 Status MergeLevel(Db& db, int level, int fanout, bool* merged) {
   *merged = false;
   int64_t count = 0, next_run = 0;
-  {
-    Stmt& c = db.Cached("SELECT count(*) FROM audit_record_run WHERE level = ?1");
-    c.Bind(1, level);
-    Status st;
-    if (c.Step(&st)) count = c.Int(0);
-    c.Reset();
-    U5_RETURN_IF_ERROR(st);
-  }
+  U5_RETURN_IF_ERROR(QueryInt(db, "SELECT count(*) FROM audit_record_run WHERE level = ?1", &count, level));
   if (count < fanout) return Status::Ok();
   U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(run), 0) + 1 FROM audit_record_run", &next_run));
   Stmt& r = db.Cached(

@@ -352,7 +352,7 @@ class SqliteStore final : public Store {
     U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
     for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
     U5_RETURN_IF_ERROR(IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
-                          options_.audit_run_max_level));
+                                      options_.audit_run_max_level));
     return tx.Commit();
   }
 
