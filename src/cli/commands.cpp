@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "auth/session.h"
 #include "cli/memory.h"
@@ -30,6 +31,60 @@ Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir) {
     std::cerr << "\rloading org units: " << stage << " " << done << "/" << total << "      " << std::flush;
     if (done == total) std::cerr << "\n";
   });
+}
+
+Status SignAuditHead(store::Store& store, const audit::HeadPaths& paths) {
+  int64_t seq = 0;
+  std::string hash;
+  U5_RETURN_IF_ERROR(store.AuditChainHead(&seq, &hash));
+  audit::HeadSigner signer(paths.key, paths.heads);
+  return signer.Sign(seq, hash);
+}
+
+int AuditVerify(store::Store& store, const audit::HeadPaths& paths, std::ostream& err) {
+  auto fail = [&](int64_t good, const std::string& what) {
+    err << "audit verify FAILED after " << good << " good entries: " << what << "\n";
+    return 3;
+  };
+  int64_t head_seq = 0;
+  std::string head_hash;
+  if (Status st = store.AuditChainHead(&head_seq, &head_hash); !st.ok()) return fail(0, st.message());
+  // The signed heads: every one must carry a good signature before it is trusted.
+  std::vector<audit::Head> heads;
+  Status read = audit::ReadHeads(paths.heads, &heads);
+  if (!read.ok() && read.code() != Code::not_found) return fail(0, read.message());
+  std::string pub_path = paths.pub, public_key;
+  if (!heads.empty()) {
+    if (access(pub_path.c_str(), F_OK) != 0 && access(paths.key.c_str(), F_OK) == 0) pub_path = paths.key;
+    if (Status st = audit::LoadPublicKey(pub_path, &public_key); !st.ok())
+      return fail(0, "no public key to check the signed heads with: " + st.message());
+    for (const audit::Head& h : heads) {
+      if (!audit::VerifySignature(h, public_key))
+        return fail(0, "the signed head on line " + std::to_string(h.line) + " of " + paths.heads + " (entry " +
+                           std::to_string(h.seq) + ") does not verify with the public key " + pub_path +
+                           " (forged, altered, or signed with another key)");
+      if (h.count != h.seq)
+        return fail(0, "the signed head on line " + std::to_string(h.line) + " counts " + std::to_string(h.count) +
+                           " entries for seq " + std::to_string(h.seq));
+    }
+  }
+  audit::HeadsCheck check(heads);
+  int64_t checked = 0;
+  if (Status st = store.VerifyAudit(&checked, [&](const audit::Entry& e) { return check.Visit(e); }); !st.ok())
+    return fail(checked, st.message());
+  if (Status st = check.Finish(checked); !st.ok()) return fail(checked, st.message());
+  if (checked > 0 && heads.empty())
+    return fail(checked, "no signed heads: " + paths.heads + (read.ok() ? " is empty" : " is missing") +
+                             " but the log holds " + std::to_string(checked) +
+                             " entries, so a rewritten or shortened log could not be told apart");
+  err << "audit verify ok: " << checked << " entries, chain intact";
+  if (!heads.empty()) {
+    const audit::Head& last = heads.back();
+    err << "; " << heads.size() << " signed heads verified with " << pub_path << ", the last at entry " << last.seq
+        << " signed " << last.at << "; " << (checked - last.seq) << " entries after it";
+  }
+  err << "; entries by record match the log\n";
+  return 0;
 }
 
 int Import(store::Store& store, const std::string& path) {

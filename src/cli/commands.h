@@ -1,7 +1,9 @@
 #pragma once
+#include <ostream>
 #include <string>
 
 #include "audit/entry.h"
+#include "audit/signed_heads.h"
 #include "core/status.h"
 #include "demo/run.h"
 #include "store/store.h"
@@ -14,6 +16,13 @@ audit::Entry CliAuditEntry(std::string action, std::string detail);
 
 // Loads the administrative units into the database if it has none yet.
 Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir);
+// Signs the audit chain head into the heads file if it moved since the last
+// signed head (commands that append audit entries call it at their end).
+Status SignAuditHead(store::Store& store, const audit::HeadPaths& paths);
+// `under5 audit verify`: the chain, the signed heads and the runs by record.
+// 0 when everything holds, 3 otherwise (the message names what failed).
+int AuditVerify(store::Store& store, const audit::HeadPaths& paths, std::ostream& err);
+
 int Import(store::Store& store, const std::string& path);
 int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args);
 

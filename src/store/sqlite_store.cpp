@@ -387,7 +387,19 @@ class SqliteStore final : public Store {
     return st;
   }
 
-  Status VerifyAudit(int64_t* checked) override {
+  Status VerifyAudit(int64_t* checked) override { return VerifyAudit(checked, nullptr); }
+
+  Status AuditChainHead(int64_t* seq, std::string* hash) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ChainHead head;
+    U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
+    *seq = head.seq;
+    *hash = head.hash;
+    return Status::Ok();
+  }
+
+  Status VerifyAudit(int64_t* checked, const std::function<Status(const audit::Entry&)>& visit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     Stmt s;
@@ -404,6 +416,7 @@ class SqliteStore final : public Store {
       if (e.prev_hash != prev)
         return Status::Invalid("prev_hash", where + " does not follow entry " + std::to_string(e.seq - 1) + " (an entry was removed or replaced)");
       if (audit::ComputeHash(e) != e.hash) return Status::Invalid("hash", where + " was altered: its hash does not match its content");
+      if (visit) U5_RETURN_IF_ERROR(visit(e));
       prev = e.hash;
       ++expected_seq;
       ++*checked;

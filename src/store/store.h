@@ -100,6 +100,12 @@ class Store {
   virtual Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) = 0;
   // Walks the whole chain; Ok, or Invalid naming the first entry that does not verify.
   virtual Status VerifyAudit(int64_t* checked) = 0;
+  // The same walk, handing each entry whose hash and link hold to `visit` (which
+  // may stop the walk with an error), in seq order.
+  virtual Status VerifyAudit(int64_t* checked, const std::function<Status(const audit::Entry&)>& visit) = 0;
+  // The chain's last entry (seq and hash; 0 and kGenesis for an empty log), which
+  // is what audit/signed_heads.h signs. Seqs have no gaps: seq is the entry count.
+  virtual Status AuditChainHead(int64_t* seq, std::string* hash) = 0;
   virtual Status Get(const std::string& type, const std::string& id, Record* out) = 0;
   // Looks a record up by id whatever its type (persons first).
   virtual Status Find(const std::string& id, Record* out) = 0;
