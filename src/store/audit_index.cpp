@@ -7,6 +7,13 @@
 namespace u5::store {
 namespace {
 
+// The records an entry of audit_log `l` names in detail.records (an answer that
+// listed many records: one entry, record_id empty), as a json_each source; no
+// rows for any other entry.
+#define U5_RECORDS_OF(l)                                                                              \
+  "json_each(CASE WHEN " l ".record_id = '' AND instr(" l ".detail, '\"records\":[') > 0 AND json_valid(" l \
+  ".detail) THEN " l ".detail ELSE '{}' END, '$.records')"
+
 // The first column of the first row of `sql` (0 when there is none); ?1 = `arg`.
 Status QueryInt(Db& db, const char* sql, int64_t* out, int64_t arg = 0) {
   Stmt& s = db.Cached(sql);
@@ -23,8 +30,10 @@ Status SortTail(Db& db, int64_t run, int64_t after, int64_t through) {
   r.Bind(1, run).Bind(2, after + 1).Bind(3, through);
   U5_RETURN_IF_ERROR(r.Run());
   Stmt& s = db.Cached(
-      "INSERT INTO audit_by_record(run, record_id, seq) SELECT ?1, record_id, seq FROM audit_log "
-      "WHERE seq > ?2 AND seq <= ?3 AND record_id <> '' ORDER BY record_id, seq");
+      "INSERT INTO audit_by_record(run, record_id, seq) SELECT ?1, r, seq FROM ("
+      " SELECT record_id AS r, seq FROM audit_log WHERE seq > ?2 AND seq <= ?3 AND record_id <> ''"
+      " UNION SELECT j.value, l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j"
+      " WHERE l.seq > ?2 AND l.seq <= ?3 AND j.type = 'text') ORDER BY r, seq");
   s.Bind(1, run).Bind(2, after).Bind(3, through);
   return s.Run();
 }
@@ -78,20 +87,24 @@ Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout,
 std::string AuditSeqsOfRecordSql(const std::string& record, const std::string& after) {
   // The runs: one seek each on (run, record_id). The tail: a scan of the log
   // from the end of the last run, as its entries are indexed by seq only.
+  const std::string tail_from = "max(" + after + ", (SELECT coalesce(max(last_seq), 0) FROM audit_record_run))";
   return "SELECT seq FROM audit_by_record WHERE run IN (SELECT run FROM audit_record_run) AND record_id = " + record +
-         " AND seq > " + after +
-         " UNION ALL SELECT seq FROM audit_log WHERE seq > max(" + after +
-         ", (SELECT coalesce(max(last_seq), 0) FROM audit_record_run)) AND record_id = " + record;
+         " AND seq > " + after + " UNION ALL SELECT seq FROM audit_log WHERE seq > " + tail_from +
+         " AND record_id = " + record + " UNION ALL SELECT l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j WHERE l.seq > " +
+         tail_from + " AND j.value = " + record;
 }
 
 Status VerifyAuditIndex(Db& db) {
   Stmt s;
   U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT (SELECT count(*) FROM audit_log WHERE record_id <> '' AND "
-      "        seq <= (SELECT coalesce(max(last_seq), 0) FROM audit_record_run)),"
+      "SELECT (SELECT count(*) FROM (SELECT record_id, seq FROM audit_log WHERE record_id <> '' AND "
+      "        seq <= (SELECT coalesce(max(last_seq), 0) FROM audit_record_run)"
+      "        UNION SELECT j.value, l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j WHERE j.type = 'text' AND "
+      "        l.seq <= (SELECT coalesce(max(last_seq), 0) FROM audit_record_run))),"
       "       (SELECT count(*) FROM audit_by_record),"
-      "       (SELECT count(DISTINCT seq) FROM audit_by_record),"
-      "       (SELECT count(*) FROM audit_by_record b JOIN audit_log l ON l.seq = b.seq AND l.record_id = b.record_id"
+      "       (SELECT count(*) FROM (SELECT DISTINCT seq, record_id FROM audit_by_record)),"
+      "       (SELECT count(*) FROM audit_by_record b JOIN audit_log l ON l.seq = b.seq AND (l.record_id = b.record_id"
+      "        OR EXISTS (SELECT 1 FROM " U5_RECORDS_OF("l") " j WHERE j.value = b.record_id))"
       "        JOIN audit_record_run r ON r.run = b.run AND b.seq BETWEEN r.first_seq AND r.last_seq)",
       &s));
   Status st;
@@ -100,7 +113,7 @@ Status VerifyAuditIndex(Db& db) {
   if (in_log == in_runs && in_runs == distinct && distinct == matching) return Status::Ok();
   return Status::Invalid("audit_by_record",
                          "the audit entries by record are out of step with the log: " + std::to_string(in_log) +
-                             " entries name a record up to the last run, the runs hold " + std::to_string(in_runs) +
+                             " (entry, record) pairs up to the last run, the runs hold " + std::to_string(in_runs) +
                              " (" + std::to_string(distinct) + " distinct, " + std::to_string(matching) +
                              " matching the log)");
 }

@@ -21,17 +21,18 @@
 namespace u5::store {
 
 // Inside the caller's write transaction, after the log has grown to `head_seq`:
-// sorts the tail into a run once it holds `run_entries` entries, then merges
+// sorts the tail (one row per entry and record it names) into a run once it holds `run_entries` entries, then merges
 // every level below `max_level` that has `fanout` runs into one run of the next.
 Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level);
 
-// SQL for "the seqs of record ?R after seq ?A", to use as `seq IN (...)`;
+// SQL for "the seqs of record ?R after seq ?A" (entries under that record id
+// and answers that listed it in detail.records), to use as `seq IN (...)`;
 // `record` and `after` are the parameter names, e.g. "?2" and "?1".
 std::string AuditSeqsOfRecordSql(const std::string& record, const std::string& after);
 
 // Checks the runs against the log: every entry up to the last run's end that
-// names a record is in exactly one run, under its own record id, and nothing
-// else is. Invalid (field "audit_by_record") otherwise.
+// names records (record_id, or detail.records for an answer that listed many)
+// is in exactly one run under each of them, and nothing else is. Invalid (field "audit_by_record") otherwise.
 Status VerifyAuditIndex(Db& db);
 
 }  // namespace u5::store

@@ -365,7 +365,8 @@ class SqliteStore final : public Store {
     if (!q.username.empty()) sql += " AND username=" + arg(q.username);
     if (!q.record_id.empty()) {
       const std::string r = arg(q.record_id);
-      sql += " AND record_id=" + r + " AND seq IN (" + AuditSeqsOfRecordSql(r, "?1") + ")";
+      // Entries under this record id, and answers that listed it among others (detail.records).
+      sql += " AND seq IN (" + AuditSeqsOfRecordSql(r, "?1") + ")";
     }
     if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
     if (!q.to.empty()) sql += " AND substr(at,1,length(" + arg(q.to) + "))<=?" + std::to_string(args.size());
