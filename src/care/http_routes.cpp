@@ -26,6 +26,14 @@ Status PersonLevel(const auth::Principal& who) {
   return Status::Ok();
 }
 
+// A refusal because the org unit or person lies outside the user's scope, with its audit note.
+http::Response Denied(const Status& st, const char* action, const std::string& record_id, const std::string& orgunit) {
+  http::Response r = Err(st);
+  if (st.code() == Code::forbidden) r.audit = http::AuditNote{.action = action, .record_type = record_id.empty() ? "" : "person",
+                                                              .record_id = record_id, .orgunit = orgunit};
+  return r;
+}
+
 Status DateParam(const http::Request& req, const char* k, Date fallback, Date* out) {
   const std::string v = Q(req, k);
   if (v.empty()) {
@@ -40,7 +48,8 @@ Status DateParam(const http::Request& req, const char* k, Date fallback, Date* o
 
 http::Response WorklistRoute(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
   WorklistQuery q;
-  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok())
+    return Denied(st, "read_denied", "", Q(req, "orgunit"));
   if (Status st = DateParam(req, "from", Today(), &q.from); !st.ok()) return Err(st);
   if (Status st = DateParam(req, "to", Date{q.from.days + 6}, &q.to); !st.ok()) return Err(st);
   if (q.to < q.from) return Err(Status::Invalid("to", "to is before from"));
@@ -48,12 +57,22 @@ http::Response WorklistRoute(const http::Request& req, const auth::Principal& wh
   q.village = Q(req, "village");
   Worklist w;
   if (Status st = BuildWorklist(svc, q, &w); !st.ok()) return Err(st);
-  return Json(200, WorklistJson(svc.schedule(), w));
+  // One audit entry: the persons listed, and the mothers whose name (and phone) is shown.
+  http::AuditNote note{.via = "worklist", .orgunit = q.orgunit};
+  for (const auto& v : w.villages)
+    for (const auto& p : v.persons) {
+      note.records.push_back(p.person().id);
+      if (!p.mother_name.empty()) note.records.push_back(p.person().mother_id);
+    }
+  http::Response r = Json(200, WorklistJson(svc.schedule(), w));
+  r.audit = std::move(note);
+  return r;
 }
 
 http::Response Alerts(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
   std::string ou;
-  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok())
+    return Denied(st, "read_denied", "", Q(req, "orgunit"));
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const std::string status = Q(req, "status").empty() ? "all" : Q(req, "status");
@@ -62,6 +81,7 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
   std::map<std::string, Ack> acks;
   if (Status st = svc.Acks(&acks); !st.ok()) return Err(st);
   json items = json::array();
+  http::AuditNote note{.via = "alerts", .orgunit = ou};
   Status st = svc.ForEachIn(ou, [&](const Entry& e) {
     for (const auto& a : e.alerts) {
       if (!a.ActiveOn(on)) continue;
@@ -74,6 +94,7 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
       j["acknowledged"] = ack == acks.end() ? json(nullptr)
                                             : json({{"by", ack->second.by}, {"at", ack->second.at}, {"note", ack->second.note}});
       items.push_back(j);
+      note.records.push_back(e.person.id);
     }
   });
   if (!st.ok()) return Err(st);
@@ -81,7 +102,9 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
     return std::tie(a["since"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
            std::tie(b["since"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
   });
-  return Json(200, {{"orgunit", ou}, {"date", FormatDate(on)}, {"items", items}});
+  http::Response r = Json(200, {{"orgunit", ou}, {"date", FormatDate(on)}, {"items", items}});
+  r.audit = std::move(note);
+  return r;
 }
 
 http::Response AckAlert(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
@@ -115,18 +138,24 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
         ok = true;
       }
   if (!ok) return Err(Status::NotFound("no alert " + id));
-  if (!CanSee(store, who, owner.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  if (!CanSee(store, who, owner.person.orgunit))
+    return Denied(Status::Forbidden("person is outside your org units"), "write_denied", owner.person.id,
+                  owner.person.orgunit);
   Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
   if (Status st = svc.Acknowledge(ack); !st.ok()) return Err(st);
   log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
-  return Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
+  http::Response r = Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
+  r.audit = http::AuditNote{.action = "alert_ack", .record_type = "person", .record_id = owner.person.id,
+                            .orgunit = owner.person.orgunit, .detail = {{"alert", id}, {"rule", found.rule}, {"note", note}}};
+  return r;
 }
 
 http::Response PersonDue(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
                          const std::string& id) {
   Entry e;
   if (Status st = svc.Get(id, &e); !st.ok()) return Err(st);
-  if (!CanSee(store, who, e.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  if (!CanSee(store, who, e.person.orgunit))
+    return Denied(Status::Forbidden("person is outside your org units"), "read_denied", id, e.person.orgunit);
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const DueList dl = Evaluate(e.plan, on);
@@ -134,9 +163,12 @@ http::Response PersonDue(const http::Request& req, const auth::Principal& who, s
   for (const auto& v : dl.items) items.push_back(ItemJson(svc.schedule(), v));
   for (const auto& a : e.alerts)
     if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
-  return Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
-                    {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
-                    {"items", items}, {"alerts", alerts}});
+  http::Response r = Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
+                                {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
+                                {"items", items}, {"alerts", alerts}});
+  // One person: the entry names them as a single-record read does.
+  r.audit = http::AuditNote{.via = "due", .record_type = "person", .record_id = id, .orgunit = e.person.orgunit};
+  return r;
 }
 
 }  // namespace

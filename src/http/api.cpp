@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <unordered_set>
 
 #include "auth/roles.h"
 #include "auth/scope.h"
@@ -123,6 +124,47 @@ struct Api::Impl {
     return e;
   }
 
+  // The user of the request being handled on this thread, once authenticated.
+  static inline thread_local std::optional<auth::Principal> current;
+
+  // The one entry of an answer that carries an AuditNote (Api::Handle). Reads
+  // and refusals are group-committed; anything else commits before the reply.
+  void AuditAnswer(AuditNote n) {
+    if (!current) return;
+    audit::Entry e = Entry(*current, std::move(n.action));
+    e.at = NowIso();
+    e.record_type = std::move(n.record_type);
+    e.record_id = std::move(n.record_id);
+    e.orgunit_id = std::move(n.orgunit);
+    json d = json::object();
+    if (!n.via.empty()) d["via"] = n.via;
+    if (e.action == "read" && e.record_id.empty()) {
+      std::vector<std::string> ids;  // each once, in the answer's order
+      std::unordered_set<std::string> seen;
+      for (std::string& id : n.records)
+        if (seen.insert(id).second) ids.push_back(std::move(id));
+      d["records"] = ids;
+    }
+    for (auto& [k, v] : n.detail) d[k] = v;
+    e.detail = d.dump();
+    if (e.action == "read" || e.action.ends_with("_denied")) {
+      reads.Add(std::move(e));
+    } else if (Status st = store.AppendAudit({e}); !st.ok()) {
+      log::Error("audit_append_failed", {{"action", e.action}, {"error", st.ToString()}});
+    }
+  }
+
+  // A request refused because the record or org unit lies outside the user's scope.
+  void AuditDenied(const auth::Principal& who, const std::string& type, const std::string& id,
+                   const std::string& orgunit) {
+    audit::Entry e = Entry(who, method == "GET" ? "read_denied" : "write_denied");
+    e.record_type = type;
+    e.record_id = id;
+    e.orgunit_id = orgunit;
+    reads.Add(std::move(e));
+  }
+  static inline thread_local std::string method;
+
   // One audit entry per person-level record read.
   void AuditRead(const auth::Principal& who, const store::Record& r, const char* via) {
     audit::Entry e = Entry(who, "read");
@@ -186,14 +228,17 @@ struct Api::Impl {
   }
 
   // A record is visible when its org unit, and for events its person's, is in the user's scope.
+  // A refusal leaves an audit entry.
   Status CheckRecordScope(const auth::Principal& who, const store::Record& r) {
-    if (!CanSee(who, r.orgunit_id)) return Status::Forbidden("record is outside your org units");
-    if (!r.is_person()) {
+    Status st;
+    if (!CanSee(who, r.orgunit_id)) st = Status::Forbidden("record is outside your org units");
+    if (st.ok() && !r.is_person()) {
       store::Record p;
       if (store.Get("person", r.person_id, &p).ok() && !CanSee(who, p.orgunit_id))
-        return Status::Forbidden("person is outside your org units");
+        st = Status::Forbidden("person is outside your org units");
     }
-    return Status::Ok();
+    if (!st.ok()) AuditDenied(who, r.type, r.id, r.orgunit_id);
+    return st;
   }
 
   Response Login(const Request& req) {
@@ -244,6 +289,8 @@ struct Api::Impl {
 
   Response Handle(const Request& req) {
     remote = req.remote;
+    method = req.method;
+    current.reset();
     if (req.body.size() > opts.max_body_bytes)
       return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
     const std::string& p = req.path;
@@ -258,6 +305,7 @@ struct Api::Impl {
     auth::Principal who;
     const std::string token = TokenOf(req);
     if (Status st = sessions.Authenticate(token, &who); !st.ok()) return Error(st);
+    current = who;
     if (!CsrfSafe(req, req.authorization.rfind("Bearer ", 0) != 0))
       return Error(Status::Forbidden("cross-site request refused: Origin does not match this server"));
     if (MustChange(who) && p != "/api/v1/auth/password" && p != "/api/v1/auth/logout" &&
@@ -418,11 +466,17 @@ struct Api::Impl {
     registry::StoreLookup lookup(store);
     store::Record r;
     if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
-    if (!CanSee(who, r.orgunit_id)) return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    if (!CanSee(who, r.orgunit_id)) {
+      AuditDenied(who, r.type, r.id, r.orgunit_id);
+      return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    }
     if (!r.is_person()) {
       store::Record person;
       store.Get("person", r.person_id, &person);
-      if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+      if (!CanSee(who, person.orgunit_id)) {
+        AuditDenied(who, r.type, r.id, r.orgunit_id);
+        return Error(Status::Forbidden("person is outside your org units"));
+      }
     }
     r.version = 1;
     r.created_at = r.updated_at = NowIso();
@@ -495,7 +549,10 @@ struct Api::Impl {
 
   Status ScopeFor(const auth::Principal& who, const Request& req, std::string* orgunit) {
     auto it = req.query.find("orgunit");
-    return auth::ResolveOrgUnit(store, who, it == req.query.end() ? std::string() : it->second, orgunit);
+    const std::string asked = it == req.query.end() ? std::string() : it->second;
+    Status st = auth::ResolveOrgUnit(store, who, asked, orgunit);
+    if (st.code() == Code::forbidden) AuditDenied(who, "", "", asked);
+    return st;
   }
 
   Response List(const auth::Principal& who, const std::string& type, const Request& req) {
@@ -517,13 +574,16 @@ struct Api::Impl {
     std::vector<store::Record> rs;
     if (Status st = store.List(q, &rs); !st.ok()) return Error(st);
     json items = json::array();
+    AuditNote note{.via = "list", .orgunit = q.orgunit};
     for (const auto& r : rs) {
-      AuditRead(who, r, "list");
+      note.records.push_back(r.id);
       items.push_back(registry::ToJson(r));
     }
     json out = {{"items", items}, {"next_cursor", nullptr}};
     if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
-    return JsonResponse(200, out);
+    Response resp = JsonResponse(200, out);
+    resp.audit = std::move(note);
+    return resp;
   }
 
   Response Search(const auth::Principal& who, const Request& req) {
@@ -544,18 +604,21 @@ struct Api::Impl {
     for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
     std::sort(keys.begin(), keys.end());
     json items = json::array();
+    AuditNote note{.via = "search", .orgunit = q.orgunit};
     for (const auto& [k, i] : keys) {
-      AuditRead(who, rs[i], "search");
+      note.records.push_back(rs[i].id);
       items.push_back(registry::ToJson(rs[i]));
     }
-    return JsonResponse(200, {{"items", items}});
+    Response resp = JsonResponse(200, {{"items", items}});
+    resp.audit = std::move(note);
+    return resp;
   }
 
   Response Growth(const auth::Principal& who, const std::string& id) {
     store::Record person;
     std::vector<store::Record> events;
     if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
-    if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    if (Status st = CheckRecordScope(who, person); !st.ok()) return Error(st);
     AuditRead(who, person, "growth");
     return JsonResponse(200, GrowthChart(person, events));
   }
@@ -564,7 +627,7 @@ struct Api::Impl {
     store::Record person, mother;
     std::vector<store::Record> events;
     if (Status st = store.Handbook(id, &person, &events, &mother); !st.ok()) return Error(st);
-    if (!CanSee(who, person.orgunit_id)) return Error(Status::Forbidden("person is outside your org units"));
+    if (Status st = CheckRecordScope(who, person); !st.ok()) return Error(st);
     AuditRead(who, person, "handbook");
     // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
     Response r;
@@ -589,7 +652,10 @@ void Api::FlushAudit() { impl_->reads.Flush(); }
 
 Response Api::Handle(const Request& req) {
   try {
-    return impl_->Handle(req);
+    Response r = impl_->Handle(req);
+    if (r.audit) impl_->AuditAnswer(std::move(*r.audit));  // one entry per answer that carries a note
+    r.audit.reset();
+    return r;
   } catch (const std::exception& e) {
     log::Error("request_failed", {{"path", req.path}, {"what", e.what()}});
     return Error(Status::Internal("internal error"));

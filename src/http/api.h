@@ -3,7 +3,10 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "auth/session.h"
 #include "store/store.h"
@@ -20,11 +23,22 @@ struct Request {
   std::string remote;   // client address
 };
 
+// What an answer disclosed or refused, for the audit trail: a handler fills
+// it and Api::Handle appends exactly one entry for the answer (never sent).
+struct AuditNote {
+  std::string action = "read";        // read, read_denied, write_denied, alert_ack
+  std::string via;                    // list, search, worklist, alerts, due, ...
+  std::vector<std::string> records;   // the person-level records returned: detail.records
+  std::string record_type, record_id, orgunit;  // the one record or org unit concerned
+  std::vector<std::pair<std::string, std::string>> detail;  // more detail fields (text)
+};
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;
+  std::optional<AuditNote> audit;
 };
 
 struct ApiOptions {

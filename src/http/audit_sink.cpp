@@ -25,6 +25,10 @@ void AuditSink::Add(audit::Entry e) {
 }
 
 void AuditSink::Flush() {
+  // One flush at a time: a caller that finds nothing pending still waits for a
+  // batch another thread took and is writing, so entries added before the call
+  // are committed when it returns.
+  std::lock_guard flushing(flush_mu_);
   std::vector<audit::Entry> batch;
   {
     std::lock_guard lock(mu_);

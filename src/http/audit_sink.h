@@ -20,7 +20,8 @@ class AuditSink {
   explicit AuditSink(store::Store& store, std::chrono::milliseconds interval = std::chrono::milliseconds(100));
   ~AuditSink();
   void Add(audit::Entry e);
-  // Writes everything pending now (tests, shutdown).
+  // Writes everything pending now (tests, shutdown, GET /audit), and waits for
+  // a flush already under way.
   void Flush();
 
  private:
@@ -28,6 +29,7 @@ class AuditSink {
   store::Store& store_;
   std::chrono::milliseconds interval_;
   std::mutex mu_;
+  std::mutex flush_mu_;  // held for a whole flush (after mu_ is released)
   std::condition_variable cv_;
   std::vector<audit::Entry> pending_;
   bool stop_ = false;

@@ -1,0 +1,181 @@
+// Reads leave a trace, compactly: an answer that lists person-level records
+// (a list, a search, a worklist, the alerts) is one audit entry naming the
+// records it returned, a person's due list is one entry for that person, an
+// alert acknowledgement is audited, and a request refused because the record
+// or org unit lies outside the user's scope leaves an entry too.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "care/service.h"
+#include "core/id.h"
+#include "security/api_fixture.h"
+#include "support/sqlite_probe.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+struct ReadAudit : ApiFixture {
+  std::unique_ptr<care::Service> care;
+  std::string cw_a, cw_b, prov, mother, child;
+
+  void SetUp() override {
+    ApiFixture::SetUp();
+    ASSERT_TRUE(care::Service::Open(*s, db(), "", &care).ok());
+    care::Service::Attach(*s, care.get());
+    cw_a = Login("cw_a");
+    cw_b = Login("cw_b");
+    prov = Login("prov");
+  }
+  void TearDown() override { care::Service::Attach(*s, nullptr); }
+
+  // A mother and her newborn of low birth weight: due for BCG, with an alert until a home visit.
+  void MotherAndNewborn() {
+    mother = NewPerson(cw_a, "03390", "Lò Thị Mai");
+    http::Response c = Call("POST", "/api/v1/persons", cw_a,
+                            json{{"full_name", "Lò Văn An"}, {"sex", "male"}, {"birth_date", "2025-01-10"},
+                                 {"orgunit", "03390"}, {"mother_id", mother}}
+                                .dump());
+    ASSERT_EQ(c.status, 201) << c.body;
+    child = json::parse(c.body)["id"];
+    http::Response n = Call("POST", "/api/v1/newborns", cw_a,
+                            json{{"person_id", child}, {"date", "2025-01-10"}, {"orgunit", "03390"},
+                                 {"birth_weight_g", 2100}}
+                                .dump());
+    ASSERT_EQ(n.status, 201) << n.body;
+  }
+
+  int64_t LastSeq() {
+    api->FlushAudit();
+    return QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
+  }
+  // Entries after `seq`: username, action, record_id, via, records (JSON text).
+  Rows EntriesAfter(int64_t seq) {
+    api->FlushAudit();
+    return Query(db(), "SELECT username, action, record_id, coalesce(json_extract(detail, '$.via'), ''), "
+                       "coalesce(json_extract(detail, '$.records'), '') FROM audit_log WHERE seq > " +
+                           std::to_string(seq) + " ORDER BY seq");
+  }
+  // Entries by record through the API, as a province officer sees them.
+  json AuditOf(const std::string& record, int limit = 1000) {
+    http::Response r = Call("GET", "/api/v1/audit", prov, "", {{"record", record}, {"limit", std::to_string(limit)}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["items"];
+  }
+};
+
+TEST_F(ReadAudit, WorklistAlertsAndDueEachLeaveOneEntryNamingWhatWasShown) {
+  MotherAndNewborn();
+  int64_t seq = LastSeq();
+  http::Response w = Call("GET", "/api/v1/worklist", cw_a, "", {{"orgunit", "03390"}, {"from", "2025-01-20"}, {"to", "2025-01-26"}});
+  ASSERT_EQ(w.status, 200) << w.body;
+  ASSERT_EQ(json::parse(w.body)["villages"][0]["persons"][0]["person_id"], child) << w.body;
+  Rows e = EntriesAfter(seq);
+  ASSERT_EQ(e.size(), 1u);
+  // The child listed, and the mother whose name and phone the list shows.
+  EXPECT_EQ(e[0], (std::vector<std::string>{"cw_a", "read", "", "worklist", json::array({child, mother}).dump()}));
+
+  seq = LastSeq();
+  http::Response a = Call("GET", "/api/v1/alerts", cw_a, "", {{"orgunit", "03390"}, {"date", "2025-01-20"}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  const json alerts = json::parse(a.body)["items"];
+  ASSERT_EQ(alerts.size(), 1u) << a.body;
+  e = EntriesAfter(seq);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0], (std::vector<std::string>{"cw_a", "read", "", "alerts", json::array({child}).dump()}));
+
+  seq = LastSeq();
+  ASSERT_EQ(Call("GET", "/api/v1/persons/" + child + "/due", cw_a, "", {{"date", "2025-01-20"}}).status, 200);
+  e = EntriesAfter(seq);
+  ASSERT_EQ(e.size(), 1u) << testing::PrintToString(e);
+  EXPECT_EQ(e[0], (std::vector<std::string>{"cw_a", "read", child, "due", ""}));
+
+  // The acknowledgement of an alert is audited with the alert it closed.
+  seq = LastSeq();
+  const std::string alert = alerts[0]["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/alerts/" + alert + "/ack", cw_a, R"({"note":"đã gọi điện"})").status, 200);
+  EXPECT_EQ(QueryOne(db(), "SELECT action || ' ' || record_id || ' ' || json_extract(detail, '$.alert') FROM audit_log "
+                           "WHERE seq > " + std::to_string(seq)),
+            "alert_ack " + child + " " + alert);
+
+  // Every one of them is found by record.
+  std::vector<std::string> vias;
+  for (const auto& it : AuditOf(child))
+    if (it["action"] == "read") vias.push_back(it["detail"]["via"]);
+  EXPECT_EQ(vias, (std::vector<std::string>{"worklist", "alerts", "due"}));
+}
+
+TEST_F(ReadAudit, RefusalsOutsideTheUsersScopeLeaveAnEntry) {
+  MotherAndNewborn();
+  const int64_t seq = LastSeq();
+  // cw_b works in 03394; the mother and child are in 03390.
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + child + "/due", cw_b).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/worklist", cw_b, "", {{"orgunit", "03390"}}).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/alerts", cw_b, "", {{"orgunit", "03390"}}).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/alerts/newborn_no_home_visit:" + child + "/ack", cw_b, "{}").status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + mother, cw_b).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + mother + "/handbook", cw_b).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons", cw_b, "", {{"orgunit", "03390"}}).status, 403);
+  EXPECT_EQ(Call("DELETE", "/api/v1/persons/" + mother, cw_b, R"({"reason":"x","version":1})").status, 403);
+  const Rows e = EntriesAfter(seq);
+  const Rows want = {{"cw_b", "read_denied", child, "", ""},  {"cw_b", "read_denied", "", "", ""},
+                     {"cw_b", "read_denied", "", "", ""},     {"cw_b", "write_denied", child, "", ""},
+                     {"cw_b", "read_denied", mother, "", ""}, {"cw_b", "read_denied", mother, "", ""},
+                     {"cw_b", "read_denied", "", "", ""},     {"cw_b", "write_denied", mother, "", ""}};
+  EXPECT_EQ(e, want);
+  // The org unit asked for is kept, so the officers above it see the attempt.
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action LIKE '%_denied' AND orgunit_id = '03390' AND seq > " +
+                               std::to_string(seq)),
+            8);
+  EXPECT_EQ(AuditOf(child).back()["action"], "write_denied");
+}
+
+// 1,000 persons listed 60 times by one user. One entry a record (before) put
+// 60,000 entries, about 25 MB, into the log; one entry an answer holds the
+// 60 answers' ids: 60 x 1,000 x 39 bytes (a quoted UUID and a comma) = 2.3 MB,
+// plus the entries' fixed part and page slack, within 3 MB.
+TEST_F(ReadAudit, ListingAThousandRecordsSixtyTimesIsCompactAndFoundByRecord) {
+  std::vector<store::Record> rs;
+  for (int i = 0; i < 1000; ++i) {
+    store::Record p;
+    p.type = "person";
+    p.id = NewUuid7();
+    p.orgunit_id = "03390";
+    p.full_name = "Lò Thị Mai " + std::to_string(i);
+    p.name_folded = "lo thi mai " + std::to_string(i);
+    p.sex = "female";
+    p.date = "1996-04-12";
+    p.created_at = p.updated_at = "2026-01-01T00:00:00.000Z";
+    p.body = json{{"id", p.id}, {"full_name", p.full_name}, {"sex", "female"}, {"birth_date", p.date},
+                  {"orgunit", "03390"}}
+                 .dump();
+    rs.push_back(p);
+  }
+  ASSERT_TRUE(s->InsertBatch(rs).ok());
+  auto bytes = [&] {
+    api->FlushAudit();
+    return QueryInt(db(), "PRAGMA page_count") * QueryInt(db(), "PRAGMA page_size");
+  };
+  const int64_t before = bytes(), seq = LastSeq();
+  for (int i = 0; i < 60; ++i) {
+    http::Response r = Call("GET", "/api/v1/persons", cw_a, "", {{"orgunit", "03390"}, {"limit", "1000"}});
+    ASSERT_EQ(r.status, 200);
+    ASSERT_EQ(json::parse(r.body)["items"].size(), 1000u);
+  }
+  const int64_t grown = bytes() - before;
+  std::cout << "60 lists of 1,000 persons: " << LastSeq() - seq << " audit entries, the database grew by " << grown
+            << " bytes\n";
+  EXPECT_EQ(LastSeq() - seq, 60);
+  EXPECT_LT(grown, 3'000'000);
+  for (const std::string& id : {rs.front().id, rs[500].id, rs.back().id}) {
+    const json items = AuditOf(id);
+    ASSERT_EQ(items.size(), 60u) << id;
+    EXPECT_EQ(items[0]["detail"]["via"], "list");
+    EXPECT_EQ(items[0]["username"], "cw_a");
+  }
+}
+
+}  // namespace
+}  // namespace u5::test
