@@ -58,7 +58,7 @@ http::Response WorklistRoute(const http::Request& req, const auth::Principal& wh
   Worklist w;
   if (Status st = BuildWorklist(svc, q, &w); !st.ok()) return Err(st);
   // One audit entry: the persons listed, and the mothers whose name (and phone) is shown.
-  http::AuditNote note{.via = "worklist", .orgunit = q.orgunit};
+  http::AuditNote note{.via = "worklist", .record_type = "person", .orgunit = q.orgunit};
   for (const auto& v : w.villages)
     for (const auto& p : v.persons) {
       note.records.push_back(p.person().id);
@@ -81,7 +81,7 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
   std::map<std::string, Ack> acks;
   if (Status st = svc.Acks(&acks); !st.ok()) return Err(st);
   json items = json::array();
-  http::AuditNote note{.via = "alerts", .orgunit = ou};
+  http::AuditNote note{.via = "alerts", .record_type = "person", .orgunit = ou};
   Status st = svc.ForEachIn(ou, [&](const Entry& e) {
     for (const auto& a : e.alerts) {
       if (!a.ActiveOn(on)) continue;

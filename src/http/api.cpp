@@ -574,7 +574,7 @@ struct Api::Impl {
     std::vector<store::Record> rs;
     if (Status st = store.List(q, &rs); !st.ok()) return Error(st);
     json items = json::array();
-    AuditNote note{.via = "list", .orgunit = q.orgunit};
+    AuditNote note{.via = "list", .record_type = type, .orgunit = q.orgunit};
     for (const auto& r : rs) {
       note.records.push_back(r.id);
       items.push_back(registry::ToJson(r));
@@ -604,7 +604,7 @@ struct Api::Impl {
     for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
     std::sort(keys.begin(), keys.end());
     json items = json::array();
-    AuditNote note{.via = "search", .orgunit = q.orgunit};
+    AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
     for (const auto& [k, i] : keys) {
       note.records.push_back(rs[i].id);
       items.push_back(registry::ToJson(rs[i]));

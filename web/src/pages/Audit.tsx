@@ -30,6 +30,9 @@ function detailText(e: Entry): string {
   return parts.join(' · ');
 }
 
+/** An answer that listed many records is one entry with their ids in detail.records. */
+const listed = (e: Entry): string[] => (Array.isArray(e.detail?.records) ? (e.detail.records as string[]) : []);
+
 export function Audit({ query }: { query: URLSearchParams }) {
   const me = currentUser()!;
   const filters = { user: query.get('user') ?? '', record: query.get('record') ?? '', from: query.get('from') ?? '', to: query.get('to') ?? '' };
@@ -82,7 +85,8 @@ export function Audit({ query }: { query: URLSearchParams }) {
               </thead>
               <tbody>
                 {data.items.map((e) => (
-                  <tr key={e.seq} data-action={e.action} data-record={e.record_id} data-user={e.username}>
+                  <tr key={e.seq} data-action={e.action} data-user={e.username}
+                    data-record={e.record_id || (filters.record && listed(e).includes(filters.record) ? filters.record : '')}>
                     <td class="nowrap">{fmtTime(e.at)}</td>
                     <td>{e.username || '—'}</td>
                     <td>{action(e.action)}</td>
@@ -91,6 +95,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
                       {e.record_id && (e.record_type === 'person' && canSeePersons(me)
                         ? <> <a href={'/persons/' + e.record_id} onClick={linkClick} class="mono">{e.record_id.slice(-8)}</a></>
                         : <> <span class="mono" title={e.record_id}>{e.record_id.slice(-8)}</span></>)}
+                      {!e.record_id && listed(e).length > 0 && <span title={listed(e).join(', ')}>{t('audit.records', { n: listed(e).length })}</span>}
                     </td>
                     <td>{e.orgunit ? <span title={e.orgunit}>{nameOf(e.orgunit)}</span> : '—'}</td>
                     <td class="small">{detailText(e)}</td>
