@@ -133,9 +133,9 @@ TEST_F(ReadAudit, RefusalsOutsideTheUsersScopeLeaveAnEntry) {
 }
 
 // 1,000 persons listed 60 times by one user. One entry a record (before) put
-// 60,000 entries, about 25 MB, into the log; one entry an answer holds the
-// 60 answers' ids: 60 x 1,000 x 39 bytes (a quoted UUID and a comma) = 2.3 MB,
-// plus the entries' fixed part and page slack, within 3 MB.
+// 60,000 entries, over 20 MB, into the log; one entry an answer holds the 60
+// answers' ids: 60 x 1,000 x 39 bytes (a quoted UUID and a comma) = 2.3 MB,
+// plus the entries' fixed part and the overflow pages' slack, within 3 MB.
 TEST_F(ReadAudit, ListingAThousandRecordsSixtyTimesIsCompactAndFoundByRecord) {
   std::vector<store::Record> rs;
   for (int i = 0; i < 1000; ++i) {
