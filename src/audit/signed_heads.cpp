@@ -97,6 +97,9 @@ Status LoadOrCreateKey(const std::string& path, std::string* secret_key) {
   if (ReadText(path, &text).ok()) {
     if (!Unhex(text, crypto_sign_SECRETKEYBYTES, secret_key))
       return Status::Invalid("audit-key", path + " is not an audit signing key (128 hex digits)");
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+      log::Error("audit_key_readable_by_others", {{"key", path}, {"mode", st.st_mode & 0777}});
   } else {
     if (::access(path.c_str(), F_OK) == 0) return Errno("cannot read", path);
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];

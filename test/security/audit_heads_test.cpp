@@ -5,11 +5,15 @@
 // that appends an audit entry (user add, export) signs the head at its end.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "audit/entry.h"
 #include "store/sqlite.h"
+#include "support/http_client.h"
 #include "support/process.h"
+#include "support/server_process.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -153,6 +157,30 @@ TEST_F(AuditHeads, HeadsSignedWithAnotherKeyAreRejected) {
   RunResult ed = Verify({"--audit-heads", dir.File("edited.heads"), "--audit-pub", dir.File("real.pub")});
   EXPECT_EQ(ed.exit_code, 3) << ed.err;
   EXPECT_NE(ed.err.find("line 1"), std::string::npos) << ed.err;
+}
+
+// The server signs the head as it goes, not only when it stops: after a kill
+// (no shutdown), the heads cover everything but the last interval.
+TEST_F(AuditHeads, TheServerSignsTheHeadEveryInterval) {
+  ServerProcess server;
+  server.extra_args = {"--audit-sign-interval", "1"};
+  std::string why;
+  ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
+  HttpClient c(server.port());
+  ASSERT_TRUE(c.Login("cw_a", "mat-khau-2030"));
+  auto last_signed = [&] {
+    const std::string heads = ReadFile(db + ".audit-heads");
+    const size_t start = heads.rfind('\n', heads.size() - 2);
+    return nlohmann::json::parse(heads.substr(start == std::string::npos ? 0 : start + 1)).value("seq", 0);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (last_signed() < 6 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(last_signed(), 6);  // the five entries of SetUp and the login
+  server.Kill9();
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("the last at entry 6"), std::string::npos) << r.err;
 }
 
 }  // namespace
