@@ -32,7 +32,7 @@ Status SortTail(Db& db, int64_t run, int64_t after, int64_t through) {
   Stmt& s = db.Cached(
       "INSERT INTO audit_by_record(run, record_id, seq) SELECT ?1, r, seq FROM ("
       " SELECT record_id AS r, seq FROM audit_log WHERE seq > ?2 AND seq <= ?3 AND record_id <> ''"
-      " UNION SELECT j.value, l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j"
+      " UNION ALL SELECT DISTINCT j.value, l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j"
       " WHERE l.seq > ?2 AND l.seq <= ?3 AND j.type = 'text') ORDER BY r, seq");
   s.Bind(1, run).Bind(2, after).Bind(3, through);
   return s.Run();
@@ -69,10 +69,23 @@ Status MergeLevel(Db& db, int level, int fanout, bool* merged) {
 
 }  // namespace
 
-Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level) {
+Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level, int64_t* tail_rows) {
   int64_t sorted_through = 0, next_run = 0;
   U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(last_seq), 0) FROM audit_record_run", &sorted_through));
-  if (head_seq - sorted_through < run_entries) return Status::Ok();
+  bool due = head_seq - sorted_through >= run_entries;
+  if (!due && tail_rows) {
+    if (*tail_rows < 0) {
+      int64_t single = 0, listed = 0;
+      U5_RETURN_IF_ERROR(QueryInt(db, "SELECT count(*) FROM audit_log WHERE seq > ?1 AND record_id <> ''", &single,
+                                  sorted_through));
+      U5_RETURN_IF_ERROR(QueryInt(db, "SELECT count(*) FROM audit_log l, " U5_RECORDS_OF("l") " j WHERE l.seq > ?1",
+                                  &listed, sorted_through));
+      *tail_rows = single + listed;
+    }
+    due = *tail_rows >= run_entries;
+  }
+  if (!due) return Status::Ok();
+  if (tail_rows) *tail_rows = 0;
   U5_RETURN_IF_ERROR(QueryInt(db, "SELECT coalesce(max(run), 0) + 1 FROM audit_record_run", &next_run));
   U5_RETURN_IF_ERROR(SortTail(db, next_run, sorted_through, head_seq));
   // The run made by migration 13 (level 1000) is above every level merged here.
@@ -91,7 +104,7 @@ std::string AuditSeqsOfRecordSql(const std::string& record, const std::string& a
   return "SELECT seq FROM audit_by_record WHERE run IN (SELECT run FROM audit_record_run) AND record_id = " + record +
          " AND seq > " + after + " UNION ALL SELECT seq FROM audit_log WHERE seq > " + tail_from +
          " AND record_id = " + record + " UNION ALL SELECT l.seq FROM audit_log l, " U5_RECORDS_OF("l") " j WHERE l.seq > " +
-         tail_from + " AND j.value = " + record;
+         tail_from + " AND instr(l.detail, " + record + ") > 0 AND j.value = " + record;
 }
 
 Status VerifyAuditIndex(Db& db) {

@@ -23,7 +23,14 @@ namespace u5::store {
 // Inside the caller's write transaction, after the log has grown to `head_seq`:
 // sorts the tail (one row per entry and record it names) into a run once it holds `run_entries` entries, then merges
 // every level below `max_level` that has `fanout` runs into one run of the next.
-Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level);
+// An entry that lists many records is as many rows of a run: `tail_rows`, when
+// given, is the caller's count of (entry, record) pairs in the tail including
+// the entries just appended (-1: unknown, counted here from the log), and the
+// tail is also sorted once it reaches `run_entries`, so a sort holds the write
+// lock no longer for answers of 1,000 records than for single reads; it is
+// set to the count after the call (0 once sorted).
+Status IndexAuditTail(Db& db, int64_t head_seq, int64_t run_entries, int fanout, int max_level,
+                      int64_t* tail_rows = nullptr);
 
 // SQL for "the seqs of record ?R after seq ?A" (entries under that record id
 // and answers that listed it in detail.records), to use as `seq IN (...)`;

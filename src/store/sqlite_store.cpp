@@ -350,10 +350,16 @@ class SqliteStore final : public Store {
     // writer can move it before the commit), then carried from entry to entry.
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(*db, &head));
-    for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
-    U5_RETURN_IF_ERROR(IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
-                                      options_.audit_run_max_level));
-    return tx.Commit();
+    int64_t rows = audit_tail_rows_.load();
+    for (audit::Entry& e : entries) {
+      U5_RETURN_IF_ERROR(AppendChained(*db, e, &head));
+      if (rows >= 0) rows += RowsOf(e);
+    }
+    Status st = IndexAuditTail(*db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
+                               options_.audit_run_max_level, &rows);
+    if (st.ok()) st = tx.Commit();
+    audit_tail_rows_.store(st.ok() ? rows : -1);
+    return st;
   }
 
   Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) override {
@@ -849,8 +855,20 @@ class SqliteStore final : public Store {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(db, &head));
     U5_RETURN_IF_ERROR(AppendChained(db, e, &head));
-    return IndexAuditTail(db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
-                          options_.audit_run_max_level);
+    int64_t rows = audit_tail_rows_.load();
+    if (rows >= 0) rows += RowsOf(e);
+    Status st = IndexAuditTail(db, head.seq, options_.audit_run_entries, options_.audit_run_fanout,
+                               options_.audit_run_max_level, &rows);
+    audit_tail_rows_.store(st.ok() ? rows : -1);  // a rollback of the caller's write only makes it high
+    return st;
+  }
+
+  // The rows an entry adds to the runs: one a record it names.
+  static int64_t RowsOf(const audit::Entry& e) {
+    if (!e.record_id.empty()) return 1;
+    if (e.detail.find("\"records\":[") == std::string::npos) return 0;
+    const nlohmann::json d = nlohmann::json::parse(e.detail, nullptr, false);
+    return d.is_object() && d.contains("records") && d["records"].is_array() ? static_cast<int64_t>(d["records"].size()) : 0;
   }
 
   // The audit entry of a record write: which record, and what changed.
@@ -1030,6 +1048,8 @@ class SqliteStore final : public Store {
 
   std::string path_;
   const SqliteOptions options_;
+  // (entry, record) pairs in the audit tail, kept by this process's appends (-1: count at the next).
+  std::atomic<int64_t> audit_tail_rows_{-1};
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;

@@ -263,3 +263,34 @@ TEST_F(AuditIndexTest, ListEntriesAreFoundUnderEveryRecordTheyName) {
 
 }  // namespace
 }  // namespace u5::store
+
+namespace u5::store {
+namespace {
+
+// A run is bounded in rows, not only in entries: answers listing many records
+// fill the tail sooner, also as counted by a store opened afresh.
+TEST_F(AuditIndexTest, TheTailIsSortedOnceItsRowsReachARun) {
+  const std::string db = dir.File("t.db");
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(s->AppendAudit({ListEntryFor(records, i)}).ok());  // 9 records each
+  EXPECT_EQ(Levels(), -1);  // 36 rows in 4 entries
+  ASSERT_TRUE(s->AppendAudit({ListEntryFor(records, 4)}).ok());
+  EXPECT_EQ(Levels(), 0);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM audit_by_record"), 45);
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(last_seq) FROM audit_record_run"), 5);
+  ExpectEveryRecordAsInTheLog();
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(s->AppendAudit({ListEntryFor(records, i)}).ok());
+  s.reset();  // another process: it counts the tail from the log
+  SqliteOptions options;
+  options.audit_run_entries = kRunEntries;
+  options.audit_run_fanout = kFanout;
+  options.audit_run_max_level = kMaxLevel;
+  ASSERT_TRUE(OpenSqliteStore(db, options, &s).ok());
+  ASSERT_TRUE(s->AppendAudit({EntryFor(records[0], 0)}).ok());
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(last_seq) FROM audit_record_run"), 5);  // 37 rows
+  ASSERT_TRUE(s->AppendAudit({ListEntryFor({records[1], records[2], records[3]}, 0)}).ok());
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(last_seq) FROM audit_record_run"), 11);  // 40 rows
+  ExpectEveryRecordAsInTheLog();
+}
+
+}  // namespace
+}  // namespace u5::store
