@@ -117,6 +117,7 @@ struct Api::Impl {
   // The client address of the request being handled on this thread (requests
   // are handled synchronously, one per thread at a time).
   static inline thread_local std::string remote;
+  static inline thread_local std::string method;  // of the same request
 
   static audit::Entry Entry(const auth::Principal& who, std::string action) {
     audit::Entry e;
@@ -166,7 +167,6 @@ struct Api::Impl {
     e.orgunit_id = orgunit;
     reads.Add(std::move(e));
   }
-  static inline thread_local std::string method;
 
   // One audit entry per person-level record read.
   void AuditRead(const auth::Principal& who, const store::Record& r, const char* via) {
