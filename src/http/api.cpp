@@ -101,7 +101,7 @@ struct Api::Impl {
   AuditSink reads;
   auth::LoginThrottle throttle;
   Impl(store::Store& s, ApiOptions o)
-      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_max_failures, o.login_window_ms) {}
+      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_throttle) {}
 
   // Demo mode spares only the accounts `under5 demo` creates with the password
   // it prints (src/cli/commands.cpp); a user created on a demo server still
@@ -202,7 +202,10 @@ struct Api::Impl {
     if (!b.contains("username") || !b["username"].is_string()) return Error(Status::Invalid("username", "username is required"));
     if (!b.contains("password") || !b["password"].is_string()) return Error(Status::Invalid("password", "password is required"));
     const std::string username = b["username"];
-    if (int64_t wait = throttle.RetryAfterMs(username, req.remote, sessions.Now()); wait > 0) {
+    // Reserved before the password check, settled after it: concurrent
+    // guesses are counted against the limits as they start (auth/throttle.h).
+    auth::LoginThrottle::Attempt attempt;
+    if (int64_t wait = throttle.Begin(username, req.remote, sessions.Now(), &attempt); wait > 0) {
       audit::Entry e;
       e.username = text::IsValidUtf8(username) ? username.substr(0, 64) : "?";
       e.remote = req.remote;
@@ -215,8 +218,8 @@ struct Api::Impl {
     std::string token;
     auth::Principal who;
     Status st = sessions.Login(username, b["password"], &token, &who);
-    if (st.ok()) throttle.RecordSuccess(username);
-    else if (st.code() == Code::unauthenticated) throttle.RecordFailure(username, req.remote, sessions.Now());
+    if (st.ok()) attempt.Succeeded(sessions.Now());
+    else if (st.code() == Code::unauthenticated) attempt.Failed(sessions.Now());
     log::Info("login", {{"username", b["username"]}, {"ok", st.ok()}, {"remote", req.remote}});
     audit::Entry e;
     e.user_id = who.user_id;
