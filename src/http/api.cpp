@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "auth/demo_accounts.h"
 #include "auth/roles.h"
 #include "auth/scope.h"
 #include "auth/throttle.h"
@@ -104,10 +105,10 @@ struct Api::Impl {
       : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_throttle) {}
 
   // Demo mode spares only the accounts `under5 demo` creates with the password
-  // it prints (src/cli/commands.cpp); a user created on a demo server still
+  // it prints (auth/demo_accounts.h); a user created on a demo server still
   // replaces the initial password handed out.
   bool MustChange(const auth::Principal& who) const {
-    return who.must_change_password && !(opts.demo_mode && (who.username == "demo" || who.username == "tinh"));
+    return who.must_change_password && !(opts.demo_mode && auth::IsDemoAccount(who.username));
   }
 
   // The client address of the request being handled on this thread (requests
@@ -168,12 +169,12 @@ struct Api::Impl {
     return req.origin == "http://" + req.host || req.origin == "https://" + req.host;
   }
 
-  Response ChangePassword(const auth::Principal& who, const Request& req) {
+  Response ChangePassword(const auth::Principal& who, const Request& req, const std::string& token) {
     json b;
     if (Status st = ParseBody(req, &b); !st.ok()) return Error(st);
     if (!b.contains("old_password") || !b["old_password"].is_string()) return Error(Status::Invalid("old_password", "old_password is required"));
     if (!b.contains("new_password") || !b["new_password"].is_string()) return Error(Status::Invalid("new_password", "new_password is required"));
-    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"]);
+    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"], token);
     audit::Entry e = Entry(who, st.ok() ? "password_change" : "password_change_failed");
     e.at = NowIso();
     e.record_type = "user";
@@ -285,7 +286,7 @@ struct Api::Impl {
                                 {"must_change_password", MustChange(who)}});
     if (p == "/api/v1/auth/password") {
       if (req.method != "POST") return MethodNotAllowed();
-      return ChangePassword(who, req);
+      return ChangePassword(who, req, token);
     }
     if (p == "/api/v1/schema" && req.method == "GET") return Schema();
     if (p == "/api/v1/audit") {

@@ -196,6 +196,51 @@ TEST_F(SessionsApi, InitialPasswordMustBeChangedFirst) {
   EXPECT_EQ(QueryOne(db(), "SELECT must_change_password FROM app_user WHERE username='demo'"), "0");
 }
 
+// Issue "Security first": a password change left the user's other sessions alive.
+TEST_F(SessionsApi, PasswordChangeEndsTheOtherSessions) {
+  const std::string phone = Login("cw_a"), laptop = Login("cw_a"), other = Login("cw_b");
+  for (const auto& t : {phone, laptop, other}) ASSERT_EQ(Call("GET", "/api/v1/auth/me", t).status, 200);
+  http::Response r = Call("POST", "/api/v1/auth/password", laptop,
+                          R"({"old_password":"password-123","new_password":"hoa ban nở tháng ba"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", phone).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", laptop).status, 200);  // the session that changed it stays
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", other).status, 200);   // other users are untouched
+  EXPECT_TRUE(Login("cw_a").empty());
+  EXPECT_FALSE(Login("cw_a", "hoa ban nở tháng ba").empty());
+}
+
+// An administrator's reset ends all of them.
+TEST_F(SessionsApi, PasswordResetEndsEverySession) {
+  const std::string a = Login("cw_a"), b = Login("cw_a"), root = Login("root");
+  for (const auto& t : {a, b}) ASSERT_EQ(Call("GET", "/api/v1/auth/me", t).status, 200);
+  const std::string id = json::parse(Call("GET", "/api/v1/auth/me", a).body)["id"];
+  http::Response weak = Call("POST", "/api/v1/users/" + id + "/password", root, R"({"password":"cw_a1234"})");
+  EXPECT_EQ(weak.status, 422) << weak.body;
+  EXPECT_EQ(json::parse(weak.body).value("field", ""), "password");
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", a).status, 200);  // a refused reset changes nothing
+  ASSERT_EQ(Call("POST", "/api/v1/users/" + id + "/password", root).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", a).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", b).status, 401);
+}
+
+// Errors of POST /auth/password name the request's fields and say why.
+TEST_F(SessionsApi, PasswordChangeErrorsNameTheField) {
+  const std::string tok = Login("cw_a");
+  auto change = [&](const json& body) { return Call("POST", "/api/v1/auth/password", tok, body.dump()); };
+  auto field = [](const http::Response& r) { return json::parse(r.body).value("field", ""); };
+  for (const char* weak : {"short", "password1", "12345678", "aaaaaaaa", "cw_a2026", "demo-u5-2030", "under5-2030"}) {
+    http::Response r = change({{"old_password", "password-123"}, {"new_password", weak}});
+    EXPECT_EQ(r.status, 422) << weak;
+    EXPECT_EQ(field(r), "new_password") << weak << ": " << r.body;
+    EXPECT_NE(json::parse(r.body).value("message", "").find("new_password"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(field(change({{"old_password", "wrong-password"}, {"new_password", "hoa ban nở tháng ba"}})), "old_password");
+  EXPECT_EQ(field(change({{"new_password", "hoa ban nở tháng ba"}})), "old_password");
+  EXPECT_EQ(field(change({{"old_password", "password-123"}})), "new_password");
+  EXPECT_EQ(change({{"old_password", "password-123"}, {"new_password", "hoa ban nở tháng ba"}}).status, 200);
+}
+
 TEST_F(SessionsApi, DemoModeSkipsTheForcedChange) {
   ASSERT_TRUE(auth::AddUser(*s, "demo", "demo-u5-2030", "commune_worker", {"03390"}, "", true).ok());
   http::ApiOptions o;
