@@ -73,7 +73,9 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "worker threads (0 = one per core)");
   serve->add_option("--static", static_dir, "folder with the built web app");
   bool demo_mode = false;
-  serve->add_flag("--demo", demo_mode, "demo mode: the printed demo passwords need not be changed at first login");
+  serve->add_flag("--demo", demo_mode,
+                  "demo mode: the printed demo accounts log in without changing their password (without --demo, a "
+                  "database where any user still has a published demo password is refused)");
 
   // migrate
   int to_version = -1;
