@@ -1,6 +1,7 @@
 #pragma once
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "audit/entry.h"
 #include "audit/signed_heads.h"
@@ -25,5 +26,15 @@ int AuditVerify(store::Store& store, const audit::HeadPaths& paths, std::ostream
 
 int Import(store::Store& store, const std::string& path);
 int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args);
+
+// The demo accounts (auth/demo_accounts.h) whose password is still one of the
+// published demo passwords, disabled ones included.
+Status UsersWithDemoPasswords(store::Store& store, std::vector<std::string>* usernames);
+// For `serve` without --demo: 0 when no user has a published demo password;
+// else prints who and how to fix it to `err` and returns the exit code.
+int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::ostream& err);
+// `user passwd`: sets a user's password read from the first line of `in`,
+// after the password policy, and ends the user's sessions.
+int SetUserPassword(store::Store& store, const std::string& username, std::istream& in, std::ostream& err);
 
 }  // namespace u5::cli
