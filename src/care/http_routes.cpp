@@ -88,8 +88,9 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
                         const std::string& id) {
   if (!auth::Can(who, auth::kPersonWrite))
     return Err(Status::Forbidden("acknowledging an alert needs person.write (commune health workers)"));
-  json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
-  if (!body.is_object()) return Err(Status::BadRequest("body must be a JSON object", "body"));
+  json body = json::object();
+  if (!req.body.empty())
+    if (Status st = http::ParseJsonObject(req.body, &body); !st.ok()) return Err(st);
   std::string note;
   if (body.contains("note")) {
     if (!body["note"].is_string() || body["note"].get<std::string>().size() > 2000)
@@ -114,8 +115,8 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
         found = x;
         ok = true;
       }
-  if (!ok) return Err(Status::NotFound("no alert " + id));
-  if (!CanSee(store, who, owner.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  // Another commune's alert answers exactly as an invented id, so ids cannot be probed.
+  if (!ok || !CanSee(store, who, owner.person.orgunit)) return Err(Status::NotFound("no alert " + id));
   Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
   if (Status st = svc.Acknowledge(ack); !st.ok()) return Err(st);
   log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
@@ -126,7 +127,7 @@ http::Response PersonDue(const http::Request& req, const auth::Principal& who, s
                          const std::string& id) {
   Entry e;
   if (Status st = svc.Get(id, &e); !st.ok()) return Err(st);
-  if (!CanSee(store, who, e.person.orgunit)) return Err(Status::Forbidden("person is outside your org units"));
+  if (!CanSee(store, who, e.person.orgunit)) return Err(Status::NotFound("no person " + id));
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const DueList dl = Evaluate(e.plan, on);

@@ -28,6 +28,7 @@ struct SessionsApi : ApiFixture {
     req.path = path;
     req.cookie = "u5_session=" + token;
     req.host = "u5.example.vn:8080";
+    req.content_type = "application/json";
     return req;
   }
 };
@@ -66,6 +67,7 @@ TEST_F(SessionsApi, LoginThrottledAfterFiveFailuresAMinute) {
   http::Request req;
   req.method = "POST";
   req.path = "/api/v1/auth/login";
+  req.content_type = "application/json";
   req.remote = "10.9.9.9";
   req.body = R"({"username":"cw_a","password":"password-123"})";
   http::Response r = api->Handle(req);
@@ -113,6 +115,7 @@ TEST_F(SessionsApi, InitialPasswordMustBeChangedFirst) {
   http::Request req;
   req.method = "POST";
   req.path = "/api/v1/auth/login";
+  req.content_type = "application/json";
   req.body = R"({"username":"demo","password":"demo-u5-2030"})";
   http::Response login = api->Handle(req);
   ASSERT_EQ(login.status, 200);
