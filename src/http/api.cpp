@@ -84,6 +84,13 @@ std::optional<int64_t> ExpectedVersion(const Request& req, const json& body) {
   return std::nullopt;
 }
 
+// A body "version" of another type than a whole number is refused naming it, not mistaken for a missing If-Match.
+Status CheckBodyVersion(const json& body) {
+  auto it = body.find("version");
+  if (it == body.end() || it->is_null() || it->is_number_integer()) return Status::Ok();
+  return Status::Invalid("version", "version must be a whole number (the record's version)");
+}
+
 // What the client may offer the user (menus); the server still checks each request.
 json PermissionsOf(const std::string& role) {
   json out = json::array();
@@ -482,6 +489,7 @@ struct Api::Impl {
   Response Update(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
     json in;
     if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
+    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
     auto expected = ExpectedVersion(req, in);
     if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
     store::Record cur;
@@ -506,6 +514,9 @@ struct Api::Impl {
     if (!req.body.empty()) {
       if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
     }
+    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
+    if (in.contains("reason") && !in["reason"].is_null() && !in["reason"].is_string())
+      return Error(Status::Invalid("reason", "reason must be text"));
     std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
     if (reason.empty()) {
       auto q = req.query.find("reason");
