@@ -6,7 +6,7 @@ cd "$ROOT"
 # Debian packages the build, the tests and the benchmarks need.
 U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   libsqlite3-dev sqlite3 libboost-dev libboost-system-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
-  libcli11-dev libsodium-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
+  libcli11-dev libssl-dev openssl libsodium-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
   nodejs chromium fonts-noto-core
   libxlsxwriter-dev libhpdf-dev fonts-liberation2 poppler-utils libxml2-utils python3-jsonschema
   clang libclang-rt-14-dev)
@@ -44,7 +44,7 @@ build_web() {
 # ASan+UBSan build with clang in build-asan/: the unit tests that matter for
 # memory safety and the libFuzzer targets (fuzz/), nothing else.
 U5_ASAN_TESTS=(core_test store_test registry_test auth_test)
-U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv)
+U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv fuzz_static_path)
 
 build_asan() {
   local flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fsanitize=fuzzer-no-link"

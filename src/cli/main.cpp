@@ -73,6 +73,16 @@ int main(int argc, char** argv) {
   serve->add_option("--static", static_dir, "folder with the built web app");
   bool demo_mode = false;
   serve->add_flag("--demo", demo_mode, "demo mode: the printed demo passwords need not be changed at first login");
+  http::ServerOptions so;
+  int idle_timeout_s = 30;
+  serve->add_option("--tls-cert", so.tls_cert, "PEM certificate (chain): serve HTTPS only, with Secure cookies and HSTS");
+  serve->add_option("--tls-key", so.tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--max-connections", so.max_connections, "open connections at most; the next gets 503")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
+  serve->add_option("--idle-timeout", idle_timeout_s, "seconds a connection may wait for its next request's header")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
+  serve->add_option("--trusted-proxy", so.trusted_proxies,
+                    "address of a reverse proxy whose X-Forwarded-For/-Proto are believed (repeat for several)");
 
   // migrate
   int to_version = -1;
@@ -233,14 +243,15 @@ int main(int argc, char** argv) {
     http::ApiOptions api_opts;
     api_opts.demo_mode = demo_mode;
     http::Api api(store, api_opts);
-    http::ServerOptions so;
+    so.idle_timeout = std::chrono::seconds(idle_timeout_s);
     so.host = host;
     so.port = static_cast<unsigned short>(port);
     so.threads = threads;
     so.static_dir = static_dir;
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
-    log::Info("serving", {{"url", "http://" + host + ":" + std::to_string(server.port())}, {"db", db_path}});
+    log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},
+                          {"db", db_path}});
     // Build the indicator matrix and the due lists now rather than on the first
     // dashboard or worklist request; requests that need them wait for it. The
     // two engines read the database on their own connections, one core each.

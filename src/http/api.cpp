@@ -13,6 +13,7 @@
 #include "care/http_routes.h"
 #include "http/audit_sink.h"
 #include "http/growth_chart.h"
+#include "http/rate_limit.h"
 #include "http/routes.h"
 #include "http/users_api.h"
 #include "indicator/http_routes.h"
@@ -107,8 +108,10 @@ struct Api::Impl {
   ApiOptions opts;
   AuditSink reads;
   auth::LoginThrottle throttle;
+  RateLimit bulk_rate;
   Impl(store::Store& s, ApiOptions o)
-      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_max_failures, o.login_window_ms) {}
+      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_max_failures, o.login_window_ms),
+        bulk_rate(o.bulk_burst, o.bulk_per_minute) {}
 
   // Demo mode spares only the accounts `under5 demo` creates with the password
   // it prints (src/cli/commands.cpp); a user created on a demo server still
@@ -153,13 +156,14 @@ struct Api::Impl {
 
   // The route table (routes.h) decides which paths exist and which
   // permission each needs; handlers below still check scope.
-  Status CheckRoute(const auth::Principal& who, const Request& req, bool* found) {
+  Status CheckRoute(const auth::Principal& who, const Request& req, bool* found, const Route** route) {
     const std::vector<const Route*> matches = MatchRoutes(req.path);
     *found = !matches.empty();
     for (const Route* r : matches) {
       if (req.method != r->method) continue;
       if (*r->permission && !auth::Roles::Current().Has(who.role, r->permission))
         return Status::Forbidden("role " + who.role + " lacks permission " + r->permission);
+      *route = r;
       return Status::Ok();
     }
     return Status::Ok();  // a listed path with another method: its handler answers 405
@@ -258,7 +262,7 @@ struct Api::Impl {
                                               {"permissions", PermissionsOf(who.role)},
                                               {"must_change_password", MustChange(who)}}}});
     r.headers["Set-Cookie"] = "u5_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                              std::to_string(sessions.ttl_ms() / 1000);
+                              std::to_string(sessions.ttl_ms() / 1000) + (req.secure ? "; Secure" : "");
     return r;
   }
 
@@ -312,15 +316,24 @@ struct Api::Impl {
       return r;
     }
     bool route_found = false;
-    if (Status st = CheckRoute(who, req, &route_found); !st.ok()) return Error(st);
+    const Route* route = nullptr;
+    if (Status st = CheckRoute(who, req, &route_found, &route); !st.ok()) return Error(st);
     if (!route_found) return Error(Status::NotFound("no such endpoint: " + p));
+    if (route && route->bulk) {
+      if (int64_t wait = bulk_rate.Take(who.user_id, sessions.Now()); wait > 0) {
+        Response r = JsonResponse(429, {{"error", "too_many_requests"},
+                                        {"message", "too many list or export requests; slow down"}});
+        r.headers["Retry-After"] = std::to_string((wait + 999) / 1000);
+        return r;
+      }
+    }
     // An empty POST (logout, disable, enable) carries nothing to misread.
     if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
 
     if (p == "/api/v1/auth/logout" && req.method == "POST") {
       sessions.Logout(token);
       Response r = JsonResponse(200, {{"status", "logged out"}});
-      r.headers["Set-Cookie"] = "u5_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+      r.headers["Set-Cookie"] = std::string("u5_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0") + (req.secure ? "; Secure" : "");
       return r;
     }
     if (p == "/api/v1/auth/me" && req.method == "GET")

@@ -18,6 +18,7 @@ struct Request {
   std::string host;     // the Host header, for the cookie sessions' Origin check
   std::string body;
   std::string remote;   // client address
+  bool secure = false;  // reached over TLS, directly or through a trusted proxy: cookies get Secure
 };
 
 struct Response {
@@ -32,6 +33,9 @@ struct ApiOptions {
   auth::SessionOptions sessions;
   int login_max_failures = 5;         // per user name and per address, within login_window_ms
   int64_t login_window_ms = 60000;
+  // Per user on the routes marked `bulk` in routes.cpp (lists, searches, exports).
+  int bulk_burst = 60;
+  int bulk_per_minute = 120;
   // Demo mode lets the printed demo passwords be used without changing them first.
   bool demo_mode = false;
 };

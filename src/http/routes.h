@@ -15,6 +15,9 @@ struct Route {
   const char* pattern;
   const char* permission;  // "" = any logged-in user
   bool is_public = false;  // answers without a session (health, login)
+  // Answers many records at once (lists, searches, exports): counted against
+  // the user's rate (ApiOptions::bulk_*), so one user cannot pull the whole registry in seconds.
+  bool bulk = false;
 };
 
 const std::vector<Route>& Routes();

@@ -1,76 +1,142 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <filesystem>
+#include <boost/beast/ssl.hpp>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "core/log.h"
+#include "http/static_files.h"
 
 namespace u5::http {
 
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using Reply = bhttp::response<bhttp::string_body>;
 
 namespace {
 
-void SecurityHeaders(bhttp::response<bhttp::string_body>& res) {
+constexpr const char* kHsts = "max-age=31536000";
+
+void SecurityHeaders(Reply& res, bool secure) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
   res.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
   res.set("X-Frame-Options", "DENY");
+  if (secure) res.set("Strict-Transport-Security", kHsts);
 }
 
 std::string MimeOf(const std::string& path) {
-  auto ends = [&](const char* ext) { return path.size() >= strlen(ext) && path.compare(path.size() - strlen(ext), strlen(ext), ext) == 0; };
+  auto ends = [&](std::string_view ext) { return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0; };
   if (ends(".html")) return "text/html; charset=utf-8";
   if (ends(".js")) return "text/javascript; charset=utf-8";
   if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".json")) return "application/json";
+  if (ends(".json") || ends(".webmanifest")) return "application/json";
   if (ends(".svg")) return "image/svg+xml";
   if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
   if (ends(".woff2")) return "font/woff2";
   return "application/octet-stream";
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
+// What every connection shares with the server: the Api, the options and the
+// count of open connections.
+struct Shared {
+  Api& api;
+  const ServerOptions& opts;
+  StaticFiles statics;
+  std::set<std::string> trusted_proxies;
+  std::atomic<int> open{0};
+};
+
+// Holds one of the `max_connections` places for as long as a connection lives.
+class Slot {
  public:
-  Connection(tcp::socket s, Api& api, const ServerOptions& opts) : stream_(std::move(s)), api_(api), opts_(opts) {
+  explicit Slot(Shared& s) : s_(s) {}
+  ~Slot() { s_.open.fetch_sub(1, std::memory_order_relaxed); }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+
+ private:
+  Shared& s_;
+};
+
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  template <class... Args>
+  Connection(Shared& shared, tcp::socket s, Args&&... args)
+      : shared_(shared), slot_(shared), stream_(std::move(s), std::forward<Args>(args)...) {
     // Once per connection, not per request: a system call each time on a
     // keep-alive connection that cannot change peers.
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+    auto ep = Socket().remote_endpoint(ec);
+    if (!ec) peer_ = ep.address().to_string();
   }
-  void Start() { Read(); }
+
+  void Start() {
+    if constexpr (kTls) {
+      Lowest().expires_after(shared_.opts.idle_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->Read();
+      });
+    } else {
+      Read();
+    }
+  }
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& Socket() { return Lowest().socket(); }
+
   void Read() {
     parser_.emplace();
-    parser_->body_limit(api_.options().max_body_bytes);
+    parser_->body_limit(shared_.api.options().max_body_bytes);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(60));
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+    // An idle keep-alive connection, or a client sending its header a byte at
+    // a time, is dropped when the idle time is up.
+    Lowest().expires_after(shared_.opts.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Connection::OnHeader, this->shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    Lowest().expires_after(shared_.opts.request_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof) return Close();
     if (ec == bhttp::error::body_limit) return SendError(413, "too_large", "body larger than the limit");
     if (ec) {
-      if (ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::operation_aborted) return Close();
+      if (ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+          ec == ssl::error::stream_truncated)
+        return Close();
       return SendError(400, "bad_request", "malformed HTTP request");
     }
     auto req = parser_->release();
     Request r;
     r.method = std::string(req.method_string());
     std::string_view target(req.target().data(), req.target().size());
-    size_t q = target.find('?');
-    r.path = PercentDecode(target.substr(0, q));
+    const size_t q = target.find('?');
+    const std::string_view raw_path = target.substr(0, q);
+    r.path = PercentDecode(raw_path);
     if (q != std::string_view::npos) r.query = ParseQuery(target.substr(q + 1));
     r.authorization = std::string(req[bhttp::field::authorization]);
     r.cookie = std::string(req[bhttp::field::cookie]);
@@ -79,68 +145,79 @@ class Connection : public std::enable_shared_from_this<Connection> {
     r.origin = std::string(req[bhttp::field::origin]);
     r.host = std::string(req[bhttp::field::host]);
     r.body = std::move(req.body());
-    r.remote = remote_;
+    r.remote = peer_;
+    r.secure = kTls;
+    if (!shared_.trusted_proxies.empty() && shared_.trusted_proxies.count(peer_)) FromProxy(req, &r);
     keep_alive_ = req.keep_alive();
-    version_ = req.version();
 
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->version(version_);
+    auto res = std::make_shared<Reply>();
+    res->version(req.version());
     res->keep_alive(keep_alive_);
-    if (r.path.rfind("/api/", 0) != 0 && !opts_.static_dir.empty() && (r.method == "GET" || r.method == "HEAD")) {
-      ServeStatic(r.path, *res);
+    if (r.path.rfind("/api/", 0) != 0 && shared_.statics.enabled() && (r.method == "GET" || r.method == "HEAD")) {
+      ServeStatic(raw_path, *res);
     } else {
-      Response out = api_.Handle(r);
+      Response out = shared_.api.Handle(r);
       res->result(out.status);
       res->set(bhttp::field::content_type, out.content_type);
       res->set(bhttp::field::cache_control, "no-store");
       for (const auto& [k, v] : out.headers) res->set(k, v);
       res->body() = std::move(out.body);
     }
-    SecurityHeaders(*res);
+    SecurityHeaders(*res, r.secure);
     res->prepare_payload();
     Write(res);
   }
 
-  void ServeStatic(const std::string& path, bhttp::response<bhttp::string_body>& res) {
-    namespace fs = std::filesystem;
-    std::string rel = path == "/" ? "/index.html" : path;
-    if (rel.find("..") != std::string::npos) rel = "/index.html";
-    fs::path file = fs::path(opts_.static_dir) / rel.substr(1);
-    std::error_code ec;
-    bool is_asset = rel.rfind("/assets/", 0) == 0;
-    if (!fs::is_regular_file(file, ec)) {
-      file = fs::path(opts_.static_dir) / "index.html";  // single-page app routes
-      is_asset = false;
+  // The client as the proxy saw it: the last X-Forwarded-For hop is the one
+  // the trusted proxy added itself; earlier hops are whatever the client sent.
+  static void FromProxy(const bhttp::request<bhttp::string_body>& req, Request* r) {
+    std::string_view xff(req["X-Forwarded-For"].data(), req["X-Forwarded-For"].size());
+    if (!xff.empty()) {
+      const size_t comma = xff.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? xff : xff.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      beast::error_code ec;
+      asio::ip::make_address(std::string(last), ec);
+      if (!ec) r->remote = std::string(last);
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    if (beast::iequals(req["X-Forwarded-Proto"], "https")) r->secure = true;
+  }
+
+  void ServeStatic(std::string_view raw_path, Reply& res) {
+    const StaticTarget t = shared_.statics.Resolve(raw_path);
+    std::ifstream in;
+    if (t.kind == StaticTarget::kFile) in.open(t.file, std::ios::binary);
+    if (!in.is_open()) {
       res.result(404);
       res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+      res.set(bhttp::field::cache_control, "no-store");
       res.body() = "not found";
       return;
     }
     res.body().assign(std::istreambuf_iterator<char>(in), {});
     res.result(200);
-    res.set(bhttp::field::content_type, MimeOf(file.string()));
+    res.set(bhttp::field::content_type, MimeOf(t.file));
     // Hashed asset names never change content; the HTML that names them must be revalidated.
-    res.set(bhttp::field::cache_control, is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set(bhttp::field::cache_control, t.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   }
 
   void SendError(int status, const char* code, const char* msg) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    auto res = std::make_shared<Reply>();
     res->version(11);
     res->result(status);
     res->keep_alive(false);
     keep_alive_ = false;
     res->set(bhttp::field::content_type, "application/json");
     res->body() = std::string("{\"error\":\"") + code + "\",\"message\":\"" + msg + "\"}";
-    SecurityHeaders(*res);
+    SecurityHeaders(*res, kTls);
     res->prepare_payload();
     Write(res);
   }
 
-  void Write(std::shared_ptr<bhttp::response<bhttp::string_body>> res) {
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+  void Write(std::shared_ptr<Reply> res) {
+    Lowest().expires_after(shared_.opts.request_timeout);
+    bhttp::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec || !self->keep_alive_) return self->Close();
       self->Read();
     });
@@ -148,40 +225,128 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  Shared& shared_;
+  Slot slot_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  Api& api_;
-  const ServerOptions& opts_;
-  std::string remote_;
+  std::string peer_;
   bool keep_alive_ = false;
-  unsigned version_ = 11;
 };
+
+// Errors of accept() that mean "out of a resource for now": retrying at once
+// would only fail again, in a loop that takes a whole core.
+bool OutOfResources(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+         ec.value() == ENFILE;
+}
 
 }  // namespace
 
 struct Server::Impl {
-  Api& api;
   ServerOptions opts;
+  Shared shared;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
-  Impl(Api& a, ServerOptions o) : api(a), opts(std::move(o)) {}
+  asio::steady_timer pause{ioc};
+  std::chrono::milliseconds backoff{0};
+  std::chrono::steady_clock::time_point last_warning{};
+  std::optional<ssl::context> tls;
+
+  Impl(Api& a, ServerOptions o)
+      : opts(std::move(o)), shared{a, opts, StaticFiles(opts.static_dir), {opts.trusted_proxies.begin(), opts.trusted_proxies.end()}} {}
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
-      if (!ec) {
-        // A peer that hung up at once, or a shutdown in progress, leaves no
-        // socket to set options on: not worth an exception on an I/O thread.
-        beast::error_code opt_ec;
-        s.set_option(tcp::no_delay(true), opt_ec);
-        std::make_shared<Connection>(std::move(s), api, opts)->Start();
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) return AcceptFailed(ec);
+      backoff = std::chrono::milliseconds(0);
+      // A peer that hung up at once leaves no socket to set options on: not
+      // worth an exception on an I/O thread.
+      beast::error_code opt_ec;
+      s.set_option(tcp::no_delay(true), opt_ec);
+      if (shared.open.fetch_add(1, std::memory_order_relaxed) >= opts.max_connections) {
+        shared.open.fetch_sub(1, std::memory_order_relaxed);
+        Refuse(std::move(s));
+      } else if (tls) {
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(shared, std::move(s), *tls)->Start();
+      } else {
+        std::make_shared<Connection<beast::tcp_stream>>(shared, std::move(s))->Start();
       }
-      if (acceptor.is_open()) Accept();
+      Accept();
     });
+  }
+
+  // Over the limit: a short 503 on plain HTTP (a TLS client could not read
+  // one before a handshake we will not spend on it), then the door closes.
+  void Refuse(tcp::socket s) {
+    static const std::string k503 =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+        "Connection: close\r\nContent-Length: 66\r\n\r\n"
+        "{\"error\":\"unavailable\",\"message\":\"too many connections; retry\"}\n";
+    auto sock = std::make_shared<tcp::socket>(std::move(s));
+    if (tls) {
+      beast::error_code ec;
+      sock->close(ec);
+      return;
+    }
+    asio::async_write(*sock, asio::buffer(k503), [sock](beast::error_code, std::size_t) {
+      beast::error_code ec;
+      sock->shutdown(tcp::socket::shutdown_both, ec);
+      sock->close(ec);
+    });
+  }
+
+  void AcceptFailed(const beast::error_code& ec) {
+    if (!OutOfResources(ec)) return Accept();  // the peer gave up before we took it (ECONNABORTED, ...)
+    backoff = std::min(std::chrono::milliseconds(1000), std::max(std::chrono::milliseconds(10), backoff * 2));
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_warning > std::chrono::seconds(10)) {
+      last_warning = now;
+      log::Warn("accept_paused", {{"error", ec.message()}, {"open_connections", shared.open.load()},
+                                  {"pause_ms", backoff.count()}});
+    }
+    pause.expires_after(backoff);
+    pause.async_wait([this](beast::error_code e) {
+      if (!e && acceptor.is_open()) Accept();
+    });
+  }
+
+  Status LoadTls() {
+    if (opts.tls_cert.empty() != opts.tls_key.empty())
+      return Status::Invalid(opts.tls_cert.empty() ? "--tls-cert" : "--tls-key", "give both --tls-cert and --tls-key");
+    if (opts.tls_cert.empty()) return Status::Ok();
+    tls.emplace(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(opts.tls_cert, ec);
+    if (ec) return Status::Invalid("--tls-cert", "cannot load the certificate " + opts.tls_cert + ": " + ec.message());
+    tls->use_private_key_file(opts.tls_key, ssl::context::pem, ec);
+    if (ec) return Status::Invalid("--tls-key", "cannot load the private key " + opts.tls_key + ": " + ec.message());
+    if (SSL_CTX_check_private_key(tls->native_handle()) != 1)
+      return Status::Invalid("--tls-key", "the private key does not match the certificate");
+    return Status::Ok();
+  }
+
+  // Every connection is a descriptor, and the usual soft limit (1024) is below
+  // the connection limit; the hard limit, set by the operator, is respected.
+  void RaiseDescriptorLimit() {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    const rlim_t want = static_cast<rlim_t>(opts.max_connections) + 256;
+    if (rl.rlim_cur < want) {
+      rl.rlim_cur = std::min(want, rl.rlim_max);
+      setrlimit(RLIMIT_NOFILE, &rl);
+      getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want)
+      log::Warn("descriptor_limit_low", {{"limit", static_cast<int64_t>(rl.rlim_cur)}, {"max_connections", opts.max_connections},
+                                         {"effect", "connections beyond the limit wait until descriptors free up"}});
   }
 };
 
@@ -189,6 +354,11 @@ Server::Server(Api& api, ServerOptions opts) : impl_(std::make_unique<Impl>(api,
 Server::~Server() = default;
 
 Status Server::Start() {
+  if (impl_->opts.max_connections < 1) return Status::Invalid("--max-connections", "must be at least 1");
+  if (!impl_->opts.static_dir.empty() && !impl_->shared.statics.enabled())
+    return Status::Invalid("--static", "not a folder: " + impl_->opts.static_dir);
+  U5_RETURN_IF_ERROR(impl_->LoadTls());
+  impl_->RaiseDescriptorLimit();
   beast::error_code ec;
   auto addr = asio::ip::make_address(impl_->opts.host, ec);
   if (ec) return Status::Invalid("host", "not an IP address: " + impl_->opts.host);
@@ -204,6 +374,7 @@ Status Server::Start() {
 }
 
 unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+bool Server::tls() const { return impl_->tls.has_value(); }
 
 void Server::Run() {
   int n = impl_->opts.threads > 0 ? impl_->opts.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -229,6 +400,7 @@ void Server::Stop() {
   asio::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->pause.cancel();
     impl_->ioc.stop();
   });
 }

@@ -1,9 +1,16 @@
-// HTTP/1.1 server on Boost.Beast: keep-alive, body size limit, one io_context
-// run by N threads. Requests are handed to the Api synchronously (SQLite work
-// is short; one connection per thread).
+// HTTP/1.1 server on Boost.Beast, plain or TLS (OpenSSL): keep-alive, body
+// size limit, one io_context run by N threads. Requests are handed to the Api
+// synchronously (SQLite work is short; one connection per thread).
+//
+// It protects itself before the Api sees anything: at most `max_connections`
+// at once (the next gets 503 and is closed), idle and slow connections time
+// out, and when the process runs out of descriptors it stops accepting for a
+// growing pause instead of retrying in a tight loop.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/api.h"
 
@@ -14,18 +21,30 @@ struct ServerOptions {
   unsigned short port = 8080;
   int threads = 0;  // 0 = one per core
   std::string static_dir;  // web app files, served for non-API paths (empty = none)
+  // Both set: the port speaks HTTPS only; cookies get Secure and answers HSTS.
+  std::string tls_cert, tls_key;  // PEM files (the certificate file may hold the chain)
+  int max_connections = 2000;
+  // From accepting a connection (or finishing an answer) until the next
+  // request's header is complete; then `request_timeout` for its body.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // Reverse proxies whose X-Forwarded-For (last hop) and X-Forwarded-Proto are
+  // believed; from anyone else these headers are ignored.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {
  public:
   Server(Api& api, ServerOptions opts);
   ~Server();
-  // Binds; returns an error naming the address when it cannot.
+  // Loads the TLS key pair, raises the descriptor limit to fit
+  // max_connections and binds; an error names the file or address at fault.
   Status Start();
   // Blocks until Stop() or SIGINT/SIGTERM.
   void Run();
   void Stop();
   unsigned short port() const;
+  bool tls() const;
 
  private:
   struct Impl;

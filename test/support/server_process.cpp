@@ -14,9 +14,12 @@ bool ServerProcess::Start(const std::string& db, const std::string& log_path, st
   // The port can be taken between FreePort() and bind: retry on a new one.
   for (int attempt = 0; attempt < 3; ++attempt) {
     port_ = FreePort();
-    child_ = Child::Spawn({Under5Path(), "serve", "--db", db, "--port", std::to_string(port_), "--threads",
-                           std::to_string(threads)},
-                          log_path);
+    std::vector<std::string> argv = wrapper;
+    for (const std::string& a : {Under5Path(), std::string("serve"), std::string("--db"), db, std::string("--port"),
+                                 std::to_string(port_), std::string("--threads"), std::to_string(threads)})
+      argv.push_back(a);
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    child_ = Child::Spawn(argv, log_path);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     HttpClient c(port_);
     while (std::chrono::steady_clock::now() < deadline) {
