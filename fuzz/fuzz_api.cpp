@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!auth::AddUser(s, "cw", "password-123", "commune_worker", {"03390", "00004"}).ok()) std::abort();
     http::ApiOptions o;
     o.max_body_bytes = 64 * 1024;
-    o.login_max_failures = 1 << 30;  // the fuzzer may log in as often as it likes
+    o.login_throttle = auth::ThrottleOptions::Unlimited();  // the fuzzer may log in as often as it likes
     api = new http::Api(s, o);
     http::Request login;
     login.method = "POST";

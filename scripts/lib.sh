@@ -6,7 +6,7 @@ cd "$ROOT"
 # Debian packages the build, the tests and the benchmarks need.
 U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   libsqlite3-dev sqlite3 libboost-dev libboost-system-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
-  libcli11-dev libssl-dev openssl libsodium-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
+  libcli11-dev libssl-dev openssl libsodium-dev libpwquality-dev cracklib-runtime libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
   nodejs chromium fonts-noto-core
   libxlsxwriter-dev libhpdf-dev fonts-liberation2 poppler-utils libxml2-utils python3-jsonschema
   clang libclang-rt-14-dev)

@@ -50,7 +50,7 @@ Status Sessions::Login(const std::string& username, const std::string& password,
   {
     std::lock_guard lock(mu_);
     if (activity_.size() > 200000) activity_.clear();  // bound memory; cleared sessions restart their idle clock
-    activity_[hash] = Activity{now, now};
+    activity_[hash] = Activity{now, now, u.id};
   }
   *who = ToPrincipal(u);
   return Status::Ok();
@@ -62,7 +62,7 @@ Status Sessions::Authenticate(const std::string& token, Principal* who) {
   const int64_t now = Now();
   {
     std::lock_guard lock(mu_);
-    auto [act, fresh] = activity_.try_emplace(hash, Activity{now, now});
+    auto [act, fresh] = activity_.try_emplace(hash, Activity{now, now, {}});
     if (!fresh && (now - act->second.last_ms > opts_.idle_ms || now - act->second.issued_ms >= opts_.ttl_ms)) {
       const bool idle = now - act->second.last_ms > opts_.idle_ms;
       cache_.erase(hash);
@@ -77,19 +77,29 @@ Status Sessions::Authenticate(const std::string& token, Principal* who) {
       return Status::Ok();
     }
   }
-  std::string user_id;
-  if (!store_.GetSession(hash, &user_id).ok()) {
+  for (;;) {
+    uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      generation = generation_;
+    }
+    std::string user_id;
+    if (!store_.GetSession(hash, &user_id).ok()) {
+      std::lock_guard lock(mu_);
+      activity_.erase(hash);
+      return Status::Unauthenticated("session expired or unknown; log in again");
+    }
+    store::User u;
+    if (!store_.GetUserById(user_id, &u).ok() || u.disabled) return Status::Unauthenticated("user no longer active");
     std::lock_guard lock(mu_);
-    activity_.erase(hash);
-    return Status::Unauthenticated("session expired or unknown; log in again");
+    // Sessions were ended while we read: the rows we saw may be gone. Read again.
+    if (generation != generation_) continue;
+    *who = ToPrincipal(u);
+    if (cache_.size() > 100000) cache_.clear();  // bound memory under a flood of sessions
+    cache_[hash] = Cached{*who, now, now + kCacheMs};
+    if (auto act = activity_.find(hash); act != activity_.end()) act->second.user_id = u.id;
+    return Status::Ok();
   }
-  store::User u;
-  if (!store_.GetUserById(user_id, &u).ok() || u.disabled) return Status::Unauthenticated("user no longer active");
-  *who = ToPrincipal(u);
-  std::lock_guard lock(mu_);
-  if (cache_.size() > 100000) cache_.clear();  // bound memory under a flood of sessions
-  cache_[hash] = Cached{*who, now, now + kCacheMs};
-  return Status::Ok();
 }
 
 Status Sessions::Logout(const std::string& token) {
@@ -102,26 +112,35 @@ Status Sessions::Logout(const std::string& token) {
   return store_.DeleteSession(hash);
 }
 
-Status Sessions::ChangePassword(const Principal& who, const std::string& old_password, const std::string& new_password) {
+Status Sessions::ChangePassword(const Principal& who, const std::string& old_password, const std::string& new_password,
+                                const std::string& current_token) {
   store::User u;
   if (!store_.GetUserById(who.user_id, &u).ok() || u.disabled) return Status::Unauthenticated("user no longer active");
   if (!VerifyPassword(old_password, u.password_hash)) return Status::Invalid("old_password", "the current password is wrong");
-  U5_RETURN_IF_ERROR(CheckPasswordPolicy(new_password));
+  U5_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, {u.username, u.full_name}, "new_password"));
   if (new_password == old_password) return Status::Invalid("new_password", "the new password must differ from the current one");
   std::string hash;
   U5_RETURN_IF_ERROR(HashPassword(new_password, &hash));
-  U5_RETURN_IF_ERROR(store_.SetPassword(u.id, hash, false));
-  // Cached principals still carry must_change_password; drop this user's.
-  ForgetUser(u.id);
+  const std::string keep = current_token.empty() ? std::string() : Sha256Hex(current_token);
+  U5_RETURN_IF_ERROR(store_.SetPassword(u.id, hash, false, keep));
+  // The other sessions' rows are gone; their cached principals and idle
+  // clocks go too, and this session's cached principal still carries
+  // must_change_password.
+  EndUserSessions(u.id, keep);
   return Status::Ok();
 }
 
 void Sessions::ForgetUser(const std::string& user_id) {
   std::lock_guard lock(mu_);
-  for (auto it = cache_.begin(); it != cache_.end();) {
-    if (it->second.who.user_id == user_id) it = cache_.erase(it);
-    else ++it;
-  }
+  ++generation_;
+  std::erase_if(cache_, [&](const auto& kv) { return kv.second.who.user_id == user_id; });
+}
+
+void Sessions::EndUserSessions(const std::string& user_id, const std::string& keep_token_hash) {
+  std::lock_guard lock(mu_);
+  ++generation_;
+  std::erase_if(cache_, [&](const auto& kv) { return kv.second.who.user_id == user_id; });
+  std::erase_if(activity_, [&](const auto& kv) { return kv.second.user_id == user_id && kv.first != keep_token_hash; });
 }
 
 Status AddUser(store::Store& s, const std::string& username, const std::string& password, const std::string& role,
@@ -132,7 +151,7 @@ Status AddUser(store::Store& s, const std::string& username, const std::string& 
     for (const auto& n : Roles::Current().Names()) names += (names.empty() ? "" : ", ") + n;
     return Status::Invalid("role", "role must be one of " + names);
   }
-  U5_RETURN_IF_ERROR(CheckPasswordPolicy(password));
+  U5_RETURN_IF_ERROR(CheckPasswordLength(password));
   for (const auto& ou : orgunits)
     if (!s.OrgUnitExists(ou)) return Status::Invalid("orgunit", "unknown org unit '" + ou + "'");
   store::User u;

@@ -170,7 +170,7 @@ Status UserAdmin::Create(const std::string& username, const std::string& full_na
   if (Status st = CheckOrgUnits(orgunits); !st.ok()) return st;
   if (Status st = CheckNotPeer(role, orgunits); !st.ok()) return st;
   if (password->empty()) *password = GeneratePassword();
-  else if (Status st = CheckPasswordPolicy(*password); !st.ok()) return Status::Invalid("password", st.message());
+  else if (Status st = CheckPasswordPolicy(*password, {username, full_name}, "password"); !st.ok()) return st;
   store::User existing;
   if (store_.GetUser(username, &existing).ok()) return Status::Conflict("user " + username + " exists", "username");
   store::User u;
@@ -223,7 +223,7 @@ Status UserAdmin::ResetPassword(const std::string& id, std::string* password, st
   store::User before;
   if (Status st = LoadManaged(id, &before); !st.ok()) return st;
   if (password->empty()) *password = GeneratePassword();
-  else if (Status st = CheckPasswordPolicy(*password); !st.ok()) return Status::Invalid("password", st.message());
+  else if (Status st = CheckPasswordPolicy(*password, {before.username, before.full_name}, "password"); !st.ok()) return st;
   store::User u = before;
   u.must_change_password = true;
   if (Status st = HashPassword(*password, &u.password_hash); !st.ok()) return st;

@@ -1,10 +1,18 @@
 #include "cli/commands.h"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
 #include <iostream>
 
+#include "auth/demo_accounts.h"
+#include "auth/password.h"
 #include "auth/session.h"
 #include "cli/memory.h"
+#include "core/date.h"
 #include "core/log.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
@@ -64,12 +72,81 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   KeepFreedMemory(Workload::kBulkLoad);
   std::string province, commune;
   Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
-  if (st.ok()) st = auth::AddUser(store, "demo", "demo-u5-2030", "commune_worker", {commune}, "Cán bộ trạm y tế (demo)", true);
-  if (st.ok()) st = auth::AddUser(store, "tinh", "demo-u5-2030", "province_officer", {province}, "Cán bộ Sở Y tế (demo)", true);
+  // The published password (auth/demo_accounts.h): `serve` refuses this
+  // database without --demo until every such password is changed.
+  for (const auth::DemoAccount& a : auth::DemoAccounts())
+    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {a.province ? province : commune}, a.full_name, true);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;
   }
+  return 0;
+}
+
+Status UsersWithDemoPasswords(store::Store& store, std::vector<std::string>* usernames) {
+  usernames->clear();
+  // Only the demo accounts can hold a published password: every other way to
+  // set one (user add, user passwd, the API) applies the policy, which refuses
+  // them. Checking those few keeps serve's start free of an argon2id check per user.
+  for (const auto& a : auth::DemoAccounts()) {
+    store::User u;
+    if (!store.GetUser(a.username, &u).ok()) continue;
+    for (const std::string& pw : auth::PublishedDemoPasswords())
+      if (auth::VerifyPassword(pw, u.password_hash)) {
+        usernames->push_back(u.username);
+        break;
+      }
+  }
+  return Status::Ok();
+}
+
+int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::ostream& err) {
+  std::vector<std::string> users;
+  if (Status st = UsersWithDemoPasswords(store, &users); !st.ok()) {
+    err << "error: " << st.ToString() << "\n";
+    return 1;
+  }
+  if (users.empty()) return 0;
+  std::string names, passwords;
+  for (const auto& u : users) names += (names.empty() ? "" : ", ") + u;
+  for (const auto& p : auth::PublishedDemoPasswords()) passwords += (passwords.empty() ? "" : ", ") + p;
+  err << "error: refusing to serve " << db_path << " without --demo: these users still have a published demo password ("
+      << passwords << "), which anyone can look up: " << names << "\n"
+      << "Give each a new password (read from standard input; the password policy applies), e.g.\n";
+  for (const auto& u : users) err << "  build/under5 user passwd --db " << db_path << " --username " << u << "\n";
+  err << "or serve this demo database with --demo.\n";
+  return 2;
+}
+
+int SetUserPassword(store::Store& store, const std::string& username, std::istream& in, std::ostream& err) {
+  store::User u;
+  if (!store.GetUser(username, &u).ok()) {
+    err << "error: invalid [username]: no user " << username << "\n";
+    return 2;
+  }
+  std::string password;
+  std::getline(in, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (Status st = auth::CheckPasswordPolicy(password, {u.username, u.full_name}, "password"); !st.ok()) {
+    err << "error: " << st.ToString() << "\n";
+    return st.code() == Code::invalid ? 2 : 1;
+  }
+  // A password set by the operator is final, as with `user add`. SaveUser
+  // ends every session of the user with the changed hash, in the audit
+  // entry's transaction.
+  u.must_change_password = false;
+  audit::Entry e = CliAuditEntry("user_password_reset", nlohmann::json({{"changed", nlohmann::json::object()}}).dump());
+  e.at = NowIso();
+  e.record_type = "user";
+  e.record_id = u.id;
+  if (!u.orgunits.empty()) e.orgunit_id = u.orgunits.front();
+  Status st = auth::HashPassword(password, &u.password_hash);
+  if (st.ok()) st = store.SaveUser(u, false, e);
+  if (!st.ok()) {
+    err << "error: " << st.ToString() << "\n";
+    return 1;
+  }
+  err << "password of " << username << " changed; their sessions ended\n";
   return 0;
 }
 

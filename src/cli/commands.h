@@ -1,5 +1,7 @@
 #pragma once
+#include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "audit/entry.h"
 #include "core/status.h"
@@ -16,5 +18,15 @@ audit::Entry CliAuditEntry(std::string action, std::string detail);
 Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir);
 int Import(store::Store& store, const std::string& path);
 int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args);
+
+// The demo accounts (auth/demo_accounts.h) whose password is still one of the
+// published demo passwords, disabled ones included.
+Status UsersWithDemoPasswords(store::Store& store, std::vector<std::string>* usernames);
+// For `serve` without --demo: 0 when no user has a published demo password;
+// else prints who and how to fix it to `err` and returns the exit code.
+int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::ostream& err);
+// `user passwd`: sets a user's password read from the first line of `in`,
+// after the password policy, and ends the user's sessions.
+int SetUserPassword(store::Store& store, const std::string& username, std::istream& in, std::ostream& err);
 
 }  // namespace u5::cli

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/session.h"
 #include "care/cli.h"
@@ -72,7 +73,9 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "worker threads (0 = one per core)");
   serve->add_option("--static", static_dir, "folder with the built web app");
   bool demo_mode = false;
-  serve->add_flag("--demo", demo_mode, "demo mode: the printed demo passwords need not be changed at first login");
+  serve->add_flag("--demo", demo_mode,
+                  "demo mode: the printed demo accounts log in without changing their password (without --demo, a "
+                  "database where any user still has a published demo password is refused)");
   http::ServerOptions so;
   int idle_timeout_s = 30;
   serve->add_option("--tls-cert", so.tls_cert, "PEM certificate (chain): serve HTTPS only, with Secure cookies and HSTS");
@@ -110,6 +113,9 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", role, "commune_worker, district_officer, province_officer, ministry or admin")->required();
   user_add->add_option("--orgunit", orgunits, "org unit code (repeat for several)")->required();
   user_add->add_option("--name", full_name, "full name");
+  auto* user_passwd = user->add_subcommand("passwd", "set a user's password, read from standard input; ends their sessions");
+  user_passwd->add_option("--db", db_path, "SQLite database file")->required();
+  user_passwd->add_option("--username", username, "user name")->required();
 
   // demo
   auto* demo = app.add_subcommand("demo", "create a demo database (org units, demo user, demo records)");
@@ -229,6 +235,12 @@ int main(int argc, char** argv) {
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
   if (*serve) {
+    // A new password must pass the dictionary check; without the dictionary
+    // every change would fail, so say so now.
+    if (Status st = auth::CheckPasswordDictionary(); !st.ok()) return Fail(st);
+    // Anyone can read the published demo passwords: outside demo mode, no account may still have one.
+    if (!demo_mode)
+      if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
     std::unique_ptr<indicator::Service> indicator_service;
     if (Status st = indicator::Service::Open(store, db_path, data_dir, &indicator_service); !st.ok()) return Fail(st);
@@ -310,11 +322,16 @@ int main(int argc, char** argv) {
     std::string password;
     if (isatty(STDIN_FILENO)) std::cerr << "password: ";
     std::getline(std::cin, password);
+    if (Status st = auth::CheckPasswordPolicy(password, {username, full_name}); !st.ok()) return Fail(st);
     if (Status st = auth::AddUser(store, username, password, role, orgunits, full_name); !st.ok()) return Fail(st);
     nlohmann::json detail = {{"username", username}, {"role", role}, {"orgunits", orgunits}};
     store.AppendAudit({cli::CliAuditEntry("user_add", detail.dump())});
     std::cerr << "user " << username << " added\n";
     return 0;
+  }
+  if (*user_passwd) {
+    if (isatty(STDIN_FILENO)) std::cerr << "new password: ";
+    return cli::SetUserPassword(store, username, std::cin, std::cerr);
   }
   if (*demo) return cli::Demo(store, db_path, demo_args);
   return 0;

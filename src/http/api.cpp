@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "auth/demo_accounts.h"
 #include "auth/roles.h"
 #include "auth/scope.h"
 #include "auth/throttle.h"
@@ -110,14 +111,14 @@ struct Api::Impl {
   auth::LoginThrottle throttle;
   RateLimit bulk_rate;
   Impl(store::Store& s, ApiOptions o)
-      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_max_failures, o.login_window_ms),
+      : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_throttle),
         bulk_rate(o.bulk_burst, o.bulk_per_minute) {}
 
   // Demo mode spares only the accounts `under5 demo` creates with the password
-  // it prints (src/cli/commands.cpp); a user created on a demo server still
+  // it prints (auth/demo_accounts.h); a user created on a demo server still
   // replaces the initial password handed out.
   bool MustChange(const auth::Principal& who) const {
-    return who.must_change_password && !(opts.demo_mode && (who.username == "demo" || who.username == "tinh"));
+    return who.must_change_password && !(opts.demo_mode && auth::IsDemoAccount(who.username));
   }
 
   // The client address of the request being handled on this thread (requests
@@ -179,12 +180,12 @@ struct Api::Impl {
     return req.origin == "http://" + req.host || req.origin == "https://" + req.host;
   }
 
-  Response ChangePassword(const auth::Principal& who, const Request& req) {
+  Response ChangePassword(const auth::Principal& who, const Request& req, const std::string& token) {
     json b;
     if (Status st = ParseBody(req, &b); !st.ok()) return Error(st);
     if (!b.contains("old_password") || !b["old_password"].is_string()) return Error(Status::Invalid("old_password", "old_password is required"));
     if (!b.contains("new_password") || !b["new_password"].is_string()) return Error(Status::Invalid("new_password", "new_password is required"));
-    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"]);
+    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"], token);
     audit::Entry e = Entry(who, st.ok() ? "password_change" : "password_change_failed");
     e.at = NowIso();
     e.record_type = "user";
@@ -231,7 +232,10 @@ struct Api::Impl {
     if (!b.contains("username") || !b["username"].is_string()) return Error(Status::Invalid("username", "username is required"));
     if (!b.contains("password") || !b["password"].is_string()) return Error(Status::Invalid("password", "password is required"));
     const std::string username = b["username"];
-    if (int64_t wait = throttle.RetryAfterMs(username, req.remote, sessions.Now()); wait > 0) {
+    // Reserved before the password check, settled after it: concurrent
+    // guesses are counted against the limits as they start (auth/throttle.h).
+    auth::LoginThrottle::Attempt attempt;
+    if (int64_t wait = throttle.Begin(username, req.remote, sessions.Now(), &attempt); wait > 0) {
       audit::Entry e;
       e.username = text::IsValidUtf8(username) ? username.substr(0, 64) : "?";
       e.remote = req.remote;
@@ -244,8 +248,8 @@ struct Api::Impl {
     std::string token;
     auth::Principal who;
     Status st = sessions.Login(username, b["password"], &token, &who);
-    if (st.ok()) throttle.RecordSuccess(username);
-    else if (st.code() == Code::unauthenticated) throttle.RecordFailure(username, req.remote, sessions.Now());
+    if (st.ok()) attempt.Succeeded(sessions.Now());
+    else if (st.code() == Code::unauthenticated) attempt.Failed(sessions.Now());
     log::Info("login", {{"username", b["username"]}, {"ok", st.ok()}, {"remote", req.remote}});
     audit::Entry e;
     e.user_id = who.user_id;
@@ -342,7 +346,7 @@ struct Api::Impl {
                                 {"must_change_password", MustChange(who)}});
     if (p == "/api/v1/auth/password") {
       if (req.method != "POST") return MethodNotAllowed();
-      return ChangePassword(who, req);
+      return ChangePassword(who, req, token);
     }
     if (p == "/api/v1/schema" && req.method == "GET") return Schema();
     if (p == "/api/v1/audit") {

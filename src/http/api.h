@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "store/store.h"
 
 namespace u5::http {
@@ -31,8 +32,7 @@ struct Response {
 struct ApiOptions {
   size_t max_body_bytes = 1 << 20;
   auth::SessionOptions sessions;
-  int login_max_failures = 5;         // per user name and per address, within login_window_ms
-  int64_t login_window_ms = 60000;
+  auth::ThrottleOptions login_throttle;  // failed logins per (user name, address), address, user name
   // Per user on the routes marked `bulk` in routes.cpp (lists, searches, exports).
   int bulk_burst = 60;
   int bulk_per_minute = 120;

@@ -194,13 +194,13 @@ std::optional<Response> HandleUserRoute(const Request& req, const auth::Principa
     if (Status st = OptString(b, "password", &password); !st.ok()) return Err(st);
     std::string pw = password.value_or("");
     if (Status st = admin.ResetPassword(id, &pw, &u); !st.ok()) return Err(st);
-    sessions.ForgetUser(u.id);
+    sessions.EndUserSessions(u.id);  // the stored sessions ended with the new hash (Store::SaveUser)
     json out = UserJson(store, u);
     out["initial_password"] = pw;
     return Json(200, out);
   }
   if (Status st = admin.SetDisabled(id, action == "disable", &u); !st.ok()) return Err(st);
-  sessions.ForgetUser(u.id);
+  sessions.EndUserSessions(u.id);
   return Json(200, UserJson(store, u));
 }
 

@@ -612,14 +612,21 @@ class SqliteStore final : public Store {
   Status GetUser(const std::string& username, User* out) override { return LoadUser("username", username, out); }
   Status GetUserById(const std::string& id, User* out) override { return LoadUser("id", id, out); }
 
-  Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change) override {
+  Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change,
+                     const std::string& keep_session) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
     Stmt& s = db->Cached("UPDATE app_user SET password_hash=?2, must_change_password=?3 WHERE id=?1");
     s.Bind(1, user_id).Bind(2, password_hash).Bind(3, static_cast<int64_t>(must_change));
     U5_RETURN_IF_ERROR(s.Run());
     if (db->Changes() == 0) return Status::NotFound("no such user", "user");
-    return Status::Ok();
+    // Whoever held the old password may hold a session: the new password ends it.
+    Stmt& d = db->Cached("DELETE FROM session WHERE user_id=?1 AND token_hash<>?2");
+    d.Bind(1, user_id).Bind(2, keep_session);
+    U5_RETURN_IF_ERROR(d.Run());
+    return tx.Commit();
   }
 
   Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {

@@ -117,8 +117,11 @@ class Store {
   virtual Status CreateUser(const User& u) = 0;
   virtual Status GetUser(const std::string& username, User* out) = 0;
   virtual Status GetUserById(const std::string& id, User* out) = 0;
-  // Replaces a user's password hash and sets or clears must_change_password.
-  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change) = 0;
+  // Replaces a user's password hash, sets or clears must_change_password and,
+  // in the same transaction, ends every session of the user but the one whose
+  // token hash is `keep_session` (none when empty).
+  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change,
+                             const std::string& keep_session) = 0;
   // Every user, by username.
   virtual Status ListUsers(std::vector<User>* out) = 0;
   // Inserts (`create`) or replaces a user by id (hash, role, name, flags, org

@@ -80,15 +80,38 @@ TEST_F(SessionTest, PasswordChange) {
   ASSERT_TRUE(sessions->Login("first", "printed-pass", &token, &who).ok());
   EXPECT_TRUE(who.must_change_password);
   EXPECT_EQ(sessions->ChangePassword(who, "wrong-one", "new-password-1").field(), "old_password");
-  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "short").field(), "password");
+  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "short").field(), "new_password");
+  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "password1").field(), "new_password");
+  EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "first-1234").field(), "new_password");  // the user name
   EXPECT_EQ(sessions->ChangePassword(who, "printed-pass", "printed-pass").field(), "new_password");
-  ASSERT_TRUE(sessions->ChangePassword(who, "printed-pass", "new-password-1").ok());
+  ASSERT_TRUE(sessions->ChangePassword(who, "printed-pass", "new-password-1", token).ok());
   ASSERT_TRUE(sessions->Authenticate(token, &who).ok());
   EXPECT_FALSE(who.must_change_password);
   EXPECT_FALSE(sessions->Login("first", "printed-pass", &token, &who).ok());
   EXPECT_TRUE(sessions->Login("first", "new-password-1", &token, &who).ok());
   const std::string h = test::QueryOne(dir.File("t.db"), "SELECT password_hash FROM app_user WHERE username='first'");
   EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+}
+
+// A new password ends every other session of the user, stored and cached;
+// the session that made the change stays.
+TEST_F(SessionTest, PasswordChangeEndsTheOtherSessions) {
+  std::string phone, laptop, other_user;
+  Principal who, x;
+  ASSERT_TRUE(AddUser(*s, "cw2", "password-123", "commune_worker", {"03390"}).ok());
+  ASSERT_TRUE(sessions->Login("cw", "password-123", &phone, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw", "password-123", &laptop, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw2", "password-123", &other_user, &x).ok());
+  for (const auto* t : {&phone, &laptop, &other_user}) ASSERT_TRUE(sessions->Authenticate(*t, &x).ok());  // all cached
+  ASSERT_TRUE(sessions->ChangePassword(who, "password-123", "hoa ban nở tháng ba", laptop).ok());
+  EXPECT_EQ(sessions->Authenticate(phone, &x).code(), Code::unauthenticated);
+  EXPECT_TRUE(sessions->Authenticate(laptop, &x).ok());
+  EXPECT_TRUE(sessions->Authenticate(other_user, &x).ok());
+  EXPECT_EQ(test::QueryInt(dir.File("t.db"), "SELECT count(*) FROM session WHERE user_id='" + who.user_id + "'"), 1);
+  // Without the current session (a caller outside a session), all end.
+  ASSERT_TRUE(sessions->ChangePassword(who, "hoa ban nở tháng ba", "trạm y tế bình lư").ok());
+  EXPECT_EQ(sessions->Authenticate(laptop, &x).code(), Code::unauthenticated);
+  EXPECT_EQ(test::QueryInt(dir.File("t.db"), "SELECT count(*) FROM session WHERE user_id='" + who.user_id + "'"), 0);
 }
 
 }  // namespace

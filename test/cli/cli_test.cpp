@@ -42,6 +42,10 @@ TEST(Cli, UserAdd) {
   EXPECT_NE(dup.err.find("exists"), std::string::npos) << dup.err;
   RunResult short_pw = add("x1", "commune_worker", "03390", "short");
   EXPECT_EQ(short_pw.exit_code, 2) << short_pw.err;
+  for (const char* weak : {"password1", "demo-u5-2030", "x1x1x1x1", "x1-12345678"}) {
+    RunResult r = add("x1", "commune_worker", "03390", weak);
+    EXPECT_EQ(r.exit_code, 2) << weak << ": " << r.err;
+  }
   RunResult bad_role = add("x2", "king", "03390", "mat-khau-2030");
   EXPECT_EQ(bad_role.exit_code, 2) << bad_role.err;
   EXPECT_NE(bad_role.err.find("role"), std::string::npos);
@@ -115,6 +119,64 @@ namespace {
 std::string EnvironOf(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+// Runs `under5 serve` on `db`; its exit code when it stops by itself within
+// 30 s, else -1000 once it has answered /api/v1/health (then it is stopped).
+int ServeOutcome(const std::string& db, const std::vector<std::string>& extra, const std::string& log) {
+  const int port = FreePort();
+  std::vector<std::string> argv = {Under5Path(), "serve", "--db", db, "--port", std::to_string(port)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  Child server = Child::Spawn(argv, log);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int code;
+    if (server.Exited(&code)) return code;
+    if (ReadFile(log).find("\"serving\"") != std::string::npos) {
+      server.Signal(SIGTERM);
+      server.Wait();
+      return -1000;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -2000;  // neither served nor stopped
+}
+
+// Issue "Security first": a database made by `under5 demo` has well-known
+// logins (tinh / demo-u5-2030) even without --demo. serve refuses it, names
+// the users and how to fix it; `user passwd` sets a new password (the policy
+// applies), after which serve starts.
+TEST(Cli, ServeRefusesPublishedDemoPasswords) {
+  TempDir dir;
+  const std::string db = dir.File("d.db");
+  ASSERT_EQ(RunUnder5({"demo", "--db", db, "--children", "300", "--from", "2025"}).exit_code, 0);
+  EXPECT_EQ(ServeOutcome(db, {"--demo"}, dir.File("demo.log")), -1000) << ReadFile(dir.File("demo.log"));
+
+  EXPECT_EQ(ServeOutcome(db, {}, dir.File("refused.log")), 2);
+  const std::string refused = ReadFile(dir.File("refused.log"));
+  EXPECT_NE(refused.find("demo-u5-2030"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(": demo, tinh"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("user passwd --db " + db + " --username tinh"), std::string::npos) << refused;
+
+  auto passwd = [&](const std::string& user, const std::string& pw) {
+    return RunUnder5({"user", "passwd", "--db", db, "--username", user}, pw + "\n");
+  };
+  for (const char* weak : {"demo-u5-2030", "short", "password1", "demo1234", "12345678"}) {
+    RunResult r = passwd("demo", weak);
+    EXPECT_EQ(r.exit_code, 2) << weak << ": " << r.err;
+    EXPECT_NE(r.err.find("password"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(passwd("nobody", "hoa ban nở tháng ba").exit_code, 2);
+  RunResult ok = passwd("demo", "hoa ban nở tháng ba");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM audit_log WHERE action='user_password_reset' AND username LIKE 'cli:%'"), 1);
+
+  EXPECT_EQ(ServeOutcome(db, {}, dir.File("refused2.log")), 2);
+  const std::string refused2 = ReadFile(dir.File("refused2.log"));
+  EXPECT_NE(refused2.find(": tinh\n"), std::string::npos) << refused2;
+
+  ASSERT_EQ(passwd("tinh", "trạm y tế bình lư").exit_code, 0);
+  EXPECT_EQ(ServeOutcome(db, {}, dir.File("served.log")), -1000) << ReadFile(dir.File("served.log"));
 }
 
 // serve, import and demo re-execute themselves with malloc on huge pages (cli/huge_pages.h):
