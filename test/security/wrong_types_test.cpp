@@ -11,6 +11,7 @@
 #include <functional>
 #include <set>
 
+#include "auth/throttle.h"
 #include "care/service.h"
 #include "http/routes.h"
 #include "indicator/service.h"
@@ -71,7 +72,7 @@ struct WrongTypes : ApiFixture {
   void SetUp() override {
     ApiFixture::SetUp();
     http::ApiOptions o;
-    o.login_max_failures = 1 << 30;  // the login route is sent wrong passwords on purpose
+    o.login_throttle = auth::ThrottleOptions::Unlimited();  // the login route is sent wrong passwords on purpose
     Open(o);
     ASSERT_TRUE(auth::AddUser(*s, "pw.user", "password-123", "commune_worker", {"03390"}).ok());
     ASSERT_TRUE(indicator::Service::Open(*s, db(), U5_DATA_DIR, &indicators).ok());
