@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     login.method = "POST";
     login.path = "/api/v1/auth/login";
     login.body = R"({"username":"cw","password":"password-123"})";
+    login.content_type = "application/json";
     http::Response r = api->Handle(login);
     size_t at = r.body.find("\"token\":\"");
     if (r.status != 200 || at == std::string::npos) std::abort();
@@ -44,6 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (req.path.find("logout") != std::string::npos || req.path.find("password") != std::string::npos) req.method = "GET";
   req.authorization = "Bearer " + token;
   req.if_match = "\"1\"";
+  req.content_type = "application/json";
   req.remote = "fuzz";
   api->Handle(req);
   return 0;

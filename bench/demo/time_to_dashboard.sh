@@ -15,7 +15,7 @@ STATIC=(); [ -d "$ROOT/web/dist" ] && STATIC=(--static "$ROOT/web/dist")
 "$U5" serve --demo --db "$WORK/demo.db" --port $PORT "${STATIC[@]}" 2>"$WORK/server.log" & SERVER=$!
 until curl -sf "localhost:$PORT/api/v1/health" >/dev/null; do sleep 0.1; done
 t2=$(now)
-TOKEN=$(curl -s -X POST "localhost:$PORT/api/v1/auth/login" -d '{"username":"tinh","password":"demo-u5-2030"}' |
+TOKEN=$(curl -s -X POST "localhost:$PORT/api/v1/auth/login" -H "Content-Type: application/json" -d '{"username":"tinh","password":"demo-u5-2030"}' |
         python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
 until curl -sf -H "Authorization: Bearer $TOKEN" "localhost:$PORT/api/v1/indicators?orgunit=12&period=$(date +%Y)" | grep -q numerator; do sleep 0.2; done
 t3=$(now)

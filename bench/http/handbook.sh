@@ -14,5 +14,5 @@ sqlite3 "$WORK/b.db" "SELECT id FROM person WHERE mother_id IS NOT NULL ORDER BY
 PORT=18080
 "$U5" serve --db "$WORK/b.db" --port $PORT --threads "$(nproc)" 2>"$WORK/server.log" & SERVER=$!
 for _ in $(seq 50); do curl -sf "localhost:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
-TOKEN=$(curl -s -X POST "localhost:$PORT/api/v1/auth/login" -d '{"username":"bench","password":"wrk-load-7315-kq"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+TOKEN=$(curl -s -X POST "localhost:$PORT/api/v1/auth/login" -H "Content-Type: application/json" -d '{"username":"bench","password":"wrk-load-7315-kq"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
 U5_TOKEN="$TOKEN" U5_IDS="$WORK/ids.txt" wrk -t2 -c64 -d"${SECS}s" --latency -s "$ROOT/bench/http/handbook.lua" "http://127.0.0.1:$PORT" | tail -1

@@ -29,7 +29,7 @@ Status PersonLevel(const auth::Principal& who) {
 // A refusal because the org unit or person lies outside the user's scope, with its audit note.
 http::Response Denied(const Status& st, const char* action, const std::string& record_id, const std::string& orgunit) {
   http::Response r = Err(st);
-  if (st.code() == Code::forbidden) r.audit = http::AuditNote{.action = action, .record_type = record_id.empty() ? "" : "person",
+  if (st.code() == Code::forbidden || st.code() == Code::not_found) r.audit = http::AuditNote{.action = action, .record_type = record_id.empty() ? "" : "person",
                                                               .record_id = record_id, .orgunit = orgunit};
   return r;
 }
@@ -111,8 +111,9 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
                         const std::string& id) {
   if (!auth::Can(who, auth::kPersonWrite))
     return Err(Status::Forbidden("acknowledging an alert needs person.write (commune health workers)"));
-  json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
-  if (!body.is_object()) return Err(Status::BadRequest("body must be a JSON object", "body"));
+  json body = json::object();
+  if (!req.body.empty())
+    if (Status st = http::ParseJsonObject(req.body, &body); !st.ok()) return Err(st);
   std::string note;
   if (body.contains("note")) {
     if (!body["note"].is_string() || body["note"].get<std::string>().size() > 2000)
@@ -137,10 +138,10 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
         found = x;
         ok = true;
       }
+  // Another commune's alert answers exactly as an invented id, so ids cannot be probed; the attempt is audited.
   if (!ok) return Err(Status::NotFound("no alert " + id));
   if (!CanSee(store, who, owner.person.orgunit))
-    return Denied(Status::Forbidden("person is outside your org units"), "write_denied", owner.person.id,
-                  owner.person.orgunit);
+    return Denied(Status::NotFound("no alert " + id), "write_denied", owner.person.id, owner.person.orgunit);
   Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
   if (Status st = svc.Acknowledge(ack); !st.ok()) return Err(st);
   log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
@@ -155,7 +156,7 @@ http::Response PersonDue(const http::Request& req, const auth::Principal& who, s
   Entry e;
   if (Status st = svc.Get(id, &e); !st.ok()) return Err(st);
   if (!CanSee(store, who, e.person.orgunit))
-    return Denied(Status::Forbidden("person is outside your org units"), "read_denied", id, e.person.orgunit);
+    return Denied(Status::NotFound("no person " + id), "read_denied", id, e.person.orgunit);
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const DueList dl = Evaluate(e.plan, on);

@@ -15,4 +15,17 @@ std::string Fold(std::string_view s);
 // Binary sort key under the Vietnamese collation (ICU "vi").
 std::string VietnameseSortKey(std::string_view s);
 
+// Why `s` (valid UTF-8, NFC, spaces collapsed) cannot be a name of a person or
+// a place, or "" when it can. Refused: control, format (zero-width, bidi
+// overrides, BOM), unassigned and noncharacters (U+FFFF), private use, spaces
+// other than U+0020, a leading combining mark, no letter at all, compatibility
+// look-alikes (full-width or mathematical letters: not NFKC-stable), and
+// scripts mixed beyond ICU's highly restrictive level (Latin with Cyrillic or
+// Greek; UTS #39). Every Vietnamese spelling, apostrophes and hyphens pass.
+std::string NameProblem(std::string_view s);
+// Why free text (notes, reasons) is refused, or "": control characters other
+// than tab and newline, unassigned and noncharacters, private use, and the
+// bidirectional controls that reorder what is displayed (U+202A-202E, U+2066-2069).
+std::string TextProblem(std::string_view s);
+
 }  // namespace u5::text

@@ -87,6 +87,13 @@ std::optional<int64_t> ExpectedVersion(const Request& req, const json& body) {
   return std::nullopt;
 }
 
+// A body "version" of another type than a whole number is refused naming it, not mistaken for a missing If-Match.
+Status CheckBodyVersion(const json& body) {
+  auto it = body.find("version");
+  if (it == body.end() || it->is_null() || it->is_number_integer()) return Status::Ok();
+  return Status::Invalid("version", "version must be a whole number (the record's version)");
+}
+
 // What the client may offer the user (menus); the server still checks each request.
 json PermissionsOf(const std::string& role) {
   json out = json::array();
@@ -232,23 +239,45 @@ struct Api::Impl {
     return JsonResponse(200, {{"status", "password changed"}});
   }
 
+  // What the store answers for an id it does not have; a record outside the
+  // caller's scope gets the same answer, so ids cannot be probed.
+  static Status Missing(const std::string& type, const std::string& id) {
+    return Status::NotFound(type + " " + id + " not found", "id");
+  }
+
   // A record is visible when its org unit, and for events its person's, is in the user's scope.
   // A refusal leaves an audit entry.
   Status CheckRecordScope(const auth::Principal& who, const store::Record& r) {
     Status st;
-    if (!CanSee(who, r.orgunit_id)) st = Status::Forbidden("record is outside your org units");
+    if (!CanSee(who, r.orgunit_id)) st = Missing(r.type, r.id);
     if (st.ok() && !r.is_person()) {
       store::Record p;
-      if (store.Get("person", r.person_id, &p).ok() && !CanSee(who, p.orgunit_id))
-        st = Status::Forbidden("person is outside your org units");
+      if (store.Get("person", r.person_id, &p).ok() && !CanSee(who, p.orgunit_id)) st = Missing(r.type, r.id);
     }
     if (!st.ok()) AuditDenied(who, r.type, r.id, r.orgunit_id);
     return st;
   }
 
+  // The person's handbook (person and live events) when the caller may see it;
+  // otherwise the answer of an unknown id, deleted or not.
+  Status VisibleHandbook(const auth::Principal& who, const std::string& id, store::Record* person,
+                         std::vector<store::Record>* events, store::Record* mother) {
+    Status st = store.Handbook(id, person, events, mother);
+    if (st.ok() && CanSee(who, person->orgunit_id)) return st;
+    if (st.ok() || st.code() == Code::not_found) {
+      store::Record p;
+      if (!store.Get("person", id, &p).ok()) return Missing("person", id);
+      if (!CanSee(who, p.orgunit_id)) {
+        AuditDenied(who, "person", id, p.orgunit_id);
+        return Missing("person", id);
+      }
+    }
+    return st;
+  }
+
   Response Login(const Request& req) {
-    json b = json::parse(req.body, nullptr, false);
-    if (!b.is_object()) return Error(Status::BadRequest("body must be a JSON object with username and password", "body"));
+    json b;
+    if (Status st = ParseJsonObject(req.body, &b); !st.ok()) return Error(st);
     if (!b.contains("username") || !b["username"].is_string()) return Error(Status::Invalid("username", "username is required"));
     if (!b.contains("password") || !b["password"].is_string()) return Error(Status::Invalid("password", "password is required"));
     const std::string username = b["username"];
@@ -290,6 +319,25 @@ struct Api::Impl {
     return r;
   }
 
+  // A body is JSON only when it says so: a form post or text/plain body is
+  // what a cross-site page can send without a preflight, and the handlers
+  // read nothing else. `fhir` is for the FHIR routes to come (application/fhir+json).
+  static bool JsonContentType(const Request& req, bool fhir = false) {
+    std::string t = req.content_type.substr(0, req.content_type.find(';'));
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t == "application/json" || (fhir && t == "application/fhir+json");
+  }
+
+  static Response UnsupportedMediaType() {
+    Response r = JsonResponse(415, {{"error", "unsupported_media_type"},
+                                    {"message", "request bodies must be sent as Content-Type: application/json"},
+                                    {"field", "Content-Type"}});
+    r.headers["Accept"] = "application/json";
+    return r;
+  }
+
   std::string TokenOf(const Request& req) {
     if (req.authorization.rfind("Bearer ", 0) == 0) return req.authorization.substr(7);
     return CookieValue(req.cookie, "u5_session");
@@ -306,6 +354,7 @@ struct Api::Impl {
       return JsonResponse(200, {{"status", "ok"}, {"schema_version", store::LatestSchemaVersion()}});
     if (p == "/api/v1/auth/login") {
       if (req.method != "POST") return MethodNotAllowed();
+      if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
       return Login(req);
     }
     if (p.rfind("/api/v1/", 0) != 0) return Error(Status::NotFound("no such endpoint: " + p));
@@ -334,6 +383,8 @@ struct Api::Impl {
         return r;
       }
     }
+    // An empty POST (logout, disable, enable) carries nothing to misread.
+    if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
 
     if (p == "/api/v1/auth/logout" && req.method == "POST") {
       sessions.Logout(token);
@@ -465,17 +516,7 @@ struct Api::Impl {
     return JsonResponse(200, {{"version", registry::Schema::Builtin().version()}, {"types", types}});
   }
 
-  Status ParseBody(const Request& req, json* out) {
-    if (req.body.empty()) return Status::BadRequest("request body is empty; a JSON object is expected", "body");
-    if (!text::IsValidUtf8(req.body)) return Status::BadRequest("request body is not valid UTF-8", "body");
-    try {
-      *out = json::parse(req.body);
-    } catch (const json::parse_error& e) {
-      return Status::BadRequest(std::string("malformed JSON: ") + e.what(), "body");
-    }
-    if (!out->is_object()) return Status::BadRequest("request body must be a JSON object", "body");
-    return Status::Ok();
-  }
+  Status ParseBody(const Request& req, json* out) { return ParseJsonObject(req.body, out); }
 
   Response Create(const auth::Principal& who, const std::string& type, const Request& req) {
     json in;
@@ -490,9 +531,10 @@ struct Api::Impl {
     if (!r.is_person()) {
       store::Record person;
       store.Get("person", r.person_id, &person);
+      // The registry's answer for an unknown person (validate.cpp), so persons of other communes cannot be probed.
       if (!CanSee(who, person.orgunit_id)) {
         AuditDenied(who, r.type, r.id, r.orgunit_id);
-        return Error(Status::Forbidden("person is outside your org units"));
+        return Error(Status::Invalid("person_id", "person_id: no person with id " + r.person_id));
       }
     }
     r.version = 1;
@@ -522,6 +564,7 @@ struct Api::Impl {
   Response Update(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
     json in;
     if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
+    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
     auto expected = ExpectedVersion(req, in);
     if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
     store::Record cur;
@@ -534,7 +577,10 @@ struct Api::Impl {
     registry::StoreLookup lookup(store);
     store::Record r;
     if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
-    if (!CanSee(who, r.orgunit_id)) return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    if (!CanSee(who, r.orgunit_id)) {
+      AuditDenied(who, r.type, r.id, r.orgunit_id);
+      return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
+    }
     const audit::Entry entry = Entry(who, "update");
     if (Status st = store.Update(r, *expected, &entry); !st.ok()) return Error(st);
     log::Info("record_updated", {{"type", type}, {"id", id}, {"user", who.username}, {"version", r.version}});
@@ -546,6 +592,9 @@ struct Api::Impl {
     if (!req.body.empty()) {
       if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
     }
+    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
+    if (in.contains("reason") && !in["reason"].is_null() && !in["reason"].is_string())
+      return Error(Status::Invalid("reason", "reason must be text"));
     std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
     if (reason.empty()) {
       auto q = req.query.find("reason");
@@ -634,8 +683,7 @@ struct Api::Impl {
   Response Growth(const auth::Principal& who, const std::string& id) {
     store::Record person;
     std::vector<store::Record> events;
-    if (Status st = store.Handbook(id, &person, &events); !st.ok()) return Error(st);
-    if (Status st = CheckRecordScope(who, person); !st.ok()) return Error(st);
+    if (Status st = VisibleHandbook(who, id, &person, &events, nullptr); !st.ok()) return Error(st);
     AuditRead(who, person, "growth");
     return JsonResponse(200, GrowthChart(person, events));
   }
@@ -643,8 +691,7 @@ struct Api::Impl {
   Response Handbook(const auth::Principal& who, const std::string& id) {
     store::Record person, mother;
     std::vector<store::Record> events;
-    if (Status st = store.Handbook(id, &person, &events, &mother); !st.ok()) return Error(st);
-    if (Status st = CheckRecordScope(who, person); !st.ok()) return Error(st);
+    if (Status st = VisibleHandbook(who, id, &person, &events, &mother); !st.ok()) return Error(st);
     AuditRead(who, person, "handbook");
     // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
     Response r;
@@ -673,6 +720,10 @@ Response Api::Handle(const Request& req) {
     if (r.audit) impl_->AuditAnswer(std::move(*r.audit));  // one entry per answer that carries a note
     r.audit.reset();
     return r;
+  } catch (const nlohmann::json::exception& e) {
+    // A handler read a JSON value as a type it does not have: the request's fault, not ours.
+    log::Error("request_json_type", {{"path", req.path}, {"what", e.what()}});
+    return Error(Status::BadRequest("a field of the request has the wrong JSON type", "body"));
   } catch (const std::exception& e) {
     log::Error("request_failed", {{"path", req.path}, {"what", e.what()}});
     return Error(Status::Internal("internal error"));

@@ -23,10 +23,7 @@ Status ParseObject(const Request& req, bool may_be_empty, json* out) {
     *out = json::object();
     return Status::Ok();
   }
-  if (!text::IsValidUtf8(req.body)) return Status::BadRequest("request body is not valid UTF-8", "body");
-  *out = json::parse(req.body, nullptr, false);
-  if (out->is_discarded() || !out->is_object()) return Status::BadRequest("request body must be a JSON object", "body");
-  return Status::Ok();
+  return ParseJsonObject(req.body, out);
 }
 
 // Reads an optional string field; Invalid naming it when it has another type.
@@ -34,6 +31,14 @@ Status OptString(const json& b, const char* k, std::optional<std::string>* out) 
   if (!b.contains(k) || b[k].is_null()) return Status::Ok();
   if (!b[k].is_string()) return Status::Invalid(k, std::string(k) + " must be a string");
   *out = b[k].get<std::string>();
+  return Status::Ok();
+}
+
+// A user's full name follows the rules of a person's name (core/text.h).
+Status CheckFullName(const std::optional<std::string>& name) {
+  if (!name || name->empty()) return Status::Ok();
+  if (std::string why = text::NameProblem(text::NormalizeName(*name)); !why.empty())
+    return Status::Invalid("full_name", "full_name " + why);
   return Status::Ok();
 }
 
@@ -146,6 +151,7 @@ std::optional<Response> HandleUserRoute(const Request& req, const auth::Principa
     for (Status st : {OptString(b, "username", &username), OptString(b, "full_name", &full_name), OptString(b, "role", &role),
                       OptString(b, "password", &password), OptOrgUnits(b, &orgunits)})
       if (!st.ok()) return Err(st);
+    if (Status st = CheckFullName(full_name); !st.ok()) return Err(st);
     if (!username) return Err(Status::Invalid("username", "username is required"));
     if (!role) return Err(Status::Invalid("role", "role is required"));
     if (!orgunits) return Err(Status::Invalid("orgunits", "orgunits is required"));
@@ -170,6 +176,7 @@ std::optional<Response> HandleUserRoute(const Request& req, const auth::Principa
     auth::UserChange c;
     for (Status st : {OptString(b, "full_name", &c.full_name), OptString(b, "role", &c.role), OptOrgUnits(b, &c.orgunits)})
       if (!st.ok()) return Err(st);
+    if (Status st = CheckFullName(c.full_name); !st.ok()) return Err(st);
     for (const char* k : {"username", "password", "disabled"})
       if (b.contains(k)) return Err(Status::Invalid(k, std::string(k) + " cannot be changed here"));
     if (Status st = admin.Update(id, c, &u); !st.ok()) return Err(st);

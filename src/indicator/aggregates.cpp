@@ -1,5 +1,9 @@
 #include "indicator/aggregates.h"
 
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
 #include "core/date.h"
 #include "indicator/period.h"
 
@@ -7,6 +11,33 @@ namespace u5::indicator {
 
 bool IsKnownSource(const std::string& s) {
   return s == "routine" || s == "survey" || s == "statistical_yearbook" || s == "estimate";
+}
+
+double MaxIndicatorValue(const Indicator& i) {
+  // A proportion, rate or ratio cannot exceed its multiplier (every unit counted);
+  // counts and changes are bounded like entered counts.
+  if (i.kind == "proportion" || i.kind == "rate" || i.kind == "ratio") return i.multiplier;
+  return kMaxEnteredCount;
+}
+
+Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v) {
+  const Indicator* ind = cat.Find(v.element);
+  for (auto [name, x] : {std::pair<const char*, const std::optional<double>*>{"value", &v.value}, {"numerator", &v.numerator},
+                         {"denominator", &v.denominator}}) {
+    if (!*x) continue;
+    const double d = **x;
+    if (!std::isfinite(d)) return Status::Invalid(name, std::string(name) + " must be a finite number");
+    if (d < 0) return Status::Invalid(name, std::string(name) + " must not be negative");
+    if (d > kMaxEnteredCount)
+      return Status::Invalid(name, std::string(name) + " must be at most " + std::to_string(static_cast<long long>(kMaxEnteredCount)));
+  }
+  if (v.denominator && *v.denominator <= 0) return Status::Invalid("denominator", "denominator must be positive");
+  if (ind && v.value && *v.value > MaxIndicatorValue(*ind))
+    return Status::Invalid("value", "value of " + ind->id + " (" + ind->unit + ") must be at most " + nlohmann::json(MaxIndicatorValue(*ind)).dump());
+  // A proportion counts units of its denominator, so its numerator cannot be larger.
+  if (ind && ind->kind == "proportion" && v.numerator && v.denominator && *v.numerator > *v.denominator)
+    return Status::Invalid("numerator", "numerator of a proportion (" + ind->id + ") must not exceed its denominator");
+  return Status::Ok();
 }
 
 Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v) {
@@ -17,7 +48,7 @@ Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v) {
   if (!IsKnownSource(v.source)) return Status::Invalid("source", "source must be routine, survey, statistical_yearbook or estimate");
   if (!v.value && !(v.numerator && v.denominator))
     return Status::Invalid("value", "give value, or numerator and denominator");
-  if (v.denominator && *v.denominator <= 0) return Status::Invalid("denominator", "denominator must be positive");
+  U5_RETURN_IF_ERROR(CheckEnteredNumbers(cat, v));
   store::Stmt& s = db.Cached(
       "INSERT INTO indicator_value(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, "
       "entered_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(element, orgunit_id, period, source) DO UPDATE SET "

@@ -17,7 +17,18 @@ struct EnteredValue {
   std::optional<double> value, numerator, denominator;
 };
 
+// Entered numbers are counts or values of an indicator: never negative, never
+// above this (ten times Vietnam's population), so a typing slip such as 1e308
+// cannot reach the sums.
+inline constexpr double kMaxEnteredCount = 1e9;
+
 bool IsKnownSource(const std::string& s);
+// The largest value an indicator can take in its own unit (100 for a %, 1000 for ‰, ...).
+double MaxIndicatorValue(const Indicator& i);
+// Bounds of an entered value, numerator and denominator: finite, 0 to
+// kMaxEnteredCount, a value within MaxIndicatorValue, a proportion's numerator
+// not above its denominator. Invalid names the field.
+Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v);
 Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v);
 // Entered values for an org unit and period; every element when `element` is empty.
 Status GetValues(store::Db& db, const std::string& orgunit, const std::string& period, const std::string& element,

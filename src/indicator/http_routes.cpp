@@ -40,11 +40,7 @@ std::vector<std::string> SplitIds(const std::string& s) {
   return out;
 }
 
-Status ParseBody(const http::Request& req, json* out) {
-  *out = json::parse(req.body, nullptr, false);
-  if (!out->is_object()) return Status::BadRequest("request body must be a JSON object", "body");
-  return Status::Ok();
-}
+Status ParseBody(const http::Request& req, json* out) { return http::ParseJsonObject(req.body, out); }
 
 // Changes of aggregate values and targets go into the audit trail (durably, before the answer).
 void AuditChange(store::Store& store, const auth::Principal& who, const http::Request& req, const char* action,
@@ -131,19 +127,12 @@ http::Response Values(Service& svc, store::Store& store, const http::Request& re
   json b;
   if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
   EnteredValue v;
-  auto str = [&](const char* k) { return b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : std::string(); };
-  auto num = [&](const char* k) -> std::optional<double> {
-    if (b.contains(k) && b[k].is_number()) return b[k].get<double>();
-    return std::nullopt;
-  };
-  v.element = str("element");
-  v.orgunit = str("orgunit");
-  v.period = str("period");
-  v.source = str("source");
-  v.note = str("note");
-  v.value = num("value");
-  v.numerator = num("numerator");
-  v.denominator = num("denominator");
+  for (auto [k, out] : {std::pair<const char*, std::string*>{"element", &v.element}, {"orgunit", &v.orgunit},
+                        {"period", &v.period}, {"source", &v.source}, {"note", &v.note}})
+    if (Status st = http::OptionalText(b, k, out); !st.ok()) return Err(st);
+  for (auto [k, out] : {std::pair<const char*, std::optional<double>*>{"value", &v.value}, {"numerator", &v.numerator},
+                        {"denominator", &v.denominator}})
+    if (Status st = http::OptionalNumber(b, k, out); !st.ok()) return Err(st);
   v.entered_by = who.username;
   if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
   if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
@@ -218,17 +207,30 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
     if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
     Target t;
     t.plan = plan->id;
+    // A year is a whole number in the plans' range; anything else is refused before it is narrowed to int.
+    auto year = [&](const char* k, bool required, std::optional<int>* out) {
+      auto it = b.find(k);
+      if (it == b.end() || it->is_null())
+        return required ? Status::Invalid(k, std::string(k) + " is required") : Status::Ok();
+      if (!it->is_number_integer() || it->get<double>() < 2000 || it->get<double>() > 2100)
+        return Status::Invalid(k, std::string(k) + " must be a year from 2000 to 2100");
+      *out = it->get<int>();
+      return Status::Ok();
+    };
     if (!b.contains("indicator") || !b["indicator"].is_string()) return Err(Status::Invalid("indicator", "indicator is required"));
-    if (!b.contains("year") || !b["year"].is_number_integer()) return Err(Status::Invalid("year", "year is required"));
+    std::optional<int> y;
+    if (Status st = year("year", true, &y); !st.ok()) return Err(st);
     if (!b.contains("op") || !b["op"].is_string()) return Err(Status::Invalid("op", "op is required"));
-    if (!b.contains("value") || !b["value"].is_number()) return Err(Status::Invalid("value", "value (a number) is required"));
+    std::optional<double> value;
+    if (Status st = http::OptionalNumber(b, "value", &value); !st.ok()) return Err(st);
+    if (!value) return Err(Status::Invalid("value", "value (a number) is required"));
     t.indicator = b["indicator"];
-    t.year = b["year"];
+    t.year = *y;
     t.op = b["op"];
-    t.value = b["value"];
-    if (b.contains("baseline_year") && b["baseline_year"].is_number_integer()) t.baseline_year = b["baseline_year"].get<int>();
+    t.value = *value;
+    if (Status st = year("baseline_year", false, &t.baseline_year); !st.ok()) return Err(st);
     if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
-    if (b.contains("note") && b["note"].is_string()) t.note = b["note"];
+    if (Status st = http::OptionalText(b, "note", &t.note); !st.ok()) return Err(st);
     if (Status st = svc.PutTarget(t, who.username); !st.ok()) return Err(st);
     AuditChange(store, who, req, "target_change", "plan_target", t.plan, plan->orgunit,
                 {{"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});

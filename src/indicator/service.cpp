@@ -1,5 +1,6 @@
 #include "indicator/service.h"
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -220,6 +221,21 @@ Status Service::ListValues(const std::string& orgunit, const std::string& period
   return GetValues(db_, orgunit, period, "", out);
 }
 
+// A target is a value the indicator can reach: not negative, and within its
+// unit's range (a percentage up to 100, a rate per 1000 up to 1000); a relative
+// change is a percentage, up to 100 for a reduction.
+static Status CheckTargetValue(const Indicator& ind, const Target& t) {
+  if (!std::isfinite(t.value)) return Status::Invalid("value", "value must be a finite number");
+  if (t.value < 0) return Status::Invalid("value", "value (the target) must not be negative");
+  double max = MaxIndicatorValue(ind);
+  if (t.op == "reduce_by_pct") max = 100;
+  else if (t.op == "increase_pct_vs_2020") max = 1000;
+  if (t.value > max)
+    return Status::Invalid("value", "value (the target) of " + ind.id + " must be at most " + nlohmann::json(max).dump() +
+                                        (t.op == "reduce_by_pct" || t.op == "increase_pct_vs_2020" ? " %" : " " + ind.unit));
+  return Status::Ok();
+}
+
 Status Service::PutTarget(const Target& t, const std::string& user) {
   const Plan* plan = cat_.FindPlan(t.plan);
   if (!plan) return Status::NotFound("no plan '" + t.plan + "'", "plan");
@@ -229,6 +245,7 @@ Status Service::PutTarget(const Target& t, const std::string& user) {
   if (t.year < 2000 || t.year > 2100) return Status::Invalid("year", "year must be 2000-2100");
   if ((t.op == "reduce_by_points" || t.op == "reduce_by_pct") && !t.baseline_year)
     return Status::Invalid("baseline_year", t.op + " needs baseline_year");
+  U5_RETURN_IF_ERROR(CheckTargetValue(*cat_.Find(t.indicator), t));
   std::lock_guard lock(db_mu_);
   return PutTargetEdit(db_, t, user);
 }

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/date.h"
+#include "core/json_body.h"
 #include "core/text.h"
 #include "registry/json_record.h"
 #include "registry/validate.h"
@@ -39,6 +40,19 @@ class FileLookup : public Lookup {
     return base_.Event(id);
   }
   bool OrgUnit(const std::string& id) override { return base_.OrgUnit(id); }
+  // The file's events of the person, and the store's when the person is not
+  // new in this file (a new person has none stored).
+  PersonEvents EventsOf(const std::string& person_id, const std::string& except) override {
+    PersonEvents out = persons.count(person_id) ? PersonEvents{} : base_.EventsOf(person_id, except);
+    auto it = events_by_person.find(person_id);
+    if (it != events_by_person.end())
+      for (const std::string& id : it->second) {
+        const EventFacts& e = events.at(id);
+        out.Add(id, e.type, e.date, except);
+      }
+    return out;
+  }
+  std::unordered_map<std::string, std::vector<std::string>> events_by_person;  // event ids
 
  private:
   StoreLookup base_;
@@ -78,6 +92,7 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   EventFacts e{type, str("person_id"), *date, ParseDate(str("lmp"))};
   if (!e.lmp && type == "pregnancy")
     if (auto edd = ParseDate(str("edd"))) e.lmp = Date{edd->days - 280};
+  if (!lookup.events.count(id)) lookup.events_by_person[e.person_id].push_back(id);
   lookup.events[id] = std::move(e);
 }
 
@@ -204,7 +219,13 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   auto validate_line = [&](size_t ln, std::string_view text) -> std::optional<store::Record> {
     if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); return std::nullopt; }
     json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) { fail(ln, "", "malformed JSON"); return std::nullopt; }
+    if (j.is_discarded()) {
+      // A number beyond a double or nesting too deep is the field's fault: name it as the API does.
+      Status why = ParseJsonObject(text, &j);
+      if (why.code() == Code::invalid) fail(ln, why.field(), why.message());
+      else fail(ln, "", "malformed JSON");
+      return std::nullopt;
+    }
     if (!j.is_object()) { fail(ln, "", "line must be a JSON object"); return std::nullopt; }
     const std::string type = Str(j, "type");
     if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }

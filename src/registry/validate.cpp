@@ -53,6 +53,10 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
       if (f.type == FieldType::name && n.empty()) return bad("must not be empty");
       for (unsigned char c : n)
         if (c < 0x20 && c != '\n' && c != '\t') return bad("contains a control character");
+      // Names (of persons, villages, facilities) are read and searched by people: no invisible,
+      // reordering or look-alike characters. Other text only loses what hides or reorders it.
+      const std::string why = f.type == FieldType::name || f.pattern == "name" ? text::NameProblem(n) : text::TextProblem(n);
+      if (!why.empty()) return bad(why);
       if (f.max_length) {
         // max_length counts characters (code points), not UTF-8 bytes.
         size_t chars = 0;
@@ -180,6 +184,15 @@ Status PersonRules(json& body, Lookup& lookup, store::Record* out) {
     if (body.contains("id") && body["mother_id"] == body["id"])
       return Status::Invalid("mother_id", "mother_id: a person cannot be their own mother");
   }
+  if (body.contains("id")) {
+    // A person's birth bounds every event of theirs: moving it later must not
+    // leave a vaccination, a growth measurement or the death before it.
+    const PersonEvents ev = lookup.EventsOf(body["id"], "");
+    if (ev.death && birth > *ev.death)
+      return Status::Invalid("birth_date", "birth_date is after the person's death on " + FormatDate(*ev.death));
+    if (ev.first && birth > *ev.first)
+      return Status::Invalid("birth_date", "birth_date is after the person's " + ev.first_type + " record of " + FormatDate(*ev.first));
+  }
   out->full_name = body["full_name"];
   out->name_folded = text::Fold(out->full_name);
   out->sex = sex;
@@ -195,6 +208,16 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   const PersonFacts person = *lookup.Person(person_id);  // existence checked by the ref field
   Date date = *DateOf(body["date"]);
   if (date < person.birth) return Status::Invalid("date", "date is before the person's birth date");
+  {
+    // Nothing happens to a person after their death; an event on the day of
+    // death (a death at delivery, on the day of a visit) is kept.
+    const PersonEvents ev = lookup.EventsOf(person_id, body.contains("id") ? body["id"].get<std::string>() : std::string());
+    if (t.name != "death" && ev.death && date > *ev.death)
+      return Status::Invalid("date", "date is after the person's death on " + FormatDate(*ev.death));
+    if (t.name == "death" && ev.last_alive && date < *ev.last_alive)
+      return Status::Invalid("date", "date (of death) is before the person's " + ev.last_alive_type + " record of " +
+                                         FormatDate(*ev.last_alive));
+  }
   const int age_days = DaysBetween(person.birth, date);
   const int age_months = CompletedMonths(person.birth, date);
 
@@ -367,5 +390,29 @@ std::optional<EventFacts> StoreLookup::Event(const std::string& id) {
 }
 
 bool StoreLookup::OrgUnit(const std::string& id) { return store_.OrgUnitExists(id); }
+
+PersonEvents StoreLookup::EventsOf(const std::string& person_id, const std::string& except) {
+  PersonEvents out;
+  store::Record person;
+  std::vector<store::Record> events;
+  if (!store_.Handbook(person_id, &person, &events).ok()) return out;
+  for (const auto& e : events)
+    if (auto d = ParseDate(e.date)) out.Add(e.id, e.type, *d, except);
+  return out;
+}
+
+void PersonEvents::Add(const std::string& id, const std::string& type, Date date, const std::string& except) {
+  if (id == except) return;
+  if (!first || date < *first) {
+    first = date;
+    first_type = type;
+  }
+  if (type == "death") {
+    if (!death || date < *death) death = date;
+  } else if (!last_alive || *last_alive < date) {
+    last_alive = date;
+    last_alive_type = type;
+  }
+}
 
 }  // namespace u5::registry

@@ -28,6 +28,15 @@ struct EventFacts {
   std::optional<Date> lmp;  // pregnancies
 };
 
+// The dates of a person's live events that bound her birth and death: the
+// earliest event, the latest event other than a death, and her death.
+struct PersonEvents {
+  std::optional<Date> first, last_alive, death;
+  std::string first_type, last_alive_type;
+  // Adds one event (type, date) unless its id is `except` (the record being validated).
+  void Add(const std::string& id, const std::string& type, Date date, const std::string& except);
+};
+
 // What validation needs to know about other records. The importer layers the
 // records of the file being imported over the store's.
 class Lookup {
@@ -36,6 +45,13 @@ class Lookup {
   virtual std::optional<PersonFacts> Person(const std::string& id) = 0;
   virtual std::optional<EventFacts> Event(const std::string& id) = 0;
   virtual bool OrgUnit(const std::string& id) = 0;
+  // The person's live events, leaving out the event `except`; a lookup that
+  // cannot tell answers none, and the rules between them are not checked.
+  virtual PersonEvents EventsOf(const std::string& person_id, const std::string& except) {
+    (void)person_id;
+    (void)except;
+    return {};
+  }
 };
 
 class StoreLookup : public Lookup {
@@ -44,6 +60,7 @@ class StoreLookup : public Lookup {
   std::optional<PersonFacts> Person(const std::string& id) override;
   std::optional<EventFacts> Event(const std::string& id) override;
   bool OrgUnit(const std::string& id) override;
+  PersonEvents EventsOf(const std::string& person_id, const std::string& except) override;
 
  private:
   store::Store& store_;

@@ -111,12 +111,14 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
 http::Response Signoffs(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who) {
   std::string ou = Q(req, "orgunit"), period = Q(req, "period"), action = "status", reason;
   if (req.method == "POST") {
-    json b = json::parse(req.body, nullptr, false);
-    if (!b.is_object()) return Err(Status::BadRequest("request body must be a JSON object", "body"));
-    ou = b.value("orgunit", "");
-    period = b.value("period", "");
-    action = b.value("action", "");
-    reason = b.value("reason", "");
+    json b;
+    if (Status st = http::ParseJsonObject(req.body, &b); !st.ok()) return Err(st);
+    ou.clear();
+    period.clear();
+    action.clear();
+    for (auto [k, out] : {std::pair<const char*, std::string*>{"orgunit", &ou}, {"period", &period}, {"action", &action}, {"reason", &reason}})
+      if (Status st = http::OptionalText(b, k, out); !st.ok()) return Err(st);
+    if (action.empty()) return Err(Status::Invalid("action", "action must be close or reopen"));
   } else if (req.method != "GET") {
     return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
   }

@@ -69,7 +69,18 @@ TEST_F(CareService, AlertAcknowledgedByTheHealthWorkerIsRecorded) {
   EXPECT_EQ(list("open")[0]["id"], id);
   EXPECT_EQ(list("open")[0]["acknowledged"], nullptr);
   EXPECT_EQ(Call("POST", "/api/v1/alerts/" + id + "/ack", {}, province_, R"({"note":"x"})").status, 403);
-  EXPECT_EQ(Call("POST", "/api/v1/alerts/" + id + "/ack", {}, other_, R"({"note":"x"})").status, 403);
+  {
+    // Another commune's alert answers exactly as an invented id: 404, same body.
+    const std::string invented = "newborn_no_home_visit:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    auto real = Call("POST", "/api/v1/alerts/" + id + "/ack", {}, other_, R"({"note":"x"})");
+    auto none = Call("POST", "/api/v1/alerts/" + invented + "/ack", {}, other_, R"({"note":"x"})");
+    EXPECT_EQ(real.status, 404) << real.body;
+    EXPECT_EQ(none.status, 404) << none.body;
+    std::string rb = real.body, nb = none.body;
+    rb.replace(rb.find(id), id.size(), "<id>");
+    nb.replace(nb.find(invented), invented.size(), "<id>");
+    EXPECT_EQ(rb, nb);
+  }
   EXPECT_EQ(Call("POST", "/api/v1/alerts/nope:" + pop_.Id("C") + "/ack", {}, worker_, "{}").status, 404);
   auto ack = Call("POST", "/api/v1/alerts/" + id + "/ack", {}, worker_, R"({"note":"đã gọi điện, mẹ đưa bé lên trạm"})");
   ASSERT_EQ(ack.status, 200) << ack.body;
@@ -112,7 +123,7 @@ TEST_F(CareService, PersonDueListAndAccess) {
   for (const auto& it : j["items"]) bcg = bcg || (it["id"] == "epi.bcg.1" && it["status"] == "due");
   EXPECT_TRUE(bcg) << r.body;
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, ministry_).status, 403);
-  EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, other_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/persons/" + pop_.Id("C") + "/due", {}, other_).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/persons/00000000-0000-7000-8000-000000000000/due", {}, worker_).status, 404);
   http::Request other_route;
   other_route.method = "GET";

@@ -25,6 +25,18 @@ class MemoryLookup : public registry::Lookup {
     auto it = events.find(id);
     return it == events.end() ? std::nullopt : std::optional(it->second);
   }
+  // The generated events of the person so far, so the birth/death rules are checked too.
+  registry::PersonEvents EventsOf(const std::string& person_id, const std::string& except) override {
+    registry::PersonEvents out;
+    auto it = by_person.find(person_id);
+    if (it != by_person.end())
+      for (const std::string& id : it->second) {
+        const registry::EventFacts& e = events.at(id);
+        out.Add(id, e.type, e.date, except);
+      }
+    return out;
+  }
+  std::unordered_map<std::string, std::vector<std::string>> by_person;
   bool OrgUnit(const std::string& id) override {
     auto it = orgunits_.find(id);
     if (it != orgunits_.end()) return it->second;
@@ -66,6 +78,7 @@ void ValidateAll(const Options& o, size_t* checked, std::map<std::string, int>* 
             lookup.persons[r.id] = registry::FactsOfPerson(r);
           } else {
             lookup.events[r.id] = registry::FactsOfEvent(r);
+            lookup.by_person[r.person_id].push_back(r.id);
           }
           EXPECT_FALSE(r.created_at.empty());
           EXPECT_EQ(r.created_at, r.updated_at);

@@ -44,6 +44,7 @@ struct ApiTest : ::testing::Test {
     req.method = method;
     req.path = path;
     req.body = body;
+    if (!body.empty()) req.content_type = "application/json";
     req.query = std::move(query);
     if (!tok.empty()) req.authorization = "Bearer " + tok;
     return api->Handle(req);

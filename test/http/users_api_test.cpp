@@ -105,6 +105,15 @@ TEST_F(UsersApi, ErrorsNameTheField) {
   b = ok;
   b["orgunits"] = "03394";
   EXPECT_EQ(Field(post(b)), "orgunits");
+  // A user's full name follows a person's name rules: no invisible, reordering or look-alike letters.
+  for (const std::string name : {"Nguy\u0435n Th\u0456 Lan", "L\u00f2\u200bLan", "Lan \u202e\u00f2L", "\uff2c\uff41\uff4e", "Lan\u007f"}) {
+    b = ok;
+    b["full_name"] = name;
+    http::Response r = post(b);
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(Field(r), "full_name") << r.body;
+    EXPECT_EQ(Field(Call("PUT", "/api/v1/users/nobody", prov, json{{"full_name", name}}.dump())), "full_name");
+  }
   EXPECT_EQ(Field(Call("POST", "/api/v1/users", prov, "[1]")), "body");
   EXPECT_EQ(Field(Call("POST", "/api/v1/users", prov, "{")), "body");
   EXPECT_EQ(post(ok).status, 201);

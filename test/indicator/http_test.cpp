@@ -138,5 +138,75 @@ TEST_F(IndicatorHttp, EnteredValues) {
   EXPECT_EQ(v["items"][0]["provenance"], "computed_from_registry");
 }
 
+// Entered values are counts or values an indicator can take: refused (422
+// naming the field) when negative, not finite, absurdly large, above the
+// indicator's unit, or a proportion's numerator above its denominator.
+TEST_F(IndicatorHttp, EnteredValuesOutOfRangeAreRefused) {
+  struct Case {
+    const char* what;
+    std::string body;
+    const char* field;
+  };
+  const std::string head = R"({"orgunit":"12","period":"2025","source":"survey",)";
+  const std::vector<Case> cases = {
+      {"negative value", head + R"("element":"stunting_under5","value":-5})", "value"},
+      {"1e308", head + R"("element":"population.under5_midyear","value":1e308})", "value"},
+      {"1e400", head + R"("element":"population.under5_midyear","value":1e400})", "value"},
+      {"above a billion", head + R"("element":"population.under5_midyear","value":2e9})", "value"},
+      {"a percentage above 100", head + R"("element":"stunting_under5","value":120})", "value"},
+      {"a rate per 1000 above 1000", head + R"("element":"neonatal_mortality_rate","value":1500})", "value"},
+      {"negative numerator", head + R"("element":"stunting_under5","numerator":-1,"denominator":10})", "numerator"},
+      {"negative denominator", head + R"("element":"stunting_under5","numerator":1,"denominator":-10})", "denominator"},
+      {"numerator above denominator", head + R"("element":"stunting_under5","numerator":12,"denominator":10})", "numerator"},
+      {"value as text", head + R"("element":"stunting_under5","value":"19.4"})", "value"},
+      {"numerator as boolean", head + R"("element":"stunting_under5","numerator":true,"denominator":10})", "numerator"},
+      {"orgunit as number", R"({"orgunit":12,"period":"2025","source":"survey","element":"stunting_under5","value":1})", "orgunit"},
+      {"period as number", R"({"orgunit":"12","period":2025,"source":"survey","element":"stunting_under5","value":1})", "period"},
+      {"note as object", head + R"("element":"stunting_under5","value":1,"note":{}})", "note"},
+  };
+  for (const Case& c : cases) {
+    auto r = Call("PUT", "/api/v1/indicator-values", {}, province_, c.body);
+    EXPECT_EQ(r.status, 422) << c.what << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body).value("field", ""), c.field) << c.what << ": " << r.body;
+  }
+  // A rate's numerator may exceed its denominator in a small place and period (deaths of births of the year before).
+  EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, head + R"("element":"neonatal_mortality_rate","numerator":3,"denominator":2})").status, 200);
+  EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, head + R"("element":"stunting_under5","numerator":10,"denominator":10})").status, 200);
+  EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, head + R"("element":"population.under5_midyear","value":48210})").status, 200);
+  auto list = json::parse(Call("GET", "/api/v1/indicator-values", {{"orgunit", "12"}, {"period", "2025"}}, province_).body);
+  EXPECT_EQ(list["items"].size(), 3u) << "nothing refused was stored";
+}
+
+// A plan target is a value its indicator can reach.
+TEST_F(IndicatorHttp, TargetsOutOfRangeAreRefused) {
+  const std::string plan = "/api/v1/plans/lai_chau_u5_2030/targets";
+  struct Case {
+    const char* what;
+    std::string body;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"negative", R"({"indicator":"stunting_under5","year":2030,"op":"<","value":-50})", "value"},
+      {"a percentage above 100", R"({"indicator":"stunting_under5","year":2030,"op":"<","value":150})", "value"},
+      {"a rate per 1000 above 1000", R"({"indicator":"neonatal_mortality_rate","year":2030,"op":"<","value":1001})", "value"},
+      {"1e308", R"({"indicator":"neonatal_mortality_rate","year":2030,"op":"<","value":1e308})", "value"},
+      {"1e400", R"({"indicator":"neonatal_mortality_rate","year":2030,"op":"<","value":1e400})", "value"},
+      {"a reduction above 100 %", R"({"indicator":"stunting_under5","year":2030,"op":"reduce_by_pct","baseline_year":2020,"value":120})", "value"},
+      {"value as text", R"({"indicator":"stunting_under5","year":2030,"op":"<","value":"20"})", "value"},
+      {"year as text", R"({"indicator":"stunting_under5","year":"2030","op":"<","value":20})", "year"},
+      {"year fractional", R"({"indicator":"stunting_under5","year":2030.5,"op":"<","value":20})", "year"},
+      {"year beyond int", R"({"indicator":"stunting_under5","year":18446744073709551615,"op":"<","value":20})", "year"},
+      {"baseline_year as text", R"({"indicator":"stunting_under5","year":2030,"op":"<","value":20,"baseline_year":"2020"})", "baseline_year"},
+      {"note as number", R"({"indicator":"stunting_under5","year":2030,"op":"<","value":20,"note":5})", "note"},
+  };
+  for (const Case& c : cases) {
+    auto r = Call("PUT", plan, {}, province_, c.body);
+    EXPECT_EQ(r.status, 422) << c.what << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body).value("field", ""), c.field) << c.what << ": " << r.body;
+  }
+  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":100})").status, 200);
+  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":0})").status, 200);
+}
+
 }  // namespace
 }  // namespace u5::test

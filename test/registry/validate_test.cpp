@@ -42,6 +42,12 @@ class FakeLookup : public Lookup {
     return it == events.end() ? std::nullopt : std::optional(it->second);
   }
   bool OrgUnit(const std::string& id) override { return orgunits.count(id) > 0; }
+  PersonEvents EventsOf(const std::string& person_id, const std::string& except) override {
+    PersonEvents out;
+    for (const auto& [id, e] : events)
+      if (e.person_id == person_id) out.Add(id, e.type, e.date, except);
+    return out;
+  }
 
   std::map<std::string, PersonFacts> persons;
   std::map<std::string, EventFacts> events;
@@ -227,6 +233,70 @@ TEST_F(Fixture, EachViolationNamesItsField) {
 TEST_F(Fixture, UnknownTypeAndNonObject) {
   EXPECT_EQ(Check("alien", json::object()).field(), "type");
   EXPECT_EQ(Check("person", json::array()).code(), Code::bad_request);
+}
+
+// ---- a person's birth, events and death ------------------------------------
+
+struct Timeline : Fixture {
+  const char* kVaccination = "0190b000-0000-7000-8000-000000000010";
+  const char* kGrowth = "0190b000-0000-7000-8000-000000000011";
+  const char* kDeath = "0190b000-0000-7000-8000-000000000012";
+  json Child(const char* birth) {
+    return {{"id", kChild}, {"full_name", "Lò Văn An"}, {"sex", "male"}, {"birth_date", birth}, {"orgunit", "03390"},
+            {"mother_id", kWoman}};
+  }
+  void SetUp() override {
+    lookup.events[kVaccination] = {"immunization", kChild, *ParseDate("2025-12-06"), std::nullopt};
+    lookup.events[kGrowth] = {"growth", kChild, *ParseDate("2026-02-10"), std::nullopt};
+  }
+  void Die(const char* date) { lookup.events[kDeath] = {"death", kChild, *ParseDate(date), std::nullopt}; }
+};
+
+TEST_F(Timeline, BirthDateCannotMovePastTheEventsOrTheDeath) {
+  EXPECT_TRUE(Check("person", Child("2025-12-05")).ok());
+  EXPECT_TRUE(Check("person", Child("2025-12-06")).ok()) << "born on the day of the first vaccination";
+  Status st = Check("person", Child("2025-12-07"));
+  EXPECT_EQ(st.field(), "birth_date") << st.ToString();
+  EXPECT_NE(st.message().find("immunization"), std::string::npos) << st.message();
+  lookup.events.erase(kVaccination);
+  lookup.events.erase(kGrowth);
+  Die("2025-12-20");
+  st = Check("person", Child("2025-12-21"));
+  EXPECT_EQ(st.field(), "birth_date") << st.ToString();
+  EXPECT_NE(st.message().find("death"), std::string::npos) << st.message();
+  // Another person's events do not bound this one.
+  EXPECT_TRUE(Check("person", Person({{"birth_date", "2026-01-01"}, {"full_name", "Lò Thị Hoa"}})).ok());
+}
+
+TEST_F(Timeline, NothingAfterTheDeath) {
+  Die("2026-01-15");
+  EXPECT_TRUE(Check("growth", Ev(kChild, "2026-01-15", {{"weight_kg", 4.1}})).ok()) << "on the day of death";
+  for (const char* type : {"growth", "immunization", "vitamin_a", "illness", "postnatal_visit", "referral", "injury"}) {
+    json extra = type == std::string("growth")         ? json{{"weight_kg", 4.5}}
+                 : type == std::string("immunization") ? json{{"vaccine", "bcg"}, {"dose", 1}}
+                 : type == std::string("vitamin_a")    ? json{{"dose_iu", 100000}}
+                 : type == std::string("illness")      ? json{{"kind", "diarrhoea"}}
+                 : type == std::string("injury")       ? json{{"kind", "fall"}}
+                 : type == std::string("referral")     ? json{{"from_orgunit", "03390"}, {"to_orgunit", "12"}, {"reason", "x"}}
+                                                       : json{{"place", "home"}};
+    Status st = Check(type, Ev(kChild, "2026-01-16", extra));
+    EXPECT_EQ(st.field(), "date") << type << ": " << st.ToString();
+    EXPECT_NE(st.message().find("death"), std::string::npos) << st.message();
+  }
+  // The death record itself may be corrected (its own date is not "after" itself).
+  json d = Ev(kChild, "2026-02-10");
+  d["id"] = kDeath;
+  EXPECT_TRUE(Check("death", d).ok());
+  // A death dated before a recorded growth measurement is refused.
+  d["date"] = "2026-02-09";
+  Status st = Check("death", d);
+  EXPECT_EQ(st.field(), "date") << st.ToString();
+  EXPECT_NE(st.message().find("growth"), std::string::npos) << st.message();
+  // Updating the growth measurement itself is judged without its old date.
+  lookup.events.erase(kDeath);
+  json g = Ev(kChild, "2026-02-20", {{"weight_kg", 4.8}});
+  g["id"] = kGrowth;
+  EXPECT_TRUE(Check("growth", g).ok());
 }
 
 }  // namespace

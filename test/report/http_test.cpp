@@ -124,5 +124,26 @@ TEST_F(ReportHttp, CommuneSignsOffItsOwnFiguresOnly) {
   EXPECT_EQ(json::parse(s.body)["reopened"], 1);
 }
 
+// A field of the wrong JSON type is 422 naming it, never 500.
+TEST_F(ReportHttp, SignoffFieldsOfTheWrongTypeAreNamed) {
+  const json good = {{"orgunit", commune_id_}, {"period", "2023S1"}, {"action", "close"}, {"reason", "đã rà soát số liệu"}};
+  for (const char* field : {"orgunit", "period", "action", "reason"}) {
+    for (const json& wrong : {json(5), json(2025), json(nullptr), json(7), json::array(), json::object(), json(true)}) {
+      json b = good;
+      b[field] = wrong;
+      auto r = Call("POST", "/api/v1/signoffs", {}, commune_, b.dump());
+      if (wrong.is_null() && std::string(field) == "reason") {
+        EXPECT_LT(r.status, 500) << r.body;  // no reason is needed to close
+        continue;
+      }
+      EXPECT_EQ(r.status, 422) << field << "=" << wrong.dump() << ": " << r.body;
+      EXPECT_EQ(json::parse(r.body).value("field", ""), field) << field << "=" << wrong.dump() << ": " << r.body;
+    }
+  }
+  auto r = Call("POST", "/api/v1/signoffs", {}, commune_, R"({"orgunit":"x","period":1e400,"action":"close"})");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(json::parse(r.body).value("field", ""), "period");
+}
+
 }  // namespace
 }  // namespace u5::report

@@ -30,6 +30,7 @@ std::string ApiFixture::Login(const std::string& user, const std::string& passwo
   req.path = "/api/v1/auth/login";
   req.remote = remote;
   req.body = json{{"username", user}, {"password", password}}.dump();
+  req.content_type = "application/json";
   http::Response r = api->Handle(req);
   if (r.status != 200) return "";
   return json::parse(r.body).value("token", "");
@@ -41,6 +42,7 @@ http::Response ApiFixture::Call(const std::string& method, const std::string& pa
   req.method = method;
   req.path = path;
   req.body = body;
+  if (!body.empty()) req.content_type = "application/json";
   req.query = std::move(query);
   req.remote = "10.0.0.1";
   if (!token.empty()) req.authorization = "Bearer " + token;

@@ -31,6 +31,7 @@ struct SessionsApi : ApiFixture {
     req.path = path;
     req.cookie = "u5_session=" + token;
     req.host = "u5.example.vn:8080";
+    req.content_type = "application/json";
     return req;
   }
 };
@@ -65,6 +66,7 @@ http::Response LoginAt(http::Api& api, const std::string& user, const std::strin
   http::Request req;
   req.method = "POST";
   req.path = "/api/v1/auth/login";
+  req.content_type = "application/json";
   req.remote = remote;
   req.body = json{{"username", user}, {"password", password}}.dump();
   return api.Handle(req);
@@ -180,6 +182,7 @@ TEST_F(SessionsApi, InitialPasswordMustBeChangedFirst) {
   http::Request req;
   req.method = "POST";
   req.path = "/api/v1/auth/login";
+  req.content_type = "application/json";
   req.body = R"({"username":"demo","password":"demo-u5-2030"})";
   http::Response login = api->Handle(req);
   ASSERT_EQ(login.status, 200);
