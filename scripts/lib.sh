@@ -65,7 +65,7 @@ run_asan_tests() {
   done
 }
 
-# Each target for U5_FUZZ_SECONDS (default 15) over a scratch copy of its
+# Each target for U5_FUZZ_SECONDS (default 60) over a scratch copy of its
 # corpus, so the seeds in the repository stay as they are.
 run_fuzz() {
   local t start end work
