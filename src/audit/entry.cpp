@@ -1,6 +1,6 @@
 #include "audit/entry.h"
 
-#include <sodium.h>
+#include "core/id.h"
 
 namespace u5::audit {
 
@@ -15,15 +15,7 @@ std::string ComputeHash(const Entry& e) {
   for (const std::string* f : {&e.at, &e.user_id, &e.username, &e.remote, &e.action, &e.record_type, &e.record_id,
                                &e.orgunit_id, &e.detail, &e.prev_hash})
     field(*f);
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(buf.data()), buf.size());
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : h) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+  return Sha256Hex(buf);
 }
 
 }  // namespace u5::audit

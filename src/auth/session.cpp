@@ -9,18 +9,6 @@
 
 namespace u5::auth {
 
-std::string Sha256Hex(const std::string& s) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : h) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
-
 bool IsKnownRole(const std::string& role) { return Roles::Current().Known(role); }
 
 static Principal ToPrincipal(const store::User& u) {

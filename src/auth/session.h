@@ -81,7 +81,6 @@ class Sessions {
   uint64_t generation_ = 0;
 };
 
-std::string Sha256Hex(const std::string& s);
 // Creates a user with an argon2id hash of `password`. `must_change` marks a
 // printed or handed-out password that must be replaced at first login. Only
 // the length is checked here (the demo command sets its published password

@@ -29,8 +29,14 @@ Status PersonLevel(const auth::Principal& who) {
 // A refusal because the org unit or person lies outside the user's scope, with its audit note.
 http::Response Denied(const Status& st, const char* action, const std::string& record_id, const std::string& orgunit) {
   http::Response r = Err(st);
-  if (st.code() == Code::forbidden || st.code() == Code::not_found) r.audit = http::AuditNote{.action = action, .record_type = record_id.empty() ? "" : "person",
-                                                              .record_id = record_id, .orgunit = orgunit};
+  if (st.code() == Code::forbidden || st.code() == Code::not_found) {
+    http::AuditNote note;
+    note.action = action;
+    note.record_type = record_id.empty() ? "" : "person";
+    note.record_id = record_id;
+    note.orgunit = orgunit;
+    r.audit = std::move(note);
+  }
   return r;
 }
 
@@ -58,7 +64,10 @@ http::Response WorklistRoute(const http::Request& req, const auth::Principal& wh
   Worklist w;
   if (Status st = BuildWorklist(svc, q, &w); !st.ok()) return Err(st);
   // One audit entry: the persons listed, and the mothers whose name (and phone) is shown.
-  http::AuditNote note{.via = "worklist", .record_type = "person", .orgunit = q.orgunit};
+  http::AuditNote note;
+  note.via = "worklist";
+  note.record_type = "person";
+  note.orgunit = q.orgunit;
   for (const auto& v : w.villages)
     for (const auto& p : v.persons) {
       note.records.push_back(p.person().id);
@@ -81,7 +90,10 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
   std::map<std::string, Ack> acks;
   if (Status st = svc.Acks(&acks); !st.ok()) return Err(st);
   json items = json::array();
-  http::AuditNote note{.via = "alerts", .record_type = "person", .orgunit = ou};
+  http::AuditNote note;
+  note.via = "alerts";
+  note.record_type = "person";
+  note.orgunit = ou;
   Status st = svc.ForEachIn(ou, [&](const Entry& e) {
     for (const auto& a : e.alerts) {
       if (!a.ActiveOn(on)) continue;

@@ -17,26 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-Date AddMonths(Date from, int months) {
-  // A plan adds months to the same birth date some 60 times in a row.
-  thread_local Date last_from{INT32_MIN};
-  thread_local int last_y;
-  thread_local unsigned last_m, last_d;
-  if (from != last_from) {
-    YmdFromDate(from, last_y, last_m, last_d);
-    last_from = from;
-  }
-  int y = last_y;
-  unsigned m = last_m, d = last_d;
-  int total = y * 12 + static_cast<int>(m) - 1 + months;
-  y = total >= 0 ? total / 12 : (total - 11) / 12;
-  m = static_cast<unsigned>(total - y * 12) + 1;
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const unsigned last = m == 2 && leap ? 29 : kDays[m - 1];
-  return DateFromYmd(y, m, std::min(d, last));
-}
-
 Status SpanField(const json& j, const char* key, const std::string& where, std::optional<Span>* out, bool required) {
   out->reset();
   if (!j.contains(key) || j[key].is_null()) {

@@ -1,6 +1,8 @@
 #include "core/date.h"
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 
 namespace u5 {
@@ -97,6 +99,24 @@ int64_t NowMillis() {
 Date Today() {
   const int64_t vn_ms = NowMillis() + 7LL * 3600 * 1000;
   return Date{static_cast<int32_t>(vn_ms / 86400000)};
+}
+
+Date AddMonths(Date from, int months) {
+  // A care plan adds months to the same birth date some 60 times in a row.
+  thread_local Date last_from{INT32_MIN};
+  thread_local int last_y;
+  thread_local unsigned last_m, last_d;
+  if (from != last_from) {
+    YmdFromDate(from, last_y, last_m, last_d);
+    last_from = from;
+  }
+  const int total = last_y * 12 + static_cast<int>(last_m) - 1 + months;
+  const int y = total >= 0 ? total / 12 : (total - 11) / 12;
+  const unsigned m = static_cast<unsigned>(total - y * 12) + 1;
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const unsigned last = m == 2 && leap ? 29 : kDays[m - 1];
+  return DateFromYmd(y, m, std::min(last_d, last));
 }
 
 int CompletedMonths(Date birth, Date on) {

@@ -23,6 +23,9 @@ std::optional<Date> ParseDateTime(std::string_view s);
 std::string FormatDate(Date d);
 // Today in Vietnam (UTC+7).
 Date Today();
+// The same day `months` later (or earlier, when negative), on the last day of
+// the month where that month is shorter (31 Jan + 1 month = 28/29 Feb).
+Date AddMonths(Date from, int months);
 // Completed months / years between birth and a later date (as for ages).
 int CompletedMonths(Date birth, Date on);
 int CompletedYears(Date birth, Date on);

@@ -12,6 +12,18 @@ namespace u5 {
 
 static const char kHex[] = "0123456789abcdef";
 
+std::string Sha256Hex(std::string_view s) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  std::string out;
+  out.reserve(2 * sizeof h);
+  for (unsigned char c : h) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
 std::string NewUuid7() {
   // 48-bit ms timestamp, then a per-process counter in rand_a keeps ids made
   // in the same millisecond increasing (monotonic within this process).

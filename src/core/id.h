@@ -14,6 +14,8 @@ std::string NewUuid7();
 std::string FormatUuid7(uint64_t unix_ms, uint16_t rand_a, uint64_t rand_b);
 // Canonical lower-case 8-4-4-4-12 hex form (any version).
 bool IsUuid(std::string_view s);
+// SHA-256 of `s` as 64 lower-case hex digits (session tokens, the audit chain).
+std::string Sha256Hex(std::string_view s);
 // Cryptographically random hex string of 2*bytes characters (session tokens).
 std::string RandomHex(size_t bytes);
 

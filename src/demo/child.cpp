@@ -15,19 +15,6 @@ using growth::Indicator;
 
 double Round1(double v) { return std::round(v * 10) / 10; }
 
-Date AddMonths(Date birth, int months) {
-  int y;
-  unsigned m, d;
-  YmdFromDate(birth, y, m, d);
-  int total = static_cast<int>(m) - 1 + months;
-  y += total / 12;
-  m = static_cast<unsigned>(total % 12) + 1;
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const unsigned last = m == 2 && leap ? 29 : kDays[m - 1];
-  return DateFromYmd(y, m, std::min(d, last));
-}
-
 struct Span {
   Date lo, hi;  // inclusive; empty when lo > hi
   bool Has(Date d) const { return d >= lo && d <= hi; }

@@ -86,3 +86,24 @@ TEST(Date, NowIsWellFormed) {
 
 }  // namespace
 }  // namespace u5
+
+// Month arithmetic as schedules and the demo use it: the same day, clamped to
+// the end of a shorter month, across year ends in both directions.
+TEST(Date, AddMonthsClampsToTheMonthsLastDay) {
+  struct Case {
+    const char* from;
+    int months;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"2024-01-31", 1, "2024-02-29"},  {"2023-01-31", 1, "2023-02-28"},  {"2025-03-15", 0, "2025-03-15"},
+      {"2025-11-30", 3, "2026-02-28"},  {"2025-05-31", -1, "2025-04-30"}, {"2025-01-15", -1, "2024-12-15"},
+      {"2025-03-31", -13, "2024-02-29"}, {"2020-02-29", 12, "2021-02-28"}, {"2020-02-29", 48, "2024-02-29"},
+      {"2019-06-10", 60, "2024-06-10"},
+  };
+  for (const Case& c : cases) {
+    // Twice in a row from the same day, as a care plan does, then from another.
+    EXPECT_EQ(u5::FormatDate(u5::AddMonths(*u5::ParseDate(c.from), c.months)), c.want) << c.from << " + " << c.months;
+    EXPECT_EQ(u5::FormatDate(u5::AddMonths(*u5::ParseDate(c.from), c.months)), c.want) << c.from << " + " << c.months;
+  }
+}

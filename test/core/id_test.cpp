@@ -84,3 +84,9 @@ TEST(Id, FormatUuid7MatchesTheRfcExample) {
 
 }  // namespace
 }  // namespace u5
+
+// FIPS 180-2 test vectors (appendix B): "abc" and the empty string.
+TEST(Id, Sha256HexMatchesTheStandardsVectors) {
+  EXPECT_EQ(u5::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(u5::Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
