@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""One-off: builds catalogue.json from /work/shared/docs/indicators.yaml plus the
-computation rules below. After that, catalogue.json is the file officers edit;
+"""One-off: builds catalogue.json from the brief's indicator catalogue (indicators.yaml,
+given as the first argument) plus the computation rules below. After that, catalogue.json is the file officers edit;
 re-running this overwrites their edits, so only do it to restart from the seeds."""
 import json, sys, yaml
 
-src = yaml.safe_load(open(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/docs/indicators.yaml"))
+if len(sys.argv) not in (2, 3):
+    sys.exit("usage: make_catalogue.py INDICATORS.yaml [OUT.json (default catalogue.json)]")
+src = yaml.safe_load(open(sys.argv[1]))
 
 def c(field, op, value=None):
     d = {"field": field, "op": op}

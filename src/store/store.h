@@ -79,7 +79,7 @@ class Store {
   // take an audit entry append it in the same transaction (seq, hash and, for
   // updates, the changed fields are filled in by the store).
   virtual Status Insert(const Record& r, const audit::Entry* audit = nullptr) = 0;
-  // Many records in one transaction: all or nothing. `progress` is called every few thousand.
+  // Many records in one transaction: all or nothing.
   virtual Status InsertBatch(const std::vector<Record>& rs) = 0;
   // Opens a bulk transaction on the calling thread's connection. Commits are
   // durable against a process crash at once and against power loss at the next

@@ -1,4 +1,4 @@
-// The signed-in user, kept in memory and mirrored to sessionStorage so a reload keeps the page.
+// The signed-in user, kept in memory; after a reload App asks /auth/me again (the cookie survives it).
 // The session itself is the HttpOnly cookie; this is only who it belongs to.
 export interface User {
   id: string;
