@@ -6,6 +6,7 @@
 
 #include "auth/session.h"
 #include "fuzz/fuzz_store.h"
+#include "app/routes.h"
 #include "http/api.h"
 
 using namespace u5;
@@ -19,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     http::ApiOptions o;
     o.max_body_bytes = 64 * 1024;
     o.login_throttle = auth::ThrottleOptions::Unlimited();  // the fuzzer may log in as often as it likes
-    api = new http::Api(s, o);
+    api = new http::Api(s, app::Routes({}), o);
     http::Request login;
     login.method = "POST";
     login.path = "/api/v1/auth/login";

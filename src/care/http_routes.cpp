@@ -4,7 +4,6 @@
 
 #include "auth/roles.h"
 #include "auth/scope.h"
-#include "http/reply.h"
 #include "care/service.h"
 #include "care/worklist.h"
 #include "core/log.h"
@@ -20,26 +19,6 @@ constexpr auto& Q = http::QueryParam;
 
 using auth::CanSee;
 
-Status PersonLevel(const auth::Principal& who) {
-  if (!auth::Can(who, auth::kPersonRead))
-    return Status::Forbidden("role " + who.role + " has no access to person-level records");
-  return Status::Ok();
-}
-
-// A refusal because the org unit or person lies outside the user's scope, with its audit note.
-http::Response Denied(const Status& st, const char* action, const std::string& record_id, const std::string& orgunit) {
-  http::Response r = Err(st);
-  if (st.code() == Code::forbidden || st.code() == Code::not_found) {
-    http::AuditNote note;
-    note.action = action;
-    note.record_type = record_id.empty() ? "" : "person";
-    note.record_id = record_id;
-    note.orgunit = orgunit;
-    r.audit = std::move(note);
-  }
-  return r;
-}
-
 Status DateParam(const http::Request& req, const char* k, Date fallback, Date* out) {
   const std::string v = Q(req, k);
   if (v.empty()) {
@@ -52,17 +31,32 @@ Status DateParam(const http::Request& req, const char* k, Date fallback, Date* o
   return Status::Ok();
 }
 
-http::Response WorklistRoute(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
+// The org unit a worklist or alert list covers (auth/scope.h), refusals audited.
+std::optional<http::Response> Scope(http::Call& c, std::string* orgunit) {
+  const std::string asked = c.query("orgunit");
+  Status st = auth::ResolveOrgUnit(c.store, c.who, asked, orgunit);
+  if (st.ok()) return std::nullopt;
+  if (st.code() == Code::forbidden) return http::Refused(c, st, "", "", asked);
+  return Err(st);
+}
+
+// The care engine of this process; the routes answer 500 without one.
+Service* Engine(http::Call& c) { return c.service<Service>(); }
+const Status kNotRunning = Status::Internal("the care service is not running");
+
+http::Response WorklistRoute(http::Call& c) {
+  const http::Request& req = c.req;
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
   WorklistQuery q;
-  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &q.orgunit); !st.ok())
-    return Denied(st, "read_denied", "", Q(req, "orgunit"));
+  if (auto refused = Scope(c, &q.orgunit)) return *refused;
   if (Status st = DateParam(req, "from", Today(), &q.from); !st.ok()) return Err(st);
   if (Status st = DateParam(req, "to", Date{q.from.days + 6}, &q.to); !st.ok()) return Err(st);
   if (q.to < q.from) return Err(Status::Invalid("to", "to is before from"));
   if (q.to.days - q.from.days > 92) return Err(Status::Invalid("to", "a worklist covers at most 93 days"));
   q.village = Q(req, "village");
   Worklist w;
-  if (Status st = BuildWorklist(svc, q, &w); !st.ok()) return Err(st);
+  if (Status st = BuildWorklist(*svc, q, &w); !st.ok()) return Err(st);
   // One audit entry: the persons listed, and the mothers whose name (and phone) is shown.
   http::AuditNote note;
   note.via = "worklist";
@@ -73,28 +67,30 @@ http::Response WorklistRoute(const http::Request& req, const auth::Principal& wh
       note.records.push_back(p.person().id);
       if (!p.mother_name.empty()) note.records.push_back(p.person().mother_id);
     }
-  http::Response r = Json(200, WorklistJson(svc.schedule(), w));
+  http::Response r = Json(200, WorklistJson(svc->schedule(), w));
   r.audit = std::move(note);
   return r;
 }
 
-http::Response Alerts(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc) {
+http::Response Alerts(http::Call& c) {
+  const http::Request& req = c.req;
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
   std::string ou;
-  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok())
-    return Denied(st, "read_denied", "", Q(req, "orgunit"));
+  if (auto refused = Scope(c, &ou)) return *refused;
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const std::string status = Q(req, "status").empty() ? "all" : Q(req, "status");
   if (status != "all" && status != "open" && status != "acknowledged")
     return Err(Status::Invalid("status", "status is open, acknowledged or all"));
   std::map<std::string, Ack> acks;
-  if (Status st = svc.Acks(&acks); !st.ok()) return Err(st);
+  if (Status st = svc->Acks(&acks); !st.ok()) return Err(st);
   json items = json::array();
   http::AuditNote note;
   note.via = "alerts";
   note.record_type = "person";
   note.orgunit = ou;
-  Status st = svc.ForEachIn(ou, [&](const Entry& e) {
+  Status st = svc->ForEachIn(ou, [&](const Entry& e) {
     for (const auto& a : e.alerts) {
       if (!a.ActiveOn(on)) continue;
       auto ack = acks.find(a.id);
@@ -119,10 +115,13 @@ http::Response Alerts(const http::Request& req, const auth::Principal& who, stor
   return r;
 }
 
-http::Response AckAlert(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
-                        const std::string& id) {
-  if (!auth::Can(who, auth::kPersonWrite))
-    return Err(Status::Forbidden("acknowledging an alert needs person.write (commune health workers)"));
+http::Response AckAlert(http::Call& c) {
+  const http::Request& req = c.req;
+  const auth::Principal& who = c.who;
+  store::Store& store = c.store;
+  const std::string& id = c.param(0);
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
   json body = json::object();
   if (!req.body.empty())
     if (Status st = http::ParseJsonObject(req.body, &body); !st.ok()) return Err(st);
@@ -144,7 +143,7 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
   store::Record rec;
   std::string person_id;
   if (store.Find(key, &rec).ok()) person_id = rec.is_person() ? rec.id : rec.person_id;
-  if (!person_id.empty() && svc.Get(person_id, &owner).ok())
+  if (!person_id.empty() && svc->Get(person_id, &owner).ok())
     for (const auto& x : owner.alerts)
       if (x.id == id) {
         found = x;
@@ -153,9 +152,9 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
   // Another commune's alert answers exactly as an invented id, so ids cannot be probed; the attempt is audited.
   if (!ok) return Err(Status::NotFound("no alert " + id));
   if (!CanSee(store, who, owner.person.orgunit))
-    return Denied(Status::NotFound("no alert " + id), "write_denied", owner.person.id, owner.person.orgunit);
+    return http::Refused(c, Status::NotFound("no alert " + id), "person", owner.person.id, owner.person.orgunit);
   Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
-  if (Status st = svc.Acknowledge(ack); !st.ok()) return Err(st);
+  if (Status st = svc->Acknowledge(ack); !st.ok()) return Err(st);
   log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
   http::Response r = Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
   r.audit = http::AuditNote{.action = "alert_ack", .record_type = "person", .record_id = owner.person.id,
@@ -163,17 +162,20 @@ http::Response AckAlert(const http::Request& req, const auth::Principal& who, st
   return r;
 }
 
-http::Response PersonDue(const http::Request& req, const auth::Principal& who, store::Store& store, Service& svc,
-                         const std::string& id) {
+http::Response PersonDue(http::Call& c) {
+  const http::Request& req = c.req;
+  const std::string& id = c.param(0);
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
   Entry e;
-  if (Status st = svc.Get(id, &e); !st.ok()) return Err(st);
-  if (!CanSee(store, who, e.person.orgunit))
-    return Denied(Status::NotFound("no person " + id), "read_denied", id, e.person.orgunit);
+  if (Status st = svc->Get(id, &e); !st.ok()) return Err(st);
+  if (!CanSee(c.store, c.who, e.person.orgunit))
+    return http::Refused(c, Status::NotFound("no person " + id), "person", id, e.person.orgunit);
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
   const DueList dl = Evaluate(e.plan, on);
   json items = json::array(), alerts = json::array();
-  for (const auto& v : dl.items) items.push_back(ItemJson(svc.schedule(), v));
+  for (const auto& v : dl.items) items.push_back(ItemJson(svc->schedule(), v));
   for (const auto& a : e.alerts)
     if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
   http::Response r = Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
@@ -186,33 +188,14 @@ http::Response PersonDue(const http::Request& req, const auth::Principal& who, s
 
 }  // namespace
 
-std::optional<http::Response> HandleCareRoute(const http::Request& req, const auth::Principal& who, store::Store& store) {
-  const std::string& p = req.path;
-  const bool worklist = p == "/api/v1/worklist";
-  const bool alerts = p == "/api/v1/alerts" || p.rfind("/api/v1/alerts/", 0) == 0;
-  const std::string persons = "/api/v1/persons/";
-  const bool due = p.rfind(persons, 0) == 0 && p.size() > persons.size() + 4 && p.ends_with("/due") &&
-                   p.find('/', persons.size()) == p.size() - 4;
-  if (!worklist && !alerts && !due) return std::nullopt;
-  if (Status st = PersonLevel(who); !st.ok()) return Err(st);
-  Service* svc = Service::For(store);
-  if (!svc) return Err(Status::Internal("the care service is not running"));
-  if (worklist) {
-    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
-    return WorklistRoute(req, who, store, *svc);
-  }
-  if (due) {
-    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
-    return PersonDue(req, who, store, *svc, p.substr(persons.size(), p.size() - 4 - persons.size()));
-  }
-  if (p == "/api/v1/alerts") {
-    if (req.method != "GET") return Err(Status::BadRequest("use GET"));
-    return Alerts(req, who, store, *svc);
-  }
-  const std::string rest = p.substr(std::string("/api/v1/alerts/").size());
-  if (rest.size() > 4 && rest.ends_with("/ack") && req.method == "POST")
-    return AckAlert(req, who, store, *svc, rest.substr(0, rest.size() - 4));
-  return Err(Status::NotFound("no such endpoint: " + p));
+http::Routes Routes() {
+  using http::Audit;
+  return {
+      {"GET", "worklist", auth::kPersonRead, Audit::person_read, WorklistRoute, false, true},
+      {"GET", "alerts", auth::kPersonRead, Audit::person_read, Alerts, false, true},
+      {"POST", "alerts/{id}/ack", auth::kPersonWrite, Audit::write, AckAlert},
+      {"GET", "persons/{id}/due", auth::kPersonRead, Audit::person_read, PersonDue},
+  };
 }
 
 }  // namespace u5::care

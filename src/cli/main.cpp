@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "app/routes.h"
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/session.h"
@@ -24,7 +25,6 @@
 #include "registry/jsonl.h"
 #include "report/cli.h"
 #include "report/template.h"
-#include "report/http_routes.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -270,13 +270,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, db_path, data_dir, &care_service); !st.ok()) return Fail(st);
     care::Service::Attach(store, care_service.get());
-    report::AttachRoutes(store, {db_path, data_dir, ""});
     // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
     http::ApiOptions api_opts;
     api_opts.demo_mode = demo_mode;
-    http::Api api(store, api_opts);
+    http::Api api(store, app::Routes({db_path, data_dir, ""}), api_opts);
     audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
     audit::PeriodicHeadSigner signing(
         head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },

@@ -1,28 +1,17 @@
 #include "http/api.h"
-#include "http/reply.h"
 
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <unordered_set>
 
 #include "auth/demo_accounts.h"
 #include "auth/roles.h"
-#include "auth/scope.h"
 #include "auth/throttle.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "care/http_routes.h"
 #include "http/audit_sink.h"
-#include "http/growth_chart.h"
 #include "http/rate_limit.h"
-#include "http/routes.h"
 #include "http/users_api.h"
-#include "indicator/http_routes.h"
-#include "report/http_routes.h"
-#include "registry/json_record.h"
-#include "registry/schema.h"
-#include "registry/validate.h"
 #include "store/schema.h"
 
 namespace u5::http {
@@ -30,31 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-// URL collection name <-> record type.
-const std::vector<std::pair<std::string, std::string>>& Collections() {
-  static const std::vector<std::pair<std::string, std::string>> k = {
-      {"persons", "person"},           {"pregnancies", "pregnancy"},     {"anc-visits", "anc_visit"},
-      {"deliveries", "delivery"},      {"newborns", "newborn"},          {"postnatal-visits", "postnatal_visit"},
-      {"immunizations", "immunization"}, {"growth-measurements", "growth"}, {"vitamin-a", "vitamin_a"},
-      {"illnesses", "illness"},        {"injuries", "injury"},           {"referrals", "referral"},
-      {"deaths", "death"}};
-  return k;
-}
-
-std::string TypeOfCollection(const std::string& c) {
-  for (const auto& [coll, type] : Collections())
-    if (coll == c) return type;
-  return {};
-}
-
 constexpr auto& JsonResponse = JsonReply;
 constexpr auto& Error = ErrorReply;
-
-Response RecordResponse(int status, const store::Record& r) {
-  Response resp = JsonResponse(status, registry::ToJson(r));
-  resp.headers["ETag"] = "\"" + std::to_string(r.version) + "\"";
-  return resp;
-}
 
 std::string CookieValue(const std::string& cookie, const std::string& name) {
   size_t pos = 0;
@@ -69,31 +35,6 @@ std::string CookieValue(const std::string& cookie, const std::string& name) {
   return {};
 }
 
-// Parses an If-Match header ("3", "\"3\"", W/"3") or a body "version".
-std::optional<int64_t> ExpectedVersion(const Request& req, const json& body) {
-  std::string v = req.if_match;
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (!v.empty()) {
-    try {
-      size_t used = 0;
-      long long n = std::stoll(v, &used);
-      if (used == v.size()) return n;
-    } catch (...) {
-    }
-    return std::nullopt;
-  }
-  if (body.is_object() && body.contains("version") && body["version"].is_number_integer()) return body["version"].get<int64_t>();
-  return std::nullopt;
-}
-
-// A body "version" of another type than a whole number is refused naming it, not mistaken for a missing If-Match.
-Status CheckBodyVersion(const json& body) {
-  auto it = body.find("version");
-  if (it == body.end() || it->is_null() || it->is_number_integer()) return Status::Ok();
-  return Status::Invalid("version", "version must be a whole number (the record's version)");
-}
-
 // What the client may offer the user (menus); the server still checks each request.
 json PermissionsOf(const std::string& role) {
   json out = json::array();
@@ -101,6 +42,42 @@ json PermissionsOf(const std::string& role) {
     for (const auto& p : r->permissions) out.push_back(p);
   return out;
 }
+
+// Cookies ride along on cross-site requests, so a cookie-authenticated
+// request that changes state must come from our own origin. Browsers send
+// Origin on every POST/PUT/DELETE; bearer tokens are never sent by a
+// browser on its own, so they need no such check.
+bool CsrfSafe(const Request& req, bool via_cookie) {
+  if (!via_cookie || req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return true;
+  if (req.origin.empty() || req.host.empty()) return false;
+  return req.origin == "http://" + req.host || req.origin == "https://" + req.host;
+}
+
+// A body is JSON only when it says so: a form post or text/plain body is
+// what a cross-site page can send without a preflight, and the handlers
+// read nothing else. `fhir` is for the FHIR routes to come (application/fhir+json).
+bool JsonContentType(const Request& req, bool fhir = false) {
+  std::string t = req.content_type.substr(0, req.content_type.find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t == "application/json" || (fhir && t == "application/fhir+json");
+}
+
+Response UnsupportedMediaType() {
+  Response r = JsonResponse(415, {{"error", "unsupported_media_type"},
+                                  {"message", "request bodies must be sent as Content-Type: application/json"},
+                                  {"field", "Content-Type"}});
+  r.headers["Accept"] = "application/json";
+  return r;
+}
+
+std::string TokenOf(const Request& req) {
+  if (req.authorization.rfind("Bearer ", 0) == 0) return req.authorization.substr(7);
+  return CookieValue(req.cookie, "u5_session");
+}
+
+bool Success(const Response& r) { return r.status >= 200 && r.status < 300; }
 
 }  // namespace
 
@@ -111,9 +88,28 @@ struct Api::Impl {
   AuditSink reads;
   auth::LoginThrottle throttle;
   RateLimit bulk_rate;
-  Impl(store::Store& s, ApiOptions o)
+  Router router;
+
+  Impl(store::Store& s, Routes module_routes, ApiOptions o)
       : store(s), sessions(s, o.sessions), opts(o), reads(s), throttle(o.login_throttle),
-        bulk_rate(o.bulk_burst, o.bulk_per_minute) {}
+        bulk_rate(o.bulk_burst, o.bulk_per_minute), router(AllRoutes(std::move(module_routes))) {}
+
+  // The Api's own routes (they need its sessions and audit sink), then the modules'.
+  Routes AllRoutes(Routes module_routes) {
+    using A = http::Audit;
+    Routes k = {
+        {"GET", "health", "", A::none,
+         [](Call&) { return JsonResponse(200, {{"status", "ok"}, {"schema_version", store::LatestSchemaVersion()}}); }, true},
+        {"POST", "auth/login", "", A::none, [this](Call& c) { return Login(c.req); }, true},
+        {"POST", "auth/logout", "", A::none, [this](Call& c) { return Logout(c); }, false, false, true},
+        {"GET", "auth/me", "", A::none, [this](Call& c) { return Me(c.who); }, false, false, true},
+        {"POST", "auth/password", "", A::write, [this](Call& c) { return ChangePassword(c); }, false, false, true},
+        {"GET", "audit", auth::kAuditRead, A::none, [this](Call& c) { return AuditTrail(c); }, false, true},
+    };
+    for (Route& r : UserRoutes(sessions)) k.push_back(std::move(r));
+    for (Route& r : module_routes) k.push_back(std::move(r));
+    return k;
+  }
 
   // Demo mode spares only the accounts `under5 demo` creates with the password
   // it prints (auth/demo_accounts.h); a user created on a demo server still
@@ -122,29 +118,15 @@ struct Api::Impl {
     return who.must_change_password && !(opts.demo_mode && auth::IsDemoAccount(who.username));
   }
 
-  // The client address of the request being handled on this thread (requests
-  // are handled synchronously, one per thread at a time).
-  static inline thread_local std::string remote;
-  static inline thread_local std::string method;  // of the same request
-
-  static audit::Entry Entry(const auth::Principal& who, std::string action) {
+  // The one entry of an answer that carries an AuditNote. Reads and refusals
+  // are group-committed; anything else commits before the reply.
+  void AuditAnswer(const Call& c, AuditNote n) {
     audit::Entry e;
-    e.user_id = who.user_id;
-    e.username = who.username;
-    e.remote = remote;
-    e.action = std::move(action);
-    return e;
-  }
-
-  // The user of the request being handled on this thread, once authenticated.
-  static inline thread_local std::optional<auth::Principal> current;
-
-  // The one entry of an answer that carries an AuditNote (Api::Handle). Reads
-  // and refusals are group-committed; anything else commits before the reply.
-  void AuditAnswer(AuditNote n) {
-    if (!current) return;
-    audit::Entry e = Entry(*current, std::move(n.action));
+    e.user_id = c.who.user_id;
+    e.username = c.who.username;
+    e.remote = c.req.remote;
     e.at = NowIso();
+    e.action = std::move(n.action);
     e.record_type = std::move(n.record_type);
     e.record_id = std::move(n.record_id);
     e.orgunit_id = std::move(n.orgunit);
@@ -158,7 +140,7 @@ struct Api::Impl {
       d["records"] = ids;
     }
     for (auto& [k, v] : n.detail) d[k] = v;
-    e.detail = d.dump();
+    e.detail = d.dump(-1, ' ', false, json::error_handler_t::replace);
     if (e.action == "read" || e.action.ends_with("_denied")) {
       reads.Add(std::move(e));
     } else if (Status st = store.AppendAudit({e}); !st.ok()) {
@@ -166,113 +148,16 @@ struct Api::Impl {
     }
   }
 
-  // A request refused because the record or org unit lies outside the user's scope.
-  void AuditDenied(const auth::Principal& who, const std::string& type, const std::string& id,
-                   const std::string& orgunit) {
-    audit::Entry e = Entry(who, method == "GET" ? "read_denied" : "write_denied");
-    e.record_type = type;
-    e.record_id = id;
-    e.orgunit_id = orgunit;
-    reads.Add(std::move(e));
-  }
-
-  // One audit entry per person-level record read.
-  void AuditRead(const auth::Principal& who, const store::Record& r, const char* via) {
-    audit::Entry e = Entry(who, "read");
-    e.record_type = r.type;
-    e.record_id = r.id;
-    e.orgunit_id = r.orgunit_id;
-    e.detail = json({{"via", via}}).dump();
-    reads.Add(std::move(e));
-  }
-
-  // One rule for every module (auth/scope.h), country-wide roles included.
-  bool CanSee(const auth::Principal& who, const std::string& orgunit) { return auth::CanSee(store, who, orgunit); }
-
-  Status CheckPersonLevel(const auth::Principal& who, bool write) {
-    const auth::Roles& roles = auth::Roles::Current();
-    if (!roles.Has(who.role, auth::kPersonRead))
-      return Status::Forbidden("role " + who.role + " has no access to person-level records");
-    if (write && !roles.Has(who.role, auth::kPersonWrite)) return Status::Forbidden("role " + who.role + " may not write records");
-    return Status::Ok();
-  }
-
-  // The route table (routes.h) decides which paths exist and which
-  // permission each needs; handlers below still check scope.
-  Status CheckRoute(const auth::Principal& who, const Request& req, bool* found, const Route** route) {
-    const std::vector<const Route*> matches = MatchRoutes(req.path);
-    *found = !matches.empty();
-    for (const Route* r : matches) {
-      if (req.method != r->method) continue;
-      if (*r->permission && !auth::Roles::Current().Has(who.role, r->permission))
-        return Status::Forbidden("role " + who.role + " lacks permission " + r->permission);
-      *route = r;
-      return Status::Ok();
+  // Holds the handler to its route's audit kind: a person-level answer without
+  // a note, or a write that stamped no entry, is still audited, and logged as a bug.
+  void AuditCall(const Route& route, const Call& c, Response& r) {
+    using A = http::Audit;
+    if (!r.audit && Success(r) && route.audit != A::none && !(route.audit == A::write && c.stamped)) {
+      log::Error("route_without_audit", {{"method", route.method}, {"pattern", route.pattern}});
+      r.audit = AuditNote{.action = route.audit == A::write ? "write" : "read", .via = route.pattern};
     }
-    return Status::Ok();  // a listed path with another method: its handler answers 405
-  }
-
-  // Cookies ride along on cross-site requests, so a cookie-authenticated
-  // request that changes state must come from our own origin. Browsers send
-  // Origin on every POST/PUT/DELETE; bearer tokens are never sent by a
-  // browser on its own, so they need no such check.
-  static bool CsrfSafe(const Request& req, bool via_cookie) {
-    if (!via_cookie || req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return true;
-    if (req.origin.empty() || req.host.empty()) return false;
-    return req.origin == "http://" + req.host || req.origin == "https://" + req.host;
-  }
-
-  Response ChangePassword(const auth::Principal& who, const Request& req, const std::string& token) {
-    json b;
-    if (Status st = ParseBody(req, &b); !st.ok()) return Error(st);
-    if (!b.contains("old_password") || !b["old_password"].is_string()) return Error(Status::Invalid("old_password", "old_password is required"));
-    if (!b.contains("new_password") || !b["new_password"].is_string()) return Error(Status::Invalid("new_password", "new_password is required"));
-    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"], token);
-    audit::Entry e = Entry(who, st.ok() ? "password_change" : "password_change_failed");
-    e.at = NowIso();
-    e.record_type = "user";
-    e.record_id = who.user_id;
-    // The user's org unit places the entry in the scope of the officers who manage them.
-    if (!who.orgunits.empty()) e.orgunit_id = who.orgunits.front();
-    if (Status a = store.AppendAudit({e}); !a.ok()) return Error(a);
-    if (!st.ok()) return Error(st);
-    return JsonResponse(200, {{"status", "password changed"}});
-  }
-
-  // What the store answers for an id it does not have; a record outside the
-  // caller's scope gets the same answer, so ids cannot be probed.
-  static Status Missing(const std::string& type, const std::string& id) {
-    return Status::NotFound(type + " " + id + " not found", "id");
-  }
-
-  // A record is visible when its org unit, and for events its person's, is in the user's scope.
-  // A refusal leaves an audit entry.
-  Status CheckRecordScope(const auth::Principal& who, const store::Record& r) {
-    Status st;
-    if (!CanSee(who, r.orgunit_id)) st = Missing(r.type, r.id);
-    if (st.ok() && !r.is_person()) {
-      store::Record p;
-      if (store.Get("person", r.person_id, &p).ok() && !CanSee(who, p.orgunit_id)) st = Missing(r.type, r.id);
-    }
-    if (!st.ok()) AuditDenied(who, r.type, r.id, r.orgunit_id);
-    return st;
-  }
-
-  // The person's handbook (person and live events) when the caller may see it;
-  // otherwise the answer of an unknown id, deleted or not.
-  Status VisibleHandbook(const auth::Principal& who, const std::string& id, store::Record* person,
-                         std::vector<store::Record>* events, store::Record* mother) {
-    Status st = store.Handbook(id, person, events, mother);
-    if (st.ok() && CanSee(who, person->orgunit_id)) return st;
-    if (st.ok() || st.code() == Code::not_found) {
-      store::Record p;
-      if (!store.Get("person", id, &p).ok()) return Missing("person", id);
-      if (!CanSee(who, p.orgunit_id)) {
-        AuditDenied(who, "person", id, p.orgunit_id);
-        return Missing("person", id);
-      }
-    }
-    return st;
+    if (r.audit) AuditAnswer(c, std::move(*r.audit));
+    r.audit.reset();
   }
 
   Response Login(const Request& req) {
@@ -319,144 +204,42 @@ struct Api::Impl {
     return r;
   }
 
-  // A body is JSON only when it says so: a form post or text/plain body is
-  // what a cross-site page can send without a preflight, and the handlers
-  // read nothing else. `fhir` is for the FHIR routes to come (application/fhir+json).
-  static bool JsonContentType(const Request& req, bool fhir = false) {
-    std::string t = req.content_type.substr(0, req.content_type.find(';'));
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
-    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t == "application/json" || (fhir && t == "application/fhir+json");
-  }
-
-  static Response UnsupportedMediaType() {
-    Response r = JsonResponse(415, {{"error", "unsupported_media_type"},
-                                    {"message", "request bodies must be sent as Content-Type: application/json"},
-                                    {"field", "Content-Type"}});
-    r.headers["Accept"] = "application/json";
+  Response Logout(Call& c) {
+    sessions.Logout(c.token);
+    Response r = JsonResponse(200, {{"status", "logged out"}});
+    r.headers["Set-Cookie"] = std::string("u5_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0") + (c.req.secure ? "; Secure" : "");
     return r;
   }
 
-  std::string TokenOf(const Request& req) {
-    if (req.authorization.rfind("Bearer ", 0) == 0) return req.authorization.substr(7);
-    return CookieValue(req.cookie, "u5_session");
+  Response Me(const auth::Principal& who) {
+    return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits},
+                              {"permissions", PermissionsOf(who.role)}, {"must_change_password", MustChange(who)}});
   }
 
-  Response Handle(const Request& req) {
-    remote = req.remote;
-    method = req.method;
-    current.reset();
-    if (req.body.size() > opts.max_body_bytes)
-      return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
-    const std::string& p = req.path;
-    if (p == "/api/v1/health" && req.method == "GET")
-      return JsonResponse(200, {{"status", "ok"}, {"schema_version", store::LatestSchemaVersion()}});
-    if (p == "/api/v1/auth/login") {
-      if (req.method != "POST") return MethodNotAllowed();
-      if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
-      return Login(req);
-    }
-    if (p.rfind("/api/v1/", 0) != 0) return Error(Status::NotFound("no such endpoint: " + p));
-
-    auth::Principal who;
-    const std::string token = TokenOf(req);
-    if (Status st = sessions.Authenticate(token, &who); !st.ok()) return Error(st);
-    current = who;
-    if (!CsrfSafe(req, req.authorization.rfind("Bearer ", 0) != 0))
-      return Error(Status::Forbidden("cross-site request refused: Origin does not match this server"));
-    if (MustChange(who) && p != "/api/v1/auth/password" && p != "/api/v1/auth/logout" &&
-        p != "/api/v1/auth/me") {
-      Response r = JsonResponse(403, {{"error", "password_change_required"},
-                                      {"message", "change the initial password first (POST /api/v1/auth/password)"}});
-      return r;
-    }
-    bool route_found = false;
-    const Route* route = nullptr;
-    if (Status st = CheckRoute(who, req, &route_found, &route); !st.ok()) return Error(st);
-    if (!route_found) return Error(Status::NotFound("no such endpoint: " + p));
-    if (route && route->bulk) {
-      if (int64_t wait = bulk_rate.Take(who.user_id, sessions.Now()); wait > 0) {
-        Response r = JsonResponse(429, {{"error", "too_many_requests"},
-                                        {"message", "too many list or export requests; slow down"}});
-        r.headers["Retry-After"] = std::to_string((wait + 999) / 1000);
-        return r;
-      }
-    }
-    // An empty POST (logout, disable, enable) carries nothing to misread.
-    if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
-
-    if (p == "/api/v1/auth/logout" && req.method == "POST") {
-      sessions.Logout(token);
-      Response r = JsonResponse(200, {{"status", "logged out"}});
-      r.headers["Set-Cookie"] = std::string("u5_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0") + (req.secure ? "; Secure" : "");
-      return r;
-    }
-    if (p == "/api/v1/auth/me" && req.method == "GET")
-      return JsonResponse(200, {{"id", who.user_id}, {"username", who.username}, {"role", who.role}, {"orgunits", who.orgunits},
-                                {"permissions", PermissionsOf(who.role)},
-                                {"must_change_password", MustChange(who)}});
-    if (p == "/api/v1/auth/password") {
-      if (req.method != "POST") return MethodNotAllowed();
-      return ChangePassword(who, req, token);
-    }
-    if (p == "/api/v1/schema" && req.method == "GET") return Schema();
-    if (p == "/api/v1/audit") {
-      if (req.method != "GET") return MethodNotAllowed();
-      return Audit(who, req);
-    }
-
-    // Users, roles, org unit names (src/http/users_api.cpp).
-    if (auto r = HandleUserRoute(req, who, store, sessions, Entry(who, ""))) return *r;
-
-    // Indicators and plans: aggregates only (src/indicator/http_routes.cpp).
-    if (auto r = indicator::HandleIndicatorRoute(req, who, store)) return *r;
-    // Care due: worklists, alerts, a person's due list (src/care/http_routes.cpp).
-    if (auto r = care::HandleCareRoute(req, who, store)) return *r;
-    // Reports and sign-off (src/report/http_routes.cpp).
-    if (auto r = report::HandleReportRoute(req, who, store)) return *r;
-
-    // /api/v1/<collection>[/<id>[/<sub>]]
-    std::vector<std::string> parts;
-    for (size_t i = 8; i <= p.size();) {
-      size_t j = p.find('/', i);
-      if (j == std::string::npos) j = p.size();
-      parts.push_back(p.substr(i, j - i));
-      i = j + 1;
-    }
-    if (!parts.empty() && parts.back().empty()) parts.pop_back();
-    if (parts.empty()) return Error(Status::NotFound("no such endpoint: " + p));
-    const std::string type = TypeOfCollection(parts[0]);
-    if (type.empty()) return Error(Status::NotFound("no such endpoint: " + p));
-    const bool write = req.method != "GET";
-    if (Status st = CheckPersonLevel(who, write); !st.ok()) return Error(st);
-
-    if (parts.size() == 1) {
-      if (req.method == "GET") return List(who, type, req);
-      if (req.method == "POST") return Create(who, type, req);
-      return MethodNotAllowed();
-    }
-    if (type == "person" && parts[1] == "search" && parts.size() == 2) {
-      if (req.method != "GET") return MethodNotAllowed();
-      return Search(who, req);
-    }
-    const std::string& id = parts[1];
-    if (parts.size() == 3 && type == "person" && parts[2] == "handbook" && req.method == "GET") return Handbook(who, id);
-    if (parts.size() == 3 && type == "person" && parts[2] == "growth" && req.method == "GET") return Growth(who, id);
-    if (parts.size() != 2) return Error(Status::NotFound("no such endpoint: " + p));
-    if (req.method == "GET") return Get(who, type, id);
-    if (req.method == "PUT") return Update(who, type, id, req);
-    if (req.method == "DELETE") return Delete(who, type, id, req);
-    return MethodNotAllowed();
+  Response ChangePassword(Call& c) {
+    const auth::Principal& who = c.who;
+    json b;
+    if (Status st = ParseJsonObject(c.req.body, &b); !st.ok()) return Error(st);
+    if (!b.contains("old_password") || !b["old_password"].is_string()) return Error(Status::Invalid("old_password", "old_password is required"));
+    if (!b.contains("new_password") || !b["new_password"].is_string()) return Error(Status::Invalid("new_password", "new_password is required"));
+    Status st = sessions.ChangePassword(who, b["old_password"], b["new_password"], c.token);
+    audit::Entry e = c.Stamp(st.ok() ? "password_change" : "password_change_failed");
+    e.record_type = "user";
+    e.record_id = who.user_id;
+    // The user's org unit places the entry in the scope of the officers who manage them.
+    if (!who.orgunits.empty()) e.orgunit_id = who.orgunits.front();
+    if (Status a = store.AppendAudit({e}); !a.ok()) return Error(a);
+    if (!st.ok()) return Error(st);
+    return JsonResponse(200, {{"status", "password changed"}});
   }
 
   // The audit trail, for administrators (everything, without changed values)
   // and province officers (entries of records within their org units).
-  Response Audit(const auth::Principal& who, const Request& req) {
+  Response AuditTrail(Call& c) {
+    const auth::Principal& who = c.who;
     const auth::Role* role = auth::Roles::Current().Find(who.role);
-    if (!role || !role->permissions.count(auth::kAuditRead))
-      return Error(Status::Forbidden("role " + who.role + " may not read the audit trail"));
-    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
+    if (!role) return Error(Status::Forbidden("role " + who.role + " is not defined"));
+    auto get = [&](const char* k) { return c.query(k); };
     store::AuditQuery q;
     q.username = get("user");
     q.record_id = get("record");
@@ -494,231 +277,56 @@ struct Api::Impl {
     return JsonResponse(200, out);
   }
 
-  Response MethodNotAllowed() {
-    Response r = JsonResponse(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-    return r;
-  }
-
-  Response Schema() {
-    json types = json::array();
-    for (const auto& [coll, type] : Collections()) {
-      const auto* t = registry::Schema::Builtin().Type(type);
-      json fields = json::array();
-      for (const auto& f : t->fields) {
-        json fj = {{"name", f.name}, {"required", f.required}, {"derived", f.derived}};
-        if (!f.values.empty()) fj["values"] = f.values;
-        if (f.min) fj["min"] = *f.min;
-        if (f.max) fj["max"] = *f.max;
-        fields.push_back(fj);
-      }
-      types.push_back({{"type", type}, {"collection", coll}, {"label", {{"vi", t->label_vi}, {"en", t->label_en}}}, {"fields", fields}});
+  Response Handle(const Request& req) {
+    if (req.body.size() > opts.max_body_bytes)
+      return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
+    const Router::Match m = router.Find(req.method, req.path);
+    static const auth::Principal kNobody;
+    if (m.route && m.route->is_public) {
+      if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
+      Call call{req, kNobody, store, m.params, {}};
+      return m.route->handler(call);
     }
-    return JsonResponse(200, {{"version", registry::Schema::Builtin().version()}, {"types", types}});
-  }
+    if (req.path.rfind("/api/v1/", 0) != 0) return NotFoundReply(req.path);
+    if (!m.route && m.public_path) return MethodNotAllowedReply(m.allow);
 
-  Status ParseBody(const Request& req, json* out) { return ParseJsonObject(req.body, out); }
-
-  Response Create(const auth::Principal& who, const std::string& type, const Request& req) {
-    json in;
-    if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
-    registry::StoreLookup lookup(store);
-    store::Record r;
-    if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
-    if (!CanSee(who, r.orgunit_id)) {
-      AuditDenied(who, r.type, r.id, r.orgunit_id);
-      return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
-    }
-    if (!r.is_person()) {
-      store::Record person;
-      store.Get("person", r.person_id, &person);
-      // The registry's answer for an unknown person (validate.cpp), so persons of other communes cannot be probed.
-      if (!CanSee(who, person.orgunit_id)) {
-        AuditDenied(who, r.type, r.id, r.orgunit_id);
-        return Error(Status::Invalid("person_id", "person_id: no person with id " + r.person_id));
+    auth::Principal who;
+    const std::string token = TokenOf(req);
+    if (Status st = sessions.Authenticate(token, &who); !st.ok()) return Error(st);
+    if (!CsrfSafe(req, req.authorization.rfind("Bearer ", 0) != 0))
+      return Error(Status::Forbidden("cross-site request refused: Origin does not match this server"));
+    if (MustChange(who) && !(m.route && m.route->before_password_change))
+      return JsonResponse(403, {{"error", "password_change_required"},
+                                {"message", "change the initial password first (POST /api/v1/auth/password)"}});
+    if (!m.route) return m.allow.empty() ? NotFoundReply(req.path) : MethodNotAllowedReply(m.allow);
+    const Route& route = *m.route;
+    if (Status st = CheckPermission(route, who); !st.ok()) return Error(st);
+    if (route.bulk) {
+      if (int64_t wait = bulk_rate.Take(who.user_id, sessions.Now()); wait > 0) {
+        Response r = JsonResponse(429, {{"error", "too_many_requests"}, {"message", "too many list or export requests; slow down"}});
+        r.headers["Retry-After"] = std::to_string((wait + 999) / 1000);
+        return r;
       }
     }
-    r.version = 1;
-    r.created_at = r.updated_at = NowIso();
-    const audit::Entry entry = Entry(who, "create");
-    if (Status st = store.Insert(r, &entry); !st.ok()) return Error(st);
-    log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", who.username}});
-    Response resp = RecordResponse(201, r);
-    resp.headers["Location"] = "/api/v1/" + CollectionOf(type) + "/" + r.id;
-    return resp;
-  }
-
-  static std::string CollectionOf(const std::string& type) {
-    for (const auto& [coll, t] : Collections())
-      if (t == type) return coll;
-    return type;
-  }
-
-  Response Get(const auth::Principal& who, const std::string& type, const std::string& id) {
-    store::Record r;
-    if (Status st = store.Get(type, id, &r); !st.ok()) return Error(st);
-    if (Status st = CheckRecordScope(who, r); !st.ok()) return Error(st);
-    AuditRead(who, r, "get");
-    return RecordResponse(200, r);
-  }
-
-  Response Update(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
-    json in;
-    if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
-    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
-    auto expected = ExpectedVersion(req, in);
-    if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
-    store::Record cur;
-    if (Status st = store.Get(type, id, &cur); !st.ok()) return Error(st);
-    if (Status st = CheckRecordScope(who, cur); !st.ok()) return Error(st);
-    if (in.contains("id") && in["id"] != id) return Error(Status::Invalid("id", "id in the body differs from the URL"));
-    in["id"] = id;
-    if (!cur.is_person() && in.contains("person_id") && in["person_id"] != cur.person_id)
-      return Error(Status::Invalid("person_id", "person_id of an event cannot change"));
-    registry::StoreLookup lookup(store);
-    store::Record r;
-    if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return Error(st);
-    if (!CanSee(who, r.orgunit_id)) {
-      AuditDenied(who, r.type, r.id, r.orgunit_id);
-      return Error(Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"));
-    }
-    const audit::Entry entry = Entry(who, "update");
-    if (Status st = store.Update(r, *expected, &entry); !st.ok()) return Error(st);
-    log::Info("record_updated", {{"type", type}, {"id", id}, {"user", who.username}, {"version", r.version}});
-    return RecordResponse(200, r);
-  }
-
-  Response Delete(const auth::Principal& who, const std::string& type, const std::string& id, const Request& req) {
-    json in = json::object();
-    if (!req.body.empty()) {
-      if (Status st = ParseBody(req, &in); !st.ok()) return Error(st);
-    }
-    if (Status st = CheckBodyVersion(in); !st.ok()) return Error(st);
-    if (in.contains("reason") && !in["reason"].is_null() && !in["reason"].is_string())
-      return Error(Status::Invalid("reason", "reason must be text"));
-    std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
-    if (reason.empty()) {
-      auto q = req.query.find("reason");
-      if (q != req.query.end()) reason = q->second;
-    }
-    if (reason.empty() || !text::IsValidUtf8(reason)) return Error(Status::Invalid("reason", "reason for deletion is required"));
-    auto expected = ExpectedVersion(req, in);
-    if (!expected) return Error(Status::Invalid("If-Match", "If-Match header (the record's version) is required to delete"));
-    store::Record cur;
-    if (Status st = store.Get(type, id, &cur); !st.ok()) return Error(st);
-    if (Status st = CheckRecordScope(who, cur); !st.ok()) return Error(st);
-    store::Record out;
-    const audit::Entry entry = Entry(who, "delete");
-    if (Status st = store.SoftDelete(type, id, *expected, text::Nfc(reason), &out, &entry); !st.ok()) return Error(st);
-    log::Info("record_deleted", {{"type", type}, {"id", id}, {"user", who.username}});
-    return RecordResponse(200, out);
-  }
-
-  Status ScopeFor(const auth::Principal& who, const Request& req, std::string* orgunit) {
-    auto it = req.query.find("orgunit");
-    const std::string asked = it == req.query.end() ? std::string() : it->second;
-    Status st = auth::ResolveOrgUnit(store, who, asked, orgunit);
-    if (st.code() == Code::forbidden) AuditDenied(who, "", "", asked);
-    return st;
-  }
-
-  Response List(const auth::Principal& who, const std::string& type, const Request& req) {
-    store::ListQuery q;
-    q.type = type;
-    if (Status st = ScopeFor(who, req, &q.orgunit); !st.ok()) return Error(st);
-    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
-    q.from = get("from");
-    q.to = get("to");
-    if (!q.from.empty() && !ParseDate(q.from)) return Error(Status::Invalid("from", "from must be a date YYYY-MM-DD"));
-    if (!q.to.empty() && !ParseDate(q.to)) return Error(Status::Invalid("to", "to must be a date YYYY-MM-DD"));
-    q.person_id = get("person_id");
-    q.after = get("cursor");
-    if (std::string l = get("limit"); !l.empty()) {
-      if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string::npos || std::stoi(l) < 1 || std::stoi(l) > 1000)
-        return Error(Status::Invalid("limit", "limit must be a whole number from 1 to 1000"));
-      q.limit = std::stoi(l);
-    }
-    std::vector<store::Record> rs;
-    if (Status st = store.List(q, &rs); !st.ok()) return Error(st);
-    json items = json::array();
-    AuditNote note{.via = "list", .record_type = type, .orgunit = q.orgunit};
-    for (const auto& r : rs) {
-      note.records.push_back(r.id);
-      items.push_back(registry::ToJson(r));
-    }
-    json out = {{"items", items}, {"next_cursor", nullptr}};
-    if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
-    Response resp = JsonResponse(200, out);
-    resp.audit = std::move(note);
-    return resp;
-  }
-
-  Response Search(const auth::Principal& who, const Request& req) {
-    store::SearchQuery q;
-    if (Status st = ScopeFor(who, req, &q.orgunit); !st.ok()) return Error(st);
-    auto get = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
-    std::string name = get("q");
-    if (!text::IsValidUtf8(name)) return Error(Status::BadRequest("q is not valid UTF-8", "q"));
-    q.name_folded = text::Fold(name);
-    q.phone = get("phone");
-    q.citizen_id = get("citizen_id");
-    if (q.name_folded.empty() && q.phone.empty() && q.citizen_id.empty())
-      return Error(Status::Invalid("q", "give q (name), phone or citizen_id"));
-    std::vector<store::Record> rs;
-    if (Status st = store.SearchPersons(q, &rs); !st.ok()) return Error(st);
-    // Vietnamese alphabetical order of the matches.
-    std::vector<std::pair<std::string, size_t>> keys;
-    for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
-    std::sort(keys.begin(), keys.end());
-    json items = json::array();
-    AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
-    for (const auto& [k, i] : keys) {
-      note.records.push_back(rs[i].id);
-      items.push_back(registry::ToJson(rs[i]));
-    }
-    Response resp = JsonResponse(200, {{"items", items}});
-    resp.audit = std::move(note);
-    return resp;
-  }
-
-  Response Growth(const auth::Principal& who, const std::string& id) {
-    store::Record person;
-    std::vector<store::Record> events;
-    if (Status st = VisibleHandbook(who, id, &person, &events, nullptr); !st.ok()) return Error(st);
-    AuditRead(who, person, "growth");
-    return JsonResponse(200, GrowthChart(person, events));
-  }
-
-  Response Handbook(const auth::Principal& who, const std::string& id) {
-    store::Record person, mother;
-    std::vector<store::Record> events;
-    if (Status st = VisibleHandbook(who, id, &person, &events, &mother); !st.ok()) return Error(st);
-    AuditRead(who, person, "handbook");
-    // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
-    Response r;
-    r.body.reserve(512 + events.size() * 400);
-    r.body += "{\"person\":";
-    registry::AppendJsonText(person, r.body);
-    if (!mother.id.empty()) r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
-    r.body += ",\"events\":[";
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (i) r.body += ',';
-      registry::AppendJsonText(events[i], r.body);
-    }
-    r.body += "]}";
+    // An empty POST (logout, disable, enable) carries nothing to misread.
+    if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
+    Call call{req, who, store, m.params, token};
+    Response r = route.handler(call);
+    AuditCall(route, call, r);
     return r;
   }
-
 };
 
-Api::Api(store::Store& store, ApiOptions opts) : impl_(std::make_unique<Impl>(store, opts)), opts_(opts) {}
+Api::Api(store::Store& store, Routes routes, ApiOptions opts)
+    : impl_(std::make_unique<Impl>(store, std::move(routes), opts)), opts_(opts) {}
 Api::~Api() = default;
 void Api::FlushAudit() { impl_->reads.Flush(); }
+const Routes& Api::routes() const { return impl_->router.routes(); }
 
 Response Api::Handle(const Request& req) {
   try {
     Response r = impl_->Handle(req);
-    if (r.audit) impl_->AuditAnswer(std::move(*r.audit));  // one entry per answer that carries a note
-    r.audit.reset();
+    r.audit.reset();  // never sent
     return r;
   } catch (const nlohmann::json::exception& e) {
     // A handler read a JSON value as a type it does not have: the request's fault, not ours.

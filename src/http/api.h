@@ -1,53 +1,27 @@
 // The JSON API, independent of the socket layer: a Request in, a Response
-// out. The Beast server (server.h) and the tests both drive it.
+// out. The Beast server (server.h) and the tests both drive it. Api owns the
+// sessions and the audit of answers; the routes it serves are its own (health,
+// sign-in, the audit trail, users) and those the caller assembles from the
+// modules (src/app).
 #pragma once
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
-#include <vector>
+#include <string_view>
 
 #include "auth/session.h"
 #include "auth/throttle.h"
+#include "http/message.h"
+#include "http/route.h"
 #include "store/store.h"
 
 namespace u5::http {
-
-struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string path;     // without the query string, percent-decoded
-  std::map<std::string, std::string> query;
-  std::string authorization, cookie, if_match, content_type, origin;
-  std::string host;     // the Host header, for the cookie sessions' Origin check
-  std::string body;
-  std::string remote;   // client address
-  bool secure = false;  // reached over TLS, directly or through a trusted proxy: cookies get Secure
-};
-
-// What an answer disclosed or refused, for the audit trail: a handler fills
-// it and Api::Handle appends exactly one entry for the answer (never sent).
-struct AuditNote {
-  std::string action = "read";        // read, read_denied, write_denied, alert_ack
-  std::string via;                    // list, search, worklist, alerts, due, ...
-  std::vector<std::string> records;   // the person-level records returned: detail.records
-  std::string record_type, record_id, orgunit;  // the one record or org unit concerned
-  std::vector<std::pair<std::string, std::string>> detail;  // more detail fields (text)
-};
-
-struct Response {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::map<std::string, std::string> headers;
-  std::optional<AuditNote> audit;
-};
 
 struct ApiOptions {
   size_t max_body_bytes = 1 << 20;
   auth::SessionOptions sessions;
   auth::ThrottleOptions login_throttle;  // failed logins per (user name, address), address, user name
-  // Per user on the routes marked `bulk` in routes.cpp (lists, searches, exports).
+  // Per user on the routes marked `bulk` (lists, searches, exports).
   int bulk_burst = 60;
   int bulk_per_minute = 120;
   // Demo mode lets the printed demo passwords be used without changing them first.
@@ -56,12 +30,14 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ApiOptions opts = {});
+  Api(store::Store& store, Routes routes, ApiOptions opts = {});
   ~Api();
   Response Handle(const Request& req);
   // Writes the buffered audit entries of reads now (at shutdown).
   void FlushAudit();
   const ApiOptions& options() const { return opts_; }
+  // Every route served, in matching order: the list that dispatches.
+  const Routes& routes() const;
 
  private:
   struct Impl;

@@ -5,7 +5,6 @@
 #include "auth/roles.h"
 #include "auth/user_admin.h"
 #include "core/text.h"
-#include "http/reply.h"
 
 namespace u5::http {
 namespace {
@@ -15,8 +14,6 @@ using nlohmann::json;
 // The server marks every API answer no-store (server.cpp).
 constexpr auto& Json = JsonReply;
 constexpr auto& Err = ErrorReply;
-
-Response NotAllowed() { return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}}); }
 
 Status ParseObject(const Request& req, bool may_be_empty, json* out) {
   if (req.body.empty() && may_be_empty) {
@@ -80,18 +77,6 @@ json UserJson(store::Store& store, const store::User& u) {
           {"created_at", u.created_at}};
 }
 
-std::vector<std::string> Segments(const std::string& p) {
-  std::vector<std::string> parts;
-  for (size_t i = 8; i <= p.size();) {  // after "/api/v1/"
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    parts.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  if (!parts.empty() && parts.back().empty()) parts.pop_back();
-  return parts;
-}
-
 Response OrgUnits(const Request& req, store::Store& store) {
   auto q = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
   std::vector<std::string> ids;
@@ -112,96 +97,112 @@ Response OrgUnits(const Request& req, store::Store& store) {
   return Json(200, {{"items", items}});
 }
 
+Response Roles(Call& c) {
+  auth::UserAdmin admin(c.store, c.who, audit::Entry{});
+  json items = json::array();
+  for (const auto& n : admin.GrantableRoles()) {
+    const auth::Role* r = auth::Roles::Current().Find(n);
+    items.push_back({{"id", n}, {"label", {{"vi", r->label_vi}, {"en", r->label_en}}}, {"all_orgunits", r->all_orgunits}});
+  }
+  return Json(200, {{"items", items}});
+}
+
+Response ListUsers(Call& c) {
+  auth::UserAdmin admin(c.store, c.who, audit::Entry{});
+  std::vector<store::User> us;
+  if (Status st = admin.List(&us); !st.ok()) return Err(st);
+  json items = json::array();
+  for (const auto& x : us) items.push_back(UserJson(c.store, x));
+  return Json(200, {{"items", items}});
+}
+
+Response CreateUser(Call& c) {
+  json b;
+  if (Status st = ParseObject(c.req, false, &b); !st.ok()) return Err(st);
+  std::optional<std::string> username, full_name, role, password;
+  std::optional<std::vector<std::string>> orgunits;
+  for (Status st : {OptString(b, "username", &username), OptString(b, "full_name", &full_name), OptString(b, "role", &role),
+                    OptString(b, "password", &password), OptOrgUnits(b, &orgunits)})
+    if (!st.ok()) return Err(st);
+  if (Status st = CheckFullName(full_name); !st.ok()) return Err(st);
+  if (!username) return Err(Status::Invalid("username", "username is required"));
+  if (!role) return Err(Status::Invalid("role", "role is required"));
+  if (!orgunits) return Err(Status::Invalid("orgunits", "orgunits is required"));
+  auth::UserAdmin admin(c.store, c.who, c.Stamp(""));
+  std::string pw = password.value_or("");
+  store::User u;
+  if (Status st = admin.Create(*username, full_name.value_or(""), *role, *orgunits, &pw, &u); !st.ok()) return Err(st);
+  json out = UserJson(c.store, u);
+  out["initial_password"] = pw;  // shown once; only its hash is kept
+  Response r = Json(201, out);
+  r.headers["Location"] = "/api/v1/users/" + u.id;
+  return r;
+}
+
+Response GetUser(Call& c) {
+  auth::UserAdmin admin(c.store, c.who, audit::Entry{});
+  store::User u;
+  if (Status st = admin.Get(c.param(0), &u); !st.ok()) return Err(st);
+  return Json(200, UserJson(c.store, u));
+}
+
+Response UpdateUser(Call& c, auth::Sessions& sessions) {
+  json b;
+  if (Status st = ParseObject(c.req, false, &b); !st.ok()) return Err(st);
+  auth::UserChange ch;
+  for (Status st : {OptString(b, "full_name", &ch.full_name), OptString(b, "role", &ch.role), OptOrgUnits(b, &ch.orgunits)})
+    if (!st.ok()) return Err(st);
+  if (Status st = CheckFullName(ch.full_name); !st.ok()) return Err(st);
+  for (const char* k : {"username", "password", "disabled"})
+    if (b.contains(k)) return Err(Status::Invalid(k, std::string(k) + " cannot be changed here"));
+  auth::UserAdmin admin(c.store, c.who, c.Stamp(""));
+  store::User u;
+  if (Status st = admin.Update(c.param(0), ch, &u); !st.ok()) return Err(st);
+  sessions.ForgetUser(u.id);
+  return Json(200, UserJson(c.store, u));
+}
+
+Response ResetPassword(Call& c, auth::Sessions& sessions) {
+  json b;
+  if (Status st = ParseObject(c.req, true, &b); !st.ok()) return Err(st);
+  std::optional<std::string> password;
+  if (Status st = OptString(b, "password", &password); !st.ok()) return Err(st);
+  auth::UserAdmin admin(c.store, c.who, c.Stamp(""));
+  std::string pw = password.value_or("");
+  store::User u;
+  if (Status st = admin.ResetPassword(c.param(0), &pw, &u); !st.ok()) return Err(st);
+  sessions.EndUserSessions(u.id);  // the stored sessions ended with the new hash (Store::SaveUser)
+  json out = UserJson(c.store, u);
+  out["initial_password"] = pw;
+  return Json(200, out);
+}
+
+Response SetDisabled(Call& c, auth::Sessions& sessions, bool disabled) {
+  auth::UserAdmin admin(c.store, c.who, c.Stamp(""));
+  store::User u;
+  if (Status st = admin.SetDisabled(c.param(0), disabled, &u); !st.ok()) return Err(st);
+  sessions.EndUserSessions(u.id);
+  return Json(200, UserJson(c.store, u));
+}
+
 }  // namespace
 
-std::optional<Response> HandleUserRoute(const Request& req, const auth::Principal& who, store::Store& store,
-                                        auth::Sessions& sessions, const audit::Entry& stamp) {
-  const std::vector<std::string> parts = Segments(req.path);
-  if (parts.empty()) return std::nullopt;
-  if (parts.size() == 1 && parts[0] == "orgunits") {
-    if (req.method != "GET") return NotAllowed();
-    return OrgUnits(req, store);
-  }
-  auth::UserAdmin admin(store, who, stamp);
-  if (parts.size() == 1 && parts[0] == "roles") {
-    if (req.method != "GET") return NotAllowed();
-    json items = json::array();
-    for (const auto& n : admin.GrantableRoles()) {
-      const auth::Role* r = auth::Roles::Current().Find(n);
-      items.push_back({{"id", n}, {"label", {{"vi", r->label_vi}, {"en", r->label_en}}}, {"all_orgunits", r->all_orgunits}});
-    }
-    return Json(200, {{"items", items}});
-  }
-  if (parts[0] != "users" || parts.size() > 3) return std::nullopt;
-
-  store::User u;
-  if (parts.size() == 1) {
-    if (req.method == "GET") {
-      std::vector<store::User> us;
-      if (Status st = admin.List(&us); !st.ok()) return Err(st);
-      json items = json::array();
-      for (const auto& x : us) items.push_back(UserJson(store, x));
-      return Json(200, {{"items", items}});
-    }
-    if (req.method != "POST") return NotAllowed();
-    json b;
-    if (Status st = ParseObject(req, false, &b); !st.ok()) return Err(st);
-    std::optional<std::string> username, full_name, role, password;
-    std::optional<std::vector<std::string>> orgunits;
-    for (Status st : {OptString(b, "username", &username), OptString(b, "full_name", &full_name), OptString(b, "role", &role),
-                      OptString(b, "password", &password), OptOrgUnits(b, &orgunits)})
-      if (!st.ok()) return Err(st);
-    if (Status st = CheckFullName(full_name); !st.ok()) return Err(st);
-    if (!username) return Err(Status::Invalid("username", "username is required"));
-    if (!role) return Err(Status::Invalid("role", "role is required"));
-    if (!orgunits) return Err(Status::Invalid("orgunits", "orgunits is required"));
-    std::string pw = password.value_or("");
-    if (Status st = admin.Create(*username, full_name.value_or(""), *role, *orgunits, &pw, &u); !st.ok()) return Err(st);
-    json out = UserJson(store, u);
-    out["initial_password"] = pw;  // shown once; only its hash is kept
-    Response r = Json(201, out);
-    r.headers["Location"] = "/api/v1/users/" + u.id;
-    return r;
-  }
-
-  const std::string& id = parts[1];
-  if (parts.size() == 2) {
-    if (req.method == "GET") {
-      if (Status st = admin.Get(id, &u); !st.ok()) return Err(st);
-      return Json(200, UserJson(store, u));
-    }
-    if (req.method != "PUT") return NotAllowed();
-    json b;
-    if (Status st = ParseObject(req, false, &b); !st.ok()) return Err(st);
-    auth::UserChange c;
-    for (Status st : {OptString(b, "full_name", &c.full_name), OptString(b, "role", &c.role), OptOrgUnits(b, &c.orgunits)})
-      if (!st.ok()) return Err(st);
-    if (Status st = CheckFullName(c.full_name); !st.ok()) return Err(st);
-    for (const char* k : {"username", "password", "disabled"})
-      if (b.contains(k)) return Err(Status::Invalid(k, std::string(k) + " cannot be changed here"));
-    if (Status st = admin.Update(id, c, &u); !st.ok()) return Err(st);
-    sessions.ForgetUser(u.id);
-    return Json(200, UserJson(store, u));
-  }
-
-  const std::string& action = parts[2];
-  if (action != "disable" && action != "enable" && action != "password") return std::nullopt;
-  if (req.method != "POST") return NotAllowed();
-  if (action == "password") {
-    json b;
-    if (Status st = ParseObject(req, true, &b); !st.ok()) return Err(st);
-    std::optional<std::string> password;
-    if (Status st = OptString(b, "password", &password); !st.ok()) return Err(st);
-    std::string pw = password.value_or("");
-    if (Status st = admin.ResetPassword(id, &pw, &u); !st.ok()) return Err(st);
-    sessions.EndUserSessions(u.id);  // the stored sessions ended with the new hash (Store::SaveUser)
-    json out = UserJson(store, u);
-    out["initial_password"] = pw;
-    return Json(200, out);
-  }
-  if (Status st = admin.SetDisabled(id, action == "disable", &u); !st.ok()) return Err(st);
-  sessions.EndUserSessions(u.id);
-  return Json(200, UserJson(store, u));
+Routes UserRoutes(auth::Sessions& sessions) {
+  using auth::kUserManage;
+  using A = Audit;
+  auth::Sessions* s = &sessions;
+  return {
+      // Names of administrative units: public facts, for any session.
+      {"GET", "orgunits", "", A::none, [](Call& c) { return OrgUnits(c.req, c.store); }},
+      {"GET", "roles", kUserManage, A::none, Roles},
+      {"GET", "users", kUserManage, A::none, ListUsers, false, true},
+      {"POST", "users", kUserManage, A::write, CreateUser},
+      {"GET", "users/{id}", kUserManage, A::none, GetUser},
+      {"PUT", "users/{id}", kUserManage, A::write, [s](Call& c) { return UpdateUser(c, *s); }},
+      {"POST", "users/{id}/disable", kUserManage, A::write, [s](Call& c) { return SetDisabled(c, *s, true); }},
+      {"POST", "users/{id}/enable", kUserManage, A::write, [s](Call& c) { return SetDisabled(c, *s, false); }},
+      {"POST", "users/{id}/password", kUserManage, A::write, [s](Call& c) { return ResetPassword(c, *s); }},
+  };
 }
 
 }  // namespace u5::http

@@ -7,19 +7,15 @@
 //   POST /api/v1/users/{id}/password   {password?}: a new initial password
 //   GET  /api/v1/roles                 roles the caller may grant
 //   GET  /api/v1/orgunits?ids=a,b | ?parent=X   names of org units
-// The route table (routes.cpp) has already checked the permission.
+// The router has checked the permission (user.manage); auth/user_admin.cpp checks
+// the scope: users within the manager's subtree, never a peer or superior manager.
 #pragma once
-#include <optional>
-
-#include "audit/entry.h"
 #include "auth/session.h"
-#include "http/api.h"
-#include "store/store.h"
+#include "http/route.h"
 
 namespace u5::http {
 
-// nullopt when the path is not one of these routes.
-std::optional<Response> HandleUserRoute(const Request& req, const auth::Principal& who, store::Store& store,
-                                        auth::Sessions& sessions, const audit::Entry& stamp);
+// The handlers end or forget sessions of a user they change.
+Routes UserRoutes(auth::Sessions& sessions);
 
 }  // namespace u5::http

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/scope.h"
-#include "http/reply.h"
 #include "auth/roles.h"
 #include "auth/small_cells.h"
 #include "core/date.h"
@@ -242,35 +241,35 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
 
 }  // namespace
 
-std::optional<http::Response> HandleIndicatorRoute(const http::Request& req, const auth::Principal& who,
-                                                   store::Store& store) {
-  const std::string& p = req.path;
-  const std::string prefix = "/api/v1/";
-  if (p.rfind(prefix, 0) != 0) return std::nullopt;
-  std::vector<std::string> parts;
-  for (size_t i = prefix.size(); i <= p.size();) {
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    parts.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  if (!parts.empty() && parts.back().empty()) parts.pop_back();
-  if (parts.empty()) return std::nullopt;
-  const std::string& head = parts[0];
-  if (head != "indicators" && head != "indicator-values" && head != "plans") return std::nullopt;
-  Service* svc = Service::For(store);
-  if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
-  if (head == "indicators") {
-    if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-    if (parts.size() == 1) return Indicators(*svc, store, req, who);
-    if (parts.size() == 2 && parts[1] == "catalogue") return CatalogueJson(*svc);
-    return Err(Status::NotFound("no such endpoint: " + p));
-  }
-  if (head == "indicator-values") {
-    if (parts.size() != 1) return Err(Status::NotFound("no such endpoint: " + p));
-    return Values(*svc, store, req, who);
-  }
-  return Plans(*svc, store, req, who, parts);
+http::Routes Routes() {
+  using http::Audit;
+  using http::Call;
+  using auth::kAggregateRead;
+  using auth::kPlanManage;
+  // The handlers need the indicator engine attached to the store (Service::Attach).
+  auto engine = [](auto fn) {
+    return [fn](Call& c) {
+      Service* svc = c.service<Service>();
+      if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
+      return fn(*svc, c);
+    };
+  };
+  auto values = engine([](Service& s, Call& c) { return Values(s, c.store, c.req, c.who); });
+  auto targets = engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans", c.param(0), "targets"}); });
+  return {
+      {"GET", "indicators", kAggregateRead, Audit::none,
+       engine([](Service& s, Call& c) { return Indicators(s, c.store, c.req, c.who); })},
+      {"GET", "indicators/catalogue", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return CatalogueJson(s); })},
+      {"GET", "indicator-values", kAggregateRead, Audit::none, values},
+      {"PUT", "indicator-values", kPlanManage, Audit::write, values},
+      {"POST", "indicator-values", kPlanManage, Audit::write, values},
+      {"GET", "plans", kAggregateRead, Audit::none,
+       engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans"}); })},
+      {"GET", "plans/{id}/evaluation", kAggregateRead, Audit::none,
+       engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans", c.param(0), "evaluation"}); })},
+      {"PUT", "plans/{id}/targets", kPlanManage, Audit::write, targets},
+      {"POST", "plans/{id}/targets", kPlanManage, Audit::write, targets},
+  };
 }
 
 }  // namespace u5::indicator

@@ -6,16 +6,10 @@
 //   PUT /api/v1/plans/{id}/targets
 // Aggregates only; a user sees the org units of their scope (ministry: all).
 #pragma once
-#include <optional>
-
-#include "auth/session.h"
-#include "http/api.h"
-#include "store/store.h"
+#include "http/route.h"
 
 namespace u5::indicator {
 
-// nullopt when the path is not one of these routes.
-std::optional<http::Response> HandleIndicatorRoute(const http::Request& req, const auth::Principal& who,
-                                                   store::Store& store);
+http::Routes Routes();
 
 }  // namespace u5::indicator

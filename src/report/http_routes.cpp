@@ -9,7 +9,6 @@
 
 #include "auth/roles.h"
 #include "auth/scope.h"
-#include "http/reply.h"
 #include "indicator/service.h"
 #include "report/cli.h"
 #include "report/model.h"
@@ -22,8 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::mutex g_mu;
-std::map<const store::Store*, RouteContext> g_ctx;
 
 constexpr auto& Json = http::JsonReply;
 constexpr auto& Err = http::ErrorReply;
@@ -72,19 +69,32 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   if (Status st = store::Db::Open(ctx.db_path, &db, false, true); !st.ok()) return Err(st);
   Report r;
   if (Status st = BuildReport(*svc, db, t, b, &r); !st.ok()) return Err(st);
-  if (const auth::Role* role = auth::Roles::Current().Find(who.role); role && role->suppress_small_cells)
-    SuppressSmallCells(&r, auth::Roles::Current().small_cell_threshold());
+  const int threshold = auth::Roles::Current().small_cell_threshold();
+  const auth::Role* role = auth::Roles::Current().Find(who.role);
+  if (role && role->suppress_small_cells) SuppressSmallCells(&r, threshold);
   const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
+  // Every report answered leaves an entry: counts below the suppression level
+  // can point at a person, so how many it showed is part of the entry.
+  size_t small = 0;
+  for (const auto& tb : r.tables)
+    for (const auto& row : tb.rows)
+      for (const auto& c : row.cells)
+        if (c.num && *c.num > 0 && *c.num < threshold) ++small;
+  http::AuditNote note{.via = "report", .record_type = "report", .record_id = t.id, .orgunit = r.orgunit,
+                       .detail = {{"period", r.period.text}, {"format", format}, {"small_cells", std::to_string(small)}}};
   http::Response resp;
+  resp.audit = note;
   // An English file gets its own name so it does not replace the Vietnamese one in a downloads folder.
   const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text + (r.lang == Lang::en ? "_en" : "");
   if (format == "json") {
     json tables = json::array();
     for (const auto& tb : r.tables) tables.push_back(TableJson(tb));
-    return Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"lang", LangCode(r.lang)},
-                      {"title", Pick(r.lang, t.title_vi, t.title_en)}, {"due_before", FormatDate(r.due_before)},
-                      {"completeness", r.completeness.completeness_pct()}, {"timeliness", r.completeness.timeliness_pct()},
-                      {"tables", tables}});
+    http::Response j = Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"lang", LangCode(r.lang)},
+                                  {"title", Pick(r.lang, t.title_vi, t.title_en)}, {"due_before", FormatDate(r.due_before)},
+                                  {"completeness", r.completeness.completeness_pct()}, {"timeliness", r.completeness.timeliness_pct()},
+                                  {"tables", tables}});
+    j.audit = std::move(note);
+    return j;
   } else if (format == "csv") {
     resp.body = ToCsv(r, Q(req, "bom") == "1");
     resp.content_type = "text/csv; charset=utf-8";
@@ -145,39 +155,32 @@ http::Response Signoffs(const RouteContext& ctx, store::Store& store, const http
                     {"on", s.closed ? FormatDate(s.on) : ""}, {"reopened", s.reopened}});
 }
 
-}  // namespace
-
-void AttachRoutes(store::Store& store, const RouteContext& ctx) {
-  std::lock_guard<std::mutex> l(g_mu);
-  g_ctx[&store] = ctx;
+http::Response TemplateList(const RouteContext& ctx) {
+  json items = json::array();
+  for (const auto& id : ListTemplates(ctx.data_dir)) {
+    Template t;
+    if (LoadTemplate(ctx.data_dir, id, &t).ok())
+      items.push_back({{"id", t.id}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
+                       {"title_vi", t.title_vi}, {"title_en", t.title_en},
+                       {"due", {{"before_month", t.due_month}, {"before_day", t.due_day}}}});
+  }
+  return Json(200, {{"items", items}});
 }
 
-std::optional<http::Response> HandleReportRoute(const http::Request& req, const auth::Principal& who, store::Store& store) {
-  const std::string& p = req.path;
-  const std::string reports = "/api/v1/reports", signoffs = "/api/v1/signoffs";
-  const bool is_reports = p == reports || p.rfind(reports + "/", 0) == 0;
-  if (!is_reports && p != signoffs) return std::nullopt;
-  RouteContext ctx;
-  {
-    std::lock_guard<std::mutex> l(g_mu);
-    auto it = g_ctx.find(&store);
-    if (it == g_ctx.end()) return Err(Status::Internal("reports are not configured in this process"));
-    ctx = it->second;
-  }
-  if (!is_reports) return Signoffs(ctx, store, req, who);
-  if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-  if (p == reports || p == reports + "/") {
-    json items = json::array();
-    for (const auto& id : ListTemplates(ctx.data_dir)) {
-      Template t;
-      if (LoadTemplate(ctx.data_dir, id, &t).ok())
-        items.push_back({{"id", t.id}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
-                         {"title_vi", t.title_vi}, {"title_en", t.title_en},
-                         {"due", {{"before_month", t.due_month}, {"before_day", t.due_day}}}});
-    }
-    return Json(200, {{"items", items}});
-  }
-  return ReportGet(ctx, store, req, who, p.substr(reports.size() + 1));
+}  // namespace
+
+http::Routes Routes(const RouteContext& ctx) {
+  using http::Audit;
+  using http::Call;
+  auto signoffs = [ctx](Call& c) { return Signoffs(ctx, c.store, c.req, c.who); };
+  return {
+      {"GET", "reports", auth::kAggregateRead, Audit::none, [ctx](Call&) { return TemplateList(ctx); }},
+      // Person-level only when small counts are shown: the handler's note says how many.
+      {"GET", "reports/{id}", auth::kAggregateRead, Audit::person_read,
+       [ctx](Call& c) { return ReportGet(ctx, c.store, c.req, c.who, c.param(0)); }, false, true},
+      {"GET", "signoffs", auth::kAggregateRead, Audit::none, signoffs},
+      {"POST", "signoffs", auth::kReportSignoff, Audit::write, signoffs},
+  };
 }
 
 }  // namespace u5::report

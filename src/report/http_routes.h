@@ -5,22 +5,18 @@
 //   POST /api/v1/signoffs {orgunit, period, action: close|reopen, reason}
 // A user sees and signs off the org units of their scope.
 #pragma once
-#include <optional>
 #include <string>
 
-#include "auth/session.h"
-#include "http/api.h"
-#include "store/store.h"
+#include "http/route.h"
 
 namespace u5::report {
 
+// Where the process's report templates and fonts are.
 struct RouteContext {
   std::string db_path, data_dir, font_dir;
 };
-// The process serving `store` attaches where its database and data are.
-void AttachRoutes(store::Store& store, const RouteContext& ctx);
 
-// nullopt when the path is not one of these routes.
-std::optional<http::Response> HandleReportRoute(const http::Request& req, const auth::Principal& who, store::Store& store);
+// The handlers need the indicator engine attached to the store.
+http::Routes Routes(const RouteContext& ctx);
 
 }  // namespace u5::report

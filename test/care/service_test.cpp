@@ -29,11 +29,10 @@ class CareService : public ::testing::Test {
     req.path = path;
     req.query = std::move(q);
     req.body = body;
-    auto r = care::HandleCareRoute(req, who, pop_.store());
-    EXPECT_TRUE(r.has_value()) << path;
-    return r ? *r : http::Response{};
+    return router_.Dispatch(req, who, pop_.store());
   }
   Population pop_;
+  http::Router router_{care::Routes()};
   std::unique_ptr<care::Service> svc_;
   auth::Principal worker_{"u1", "demo", "commune_worker", {"03390"}};
   auth::Principal other_{"u2", "xa", "commune_worker", {"03391"}};
@@ -128,7 +127,7 @@ TEST_F(CareService, PersonDueListAndAccess) {
   http::Request other_route;
   other_route.method = "GET";
   other_route.path = "/api/v1/persons";
-  EXPECT_FALSE(care::HandleCareRoute(other_route, worker_, pop_.store()));
+  EXPECT_EQ(router_.Dispatch(other_route, worker_, pop_.store()).status, 404) << "not a care route";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/session.h"
+#include "app/routes.h"
 #include "http/api.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
@@ -28,7 +29,7 @@ struct ApiTest : ::testing::Test {
     ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
     ApiOptions o;
     o.max_body_bytes = 4096;
-    api = std::make_unique<Api>(*s, o);
+    api = std::make_unique<Api>(*s, app::Routes({}), o);
     token = Login("cw");
   }
 

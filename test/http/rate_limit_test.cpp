@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/session.h"
+#include "app/routes.h"
 #include "http/api.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
@@ -49,7 +50,7 @@ struct BulkRateApi : ::testing::Test {
     o.bulk_burst = 5;
     o.bulk_per_minute = 60;
     o.sessions.clock = [this] { return now; };
-    api = std::make_unique<Api>(*s, o);
+    api = std::make_unique<Api>(*s, app::Routes({}), o);
   }
   std::string Login(const std::string& user) {
     Request req;

@@ -22,11 +22,10 @@ class IndicatorHttp : public ::testing::Test {
     req.path = path;
     req.query = std::move(query);
     req.body = body;
-    auto r = indicator::HandleIndicatorRoute(req, who, pop_.store());
-    EXPECT_TRUE(r.has_value()) << path;
-    return r ? *r : http::Response{};
+    return router_.Dispatch(req, who, pop_.store());
   }
   Population pop_;
+  http::Router router_{indicator::Routes()};
   auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
   auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};
@@ -64,7 +63,7 @@ TEST_F(IndicatorHttp, ScopeAndErrors) {
   http::Request other_route;
   other_route.method = "GET";
   other_route.path = "/api/v1/persons";
-  EXPECT_FALSE(indicator::HandleIndicatorRoute(other_route, province_, pop_.store()));
+  EXPECT_EQ(router_.Dispatch(other_route, province_, pop_.store()).status, 404) << "not an indicator route";
 }
 
 TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {

@@ -18,7 +18,7 @@ class ReportHttp : public ::testing::Test {
   void SetUp() override {
     d_ = &test::Demo("12");
     indicator::Service::Attach(*d_->store, d_->svc.get());
-    AttachRoutes(*d_->store, {d_->path, test::DataDir(), ""});
+    router_ = std::make_unique<http::Router>(Routes({d_->path, test::DataDir(), ""}));
     std::vector<orgunit::OrgUnit> kids;
     ASSERT_TRUE(orgunit::ListChildren(d_->db, "12", &kids).ok());
     commune_id_ = kids[1].id;
@@ -27,11 +27,10 @@ class ReportHttp : public ::testing::Test {
   http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> q,
                       const auth::Principal& who, const std::string& body = "") {
     http::Request req{method, path, std::move(q), "", "", "", "", "", "", body, "127.0.0.1"};
-    auto r = HandleReportRoute(req, who, *d_->store);
-    EXPECT_TRUE(r.has_value()) << path;
-    return r ? *r : http::Response{};
+    return router_->Dispatch(req, who, *d_->store);
   }
   test::DemoProvince* d_ = nullptr;
+  std::unique_ptr<http::Router> router_;
   std::string commune_id_;
   auth::Principal commune_;
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
@@ -40,7 +39,7 @@ class ReportHttp : public ::testing::Test {
 
 TEST_F(ReportHttp, TemplatesReportsAndScope) {
   http::Request other{"GET", "/api/v1/indicators", {}, "", "", "", "", "", "", "", ""};
-  EXPECT_FALSE(HandleReportRoute(other, province_, *d_->store).has_value()) << "not our route";
+  EXPECT_EQ(router_->Dispatch(other, province_, *d_->store).status, 404) << "not a report route";
   auto list = Call("GET", "/api/v1/reports", {}, province_);
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_GE(json::parse(list.body)["items"].size(), 4u);

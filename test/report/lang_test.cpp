@@ -350,14 +350,12 @@ TEST(ReportLang, CliLangFlag) {
 TEST(ReportLang, HttpLangParameter) {
   test::DemoProvince& d = test::Demo("12");
   indicator::Service::Attach(*d.store, d.svc.get());
-  AttachRoutes(*d.store, {d.path, test::DataDir(), ""});
+  const http::Router router(Routes({d.path, test::DataDir(), ""}));
   const auth::Principal province{"u2", "tinh", "province_officer", {"12"}};
   auto call = [&](std::map<std::string, std::string> q) {
     q["period"] = "2026S1";
     http::Request req{"GET", "/api/v1/reports/lai_chau_6m", std::move(q), "", "", "", "", "", "", "", "127.0.0.1"};
-    auto r = HandleReportRoute(req, province, *d.store);
-    EXPECT_TRUE(r.has_value());
-    return r ? *r : http::Response{};
+    return router.Dispatch(req, province, *d.store);
   };
   for (const char* bad : {"fr", "EN", "vi,en"}) {
     auto r = call({{"lang", bad}, {"format", "pdf"}});

@@ -1,5 +1,6 @@
 #include "security/api_fixture.h"
 
+#include "app/routes.h"
 #include "auth/session.h"
 #include "support/sqlite_probe.h"
 
@@ -21,7 +22,7 @@ void ApiFixture::Open(http::ApiOptions o) {
     ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
   }
-  api = std::make_unique<http::Api>(*s, o);
+  api = std::make_unique<http::Api>(*s, app::Routes({db(), U5_DATA_DIR, ""}), o);
 }
 
 std::string ApiFixture::Login(const std::string& user, const std::string& password, const std::string& remote) {
@@ -47,6 +48,24 @@ http::Response ApiFixture::Call(const std::string& method, const std::string& pa
   req.remote = "10.0.0.1";
   if (!token.empty()) req.authorization = "Bearer " + token;
   return api->Handle(req);
+}
+
+std::vector<std::string> ApiFixture::Collections() {
+  if (!collections_.empty()) return collections_;
+  http::Response r = Call("GET", "/api/v1/schema", Login("cw_a", "password-123", "10.9.9.9"));
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::vector<std::string> out;
+  const json schema = json::parse(r.body);
+  for (const auto& t : schema["types"]) out.push_back(t["collection"]);
+  collections_ = out;
+  return out;
+}
+
+std::string ApiFixture::CollectionOf(const http::Route& r) {
+  const std::string head = r.pattern.substr(0, r.pattern.find('/'));
+  for (const std::string& c : Collections())
+    if (c == head && (r.pattern == c || r.pattern == c + "/{id}")) return c;
+  return "";
 }
 
 std::string ApiFixture::NewPerson(const std::string& cw_token, const std::string& orgunit, const std::string& name) {

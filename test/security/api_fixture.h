@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "http/route.h"
 #include "support/temp_dir.h"
 
 namespace u5::test {
@@ -23,6 +24,11 @@ struct ApiFixture : ::testing::Test {
   std::string Login(const std::string& user, const std::string& password = "password-123", const std::string& remote = "10.0.0.1");
   http::Response Call(const std::string& method, const std::string& path, const std::string& token,
                       const std::string& body = "", std::map<std::string, std::string> query = {});
+  // The record collections, as GET /api/v1/schema names them.
+  std::vector<std::string> Collections();
+  // The collection a route serves ("persons" for "persons/{id}"), or "" for any other route.
+  std::string CollectionOf(const http::Route& r);
+  std::vector<std::string> collections_;
   // A person in `orgunit` created by the commune worker of that commune; its id.
   std::string NewPerson(const std::string& cw_token, const std::string& orgunit, const std::string& name = "Lò Thị Mai");
 };

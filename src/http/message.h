@@ -1,18 +1,50 @@
-// JSON replies shared by every module's routes (api.cpp, and the indicator,
-// care and report routes, which link no part of the server): one shape for
-// errors everywhere — {"error": code, "message": ..., "field": ...}.
+// What every route reads and answers: the request, the response, the audit
+// note a handler attaches, and the JSON replies with one shape for errors
+// everywhere ({"error": code, "message": ..., "field": ...}). Depends on core
+// only, so every module can write routes without knowing the server.
 #pragma once
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "core/status.h"
 #include "core/json_body.h"
-#include "http/api.h"
+#include "core/status.h"
 
 namespace u5::http {
+
+struct Request {
+  std::string method;   // "GET", "POST", ...
+  std::string path;     // without the query string, percent-decoded
+  std::map<std::string, std::string> query;
+  std::string authorization, cookie, if_match, content_type, origin;
+  std::string host;     // the Host header, for the cookie sessions' Origin check
+  std::string body;
+  std::string remote;   // client address
+  bool secure = false;  // reached over TLS, directly or through a trusted proxy: cookies get Secure
+};
+
+// What an answer disclosed or refused, for the audit trail: a handler fills it
+// and the dispatcher appends exactly one entry for the answer (never sent).
+struct AuditNote {
+  std::string action = "read";        // read, read_denied, write_denied, or the write's action
+  std::string via;                    // list, search, worklist, alerts, due, ...
+  std::vector<std::string> records;   // the person-level records returned: detail.records
+  std::string record_type, record_id, orgunit;  // the one record or org unit concerned
+  std::vector<std::pair<std::string, std::string>> detail;  // more detail fields (text)
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::map<std::string, std::string> headers;
+  std::optional<AuditNote> audit;
+};
 
 inline Response JsonReply(int status, const nlohmann::json& j) {
   Response r;

@@ -1,0 +1,18 @@
+#include "app/routes.h"
+
+#include "care/http_routes.h"
+#include "http/records.h"
+#include "indicator/http_routes.h"
+#include "report/http_routes.h"
+
+namespace u5::app {
+
+http::Routes Routes(const Paths& paths) {
+  http::Routes all;
+  for (http::Routes part : {http::RecordRoutes(), care::Routes(), indicator::Routes(),
+                            report::Routes({paths.db_path, paths.data_dir, paths.font_dir})})
+    for (http::Route& r : part) all.push_back(std::move(r));
+  return all;
+}
+
+}  // namespace u5::app

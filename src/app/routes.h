@@ -1,0 +1,17 @@
+// The one list of the API's routes beyond the Api's own (health, sign-in,
+// audit trail, users): records, care due, indicators and plans, reports.
+// Modules export their routes; this is the only place that knows them all.
+#pragma once
+#include <string>
+
+#include "http/route.h"
+
+namespace u5::app {
+
+struct Paths {
+  std::string db_path, data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
+};
+
+http::Routes Routes(const Paths& paths);
+
+}  // namespace u5::app

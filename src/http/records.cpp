@@ -1,0 +1,318 @@
+#include "http/records.h"
+
+#include <algorithm>
+
+#include "auth/roles.h"
+#include "auth/scope.h"
+#include "core/date.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "http/growth_chart.h"
+#include "registry/json_record.h"
+#include "registry/schema.h"
+#include "registry/validate.h"
+
+namespace u5::http {
+namespace {
+
+using nlohmann::json;
+
+// URL collection name <-> record type.
+const std::vector<std::pair<std::string, std::string>>& Collections() {
+  static const std::vector<std::pair<std::string, std::string>> k = {
+      {"persons", "person"},           {"pregnancies", "pregnancy"},     {"anc-visits", "anc_visit"},
+      {"deliveries", "delivery"},      {"newborns", "newborn"},          {"postnatal-visits", "postnatal_visit"},
+      {"immunizations", "immunization"}, {"growth-measurements", "growth"}, {"vitamin-a", "vitamin_a"},
+      {"illnesses", "illness"},        {"injuries", "injury"},           {"referrals", "referral"},
+      {"deaths", "death"}};
+  return k;
+}
+
+std::string CollectionOf(const std::string& type) {
+  for (const auto& [coll, t] : Collections())
+    if (t == type) return coll;
+  return type;
+}
+
+Response RecordResponse(int status, const store::Record& r) {
+  Response resp = JsonReply(status, registry::ToJson(r));
+  resp.headers["ETag"] = "\"" + std::to_string(r.version) + "\"";
+  return resp;
+}
+
+// Parses an If-Match header ("3", "\"3\"", W/"3") or a body "version".
+std::optional<int64_t> ExpectedVersion(const Request& req, const json& body) {
+  std::string v = req.if_match;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (!v.empty()) {
+    if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoll(v);
+  }
+  if (body.is_object() && body.contains("version") && body["version"].is_number_integer()) return body["version"].get<int64_t>();
+  return std::nullopt;
+}
+
+// A body "version" of another type than a whole number is refused naming it, not mistaken for a missing If-Match.
+Status CheckBodyVersion(const json& body) {
+  auto it = body.find("version");
+  if (it == body.end() || it->is_null() || it->is_number_integer()) return Status::Ok();
+  return Status::Invalid("version", "version must be a whole number (the record's version)");
+}
+
+Status LimitParam(const Call& c, int* limit) {
+  const std::string l = c.query("limit");
+  if (l.empty()) return Status::Ok();
+  if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string::npos || std::stoi(l) < 1 || std::stoi(l) > 1000)
+    return Status::Invalid("limit", "limit must be a whole number from 1 to 1000");
+  *limit = std::stoi(l);
+  return Status::Ok();
+}
+
+// What the store answers for an id it does not have; a record outside the
+// caller's scope gets the same answer, so ids cannot be probed.
+Status Missing(const std::string& type, const std::string& id) { return Status::NotFound(type + " " + id + " not found", "id"); }
+
+// A record is visible when its org unit, and for events its person's, is in the caller's scope.
+bool Visible(Call& c, const store::Record& r) {
+  if (!auth::CanSee(c.store, c.who, r.orgunit_id)) return false;
+  if (r.is_person()) return true;
+  store::Record p;
+  return !c.store.Get("person", r.person_id, &p).ok() || auth::CanSee(c.store, c.who, p.orgunit_id);
+}
+
+// The stored record `id` of `type` when the caller may see it; otherwise the
+// answer of an unknown id, with the refusal's audit note.
+std::optional<Response> Load(Call& c, const std::string& type, const std::string& id, store::Record* out) {
+  if (Status st = c.store.Get(type, id, out); !st.ok()) return ErrorReply(st);
+  if (!Visible(c, *out)) return Refused(c, Missing(type, id), type, id, out->orgunit_id);
+  return std::nullopt;
+}
+
+// The person's handbook (person, live events, mother) when the caller may see
+// it; otherwise the answer of an unknown id, deleted or not.
+std::optional<Response> LoadHandbook(Call& c, const std::string& id, store::Record* person, std::vector<store::Record>* events,
+                                     store::Record* mother) {
+  Status st = c.store.Handbook(id, person, events, mother);
+  if (st.ok() && auth::CanSee(c.store, c.who, person->orgunit_id)) return std::nullopt;
+  if (st.ok() || st.code() == Code::not_found) {
+    store::Record p;
+    if (!c.store.Get("person", id, &p).ok()) return ErrorReply(Missing("person", id));
+    if (!auth::CanSee(c.store, c.who, p.orgunit_id)) return Refused(c, Missing("person", id), "person", id, p.orgunit_id);
+  }
+  return ErrorReply(st);
+}
+
+// The org unit a list or search covers (auth/scope.h), refusals audited.
+std::optional<Response> Scope(Call& c, std::string* orgunit) {
+  const std::string asked = c.query("orgunit");
+  Status st = auth::ResolveOrgUnit(c.store, c.who, asked, orgunit);
+  if (st.ok()) return std::nullopt;
+  if (st.code() == Code::forbidden) return Refused(c, st, "", "", asked);
+  return ErrorReply(st);
+}
+
+Response List(Call& c, const std::string& type) {
+  store::ListQuery q;
+  q.type = type;
+  if (auto r = Scope(c, &q.orgunit)) return *r;
+  q.from = c.query("from");
+  q.to = c.query("to");
+  if (!q.from.empty() && !ParseDate(q.from)) return ErrorReply(Status::Invalid("from", "from must be a date YYYY-MM-DD"));
+  if (!q.to.empty() && !ParseDate(q.to)) return ErrorReply(Status::Invalid("to", "to must be a date YYYY-MM-DD"));
+  q.person_id = c.query("person_id");
+  q.after = c.query("cursor");
+  if (Status st = LimitParam(c, &q.limit); !st.ok()) return ErrorReply(st);
+  std::vector<store::Record> rs;
+  if (Status st = c.store.List(q, &rs); !st.ok()) return ErrorReply(st);
+  json items = json::array();
+  AuditNote note{.via = "list", .record_type = type, .orgunit = q.orgunit};
+  for (const auto& r : rs) {
+    note.records.push_back(r.id);
+    items.push_back(registry::ToJson(r));
+  }
+  json out = {{"items", items}, {"next_cursor", nullptr}};
+  if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
+  Response resp = JsonReply(200, out);
+  resp.audit = std::move(note);
+  return resp;
+}
+
+Response Create(Call& c, const std::string& type) {
+  json in;
+  if (Status st = ParseJsonObject(c.req.body, &in); !st.ok()) return ErrorReply(st);
+  registry::StoreLookup lookup(c.store);
+  store::Record r;
+  if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return ErrorReply(st);
+  if (!auth::CanSee(c.store, c.who, r.orgunit_id))
+    return Refused(c, Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"), r.type, r.id, r.orgunit_id);
+  if (!r.is_person()) {
+    store::Record person;
+    c.store.Get("person", r.person_id, &person);
+    // The registry's answer for an unknown person (validate.cpp), so persons of other communes cannot be probed.
+    if (!auth::CanSee(c.store, c.who, person.orgunit_id))
+      return Refused(c, Status::Invalid("person_id", "person_id: no person with id " + r.person_id), r.type, r.id, r.orgunit_id);
+  }
+  r.version = 1;
+  r.created_at = r.updated_at = NowIso();
+  const audit::Entry entry = c.Stamp("create");
+  if (Status st = c.store.Insert(r, &entry); !st.ok()) return ErrorReply(st);
+  log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", c.who.username}});
+  Response resp = RecordResponse(201, r);
+  resp.headers["Location"] = "/api/v1/" + CollectionOf(type) + "/" + r.id;
+  return resp;
+}
+
+Response Get(Call& c, const std::string& type) {
+  store::Record r;
+  if (auto refused = Load(c, type, c.param(0), &r)) return *refused;
+  Response resp = RecordResponse(200, r);
+  resp.audit = AuditNote{.via = "get", .record_type = r.type, .record_id = r.id, .orgunit = r.orgunit_id};
+  return resp;
+}
+
+Response Update(Call& c, const std::string& type) {
+  const std::string& id = c.param(0);
+  json in;
+  if (Status st = ParseJsonObject(c.req.body, &in); !st.ok()) return ErrorReply(st);
+  if (Status st = CheckBodyVersion(in); !st.ok()) return ErrorReply(st);
+  auto expected = ExpectedVersion(c.req, in);
+  if (!expected) return ErrorReply(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
+  store::Record cur;
+  if (auto refused = Load(c, type, id, &cur)) return *refused;
+  if (in.contains("id") && in["id"] != id) return ErrorReply(Status::Invalid("id", "id in the body differs from the URL"));
+  in["id"] = id;
+  if (!cur.is_person() && in.contains("person_id") && in["person_id"] != cur.person_id)
+    return ErrorReply(Status::Invalid("person_id", "person_id of an event cannot change"));
+  registry::StoreLookup lookup(c.store);
+  store::Record r;
+  if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return ErrorReply(st);
+  if (!auth::CanSee(c.store, c.who, r.orgunit_id))
+    return Refused(c, Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"), r.type, r.id, r.orgunit_id);
+  const audit::Entry entry = c.Stamp("update");
+  if (Status st = c.store.Update(r, *expected, &entry); !st.ok()) return ErrorReply(st);
+  log::Info("record_updated", {{"type", type}, {"id", id}, {"user", c.who.username}, {"version", r.version}});
+  return RecordResponse(200, r);
+}
+
+Response Delete(Call& c, const std::string& type) {
+  const std::string& id = c.param(0);
+  json in = json::object();
+  if (!c.req.body.empty())
+    if (Status st = ParseJsonObject(c.req.body, &in); !st.ok()) return ErrorReply(st);
+  if (Status st = CheckBodyVersion(in); !st.ok()) return ErrorReply(st);
+  std::string reason = c.query("reason");
+  if (Status st = OptionalText(in, "reason", &reason); !st.ok()) return ErrorReply(st);
+  if (reason.empty() || !text::IsValidUtf8(reason)) return ErrorReply(Status::Invalid("reason", "reason for deletion is required"));
+  auto expected = ExpectedVersion(c.req, in);
+  if (!expected) return ErrorReply(Status::Invalid("If-Match", "If-Match header (the record's version) is required to delete"));
+  store::Record cur;
+  if (auto refused = Load(c, type, id, &cur)) return *refused;
+  store::Record out;
+  const audit::Entry entry = c.Stamp("delete");
+  if (Status st = c.store.SoftDelete(type, id, *expected, text::Nfc(reason), &out, &entry); !st.ok()) return ErrorReply(st);
+  log::Info("record_deleted", {{"type", type}, {"id", id}, {"user", c.who.username}});
+  return RecordResponse(200, out);
+}
+
+Response Search(Call& c) {
+  store::SearchQuery q;
+  if (auto r = Scope(c, &q.orgunit)) return *r;
+  const std::string name = c.query("q");
+  if (!text::IsValidUtf8(name)) return ErrorReply(Status::BadRequest("q is not valid UTF-8", "q"));
+  q.name_folded = text::Fold(name);
+  q.phone = c.query("phone");
+  q.citizen_id = c.query("citizen_id");
+  if (q.name_folded.empty() && q.phone.empty() && q.citizen_id.empty())
+    return ErrorReply(Status::Invalid("q", "give q (name), phone or citizen_id"));
+  std::vector<store::Record> rs;
+  if (Status st = c.store.SearchPersons(q, &rs); !st.ok()) return ErrorReply(st);
+  // Vietnamese alphabetical order of the matches.
+  std::vector<std::pair<std::string, size_t>> keys;
+  for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
+  std::sort(keys.begin(), keys.end());
+  json items = json::array();
+  AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
+  for (const auto& [k, i] : keys) {
+    note.records.push_back(rs[i].id);
+    items.push_back(registry::ToJson(rs[i]));
+  }
+  Response resp = JsonReply(200, {{"items", items}});
+  resp.audit = std::move(note);
+  return resp;
+}
+
+Response Growth(Call& c) {
+  store::Record person;
+  std::vector<store::Record> events;
+  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, nullptr)) return *refused;
+  Response resp = JsonReply(200, GrowthChart(person, events));
+  resp.audit = AuditNote{.via = "growth", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
+  return resp;
+}
+
+Response Handbook(Call& c) {
+  store::Record person, mother;
+  std::vector<store::Record> events;
+  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, &mother)) return *refused;
+  // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
+  Response r;
+  r.body.reserve(512 + events.size() * 400);
+  r.body += "{\"person\":";
+  registry::AppendJsonText(person, r.body);
+  if (!mother.id.empty()) r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
+  r.body += ",\"events\":[";
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i) r.body += ',';
+    registry::AppendJsonText(events[i], r.body);
+  }
+  r.body += "]}";
+  // The mother's name is shown too, so she is named with the child.
+  AuditNote note{.via = "handbook", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
+  if (!mother.id.empty()) note.detail.emplace_back("mother", mother.id);
+  r.audit = std::move(note);
+  return r;
+}
+
+Response Schema() {
+  json types = json::array();
+  for (const auto& [coll, type] : Collections()) {
+    const auto* t = registry::Schema::Builtin().Type(type);
+    json fields = json::array();
+    for (const auto& f : t->fields) {
+      json fj = {{"name", f.name}, {"required", f.required}, {"derived", f.derived}};
+      if (!f.values.empty()) fj["values"] = f.values;
+      if (f.min) fj["min"] = *f.min;
+      if (f.max) fj["max"] = *f.max;
+      fields.push_back(fj);
+    }
+    types.push_back({{"type", type}, {"collection", coll}, {"label", {{"vi", t->label_vi}, {"en", t->label_en}}}, {"fields", fields}});
+  }
+  return JsonReply(200, {{"version", registry::Schema::Builtin().version()}, {"types", types}});
+}
+
+}  // namespace
+
+Routes RecordRoutes() {
+  using auth::kPersonRead;
+  using auth::kPersonWrite;
+  using A = Audit;
+  Routes k = {
+      {"GET", "schema", "", A::none, [](Call&) { return Schema(); }},
+      // Before persons/{id}: a literal segment wins over "{id}" anyway, listed first for the reader.
+      {"GET", "persons/search", kPersonRead, A::person_read, Search, false, true},
+      {"GET", "persons/{id}/handbook", kPersonRead, A::person_read, Handbook},
+      {"GET", "persons/{id}/growth", kPersonRead, A::person_read, Growth},
+  };
+  for (const auto& [coll, type] : Collections()) {
+    const std::string t = type;
+    k.push_back({"GET", coll, kPersonRead, A::person_read, [t](Call& c) { return List(c, t); }, false, true});
+    k.push_back({"POST", coll, kPersonWrite, A::write, [t](Call& c) { return Create(c, t); }});
+    k.push_back({"GET", coll + "/{id}", kPersonRead, A::person_read, [t](Call& c) { return Get(c, t); }});
+    k.push_back({"PUT", coll + "/{id}", kPersonWrite, A::write, [t](Call& c) { return Update(c, t); }});
+    k.push_back({"DELETE", coll + "/{id}", kPersonWrite, A::write, [t](Call& c) { return Delete(c, t); }});
+  }
+  return k;
+}
+
+}  // namespace u5::http
