@@ -12,11 +12,9 @@
 #include <set>
 
 #include "auth/throttle.h"
-#include "care/service.h"
-#include "indicator/service.h"
 #include "registry/schema.h"
-#include "report/http_routes.h"
-#include "security/api_fixture.h"
+#include "security/records_fixture.h"
+#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
@@ -61,84 +59,23 @@ struct Target {
   std::vector<std::string> optional_fields;  // mutated too, though absent from the baseline
 };
 
-struct WrongTypes : ApiFixture {
-  std::unique_ptr<indicator::Service> indicators;
-  std::unique_ptr<care::Service> care_svc;
-  std::string cw, root, prov, pw_user;
-  std::string mother, child, dead, pregnancy, delivery, alert, target_user;
+struct WrongTypes : RecordsFixture {
+  std::string root, prov, pw_user, target_user;
   int serial = 0, signoffs = 0;
 
   void SetUp() override {
-    ApiFixture::SetUp();
     http::ApiOptions o;
     o.login_throttle = auth::ThrottleOptions::Unlimited();  // the login route is sent wrong passwords on purpose
-    Open(o);
+    OpenWithRecords(o);
     ASSERT_TRUE(auth::AddUser(*s, "pw.user", "password-123", "commune_worker", {"03390"}).ok());
-    ASSERT_TRUE(indicator::Service::Open(*s, db(), U5_DATA_DIR, &indicators).ok());
-    indicator::Service::Attach(*s, indicators.get());
-    ASSERT_TRUE(care::Service::Open(*s, db(), U5_DATA_DIR, &care_svc).ok());
-    care::Service::Attach(*s, care_svc.get());
-    cw = Login("cw_a");
     root = Login("root");
     prov = Login("prov");
     pw_user = Login("pw.user");
-    ASSERT_FALSE(cw.empty() || root.empty() || prov.empty() || pw_user.empty());
-    mother = Create("persons", {{"full_name", "Lò Thị Mai"}, {"sex", "female"}, {"birth_date", "1995-03-01"}, {"orgunit", "03390"}});
-    child = Create("persons", {{"full_name", "Lò Văn An"}, {"sex", "male"}, {"birth_date", "2025-01-10"}, {"orgunit", "03390"},
-                               {"mother_id", mother}});
-    dead = Create("persons", {{"full_name", "Lò Văn Sáng"}, {"sex", "male"}, {"birth_date", "2024-01-01"}, {"orgunit", "03390"}});
-    pregnancy = Create("pregnancies", Event(mother, "2024-05-01", {{"lmp", "2024-04-10"}}));
-    delivery = Create("deliveries", Event(mother, "2025-01-10", {{"pregnancy_id", pregnancy}, {"delivered_at", "2025-01-10T08:00"},
-                                                                 {"place", "home"}, {"attendant", "midwife"}, {"live_births", 1}}));
-    // A newborn of low birth weight without a home visit raises an alert to acknowledge.
-    const std::string week_old = FormatDate(Date{Today().days - 10});
-    const std::string small = Create("persons", {{"full_name", "Lò Thị Nhỏ"}, {"sex", "female"}, {"birth_date", week_old},
-                                                 {"orgunit", "03390"}, {"mother_id", mother}});
-    Create("newborns", Event(small, week_old, {{"birth_weight_g", 2100}}));
-    http::Response alerts = Call("GET", "/api/v1/alerts", cw, "", {{"orgunit", "03390"}});
-    ASSERT_EQ(alerts.status, 200) << alerts.body;
-    const json listed = json::parse(alerts.body);
-    for (const json& a : listed["items"])
-      if (a["rule"] == "newborn_no_home_visit") alert = a["id"].get<std::string>();
-    ASSERT_FALSE(alert.empty()) << alerts.body;
+    ASSERT_FALSE(root.empty() || prov.empty() || pw_user.empty());
     http::Response u = Call("POST", "/api/v1/users", root,
                             json{{"username", "target.user"}, {"role", "commune_worker"}, {"orgunits", {"03390"}}}.dump());
     ASSERT_EQ(u.status, 201) << u.body;
     target_user = json::parse(u.body)["id"];
-  }
-
-  json Event(const std::string& person, const std::string& date, json extra = json::object()) {
-    json j = {{"person_id", person}, {"orgunit", "03390"}, {"date", date}};
-    j.update(extra);
-    return j;
-  }
-
-  std::string Create(const std::string& coll, const json& body) {
-    http::Response r = Call("POST", "/api/v1/" + coll, cw, body.dump());
-    EXPECT_EQ(r.status, 201) << coll << ": " << r.body;
-    return r.status == 201 ? json::parse(r.body)["id"].get<std::string>() : std::string();
-  }
-
-  // A valid body of each record collection.
-  json RecordBody(const std::string& coll) {
-    if (coll == "persons")
-      return {{"full_name", "Nguyễn Thị Ánh Tuyết"}, {"sex", "female"}, {"birth_date", "2000-02-02"}, {"orgunit", "03390"}};
-    if (coll == "pregnancies") return Event(mother, "2025-06-01", {{"lmp", "2025-05-01"}, {"gravida", 2}, {"para", 1}});
-    if (coll == "anc-visits") return Event(mother, "2024-07-01", {{"pregnancy_id", pregnancy}, {"weight_kg", 55}});
-    if (coll == "deliveries")
-      return Event(mother, "2025-01-10", {{"pregnancy_id", pregnancy}, {"delivered_at", "2025-01-10T09:00"}, {"place", "home"},
-                                          {"attendant", "midwife"}, {"live_births", 1}});
-    if (coll == "newborns") return Event(child, "2025-01-10", {{"birth_weight_g", 3000}, {"delivery_id", delivery}});
-    if (coll == "postnatal-visits") return Event(child, "2025-01-15", {{"place", "home"}});
-    if (coll == "immunizations") return Event(child, "2025-03-12", {{"vaccine", "bcg"}, {"dose", 1}});
-    if (coll == "growth-measurements") return Event(child, "2025-03-10", {{"weight_kg", 5.6}, {"length_cm", 58.5}, {"measure", "l"}});
-    if (coll == "vitamin-a") return Event(child, "2025-06-12", {{"dose_iu", 100000}});
-    if (coll == "illnesses") return Event(child, "2025-08-01", {{"kind", "diarrhoea"}});
-    if (coll == "injuries") return Event(child, "2025-09-01", {{"kind", "fall"}});
-    if (coll == "referrals") return Event(mother, "2025-01-09", {{"from_orgunit", "03390"}, {"to_orgunit", "12"}, {"reason", "tiền sản giật"}});
-    if (coll == "deaths") return Event(dead, "2024-06-01", {{"cause_category", "other"}});
-    ADD_FAILURE() << "no baseline for collection " << coll;
-    return json::object();
   }
 
   // Every input field of the collection's form, for mutation.
@@ -241,7 +178,7 @@ bool HasBody(const http::Route& r) {
 }
 
 TEST_F(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
-  int requests = 0, routes = 0;
+  int requests = 0, routes = 0, audited = 0;
   for (const http::Route& r : api->routes()) {
     if (!HasBody(r)) continue;
     for (const std::string& coll : Collections(r)) {
@@ -289,11 +226,25 @@ TEST_F(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
       }
       // The baseline itself is valid: the mutations were tested against a body that passes.
       const Target t = *For(r, coll);
+      api->FlushAudit();
+      const int64_t before = QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
       const http::Response ok = Send(r.method, t, t.body.dump());
       EXPECT_LT(ok.status, 300) << "baseline of " << where << " refused: " << ok.body;
+      if (r.audit != http::Audit::write) continue;
+      // A write leaves its own entry, with the user's id, made by the handler
+      // (the dispatcher's fallback entry, action "write", means the handler forgot).
+      api->FlushAudit();
+      const Rows e = Query(db(), "SELECT user_id, username, action FROM audit_log WHERE seq > " + std::to_string(before) +
+                                     " AND action NOT LIKE 'login%' ORDER BY seq");
+      ASSERT_FALSE(e.empty()) << where << " left no audit entry";
+      const std::string me = json::parse(Call("GET", "/api/v1/auth/me", t.token).body).value("id", "");
+      EXPECT_EQ(e.back()[0], me) << where << ": the entry names " << e.back()[0] << " (" << e.back()[1] << ")";
+      EXPECT_NE(e.back()[2], "write") << where << ": audited by the dispatcher's fallback, not by the handler";
+      ++audited;
     }
   }
   EXPECT_GE(routes, 40);
+  EXPECT_GE(audited, 40);
   EXPECT_GE(requests, 7000);
 }
 

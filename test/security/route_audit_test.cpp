@@ -1,0 +1,116 @@
+// Walks the API's route list (the list that dispatches): every route whose
+// answer carries person-level data is called as a user allowed to call it, and
+// must leave exactly one audit entry naming the user and the records shown.
+// A route added to the list without a case here fails the walk, so a new
+// person-level route cannot ship unaudited. Writes are walked by
+// WrongTypes.NoBodyMakesAnyRouteAnswer500, which checks each write's entry.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/date.h"
+#include "security/records_fixture.h"
+#include "support/sqlite_probe.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+struct RouteAudit : RecordsFixture {
+  void SetUp() override { OpenWithRecords(); }
+
+  // What one call must leave in the trail.
+  struct Case {
+    std::string token, path;
+    std::map<std::string, std::string> query;
+    std::string record_id;           // the one record named, or
+    std::vector<std::string> listed;  // records that detail.records must contain
+  };
+
+  std::optional<Case> For(const http::Route& r, std::map<std::string, std::string>* ids) {
+    const std::string prov = Login("prov");
+    const std::string p = r.pattern;
+    const std::string coll = CollectionOf(r);
+    if (!coll.empty()) {
+      std::string& id = (*ids)[coll];
+      if (id.empty()) id = coll == "persons" ? child : Create(coll, RecordBody(coll));
+      if (p == coll) return Case{cw, "/api/v1/" + coll, {{"orgunit", "03390"}, {"limit", "1000"}}, "", {id}};
+      return Case{cw, "/api/v1/" + coll + "/" + id, {}, id, {}};
+    }
+    if (p == "persons/search") return Case{cw, "/api/v1/persons/search", {{"q", "lo thi"}}, "", {mother, small}};
+    if (p == "persons/{id}/handbook") return Case{cw, "/api/v1/persons/" + child + "/handbook", {}, child, {}};
+    if (p == "persons/{id}/growth") return Case{cw, "/api/v1/persons/" + child + "/growth", {}, child, {}};
+    if (p == "persons/{id}/due") return Case{cw, "/api/v1/persons/" + small + "/due", {}, small, {}};
+    if (p == "worklist") {
+      const Date today = Today();
+      return Case{cw, "/api/v1/worklist", {{"orgunit", "03390"}, {"from", FormatDate(Date{today.days - 30})},
+                                           {"to", FormatDate(Date{today.days + 30})}}, "", {small}};
+    }
+    if (p == "alerts") return Case{cw, "/api/v1/alerts", {{"orgunit", "03390"}}, "", {small}};
+    if (p == "reports/{id}")
+      return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
+    return std::nullopt;
+  }
+};
+
+TEST_F(RouteAudit, EveryPersonLevelAnswerLeavesOneEntryNamingTheRecords) {
+  std::map<std::string, std::string> ids;  // one record of each collection
+  int walked = 0;
+  for (const http::Route& r : api->routes()) {
+    if (r.audit != http::Audit::person_read) continue;
+    const std::string where = r.method + " " + r.pattern;
+    SCOPED_TRACE(where);
+    std::optional<Case> c = For(r, &ids);
+    ASSERT_TRUE(c) << "no case for " << where << ": add one to this walk";
+    const std::string me = json::parse(Call("GET", "/api/v1/auth/me", c->token).body).value("id", "");
+    api->FlushAudit();
+    const int64_t before = QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
+    const http::Response resp = Call(r.method, c->path, c->token, "", c->query);
+    ASSERT_EQ(resp.status, 200) << resp.body;
+    api->FlushAudit();
+    const Rows e = Query(db(), "SELECT user_id, action, record_id, coalesce(json_extract(detail, '$.records'), '[]') "
+                               "FROM audit_log WHERE seq > " + std::to_string(before) + " ORDER BY seq");
+    ASSERT_EQ(e.size(), 1u) << "one entry per answer";
+    EXPECT_EQ(e[0][0], me) << "the entry names the user by id";
+    EXPECT_EQ(e[0][1], "read");
+    if (!c->record_id.empty()) EXPECT_EQ(e[0][2], c->record_id);
+    const json records = json::parse(e[0][3]);
+    for (const std::string& id : c->listed)
+      EXPECT_NE(std::find(records.begin(), records.end(), id), records.end()) << id << " shown but not named: " << e[0][3];
+    ++walked;
+  }
+  // Both kinds of record route of 13 collections, and the others above.
+  EXPECT_GE(walked, 26 + 7);
+}
+
+// A read refused because the record lies outside the caller's scope answers
+// exactly as an id that does not exist (so ids cannot be probed) and is audited.
+TEST_F(RouteAudit, OutOfScopeReadsAsMissing) {
+  const std::string other = Login("cw_b");
+  const std::string unknown = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  for (const std::string& tail : {std::string(), std::string("/handbook"), std::string("/growth"), std::string("/due")}) {
+    SCOPED_TRACE(tail);
+    const http::Response hidden = Call("GET", "/api/v1/persons/" + child + tail, other);
+    const http::Response missing = Call("GET", "/api/v1/persons/" + unknown + tail, other);
+    EXPECT_EQ(hidden.status, 404) << hidden.body;
+    EXPECT_EQ(missing.status, 404) << missing.body;
+    // The same body but for the id itself.
+    std::string masked = hidden.body;
+    for (size_t at; (at = masked.find(child)) != std::string::npos;) masked.replace(at, child.size(), unknown);
+    EXPECT_EQ(masked, missing.body);
+  }
+  const std::string event = Create("immunizations", RecordBody("immunizations"));
+  const http::Response hidden = Call("GET", "/api/v1/immunizations/" + event, other);
+  const http::Response missing = Call("GET", "/api/v1/immunizations/" + unknown, other);
+  EXPECT_EQ(hidden.status, 404);
+  std::string masked = hidden.body;
+  masked.replace(masked.find(event), event.size(), unknown);
+  EXPECT_EQ(masked, missing.body);
+  api->FlushAudit();
+  EXPECT_GE(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
+                               child + "'"), 4);
+}
+
+}  // namespace
+}  // namespace u5::test
