@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static std::string token;
   if (!api) {
     store::Store& s = fuzz::SharedStore();
-    if (!auth::AddUser(s, "cw", "password-123", "commune_worker", {"03390", "00004"}).ok()) std::abort();
+    if (!auth::AddUser(s, "cw1", "password-123", "commune_worker", {"03390", "00004"}).ok()) std::abort();
     http::ApiOptions o;
     o.max_body_bytes = 64 * 1024;
     o.login_throttle = auth::ThrottleOptions::Unlimited();  // the fuzzer may log in as often as it likes
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     http::Request login;
     login.method = "POST";
     login.path = "/api/v1/auth/login";
-    login.body = R"({"username":"cw","password":"password-123"})";
+    login.body = R"({"username":"cw1","password":"password-123"})";
     login.content_type = "application/json";
     http::Response r = api->Handle(login);
     size_t at = r.body.find("\"token\":\"");

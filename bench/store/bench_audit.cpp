@@ -18,21 +18,7 @@
 // http/api.cpp AuditRead and AuditSink::Add do.
 //
 // Usage: bench_audit --benchmark_repetitions=3 [--benchmark_filter=...]
-//
-// What it showed (2026-11-26, 2 shared cores, medians of 3, CPU us/entry,
-// batches of 1,000; load from other work moved figures by up to +-20 %):
-//   0 pre-filled ~20-22, 1 M pre-filled ~48-50 (the profile's 35-45).
-//   The SQLite I/O of the two secondary indexes is most of it: on copies of
-//   the 1 M database without audit_record 11.3 / 11.8, without audit_user
-//   40.9 / 40.0, without both 5.0 / 4.4. Kernel time (WAL writes,
-//   checkpoints, fsync writeback) was 65 % of the profile at 1 M; hashing
-//   (BM_ComputeHash, 1.1 us) and the per-entry SELECT of the chain head
-//   (now read once per batch) are small beside one random index leaf a row.
-// Since migration 13 (2026-11-27) entries by record are sorted runs instead
-// of the audit_record index: 8.1-10.8 / 13.3-13.4 us an entry (empty / 1 M,
-// batches of 1,000, with the sorts of the tail), 7.8-9.2 with batches of
-// 10,000; one record's entries (ListAuditByRecord) in 89-95 us at 1 M.
-// docs/performance.md.
+// The latest figures, with their commands: docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""One-off: builds catalogue.json from the brief's indicator catalogue (indicators.yaml,
-given as the first argument) plus the computation rules below. After that, catalogue.json is the file officers edit;
-re-running this overwrites their edits, so only do it to restart from the seeds."""
-import json, sys, yaml
+"""One-off: builds catalogue.json from the programme's indicator catalogue
+(indicators.yaml beside this script: the five provincial plans' indicators and targets)
+plus the computation rules below. After that, catalogue.json is the file officers edit;
+re-running this overwrites their edits, so only do it to restart from the seeds.
 
-if len(sys.argv) not in (2, 3):
-    sys.exit("usage: make_catalogue.py INDICATORS.yaml [OUT.json (default catalogue.json)]")
-src = yaml.safe_load(open(sys.argv[1]))
+usage: make_catalogue.py [INDICATORS.yaml [OUT.json]]
+  (defaults: data/indicators/indicators.yaml and data/indicators/catalogue.json)"""
+import json, os, sys, yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if len(sys.argv) > 3:
+    sys.exit(__doc__.split("\n\n")[-1])
+src_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "indicators.yaml")
+out_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "catalogue.json")
+src = yaml.safe_load(open(src_path, encoding="utf-8"))
 
 def c(field, op, value=None):
     d = {"field": field, "op": op}
@@ -138,5 +145,5 @@ out = {
   "indicators": inds,
   "plans": plans,
 }
-json.dump(out, open(sys.argv[2] if len(sys.argv) > 2 else "catalogue.json", "w"), ensure_ascii=False, indent=1)
+json.dump(out, open(out_path, "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 print(len(inds), "indicators,", sum(len(p["targets"]) for p in plans), "targets", file=sys.stderr)

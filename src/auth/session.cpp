@@ -4,6 +4,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/username.h"
 #include "core/date.h"
 #include "core/id.h"
 
@@ -133,7 +134,7 @@ void Sessions::EndUserSessions(const std::string& user_id, const std::string& ke
 
 Status AddUser(store::Store& s, const std::string& username, const std::string& password, const std::string& role,
                const std::vector<std::string>& orgunits, const std::string& full_name, bool must_change) {
-  if (username.empty() || username.size() > 64) return Status::Invalid("username", "username must have 1-64 characters");
+  U5_RETURN_IF_ERROR(CheckUsername(username));
   if (!IsKnownRole(role)) {
     std::string names;
     for (const auto& n : Roles::Current().Names()) names += (names.empty() ? "" : ", ") + n;

@@ -82,10 +82,11 @@ class Sessions {
 };
 
 // Creates a user with an argon2id hash of `password`. `must_change` marks a
-// printed or handed-out password that must be replaced at first login. Only
-// the length is checked here (the demo command sets its published password
-// on purpose); a password a person chose goes through CheckPasswordPolicy
-// (password.h) first.
+// printed or handed-out password that must be replaced at first login. The
+// user name follows CheckUsername (username.h), as through the API. Only the
+// password's length is checked here (the demo command sets its published
+// password on purpose); a password a person chose goes through
+// CheckPasswordPolicy (password.h) first.
 Status AddUser(store::Store& s, const std::string& username, const std::string& password, const std::string& role,
                const std::vector<std::string>& orgunits, const std::string& full_name = "", bool must_change = false);
 // A role named in the roles in force (roles.h).

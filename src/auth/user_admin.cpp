@@ -8,6 +8,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/username.h"
 #include "core/date.h"
 #include "core/id.h"
 #include "core/text.h"
@@ -25,14 +26,6 @@ std::string GeneratePassword() {
     out.push_back(kAlphabet[randombytes_uniform(sizeof(kAlphabet) - 1)]);
   }
   return out;
-}
-
-Status CheckUsername(const std::string& u) {
-  if (u.size() < 3 || u.size() > 64) return Status::Invalid("username", "username must have 3-64 characters");
-  for (char c : u)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-      return Status::Invalid("username", "username may contain only a-z, 0-9, '.', '_' and '-'");
-  return Status::Ok();
 }
 
 UserAdmin::UserAdmin(store::Store& s, const Principal& who, audit::Entry stamp)

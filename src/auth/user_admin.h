@@ -59,7 +59,5 @@ class UserAdmin {
 
 // A readable random initial password (no look-alike characters).
 std::string GeneratePassword();
-// User names: 3-64 characters of a-z, 0-9, '.', '_' and '-'.
-Status CheckUsername(const std::string& username);
 
 }  // namespace u5::auth

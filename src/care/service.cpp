@@ -192,8 +192,8 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   }
   // A person's old entry is rebuilt in place when nothing outside the service
   // holds it (a worklist may still hold a snapshot: then a new entry is made).
-  // Rebuilding reuses the strings and vectors of ~190,000 entries instead of
-  // freeing them and allocating them again, which cost as much as computing.
+  // Rebuilding reuses the strings and vectors of a province's entries instead of
+  // freeing them and allocating them again, which costs as much as computing.
   // The exclusive lock makes the count exact: nobody can take a new reference
   // without it, and references held elsewhere can only be dropped.
   auto old = std::move(entries_);

@@ -12,6 +12,7 @@
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/session.h"
+#include "auth/username.h"
 #include "care/cli.h"
 #include "care/service.h"
 #include "cli/commands.h"
@@ -341,6 +342,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*user_add) {
+    if (Status st = auth::CheckUsername(username); !st.ok()) return Fail(st);
     std::string password;
     if (isatty(STDIN_FILENO)) std::cerr << "password: ";
     std::getline(std::cin, password);

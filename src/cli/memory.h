@@ -7,13 +7,13 @@ namespace u5::cli {
 // glibc's malloc asks for transparent huge pages only when the environment says
 // so (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, read once at process start). For
 // those commands, unless the caller already chose, the process re-executes
-// itself with that setting: same pid, same arguments. Measured: a whole
-// province's demo 52.4 → 41.7 s wall, a 1 M-record import 18.4 → 16.3 s.
+// itself with that setting: same pid, same arguments. (Figures with and
+// without it: docs/performance.md.)
 void ReexecWithHugePagesIfUseful(int argc, char** argv);
 
 // By default glibc gives freed memory back to the kernel and takes it again page
-// fault by page fault: a quarter of a demo's CPU time, and in the server the
-// per-request buffers went back and forth the same way. Keep it instead.
+// fault by page fault, a large share of a bulk load's CPU time, and in the
+// server the per-request buffers would go back and forth the same way. Keep it.
 enum class Workload { kBulkLoad, kServer };
 void KeepFreedMemory(Workload w);
 

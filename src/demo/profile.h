@@ -1,5 +1,5 @@
 // Per-province rates that drive the demo. Each value names its source: a
-// line of /work/shared/docs/indicators.yaml (plan id, indicator, year) or,
+// line of data/indicators/indicators.yaml (plan id, indicator, year) or,
 // where no seed gives one, an assumption marked as such (see docs/demo.md).
 #pragma once
 #include <string>

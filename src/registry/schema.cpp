@@ -60,6 +60,7 @@ const Schema& Schema::Builtin() {
       TypeSpec t;
       t.name = it.key();
       const auto& tj = it.value();
+      t.collection = tj.at("collection").get<std::string>();
       t.label_vi = tj.at("label").at("vi").get<std::string>();
       t.label_en = tj.at("label").at("en").get<std::string>();
       t.subject = tj.value("subject", "");
@@ -81,6 +82,10 @@ const Schema& Schema::Builtin() {
         t.fields.push_back(ParseField(f.key(), f.value(), lists));
       s.types_.emplace(t.name, std::move(t));
     }
+    // nlohmann's json object is sorted by key; the collections keep the file's order.
+    const auto ordered = nlohmann::ordered_json::parse(kRegistryFormsJson);
+    for (const auto& [name, tj] : ordered.at("types").items())
+      s.collections_.emplace_back(tj.at("collection").get<std::string>(), name);
     return s;
   }();
   return schema;
@@ -90,6 +95,19 @@ const TypeSpec* Schema::Type(const std::string& name) const {
   auto it = types_.find(name);
   return it == types_.end() ? nullptr : &it->second;
 }
+
+std::string TypeOfCollection(const std::string& collection) {
+  for (const auto& [c, type] : Collections())
+    if (c == collection) return type;
+  return {};
+}
+
+std::string CollectionOfType(const std::string& type) {
+  const TypeSpec* t = Schema::Builtin().Type(type);
+  return t ? t->collection : std::string();
+}
+
+const std::vector<std::pair<std::string, std::string>>& Collections() { return Schema::Builtin().Collections(); }
 
 std::vector<std::string> Schema::TypeNames() const {
   std::vector<std::string> out;

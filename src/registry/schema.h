@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace u5::registry {
@@ -29,6 +30,7 @@ struct FieldSpec {
 
 struct TypeSpec {
   std::string name;
+  std::string collection;     // its name in the API's addresses: /api/v1/<collection>
   std::string label_vi, label_en;
   std::string subject;        // "", "woman", "child", "under5"
   bool pregnancy_required = false;
@@ -42,11 +44,22 @@ class Schema {
   static const Schema& Builtin();
   const TypeSpec* Type(const std::string& name) const;
   std::vector<std::string> TypeNames() const;
+  // (collection, type) of every record type, in the order of the file.
+  const std::vector<std::pair<std::string, std::string>>& Collections() const { return collections_; }
   int version() const { return version_; }
 
  private:
   std::map<std::string, TypeSpec> types_;
+  std::vector<std::pair<std::string, std::string>> collections_;
   int version_ = 0;
 };
+
+// The record collections of the API, written once in data/forms/registry.json
+// (each type's "collection"); of the built-in schema. Both answer "" for a name
+// they do not know.
+std::string TypeOfCollection(const std::string& collection);  // "anc-visits" -> "anc_visit"
+std::string CollectionOfType(const std::string& type);        // "anc_visit" -> "anc-visits"
+// (collection, type) of every record type, in the order of registry.json.
+const std::vector<std::pair<std::string, std::string>>& Collections();
 
 }  // namespace u5::registry

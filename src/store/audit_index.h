@@ -2,15 +2,16 @@
 // (a small log-structured merge tree inside SQLite, tables of migration 13).
 //
 // Why not an index on audit_log(record_id): every read of a person's record is
-// audited, and each entry would land on a random page of that index; at a
-// million entries the index was most of an entry's cost (docs/performance.md).
+// audited, and each entry would land on a random page of that index, which at
+// a million entries is most of an entry's cost (docs/performance.md).
 // Here the newest entries (the tail, after the last run) are found by scanning
 // the log by seq; once the tail holds `run_entries` entries it is sorted into a
 // run of level 0, and `fanout` runs of one level are merged into one run of the
 // next, so a lookup seeks in at most fanout - 1 runs a level. Runs of the top
-// level are not merged again: a merge holds the write lock, and other writers
-// wait at most 10 s (a merge of 1.4 M entries took 3.3 s; the server's level 1
-// holds 500 k, ≈ 2 s). Lookups then seek one more run a top-level run.
+// level are not merged again: a merge holds the write lock, other writers wait
+// at most 10 s, and a merge of runs of 500 k entries stays well within it
+// (docs/performance.md, audit entries). Lookups then seek one more run a
+// top-level run.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -134,11 +134,10 @@ class SqliteStore final : public Store {
       // carry the record's date, rows come commune by commune); a large page
       // cache keeps those pages in memory until the commit. Under WAL a spilled
       // page would be appended to the log again at every spill; under the rollback
-      // journal it is written in place, but read back and written again as often:
-      // ten provinces took 676 s with 256 MiB (over 96 GB written for an 18 GB file)
-      // and 489 s with 4 GiB. (One province fits either way: peak memory 2.2 GB
-      // instead of 0.8 GB, the same time.) Under the rollback journal the commit
-      // syncs fully: NORMAL may lose the journal's order on power loss.
+      // journal it is written in place, but read back and written again as often,
+      // so a cache too small for the load writes the file many times over (at ten
+      // provinces). Under the rollback journal the commit syncs fully: NORMAL may
+      // lose the journal's order on power loss.
       cache_kib_ = BulkCacheKiB();
       U5_RETURN_IF_ERROR(db_.Exec(std::string("PRAGMA synchronous=") + (rollback_journal_ ? "FULL" : "NORMAL") +
                                   "; PRAGMA cache_size=-" + std::to_string(cache_kib_)));
@@ -174,8 +173,8 @@ class SqliteStore final : public Store {
 
    private:
     static constexpr int64_t kIndexSortKiB = 8 << 10;
-    // A sixth of the memory, between 1 and 4 GiB: 4 GiB on a 24 GiB machine held a
-    // whole province's load without spilling (46.1 → 40.5 s wall for Lai Châu).
+    // A sixth of the memory, between 1 and 4 GiB: on a 24 GiB machine, enough to
+    // hold a whole province's load without spilling, and room left for the rest.
     static int64_t BulkCacheKiB() {
       const int64_t pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
       const int64_t sixth_kib = pages > 0 && page > 0 ? pages / 6 * (page / 1024) : 0;
@@ -225,11 +224,10 @@ class SqliteStore final : public Store {
       U5_RETURN_IF_ERROR(st);
       // SQLite's sorter sorts on a second thread only when its temporary files
       // are files (with temp_store=MEMORY it never starts a helper) and only
-      // when the keys outgrow its memory, which is the page cache: a province's
-      // 2.8 M event keys fitted in the load's cache and were sorted in one piece
-      // on one thread. Runs of 8 MiB, sorted two at a time and merged, build the
-      // largest index twice as fast (6.7 → 3.1 s). The load's pages that no
-      // longer fit are written to the file now instead of at the commit.
+      // when the keys outgrow its memory, which is the page cache: with the load's
+      // large cache a province's keys would be sorted in one piece on one thread.
+      // Runs of 8 MiB, sorted two at a time and merged, use both cores. The load's
+      // pages that no longer fit are written to the file now instead of at the commit.
       U5_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=FILE; PRAGMA threads=2; PRAGMA cache_size=-" +
                                   std::to_string(kIndexSortKiB)));
       bool temp_files = true;

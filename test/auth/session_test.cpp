@@ -20,7 +20,7 @@ struct SessionTest : ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
     test::SeedMiniOrgUnits(dir.File("t.db"));
-    ASSERT_TRUE(AddUser(*s, "cw", "password-123", "commune_worker", {"03390"}).ok());
+    ASSERT_TRUE(AddUser(*s, "cw1", "password-123", "commune_worker", {"03390"}).ok());
     SessionOptions o;
     o.ttl_ms = 8LL * 3600 * 1000;
     o.idle_ms = 30LL * 60 * 1000;
@@ -30,7 +30,7 @@ struct SessionTest : ::testing::Test {
 };
 
 TEST_F(SessionTest, StoredHashIsArgon2id) {
-  const std::string h = test::QueryOne(dir.File("t.db"), "SELECT password_hash FROM app_user WHERE username='cw'");
+  const std::string h = test::QueryOne(dir.File("t.db"), "SELECT password_hash FROM app_user WHERE username='cw1'");
   EXPECT_EQ(h.rfind("$argon2id$v=19$", 0), 0u) << h;
   EXPECT_EQ(h.find("password-123"), std::string::npos);
 }
@@ -38,7 +38,7 @@ TEST_F(SessionTest, StoredHashIsArgon2id) {
 TEST_F(SessionTest, ExpiresAfterTtlEvenWhenBusy) {
   std::string token;
   Principal who;
-  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw1", "password-123", &token, &who).ok());
   for (int i = 0; i < 16; ++i) {  // a request every 29 minutes for ~7.7 hours: never idle
     now += 29LL * 60 * 1000;
     ASSERT_TRUE(sessions->Authenticate(token, &who).ok()) << i;
@@ -54,7 +54,7 @@ TEST_F(SessionTest, ExpiresAfterTtlEvenWhenBusy) {
 TEST_F(SessionTest, EndsAfterIdleTimeout) {
   std::string token;
   Principal who;
-  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw1", "password-123", &token, &who).ok());
   now += 30LL * 60 * 1000;
   ASSERT_TRUE(sessions->Authenticate(token, &who).ok());  // exactly the limit is still fine
   now += 30LL * 60 * 1000 + 1;
@@ -67,7 +67,7 @@ TEST_F(SessionTest, EndsAfterIdleTimeout) {
 TEST_F(SessionTest, LogoutEndsAtOnce) {
   std::string token;
   Principal who;
-  ASSERT_TRUE(sessions->Login("cw", "password-123", &token, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw1", "password-123", &token, &who).ok());
   ASSERT_TRUE(sessions->Authenticate(token, &who).ok());  // now cached
   ASSERT_TRUE(sessions->Logout(token).ok());
   EXPECT_FALSE(sessions->Authenticate(token, &who).ok());
@@ -99,8 +99,8 @@ TEST_F(SessionTest, PasswordChangeEndsTheOtherSessions) {
   std::string phone, laptop, other_user;
   Principal who, x;
   ASSERT_TRUE(AddUser(*s, "cw2", "password-123", "commune_worker", {"03390"}).ok());
-  ASSERT_TRUE(sessions->Login("cw", "password-123", &phone, &who).ok());
-  ASSERT_TRUE(sessions->Login("cw", "password-123", &laptop, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw1", "password-123", &phone, &who).ok());
+  ASSERT_TRUE(sessions->Login("cw1", "password-123", &laptop, &who).ok());
   ASSERT_TRUE(sessions->Login("cw2", "password-123", &other_user, &x).ok());
   for (const auto* t : {&phone, &laptop, &other_user}) ASSERT_TRUE(sessions->Authenticate(*t, &x).ok());  // all cached
   ASSERT_TRUE(sessions->ChangePassword(who, "password-123", "hoa ban nở tháng ba", laptop).ok());

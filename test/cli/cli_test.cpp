@@ -30,26 +30,32 @@ TEST(Cli, UserAdd) {
   auto add = [&](const std::string& user, const std::string& role, const std::string& ou, const std::string& pw) {
     return RunUnder5({"user", "add", "--db", db, "--username", user, "--role", role, "--orgunit", ou}, pw + "\n");
   };
-  RunResult ok = add("cw", "commune_worker", "03390", "mat-khau-2030");
+  RunResult ok = add("cw1", "commune_worker", "03390", "mat-khau-2030");
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_GT(QueryInt(db, "SELECT count(*) FROM orgunit"), 10000) << "org units load on first open";
   // The password is stored only as an argon2id hash.
-  EXPECT_EQ(QueryOne(db, "SELECT substr(password_hash, 1, 9) FROM app_user WHERE username='cw'"), "$argon2id");
+  EXPECT_EQ(QueryOne(db, "SELECT substr(password_hash, 1, 9) FROM app_user WHERE username='cw1'"), "$argon2id");
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE password_hash LIKE '%mat-khau%'"), 0);
 
-  RunResult dup = add("cw", "commune_worker", "03390", "mat-khau-2030");
+  RunResult dup = add("cw1", "commune_worker", "03390", "mat-khau-2030");
   EXPECT_NE(dup.exit_code, 0);
   EXPECT_NE(dup.err.find("exists"), std::string::npos) << dup.err;
-  RunResult short_pw = add("x1", "commune_worker", "03390", "short");
+  RunResult short_pw = add("nurse1", "commune_worker", "03390", "short");
   EXPECT_EQ(short_pw.exit_code, 2) << short_pw.err;
   for (const char* weak : {"password1", "demo-u5-2030", "x1x1x1x1", "x1-12345678"}) {
-    RunResult r = add("x1", "commune_worker", "03390", weak);
+    RunResult r = add("nurse1", "commune_worker", "03390", weak);
     EXPECT_EQ(r.exit_code, 2) << weak << ": " << r.err;
   }
-  RunResult bad_role = add("x2", "king", "03390", "mat-khau-2030");
+  RunResult bad_role = add("nurse2", "king", "03390", "mat-khau-2030");
   EXPECT_EQ(bad_role.exit_code, 2) << bad_role.err;
   EXPECT_NE(bad_role.err.find("role"), std::string::npos);
-  RunResult bad_ou = add("x3", "commune_worker", "99999", "mat-khau-2030");
+  // The API's rule for user names (auth::CheckUsername), refused before the password is read.
+  for (const char* name : {"cw", "Cw1", "nguyễn", "cw 1", "cw1;rm"}) {
+    RunResult r = add(name, "commune_worker", "03390", "mat-khau-2030");
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_NE(r.err.find("username"), std::string::npos) << name << ": " << r.err;
+  }
+  RunResult bad_ou = add("nurse3", "commune_worker", "99999", "mat-khau-2030");
   EXPECT_EQ(bad_ou.exit_code, 2) << bad_ou.err;
   EXPECT_NE(bad_ou.err.find("99999"), std::string::npos);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user"), 1);

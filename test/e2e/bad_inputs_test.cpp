@@ -84,7 +84,7 @@ struct BadInputs : ::testing::Test {
   std::string db;
   void SetUp() override {
     db = dir.File("u5.db");
-    AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+    AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
     RunResult r = RunUnder5({"import", "--db", db, kBase});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
@@ -105,7 +105,7 @@ TEST_F(BadInputs, ThroughTheApi) {
   std::string why;
   ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
   HttpClient client(server.port());
-  ASSERT_TRUE(client.Login("cw", "mat-khau-2030"));
+  ASSERT_TRUE(client.Login("cw1", "mat-khau-2030"));
   std::map<std::string, std::string> collection;  // record type -> URL collection
   const json schema = client.Get("/api/v1/schema").Json();
   for (const json& t : schema.value("types", json::array())) collection[t["type"]] = t["collection"];

@@ -83,7 +83,7 @@ TEST(Crash, ImporterKilledMidImport) {
   std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string db = dir.File("u5.db");
-  AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+  AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
   constexpr int kPairs = 6000;  // 12 000 records a file: 21 imports stay within the time budget
 
   // One run to the end: the whole file lands, and its duration scales the kill points.
@@ -140,7 +140,7 @@ TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
   std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string empty = dir.File("empty.db");
-  AddUser(empty, "cw", "mat-khau-2030", "commune_worker", "03390");
+  AddUser(empty, "cw1", "mat-khau-2030", "commune_worker", "03390");
   ASSERT_EQ(QueryOne(empty, "PRAGMA journal_mode"), "wal");
   constexpr int kPairs = 6000;
   const std::string file = dir.File("batch.jsonl");
@@ -203,7 +203,7 @@ TEST(Crash, ServerKilledDuringConcurrentPosts) {
   std::mt19937 rng = SeededRng(&seed);
   TempDir dir;
   const std::string db = dir.File("u5.db");
-  AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+  AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
 
   std::mutex mu;
   std::vector<std::string> acked_persons, acked_events;
@@ -215,7 +215,7 @@ TEST(Crash, ServerKilledDuringConcurrentPosts) {
     ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
     if (token.empty()) {  // sessions are stored, so one login serves every restart
       HttpClient login(server.port());
-      ASSERT_TRUE(login.Login("cw", "mat-khau-2030"));
+      ASSERT_TRUE(login.Login("cw1", "mat-khau-2030"));
       token = login.token();
     }
     std::atomic<bool> stop{false};

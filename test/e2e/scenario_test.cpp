@@ -24,11 +24,11 @@ struct Scenario : ::testing::Test {
 
   void SetUp() override {
     db = dir.File("u5.db");
-    AddUser(db, "cw", "mat-khau-2030", "commune_worker", "03390");
+    AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
     std::string why;
     ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
     client = std::make_unique<HttpClient>(server.port());
-    ASSERT_TRUE(client->Login("cw", "mat-khau-2030"));
+    ASSERT_TRUE(client->Login("cw1", "mat-khau-2030"));
   }
   void TearDown() override {
     if (server.running()) EXPECT_EQ(server.Stop(), 0) << "server log:\n" << ReadFile(dir.File("server.log"));

@@ -266,7 +266,7 @@ TEST(Server, TlsServesHttpsWithSecureCookiesAndHsts) {
   const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost "
                           "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " + key + " -out " + cert + " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make a certificate";
-  AddUser(dir.File("t.db"), "cw", kPassword, "commune_worker", "03390");
+  AddUser(dir.File("t.db"), "cw1", kPassword, "commune_worker", "03390");
   const int port = FreePort();
   Child child = Child::Spawn({Under5Path(), "serve", "--db", dir.File("t.db"), "--port", std::to_string(port), "--tls-cert", cert,
                               "--tls-key", key},
@@ -279,7 +279,7 @@ TEST(Server, TlsServesHttpsWithSecureCookiesAndHsts) {
   ASSERT_EQ(health.status, 200) << health.error << ReadFile(dir.File("log"));
   EXPECT_EQ(health.headers["Strict-Transport-Security"], "max-age=31536000");
   TlsReply login = TlsRequest(port, cert, "POST", "/api/v1/auth/login",
-                              std::string("{\"username\":\"cw\",\"password\":\"") + kPassword + "\"}");
+                              std::string("{\"username\":\"cw1\",\"password\":\"") + kPassword + "\"}");
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string cookie = login.headers["Set-Cookie"];
   EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
@@ -304,10 +304,10 @@ TEST(Server, TlsNeedsBothFilesAndNamesTheOneAtFault) {
 
 TEST(Server, ATrustedProxySaysHttpsOthersCannot) {
   TempDir dir;
-  AddUser(dir.File("t.db"), "cw", kPassword, "commune_worker", "03390");
+  AddUser(dir.File("t.db"), "cw1", kPassword, "commune_worker", "03390");
   const std::map<std::string, std::string> forwarded = {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-For", "203.0.113.9"},
                                                         {"Content-Type", "application/json"}};
-  const std::string body = std::string("{\"username\":\"cw\",\"password\":\"") + kPassword + "\"}";
+  const std::string body = std::string("{\"username\":\"cw1\",\"password\":\"") + kPassword + "\"}";
   for (bool trusted : {false, true}) {
     ServerProcess server;
     if (trusted) server.extra_args = {"--trusted-proxy", "127.0.0.1"};

@@ -24,13 +24,13 @@ struct ApiTest : ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
     test::SeedMiniOrgUnits(dir.File("t.db"));
-    ASSERT_TRUE(auth::AddUser(*s, "cw", "password-123", "commune_worker", {"03390"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "cw1", "password-123", "commune_worker", {"03390"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "prov", "password-123", "province_officer", {"12"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
     ApiOptions o;
     o.max_body_bytes = 4096;
     api = std::make_unique<Api>(*s, app::Routes({}), o);
-    token = Login("cw");
+    token = Login("cw1");
   }
 
   std::string Login(const std::string& user) {
@@ -63,13 +63,13 @@ TEST_F(ApiTest, HealthNeedsNoSession) {
 }
 
 TEST_F(ApiTest, LoginFailuresLookAlike) {
-  Response wrong = Call("POST", "/api/v1/auth/login", R"({"username":"cw","password":"nope-nope"})", "");
+  Response wrong = Call("POST", "/api/v1/auth/login", R"({"username":"cw1","password":"nope-nope"})", "");
   Response unknown = Call("POST", "/api/v1/auth/login", R"({"username":"ghost","password":"nope-nope"})", "");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.body, unknown.body);
   EXPECT_EQ(Call("POST", "/api/v1/auth/login", "{", "").status, 400);
-  EXPECT_EQ(Call("POST", "/api/v1/auth/login", R"({"username":"cw"})", "").status, 422);
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", R"({"username":"cw1"})", "").status, 422);
   EXPECT_EQ(Call("GET", "/api/v1/auth/login", "", "").status, 405);
 }
 
@@ -82,7 +82,7 @@ TEST_F(ApiTest, SessionRequiredAndLogoutEndsIt) {
   cookie.cookie = "other=1; u5_session=" + token;
   Response me = api->Handle(cookie);
   ASSERT_EQ(me.status, 200) << me.body;
-  EXPECT_EQ(json::parse(me.body)["username"], "cw");
+  EXPECT_EQ(json::parse(me.body)["username"], "cw1");
   EXPECT_EQ(Call("POST", "/api/v1/auth/logout", "", token).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/auth/me", "", token).status, 401);
 }

@@ -44,7 +44,7 @@ struct BulkRateApi : ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
     test::SeedMiniOrgUnits(dir.File("t.db"));
-    ASSERT_TRUE(auth::AddUser(*s, "cw", "Tram-y-te-Ban-Lang-7", "commune_worker", {"03390"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "cw1", "Tram-y-te-Ban-Lang-7", "commune_worker", {"03390"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "cw2", "Tram-y-te-Ban-Lang-7", "commune_worker", {"03390"}).ok());
     ApiOptions o;
     o.bulk_burst = 5;
@@ -73,7 +73,7 @@ struct BulkRateApi : ::testing::Test {
 };
 
 TEST_F(BulkRateApi, ListsAreLimitedPerUserOtherRoutesAreNot) {
-  const std::string a = Login("cw"), b = Login("cw2");
+  const std::string a = Login("cw1"), b = Login("cw2");
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Get("/api/v1/persons", a).status, 200) << i;
   Response r = Get("/api/v1/pregnancies", a);  // every bulk route draws on the same bucket
   EXPECT_EQ(r.status, 429) << r.body;

@@ -40,5 +40,5 @@ export const canSeePersons = (u: User | null) => isWorker(u) || isOfficer(u);
 export const can = (u: User | null, permission: string) => !!u?.permissions?.includes(permission);
 export const canManageUsers = (u: User | null) => can(u, 'user.manage');
 export const canReadAudit = (u: User | null) => can(u, 'audit.read');
-/** Province of a user: the first two digits of a 2025 code ('03390' is in province... via the API), or the code itself. */
+/** The first org unit of the user's scope as the server gave it (a commune, district or province code, or 'VN'). */
 export const homeOrgunit = (u: User | null) => u?.orgunits[0] ?? '';

@@ -3,15 +3,12 @@ import { api, ApiError } from '../lib/api';
 import { fmtDate, has, t, tOr } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
 import { Person, Rec, todayIso } from '../lib/person';
+import { SchemaField, SchemaType, schemaType } from '../lib/schema';
 import { currentUser } from '../lib/session';
 import { FieldDef, FORMS, FormDef } from '../forms/specs';
 import { fieldErrorText } from '../forms/errors';
 import { ErrorBox, Loading } from '../components/Status';
 
-interface SchemaField { name: string; required: boolean; derived: boolean; values?: string[]; min?: number; max?: number }
-interface SchemaType { type: string; collection: string; fields: SchemaField[] }
-let schemaCache: Promise<{ types: SchemaType[] }> | null = null;
-const loadSchema = () => (schemaCache ??= api.get<{ types: SchemaType[] }>('/schema').catch((e) => { schemaCache = null; throw e; }));
 
 type Values = Record<string, string | string[]>;
 
@@ -149,7 +146,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
 
   useEffect(() => {
     if (!def) return;
-    loadSchema().then((s) => setSchema(s.types.find((x) => x.type === def.type) ?? null)).catch(setLoadError);
+    schemaType(def.type).then((st) => (st ? setSchema(st) : setLoadError(new Error(`/schema has no record type ${def.type}`)))).catch(setLoadError);
     const who = personId || motherId;
     if (who) {
       api.get<{ person: Person; events: Rec[] }>(`/persons/${who}/handbook`).then((h) => {
@@ -194,7 +191,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
       if (def.type === 'referral') body.from_orgunit = person!.orgunit;
     }
     try {
-      const saved = await api.post<Rec>(`/${def.collection}`, body);
+      const saved = await api.post<Rec>(`/${schema.collection}`, body);
       sessionStorage.removeItem(key);
       sessionStorage.setItem('u5.flash', 'form.saved');
       navigate(`/persons/${def.type === 'person' ? saved.id : person!.id}`);
