@@ -17,23 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// URL collection name <-> record type.
-const std::vector<std::pair<std::string, std::string>>& Collections() {
-  static const std::vector<std::pair<std::string, std::string>> k = {
-      {"persons", "person"},           {"pregnancies", "pregnancy"},     {"anc-visits", "anc_visit"},
-      {"deliveries", "delivery"},      {"newborns", "newborn"},          {"postnatal-visits", "postnatal_visit"},
-      {"immunizations", "immunization"}, {"growth-measurements", "growth"}, {"vitamin-a", "vitamin_a"},
-      {"illnesses", "illness"},        {"injuries", "injury"},           {"referrals", "referral"},
-      {"deaths", "death"}};
-  return k;
-}
-
-std::string CollectionOf(const std::string& type) {
-  for (const auto& [coll, t] : Collections())
-    if (t == type) return coll;
-  return type;
-}
-
 Response RecordResponse(int status, const store::Record& r) {
   Response resp = JsonReply(status, registry::ToJson(r));
   resp.headers["ETag"] = "\"" + std::to_string(r.version) + "\"";
@@ -159,7 +142,7 @@ Response Create(Call& c, const std::string& type) {
   if (Status st = c.store.Insert(r, &entry); !st.ok()) return ErrorReply(st);
   log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", c.who.username}});
   Response resp = RecordResponse(201, r);
-  resp.headers["Location"] = "/api/v1/" + CollectionOf(type) + "/" + r.id;
+  resp.headers["Location"] = "/api/v1/" + registry::CollectionOfType(type) + "/" + r.id;
   return resp;
 }
 
@@ -276,7 +259,7 @@ Response Handbook(Call& c) {
 
 Response Schema() {
   json types = json::array();
-  for (const auto& [coll, type] : Collections()) {
+  for (const auto& [coll, type] : registry::Collections()) {
     const auto* t = registry::Schema::Builtin().Type(type);
     json fields = json::array();
     for (const auto& f : t->fields) {
@@ -304,7 +287,8 @@ Routes RecordRoutes() {
       {"GET", "persons/{id}/handbook", kPersonRead, A::person_read, Handbook},
       {"GET", "persons/{id}/growth", kPersonRead, A::person_read, Growth},
   };
-  for (const auto& [coll, type] : Collections()) {
+  // Each record type's collection is data (data/forms/registry.json).
+  for (const auto& [coll, type] : registry::Collections()) {
     const std::string t = type;
     k.push_back({"GET", coll, kPersonRead, A::person_read, [t](Call& c) { return List(c, t); }, false, true});
     k.push_back({"POST", coll, kPersonWrite, A::write, [t](Call& c) { return Create(c, t); }});

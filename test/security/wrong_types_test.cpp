@@ -80,13 +80,8 @@ struct WrongTypes : RecordsFixture {
 
   // Every input field of the collection's form, for mutation.
   std::vector<std::string> FormFields(const std::string& coll, const json& baseline) {
-    static const std::map<std::string, std::string> type_of = {
-        {"persons", "person"}, {"pregnancies", "pregnancy"}, {"anc-visits", "anc_visit"}, {"deliveries", "delivery"},
-        {"newborns", "newborn"}, {"postnatal-visits", "postnatal_visit"}, {"immunizations", "immunization"},
-        {"growth-measurements", "growth"}, {"vitamin-a", "vitamin_a"}, {"illnesses", "illness"}, {"injuries", "injury"},
-        {"referrals", "referral"}, {"deaths", "death"}};
     std::vector<std::string> out;
-    const registry::TypeSpec* t = registry::Schema::Builtin().Type(type_of.at(coll));
+    const registry::TypeSpec* t = registry::Schema::Builtin().Type(registry::TypeOfCollection(coll));
     EXPECT_NE(t, nullptr) << coll;
     if (!t) return out;
     for (const auto& f : t->fields)
