@@ -16,7 +16,7 @@
 #include "care/alerts.h"
 #include "care/plan.h"
 #include "care/schedule.h"
-#include "store/sqlite.h"
+#include "store/sqlite.h"  // write side: store-write branch
 #include "store/store.h"
 
 namespace u5::care {
@@ -90,7 +90,7 @@ class Service {
   // Set once: plan items view its rule ids, so replacing it would require
   // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
-  store::Db db_;
+  store::Db db_;  // write side: store-write branch (alert acknowledgements)
   std::mutex db_mu_;
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one
@@ -110,7 +110,7 @@ class Service {
   std::shared_ptr<bool> alive_;
 };
 
-// Loads every living person's history from SQLite, in person order.
-Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, LoadStats* stats);
+// Loads every living person's history from the store, in person order.
+Status LoadHistories(store::Store& store, const std::function<void(History&&)>& fn, LoadStats* stats);
 
 }  // namespace u5::care

@@ -26,12 +26,9 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
   std::unique_ptr<Service> s(new Service(store, std::move(cat)));
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
   Service* self = s.get();
-  s->engine_ = std::make_unique<Engine>(s->cat_, [self](const std::string& ou) {
-    std::lock_guard lock(self->db_mu_);
-    return ClosureAncestors(self->db_, ou);
-  });
+  s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
   *out = std::move(s);
   return Status::Ok();
@@ -58,9 +55,7 @@ Status Service::Rebuild(LoadStats* stats) {
     std::lock_guard d(dirty_mu_);
     dirty_.clear();
   }
-  store::Db db;  // a separate connection: LoadAll streams while the engine asks db_ for ancestors
-  U5_RETURN_IF_ERROR(store::Db::Open(sqlite3_db_filename(db_.raw(), "main"), &db, false, true));
-  U5_RETURN_IF_ERROR(LoadAll(db, engine_.get(), stats));
+  U5_RETURN_IF_ERROR(LoadAll(store_, engine_.get(), stats));
   built_ = true;
   return Status::Ok();
 }

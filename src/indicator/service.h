@@ -34,7 +34,7 @@ struct IndicatorValue {
 
 class Service {
  public:
-  // `db_path` is the store's SQLite file (for org unit closure and the indicator tables).
+  // `db_path` is the store's SQLite file (for the indicator tables, until they are behind the store).
   static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
                      std::unique_ptr<Service>* out);
   ~Service();
@@ -69,7 +69,7 @@ class Service {
 
   store::Store& store_;
   Catalogue cat_;
-  store::Db db_;                 // own connection: closure, indicator_value, plan_target_edit
+  store::Db db_;  // write side: store-write branch (indicator_value, plan_target_edit)
   std::mutex db_mu_;
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;

@@ -9,6 +9,8 @@
 
 #include "core/status.h"
 #include "audit/entry.h"
+#include "store/history.h"
+#include "store/orgunits.h"
 #include "store/record.h"
 
 namespace u5::store {
@@ -118,6 +120,9 @@ class Store {
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
+  // Every living person in id order, each with their live events (store/history.h),
+  // all from one read snapshot. An error from `fn` stops the pass and is returned.
+  virtual Status ForEachHistory(const HistoryQuery& q, const HistoryFn& fn) = 0;
 
   // Users and sessions.
   virtual Status CreateUser(const User& u) = 0;
@@ -139,6 +144,8 @@ class Store {
   virtual Status GetSession(const std::string& token_hash, std::string* user_id) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
 
+  // Org unit reads (store/orgunits.h).
+  virtual OrgUnitReader& orgunits() = 0;
   virtual bool OrgUnitExists(const std::string& id) = 0;
   virtual bool InSubtree(const std::string& ancestor, const std::string& descendant) = 0;
   // Names of the given org units, or of the children of `parent` when ids is empty.
