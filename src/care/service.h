@@ -110,7 +110,7 @@ class Service {
   std::shared_ptr<bool> alive_;
 };
 
-// Loads every living person's history from the store, in person order.
+// Loads every living person's history from the store, each person once (in no particular order).
 Status LoadHistories(store::Store& store, const std::function<void(History&&)>& fn, LoadStats* stats);
 
 }  // namespace u5::care

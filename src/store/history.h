@@ -35,6 +35,7 @@ struct EventRow {
 };
 
 // One person and their live events of the asked types, in date order (then by id).
+// Persons come in no particular order (Store::ForEachHistory).
 using HistoryFn = std::function<Status(const PersonRow& person, std::span<const EventRow> events)>;
 
 }  // namespace u5::store

@@ -5,6 +5,7 @@
 
 namespace u5::store {
 
-Status SqliteForEachHistory(Db& db, const HistoryQuery& q, const HistoryFn& fn);
+// Holds at most about `budget_bytes` of event text (SqliteOptions).
+Status SqliteForEachHistory(Db& db, const HistoryQuery& q, const HistoryFn& fn, size_t budget_bytes);
 
 }  // namespace u5::store

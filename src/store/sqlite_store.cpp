@@ -737,7 +737,7 @@ class SqliteStore final : public Store {
   Status ForEachHistory(const HistoryQuery& q, const HistoryFn& fn) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    return SqliteForEachHistory(*db, q, fn);
+    return SqliteForEachHistory(*db, q, fn, options_.history_buffer_bytes);
   }
 
   OrgUnitReader& orgunits() override { return *orgunits_; }
