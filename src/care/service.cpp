@@ -55,10 +55,7 @@ Status LoadHistories(store::Store& store, const std::function<void(History&&)>& 
 
 Service::Service(store::Store& store, Schedule schedule) : store_(store), schedule_(std::move(schedule)) {}
 
-Service::~Service() {
-  if (alive_) *alive_ = false;
-  store::Attached<Service>::Forget(this);
-}
+Service::~Service() { store::Attached<Service>::Forget(this); }
 
 Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
                      std::unique_ptr<Service>* out) {
@@ -66,8 +63,9 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
   U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
-  Service* self = s.get();
-  s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
+  // A child's contact is its mother's phone: read at display time, so a change
+  // to the mother queues nothing for the child.
+  s->changed_ = std::make_unique<store::ChangedPersons>(store);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -75,13 +73,6 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
 void Service::Attach(store::Store& store, Service* service) { store::Attached<Service>::Set(store, service); }
 
 Service* Service::For(store::Store& store) { return store::Attached<Service>::For(store); }
-
-void Service::OnChange(const store::Change& c) {
-  std::lock_guard lock(dirty_mu_);
-  const std::string& who = c.after.is_person() ? c.after.id : c.after.person_id;
-  dirty_.insert(who);
-  // A child's contact is its mother's phone: nothing to recompute, it is read at display time.
-}
 
 void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, Date* until) {
   constexpr Date kNever{INT32_MAX}, kEver{INT32_MIN};
@@ -143,10 +134,7 @@ void Service::Put(const History& h) { Insert(MakeEntry(h)); }
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(mu_);
-  {
-    std::lock_guard d(dirty_mu_);
-    dirty_.clear();
-  }
+  changed_->Clear();
   // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
   // reload of more than kRebuildThreshold queued persons finds them all).
   auto old = std::move(entries_);
@@ -166,10 +154,7 @@ Status Service::Rebuild(LoadStats* stats) {
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
   std::unique_lock lock(mu_);
-  {
-    std::lock_guard d(dirty_mu_);
-    dirty_.clear();
-  }
+  changed_->Clear();
   // A person's old entry is rebuilt in place when nothing outside the service
   // holds it (a worklist may still hold a snapshot: then a new entry is made).
   // Rebuilding reuses the strings and vectors of ~190,000 entries instead of
@@ -218,12 +203,8 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
 }
 
 Status Service::Refresh() {
-  std::unordered_set<std::string> dirty;
-  {
-    std::lock_guard d(dirty_mu_);
-    if (built_ && dirty_.empty()) return Status::Ok();
-    dirty.swap(dirty_);
-  }
+  if (built_ && changed_->size() == 0) return Status::Ok();
+  const std::unordered_set<std::string> dirty = changed_->Take();
   if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(mu_);
   for (const auto& id : dirty) {

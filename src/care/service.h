@@ -17,6 +17,7 @@
 #include "care/plan.h"
 #include "care/schedule.h"
 #include "store/sqlite.h"  // write side: store-write branch
+#include "store/attached.h"
 #include "store/store.h"
 
 namespace u5::care {
@@ -79,7 +80,6 @@ class Service {
 
  private:
   Service(store::Store& store, Schedule schedule);
-  void OnChange(const store::Change& c);
   Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
   void Put(const History& h);
   // Builds into `reuse` when given (an entry nobody else holds), else into a new entry.
@@ -105,9 +105,7 @@ class Service {
   std::unordered_map<std::string, std::vector<Row>> by_orgunit_;
   void Unindex(const Entry* e);
   bool built_ = false;
-  std::mutex dirty_mu_;
-  std::unordered_set<std::string> dirty_;
-  std::shared_ptr<bool> alive_;
+  std::unique_ptr<store::ChangedPersons> changed_;
 };
 
 // Loads every living person's history from the store, each person once (in no particular order).

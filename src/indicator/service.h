@@ -16,6 +16,7 @@
 #include "indicator/engine.h"
 #include "indicator/evaluate.h"
 #include "indicator/loader.h"
+#include "store/attached.h"
 #include "store/store.h"
 
 namespace u5::indicator {
@@ -63,7 +64,6 @@ class Service {
 
  private:
   Service(store::Store& store, Catalogue cat);
-  void OnChange(const store::Change& c);
   AnnualValue Annual(const std::string& indicator, const std::string& orgunit, int year);
   Status ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out);
 
@@ -74,9 +74,7 @@ class Service {
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;
   bool built_ = false;
-  mutable std::mutex dirty_mu_;
-  std::unordered_set<std::string> dirty_;
-  std::shared_ptr<bool> alive_;
+  std::unique_ptr<store::ChangedPersons> changed_;
 };
 
 }  // namespace u5::indicator
