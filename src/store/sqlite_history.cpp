@@ -1,8 +1,6 @@
 #include "store/sqlite_history.h"
 
 #include <algorithm>
-#include <functional>
-#include <unordered_map>
 
 namespace u5::store {
 namespace {
@@ -34,13 +32,17 @@ std::string_view View(const std::string& text, const Span& s) { return std::stri
 // ids' hashes, so a probe rarely leaves the table to compare an id.
 class IdIndex {
  public:
-  void Build(size_t n, const std::function<std::string_view(uint32_t)>& id) {
-    id_ = id;
+  // `text` and `spans` hold the ids (every `stride`th span), and must outlive the index.
+  void Build(const std::string& text, const std::vector<Span>& spans, size_t stride) {
+    text_ = &text;
+    spans_ = &spans;
+    stride_ = stride;
+    const size_t n = spans.size() / stride;
     size_t cap = 16;
     while (cap < n * 2) cap *= 2;
     slots_.assign(cap, Slot{0, kEmpty});
     for (uint32_t p = 0; p < n; ++p) {
-      const uint64_t h = Hash(id(p));
+      const uint64_t h = Hash(Id(p));
       size_t i = h & (cap - 1);
       while (slots_[i].ordinal != kEmpty) i = (i + 1) & (cap - 1);
       slots_[i] = Slot{h, p};
@@ -50,7 +52,7 @@ class IdIndex {
     const uint64_t h = Hash(key);
     const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask; slots_[i].ordinal != kEmpty; i = (i + 1) & mask)
-      if (slots_[i].hash == h && id_(slots_[i].ordinal) == key) return slots_[i].ordinal;
+      if (slots_[i].hash == h && Id(slots_[i].ordinal) == key) return slots_[i].ordinal;
     return -1;
   }
 
@@ -61,8 +63,11 @@ class IdIndex {
     uint32_t ordinal;
   };
   static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>()(s); }
+  std::string_view Id(uint32_t p) const { return View(*text_, (*spans_)[p * stride_]); }
   std::vector<Slot> slots_;
-  std::function<std::string_view(uint32_t)> id_;
+  const std::string* text_ = nullptr;
+  const std::vector<Span>* spans_ = nullptr;
+  size_t stride_ = 1;
 };
 
 // One person's events read so far, copied out of the statement (SQLite reuses
@@ -130,7 +135,7 @@ class HistoryPass {
     }
     U5_RETURN_IF_ERROR(st);
     const size_t n = person_spans_.size() / stride_;
-    ordinal_.Build(n, [this](uint32_t p) { return Id(p); });
+    ordinal_.Build(persons_, person_spans_, stride_);
     expected_.assign(n, 0);
     done_.assign(n, false);
     return Status::Ok();
@@ -164,14 +169,14 @@ class HistoryPass {
     Stmt s;
     U5_RETURN_IF_ERROR(db_.Prepare(std::string("SELECT ") + kEventCols + ", deleted_at IS NULL FROM event", &s));
     std::vector<uint32_t> seen(expected_.size(), 0);
-    std::unordered_map<uint32_t, Pending> pending;
+    std::vector<Pending> pending(expected_.size());  // by person; emptied when handed over
     size_t held = 0;
     Status st;
     while (s.Step(&st)) {
       const int64_t p = Find(s.TextView(0));
       if (p < 0) continue;
       if (s.Int(kEventTexts + 1) != 0 && Wanted(s.TextView(2))) {
-        Pending& pe = pending[static_cast<uint32_t>(p)];
+        Pending& pe = pending[p];
         const size_t before = pe.text.size();
         for (int c = 1; c <= kEventTexts; ++c) pe.spans.push_back(Copy(s, c, &pe.text));
         // Sized once from the first event, so the person's text is not copied as it grows.
@@ -182,21 +187,16 @@ class HistoryPass {
         if (held > budget_) return Status::Ok();  // *complete stays false: the rest in person order
         continue;
       }
-      auto it = pending.find(static_cast<uint32_t>(p));
-      if (it == pending.end()) {
-        U5_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(p), nullptr));
-      } else {
-        held -= it->second.text.size();
-        U5_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(p), &it->second));
-        pending.erase(it);
-      }
+      Pending& pe = pending[p];
+      held -= pe.text.size();
+      U5_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(p), &pe));
+      Pending gone = std::move(pe);  // frees the person's buffers (assigning would keep the capacity)
     }
     U5_RETURN_IF_ERROR(st);
     // The count and the scan see one snapshot, so nothing should be left;
     // whatever is, is handed over as read rather than lost.
-    for (auto& [p, pe] : pending) U5_RETURN_IF_ERROR(Emit(p, &pe));
     for (uint32_t p = 0; p < done_.size(); ++p)
-      if (!done_[p]) U5_RETURN_IF_ERROR(Emit(p, nullptr));
+      if (!done_[p]) U5_RETURN_IF_ERROR(Emit(p, &pending[p]));
     *complete = true;
     return Status::Ok();
   }
