@@ -65,11 +65,9 @@ int main(int argc, char** argv) {
   }
   // Histories read once; what is timed is the engine over everyone (what a
   // schedule edit or a restart after loading costs).
-  store::Db db;
-  store::Db::Open(db_path, &db, false, true);
   std::vector<care::History> hs;
   care::LoadStats ls;
-  st = care::LoadHistories(db, [&](care::History&& h) { hs.push_back(std::move(h)); }, &ls);
+  st = care::LoadHistories(*store, [&](care::History&& h) { hs.push_back(std::move(h)); }, &ls);
   if (!st.ok()) return 1;
   std::printf("read histories: %zu persons, %zu events, %.0f ms\n", ls.persons, ls.events, ls.seconds * 1000);
   size_t children = 0;

@@ -33,17 +33,19 @@ int main(int argc, char** argv) {
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + ext);
   std::unique_ptr<store::Store> st;
   if (Status s = store::OpenSqliteStore(db_path, &st); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
-  store::Db db;
-  if (Status s = store::Db::Open(db_path, &db); !s.ok()) return 1;
-  if (Status s = orgunit::LoadOrgUnits(db, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  {  // closed before the load, which may then have the file to itself
+    store::Db db;
+    if (Status s = store::Db::Open(db_path, &db); !s.ok()) return 1;
+    if (Status s = orgunit::LoadOrgUnits(db, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  }
   demo::Stats stats;
   Status s;
   const auto t0 = std::chrono::steady_clock::now();
   if (null_sink) {
     int64_t n = 0;
-    s = demo::GenerateTo([&](std::vector<store::Record>& b) { n += static_cast<int64_t>(b.size()); b.clear(); return Status::Ok(); }, db, o, &stats);
+    s = demo::GenerateTo([&](std::vector<store::Record>& b) { n += static_cast<int64_t>(b.size()); b.clear(); return Status::Ok(); }, *st, o, &stats);
   } else {
-    s = demo::Generate(*st, db, o, &stats);
+    s = demo::Generate(*st, o, &stats);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   std::vector<double> model, csv, xlsx, pdf, adx, dvs, total, cpu, m_pdf, m_xlsx;
   for (int i = 0; i < 5; ++i) {
     const double c0 = CpuMs();
-    double a = Ms([&] { st = report::BuildReport(*svc, db, t, o, &r); });
+    double a = Ms([&] { st = report::BuildReport(*svc, *store, db, t, o, &r); });
     if (!st.ok()) {
       std::fprintf(stderr, "%s\n", st.ToString().c_str());
       return 1;

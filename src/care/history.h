@@ -1,6 +1,6 @@
 // What the care engine knows of a person: the few fields of their records the
 // schedules read, parsed once. Built from store records (one person) or
-// straight from SQLite (everyone, see load.h).
+// from the store's history pass (everyone, LoadHistories in service.h).
 #pragma once
 #include <optional>
 #include <string>

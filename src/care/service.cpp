@@ -14,56 +14,37 @@ namespace {
 // Above this many queued persons one full reload is cheaper than a read each.
 constexpr size_t kRebuildThreshold = 20000;
 
-std::string TypeList() {
-  std::string out;
-  for (const char* t : {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization", "growth",
-                        "vitamin_a", "illness", "death"})
-    out += std::string(out.empty() ? "'" : ",'") + t + "'";
-  return out;
-}
-
 }  // namespace
 
-Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, LoadStats* stats) {
+Status LoadHistories(store::Store& store, const std::function<void(History&&)>& fn, LoadStats* stats) {
   const auto t0 = std::chrono::steady_clock::now();
-  store::Stmt ps, es;
-  U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT id, orgunit_id, full_name, sex, birth_date, phone, mother_id, json_extract(body, '$.village') FROM person "
-      "WHERE deleted_at IS NULL ORDER BY id", &ps));
-  U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT person_id, id, type, pregnancy_id, event_date, body FROM event "
-      "WHERE deleted_at IS NULL AND type IN (" + TypeList() + ") ORDER BY person_id, event_date, id", &es));
-  Status st;
-  bool have = es.Step(&st);
-  U5_RETURN_IF_ERROR(st);
+  store::HistoryQuery q;
+  q.event_types = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization", "growth",
+                   "vitamin_a", "illness", "death"};
+  q.person_fields = {"village"};
   size_t n_persons = 0, n_events = 0;
-  while (ps.Step(&st)) {
+  U5_RETURN_IF_ERROR(store.ForEachHistory(q, [&](const store::PersonRow& p, std::span<const store::EventRow> events) {
     History h;
-    h.person.id = ps.Text(0);
-    h.person.orgunit = ps.Text(1);
-    h.person.full_name = ps.Text(2);
-    h.person.sex = ps.Text(3);
-    h.person.birth = ParseDate(ps.TextView(4)).value_or(Date{});
-    if (!ps.IsNull(5)) h.person.phone = ps.Text(5);
-    if (!ps.IsNull(6)) h.person.mother_id = ps.Text(6);
-    if (!ps.IsNull(7)) h.person.village = ps.Text(7);
-    while (have && es.TextView(0) < h.person.id) {
-      have = es.Step(&st);
-      U5_RETURN_IF_ERROR(st);
-    }
-    while (have && es.TextView(0) == h.person.id) {
-      const Date d = ParseDate(es.TextView(4)).value_or(Date{});
-      const std::string type = es.Text(2);
+    h.person.id = p.id;
+    h.person.orgunit = p.orgunit_id;
+    h.person.full_name = p.full_name;
+    h.person.sex = p.sex;
+    h.person.birth = ParseDate(p.birth_date).value_or(Date{});
+    if (p.phone) h.person.phone = *p.phone;
+    if (p.mother_id) h.person.mother_id = *p.mother_id;
+    if (p.fields[0]) h.person.village = *p.fields[0];
+    h.events.reserve(events.size());
+    for (const store::EventRow& e : events) {
+      const Date d = ParseDate(e.date).value_or(Date{});
+      const std::string type(e.type);
       if (type == "death") h.death = h.death ? std::min(*h.death, d) : d;
-      h.events.push_back(FactFromBody(es.Text(1), type, es.IsNull(3) ? std::string() : es.Text(3), d, es.TextView(5)));
-      have = es.Step(&st);
-      U5_RETURN_IF_ERROR(st);
+      h.events.push_back(FactFromBody(std::string(e.id), type, std::string(e.pregnancy_id.value_or("")), d, e.body));
     }
     n_events += h.events.size();
     ++n_persons;
     fn(std::move(h));
-  }
-  U5_RETURN_IF_ERROR(st);
+    return Status::Ok();
+  }));
   if (stats) {
     stats->persons = n_persons;
     stats->events = n_events;
@@ -74,19 +55,17 @@ Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, Lo
 
 Service::Service(store::Store& store, Schedule schedule) : store_(store), schedule_(std::move(schedule)) {}
 
-Service::~Service() {
-  if (alive_) *alive_ = false;
-  store::Attached<Service>::Forget(this);
-}
+Service::~Service() { store::Attached<Service>::Forget(this); }
 
 Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
                      std::unique_ptr<Service>* out) {
   Schedule sched;
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
-  Service* self = s.get();
-  s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
+  // A child's contact is its mother's phone: read at display time, so a change
+  // to the mother queues nothing for the child.
+  s->changed_ = std::make_unique<store::ChangedPersons>(store);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -94,13 +73,6 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
 void Service::Attach(store::Store& store, Service* service) { store::Attached<Service>::Set(store, service); }
 
 Service* Service::For(store::Store& store) { return store::Attached<Service>::For(store); }
-
-void Service::OnChange(const store::Change& c) {
-  std::lock_guard lock(dirty_mu_);
-  const std::string& who = c.after.is_person() ? c.after.id : c.after.person_id;
-  dirty_.insert(who);
-  // A child's contact is its mother's phone: nothing to recompute, it is read at display time.
-}
 
 void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, Date* until) {
   constexpr Date kNever{INT32_MAX}, kEver{INT32_MIN};
@@ -162,17 +134,13 @@ void Service::Put(const History& h) { Insert(MakeEntry(h)); }
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(mu_);
-  {
-    std::lock_guard d(dirty_mu_);
-    dirty_.clear();
-  }
+  changed_->Clear();
   // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
   // reload of more than kRebuildThreshold queued persons finds them all).
   auto old = std::move(entries_);
   entries_ = {};
   by_orgunit_.clear();
-  std::lock_guard dl(db_mu_);
-  U5_RETURN_IF_ERROR(LoadHistories(db_, [&](History&& h) {
+  U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) {
     std::shared_ptr<Entry> reuse;
     if (auto it = old.find(h.person.id); it != old.end() && it->second && it->second.use_count() == 1) {
       reuse = std::const_pointer_cast<Entry>(std::move(it->second));
@@ -186,10 +154,7 @@ Status Service::Rebuild(LoadStats* stats) {
 
 void Service::RecomputeAll(const std::vector<History>& histories) {
   std::unique_lock lock(mu_);
-  {
-    std::lock_guard d(dirty_mu_);
-    dirty_.clear();
-  }
+  changed_->Clear();
   // A person's old entry is rebuilt in place when nothing outside the service
   // holds it (a worklist may still hold a snapshot: then a new entry is made).
   // Rebuilding reuses the strings and vectors of a province's entries instead of
@@ -238,12 +203,8 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
 }
 
 Status Service::Refresh() {
-  std::unordered_set<std::string> dirty;
-  {
-    std::lock_guard d(dirty_mu_);
-    if (built_ && dirty_.empty()) return Status::Ok();
-    dirty.swap(dirty_);
-  }
+  if (built_ && changed_->size() == 0) return Status::Ok();
+  const std::unordered_set<std::string> dirty = changed_->Take();
   if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(mu_);
   for (const auto& id : dirty) {
@@ -265,14 +226,9 @@ Status Service::Refresh() {
 }
 
 Status Service::Subtree(const std::string& orgunit, std::vector<std::string>* out) {
-  std::lock_guard dl(db_mu_);
-  store::Stmt& s = db_.Cached("SELECT descendant FROM orgunit_closure WHERE ancestor=?1");
-  s.Bind(1, orgunit);
-  Status st;
-  while (s.Step(&st)) out->push_back(s.Text(0));
-  s.Reset();
+  U5_RETURN_IF_ERROR(store_.orgunits().ClosureDescendants(orgunit, out));
   if (out->empty()) out->push_back(orgunit);
-  return st;
+  return Status::Ok();
 }
 
 Status Service::ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn) {

@@ -16,7 +16,8 @@
 #include "care/alerts.h"
 #include "care/plan.h"
 #include "care/schedule.h"
-#include "store/sqlite.h"
+#include "store/sqlite.h"  // write side: store-write branch
+#include "store/attached.h"
 #include "store/store.h"
 
 namespace u5::care {
@@ -79,7 +80,6 @@ class Service {
 
  private:
   Service(store::Store& store, Schedule schedule);
-  void OnChange(const store::Change& c);
   Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
   void Put(const History& h);
   // Builds into `reuse` when given (an entry nobody else holds), else into a new entry.
@@ -90,7 +90,7 @@ class Service {
   // Set once: plan items view its rule ids, so replacing it would require
   // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
-  store::Db db_;
+  store::Db db_;  // write side: store-write branch (alert acknowledgements)
   std::mutex db_mu_;
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one
@@ -105,12 +105,10 @@ class Service {
   std::unordered_map<std::string, std::vector<Row>> by_orgunit_;
   void Unindex(const Entry* e);
   bool built_ = false;
-  std::mutex dirty_mu_;
-  std::unordered_set<std::string> dirty_;
-  std::shared_ptr<bool> alive_;
+  std::unique_ptr<store::ChangedPersons> changed_;
 };
 
-// Loads every living person's history from SQLite, in person order.
-Status LoadHistories(store::Db& db, const std::function<void(History&&)>& fn, LoadStats* stats);
+// Loads every living person's history from the store, each person once (in no particular order).
+Status LoadHistories(store::Store& store, const std::function<void(History&&)>& fn, LoadStats* stats);
 
 }  // namespace u5::care

@@ -13,30 +13,26 @@
 namespace u5::demo {
 namespace {
 
-Status ReadCommunes(store::Db& db, const std::string& province, const Profile* profile, std::vector<Commune>* out) {
-  store::Stmt s;
-  U5_RETURN_IF_ERROR(db.Prepare("SELECT population FROM orgunit WHERE id = ? AND scheme = 'vn2025' AND kind = 'province'", &s));
-  s.Bind(1, province);
-  Status st;
-  if (!s.Step(&st)) return st.ok() ? Status::NotFound("no 2025 province with code " + province, "province") : st;
-  const int64_t province_pop = s.IsNull(0) ? 0 : s.Int(0);
-  store::Stmt q;
-  U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT c.id, c.name, COALESCE(c.division_type, ''), c.population, COALESCE(c.area_km2, 0), "
-      "EXISTS(SELECT 1 FROM orgunit f WHERE f.id = 'tyt:' || c.id) "
-      "FROM orgunit c WHERE c.parent_id = ? AND c.scheme = 'vn2025' AND c.kind = 'commune' ORDER BY c.id",
-      &q));
-  q.Bind(1, province);
+Status ReadCommunes(store::Store& store, const std::string& province, const Profile* profile, std::vector<Commune>* out) {
+  store::OrgUnit p;
+  Status st = store.orgunits().Get(province, &p);
+  if (st.code() == Code::not_found || (st.ok() && (p.scheme != "vn2025" || p.kind != "province")))
+    return Status::NotFound("no 2025 province with code " + province, "province");
+  U5_RETURN_IF_ERROR(st);
+  const int64_t province_pop = p.population.value_or(0);
+  std::vector<store::OrgUnit> units;
+  U5_RETURN_IF_ERROR(store.orgunits().Children(province, &units));
   std::vector<Commune> cs;
   std::vector<int64_t> known;
   int64_t known_sum = 0;
-  while (q.Step(&st)) {
+  for (store::OrgUnit& u : units) {
+    if (u.scheme != "vn2025" || u.kind != "commune") continue;
     Commune c;
-    c.code = q.Text(0);
-    c.name = q.Text(1);
-    c.division_type = q.Text(2);
-    c.population = q.IsNull(3) ? -1 : q.Int(3);
-    c.area_km2 = q.Real(4);
+    c.code = std::move(u.id);
+    c.name = std::move(u.name);
+    c.division_type = u.division_type.value_or("");
+    c.population = u.population.value_or(-1);
+    c.area_km2 = u.area_km2.value_or(0);
     c.profile = profile;
     if (c.population >= 0) {
       known.push_back(c.population);
@@ -44,7 +40,6 @@ Status ReadCommunes(store::Db& db, const std::string& province, const Profile* p
     }
     cs.push_back(std::move(c));
   }
-  U5_RETURN_IF_ERROR(st);
   if (cs.empty()) return Status::NotFound("province " + province + " has no communes", "province");
   // Communes without a figure share what the province total leaves over; if
   // the figures already exceed the total, each gets the median commune.
@@ -180,7 +175,7 @@ class Writer {
 
 }  // namespace
 
-Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* stats, const Progress& progress) {
+Status GenerateTo(const Sink& sink, store::Store& orgunits, const Options& in, Stats* stats, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   Options opts = in;
   int ty;
@@ -198,7 +193,7 @@ Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* sta
   std::vector<Commune> communes;
   for (const auto& p : opts.provinces) {
     profiles.push_back(std::make_unique<Profile>(ProfileFor(p)));
-    U5_RETURN_IF_ERROR(ReadCommunes(db, p, profiles.back().get(), &communes));
+    U5_RETURN_IF_ERROR(ReadCommunes(orgunits, p, profiles.back().get(), &communes));
   }
   // Births: population x crude birth rate, remote communes 1.25 times the
   // others, the province's mean kept at the profile's rate.
@@ -258,7 +253,7 @@ Status GenerateTo(const Sink& sink, store::Db& db, const Options& in, Stats* sta
   return Status::Ok();
 }
 
-Status Generate(store::Store& store, store::Db& db, const Options& opts, Stats* stats, const Progress& progress) {
+Status Generate(store::Store& store, const Options& opts, Stats* stats, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   Writer writer(store, opts.commit_records);
   bool alone = false;
@@ -266,13 +261,12 @@ Status Generate(store::Store& store, store::Db& db, const Options& opts, Stats* 
     if (!alone) {
       // The communes are read: the writer may have the file to itself, which lets
       // a load into an empty file skip the write-ahead log (SqliteBulk::Begin).
-      db.Close();
       store.ReleaseConnection();
       alone = true;
     }
     return writer.Push(b);
   };
-  Status st = GenerateTo(sink, db, opts, stats,
+  Status st = GenerateTo(sink, store, opts, stats,
                          progress ? Progress([&](double done, int64_t) { progress(done, writer.stored()); }) : Progress());
   Status wst = writer.Close();
   U5_RETURN_IF_ERROR(st);

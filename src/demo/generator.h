@@ -9,7 +9,6 @@
 
 #include "core/date.h"
 #include "core/status.h"
-#include "store/sqlite.h"
 #include "store/store.h"
 
 namespace u5::demo {
@@ -51,16 +50,16 @@ using Progress = std::function<void(double done, int64_t records)>;
 // records and leaves `batch` empty; it may swap in a recycled vector.
 using Sink = std::function<Status(std::vector<store::Record>& batch)>;
 
-// As below, but hands the records to `sink` instead of a store.
-Status GenerateTo(const Sink& sink, store::Db& orgunits, const Options& opts, Stats* stats,
+// As below, but hands the records to `sink` instead of a store (`orgunits`
+// only gives the provinces' communes).
+Status GenerateTo(const Sink& sink, store::Store& orgunits, const Options& opts, Stats* stats,
                   const Progress& progress = {});
 
-// Reads the provinces' communes from `orgunits` (the orgunit tables) and
-// stores the generated records through `store`. Fails before writing anything
-// when a province is unknown. Once the communes are read, `orgunits` and the
-// calling thread's connection of `store` are closed, so that a load into an
-// empty file has it to itself (statements prepared on `orgunits` must be gone).
-Status Generate(store::Store& store, store::Db& orgunits, const Options& opts, Stats* stats,
+// Reads the provinces' communes from `store` and stores the generated records
+// through it. Fails before writing anything when a province is unknown. Once
+// the communes are read, the calling thread's connection of `store` is closed,
+// so that a load into an empty file has it to itself.
+Status Generate(store::Store& store, const Options& opts, Stats* stats,
                 const Progress& progress = {});
 
 }  // namespace u5::demo

@@ -18,7 +18,7 @@ void AddCliOptions(CLI::App* cmd, CliArgs* a) {
   cmd->add_option("--seed", a->seed, "random seed; the same arguments and seed give the same records")->capture_default_str();
 }
 
-Status RunFromCli(store::Store& store, const std::string& db_path, const CliArgs& a, std::string* first_province,
+Status RunFromCli(store::Store& store, const std::string& /*db_path*/, const CliArgs& a, std::string* first_province,
                   std::string* user_commune) {
   Options o;
   o.provinces.clear();
@@ -31,22 +31,20 @@ Status RunFromCli(store::Store& store, const std::string& db_path, const CliArgs
   o.to_year = a.to_year;
   o.children = a.children;
   o.seed = a.seed;
-  store::Db db;
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db, /*create=*/false, /*read_only=*/true));
   *first_province = o.provinces.front();
-  Status st;
-  {  // finalized before Generate closes the connection
-    store::Stmt q;
-    U5_RETURN_IF_ERROR(db.Prepare("SELECT CASE WHEN EXISTS(SELECT 1 FROM orgunit WHERE id = '03390' AND parent_id = ?1) "
-                                  "THEN '03390' ELSE (SELECT MIN(id) FROM orgunit WHERE parent_id = ?1 AND kind = 'commune') END",
-                                  &q));
-    q.Bind(1, *first_province);
-    if (q.Step(&st) && !q.IsNull(0)) *user_commune = q.Text(0);
+  {
+    // The demo user's commune: 03390 in Lai Châu, else the province's first.
+    std::vector<store::OrgUnit> units;
+    std::string pick;
+    if (store.orgunits().Children(*first_province, &units).ok())
+      for (const store::OrgUnit& u : units)  // in id order
+        if (u.kind == "commune" && (pick.empty() || u.id == "03390")) pick = u.id;
+    if (!pick.empty()) *user_commune = pick;
   }
   const bool tty = isatty(2);
   int last_pct = -1;
   Stats s;
-  st = Generate(store, db, o, &s, [&](double done, int64_t records) {
+  Status st = Generate(store, o, &s, [&](double done, int64_t records) {
     const int pct = static_cast<int>(done * 100);
     // The store lags the generator: the call after the last commit (done = 1 again) shows the final count.
     if (pct == last_pct && done < 1.0) return;

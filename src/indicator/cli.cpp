@@ -17,12 +17,6 @@ Status Open(store::Store& store, const CliOptions& o, std::unique_ptr<Service>* 
   return Service::Open(store, o.db_path, o.data_dir, svc);
 }
 
-Status Resolve(const CliOptions& o, const std::string& code, std::string* id) {
-  store::Db db;
-  U5_RETURN_IF_ERROR(store::Db::Open(o.db_path, &db, false, true));
-  return orgunit::ResolveOrgUnit(db, code, id);
-}
-
 std::vector<std::string> Split(const std::string& s) {
   std::vector<std::string> out;
   size_t i = 0;
@@ -41,7 +35,7 @@ int RunIndicatorsCommand(store::Store& store, const CliOptions& o, std::ostream&
   std::unique_ptr<Service> svc;
   if (Status st = Open(store, o, &svc); !st.ok()) return Fail(err, st);
   std::string ou;
-  if (Status st = Resolve(o, o.orgunit, &ou); !st.ok()) return Fail(err, st);
+  if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &ou); !st.ok()) return Fail(err, st);
   Period p;
   if (Status st = ParsePeriod(o.period, &p); !st.ok()) return Fail(err, st);
   std::vector<std::string> ids = Split(o.ids);
@@ -68,7 +62,7 @@ int RunPlanEvalCommand(store::Store& store, const CliOptions& o, std::ostream& o
   if (Status st = Open(store, o, &svc); !st.ok()) return Fail(err, st);
   std::string ou;
   if (!o.orgunit.empty())
-    if (Status st = Resolve(o, o.orgunit, &ou); !st.ok()) return Fail(err, st);
+    if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &ou); !st.ok()) return Fail(err, st);
   Date as_of = Today();
   if (!o.as_of.empty()) {
     auto d = ParseDate(o.as_of);

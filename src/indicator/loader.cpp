@@ -1,10 +1,9 @@
 #include "indicator/loader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <algorithm>
 #include <nlohmann/json.hpp>
-#include <unordered_map>
 
 namespace u5::indicator {
 
@@ -82,24 +81,14 @@ Status ReadPerson(store::Store& store, Engine& engine, const std::string& id, Pe
   return Status::Ok();
 }
 
-std::vector<std::string> ClosureAncestors(store::Db& db, const std::string& orgunit) {
+std::vector<std::string> ClosureAncestors(store::Store& store, const std::string& orgunit) {
   std::vector<std::string> out;
-  store::Stmt& s = db.Cached("SELECT ancestor FROM orgunit_closure WHERE descendant=?1");
-  s.Bind(1, orgunit);
-  while (s.Step()) out.push_back(s.Text(0));
-  s.Reset();
+  store::OrgUnitReader& units = store.orgunits();
+  if (Status st = units.ClosureAncestors(orgunit, &out); !st.ok()) out.clear();
   // A record filed under a 2025 commune also counts in the pre-2025 district and
   // province of the old communes merged into it, so plans of former provinces
   // (A27: Bac Giang, Bac Kan) see records entered after the reform.
-  store::Stmt& old = db.Cached(
-      "SELECT DISTINCT up.ancestor FROM orgunit_closure down "
-      "JOIN orgunit_closure up ON up.descendant = down.descendant "
-      "JOIN orgunit o ON o.id = up.ancestor "
-      "WHERE down.ancestor=?1 AND down.depth > 0 AND down.descendant LIKE 'pre2025:%' "
-      "AND o.scheme='pre2025' AND o.kind IN ('district','province')");
-  old.Bind(1, orgunit);
-  while (old.Step()) out.push_back(old.Text(0));
-  old.Reset();
+  (void)units.FormerAncestors(orgunit, &out);
   if (out.empty()) out.push_back(orgunit);
   return out;
 }
@@ -112,123 +101,38 @@ double CpuSeconds() {
 }
 }  // namespace
 
-Status LoadAll(store::Db& db, Engine* engine, LoadStats* stats) {
+Status LoadAll(store::Store& store, Engine* engine, LoadStats* stats) {
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = CpuSeconds();
-  double read_s = 0;
+  double own_s = 0;  // time in the callback: decoding bodies, facts, matrix
   engine->Clear();
-  // Reads go through the page cache without a copy into SQLite's own cache.
-  U5_RETURN_IF_ERROR(db.Exec("PRAGMA mmap_size=68719476736"));
-  std::string types;
-  for (const auto& t : EventTypesUsed(engine->catalogue())) types += (types.empty() ? "'" : ",'") + t + "'";
-  if (types.empty()) types = "''";
-  // Both tables in storage (rowid) order, one sequential pass each: reading
-  // events in person order through the event_person index cost a B-tree
-  // descent per row and was most of the load. Events are grouped by person in
-  // memory afterwards (compact: ids interned, bodies already decoded).
-  // One snapshot for both scans, so an event never refers to a person the first scan missed.
-  U5_RETURN_IF_ERROR(db.Exec("BEGIN"));
-  store::Stmt ps, es;
-  U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT id, orgunit_id, sex, birth_date, json_extract(body, '$.ethnicity') FROM person WHERE deleted_at IS NULL", &ps));
-  U5_RETURN_IF_ERROR(db.Prepare(
-      "SELECT person_id, id, type, pregnancy_id, orgunit_id, event_date, body FROM event "
-      "WHERE deleted_at IS NULL AND type IN (" + types + ")", &es));
-  Status st;
-  auto step = [&](store::Stmt& s) {
-    const auto r0 = std::chrono::steady_clock::now();
-    const bool row = s.Step(&st);
-    read_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
-    return row;
-  };
-  struct Head {
-    uint32_t ou;
-    Date birth;
-    uint8_t sex, ethnicity;
-  };
-  std::vector<std::string> ids;
-  std::vector<Head> heads;
-  std::unordered_map<std::string, uint32_t> person_of;
+  store::HistoryQuery q;
+  q.event_types = EventTypesUsed(engine->catalogue());
+  if (q.event_types.empty()) q.event_types = {""};  // no rule reads any event: none is read
+  q.person_fields = {"ethnicity"};
+  size_t n_persons = 0, n_events = 0;
   PersonRecords p;
-  while (step(ps)) {
-    SetPerson(*engine, ps.TextView(1), ps.TextView(2), ps.TextView(3),
-              sqlite3_column_type(ps.raw(), 4) == SQLITE_TEXT ? ps.TextView(4) : std::string_view(), &p);
-    person_of.emplace(ps.TextView(0), static_cast<uint32_t>(ids.size()));
-    ids.emplace_back(ps.TextView(0));
-    heads.push_back({p.ou, p.birth, p.sex, p.ethnicity});
-  }
-  U5_RETURN_IF_ERROR(st);
-
-  std::vector<EventData> events;
-  std::vector<uint32_t> owner;
-  std::vector<Val> vals;
-  {
-    // Sized once from the largest rowid (an upper bound on the rows), so the
-    // arrays are not copied as they grow.
-    store::Stmt m;
-    U5_RETURN_IF_ERROR(db.Prepare("SELECT max(rowid) FROM event", &m));
-    const size_t n = m.Step() ? static_cast<size_t>(std::max<int64_t>(0, m.Int(0))) : 0;
-    events.reserve(n);
-    owner.reserve(n);
-    vals.reserve(n * 3);
-  }
-  std::unordered_map<std::string, int32_t> keys;
-  auto key = [&](std::string_view k) {
-    return keys.emplace(std::string(k), static_cast<int32_t>(keys.size())).first->second;
-  };
-  std::string pid, preg;
-  while (step(es)) {
-    pid.assign(es.TextView(0));
-    auto it = person_of.find(pid);
-    if (it == person_of.end()) continue;  // a deleted person's events
-    const bool has_preg = !es.IsNull(3);
-    if (has_preg) preg.assign(es.TextView(3));
-    if (AppendEvent(*engine, es.TextView(1), es.TextView(2), has_preg ? &preg : nullptr, es.TextView(4), es.TextView(5),
-                    es.TextView(6), key, &events, &vals))
-      owner.push_back(it->second);
-  }
-  U5_RETURN_IF_ERROR(st);
-  ps = store::Stmt();
-  es = store::Stmt();
-  U5_RETURN_IF_ERROR(db.Exec("COMMIT"));
-  person_of.clear();
-  keys.clear();
-
-  // Counting sort of the events by person.
-  const size_t n_persons = ids.size();
-  std::vector<uint32_t> start(n_persons + 1, 0);
-  for (uint32_t o : owner) ++start[o + 1];
-  for (size_t i = 0; i < n_persons; ++i) start[i + 1] += start[i];
-  std::vector<uint32_t> order(events.size());
-  {
-    std::vector<uint32_t> next(start.begin(), start.end() - 1);
-    for (uint32_t e = 0; e < owner.size(); ++e) order[next[owner[e]]++] = e;
-  }
-  owner = {};
-  const Rules& rules = engine->rules();
-  for (size_t i = 0; i < n_persons; ++i) {
-    p.Clear();
-    p.ou = heads[i].ou;
-    p.birth = heads[i].birth;
-    p.sex = heads[i].sex;
-    p.ethnicity = heads[i].ethnicity;
-    for (uint32_t j = start[i]; j < start[i + 1]; ++j) {
-      EventData e = events[order[j]];
-      const size_t n = rules.field_count(e.type);
-      const uint32_t from = e.vals;
-      e.vals = static_cast<uint32_t>(p.vals.size());
-      p.vals.insert(p.vals.end(), vals.begin() + from, vals.begin() + from + static_cast<std::ptrdiff_t>(n));
-      p.events.push_back(e);
+  std::string id, preg;
+  U5_RETURN_IF_ERROR(store.ForEachHistory(q, [&](const store::PersonRow& person, std::span<const store::EventRow> events) {
+    const auto c0 = std::chrono::steady_clock::now();
+    SetPerson(*engine, person.orgunit_id, person.sex, person.birth_date, person.fields[0].value_or(""), &p);
+    for (const store::EventRow& e : events) {
+      if (e.pregnancy_id) preg.assign(*e.pregnancy_id);
+      AddEvent(*engine, e.id, e.type, e.pregnancy_id ? &preg : nullptr, e.orgunit_id, e.date, e.body, &p);
     }
-    std::stable_sort(p.events.begin(), p.events.end(), [](const EventData& a, const EventData& b) { return a.date < b.date; });
-    engine->ReplacePerson(ids[i], &p);
-  }
+    n_events += p.events.size();
+    ++n_persons;
+    id.assign(person.id);
+    engine->ReplacePerson(id, &p);
+    own_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+    return Status::Ok();
+  }));
   if (stats) {
     stats->persons = n_persons;
-    stats->events = events.size();
-    stats->read_seconds = read_s;
-    stats->cpu_seconds = CpuSeconds() - cpu0;
+    stats->events = n_events;
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stats->read_seconds = stats->seconds - own_s;
+    stats->cpu_seconds = CpuSeconds() - cpu0;
   }
   return Status::Ok();
 }

@@ -16,23 +16,16 @@ constexpr size_t kRebuildThreshold = 20000;
 
 Service::Service(store::Store& store, Catalogue cat) : store_(store), cat_(std::move(cat)) {}
 
-Service::~Service() {
-  *alive_ = false;
-  store::Attached<Service>::Forget(this);
-}
+Service::~Service() { store::Attached<Service>::Forget(this); }
 
 Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
                      std::unique_ptr<Service>* out) {
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
   std::unique_ptr<Service> s(new Service(store, std::move(cat)));
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));
-  Service* self = s.get();
-  s->engine_ = std::make_unique<Engine>(s->cat_, [self](const std::string& ou) {
-    std::lock_guard lock(self->db_mu_);
-    return ClosureAncestors(self->db_, ou);
-  });
-  s->alive_ = store::SubscribeWhileAlive(store, [self](const store::Change& c) { self->OnChange(c); });
+  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
+  s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
+  s->changed_ = std::make_unique<store::ChangedPersons>(store);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -41,26 +34,12 @@ void Service::Attach(store::Store& store, Service* service) { store::Attached<Se
 
 Service* Service::For(store::Store& store) { return store::Attached<Service>::For(store); }
 
-void Service::OnChange(const store::Change& c) {
-  std::lock_guard lock(dirty_mu_);
-  dirty_.insert(c.after.is_person() ? c.after.id : c.after.person_id);
-  if (c.before && !c.before->is_person() && c.before->person_id != c.after.person_id) dirty_.insert(c.before->person_id);
-}
-
-size_t Service::pending() const {
-  std::lock_guard lock(dirty_mu_);
-  return dirty_.size();
-}
+size_t Service::pending() const { return changed_->size(); }
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(engine_mu_);
-  {
-    std::lock_guard d(dirty_mu_);
-    dirty_.clear();
-  }
-  store::Db db;  // a separate connection: LoadAll streams while the engine asks db_ for ancestors
-  U5_RETURN_IF_ERROR(store::Db::Open(sqlite3_db_filename(db_.raw(), "main"), &db, false, true));
-  U5_RETURN_IF_ERROR(LoadAll(db, engine_.get(), stats));
+  changed_->Clear();
+  U5_RETURN_IF_ERROR(LoadAll(store_, engine_.get(), stats));
   built_ = true;
   return Status::Ok();
 }
@@ -72,11 +51,7 @@ Status Service::Refresh() {
   }
   if (!built_ || pending() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(engine_mu_);
-  std::unordered_set<std::string> todo;
-  {
-    std::lock_guard d(dirty_mu_);
-    todo.swap(dirty_);
-  }
+  const std::unordered_set<std::string> todo = changed_->Take();
   PersonRecords p;
   for (const auto& id : todo) {
     bool found = false;

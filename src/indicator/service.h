@@ -16,6 +16,7 @@
 #include "indicator/engine.h"
 #include "indicator/evaluate.h"
 #include "indicator/loader.h"
+#include "store/attached.h"
 #include "store/store.h"
 
 namespace u5::indicator {
@@ -34,7 +35,7 @@ struct IndicatorValue {
 
 class Service {
  public:
-  // `db_path` is the store's SQLite file (for org unit closure and the indicator tables).
+  // `db_path` is the store's SQLite file (for the indicator tables, until they are behind the store).
   static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
                      std::unique_ptr<Service>* out);
   ~Service();
@@ -63,20 +64,17 @@ class Service {
 
  private:
   Service(store::Store& store, Catalogue cat);
-  void OnChange(const store::Change& c);
   AnnualValue Annual(const std::string& indicator, const std::string& orgunit, int year);
   Status ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out);
 
   store::Store& store_;
   Catalogue cat_;
-  store::Db db_;                 // own connection: closure, indicator_value, plan_target_edit
+  store::Db db_;  // write side: store-write branch (indicator_value, plan_target_edit)
   std::mutex db_mu_;
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;
   bool built_ = false;
-  mutable std::mutex dirty_mu_;
-  std::unordered_set<std::string> dirty_;
-  std::shared_ptr<bool> alive_;
+  std::unique_ptr<store::ChangedPersons> changed_;
 };
 
 }  // namespace u5::indicator

@@ -57,10 +57,10 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
   if (Status st = LoadTemplate(o.data_dir, o.template_id, &t); !st.ok()) return Fail(err, st);
   std::unique_ptr<indicator::Service> svc;
   if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
-  store::Db db;
+  store::Db db;  // write side: store-write branch (sign-off state)
   if (Status st = store::Db::Open(o.db_path, &db, false, true); !st.ok()) return Fail(err, st);
   if (!o.orgunit.empty())
-    if (Status st = orgunit::ResolveOrgUnit(db, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
+    if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
   b.period = o.period;
   b.as_of = Today();
   if (!o.as_of.empty()) {
@@ -69,7 +69,7 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
     b.as_of = *d;
   }
   Report r;
-  if (Status st = BuildReport(*svc, db, t, b, &r); !st.ok()) return Fail(err, st);
+  if (Status st = BuildReport(*svc, store, db, t, b, &r); !st.ok()) return Fail(err, st);
   if (Status st = Render(r, o, out); !st.ok()) return Fail(err, st);
   if (!o.out.empty()) err << "report " << t.id << " " << r.period.text << " " << r.orgunit << " -> " << o.out << "\n";
   return 0;
@@ -79,7 +79,7 @@ int RunSignoffCommand(store::Store& store, const CliOptions& o, std::ostream& ou
   store::Db db;
   if (Status st = store::Db::Open(o.db_path, &db, false); !st.ok()) return Fail(err, st);
   SignoffAction a;
-  if (Status st = orgunit::ResolveOrgUnit(db, o.orgunit, &a.orgunit); !st.ok()) return Fail(err, st);
+  if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &a.orgunit); !st.ok()) return Fail(err, st);
   indicator::Period p;
   if (Status st = indicator::ParsePeriod(o.period, &p); !st.ok()) return Fail(err, st);
   a.period = p.text;

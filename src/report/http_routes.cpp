@@ -65,10 +65,10 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   }
   indicator::Service* svc = indicator::Service::For(store);
   if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
-  store::Db db;
+  store::Db db;  // write side: store-write branch (sign-off state)
   if (Status st = store::Db::Open(ctx.db_path, &db, false, true); !st.ok()) return Err(st);
   Report r;
-  if (Status st = BuildReport(*svc, db, t, b, &r); !st.ok()) return Err(st);
+  if (Status st = BuildReport(*svc, store, db, t, b, &r); !st.ok()) return Err(st);
   const int threshold = auth::Roles::Current().small_cell_threshold();
   const auth::Role* role = auth::Roles::Current().Find(who.role);
   if (role && role->suppress_small_cells) SuppressSmallCells(&r, threshold);

@@ -4,7 +4,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "orgunit/orgunit.h"
 #include "report/signoff.h"
 
 namespace u5::report {
@@ -74,7 +73,7 @@ std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, con
   return j.dump();
 }
 
-Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, const BuildOptions& o, Report* out) {
+Status BuildReport(indicator::Service& svc, store::Store& store, store::Db& signoffs, const Template& t, const BuildOptions& o, Report* out) {
   Report r;
   r.tmpl = &t;
   r.orgunit = o.orgunit.empty() ? t.orgunit : o.orgunit;
@@ -85,11 +84,11 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
   r.as_of = o.as_of;
   r.lang = o.lang;
   const Lang L = o.lang;
-  orgunit::OrgUnit self;
-  U5_RETURN_IF_ERROR(orgunit::GetOrgUnit(db, r.orgunit, &self));
+  store::OrgUnit self;
+  U5_RETURN_IF_ERROR(store.orgunits().Get(r.orgunit, &self));
   r.orgunit_name = self.name;
-  std::vector<orgunit::OrgUnit> kids, units;
-  U5_RETURN_IF_ERROR(orgunit::ListChildren(db, r.orgunit, &kids));
+  std::vector<store::OrgUnit> kids, units;
+  U5_RETURN_IF_ERROR(store.orgunits().Children(r.orgunit, &kids));
   for (auto& k : kids)
     if (k.scheme != "facility") units.push_back(std::move(k));
 
@@ -184,7 +183,7 @@ Status BuildReport(indicator::Service& svc, store::Db& db, const Template& t, co
   Completeness& c = r.completeness;
   for (const auto& u : units) {
     SignoffState s;
-    U5_RETURN_IF_ERROR(SignoffAsOf(db, u.id, r.period.text, r.as_of, &s));
+    U5_RETURN_IF_ERROR(SignoffAsOf(signoffs, u.id, r.period.text, r.as_of, &s));
     c.expected++;
     Row row{u.id, u.name, false, {}};
     if (!s.closed) {

@@ -1,10 +1,14 @@
 // How a service that follows a store's changes (the indicator engine, the care
-// engine) is found by the HTTP routes and stops hearing from the store once it is
-// gone. One copy for every such service instead of one per module.
+// engine) is found by the HTTP routes, queues the persons whose records changed,
+// and stops hearing from the store once it is gone. One copy for every such
+// service instead of one per module.
 #pragma once
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_set>
+#include <utility>
 
 #include "store/store.h"
 
@@ -53,5 +57,39 @@ inline std::shared_ptr<bool> SubscribeWhileAlive(Store& store, ChangeListener on
   });
   return alive;
 }
+
+// The persons whose records changed since a service last looked, queued by a
+// store listener for as long as the queue lives. The service applies them
+// before its next read, so a burst of writes (an import) costs one pass.
+// An event moved to another person queues both. Thread-safe.
+class ChangedPersons {
+ public:
+  explicit ChangedPersons(Store& store)
+      : alive_(SubscribeWhileAlive(store, [this](const Change& c) { Add(c); })) {}
+  ~ChangedPersons() { *alive_ = false; }
+  ChangedPersons(const ChangedPersons&) = delete;
+
+  size_t size() const {
+    std::lock_guard lock(mu_);
+    return ids_.size();
+  }
+  // The queue, leaving it empty.
+  std::unordered_set<std::string> Take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(ids_, {});
+  }
+  void Clear() { Take(); }
+
+ private:
+  void Add(const Change& c) {
+    std::lock_guard lock(mu_);
+    ids_.insert(c.after.is_person() ? c.after.id : c.after.person_id);
+    if (c.before && !c.before->is_person() && c.before->person_id != c.after.person_id) ids_.insert(c.before->person_id);
+  }
+
+  mutable std::mutex mu_;
+  std::unordered_set<std::string> ids_;
+  std::shared_ptr<bool> alive_;  // declared last: the listener may run as soon as it is set
+};
 
 }  // namespace u5::store

@@ -15,6 +15,8 @@
 #include "store/audit_index.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/sqlite_history.h"
+#include "store/sqlite_orgunits.h"
 #include "store/store.h"
 
 namespace u5::store {
@@ -68,6 +70,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
 
   Status Init() {
+    orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     return Migrate(*db);
@@ -729,6 +732,14 @@ class SqliteStore final : public Store {
     return s.Run();
   }
 
+  Status ForEachHistory(const HistoryQuery& q, const HistoryFn& fn) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return SqliteForEachHistory(*db, q, fn, options_.history_buffer_bytes);
+  }
+
+  OrgUnitReader& orgunits() override { return *orgunits_; }
+
   bool OrgUnitExists(const std::string& id) override {
     {
       std::shared_lock lock(ou_mu_);
@@ -1062,6 +1073,7 @@ class SqliteStore final : public Store {
   std::vector<ChangeListener> listeners_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
+  std::unique_ptr<OrgUnitReader> orgunits_;
 };
 
 }  // namespace

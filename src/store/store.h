@@ -9,6 +9,8 @@
 
 #include "core/status.h"
 #include "audit/entry.h"
+#include "store/history.h"
+#include "store/orgunits.h"
 #include "store/record.h"
 
 namespace u5::store {
@@ -118,6 +120,10 @@ class Store {
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
+  // Every living person once, each with all their live events of the asked
+  // types (store/history.h), all from one read snapshot. Persons come in no
+  // particular order. An error from `fn` stops the pass and is returned.
+  virtual Status ForEachHistory(const HistoryQuery& q, const HistoryFn& fn) = 0;
 
   // Users and sessions.
   virtual Status CreateUser(const User& u) = 0;
@@ -139,6 +145,8 @@ class Store {
   virtual Status GetSession(const std::string& token_hash, std::string* user_id) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
 
+  // Org unit reads (store/orgunits.h).
+  virtual OrgUnitReader& orgunits() = 0;
   virtual bool OrgUnitExists(const std::string& id) = 0;
   virtual bool InSubtree(const std::string& ancestor, const std::string& descendant) = 0;
   // Names of the given org units, or of the children of `parent` when ids is empty.
@@ -153,6 +161,10 @@ struct SqliteOptions {
   int64_t audit_run_entries = 50000;
   int audit_run_fanout = 10;
   int audit_run_max_level = 1;
+  // ForEachHistory reads events in storage order and holds each person's until
+  // the last is read; past this many bytes held it reads the rest in person
+  // order (slower, holds one person). Tests make it small to take both paths.
+  size_t history_buffer_bytes = size_t{256} << 20;
 };
 
 // Opens (creating and migrating) an SQLite store. One connection per thread.

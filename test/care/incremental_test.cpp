@@ -153,10 +153,8 @@ TEST(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
       std::unique_ptr<care::Service> recomputed;
       ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &recomputed).ok());
       {
-        store::Db db;
-        ASSERT_TRUE(store::Db::Open(pop.db_path(), &db, false, true).ok());
         std::vector<care::History> hs;
-        ASSERT_TRUE(care::LoadHistories(db, [&](care::History&& h) { hs.push_back(std::move(h)); }, nullptr).ok());
+        ASSERT_TRUE(care::LoadHistories(pop.store(), [&](care::History&& h) { hs.push_back(std::move(h)); }, nullptr).ok());
         recomputed->RecomputeAll(hs);
         if (round % 2 == 1) {
           // The live service recomputed in full too (entries rebuilt in place

@@ -23,13 +23,13 @@ std::string NewDbWithOrgUnits(const std::string& name) {
   return path;
 }
 
-store::Db& OrgUnits() {
-  static store::Db db = [] {
-    store::Db d;
-    EXPECT_TRUE(store::Db::Open(NewDbWithOrgUnits("orgunits.db"), &d).ok());
-    return d;
+store::Store& OrgUnits() {
+  static store::Store* s = [] {
+    std::unique_ptr<store::Store> s;
+    EXPECT_TRUE(store::OpenSqliteStore(NewDbWithOrgUnits("orgunits.db"), &s).ok());
+    return s.release();
   }();
-  return db;
+  return *s;
 }
 
 }  // namespace u5::demo::testing

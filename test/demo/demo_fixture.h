@@ -10,7 +10,7 @@ namespace u5::demo::testing {
 
 // A new database file under the test's temporary folder, org units loaded.
 std::string NewDbWithOrgUnits(const std::string& name);
-// One shared read-only connection to a database with the org units.
-store::Db& OrgUnits();
+// One shared store over a database with the org units.
+store::Store& OrgUnits();
 
 }  // namespace u5::demo::testing

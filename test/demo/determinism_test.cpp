@@ -15,8 +15,6 @@ std::string ExportOf(const std::string& name, uint64_t seed) {
   const std::string path = testing::NewDbWithOrgUnits(name);
   std::unique_ptr<store::Store> s;
   EXPECT_TRUE(store::OpenSqliteStore(path, &s).ok());
-  store::Db db;
-  EXPECT_TRUE(store::Db::Open(path, &db).ok());
   Options o;
   o.provinces = {"12"};
   o.children = 1500;
@@ -27,7 +25,7 @@ std::string ExportOf(const std::string& name, uint64_t seed) {
   o.batch_records = 5000;  // several batches and transactions
   o.commit_records = 12000;
   Stats stats;
-  Status st = Generate(*s, db, o, &stats);
+  Status st = Generate(*s, o, &stats);
   EXPECT_TRUE(st.ok()) << st.ToString();
   std::ostringstream out;
   size_t n = 0;

@@ -14,7 +14,7 @@ namespace {
 
 class MemoryLookup : public registry::Lookup {
  public:
-  explicit MemoryLookup(store::Db& db) : db_(db) {}
+  explicit MemoryLookup(store::Store& store) : store_(store) {}
   std::unordered_map<std::string, registry::PersonFacts> persons;
   std::unordered_map<std::string, registry::EventFacts> events;
   std::optional<registry::PersonFacts> Person(const std::string& id) override {
@@ -37,18 +37,10 @@ class MemoryLookup : public registry::Lookup {
     return out;
   }
   std::unordered_map<std::string, std::vector<std::string>> by_person;
-  bool OrgUnit(const std::string& id) override {
-    auto it = orgunits_.find(id);
-    if (it != orgunits_.end()) return it->second;
-    store::Stmt s;
-    bool found = db_.Prepare("SELECT 1 FROM orgunit WHERE id = ?", &s).ok() && s.Bind(1, id).Step();
-    orgunits_[id] = found;
-    return found;
-  }
+  bool OrgUnit(const std::string& id) override { return store_.OrgUnitExists(id); }
 
  private:
-  store::Db& db_;
-  std::unordered_map<std::string, bool> orgunits_;
+  store::Store& store_;
 };
 
 void ValidateAll(const Options& o, size_t* checked, std::map<std::string, int>* by_type) {

@@ -10,12 +10,8 @@ namespace u5::test {
 namespace {
 
 std::map<std::tuple<std::string, std::string, int>, indicator::Cell> FullRecompute(Population& pop) {
-  store::Db db;
-  EXPECT_TRUE(store::Db::Open(pop.db_path(), &db).ok());
-  indicator::Engine engine(pop.service().catalogue(), [&](const std::string& ou) { return indicator::ClosureAncestors(db, ou); });
-  store::Db reader;
-  EXPECT_TRUE(store::Db::Open(pop.db_path(), &reader, false, true).ok());
-  EXPECT_TRUE(indicator::LoadAll(reader, &engine).ok());
+  indicator::Engine engine(pop.service().catalogue(), [&](const std::string& ou) { return indicator::ClosureAncestors(pop.store(), ou); });
+  EXPECT_TRUE(indicator::LoadAll(pop.store(), &engine).ok());
   return engine.NonZeroCells();
 }
 

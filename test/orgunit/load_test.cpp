@@ -1,6 +1,7 @@
 // Loads the real data/vn-admin files into a temporary, migrated database.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "orgunit/orgunit.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/store.h"
 
 namespace u5::orgunit {
 namespace {
@@ -84,8 +86,13 @@ class OrgUnitLoad : public ::testing::Test {
     }));
     load_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("[ orgunit ] LoadOrgUnits took %.1f ms\n", load_ms_);
+    std::unique_ptr<store::Store> s;
+    Status st = store::OpenSqliteStore((*dir_ / "test.db").string(), &s);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    store_ = s.release();
   }
   static void TearDownTestSuite() {
+    delete store_;
     delete db_;
     delete load_status_;
     delete stages_;
@@ -95,6 +102,9 @@ class OrgUnitLoad : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(load_status_->ok()) << load_status_->ToString(); }
 
   static store::Db& db() { return *db_; }
+  // The reads under test go through the store.
+  static store::Store& store() { return *store_; }
+  static store::OrgUnitReader& units() { return store_->orgunits(); }
   static int64_t Depth(const std::string& a, const std::string& d) {
     store::Stmt s;
     EXPECT_TRUE(db_->Prepare("SELECT depth FROM orgunit_closure WHERE ancestor = ? AND descendant = ?", &s).ok());
@@ -112,6 +122,7 @@ class OrgUnitLoad : public ::testing::Test {
 
   static inline fs::path* dir_ = nullptr;
   static inline store::Db* db_ = nullptr;
+  static inline store::Store* store_ = nullptr;
   static inline Status* load_status_ = nullptr;
   static inline std::map<std::string, size_t>* stages_ = nullptr;
   static inline double load_ms_ = 0;
@@ -166,15 +177,15 @@ TEST_F(OrgUnitLoad, CommunesPerProvinceFromReadme) {
 
 TEST_F(OrgUnitLoad, OldCommunesCountUnderTheirNewProvince) {
   // Old Bắc Giang (pre2025 24) commune 07201 Phường Thọ Xương -> 07210 Phường Bắc Giang, new Bắc Ninh 24.
-  EXPECT_TRUE(IsInSubtree(db(), "24", "pre2025:07201"));
-  EXPECT_TRUE(IsInSubtree(db(), "07210", "pre2025:07201"));
-  EXPECT_FALSE(IsInSubtree(db(), "pre2025:07201", "24"));
+  EXPECT_TRUE(store().InSubtree("24", "pre2025:07201"));
+  EXPECT_TRUE(store().InSubtree("07210", "pre2025:07201"));
+  EXPECT_FALSE(store().InSubtree("pre2025:07201", "24"));
   // Old Bắc Kạn (pre2025 06) commune 01834 -> 01840 Phường Đức Xuân, Thái Nguyên 19.
-  EXPECT_TRUE(IsInSubtree(db(), "19", "pre2025:01834"));
-  EXPECT_TRUE(IsInSubtree(db(), "01840", "pre2025:01834"));
+  EXPECT_TRUE(store().InSubtree("19", "pre2025:01834"));
+  EXPECT_TRUE(store().InSubtree("01840", "pre2025:01834"));
   // The old code 24 is old Bắc Giang, not the new province.
-  EXPECT_FALSE(IsInSubtree(db(), "pre2025:24", "07210"));
-  EXPECT_TRUE(IsInSubtree(db(), "pre2025:24", "pre2025:07201"));
+  EXPECT_FALSE(store().InSubtree("pre2025:24", "07210"));
+  EXPECT_TRUE(store().InSubtree("pre2025:24", "pre2025:07201"));
   // Every old Bắc Giang and old Bắc Ninh (27) commune that has a successor is under new 24.
   EXPECT_EQ(Count(db(),
                   "SELECT count(*) FROM orgunit_closure c WHERE c.ancestor IN ('pre2025:24','pre2025:27') AND "
@@ -226,16 +237,16 @@ TEST_F(OrgUnitLoad, ClosureDepths) {
 TEST_F(OrgUnitLoad, SourceDefect82To80RowHandled) {
   // B gives "Tỉnh Tiền Giang (82)" as the old province of 27691 Phường 4 (Tân An); D has it in Long An (80).
   std::vector<std::string> next;
-  ASSERT_TRUE(Successors(db(), "pre2025:27691", &next).ok());
+  ASSERT_TRUE(units().Successors("pre2025:27691", &next).ok());
   EXPECT_EQ(next, std::vector<std::string>{"27694"});
   std::vector<OrgUnit> up;
-  ASSERT_TRUE(Ancestors(db(), "pre2025:27691", &up).ok());
+  ASSERT_TRUE(units().Ancestors("pre2025:27691", &up).ok());
   ASSERT_EQ(up.size(), 3u);
   EXPECT_EQ(up[0].id, "pre2025:794");
   EXPECT_EQ(up[1].id, "pre2025:80");
   EXPECT_EQ(up[2].id, "VN");
-  EXPECT_TRUE(IsInSubtree(db(), "80", "pre2025:27691"));  // new Tây Ninh
-  EXPECT_FALSE(IsInSubtree(db(), "pre2025:82", "pre2025:27691"));
+  EXPECT_TRUE(store().InSubtree("80", "pre2025:27691"));  // new Tây Ninh
+  EXPECT_FALSE(store().InSubtree("pre2025:82", "pre2025:27691"));
 }
 
 TEST_F(OrgUnitLoad, SuccessorNotes) {
@@ -245,9 +256,9 @@ TEST_F(OrgUnitLoad, SuccessorNotes) {
   EXPECT_EQ(s.Text(0), "Nhập toàn bộ");
   // Island districts turned into đặc khu have no old commune code: no successor row, no error.
   std::vector<std::string> next;
-  ASSERT_TRUE(Successors(db(), "pre2025:07693", &next).ok());  // one of the 14 old communes absent from B
+  ASSERT_TRUE(units().Successors("pre2025:07693", &next).ok());  // one of the 14 old communes absent from B
   EXPECT_TRUE(next.empty());
-  EXPECT_EQ(Successors(db(), "pre2025:99999", &next).code(), Code::not_found);
+  EXPECT_EQ(units().Successors("pre2025:99999", &next).code(), Code::not_found);
   // Split communes: more than one successor.
   EXPECT_GT(Count(db(), "SELECT count(*) FROM (SELECT old_id FROM orgunit_successor GROUP BY old_id HAVING count(*) > 1)"),
             0);
@@ -271,7 +282,7 @@ TEST_F(OrgUnitLoad, NamesAreNfc) {
 
 TEST_F(OrgUnitLoad, ReadHelpers) {
   OrgUnit u;
-  ASSERT_TRUE(GetOrgUnit(db(), "03349", &u).ok());
+  ASSERT_TRUE(units().Get("03349", &u).ok());
   EXPECT_EQ(u.code, "03349");
   EXPECT_EQ(u.scheme, "vn2025");
   EXPECT_EQ(u.kind, "commune");
@@ -281,58 +292,78 @@ TEST_F(OrgUnitLoad, ReadHelpers) {
   EXPECT_EQ(u.valid_from, "2025-07-01");
   EXPECT_FALSE(u.valid_to.has_value());
 
-  ASSERT_TRUE(GetOrgUnit(db(), "tyt:03349", &u).ok());
+  ASSERT_TRUE(units().Get("tyt:03349", &u).ok());
   EXPECT_EQ(u.kind, "facility");
   EXPECT_EQ(u.scheme, "facility");
   EXPECT_EQ(u.name, "Trạm Y tế Xã Thanh Yên");
   EXPECT_EQ(u.parent_id, "03349");
 
-  ASSERT_TRUE(GetOrgUnit(db(), "pre2025:105", &u).ok());
+  ASSERT_TRUE(units().Get("pre2025:105", &u).ok());
   EXPECT_EQ(u.kind, "district");
   EXPECT_EQ(u.name, "Thành phố Lai Châu");
   EXPECT_EQ(u.parent_id, "pre2025:12");
   EXPECT_EQ(u.valid_to, "2025-06-30");
   EXPECT_FALSE(u.valid_from.has_value());
 
-  ASSERT_TRUE(GetOrgUnit(db(), "01", &u).ok());
+  ASSERT_TRUE(units().Get("01", &u).ok());
   EXPECT_EQ(u.division_type, "thành phố trung ương");
   EXPECT_EQ(u.population, 8718000);
   EXPECT_EQ(u.parent_id, "VN");
 
-  ASSERT_TRUE(GetOrgUnit(db(), "00136", &u).ok());  // population withheld in the data
+  ASSERT_TRUE(units().Get("00136", &u).ok());  // population withheld in the data
   EXPECT_FALSE(u.population.has_value());
   ASSERT_TRUE(u.area_km2.has_value());
   EXPECT_NEAR(*u.area_km2, 10.41, 1e-9);
 
-  Status st = GetOrgUnit(db(), "nope", &u);
+  Status st = units().Get("nope", &u);
   EXPECT_EQ(st.code(), Code::not_found);
   EXPECT_EQ(st.field(), "orgunit");
 
   std::vector<OrgUnit> kids;
-  ASSERT_TRUE(ListChildren(db(), "12", &kids).ok());
+  ASSERT_TRUE(units().Children("12", &kids).ok());
   EXPECT_EQ(kids.size(), 38u);
-  ASSERT_TRUE(ListChildren(db(), "VN", &kids).ok());
+  ASSERT_TRUE(units().Children("VN", &kids).ok());
   EXPECT_EQ(kids.size(), 34u + 63u);
-  EXPECT_EQ(ListChildren(db(), "nope", &kids).code(), Code::not_found);
+  EXPECT_EQ(units().Children("nope", &kids).code(), Code::not_found);
 
   std::vector<OrgUnit> up;
-  ASSERT_TRUE(Ancestors(db(), "tyt:03349", &up).ok());
+  ASSERT_TRUE(units().Ancestors("tyt:03349", &up).ok());
   ASSERT_EQ(up.size(), 3u);
   EXPECT_EQ(up[0].id, "03349");
   EXPECT_EQ(up[1].id, "11");
   EXPECT_EQ(up[2].id, "VN");
-  ASSERT_TRUE(Ancestors(db(), "VN", &up).ok());
+  ASSERT_TRUE(units().Ancestors("VN", &up).ok());
   EXPECT_TRUE(up.empty());
-  EXPECT_EQ(Ancestors(db(), "nope", &up).code(), Code::not_found);
+  EXPECT_EQ(units().Ancestors("nope", &up).code(), Code::not_found);
 
-  EXPECT_TRUE(IsInSubtree(db(), "VN", "VN"));
-  EXPECT_FALSE(IsInSubtree(db(), "12", "03349"));
+  EXPECT_TRUE(store().InSubtree("VN", "VN"));
+  EXPECT_FALSE(store().InSubtree("12", "03349"));
+
+  // The closure, both ways, and the former units above a 2025 commune.
+  std::vector<std::string> ids;
+  ASSERT_TRUE(units().ClosureAncestors("pre2025:07201", &ids).ok());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), "07210"));
+  EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), "24"));
+  EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), "pre2025:24"));
+  EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), "pre2025:07201"));
+  ids.clear();
+  ASSERT_TRUE(units().ClosureDescendants("07210", &ids).ok());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "pre2025:07201"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "07210"), ids.end());
+  ids.clear();
+  ASSERT_TRUE(units().FormerAncestors("07210", &ids).ok());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "pre2025:24"), ids.end());
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "24"), ids.end()) << "only pre-2025 districts and provinces";
+  ids.clear();
+  ASSERT_TRUE(units().ClosureAncestors("nope", &ids).ok());
+  EXPECT_TRUE(ids.empty());
 }
 
 TEST_F(OrgUnitLoad, Resolve) {
   auto resolve = [](std::string_view in) {
     std::string id;
-    Status st = ResolveOrgUnit(db(), in, &id);
+    Status st = ResolveOrgUnit(store(), in, &id);
     return st.ok() ? id : std::string("!").append(st.code_name()).append(":").append(st.field());
   };
   EXPECT_EQ(resolve("VN"), "VN");
@@ -476,11 +507,15 @@ TEST(OrgUnitLoadVariants, DecomposedNamesAreStoredNfcAndBomIsSkipped) {
     if (c.rfind("\xEF\xBB\xBF", 0) != 0) WriteFile(conv, std::string("\xEF\xBB\xBF").append(c));
   });
   ASSERT_TRUE(b.st.ok()) << b.st.ToString();
-  OrgUnit u;
-  ASSERT_TRUE(GetOrgUnit(*b.db, "03349", &u).ok());
-  EXPECT_EQ(u.name, "Xã Thanh Yên");
-  ASSERT_TRUE(GetOrgUnit(*b.db, "tyt:03349", &u).ok());
-  EXPECT_EQ(u.name, "Trạm Y tế Xã Thanh Yên");
+  {
+    std::unique_ptr<store::Store> s;
+    ASSERT_TRUE(store::OpenSqliteStore((b.dir / "test.db").string(), &s).ok());
+    OrgUnit u;
+    ASSERT_TRUE(s->orgunits().Get("03349", &u).ok());
+    EXPECT_EQ(u.name, "Xã Thanh Yên");
+    ASSERT_TRUE(s->orgunits().Get("tyt:03349", &u).ok());
+    EXPECT_EQ(u.name, "Trạm Y tế Xã Thanh Yên");
+  }
   EXPECT_EQ(Count(*b.db, "SELECT count(*) FROM orgunit_successor"), 10565);
   b.db.reset();
   fs::remove_all(b.dir);

@@ -33,7 +33,7 @@ struct Built {
 void Build(const std::string& province, const std::string& tmpl, const std::string& period, Built* b) {
   test::DemoProvince& d = test::Demo(province);
   ASSERT_TRUE(LoadTemplate(test::DataDir(), tmpl, &b->t).ok());
-  Status st = BuildReport(*d.svc, d.db, b->t, BuildOptions{"", period, kAsOf}, &b->r);
+  Status st = BuildReport(*d.svc, *d.store, d.db, b->t, BuildOptions{"", period, kAsOf}, &b->r);
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
@@ -286,7 +286,7 @@ TEST(ReportCli, ReportAndSignoffCommands) {
   EXPECT_EQ(test::RunUnder5({"report", "--db", d.path, "--template", "lai_chau_6m", "--period", "2026S1", "--format", "doc", "--out", xlsx}).exit_code, 2);
 
   std::vector<orgunit::OrgUnit> kids;
-  ASSERT_TRUE(orgunit::ListChildren(d.db, "12", &kids).ok());
+  ASSERT_TRUE(d.store->orgunits().Children("12", &kids).ok());
   ASSERT_FALSE(kids.empty());
   const std::string ou = kids[0].id;
   r = test::RunUnder5({"signoff", "close", "--db", d.path, "--orgunit", ou, "--period", "2023S2", "--user", "cw1"});

@@ -20,7 +20,7 @@ class ReportHttp : public ::testing::Test {
     indicator::Service::Attach(*d_->store, d_->svc.get());
     router_ = std::make_unique<http::Router>(Routes({d_->path, test::DataDir(), ""}));
     std::vector<orgunit::OrgUnit> kids;
-    ASSERT_TRUE(orgunit::ListChildren(d_->db, "12", &kids).ok());
+    ASSERT_TRUE(d_->store->orgunits().Children("12", &kids).ok());
     commune_id_ = kids[1].id;
     commune_ = {"u1", "cw", "commune_worker", {commune_id_}};
   }

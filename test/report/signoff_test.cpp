@@ -92,7 +92,7 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
   // 2025S1 here: the formats tests use 2026S1 of the same demo province.
   BuildOptions b{"", "2025S1", D("2025-06-30")};
   Report r;
-  ASSERT_TRUE(BuildReport(*lc.svc, lc.db, t, b, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, b, &r).ok());
   const int n = r.completeness.expected;
   ASSERT_GE(n, 4) << "Lai Châu has dozens of communes";
   EXPECT_EQ(r.completeness.signed_off, 0);
@@ -117,7 +117,7 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
   auto at = [&](const char* day) {
     BuildOptions o{"", "2025S1", D(day)};
     Report x;
-    EXPECT_TRUE(BuildReport(*lc.svc, lc.db, t, o, &x).ok());
+    EXPECT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, o, &x).ok());
     return x.completeness;
   };
   Completeness c = at("2025-06-05");
@@ -142,7 +142,7 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
 
   // The sign-off table names who confirmed and whether on time.
   BuildOptions o{"", "2025S1", D("2025-06-30")};
-  ASSERT_TRUE(BuildReport(*lc.svc, lc.db, t, o, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, o, &r).ok());
   const Table& so2 = Find(r, "signoff");
   EXPECT_EQ(so2.rows[0].cells[1].text, "cw." + units[0]);
   EXPECT_EQ(so2.rows[0].cells[3].text, "Có");
@@ -155,12 +155,12 @@ TEST(Signoff, ChangedFiguresShowAfterSignoff) {
   Template t;
   ASSERT_TRUE(LoadTemplate(test::DataDir(), "lai_chau_6m", &t).ok());
   Report r;
-  ASSERT_TRUE(BuildReport(*lc.svc, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
   const std::string ou = Find(r, "signoff").rows[0].orgunit;
   // Figures confirmed that differ from the registry's now: as if records were edited after sign-off.
   SignoffAction a{ou, "2024S1", "cw", "", R"({"neonatal_mortality_rate":[999,1]})", D("2024-06-01")};
   ASSERT_TRUE(ClosePeriod(lc.db, *lc.store, a).ok());
-  ASSERT_TRUE(BuildReport(*lc.svc, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
   EXPECT_EQ(r.completeness.changed_since, 1);
   EXPECT_EQ(*Find(r, "signoff").rows[0].cells[4].num, 1.0);
 }
