@@ -76,28 +76,38 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
 }
 
 int RunSignoffCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err) {
-  store::Db db;
-  if (Status st = store::Db::Open(o.db_path, &db, false); !st.ok()) return Fail(err, st);
   SignoffAction a;
-  if (Status st = orgunit::ResolveOrgUnit(db, o.orgunit, &a.orgunit); !st.ok()) return Fail(err, st);
+  {
+    store::Db db;  // org unit codes are resolved on a connection of their own (orgunit/orgunit.h)
+    if (Status st = store::Db::Open(o.db_path, &db, false, true); !st.ok()) return Fail(err, st);
+    if (Status st = orgunit::ResolveOrgUnit(db, o.orgunit, &a.orgunit); !st.ok()) return Fail(err, st);
+  }
   indicator::Period p;
   if (Status st = indicator::ParsePeriod(o.period, &p); !st.ok()) return Fail(err, st);
   a.period = p.text;
   a.user = o.user;
+  a.remote = "cli";
+  // The confirmation is audited under the user's id: the user must exist.
+  if (o.action != "status") {
+    store::User u;
+    if (Status st = store.GetUser(o.user, &u); !st.ok())
+      return Fail(err, Status::Invalid("--user", "no user '" + o.user + "' (sign-off is recorded under a user's id)"));
+    a.user_id = u.id;
+  }
   a.reason = o.reason;
   a.on = Today();
   if (o.action == "close") {
     std::unique_ptr<indicator::Service> svc;
     if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
     a.figures = FiguresJson(*svc, a.orgunit, p);
-    if (Status st = ClosePeriod(db, store, a); !st.ok()) return Fail(err, st);
+    if (Status st = ClosePeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action == "reopen") {
-    if (Status st = ReopenPeriod(db, store, a); !st.ok()) return Fail(err, st);
+    if (Status st = ReopenPeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action != "status") {
     return Fail(err, Status::Invalid("action", "action must be close, reopen or status"));
   }
   SignoffState s;
-  if (Status st = SignoffAsOf(db, a.orgunit, a.period, Today(), &s); !st.ok()) return Fail(err, st);
+  if (Status st = SignoffAsOf(store, a.orgunit, a.period, Today(), &s); !st.ok()) return Fail(err, st);
   out << a.orgunit << "," << a.period << "," << (s.closed ? "closed" : "open") << "," << s.by << ","
       << (s.closed ? FormatDate(s.on) : "") << "," << s.reopened << "\n";
   return 0;

@@ -126,21 +126,19 @@ http::Response Signoffs(const RouteContext& ctx, store::Store& store, const http
   if (!CanSee(store, who, ou)) return Err(Status::Forbidden("orgunit " + ou + " is outside your org units"));
   indicator::Period p;
   if (Status st = indicator::ParsePeriod(period, &p); !st.ok()) return Err(st);
-  store::Db db;
-  if (Status st = store::Db::Open(ctx.db_path, &db, false); !st.ok()) return Err(st);
-  SignoffAction a{ou, p.text, who.username, reason, "{}", Today()};
+  SignoffAction a{ou, p.text, who.username, reason, "{}", Today(), who.user_id, req.remote};
   if (action == "close") {
     indicator::Service* svc = indicator::Service::For(store);
     if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
     a.figures = FiguresJson(*svc, ou, p);
-    if (Status st = ClosePeriod(db, store, a); !st.ok()) return Err(st);
+    if (Status st = ClosePeriod(store, a); !st.ok()) return Err(st);
   } else if (action == "reopen") {
-    if (Status st = ReopenPeriod(db, store, a); !st.ok()) return Err(st);
+    if (Status st = ReopenPeriod(store, a); !st.ok()) return Err(st);
   } else if (action != "status") {
     return Err(Status::Invalid("action", "action must be close or reopen"));
   }
   SignoffState s;
-  if (Status st = SignoffAsOf(db, ou, p.text, Today(), &s); !st.ok()) return Err(st);
+  if (Status st = SignoffAsOf(store, ou, p.text, Today(), &s); !st.ok()) return Err(st);
   return Json(200, {{"orgunit", ou}, {"period", p.text}, {"closed", s.closed}, {"by", s.by}, {"at", s.at},
                     {"on", s.closed ? FormatDate(s.on) : ""}, {"reopened", s.reopened}});
 }
