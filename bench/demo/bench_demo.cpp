@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   if (Status s = store::OpenSqliteStore(db_path, &st); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   store::Db db;
   if (Status s = store::Db::Open(db_path, &db); !s.ok()) return 1;
-  if (Status s = orgunit::LoadOrgUnits(db, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  if (Status s = orgunit::LoadOrgUnits(*st, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   demo::Stats stats;
   Status s;
   const auto t0 = std::chrono::steady_clock::now();

@@ -71,7 +71,8 @@ class Service {
   // The current entry of a person without copying it; null when absent.
   std::shared_ptr<const Entry> Snapshot(const std::string& person_id);
 
-  Status Acknowledge(const Ack& ack);
+  // Records the acknowledgement and its audit entry in one transaction.
+  Status Acknowledge(const Ack& ack, const audit::Entry& audit);
   Status Acks(std::map<std::string, Ack>* out);
 
   // Recomputes every plan from the given histories (a schedule edit; benchmarks).

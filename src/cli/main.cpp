@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<store::Store> st_store;
   if (db_path.find('/') != std::string::npos) fs::create_directories(fs::path(db_path).parent_path());
   if (Status st = store::OpenSqliteStore(db_path, &st_store); !st.ok()) return Fail(st);
-  if (Status st = cli::EnsureOrgUnits(db_path, data_dir); !st.ok()) return Fail(st);
+  if (Status st = cli::EnsureOrgUnits(*st_store, data_dir); !st.ok()) return Fail(st);
   store::Store& store = *st_store;
   // Events of a signed-off period stay as confirmed, whichever command writes.
   report::GuardSignedOffPeriods(store);
