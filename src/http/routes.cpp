@@ -40,6 +40,7 @@ const std::vector<Route>& Routes() {
       {"POST", "indicator-values", kPlanManage},
       {"GET", "plans", kAggregateRead},
       {"GET", "plans/{id}/evaluation", kAggregateRead},
+      {"GET", "plans/{id}/targets", kAggregateRead},
       {"PUT", "plans/{id}/targets", kPlanManage},
       {"POST", "plans/{id}/targets", kPlanManage},
       // Reports and sign-off (src/report/http_routes.cpp): aggregates.
