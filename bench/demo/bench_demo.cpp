@@ -33,11 +33,7 @@ int main(int argc, char** argv) {
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + ext);
   std::unique_ptr<store::Store> st;
   if (Status s = store::OpenSqliteStore(db_path, &st); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
-  {  // closed before the load, which may then have the file to itself
-    store::Db db;
-    if (Status s = store::Db::Open(db_path, &db); !s.ok()) return 1;
-    if (Status s = orgunit::LoadOrgUnits(db, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
-  }
+  if (Status s = orgunit::LoadOrgUnits(*st, U5_SOURCE_DIR "/data"); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   demo::Stats stats;
   Status s;
   const auto t0 = std::chrono::steady_clock::now();

@@ -56,14 +56,12 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<store::Store> store;
   std::unique_ptr<indicator::Service> svc;
-  store::Db db;
   report::Template t;
   Status st = store::OpenSqliteStore(db_path, &store);
   const double cpu0 = CpuMs();
   double open_ms = 0;
   if (st.ok()) open_ms = Ms([&] { st = indicator::Service::Open(*store, db_path, U5_DATA_DIR, &svc); });
   const double open_cpu = CpuMs() - cpu0;
-  if (st.ok()) st = store::Db::Open(db_path, &db, false, true);
   if (st.ok()) st = report::LoadTemplate(U5_DATA_DIR, tmpl, &t);
   if (!st.ok()) {
     std::fprintf(stderr, "%s\n", st.ToString().c_str());
@@ -83,7 +81,7 @@ int main(int argc, char** argv) {
   std::vector<double> model, csv, xlsx, pdf, adx, dvs, total, cpu, m_pdf, m_xlsx;
   for (int i = 0; i < 5; ++i) {
     const double c0 = CpuMs();
-    double a = Ms([&] { st = report::BuildReport(*svc, *store, db, t, o, &r); });
+    double a = Ms([&] { st = report::BuildReport(*svc, *store, t, o, &r); });
     if (!st.ok()) {
       std::fprintf(stderr, "%s\n", st.ToString().c_str());
       return 1;

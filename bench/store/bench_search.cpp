@@ -69,12 +69,8 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<store::Store> st;
   if (Status s = store::OpenSqliteStore(path, &st); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
-  {
-    store::Db db;
-    store::Db::Open(path, &db);
-    if (Status s = orgunit::LoadOrgUnits(db, std::string(U5_SOURCE_DIR) + "/data"); !s.ok())
-      return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
-  }
+  if (Status s = orgunit::LoadOrgUnits(*st, std::string(U5_SOURCE_DIR) + "/data"); !s.ok())
+    return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   // Communes of the five plan provinces, so a province-scoped search has realistic selectivity.
   std::vector<std::string> communes;
   {

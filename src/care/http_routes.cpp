@@ -154,12 +154,15 @@ http::Response AckAlert(http::Call& c) {
   if (!CanSee(store, who, owner.person.orgunit))
     return http::Refused(c, Status::NotFound("no alert " + id), "person", owner.person.id, owner.person.orgunit);
   Ack ack{id, owner.person.id, found.rule, who.username, NowIso(), note};
-  if (Status st = svc->Acknowledge(ack); !st.ok()) return Err(st);
+  // Audited in the acknowledgement's own transaction.
+  audit::Entry e = c.Stamp("alert_ack");
+  e.record_type = "person";
+  e.record_id = owner.person.id;
+  e.orgunit_id = owner.person.orgunit;
+  e.detail = json{{"alert", id}, {"rule", found.rule}, {"note", note}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (Status st = svc->Acknowledge(ack, e); !st.ok()) return Err(st);
   log::Info("alert_acknowledged", {{"alert", id}, {"user", who.username}});
-  http::Response r = Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
-  r.audit = http::AuditNote{.action = "alert_ack", .record_type = "person", .record_id = owner.person.id,
-                            .orgunit = owner.person.orgunit, .detail = {{"alert", id}, {"rule", found.rule}, {"note", note}}};
-  return r;
+  return Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
 }
 
 http::Response PersonDue(http::Call& c) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store/attached.h"
+#include "store/care_acks.h"
 
 namespace u5::care {
 namespace {
@@ -62,7 +63,6 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
   Schedule sched;
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
   // A child's contact is its mother's phone: read at display time, so a change
   // to the mother queues nothing for the child.
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
@@ -282,27 +282,15 @@ std::shared_ptr<const Entry> Service::Snapshot(const std::string& person_id) {
   return it == entries_.end() ? nullptr : it->second;
 }
 
-Status Service::Acknowledge(const Ack& a) {
-  std::lock_guard dl(db_mu_);
-  store::Stmt& s = db_.Cached(
-      "INSERT INTO care_alert_ack(alert_id, person_id, rule, acked_by, acked_at, note) VALUES (?1,?2,?3,?4,?5,?6) "
-      "ON CONFLICT(alert_id) DO UPDATE SET acked_by=excluded.acked_by, acked_at=excluded.acked_at, note=excluded.note");
-  s.Bind(1, a.alert_id).Bind(2, a.person_id).Bind(3, a.rule).Bind(4, a.by).Bind(5, a.at).Bind(6, a.note);
-  Status st = s.Run();
-  s.Reset();
-  return st;
+Status Service::Acknowledge(const Ack& a, const audit::Entry& audit) {
+  return store_.care_acks().Put({a.alert_id, a.person_id, a.rule, a.by, a.at, a.note}, audit);
 }
 
 Status Service::Acks(std::map<std::string, Ack>* out) {
-  std::lock_guard dl(db_mu_);
-  store::Stmt& s = db_.Cached("SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack");
-  Status st;
-  while (s.Step(&st)) {
-    Ack a{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
-    (*out)[a.alert_id] = a;
-  }
-  s.Reset();
-  return st;
+  std::vector<store::CareAck> rows;
+  U5_RETURN_IF_ERROR(store_.care_acks().List(&rows));
+  for (auto& r : rows) (*out)[r.alert_id] = Ack{r.alert_id, r.person_id, r.rule, r.by, r.at, r.note};
+  return Status::Ok();
 }
 
 }  // namespace u5::care

@@ -16,7 +16,6 @@
 #include "care/alerts.h"
 #include "care/plan.h"
 #include "care/schedule.h"
-#include "store/sqlite.h"  // write side: store-write branch
 #include "store/attached.h"
 #include "store/store.h"
 
@@ -72,7 +71,8 @@ class Service {
   // The current entry of a person without copying it; null when absent.
   std::shared_ptr<const Entry> Snapshot(const std::string& person_id);
 
-  Status Acknowledge(const Ack& ack);
+  // Records the acknowledgement and its audit entry in one transaction.
+  Status Acknowledge(const Ack& ack, const audit::Entry& audit);
   Status Acks(std::map<std::string, Ack>* out);
 
   // Recomputes every plan from the given histories (a schedule edit; benchmarks).
@@ -90,7 +90,6 @@ class Service {
   // Set once: plan items view its rule ids, so replacing it would require
   // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
-  store::Db db_;  // write side: store-write branch (alert acknowledgements)
   std::mutex db_mu_;
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one

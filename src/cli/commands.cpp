@@ -17,7 +17,6 @@
 #include "core/log.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
-#include "store/sqlite.h"
 
 namespace u5::cli {
 
@@ -32,10 +31,8 @@ audit::Entry CliAuditEntry(std::string action, std::string detail) {
   return e;
 }
 
-Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir) {
-  store::Db db;
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &db));
-  return orgunit::LoadOrgUnits(db, data_dir, [](std::string_view stage, size_t done, size_t total) {
+Status EnsureOrgUnits(store::Store& store, const std::string& data_dir) {
+  return orgunit::LoadOrgUnits(store, data_dir, [](std::string_view stage, size_t done, size_t total) {
     std::cerr << "\rloading org units: " << stage << " " << done << "/" << total << "      " << std::flush;
     if (done == total) std::cerr << "\n";
   });

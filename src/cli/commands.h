@@ -16,7 +16,7 @@ namespace u5::cli {
 audit::Entry CliAuditEntry(std::string action, std::string detail);
 
 // Loads the administrative units into the database if it has none yet.
-Status EnsureOrgUnits(const std::string& db_path, const std::string& data_dir);
+Status EnsureOrgUnits(store::Store& store, const std::string& data_dir);
 // Signs the audit chain head into the heads file if it moved since the last
 // signed head (commands that append audit entries call it at their end).
 Status SignAuditHead(store::Store& store, const audit::HeadPaths& paths);

@@ -25,9 +25,9 @@
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
 #include "report/cli.h"
+#include "report/signoff.h"
 #include "report/template.h"
 #include "store/schema.h"
-#include "store/sqlite.h"
 #include "store/store.h"
 
 #if __has_include("growth/zscore_csv.h")
@@ -210,10 +210,9 @@ int main(int argc, char** argv) {
   }
 
   if (*migrate) {
-    store::Db db;
-    if (Status st = store::Db::Open(db_path, &db); !st.ok()) return Fail(st);
-    if (Status st = store::Migrate(db, to_version); !st.ok()) return Fail(st);
-    std::cerr << "schema version " << store::SchemaVersion(db) << "\n";
+    int now = 0;
+    if (Status st = store::MigrateSqliteFile(db_path, to_version, &now); !st.ok()) return Fail(st);
+    std::cerr << "schema version " << now << "\n";
     return 0;
   }
 
@@ -232,8 +231,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<store::Store> st_store;
   if (db_path.find('/') != std::string::npos) fs::create_directories(fs::path(db_path).parent_path());
   if (Status st = store::OpenSqliteStore(db_path, &st_store); !st.ok()) return Fail(st);
-  if (Status st = cli::EnsureOrgUnits(db_path, data_dir); !st.ok()) return Fail(st);
+  if (Status st = cli::EnsureOrgUnits(*st_store, data_dir); !st.ok()) return Fail(st);
   store::Store& store = *st_store;
+  // Events of a signed-off period stay as confirmed, whichever command writes.
+  report::GuardSignedOffPeriods(store);
   const audit::HeadPaths head_paths = audit::DefaultHeadPaths(db_path, audit_key, audit_heads, audit_pub);
   // Whatever a command appended to the audit log is signed when it ends (serve signs as it goes).
   struct SignAtEnd {

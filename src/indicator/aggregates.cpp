@@ -40,7 +40,7 @@ Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v) {
   return Status::Ok();
 }
 
-Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v) {
+Status PutValue(store::Store& store, const Catalogue& cat, const EnteredValue& v, const audit::Entry& audit) {
   if (!cat.IsEnterable(v.element)) return Status::Invalid("element", "unknown indicator or data element '" + v.element + "'");
   Period p;
   U5_RETURN_IF_ERROR(ParsePeriod(v.period, &p));
@@ -49,52 +49,20 @@ Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v) {
   if (!v.value && !(v.numerator && v.denominator))
     return Status::Invalid("value", "give value, or numerator and denominator");
   U5_RETURN_IF_ERROR(CheckEnteredNumbers(cat, v));
-  store::Stmt& s = db.Cached(
-      "INSERT INTO indicator_value(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, "
-      "entered_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(element, orgunit_id, period, source) DO UPDATE SET "
-      "value=excluded.value, numerator=excluded.numerator, denominator=excluded.denominator, note=excluded.note, "
-      "entered_by=excluded.entered_by, entered_at=excluded.entered_at");
-  s.Bind(1, v.element).Bind(2, v.orgunit).Bind(3, p.text).Bind(4, v.source);
-  auto bind_opt = [&](int i, const std::optional<double>& d) { d ? s.Bind(i, *d) : s.BindNull(i); };
-  bind_opt(5, v.value);
-  bind_opt(6, v.numerator);
-  bind_opt(7, v.denominator);
-  s.Bind(8, v.note).Bind(9, v.entered_by).Bind(10, NowIso());
-  Status st = s.Run();
-  if (st.code() == Code::conflict) return Status::Invalid("orgunit", "unknown org unit '" + v.orgunit + "'");
-  return st;
+  EnteredValue row = v;
+  row.period = p.text;
+  return store.aggregates().Put(row, audit);
 }
 
-Status GetValues(store::Db& db, const std::string& orgunit, const std::string& period, const std::string& element,
+Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,
                  std::vector<EnteredValue>* out) {
-  out->clear();
-  store::Stmt& s = db.Cached(
-      "SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at "
-      "FROM indicator_value WHERE orgunit_id=?1 AND period=?2 AND (?3='' OR element=?3) ORDER BY element, source");
-  s.Bind(1, orgunit).Bind(2, period).Bind(3, element);
-  Status st;
-  while (s.Step(&st)) {
-    EnteredValue v;
-    v.element = s.Text(0);
-    v.orgunit = s.Text(1);
-    v.period = s.Text(2);
-    v.source = s.Text(3);
-    if (!s.IsNull(4)) v.value = s.Real(4);
-    if (!s.IsNull(5)) v.numerator = s.Real(5);
-    if (!s.IsNull(6)) v.denominator = s.Real(6);
-    v.note = s.IsNull(7) ? "" : s.Text(7);
-    v.entered_by = s.IsNull(8) ? "" : s.Text(8);
-    v.entered_at = s.Text(9);
-    out->push_back(std::move(v));
-  }
-  s.Reset();
-  return st;
+  return store.aggregates().List(orgunit, period, element, out);
 }
 
-std::optional<EnteredValue> BestValue(store::Db& db, const std::string& element, const std::string& orgunit,
+std::optional<EnteredValue> BestValue(store::Store& store, const std::string& element, const std::string& orgunit,
                                       const std::string& period) {
   std::vector<EnteredValue> vs;
-  if (!GetValues(db, orgunit, period, element, &vs).ok() || vs.empty()) return std::nullopt;
+  if (!GetValues(store, orgunit, period, element, &vs).ok() || vs.empty()) return std::nullopt;
   static const char* kOrder[] = {"routine", "survey", "estimate", "statistical_yearbook"};
   for (const char* src : kOrder)
     for (const auto& v : vs)
@@ -102,47 +70,72 @@ std::optional<EnteredValue> BestValue(store::Db& db, const std::string& element,
   return vs.front();
 }
 
-Status PutTargetEdit(store::Db& db, const Target& t, const std::string& user) {
-  store::Stmt& s = db.Cached(
-      "INSERT INTO plan_target_edit(plan_id, indicator_id, year, op, value, baseline_year, note, edited_by, edited_at) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(plan_id, indicator_id, year) DO UPDATE SET op=excluded.op, "
-      "value=excluded.value, baseline_year=excluded.baseline_year, note=excluded.note, edited_by=excluded.edited_by, "
-      "edited_at=excluded.edited_at");
-  s.Bind(1, t.plan).Bind(2, t.indicator).Bind(3, t.year).Bind(4, t.op).Bind(5, t.value);
-  t.baseline_year ? s.Bind(6, *t.baseline_year) : s.BindNull(6);
-  s.Bind(7, t.note).Bind(8, user).Bind(9, NowIso());
-  return s.Run();
+// A target is a value the indicator can reach: not negative, and within its
+// unit's range (a percentage up to 100, a rate per 1000 up to 1000); a relative
+// change is a percentage (TargetOp::max_value).
+Status CheckTarget(const Catalogue& cat, const Target& t) {
+  const Indicator* ind = cat.Find(t.indicator);
+  if (!ind) return Status::Invalid("indicator", "unknown indicator '" + t.indicator + "'");
+  const TargetOp* op = FindTargetOp(t.op);
+  if (!op) return Status::Invalid("op", "op must be one of " + TargetOpNames());
+  if (t.year < 2000 || t.year > 2100) return Status::Invalid("year", "year must be 2000-2100");
+  if (op->needs_baseline_year && !t.baseline_year) return Status::Invalid("baseline_year", t.op + " needs baseline_year");
+  if (!std::isfinite(t.value)) return Status::Invalid("value", "value must be a finite number");
+  if (t.value < 0) return Status::Invalid("value", "value (the target) must not be negative");
+  const double max = op->max_value > 0 ? op->max_value : MaxIndicatorValue(*ind);
+  if (t.value > max)
+    return Status::Invalid("value", "value (the target) of " + ind->id + " must be at most " + nlohmann::json(max).dump() +
+                                        (op->max_value > 0 ? " %" : " " + ind->unit));
+  return Status::Ok();
 }
 
-std::vector<Target> EffectiveTargets(store::Db& db, const Plan& plan) {
-  std::vector<Target> out = plan.targets;
-  store::Stmt& s = db.Cached(
-      "SELECT indicator_id, year, op, value, baseline_year, note FROM plan_target_edit WHERE plan_id=?1");
-  s.Bind(1, plan.id);
-  while (s.Step()) {
+store::TargetVersion ToVersion(const Target& t) {
+  store::TargetVersion v;
+  v.plan = t.plan;
+  v.indicator = t.indicator;
+  v.op = t.op;
+  v.note = t.note;
+  v.year = t.year;
+  v.value = t.value;
+  v.baseline_year = t.baseline_year;
+  return v;
+}
+
+Status SeedTargets(store::Store& store, const Catalogue& cat) {
+  std::vector<store::TargetVersion> all;
+  for (const Plan& p : cat.plans())
+    for (const Target& t : p.targets) all.push_back(ToVersion(t));
+  return store.targets().Seed(all);
+}
+
+Status EffectiveTargets(store::Store& store, const Plan& plan, std::vector<Target>* out) {
+  std::vector<store::TargetVersion> current;
+  U5_RETURN_IF_ERROR(store.targets().Current(plan.id, &current));
+  *out = plan.targets;
+  for (const store::TargetVersion& v : current) {
     Target e;
     e.plan = plan.id;
-    e.indicator = s.Text(0);
-    e.year = static_cast<int>(s.Int(1));
-    e.op = s.Text(2);
-    e.value = s.Real(3);
-    if (!s.IsNull(4)) e.baseline_year = static_cast<int>(s.Int(4));
-    e.note = s.IsNull(5) ? "" : s.Text(5);
+    e.indicator = v.indicator;
+    e.year = v.year;
+    e.op = v.op;
+    e.value = v.value;
+    e.baseline_year = v.baseline_year;
+    e.note = v.note;
     bool replaced = false;
-    for (auto& t : out)
+    for (auto& t : *out)
       if (t.indicator == e.indicator && t.year == e.year) {
-        e.printed = t.printed + " (edited)";
+        e.printed = v.origin == "edit" ? t.printed + " (edited)" : t.printed;
         e.maintain = t.maintain;
         t = e;
         replaced = true;
       }
-    if (!replaced) {
+    // A target the data file no longer has is gone unless someone added it.
+    if (!replaced && v.origin == "edit") {
       e.printed = "(added)";
-      out.push_back(e);
+      out->push_back(e);
     }
   }
-  s.Reset();
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace u5::indicator

@@ -1,21 +1,22 @@
-// Entered values (indicator_value) and edited targets (plan_target_edit),
-// both added by migration 5. Values that registry records cannot give are
-// entered here per org unit and period, with their source.
+// Entered values (store/aggregates.h) and plan targets (store/targets.h):
+// their checks and their reading for the indicator service. Values that
+// registry records cannot give are entered per org unit and period, with their
+// source; targets are the plans' data file's, then each edit a new version.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "audit/entry.h"
 #include "indicator/catalogue.h"
-#include "store/sqlite.h"
+#include "store/aggregates.h"
+#include "store/store.h"
+#include "store/targets.h"
 
 namespace u5::indicator {
 
-struct EnteredValue {
-  std::string element, orgunit, period, source, note, entered_by, entered_at;
-  std::optional<double> value, numerator, denominator;
-};
+using EnteredValue = store::AggregateValue;
 
 // Entered numbers are counts or values of an indicator: never negative, never
 // above this (ten times Vietnam's population), so a typing slip such as 1e308
@@ -29,16 +30,27 @@ double MaxIndicatorValue(const Indicator& i);
 // kMaxEnteredCount, a value within MaxIndicatorValue, a proportion's numerator
 // not above its denominator. Invalid names the field.
 Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v);
-Status PutValue(store::Db& db, const Catalogue& cat, const EnteredValue& v);
+// Checks `v` (element, calendar period, source, numbers) and stores it with
+// `audit` in one transaction.
+Status PutValue(store::Store& store, const Catalogue& cat, const EnteredValue& v, const audit::Entry& audit);
 // Entered values for an org unit and period; every element when `element` is empty.
-Status GetValues(store::Db& db, const std::string& orgunit, const std::string& period, const std::string& element,
+Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,
                  std::vector<EnteredValue>* out);
 // Value of an entered element, preferring routine, then survey, then estimates, then the yearbook.
-std::optional<EnteredValue> BestValue(store::Db& db, const std::string& element, const std::string& orgunit,
+std::optional<EnteredValue> BestValue(store::Store& store, const std::string& element, const std::string& orgunit,
                                       const std::string& period);
 
-Status PutTargetEdit(store::Db& db, const Target& t, const std::string& user);
-// The catalogue's targets of a plan with the edits applied.
-std::vector<Target> EffectiveTargets(store::Db& db, const Plan& plan);
+// Invalid naming the field unless `t` is a target of a known indicator with a
+// known operator, a year in 2000-2100, the baseline year its operator needs and
+// a value its indicator (or percentage) can take.
+Status CheckTarget(const Catalogue& cat, const Target& t);
+// Makes the catalogue's plan targets the first versions of the stored targets
+// (store::Targets::Seed): what plan-eval and the API evaluate.
+Status SeedTargets(store::Store& store, const Catalogue& cat);
+// The current targets of a plan: the latest version of each, in the plan's
+// order (targets added by an edit after them). An edited target is printed as
+// "<as printed> (edited)", an added one as "(added)".
+Status EffectiveTargets(store::Store& store, const Plan& plan, std::vector<Target>* out);
+store::TargetVersion ToVersion(const Target& t);
 
 }  // namespace u5::indicator

@@ -5,6 +5,18 @@
 #include <sstream>
 
 namespace u5::indicator {
+
+const TargetOp* FindTargetOp(std::string_view name) {
+  for (const TargetOp& op : kTargetOps)
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+std::string TargetOpNames() {
+  std::string out;
+  for (const TargetOp& op : kTargetOps) (out += out.empty() ? "" : ", ") += op.name;
+  return out;
+}
 namespace {
 
 using nlohmann::json;
@@ -164,9 +176,9 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
       t.maintain = tj.value("maintain", false);
       if (tj.contains("baseline_year")) t.baseline_year = tj["baseline_year"].get<int>();
       if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
-      static const std::set<std::string> kOps = {"<", "<=", ">", ">=", "=", "increase_pct_vs_2020", "reduce_by_points", "reduce_by_pct"};
-      if (!kOps.count(t.op)) return Bad("plan " + p.id, "unknown target operator '" + t.op + "'");
-      if ((t.op == "reduce_by_points" || t.op == "reduce_by_pct") && !t.baseline_year)
+      const TargetOp* op = FindTargetOp(t.op);
+      if (!op) return Bad("plan " + p.id, "unknown target operator '" + t.op + "'");
+      if (op->needs_baseline_year && !t.baseline_year)
         return Bad("plan " + p.id, t.op + " needs baseline_year");
       p.targets.push_back(std::move(t));
     }

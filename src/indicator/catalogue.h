@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -62,6 +63,31 @@ struct Indicator {
   bool annual_only = false;
   bool lower_is_better() const { return direction == "lower_is_better"; }
 };
+
+// The operators a plan target may have: the one list, used by the catalogue
+// loader, target edits and evaluation (evaluate.cpp).
+struct TargetOp {
+  std::string_view name;
+  // A change against a baseline year's value (EvaluateTarget turns it into a
+  // threshold and a comparison); the others compare the value itself.
+  bool relative;
+  bool needs_baseline_year;  // the baseline year is part of the target (increase_pct_vs_2020 names its own)
+  double max_value;          // the largest target value; 0: the indicator's own range (MaxIndicatorValue)
+};
+inline constexpr TargetOp kTargetOps[] = {
+    {"<", false, false, 0},
+    {"<=", false, false, 0},
+    {">", false, false, 0},
+    {">=", false, false, 0},
+    {"=", false, false, 0},
+    {"increase_pct_vs_2020", true, false, 1000},  // a percentage
+    {"reduce_by_points", true, true, 0},
+    {"reduce_by_pct", true, true, 100},           // a percentage
+};
+// Null when `name` is not a target operator.
+const TargetOp* FindTargetOp(std::string_view name);
+// "<, <=, ..., reduce_by_pct", for messages.
+std::string TargetOpNames();
 
 struct Target {
   std::string plan, indicator, op, printed, note;

@@ -49,6 +49,12 @@ TargetEval EvaluateTarget(const Catalogue& cat, const Target& t, const std::stri
     e.reason = "unknown indicator";
     return e;
   }
+  const TargetOp* op = FindTargetOp(t.op);  // the list and the meaning of each: catalogue.h
+  if (!op) {
+    e.status = "not_computable";
+    e.reason = "unknown target operator '" + t.op + "'";
+    return e;
+  }
   const bool lower = ind->lower_is_better();
   // The threshold and the comparison, once a baseline is applied (A02: a "% increase" is relative).
   e.check_op = t.op;

@@ -41,23 +41,29 @@ std::vector<std::string> SplitIds(const std::string& s) {
 
 Status ParseBody(const http::Request& req, json* out) { return http::ParseJsonObject(req.body, out); }
 
-// Changes of aggregate values and targets go into the audit trail (durably, before the answer).
-void AuditChange(store::Store& store, const auth::Principal& who, const http::Request& req, const char* action,
-                 const char* type, const std::string& id, const std::string& orgunit, const json& detail) {
-  audit::Entry e;
-  e.user_id = who.user_id;
-  e.username = who.username;
-  e.remote = req.remote;
-  e.action = action;
+// The audit entry of a change of an aggregate value or a target: the store
+// appends it in the change's own transaction.
+audit::Entry ChangeEntry(http::Call& c, const char* action, const char* type, const std::string& id, const std::string& orgunit,
+                         const json& detail) {
+  audit::Entry e = c.Stamp(action);
   e.record_type = type;
   e.record_id = id;
   e.orgunit_id = orgunit;
   e.detail = detail.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (Status st = store.AppendAudit({e}); !st.ok()) log::Error("audit_append_failed", {{"action", action}, {"error", st.ToString()}});
+  return e;
+}
+
+json VersionJson(const store::TargetVersion& v) {
+  return {{"version", v.version}, {"indicator", v.indicator}, {"year", v.year}, {"op", v.op}, {"value", v.value},
+          {"baseline_year", v.baseline_year ? json(*v.baseline_year) : json(nullptr)}, {"note", v.note},
+          {"origin", v.origin}, {"by", v.by}, {"at", v.at}, {"reason", v.reason}};
 }
 
 
-http::Response Indicators(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
+http::Response Indicators(Service& svc, http::Call& c) {
+  store::Store& store = c.store;
+  const http::Request& req = c.req;
+  const auth::Principal& who = c.who;
   std::string ou;
   if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
   const std::string ptext = Q(req, "period");
@@ -103,7 +109,10 @@ http::Response CatalogueJson(Service& svc) {
   return Json(200, {{"origin", svc.catalogue().origin()}, {"indicators", items}, {"data_elements", svc.catalogue().data_elements()}});
 }
 
-http::Response Values(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who) {
+http::Response Values(Service& svc, http::Call& c) {
+  store::Store& store = c.store;
+  const http::Request& req = c.req;
+  const auth::Principal& who = c.who;
   if (req.method == "GET") {
     std::string ou;
     if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
@@ -120,9 +129,6 @@ http::Response Values(Service& svc, store::Store& store, const http::Request& re
                        {"note", v.note}, {"entered_by", v.entered_by}, {"entered_at", v.entered_at}});
     return Json(200, {{"items", items}});
   }
-  if (req.method != "PUT" && req.method != "POST")
-    return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-  if (!auth::Can(who, auth::kPlanManage)) return Err(Status::Forbidden("your role may not enter aggregate values (plan.manage)"));
   json b;
   if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
   EnteredValue v;
@@ -135,20 +141,21 @@ http::Response Values(Service& svc, store::Store& store, const http::Request& re
   v.entered_by = who.username;
   if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
   if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
-  if (Status st = svc.PutValue(v); !st.ok()) return Err(st);
-  AuditChange(store, who, req, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
-              {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
-               {"value", b.contains("value") ? b["value"] : json(nullptr)}, {"numerator", b.contains("numerator") ? b["numerator"] : json(nullptr)},
-               {"denominator", b.contains("denominator") ? b["denominator"] : json(nullptr)}});
+  const audit::Entry entry = ChangeEntry(c, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
+      {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
+       {"value", b.contains("value") ? b["value"] : json(nullptr)}, {"numerator", b.contains("numerator") ? b["numerator"] : json(nullptr)},
+       {"denominator", b.contains("denominator") ? b["denominator"] : json(nullptr)}});
+  if (Status st = svc.PutValue(v, entry); !st.ok()) return Err(st);
   log::Info("indicator_value_entered", {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"user", who.username}});
   return Json(200, {{"status", "saved"}, {"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source}});
 }
 
-http::Response Plans(Service& svc, store::Store& store, const http::Request& req, const auth::Principal& who,
-                     const std::vector<std::string>& parts) {
+http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>& parts) {
+  store::Store& store = c.store;
+  const http::Request& req = c.req;
+  const auth::Principal& who = c.who;
   const Catalogue& cat = svc.catalogue();
   if (parts.size() == 1) {
-    if (req.method != "GET") return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
     json items = json::array();
     for (const auto& p : cat.plans())
       items.push_back({{"id", p.id}, {"province", p.province}, {"orgunit", p.orgunit}, {"document", p.document},
@@ -197,10 +204,18 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
     return Json(200, {{"plan", plan->id}, {"province", plan->province}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
                       {"targets_missing", plan->targets_missing}, {"baseline", baseline}, {"items", items}});
   }
+  if (parts.size() == 3 && parts[2] == "targets" && req.method == "GET") {
+    // A target's versions: the data file's, then each edit with who, when and why.
+    if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
+    const std::string y = Q(req, "year");
+    if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos) return Err(Status::Invalid("year", "year must be YYYY"));
+    std::vector<store::TargetVersion> vs;
+    if (Status st = svc.TargetHistory(plan->id, Q(req, "indicator"), std::stoi(y), &vs); !st.ok()) return Err(st);
+    json items = json::array();
+    for (const auto& v : vs) items.push_back(VersionJson(v));
+    return Json(200, {{"plan", plan->id}, {"indicator", Q(req, "indicator")}, {"year", std::stoi(y)}, {"versions", items}});
+  }
   if (parts.size() == 3 && parts[2] == "targets") {
-    if (req.method != "PUT" && req.method != "POST")
-      return Json(405, {{"error", "method_not_allowed"}, {"message", "method not allowed on this path"}});
-    if (!auth::Can(who, auth::kPlanManage)) return Err(Status::Forbidden("your role may not edit targets (plan.manage)"));
     if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
     json b;
     if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
@@ -230,11 +245,18 @@ http::Response Plans(Service& svc, store::Store& store, const http::Request& req
     if (Status st = year("baseline_year", false, &t.baseline_year); !st.ok()) return Err(st);
     if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
     if (Status st = http::OptionalText(b, "note", &t.note); !st.ok()) return Err(st);
-    if (Status st = svc.PutTarget(t, who.username); !st.ok()) return Err(st);
-    AuditChange(store, who, req, "target_change", "plan_target", t.plan, plan->orgunit,
-                {{"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});
+    // Why the target changed; the note stands in when no reason is given.
+    std::string reason;
+    if (Status st = http::OptionalText(b, "reason", &reason); !st.ok()) return Err(st);
+    if (reason.empty()) reason = t.note;
+    const audit::Entry entry = ChangeEntry(c, "target_change", "plan_target", t.plan, plan->orgunit,
+                                           {{"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value},
+                                            {"reason", reason}});
+    store::TargetVersion saved;
+    if (Status st = svc.PutTarget(t, reason, entry, &saved); !st.ok()) return Err(st);
     log::Info("plan_target_edited", {{"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"user", who.username}});
-    return Json(200, {{"status", "saved"}, {"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value}});
+    return Json(200, {{"status", "saved"}, {"plan", t.plan}, {"indicator", t.indicator}, {"year", t.year}, {"op", t.op},
+                      {"value", t.value}, {"version", saved.version}});
   }
   return Err(Status::NotFound("no such endpoint: " + req.path));
 }
@@ -254,19 +276,20 @@ http::Routes Routes() {
       return fn(*svc, c);
     };
   };
-  auto values = engine([](Service& s, Call& c) { return Values(s, c.store, c.req, c.who); });
-  auto targets = engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans", c.param(0), "targets"}); });
+  auto values = engine([](Service& s, Call& c) { return Values(s, c); });
+  auto targets = engine([](Service& s, Call& c) { return Plans(s, c, {"plans", c.param(0), "targets"}); });
   return {
       {"GET", "indicators", kAggregateRead, Audit::none,
-       engine([](Service& s, Call& c) { return Indicators(s, c.store, c.req, c.who); })},
+       engine([](Service& s, Call& c) { return Indicators(s, c); })},
       {"GET", "indicators/catalogue", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return CatalogueJson(s); })},
       {"GET", "indicator-values", kAggregateRead, Audit::none, values},
       {"PUT", "indicator-values", kPlanManage, Audit::write, values},
       {"POST", "indicator-values", kPlanManage, Audit::write, values},
       {"GET", "plans", kAggregateRead, Audit::none,
-       engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans"}); })},
+       engine([](Service& s, Call& c) { return Plans(s, c, {"plans"}); })},
       {"GET", "plans/{id}/evaluation", kAggregateRead, Audit::none,
-       engine([](Service& s, Call& c) { return Plans(s, c.store, c.req, c.who, {"plans", c.param(0), "evaluation"}); })},
+       engine([](Service& s, Call& c) { return Plans(s, c, {"plans", c.param(0), "evaluation"}); })},
+      {"GET", "plans/{id}/targets", kAggregateRead, Audit::none, targets},
       {"PUT", "plans/{id}/targets", kPlanManage, Audit::write, targets},
       {"POST", "plans/{id}/targets", kPlanManage, Audit::write, targets},
   };

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "store/attached.h"
 
@@ -22,8 +21,9 @@ Status Service::Open(store::Store& store, const std::string& db_path, const std:
                      std::unique_ptr<Service>* out) {
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
+  // The data file's targets become stored versions before anything reads them.
+  U5_RETURN_IF_ERROR(SeedTargets(store, cat));
   std::unique_ptr<Service> s(new Service(store, std::move(cat)));
-  U5_RETURN_IF_ERROR(store::Db::Open(db_path, &s->db_));  // write side: store-write branch
   s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
   *out = std::move(s);
@@ -65,10 +65,7 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
   out->indicator = &ind;
   out->orgunit = orgunit;
   out->period = p;
-  {
-    std::lock_guard lock(db_mu_);
-    if (p.kind != PeriodKind::range) U5_RETURN_IF_ERROR(GetValues(db_, orgunit, p.text, ind.id, &out->entered));
-  }
+  if (p.kind != PeriodKind::range) U5_RETURN_IF_ERROR(GetValues(store_, orgunit, p.text, ind.id, &out->entered));
   const int idx = cat_.IndexOf(ind.id);
   if (ind.computable) {
     out->from_records = true;
@@ -81,11 +78,7 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
     out->num = c.num;
     out->den = c.den;
     if (ind.den_aggregate) {
-      std::optional<EnteredValue> pop;
-      {
-        std::lock_guard lock(db_mu_);
-        pop = BestValue(db_, ind.den_element, orgunit, std::to_string(p.year));
-      }
+      const std::optional<EnteredValue> pop = BestValue(store_, ind.den_element, orgunit, std::to_string(p.year));
       const double den = pop ? pop->value.value_or(pop->denominator.value_or(0)) : 0;
       if (den <= 0) {
         out->reason = "denominator " + ind.den_element + " not entered for " + orgunit + " " + std::to_string(p.year);
@@ -104,10 +97,7 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
   }
   // Not computable from records: the entered value, when there is one.
   std::optional<EnteredValue> v;
-  if (p.kind != PeriodKind::range) {
-    std::lock_guard lock(db_mu_);
-    v = BestValue(db_, ind.id, orgunit, p.text);
-  }
+  if (p.kind != PeriodKind::range) v = BestValue(store_, ind.id, orgunit, p.text);
   if (!v) {
     out->reason = ind.not_computable;
     return Status::Ok();
@@ -172,10 +162,7 @@ Status Service::Evaluate(const std::string& plan_id, const std::string& orgunit,
   if (!plan) return Status::NotFound("no plan '" + plan_id + "'", "plan");
   const std::string ou = orgunit.empty() ? plan->orgunit : orgunit;
   std::vector<Target> targets;
-  {
-    std::lock_guard lock(db_mu_);
-    targets = EffectiveTargets(db_, *plan);
-  }
+  U5_RETURN_IF_ERROR(EffectiveTargets(store_, *plan, &targets));
   U5_RETURN_IF_ERROR(Refresh());
   std::shared_lock lock(engine_mu_);
   out->clear();
@@ -186,43 +173,32 @@ Status Service::Evaluate(const std::string& plan_id, const std::string& orgunit,
   return Status::Ok();
 }
 
-Status Service::PutValue(const EnteredValue& v) {
-  std::lock_guard lock(db_mu_);
-  return indicator::PutValue(db_, cat_, v);
+Status Service::PutValue(const EnteredValue& v, const audit::Entry& audit) {
+  return indicator::PutValue(store_, cat_, v, audit);
 }
 
 Status Service::ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out) {
-  std::lock_guard lock(db_mu_);
-  return GetValues(db_, orgunit, period, "", out);
+  return GetValues(store_, orgunit, period, "", out);
 }
 
-// A target is a value the indicator can reach: not negative, and within its
-// unit's range (a percentage up to 100, a rate per 1000 up to 1000); a relative
-// change is a percentage, up to 100 for a reduction.
-static Status CheckTargetValue(const Indicator& ind, const Target& t) {
-  if (!std::isfinite(t.value)) return Status::Invalid("value", "value must be a finite number");
-  if (t.value < 0) return Status::Invalid("value", "value (the target) must not be negative");
-  double max = MaxIndicatorValue(ind);
-  if (t.op == "reduce_by_pct") max = 100;
-  else if (t.op == "increase_pct_vs_2020") max = 1000;
-  if (t.value > max)
-    return Status::Invalid("value", "value (the target) of " + ind.id + " must be at most " + nlohmann::json(max).dump() +
-                                        (t.op == "reduce_by_pct" || t.op == "increase_pct_vs_2020" ? " %" : " " + ind.unit));
+Status Service::PutTarget(const Target& t, const std::string& reason, const audit::Entry& audit,
+                          store::TargetVersion* out) {
+  if (!cat_.FindPlan(t.plan)) return Status::NotFound("no plan '" + t.plan + "'", "plan");
+  U5_RETURN_IF_ERROR(CheckTarget(cat_, t));
+  store::TargetVersion v = ToVersion(t);
+  v.origin = "edit";
+  v.by_id = audit.user_id;
+  v.by = audit.username;
+  v.reason = reason;
+  U5_RETURN_IF_ERROR(store_.targets().Put(&v, audit));
+  if (out) *out = std::move(v);
   return Status::Ok();
 }
 
-Status Service::PutTarget(const Target& t, const std::string& user) {
-  const Plan* plan = cat_.FindPlan(t.plan);
-  if (!plan) return Status::NotFound("no plan '" + t.plan + "'", "plan");
-  if (!cat_.Find(t.indicator)) return Status::Invalid("indicator", "unknown indicator '" + t.indicator + "'");
-  static const std::set<std::string> kOps = {"<", "<=", ">", ">=", "=", "increase_pct_vs_2020", "reduce_by_points", "reduce_by_pct"};
-  if (!kOps.count(t.op)) return Status::Invalid("op", "op must be one of <, <=, >, >=, =, reduce_by_points, reduce_by_pct, increase_pct_vs_2020");
-  if (t.year < 2000 || t.year > 2100) return Status::Invalid("year", "year must be 2000-2100");
-  if ((t.op == "reduce_by_points" || t.op == "reduce_by_pct") && !t.baseline_year)
-    return Status::Invalid("baseline_year", t.op + " needs baseline_year");
-  U5_RETURN_IF_ERROR(CheckTargetValue(*cat_.Find(t.indicator), t));
-  std::lock_guard lock(db_mu_);
-  return PutTargetEdit(db_, t, user);
+Status Service::TargetHistory(const std::string& plan, const std::string& indicator, int year,
+                              std::vector<store::TargetVersion>* out) {
+  if (!cat_.FindPlan(plan)) return Status::NotFound("no plan '" + plan + "'", "plan");
+  return store_.targets().History(plan, indicator, year, out);
 }
 
 }  // namespace u5::indicator

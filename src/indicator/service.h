@@ -54,9 +54,15 @@ class Service {
                    std::map<std::string, Cell>* out);
   Status Evaluate(const std::string& plan_id, const std::string& orgunit, std::optional<int> year, Date as_of,
                   std::vector<TargetEval>* out);
-  Status PutValue(const EnteredValue& v);
+  // Writes are audited with `audit` (who, from where, what) in their own transaction.
+  Status PutValue(const EnteredValue& v, const audit::Entry& audit);
   Status ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out);
-  Status PutTarget(const Target& t, const std::string& user);
+  // A new version of a plan's target, by `audit`'s user, for `reason`; t->... as stored in *out when given.
+  Status PutTarget(const Target& t, const std::string& reason, const audit::Entry& audit,
+                   store::TargetVersion* out = nullptr);
+  // Every version of one target, oldest first.
+  Status TargetHistory(const std::string& plan, const std::string& indicator, int year,
+                       std::vector<store::TargetVersion>* out);
 
   // For tests and benchmarks.
   Engine& engine() { return *engine_; }
@@ -69,7 +75,6 @@ class Service {
 
   store::Store& store_;
   Catalogue cat_;
-  store::Db db_;  // write side: store-write branch (indicator_value, plan_target_edit)
   std::mutex db_mu_;
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;

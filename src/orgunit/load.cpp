@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "orgunit/csv.h"
+#include "store/orgunit_writer.h"
 
 namespace u5::orgunit {
 namespace {
@@ -77,8 +78,8 @@ struct Figures {
 
 class Loader {
  public:
-  Loader(store::Db& db, std::string dir, const LoadProgress& progress)
-      : db_(db), dir_(std::move(dir)), progress_(progress) {}
+  Loader(store::Store& store, std::string dir, const LoadProgress& progress)
+      : store_(store), dir_(std::move(dir)), progress_(progress) {}
 
   Status Run();
 
@@ -104,10 +105,10 @@ class Loader {
   Status LoadSuccessors();
   Status BuildClosure();
 
-  store::Db& db_;
+  store::Store& store_;
   std::string dir_;
   const LoadProgress& progress_;
-  store::Stmt ins_;
+  store::OrgUnitSet set_;  // what the store writes
   std::vector<std::string> ids_;
   std::vector<int> parent_;
   std::unordered_map<std::string, int> index_;
@@ -135,15 +136,19 @@ Status Loader::Read(const std::string& rel, const std::vector<std::string>& head
 
 Status Loader::Insert(const Unit& u) {
   if (index_.count(u.id)) return Status::Invalid("data", "duplicate org unit id " + u.id);
-  ins_.Reset();
-  ins_.Bind(1, u.id).Bind(2, u.code).Bind(3, u.scheme).Bind(4, u.kind).Bind(5, u.name).Bind(6, u.division_type);
-  if (u.parent >= 0) ins_.Bind(7, ids_[u.parent]); else ins_.BindNull(7);
-  if (u.valid_from) ins_.Bind(8, u.valid_from); else ins_.BindNull(8);
-  if (u.valid_to) ins_.Bind(9, u.valid_to); else ins_.BindNull(9);
-  if (u.population) ins_.Bind(10, *u.population); else ins_.BindNull(10);
-  if (u.area_km2) ins_.Bind(11, *u.area_km2); else ins_.BindNull(11);
-  Status st = ins_.Run();
-  if (!st.ok()) return Status::Internal("insert orgunit " + u.id + ": " + st.message());
+  store::OrgUnitRow row;
+  row.id = u.id;
+  row.code = u.code;
+  row.scheme = u.scheme;
+  row.kind = u.kind;
+  row.name = u.name;
+  row.division_type = u.division_type;
+  if (u.parent >= 0) row.parent_id = ids_[u.parent];
+  if (u.valid_from) row.valid_from = u.valid_from;
+  if (u.valid_to) row.valid_to = u.valid_to;
+  row.population = u.population;
+  row.area_km2 = u.area_km2;
+  set_.units.push_back(std::move(row));
   index_.emplace(u.id, static_cast<int>(ids_.size()));
   ids_.push_back(u.id);
   parent_.push_back(u.parent);
@@ -384,8 +389,6 @@ Status Loader::LoadSuccessors() {
   const size_t total = rows.size() - first;
   Progress("successors", 0, total);
 
-  store::Stmt ins;
-  U5_RETURN_IF_ERROR(db_.Prepare("INSERT INTO orgunit_successor(old_id, new_id, note) VALUES (?, ?, ?)", &ins));
   std::set<std::pair<int, int>> pairs;
   for (size_t i = first; i < rows.size(); ++i) {
     const auto& r = rows[i];
@@ -414,11 +417,7 @@ Status Loader::LoadSuccessors() {
       continue;
     }
     std::string note = text::NormalizeName(r[c_note]);
-    ins.Reset();
-    ins.Bind(1, ids_[o]).Bind(2, ids_[n]);
-    if (note.empty()) ins.BindNull(3); else ins.Bind(3, note);
-    Status st = ins.Run();
-    if (!st.ok()) return Error(file, i, "insert successor: " + st.message());
+    set_.successors.push_back({ids_[o], ids_[n], note.empty() ? std::nullopt : std::optional<std::string>(note)});
     successors_.emplace_back(o, n);
     ++n_succ_;
     if ((i - first) % 2000 == 0) Progress("successors", i - first, total);
@@ -462,52 +461,21 @@ Status Loader::BuildClosure() {
     if (x.a != y.a) return ids_[x.a] < ids_[y.a];
     return ids_[x.d] < ids_[y.d];
   });
-  store::Stmt ins;
-  U5_RETURN_IF_ERROR(
-      db_.Prepare("INSERT INTO orgunit_closure(ancestor, descendant, depth) VALUES (?, ?, ?)", &ins));
-  const size_t total = rows.size();
-  Progress("closure", 0, total);
-  for (size_t i = 0; i < total; ++i) {
-    ins.Reset();
-    ins.Bind(1, ids_[rows[i].a]).Bind(2, ids_[rows[i].d]).Bind(3, rows[i].depth);
-    Status st = ins.Run();
-    if (!st.ok()) return Status::Internal("insert closure: " + st.message());
-    if (i % 10000 == 0 && i) Progress("closure", i, total);
-  }
-  n_closure_ = static_cast<int64_t>(total);
-  Progress("closure", total, total);
+  set_.closure.reserve(rows.size());
+  for (const Row& r : rows) set_.closure.push_back({ids_[r.a], ids_[r.d], r.depth});
+  n_closure_ = static_cast<int64_t>(rows.size());
   return Status::Ok();
 }
 
 Status Loader::Run() {
   const auto t0 = std::chrono::steady_clock::now();
-  auto populated = [this](bool* yes) {
-    store::Stmt q;
-    U5_RETURN_IF_ERROR(db_.Prepare("SELECT EXISTS (SELECT 1 FROM orgunit)", &q));
-    Status st;
-    if (!q.Step(&st)) return st.ok() ? Status::Internal("orgunit: empty result") : st;
-    *yes = q.Int(0) != 0;
-    return Status::Ok();
-  };
   bool yes = false;
-  // Cheap check without the write lock (works on a read-only connection too).
-  U5_RETURN_IF_ERROR(populated(&yes));
+  // Cheap check without the write lock, before any file is read.
+  U5_RETURN_IF_ERROR(store_.orgunit_writer().Loaded(&yes));
   if (yes) {
     log::Info("orgunits_already_loaded");
     return Status::Ok();
   }
-  store::Tx tx(db_);
-  U5_RETURN_IF_ERROR(tx.status());
-  // Again under the write lock: another process may have loaded meanwhile.
-  U5_RETURN_IF_ERROR(populated(&yes));
-  if (yes) {
-    log::Info("orgunits_already_loaded");
-    return Status::Ok();  // Tx rolls back the empty transaction
-  }
-  U5_RETURN_IF_ERROR(db_.Prepare(
-      "INSERT INTO orgunit(id, code, scheme, kind, name, division_type, parent_id, valid_from, valid_to, "
-      "population, area_km2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      &ins_));
   U5_RETURN_IF_ERROR(Insert(MakeUnit("VN", "VN", "root", "country", text::NormalizeName("Việt Nam"), std::nullopt, -1)));
   U5_RETURN_IF_ERROR(LoadPopulation());
   U5_RETURN_IF_ERROR(LoadPre2025());
@@ -515,8 +483,12 @@ Status Loader::Run() {
   U5_RETURN_IF_ERROR(LoadCommunes2025());
   U5_RETURN_IF_ERROR(LoadSuccessors());
   U5_RETURN_IF_ERROR(BuildClosure());
-  ins_ = store::Stmt();
-  U5_RETURN_IF_ERROR(tx.Commit());
+  bool written = false;
+  U5_RETURN_IF_ERROR(store_.orgunit_writer().LoadIfEmpty(set_, progress_, &written));
+  if (!written) {
+    log::Info("orgunits_already_loaded");  // another process loaded them meanwhile
+    return Status::Ok();
+  }
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   log::Info("orgunits_loaded", {{"vn2025_provinces", n_prov_},
@@ -537,8 +509,8 @@ Status Loader::Run() {
 
 }  // namespace
 
-Status LoadOrgUnits(store::Db& db, const std::string& data_dir, const LoadProgress& progress) {
-  Loader loader(db, data_dir, progress);
+Status LoadOrgUnits(store::Store& store, const std::string& data_dir, const LoadProgress& progress) {
+  Loader loader(store, data_dir, progress);
   return loader.Run();
 }
 

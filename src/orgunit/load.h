@@ -1,7 +1,8 @@
 // Loads Vietnam's administrative units (both the pre-2025 three-level and the
 // 2025 two-level structure), the commune health stations, the NSO old->new
 // conversion table and the closure table into the orgunit tables of
-// migration 1. See data/vn-admin/SOURCES.md for the files read.
+// migration 1. See data/vn-admin/SOURCES.md for the files read. The files are
+// parsed and checked here; the store writes the rows (store/orgunit_writer.h).
 //
 // Id contract (other modules rely on it):
 //   VN                      country (scheme root)
@@ -16,15 +17,16 @@
 #include <string_view>
 
 #include "core/status.h"
-#include "store/sqlite.h"
+#include "store/store.h"
 
 namespace u5::orgunit {
 
 using LoadProgress = std::function<void(std::string_view stage, size_t done, size_t total)>;
 
 // `data_dir` is the repository's data/ folder (files under data_dir/vn-admin).
-// Does nothing when the orgunit table already has rows. Otherwise everything
-// is written in one transaction: on any error nothing is left behind.
-Status LoadOrgUnits(store::Db& db, const std::string& data_dir, const LoadProgress& progress = {});
+// Does nothing (reads no file) when the orgunit table already has rows.
+// Otherwise everything is written in one transaction: on any error nothing is
+// left behind.
+Status LoadOrgUnits(store::Store& store, const std::string& data_dir, const LoadProgress& progress = {});
 
 }  // namespace u5::orgunit

@@ -57,8 +57,6 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
   if (Status st = LoadTemplate(o.data_dir, o.template_id, &t); !st.ok()) return Fail(err, st);
   std::unique_ptr<indicator::Service> svc;
   if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
-  store::Db db;  // write side: store-write branch (sign-off state)
-  if (Status st = store::Db::Open(o.db_path, &db, false, true); !st.ok()) return Fail(err, st);
   if (!o.orgunit.empty())
     if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
   b.period = o.period;
@@ -69,35 +67,41 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
     b.as_of = *d;
   }
   Report r;
-  if (Status st = BuildReport(*svc, store, db, t, b, &r); !st.ok()) return Fail(err, st);
+  if (Status st = BuildReport(*svc, store, t, b, &r); !st.ok()) return Fail(err, st);
   if (Status st = Render(r, o, out); !st.ok()) return Fail(err, st);
   if (!o.out.empty()) err << "report " << t.id << " " << r.period.text << " " << r.orgunit << " -> " << o.out << "\n";
   return 0;
 }
 
 int RunSignoffCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err) {
-  store::Db db;
-  if (Status st = store::Db::Open(o.db_path, &db, false); !st.ok()) return Fail(err, st);
   SignoffAction a;
   if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &a.orgunit); !st.ok()) return Fail(err, st);
   indicator::Period p;
   if (Status st = indicator::ParsePeriod(o.period, &p); !st.ok()) return Fail(err, st);
   a.period = p.text;
   a.user = o.user;
+  a.remote = "cli";
+  // The confirmation is audited under the user's id: the user must exist.
+  if (o.action != "status") {
+    store::User u;
+    if (Status st = store.GetUser(o.user, &u); !st.ok())
+      return Fail(err, Status::Invalid("--user", "no user '" + o.user + "' (sign-off is recorded under a user's id)"));
+    a.user_id = u.id;
+  }
   a.reason = o.reason;
   a.on = Today();
   if (o.action == "close") {
     std::unique_ptr<indicator::Service> svc;
     if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
     a.figures = FiguresJson(*svc, a.orgunit, p);
-    if (Status st = ClosePeriod(db, store, a); !st.ok()) return Fail(err, st);
+    if (Status st = ClosePeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action == "reopen") {
-    if (Status st = ReopenPeriod(db, store, a); !st.ok()) return Fail(err, st);
+    if (Status st = ReopenPeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action != "status") {
     return Fail(err, Status::Invalid("action", "action must be close, reopen or status"));
   }
   SignoffState s;
-  if (Status st = SignoffAsOf(db, a.orgunit, a.period, Today(), &s); !st.ok()) return Fail(err, st);
+  if (Status st = SignoffAsOf(store, a.orgunit, a.period, Today(), &s); !st.ok()) return Fail(err, st);
   out << a.orgunit << "," << a.period << "," << (s.closed ? "closed" : "open") << "," << s.by << ","
       << (s.closed ? FormatDate(s.on) : "") << "," << s.reopened << "\n";
   return 0;

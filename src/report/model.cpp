@@ -73,7 +73,7 @@ std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, con
   return j.dump();
 }
 
-Status BuildReport(indicator::Service& svc, store::Store& store, store::Db& signoffs, const Template& t, const BuildOptions& o, Report* out) {
+Status BuildReport(indicator::Service& svc, store::Store& store, const Template& t, const BuildOptions& o, Report* out) {
   Report r;
   r.tmpl = &t;
   r.orgunit = o.orgunit.empty() ? t.orgunit : o.orgunit;
@@ -183,7 +183,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, store::Db& sign
   Completeness& c = r.completeness;
   for (const auto& u : units) {
     SignoffState s;
-    U5_RETURN_IF_ERROR(SignoffAsOf(signoffs, u.id, r.period.text, r.as_of, &s));
+    U5_RETURN_IF_ERROR(SignoffAsOf(store, u.id, r.period.text, r.as_of, &s));
     c.expected++;
     Row row{u.id, u.name, false, {}};
     if (!s.closed) {

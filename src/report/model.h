@@ -14,7 +14,6 @@
 #include "indicator/service.h"
 #include "report/labels.h"
 #include "report/template.h"
-#include "store/sqlite.h"  // write side: store-write branch (sign-off state)
 #include "store/store.h"
 
 namespace u5::report {
@@ -94,7 +93,7 @@ struct BuildOptions {
 
 // Org units are read from `store`; the sign-off state from `signoffs` (write
 // side: store-write branch, until sign-offs are read through the store).
-Status BuildReport(indicator::Service& svc, store::Store& store, store::Db& signoffs, const Template& t, const BuildOptions& o, Report* out);
+Status BuildReport(indicator::Service& svc, store::Store& store, const Template& t, const BuildOptions& o, Report* out);
 // Every computable indicator's numerator and denominator at an org unit and
 // period, as JSON {"id": [num, den]}: what a commune confirms at sign-off.
 std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, const indicator::Period& p);

@@ -251,6 +251,34 @@ INSERT INTO audit_by_record(run, record_id, seq)
   SELECT 1, record_id, seq FROM audit_log
   WHERE record_id <> '' AND EXISTS (SELECT 1 FROM audit_record_run) ORDER BY record_id, seq;
 )SQL"},
+      {14, "plans: targets as versions (the data file seeds them, each edit a new version with who, when, why)", R"SQL(
+-- The one place a target is read from (plan-eval and the API alike). The
+-- current target is the latest version; versions are never changed.
+CREATE TABLE plan_target (
+  plan_id       TEXT NOT NULL,
+  indicator_id  TEXT NOT NULL,
+  year          INTEGER NOT NULL,
+  version       INTEGER NOT NULL,       -- 1, 2, ... per (plan, indicator, year)
+  op            TEXT NOT NULL,
+  value         REAL NOT NULL,
+  baseline_year INTEGER,
+  note          TEXT NOT NULL DEFAULT '',
+  origin        TEXT NOT NULL CHECK (origin IN ('data', 'edit')),
+  by_id         TEXT NOT NULL DEFAULT '',  -- app_user.id of an edit
+  by_name       TEXT NOT NULL,
+  at            TEXT NOT NULL,
+  reason        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (plan_id, indicator_id, year, version)
+) WITHOUT ROWID;
+CREATE TRIGGER plan_target_no_update BEFORE UPDATE ON plan_target BEGIN SELECT RAISE(ABORT, 'target versions are append-only'); END;
+CREATE TRIGGER plan_target_no_delete BEFORE DELETE ON plan_target BEGIN SELECT RAISE(ABORT, 'target versions are append-only'); END;
+-- An edit made before versions keeps its place as the target's first version;
+-- the data file does not override it (store/targets.h, Seed).
+INSERT INTO plan_target(plan_id, indicator_id, year, version, op, value, baseline_year, note, origin, by_name, at, reason)
+  SELECT plan_id, indicator_id, year, 1, op, value, baseline_year, COALESCE(note, ''), 'edit', COALESCE(edited_by, ''),
+         edited_at, 'edited before target versions' FROM plan_target_edit;
+DROP TABLE plan_target_edit;
+)SQL"},
   };
   return kMigrations;
 }

@@ -12,12 +12,18 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "store/aggregates.h"
 #include "store/audit_index.h"
+#include "store/care_acks.h"
+#include "store/orgunit_writer.h"
 #include "store/schema.h"
+#include "store/signoffs.h"
 #include "store/sqlite.h"
 #include "store/sqlite_history.h"
 #include "store/sqlite_orgunits.h"
+#include "store/sqlite_host.h"
 #include "store/store.h"
+#include "store/targets.h"
 
 namespace u5::store {
 namespace {
@@ -65,9 +71,16 @@ void ReadEvent(const Stmt& s, Record* r) {
   r->body = s.Text(11);
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public SqliteHost {
  public:
-  SqliteStore(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
+  SqliteStore(std::string path, const SqliteOptions& options)
+      : path_(std::move(path)),
+        options_(options),
+        aggregates_(NewSqliteAggregates(*this)),
+        targets_(NewSqliteTargets(*this)),
+        signoffs_(NewSqliteSignoffs(*this)),
+        care_acks_(NewSqliteCareAcks(*this)),
+        orgunit_writer_(NewSqliteOrgUnitWriter(*this)) {}
 
   Status Init() {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
@@ -81,13 +94,24 @@ class SqliteStore final : public Store {
     listeners_.push_back(std::move(listener));
   }
 
+  void AddWriteGuard(WriteGuard guard) override {
+    std::unique_lock lock(listeners_mu_);
+    guards_.push_back(std::move(guard));
+  }
+
+  Aggregates& aggregates() override { return *aggregates_; }
+  Targets& targets() override { return *targets_; }
+  Signoffs& signoffs() override { return *signoffs_; }
+  CareAcks& care_acks() override { return *care_acks_; }
+  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
+
   Status Insert(const Record& r, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     {
       Tx tx(*db);
       U5_RETURN_IF_ERROR(tx.status());
-      U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, r));
+      U5_RETURN_IF_ERROR(CheckGuards(r));
       U5_RETURN_IF_ERROR(InsertOne(*db, r));
       if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, nullptr, r));
       U5_RETURN_IF_ERROR(tx.Commit());
@@ -284,8 +308,8 @@ class SqliteStore final : public Store {
     if (cur.version != expected_version)
       return Status::Conflict("version is " + std::to_string(cur.version) + ", not " + std::to_string(expected_version),
                               "version");
-    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, cur));
-    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, r));
+    U5_RETURN_IF_ERROR(CheckGuards(cur));
+    U5_RETURN_IF_ERROR(CheckGuards(r));
     r.version = cur.version + 1;
     r.created_at = cur.created_at;
     r.updated_at = NowIso();
@@ -324,7 +348,7 @@ class SqliteStore final : public Store {
     if (out->version != expected_version)
       return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
                               "version");
-    U5_RETURN_IF_ERROR(CheckPeriodOpen(*db, *out));
+    U5_RETURN_IF_ERROR(CheckGuards(*out));
     const Record before = *out;
     out->version += 1;
     out->updated_at = NowIso();
@@ -867,7 +891,7 @@ class SqliteStore final : public Store {
   }
 
   // One entry inside the caller's write transaction (a record or user write).
-  Status AppendAuditIn(Db& db, audit::Entry& e) {
+  Status AppendAuditIn(Db& db, audit::Entry& e) override {
     ChainHead head;
     U5_RETURN_IF_ERROR(ReadChainHead(db, &head));
     U5_RETURN_IF_ERROR(AppendChained(db, e, &head));
@@ -934,7 +958,7 @@ class SqliteStore final : public Store {
     return conns;
   }
   void ReleaseConnection() override { ThreadConnections().erase(uid_); }
-  Status Conn(Db** out) {
+  Status Conn(Db** out) override {
     auto& slot = ThreadConnections()[uid_];
     if (!slot) {
       auto db = std::make_unique<Db>();
@@ -967,38 +991,11 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // A commune answers for the figures of a period it has signed off
-  // (report_signoff, migration 11): until it reopens the period with a reason,
-  // no event dated in it may be added, changed or deleted under that commune or
-  // any unit above it that signed off. Bulk imports are an operator's tool and
-  // are not checked.
-  Status CheckPeriodOpen(Db& db, const Record& r) {
-    if (r.is_person()) return Status::Ok();
-    const auto day = ParseDate(r.date);
-    if (!day) return Status::Ok();  // validation reports the date
-    int y;
-    unsigned m, d;
-    YmdFromDate(*day, y, m, d);
-    const std::string year = std::to_string(y);
-    const std::string month = year + (m < 10 ? "-0" : "-") + std::to_string(m);
-    Stmt& s = db.Cached(
-        "SELECT s.orgunit_id, s.period, s.username FROM report_signoff s "
-        "WHERE s.period IN (?2, ?3, ?4, ?5) "
-        "AND s.orgunit_id IN (SELECT ancestor FROM orgunit_closure WHERE descendant = ?1) "
-        "AND s.action = 'close' "
-        "AND s.seq = (SELECT MAX(t.seq) FROM report_signoff t WHERE t.orgunit_id = s.orgunit_id AND t.period = s.period) "
-        "LIMIT 1");
-    s.Bind(1, r.orgunit_id).Bind(2, year).Bind(3, year + (m <= 6 ? "S1" : "S2"));
-    s.Bind(4, year + "Q" + std::to_string((m - 1) / 3 + 1)).Bind(5, month);
-    Status st;
-    const bool closed = s.Step(&st);
-    std::string msg;
-    if (closed)
-      msg = "the period " + s.Text(1) + " of " + s.Text(0) + " was signed off by " + s.Text(2) +
-            "; reopen it with a reason before changing its records";
-    s.Reset();
-    U5_RETURN_IF_ERROR(st);
-    return closed ? Status::Conflict(msg, "date") : Status::Ok();
+  // Inside the writer's transaction, on its connection: a guard's reads see it.
+  Status CheckGuards(const Record& r) {
+    std::shared_lock lock(listeners_mu_);
+    for (const WriteGuard& g : guards_) U5_RETURN_IF_ERROR(g(r));
+    return Status::Ok();
   }
 
   Status InsertOne(Db& db, const Record& r, bool check_other_table = true) {
@@ -1071,6 +1068,12 @@ class SqliteStore final : public Store {
   std::shared_mutex ou_mu_;
   std::shared_mutex listeners_mu_;
   std::vector<ChangeListener> listeners_;
+  std::vector<WriteGuard> guards_;  // under listeners_mu_
+  const std::unique_ptr<Aggregates> aggregates_;
+  const std::unique_ptr<Targets> targets_;
+  const std::unique_ptr<Signoffs> signoffs_;
+  const std::unique_ptr<CareAcks> care_acks_;
+  const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
   std::unique_ptr<OrgUnitReader> orgunits_;
@@ -1080,6 +1083,14 @@ class SqliteStore final : public Store {
 
 Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out) {
   return OpenSqliteStore(path, SqliteOptions{}, out);
+}
+
+Status MigrateSqliteFile(const std::string& path, int to_version, int* now) {
+  Db db;
+  U5_RETURN_IF_ERROR(Db::Open(path, &db));
+  U5_RETURN_IF_ERROR(Migrate(db, to_version));
+  *now = SchemaVersion(db);
+  return Status::Ok();
 }
 
 Status OpenSqliteStore(const std::string& path, const SqliteOptions& options, std::unique_ptr<Store>* out) {

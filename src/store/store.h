@@ -61,6 +61,20 @@ struct Change {
 };
 using ChangeListener = std::function<void(const Change&)>;
 
+// A rule another module sets on writes (the report module: no event dated in a
+// signed-off period changes). Insert, Update and SoftDelete ask it, inside
+// their transaction, of every record state they write or replace; an error
+// aborts the write and is returned as is. It may read through the store's
+// topic interfaces (same thread, same transaction). Bulk loads are not asked.
+using WriteGuard = std::function<Status(const Record& r)>;
+
+// Topic interfaces, each in its own header (store/<topic>.h).
+class Aggregates;
+class CareAcks;
+class OrgUnitWriter;
+class Signoffs;
+class Targets;
+
 // Streams many inserts into one transaction (bulk import): all or nothing.
 // Dropping the writer without Commit() rolls everything back.
 class BulkWriter {
@@ -76,6 +90,17 @@ class Store {
 
   // Listeners run after each write commits, on the writing thread, in commit order.
   virtual void Subscribe(ChangeListener listener) = 0;
+  // Guards are asked in the order added; set them before writes start.
+  virtual void AddWriteGuard(WriteGuard guard) = 0;
+
+  // Entered aggregate values, versioned plan targets, report sign-offs, care
+  // alert acknowledgements, the org unit tables' load. Writes through them are
+  // audited in their own transaction.
+  virtual Aggregates& aggregates() = 0;
+  virtual Targets& targets() = 0;
+  virtual Signoffs& signoffs() = 0;
+  virtual CareAcks& care_acks() = 0;
+  virtual OrgUnitWriter& orgunit_writer() = 0;
 
   // Inserts a new record (version 1). Conflict if the id exists. Writes that
   // take an audit entry append it in the same transaction (seq, hash and, for
@@ -170,5 +195,8 @@ struct SqliteOptions {
 // Opens (creating and migrating) an SQLite store. One connection per thread.
 Status OpenSqliteStore(const std::string& path, std::unique_ptr<Store>* out);
 Status OpenSqliteStore(const std::string& path, const SqliteOptions& options, std::unique_ptr<Store>* out);
+// `under5 migrate`: brings the file's schema up to `to_version` (-1: the
+// latest), creating the file if needed; the version reached in *now.
+Status MigrateSqliteFile(const std::string& path, int to_version, int* now);
 
 }  // namespace u5::store

@@ -6,6 +6,7 @@
 #include "care/service.h"
 #include "care/worklist.h"
 #include "population.h"
+#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
@@ -81,12 +82,20 @@ TEST_F(CareService, AlertAcknowledgedByTheHealthWorkerIsRecorded) {
     EXPECT_EQ(rb, nb);
   }
   EXPECT_EQ(Call("POST", "/api/v1/alerts/nope:" + pop_.Id("C") + "/ack", {}, worker_, "{}").status, 404);
+  // The acknowledgement and its audit entry are one write: no entry, no acknowledgement.
+  test::Exec(pop_.db_path(), "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END");
+  EXPECT_NE(Call("POST", "/api/v1/alerts/" + id + "/ack", {}, worker_, R"({"note":"x"})").status, 200);
+  EXPECT_EQ(test::QueryInt(pop_.db_path(), "SELECT count(*) FROM care_alert_ack"), 0);
+  test::Exec(pop_.db_path(), "DROP TRIGGER audit_refused");
   auto ack = Call("POST", "/api/v1/alerts/" + id + "/ack", {}, worker_, R"({"note":"đã gọi điện, mẹ đưa bé lên trạm"})");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_TRUE(list("open").empty());
   auto acked = list("acknowledged");
   ASSERT_EQ(acked.size(), 1u);
   EXPECT_EQ(acked[0]["acknowledged"]["by"], "demo");
+  EXPECT_EQ(test::QueryOne(pop_.db_path(), "SELECT user_id || ' ' || record_type || ' ' || record_id || ' ' || orgunit_id || ' ' || "
+                                           "json_extract(detail, '$.alert') FROM audit_log WHERE action = 'alert_ack'"),
+            "u1 person " + pop_.Id("C") + " 03390 " + id);
   EXPECT_EQ(acked[0]["acknowledged"]["note"], "đã gọi điện, mẹ đưa bé lên trạm");
   // Recorded in the database: a new service on the same file sees it.
   std::unique_ptr<care::Service> again;

@@ -16,9 +16,7 @@ std::string NewDbWithOrgUnits(const std::string& name) {
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
   std::unique_ptr<store::Store> s;
   EXPECT_TRUE(store::OpenSqliteStore(path, &s).ok());  // creates the schema
-  store::Db db;
-  EXPECT_TRUE(store::Db::Open(path, &db).ok());
-  Status st = orgunit::LoadOrgUnits(db, U5_SOURCE_DIR "/data");
+  Status st = orgunit::LoadOrgUnits(*s, U5_SOURCE_DIR "/data");
   EXPECT_TRUE(st.ok()) << st.ToString();
   return path;
 }

@@ -44,6 +44,11 @@ void SeedAt(const std::string& db, int v) {
              "INSERT INTO user_orgunit VALUES ('u1', '03390');"
              "INSERT INTO session VALUES ('h1', 'u1', '2025-01-01', 9999999999999);");
   }
+  if (v == 5) {
+    // A target edited before targets were versions (14).
+    Exec(db, "INSERT INTO plan_target_edit(plan_id, indicator_id, year, op, value, note, edited_by, edited_at) VALUES "
+             "('lai_chau_u5_2030', 'neonatal_mortality_rate', 2025, '<', 7, 'QĐ 12', 'tinh', '2025-05-01T00:00:00.000Z')");
+  }
   if (v == 9) {
     // Two reads of the person and an entry about no record, before entries by record became runs (13).
     for (int seq = 1; seq <= 3; ++seq)
@@ -74,6 +79,10 @@ void ExpectSeedsIntact(const std::string& db, int seeded_up_to) {
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].id, kPerson);
   }
+  if (seeded_up_to >= 5)
+    EXPECT_EQ(QueryOne(db, "SELECT version || '|' || origin || '|' || op || value || '|' || note || '|' || by_name FROM plan_target "
+                           "WHERE plan_id = 'lai_chau_u5_2030' AND indicator_id = 'neonatal_mortality_rate' AND year = 2025"),
+              "1|edit|<7.0|QĐ 12|tinh");
   if (seeded_up_to >= 3) EXPECT_EQ(QueryOne(db, "SELECT user_id FROM session WHERE token_hash='h1'"), "u1");
   if (seeded_up_to >= 9) {
     std::unique_ptr<store::Store> s;

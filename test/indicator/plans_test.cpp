@@ -84,7 +84,7 @@ TEST(Plans, RelativeIncreaseUsesTheEnteredBaseline) {
     v.period = period;
     v.source = "survey";
     v.value = value;
-    ASSERT_TRUE(svc.PutValue(v).ok());
+    ASSERT_TRUE(svc.PutValue(v, test::ByUser("tinh")).ok());
   }
   std::vector<TargetEval> es;
   ASSERT_TRUE(svc.Evaluate("lai_chau_u5_2030", "", 2025, kAsOf, &es).ok());
@@ -107,7 +107,7 @@ TEST(Plans, EditedTargetReplacesThePrintedOne) {
   t.year = 2025;
   t.op = "<";
   t.value = 600;
-  ASSERT_TRUE(svc.PutTarget(t, "tinh").ok());
+  ASSERT_TRUE(svc.PutTarget(t, "test", test::ByUser("tinh")).ok());
   std::vector<TargetEval> es;
   ASSERT_TRUE(svc.Evaluate("lai_chau_u5_2030", "", 2025, kAsOf, &es).ok());
   bool seen = false;
@@ -119,7 +119,7 @@ TEST(Plans, EditedTargetReplacesThePrintedOne) {
     }
   EXPECT_TRUE(seen);
   t.op = "about";
-  EXPECT_FALSE(svc.PutTarget(t, "tinh").ok());
+  EXPECT_FALSE(svc.PutTarget(t, "test", test::ByUser("tinh")).ok());
 }
 
 // Evaluation arithmetic on a made-up annual series.

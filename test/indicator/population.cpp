@@ -26,9 +26,9 @@ const std::string& TemplateDb() {
     std::unique_ptr<store::Store> s;
     Status st = store::OpenSqliteStore(path, &s);
     if (!st.ok()) throw std::runtime_error(st.ToString());
+    st = orgunit::LoadOrgUnits(*s, U5_DATA_DIR);
     store::Db db;
-    st = store::Db::Open(path, &db);
-    if (st.ok()) st = orgunit::LoadOrgUnits(db, U5_DATA_DIR);
+    if (st.ok()) st = store::Db::Open(path, &db);
     if (st.ok()) st = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
     if (!st.ok()) throw std::runtime_error(st.ToString());
   });

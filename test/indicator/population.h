@@ -13,6 +13,16 @@
 
 namespace u5::test {
 
+// The audit entry of a write by a test user (user id "id-<name>").
+inline audit::Entry ByUser(const std::string& name) {
+  audit::Entry e;
+  e.user_id = "id-" + name;
+  e.username = name;
+  e.remote = "test";
+  e.action = "test_write";
+  return e;
+}
+
 class Population {
  public:
   Population();

@@ -147,7 +147,7 @@ TEST_F(LaiChau, AggregateDenominatorOnceEntered) {
   pop.period = "2025";
   pop.source = "statistical_yearbook";
   pop.value = 50000;
-  ASSERT_TRUE(svc.PutValue(pop).ok());
+  ASSERT_TRUE(svc.PutValue(pop, test::ByUser("tinh")).ok());
   ASSERT_TRUE(svc.Value("u5_injury_mortality_rate", "12", p, &v).ok());
   ASSERT_TRUE(v.value.has_value());
   EXPECT_DOUBLE_EQ(*v.value, 1.0 / 50000 * 100000);  // 2 per 100,000
@@ -161,7 +161,7 @@ TEST_F(LaiChau, EnteredEstimateShownBesideTheComputedRate) {
   est.period = "2025";
   est.source = "statistical_yearbook";
   est.value = 21.62;
-  ASSERT_TRUE(svc.PutValue(est).ok());
+  ASSERT_TRUE(svc.PutValue(est, test::ByUser("tinh")).ok());
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025", &p).ok());
   indicator::IndicatorValue v;

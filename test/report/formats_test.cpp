@@ -15,6 +15,7 @@
 #include "orgunit/orgunit.h"
 #include "report/cli.h"
 #include "support/process.h"
+#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace u5::report {
@@ -33,7 +34,7 @@ struct Built {
 void Build(const std::string& province, const std::string& tmpl, const std::string& period, Built* b) {
   test::DemoProvince& d = test::Demo(province);
   ASSERT_TRUE(LoadTemplate(test::DataDir(), tmpl, &b->t).ok());
-  Status st = BuildReport(*d.svc, *d.store, d.db, b->t, BuildOptions{"", period, kAsOf}, &b->r);
+  Status st = BuildReport(*d.svc, *d.store, b->t, BuildOptions{"", period, kAsOf}, &b->r);
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
@@ -289,8 +290,20 @@ TEST(ReportCli, ReportAndSignoffCommands) {
   ASSERT_TRUE(d.store->orgunits().Children("12", &kids).ok());
   ASSERT_FALSE(kids.empty());
   const std::string ou = kids[0].id;
+  // A sign-off is recorded under the user's id: an unknown user is refused.
+  EXPECT_EQ(test::RunUnder5({"signoff", "close", "--db", d.path, "--orgunit", ou, "--period", "2023S2", "--user", "cw1"}).exit_code, 2);
+  store::User cw1;
+  cw1.id = "id-cw1";
+  cw1.username = "cw1";
+  cw1.password_hash = "x";
+  cw1.role = "commune_worker";
+  cw1.created_at = "2026-01-01T00:00:00.000Z";
+  ASSERT_TRUE(d.store->CreateUser(cw1).ok());
   r = test::RunUnder5({"signoff", "close", "--db", d.path, "--orgunit", ou, "--period", "2023S2", "--user", "cw1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::QueryOne(d.path, "SELECT user_id || ' ' || username || ' ' || remote FROM audit_log WHERE action = 'period_close' "
+                                   "ORDER BY seq DESC LIMIT 1"),
+            "id-cw1 cw1 cli");
   EXPECT_NE(r.out.find(",2023S2,closed,cw1,"), std::string::npos) << r.out;
   EXPECT_NE(test::RunUnder5({"signoff", "close", "--db", d.path, "--orgunit", ou, "--period", "2023S2", "--user", "cw1"}).exit_code, 0);
   EXPECT_EQ(test::RunUnder5({"signoff", "reopen", "--db", d.path, "--orgunit", ou, "--period", "2023S2", "--user", "cw1"}).exit_code, 2);

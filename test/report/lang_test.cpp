@@ -40,9 +40,9 @@ struct Pair {
 void BuildBoth(const std::string& province, const std::string& tmpl, const std::string& period, Pair* p) {
   test::DemoProvince& d = test::Demo(province);
   ASSERT_TRUE(LoadTemplate(test::DataDir(), tmpl, &p->t).ok());
-  Status st = BuildReport(*d.svc, *d.store, d.db, p->t, BuildOptions{"", period, kAsOf, Lang::vi}, &p->vi);
+  Status st = BuildReport(*d.svc, *d.store, p->t, BuildOptions{"", period, kAsOf, Lang::vi}, &p->vi);
   ASSERT_TRUE(st.ok()) << st.ToString();
-  st = BuildReport(*d.svc, *d.store, d.db, p->t, BuildOptions{"", period, kAsOf, Lang::en}, &p->en);
+  st = BuildReport(*d.svc, *d.store, p->t, BuildOptions{"", period, kAsOf, Lang::en}, &p->en);
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
@@ -281,9 +281,9 @@ TEST(ReportLang, VietnameseIsTheDefault) {
   o.period = "2026S1";
   o.as_of = kAsOf;
   Report def, vi;
-  ASSERT_TRUE(BuildReport(*d.svc, *d.store, d.db, t, o, &def).ok());
+  ASSERT_TRUE(BuildReport(*d.svc, *d.store, t, o, &def).ok());
   o.lang = Lang::vi;
-  ASSERT_TRUE(BuildReport(*d.svc, *d.store, d.db, t, o, &vi).ok());
+  ASSERT_TRUE(BuildReport(*d.svc, *d.store, t, o, &vi).ok());
   EXPECT_EQ(def.lang, Lang::vi);
   EXPECT_EQ(ToCsv(def, false), ToCsv(vi, false));
   const std::string a = test::OutDir() + "/lang_default.pdf", b = test::OutDir() + "/lang_vi.pdf";
@@ -315,7 +315,7 @@ TEST(ReportLang, MissingEnglishTemplateTextsFallBackToVietnamese) {
   t.title_en.clear();
   t.recipients_en.clear();
   Report r;
-  ASSERT_TRUE(BuildReport(*d.svc, *d.store, d.db, t, BuildOptions{"", "2026S1", kAsOf, Lang::en}, &r).ok());
+  ASSERT_TRUE(BuildReport(*d.svc, *d.store, t, BuildOptions{"", "2026S1", kAsOf, Lang::en}, &r).ok());
   const std::string path = test::OutDir() + "/lang_fallback.pdf";
   ASSERT_TRUE(WritePdf(r, path, DefaultFontDir()).ok());
   std::string text;

@@ -35,36 +35,40 @@ struct Fresh {
 
 TEST(Signoff, CloseReopenWithReasonAndStateAsOfADay) {
   Fresh f;
-  SignoffAction a{"03390", "2026S1", "cw.tan_uyen", "", R"({"neonatal_mortality_rate":[1,40]})", D("2026-06-05")};
-  ASSERT_TRUE(ClosePeriod(f.db, *f.store, a).ok());
+  SignoffAction a{"03390", "2026S1", "cw.tan_uyen", "", R"({"neonatal_mortality_rate":[1,40]})", D("2026-06-05"), "id-cw"};
+  ASSERT_TRUE(ClosePeriod(*f.store, a).ok());
   SignoffState s;
-  ASSERT_TRUE(SignoffAsOf(f.db, "03390", "2026S1", D("2026-06-04"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-04"), &s).ok());
   EXPECT_FALSE(s.closed) << "not yet closed the day before";
-  ASSERT_TRUE(SignoffAsOf(f.db, "03390", "2026S1", D("2026-06-05"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-05"), &s).ok());
   EXPECT_TRUE(s.closed);
   EXPECT_EQ(s.by, "cw.tan_uyen");
   EXPECT_EQ(FormatDate(s.on), "2026-06-05");
   EXPECT_EQ(s.figures, a.figures);
   EXPECT_FALSE(s.at.empty());
-  EXPECT_EQ(ClosePeriod(f.db, *f.store, a).code(), Code::conflict) << "a closed period is not closed twice";
+  EXPECT_EQ(ClosePeriod(*f.store, a).code(), Code::conflict) << "a closed period is not closed twice";
 
   SignoffAction r = a;
   r.on = D("2026-06-20");
   r.reason = "";
-  EXPECT_EQ(ReopenPeriod(f.db, *f.store, r).field(), "reason");
+  EXPECT_EQ(ReopenPeriod(*f.store, r).field(), "reason");
   r.reason = "short";
-  EXPECT_EQ(ReopenPeriod(f.db, *f.store, r).field(), "reason");
+  EXPECT_EQ(ReopenPeriod(*f.store, r).field(), "reason");
   r.reason = "hồ sơ tử vong sơ sinh nhập muộn";
-  ASSERT_TRUE(ReopenPeriod(f.db, *f.store, r).ok());
-  EXPECT_EQ(ReopenPeriod(f.db, *f.store, r).code(), Code::conflict) << "only a closed period reopens";
-  ASSERT_TRUE(SignoffAsOf(f.db, "03390", "2026S1", D("2026-06-19"), &s).ok());
+  ASSERT_TRUE(ReopenPeriod(*f.store, r).ok());
+  EXPECT_EQ(ReopenPeriod(*f.store, r).code(), Code::conflict) << "only a closed period reopens";
+  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-19"), &s).ok());
   EXPECT_TRUE(s.closed) << "history: closed until the reopening";
-  ASSERT_TRUE(SignoffAsOf(f.db, "03390", "2026S1", D("2026-06-20"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-20"), &s).ok());
   EXPECT_FALSE(s.closed);
   EXPECT_EQ(s.reopened, 1);
 
   EXPECT_EQ(f.Audits("period_close"), 1);
   EXPECT_EQ(f.Audits("period_reopen"), 1);
+  store::Stmt& who = f.db.Cached("SELECT group_concat(user_id || ':' || username) FROM audit_log WHERE action LIKE 'period_%'");
+  ASSERT_TRUE(who.Step());
+  EXPECT_EQ(who.Text(0), "id-cw:cw.tan_uyen,id-cw:cw.tan_uyen") << "the user's id, not the name, in user_id";
+  who.Reset();
   store::Stmt& q = f.db.Cached("SELECT detail FROM audit_log WHERE action = 'period_reopen'");
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(nlohmann::json::parse(q.Text(0))["reason"], r.reason);
@@ -75,7 +79,7 @@ TEST(Signoff, CloseReopenWithReasonAndStateAsOfADay) {
   EXPECT_FALSE(f.db.Exec("UPDATE report_signoff SET username = 'someone else'").ok());
   EXPECT_FALSE(f.db.Exec("DELETE FROM report_signoff").ok());
   // Other periods and units are independent.
-  ASSERT_TRUE(SignoffAsOf(f.db, "03390", "2026S2", D("2026-12-31"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S2", D("2026-12-31"), &s).ok());
   EXPECT_FALSE(s.closed);
 }
 
@@ -92,7 +96,7 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
   // 2025S1 here: the formats tests use 2026S1 of the same demo province.
   BuildOptions b{"", "2025S1", D("2025-06-30")};
   Report r;
-  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, b, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, t, b, &r).ok());
   const int n = r.completeness.expected;
   ASSERT_GE(n, 4) << "Lai Châu has dozens of communes";
   EXPECT_EQ(r.completeness.signed_off, 0);
@@ -104,20 +108,20 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025S1", &p).ok());
   auto close = [&](const std::string& ou, const char* day) {
-    SignoffAction a{ou, "2025S1", "cw." + ou, "", FiguresJson(*lc.svc, ou, p), D(day)};
-    ASSERT_TRUE(ClosePeriod(lc.db, *lc.store, a).ok());
+    SignoffAction a{ou, "2025S1", "cw." + ou, "", FiguresJson(*lc.svc, ou, p), D(day), "id-cw"};
+    ASSERT_TRUE(ClosePeriod(*lc.store, a).ok());
   };
   close(units[0], "2025-06-02");  // on time
   close(units[1], "2025-06-09");  // last day before "before 10 June"
   close(units[2], "2025-06-10");  // late
   close(units[3], "2025-06-03");  // on time, then reopened and closed again late
-  SignoffAction re{units[3], "2025S1", "do.laichau", "sửa số trẻ sinh sống tháng 3", "{}", D("2025-06-12")};
-  ASSERT_TRUE(ReopenPeriod(lc.db, *lc.store, re).ok());
+  SignoffAction re{units[3], "2025S1", "do.laichau", "sửa số trẻ sinh sống tháng 3", "{}", D("2025-06-12"), "id-do"};
+  ASSERT_TRUE(ReopenPeriod(*lc.store, re).ok());
 
   auto at = [&](const char* day) {
     BuildOptions o{"", "2025S1", D(day)};
     Report x;
-    EXPECT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, o, &x).ok());
+    EXPECT_TRUE(BuildReport(*lc.svc, *lc.store, t, o, &x).ok());
     return x.completeness;
   };
   Completeness c = at("2025-06-05");
@@ -142,7 +146,7 @@ TEST(Signoff, CompletenessAndTimelinessBeforeAndAfterTheDueDate) {
 
   // The sign-off table names who confirmed and whether on time.
   BuildOptions o{"", "2025S1", D("2025-06-30")};
-  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, o, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, t, o, &r).ok());
   const Table& so2 = Find(r, "signoff");
   EXPECT_EQ(so2.rows[0].cells[1].text, "cw." + units[0]);
   EXPECT_EQ(so2.rows[0].cells[3].text, "Có");
@@ -155,12 +159,12 @@ TEST(Signoff, ChangedFiguresShowAfterSignoff) {
   Template t;
   ASSERT_TRUE(LoadTemplate(test::DataDir(), "lai_chau_6m", &t).ok());
   Report r;
-  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
   const std::string ou = Find(r, "signoff").rows[0].orgunit;
   // Figures confirmed that differ from the registry's now: as if records were edited after sign-off.
-  SignoffAction a{ou, "2024S1", "cw", "", R"({"neonatal_mortality_rate":[999,1]})", D("2024-06-01")};
-  ASSERT_TRUE(ClosePeriod(lc.db, *lc.store, a).ok());
-  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, lc.db, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
+  SignoffAction a{ou, "2024S1", "cw", "", R"({"neonatal_mortality_rate":[999,1]})", D("2024-06-01"), "id-cw"};
+  ASSERT_TRUE(ClosePeriod(*lc.store, a).ok());
+  ASSERT_TRUE(BuildReport(*lc.svc, *lc.store, t, BuildOptions{"", "2024S1", D("2024-07-01")}, &r).ok());
   EXPECT_EQ(r.completeness.changed_since, 1);
   EXPECT_EQ(*Find(r, "signoff").rows[0].cells[4].num, 1.0);
 }

@@ -1,0 +1,32 @@
+// Entered aggregate values (table indicator_value): figures that registry
+// records cannot give, per element, org unit, period and source. The store
+// keeps rows; what an element or a period is, and the bounds, are checked by
+// src/indicator before a write.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/entry.h"
+#include "core/status.h"
+
+namespace u5::store {
+
+struct AggregateValue {
+  std::string element, orgunit, period, source, note, entered_by, entered_at;
+  std::optional<double> value, numerator, denominator;
+};
+
+class Aggregates {
+ public:
+  virtual ~Aggregates() = default;
+  // Inserts or replaces the value of (element, orgunit, period, source) and
+  // appends `audit` in the same transaction. entered_at is set by the store.
+  // Invalid("orgunit") when the org unit does not exist.
+  virtual Status Put(const AggregateValue& v, const audit::Entry& audit) = 0;
+  // Values of an org unit and period, by element then source; every element when `element` is empty.
+  virtual Status List(const std::string& orgunit, const std::string& period, const std::string& element,
+                      std::vector<AggregateValue>* out) = 0;
+};
+
+}  // namespace u5::store

@@ -1,0 +1,74 @@
+// store::Aggregates over SQLite: table indicator_value (migration 5).
+#include "core/date.h"
+#include "store/aggregates.h"
+#include "store/sqlite_host.h"
+
+namespace u5::store {
+namespace {
+
+void BindOpt(Stmt& s, int i, const std::optional<double>& d) { d ? s.Bind(i, *d) : s.BindNull(i); }
+
+class SqliteAggregates final : public Aggregates {
+ public:
+  explicit SqliteAggregates(SqliteHost& host) : host_(host) {}
+
+  Status Put(const AggregateValue& v, const audit::Entry& audit) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Stmt& s = db->Cached(
+        "INSERT INTO indicator_value(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, "
+        "entered_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(element, orgunit_id, period, source) DO UPDATE SET "
+        "value=excluded.value, numerator=excluded.numerator, denominator=excluded.denominator, note=excluded.note, "
+        "entered_by=excluded.entered_by, entered_at=excluded.entered_at");
+    s.Bind(1, v.element).Bind(2, v.orgunit).Bind(3, v.period).Bind(4, v.source);
+    BindOpt(s, 5, v.value);
+    BindOpt(s, 6, v.numerator);
+    BindOpt(s, 7, v.denominator);
+    s.Bind(8, v.note).Bind(9, v.entered_by).Bind(10, NowIso());
+    Status st = s.Run();
+    if (st.code() == Code::conflict) return Status::Invalid("orgunit", "unknown org unit '" + v.orgunit + "'");
+    U5_RETURN_IF_ERROR(st);
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
+  Status List(const std::string& orgunit, const std::string& period, const std::string& element,
+              std::vector<AggregateValue>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    out->clear();
+    Stmt& s = db->Cached(
+        "SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at "
+        "FROM indicator_value WHERE orgunit_id=?1 AND period=?2 AND (?3='' OR element=?3) ORDER BY element, source");
+    s.Bind(1, orgunit).Bind(2, period).Bind(3, element);
+    Status st;
+    while (s.Step(&st)) {
+      AggregateValue v;
+      v.element = s.Text(0);
+      v.orgunit = s.Text(1);
+      v.period = s.Text(2);
+      v.source = s.Text(3);
+      if (!s.IsNull(4)) v.value = s.Real(4);
+      if (!s.IsNull(5)) v.numerator = s.Real(5);
+      if (!s.IsNull(6)) v.denominator = s.Real(6);
+      v.note = s.IsNull(7) ? "" : s.Text(7);
+      v.entered_by = s.IsNull(8) ? "" : s.Text(8);
+      v.entered_at = s.Text(9);
+      out->push_back(std::move(v));
+    }
+    s.Reset();
+    return st;
+  }
+
+ private:
+  SqliteHost& host_;
+};
+
+}  // namespace
+
+std::unique_ptr<Aggregates> NewSqliteAggregates(SqliteHost& host) { return std::make_unique<SqliteAggregates>(host); }
+
+}  // namespace u5::store

@@ -1,0 +1,48 @@
+// store::CareAcks over SQLite: table care_alert_ack (migration 12).
+#include "store/care_acks.h"
+#include "store/sqlite_host.h"
+
+namespace u5::store {
+namespace {
+
+class SqliteCareAcks final : public CareAcks {
+ public:
+  explicit SqliteCareAcks(SqliteHost& host) : host_(host) {}
+
+  Status Put(const CareAck& a, const audit::Entry& audit) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Stmt& s = db->Cached(
+        "INSERT INTO care_alert_ack(alert_id, person_id, rule, acked_by, acked_at, note) VALUES (?1,?2,?3,?4,?5,?6) "
+        "ON CONFLICT(alert_id) DO UPDATE SET acked_by=excluded.acked_by, acked_at=excluded.acked_at, note=excluded.note");
+    s.Bind(1, a.alert_id).Bind(2, a.person_id).Bind(3, a.rule).Bind(4, a.by).Bind(5, a.at).Bind(6, a.note);
+    Status st = s.Run();
+    if (st.code() == Code::conflict) return Status::Invalid("person_id", "unknown person '" + a.person_id + "'");
+    U5_RETURN_IF_ERROR(st);
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
+  Status List(std::vector<CareAck>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    out->clear();
+    Stmt& s = db->Cached("SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack");
+    Status st;
+    while (s.Step(&st)) out->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    s.Reset();
+    return st;
+  }
+
+ private:
+  SqliteHost& host_;
+};
+
+}  // namespace
+
+std::unique_ptr<CareAcks> NewSqliteCareAcks(SqliteHost& host) { return std::make_unique<SqliteCareAcks>(host); }
+
+}  // namespace u5::store

@@ -1,0 +1,35 @@
+// What SqliteStore lends the SQLite implementations of its topic interfaces
+// (sqlite_<topic>.cpp): the calling thread's connection, and the audit append
+// inside a write transaction already open on it. Internal to src/store.
+#pragma once
+#include <memory>
+
+#include "audit/entry.h"
+#include "core/status.h"
+#include "store/sqlite.h"
+
+namespace u5::store {
+
+class Aggregates;
+class CareAcks;
+class OrgUnitWriter;
+class Signoffs;
+class Targets;
+
+class SqliteHost {
+ public:
+  virtual ~SqliteHost() = default;
+  // The calling thread's connection (opened on first use).
+  virtual Status Conn(Db** out) = 0;
+  // Appends `e` to the hash chain inside the caller's write transaction on `db`
+  // (seq, prev_hash, hash and, when empty, `at` are filled in).
+  virtual Status AppendAuditIn(Db& db, audit::Entry& e) = 0;
+};
+
+std::unique_ptr<Aggregates> NewSqliteAggregates(SqliteHost& host);
+std::unique_ptr<Targets> NewSqliteTargets(SqliteHost& host);
+std::unique_ptr<Signoffs> NewSqliteSignoffs(SqliteHost& host);
+std::unique_ptr<CareAcks> NewSqliteCareAcks(SqliteHost& host);
+std::unique_ptr<OrgUnitWriter> NewSqliteOrgUnitWriter(SqliteHost& host);
+
+}  // namespace u5::store
