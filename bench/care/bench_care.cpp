@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<care::Service> svc;
   Status st = store::OpenSqliteStore(db_path, &store);
-  if (st.ok()) st = care::Service::Open(*store, db_path, "", &svc);
+  if (st.ok()) st = care::Service::Open(*store, "", &svc);
   if (!st.ok()) {
     std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return 1;

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<store::Store> st;
   if (Status s = store::OpenSqliteStore(path, &st); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
   std::unique_ptr<indicator::Service> svc;
-  if (Status s = indicator::Service::Open(*st, path, U5_DATA_DIR, &svc); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
+  if (Status s = indicator::Service::Open(*st, U5_DATA_DIR, &svc); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
 
   indicator::LoadStats ls;
   if (Status s = svc->Rebuild(&ls); !s.ok()) return std::cerr << s.ToString() << "\n", 1;

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   Status st = store::OpenSqliteStore(db_path, &store);
   const double cpu0 = CpuMs();
   double open_ms = 0;
-  if (st.ok()) open_ms = Ms([&] { st = indicator::Service::Open(*store, db_path, U5_DATA_DIR, &svc); });
+  if (st.ok()) open_ms = Ms([&] { st = indicator::Service::Open(*store, U5_DATA_DIR, &svc); });
   const double open_cpu = CpuMs() - cpu0;
   if (st.ok()) st = report::LoadTemplate(U5_DATA_DIR, tmpl, &t);
   if (!st.ok()) {

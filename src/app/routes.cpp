@@ -10,7 +10,7 @@ namespace u5::app {
 http::Routes Routes(const Paths& paths) {
   http::Routes all;
   for (http::Routes part : {http::RecordRoutes(), care::Routes(), indicator::Routes(),
-                            report::Routes({paths.db_path, paths.data_dir, paths.font_dir})})
+                            report::Routes({paths.data_dir, paths.font_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
   return all;
 }

@@ -9,7 +9,7 @@
 namespace u5::app {
 
 struct Paths {
-  std::string db_path, data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
+  std::string data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
 };
 
 http::Routes Routes(const Paths& paths);

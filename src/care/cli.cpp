@@ -24,7 +24,7 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
     return 2;
   }
   std::unique_ptr<Service> svc;
-  Status st = Service::Open(store, o.db_path, o.data_dir, &svc);
+  Status st = Service::Open(store, o.data_dir, &svc);
   WorklistQuery q{o.orgunit, *date, Date{date->days + o.days - 1}, o.village};
   Worklist w;
   if (st.ok()) st = BuildWorklist(*svc, q, &w);

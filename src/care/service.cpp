@@ -58,7 +58,7 @@ Service::Service(store::Store& store, Schedule schedule) : store_(store), schedu
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
-Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+Status Service::Open(store::Store& store, const std::string& data_dir,
                      std::unique_ptr<Service>* out) {
   Schedule sched;
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));

@@ -46,7 +46,7 @@ struct LoadStats {
 
 class Service {
  public:
-  static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+  static Status Open(store::Store& store, const std::string& data_dir,
                      std::unique_ptr<Service>* out);
   ~Service();
   static void Attach(store::Store& store, Service* service);
@@ -90,7 +90,6 @@ class Service {
   // Set once: plan items view its rule ids, so replacing it would require
   // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
-  std::mutex db_mu_;
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one
   // after the lock is released. The key views the entry's own person id (one

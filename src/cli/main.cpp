@@ -267,17 +267,17 @@ int main(int argc, char** argv) {
       if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
     std::unique_ptr<indicator::Service> indicator_service;
-    if (Status st = indicator::Service::Open(store, db_path, data_dir, &indicator_service); !st.ok()) return Fail(st);
+    if (Status st = indicator::Service::Open(store, data_dir, &indicator_service); !st.ok()) return Fail(st);
     indicator::Service::Attach(store, indicator_service.get());
     std::unique_ptr<care::Service> care_service;
-    if (Status st = care::Service::Open(store, db_path, data_dir, &care_service); !st.ok()) return Fail(st);
+    if (Status st = care::Service::Open(store, data_dir, &care_service); !st.ok()) return Fail(st);
     care::Service::Attach(store, care_service.get());
     // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
     http::ApiOptions api_opts;
     api_opts.demo_mode = demo_mode;
-    http::Api api(store, app::Routes({db_path, data_dir, ""}), api_opts);
+    http::Api api(store, app::Routes({data_dir, ""}), api_opts);
     audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
     audit::PeriodicHeadSigner signing(
         head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },

@@ -17,7 +17,7 @@ Service::Service(store::Store& store, Catalogue cat) : store_(store), cat_(std::
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
-Status Service::Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+Status Service::Open(store::Store& store, const std::string& data_dir,
                      std::unique_ptr<Service>* out) {
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));

@@ -35,8 +35,7 @@ struct IndicatorValue {
 
 class Service {
  public:
-  // `db_path` is the store's SQLite file (for the indicator tables, until they are behind the store).
-  static Status Open(store::Store& store, const std::string& db_path, const std::string& data_dir,
+  static Status Open(store::Store& store, const std::string& data_dir,
                      std::unique_ptr<Service>* out);
   ~Service();
 
@@ -75,7 +74,6 @@ class Service {
 
   store::Store& store_;
   Catalogue cat_;
-  std::mutex db_mu_;
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;
   bool built_ = false;

@@ -56,7 +56,7 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
   Template t;
   if (Status st = LoadTemplate(o.data_dir, o.template_id, &t); !st.ok()) return Fail(err, st);
   std::unique_ptr<indicator::Service> svc;
-  if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
+  if (Status st = indicator::Service::Open(store, o.data_dir, &svc); !st.ok()) return Fail(err, st);
   if (!o.orgunit.empty())
     if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
   b.period = o.period;
@@ -92,7 +92,7 @@ int RunSignoffCommand(store::Store& store, const CliOptions& o, std::ostream& ou
   a.on = Today();
   if (o.action == "close") {
     std::unique_ptr<indicator::Service> svc;
-    if (Status st = indicator::Service::Open(store, o.db_path, o.data_dir, &svc); !st.ok()) return Fail(err, st);
+    if (Status st = indicator::Service::Open(store, o.data_dir, &svc); !st.ok()) return Fail(err, st);
     a.figures = FiguresJson(*svc, a.orgunit, p);
     if (Status st = ClosePeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action == "reopen") {

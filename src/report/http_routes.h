@@ -13,7 +13,7 @@ namespace u5::report {
 
 // Where the process's report templates and fonts are.
 struct RouteContext {
-  std::string db_path, data_dir, font_dir;
+  std::string data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
 };
 
 // The handlers need the indicator engine attached to the store.

@@ -227,7 +227,7 @@ void ExpectGolden(const std::map<std::string, std::string>& got, const char* whe
 TEST(CareGolden, FullRecomputeShowsWhatTheStraightforwardEngineShowed) {
   Population pop;
   std::unique_ptr<care::Service> svc;
-  ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &svc).ok());
+  ASSERT_TRUE(care::Service::Open(pop.store(), "", &svc).ok());
   Gen gen;
   const std::vector<care::History> hs = gen.Population(3000);
   svc->RecomputeAll(hs);

@@ -138,7 +138,7 @@ TEST(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
   for (uint32_t seed : {11u, 12u, 13u}) {
     Population pop;
     std::unique_ptr<care::Service> live;
-    ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &live).ok());
+    ASSERT_TRUE(care::Service::Open(pop.store(), "", &live).ok());
     std::mt19937 rng(seed);
     Ops ops;
     RandomOps(pop, rng, 60, ops);
@@ -147,11 +147,11 @@ TEST(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
     for (int round = 0; round < 4; ++round) {
       RandomOps(pop, rng, 40, ops);
       std::unique_ptr<care::Service> fresh;
-      ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &fresh).ok());
+      ASSERT_TRUE(care::Service::Open(pop.store(), "", &fresh).ok());
       ASSERT_TRUE(fresh->Rebuild().ok());
       // And one recomputed from histories read in one pass.
       std::unique_ptr<care::Service> recomputed;
-      ASSERT_TRUE(care::Service::Open(pop.store(), pop.db_path(), "", &recomputed).ok());
+      ASSERT_TRUE(care::Service::Open(pop.store(), "", &recomputed).ok());
       {
         std::vector<care::History> hs;
         ASSERT_TRUE(care::LoadHistories(pop.store(), [&](care::History&& h) { hs.push_back(std::move(h)); }, nullptr).ok());

@@ -16,7 +16,7 @@ using nlohmann::json;
 class CareService : public ::testing::Test {
  protected:
   void SetUp() override {
-    Status st = care::Service::Open(pop_.store(), pop_.db_path(), "", &svc_);
+    Status st = care::Service::Open(pop_.store(), "", &svc_);
     ASSERT_TRUE(st.ok()) << st.ToString();
     care::Service::Attach(pop_.store(), svc_.get());
     pop_.Person("M", "female", "1995-03-01", "03390", {{"phone", "0912345678"}, {"village", "Bản Hon"}});
@@ -99,7 +99,7 @@ TEST_F(CareService, AlertAcknowledgedByTheHealthWorkerIsRecorded) {
   EXPECT_EQ(acked[0]["acknowledged"]["note"], "đã gọi điện, mẹ đưa bé lên trạm");
   // Recorded in the database: a new service on the same file sees it.
   std::unique_ptr<care::Service> again;
-  ASSERT_TRUE(care::Service::Open(pop_.store(), pop_.db_path(), "", &again).ok());
+  ASSERT_TRUE(care::Service::Open(pop_.store(), "", &again).ok());
   std::map<std::string, care::Ack> acks;
   ASSERT_TRUE(again->Acks(&acks).ok());
   EXPECT_EQ(acks.count(id), 1u);

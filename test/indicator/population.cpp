@@ -46,7 +46,7 @@ Population::Population() {
 
 indicator::Service& Population::service() {
   if (!service_) {
-    Status st = indicator::Service::Open(*store_, db_path_, U5_DATA_DIR, &service_);
+    Status st = indicator::Service::Open(*store_, U5_DATA_DIR, &service_);
     if (!st.ok()) throw std::runtime_error(st.ToString());
   }
   return *service_;

@@ -98,7 +98,7 @@ TEST_F(TargetVersions, EachEditIsANewVersionWithWhoWhenAndWhy) {
   EXPECT_EQ(Audits("target_change"), 2) << "each edit audited under the user's id";
   // A second open of the service (another process, a restart) seeds nothing new.
   std::unique_ptr<indicator::Service> again;
-  ASSERT_TRUE(indicator::Service::Open(pop_.store(), pop_.db_path(), U5_DATA_DIR, &again).ok());
+  ASSERT_TRUE(indicator::Service::Open(pop_.store(), U5_DATA_DIR, &again).ok());
   EXPECT_EQ(QueryInt(pop_.db_path(), "SELECT count(*) FROM plan_target WHERE indicator_id = 'neonatal_mortality_rate' AND year = 2025 AND plan_id = 'lai_chau_u5_2030'"), 3);
   EXPECT_EQ(PlanEvalTarget("neonatal_mortality_rate")["target"], 550.0);
 }

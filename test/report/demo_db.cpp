@@ -36,7 +36,7 @@ DemoProvince& Demo(const std::string& province) {
   fs::copy_file(cached, slot->path);
   Status st = store::OpenSqliteStore(slot->path, &slot->store);
   EXPECT_TRUE(st.ok()) << st.ToString();
-  st = indicator::Service::Open(*slot->store, slot->path, DataDir(), &slot->svc);
+  st = indicator::Service::Open(*slot->store, DataDir(), &slot->svc);
   EXPECT_TRUE(st.ok()) << st.ToString();
   st = store::Db::Open(slot->path, &slot->db, false);
   EXPECT_TRUE(st.ok()) << st.ToString();

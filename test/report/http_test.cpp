@@ -18,7 +18,7 @@ class ReportHttp : public ::testing::Test {
   void SetUp() override {
     d_ = &test::Demo("12");
     indicator::Service::Attach(*d_->store, d_->svc.get());
-    router_ = std::make_unique<http::Router>(Routes({d_->path, test::DataDir(), ""}));
+    router_ = std::make_unique<http::Router>(Routes({test::DataDir(), ""}));
     std::vector<orgunit::OrgUnit> kids;
     ASSERT_TRUE(d_->store->orgunits().Children("12", &kids).ok());
     commune_id_ = kids[1].id;

@@ -350,7 +350,7 @@ TEST(ReportLang, CliLangFlag) {
 TEST(ReportLang, HttpLangParameter) {
   test::DemoProvince& d = test::Demo("12");
   indicator::Service::Attach(*d.store, d.svc.get());
-  const http::Router router(Routes({d.path, test::DataDir(), ""}));
+  const http::Router router(Routes({test::DataDir(), ""}));
   const auth::Principal province{"u2", "tinh", "province_officer", {"12"}};
   auto call = [&](std::map<std::string, std::string> q) {
     q["period"] = "2026S1";

@@ -22,7 +22,7 @@ void ApiFixture::Open(http::ApiOptions o) {
     ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
   }
-  api = std::make_unique<http::Api>(*s, app::Routes({db(), U5_DATA_DIR, ""}), o);
+  api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, ""}), o);
 }
 
 std::string ApiFixture::Login(const std::string& user, const std::string& password, const std::string& remote) {

@@ -23,7 +23,7 @@ struct ReadAudit : ApiFixture {
 
   void SetUp() override {
     ApiFixture::SetUp();
-    ASSERT_TRUE(care::Service::Open(*s, db(), "", &care).ok());
+    ASSERT_TRUE(care::Service::Open(*s, "", &care).ok());
     care::Service::Attach(*s, care.get());
     cw_a = Login("cw_a");
     cw_b = Login("cw_b");

@@ -8,9 +8,9 @@ using nlohmann::json;
 
 void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
   Open(o);
-  ASSERT_TRUE(indicator::Service::Open(*s, db(), U5_DATA_DIR, &indicators).ok());
+  ASSERT_TRUE(indicator::Service::Open(*s, U5_DATA_DIR, &indicators).ok());
   indicator::Service::Attach(*s, indicators.get());
-  ASSERT_TRUE(care::Service::Open(*s, db(), U5_DATA_DIR, &care_svc).ok());
+  ASSERT_TRUE(care::Service::Open(*s, U5_DATA_DIR, &care_svc).ok());
   care::Service::Attach(*s, care_svc.get());
   cw = Login("cw_a");
   ASSERT_FALSE(cw.empty());
