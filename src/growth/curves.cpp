@@ -40,16 +40,10 @@ std::optional<CurvePoint> who_curve_at(Indicator ind, int sex, double x) {
     return CurvePoint{x, curve_values(t.at(static_cast<int>(day)))};
   }
   if (x < t.first / 10.0 || x > t.last / 10.0) return std::nullopt;
-  const double k = std::trunc(x * 10.0);
-  const int row = static_cast<int>(k);
-  if (!t.contains(row)) return std::nullopt;
-  Lms p = t.at(row);
-  const double diff = (x - k / 10.0) / 0.1;
-  if (diff > 0.0 && t.contains(row + 1)) {
-    const Lms& u = t.at(row + 1);
-    p = {p.l + diff * (u.l - p.l), p.m + diff * (u.m - p.m), p.s + diff * (u.s - p.s)};
-  }
-  return CurvePoint{x, curve_values(p)};
+  // The same interpolation as the z-score, so a child's point lies where its z says.
+  const std::optional<Lms> p = lms_at_length(t, x);
+  if (!p) return std::nullopt;
+  return CurvePoint{x, curve_values(*p)};
 }
 
 }  // namespace u5::growth

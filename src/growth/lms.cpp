@@ -34,4 +34,26 @@ double lms_z_restricted(double x, const Lms& p) noexcept {
   return z;
 }
 
+std::optional<Lms> lms_at_length(const LmsTable& t, double lenhei) noexcept {
+  // Tables hold x in tenths of a cm, so the rows' keys low*10 and upp*10 are
+  // the integers trunc(lenhei*10) and trunc(lenhei*10 + 1). (anthro joins on
+  // the decimal text of low and upp, which names the same rows.)
+  if (t.empty() || !(std::fabs(lenhei) < 1e6)) return std::nullopt;  // also NaN
+  const double k_low = std::trunc(lenhei * 10.0);
+  const double k_upp = std::trunc(lenhei * 10.0 + 1.0);
+  const double diff = (lenhei - k_low / 10.0) / 0.1;
+  const int row = static_cast<int>(k_low);
+  if (!t.contains(row)) return std::nullopt;
+  Lms p = t.at(row);
+  if (diff > 0.0) {
+    const int up = static_cast<int>(k_upp);
+    if (!t.contains(up)) return std::nullopt;
+    const Lms& u = t.at(up);
+    p.m = p.m + diff * (u.m - p.m);
+    p.l = p.l + diff * (u.l - p.l);
+    p.s = p.s + diff * (u.s - p.s);
+  }
+  return p;
+}
+
 }  // namespace u5::growth

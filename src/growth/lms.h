@@ -1,6 +1,8 @@
 #pragma once
 // The LMS method (WHO Child Growth Standards, technical report chapter 7).
 
+#include <optional>
+
 #include "growth/who_tables.h"
 
 namespace u5::growth {
@@ -19,5 +21,18 @@ double lms_z_restricted(double x, const Lms& p) noexcept;
 
 // Value of the curve at z: M*(1 + L*S*z)^(1/L), or M*exp(S*z) when L == 0.
 double lms_value(const Lms& p, double z) noexcept;
+
+// L, M and S of a weight-for-length/height table at a length/height between
+// its 0.1 cm rows, with anthro's own double expressions
+// (z-score-weight-for-lenhei.R):
+//   low = trunc(lenhei*10)/10, upp = trunc(lenhei*10 + 1)/10,
+//   diff = (lenhei - low)/0.1, P = P_low + diff*(P_upp - P_low) if diff > 0.
+// The upper row is computed on its own, not as low + 0.1: where lenhei*10 is
+// the double just below 512 or 1024 (clenhei 51.2 or 102.4 reached by the
+// 0.7 cm adjustment, e.g. 103.1 cm lying at >= 731 days), lenhei*10 + 1
+// rounds up to 513 or 1025 and anthro interpolates towards the row 0.2 cm
+// above the lower one. We follow it (docs/growth.md, "Known properties of
+// the reference"). Empty when a row needed is not in the table.
+std::optional<Lms> lms_at_length(const LmsTable& t, double lenhei) noexcept;
 
 }  // namespace u5::growth

@@ -111,29 +111,19 @@ std::optional<double> age_z(const Tables& k, int sex, long long day, double valu
   return round_z(plain ? lms_z(value, p) : lms_z_restricted(value, p));
 }
 
-// Weight-for-length/height with linear interpolation of L, M, S between the
-// 0.1 cm rows, as in anthro (z-score-weight-for-lenhei.R):
-//   low = trunc(lenhei*10)/10, diff = (lenhei - low)/0.1,
-//   P = P_low + diff*(P_upp - P_low) when diff > 0.
+// Weight-for-length/height: L, M, S interpolated between the 0.1 cm rows as
+// anthro does it (lms_at_length), then the restricted z. The weight may be 0:
+// anthro sets measurements <= 0 to NA for the age-based indicators only, so a
+// weight of 0 with a valid length gets a (very low, flagged) z here too.
 std::optional<double> wfl_z(const Tables& k, Indicator ind, int sex, double lenhei,
                             double weight) noexcept {
   const LmsTable& t = k.t[static_cast<int>(ind)][sex - 1];
   const double lo_cm = ind == Indicator::weight_for_length ? 45.0 : 65.0;
   const double hi_cm = ind == Indicator::weight_for_length ? 110.0 : 120.0;
   if (t.empty() || !(lenhei >= lo_cm && lenhei <= hi_cm)) return std::nullopt;
-  // lenhei is in [45, 120] here, so the int conversion is std::trunc.
-  const double kk = static_cast<double>(static_cast<int>(lenhei * 10.0));
-  const int row = static_cast<int>(kk);
-  const double diff = (lenhei - kk / 10.0) / 0.1;
-  if (!t.contains(row)) return std::nullopt;
-  Lms p = t.at(row);
-  if (diff > 0.0) {
-    if (!t.contains(row + 1)) return std::nullopt;
-    const Lms& u = t.at(row + 1);
-    p.m = p.m + diff * (u.m - p.m);
-    p.l = p.l + diff * (u.l - p.l);
-    p.s = p.s + diff * (u.s - p.s);
-  }
+  const std::optional<Lms> lms = lms_at_length(t, lenhei);
+  if (!lms) return std::nullopt;
+  const Lms& p = *lms;
   double z;
   if (detail::interpolated_z_fast(weight, p, *k.pow, k.hundredths, z)) [[likely]]
     return z;
@@ -170,9 +160,15 @@ ZResult compute(const Measurement& in) noexcept {
   }
   const bool len_ok = positive(in.lenhei_cm) && positive(r.clenhei);
   const bool wei_ok = positive(in.weight_kg);
-  if (len_ok && wei_ok) {
+  // A weight of 0 is not a measurement for weight-for-age or BMI-for-age
+  // (anthro: measure <= 0 -> NA), but anthro's weight-for-length/height has
+  // no such rule: (0/M)^L is +Inf for L < 0, the z is -Inf before the
+  // restriction and finite after it (about -15, flagged). cbmi is 0 then,
+  // as anthro's weight / (clenhei/100)^2.
+  const bool wei_zero = in.weight_kg && *in.weight_kg == 0.0;
+  if (len_ok && (wei_ok || wei_zero)) {
     const double h = *r.clenhei / 100.0;
-    r.cbmi = *in.weight_kg / (h * h);
+    r.cbmi = wei_zero ? 0.0 : *in.weight_kg / (h * h);  // 0.0: no -0 from a weight of -0
   }
 
   if (r.csex == 0 || (has_age && !age_ok)) return r;
@@ -232,7 +228,7 @@ ZResult compute(const Measurement& in) noexcept {
   }
 
   // Weight-for-length/height: also without age, but not at 60 months or more.
-  if (len_ok && wei_ok && weight_based_ok && (!age_ok || months < 60.0)) {
+  if (len_ok && (wei_ok || wei_zero) && weight_based_ok && (!age_ok || months < 60.0)) {
     Indicator ind;
     if (age_ok)
       ind = day < 731 ? Indicator::weight_for_length : Indicator::weight_for_height;

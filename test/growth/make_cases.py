@@ -210,8 +210,11 @@ for sex in (0, 3, ""):
 NONPOS = "anthro tests: measurement <= 0 gives NA (test-zscore-*.R)"
 for v in (0, -1):
     add(NONPOS, "zwei", "NA", f"weight {v}", sex=2, age_days=100, weight_kg=v)
-    add(NONPOS, "zwfl", "NA", f"weight {v}", sex=2, age_days=100, weight_kg=v, lenhei_cm=60,
-        measure="l")
+    # anthro's weight-for-length test ("NA if weight is <= 0") uses a length of
+    # 40 cm, outside the table: NA whatever the weight. A weight of 0 with a
+    # valid length is scored (below, "Known properties of the reference").
+    add(NONPOS, "zwfl", "NA", f"weight {v}, lenhei 40 (as in anthro's test)", sex=2,
+        age_days=100, weight_kg=v, lenhei_cm=40, measure="l")
     add(NONPOS, "zwfl", "NA", f"lenhei {v}", sex=2, age_days=100, weight_kg=5, lenhei_cm=v,
         measure="l")
     add(NONPOS, "zlen", "NA", f"lenhei {v}", sex=1, age_days=10, lenhei_cm=v)
@@ -267,6 +270,66 @@ add("WorldHealthOrganization/anthro@4cca1914afe445fd5befb0add6ee6853440eef03 "
 add("Grellety, figshare 4294085 (data_anthro_for_deposit.pdf): girl 9 kg 365 d, "
     "L=-0.2022 M=8.9462 S=0.12267 WAZ 0.04885", "zwei", 0.05, "published 0.04885, rounded",
     sex=2, age_days=365, weight_kg=9)
+
+add("anthro: (-1/M)^L is NaN for a negative weight, so zwfl is NA", "zwfl", "NA", "weight -1",
+    sex=2, age_days=100, weight_kg=-1, lenhei_cm=60, measure="l")
+
+# --- known properties of the reference (issue 19; docs/growth.md) ---------------
+# Expected values are hand calculations: anthro 1.1.0's own expressions
+# (R/z-score-weight-for-lenhei.R, compute_zscore_adjusted in
+# R/z-score-helper.R) evaluated in IEEE doubles on the rows of
+# data/who-growth named in each row's source. Our code did not produce them.
+W0 = ("hand calc, anthro 1.1.0 z-score-weight-for-lenhei.R: no '<= 0 is NA' rule for "
+      "wfl/h; (0/M)^L = Inf (L < 0), z = -Inf, restricted: -3 + (0 - SD3neg)/SD23neg "
+      "on data/who-growth/{} row sex {} {} cm (L {} M {} S {}) = {}")
+for sex, age, meas, ln, table, fname, lms, exact, z in (
+        (2, 100, "l", 60, "wfl", "weight_for_length.csv", ("-0.3833", "5.8742", "0.09136"),
+         "-14.40993096", "-14.41"),
+        (1, 1000, "h", 87, "wfh", "weight_for_height.csv", ("-0.3521", "12.1645", "0.0809"),
+         "-15.74670243", "-15.75"),
+        (2, "", "h", 100, "wfh", "weight_for_height.csv", ("-0.3833", "15.2246", "0.09088"),
+         "-14.46771395", "-14.47")):
+    src = W0.format(fname, sex, ln, *lms, exact)
+    kw = {"sex": sex, "age_days": age, "weight_kg": 0, "lenhei_cm": ln, "measure": meas}
+    add(src, "zwfl", z, f"weight 0 kg, {ln} cm: wfl/h computed, about -15", **kw)
+    add(src, "fwfl", 1, "weight 0 kg: flagged (|z| > 5)", **kw)
+    add("anthro: weight <= 0 -> NA for weight-for-age (anthro_zscore_adjusted)", "zwei", "NA",
+        "weight 0 kg: no weight-for-age", **kw)
+    add("anthro: cbmi = weight / (clenhei/100)^2 = 0; BMI <= 0 -> NA", "zbmi", "NA",
+        "weight 0 kg: no BMI z", **kw)
+    add("anthro: cbmi = weight / (clenhei/100)^2", "cbmi", 0, "weight 0 kg: cbmi 0", **kw)
+add("anthro: oedema => no wfl/h z, also for weight 0", "zwfl", "NA", "weight 0 kg with oedema",
+    sex=2, age_days=100, weight_kg=0, lenhei_cm=60, measure="l", oedema="y")
+
+UP = ("hand calc, anthro 1.1.0 z-score-weight-for-lenhei.R: clenhei = 103.1 - 0.7 = "
+      "102.39999999999999, clenhei*10 = 1023.9999999999999 (the double below 1024), "
+      "low = trunc(that)/10 = 102.3, clenhei*10 + 1 rounds to 1025 so upp = 102.5, "
+      "diff = (clenhei - 102.3)/0.1 = 0.9999999999999432; "
+      "data/who-growth/weight_for_height.csv sex {} rows 102.3 ({}) and 102.5 ({}); "
+      "z = {} (the rows 102.3/102.4 would give {})")
+for sex, age, w, lms_rows, exact, z, old in (
+        (1, 800, 16, ("-0.3521 16.0206 0.08343", "-0.3521 16.0801 0.08354"), "-0.0598294619",
+         "-0.06", "-0.04"),
+        (2, 800, 16, ("-0.3833 15.9087 0.09155", "-0.3833 15.9707 0.09161"), "0.0200009286",
+         "0.02", "0.04"),
+        (1, 1500, 18, ("-0.3521 16.0206 0.08343", "-0.3521 16.0801 0.08354"), "1.3236656018",
+         "1.32", "1.35"),
+        (2, 1200, 12, ("-0.3833 15.9087 0.09155", "-0.3833 15.9707 0.09161"), "-3.2760044280",
+         "-3.28", "-3.26")):
+    kw = {"sex": sex, "age_days": age, "weight_kg": w, "lenhei_cm": 103.1, "measure": "l"}
+    add(UP.format(sex, *lms_rows, exact, old), "zwfl", z,
+        "103.1 cm lying at >= 731 d: upper row 102.5, not 102.4", **kw)
+    add("anthro adjust_lenhei: 103.1 - 0.7 in doubles", "clenhei", "102.39999999999999",
+        "103.1 cm lying at >= 731 d", **kw)
+for sex in (1, 2):
+    # The same child measured standing: clenhei is the double nearest 102.4,
+    # 102.4*10 rounds to 1024 exactly, diff = 0, the 102.4 row alone.
+    add(DEF, "zwfl", 0, "102.4 cm standing at 800 d: row 102.4, no interpolation", sex=sex,
+        age_days=800, measure="h", lenhei_cm=102.4, weight_kg="@wfh:0")
+# 51.9 cm lying at >= 731 days is the other input with one decimal where the
+# rows are 0.2 cm apart (clenhei 51.2 < 65 cm: outside the height table).
+add(CHOICE, "zwfl", "NA", "51.9 cm lying at 800 d: clenhei 51.2, outside wfh", sex=1,
+    age_days=800, measure="l", lenhei_cm=51.9, weight_kg=4)
 
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow(COLS)

@@ -2,7 +2,9 @@
 // before the fast path (commit 6b1555a: zscore.cpp, lms.cpp, rounding.cpp),
 // written straight from anthro's formulas with std::pow and the exact R
 // rounding on every call. Kept here, not in the library, so that a change to
-// the library cannot change the reference.
+// the library cannot change the reference. Changed since only where anthro's
+// behaviour was found to differ (issue 19: a weight of 0 with a valid length,
+// and the upper interpolation row trunc(lenhei*10 + 1)), marked "Issue 19".
 
 #include "reference_zscore.h"
 
@@ -113,12 +115,15 @@ std::optional<double> wfl_z(Indicator ind, int sex, double lenhei, double weight
   if (t.empty() || !(lenhei >= lo_cm && lenhei <= hi_cm)) return std::nullopt;
   const double k = std::trunc(lenhei * 10.0);
   const int row = static_cast<int>(k);
+  // Issue 19: the upper row is anthro's trunc(lenhei*10 + 1), not row + 1
+  // (they differ where lenhei*10 is the double just below 512 or 1024).
+  const int upp = static_cast<int>(std::trunc(lenhei * 10.0 + 1.0));
   const double diff = (lenhei - k / 10.0) / 0.1;
   if (!t.contains(row)) return std::nullopt;
   Lms p = t.at(row);
   if (diff > 0.0) {
-    if (!t.contains(row + 1)) return std::nullopt;
-    const Lms& u = t.at(row + 1);
+    if (!t.contains(upp)) return std::nullopt;
+    const Lms& u = t.at(upp);
     p.m = p.m + diff * (u.m - p.m);
     p.l = p.l + diff * (u.l - p.l);
     p.s = p.s + diff * (u.s - p.s);
@@ -156,9 +161,12 @@ ZResult compute(const Measurement& in) noexcept {
   }
   const bool len_ok = positive(in.lenhei_cm) && positive(r.clenhei);
   const bool wei_ok = positive(in.weight_kg);
-  if (len_ok && wei_ok) {
+  // Issue 19: a weight of 0 gives cbmi 0 and a weight-for-length/height z
+  // (anthro has no "<= 0 is NA" rule there), but no weight-for-age or BMI z.
+  const bool wei_zero = in.weight_kg && *in.weight_kg == 0.0;
+  if (len_ok && (wei_ok || wei_zero)) {
     const double h = *r.clenhei / 100.0;
-    r.cbmi = *in.weight_kg / (h * h);
+    r.cbmi = wei_zero ? 0.0 : *in.weight_kg / (h * h);
   }
 
   if (r.csex == 0 || (has_age && !age_ok)) return r;
@@ -199,7 +207,7 @@ ZResult compute(const Measurement& in) noexcept {
   }
 
   // Weight-for-length/height: also without age, but not at 60 months or more.
-  if (len_ok && wei_ok && weight_based_ok && (!age_ok || months < 60.0)) {
+  if (len_ok && (wei_ok || wei_zero) && weight_based_ok && (!age_ok || months < 60.0)) {
     Indicator ind;
     if (age_ok)
       ind = day < 731 ? Indicator::weight_for_length : Indicator::weight_for_height;

@@ -197,6 +197,47 @@ TEST(ZscoreCsv, QuotesCrlfBomAndCaseInsensitiveValues) {
   EXPECT_EQ(rows[3][9], "0");
 }
 
+// The two known properties of anthro (docs/growth.md), as whole output lines:
+// a weight of 0 kg with a valid length gets cbmi 0, no weight-for-age and no
+// BMI z (flags empty too), but a flagged weight-for-length z; 103.1 cm lying
+// at 800 days interpolates towards the 102.5 cm row. Expected values are hand
+// calculations with anthro's expressions (cases.csv, "hand calc" rows).
+TEST(ZscoreCsv, KnownPropertiesOfTheReference) {
+  const fs::path d = tmp_dir();
+  write_file(d / "in.csv",
+             "id,sex,age_days,weight_kg,lenhei_cm,measure\n"
+             "w0,2,100,0,60,l\n"
+             "w0h,1,1000,0,87,h\n"
+             "w0x,2,100,0,40,l\n"
+             "up,1,800,16,103.1,l\n");
+  std::ostringstream err;
+  ASSERT_EQ(run_zscore_csv((d / "in.csv").string(), (d / "out.csv").string(), err), 0);
+  EXPECT_EQ(err.str(), "");
+  const auto rows = parse(read_file(d / "out.csv"));
+  ASSERT_EQ(rows.size(), 5u);
+  auto line = [](const std::vector<std::string>& r) {
+    std::string s;
+    for (std::size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + r[i];
+    return s;
+  };
+  // id,clenhei,cmeasure,c9mo_flag,cbmi,csex,zlen,flen,zwei,fwei,zwfl,fwfl,zbmi,fbmi,zhc,fhc
+  EXPECT_EQ(line(rows[1]).substr(0, 14), "w0,60,l,0,0,2,");
+  EXPECT_EQ(rows[1][8], "");   // zwei
+  EXPECT_EQ(rows[1][9], "");   // fwei
+  EXPECT_EQ(rows[1][10], "-14.41");
+  EXPECT_EQ(rows[1][11], "1");
+  EXPECT_EQ(rows[1][12], "");  // zbmi
+  EXPECT_EQ(rows[1][13], "");  // fbmi
+  EXPECT_EQ(rows[2][4], "0");
+  EXPECT_EQ(rows[2][10], "-15.75");
+  EXPECT_EQ(rows[2][11], "1");
+  EXPECT_EQ(rows[3][10], "");  // 40 cm: outside the length table
+  EXPECT_EQ(rows[3][11], "");
+  EXPECT_EQ(rows[4][1], "102.4");  // %.12g of 102.39999999999999
+  EXPECT_EQ(rows[4][10], "-0.06");
+  EXPECT_EQ(rows[4][11], "0");
+}
+
 TEST(ZscoreCsv, LineNumbersCountPhysicalLines) {
   const fs::path d = tmp_dir();
   write_file(d / "in.csv",

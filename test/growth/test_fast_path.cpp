@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "growth/fast_pow.h"
 #include "growth/fast_z.h"
@@ -215,6 +216,47 @@ TEST(FastPath, EqualsReferenceOnWildInput) {
     return m;
   };
   EXPECT_EQ(compare_many(500'000, gen), 0);
+}
+
+// The two known properties of anthro (issue 19, docs/growth.md): weights of
+// 0 (and -0) with every length, and lengths whose clenhei*10 is the double
+// just below 512 or 1024, or within a few ulps of any 0.1 cm row, reached
+// directly or through the 0.7 cm adjustment. Fast and reference paths agree.
+TEST(FastPath, EqualsReferenceOnAnthroEdges) {
+  std::mt19937_64 g(19);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> lengths;
+  for (double edge : {51.2, 102.4})
+    for (int k = -4; k <= 4; ++k) {
+      double x = edge;
+      for (int j = 0; j < std::abs(k); ++j) x = std::nextafter(x, k < 0 ? 0.0 : 200.0);
+      lengths.push_back(x);
+      lengths.push_back(x + 0.7);
+      lengths.push_back(x - 0.7);
+    }
+  for (int row = 450; row <= 1200; ++row) {
+    const double x = row / 10.0;
+    lengths.push_back(x);
+    lengths.push_back(std::nextafter(x, 0.0));
+    lengths.push_back(std::nextafter(x, 200.0));
+    lengths.push_back(x + 0.7);
+    lengths.push_back(x - 0.7);
+  }
+  long bad = 0;
+  for (double len : lengths)
+    for (int i = 0; i < 8; ++i) {
+      Measurement m;
+      m.sex = 1 + i % 2;
+      m.lenhei_cm = len;
+      m.measure = static_cast<Measure>(i / 2 % 3);
+      if (i < 6) m.age_days = u(g) < 0.5 ? 200 + u(g) * 500 : 731 + u(g) * 1000;
+      const double w = u(g);
+      m.weight_kg = i == 7 ? -0.0 : w < 0.3 ? 0.0 : 2 + w * 25;
+      m.oedema = u(g) < 0.05;
+      const std::string d = diff(m, compute(m), reference::compute(m));
+      if (!d.empty() && ++bad <= 5) ADD_FAILURE() << d;
+    }
+  EXPECT_EQ(bad, 0);
 }
 
 // fast_pow() keeps the relative error bound the fast path's proof assumes
