@@ -267,6 +267,7 @@ void SeriesItems(const Series& s, const History& h, const std::vector<Dosed>& do
   steps.clear();
   given.clear();
   for (const auto& d : s.doses) {
+    if (d.prov.Off()) continue;  // kept in the schedule with its source, never in a plan
     Step st;
     st.id = d.id;
     st.rule = d.id;
@@ -278,6 +279,7 @@ void SeriesItems(const Series& s, const History& h, const std::vector<Dosed>& do
     st.grace_days = st.late.days - st.due.days;
     steps.push_back(std::move(st));
   }
+  if (steps.empty()) return;  // every dose of the series is off
   for (const Dosed& x : dosed) {
     const Fact& e = *x.fact;
     if (x.vaccine) {
@@ -385,9 +387,9 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
   size_t capacity = 0;
   if (plan.child) {
     for (const auto& s : schedule.series())
-      if (s.enabled) capacity += s.doses.size();
+      for (const auto& d : s.doses) capacity += !d.prov.Off();
     for (const auto& r : schedule.rules()) {
-      if (r.subject != "child"sv) continue;
+      if (r.subject != "child"sv || r.prov.Off()) continue;
       if (r.kind == "window"sv || r.kind == "recurring"sv) ++capacity;
       else if (r.kind == "campaign"sv) capacity += r.months.size() * static_cast<size_t>(
           (r.max_age->After(plan.birth).days - r.min_age.After(plan.birth).days) / 365 + 2);
@@ -395,7 +397,8 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
   } else {
     size_t per_pregnancy = 0;
     for (const auto& r : schedule.rules())
-      per_pregnancy += r.kind == "tetanus"sv ? 2 : (r.subject == "pregnancy"sv || r.subject == "mother"sv) && r.kind == "window"sv;
+      if (!r.prov.Off())
+        per_pregnancy += r.kind == "tetanus"sv ? 2 : (r.subject == "pregnancy"sv || r.subject == "mother"sv) && r.kind == "window"sv;
     capacity = per_pregnancy * pregnancies.size();
   }
   plan.items.reserve(capacity);
@@ -409,13 +412,12 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
         dosed.push_back({&e, nullptr});
       }
     }
-    for (const auto& s : schedule.series())
-      if (s.enabled) SeriesItems(s, h, dosed, &out);
+    for (const auto& s : schedule.series()) SeriesItems(s, h, dosed, &out);
     thread_local std::vector<const Fact*> all;
     all.clear();
     for (const auto& e : h.events) all.push_back(&e);
     for (const auto& r : schedule.rules()) {
-      if (r.subject != "child"sv) continue;
+      if (r.subject != "child"sv || r.prov.Off()) continue;
       if (r.kind == "window"sv)
         WindowItem(r, h.person.birth, all, "", std::string_view(r.id).substr(0, r.id.find('.')), std::nullopt, &out);
       else if (r.kind == "recurring"sv) RecurringItem(r, h, &out);
@@ -435,6 +437,7 @@ void BuildPlan(const Schedule& schedule, const History& h, Plan* into) {
         if (e.date >= *p.delivery) after_delivery.push_back(&e);
     suffix.assign("@").append(p.record->id);
     for (const auto& r : schedule.rules()) {
+      if (r.prov.Off()) continue;
       const size_t before = out.size();
       if (r.subject == "pregnancy"sv && r.kind == "window"sv) WindowItem(r, p.lmp, own, suffix, "anc", p.ended, &out);
       else if (r.subject == "pregnancy"sv && r.kind == "tetanus"sv) TetanusItems(r, h, p, &out);

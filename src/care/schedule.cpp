@@ -40,13 +40,59 @@ std::string Str(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
+bool NonEmptyString(const json& j, const char* key) { return j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty(); }
+
+// A row's source and confidence (Provenance). A schedule row that cannot say
+// where it comes from is refused, so that no value reaches a worklist without
+// its text or the mark that it is an assumption.
 Status ReadProvenance(const json& j, const std::string& where, Provenance* p) {
-  p->source = Str(j, "source");
+  if (!j.contains("source") || j["source"].is_null())
+    return Status::Invalid(where + ".source", "missing: every schedule row names its source {document, article, note}");
+  const json& src = j["source"];
+  if (!src.is_object()) return Status::Invalid(where + ".source", "must be an object {document, article, note}");
+  if (!NonEmptyString(src, "document")) return Status::Invalid(where + ".source.document", "missing: the text the row comes from");
+  if (!NonEmptyString(src, "note")) return Status::Invalid(where + ".source.note", "missing: what the text gives, or why there is none");
+  if (!src.contains("article") || !src["article"].is_string()) return Status::Invalid(where + ".source.article", "missing: the article or section (\"\" when none)");
+  p->document = src["document"].get<std::string>();
+  p->article = src["article"].get<std::string>();
+  p->source_note = src["note"].get<std::string>();
+  p->confidence = Str(j, "confidence");
+  static const std::vector<std::string> kConfidence = {"read", "secondary", "cited", "none"};
+  if (std::find(kConfidence.begin(), kConfidence.end(), p->confidence) == kConfidence.end())
+    return Status::Invalid(where + ".confidence", "must be read, secondary, cited or none");
+  if (p->confidence != "none" && p->article.empty())
+    return Status::Invalid(where + ".source.article", "missing: the article or section of a text that was read or cited");
   p->note = Str(j, "note");
   if (j.contains("unsourced")) {
     if (!j["unsourced"].is_array()) return Status::Invalid(where + ".unsourced", "must be a list of field names or [\"row\"]");
-    for (const auto& f : j["unsourced"]) p->unsourced.push_back(f.get<std::string>());
+    static const std::vector<std::string> kFields = {"row", "min_age", "due_age", "late_age", "max_age", "min_interval"};
+    for (const auto& f : j["unsourced"]) {
+      if (!f.is_string() || std::find(kFields.begin(), kFields.end(), f.get<std::string>()) == kFields.end())
+        return Status::Invalid(where + ".unsourced", "unknown field " + f.dump());
+      p->unsourced.push_back(f.get<std::string>());
+    }
   }
+  if ((p->confidence == "none") != p->RowUnsourced())
+    return Status::Invalid(where + ".confidence", "confidence none goes with unsourced [\"row\"], and only with it");
+  if (j.contains("off")) {
+    p->off = Str(j, "off");
+    if (p->off != "unsourced" && p->off != "beyond_under5")
+      return Status::Invalid(where + ".off", "must be \"unsourced\" or \"beyond_under5\"");
+    if (p->off == "unsourced" && p->confidence != "none")
+      return Status::Invalid(where + ".off", "off as unsourced, but its confidence is " + p->confidence);
+    if (p->note.empty()) return Status::Invalid(where + ".note", "an off row says why in its note");
+  }
+  return Status::Ok();
+}
+
+// The programme follows children to their fifth birthday (plan.cpp), so a
+// dose due at 60 months or later can never be on a due list: it is kept with
+// its source, marked off, and an unmarked one is an error of the data.
+Status CheckUnderFive(const Dose& d, const std::string& where) {
+  const Date birth{0};
+  const bool beyond = d.due_age.After(birth) >= Span{60, 'm'}.After(birth);
+  if (beyond && d.prov.off.empty()) return Status::Invalid(where + ".off", "due at 60 months or later: must be off \"beyond_under5\"");
+  if (!beyond && d.prov.off == "beyond_under5") return Status::Invalid(where + ".off", "beyond_under5, but due before 60 months");
   return Status::Ok();
 }
 
@@ -71,7 +117,7 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
     s.label_vi = Str(sj, "label_vi");
     s.label_en = Str(sj, "label_en");
     s.newborn_flag = Str(sj, "newborn_flag");
-    s.enabled = !sj.contains("enabled") || sj["enabled"].get<bool>();
+    if (sj.contains("enabled")) return Status::Invalid("epi." + s.id + ".enabled", "replaced by \"off\" on each dose row");
     for (const auto& v : sj.at("vaccines")) s.vaccines.push_back(v.get<std::string>());
     for (const auto& dj : sj.at("doses")) {
       Dose d;
@@ -85,6 +131,7 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       U5_RETURN_IF_ERROR(SpanField(dj, "max_age", where, &d.max_age, false));
       U5_RETURN_IF_ERROR(SpanField(dj, "min_interval", where, &d.min_interval, false));
       U5_RETURN_IF_ERROR(ReadProvenance(dj, where, &d.prov));
+      U5_RETURN_IF_ERROR(CheckUnderFive(d, where));
       s.doses.push_back(std::move(d));
     }
     out->push_back(std::move(s));
@@ -193,7 +240,18 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     U5_RETURN_IF_ERROR(ParseEpi(json::parse(epi), &s.series_));
     U5_RETURN_IF_ERROR(ParseCare(json::parse(care), &s.rules_));
     json a = json::parse(alerts);
-    auto num = [&](const char* k, int* dst) { if (a.contains(k)) *dst = a[k].get<int>(); };
+    Status bad;
+    auto num = [&](const char* k, int* dst) {
+      if (!a.contains(k) || !bad.ok()) return;
+      *dst = a[k].get<int>();
+      // A threshold given in the file names its source like a schedule row.
+      const std::string where = std::string("alerts.sources.") + k;
+      if (!a.contains("sources") || !a["sources"].contains(k)) {
+        bad = Status::Invalid(where, "missing: every threshold names its source and confidence");
+        return;
+      }
+      bad = ReadProvenance(a["sources"][k], where, &s.alerts_.sources[k]);
+    };
     num("vaccine_overdue_days", &s.alerts_.vaccine_overdue_days);
     num("high_risk_not_seen_days", &s.alerts_.high_risk_not_seen_days);
     num("delivery_missing_after_edd_days", &s.alerts_.delivery_missing_after_edd_days);
@@ -202,6 +260,7 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     num("newborn_home_visit_days", &s.alerts_.newborn_home_visit_days);
     num("sam_followup_days", &s.alerts_.sam_followup_days);
     num("untreated_illness_days", &s.alerts_.untreated_illness_days);
+    U5_RETURN_IF_ERROR(bad);
     for (const auto& x : s.series_)
       for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, x.label_vi + " (" + d.label + ")");
   } catch (const json::exception& e) {

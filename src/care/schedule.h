@@ -23,12 +23,22 @@ struct Span {
 };
 std::optional<Span> ParseSpan(const std::string& s);
 
-// Where a row comes from. A row counts as sourced when `source` is given; the
-// fields in `unsourced` (or "row": all of it) are programme assumptions.
+// Where a row comes from. Every row has a source (document, article, and a
+// note saying what the text gives) and a confidence: "read" (text read),
+// "secondary" (third-party material only), "cited" (a WHO publication named
+// by earlier work, not re-read) or "none" (no text: a programme assumption,
+// then `unsourced` is ["row"]). The fields in `unsourced` are programme
+// assumptions. The loader refuses a row without them (docs/care.md).
 struct Provenance {
-  std::string source, note;
+  std::string document, article, source_note;  // the row's `source`
+  std::string confidence;
+  std::string note;  // the row's own note (why it is off, what is assumed)
   std::vector<std::string> unsourced;
+  // Why the row is kept out of every plan: "unsourced" (its ages are not
+  // sourced) or "beyond_under5" (due at 60 months or later); empty = in use.
+  std::string off;
   bool RowUnsourced() const;
+  bool Off() const { return !off.empty(); }
 };
 
 struct Dose {
@@ -42,8 +52,7 @@ struct Series {
   std::string id, label_vi, label_en;
   std::vector<std::string> vaccines;
   std::string newborn_flag;  // a newborn record field that also records dose 1 (hepatitis B birth dose)
-  bool enabled = true;
-  std::vector<Dose> doses;
+  std::vector<Dose> doses;   // including doses that are off (Dose::prov.off)
 };
 
 // Which events satisfy a rule.
@@ -74,6 +83,8 @@ struct AlertConfig {
   int vaccine_overdue_days = 30, high_risk_not_seen_days = 30, delivery_missing_after_edd_days = 14;
   int low_birth_weight_g = 2500, preterm_weeks = 37, newborn_home_visit_days = 7, sam_followup_days = 14;
   int untreated_illness_days = 30;
+  // Source of each threshold given in alerts.json, by its key.
+  std::map<std::string, Provenance> sources;
 };
 
 class Schedule {

@@ -1,8 +1,11 @@
-// Every schedule row names its source or is marked unsourced, and docs/care.md
-// lists every row with that source.
+// Every schedule row (and every alert threshold) names its source and the
+// confidence of it, the loader refuses one that does not, rows that are off
+// stay off for the reason given, and docs/care.md lists every row with that
+// source (issue 19).
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "care/schedule.h"
@@ -38,15 +41,63 @@ Schedule FromFiles() {
   return s;
 }
 
-TEST(ScheduleSources, EveryRowHasASourceOrIsMarkedUnsourced) {
+const std::set<std::string> kConfidence = {"read", "secondary", "cited", "none"};
+
+TEST(ScheduleSources, EveryRowHasASourceAndAConfidence) {
   const Schedule s = FromFiles();
-  for (const auto& r : Rows(s)) {
-    EXPECT_TRUE(!r.prov->source.empty() || r.prov->RowUnsourced()) << r.id << ": no source and not marked unsourced";
-    // A field marked unsourced must be one the row has.
-    for (const auto& f : r.prov->unsourced)
-      EXPECT_TRUE(f == "row" || f == "min_age" || f == "due_age" || f == "late_age" || f == "max_age" || f == "min_interval")
-          << r.id << ": unknown field '" << f << "' in unsourced";
+  const auto rows = Rows(s);
+  ASSERT_GT(rows.size(), 30u);
+  for (const auto& r : rows) {
+    EXPECT_FALSE(r.prov->document.empty()) << r.id << ": no source document";
+    EXPECT_FALSE(r.prov->source_note.empty()) << r.id << ": no source note";
+    EXPECT_TRUE(kConfidence.count(r.prov->confidence)) << r.id << ": confidence '" << r.prov->confidence << "'";
+    EXPECT_EQ(r.prov->confidence == "none", r.prov->RowUnsourced()) << r.id;
+    if (r.prov->Off()) EXPECT_FALSE(r.prov->note.empty()) << r.id << ": off without a reason";
   }
+  // Every threshold of alerts.json too (the file gives all eight).
+  EXPECT_EQ(s.alerts().sources.size(), 8u);
+  for (const auto& [key, p] : s.alerts().sources) {
+    EXPECT_FALSE(p.document.empty()) << key;
+    EXPECT_TRUE(kConfidence.count(p.confidence)) << key;
+  }
+}
+
+// The rows issue 19 is about, with the confidence of their sources.
+TEST(ScheduleSources, RowsOfIssue19) {
+  const Schedule s = FromFiles();
+  std::map<std::string, const Provenance*> by_id;
+  for (const auto& r : Rows(s)) by_id[r.id] = r.prov;
+  auto at = [&](const std::string& id) -> const Provenance& {
+    EXPECT_TRUE(by_id.count(id)) << id;
+    static const Provenance kNone;
+    return by_id.count(id) ? *by_id[id] : kNone;
+  };
+  // OPV, JE and measles stand on TT 38/2017 Điều 1, read.
+  for (const char* id : {"epi.opv.1", "epi.opv.2", "epi.opv.3", "epi.je.1", "epi.je.2", "epi.je.3", "epi.measles.1",
+                         "epi.measles.2"}) {
+    EXPECT_EQ(at(id).document, "TT 38/2017/TT-BYT") << id;
+    EXPECT_EQ(at(id).confidence, "read") << id;
+    EXPECT_FALSE(at(id).RowUnsourced()) << id;
+  }
+  // No row cites the superseded Circular 26/2011 any more.
+  for (const auto& [id, p] : by_id) EXPECT_EQ(p->document.find("26/2011"), std::string::npos) << id;
+  // Antenatal visits cite the Ministry's guidance, not the project's catalogue.
+  for (const char* id : {"anc.t1", "anc.t2", "anc.t3", "anc.visit4"}) {
+    EXPECT_NE(at(id).document.find("4128/QĐ-BYT"), std::string::npos) << id;
+    EXPECT_EQ(at(id).confidence, "secondary") << id;
+  }
+  EXPECT_EQ(at("epi.ipv.2").confidence, "secondary");
+  EXPECT_FALSE(at("epi.ipv.2").Off());
+  EXPECT_EQ(at("epi.td.7y").confidence, "secondary");
+  EXPECT_EQ(at("epi.td.7y").off, "beyond_under5");
+  for (const char* id : {"epi.rota.1", "epi.rota.2", "epi.pcv.1", "epi.pcv.2"}) {
+    EXPECT_EQ(at(id).off, "unsourced") << id;
+    EXPECT_EQ(at(id).confidence, "none") << id;
+  }
+  // Nothing else is off.
+  int off = 0;
+  for (const auto& [id, p] : by_id) off += p->Off();
+  EXPECT_EQ(off, 5);
 }
 
 TEST(ScheduleSources, DocsTableListsEveryRowWithItsSource) {
@@ -58,23 +109,78 @@ TEST(ScheduleSources, DocsTableListsEveryRowWithItsSource) {
     const size_t at = doc.find(key);
     ASSERT_NE(at, std::string::npos) << r.id << " is not in docs/care.md";
     const std::string line = doc.substr(at, doc.find('\n', at) - at);
+    EXPECT_NE(line.find(r.prov->document), std::string::npos) << r.id << ": source differs from the data: " << line;
+    EXPECT_NE(line.find("| " + r.prov->confidence + " |"), std::string::npos) << r.id << ": confidence differs: " << line;
+    if (r.prov->Off()) EXPECT_NE(line.find("off: " + r.prov->off), std::string::npos) << line;
     if (r.prov->RowUnsourced()) EXPECT_NE(line.find("UNSOURCED"), std::string::npos) << line;
-    else EXPECT_NE(line.find(r.prov->source.substr(0, 40)), std::string::npos) << r.id << ": source differs from the data: " << line;
   }
 }
 
-TEST(ScheduleSources, ARowWithoutSourceIsRefusedByTheCheck) {
+const char* kSource = R"("source":{"document":"TT 38/2017/TT-BYT","article":"Điều 1","note":"n"},"confidence":"read")";
+
+std::string Epi(const std::string& dose_extra, const std::string& series_extra = "") {
+  return std::string(R"({"series":[{"id":"x","vaccines":["bcg"])") + series_extra +
+         R"(,"doses":[{"id":"x.1","min_age":"0d","due_age":"0d","late_age":"1m")" + dose_extra + "}]}]}";
+}
+
+Status Load(const std::string& epi, const std::string& care = R"({"rules":[]})", const std::string& alerts = "{}") {
   Schedule s;
-  const std::string epi = R"({"series":[{"id":"x","vaccines":["bcg"],"doses":[{"id":"x.1","min_age":"0d","due_age":"0d","late_age":"1m"}]}]})";
-  ASSERT_TRUE(Schedule::FromJson(epi, R"({"rules":[]})", "{}", &s).ok());
-  const auto rows = Rows(s);
-  ASSERT_EQ(rows.size(), 1u);
-  EXPECT_TRUE(rows[0].prov->source.empty() && !rows[0].prov->RowUnsourced());
+  return Schedule::FromJson(epi, care, alerts, &s);
+}
+
+// A row without its source or confidence is refused, naming the row and the field.
+TEST(ScheduleSources, ARowWithoutSourceIsRefused) {
+  EXPECT_TRUE(Load(Epi(std::string(",") + kSource)).ok());
+  struct Bad {
+    std::string extra, field;
+  } cases[] = {
+      {"", "epi.x.1.source"},
+      {R"(,"source":"TT 38/2017","confidence":"read")", "epi.x.1.source"},
+      {R"(,"source":{"article":"Điều 1","note":"n"},"confidence":"read")", "epi.x.1.source.document"},
+      {R"(,"source":{"document":"TT 38/2017/TT-BYT","article":"Điều 1"},"confidence":"read")", "epi.x.1.source.note"},
+      {R"(,"source":{"document":"TT 38/2017/TT-BYT","note":"n"},"confidence":"read")", "epi.x.1.source.article"},
+      {R"(,"source":{"document":"TT 38/2017/TT-BYT","article":"Điều 1","note":"n"})", "epi.x.1.confidence"},
+      {R"(,"source":{"document":"TT 38/2017/TT-BYT","article":"Điều 1","note":"n"},"confidence":"sure")", "epi.x.1.confidence"},
+      {R"(,"source":{"document":"d","article":"","note":"n"},"confidence":"none")", "epi.x.1.confidence"},
+      {std::string(",") + kSource + R"(,"unsourced":["row"])", "epi.x.1.confidence"},
+      {std::string(",") + kSource + R"(,"unsourced":["colour"])", "epi.x.1.unsourced"},
+  };
+  for (const auto& c : cases) {
+    const Status st = Load(Epi(c.extra));
+    EXPECT_FALSE(st.ok()) << c.extra;
+    EXPECT_EQ(st.field(), c.field) << c.extra << ": " << st.ToString();
+  }
+  // Care rules and alert thresholds likewise.
+  Status st = Load(Epi(std::string(",") + kSource),
+                   R"({"rules":[{"id":"r","kind":"not_tracked","subject":"child","label_vi":"x","label_en":"x"}]})");
+  EXPECT_EQ(st.field(), "care.r.source") << st.ToString();
+  st = Load(Epi(std::string(",") + kSource), R"({"rules":[]})", R"({"vaccine_overdue_days": 30})");
+  EXPECT_EQ(st.field(), "alerts.sources.vaccine_overdue_days") << st.ToString();
+  EXPECT_TRUE(Load(Epi(std::string(",") + kSource), R"({"rules":[]})",
+                   std::string(R"({"vaccine_overdue_days": 30, "sources": {"vaccine_overdue_days": {)") + kSource + "}}}")
+                  .ok());
+}
+
+// `off`: known reasons only, with a note; a dose due from 60 months must be
+// off as beyond_under5; the old series flag `enabled` is refused.
+TEST(ScheduleSources, OffRowsAreChecked) {
+  const std::string src = std::string(",") + kSource;
+  const std::string seven = R"({"series":[{"id":"x","vaccines":["td"],"doses":[{"id":"x.1","min_age":"7y","due_age":"7y","late_age":"8y",)" +
+                            std::string(kSource);
+  EXPECT_TRUE(Load(seven + R"(,"off":"beyond_under5","note":"why"}]}]})").ok());
+  EXPECT_EQ(Load(seven + "}]}]}").field(), "epi.x.1.off");
+  EXPECT_EQ(Load(seven + R"(,"off":"beyond_under5"}]}]})").field(), "epi.x.1.note");
+  EXPECT_EQ(Load(Epi(src + R"(,"off":"beyond_under5","note":"why")")).field(), "epi.x.1.off");  // due at birth
+  EXPECT_EQ(Load(Epi(src + R"(,"off":"later","note":"why")")).field(), "epi.x.1.off");
+  EXPECT_EQ(Load(Epi(src + R"(,"off":"unsourced","note":"why")")).field(), "epi.x.1.off");  // but read
+  EXPECT_TRUE(Load(Epi(R"(,"source":{"document":"d","article":"","note":"n"},"confidence":"none","unsourced":["row"],"off":"unsourced","note":"why")")).ok());
+  EXPECT_EQ(Load(Epi(src, R"(,"enabled":false)")).field(), "epi.x.enabled");
 }
 
 TEST(ScheduleSources, MalformedAgesAreRefused) {
   Schedule s;
-  const std::string epi = R"({"series":[{"id":"x","vaccines":["bcg"],"doses":[{"id":"x.1","min_age":"zero","due_age":"0d","late_age":"1m"}]}]})";
+  const std::string epi = std::string(R"({"series":[{"id":"x","vaccines":["bcg"],"doses":[{"id":"x.1","min_age":"zero","due_age":"0d","late_age":"1m",)") +
+                          kSource + "}]}]}";
   Status st = Schedule::FromJson(epi, R"({"rules":[]})", "{}", &s);
   EXPECT_FALSE(st.ok());
   EXPECT_EQ(st.field(), "epi.x.1.min_age");
