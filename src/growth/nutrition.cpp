@@ -50,7 +50,17 @@ NutritionStatus classify(const Measurement& m, const ZResult& z) noexcept {
   }
   n.sam_by_oedema = m.oedema;
   n.sam = n.sam_by_wfl || n.sam_by_muac || n.sam_by_oedema;
-  if (n.sam) n.wasting = Grade::severe;
+  // Wasting is weight-for-length/height alone: a low MUAC makes SAM, not
+  // wasting. Bilateral pitting oedema hides the child's true weight, so WHO
+  // (Anthro survey analysis, WHO/UNICEF 2019 recommendations for data
+  // collection, analysis and reporting on anthropometric indicators) counts the
+  // child below -3 SD in every weight-based indicator, whether weighed or not.
+  if (m.oedema) {
+    n.underweight = Grade::severe;
+    n.wasting = Grade::severe;
+    n.wfl = WeightForLength::severe_wasting;
+    n.overweight = n.obese = false;
+  }
 
   n.remeasure = flagged(z.zlen) || flagged(z.zwei) || flagged(z.zwfl) || flagged(z.zbmi) ||
                 flagged(z.zhc) || flagged(z.zac) || flagged(z.zts) || flagged(z.zss);

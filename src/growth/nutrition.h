@@ -9,7 +9,7 @@ namespace u5::growth {
 
 // Grade of an undernutrition indicator.
 enum class Grade {
-  not_assessed,  // z-score not available (missing input, out of range, oedema...)
+  not_assessed,  // z-score not available (missing input, out of range)
   implausible,   // z-score flagged by WHO's plausibility limits: re-measure
   normal,        // z >= -2
   moderate,      // -3 <= z < -2
@@ -29,8 +29,10 @@ enum class WeightForLength {
 
 struct NutritionStatus {
   Grade stunting = Grade::not_assessed;     // length/height-for-age
+  // Weight-based: with bilateral oedema severe / severe_wasting whatever the
+  // weight (WHO counts the child below -3 SD); otherwise from the z-score.
   Grade underweight = Grade::not_assessed;  // weight-for-age
-  Grade wasting = Grade::not_assessed;      // weight-for-length/height (SAM => severe)
+  Grade wasting = Grade::not_assessed;      // weight-for-length/height (MUAC does not enter)
   WeightForLength wfl = WeightForLength::not_assessed;
   bool overweight = false;  // wfl/h z > +2 (includes obese)
   bool obese = false;       // wfl/h z > +3

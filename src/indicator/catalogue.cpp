@@ -70,6 +70,11 @@ Status ParseRelated(const json& arr, const std::string& where, std::vector<Relat
     rel.max_count = r.value("max_count", -1);
     rel.distinct = r.value("distinct", "");
     rel.same_year = r.value("same_year", false);
+    if (r.contains("min_months_before")) {
+      const auto& m = r["min_months_before"];
+      if (!m.is_number_integer() || m.get<int>() < 0) return Bad(where, "min_months_before must be a whole number >= 0");
+      rel.min_months_before = m.get<int>();
+    }
     if (r.contains("window_days")) {
       const auto& w = r["window_days"];
       if (!w.is_array() || w.size() != 2) return Bad(where, "window_days must be [from, to]");
@@ -89,6 +94,14 @@ Status ParseUnit(const json& j, const std::string& where, UnitSpec* u) {
   u->weight = j.value("weight", "");
   u->latest_per_person = j.value("latest_per_person", false);
   u->date_last_related = j.value("date", "") == "last_related";
+  if (j.contains("once_per")) {
+    const json& o = j["once_per"];
+    if (o == "pregnancy") u->once_per = OncePer::pregnancy;
+    else if (o == "year") u->once_per = OncePer::year;
+    else return Bad(where, "once_per must be \"pregnancy\" or \"year\"");
+    if (u->record == "person" || u->record.empty()) return Bad(where, "once_per needs an event type as record");
+    if (u->date_last_related) return Bad(where, "once_per and \"date\": \"last_related\" do not combine");
+  }
   return Status::Ok();
 }
 

@@ -15,7 +15,8 @@ namespace u5::indicator {
 enum class Op { eq, ne, in, lt, le, gt, ge, exists, missing, nonempty, prefix_in, any };
 
 // A test on one field of a record; "$age_days", "$age_months" and "$age_years"
-// are the subject's age at the record's date.
+// are the subject's age at the record's date (in a related rule's `where`, the
+// date of the related record: "both doses at 6-35 months").
 struct Cond {
   std::string field;
   Op op = Op::eq;
@@ -24,6 +25,8 @@ struct Cond {
 };
 
 // Other records of the same pregnancy or person that must (or must not) exist.
+// A pregnancy's records dated after its delivery are not of the pregnancy
+// (docs/indicators.md, "pregnancy scope").
 struct Related {
   std::string scope;   // "pregnancy" | "person"
   std::string record;  // event type
@@ -33,7 +36,15 @@ struct Related {
   std::string distinct;  // count distinct values of this field instead of records
   std::optional<int> window_min, window_max;  // days relative to the unit's date
   bool same_year = false;  // only records in the unit's calendar year
+  // Only records at least this many completed calendar months before the unit's
+  // date (CompletedMonths, as $age_months counts them); -1: no such bound.
+  int min_months_before = -1;
 };
+
+// "once_per": of the units of one group that pass every condition, only the
+// first counts (earliest date; on one day the record created first, i.e. the
+// smallest UUIDv7 id), so a group is one unit whatever the number of records.
+enum class OncePer { none, pregnancy, year };
 
 // What one counted unit is: records of a type passing conditions.
 struct UnitSpec {
@@ -43,6 +54,7 @@ struct UnitSpec {
   std::string weight;          // a field summed instead of counting 1 (delivery.live_births)
   bool latest_per_person = false;  // prevalence: the latest unit of each person in the period
   bool date_last_related = false;  // the unit's date is that of its last matched related record
+  OncePer once_per = OncePer::none;  // pregnancy: each pregnancy once; year: each person once a calendar year
 };
 
 struct Indicator {

@@ -9,6 +9,15 @@ namespace {
 struct Ctx {
   const Rules& rules;
   const PersonRecords& p;
+  // The earliest delivery of each of the person's pregnancies (pregnancy key,
+  // date): a pregnancy's records dated after it are not of the pregnancy.
+  std::vector<std::pair<int32_t, Date>> deliveries;
+
+  const Date* DeliveryOf(int32_t preg) const {
+    for (const auto& d : deliveries)
+      if (d.first == preg) return &d.second;
+    return nullptr;
+  }
 };
 
 // The value a condition looks at: a field of the record whose values start at
@@ -117,6 +126,9 @@ bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date
     preg = anchor->type == c.rules.pregnancy_type() ? anchor->self : anchor->preg;
     if (preg < 0) return false;
   }
+  // An antenatal visit entered after the delivery (validation refuses it now;
+  // older data may hold one) is not part of the pregnancy.
+  const Date* delivered = r.pregnancy_scope ? c.DeliveryOf(preg) : nullptr;
   int count = 0;
   std::vector<std::pair<ValKind, double>> seen_num;
   std::vector<uint32_t> seen_str;
@@ -124,13 +136,14 @@ bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date
   bool met = r.min_count <= 0;
   for (const auto& e : c.p.events) {
     if (e.type != r.type || &e == anchor) continue;
-    if (r.pregnancy_scope && e.preg != preg) continue;
+    if (r.pregnancy_scope && (e.preg != preg || (delivered && e.date > *delivered))) continue;
     const int rel = e.date.days - on.days;
     if (r.has_min && rel < r.window_min) continue;
     if (r.has_max && rel > r.window_max) continue;
     if (r.same_year && YearOf(e.date) != YearOf(on)) continue;
     const Val* vals = ValsOf(c, e);
     if (!AllHold(c, r.where, vals, e.date)) continue;
+    if (r.min_months_before >= 0 && (e.date > on || CompletedMonths(e.date, on) < r.min_months_before)) continue;
     if (r.has_distinct) {
       const Val v = r.distinct_slot >= 0 ? vals[r.distinct_slot] : Val{};
       if (v.kind == ValKind::missing) continue;
@@ -163,6 +176,46 @@ bool AllRelated(const Ctx& c, const std::vector<CRelated>& rs, const EventData* 
   return true;
 }
 
+// The pregnancy an event belongs to (a pregnancy record is its own), -1: none.
+int32_t PregnancyOf(const Ctx& c, const EventData& e) {
+  return e.type == c.rules.pregnancy_type() ? e.self : e.preg;
+}
+
+// The order of `once_per`: date, then the record created first (UUIDv7 ids
+// sort by creation), so the pick does not depend on the order events are read.
+bool Before(const Ctx& c, const EventData& a, const EventData& b) {
+  if (a.date != b.date) return a.date < b.date;
+  if (a.self < 0 || b.self < 0) return a.self >= 0;
+  return c.p.keys[static_cast<size_t>(a.self)] < c.p.keys[static_cast<size_t>(b.self)];
+}
+
+// `once_per`: the first record of each group (pregnancy, or calendar year)
+// that passes the unit's conditions and related rules.
+std::vector<const EventData*> FirstOfEachGroup(const Ctx& c, const CUnit& u) {
+  std::vector<std::pair<int32_t, const EventData*>> first;  // group, unit
+  for (const auto& e : c.p.events) {
+    if (e.type != u.type) continue;
+    int32_t group;
+    if (u.once_per == OncePer::pregnancy) {
+      group = PregnancyOf(c, e);
+      if (group < 0) continue;  // of no pregnancy: nothing to count once
+      const Date* delivered = c.DeliveryOf(group);
+      if (delivered && e.date > *delivered) continue;  // after the delivery: not of the pregnancy
+    } else {
+      group = YearOf(e.date);
+    }
+    const Val* vals = ValsOf(c, e);
+    Date last;
+    if (!AllHold(c, u.where, vals, e.date) || !AllRelated(c, u.related, &e, e.date, &last)) continue;
+    auto it = std::find_if(first.begin(), first.end(), [&](const auto& g) { return g.first == group; });
+    if (it == first.end()) first.emplace_back(group, &e);
+    else if (Before(c, e, *it->second)) it->second = &e;
+  }
+  std::vector<const EventData*> out;
+  for (const auto& g : first) out.push_back(g.second);
+  return out;
+}
+
 void Units(const Ctx& c, const CIndicator& ind, const CUnit& u, bool is_den, std::vector<Fact>* out) {
   auto emit = [&](const EventData* e, Date on, uint32_t ou, const Val* vals) {
     if (!AllHold(c, u.where, vals, on)) return;
@@ -193,6 +246,10 @@ void Units(const Ctx& c, const CIndicator& ind, const CUnit& u, bool is_den, std
   };
   if (u.type < 0) {
     emit(nullptr, c.p.birth, c.p.ou, nullptr);
+    return;
+  }
+  if (u.once_per != OncePer::none) {
+    for (const EventData* e : FirstOfEachGroup(c, u)) emit(e, e->date, e->ou, ValsOf(c, *e));
     return;
   }
   for (const auto& e : c.p.events)
@@ -229,7 +286,14 @@ uint8_t EthnicityCode(std::string_view s) {
 
 void ExtractFacts(const Rules& rules, const PersonRecords& person, std::vector<Fact>* out) {
   const size_t start = out->size();
-  const Ctx c{rules, person};
+  Ctx c{rules, person, {}};
+  if (rules.delivery_type() >= 0)
+    for (const auto& e : person.events)
+      if (e.type == rules.delivery_type() && e.preg >= 0) {
+        auto it = std::find_if(c.deliveries.begin(), c.deliveries.end(), [&](const auto& d) { return d.first == e.preg; });
+        if (it == c.deliveries.end()) c.deliveries.emplace_back(e.preg, e.date);
+        else if (e.date < it->second) it->second = e.date;
+      }
   for (const CIndicator& ind : rules.indicators()) {
     if (!ind.den_aggregate) Units(c, ind, ind.den, true, out);
     if (!ind.num_is_flag) Units(c, ind, ind.num, false, out);

@@ -39,7 +39,7 @@ struct EventData {
   Date date;
   uint32_t ou = 0;  // org unit index
   int32_t type = -1;  // Rules type id
-  int32_t self = -1;  // this record's id, interned per person (pregnancy records only)
+  int32_t self = -1;  // this record's id, interned per person (types with Rules::KeepsId only)
   int32_t preg = -1;  // its pregnancy_id, interned per person; -1 when none
   uint32_t vals = 0;  // offset of its values in PersonRecords::vals
 };

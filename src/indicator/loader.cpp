@@ -29,7 +29,7 @@ bool AppendEvent(Engine& engine, std::string_view id, std::string_view type, con
   e.type = t;
   e.date = ParseDate(date).value_or(Date{});
   e.ou = engine.OrgUnit(orgunit);
-  if (t == rules.pregnancy_type()) e.self = key(id);
+  if (rules.KeepsId(t)) e.self = key(id);
   if (pregnancy_id) e.preg = key(*pregnancy_id);
   e.vals = static_cast<uint32_t>(vals->size());
   rules.Decode(t, body, vals);

@@ -21,8 +21,12 @@ Rules::Rules(const Catalogue& cat) {
     for (const auto& r : ind.flag_related) c.flag_related.push_back(Compile(r));
     inds_.push_back(std::move(c));
   }
-  auto it = std::find(types_.begin(), types_.end(), "pregnancy");
-  if (it != types_.end()) pregnancy_type_ = static_cast<int>(it - types_.begin());
+  pregnancy_type_ = TypeId("pregnancy");
+  delivery_type_ = TypeId("delivery");
+  keeps_id_.assign(types_.size(), false);
+  for (const CIndicator& c : inds_)
+    for (const CUnit* u : {&c.den, &c.num})
+      if (u->once_per != OncePer::none && u->type >= 0) keeps_id_[static_cast<size_t>(u->type)] = true;
 }
 
 int Rules::AddType(const std::string& t) {
@@ -111,6 +115,7 @@ CRelated Rules::Compile(const Related& r) {
   out.window_min = r.window_min.value_or(0);
   out.window_max = r.window_max.value_or(0);
   out.same_year = r.same_year;
+  out.min_months_before = r.min_months_before;
   return out;
 }
 
@@ -130,6 +135,7 @@ CUnit Rules::Compile(const UnitSpec& u) {
   }
   out.latest_per_person = u.latest_per_person;
   out.date_last_related = u.date_last_related;
+  out.once_per = u.once_per;
   return out;
 }
 

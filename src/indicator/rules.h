@@ -47,6 +47,7 @@ struct CRelated {
   bool has_min = false, has_max = false;
   int window_min = 0, window_max = 0;
   bool same_year = false;
+  int min_months_before = -1;  // -1: none
 };
 
 struct CUnit {
@@ -58,6 +59,7 @@ struct CUnit {
   bool has_weight = false;
   bool latest_per_person = false;
   bool date_last_related = false;
+  OncePer once_per = OncePer::none;
 };
 
 struct CIndicator {
@@ -75,6 +77,14 @@ class Rules {
   // Record type id, -1 when no rule reads this type (its records are skipped).
   int TypeId(std::string_view type) const;
   int pregnancy_type() const { return pregnancy_type_; }
+  // -1 when no rule reads deliveries (then no pregnancy is bounded by one).
+  int delivery_type() const { return delivery_type_; }
+  // Whether events of this type keep their record id (EventData::self): the
+  // pregnancy (the key of its scope) and the types of `once_per` units, whose
+  // same-day ties are broken by id.
+  bool KeepsId(int type) const {
+    return type >= 0 && (type == pregnancy_type_ || keeps_id_[static_cast<size_t>(type)]);
+  }
   size_t field_count(int type) const { return fields_[static_cast<size_t>(type)].size(); }
   // Appends field_count(type) values decoded from a JSON object body (all
   // missing when the body is not an object).
@@ -94,7 +104,8 @@ class Rules {
 
   std::vector<std::string> types_;
   std::vector<std::vector<std::string>> fields_;  // per type
-  int pregnancy_type_ = -1;
+  int pregnancy_type_ = -1, delivery_type_ = -1;
+  std::vector<bool> keeps_id_;  // per type
   std::vector<CIndicator> inds_;
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint32_t> string_ids_;

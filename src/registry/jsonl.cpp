@@ -44,11 +44,13 @@ class FileLookup : public Lookup {
   // new in this file (a new person has none stored).
   PersonEvents EventsOf(const std::string& person_id, const std::string& except) override {
     PersonEvents out = persons.count(person_id) ? PersonEvents{} : base_.EventsOf(person_id, except);
+    // A stored record that the file writes again is judged by the file's copy.
+    std::erase_if(out.of_pregnancy, [&](const PersonEvents::OfPregnancy& o) { return events.count(o.id) > 0; });
     auto it = events_by_person.find(person_id);
     if (it != events_by_person.end())
       for (const std::string& id : it->second) {
         const EventFacts& e = events.at(id);
-        out.Add(id, e.type, e.date, except);
+        out.Add(id, e.type, e.date, except, e.pregnancy_id);
       }
     return out;
   }
@@ -89,7 +91,8 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   }
   auto date = ParseDate(str("date"));
   if (!date) return;
-  EventFacts e{type, str("person_id"), *date, ParseDate(str("lmp"))};
+  EventFacts e{type, str("person_id"), *date, ParseDate(str("lmp")), str("pregnancy_id")};
+  for (char& ch : e.pregnancy_id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));  // as validated
   if (!e.lmp && type == "pregnancy")
     if (auto edd = ParseDate(str("edd"))) e.lmp = Date{edd->days - 280};
   if (!lookup.events.count(id)) lookup.events_by_person[e.person_id].push_back(id);

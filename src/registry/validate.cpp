@@ -208,10 +208,10 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   const PersonFacts person = *lookup.Person(person_id);  // existence checked by the ref field
   Date date = *DateOf(body["date"]);
   if (date < person.birth) return Status::Invalid("date", "date is before the person's birth date");
+  const PersonEvents ev = lookup.EventsOf(person_id, body.contains("id") ? body["id"].get<std::string>() : std::string());
   {
     // Nothing happens to a person after their death; an event on the day of
     // death (a death at delivery, on the day of a visit) is kept.
-    const PersonEvents ev = lookup.EventsOf(person_id, body.contains("id") ? body["id"].get<std::string>() : std::string());
     if (t.name != "death" && ev.death && date > *ev.death)
       return Status::Invalid("date", "date is after the person's death on " + FormatDate(*ev.death));
     if (t.name == "death" && ev.last_alive && date < *ev.last_alive)
@@ -258,6 +258,12 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
     const int gd = gestational_days(date);
     if (gd < 0) return Status::Invalid("date", "date is before the pregnancy's lmp");
     if (gd > 308) return Status::Invalid("date", "date is more than 44 weeks after the pregnancy's lmp");
+    // The pregnancy ends at its delivery: a visit after it is postnatal care,
+    // and counting it would raise ANC4 and every antenatal indicator.
+    for (const auto& o : ev.of_pregnancy)
+      if (o.type == "delivery" && o.pregnancy_id == body.value("pregnancy_id", "") && date > o.date)
+        return Status::Invalid("date", "date is after the pregnancy's delivery on " + FormatDate(o.date) +
+                                           " (an antenatal visit is before the delivery)");
     const int weeks = gd / 7;
     body["gestational_weeks"] = weeks;
     body["trimester"] = weeks < 14 ? 1 : weeks < 28 ? 2 : 3;
@@ -270,6 +276,9 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
     const int gd = gestational_days(date);
     if (gd < 20 * 7 || gd > 45 * 7)
       return Status::Invalid("date", "delivery date must be 20-45 weeks after the pregnancy's lmp (it is " + std::to_string(gd / 7) + " weeks)");
+    for (const auto& o : ev.of_pregnancy)
+      if (o.type == "anc_visit" && o.pregnancy_id == body.value("pregnancy_id", "") && o.date > date)
+        return Status::Invalid("date", "date (delivery) is before an antenatal visit of this pregnancy on " + FormatDate(o.date));
     const int live = body["live_births"];
     const int still = body.value("stillbirths", 0);
     if (live + still < 1) return Status::Invalid("live_births", "live_births + stillbirths must be at least 1");
@@ -369,7 +378,7 @@ PersonFacts FactsOfPerson(const store::Record& r) {
 }
 
 EventFacts FactsOfEvent(const store::Record& r) {
-  EventFacts e{r.type, r.person_id, *ParseDate(r.date), std::nullopt};
+  EventFacts e{r.type, r.person_id, *ParseDate(r.date), std::nullopt, r.pregnancy_id.value_or("")};
   if (r.type == "pregnancy") {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object() && j.contains("lmp")) e.lmp = ParseDate(j["lmp"].get<std::string>());
@@ -397,12 +406,15 @@ PersonEvents StoreLookup::EventsOf(const std::string& person_id, const std::stri
   std::vector<store::Record> events;
   if (!store_.Handbook(person_id, &person, &events).ok()) return out;
   for (const auto& e : events)
-    if (auto d = ParseDate(e.date)) out.Add(e.id, e.type, *d, except);
+    if (auto d = ParseDate(e.date)) out.Add(e.id, e.type, *d, except, e.pregnancy_id.value_or(""));
   return out;
 }
 
-void PersonEvents::Add(const std::string& id, const std::string& type, Date date, const std::string& except) {
+void PersonEvents::Add(const std::string& id, const std::string& type, Date date, const std::string& except,
+                       const std::string& pregnancy_id) {
   if (id == except) return;
+  if (!pregnancy_id.empty() && (type == "anc_visit" || type == "delivery"))
+    of_pregnancy.push_back({id, type, pregnancy_id, date});
   if (!first || date < *first) {
     first = date;
     first_type = type;

@@ -26,6 +26,7 @@ struct EventFacts {
   std::string person_id;
   Date date;
   std::optional<Date> lmp;  // pregnancies
+  std::string pregnancy_id;  // ANC visits and deliveries
 };
 
 // The dates of a person's live events that bound her birth and death: the
@@ -33,8 +34,16 @@ struct EventFacts {
 struct PersonEvents {
   std::optional<Date> first, last_alive, death;
   std::string first_type, last_alive_type;
-  // Adds one event (type, date) unless its id is `except` (the record being validated).
-  void Add(const std::string& id, const std::string& type, Date date, const std::string& except);
+  // Her ANC visits and deliveries with their pregnancy: a pregnancy ends at
+  // its delivery, so no ANC visit of it may be dated after.
+  struct OfPregnancy {
+    std::string id, type, pregnancy_id;
+    Date date;
+  };
+  std::vector<OfPregnancy> of_pregnancy;
+  // Adds one event unless its id is `except` (the record being validated).
+  void Add(const std::string& id, const std::string& type, Date date, const std::string& except,
+           const std::string& pregnancy_id = "");
 };
 
 // What validation needs to know about other records. The importer layers the

@@ -279,6 +279,27 @@ INSERT INTO plan_target(plan_id, indicator_id, year, version, op, value, baselin
          edited_at, 'edited before target versions' FROM plan_target_edit;
 DROP TABLE plan_target_edit;
 )SQL"},
+      {15, "growth: wasting from weight-for-length alone; oedema below -3 SD in the weight-based classes", R"SQL(
+-- Derived fields are stored in the body when a record is written
+-- (registry/growth_status.cpp). Their rule changed (issue 19, docs/growth.md):
+-- SAM found by MUAC alone no longer makes wasting severe, and bilateral oedema
+-- grades underweight and wasting severe and weight_for_length severe_wasting.
+-- The classes are recomputed here from the stored inputs and z-scores, by the
+-- same rule (z_wflh is absent with oedema; a flagged z is listed in `implausible`).
+UPDATE event SET body = json_set(body,
+  '$.wasting', CASE
+    WHEN json_extract(body, '$.oedema') = 1 THEN 'severe'
+    WHEN json_type(body, '$.z_wflh') IS NULL THEN 'not_assessed'
+    WHEN EXISTS (SELECT 1 FROM json_each(body, '$.implausible') WHERE value = 'z_wflh') THEN 'implausible'
+    WHEN json_extract(body, '$.z_wflh') < -3 THEN 'severe'
+    WHEN json_extract(body, '$.z_wflh') < -2 THEN 'moderate'
+    ELSE 'normal' END,
+  '$.underweight', CASE WHEN json_extract(body, '$.oedema') = 1 THEN 'severe' ELSE json_extract(body, '$.underweight') END,
+  '$.weight_for_length', CASE WHEN json_extract(body, '$.oedema') = 1 THEN 'severe_wasting'
+                              ELSE json_extract(body, '$.weight_for_length') END)
+WHERE type = 'growth' AND json_valid(body) AND json_type(body, '$.wasting') IS NOT NULL
+  AND json_type(body, '$.underweight') IS NOT NULL AND json_type(body, '$.weight_for_length') IS NOT NULL;
+)SQL"},
   };
   return kMigrations;
 }

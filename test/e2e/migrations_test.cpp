@@ -26,6 +26,25 @@ std::string SchemaOf(const std::string& db) {
 
 int UserVersion(const std::string& db) { return static_cast<int>(QueryInt(db, "PRAGMA user_version")); }
 
+// Growth bodies as stored before 15 and as 15 leaves them: SAM by MUAC alone
+// was wasting severe; oedema left underweight and weight-for-length unassessed.
+const std::pair<const char*, const char*> kOldGrowth[] = {
+    {"0190d000-0000-7000-8000-000000000011",
+     R"({"muac_mm":110,"sam":true,"underweight":"normal","wasting":"severe","weight_for_length":"normal","z_wfa":-0.2,"z_wflh":-0.01})"},
+    {"0190d000-0000-7000-8000-000000000012",
+     R"({"length_cm":75.0,"oedema":true,"sam":true,"underweight":"not_assessed","wasting":"severe","weight_for_length":"not_assessed"})"},
+    {"0190d000-0000-7000-8000-000000000013",
+     R"({"implausible":["z_wflh"],"sam":false,"underweight":"normal","wasting":"implausible","weight_for_length":"implausible","z_wflh":-5.5})"},
+    {"0190d000-0000-7000-8000-000000000014",
+     R"({"sam":false,"underweight":"moderate","wasting":"moderate","weight_for_length":"moderate_wasting","z_wflh":-2.5})"},
+};
+const char* kNewGrowth[] = {
+    R"({"muac_mm":110,"sam":true,"underweight":"normal","wasting":"normal","weight_for_length":"normal","z_wfa":-0.2,"z_wflh":-0.01})",
+    R"({"length_cm":75.0,"oedema":true,"sam":true,"underweight":"severe","wasting":"severe","weight_for_length":"severe_wasting"})",
+    R"({"implausible":["z_wflh"],"sam":false,"underweight":"normal","wasting":"implausible","weight_for_length":"implausible","z_wflh":-5.5})",
+    R"({"sam":false,"underweight":"moderate","wasting":"moderate","weight_for_length":"moderate_wasting","z_wflh":-2.5})",
+};
+
 // Rows that are valid once schema version `v` exists (raw SQL, as an older program wrote them).
 void SeedAt(const std::string& db, int v) {
   if (v == 1) SeedMiniOrgUnits(db);
@@ -38,6 +57,11 @@ void SeedAt(const std::string& db, int v) {
                  kEvent + "', 'pregnancy', '" + kPerson + "', '03390', '2025-04-20', 1, '2025-04-20T00:00:00.000Z', "
                  "'2025-04-20T00:00:00.000Z', '{\"id\":\"" + kEvent + "\",\"person_id\":\"" + kPerson +
                  "\",\"orgunit\":\"03390\",\"date\":\"2025-04-20\",\"lmp\":\"2025-03-01\",\"edd\":\"2025-12-06\"}')");
+    // Growth measurements classed by the rule before issue 19 (15 recomputes them).
+    for (const auto& [id, body] : kOldGrowth)
+      Exec(db, std::string("INSERT INTO event(id, type, person_id, orgunit_id, event_date, version, created_at, updated_at, body) "
+                           "VALUES ('") + id + "', 'growth', '" + kPerson + "', '03390', '2025-06-01', 1, "
+                           "'2025-06-01T00:00:00.000Z', '2025-06-01T00:00:00.000Z', '" + body + "')");
   }
   if (v == 3) {
     Exec(db, "INSERT INTO app_user(id, username, password_hash, role, created_at) VALUES ('u1', 'cw', 'x', 'commune_worker', '2025-01-01');"
@@ -69,6 +93,8 @@ void ExpectSeedsIntact(const std::string& db, int seeded_up_to) {
               "Lò Thị Mai|2|0912345678");
     EXPECT_EQ(QueryOne(db, std::string("SELECT type || '|' || person_id FROM event WHERE id='") + kEvent + "'"),
               std::string("pregnancy|") + kPerson);
+    for (size_t i = 0; i < std::size(kOldGrowth); ++i)
+      EXPECT_EQ(QueryOne(db, std::string("SELECT body FROM event WHERE id='") + kOldGrowth[i].first + "'"), kNewGrowth[i]);
     // Rows written before the search index existed are found through the store's search.
     std::unique_ptr<store::Store> s;
     ASSERT_TRUE(store::OpenSqliteStore(db, &s).ok());

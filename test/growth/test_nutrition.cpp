@@ -70,7 +70,11 @@ TEST(Nutrition, SamByMuacOnlyFrom6To59Months) {
   Measurement m = child(2, 200, 7, 65, Measure::lying);
   m.muac_cm = 11.4;
   EXPECT_TRUE(classify(m).sam_by_muac);
-  EXPECT_EQ(classify(m).wasting, Grade::severe);
+  // SAM by MUAC is not wasting: wasting is weight-for-length/height alone.
+  Measurement no_muac = m;
+  no_muac.muac_cm.reset();
+  EXPECT_EQ(classify(m).wasting, classify(no_muac).wasting);
+  EXPECT_EQ(classify(m).wfl, classify(no_muac).wfl);
   m.muac_cm = 11.5;
   EXPECT_FALSE(classify(m).sam_by_muac);
   m.muac_cm = 11.0;
@@ -88,7 +92,12 @@ TEST(Nutrition, OedemaIsSam) {
   const NutritionStatus n = classify(m);
   EXPECT_TRUE(n.sam && n.sam_by_oedema);
   EXPECT_EQ(n.wasting, Grade::severe);
-  EXPECT_EQ(n.underweight, Grade::not_assessed);  // no weight z with oedema
+  // No weight z-score with oedema, but WHO counts the child below -3 SD in
+  // every weight-based indicator.
+  EXPECT_FALSE(compute(m).zwei.has_value());
+  EXPECT_EQ(n.underweight, Grade::severe);
+  EXPECT_EQ(n.wfl, WeightForLength::severe_wasting);
+  EXPECT_FALSE(n.overweight);
   EXPECT_NE(n.stunting, Grade::not_assessed);
 }
 

@@ -74,5 +74,31 @@ TEST(Catalogue, ABrokenFileIsReportedNotIgnored) {
   EXPECT_NE(st.message().find("operator"), std::string::npos);
 }
 
+TEST(Catalogue, OncePerAndMinMonthsBeforeAreChecked) {
+  struct Row {
+    const char* unit;
+    const char* says;
+  } rows[] = {
+      {R"({"record":"anc_visit","once_per":"woman"})", "once_per must be"},
+      {R"({"record":"person","once_per":"year"})", "once_per needs an event type"},
+      {R"({"record":"vitamin_a","once_per":"year","date":"last_related"})", "do not combine"},
+      {R"({"record":"vitamin_a","related":[{"record":"vitamin_a","min_months_before":-1}]})", "min_months_before"},
+      {R"({"record":"vitamin_a","related":[{"record":"vitamin_a","min_months_before":"4"}]})", "min_months_before"},
+  };
+  for (const Row& r : rows) {
+    Catalogue c;
+    const std::string text = std::string(R"({"indicators":[{"id":"x","direction":"higher_is_better","compute":{"denominator":)") +
+                             r.unit + R"(,"numerator_flag":{}}}]})";
+    Status st = Catalogue::Parse(text, &c);
+    EXPECT_FALSE(st.ok()) << r.unit;
+    EXPECT_NE(st.message().find(r.says), std::string::npos) << r.unit << ": " << st.message();
+  }
+  Catalogue ok;
+  ASSERT_TRUE(Catalogue::Parse(ReadCatalogueFile(), &ok).ok());
+  EXPECT_EQ(ok.Find("anaemia_pregnant_women")->den.once_per, OncePer::pregnancy);
+  EXPECT_EQ(ok.Find("vitamin_a_6_35m_twice_yearly")->num.once_per, OncePer::year);
+  EXPECT_EQ(ok.Find("vitamin_a_6_35m_twice_yearly")->num.related.at(0).min_months_before, 4);
+}
+
 }  // namespace
 }  // namespace u5::indicator
