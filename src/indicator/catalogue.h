@@ -33,6 +33,10 @@ struct Related {
   std::string distinct;  // count distinct values of this field instead of records
   std::optional<int> window_min, window_max;  // days relative to the unit's date
   bool same_year = false;  // only records in the unit's calendar year
+  // Only records dated from the subject's birth up to, not including, the day
+  // the subject completes this many months (MonthsCompletedOn: the calendar
+  // birthday, 1 March for 29 February births in a common year); 0: no bound.
+  int before_months = 0;
 };
 
 // What one counted unit is: records of a type passing conditions.
@@ -43,6 +47,9 @@ struct UnitSpec {
   std::string weight;          // a field summed instead of counting 1 (delivery.live_births)
   bool latest_per_person = false;  // prevalence: the latest unit of each person in the period
   bool date_last_related = false;  // the unit's date is that of its last matched related record
+  // A person unit dated by the day the person completes this many months
+  // ("date": "birthday"), instead of the birth date; 0: not so dated.
+  int birthday_months = 0;
 };
 
 struct Indicator {

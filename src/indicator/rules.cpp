@@ -111,6 +111,7 @@ CRelated Rules::Compile(const Related& r) {
   out.window_min = r.window_min.value_or(0);
   out.window_max = r.window_max.value_or(0);
   out.same_year = r.same_year;
+  out.before_months = r.before_months;
   return out;
 }
 
@@ -130,6 +131,7 @@ CUnit Rules::Compile(const UnitSpec& u) {
   }
   out.latest_per_person = u.latest_per_person;
   out.date_last_related = u.date_last_related;
+  out.birthday_months = u.birthday_months;
   return out;
 }
 

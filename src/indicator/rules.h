@@ -47,6 +47,7 @@ struct CRelated {
   bool has_min = false, has_max = false;
   int window_min = 0, window_max = 0;
   bool same_year = false;
+  int before_months = 0;  // Related::before_months
 };
 
 struct CUnit {
@@ -58,6 +59,7 @@ struct CUnit {
   bool has_weight = false;
   bool latest_per_person = false;
   bool date_last_related = false;
+  int birthday_months = 0;  // UnitSpec::birthday_months
 };
 
 struct CIndicator {
