@@ -131,6 +131,19 @@ int CompletedMonths(Date birth, Date on) {
 
 int CompletedYears(Date birth, Date on) { return CompletedMonths(birth, on) / 12; }
 
+Date MonthsCompletedOn(Date birth, int months) {
+  int by;
+  unsigned bm, bd;
+  YmdFromDate(birth, by, bm, bd);
+  const int total = by * 12 + static_cast<int>(bm) - 1 + months;
+  const int y = total >= 0 ? total / 12 : (total - 11) / 12;
+  const unsigned m = static_cast<unsigned>(total - y * 12) + 1;
+  // CompletedMonths counts month `m` only from day `bd` on; a month without
+  // that day is completed when the next month begins.
+  if (bd <= DaysInMonth(y, m)) return DateFromYmd(y, m, bd);
+  return m == 12 ? DateFromYmd(y + 1, 1, 1) : DateFromYmd(y, m + 1, 1);
+}
+
 std::string NowIso() {
   const int64_t ms = NowMillis();
   Date d{static_cast<int32_t>(ms / 86400000)};

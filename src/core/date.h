@@ -29,6 +29,12 @@ Date AddMonths(Date from, int months);
 // Completed months / years between birth and a later date (as for ages).
 int CompletedMonths(Date birth, Date on);
 int CompletedYears(Date birth, Date on);
+// The first day on which CompletedMonths(birth, day) >= months: the same day of
+// the month `months` later, or the first of the next month when that month has
+// no such day (born 29 Feb: 12 months completed on 1 March of a common year;
+// born 31 Jan: 1 month on 1 March). Unlike AddMonths, which clamps to the last
+// day, this is the calendar "birthday" that ages in months count from.
+Date MonthsCompletedOn(Date birth, int months);
 // Current time as ISO 8601 UTC with milliseconds, e.g. 2026-01-02T03:04:05.678Z.
 std::string NowIso();
 int64_t NowMillis();

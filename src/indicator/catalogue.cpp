@@ -75,6 +75,12 @@ Status ParseRelated(const json& arr, const std::string& where, std::vector<Relat
       if (!m.is_number_integer() || m.get<int>() < 0) return Bad(where, "min_months_before must be a whole number >= 0");
       rel.min_months_before = m.get<int>();
     }
+    if (r.contains("before_months")) {
+      const auto& b = r["before_months"];
+      if (!b.is_number_integer() || b.get<int>() < 1 || b.get<int>() > 1200)
+        return Bad(where, "before_months must be a whole number of months from 1 to 1200");
+      rel.before_months = b.get<int>();
+    }
     if (r.contains("window_days")) {
       const auto& w = r["window_days"];
       if (!w.is_array() || w.size() != 2) return Bad(where, "window_days must be [from, to]");
@@ -93,7 +99,19 @@ Status ParseUnit(const json& j, const std::string& where, UnitSpec* u) {
   U5_RETURN_IF_ERROR(ParseRelated(j.value("related", json()), where, &u->related));
   u->weight = j.value("weight", "");
   u->latest_per_person = j.value("latest_per_person", false);
-  u->date_last_related = j.value("date", "") == "last_related";
+  const std::string date = j.contains("date") && j["date"].is_string() ? j["date"].get<std::string>() : "";
+  if (j.contains("date") && date != "last_related" && date != "birthday")
+    return Bad(where, "date must be last_related or birthday");
+  u->date_last_related = date == "last_related";
+  if (date == "birthday") {
+    if (u->record != "person") return Bad(where, "date birthday needs record person");
+    const json b = j.value("birthday_months", json());
+    if (!b.is_number_integer() || b.get<int>() < 1 || b.get<int>() > 1200)
+      return Bad(where, "date birthday needs birthday_months, a whole number of months from 1 to 1200");
+    u->birthday_months = b.get<int>();
+  } else if (j.contains("birthday_months")) {
+    return Bad(where, "birthday_months needs date birthday");
+  }
   if (j.contains("once_per")) {
     const json& o = j["once_per"];
     if (o == "pregnancy") u->once_per = OncePer::pregnancy;

@@ -39,6 +39,10 @@ struct Related {
   // Only records at least this many completed calendar months before the unit's
   // date (CompletedMonths, as $age_months counts them); -1: no such bound.
   int min_months_before = -1;
+  // Only records dated from the subject's birth up to, not including, the day
+  // the subject completes this many months (MonthsCompletedOn: the calendar
+  // birthday, 1 March for 29 February births in a common year); 0: no bound.
+  int before_months = 0;
 };
 
 // "once_per": of the units of one group that pass every condition, only the
@@ -55,6 +59,9 @@ struct UnitSpec {
   bool latest_per_person = false;  // prevalence: the latest unit of each person in the period
   bool date_last_related = false;  // the unit's date is that of its last matched related record
   OncePer once_per = OncePer::none;  // pregnancy: each pregnancy once; year: each person once a calendar year
+  // A person unit dated by the day the person completes this many months
+  // ("date": "birthday"), instead of the birth date; 0: not so dated.
+  int birthday_months = 0;
 };
 
 struct Indicator {

@@ -134,6 +134,8 @@ bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date
   std::vector<uint32_t> seen_str;
   *reached = on;
   bool met = r.min_count <= 0;
+  // The calendar bound: records before the subject completes `before_months`.
+  const Date before = r.before_months > 0 ? MonthsCompletedOn(c.p.birth, r.before_months) : Date{};
   for (const auto& e : c.p.events) {
     if (e.type != r.type || &e == anchor) continue;
     if (r.pregnancy_scope && (e.preg != preg || (delivered && e.date > *delivered))) continue;
@@ -141,6 +143,7 @@ bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date
     if (r.has_min && rel < r.window_min) continue;
     if (r.has_max && rel > r.window_max) continue;
     if (r.same_year && YearOf(e.date) != YearOf(on)) continue;
+    if (r.before_months > 0 && (e.date < c.p.birth || e.date >= before)) continue;
     const Val* vals = ValsOf(c, e);
     if (!AllHold(c, r.where, vals, e.date)) continue;
     if (r.min_months_before >= 0 && (e.date > on || CompletedMonths(e.date, on) < r.min_months_before)) continue;
@@ -245,7 +248,10 @@ void Units(const Ctx& c, const CIndicator& ind, const CUnit& u, bool is_den, std
     out->push_back(f);
   };
   if (u.type < 0) {
-    emit(nullptr, c.p.birth, c.p.ou, nullptr);
+    // A birth cohort unit is dated by the birthday it reaches, so a period
+    // holds the children who reached it then (persons are filed under their
+    // current commune).
+    emit(nullptr, u.birthday_months > 0 ? MonthsCompletedOn(c.p.birth, u.birthday_months) : c.p.birth, c.p.ou, nullptr);
     return;
   }
   if (u.once_per != OncePer::none) {

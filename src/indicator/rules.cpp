@@ -116,6 +116,7 @@ CRelated Rules::Compile(const Related& r) {
   out.window_max = r.window_max.value_or(0);
   out.same_year = r.same_year;
   out.min_months_before = r.min_months_before;
+  out.before_months = r.before_months;
   return out;
 }
 
@@ -136,6 +137,7 @@ CUnit Rules::Compile(const UnitSpec& u) {
   out.latest_per_person = u.latest_per_person;
   out.date_last_related = u.date_last_related;
   out.once_per = u.once_per;
+  out.birthday_months = u.birthday_months;
   return out;
 }
 

@@ -48,6 +48,7 @@ struct CRelated {
   int window_min = 0, window_max = 0;
   bool same_year = false;
   int min_months_before = -1;  // -1: none
+  int before_months = 0;  // Related::before_months
 };
 
 struct CUnit {
@@ -60,6 +61,7 @@ struct CUnit {
   bool latest_per_person = false;
   bool date_last_related = false;
   OncePer once_per = OncePer::none;
+  int birthday_months = 0;  // UnitSpec::birthday_months
 };
 
 struct CIndicator {

@@ -112,6 +112,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     h.value = v.value;
     h.num = v.num;
     h.den = v.den;
+    h.has_counts = v.from_records || v.den > 0;
     if (const indicator::Target* tg = TargetFor(*plan, id, r.period.year)) {
       h.target_year = tg->year;
       h.target_printed = TargetText(L, *tg, ind->unit);
@@ -136,7 +137,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
                   Col(Label::col_status, false)};
     for (const auto& h : r.headline) {
       Row row{h.indicator, Pick(L, h.name_vi, h.name_en), false, {}};
-      row.cells = {Num(double(h.num), 0), Num(double(h.den), 0), Num(h.value, 1), Text(UnitLabel(L, h.unit)), Text(h.target_printed),
+      row.cells = {h.has_counts ? Num(double(h.num), 0) : Text(""), h.has_counts ? Num(double(h.den), 0) : Text(""), Num(h.value, 1), Text(UnitLabel(L, h.unit)), Text(h.target_printed),
                    h.target_year ? Num(double(h.target_year), 0) : Text(""), Text(h.status.empty() ? "" : StatusLabel(L, h.status))};
       tb.rows.push_back(std::move(row));
     }
@@ -166,8 +167,10 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
       for (const auto* ind : inds) {
         IndicatorValue v;
         U5_RETURN_IF_ERROR(svc.Value(ind->id, row.orgunit, r.period, &v));
-        row.cells.push_back(Num(double(v.num), 0));
-        row.cells.push_back(Num(double(v.den), 0));
+        // An entered survey percentage has no counts: empty cells, not 0 and 0.
+        const bool counts = v.from_records || v.den > 0;
+        row.cells.push_back(counts ? Num(double(v.num), 0) : Text(""));
+        row.cells.push_back(counts ? Num(double(v.den), 0) : Text(""));
         row.cells.push_back(Num(v.value, 1));
         r.values.push_back({ind->id, row.orgunit, v.num, v.den, v.value});
       }

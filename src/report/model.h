@@ -51,6 +51,9 @@ struct HeadlineItem {
   std::string indicator, name_vi, name_en, unit;
   std::optional<double> value;
   int64_t num = 0, den = 0;
+  // False for an entered value given without numerator and denominator (a
+  // survey percentage): the report leaves those cells empty, not 0 and 0.
+  bool has_counts = true;
   std::optional<double> target;
   std::string target_printed, status, op;  // target_printed: in the report's language
   int target_year = 0;

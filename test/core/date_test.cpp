@@ -74,6 +74,37 @@ TEST(Date, CompletedMonthsAndYears) {
   EXPECT_EQ(CompletedYears(*ParseDate("1996-04-12"), *ParseDate("2025-04-12")), 29);
 }
 
+// The calendar "birthday" of N completed months is the first day CompletedMonths
+// reaches N, and the day before is still N - 1, for every case of the table.
+TEST(Date, MonthsCompletedOnAgreesWithCompletedMonths) {
+  struct Case { const char* birth; int months; const char* on; };
+  const Case cases[] = {
+      {"2024-01-10", 12, "2025-01-10"},  // a leap first year: 366 days
+      {"2023-01-10", 12, "2024-01-10"},  // a common first year: 365 days
+      {"2024-02-29", 12, "2025-03-01"},  // no 29 Feb in 2025: completed on 1 March
+      {"2024-02-29", 48, "2028-02-29"},
+      {"2024-01-31", 1, "2024-03-01"},   // no 31 Feb
+      {"2024-12-31", 2, "2025-03-01"},   // across a year end, no 31 Feb
+      {"2024-11-30", 3, "2025-03-01"},
+  };
+  for (const Case& c : cases) {
+    const Date birth = *ParseDate(c.birth);
+    const Date on = MonthsCompletedOn(birth, c.months);
+    EXPECT_EQ(CompletedMonths(birth, on), c.months) << c.birth << " +" << c.months;
+    EXPECT_EQ(CompletedMonths(birth, Date{on.days - 1}), c.months - 1) << c.birth << " +" << c.months;
+  }
+  for (const Case& c : cases) {
+    EXPECT_EQ(FormatDate(MonthsCompletedOn(*ParseDate(c.birth), c.months)), c.on) << c.birth << " +" << c.months;
+  }
+  // Every birth day of 2023-2024 and 1..60 months.
+  for (Date b = *ParseDate("2023-01-01"); b <= *ParseDate("2024-12-31"); b.days++)
+    for (int m = 1; m <= 60; ++m) {
+      const Date on = MonthsCompletedOn(b, m);
+      ASSERT_EQ(CompletedMonths(b, on), m) << FormatDate(b) << " +" << m;
+      ASSERT_LT(CompletedMonths(b, Date{on.days - 1}), m) << FormatDate(b) << " +" << m;
+    }
+}
+
 TEST(Date, NowIsWellFormed) {
   const std::string now = NowIso();
   ASSERT_EQ(now.size(), 24u) << now;

@@ -68,8 +68,13 @@ const Expect kExpect[] = {
     {"kangaroo_care_lbw_preterm", "12", "2024", 1, 1, "N2 LBW with kangaroo care"},
     {"newborn_screening", "12", "2025", 1, 4, "N1 screened"},
     // Child health.
-    {"full_immunization_under1", "12", "2025", 1, 4, "C4 completes on 10 Dec (duplicate DTP3 ignored); C5 incomplete"},
-    {"full_immunization_under1", "12", "2025-12", 1, 1, "counted in the month of the last dose; D1 is December's live birth"},
+    // Full immunization is a birth cohort: children who reached their first birthday in the period.
+    {"full_immunization_under1", "12", "2025", 0, 0, "C2 (birthday 31 Dec 2025) died before it"},
+    {"full_immunization_under1", "12", "2024", 0, 1, "C6 reached 12 months on 15 Jan 2024 with no dose recorded"},
+    {"full_immunization_under1", "12", "2026", 1, 2, "C4 complete before 10 Mar 2026 (duplicate DTP3 ignored); C5 not"},
+    {"full_immunization_under1", "12", "2026-03", 1, 1, "C4's birthday month; C1 and C3 died before theirs"},
+    {"measles_before_1y", "12", "2026", 1, 2, "C4 measles at 9 months; C5 none"},
+    {"full_immunization_admin", "12", "2025", 1, 0, "C4 completed on 10 Dec 2025; no target population entered"},
     {"pneumonia_antibiotic_under5", "12", "2025", 1, 2, "L51 with antibiotic, L52 without"},
     {"diarrhoea_ors_zinc_under5", "12", "2025", 1, 2, "L41 ORS+zinc, L42 ORS only"},
     {"stunting_under5", "12", "2025", 0, 1, "latest 2025 measurement of C4 is G42, not stunted"},
