@@ -21,11 +21,25 @@ struct Cond {
   Op op = Op::eq;
   nlohmann::json value;
   std::vector<Cond> any;  // op == any: true when one of these holds
+  std::string value_set;  // the named list `value` was taken from ("value_set": "skilled_attendant")
+};
+
+// A named list of codes with the source that defines it (the catalogue's
+// "value_sets"): a condition {"field", "op": "in", "value_set": name} tests
+// membership, so who counts as a skilled attendant is data, not a rule's text.
+struct ValueSet {
+  std::string id, name_en, name_vi, source, note;
+  std::vector<std::string> values;
 };
 
 // Other records of the same pregnancy or person that must (or must not) exist.
+// Scope "newborns" counts newborns instead of records: the children of the
+// unit's person (person.mother_id) whose newborn record names the unit's
+// record (newborn.delivery_id), each counted once when it has a record
+// passing `where` in the window; `min_count_field` takes the needed count from
+// a field of the unit's record (delivery.live_births: every live-born newborn).
 struct Related {
-  std::string scope;   // "pregnancy" | "person"
+  std::string scope;   // "pregnancy" | "person" | "newborns"
   std::string record;  // event type
   std::vector<Cond> where;
   int min_count = 1;
@@ -33,6 +47,7 @@ struct Related {
   std::string distinct;  // count distinct values of this field instead of records
   std::optional<int> window_min, window_max;  // days relative to the unit's date
   bool same_year = false;  // only records in the unit's calendar year
+  std::string min_count_field;  // newborns scope: the minimum is this field of the unit's record
 };
 
 // What one counted unit is: records of a type passing conditions.
@@ -106,6 +121,11 @@ struct Baseline {
 struct Plan {
   std::string id, province, orgunit, document, targets_missing;
   std::string successor_orgunit;  // 2025 province that took over a former province's plan
+  // "every_province": a national plan (orgunit "VN") whose targets apply to
+  // every province and commune; it is evaluated for any org unit and only a
+  // country-wide role may edit its targets.
+  std::string applies_to;
+  bool national() const { return applies_to == "every_province"; }
   std::vector<Target> targets;
   std::vector<Baseline> baseline;
 };
@@ -124,6 +144,8 @@ class Catalogue {
   const Plan* FindPlan(const std::string& id) const;
   // Entered data elements (population denominators), besides indicator ids.
   const std::vector<std::string>& data_elements() const { return data_elements_; }
+  const std::vector<ValueSet>& value_sets() const { return value_sets_; }
+  const ValueSet* FindValueSet(const std::string& id) const;
   bool IsEnterable(const std::string& id) const;
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }
@@ -133,6 +155,7 @@ class Catalogue {
   std::vector<Indicator> indicators_;
   std::vector<Plan> plans_;
   std::vector<std::string> data_elements_;
+  std::vector<ValueSet> value_sets_;
   int first_year_ = 2020, last_year_ = 2031;
   std::string origin_;
 };
