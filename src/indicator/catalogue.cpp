@@ -1,6 +1,7 @@
 #include "indicator/catalogue.h"
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -35,6 +36,10 @@ Status ParseOp(const std::string& s, Op* op) {
   return Status::Invalid("op", "unknown operator '" + s + "'");
 }
 
+// The value sets of the catalogue being parsed (Catalogue::Parse sets it), for
+// conditions that name one.
+thread_local const std::vector<ValueSet>* g_value_sets = nullptr;
+
 Status ParseConds(const json& arr, const std::string& where, std::vector<Cond>* out) {
   if (arr.is_null()) return Status::Ok();
   if (!arr.is_array()) return Bad(where, "conditions must be a list");
@@ -44,10 +49,24 @@ Status ParseConds(const json& arr, const std::string& where, std::vector<Cond>* 
       cond.op = Op::any;
       U5_RETURN_IF_ERROR(ParseConds(c["any"], where, &cond.any));
     } else {
-      if (!c.contains("field") || !c["field"].is_string() || !c.contains("op")) return Bad(where, "a condition needs field and op");
+      if (!c.contains("field") || !c["field"].is_string() || !c.contains("op") || !c["op"].is_string())
+        return Bad(where, "a condition needs field and op");
       cond.field = c["field"];
       if (Status st = ParseOp(c["op"].get<std::string>(), &cond.op); !st.ok()) return Bad(where, st.message());
       cond.value = c.value("value", json());
+      if (c.contains("value_set")) {
+        // The list is resolved here, once: the compiled rules see a plain "in".
+        if (!c["value_set"].is_string()) return Bad(where, "value_set must be a name");
+        cond.value_set = c["value_set"];
+        if (cond.op != Op::in) return Bad(where, "value_set " + cond.value_set + " needs op \"in\"");
+        if (c.contains("value")) return Bad(where, "condition on " + cond.field + " has both value and value_set");
+        const ValueSet* vs = nullptr;
+        if (g_value_sets)
+          for (const auto& v : *g_value_sets)
+            if (v.id == cond.value_set) vs = &v;
+        if (!vs) return Bad(where, "unknown value_set '" + cond.value_set + "'");
+        cond.value = vs->values;
+      }
       if (cond.op != Op::exists && cond.op != Op::missing && cond.op != Op::nonempty && cond.value.is_null())
         return Bad(where, "condition on " + cond.field + " needs a value");
     }
@@ -62,7 +81,8 @@ Status ParseRelated(const json& arr, const std::string& where, std::vector<Relat
   for (const auto& r : arr) {
     Related rel;
     rel.scope = r.value("scope", "person");
-    if (rel.scope != "person" && rel.scope != "pregnancy") return Bad(where, "related scope must be person or pregnancy");
+    if (rel.scope != "person" && rel.scope != "pregnancy" && rel.scope != "newborns")
+      return Bad(where, "related scope must be person, pregnancy or newborns");
     rel.record = r.value("record", "");
     if (rel.record.empty()) return Bad(where, "related needs a record type");
     U5_RETURN_IF_ERROR(ParseConds(r.value("where", json()), where, &rel.where));
@@ -86,6 +106,20 @@ Status ParseRelated(const json& arr, const std::string& where, std::vector<Relat
       if (!w.is_array() || w.size() != 2) return Bad(where, "window_days must be [from, to]");
       rel.window_min = w[0].get<int>();
       rel.window_max = w[1].get<int>();
+    }
+    rel.min_count_field = r.value("min_count_field", "");
+    if (!rel.min_count_field.empty() && rel.scope != "newborns")
+      return Bad(where, "min_count_field applies to the newborns scope");
+    if (rel.scope == "newborns") {
+      // A newborn counts once whatever its records: counting distinct values
+      // would mix newborns and records, and an age here would be the mother's.
+      if (!rel.distinct.empty()) return Bad(where, "distinct does not apply to the newborns scope");
+      std::function<bool(const std::vector<Cond>&)> ages = [&](const std::vector<Cond>& cs) {
+        for (const auto& c : cs)
+          if ((!c.field.empty() && c.field[0] == '$') || ages(c.any)) return true;
+        return false;
+      };
+      if (ages(rel.where)) return Bad(where, "age fields ($age_*) do not apply to the newborns scope; use window_days");
     }
     out->push_back(std::move(rel));
   }
@@ -177,6 +211,30 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
     if (c.first_year_ < 1990 || c.last_year_ < c.first_year_ || c.last_year_ - c.first_year_ > 40)
       return Bad("matrix_years", "must be [first, last] with at most 40 years");
   }
+  const json sets = j.value("value_sets", json::object());  // named: items() of a temporary would dangle
+  if (!sets.is_object()) return Bad("value_sets", "must be an object of named lists");
+  for (const auto& [id, vj] : sets.items()) {
+    ValueSet vs;
+    vs.id = id;
+    const std::string w = "value_set " + id;
+    if (!vj.is_object() || !vj.contains("values") || !vj["values"].is_array() || vj["values"].empty())
+      return Bad(w, "needs a non-empty list of values");
+    for (const auto& v : vj["values"]) {
+      if (!v.is_string()) return Bad(w, "values must be strings");
+      vs.values.push_back(v);
+    }
+    if (!vj.contains("source") || !vj["source"].is_string() || vj["source"].get<std::string>().empty())
+      return Bad(w, "needs the source that defines it");
+    vs.source = vj["source"];
+    vs.name_en = vj.value("name_en", "");
+    vs.name_vi = vj.value("name_vi", "");
+    vs.note = vj.value("note", "");
+    c.value_sets_.push_back(std::move(vs));
+  }
+  g_value_sets = &c.value_sets_;
+  struct Reset {
+    ~Reset() { g_value_sets = nullptr; }
+  } reset;
   std::set<std::string> ids;
   for (const auto& de : j.value("data_elements", json::array())) c.data_elements_.push_back(de.value("id", ""));
   for (const auto& ij : j.value("indicators", json::array())) {
@@ -193,7 +251,10 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
     p.document = pj.value("document", json("")).is_string() ? pj.value("document", "") : "";
     p.targets_missing = pj.value("targets_missing", "");
     p.successor_orgunit = pj.value("successor_orgunit", "");
+    p.applies_to = pj.value("applies_to", "");
     if (p.id.empty() || p.orgunit.empty()) return Bad("plans", "a plan needs id and orgunit");
+    if (!p.applies_to.empty() && p.applies_to != "every_province")
+      return Bad("plan " + p.id, "applies_to must be every_province");
     for (const auto& tj : pj.value("targets", json::array())) {
       Target t;
       t.plan = p.id;
@@ -273,6 +334,12 @@ bool Catalogue::IsEnterable(const std::string& id) const {
   for (const auto& d : data_elements_)
     if (d == id) return true;
   return false;
+}
+
+const ValueSet* Catalogue::FindValueSet(const std::string& id) const {
+  for (const auto& v : value_sets_)
+    if (v.id == id) return &v;
+  return nullptr;
 }
 
 const Plan* Catalogue::FindPlan(const std::string& id) const {

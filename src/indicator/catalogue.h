@@ -22,13 +22,27 @@ struct Cond {
   Op op = Op::eq;
   nlohmann::json value;
   std::vector<Cond> any;  // op == any: true when one of these holds
+  std::string value_set;  // the named list `value` was taken from ("value_set": "skilled_attendant")
+};
+
+// A named list of codes with the source that defines it (the catalogue's
+// "value_sets"): a condition {"field", "op": "in", "value_set": name} tests
+// membership, so who counts as a skilled attendant is data, not a rule's text.
+struct ValueSet {
+  std::string id, name_en, name_vi, source, note;
+  std::vector<std::string> values;
 };
 
 // Other records of the same pregnancy or person that must (or must not) exist.
 // A pregnancy's records dated after its delivery are not of the pregnancy
 // (docs/indicators.md, "pregnancy scope").
+// Scope "newborns" counts newborns instead of records: the children of the
+// unit's person (person.mother_id) whose newborn record names the unit's
+// record (newborn.delivery_id), each counted once when it has a record
+// passing `where` in the window; `min_count_field` takes the needed count from
+// a field of the unit's record (delivery.live_births: every live-born newborn).
 struct Related {
-  std::string scope;   // "pregnancy" | "person"
+  std::string scope;   // "pregnancy" | "person" | "newborns"
   std::string record;  // event type
   std::vector<Cond> where;
   int min_count = 1;
@@ -43,6 +57,7 @@ struct Related {
   // the subject completes this many months (MonthsCompletedOn: the calendar
   // birthday, 1 March for 29 February births in a common year); 0: no bound.
   int before_months = 0;
+  std::string min_count_field;  // newborns scope: the minimum is this field of the unit's record
 };
 
 // "once_per": of the units of one group that pass every condition, only the
@@ -125,6 +140,11 @@ struct Baseline {
 struct Plan {
   std::string id, province, orgunit, document, targets_missing;
   std::string successor_orgunit;  // 2025 province that took over a former province's plan
+  // "every_province": a national plan (orgunit "VN") whose targets apply to
+  // every province and commune; it is evaluated for any org unit and only a
+  // country-wide role may edit its targets.
+  std::string applies_to;
+  bool national() const { return applies_to == "every_province"; }
   std::vector<Target> targets;
   std::vector<Baseline> baseline;
 };
@@ -143,6 +163,8 @@ class Catalogue {
   const Plan* FindPlan(const std::string& id) const;
   // Entered data elements (population denominators), besides indicator ids.
   const std::vector<std::string>& data_elements() const { return data_elements_; }
+  const std::vector<ValueSet>& value_sets() const { return value_sets_; }
+  const ValueSet* FindValueSet(const std::string& id) const;
   bool IsEnterable(const std::string& id) const;
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }
@@ -152,6 +174,7 @@ class Catalogue {
   std::vector<Indicator> indicators_;
   std::vector<Plan> plans_;
   std::vector<std::string> data_elements_;
+  std::vector<ValueSet> value_sets_;
   int first_year_ = 2020, last_year_ = 2031;
   std::string origin_;
 };

@@ -44,6 +44,35 @@ void Engine::Clear() {
   person_index_.clear();
   facts_.clear();
   fact_count_ = 0;
+  mother_of_.clear();
+  children_of_.clear();
+}
+
+std::string Engine::SetMother(const std::string& child, const std::string& mother) {
+  std::string old;
+  if (auto it = mother_of_.find(child); it != mother_of_.end()) {
+    old = it->second;
+    if (old == mother) return old;
+    auto& kids = children_of_[old];
+    kids.erase(std::remove(kids.begin(), kids.end(), child), kids.end());
+    if (kids.empty()) children_of_.erase(old);
+    mother_of_.erase(it);
+  }
+  if (!mother.empty()) {
+    mother_of_[child] = mother;
+    children_of_[mother].push_back(child);
+  }
+  return old;
+}
+
+std::string Engine::MotherOf(const std::string& child) const {
+  auto it = mother_of_.find(child);
+  return it == mother_of_.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> Engine::ChildrenOf(const std::string& mother) const {
+  auto it = children_of_.find(mother);
+  return it == children_of_.end() ? std::vector<std::string>{} : it->second;
 }
 
 uint32_t Engine::Intern(std::string_view ou) {
@@ -220,7 +249,7 @@ std::map<std::tuple<std::string, std::string, int>, Cell> Engine::NonZeroCells()
 
 size_t Engine::memory_bytes() const {
   size_t b = cells_.capacity() * sizeof(Cell) + fact_count_ * sizeof(Fact) + facts_.capacity() * sizeof(facts_[0]);
-  b += person_index_.size() * 80 + ou_index_.size() * 80;
+  b += person_index_.size() * 80 + ou_index_.size() * 80 + mother_of_.size() * 200;
   return b;
 }
 

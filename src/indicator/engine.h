@@ -55,6 +55,14 @@ class Engine {
   size_t fact_count() const { return fact_count_; }
   size_t memory_bytes() const;
   const SlotLayout& layout() const { return layout_; }
+
+  // Families (newborns-scoped rules): which mother each linked child belongs
+  // to, so that a change to a child's records re-reads its mother. A child is
+  // indexed when it has a mother and a newborn record naming a delivery.
+  // SetMother(child, "") removes it; returns the mother it had ("" if none).
+  std::string SetMother(const std::string& child, const std::string& mother);
+  std::string MotherOf(const std::string& child) const;
+  std::vector<std::string> ChildrenOf(const std::string& mother) const;
   const Catalogue& catalogue() const { return cat_; }
 
  private:
@@ -84,6 +92,8 @@ class Engine {
   std::unordered_map<std::string, uint32_t> person_index_;
   std::vector<std::vector<Fact>> facts_;
   size_t fact_count_ = 0;
+  std::unordered_map<std::string, std::string> mother_of_;
+  std::unordered_map<std::string, std::vector<std::string>> children_of_;
 };
 
 }  // namespace u5::indicator

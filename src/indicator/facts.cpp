@@ -119,7 +119,50 @@ const Val* ValsOf(const Ctx& c, const EventData& e) { return c.p.vals.data() + e
 // Checks one related-records rule for a unit anchored at `anchor` (an event, or
 // null for the person) dated `on`. `reached` gets the date the rule's minimum
 // was first met.
+// Newborns scope: counts the anchor's newborns (children whose newborn record
+// names it) that have a record passing the rule in the window; the minimum is
+// the rule's or a field of the anchor (delivery.live_births). `reached` is the
+// date the minimum-th newborn was first seen, so it is independent of the
+// order children were attached in.
+bool NewbornsHold(const Ctx& c, const CRelated& r, const EventData* anchor, Date on, Date* reached) {
+  *reached = on;
+  if (!anchor || anchor->self < 0) return false;
+  int need = r.min_count;
+  if (r.min_count_slot >= 0) {
+    const Val v = ValsOf(c, *anchor)[r.min_count_slot];
+    if (v.kind != ValKind::number) return false;  // how many newborns to expect is unknown
+    need = static_cast<int>(v.num);
+  }
+  std::vector<int32_t> firsts;  // per newborn counted: its first matching record's day
+  for (const ChildRecords& ch : c.p.children) {
+    if (std::find(ch.deliveries.begin(), ch.deliveries.end(), anchor->self) == ch.deliveries.end()) continue;
+    int32_t first = 0;
+    bool hit = false;
+    for (uint32_t i = ch.begin; i < ch.end; ++i) {
+      const EventData& e = c.p.child_events[i];
+      if (e.type != r.type) continue;
+      const int rel = e.date.days - on.days;
+      if (r.has_min && rel < r.window_min) continue;
+      if (r.has_max && rel > r.window_max) continue;
+      if (r.same_year && YearOf(e.date) != YearOf(on)) continue;
+      if (!AllHold(c, r.where, ValsOf(c, e), e.date)) continue;
+      if (!hit || e.date.days < first) first = e.date.days;
+      hit = true;
+    }
+    if (hit) firsts.push_back(first);
+  }
+  const int count = static_cast<int>(firsts.size());
+  if (count < need) return false;
+  if (r.max_count >= 0 && count > r.max_count) return false;
+  if (need > 0) {
+    std::sort(firsts.begin(), firsts.end());
+    *reached = Date{std::max(on.days, firsts[static_cast<size_t>(need - 1)])};
+  }
+  return true;
+}
+
 bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date on, Date* reached) {
+  if (r.newborns_scope) return NewbornsHold(c, r, anchor, on, reached);
   int32_t preg = -1;
   if (r.pregnancy_scope) {
     if (!anchor) return false;
@@ -269,6 +312,36 @@ int32_t PersonRecords::Key(std::string_view id) {
     if (keys[i] == id) return static_cast<int32_t>(i);
   keys.emplace_back(id);
   return static_cast<int32_t>(keys.size() - 1);
+}
+
+bool HasDeliveryLink(const Rules& rules, const PersonRecords& child) {
+  if (!rules.has_family()) return false;
+  for (const auto& e : child.events)
+    if (e.type == rules.newborn_type() && child.vals[e.vals + static_cast<uint32_t>(rules.link_slot())].kind == ValKind::string)
+      return true;
+  return false;
+}
+
+void AttachChild(const Rules& rules, const PersonRecords& child, PersonRecords* mother) {
+  if (!HasDeliveryLink(rules, child)) return;
+  ChildRecords ch;
+  for (const auto& e : child.events)
+    if (e.type == rules.newborn_type()) {
+      const Val& link = child.vals[e.vals + static_cast<uint32_t>(rules.link_slot())];
+      if (link.kind == ValKind::string) ch.deliveries.push_back(mother->Key(rules.Str(link.str)));
+    }
+  ch.begin = static_cast<uint32_t>(mother->child_events.size());
+  for (const auto& e : child.events) {
+    if (!rules.family_type(e.type)) continue;
+    EventData copy = e;
+    copy.self = copy.preg = -1;  // the child's own keys mean nothing in the mother's interning
+    copy.vals = static_cast<uint32_t>(mother->vals.size());
+    const size_t n = rules.field_count(e.type);
+    mother->vals.insert(mother->vals.end(), child.vals.begin() + e.vals, child.vals.begin() + e.vals + n);
+    mother->child_events.push_back(copy);
+  }
+  ch.end = static_cast<uint32_t>(mother->child_events.size());
+  mother->children.push_back(std::move(ch));
 }
 
 uint8_t AgeBandAt(Date birth, Date on) {

@@ -27,6 +27,19 @@ bool CanSeePlan(store::Store& store, const auth::Principal& who, const Plan& p, 
   return ou == p.orgunit && !p.successor_orgunit.empty() && CanSee(store, who, p.successor_orgunit);
 }
 
+// Who may change a plan's targets (the route already asked for plan.manage): a
+// national plan's (applies_to every_province) only a country-wide role, the
+// ministry; a province's only its own officers, never a country-wide role.
+Status CheckTargetEditor(store::Store& store, const auth::Principal& who, const Plan& p) {
+  if (p.national())
+    return auth::CountryWide(who) ? Status::Ok()
+                                  : Status::Forbidden("the targets of the national plan " + p.id + " are edited by a country-wide role (ministry)");
+  if (auth::CountryWide(who))
+    return Status::Forbidden("the targets of " + p.id + " are edited by the province's own officers");
+  if (!CanSeePlan(store, who, p, p.orgunit)) return Status::Forbidden("plan " + p.id + " is outside your org units");
+  return Status::Ok();
+}
+
 std::vector<std::string> SplitIds(const std::string& s) {
   std::vector<std::string> out;
   size_t i = 0;
@@ -140,6 +153,8 @@ http::Response Values(Service& svc, http::Call& c) {
     if (Status st = http::OptionalNumber(b, k, out); !st.ok()) return Err(st);
   v.entered_by = who.username;
   if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
+  // The ministry holds plan.manage for the national plan's targets only; entered values stay the provinces'.
+  if (auth::CountryWide(who)) return Err(Status::Forbidden("aggregate values are entered by the province's own officers"));
   if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
   const audit::Entry entry = ChangeEntry(c, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
       {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
@@ -159,13 +174,16 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
     json items = json::array();
     for (const auto& p : cat.plans())
       items.push_back({{"id", p.id}, {"province", p.province}, {"orgunit", p.orgunit}, {"document", p.document},
-                       {"targets", p.targets.size()}});
+                       {"targets", p.targets.size()}, {"applies_to", p.applies_to.empty() ? json(nullptr) : json(p.applies_to)}});
     return Json(200, {{"items", items}});
   }
   const Plan* plan = cat.FindPlan(parts[1]);
   if (!plan) return Err(Status::NotFound("no plan '" + parts[1] + "'", "plan"));
   if (parts.size() == 3 && parts[2] == "evaluation" && req.method == "GET") {
-    const std::string ou = Q(req, "orgunit").empty() ? plan->orgunit : Q(req, "orgunit");
+    std::string ou = Q(req, "orgunit").empty() ? plan->orgunit : Q(req, "orgunit");
+    // The national plan applies to every unit: without ?orgunit, the user's own (the country for the ministry).
+    if (plan->national() && Q(req, "orgunit").empty())
+      if (Status st = auth::ResolveOrgUnit(store, who, "", &ou); !st.ok()) return Err(st);
     if (!store.OrgUnitExists(ou)) return Err(Status::Invalid("orgunit", "unknown org unit '" + ou + "'"));
     if (!CanSeePlan(store, who, *plan, ou)) return Err(Status::Forbidden("orgunit " + ou + " is outside your org units"));
     std::optional<int> year;
@@ -206,7 +224,8 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
   }
   if (parts.size() == 3 && parts[2] == "targets" && req.method == "GET") {
     // A target's versions: the data file's, then each edit with who, when and why.
-    if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
+    // The national plan's targets are every province's, so every reader sees them.
+    if (!plan->national() && !CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
     const std::string y = Q(req, "year");
     if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos) return Err(Status::Invalid("year", "year must be YYYY"));
     std::vector<store::TargetVersion> vs;
@@ -216,7 +235,7 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
     return Json(200, {{"plan", plan->id}, {"indicator", Q(req, "indicator")}, {"year", std::stoi(y)}, {"versions", items}});
   }
   if (parts.size() == 3 && parts[2] == "targets") {
-    if (!CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
+    if (Status st = CheckTargetEditor(store, who, *plan); !st.ok()) return Err(st);
     json b;
     if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
     Target t;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 namespace u5::indicator {
@@ -29,7 +30,7 @@ bool AppendEvent(Engine& engine, std::string_view id, std::string_view type, con
   e.type = t;
   e.date = ParseDate(date).value_or(Date{});
   e.ou = engine.OrgUnit(orgunit);
-  if (rules.KeepsId(t)) e.self = key(id);
+  if (rules.KeepsId(t) || rules.anchor_type(t)) e.self = key(id);
   if (pregnancy_id) e.preg = key(*pregnancy_id);
   e.vals = static_cast<uint32_t>(vals->size());
   rules.Decode(t, body, vals);
@@ -73,11 +74,25 @@ Status ReadPerson(store::Store& store, Engine& engine, const std::string& id, Pe
     if (it != body.end() && it->is_string()) eth = it->get<std::string>();
   }
   SetPerson(engine, p.orgunit_id, p.sex, p.date, eth, out);
+  if (p.mother_id) out->mother_id = *p.mother_id;
   // Date order; the order within a day does not change the facts.
   std::stable_sort(evs.begin(), evs.end(), [](const store::Record& a, const store::Record& b) { return a.date < b.date; });
   for (const auto& e : evs)
     AddEvent(engine, e.id, e.type, e.pregnancy_id ? &*e.pregnancy_id : nullptr, e.orgunit_id, e.date, e.body, out);
   *found = true;
+  return Status::Ok();
+}
+
+Status ReadFamily(store::Store& store, Engine& engine, const std::string& id, PersonRecords* out, bool* found) {
+  U5_RETURN_IF_ERROR(ReadPerson(store, engine, id, out, found));
+  if (!*found || !engine.rules().has_family()) return Status::Ok();
+  PersonRecords child;
+  for (const auto& cid : engine.ChildrenOf(id)) {
+    bool child_found = false;
+    U5_RETURN_IF_ERROR(ReadPerson(store, engine, cid, &child, &child_found));
+    // The index may name a child whose link changed since: attach only what holds now.
+    if (child_found && child.mother_id == id) AttachChild(engine.rules(), child, out);
+  }
   return Status::Ok();
 }
 
@@ -113,6 +128,14 @@ Status LoadAll(store::Store& store, Engine* engine, LoadStats* stats) {
   size_t n_persons = 0, n_events = 0;
   PersonRecords p;
   std::string id, preg;
+  // Newborns-scoped rules (docs/indicators.md "Families"): a mother's facts need
+  // her children's records, and persons come in no particular order. Persons
+  // with a record anchoring such a rule (a delivery) wait for the end of the
+  // pass; children keep only the records those rules read.
+  const Rules& rules = engine->rules();
+  const bool family = rules.has_family();
+  std::unordered_map<std::string, PersonRecords> waiting;
+  std::unordered_map<std::string, std::vector<PersonRecords>> children;  // by mother id
   U5_RETURN_IF_ERROR(store.ForEachHistory(q, [&](const store::PersonRow& person, std::span<const store::EventRow> events) {
     const auto c0 = std::chrono::steady_clock::now();
     SetPerson(*engine, person.orgunit_id, person.sex, person.birth_date, person.fields[0].value_or(""), &p);
@@ -123,10 +146,39 @@ Status LoadAll(store::Store& store, Engine* engine, LoadStats* stats) {
     n_events += p.events.size();
     ++n_persons;
     id.assign(person.id);
+    if (family) {
+      if (person.mother_id && HasDeliveryLink(rules, p)) {
+        const std::string mother(*person.mother_id);
+        engine->SetMother(id, mother);
+        PersonRecords copy;
+        copy.birth = p.birth;
+        copy.mother_id = mother;
+        for (const auto& e : p.events) {
+          if (!rules.family_type(e.type)) continue;
+          EventData c = e;
+          c.vals = static_cast<uint32_t>(copy.vals.size());
+          copy.vals.insert(copy.vals.end(), p.vals.begin() + e.vals, p.vals.begin() + e.vals + rules.field_count(e.type));
+          copy.events.push_back(c);
+        }
+        children[mother].push_back(std::move(copy));
+      }
+      bool anchor = false;
+      for (const auto& e : p.events) anchor = anchor || rules.anchor_type(e.type);
+      if (anchor) {
+        waiting.emplace(id, p);
+        own_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+        return Status::Ok();
+      }
+    }
     engine->ReplacePerson(id, &p);
     own_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
     return Status::Ok();
   }));
+  for (auto& [mid, m] : waiting) {
+    if (auto it = children.find(mid); it != children.end())
+      for (const auto& ch : it->second) AttachChild(rules, ch, &m);
+    engine->ReplacePerson(mid, &m);
+  }
   if (stats) {
     stats->persons = n_persons;
     stats->events = n_events;

@@ -25,6 +25,9 @@ std::vector<std::string> EventTypesUsed(const Catalogue& cat);
 Status LoadAll(store::Store& store, Engine* engine, LoadStats* stats = nullptr);
 // Current records of one person; *found false when absent or deleted.
 Status ReadPerson(store::Store& store, Engine& engine, const std::string& id, PersonRecords* out, bool* found);
+// ReadPerson, then the records of her children (Engine::ChildrenOf) that
+// newborns-scoped rules read (AttachChild): what the person's facts need.
+Status ReadFamily(store::Store& store, Engine& engine, const std::string& id, PersonRecords* out, bool* found);
 // Appends one event (skipped when no rule reads its type). Events must come in date order.
 void AddEvent(Engine& engine, std::string_view id, std::string_view type, const std::string* pregnancy_id,
               std::string_view orgunit, std::string_view date, std::string_view body, PersonRecords* out);

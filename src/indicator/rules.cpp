@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 namespace u5::indicator {
 
 Rules::Rules(const Catalogue& cat) {
@@ -18,10 +20,34 @@ Rules::Rules(const Catalogue& cat) {
     // The flag is tested on the denominator's record.
     const int den_type = ind.den_aggregate ? -1 : c.den.type;
     for (const auto& w : ind.flag_where) c.flag_where.push_back(Compile(den_type, w));
-    for (const auto& r : ind.flag_related) c.flag_related.push_back(Compile(r));
+    for (const auto& r : ind.flag_related) c.flag_related.push_back(Compile(den_type, r));
     inds_.push_back(std::move(c));
   }
-  pregnancy_type_ = TypeId("pregnancy");
+  auto it = std::find(types_.begin(), types_.end(), "pregnancy");
+  if (it != types_.end()) pregnancy_type_ = static_cast<int>(it - types_.begin());
+  family_types_.resize(types_.size());
+  anchor_types_.resize(types_.size());
+  // Which types newborns-scoped rules read (a child's records copied to the
+  // mother) and which units anchor them (records that need their own id).
+  auto mark = [&](int unit_type, const std::vector<CRelated>& rs) {
+    for (const auto& r : rs)
+      if (r.newborns_scope) {
+        family_types_[static_cast<size_t>(r.type)] = 1;
+        if (unit_type >= 0) anchor_types_[static_cast<size_t>(unit_type)] = 1;
+      }
+  };
+  for (const auto& c : inds_) {
+    mark(c.den.type, c.den.related);
+    mark(c.num.type, c.num.related);
+    mark(c.den.type, c.flag_related);
+  }
+  if (std::find(family_types_.begin(), family_types_.end(), 1) != family_types_.end()) {
+    newborn_type_ = AddType("newborn");
+    link_slot_ = Slot(newborn_type_, "delivery_id");
+    family_types_.resize(types_.size());
+    anchor_types_.resize(types_.size());
+    family_types_[static_cast<size_t>(newborn_type_)] = 1;
+  }
   delivery_type_ = TypeId("delivery");
   keeps_id_.assign(types_.size(), false);
   for (const CIndicator& c : inds_)
@@ -99,10 +125,12 @@ CCond Rules::Compile(int type, const Cond& c) {
   return out;
 }
 
-CRelated Rules::Compile(const Related& r) {
+CRelated Rules::Compile(int unit_type, const Related& r) {
   CRelated out;
   out.pregnancy_scope = r.scope == "pregnancy";
+  out.newborns_scope = r.scope == "newborns";
   out.type = AddType(r.record);
+  if (!r.min_count_field.empty()) out.min_count_slot = Slot(unit_type, r.min_count_field);
   for (const auto& w : r.where) out.where.push_back(Compile(out.type, w));
   out.min_count = r.min_count;
   out.max_count = r.max_count;
@@ -124,7 +152,7 @@ CUnit Rules::Compile(const UnitSpec& u) {
   CUnit out;
   out.type = u.record == "person" || u.record.empty() ? -1 : AddType(u.record);
   for (const auto& w : u.where) out.where.push_back(Compile(out.type, w));
-  for (const auto& r : u.related) out.related.push_back(Compile(r));
+  for (const auto& r : u.related) out.related.push_back(Compile(out.type, r));
   if (!u.weight.empty()) {
     out.has_weight = true;
     if (u.weight[0] == '$') {

@@ -39,6 +39,8 @@ struct CCond {
 
 struct CRelated {
   bool pregnancy_scope = false;
+  bool newborns_scope = false;  // counts the unit's newborns (PersonRecords::children)
+  int min_count_slot = -1;      // newborns scope: the minimum is this field of the unit's record
   int type = -1;
   std::vector<CCond> where;
   int min_count = 1, max_count = -1;
@@ -87,6 +89,16 @@ class Rules {
   bool KeepsId(int type) const {
     return type >= 0 && (type == pregnancy_type_ || keeps_id_[static_cast<size_t>(type)]);
   }
+  // Newborns-scoped rules (docs/indicators.md "Families"): a mother's facts
+  // then read her children's records of the types those rules read.
+  bool has_family() const { return newborn_type_ >= 0; }
+  int newborn_type() const { return newborn_type_; }
+  // Slot of newborn.delivery_id, the link from a child to its mother's delivery.
+  int link_slot() const { return link_slot_; }
+  // Records of this type are read by a newborns-scoped rule (copied from a child to its mother).
+  bool family_type(int type) const { return type >= 0 && static_cast<size_t>(type) < family_types_.size() && family_types_[type]; }
+  // Units of this type anchor a newborns-scoped rule: their records need their own id (EventData::self).
+  bool anchor_type(int type) const { return type >= 0 && static_cast<size_t>(type) < anchor_types_.size() && anchor_types_[type]; }
   size_t field_count(int type) const { return fields_[static_cast<size_t>(type)].size(); }
   // Appends field_count(type) values decoded from a JSON object body (all
   // missing when the body is not an object).
@@ -100,7 +112,7 @@ class Rules {
   int AddType(const std::string& t);
   int Slot(int type, const std::string& field);
   CCond Compile(int type, const Cond& c);
-  CRelated Compile(const Related& r);
+  CRelated Compile(int unit_type, const Related& r);
   CUnit Compile(const UnitSpec& u);
   Val Constant(const nlohmann::json& v);
 
@@ -108,6 +120,8 @@ class Rules {
   std::vector<std::vector<std::string>> fields_;  // per type
   int pregnancy_type_ = -1, delivery_type_ = -1;
   std::vector<bool> keeps_id_;  // per type
+  int newborn_type_ = -1, link_slot_ = -1;
+  std::vector<char> family_types_, anchor_types_;  // by type id
   std::vector<CIndicator> inds_;
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint32_t> string_ids_;

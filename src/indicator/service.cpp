@@ -51,11 +51,25 @@ Status Service::Refresh() {
   }
   if (!built_ || pending() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(engine_mu_);
-  const std::unordered_set<std::string> todo = changed_->Take();
+  std::unordered_set<std::string> todo = changed_->Take();
   PersonRecords p;
+  if (engine_->rules().has_family()) {
+    // A child's records count in its mother's facts (newborns-scoped rules):
+    // re-index each changed person's link and re-read the mothers it had and has.
+    std::vector<std::string> mothers;
+    for (const auto& id : todo) {
+      bool found = false;
+      U5_RETURN_IF_ERROR(ReadPerson(store_, *engine_, id, &p, &found));
+      const std::string now = found && !p.mother_id.empty() && HasDeliveryLink(engine_->rules(), p) ? p.mother_id : "";
+      const std::string before = engine_->SetMother(id, now);
+      for (const std::string* m : {&before, &now})
+        if (!m->empty()) mothers.push_back(*m);
+    }
+    todo.insert(mothers.begin(), mothers.end());
+  }
   for (const auto& id : todo) {
     bool found = false;
-    U5_RETURN_IF_ERROR(ReadPerson(store_, *engine_, id, &p, &found));
+    U5_RETURN_IF_ERROR(ReadFamily(store_, *engine_, id, &p, &found));
     engine_->ReplacePerson(id, found ? &p : nullptr);
   }
   return Status::Ok();

@@ -25,11 +25,14 @@ void RandomOps(Population& pop, uint32_t seed, int n_ops) {
   const std::vector<std::string> communes = {"03390", "03388", "pre2025:03412", "pre2025:03413", "14"};
   std::vector<std::string> women = {"W1", "W2", "W3", "W4", "W5"}, children = {"C2", "C4", "C5", "C6"};
   std::vector<std::pair<std::string, std::string>> events;  // key, type
+  // Deliveries (key, woman, date) whose newborns' records count in the mother's
+  // facts (week-1 postnatal home care): writes to a child must move the mother.
+  std::vector<std::tuple<std::string, std::string, std::string>> deliveries;
   auto pick = [&](const auto& v) { return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)]; };
   int next = 0;
   for (int op = 0; op < n_ops; ++op) {
     const std::string key = "R" + std::to_string(next++);
-    const int kind = std::uniform_int_distribution<int>(0, 9)(rng);
+    const int kind = std::uniform_int_distribution<int>(0, 12)(rng);
     try {
       if (kind == 0) {
         pop.Person(key, rng() % 2 ? "male" : "female", Day(rng, 2021, 2025), pick(communes), {{"ethnicity", rng() % 2 ? "01" : "05"}});
@@ -46,6 +49,24 @@ void RandomOps(Population& pop, uint32_t seed, int n_ops) {
                   {{"pregnancy_id", key + "p"}, {"delivered_at", dd + "T10:00:00+07:00"}, {"place", rng() % 2 ? "facility" : "home"},
                    {"attendant", rng() % 2 ? "midwife" : "nurse"}, {"live_births", static_cast<int>(rng() % 3)}, {"stillbirths", 1}});
         events.emplace_back(key, "delivery");
+        deliveries.emplace_back(key, w, dd);
+      } else if (kind == 10 && !deliveries.empty()) {
+        // A newborn of a delivery (born on its day, linked by delivery_id), maybe visited at home.
+        const auto [d, w, day] = pick(deliveries);
+        if (!pop.Has(d) || !pop.Has(w)) continue;
+        const std::string c = "C" + key;
+        pop.Person(c, rng() % 2 ? "male" : "female", day, pick(communes), {{"mother_id", w}});
+        children.push_back(c);
+        pop.Event(key, "newborn", c, day, pick(communes), {{"delivery_id", d}});
+        events.emplace_back(key, "newborn");
+      } else if ((kind == 11 || kind == 12) && !deliveries.empty()) {
+        // A postnatal visit to a mother or to one of the children, in or after the first week.
+        const auto [d, w, day] = pick(deliveries);
+        const std::string who = kind == 11 ? w : pick(children);
+        const int after = static_cast<int>(rng() % 10);
+        pop.Event(key, "postnatal_visit", who, FormatDate(Date{ParseDate(day)->days + after}), pick(communes),
+                  {{"place", rng() % 4 ? "home" : "facility"}, {"visitor", rng() % 2 ? "health_worker" : "village_health_worker"}});
+        events.emplace_back(key, "postnatal_visit");
       } else if (kind == 2 || kind == 3) {
         const std::string c = pick(children);
         const char* types[] = {"death", "growth", "illness", "vitamin_a", "immunization"};
