@@ -30,8 +30,8 @@ struct Vaccine {
 const Vaccine kSchedule[] = {
     {"bcg", 1, 0, true},        {"dtp_hepb_hib", 1, 61, true}, {"opv", 1, 61, true},  {"dtp_hepb_hib", 2, 91, true},
     {"opv", 2, 91, true},       {"dtp_hepb_hib", 3, 122, true}, {"opv", 3, 122, true}, {"ipv", 1, 152, false},
-    {"measles", 1, 274, true},  {"je", 1, 365, false},         {"je", 2, 379, false}, {"mr", 1, 548, false},
-    {"dtp", 4, 548, false},     {"je", 3, 730, false},
+    {"measles", 1, 274, true},  {"ipv", 2, 274, false},        {"je", 1, 365, false}, {"je", 2, 379, false},
+    {"mr", 1, 548, false},      {"dtp", 4, 548, false},        {"je", 3, 730, false},
 };
 
 Status Vaccines(const Commune& c, Emitter& out, Rng& rng, const Child& ch, Span span) {
