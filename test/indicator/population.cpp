@@ -120,6 +120,13 @@ void Population::Delete(const std::string& key) {
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
 }
 
+nlohmann::json Population::Body(const std::string& key) {
+  store::Record r;
+  Status st = store_->Get(types_.at(key), ids_.at(key), &r);
+  if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
+  return nlohmann::json::parse(r.body);
+}
+
 indicator::Cell Population::Counts(const std::string& indicator, const std::string& orgunit, const std::string& period) {
   indicator::Period p;
   Status st = indicator::ParsePeriod(period, &p);

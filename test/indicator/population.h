@@ -41,6 +41,8 @@ class Population {
   void Delete(const std::string& key);
   std::string Id(const std::string& key) const { return ids_.at(key); }
   bool Has(const std::string& key) const { return ids_.count(key) > 0; }
+  // The stored body of a record, derived fields included.
+  nlohmann::json Body(const std::string& key);
 
   // Numerator and denominator from the service, for `period` at `orgunit`.
   indicator::Cell Counts(const std::string& indicator, const std::string& orgunit, const std::string& period);
