@@ -275,7 +275,7 @@ try {
   const rows = await op.locator('[data-testid=league] tbody tr').count();
   check(rows > 10, `league table lists the province's communes (${rows})`);
   // Beside the period ratios, the province's five-year cohort (life-table) estimate with its interval and window.
-  await op.waitForSelector('[data-testid=cohort-mortality] tbody tr[data-measure=u5mr]');
+  await op.waitForSelector('[data-testid=cohort-mortality] tbody tr[data-measure=u5mr]', { timeout: 30000 });
   const cohortRows = await op.locator('[data-testid=cohort-mortality] tbody tr').count();
   check(cohortRows === 3, `the cohort estimate has neonatal, infant and under-5 rows (${cohortRows})`);
   const cohortWindow = (await op.textContent('[data-testid=cohort-window]')).trim();
@@ -431,6 +431,7 @@ try {
   await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(po, 'tinh', false));
   // The officer lands on the dashboard: let its requests finish before going on, or they are aborted.
   await po.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
+  await po.waitForSelector('[data-testid=cohort-mortality] tbody tr', { timeout: 30000 });
   await po.waitForLoadState('networkidle');
   for (const [name, path, sel] of [
     ['users', '/users', '[data-testid=users-list] li'], ['audit', '/audit?user=lo.thi.thu', '[data-testid=audit-table] tbody tr'],

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from '../lib/api';
 import { fmtDate, fmtNumber, t } from '../lib/i18n';
+import type { OrgUnit } from '../lib/orgunits';
 import { Badge } from './Status';
 
 interface Rate { symbol: string; ages: string; per_1000: number | null; lower: number | null; upper: number | null; reason?: string }
@@ -22,7 +23,9 @@ export function CohortMortality({ ou, year }: { ou: string; year: number }) {
   useEffect(() => {
     let live = true;
     setData(null);
-    api.get<CohortAnswer>('/mortality/cohort' + qs({ orgunit: ou, year }))
+    // The estimate reads every record of the registry once: ask for it only where it is shown.
+    api.get<{ items: OrgUnit[] }>('/orgunits' + qs({ ids: ou }))
+      .then((r) => (SHOWN_FOR.has(r.items[0]?.kind ?? '') ? api.get<CohortAnswer>('/mortality/cohort' + qs({ orgunit: ou, year })) : null))
       .then((r) => live && setData(r))
       .catch(() => live && setData(null));
     return () => { live = false; };
