@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   zscore->add_option("--in", zin, "input CSV")->required();
   zscore->add_option("--out", zout, "output CSV")->required();
 
-  // indicators, plan-eval (src/indicator/cli.cpp)
+  // indicators, plan-eval, mortality (src/indicator/cli.cpp)
   indicator::CliOptions ind;
   auto* indicators = app.add_subcommand("indicators", "indicator values (numerator, denominator, value) for an org unit and period");
   indicators->add_option("--db", db_path, "SQLite database file")->required();
@@ -145,6 +145,13 @@ int main(int argc, char** argv) {
   plan_eval->add_option("--year", ind.year, "only the targets of this year");
   plan_eval->add_option("--as-of", ind.as_of, "evaluation date (default: today)");
   plan_eval->add_option("--format", ind.format, "csv or json")->capture_default_str();
+
+  auto* mortality = app.add_subcommand("mortality", "cohort (life-table) neonatal, infant and under-5 mortality over five years (DHS method)");
+  mortality->add_option("--db", db_path, "SQLite database file")->required();
+  mortality->add_option("--orgunit", ind.orgunit, "org unit code (a province or district; 12, pre2025:24, VN)")->required();
+  mortality->add_option("--year", ind.year, "the window's last year: five years ending 31 December (default: last year)");
+  mortality->add_option("--as-of", ind.as_of, "cut the window at this date (default: today)");
+  mortality->add_option("--format", ind.format, "csv or json")->capture_default_str();
 
   // report, signoff (src/report/cli.cpp)
   report::CliOptions rep;
@@ -251,6 +258,7 @@ int main(int argc, char** argv) {
   ind.data_dir = data_dir;
   if (*indicators) return indicator::RunIndicatorsCommand(store, ind, std::cout, std::cerr);
   if (*plan_eval) return indicator::RunPlanEvalCommand(store, ind, std::cout, std::cerr);
+  if (*mortality) return indicator::RunMortalityCommand(store, ind, std::cout, std::cerr);
   rep.db_path = db_path;
   rep.data_dir = data_dir;
   if (*report_cmd) return report::RunReportCommand(store, rep, std::cout, std::cerr);

@@ -1,6 +1,7 @@
 #include "indicator/cli.h"
 
 #include "indicator/json_out.h"
+#include "indicator/lifetable.h"
 #include "indicator/service.h"
 #include "orgunit/orgunit.h"
 
@@ -85,6 +86,30 @@ int RunPlanEvalCommand(store::Store& store, const CliOptions& o, std::ostream& o
   } else {
     out << EvaluationCsv(all);
   }
+  return 0;
+}
+
+int RunMortalityCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.format != "csv" && o.format != "json") return Fail(err, Status::Invalid("--format", "format must be csv or json"));
+  CohortQuery q;
+  if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &q.orgunit); !st.ok()) return Fail(err, st);
+  q.as_of = Today();
+  if (!o.as_of.empty()) {
+    auto d = ParseDate(o.as_of);
+    if (!d) return Fail(err, Status::Invalid("--as-of", "as-of must be a date YYYY-MM-DD"));
+    q.as_of = *d;
+  }
+  int y = 0;
+  unsigned m = 0, d = 0;
+  YmdFromDate(q.as_of, y, m, d);
+  q.year = o.year.value_or(y - 1);
+  CohortAnswer a;
+  if (Status st = CohortMortality(store, q, &a); !st.ok()) return Fail(err, st);
+  if (o.format == "json")
+    out << CohortJson(a).dump(1) << "\n";
+  else
+    out << CohortCsv(a);
+  if (a.precision.level != "ok") err << "note: " << a.precision.note << "\n";
   return 0;
 }
 

@@ -1,4 +1,4 @@
-// The `indicators` and `plan-eval` subcommands (logic; flags are in src/cli/main.cpp).
+// The `indicators`, `plan-eval` and `mortality` subcommands (logic; flags are in src/cli/main.cpp).
 #pragma once
 #include <optional>
 #include <ostream>
@@ -15,5 +15,8 @@ struct CliOptions {
 
 int RunIndicatorsCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err);
 int RunPlanEvalCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err);
+// Cohort (life-table) mortality of an org unit over the five years ending with
+// o.year (default: the last full year), cut at o.as_of (default: today).
+int RunMortalityCommand(store::Store& store, const CliOptions& o, std::ostream& out, std::ostream& err);
 
 }  // namespace u5::indicator

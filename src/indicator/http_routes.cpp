@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "indicator/json_out.h"
+#include "indicator/lifetable.h"
 #include "indicator/service.h"
 
 namespace u5::indicator {
@@ -280,6 +281,44 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
   return Err(Status::NotFound("no such endpoint: " + req.path));
 }
 
+// Cohort (life-table) mortality over five years (indicator/lifetable.h). It
+// reads the store itself, so it answers without the indicator engine.
+http::Response CohortMortalityRoute(http::Call& c) {
+  CohortQuery q;
+  if (Status st = auth::ResolveOrgUnit(c.store, c.who, Q(c.req, "orgunit"), &q.orgunit); !st.ok()) return Err(st);
+  q.as_of = Today();
+  if (std::string a = Q(c.req, "as_of"); !a.empty()) {
+    auto d = ParseDate(a);
+    if (!d) return Err(Status::Invalid("as_of", "as_of must be a date YYYY-MM-DD"));
+    q.as_of = *d;
+  }
+  if (std::string y = Q(c.req, "year"); !y.empty()) {
+    if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos)
+      return Err(Status::Invalid("year", "year must be YYYY"));
+    q.year = std::stoi(y);
+  } else {
+    int yy = 0;
+    unsigned m = 0, d = 0;
+    YmdFromDate(q.as_of, yy, m, d);
+    q.year = yy - 1;  // the last full year
+  }
+  CohortAnswer a;
+  if (Status st = CohortMortality(c.store, q, &a); !st.ok()) return Err(st);
+  json j = CohortJson(a);
+  // Roles that must never see one person (ministry): a window with a small
+  // count of births or deaths shows neither its counts nor what follows from them.
+  if (const auth::Role* role = auth::Roles::Current().Find(c.who.role); role && role->suppress_small_cells) {
+    const int threshold = auth::Roles::Current().small_cell_threshold();
+    if (auth::IsSmallCell({a.estimate.deaths_under5, a.estimate.births}, threshold)) {
+      for (const char* k : {"nmr", "imr", "u5mr"}) j[k] = {{"symbol", j[k]["symbol"]}, {"ages", j[k]["ages"]}, {"per_1000", nullptr},
+                                                           {"lower", nullptr}, {"upper", nullptr}};
+      for (const char* k : {"births", "deaths_under5", "child_years", "segments"}) j.erase(k);
+      j["suppressed"] = true;
+    }
+  }
+  return Json(200, j);
+}
+
 }  // namespace
 
 http::Routes Routes() {
@@ -311,6 +350,7 @@ http::Routes Routes() {
       {"GET", "plans/{id}/targets", kAggregateRead, Audit::none, targets},
       {"PUT", "plans/{id}/targets", kPlanManage, Audit::write, targets},
       {"POST", "plans/{id}/targets", kPlanManage, Audit::write, targets},
+      {"GET", "mortality/cohort", kAggregateRead, Audit::none, [](Call& c) { return CohortMortalityRoute(c); }},
   };
 }
 

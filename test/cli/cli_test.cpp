@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
@@ -114,6 +115,51 @@ TEST(Cli, ImportErrors) {
   WriteFile(dir.File("empty.jsonl"), "\n\n");
   RunResult empty = RunUnder5({"import", "--db", dir.File("a.db"), dir.File("empty.jsonl")});
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
+}
+
+// `under5 mortality`: the cohort (life-table) estimate of an org unit. Seven
+// children of Lai Châu, window 2021-2025: four born 2023-01-10 and two born
+// 2019-06-01 alive, one born 2024-05-01 dead on day 7. Only the first month has
+// a death (1 of 5 children in it), so neonatal, 1q0 and 5q0 are all 1/5 = 200 per 1000.
+TEST(Cli, MortalityCohortEstimate) {
+  TempDir dir;
+  const std::string db = dir.File("m.db");
+  std::string jsonl;
+  auto person = [&](int n, const char* born) {
+    char id[64];
+    std::snprintf(id, sizeof id, "0190a000-0000-7000-8000-%012d", n);
+    jsonl += std::string(R"({"type":"person","id":")") + id + R"(","orgunit":"03390","full_name":"Lò Văn Một","sex":"male","birth_date":")" +
+             born + "\"}\n";
+  };
+  for (int i = 1; i <= 4; ++i) person(i, "2023-01-10");
+  person(5, "2024-05-01");
+  person(6, "2019-06-01");
+  person(7, "2019-06-01");
+  jsonl += R"({"type":"death","id":"0190a000-0000-7000-8000-000000000099","person_id":"0190a000-0000-7000-8000-000000000005","orgunit":"03390","date":"2024-05-08"})" "\n";
+  WriteFile(dir.File("m.jsonl"), jsonl);
+  RunResult imp = RunUnder5({"import", "--db", db, dir.File("m.jsonl")});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+
+  RunResult csv = RunUnder5({"mortality", "--db", db, "--orgunit", "12", "--year", "2025", "--as-of", "2026-06-01"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "orgunit,from,to,measure,symbol,per_1000,lower_95,upper_95,births,deaths_under5,precision");
+  for (const char* row : {"12,2021-01-01,2025-12-31,nmr,q(28d),200.0,", "12,2021-01-01,2025-12-31,imr,1q0,200.0,",
+                          "12,2021-01-01,2025-12-31,u5mr,5q0,200.0,"})
+    EXPECT_NE(csv.out.find(row), std::string::npos) << row << "\n" << csv.out;
+  EXPECT_NE(csv.out.find(",5,1,too_small\n"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.err.find("child-years"), std::string::npos) << "the reason it is too small: " << csv.err;
+
+  RunResult js = RunUnder5({"mortality", "--db", db, "--orgunit", "12", "--year", "2025", "--as-of", "2026-06-01", "--format", "json"});
+  ASSERT_EQ(js.exit_code, 0) << js.err;
+  for (const char* part : {R"("births": 5)", R"("deaths_under5": 1)", R"("method": "dhs_synthetic_cohort")", R"("per_1000": 200.0)"})
+    EXPECT_NE(js.out.find(part), std::string::npos) << part << "\n" << js.out;
+
+  RunResult unknown = RunUnder5({"mortality", "--db", db, "--orgunit", "99999", "--year", "2025"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_NE(unknown.err.find("99999"), std::string::npos) << unknown.err;
+  RunResult bad_format = RunUnder5({"mortality", "--db", db, "--orgunit", "12", "--format", "xml"});
+  EXPECT_EQ(bad_format.exit_code, 2) << bad_format.err;
+  EXPECT_NE(bad_format.err.find("--format"), std::string::npos) << bad_format.err;
 }
 
 }  // namespace

@@ -274,6 +274,14 @@ try {
   await op.waitForSelector('[data-testid=plan-eval] tbody tr');
   const rows = await op.locator('[data-testid=league] tbody tr').count();
   check(rows > 10, `league table lists the province's communes (${rows})`);
+  // Beside the period ratios, the province's five-year cohort (life-table) estimate with its interval and window.
+  await op.waitForSelector('[data-testid=cohort-mortality] tbody tr[data-measure=u5mr]', { timeout: 30000 });
+  const cohortRows = await op.locator('[data-testid=cohort-mortality] tbody tr').count();
+  check(cohortRows === 3, `the cohort estimate has neonatal, infant and under-5 rows (${cohortRows})`);
+  const cohortWindow = (await op.textContent('[data-testid=cohort-window]')).trim();
+  check(/\d{2}\/\d{2}\/\d{4}.*\d{2}\/\d{2}\/\d{4}/.test(cohortWindow), `the cohort estimate names its window: "${cohortWindow}"`);
+  const u5Interval = (await op.textContent('[data-testid=cohort-mortality] tr[data-measure=u5mr] td:nth-child(3)')).trim();
+  check(/\d.*–.*\d/.test(u5Interval), `5q0 comes with its 95 % interval: "${u5Interval}"`);
   await shot(op, 'desktop-dashboard-province');
 
   step = 'org unit names in the header';
@@ -423,6 +431,7 @@ try {
   await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(po, 'tinh', false));
   // The officer lands on the dashboard: let its requests finish before going on, or they are aborted.
   await po.waitForSelector('[data-testid=commune-map] [data-ready="1"]');
+  await po.waitForSelector('[data-testid=cohort-mortality] tbody tr', { timeout: 30000 });
   await po.waitForLoadState('networkidle');
   for (const [name, path, sel] of [
     ['users', '/users', '[data-testid=users-list] li'], ['audit', '/audit?user=lo.thi.thu', '[data-testid=audit-table] tbody tr'],

@@ -7,6 +7,7 @@ import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
 import { Chart } from '../components/Chart';
 import { CommuneMap, Geo } from '../components/CommuneMap';
 import { KEY_INDICATORS } from '../forms/indicators';
+import { CohortMortality } from '../components/CohortMortality';
 
 export interface IndicatorValue {
   indicator: string; name_vi: string; name_en: string; unit: string; multiplier: number; direction: string;
@@ -168,6 +169,8 @@ export function Dashboard() {
           {values.map((v) => <KpiCard key={v.indicator} v={v} target={targetFor(evals, v.indicator, year)} selected={v.indicator === sel} onSelect={() => setSel(v.indicator)} />)}
         </div>
       )}
+      {/* Beside the period ratios: the five-year life-table probabilities (province, district). */}
+      {ou && <CohortMortality ou={ou} year={year} />}
       {selected && (
         <div class="grid-2">
           <section class="card" aria-labelledby="h-trend">
