@@ -13,6 +13,10 @@ int64_t CountOf(const Cell& c) { return c.num ? static_cast<int64_t>(*c.num) : 0
 void Hide(Cell& c) {
   c.num.reset();
   c.text = kSuppressedMark;
+  // The interval would give the hidden value back.
+  c.ci_low.reset();
+  c.ci_high.reset();
+  c.small = false;
 }
 
 }  // namespace
