@@ -40,7 +40,11 @@ export const DEFAULT_SMALL: SmallNumbers = { confidence: 0.95, min_events: 20, m
 /** The small-number footnote mark: a value on too few events to judge or rank alone. */
 export function SmallMark({ sn }: { sn: SmallNumbers }) {
   const tip = t('dash.small_tip', { events: sn.min_events, den: sn.min_denominator });
-  return <abbr class="small-mark" title={tip} aria-label={t('dash.small_mark') + ': ' + tip} data-testid="small-mark">*</abbr>;
+  return (
+    <span class="small-mark" title={tip} data-testid="small-mark">
+      <span aria-hidden="true">*</span><span class="sr-only">({t('dash.small_mark')})</span>
+    </span>
+  );
 }
 
 /** "95% CI: 0.4–92.9" for a value with an interval, else nothing. */
