@@ -135,10 +135,23 @@ for p in src["plans"]:
     if p.get("external_targets_referenced"): o["targets_missing"] = p["external_targets_referenced"]
     plans.append(o)
 
+SMALL_NUMBERS_SOURCE = ("Intervals: Wilson score interval for proportions (Wilson 1927; Newcombe 1998, Stat Med 17:857-872, method 3); "
+  "exact Poisson limits for counts of deaths (Garwood 1936, Biometrika 28:437-442; table in Ulm 1990, Am J Epidemiol 131:373-375), "
+  "divided by the denominator. Threshold: NCHS marks rates based on fewer than 20 deaths as unreliable (National Vital Statistics "
+  "Reports, technical notes); NCHS Data Presentation Standards for Proportions (Vital Health Stat 2(175), 2017) ask for a sample "
+  "size of at least 30. Events: the numerator (deaths) for rates and ratios, the denominator (persons assessed) for proportions. "
+  "docs/indicators.md, Small numbers.")
+
 out = {
   "about": "Indicator catalogue and plan targets for under5. Loaded at run time from <data>/indicators/catalogue.json (built-in copy as fallback). Format: docs/indicators.md.",
   "version": 1,
   "matrix_years": [2020, 2031],
+  # Intervals and small-number marks (docs/indicators.md, Small numbers).
+  "small_numbers": {
+    "confidence": 0.95, "min_events": 20, "min_denominator": 30,
+    "interval_by_kind": {"proportion": "wilson", "rate": "poisson_exact", "ratio": "poisson_exact"},
+    "source": SMALL_NUMBERS_SOURCE,
+  },
   "data_elements": [{"id": "population.under1_target", "name_en": "EPI under-1 target population"},
                     {"id": "population.under5_midyear", "name_en": "Mid-year population aged 0-59 months"},
                     {"id": "population.age_6_35m", "name_en": "Children aged 6-35 months"}],

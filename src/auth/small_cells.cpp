@@ -43,6 +43,9 @@ void SuppressSmallCells(nlohmann::json& item, int threshold) {
     cell.erase("numerator");
     cell.erase("denominator");
     if (cell.contains("value")) cell["value"] = nullptr;
+    // An interval around a hidden value would give it back.
+    for (const char* k : {"ci_low", "ci_high"})
+      if (cell.contains(k)) cell[k] = nullptr;
     cell["suppressed"] = true;
   };
   if (IsSmallCell(total, threshold)) {

@@ -13,6 +13,8 @@ const TargetOp* FindTargetOp(std::string_view name) {
   return nullptr;
 }
 
+bool IsIntervalMethod(const std::string& m) { return m == "wilson" || m == "poisson_exact" || m == "none"; }
+
 std::string TargetOpNames() {
   std::string out;
   for (const TargetOp& op : kTargetOps) (out += out.empty() ? "" : ", ") += op.name;
@@ -170,6 +172,9 @@ Status ParseIndicator(const json& j, Indicator* ind) {
     return Bad(w, "direction must be lower_is_better or higher_is_better");
   ind->multiplier = j.value("multiplier", 1.0);
   ind->disaggregations = j.value("disaggregations", std::vector<std::string>{});
+  ind->interval = j.value("interval", "");
+  if (!ind->interval.empty() && !IsIntervalMethod(ind->interval))
+    return Bad(w, "interval must be wilson, poisson_exact or none, not '" + ind->interval + "'");
   if (j.contains("compute")) {
     const json& c = j["compute"];
     ind->computable = true;
@@ -196,6 +201,30 @@ Status ParseIndicator(const json& j, Indicator* ind) {
   } else {
     ind->not_computable = j.value("not_computable", "no computation rule");
   }
+  return Status::Ok();
+}
+
+Status ParseSmallNumbers(const json& j, SmallNumbers* s) {
+  if (j.is_null()) return Status::Ok();
+  if (!j.is_object()) return Bad("small_numbers", "must be an object");
+  const json conf = j.value("confidence", json(0.95));
+  if (!conf.is_number() || !(conf.get<double>() > 0 && conf.get<double>() < 1))
+    return Bad("small_numbers.confidence", "must be a number between 0 and 1 (0.95)");
+  s->confidence = conf.get<double>();
+  for (auto [key, dst] : {std::pair{"min_events", &s->min_events}, {"min_denominator", &s->min_denominator}}) {
+    const json v = j.value(key, json(*dst));
+    if (!v.is_number_integer() || v.get<int64_t>() < 0)
+      return Bad(std::string("small_numbers.") + key, "must be a whole number >= 0");
+    *dst = v.get<int64_t>();
+  }
+  const json by = j.value("interval_by_kind", json::object());
+  if (!by.is_object()) return Bad("small_numbers.interval_by_kind", "must map an indicator kind to a method");
+  for (auto it = by.begin(); it != by.end(); ++it) {
+    if (!it.value().is_string() || !IsIntervalMethod(it.value().get<std::string>()))
+      return Bad("small_numbers.interval_by_kind." + it.key(), "must be wilson, poisson_exact or none");
+    s->method_by_kind[it.key()] = it.value().get<std::string>();
+  }
+  s->source = j.value("source", "");
   return Status::Ok();
 }
 
@@ -235,6 +264,7 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
   struct Reset {
     ~Reset() { g_value_sets = nullptr; }
   } reset;
+  U5_RETURN_IF_ERROR(ParseSmallNumbers(j.value("small_numbers", json()), &c.small_numbers_));
   std::set<std::string> ids;
   for (const auto& de : j.value("data_elements", json::array())) c.data_elements_.push_back(de.value("id", ""));
   for (const auto& ij : j.value("indicators", json::array())) {

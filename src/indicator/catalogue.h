@@ -2,6 +2,7 @@
 // targets, read from <data>/indicators/catalogue.json at run time (the copy
 // built into the binary is the fallback). Format: docs/indicators.md.
 #pragma once
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -95,6 +96,7 @@ struct Indicator {
   std::vector<Related> flag_related;
   UnitSpec num;                // when !num_is_flag
   bool annual_only = false;
+  std::string interval;  // wilson | poisson_exact | none; empty: by kind (SmallNumbers)
   bool lower_is_better() const { return direction == "lower_is_better"; }
 };
 
@@ -122,6 +124,19 @@ inline constexpr TargetOp kTargetOps[] = {
 const TargetOp* FindTargetOp(std::string_view name);
 // "<, <=, ..., reduce_by_pct", for messages.
 std::string TargetOpNames();
+
+// How precise a value from few events is, as data (catalogue "small_numbers";
+// docs/indicators.md "Small numbers"): the interval's confidence, the interval
+// method of each indicator kind, and below how many events a value is marked.
+struct SmallNumbers {
+  double confidence = 0.95;
+  int64_t min_events = 20;       // rates: numerator (deaths) below this is small
+  int64_t min_denominator = 30;  // proportions: denominator below this is small
+  std::map<std::string, std::string> method_by_kind;  // kind -> wilson | poisson_exact | none
+  std::string source;
+};
+// The interval methods the catalogue may name.
+bool IsIntervalMethod(const std::string& m);
 
 struct Target {
   std::string plan, indicator, op, printed, note;
@@ -158,6 +173,7 @@ class Catalogue {
 
   const std::vector<Indicator>& indicators() const { return indicators_; }
   const std::vector<Plan>& plans() const { return plans_; }
+  const SmallNumbers& small_numbers() const { return small_numbers_; }
   const Indicator* Find(const std::string& id) const;
   int IndexOf(const std::string& id) const;
   const Plan* FindPlan(const std::string& id) const;
@@ -175,6 +191,7 @@ class Catalogue {
   std::vector<Plan> plans_;
   std::vector<std::string> data_elements_;
   std::vector<ValueSet> value_sets_;
+  SmallNumbers small_numbers_;
   int first_year_ = 2020, last_year_ = 2031;
   std::string origin_;
 };

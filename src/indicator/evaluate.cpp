@@ -100,6 +100,11 @@ TargetEval EvaluateTarget(const Catalogue& cat, const Target& t, const std::stri
   }
   const double thr = *e.threshold;
   e.gap = *e.value - thr;
+  // Counted from records: binomial or Poisson variation applies. Entered
+  // survey or yearbook values have their own sampling design, unknown here.
+  if (e.provenance == "computed_from_registry") e.precision = PrecisionOf(cat, *ind, e.num, e.den);
+  if (e.precision.low && e.precision.high)
+    e.uncertain = *e.precision.low <= thr + 1e-9 && thr - 1e-9 <= *e.precision.high;
   if (auto line = LeastSquares(series)) {
     e.slope = line->second;
     e.projected = line->first + line->second * t.year;
@@ -108,6 +113,7 @@ TargetEval EvaluateTarget(const Catalogue& cat, const Target& t, const std::stri
   const bool meets_now = Meets(*e.value, e.check_op, thr);
   if (t.year < now_year) {
     if (e.value_year != t.year) {
+      e.uncertain = false;  // no verdict to grey
       e.status = "not_computable";
       e.reason = "no value for the target year " + std::to_string(t.year) + " (latest " + std::to_string(e.value_year) + ")";
       return e;

@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "indicator/catalogue.h"
+#include "indicator/interval.h"
 
 namespace u5::indicator {
 
@@ -38,6 +39,11 @@ struct TargetEval {
   std::optional<double> required_per_year;
   std::string status;  // achieved, on_track, at_risk, off_track, not_computable
   std::string reason;
+  // The current value's interval and small-number mark (registry values only).
+  Precision precision;
+  // The interval contains the threshold: the status stands, but the data
+  // cannot tell met from missed (shown grey; docs/indicators.md).
+  bool uncertain = false;
 };
 
 TargetEval EvaluateTarget(const Catalogue& cat, const Target& t, const std::string& orgunit, Date as_of,

@@ -100,7 +100,7 @@ http::Response Indicators(Service& svc, http::Call& c) {
       for (const auto& [k, c] : parts) {
         // Org-unit breakdowns stay within the caller's scope.
         if (by == "orgunit" && !CanSee(store, who, k)) continue;
-        b[k] = {{"numerator", c.num}, {"denominator", c.den}};
+        b[k] = CellJson(svc.catalogue(), *v.indicator, c.num, c.den);
       }
       j["breakdown"] = {{"by", by}, {"groups", b}};
     }
@@ -120,7 +120,13 @@ http::Response CatalogueJson(Service& svc) {
                      {"numerator", i.numerator_text}, {"denominator", i.denominator_text},
                      {"computed_from_records", i.computable}, {"disaggregations", i.disaggregations},
                      {"not_computable", i.computable ? json(nullptr) : json(i.not_computable)}});
-  return Json(200, {{"origin", svc.catalogue().origin()}, {"indicators", items}, {"data_elements", svc.catalogue().data_elements()}});
+  const SmallNumbers& sn = svc.catalogue().small_numbers();
+  json interval_by_kind = sn.method_by_kind;
+  for (auto& it : items) it["interval"] = IntervalMethod(svc.catalogue(), *svc.catalogue().Find(it["id"].get<std::string>()));
+  return Json(200, {{"origin", svc.catalogue().origin()}, {"indicators", items}, {"data_elements", svc.catalogue().data_elements()},
+                    {"small_numbers", {{"confidence", sn.confidence}, {"min_events", sn.min_events},
+                                       {"min_denominator", sn.min_denominator}, {"interval_by_kind", interval_by_kind},
+                                       {"source", sn.source}}}});
 }
 
 http::Response Values(Service& svc, http::Call& c) {
@@ -210,7 +216,9 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
       if (suppress) {
         auth::SuppressSmallCells(j, auth::Roles::Current().small_cell_threshold());
         if (j.value("suppressed", false)) {
-          for (const char* k : {"gap", "projected", "trend_per_year", "required_change_per_year"}) j[k] = nullptr;
+          // The interval would give the value back; "uncertain" compares it with the target.
+          for (const char* k : {"gap", "projected", "trend_per_year", "required_change_per_year", "ci_low", "ci_high"}) j[k] = nullptr;
+          j["uncertain"] = false;
           j["status"] = "suppressed";
         }
       }

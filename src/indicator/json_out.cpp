@@ -30,6 +30,22 @@ std::string Csv(const std::string& s) {
 
 }  // namespace
 
+void AddPrecision(json& j, const Precision& p) {
+  j["ci_low"] = Opt(p.low);
+  j["ci_high"] = Opt(p.high);
+  j["ci_method"] = p.method.empty() ? json(nullptr) : json(p.method);
+  j["small"] = p.small;
+}
+
+json CellJson(const Catalogue& cat, const Indicator& ind, int64_t num, int64_t den) {
+  json g = {{"numerator", num}, {"denominator", den}};
+  // An entered denominator (population) is not in a breakdown cell: no value.
+  if (ind.den_aggregate || den <= 0) return g;
+  g["value"] = Opt(static_cast<double>(num) / static_cast<double>(den) * ind.multiplier);
+  AddPrecision(g, PrecisionOf(cat, ind, num, den));
+  return g;
+}
+
 json ToJson(const IndicatorValue& v) {
   const Indicator& ind = *v.indicator;
   json j = {{"indicator", ind.id},         {"name_vi", ind.name_vi},     {"name_en", ind.name_en},
@@ -41,6 +57,7 @@ json ToJson(const IndicatorValue& v) {
     j["denominator"] = v.den;
   }
   if (!v.value) j["reason"] = v.reason;
+  AddPrecision(j, v.precision);
   json entered = json::array();
   for (const auto& e : v.entered)
     entered.push_back({{"source", e.source}, {"value", Opt(e.value)}, {"numerator", Opt(e.numerator)},
@@ -58,17 +75,22 @@ json ToJson(const TargetEval& e) {
             {"provenance", e.provenance}, {"gap", Opt(e.gap)},    {"projected", Opt(e.projected)},
             {"trend_per_year", Opt(e.slope)}, {"required_change_per_year", Opt(e.required_per_year)},
             {"status", e.status},     {"reason", e.reason}};
+  AddPrecision(j, e.precision);
+  j["uncertain"] = e.uncertain;
   if (!t.note.empty()) j["note"] = t.note;
   if (t.maintain) j["maintain"] = true;
   return j;
 }
 
 std::string ValuesCsv(const std::vector<IndicatorValue>& vs) {
-  std::string out = "indicator,orgunit,period,numerator,denominator,value,unit,provenance,reason\n";
+  // Interval columns last, so readers of the older columns keep their places.
+  std::string out = "indicator,orgunit,period,numerator,denominator,value,unit,provenance,reason,ci_low,ci_high,ci_method,small\n";
   for (const auto& v : vs) {
     out += Csv(v.indicator->id) + "," + Csv(v.orgunit) + "," + Csv(v.period.text) + ",";
     out += (v.from_records || v.den > 0 ? std::to_string(v.num) + "," + std::to_string(v.den) : std::string(",")) + ",";
-    out += Num(v.value) + "," + Csv(v.indicator->unit) + "," + Csv(v.provenance) + "," + Csv(v.value ? "" : v.reason) + "\n";
+    out += Num(v.value) + "," + Csv(v.indicator->unit) + "," + Csv(v.provenance) + "," + Csv(v.value ? "" : v.reason) + "," +
+           Num(v.precision.low) + "," + Num(v.precision.high) + "," + v.precision.method + "," +
+           (v.precision.small ? "true" : "false") + "\n";
   }
   return out;
 }
@@ -76,14 +98,15 @@ std::string ValuesCsv(const std::vector<IndicatorValue>& vs) {
 std::string EvaluationCsv(const std::vector<TargetEval>& es) {
   std::string out =
       "plan,indicator,year,operator,target,value,status,reason,value_year,numerator,denominator,provenance,projected,"
-      "required_change_per_year\n";
+      "required_change_per_year,ci_low,ci_high,small,uncertain\n";
   for (const auto& e : es) {
     const Target& t = e.target;
     out += Csv(t.plan) + "," + Csv(t.indicator) + "," + std::to_string(t.year) + "," + Csv(t.op) + "," +
            Num(t.value) + "," + Num(e.value) + "," + e.status + "," + Csv(e.reason) + "," +
            (e.value_year ? std::to_string(e.value_year) : "") + "," + std::to_string(e.num) + "," +
            std::to_string(e.den) + "," + Csv(e.provenance) + "," + Num(e.projected) + "," +
-           Num(e.required_per_year) + "\n";
+           Num(e.required_per_year) + "," + Num(e.precision.low) + "," + Num(e.precision.high) + "," +
+           (e.precision.small ? "true" : "false") + "," + (e.uncertain ? "true" : "false") + "\n";
   }
   return out;
 }

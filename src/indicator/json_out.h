@@ -11,6 +11,12 @@
 namespace u5::indicator {
 
 nlohmann::json ToJson(const IndicatorValue& v);
+// ci_low, ci_high, ci_method, small of a value, added to `j` (nulls and false
+// when the value has no interval).
+void AddPrecision(nlohmann::json& j, const Precision& p);
+// One group of a breakdown: counts, and the value with its precision when the
+// indicator's denominator is counted from records.
+nlohmann::json CellJson(const Catalogue& cat, const Indicator& ind, int64_t num, int64_t den);
 nlohmann::json ToJson(const TargetEval& e);
 std::string ValuesCsv(const std::vector<IndicatorValue>& vs);
 std::string EvaluationCsv(const std::vector<TargetEval>& es);

@@ -100,6 +100,7 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
       }
       out->den = static_cast<int64_t>(den);
       out->value = static_cast<double>(c.num) / den * ind.multiplier;
+      out->precision = PrecisionOf(cat_, ind, out->num, out->den);
       return Status::Ok();
     }
     if (c.den <= 0) {
@@ -107,6 +108,7 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
       return Status::Ok();
     }
     out->value = static_cast<double>(c.num) / static_cast<double>(c.den) * ind.multiplier;
+    out->precision = PrecisionOf(cat_, ind, out->num, out->den);
     return Status::Ok();
   }
   // Not computable from records: the entered value, when there is one.

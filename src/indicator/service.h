@@ -15,6 +15,7 @@
 #include "indicator/catalogue.h"
 #include "indicator/engine.h"
 #include "indicator/evaluate.h"
+#include "indicator/interval.h"
 #include "indicator/loader.h"
 #include "store/attached.h"
 #include "store/store.h"
@@ -31,6 +32,9 @@ struct IndicatorValue {
   std::string provenance;  // computed_from_registry, or the entered source
   std::string reason;      // when there is no value
   std::vector<EnteredValue> entered;  // shown beside the computed value, each labelled
+  // The 95 % interval and small-number mark of a value computed from records
+  // (interval.h); entered values (surveys) carry their own design's precision.
+  Precision precision;
 };
 
 class Service {

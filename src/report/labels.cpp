@@ -67,6 +67,14 @@ const std::array<Entry, static_cast<size_t>(Label::count_)>& Table() {
       {Label::target_increase_pct, "Tăng {}% so với năm {}", "{}% increase on {}"},
       {Label::unit_count, "số lượng", "count"},
       {Label::unit_per_100k, "/100.000", "per 100,000"},
+      {Label::col_ci, "KTC 95%", "95% CI"},
+      {Label::small_note,
+       "* Số nhỏ: tỷ suất dựa trên dưới {} ca tử vong hoặc tỷ lệ dựa trên dưới {} người; con số dao động nhiều do ngẫu nhiên, "
+       "cần xem cùng khoảng tin cậy 95% và không dùng để xếp hạng.",
+       "* Small numbers: a rate on fewer than {} deaths or a percentage on fewer than {} persons; it varies a lot by chance, "
+       "read it with its 95% interval and do not rank on it."},
+      {Label::uncertain_note, "(?) Đánh giá in màu xám: khoảng tin cậy 95% chứa chỉ tiêu, số liệu chưa đủ để kết luận.",
+       "(?) Status in grey: the 95% interval contains the target; the data cannot tell whether it is met."},
   }};
   static const bool ordered = [] {
     for (size_t i = 0; i < t.size(); ++i)

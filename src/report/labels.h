@@ -70,6 +70,9 @@ enum class Label {
   target_increase_pct,  // a target "increase by {}% compared with {}"
   unit_count,
   unit_per_100k,
+  col_ci,          // "KTC 95%"
+  small_note,      // footnote of the small-number mark "*"
+  uncertain_note,  // footnote of a grey "(?)" verdict
   count_  // not a label: the number of labels
 };
 

@@ -60,7 +60,31 @@ const indicator::Target* TargetFor(const indicator::Plan& plan, const std::strin
 Cell Num(std::optional<double> v, int decimals) { return Cell{v, {}, decimals}; }
 Cell Text(std::string s) { return Cell{std::nullopt, std::move(s), 0}; }
 
+// A value cell with its interval and small-number mark.
+Cell Value(const indicator::IndicatorValue& v) {
+  Cell c = Num(v.value, 1);
+  if (v.value) {
+    c.ci_low = v.precision.low;
+    c.ci_high = v.precision.high;
+    c.small = v.precision.small;
+  }
+  return c;
+}
+
+std::string CiText(Lang l, const std::optional<double>& lo, const std::optional<double>& hi) {
+  if (!lo || !hi) return "";
+  return FormatNumber(l, *lo, 1) + "–" + FormatNumber(l, *hi, 1);
+}
+
 }  // namespace
+
+std::vector<std::string> Footnotes(const Report& r) {
+  std::vector<std::string> out;
+  if (r.any_small)
+    out.push_back(Tr(r.lang, Label::small_note, {std::to_string(r.small_numbers.min_events), std::to_string(r.small_numbers.min_denominator)}));
+  if (r.any_uncertain) out.push_back(Tr(r.lang, Label::uncertain_note));
+  return out;
+}
 
 std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, const indicator::Period& p) {
   nlohmann::json j = nlohmann::json::object();
@@ -93,6 +117,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     if (k.scheme != "facility") units.push_back(std::move(k));
 
   const indicator::Catalogue& cat = svc.catalogue();
+  r.small_numbers = cat.small_numbers();
   const indicator::Plan* plan = cat.FindPlan(t.plan);
   if (!plan) return Status::Invalid("plan", "template " + t.id + ": no plan '" + t.plan + "' in the catalogue");
 
@@ -113,6 +138,11 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     h.num = v.num;
     h.den = v.den;
     h.has_counts = v.from_records || v.den > 0;
+    if (v.value) {
+      h.ci_low = v.precision.low;
+      h.ci_high = v.precision.high;
+      h.small = v.precision.small;
+    }
     if (const indicator::Target* tg = TargetFor(*plan, id, r.period.year)) {
       h.target_year = tg->year;
       h.target_printed = TargetText(L, *tg, ind->unit);
@@ -126,6 +156,8 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
         if (e.target.indicator == id) {
           h.target = e.threshold;
           h.status = e.status;
+          // Greyed only when the verdict is about the value the report prints.
+          h.uncertain = e.uncertain && e.value == h.value;
         }
     }
     r.headline.push_back(std::move(h));
@@ -134,11 +166,17 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     Table tb{"headline", Tr(Lang::vi, Label::headline_title), Tr(Lang::en, Label::headline_title), {}, {}};
     tb.columns = {Col(Label::col_numerator, true), Col(Label::col_denominator, true), Col(Label::col_value, true),
                   Col(Label::col_unit, false), Col(Label::col_target, false), Col(Label::col_target_year, true),
-                  Col(Label::col_status, false)};
+                  Col(Label::col_status, false), Col(Label::col_ci, false)};
     for (const auto& h : r.headline) {
       Row row{h.indicator, Pick(L, h.name_vi, h.name_en), false, {}};
-      row.cells = {h.has_counts ? Num(double(h.num), 0) : Text(""), h.has_counts ? Num(double(h.den), 0) : Text(""), Num(h.value, 1), Text(UnitLabel(L, h.unit)), Text(h.target_printed),
-                   h.target_year ? Num(double(h.target_year), 0) : Text(""), Text(h.status.empty() ? "" : StatusLabel(L, h.status))};
+      Cell value = Num(h.value, 1);
+      value.ci_low = h.ci_low, value.ci_high = h.ci_high, value.small = h.small;
+      Cell status = Text(h.status.empty() ? "" : StatusLabel(L, h.status));
+      status.grey = h.uncertain;
+      row.cells = {h.has_counts ? Num(double(h.num), 0) : Text(""), h.has_counts ? Num(double(h.den), 0) : Text(""), value, Text(UnitLabel(L, h.unit)), Text(h.target_printed),
+                   h.target_year ? Num(double(h.target_year), 0) : Text(""), status, Text(CiText(L, h.ci_low, h.ci_high))};
+      r.any_small |= h.small;
+      r.any_uncertain |= h.uncertain;
       tb.rows.push_back(std::move(row));
     }
     r.tables.push_back(std::move(tb));
@@ -171,7 +209,8 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
         const bool counts = v.from_records || v.den > 0;
         row.cells.push_back(counts ? Num(double(v.num), 0) : Text(""));
         row.cells.push_back(counts ? Num(double(v.den), 0) : Text(""));
-        row.cells.push_back(Num(v.value, 1));
+        row.cells.push_back(Value(v));
+        r.any_small |= row.cells.back().small;
         r.values.push_back({ind->id, row.orgunit, v.num, v.den, v.value});
       }
       tb.rows.push_back(std::move(row));

@@ -22,6 +22,11 @@ struct Cell {
   std::optional<double> num;  // a number, or
   std::string text;           // text (empty with no number: no value)
   int decimals = 0;
+  // A value's 95 % interval (CSV columns) and its small-number mark (printed
+  // "*", explained in the report's footnote); `grey`: an uncertain verdict.
+  std::optional<double> ci_low, ci_high;
+  bool small = false;
+  bool grey = false;
 };
 
 struct Column {
@@ -58,6 +63,9 @@ struct HeadlineItem {
   std::string target_printed, status, op;  // target_printed: in the report's language
   int target_year = 0;
   bool lower_is_better = false;
+  std::optional<double> ci_low, ci_high;  // 95 % interval of the value
+  bool small = false;      // on too few events (catalogue small_numbers)
+  bool uncertain = false;  // the interval contains the target: verdict printed grey
 };
 
 // One figure for the machine exports (ADX, dataValueSets).
@@ -85,7 +93,13 @@ struct Report {
   std::vector<Table> tables;  // the template's sections, then "signoff"
   std::vector<DataValue> values;
   Completeness completeness;
+  indicator::SmallNumbers small_numbers;  // thresholds named in the footnote
+  bool any_small = false, any_uncertain = false;
 };
+
+// The footnotes under the report's tables in its language: what "*" (small
+// numbers) and a grey "(?)" verdict mean, when the report has any.
+std::vector<std::string> Footnotes(const Report& r);
 
 struct BuildOptions {
   std::string orgunit;  // default: the template's

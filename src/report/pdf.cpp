@@ -52,6 +52,11 @@ class Doc {
     HPDF_Page_TextOut(page_, x, y, s.c_str());
     HPDF_Page_EndText(page_);
   }
+  // Text in grey (an uncertain verdict) until Grey(false).
+  void Grey(bool on) {
+    const float g = on ? 0.45f : 0.0f;
+    HPDF_Page_SetRGBFill(page_, g, g, g);
+  }
   void Centre(HPDF_Font f, float size, float cx, float y, const std::string& s) { Text(f, size, cx - Width(f, size, s) / 2, y, s); }
   void RightAt(HPDF_Font f, float size, float rx, float y, const std::string& s) { Text(f, size, rx - Width(f, size, s), y, s); }
 
@@ -153,7 +158,13 @@ class Doc {
   float y_ = 0;
 };
 
-std::string CellText(Lang l, const Cell& c) { return c.num ? FormatNumber(l, *c.num, c.decimals) : c.text; }
+// "*" after a small-number value, "(?)" after a verdict whose interval holds the target (Footnotes).
+std::string CellText(Lang l, const Cell& c) {
+  std::string s = c.num ? FormatNumber(l, *c.num, c.decimals) : c.text;
+  if (c.small) s += " *";
+  if (c.grey && !s.empty()) s += " (?)";
+  return s;
+}
 
 void HeaderBlock(Doc& d, const Report& r) {
   const Template& t = *r.tmpl;
@@ -200,13 +211,19 @@ void Chart(Doc& d, const Report& r) {
     const double scale_max = std::max({v, tg, 1e-9}) * 1.25;
     const float bw = static_cast<float>(bar_w * (v / scale_max));
     d.Rect(bar_x, top - 16, bar_w, 12, 0.93f, 0.93f, 0.93f, true);
-    if (h.value) d.Rect(bar_x, top - 16, bw, 12, h.status == "achieved" || h.status == "on_track" ? 0.2f : 0.85f,
-                        h.status == "achieved" || h.status == "on_track" ? 0.55f : 0.45f, 0.25f, true);
+    const bool good = h.status == "achieved" || h.status == "on_track";
+    // An uncertain verdict is drawn grey, neither green nor red.
+    if (h.value) d.Rect(bar_x, top - 16, bw, 12, h.uncertain ? 0.6f : good ? 0.2f : 0.85f, h.uncertain ? 0.6f : good ? 0.55f : 0.45f,
+                        h.uncertain ? 0.6f : 0.25f, true);
     if (h.target) {
       const float tx = bar_x + static_cast<float>(bar_w * (tg / scale_max));
       d.Line(tx, top - 19, tx, top - 1, 1.6f, 0.8f, 0.0f, 0.0f);
     }
-    d.Text(d.bold(), 8.5f, bar_x + bar_w + 4, top - 13, h.value ? FormatNumber(L, *h.value, 1) + " " + UnitLabel(L, h.unit) : "—");
+    d.Text(d.bold(), 8.5f, bar_x + bar_w + 4, top - 13,
+           h.value ? FormatNumber(L, *h.value, 1) + " " + UnitLabel(L, h.unit) + (h.small ? " *" : "") : "—");
+    if (h.ci_low && h.ci_high)
+      d.Text(d.italic(), 7.5f, bar_x + bar_w * 0.55f, top - 24,
+             Tr(L, Label::col_ci) + ": " + FormatNumber(L, *h.ci_low, 1) + "–" + FormatNumber(L, *h.ci_high, 1));
     d.Text(d.italic(), 7.5f, bar_x, top - 24,
            Tr(L, Label::chart_target, {h.target_year ? std::to_string(h.target_year) : std::string(),
                                        h.target_printed.empty() ? "—" : h.target_printed}));
@@ -282,7 +299,7 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
     const HPDF_Font f = row.total ? d.bold() : d.regular();
     size_t lines = d.Wrap(f, fs, row.name, name_w - 4).size();
     for (size_t c = 0; c < row.cells.size(); ++c)
-      if (!row.cells[c].num) lines = std::max(lines, d.Wrap(f, fs, row.cells[c].text, col_w - 4).size());
+      if (!row.cells[c].num) lines = std::max(lines, d.Wrap(f, fs, CellText(L, row.cells[c]), col_w - 4).size());
     const float h = lead * static_cast<float>(lines) + 4;
     if (d.Need(h)) {
       d.Paragraph(d.italic(), 9, Tr(L, Label::continued, {std::to_string(number) + ". " + t.Title(L)}));
@@ -302,10 +319,12 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
         d.RightAt(f, fs, xs[c + 3] - 2, top - fs - 2, CellText(L, cl));
       } else {
         float cy = top - fs - 2;
-        for (const auto& l : d.Wrap(f, fs, cl.text, col_w - 4)) {
+        if (cl.grey) d.Grey(true);
+        for (const auto& l : d.Wrap(f, fs, CellText(L, cl), col_w - 4)) {
           d.Text(f, fs, xs[c + 2] + 2, cy, l);
           cy -= lead;
         }
+        if (cl.grey) d.Grey(false);
       }
     }
     d.Down(h);
@@ -344,6 +363,7 @@ Status WritePdf(const Report& r, const std::string& path, const std::string& fon
   Chart(d, r);
   int n = 1;
   for (const auto& t : r.tables) DrawTable(d, t, n++, r.lang);
+  for (const auto& note : Footnotes(r)) d.Paragraph(d.italic(), 8.5f, note);
   d.Need(90);
   d.Down(10);
   d.Text(d.bold(), 10, kLeft, d.y() - 10, Tr(r.lang, Label::recipients));

@@ -13,6 +13,10 @@ int64_t CountOf(const Cell& c) { return c.num ? static_cast<int64_t>(*c.num) : 0
 void Hide(Cell& c) {
   c.num.reset();
   c.text = kSuppressedMark;
+  // The interval would give the hidden value back.
+  c.ci_low.reset();
+  c.ci_high.reset();
+  c.small = false;
 }
 
 }  // namespace
@@ -25,13 +29,16 @@ void SuppressSmallCells(Report* r, int threshold) {
     h.num = h.den = 0;
     h.value.reset();
     h.status = "suppressed";
+    h.ci_low.reset();
+    h.ci_high.reset();
+    h.small = h.uncertain = false;
   }
   for (Table& t : r->tables) {
     if (t.id == "headline") {
-      // Columns: numerator, denominator, value, unit, target, target year, status.
+      // Columns: numerator, denominator, value, unit, target, target year, status, interval.
       for (Row& row : t.rows) {
         if (!hidden.count({row.orgunit, r->orgunit})) continue;
-        for (size_t c : {0u, 1u, 2u, 6u})
+        for (size_t c : {0u, 1u, 2u, 6u, 7u})
           if (c < row.cells.size()) Hide(row.cells[c]);
       }
       continue;

@@ -35,18 +35,27 @@ std::string Plain(const Cell& c) {
   return buf;
 }
 
+std::string Opt(const std::optional<double>& v) {
+  if (!v) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", *v);
+  return buf;
+}
+
 }  // namespace
 
 std::string ToCsv(const Report& r, bool bom) {
   std::string o = bom ? "\xEF\xBB\xBF" : "";
-  o += "report,period,section,orgunit,orgunit_name,indicator,indicator_name,numerator,denominator,value\r\n";
+  // The interval and the small-number mark last, so older readers keep their columns.
+  o += "report,period,section,orgunit,orgunit_name,indicator,indicator_name,numerator,denominator,value,ci_low,ci_high,small\r\n";
   for (const auto& t : r.tables) {
     if (t.id == "headline" || t.id == "signoff") continue;
     for (const auto& row : t.rows)
       for (size_t c = 0; c + 2 < t.columns.size() + 0 && c + 2 < row.cells.size(); c += 3) {
         o += r.tmpl->id + "," + r.period.text + "," + t.id + "," + CsvField(row.orgunit) + "," + CsvField(row.name) + "," +
              t.columns[c].indicator + "," + CsvField(t.columns[c].Group(r.lang)) + "," + Plain(row.cells[c]) + "," +
-             Plain(row.cells[c + 1]) + "," + Plain(row.cells[c + 2]) + "\r\n";
+             Plain(row.cells[c + 1]) + "," + Plain(row.cells[c + 2]) + "," + Opt(row.cells[c + 2].ci_low) + "," +
+             Opt(row.cells[c + 2].ci_high) + "," + (row.cells[c + 2].small ? "true" : "false") + "\r\n";
       }
   }
   return o;

@@ -50,6 +50,14 @@ Status WriteXlsx(const Report& r, const std::string& path) {
   format_set_border(dec_fmt, LXW_BORDER_THIN);
   lxw_format* text_fmt = workbook_add_format(wb);
   format_set_border(text_fmt, LXW_BORDER_THIN);
+  // A small-number value stays a number; its format prints the footnote mark.
+  lxw_format* small_fmt = workbook_add_format(wb);
+  format_set_num_format(small_fmt, "#,##0.0\" *\"");
+  format_set_border(small_fmt, LXW_BORDER_THIN);
+  lxw_format* grey_fmt = workbook_add_format(wb);
+  format_set_border(grey_fmt, LXW_BORDER_THIN);
+  format_set_font_color(grey_fmt, 0x767676);
+  format_set_italic(grey_fmt);
   lxw_format* total_text = workbook_add_format(wb);
   format_set_bold(total_text);
   format_set_border(total_text, LXW_BORDER_THIN);
@@ -121,11 +129,16 @@ Status WriteXlsx(const Report& r, const std::string& path) {
         const Cell& cl = rw.cells[c];
         const auto col = static_cast<lxw_col_t>(c + 2);
         if (cl.num)
-          worksheet_write_number(ws, rr, col, *cl.num, cl.decimals ? dec_fmt : int_fmt);
+          worksheet_write_number(ws, rr, col, *cl.num, cl.small ? small_fmt : cl.decimals ? dec_fmt : int_fmt);
         else
-          worksheet_write_string(ws, rr, col, cl.text.c_str(), text_fmt);
+          worksheet_write_string(ws, rr, col, cl.text.c_str(), cl.grey ? grey_fmt : text_fmt);  // grey: footnote "(?)"
       }
       ++rr;
+    }
+    // The footnotes under each table that has a mark.
+    if (t.id != "signoff") {
+      ++rr;
+      for (const auto& note : Footnotes(r)) worksheet_write_string(ws, rr++, 0, note.c_str(), nullptr);
     }
     worksheet_freeze_panes(ws, hdr + 2, 2);
   }

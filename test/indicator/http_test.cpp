@@ -47,6 +47,49 @@ TEST_F(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
   EXPECT_TRUE(json::parse(b.body)["items"][0]["breakdown"]["groups"].contains("03390"));
 }
 
+// Issue 19: every value, breakdown group and evaluation carries its interval
+// and small-number mark; suppression hides the interval with the value.
+TEST_F(IndicatorHttp, IntervalsAndSmallNumberMarks) {
+  auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate"}, {"by", "orgunit"}}, province_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json item = json::parse(r.body)["items"][0];
+  // 2 deaths in 4 live births: Garwood limits 0.2422 and 7.2247 (Ulm 1990) over 4, per 1000.
+  EXPECT_EQ(item["ci_method"], "poisson_exact");
+  EXPECT_NEAR(item["ci_low"].get<double>(), 60.55, 0.01);
+  EXPECT_NEAR(item["ci_high"].get<double>(), 1806.2, 0.1);
+  EXPECT_EQ(item["small"], true);
+  const json& g = item["breakdown"]["groups"]["03390"];
+  for (const char* k : {"value", "ci_low", "ci_high", "ci_method", "small"}) EXPECT_TRUE(g.contains(k)) << k << " " << g.dump();
+  // A value without an interval says so with nulls, not by leaving the fields out.
+  auto s = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "caregiver_knows_newborn_danger_signs"}}, province_);
+  const json none = json::parse(s.body)["items"][0];
+  EXPECT_TRUE(none["ci_low"].is_null() && none["ci_high"].is_null() && none["ci_method"].is_null());
+  EXPECT_EQ(none["small"], false);
+  // The ministry sees no small cell, nor the interval that would give it back.
+  auto m = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate"}}, ministry_);
+  const json hidden = json::parse(m.body)["items"][0];
+  EXPECT_EQ(hidden["suppressed"], true);
+  EXPECT_TRUE(hidden["ci_low"].is_null() && hidden["ci_high"].is_null());
+  // Evaluations: 60.5-1806 per mille does not hold the < 6 target: small, not uncertain.
+  auto e = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}}, province_);
+  ASSERT_EQ(e.status, 200) << e.body;
+  bool seen = false;
+  const json evals = json::parse(e.body);  // kept: a range-for over a temporary's member dangles
+  for (const auto& it : evals["items"])
+    if (it["indicator"] == "neonatal_mortality_rate") {
+      seen = true;
+      EXPECT_EQ(it["small"], true);
+      EXPECT_EQ(it["uncertain"], false);
+      EXPECT_EQ(it["ci_method"], "poisson_exact");
+    }
+  EXPECT_TRUE(seen);
+  auto c = Call("GET", "/api/v1/indicators/catalogue", {}, province_);
+  const json cat = json::parse(c.body);
+  EXPECT_EQ(cat["small_numbers"]["min_events"], 20);
+  EXPECT_EQ(cat["small_numbers"]["min_denominator"], 30);
+  EXPECT_EQ(cat["small_numbers"]["interval_by_kind"]["proportion"], "wilson");
+}
+
 TEST_F(IndicatorHttp, ScopeAndErrors) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}}, commune_);
   EXPECT_EQ(r.status, 403);

@@ -258,7 +258,7 @@ TEST(ReportLang, EnglishCsvHasEnglishIndicatorNamesAndTheSameFigures) {
   EXPECT_EQ(en[0], vi[0]);
   EXPECT_EQ(en[0][6], "indicator_name");
   for (size_t i = 1; i < vi.size(); ++i) {
-    ASSERT_EQ(en[i].size(), 10u) << "line " << i;
+    ASSERT_EQ(en[i].size(), 13u) << "line " << i;  // ten figures columns, then ci_low, ci_high, small
     const indicator::Indicator& ind = Ind("12", vi[i][5]);
     EXPECT_EQ(en[i][6], ind.name_en) << "line " << i;
     EXPECT_EQ(vi[i][6], ind.name_vi) << "line " << i;

@@ -263,6 +263,44 @@ try {
   await page.waitForSelector('nav >> text=Tìm kiếm');
   check((await page.getAttribute('html', 'lang')) === 'vi', 'html lang is vi again');
 
+  step = 'small numbers on the commune dashboard (issue 19)';
+  // A rate shows its counts and its 95 % interval; a commune's rates rest on few deaths: marked.
+  await page.waitForSelector('[data-testid=kpi][data-indicator=neonatal_mortality_rate]');
+  const nmrCard = '[data-testid=kpi][data-indicator=neonatal_mortality_rate]';
+  const nmrText = (await page.textContent(nmrCard)).replace(/\s+/g, ' ');
+  const nmrApi = (await page.evaluate((ou) => fetch(`/api/v1/indicators?orgunit=${ou}&period=${new Date().getFullYear()}&ids=neonatal_mortality_rate`).then((r) => r.json()),
+    (await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()))).orgunits[0])).items[0];
+  report.push(`commune neonatal: ${JSON.stringify({ v: nmrApi.value, n: nmrApi.numerator, d: nmrApi.denominator, lo: nmrApi.ci_low, hi: nmrApi.ci_high, small: nmrApi.small })}`);
+  check(/Tử số \d+ \/ mẫu số \d+/.test(nmrText), `the rate shows numerator and denominator: "${nmrText}"`);
+  if (nmrApi.value !== null) {
+    check(nmrApi.ci_method === 'poisson_exact' && nmrApi.ci_low <= nmrApi.value && nmrApi.value <= nmrApi.ci_high, `the API gives an exact Poisson interval around the value: ${JSON.stringify(nmrApi)}`);
+    check(/KTC 95%: [\d.,]+–[\d.,]+/.test(await page.textContent(nmrCard + ' [data-testid=ci]')), 'the card shows the 95 % interval');
+    check(nmrApi.small === (nmrApi.numerator < 20), `small = fewer than 20 deaths: ${nmrApi.numerator}`);
+    check((await page.locator(nmrCard + ' [data-testid=small-mark]').count()) === (nmrApi.small ? 1 : 0), 'the card carries the small-number mark when the API says small');
+  }
+  await page.waitForSelector('[data-testid=plan-eval] tbody tr');
+  const evalApi = await page.evaluate(async () => {
+    const me = await fetch('/api/v1/auth/me').then((r) => r.json());
+    const plans = await fetch('/api/v1/plans').then((r) => r.json());
+    const idx = await fetch('/geo/index.json').then((r) => r.json());
+    const ou = me.orgunits[0];
+    const prov = Object.values(idx).includes(ou) ? ou : idx[ou];
+    const plan = plans.items.find((p) => p.orgunit === prov);
+    return fetch(`/api/v1/plans/${plan.id}/evaluation?orgunit=${ou}`).then((r) => r.json());
+  });
+  const uncertainApi = evalApi.items.filter((e) => e.uncertain).length;
+  const smallApi = evalApi.items.filter((e) => e.value !== null && e.small).length;
+  const uncertainDom = await page.locator('[data-testid=plan-eval] [data-testid=uncertain]').count();
+  report.push(`commune plan evaluation: ${evalApi.items.length} targets, ${uncertainApi} uncertain, ${smallApi} small`);
+  check(uncertainApi > 0, 'a commune has verdicts whose interval contains the target');
+  check(uncertainDom === uncertainApi, `every uncertain verdict is grey in the table (${uncertainDom} of ${uncertainApi})`);
+  check((await page.locator('[data-testid=plan-eval] [data-testid=small-mark]').count()) === smallApi, 'small values are marked in the plan table');
+  const grey = await page.$eval('[data-testid=plan-eval] [data-testid=uncertain]', (el) => ({ color: getComputedStyle(el).color, title: el.getAttribute('title') }));
+  check(grey.color === 'rgb(74, 85, 98)' && grey.title.includes('Khoảng tin cậy 95% chứa chỉ tiêu'), `an uncertain verdict is grey with its reason: ${JSON.stringify(grey)}`);
+  const ndRow = await page.textContent('[data-testid=plan-eval] tr[data-uncertain="1"]');
+  check(/\d+\/\d+/.test(ndRow) && /\d–\d|[\d,]+–[\d,]+/.test(ndRow), `the uncertain row shows counts and the interval: "${ndRow.replace(/\s+/g, ' ')}"`);
+  await shot(page, 'desktop-dashboard-small-numbers');
+
   step = 'province officer dashboard';
   const officer = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
   const op = await officer.newPage();
@@ -283,6 +321,23 @@ try {
   const u5Interval = (await op.textContent('[data-testid=cohort-mortality] tr[data-measure=u5mr] td:nth-child(3)')).trim();
   check(/\d.*–.*\d/.test(u5Interval), `5q0 comes with its 95 % interval: "${u5Interval}"`);
   await shot(op, 'desktop-dashboard-province');
+
+  step = 'small numbers in the ranking and on the map (issue 19)';
+  // The officer's default indicator is a mortality rate: communes with under 20 deaths are marked,
+  // left out of the ranking and listed apart; the map hatches them and says so in its legend.
+  const smallRows = await op.locator('[data-testid=league] tr[data-small="1"]').count();
+  const smallMarks = await op.locator('[data-testid=league] tr[data-small="1"] [data-testid=small-mark]').count();
+  const rankedSmall = await op.locator('[data-testid=league] tbody:first-of-type tr[data-small="1"]').count();
+  report.push(`ranking: ${rows} rows, ${smallRows} small`);
+  check(smallRows > 0 && smallMarks === smallRows, `small-number communes are marked in the ranking (${smallMarks}/${smallRows})`);
+  check(rankedSmall === 0, 'no small-number commune is ranked');
+  check((await op.locator('[data-testid=league-small] td:first-child').allTextContents()).every((x) => x.trim() === '—'), 'small-number communes carry no rank');
+  const ciCells = await op.locator('[data-testid=league] tr[data-small="1"] td:last-child').allTextContents();
+  check(ciCells.some((x) => /[\d,]+–[\d,]+/.test(x)), `the ranking shows each commune's interval: ${ciCells.slice(0, 3)}`);
+  const mapSmall = JSON.parse(await op.getAttribute('[data-testid=commune-map]', 'data-small'));
+  check(mapSmall.length > 0, `the map hatches small-number communes (${mapSmall.length})`);
+  check(await op.isVisible('[data-testid=map-small-legend]'), 'the map legend explains the hatching');
+  check(await op.isVisible('[data-testid=small-legend]'), 'the ranking explains the mark');
 
   step = 'org unit names in the header';
   const whoOu = (await op.textContent('[data-testid=who-orgunit]')).trim();

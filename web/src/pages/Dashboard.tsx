@@ -3,20 +3,23 @@ import { api, qs } from '../lib/api';
 import { currentLang, fmtNumber, t } from '../lib/i18n';
 import { currentUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
-import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
+import { Badge, CiText, DEFAULT_SMALL, ErrorBox, Loading, NoData, SmallMark, SmallNumbers } from '../components/Status';
 import { Chart } from '../components/Chart';
 import { CommuneMap, Geo } from '../components/CommuneMap';
 import { KEY_INDICATORS } from '../forms/indicators';
 import { CohortMortality } from '../components/CohortMortality';
 
-export interface IndicatorValue {
+/** The 95 % interval and the small-number mark the API gives beside a value (docs/api.md). */
+export interface Precision { ci_low?: number | null; ci_high?: number | null; ci_method?: string | null; small?: boolean }
+export interface Group extends Precision { numerator: number; denominator: number; value?: number | null; suppressed?: boolean }
+export interface IndicatorValue extends Precision {
   indicator: string; name_vi: string; name_en: string; unit: string; multiplier: number; direction: string;
   value: number | null; numerator?: number; denominator?: number; reason?: string;
-  breakdown?: { by: string; groups: Record<string, { numerator: number; denominator: number }> };
+  breakdown?: { by: string; groups: Record<string, Group> };
 }
-interface Evaluation {
+interface Evaluation extends Precision {
   plan: string; indicator: string; year: number; operator: string; target: number; printed: string; value: number | null; value_year: number | null;
-  projected: number | null; status: string; reason: string; numerator: number; denominator: number;
+  projected: number | null; status: string; reason: string; numerator: number; denominator: number; uncertain?: boolean;
 }
 interface EvalResponse { plan: string; province: string; orgunit: string; as_of: string; items: Evaluation[] }
 
@@ -33,28 +36,31 @@ function targetFor(evals: Evaluation[], indicator: string, year: number): Evalua
   return evals.filter((e) => e.indicator === indicator && e.year >= year).sort((a, b) => a.year - b.year)[0];
 }
 
-function KpiCard({ v, target, selected, onSelect }: { v: IndicatorValue; target?: Evaluation; selected: boolean; onSelect: () => void }) {
+function KpiCard({ v, target, selected, onSelect, sn }: { v: IndicatorValue; target?: Evaluation; selected: boolean; onSelect: () => void; sn: SmallNumbers }) {
   const kind = target ? STATUS_KIND[target.status] ?? 'muted' : 'muted';
+  // An uncertain verdict colours nothing: the card's edge stays grey like the badge.
+  const edge = target?.uncertain ? 'muted' : kind;
   return (
-    <button type="button" class={`kpi k-${kind}${selected ? ' selected' : ''}`} aria-pressed={selected} onClick={onSelect} data-indicator={v.indicator} data-testid="kpi">
+    <button type="button" class={`kpi k-${edge}${selected ? ' selected' : ''}`} aria-pressed={selected} onClick={onSelect} data-indicator={v.indicator} data-testid="kpi">
       <span class="kpi-name">{name(v)}</span>
-      <span class="kpi-value" data-testid="kpi-value">{v.value === null ? '—' : fmtNumber(v.value, 1)}<small>{v.value === null ? '' : unitText(v.unit)}</small></span>
+      <span class="kpi-value" data-testid="kpi-value">{v.value === null ? '—' : fmtNumber(v.value, 1)}<small>{v.value === null ? '' : unitText(v.unit)}</small>{v.value !== null && v.small ? <SmallMark sn={sn} /> : null}</span>
       <span class="kpi-sub">
         {v.denominator !== undefined ? t('dash.num_den', { num: v.numerator ?? 0, den: v.denominator }) : v.reason ? t('dash.no_value') : ''}
       </span>
+      {v.value !== null ? <span class="kpi-sub"><CiText low={v.ci_low} high={v.ci_high} /></span> : null}
       <span class="kpi-sub">
-        {target ? <>{t('dash.target', { year: target.year, target: target.printed })} <Badge kind={kind} label={t('dash.status.' + target.status)} /></> : t('dash.no_target')}
+        {target ? <>{t('dash.target', { year: target.year, target: target.printed })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
       </span>
     </button>
   );
 }
 
 function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: number; evals: Evaluation[] }) {
-  const [series, setSeries] = useState<{ year: number; value: number | null }[] | null>(null);
+  const [series, setSeries] = useState<{ year: number; value: number | null; lo: number | null; hi: number | null }[] | null>(null);
   useEffect(() => {
     let live = true;
     const years = [year - 4, year - 3, year - 2, year - 1, year];
-    Promise.all(years.map((y) => api.get<{ items: IndicatorValue[] }>('/indicators' + qs({ orgunit: ou, period: y, ids: v.indicator })).then((r) => ({ year: y, value: r.items[0]?.value ?? null })).catch(() => ({ year: y, value: null }))))
+    Promise.all(years.map((y) => api.get<{ items: IndicatorValue[] }>('/indicators' + qs({ orgunit: ou, period: y, ids: v.indicator })).then((r) => ({ year: y, value: r.items[0]?.value ?? null, lo: r.items[0]?.ci_low ?? null, hi: r.items[0]?.ci_high ?? null })).catch(() => ({ year: y, value: null, lo: null, hi: null }))))
       .then((s) => live && setSeries(s));
     return () => { live = false; };
   }, [v.indicator, ou, year]);
@@ -67,6 +73,10 @@ function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: nu
     const s: any[] = [
       { type: 'line', name: t('dash.value'), data: series.map((p) => [p.year, p.value]), symbolSize: 8, lineStyle: { width: 3, color: '#0b6e4f' }, itemStyle: { color: '#0b6e4f' }, connectNulls: true },
     ];
+    // The 95 % interval of each year as two thin dashed lines: a year on few events shows wide.
+    if (series.some((p) => p.lo !== null))
+      for (const k of ['lo', 'hi'] as const)
+        s.push({ type: 'line', name: t('dash.ci_band'), data: series.map((p) => [p.year, p[k]]), symbol: 'none', lineStyle: { width: 1, type: 'dashed', color: '#6b7785' }, itemStyle: { color: '#6b7785' }, connectNulls: false });
     if (targets.length)
       s.push({ type: 'line', name: t('dash.target_line'), step: 'end', data: targets.map((e) => [e.year, e.target]), lineStyle: { type: 'dashed', color: '#b3261e', width: 2 }, itemStyle: { color: '#b3261e' }, symbol: 'diamond', symbolSize: 9 });
     if (planYear && planYear.projected !== null && last)
@@ -99,10 +109,14 @@ export function Dashboard() {
   const [geo, setGeo] = useState<Geo | null>(null);
   const [province, setProvince] = useState<string | null>(null);
   const [catalogue, setCatalogue] = useState<Record<string, { name_vi: string; name_en: string }>>({});
+  const [sn, setSn] = useState<SmallNumbers>(DEFAULT_SMALL);
 
   useEffect(() => {
-    api.get<{ indicators: { id: string; name_vi: string; name_en: string }[] }>('/indicators/catalogue')
-      .then((c) => setCatalogue(Object.fromEntries(c.indicators.map((i) => [i.id, i])))).catch(() => setCatalogue({}));
+    api.get<{ indicators: { id: string; name_vi: string; name_en: string }[]; small_numbers?: SmallNumbers }>('/indicators/catalogue')
+      .then((c) => {
+        setCatalogue(Object.fromEntries(c.indicators.map((i) => [i.id, i])));
+        if (c.small_numbers) setSn(c.small_numbers);
+      }).catch(() => setCatalogue({}));
   }, []);
 
   useEffect(() => {
@@ -138,13 +152,26 @@ export function Dashboard() {
   const evals = evalResp?.items ?? [];
   const selected = values?.find((v) => v.indicator === sel);
   const communeNames = useMemo(() => Object.fromEntries((geo?.features ?? []).map((f) => [f.properties.code, f.properties.name])), [geo]);
-  const league = useMemo(() => {
-    if (!breakdown?.breakdown) return [];
-    return Object.entries(breakdown.breakdown.groups)
+  // The ranking: a rate on a handful of events says more about chance than about the commune, so
+  // only communes without the small-number mark are ranked (by value, best first); the others are
+  // listed after them by name, marked and unnumbered, with their interval (docs/indicators.md).
+  const { league, smallOnes } = useMemo(() => {
+    if (!breakdown?.breakdown) return { league: [], smallOnes: [] };
+    const rows = Object.entries(breakdown.breakdown.groups)
       .filter(([code]) => communeNames[code])
-      .map(([code, g]) => ({ code, name: communeNames[code], num: g.numerator, den: g.denominator, value: rate(g.numerator, g.denominator, breakdown.multiplier) }))
+      .map(([code, g]) => ({ code, name: communeNames[code], num: g.numerator, den: g.denominator, value: g.value ?? rate(g.numerator, g.denominator, breakdown.multiplier), lo: g.ci_low ?? null, hi: g.ci_high ?? null, small: !!g.small }));
+    const league = rows.filter((r) => !r.small)
       .sort((a, b) => ((b.value ?? -1) - (a.value ?? -1)) * (breakdown.direction === 'lower_is_better' ? -1 : 1));
+    const smallOnes = rows.filter((r) => r.small).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    return { league, smallOnes };
   }, [breakdown, communeNames]);
+  const leagueRow = (r: (typeof league)[number], rank: number | null) => (
+    <tr key={r.code} class={(r.code === ou ? 'me' : '') + (r.small ? ' small-row' : '')} data-code={r.code} data-small={r.small ? '1' : undefined}>
+      <td class="num">{rank ?? '—'}</td><td>{r.name}{r.small ? <SmallMark sn={sn} /> : null}</td><td class="num">{fmtNumber(r.num, 0)}</td><td class="num">{fmtNumber(r.den, 0)}</td>
+      <td class="num">{r.value === null ? '—' : fmtNumber(r.value, 1) + unitText(breakdown!.unit)}</td>
+      <td class="num">{r.lo === null || r.hi === null ? '—' : `${fmtNumber(r.lo, 1)}–${fmtNumber(r.hi, 1)}`}</td>
+    </tr>
+  );
 
   return (
     <section class="page dashboard">
@@ -166,7 +193,7 @@ export function Dashboard() {
       {!values && !error && <Loading />}
       {values && (
         <div class="kpis" role="group" aria-label={t('dash.indicators')}>
-          {values.map((v) => <KpiCard key={v.indicator} v={v} target={targetFor(evals, v.indicator, year)} selected={v.indicator === sel} onSelect={() => setSel(v.indicator)} />)}
+          {values.map((v) => <KpiCard key={v.indicator} v={v} target={targetFor(evals, v.indicator, year)} selected={v.indicator === sel} onSelect={() => setSel(v.indicator)} sn={sn} />)}
         </div>
       )}
       {/* Beside the period ratios: the five-year life-table probabilities (province, district). */}
@@ -179,25 +206,27 @@ export function Dashboard() {
           </section>
           <section class="card" aria-labelledby="h-map">
             <h2 id="h-map">{t('dash.map', { name: name(selected) })}</h2>
-            {geo && breakdown ? <CommuneMap geo={geo} indicator={breakdown} names={communeNames} mine={ou} /> : province === null ? <NoData /> : <Loading />}
+            {geo && breakdown ? <CommuneMap geo={geo} indicator={breakdown} names={communeNames} mine={ou} sn={sn} /> : province === null ? <NoData /> : <Loading />}
           </section>
         </div>
       )}
       {selected && (
         <section class="card" aria-labelledby="h-league">
           <h2 id="h-league">{t('dash.league')}</h2>
-          {league.length === 0 ? <NoData /> : (
+          {league.length + smallOnes.length === 0 ? <NoData /> : (
             <div class="scroll-x">
+              <p class="muted small">{t('dash.league_note')}</p>
               <table class="table" data-testid="league">
-                <thead><tr><th class="num">#</th><th>{t('dash.commune')}</th><th class="num">{t('dash.numerator')}</th><th class="num">{t('dash.denominator')}</th><th class="num">{t('dash.value')}</th></tr></thead>
-                <tbody>
-                  {league.map((r, i) => (
-                    <tr key={r.code} class={r.code === ou ? 'me' : ''} data-code={r.code}>
-                      <td class="num">{i + 1}</td><td>{r.name}</td><td class="num">{fmtNumber(r.num, 0)}</td><td class="num">{fmtNumber(r.den, 0)}</td><td class="num">{r.value === null ? '—' : fmtNumber(r.value, 1) + unitText(breakdown!.unit)}</td>
-                    </tr>
-                  ))}
-                </tbody>
+                <thead><tr><th class="num">#</th><th>{t('dash.commune')}</th><th class="num">{t('dash.numerator')}</th><th class="num">{t('dash.denominator')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th></tr></thead>
+                <tbody>{league.map((r, i) => leagueRow(r, i + 1))}</tbody>
+                {smallOnes.length ? (
+                  <tbody data-testid="league-small">
+                    <tr class="group-head"><th colSpan={6} scope="rowgroup">{t('dash.league_small', { n: smallOnes.length })}</th></tr>
+                    {smallOnes.map((r) => leagueRow(r, null))}
+                  </tbody>
+                ) : null}
               </table>
+              <p class="muted small" data-testid="small-legend">{t('dash.small_legend', { events: sn.min_events, den: sn.min_denominator })}</p>
             </div>
           )}
         </section>
@@ -209,22 +238,25 @@ export function Dashboard() {
             <p class="muted small">{t('dash.plan_of', { province: evalResp.province, date: evalResp.as_of.split('-').reverse().join('/') })}</p>
             <div class="scroll-x">
               <table class="table" data-testid="plan-eval">
-                <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
+                <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
                 <tbody>
                   {evals.map((e) => {
                     const v = catalogue[e.indicator] ?? values?.find((x) => x.indicator === e.indicator);
                     return (
-                      <tr key={e.indicator + e.year}>
+                      <tr key={e.indicator + e.year} data-indicator={e.indicator} data-uncertain={e.uncertain ? '1' : undefined}>
                         <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{e.printed}</td>
-                        <td class="num">{fmtNumber(e.value, 1)}{e.value_year ? <span class="muted small"> ({e.value_year})</span> : null}</td>
+                        <td class="num">{fmtNumber(e.value, 1)}{e.value !== null && e.small ? <SmallMark sn={sn} /> : null}{e.value_year ? <span class="muted small"> ({e.value_year})</span> : null}
+                          {e.value !== null && e.denominator > 0 ? <span class="muted small nd"><br />{fmtNumber(e.numerator, 0)}/{fmtNumber(e.denominator, 0)}</span> : null}</td>
+                        <td class="num">{e.ci_low === null || e.ci_low === undefined || e.ci_high === null || e.ci_high === undefined ? '—' : `${fmtNumber(e.ci_low, 1)}–${fmtNumber(e.ci_high, 1)}`}</td>
                         <td class="num">{fmtNumber(e.projected, 1)}</td>
-                        <td><Badge kind={STATUS_KIND[e.status] ?? 'muted'} label={t('dash.status.' + e.status)} /></td>
+                        <td><Badge kind={STATUS_KIND[e.status] ?? 'muted'} label={t('dash.status.' + e.status)} uncertain={e.uncertain} /></td>
                       </tr>
                     );
                   })}
                 </tbody>
               </table>
             </div>
+            <p class="muted small"><span class="badge badge-uncertain" aria-hidden="true">?</span> {t('dash.uncertain_tip')}</p>
           </>
         )}
       </section>
