@@ -148,7 +148,7 @@ CohortEstimate EstimateCohort(std::span<const ChildLife> children, Date from, Da
   return e;
 }
 
-Precision AssessPrecision(const CohortEstimate& e, const std::string& orgunit_kind) {
+CohortPrecision AssessPrecision(const CohortEstimate& e, const std::string& orgunit_kind) {
   if (orgunit_kind == "commune" || orgunit_kind == "facility")
     return {"too_small", "a commune has too few births for a life-table estimate: use its district or province"};
   if (e.child_years < kTooSmallChildYears)

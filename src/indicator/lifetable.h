@@ -77,11 +77,11 @@ CohortEstimate EstimateCohort(std::span<const ChildLife> children, Date from, Da
 // How far the figures can be used, after the DHS reports' rule for rates from
 // few child-years of exposure (fewer than 250: not shown, 250-499: in
 // parentheses); a commune is always too small.
-struct Precision {
+struct CohortPrecision {
   std::string level;  // ok | low | too_small
   std::string note;   // why, in English (the web app words its own)
 };
-Precision AssessPrecision(const CohortEstimate& e, const std::string& orgunit_kind);
+CohortPrecision AssessPrecision(const CohortEstimate& e, const std::string& orgunit_kind);
 
 // What the estimate is about: the org unit (its subtree, by the person's
 // current org unit), the five calendar years ending 31 December of `year`,
@@ -96,7 +96,7 @@ struct CohortAnswer {
   CohortQuery query;
   std::string orgunit_kind;  // country | province | district | commune | ...
   CohortEstimate estimate;
-  Precision precision;
+  CohortPrecision precision;
   int64_t persons_read = 0;  // persons the store handed over (for benchmarks)
 };
 
