@@ -1,120 +1,17 @@
 // Browser test of the web app against a live under5 server (started by run.sh). Each step throws on
 // failure; the run ends non-zero. Screenshots of every page at phone and desktop size go to $ARTIFACTS.
-import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASE, OUT, problems, report, step, check, daysAgo, watch, expecting, axe, shot, unlabelledInputs, login, ctxOpts, launch } from './lib.mjs';
 
-const BASE = process.env.BASE_URL;
-const OUT = process.env.ARTIFACTS;
-const WEB = process.env.WEB_DIR;
-const require = createRequire(join(WEB, 'package.json'));
-const { chromium } = require('playwright-core');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const problems = []; // console errors and failed requests outside the steps that expect them
-const report = [];
-let expected = null; // {status, path} a step expects to fail, e.g. the wrong password
-let step = 'start';
-
-function check(cond, msg) {
-  if (!cond) throw new Error(`[${step}] ${msg}`);
-}
-const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-const daysAgo = (n) => iso(new Date(Date.now() - n * 86400000));
-
-function watch(page, label) {
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    // Chromium logs each non-2xx fetch as a console error; those are judged by status below.
-    if (/Failed to load resource: the server responded with a status of (\d+)/.test(m.text())) return;
-    problems.push(`${label} console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // A step that navigates on while a lazy chunk (ECharts) is still loading aborts it: that is the
-    // browser leaving the page, not a failure of the app.
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && r.resourceType() === 'script') return;
-    problems.push(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    const path = new URL(r.url()).pathname;
-    if (expected && expected.some((e) => e.status === r.status() && path.startsWith(e.path))) return;
-    problems.push(`${label} ${r.status()} ${r.request().method()} ${path} during ${step}`);
-  });
-}
-
-async function expecting(list, f) {
-  expected = list;
-  try {
-    return await f();
-  } finally {
-    expected = null;
-  }
-}
-
-async function axe(page, name) {
-  await page.addScriptTag({ content: AXE });
-  const r = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
-  });
-  const bad = r.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  report.push(`axe ${name}: ${r.length ? r.map((v) => `${v.id}(${v.impact}, ${v.nodes}: ${v.target})`).join('; ') : 'no violations'}`);
-  check(bad.length === 0, `accessibility violations on ${name}: ${JSON.stringify(bad)}`);
-}
-
-async function shot(page, name) {
-  await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(150); // let canvases paint after the last response
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-}
-
-async function unlabelledInputs(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('input, select, textarea')].filter((el) => {
-      if (el.type === 'hidden') return false;
-      const id = el.id && document.querySelector(`label[for="${el.id}"]`);
-      return !id && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
-    }).map((el) => el.name || el.id || el.outerHTML.slice(0, 60)));
-}
-
-async function login(page, user, viaKeyboard) {
-  await page.goto(BASE + '/login');
-  await page.waitForSelector('#username');
-  if (viaKeyboard) {
-    // Keyboard only: focus moves username → password → submit with Tab, Enter submits.
-    await page.focus('#username');
-    await page.keyboard.type(user);
-    await page.keyboard.press('Tab');
-    check(await page.evaluate(() => document.activeElement?.id === 'password'), 'Tab from the user name reaches the password');
-    await page.keyboard.type('demo-u5-2030');
-    await page.keyboard.press('Enter');
-  } else {
-    await page.fill('#username', user);
-    await page.fill('#password', 'demo-u5-2030');
-    await page.click('button[type=submit]');
-  }
-  await page.waitForSelector('nav.nav');
-  // The page landed on after login fetches its data (the home worklist, the dashboard); a step that
-  // navigates on at once aborts those fetches, which is the test leaving early, not the app failing.
-  await page.waitForLoadState('networkidle');
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
-const ctxOpts = { bypassCSP: true, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
+const browser = await launch();
 const desktop = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
 const page = await desktop.newPage();
 watch(page, 'desktop');
 page.setDefaultTimeout(15000);
 
 try {
-  step = 'login page';
+  step('login page');
   await expecting([{ status: 401, path: '/api/v1/auth/' }], async () => {
     await page.goto(BASE + '/');
     await page.waitForSelector('#username');
@@ -122,7 +19,7 @@ try {
     await axe(page, 'login');
     await shot(page, 'desktop-login');
 
-    step = 'wrong password';
+    step('wrong password');
     await page.fill('#username', 'demo');
     await page.fill('#password', 'not-the-password');
     await page.click('button[type=submit]');
@@ -131,11 +28,11 @@ try {
     await shot(page, 'desktop-login-error');
   });
 
-  step = 'login by keyboard';
+  step('login by keyboard');
   await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(page, 'demo', true));
   check(page.url().endsWith('/'), 'lands on home');
 
-  step = 'home';
+  step('home');
   await page.waitForSelector('#h-wl');
   // The first worklist of a fresh server computes every person's plan: allow it time.
   await page.waitForFunction(() => !document.querySelector('.grid-home .loading'), null, { timeout: 90000 });
@@ -145,7 +42,7 @@ try {
   await axe(page, 'home');
   await shot(page, 'desktop-home');
 
-  step = 'search';
+  step('search');
   await page.click('nav >> text=Tìm kiếm');
   await page.fill('#q', 'nguyen');
   await page.press('#q', 'Enter');
@@ -156,14 +53,14 @@ try {
   await axe(page, 'search');
   await shot(page, 'desktop-search');
 
-  step = 'handbook of a found person';
+  step('handbook of a found person');
   await page.locator('[data-testid=search-results] a').first().click();
   await page.waitForSelector('[data-testid=person-name]');
   await page.waitForLoadState('networkidle');
   await axe(page, 'handbook');
   await shot(page, 'desktop-handbook');
 
-  step = 'dashboard before';
+  step('dashboard before');
   const kpiDen = async () => {
     await page.goto(BASE + '/dashboard');
     await page.waitForSelector('[data-testid=kpi][data-indicator=underweight_under5]');
@@ -171,7 +68,7 @@ try {
   };
   const before = await kpiDen();
 
-  step = 'register a child with a wrong phone';
+  step('register a child with a wrong phone');
   const name = 'Lò Văn Kiểm';
   await page.goto(BASE + '/new/child');
   await page.waitForSelector('[data-testid=form-child]');
@@ -193,7 +90,7 @@ try {
   await axe(page, 'form with error');
   await shot(page, 'desktop-form-error');
 
-  step = 'register the child';
+  step('register the child');
   await page.fill('#f-phone', '0912345678');
   await page.click('form button[type=submit]');
   await page.waitForSelector('[data-testid=person-name]');
@@ -202,7 +99,7 @@ try {
   const childUrl = page.url();
   const childId = childUrl.split('/').pop();
 
-  step = 'worklist lists the BCG';
+  step('worklist lists the BCG');
   const bcgOnWorklist = async () => {
     await page.goto(BASE + '/');
     await page.waitForSelector('[data-testid=worklist-count]', { timeout: 60000 });
@@ -215,7 +112,7 @@ try {
   };
   if (worklistAvailable) check((await bcgOnWorklist()) === 1, 'the new child is on the worklist with BCG due');
 
-  step = 'record the BCG vaccine';
+  step('record the BCG vaccine');
   await page.goto(childUrl);
   await page.waitForSelector('[data-testid=vaccine-card] [data-item="epi.bcg.1"] a');
   await page.click('[data-testid=vaccine-card] [data-item="epi.bcg.1"] a');
@@ -227,7 +124,7 @@ try {
   await page.waitForSelector('[data-testid=vaccine-card] [data-item="epi.bcg.1"][data-status=done]');
   if (worklistAvailable) check((await bcgOnWorklist()) === 0, 'BCG left the worklist');
 
-  step = 'growth measurement';
+  step('growth measurement');
   await page.goto(`${BASE}/new/growth?person=${childId}`);
   await page.waitForSelector('[data-testid=form-growth]');
   await page.fill('#f-weight_kg', '3,3');
@@ -242,7 +139,7 @@ try {
   await axe(page, 'handbook with growth');
   await shot(page, 'desktop-handbook-child');
 
-  step = 'dashboard after';
+  step('dashboard after');
   const after = await kpiDen();
   report.push(`underweight_under5 at commune: before "${before}", after "${after}"`);
   check(before !== after, `dashboard value changes after the measurement (${before} → ${after})`);
@@ -254,7 +151,7 @@ try {
   await axe(page, 'dashboard');
   await shot(page, 'desktop-dashboard');
 
-  step = 'English and back';
+  step('English and back');
   await page.click('[data-testid=lang-switch]');
   await page.waitForSelector('nav >> text=Search');
   check((await page.getAttribute('html', 'lang')) === 'en', 'html lang is en');
@@ -263,7 +160,7 @@ try {
   await page.waitForSelector('nav >> text=Tìm kiếm');
   check((await page.getAttribute('html', 'lang')) === 'vi', 'html lang is vi again');
 
-  step = 'small numbers on the commune dashboard (issue 19)';
+  step('small numbers on the commune dashboard (issue 19)');
   // A rate shows its counts and its 95 % interval; a commune's rates rest on few deaths: marked.
   await page.waitForSelector('[data-testid=kpi][data-indicator=neonatal_mortality_rate]');
   const nmrCard = '[data-testid=kpi][data-indicator=neonatal_mortality_rate]';
@@ -301,7 +198,7 @@ try {
   check(/\d+\/\d+/.test(ndRow) && /\d–\d|[\d,]+–[\d,]+/.test(ndRow), `the uncertain row shows counts and the interval: "${ndRow.replace(/\s+/g, ' ')}"`);
   await shot(page, 'desktop-dashboard-small-numbers');
 
-  step = 'province officer dashboard';
+  step('province officer dashboard');
   const officer = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
   const op = await officer.newPage();
   watch(op, 'officer');
@@ -322,7 +219,7 @@ try {
   check(/\d.*–.*\d/.test(u5Interval), `5q0 comes with its 95 % interval: "${u5Interval}"`);
   await shot(op, 'desktop-dashboard-province');
 
-  step = 'small numbers in the ranking and on the map (issue 19)';
+  step('small numbers in the ranking and on the map (issue 19)');
   // The officer's default indicator is a mortality rate: communes with under 20 deaths are marked,
   // left out of the ranking and listed apart; the map hatches them and says so in its legend.
   const smallRows = await op.locator('[data-testid=league] tr[data-small="1"]').count();
@@ -339,13 +236,13 @@ try {
   check(await op.isVisible('[data-testid=map-small-legend]'), 'the map legend explains the hatching');
   check(await op.isVisible('[data-testid=small-legend]'), 'the ranking explains the mark');
 
-  step = 'org unit names in the header';
+  step('org unit names in the header');
   const whoOu = (await op.textContent('[data-testid=who-orgunit]')).trim();
   check(whoOu && !/^[\d:a-z]+$/.test(whoOu), `the header names the org unit, not its code: "${whoOu}"`);
   const scope = await op.textContent('[data-testid=dash-scope]');
   check(scope.includes(whoOu), `the dashboard names its org unit: "${scope}"`);
 
-  step = 'users page: an error beside the field';
+  step('users page: an error beside the field');
   const demoCommune = (await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()))).orgunits[0];
   await op.click('nav >> text=Người dùng');
   await op.waitForSelector('[data-testid=users-list] li');
@@ -365,7 +262,7 @@ try {
   check(await op.evaluate(() => document.activeElement?.id === 'u-username'), 'focus moves to the user name');
   await axe(op, 'users with error');
 
-  step = 'users page: the officer creates a commune worker';
+  step('users page: the officer creates a commune worker');
   await op.fill('#u-username', 'lo.thi.thu');
   await op.click('[data-testid=user-create] button[type=submit]');
   await op.waitForSelector('[data-testid=initial-password]');
@@ -378,7 +275,7 @@ try {
   await axe(op, 'users');
   await shot(op, 'desktop-users');
 
-  step = 'the new user must change the initial password';
+  step('the new user must change the initial password');
   const newcomer = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
   const np = await newcomer.newPage();
   watch(np, 'newcomer');
@@ -400,7 +297,7 @@ try {
   await np.waitForSelector('#h-wl');
   check((await np.textContent('[data-testid=flash]')).includes('Đã đổi mật khẩu'), 'password changed message');
 
-  step = 'the new user reads a handbook';
+  step('the new user reads a handbook');
   await np.goto(BASE + '/search?q=nguyen');
   await np.waitForSelector('[data-testid=search-results] a');
   await np.locator('[data-testid=search-results] a').first().click();
@@ -409,7 +306,7 @@ try {
   await np.waitForLoadState('networkidle');
   await newcomer.close();
 
-  step = 'audit trail of the record read';
+  step('audit trail of the record read');
   await op.goto(`${BASE}/audit?record=${readId}`);
   await op.waitForSelector('[data-testid=audit-table] tbody tr');
   const reads = await op.locator('[data-testid=audit-table] tbody tr[data-action=read][data-user="lo.thi.thu"]').count();
@@ -420,7 +317,7 @@ try {
   check(firstRead.includes('Xem'), `actions are named in Vietnamese: ${firstRead}`);
   report.push(`audit: ${reads} read entries of ${readId} by lo.thi.thu`);
 
-  step = 'audit trail filtered by user';
+  step('audit trail filtered by user');
   await op.fill('#a-record', '');
   await op.fill('#a-user', 'lo.thi.thu');
   await op.click('form[role=search] button[type=submit]');
@@ -433,7 +330,7 @@ try {
   await axe(op, 'audit');
   await shot(op, 'desktop-audit');
 
-  step = 'audit and users in English';
+  step('audit and users in English');
   const vietnameseIn = (pg) => pg.evaluate(() => {
     const viet = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
     // Interface text only: headings, labels, column heads, buttons, menus; names of people and places are data.
@@ -455,7 +352,7 @@ try {
   await op.waitForSelector('nav >> text=Người dùng');
   await officer.close();
 
-  step = 'phone screenshots';
+  step('phone screenshots');
   const phone = await browser.newContext({ ...ctxOpts, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const pp = await phone.newPage();
   watch(pp, 'phone');
@@ -470,7 +367,7 @@ try {
     ['form-child', '/new/child', '[data-testid=form-child]'], ['form-growth', `/new/growth?person=${childId}`, '[data-testid=form-growth]'],
     ['dashboard', '/dashboard', '[data-testid=commune-map] [data-ready="1"]'],
   ]) {
-    step = 'phone ' + name;
+    step('phone ' + name);
     await pp.goto(BASE + path);
     await pp.waitForSelector(sel);
     const overflow = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -479,7 +376,7 @@ try {
   }
   await phone.close();
 
-  step = 'phone screenshots of the officer pages';
+  step('phone screenshots of the officer pages');
   const phone2 = await browser.newContext({ ...ctxOpts, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const po = await phone2.newPage();
   watch(po, 'phone officer');
@@ -491,7 +388,7 @@ try {
   for (const [name, path, sel] of [
     ['users', '/users', '[data-testid=users-list] li'], ['audit', '/audit?user=lo.thi.thu', '[data-testid=audit-table] tbody tr'],
   ]) {
-    step = 'phone ' + name;
+    step('phone ' + name);
     await po.goto(BASE + path);
     await po.waitForSelector(sel);
     const overflow = await po.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts under5 on a free port with a fresh small demo database and the built web app, then runs
-# the Playwright script. Usage: run.sh UNDER5 WEB_DIR ARTIFACTS_DIR
+# one Playwright script (default browser.test.mjs). Usage: run.sh UNDER5 WEB_DIR ARTIFACTS_DIR [SCRIPT]
 set -euo pipefail
-U5="$1"; WEB="$2"; OUT="$3"
+U5="$1"; WEB="$2"; OUT="$3"; SCRIPT="${4:-browser.test.mjs}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 for need in node "$CHROMIUM"; do
@@ -29,4 +29,4 @@ for _ in $(seq 1 100); do
 done
 mkdir -p "$OUT"
 BASE_URL="http://127.0.0.1:$PORT" ARTIFACTS="$OUT" CHROMIUM="$CHROMIUM" WEB_DIR="$WEB" \
-  node "$HERE/browser.test.mjs"
+  node "$HERE/$SCRIPT"
