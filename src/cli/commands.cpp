@@ -125,9 +125,11 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   std::string province, commune;
   Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
   // The published password (auth/demo_accounts.h): `serve` refuses this
-  // database without --demo until every such password is changed.
+  // database without --demo until every such password is changed. It is a
+  // known password, not an initial one handed to a person, so the accounts
+  // are not marked as having to change it (the users page would say so).
   for (const auth::DemoAccount& a : auth::DemoAccounts())
-    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {a.province ? province : commune}, a.full_name, true);
+    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {a.province ? province : commune}, a.full_name, false);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;

@@ -53,11 +53,22 @@ inline Response JsonReply(int status, const nlohmann::json& j) {
   return r;
 }
 
-inline Response ErrorReply(const Status& st) {
+// A 422 also lists its faulty fields as `errors: [{field, reason}]`: `all` when
+// the caller checked several (registry::Validate), else the one `st` names.
+// The top-level fields stay those of the first, for clients that read one.
+inline Response FieldErrorsReply(const Status& st, const std::vector<Status>& all) {
   nlohmann::json j = {{"error", st.code_name()}, {"message", st.message()}};
   if (!st.field().empty()) j["field"] = st.field();
+  if (st.code() == Code::invalid && !st.field().empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Status& e : all.empty() ? std::vector<Status>{st} : all)
+      list.push_back({{"field", e.field()}, {"reason", e.message()}});
+    j["errors"] = std::move(list);
+  }
   return JsonReply(st.http_status(), j);
 }
+
+inline Response ErrorReply(const Status& st) { return FieldErrorsReply(st, {}); }
 
 // The one parser of request bodies (core/json_body.h).
 using ::u5::ParseJsonObject;

@@ -126,7 +126,9 @@ Response Create(Call& c, const std::string& type) {
   if (Status st = ParseJsonObject(c.req.body, &in); !st.ok()) return ErrorReply(st);
   registry::StoreLookup lookup(c.store);
   store::Record r;
-  if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return ErrorReply(st);
+  std::vector<Status> field_errors;
+  if (Status st = registry::Validate(type, in, lookup, Today(), &r, &field_errors); !st.ok())
+    return FieldErrorsReply(st, field_errors);
   if (!auth::CanSee(c.store, c.who, r.orgunit_id))
     return Refused(c, Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"), r.type, r.id, r.orgunit_id);
   if (!r.is_person()) {
@@ -169,7 +171,9 @@ Response Update(Call& c, const std::string& type) {
     return ErrorReply(Status::Invalid("person_id", "person_id of an event cannot change"));
   registry::StoreLookup lookup(c.store);
   store::Record r;
-  if (Status st = registry::Validate(type, in, lookup, Today(), &r); !st.ok()) return ErrorReply(st);
+  std::vector<Status> field_errors;
+  if (Status st = registry::Validate(type, in, lookup, Today(), &r, &field_errors); !st.ok())
+    return FieldErrorsReply(st, field_errors);
   if (!auth::CanSee(c.store, c.who, r.orgunit_id))
     return Refused(c, Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"), r.type, r.id, r.orgunit_id);
   const audit::Entry entry = c.Stamp("update");

@@ -342,14 +342,24 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
 }  // namespace
 
 Status Validate(const std::string& type, const json& in, Lookup& lookup, Date today, store::Record* out) {
+  return Validate(type, in, lookup, today, out, nullptr);
+}
+
+Status Validate(const std::string& type, const json& in, Lookup& lookup, Date today, store::Record* out,
+                std::vector<Status>* field_errors) {
   const TypeSpec* t = Schema::Builtin().Type(type);
   if (!t) return Status::NotFound("unknown record type '" + type + "'", "type");
   if (!in.is_object()) return Status::BadRequest("the record must be a JSON object");
+  if (field_errors) field_errors->clear();
+  // Every field is checked on its own before the first failure is returned, so
+  // a form can mark all its faulty fields at once; the rules between fields
+  // need valid fields and run only when there is none.
+  std::vector<Status> errors;
   for (auto it = in.begin(); it != in.end(); ++it) {
     const FieldSpec* f = t->Field(it.key());
     if (!f) {
       if (it.key() == "version" || it.key() == "type" || it.key() == "created_at" || it.key() == "updated_at") continue;
-      return Status::Invalid(it.key(), "unknown field '" + it.key() + "' for " + type);
+      errors.push_back(Status::Invalid(it.key(), "unknown field '" + it.key() + "' for " + type));
     }
   }
   json body = json::object();
@@ -357,12 +367,17 @@ Status Validate(const std::string& type, const json& in, Lookup& lookup, Date to
     if (f.derived) continue;
     auto it = in.find(f.name);
     if (it == in.end() || it->is_null()) {
-      if (f.required) return Status::Invalid(f.name, f.name + " is required");
+      if (f.required) errors.push_back(Status::Invalid(f.name, f.name + " is required"));
       continue;
     }
     json v;
-    U5_RETURN_IF_ERROR(CheckField(f, *it, lookup, today, &v));
-    body[f.name] = std::move(v);
+    if (Status st = CheckField(f, *it, lookup, today, &v); !st.ok()) errors.push_back(std::move(st));
+    else body[f.name] = std::move(v);
+  }
+  if (!errors.empty()) {
+    Status first = errors.front();
+    if (field_errors) *field_errors = std::move(errors);
+    return first;
   }
   if (!body.contains("id")) body["id"] = NewUuid7();
   out->type = type;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/date.h"
 #include "core/status.h"
@@ -82,5 +83,11 @@ EventFacts FactsOfEvent(const store::Record& r);
 // Validates `in` as a record of `type`. A missing "id" gets a new UUIDv7.
 // The envelope (version, timestamps) of `out` is left for the caller.
 Status Validate(const std::string& type, const nlohmann::json& in, Lookup& lookup, Date today, store::Record* out);
+// The same; when it fails on fields, `field_errors` receives one Invalid per
+// faulty field (unknown fields first, then in the schema's order), the returned
+// Status being the first of them. A failed rule between fields or records is
+// returned alone, as the field checks found nothing.
+Status Validate(const std::string& type, const nlohmann::json& in, Lookup& lookup, Date today, store::Record* out,
+                std::vector<Status>* field_errors);
 
 }  // namespace u5::registry

@@ -399,6 +399,7 @@ class SqliteStore final : public Store, public SqliteHost {
       // Entries under this record id, and answers that listed it among others (detail.records).
       sql += " AND seq IN (" + AuditSeqsOfRecordSql(r, "?1") + ")";
     }
+    if (q.before_seq > 0) sql += " AND seq<" + std::to_string(q.before_seq);
     if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
     if (!q.to.empty()) sql += " AND substr(at,1,length(" + arg(q.to) + "))<=?" + std::to_string(args.size());
     if (!q.orgunits.empty()) {
@@ -406,7 +407,7 @@ class SqliteStore final : public Store, public SqliteHost {
       for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
       sql += "))";
     }
-    sql += " ORDER BY seq LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
+    sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
     Stmt s;
     U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
     for (size_t i = 0; i < args.size(); ++i) {

@@ -28,7 +28,9 @@ struct ListQuery {
 struct AuditQuery {
   std::string username, record_id, from, to;  // from/to: ISO timestamps or dates, inclusive
   std::vector<std::string> orgunits;           // limit to entries of these subtrees (empty = all)
-  int64_t after_seq = 0;                       // cursor
+  int64_t after_seq = 0;                       // cursor: entries after this seq
+  int64_t before_seq = 0;                      // cursor of a newest-first listing: entries before it (0: none)
+  bool newest_first = false;                   // the order people read a trail in; chain checks read oldest first
   int limit = 100;
 };
 

@@ -231,6 +231,16 @@ TEST(Cli, ServeRefusesPublishedDemoPasswords) {
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("served.log")), -1000) << ReadFile(dir.File("served.log"));
 }
 
+// Issue 20: the users page said the demo accounts never changed their initial password. Their
+// password is the published one, which serve refuses without --demo, not an initial one.
+TEST(Cli, DemoAccountsHoldNoInitialPassword) {
+  TempDir dir;
+  const std::string db = dir.File("d.db");
+  ASSERT_EQ(RunUnder5({"demo", "--db", db, "--children", "300", "--from", "2025"}).exit_code, 0);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE username IN ('demo','tinh')"), 2);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE must_change_password<>0"), 0);
+}
+
 // serve, import and demo re-execute themselves with malloc on huge pages (cli/huge_pages.h):
 // the running server's environment carries the setting although its caller's did not.
 TEST(Cli, ServeRunsWithMallocOnHugePages) {

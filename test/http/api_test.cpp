@@ -2,6 +2,8 @@
 // the error body contract ({"error", "message", "field"}).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "auth/session.h"
@@ -96,6 +98,30 @@ TEST_F(ApiTest, ErrorBodyNamesField) {
   EXPECT_EQ(j["error"], "invalid");
   EXPECT_EQ(j["field"], "birth_date");
   EXPECT_FALSE(j["message"].get<std::string>().empty());
+  ASSERT_EQ(j["errors"].size(), 1u) << r.body;
+  EXPECT_EQ(j["errors"][0]["field"], "birth_date");
+}
+
+// Issue 20: a form with several faulty fields learnt of them one submission at a time.
+TEST_F(ApiTest, ErrorBodyListsEveryFaultyField) {
+  json b = PersonBody();
+  b.erase("full_name");
+  b.erase("sex");
+  b["birth_date"] = "2026-02-31";
+  b["phone"] = "12345";
+  Response r = Call("POST", "/api/v1/persons", b.dump(), token);
+  ASSERT_EQ(r.status, 422) << r.body;
+  json j = json::parse(r.body);
+  std::vector<std::string> fields;
+  for (const auto& e : j["errors"]) {
+    fields.push_back(e["field"]);
+    EXPECT_FALSE(e["reason"].get<std::string>().empty()) << r.body;
+  }
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(j["field"], fields[0]);  // the top-level fields are the first, as before
+  std::sort(fields.begin(), fields.end());
+  EXPECT_EQ(fields, (std::vector<std::string>{"birth_date", "full_name", "phone", "sex"})) << r.body;
+  EXPECT_EQ(j["message"], j["errors"][0]["reason"]);
 }
 
 TEST_F(ApiTest, RoutingAndLimits) {

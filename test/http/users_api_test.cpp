@@ -240,7 +240,20 @@ TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
   // The change is visible in the audit API to the province officer.
   http::Response a = Call("GET", "/api/v1/audit", prov, "", {{"record", id}});
   ASSERT_EQ(a.status, 200) << a.body;
-  EXPECT_EQ(Body(a)["items"].size(), 3u);
+  const json items = Body(a)["items"];
+  ASSERT_EQ(items.size(), 3u);
+  // Newest first (issue 20): the two updates, then the creation; seqs descending.
+  EXPECT_EQ(items[0]["action"], "user_update");
+  EXPECT_EQ(items[2]["action"], "user_create");
+  EXPECT_GT(items[0]["seq"].get<int64_t>(), items[1]["seq"].get<int64_t>());
+  EXPECT_GT(items[1]["seq"].get<int64_t>(), items[2]["seq"].get<int64_t>());
+  // A page ends at its oldest entry; the next page starts before it.
+  http::Response p1 = Call("GET", "/api/v1/audit", prov, "", {{"record", id}, {"limit", "2"}});
+  ASSERT_EQ(Body(p1)["items"].size(), 2u);
+  EXPECT_EQ(Body(p1)["next_cursor"], std::to_string(items[1]["seq"].get<int64_t>()));
+  http::Response p2 = Call("GET", "/api/v1/audit", prov, "", {{"record", id}, {"limit", "2"}, {"cursor", Body(p1)["next_cursor"]}});
+  ASSERT_EQ(Body(p2)["items"].size(), 1u);
+  EXPECT_EQ(Body(p2)["items"][0]["action"], "user_create");
 }
 
 TEST_F(UsersApi, DemoModeStillForcesTheChangeForCreatedUsers) {

@@ -2,6 +2,7 @@
 // of each type, the derived fields, then rule violations naming their field.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -228,6 +229,26 @@ TEST_F(Fixture, EachViolationNamesItsField) {
     EXPECT_EQ(st.code(), Code::invalid) << c.name << ": " << st.ToString();
     EXPECT_EQ(st.field(), c.field) << c.name << ": " << st.ToString();
   }
+}
+
+// Every faulty field is reported, so a form marks them all at once (issue 20); the first is returned.
+TEST_F(Fixture, EveryFaultyFieldIsListed) {
+  std::vector<Status> errors;
+  json j = {{"orgunit", "03390"}, {"birth_date", "2026-02-31"}, {"phone", "12345"}, {"colour", "blue"}};
+  Status st = Validate("person", j, lookup, kToday, &rec, &errors);
+  std::vector<std::string> fields;
+  for (const Status& e : errors) {
+    EXPECT_EQ(e.code(), Code::invalid) << e.ToString();
+    fields.push_back(e.field());
+  }
+  ASSERT_EQ(fields.size(), 5u);
+  EXPECT_EQ(fields[0], "colour");  // unknown fields first, then the type's fields in the schema's order
+  std::sort(fields.begin(), fields.end());
+  EXPECT_EQ(fields, (std::vector<std::string>{"birth_date", "colour", "full_name", "phone", "sex"}));
+  EXPECT_EQ(st.field(), "colour");
+  // Rules between records run on valid fields only and come alone.
+  EXPECT_EQ(Validate("growth", Ev(kChild, "2025-12-10"), lookup, kToday, &rec, &errors).field(), "weight_kg");
+  EXPECT_TRUE(errors.empty());
 }
 
 TEST_F(Fixture, UnknownTypeAndNonObject) {

@@ -489,6 +489,37 @@ void ExpectChain(Store& s, int64_t n) {
   EXPECT_EQ(checked, n);
 }
 
+// The audit page reads newest first (issue 20), a page at a time before the last seq shown.
+TEST_F(StoreTest, AuditListsNewestFirstPageByPage) {
+  std::vector<audit::Entry> batch;
+  for (int i = 0; i < 7; ++i) {
+    batch.push_back(ReadEntry(i));
+    batch.back().username = i == 3 ? "other" : "yte.xa";
+  }
+  ASSERT_TRUE(s->AppendAudit(batch).ok());
+  AuditQuery q;
+  q.newest_first = true;
+  q.limit = 3;
+  std::vector<int64_t> seqs;
+  std::vector<audit::Entry> page;
+  do {
+    ASSERT_TRUE(s->ListAudit(q, &page).ok());
+    for (const auto& e : page) seqs.push_back(e.seq);
+    if (!page.empty()) q.before_seq = page.back().seq;
+  } while (page.size() == 3);
+  EXPECT_EQ(seqs, (std::vector<int64_t>{7, 6, 5, 4, 3, 2, 1}));
+  q.before_seq = 0;
+  q.username = "yte.xa";
+  ASSERT_TRUE(s->ListAudit(q, &page).ok());
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].seq, 7);
+  EXPECT_EQ(page[2].seq, 5);
+  q.before_seq = 5;
+  ASSERT_TRUE(s->ListAudit(q, &page).ok());
+  ASSERT_EQ(page.size(), 3u);  // seq 4 is another user's
+  EXPECT_EQ(page[0].seq, 3);
+}
+
 // AppendAudit carries the chain head from entry to entry within a batch: a
 // large batch on an empty log, a record write's entry (appended alone) and a
 // second batch after them all chain on, with consecutive seqs.
