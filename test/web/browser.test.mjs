@@ -75,7 +75,7 @@ try {
   check((await unlabelledInputs(page)).length === 0, `form inputs have labels: ${await unlabelledInputs(page)}`);
   await page.fill('#f-full_name', name);
   await page.selectOption('#f-sex', 'male');
-  await page.fill('#f-birth_date', daysAgo(3));
+  await page.fill('#f-birth_date', daysAgo(3).split('-').reverse().join('/')); // dd/mm/yyyy whatever the browser
   await page.fill('#f-village', 'Bản Thử');
   await page.fill('#f-phone', '12345');
   await expecting([{ status: 422, path: '/api/v1/persons' }], async () => {

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { fmtDate, fmtNumber, t } from '../lib/i18n';
 import { Chart } from './Chart';
 import { Badge } from './Status';
+import { Falter, faltering } from '../forms/faltering';
 
 export interface GrowthPoint {
   id: string;
@@ -31,6 +32,8 @@ export interface GrowthData {
 
 const DAYS_PER_MONTH = 30.4375;
 const SD_COLOURS: Record<number, string> = { [-3]: '#b3261e', [-2]: '#d9822b', [-1]: '#9aa5b1', 0: '#2e7d32', 1: '#9aa5b1', 2: '#d9822b', 3: '#b3261e' };
+// A faltering weighing is drawn with its own shape as well as colour, so it is not told by colour alone.
+const FALTER_MARK: Record<Falter, { symbol: string; color: string }> = { loss: { symbol: 'triangle', color: '#b3261e' }, flat: { symbol: 'diamond', color: '#b45309' } };
 
 export function statusKind(s: string | undefined): string {
   if (!s || s === 'not_assessed') return 'muted';
@@ -70,6 +73,9 @@ export function GrowthChart({ data }: { data: GrowthData }) {
   const ids = ['weight_for_age', 'length_height_for_age', wfl, 'head_circumference_for_age'];
   const [which, setWhich] = useState('weight_for_age');
   const chart = data.charts.find((c) => c.id === which) ?? data.charts[0];
+  const falters = useMemo(() => faltering(data.points), [data]);
+  // Only charts that plot weight show it: a lower length is a measuring error, not faltering.
+  const falterOf = (p: GrowthPoint) => (chart.y_field === 'weight_kg' ? falters.get(p.id) : undefined);
 
   const option = useMemo(() => {
     const byDays = chart.x_unit === 'days';
@@ -94,9 +100,14 @@ export function GrowthChart({ data }: { data: GrowthData }) {
       z: 10,
       lineStyle: { color: '#1d4ed8', width: 2 },
       itemStyle: { color: '#1d4ed8', borderColor: '#fff', borderWidth: 1.5 },
-      data: pts.map((p) => ({ value: [xOf(p), (p as any)[chart.y_field]], date: p.date, z: (p as any)[chart.z_field] })),
+      data: pts.map((p) => {
+        const f = falterOf(p);
+        return { value: [xOf(p), (p as any)[chart.y_field]], date: p.date, z: (p as any)[chart.z_field], falter: f,
+          ...(f ? { symbol: FALTER_MARK[f].symbol, symbolSize: 13, itemStyle: { color: FALTER_MARK[f].color, borderColor: '#fff', borderWidth: 1.5 } } : {}) };
+      }),
       tooltip: {
-        formatter: (x: any) => `${fmtDate(x.data.date)}<br/>${fmtNumber(x.value[1], 2)} ${t('growth.unit.' + chart.y_field)} · z = ${fmtNumber(x.data.z, 2)}`,
+        formatter: (x: any) => `${fmtDate(x.data.date)}<br/>${fmtNumber(x.value[1], 2)} ${t('growth.unit.' + chart.y_field)} · z = ${fmtNumber(x.data.z, 2)}` +
+          (x.data.falter ? `<br/>${t('falter.' + x.data.falter)}` : ''),
       },
     });
     return {
@@ -107,11 +118,14 @@ export function GrowthChart({ data }: { data: GrowthData }) {
       yAxis: { type: 'value', name: t('growth.unit.' + chart.y_field), scale: true, splitLine: { lineStyle: { color: '#eef0f3' } } },
       series,
     };
-  }, [chart, data, which]);
+  }, [chart, data, which, falters]);
 
   const last = [...data.points].reverse().find((p) => (p as any)[chart.y_field] !== undefined);
   const label = t('growth.chart_label', { chart: t('growth.chart.' + chart.id), n: data.points.length }) +
-    (last ? ' ' + t('growth.chart_last', { date: fmtDate(last.date), value: fmtNumber((last as any)[chart.y_field], 2), z: fmtNumber((last as any)[chart.z_field], 2) }) : '');
+    (last ? ' ' + t('growth.chart_last', { date: fmtDate(last.date), value: fmtNumber((last as any)[chart.y_field], 2), z: fmtNumber((last as any)[chart.z_field], 2) }) : '') +
+    (last && falterOf(last) ? ' ' + t('falter.' + falterOf(last)) : '');
+  const lastWeighed = [...data.points].reverse().find((p) => p.weight_kg !== undefined);
+  const lastFalter = lastWeighed && falters.get(lastWeighed.id);
 
   return (
     <div class="growth">
@@ -122,19 +136,23 @@ export function GrowthChart({ data }: { data: GrowthData }) {
           </button>
         ))}
       </div>
+      {lastFalter && <p class={lastFalter === 'loss' ? 'alert error' : 'alert info'} role="status" data-testid="falter-alert">{t('falter.alert_' + lastFalter)}</p>}
       <Chart option={option} label={label} testid="growth-chart" height={300} />
       <p class="muted small chart-legend">
         <span class="swatch" style={{ background: '#1d4ed8' }} aria-hidden="true" /> {t('growth.child')} ·{' '}
         <span class="swatch" style={{ background: '#2e7d32' }} aria-hidden="true" /> {t('growth.median')} ·{' '}
         <span class="swatch" style={{ background: '#d9822b' }} aria-hidden="true" /> ±2 SD ·{' '}
-        <span class="swatch" style={{ background: '#b3261e' }} aria-hidden="true" /> ±3 SD — {t('growth.source')}
+        <span class="swatch" style={{ background: '#b3261e' }} aria-hidden="true" /> ±3 SD · {t('falter.legend')} — {t('growth.source')}
       </p>
       <table class="table compact sr-table" data-testid="growth-points">
         <caption class="sr-only">{t('growth.points_caption')}</caption>
-        <thead><tr><th>{t('field.date')}</th><th>{t('field.weight_kg')}</th><th>{t('field.length_cm')}</th><th>z {t('growth.indicator.underweight')}</th></tr></thead>
+        <thead><tr><th>{t('field.date')}</th><th>{t('field.weight_kg')}</th><th>{t('field.length_cm')}</th><th>z {t('growth.indicator.underweight')}</th><th>{t('falter.col')}</th></tr></thead>
         <tbody>
           {data.points.slice(-6).reverse().map((p) => (
-            <tr key={p.id}><td>{fmtDate(p.date)}</td><td>{fmtNumber(p.weight_kg, 2)}</td><td>{fmtNumber(p.length_cm, 1)}</td><td>{fmtNumber(p.z_wfa, 2)}</td></tr>
+            <tr key={p.id} data-falter={falters.get(p.id) ?? ''}>
+              <td>{fmtDate(p.date)}</td><td>{fmtNumber(p.weight_kg, 2)}</td><td>{fmtNumber(p.length_cm, 1)}</td><td>{fmtNumber(p.z_wfa, 2)}</td>
+              <td>{falters.has(p.id) && <Badge kind={falters.get(p.id) === 'loss' ? 'bad' : 'warn'} label={t('falter.' + falters.get(p.id))} />}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -1,6 +1,9 @@
 // The only way the app reaches data: the JSON API under /api/v1.
+export interface FieldError { field: string; reason: string }
+
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public field?: string) {
+  // `errors`: every faulty field of a 422 (docs/api.md), the first being `field` and the message.
+  constructor(public status: number, public code: string, message: string, public field?: string, public errors: FieldError[] = []) {
     super(message);
   }
 }
@@ -30,7 +33,8 @@ async function request<T>(method: string, path: string, body?: unknown, headers?
     data = null;
   }
   if (!res.ok) {
-    const err = new ApiError(res.status, data?.error ?? 'http_' + res.status, data?.message ?? res.statusText, data?.field);
+    const err = new ApiError(res.status, data?.error ?? 'http_' + res.status, data?.message ?? res.statusText, data?.field,
+      Array.isArray(data?.errors) ? data.errors : []);
     if (res.status === 401 && path !== '/auth/login' && onUnauthenticated) onUnauthenticated();
     throw err;
   }

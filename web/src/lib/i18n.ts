@@ -64,6 +64,18 @@ export function fmtDate(iso: string | null | undefined): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** A moment (ISO with its zone, as the server stores them in UTC) as the reader's civil
+ * dd/mm/yyyy hh:mm[:ss] in the browser's time zone: a user created at 01:00 in Vietnam was
+ * created that day, not the day before. */
+export function fmtTimestamp(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad2(d.getDate())}/${pad2(d.getMonth() + 1)}/${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())}` +
+    (seconds ? ':' + pad2(d.getSeconds()) : '');
+}
+
 export function fmtNumber(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);

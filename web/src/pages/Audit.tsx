@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { qs } from '../lib/api';
-import { has, t } from '../lib/i18n';
+import { fmtTimestamp, has, t } from '../lib/i18n';
+import { DateInput, dateProblem, isIsoDate } from '../components/DateInput';
 import { useOrgUnitNames } from '../lib/orgunits';
 import { linkClick, navigate } from '../lib/router';
 import { canSeePersons, currentUser } from '../lib/session';
@@ -12,13 +13,6 @@ interface Entry {
   record_type: string; record_id: string; orgunit: string; detail: Record<string, unknown>;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Audit times are UTC; shown as the reader's local dd/mm/yyyy hh:mm:ss. */
-function fmtTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 function detailText(e: Entry): string {
   const d = e.detail ?? {};
@@ -30,6 +24,14 @@ function detailText(e: Entry): string {
   return parts.join(' · ');
 }
 
+/** The log is kept in UTC; a day typed in the filter is the reader's civil day, so it is sent as
+ * the instants it starts (`next` 0) or ends (`next` 1: the last millisecond before the next day). */
+function dayBound(day: string, next: 0 | 1): string {
+  if (!isIsoDate(day)) return day;
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(new Date(y, m - 1, d + next).getTime() - next).toISOString();
+}
+
 /** An answer that listed many records is one entry with their ids in detail.records. */
 const listed = (e: Entry): string[] => (Array.isArray(e.detail?.records) ? (e.detail.records as string[]) : []);
 
@@ -39,21 +41,36 @@ export function Audit({ query }: { query: URLSearchParams }) {
   const cursor = query.get('cursor') ?? '';
   const [form, setForm] = useState(filters);
   const [cursors, setCursors] = useState<string[]>([]); // the pages before this one, to go back
-  const { data, error, loading } = useApi<{ items: Entry[]; next_cursor: string | null }>('/audit' + qs({ ...filters, cursor, limit: 50 }));
+  const { data, error, loading } = useApi<{ items: Entry[]; next_cursor: string | null }>(
+    '/audit' + qs({ ...filters, from: dayBound(filters.from, 0), to: dayBound(filters.to, 1), cursor, limit: 50 }));
   const nameOf = useOrgUnitNames([...new Set([...(data?.items.map((e) => e.orgunit).filter(Boolean) ?? []), ...me.orgunits])]);
 
   const go = (f: typeof filters, c: string) => navigate('/audit' + qs({ ...f, cursor: c }));
+  const problem = (k: 'from' | 'to') => dateProblem(form[k], t('audit.filter.' + k));
+  const [shownProblems, setShownProblems] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
+    const bad = (['from', 'to'] as const).find((k) => problem(k));
+    setShownProblems(!!bad);
+    if (bad) {
+      document.getElementById('a-' + bad)?.focus();
+      return;
+    }
     setCursors([]);
     go({ ...form, user: form.user.trim(), record: form.record.trim() }, '');
   };
-  const input = (k: keyof typeof filters, type = 'text') => (
-    <div class="field">
-      <label for={'a-' + k}>{t('audit.filter.' + k)}</label>
-      <input id={'a-' + k} type={type} value={form[k]} onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })} />
-    </div>
-  );
+  const input = (k: keyof typeof filters) => {
+    const err = (k === 'from' || k === 'to') && shownProblems ? problem(k) : '';
+    return (
+      <div class={err ? 'field invalid' : 'field'}>
+        <label for={'a-' + k}>{t('audit.filter.' + k)}</label>
+        {k === 'from' || k === 'to'
+          ? <DateInput id={'a-' + k} value={form[k]} onChange={(v) => setForm({ ...form, [k]: v })} invalid={!!err} describedBy={err ? `a-${k}-err` : undefined} />
+          : <input id={'a-' + k} type="text" value={form[k]} onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })} />}
+        {err && <p class="field-error" id={`a-${k}-err`} role="alert" data-testid={`error-${k}`}>{err}</p>}
+      </div>
+    );
+  };
   const action = (a: string) => (has('audit.action.' + a) ? t('audit.action.' + a) : a);
 
   return (
@@ -67,8 +84,8 @@ export function Audit({ query }: { query: URLSearchParams }) {
       <form class="card filters audit-filters" onSubmit={submit} role="search">
         {input('user')}
         {input('record')}
-        {input('from', 'date')}
-        {input('to', 'date')}
+        {input('from')}
+        {input('to')}
         <div class="field"><button class="btn primary" type="submit">{t('audit.apply')}</button></div>
       </form>
       <div class="card">
@@ -85,9 +102,9 @@ export function Audit({ query }: { query: URLSearchParams }) {
               </thead>
               <tbody>
                 {data.items.map((e) => (
-                  <tr key={e.seq} data-action={e.action} data-user={e.username}
+                  <tr key={e.seq} data-seq={e.seq} data-action={e.action} data-user={e.username}
                     data-record={e.record_id || (filters.record && listed(e).includes(filters.record) ? filters.record : '')}>
-                    <td class="nowrap">{fmtTime(e.at)}</td>
+                    <td class="nowrap">{fmtTimestamp(e.at, true)}</td>
                     <td>{e.username || '—'}</td>
                     <td>{action(e.action)}</td>
                     <td>

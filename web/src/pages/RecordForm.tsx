@@ -8,6 +8,7 @@ import { currentUser } from '../lib/session';
 import { FieldDef, FORMS, FormDef } from '../forms/specs';
 import { fieldErrorText } from '../forms/errors';
 import { ErrorBox, Loading } from '../components/Status';
+import { DateInput, DateTimeInput, dateProblem, dateTimeProblem } from '../components/DateInput';
 
 
 type Values = Record<string, string | string[]>;
@@ -99,13 +100,16 @@ function Field({ fd, sf, value, error, onChange, pregnancies }: {
     case 'textarea':
       input = <textarea {...common} rows={2} value={str} onInput={(e) => onChange(e.currentTarget.value)} />;
       break;
+    case 'date':
+    case 'datetime': {
+      const Input = fd.widget === 'date' ? DateInput : DateTimeInput;
+      input = <Input id={id} name={fd.name} value={str} onChange={onChange} required={required} invalid={!!error} describedBy={error ? errId : undefined} />;
+      break;
+    }
     default: {
-      const type = fd.widget === 'date' ? 'date' : fd.widget === 'datetime' ? 'datetime-local' : fd.widget === 'tel' ? 'tel' : 'text';
+      const type = fd.widget === 'tel' ? 'tel' : 'text';
       const inputMode = fd.widget === 'int' || fd.widget === 'citizen_id' ? 'numeric' : fd.widget === 'number' ? 'decimal' : fd.widget === 'tel' ? 'tel' : undefined;
-      input = (
-        <input {...common} type={type} inputMode={inputMode} value={str} autocomplete="off"
-          max={fd.widget === 'date' ? todayIso() : undefined} onInput={(e) => onChange(e.currentTarget.value)} />
-      );
+      input = <input {...common} type={type} inputMode={inputMode} value={str} autocomplete="off" onInput={(e) => onChange(e.currentTarget.value)} />;
     }
   }
   const hintKey = 'hint.' + fd.name;
@@ -167,6 +171,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
   if (!schema || ((personId || motherId) && !person && !mother)) return <Loading />;
   if (def.type !== 'person' && !personId) return <section class="page"><p class="alert error">{t('form.needs_person')}</p></section>;
 
+  const sfOf = (n: string) => schema.fields.find((x) => x.name === n);
   const set = (name: string, v: string | string[]) => {
     setValues((old) => {
       const next = { ...old, [name]: v };
@@ -176,11 +181,36 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
     if (errors[name]) setErrors((e) => ({ ...e, [name]: '' }));
   };
 
+  const focusFirst = (errs: Record<string, string>) => {
+    const first = def.fields.find((fd) => errs[fd.name]);
+    if (first) setTimeout(() => document.getElementById('f-' + first.name)?.focus(), 0);
+  };
+
+  // What the form can tell before asking the server: each required field left empty and each date
+  // that does not exist, all at once. The server checks the rest and also answers with every field.
+  const localErrors = (): Record<string, string> => {
+    const errs: Record<string, string> = {};
+    for (const fd of def.fields) {
+      const v = values[fd.name];
+      const empty = v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+      const label = t('field.' + fd.name);
+      if (empty && (sfOf(fd.name)?.required || fd.name === 'pregnancy_id')) errs[fd.name] = t('validation.required');
+      else if (fd.widget === 'date' && dateProblem(v as string ?? '', label)) errs[fd.name] = dateProblem(v as string, label);
+      else if (fd.widget === 'datetime' && dateTimeProblem(v as string ?? '', label)) errs[fd.name] = dateTimeProblem(v as string, label);
+    }
+    return errs;
+  };
+
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setErrors({});
     setFormError(null);
+    const local = localErrors();
+    setErrors(local);
+    if (Object.keys(local).length) {
+      focusFirst(local);
+      return;
+    }
+    setBusy(true);
     const body = toBody(def, values);
     if (def.type === 'person') {
       body.orgunit = mother?.orgunit ?? currentUser()!.orgunits[0];
@@ -198,9 +228,15 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
     } catch (err) {
       const ae = err as ApiError;
       setBusy(false);
-      if (ae.status === 422 && ae.field && def.fields.some((x) => x.name === ae.field)) {
-        setErrors({ [ae.field]: fieldErrorText(ae.message) });
-        setTimeout(() => document.getElementById('f-' + ae.field)?.focus(), 0);
+      const listed = ae.errors.length ? ae.errors : ae.field ? [{ field: ae.field, reason: ae.message }] : [];
+      const onForm = listed.filter((x) => def.fields.some((fd) => fd.name === x.field));
+      if (ae.status === 422 && onForm.length) {
+        const errs: Record<string, string> = {};
+        for (const x of onForm) errs[x.field] ??= fieldErrorText(x.reason);
+        setErrors(errs);
+        focusFirst(errs);
+        const elsewhere = listed.filter((x) => !onForm.includes(x));
+        if (elsewhere.length) setFormError(elsewhere.map((x) => (has('field.' + x.field) ? `${t('field.' + x.field)}: ` : '') + fieldErrorText(x.reason)).join(' '));
       } else if (ae.status === 422 || ae.status === 400) {
         setFormError(ae.field && has('field.' + ae.field) ? `${t('field.' + ae.field)}: ${fieldErrorText(ae.message)}` : fieldErrorText(ae.message));
         top.current?.focus();
@@ -212,7 +248,6 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
   };
 
   const title = form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : t('record.' + def.type);
-  const sfOf = (n: string) => schema.fields.find((x) => x.name === n);
   return (
     <section class="page narrow">
       <p class="crumbs">

@@ -1,7 +1,7 @@
 import { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
-import { currentLang, fmtDate, t } from '../lib/i18n';
+import { currentLang, fmtTimestamp, t } from '../lib/i18n';
 import { childrenOf, OrgUnit, useOrgUnitNames } from '../lib/orgunits';
 import { currentUser } from '../lib/session';
 import { useApi } from '../lib/useApi';
@@ -217,7 +217,7 @@ export function Users() {
                       <div class="small">
                         {u.disabled ? <Badge kind="bad" label={t('users.status_disabled')} /> : <Badge kind="ok" label={t('users.status_active')} />}
                         {u.must_change_password && <> <Badge kind="warn" label={t('users.must_change')} /></>}
-                        <span class="muted"> · {t('users.since', { date: fmtDate(u.created_at) })}</span>
+                        <span class="muted" data-testid="user-since"> · {t('users.since', { date: fmtTimestamp(u.created_at) })}</span>
                       </div>
                     </div>
                     {u.id !== me.id && (
