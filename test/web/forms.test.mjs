@@ -52,6 +52,19 @@ await run('forms', async (browser, last) => {
   check(saved.length === 1 && saved[0] === visit, `"${dmy(visit)}" saves ${visit}, not the mm/dd reading: ${saved}`);
   check(shownToday === dmy(today), `the visit date showed today as dd/mm/yyyy: "${shownToday}" (today ${dmy(today)})`);
 
+  step('a date-time is a dd/mm/yyyy date and a 24-hour time');
+  await page.goto(`${BASE}/new/referral?person=${childId}`);
+  await page.waitForSelector('[data-testid=form-referral]');
+  await page.fill('#f-reason', 'Sốt cao');
+  await page.fill('#f-to_facility_name', 'Bệnh viện huyện');
+  await page.locator('#f-referred_at').pressSequentially(dmy(visit));
+  await page.locator('#f-referred_at-time').pressSequentially('0930');
+  check((await page.inputValue('#f-referred_at-time')) === '09:30', `the time gets its colon: ${await page.inputValue('#f-referred_at-time')}`);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=person-name]');
+  const referral = (await api(page, 'GET', `/persons/${childId}/handbook`)).body.events.find((e) => e.type === 'referral');
+  check(referral?.referred_at?.startsWith(`${visit}T09:30`), `referred at ${visit} 09:30: ${referral?.referred_at}`);
+
   step('an empty registration form shows every missing field at once');
   await page.goto(BASE + '/new/child');
   await page.waitForSelector('[data-testid=form-child]');

@@ -136,7 +136,7 @@ export function GrowthChart({ data }: { data: GrowthData }) {
           </button>
         ))}
       </div>
-      {lastFalter && <p class={lastFalter === 'loss' ? 'alert error' : 'alert info'} role="status" data-testid="falter-alert">{t('falter.alert_' + lastFalter)}</p>}
+      {lastFalter && <p class={lastFalter === 'loss' ? 'alert error' : 'alert info'} role="status" data-testid="falter-alert">{lastFalter === 'loss' ? t('falter.alert_loss') : t('falter.alert_flat')}</p>}
       <Chart option={option} label={label} testid="growth-chart" height={300} />
       <p class="muted small chart-legend">
         <span class="swatch" style={{ background: '#1d4ed8' }} aria-hidden="true" /> {t('growth.child')} ·{' '}
