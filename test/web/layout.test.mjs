@@ -5,6 +5,7 @@
 //   2 no page reaches beyond 360 px (measured against the width set, not innerWidth);
 //   3 years are printed as years ("2030", never "2.030" or "2,030");
 //   8 every menu entry and the header's org unit name are readable on a phone;
+//   9 the plan table's sideways scroller takes keyboard focus and scrolls with the arrow keys;
 //   axe (strict: any impact) finds nothing on any page at either size.
 import { BASE, report, step, check, expecting, axe, shot, login, session, overflowBeyond, watch, ctxOpts, PHONE, DESKTOP, run } from './lib.mjs';
 
@@ -134,6 +135,24 @@ await run('layout', async (browser, setLast) => {
       await ctx.close();
     });
   }
+
+  await item('9 the plan table scrolls by keyboard on a phone', async () => {
+    const { ctx, page } = await session(browser, 'tinh', PHONE);
+    setLast(page);
+    await page.waitForSelector('[data-testid=plan-eval] tbody tr');
+    const box = page.locator('.scroll-x:has([data-testid=plan-eval])');
+    const before = await box.evaluate((el) => ({ wide: el.scrollWidth > el.clientWidth, tab: el.tabIndex, name: el.getAttribute('aria-label') }));
+    check(before.wide, 'the plan table is wider than a phone (else this checks nothing)');
+    check(before.tab === 0 && before.name, `the scroller is in the tab order and named: ${JSON.stringify(before)}`);
+    await box.focus();
+    check(await box.evaluate((el) => el === document.activeElement), 'the scroller takes focus');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    // Keyboard scrolling is animated: give it a moment.
+    const left = await box.evaluate((el) => new Promise((done) => setTimeout(() => done(el.scrollLeft), 600)));
+    check(left > 0, `arrow keys scroll the focused plan table (scrollLeft ${left})`);
+    report.push(`9: plan scroller "${before.name}" focusable, ArrowRight scrolled ${left} px`);
+    await ctx.close();
+  });
 
   // 2 and axe: every page either user reaches, at both sizes.
   const ids = await (async () => {
