@@ -98,7 +98,7 @@ export function Handbook({ id }: { id: string }) {
           <p class="meta">
             {t('sex.' + person.sex)} · {t('field.birth_date')} {fmtDate(person.birth_date)} (<AgeText birth={person.birth_date} />)
           </p>
-          <dl class="kv inline">
+          <dl class="kv">
             <dt>{t('field.orgunit')}</dt><dd><OrgUnitName id={person.orgunit} /></dd>
             {person.village && (<><dt>{t('field.village')}</dt><dd>{person.village}</dd></>)}
             {person.phone && (<><dt>{t('field.phone')}</dt><dd><a href={`tel:${person.phone}`}>{person.phone}</a></dd></>)}
