@@ -100,11 +100,11 @@ TEST_F(ReadAudit, WorklistAlertsAndDueEachLeaveOneEntryNamingWhatWasShown) {
                            "WHERE seq > " + std::to_string(seq)),
             "alert_ack " + child + " " + alert);
 
-  // Every one of them is found by record.
+  // Every one of them is found by record, newest first.
   std::vector<std::string> vias;
   for (const auto& it : AuditOf(child))
     if (it["action"] == "read") vias.push_back(it["detail"]["via"]);
-  EXPECT_EQ(vias, (std::vector<std::string>{"worklist", "alerts", "due"}));
+  EXPECT_EQ(vias, (std::vector<std::string>{"due", "alerts", "worklist"}));
 }
 
 TEST_F(ReadAudit, RefusalsOutsideTheUsersScopeLeaveAnEntry) {
@@ -130,7 +130,7 @@ TEST_F(ReadAudit, RefusalsOutsideTheUsersScopeLeaveAnEntry) {
   EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action LIKE '%_denied' AND orgunit_id = '03390' AND seq > " +
                                std::to_string(seq)),
             8);
-  EXPECT_EQ(AuditOf(child).back()["action"], "write_denied");
+  EXPECT_EQ(AuditOf(child).front()["action"], "write_denied");  // the newest
 }
 
 // 1,000 persons listed 60 times by one user. One entry a record (before) put

@@ -3,7 +3,7 @@
 // shows every missing field at once, and so does the API's 422; the users list tells the demo
 // accounts' known password from an initial one and shows local times; the audit trail reads newest
 // first; the growth chart flags weight loss and a flat weight.
-import { BASE, step, check, report, iso, session, expecting, axe, shot, run, DESKTOP } from './lib.mjs';
+import { BASE, step, check, report, iso, session, expecting, axe, shot, run, overflowBeyond, DESKTOP, PHONE } from './lib.mjs';
 
 const dmy = (isoDate) => isoDate.split('-').reverse().join('/');
 const addDays = (isoDate, n) => {
@@ -139,6 +139,13 @@ await run('forms', async (browser, last) => {
   check((await page.getAttribute('[data-testid=growth-chart]', 'aria-label')).includes('Không tăng cân'), 'the chart\'s description says it too');
   await axe(page, 'handbook with faltering', { strict: true });
   await shot(page, 'forms-growth-faltering');
+  const phone = await session(browser, 'demo', PHONE, { locale: 'en-US' });
+  await phone.page.goto(`${BASE}/persons/${childId}`);
+  await phone.page.waitForSelector('[data-testid=growth-chart][data-ready="1"]');
+  const beyond = await overflowBeyond(phone.page, 360);
+  check(beyond <= 1, `the handbook with its notes fits 360 px (${beyond} px beyond)`);
+  await shot(phone.page, 'forms-growth-faltering-phone');
+  await phone.ctx.close();
   await page.click('[data-testid=lang-switch]');
   await page.waitForSelector('nav >> text=Search');
   const en = await page.textContent('[data-testid=growth-points]');

@@ -153,7 +153,7 @@ export function GrowthChart({ data }: { data: GrowthData }) {
           {data.points.slice(-6).reverse().map((p) => (
             <tr key={p.id} data-falter={falters.get(p.id) ?? ''}>
               <td>{fmtDate(p.date)}</td><td>{fmtNumber(p.weight_kg, 2)}</td><td>{fmtNumber(p.length_cm, 1)}</td><td>{fmtNumber(p.z_wfa, 2)}</td>
-              <td>{falters.has(p.id) && <Badge kind={falters.get(p.id) === 'loss' ? 'bad' : 'warn'} label={t('falter.' + falters.get(p.id))} />}</td>
+              <td>{falters.has(p.id) && <span class={'falter-note falter-' + falters.get(p.id)}>{t('falter.' + falters.get(p.id))}</span>}</td>
             </tr>
           ))}
         </tbody>
