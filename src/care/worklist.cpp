@@ -24,9 +24,9 @@ std::string AgeText(Date birth, Date on) {
   return std::to_string(CompletedYears(birth, on)) + " tuổi";
 }
 
-const char* kNoVillage = "(chưa ghi thôn/bản)";
-
 }  // namespace
+
+const char* const kNoVillage = "(chưa ghi thôn/bản)";
 
 bool OnList(const ItemView& v, Date to) {
   if (v.state == State::due || v.state == State::overdue) return true;
@@ -58,6 +58,14 @@ bool KnownKind(const Schedule& s, std::string_view kind) {
 
 namespace {
 
+const std::string& VillageOf(const Person& p) {
+  static const std::string none = kNoVillage;
+  return p.village.empty() ? none : p.village;
+}
+
+// Village names in Vietnamese order, the persons without one last.
+std::string VillageKey(const std::string& v) { return v == kNoVillage ? std::string("\xff") : text::VietnameseSortKey(v); }
+
 // Long lost: every listed item overdue beyond the limit, and no alert but the
 // overdue-dose ones (which only repeat what the items say). Any other alert, or
 // one item within the limit, keeps the person on the current list.
@@ -77,6 +85,8 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   out->villages.clear();
   out->persons = out->items = 0;
   out->current = out->long_lost = out->set_aside = 0;
+  out->by_village.clear();
+  std::map<std::string, size_t> by_village;
   std::unordered_map<std::string, FollowUp> follow;
   U5_RETURN_IF_ERROR(service.FollowUps(&follow));
   const int limit = service.schedule().alerts().long_lost_overdue_days;
@@ -89,7 +99,8 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     for (const auto& [id, f] : follow) {
       auto e = service.Snapshot(id);
       if (!e || !std::binary_search(units.begin(), units.end(), e->person.orgunit)) continue;
-      if (!q.village.empty() && e->person.village != q.village) continue;
+      if (q.list == WorkListKind::set_aside) ++by_village[VillageOf(e->person)];
+      if (!q.village.empty() && VillageOf(e->person) != q.village) continue;
       ++out->set_aside;
       if (q.list != WorkListKind::set_aside) continue;
       WorkPerson w;
@@ -100,7 +111,6 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   }
   DueList dl;
   U5_RETURN_IF_ERROR(service.ForEachCandidate(q.orgunit, q.from, q.to, [&](const std::shared_ptr<const Entry>& e) {
-    if (!q.village.empty() && e->person.village != q.village) return;
     if (follow.count(e->person.id)) return;
     WorkPerson w;
     Evaluate(e->plan, q.from, &dl);
@@ -111,8 +121,11 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
       if (a.ActiveOn(q.from)) w.alerts.push_back(&a);
     if (w.items.empty() && w.alerts.empty()) return;
     const bool lost = LongLost(w, limit);
+    const bool asked = lost == (q.list == WorkListKind::long_lost) && q.list != WorkListKind::set_aside;
+    if (asked) ++by_village[VillageOf(e->person)];
+    if (!q.village.empty() && VillageOf(e->person) != q.village) return;
     ++(lost ? out->long_lost : out->current);
-    if (lost != (q.list == WorkListKind::long_lost) || q.list == WorkListKind::set_aside) return;
+    if (!asked) return;
     w.entry = e;
     found.push_back(std::move(w));
   }));
@@ -135,7 +148,7 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     if (!w.alerts.empty()) w.rank = 3;
     out->items += w.items.size();
     ++out->persons;
-    const std::string village = w.person().village.empty() ? kNoVillage : w.person().village;
+    const std::string& village = VillageOf(w.person());
     auto [it, fresh] = group_of.emplace(village, out->villages.size());
     if (fresh) out->villages.push_back({village, {}});
     out->villages[it->second].persons.push_back(std::move(w));
@@ -153,11 +166,15 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     });
   std::vector<std::pair<std::string, size_t>> keys;
   for (size_t i = 0; i < out->villages.size(); ++i)
-    keys.emplace_back(out->villages[i].village == kNoVillage ? std::string("\xff") : text::VietnameseSortKey(out->villages[i].village), i);
+    keys.emplace_back(VillageKey(out->villages[i].village), i);
   std::sort(keys.begin(), keys.end());
   std::vector<VillageGroup> sorted;
   for (const auto& [k, i] : keys) sorted.push_back(std::move(out->villages[i]));
   out->villages = std::move(sorted);
+  std::vector<std::pair<std::string, std::pair<std::string, size_t>>> vk;
+  for (auto& [v, n] : by_village) vk.push_back({VillageKey(v), {v, n}});
+  std::sort(vk.begin(), vk.end());
+  for (auto& [k, vn] : vk) out->by_village.push_back(std::move(vn));
   return Status::Ok();
 }
 
@@ -191,7 +208,8 @@ json AlertJson(const Alert& a) {
 }
 
 json WorklistJson(const Schedule& s, const Worklist& w) {
-  json villages = json::array();
+  json villages = json::array(), by_village = json::array();
+  for (const auto& [v, n] : w.by_village) by_village.push_back({{"village", v}, {"persons", n}});
   for (const auto& g : w.villages) {
     json persons = json::array();
     for (const auto& p : g.persons) {
@@ -213,7 +231,7 @@ json WorklistJson(const Schedule& s, const Worklist& w) {
           {"village", q.village.empty() ? json(nullptr) : json(q.village)}, {"kind", q.kind.empty() ? json(nullptr) : json(q.kind)},
           {"list", WorkListName(q.list)}, {"long_lost_overdue_days", s.alerts().long_lost_overdue_days},
           {"counts", {{"current", w.current}, {"long_lost", w.long_lost}, {"set_aside", w.set_aside}}},
-          {"persons", w.persons}, {"items", w.items}, {"villages", villages}};
+          {"village_counts", by_village}, {"persons", w.persons}, {"items", w.items}, {"villages", villages}};
 }
 
 std::string WorklistCsv(const Schedule& s, const Worklist& w) {

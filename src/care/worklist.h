@@ -19,10 +19,13 @@ enum class WorkListKind { current, long_lost, set_aside };
 const char* WorkListName(WorkListKind k);
 std::optional<WorkListKind> ParseWorkList(std::string_view s);
 
+// The village shown (and filtered on) for persons whose village is not recorded.
+extern const char* const kNoVillage;
+
 struct WorklistQuery {
   std::string orgunit;
   Date from, to;          // `from` is "today": statuses are judged on it
-  std::string village;    // empty = all villages
+  std::string village;    // empty = all villages; kNoVillage = persons without one
   std::string kind;       // an item group ("epi", "anc", "pnc", "growth", "vitamin_a"); empty = all
   WorkListKind list = WorkListKind::current;
 };
@@ -54,6 +57,9 @@ struct Worklist {
   std::vector<VillageGroup> villages;
   size_t persons = 0, items = 0;       // of the list asked
   size_t current = 0, long_lost = 0, set_aside = 0;  // persons on each list (same filters)
+  // Persons on the list asked by village, the village filter left out: what a
+  // village picker offers. Sorted as the villages are.
+  std::vector<std::pair<std::string, size_t>> by_village;
 };
 
 Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out);

@@ -211,6 +211,8 @@ TEST_F(CareService, WorklistFiltersByVillageAndKind) {
   EXPECT_EQ(persons(village), (std::set<std::string>{pop_.Id("C2")}));
   EXPECT_EQ(village["village"], "Nà Khum");
   EXPECT_EQ(village["counts"]["current"], 1);
+  // The village picker still offers every village, with its count.
+  EXPECT_EQ(village["village_counts"], json::parse(R"([{"village":"Bản Hon","persons":1},{"village":"Nà Khum","persons":1}])"));
   // Growth only: every item listed is a growth item, for both children.
   const json growth = list({{"kind", "growth"}});
   EXPECT_EQ(persons(growth).size(), 2u);
