@@ -2,8 +2,8 @@
 // 5: a dose recorded before its minimum interval is warned about before saving (naming the earliest
 //    valid date), saved only with an explicit confirmation, and the card then says why it does not count.
 // 6: on a 360 px phone the alerts are summarised above the worklist, filters by village and kind (kept in
-//    the URL) narrow the list, the long-lost children are a list apart, and "moved / not found" takes a
-//    child off it with an audit entry.
+//    the URL) narrow the list, the long-lost children are a list apart, "moved / not found" takes a
+//    child off it with an audit entry, and "found again" on the handbook reverses it.
 import { BASE, PHONE, DESKTOP, axe, check, daysAgo, overflowBeyond, report, run, session, shot, step } from './lib.mjs';
 
 const dmy = (iso) => iso.split('-').reverse().join('/');
@@ -136,13 +136,23 @@ run('worklist', async (browser, setLast) => {
   await p.locator('[data-testid=set-aside] summary').click();
   await p.waitForSelector(`[data-testid=list-set_aside] [data-person="${lostId}"]`);
   await shot(p, 'phone-set-aside');
+
+  step('the handbook shows the mark, and "found again" reverses it');
+  await p.goto(`${BASE}/persons/${lostId}`);
+  const mark = p.locator('[data-testid=follow-up]');
+  await mark.waitFor({ timeout: 30000 });
+  check((await mark.textContent()).includes('Đã chuyển đi'), `the handbook says moved away: "${await mark.textContent()}"`);
+  await mark.locator('button').click();
+  await mark.waitFor({ state: 'detached' });
   await phone.ctx.close();
 
   step('the mark is in the audit trail');
   const prov = await session(browser, 'tinh', DESKTOP);
   setLast(prov.page);
   const trail = await getJson(prov.page, `/api/v1/audit?record=${lostId}`);
-  const entry = (trail.items ?? []).find((e) => e.action === 'care_status');
-  check(entry && entry.username === 'demo' && entry.detail?.status === 'moved_away', `audit entry of the mark: ${JSON.stringify(entry)}`);
+  const marks = (trail.items ?? []).filter((e) => e.action === 'care_status');
+  check(marks.length === 2 && marks.every((e) => e.username === 'demo'), `two audit entries by demo: ${JSON.stringify(marks)}`);
+  check(marks[0].detail?.status === 'moved_away' && marks[0].detail?.reason === 'Gia đình đã chuyển lên thị trấn', `the mark: ${JSON.stringify(marks[0])}`);
+  check(marks[1].detail?.status === 'active', `found again: ${JSON.stringify(marks[1])}`);
   await prov.ctx.close();
 });
