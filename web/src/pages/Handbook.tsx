@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { fmtDate, fmtNumber, t, tOr, has } from '../lib/i18n';
+import { api } from '../lib/api';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { Person, Rec, isUnder5 } from '../lib/person';
@@ -20,6 +21,7 @@ interface DueData {
   items: DueItem[];
   alerts: { id: string; rule: string; since: string; message: string }[];
   next_visit: string | null;
+  follow_up?: { status: string; date: string; reason: string; by: string } | null;
 }
 
 const ENVELOPE = new Set(['id', 'type', 'version', 'created_at', 'updated_at', 'person_id', 'orgunit', 'date', 'pregnancy_id', 'deleted_at', 'delete_reason', 'implausible']);
@@ -121,6 +123,17 @@ export function Handbook({ id }: { id: string }) {
             <a class="btn small" href={`/new/child?mother=${person.id}`} onClick={linkClick}>+ {t('form.new_child')}</a>
           )}
         </nav>
+      )}
+
+      {due.data?.follow_up && (
+        <div class="alert info" role="status" data-testid="follow-up">
+          {t('worklist.set_by', { status: t('worklist.status.' + due.data.follow_up.status), date: fmtDate(due.data.follow_up.date), reason: due.data.follow_up.reason, by: due.data.follow_up.by })}
+          {worker && (
+            <button type="button" class="btn small" onClick={() => api.post(`/persons/${person.id}/care-status`, { status: 'active' }).then(due.reload)}>
+              {t('worklist.found_again')}
+            </button>
+          )}
+        </div>
       )}
 
       {due.data && due.data.alerts.length > 0 && (
