@@ -150,7 +150,8 @@ run('worklist', async (browser, setLast) => {
   const prov = await session(browser, 'tinh', DESKTOP);
   setLast(prov.page);
   const trail = await getJson(prov.page, `/api/v1/audit?record=${lostId}`);
-  const marks = (trail.items ?? []).filter((e) => e.action === 'care_status');
+  // The audit API answers newest first (i20-forms); read the marks in the order they were made.
+  const marks = (trail.items ?? []).filter((e) => e.action === 'care_status').sort((a, b) => a.seq - b.seq);
   check(marks.length === 2 && marks.every((e) => e.username === 'demo'), `two audit entries by demo: ${JSON.stringify(marks)}`);
   check(marks[0].detail?.status === 'moved_away' && marks[0].detail?.reason === 'Gia đình đã chuyển lên thị trấn', `the mark: ${JSON.stringify(marks[0])}`);
   check(marks[1].detail?.status === 'active', `found again: ${JSON.stringify(marks[1])}`);
