@@ -32,9 +32,10 @@ constexpr const char* kHsts = "max-age=31536000";
 
 // Answered for the web app's paths by a binary built before web/dist existed, run without --static.
 constexpr std::string_view kNotBuilt =
-    "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>under5: web app not built</title>"
-    "<h1>The web app was not built into this binary</h1>"
-    "<p>Build it (<code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>), then the binary "
+    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>under5: web app not built</title>"
+    "<h1>Ứng dụng web chưa được đóng gói vào chương trình này</h1>"
+    "<h2 lang=\"en\">The web app was not built into this binary</h2>"
+    "<p lang=\"en\">Build it (<code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>), then the binary "
     "(<code>cmake --build build --target under5</code>), or serve it with <code>under5 serve --static web/dist</code>. "
     "<code>scripts/run</code> does both. The API under <code>/api/v1/</code> works without it.</p></html>\n";
 
