@@ -6,7 +6,7 @@ cd "$ROOT"
 # Debian packages the build, the tests and the benchmarks need.
 U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   libsqlite3-dev sqlite3 libboost-dev libboost-system-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
-  libcli11-dev libssl-dev openssl libsodium-dev libpwquality-dev cracklib-runtime libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
+  libcli11-dev libssl-dev openssl zlib1g-dev libbrotli-dev libsodium-dev libpwquality-dev cracklib-runtime libicu-dev libgtest-dev libgmock-dev libbenchmark-dev curl wrk python3
   nodejs chromium fonts-noto-core
   libxlsxwriter-dev libhpdf-dev fonts-liberation2 poppler-utils libxml2-utils python3-jsonschema
   clang libclang-rt-14-dev)
@@ -27,13 +27,18 @@ install_packages() {
   fi
 }
 
+# Every target (tests and benchmarks too), or only those named: `build under5` for scripts/run.
+# The binary embeds web/dist as it is when it is linked, so build_web goes first.
 build() {
   cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$ROOT/build" -j "$(nproc)" >&2
+  local targets=()
+  (($#)) && targets=(--target "$@")
+  cmake --build "$ROOT/build" -j "$(nproc)" "${targets[@]}" >&2
 }
 
-# The web app: exact dependencies from web/package-lock.json, then the Vite build into web/dist
-# (served by `under5 serve --static web/dist`). Works with Debian 12's Node 18 and npm 9.
+# The web app: exact dependencies from web/package-lock.json, then the Vite build into web/dist,
+# with a .br and a .gz beside each file (web/compress.ts), which the next build of build/under5
+# embeds. Works with Debian 12's Node 18 and npm 9.
 # npm ci only when the lock file changed since the last install (it empties node_modules first).
 build_web() {
   (cd "$ROOT/web" &&

@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/web_app.h"
 #include "indicator/cli.h"
 #include "indicator/service.h"
 #include "orgunit/load.h"
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
   serve->add_option("--host", host, "address to listen on")->capture_default_str();
   serve->add_option("--threads", threads, "worker threads (0 = one per core)");
-  serve->add_option("--static", static_dir, "folder with the built web app");
+  serve->add_option("--static", static_dir, "serve the web app from this folder instead of the one built into the binary");
   bool demo_mode = false;
   serve->add_flag("--demo", demo_mode,
                   "demo mode: the printed demo accounts log in without changing their password (without --demo, a "
@@ -302,6 +303,7 @@ int main(int argc, char** argv) {
     so.port = static_cast<unsigned short>(port);
     so.threads = threads;
     so.static_dir = static_dir;
+    so.embedded = http::EmbeddedWebApp();
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},

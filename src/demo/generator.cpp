@@ -96,7 +96,6 @@ class Writer {
     if (thread_.joinable()) thread_.join();
     return status_;
   }
-  int64_t stored() const { return stored_.load(); }
 
  private:
   Status Store(std::vector<store::Record>& b) {
@@ -136,7 +135,6 @@ class Writer {
         queue_.pop_front();
       }
       Status st = status_.ok() ? Store(b) : Status::Ok();
-      stored_ += static_cast<int64_t>(b.size());
       b.clear();
       std::unique_lock lock(mu_);
       if (!st.ok() && status_.ok()) status_ = st;
@@ -169,7 +167,6 @@ class Writer {
   std::vector<std::vector<store::Record>> free_;
   bool closed_ = false;
   Status status_;
-  std::atomic<int64_t> stored_{0};
   std::thread thread_;
 };
 
@@ -224,11 +221,11 @@ Status GenerateTo(const Sink& sink, store::Store& orgunits, const Options& in, S
   const Date births_to{window_to.days + 280};
   const double years = (births_to.days - births_from.days + 1) / 365.25;
 
-  int64_t handed = 0;
-  Emitter out(opts, window_from, window_to, [&](std::vector<store::Record>& b) {
-    handed += static_cast<int64_t>(b.size());
-    return sink(b);
-  });
+  Emitter out(opts, window_from, window_to, sink);
+  // Progress by births, the measure of a commune's work, rather than by communes, which differ
+  // tenfold in size: the expected births of the communes done over those of all.
+  double expected_all = 0, expected_done = 0;
+  for (const auto& c : communes) expected_all += c.births_per_year * years;
   Stats s;
   Status st;
   for (size_t i = 0; i < communes.size() && st.ok(); ++i) {
@@ -241,7 +238,8 @@ Status GenerateTo(const Sink& sink, store::Store& orgunits, const Options& in, S
     if (rng.Chance(expected - static_cast<double>(births))) ++births;
     s.births += births;
     st = GenerateCommune(c, out, rng, births, births_from, births_to);
-    if (progress) progress(static_cast<double>(i + 1) / static_cast<double>(communes.size()), handed);
+    expected_done += expected;
+    if (progress) progress(expected_all > 0 ? expected_done / expected_all : 1.0, out.persons() + out.events());
   }
   if (st.ok()) st = out.Flush();
   U5_RETURN_IF_ERROR(st);
@@ -266,13 +264,11 @@ Status Generate(store::Store& store, const Options& opts, Stats* stats, const Pr
     }
     return writer.Push(b);
   };
-  Status st = GenerateTo(sink, store, opts, stats,
-                         progress ? Progress([&](double done, int64_t) { progress(done, writer.stored()); }) : Progress());
+  Status st = GenerateTo(sink, store, opts, stats, progress);
   Status wst = writer.Close();
   U5_RETURN_IF_ERROR(st);
   U5_RETURN_IF_ERROR(wst);
   if (stats) stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (progress) progress(1.0, writer.stored());
   return Status::Ok();
 }
 

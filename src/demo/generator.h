@@ -42,7 +42,9 @@ struct Stats {
   double seconds = 0;
 };
 
-// Called now and then with the share of communes done (0..1) and records stored.
+// Called after each commune with the share of the expected births generated
+// (0..1) and the records generated so far; the store lags behind by a batch
+// or two, and its index build follows the last call.
 using Progress = std::function<void(double done, int64_t records)>;
 
 // Receives full batches of records, in an order the store accepts (a person

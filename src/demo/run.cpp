@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "demo/profile.h"
+#include "demo/progress.h"
 
 namespace u5::demo {
 
@@ -41,21 +42,10 @@ Status RunFromCli(store::Store& store, const std::string& /*db_path*/, const Cli
         if (u.kind == "commune" && (pick.empty() || u.id == "03390")) pick = u.id;
     if (!pick.empty()) *user_commune = pick;
   }
-  const bool tty = isatty(2);
-  int last_pct = -1;
+  ProgressLine line(std::cerr, isatty(2));
   Stats s;
-  Status st = Generate(store, o, &s, [&](double done, int64_t records) {
-    const int pct = static_cast<int>(done * 100);
-    // The store lags the generator: the call after the last commit (done = 1 again) shows the final count.
-    if (pct == last_pct && done < 1.0) return;
-    last_pct = pct;
-    if (!tty && pct % 10 != 0) return;
-    std::string bar(static_cast<size_t>(pct / 4), '#');
-    bar.resize(25, '.');
-    std::fprintf(stderr, "%sdemo [%s] %3d%%  %lld records stored%s", tty ? "\r" : "", bar.c_str(), pct,
-                 static_cast<long long>(records), tty ? "" : "\n");
-  });
-  if (tty) std::fprintf(stderr, "\n");
+  Status st = Generate(store, o, &s, [&](double done, int64_t records) { line.Update(done, records); });
+  if (st.ok()) line.Finish(s.persons + s.events);
   U5_RETURN_IF_ERROR(st);
   const int64_t n = s.persons + s.events;
   std::fprintf(stderr, "demo: %lld persons and %lld events in %lld communes (%lld births) in %.1f s, %.0f records/s\n",

@@ -9,12 +9,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <thread>
 
 #include "core/log.h"
+#include "http/encoding.h"
 #include "http/static_files.h"
 
 namespace u5::http {
@@ -30,6 +30,15 @@ namespace {
 
 constexpr const char* kHsts = "max-age=31536000";
 
+// Answered for the web app's paths by a binary built before web/dist existed, run without --static.
+constexpr std::string_view kNotBuilt =
+    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>under5: web app not built</title>"
+    "<h1>Ứng dụng web chưa được đóng gói vào chương trình này</h1>"
+    "<h2 lang=\"en\">The web app was not built into this binary</h2>"
+    "<p lang=\"en\">Build it (<code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>), then the binary "
+    "(<code>cmake --build build --target under5</code>), or serve it with <code>under5 serve --static web/dist</code>. "
+    "<code>scripts/run</code> does both. The API under <code>/api/v1/</code> works without it.</p></html>\n";
+
 void SecurityHeaders(Reply& res, bool secure) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
@@ -38,25 +47,12 @@ void SecurityHeaders(Reply& res, bool secure) {
   if (secure) res.set("Strict-Transport-Security", kHsts);
 }
 
-std::string MimeOf(const std::string& path) {
-  auto ends = [&](std::string_view ext) { return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0; };
-  if (ends(".html")) return "text/html; charset=utf-8";
-  if (ends(".js")) return "text/javascript; charset=utf-8";
-  if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".json") || ends(".webmanifest")) return "application/json";
-  if (ends(".svg")) return "image/svg+xml";
-  if (ends(".png")) return "image/png";
-  if (ends(".ico")) return "image/x-icon";
-  if (ends(".woff2")) return "font/woff2";
-  return "application/octet-stream";
-}
-
 // What every connection shares with the server: the Api, the options and the
 // count of open connections.
 struct Shared {
   Api& api;
   const ServerOptions& opts;
-  StaticFiles statics;
+  StaticFiles statics;  // --static DIR, else the embedded app (which may be empty)
   std::set<std::string> trusted_proxies;
   std::atomic<int> open{0};
 };
@@ -153,18 +149,23 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     auto res = std::make_shared<Reply>();
     res->version(req.version());
     res->keep_alive(keep_alive_);
-    if (r.path.rfind("/api/", 0) != 0 && shared_.statics.enabled() && (r.method == "GET" || r.method == "HEAD")) {
-      ServeStatic(raw_path, *res);
+    const std::string_view accept_encoding(req[bhttp::field::accept_encoding].data(), req[bhttp::field::accept_encoding].size());
+    if (r.path.rfind("/api/", 0) != 0 && (r.method == "GET" || r.method == "HEAD")) {
+      ServeStatic(raw_path, accept_encoding, {req[bhttp::field::if_none_match].data(), req[bhttp::field::if_none_match].size()},
+                  r.method == "HEAD", *res);
     } else {
       Response out = shared_.api.Handle(r);
       res->result(out.status);
       res->set(bhttp::field::content_type, out.content_type);
       res->set(bhttp::field::cache_control, "no-store");
       for (const auto& [k, v] : out.headers) res->set(k, v);
-      res->body() = std::move(out.body);
+      if (Compressible(out.content_type)) res->set(bhttp::field::vary, "Accept-Encoding");
+      Encoded e = EncodeReply(out.content_type, std::move(out.body), accept_encoding);
+      if (e.coding != Coding::kIdentity) res->set(bhttp::field::content_encoding, std::string(CodingName(e.coding)));
+      res->body() = std::move(e.body);
+      res->prepare_payload();
     }
     SecurityHeaders(*res, r.secure);
-    res->prepare_payload();
     Write(res);
   }
 
@@ -184,22 +185,29 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (beast::iequals(req["X-Forwarded-Proto"], "https")) r->secure = true;
   }
 
-  void ServeStatic(std::string_view raw_path, Reply& res) {
-    const StaticTarget t = shared_.statics.Resolve(raw_path);
-    std::ifstream in;
-    if (t.kind == StaticTarget::kFile) in.open(t.file, std::ios::binary);
-    if (!in.is_open()) {
-      res.result(404);
-      res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+  // The web app's files (from --static DIR or embedded), or a page saying it was not built.
+  void ServeStatic(std::string_view raw_path, std::string_view accept_encoding, std::string_view if_none_match, bool head,
+                   Reply& res) {
+    if (!shared_.statics.enabled()) {
+      res.result(503);
+      res.set(bhttp::field::content_type, "text/html; charset=utf-8");
       res.set(bhttp::field::cache_control, "no-store");
-      res.body() = "not found";
+      res.body() = head ? std::string() : std::string(kNotBuilt);
+      res.content_length(kNotBuilt.size());
       return;
     }
-    res.body().assign(std::istreambuf_iterator<char>(in), {});
-    res.result(200);
-    res.set(bhttp::field::content_type, MimeOf(t.file));
-    // Hashed asset names never change content; the HTML that names them must be revalidated.
-    res.set(bhttp::field::cache_control, t.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    StaticReply s = shared_.statics.Serve(raw_path, accept_encoding, if_none_match, head);
+    res.result(s.status);
+    res.set(bhttp::field::content_type, s.content_type);
+    res.set(bhttp::field::cache_control, s.cache_control);
+    if (!s.etag.empty()) res.set(bhttp::field::etag, s.etag);
+    if (!s.content_encoding.empty()) res.set(bhttp::field::content_encoding, s.content_encoding);
+    if (s.vary) res.set(bhttp::field::vary, "Accept-Encoding");
+    // HEAD and 304: the length of what GET would send, with no body.
+    res.content_length(s.content_length);
+    if (s.status == 304) return;
+    res.set(bhttp::field::accept_ranges, "none");
+    res.body() = std::move(s.body);
   }
 
   void SendError(int status, const char* code, const char* msg) {
@@ -258,7 +266,7 @@ struct Server::Impl {
   std::optional<ssl::context> tls;
 
   Impl(Api& a, ServerOptions o)
-      : opts(std::move(o)), shared{a, opts, StaticFiles(opts.static_dir), {opts.trusted_proxies.begin(), opts.trusted_proxies.end()}} {}
+      : opts(std::move(o)), shared{a, opts, opts.static_dir.empty() ? StaticFiles(opts.embedded) : StaticFiles(opts.static_dir), {opts.trusted_proxies.begin(), opts.trusted_proxies.end()}} {}
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {

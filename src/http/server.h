@@ -9,10 +9,12 @@
 #pragma once
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "http/api.h"
+#include "http/static_files.h"
 
 namespace u5::http {
 
@@ -20,7 +22,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   int threads = 0;  // 0 = one per core
-  std::string static_dir;  // web app files, served for non-API paths (empty = none)
+  std::string static_dir;  // web app files, served for non-API paths; overrides `embedded`
+  std::span<const EmbeddedFile> embedded;  // the web app built into the binary (empty: not built)
   // Both set: the port speaks HTTPS only; cookies get Secure and answers HSTS.
   std::string tls_cert, tls_key;  // PEM files (the certificate file may hold the chain)
   int max_connections = 2000;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -121,6 +122,63 @@ TEST(Server, StaticFolderCannotBeLeftOverTheWire) {
   EXPECT_EQ(asset.status, 200);
   EXPECT_NE(asset.Header("cache-control").find("immutable"), std::string::npos);
   EXPECT_TRUE(asset.Header("strict-transport-security").empty());  // plain HTTP: no HSTS
+}
+
+// What the server code adds to StaticFiles::Serve on the wire: the variant's headers, a HEAD
+// with the length and no body, a 304 with no body, and Range answered with the whole file.
+TEST(Server, PreCompressedFilesOverTheWire) {
+  TempDir dir;
+  fs::create_directories(dir.File("dist/assets"));
+  WriteFile(dir.File("dist/index.html"), "<html>under5</html>");
+  WriteFile(dir.File("dist/assets/app-1.js"), std::string(5000, 'x'));
+  WriteFile(dir.File("dist/assets/app-1.js.br"), "BROTLI");
+  ServerProcess server;
+  server.extra_args = {"--static", dir.File("dist")};
+  std::string why;
+  ASSERT_TRUE(server.Start(dir.File("t.db"), dir.File("log"), &why)) << why;
+  HttpClient c(server.port());
+  const std::map<std::string, std::string> br = {{"Accept-Encoding", "gzip, deflate, br"}};
+  HttpResponse get = c.Request("GET", "/assets/app-1.js", "", br);
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, "BROTLI");
+  EXPECT_EQ(get.Header("content-encoding"), "br");
+  EXPECT_EQ(get.Header("content-length"), "6");
+  EXPECT_EQ(get.Header("vary"), "Accept-Encoding");
+  EXPECT_EQ(get.Header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(get.Header("cache-control"), "public, max-age=31536000, immutable");
+  const std::string etag = get.Header("etag");
+  ASSERT_FALSE(etag.empty());
+  HttpResponse plain = c.Get("/assets/app-1.js");
+  EXPECT_EQ(plain.body.size(), 5000u);
+  EXPECT_EQ(plain.Header("content-encoding"), "");
+  EXPECT_NE(plain.Header("etag"), etag);
+
+  HttpResponse head = c.Request("HEAD", "/assets/app-1.js", "", br);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), "6");
+  EXPECT_EQ(head.body, "");
+
+  std::map<std::string, std::string> cached = br;
+  cached["If-None-Match"] = etag;
+  HttpResponse not_modified = c.Request("GET", "/assets/app-1.js", "", cached);
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_EQ(not_modified.body, "");
+  EXPECT_EQ(not_modified.Header("etag"), etag);
+
+  HttpResponse ranged = c.Request("GET", "/assets/app-1.js", "", {{"Range", "bytes=0-9"}});
+  EXPECT_EQ(ranged.status, 200);
+  EXPECT_EQ(ranged.body.size(), 5000u);
+  EXPECT_EQ(ranged.Header("accept-ranges"), "none");
+
+  HttpResponse shell = c.Request("GET", "/persons/1", "", br);
+  EXPECT_EQ(shell.body, "<html>under5</html>");
+  EXPECT_EQ(shell.Header("cache-control"), "no-cache");
+  EXPECT_EQ(shell.Header("content-encoding"), "");
+  // The API's errors are JSON whatever the client accepts.
+  HttpResponse err = c.Request("GET", "/api/v1/worklist", "", br);
+  EXPECT_EQ(err.status, 401);
+  EXPECT_EQ(err.Header("content-type"), "application/json");
+  EXPECT_EQ(err.Json().value("error", ""), "unauthenticated");
 }
 
 TEST(Server, FiveHundredIdleConnectionsNeitherSlowNorSpinIt) {

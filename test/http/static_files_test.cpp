@@ -121,5 +121,164 @@ TEST(StaticFiles, AMissingOrEmptyRootServesNothing) {
   EXPECT_EQ(StaticFiles(d.File("nope")).Resolve("/index.html").kind, StaticTarget::kNotFound);
 }
 
+
+// Pre-compressed variants beside the files, as the web build writes them.
+struct VariantTree : StaticTree {
+  VariantTree() {
+    test::WriteFile(root + "/assets/app-1a2b.js.br", "BR");
+    test::WriteFile(root + "/assets/app-1a2b.js.gz", "GZIP");
+    // A variant that is a link out of the folder is not served.
+    fs::create_symlink(dir.File("dist-secret/db.sqlite"), root + "/docs/guide.pdf.gz");
+  }
+};
+
+TEST(StaticFiles, ServesTheVariantTheClientAccepts) {
+  VariantTree t;
+  StaticFiles files(t.root);
+  const StaticReply br = files.Serve("/assets/app-1a2b.js", "gzip, deflate, br", "", false);
+  EXPECT_EQ(br.status, 200);
+  EXPECT_EQ(br.body, "BR");
+  EXPECT_EQ(br.content_encoding, "br");
+  EXPECT_EQ(br.content_length, 2u);
+  EXPECT_EQ(br.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(br.cache_control, "public, max-age=31536000, immutable");
+  EXPECT_TRUE(br.vary);
+  const StaticReply gz = files.Serve("/assets/app-1a2b.js", "gzip", "", false);
+  EXPECT_EQ(gz.body, "GZIP");
+  EXPECT_EQ(gz.content_encoding, "gzip");
+  const StaticReply id = files.Serve("/assets/app-1a2b.js", "", "", false);
+  EXPECT_EQ(id.body, "js");
+  EXPECT_EQ(id.content_encoding, "");
+  EXPECT_TRUE(id.vary);
+  // Each variant its own ETag.
+  EXPECT_NE(br.etag, gz.etag);
+  EXPECT_NE(br.etag, id.etag);
+  EXPECT_NE(gz.etag, id.etag);
+  EXPECT_EQ(br.etag.front(), '"');
+  // A gzip variant that leads out of the folder: the file itself.
+  const StaticReply pdf = files.Serve("/docs/guide.pdf", "gzip", "", false);
+  EXPECT_EQ(pdf.body, "pdf");
+  EXPECT_EQ(pdf.content_encoding, "");
+  EXPECT_FALSE(pdf.vary);
+  EXPECT_EQ(pdf.content_type, "application/octet-stream");
+}
+
+TEST(StaticFiles, AppShellIsRevalidatedAndMissingFilesAre404) {
+  VariantTree t;
+  StaticFiles files(t.root);
+  for (const char* p : {"/", "/persons/0190a1b2"}) {
+    const StaticReply r = files.Serve(p, "br", "", false);
+    EXPECT_EQ(r.status, 200) << p;
+    EXPECT_EQ(r.body, "<html>app</html>") << p;
+    EXPECT_EQ(r.cache_control, "no-cache") << p;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << p;
+  }
+  const StaticReply missing = files.Serve("/assets/app-old.js", "br", "", false);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.cache_control, "no-store");
+  EXPECT_EQ(files.Serve("/../dist-secret/db.sqlite", "", "", false).status, 404);
+}
+
+TEST(StaticFiles, NotModifiedWhenTheVariantsETagMatches) {
+  VariantTree t;
+  StaticFiles files(t.root);
+  const std::string br = files.Serve("/assets/app-1a2b.js", "br", "", false).etag;
+  const std::string gz = files.Serve("/assets/app-1a2b.js", "gzip", "", false).etag;
+  for (const std::string& inm : {br, "W/" + br, "\"other\", " + br, std::string("*")}) {
+    const StaticReply r = files.Serve("/assets/app-1a2b.js", "br", inm, false);
+    EXPECT_EQ(r.status, 304) << inm;
+    EXPECT_EQ(r.body, "") << inm;
+    EXPECT_EQ(r.etag, br) << inm;
+    EXPECT_EQ(r.content_length, 2u) << inm;  // what a 200 would have sent
+    EXPECT_EQ(r.content_encoding, "br") << inm;
+  }
+  // The gzip variant's tag does not validate the brotli one, nor an older version.
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "br", gz, false).status, 200);
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "br", "\"0-0-br\"", false).status, 200);
+  // A new build of the file: the old tag no longer matches.
+  test::WriteFile(t.root + "/assets/app-1a2b.js.br", "BROTLI");
+  const StaticReply changed = files.Serve("/assets/app-1a2b.js", "br", br, false);
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.body, "BROTLI");
+  EXPECT_NE(changed.etag, br);
+}
+
+TEST(StaticFiles, HeadHasTheLengthButNoBody) {
+  VariantTree t;
+  StaticFiles files(t.root);
+  const StaticReply r = files.Serve("/assets/app-1a2b.js", "gzip", "", true);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.content_length, 4u);
+  EXPECT_EQ(r.content_encoding, "gzip");
+  EXPECT_EQ(files.Serve("/assets/app-old.js", "", "", true).body, "");
+}
+
+// The embedded app: the same rules without a folder.
+const EmbeddedFile kApp[] = {
+    {"/assets/app-1a2b.js", {"js", "\"i1\""}, {"GZIP", "\"g1\""}, {"BR", "\"b1\""}},
+    {"/geo/12.json", {"{}", "\"i2\""}, {}, {}},
+    {"/index.html", {"<html>embedded</html>", "\"i3\""}, {}, {}},
+};
+
+TEST(StaticFiles, EmbeddedAppResolvesAsTheFolderDoes) {
+  StaticFiles files{std::span<const EmbeddedFile>(kApp)};
+  ASSERT_TRUE(files.enabled());
+  const struct {
+    const char* path;
+    const char* expect;  // an embedded path or "404"
+  } cases[] = {
+      {"/", "/index.html"},
+      {"/index.html", "/index.html"},
+      {"/persons/0190a1b2", "/index.html"},
+      {"/assets/app-1a2b.js", "/assets/app-1a2b.js"},
+      {"/geo/12.json", "/geo/12.json"},
+      {"/geo/13.json", "404"},
+      {"/assets/app-old.js", "404"},
+      {"/assets/route", "404"},
+      {"/favicon.ico", "404"},
+      {"/../index.html", "404"},
+      {"/%2e%2e/index.html", "404"},
+      {"//etc/passwd", "404"},
+      {"/assets%2fapp-1a2b.js", "404"},
+      {"/.env", "404"},
+      {"", "404"},
+  };
+  for (const auto& c : cases) {
+    const StaticTarget t = files.Resolve(c.path);
+    if (std::string(c.expect) == "404") {
+      EXPECT_EQ(t.kind, StaticTarget::kNotFound) << c.path;
+    } else {
+      ASSERT_EQ(t.kind, StaticTarget::kFile) << c.path;
+      ASSERT_NE(t.embedded, nullptr) << c.path;
+      EXPECT_EQ(t.embedded->path, c.expect) << c.path;
+    }
+  }
+  EXPECT_TRUE(files.Resolve("/assets/app-1a2b.js").immutable);
+  EXPECT_FALSE(files.Resolve("/geo/12.json").immutable);
+}
+
+TEST(StaticFiles, EmbeddedAppServedWithTheSameHeaders) {
+  StaticFiles files{std::span<const EmbeddedFile>(kApp)};
+  const StaticReply br = files.Serve("/assets/app-1a2b.js", "br, gzip", "", false);
+  EXPECT_EQ(br.body, "BR");
+  EXPECT_EQ(br.content_encoding, "br");
+  EXPECT_EQ(br.etag, "\"b1\"");
+  EXPECT_EQ(br.cache_control, "public, max-age=31536000, immutable");
+  EXPECT_TRUE(br.vary);
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "gzip", "", false).body, "GZIP");
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "", "", false).body, "js");
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "br", "\"b1\"", false).status, 304);
+  EXPECT_EQ(files.Serve("/assets/app-1a2b.js", "gzip", "\"b1\"", false).status, 200);
+  const StaticReply head = files.Serve("/geo/12.json", "br", "", true);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.content_length, 2u);
+  EXPECT_EQ(head.content_type, "application/json");
+  EXPECT_EQ(head.cache_control, "no-cache");
+  EXPECT_FALSE(head.vary);
+  EXPECT_EQ(files.Serve("/persons/x", "br", "", false).body, "<html>embedded</html>");
+  EXPECT_FALSE(StaticFiles(std::span<const EmbeddedFile>()).enabled());
+}
+
 }  // namespace
 }  // namespace u5::http

@@ -20,7 +20,11 @@ trap cleanup EXIT
 
 "$U5" demo --db "$TMP/demo.db" --children 2000 >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; exit 1; }
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$U5" serve --demo --db "$TMP/demo.db" --host 127.0.0.1 --port "$PORT" --static "$WEB/dist" >"$TMP/serve.log" 2>&1 &
+# --static, so that a binary built before web/dist (or an older product) serves the app under test;
+# U5_EMBEDDED=1 leaves it out: the binary serves its own embedded copy, as scripts/run does.
+STATIC=(--static "$WEB/dist")
+[ "${U5_EMBEDDED:-}" = 1 ] && STATIC=()
+"$U5" serve --demo --db "$TMP/demo.db" --host 127.0.0.1 --port "$PORT" "${STATIC[@]}" >"$TMP/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break

@@ -6,6 +6,11 @@ export function loadEcharts(): Promise<EC> {
   if (!loader) loader = import('../lib/echarts').then((m) => m.default);
   return loader;
 }
+let mapLoader: Promise<EC> | null = null;
+function loadEchartsMap(): Promise<EC> {
+  if (!mapLoader) mapLoader = Promise.all([loadEcharts(), import('../lib/echarts-map')]).then(([ec]) => ec);
+  return mapLoader;
+}
 
 /** Draws `option` and records which series the chart really holds (data-series: ids, else names), for tests. */
 function apply(chart: any, el: HTMLDivElement, option: any) {
@@ -14,10 +19,11 @@ function apply(chart: any, el: HTMLDivElement, option: any) {
 }
 
 /**
- * An ECharts canvas sized by CSS; `prepare` may register maps before the option is set. The option
- * can change while the library is still loading (data arriving first): the newest one is drawn.
+ * An ECharts canvas sized by CSS; `prepare` may register maps before the option is set; `map` for a
+ * map series. The option can change while the library is still loading (data arriving first): the
+ * newest one is drawn.
  */
-export function Chart({ option, label, height = 320, prepare, testid }: { option: any; label: string; height?: number; prepare?: (ec: EC) => void; testid?: string }) {
+export function Chart({ option, label, height = 320, prepare, testid, map = false }: { option: any; label: string; height?: number; prepare?: (ec: EC) => void; testid?: string; map?: boolean }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<any>(null);
   const latest = useRef({ option, prepare });
@@ -25,7 +31,7 @@ export function Chart({ option, label, height = 320, prepare, testid }: { option
   useEffect(() => {
     let live = true;
     let ro: ResizeObserver | null = null;
-    loadEcharts().then((ec) => {
+    (map ? loadEchartsMap() : loadEcharts()).then((ec) => {
       if (!live || !el.current) return;
       latest.current.prepare?.(ec);
       chart.current = ec.init(el.current, undefined, { renderer: 'canvas' });

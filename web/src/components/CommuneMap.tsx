@@ -81,7 +81,7 @@ export function CommuneMap({ geo, indicator, names, mine, sn }: { geo: Geo; indi
   });
   return (
     <div data-testid="commune-map" data-mine={mine} data-mine-colour={colours[mine] ?? ''} data-colours={JSON.stringify(colours)} data-small={JSON.stringify(small)}>
-      <Chart option={option} height={340} label={t('dash.map_label', { n: Object.keys(colours).length })} prepare={(ec) => ec.registerMap(mapName, geo as any)} />
+      <Chart map option={option} height={340} label={t('dash.map_label', { n: Object.keys(colours).length })} prepare={(ec) => ec.registerMap(mapName, geo as any)} />
       <div class="map-legend" aria-label={t('dash.legend')}>
         {legend.map((l) => (
           <span key={l.pi}><i style={{ background: l.c }} aria-hidden="true" />{t('dash.legend_class.' + l.pi)}{l.lo !== null || l.hi !== null ? ` (${l.lo !== null ? fmtNumber(l.lo, 1) : ''}–${l.hi !== null ? fmtNumber(l.hi, 1) : ''})` : ''}</span>

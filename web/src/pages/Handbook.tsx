@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { fmtDate, fmtNumber, t, tOr, has } from '../lib/i18n';
 import { api } from '../lib/api';
 import { linkClick } from '../lib/router';
@@ -10,6 +10,7 @@ import { ErrorBox, Loading, NoData } from '../components/Status';
 import { AgeText } from './Search';
 import { DueItem, DueRow } from '../components/DueList';
 import { GrowthChart, GrowthData, NutritionStatus } from '../components/GrowthChart';
+import { loadEcharts } from '../components/Chart';
 import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
 
 interface HandbookData {
@@ -76,6 +77,8 @@ export function Handbook({ id }: { id: string }) {
   const person = hb.data?.person;
   const child = person ? isUnder5(person) && !hb.data!.events.some((e) => e.type === 'pregnancy') : false;
   const growth = useApi<GrowthData>(person && child ? `/persons/${id}/growth` : null);
+  // On a slow line the chart's library (ECharts) takes longer than the growth data: fetch both at once.
+  useEffect(() => { if (child) loadEcharts(); }, [child]);
   const worker = isWorker(currentUser());
 
   const events = hb.data?.events ?? [];
