@@ -36,9 +36,10 @@ export function watch(page, label) {
   });
   page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
   page.on('requestfailed', (r) => {
-    // A step that navigates on while a lazy chunk (ECharts) is still loading aborts it: that is the
-    // browser leaving the page, not a failure of the app.
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && r.resourceType() === 'script') return;
+    // A step that navigates on while a lazy chunk (ECharts) or a data request is still loading aborts
+    // it: that is the browser leaving the page, not a failure of the app (a page that needed the answer
+    // fails its own step by not showing it).
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
     problems.push(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {
