@@ -123,8 +123,13 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       Dose d;
       d.id = Str(dj, "id");
       d.label = Str(dj, "dose");
+      d.label_vi = Str(dj, "label_vi");
+      d.label_en = Str(dj, "label_en");
       const std::string where = "epi." + d.id;
       if (d.id.empty()) return Status::Invalid("epi." + s.id, "a dose without id");
+      // Labels are shown as they are: a dose needs its name in both languages.
+      if (d.label_vi.empty()) return Status::Invalid(where + ".label_vi", "missing: every dose names itself in Vietnamese");
+      if (d.label_en.empty()) return Status::Invalid(where + ".label_en", "missing: every dose names itself in English");
       U5_RETURN_IF_ERROR(Req(dj, "min_age", where, &d.min_age));
       U5_RETURN_IF_ERROR(Req(dj, "due_age", where, &d.due_age));
       U5_RETURN_IF_ERROR(Req(dj, "late_age", where, &d.late_age));
@@ -262,7 +267,7 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     num("untreated_illness_days", &s.alerts_.untreated_illness_days);
     U5_RETURN_IF_ERROR(bad);
     for (const auto& x : s.series_)
-      for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, x.label_vi + " (" + d.label + ")");
+      for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, std::pair{d.label_vi, d.label_en});
   } catch (const json::exception& e) {
     return Status::Invalid("schedules", std::string("malformed schedule: ") + e.what());
   }
@@ -293,9 +298,16 @@ const Schedule& Schedule::Builtin() {
 }
 
 std::string_view Schedule::Label(std::string_view item_id) const {
-  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second;
+  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second.first;
   for (const auto& r : rules_)
     if (item_id.starts_with(r.id)) return r.label_vi;
+  return item_id;
+}
+
+std::string_view Schedule::LabelEn(std::string_view item_id) const {
+  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second.second;
+  for (const auto& r : rules_)
+    if (item_id.starts_with(r.id)) return r.label_en;
   return item_id;
 }
 
