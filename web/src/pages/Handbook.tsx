@@ -1,8 +1,8 @@
 import { useMemo } from 'preact/hooks';
-import { fmtDate, fmtNumber, t, tOr, has } from '../lib/i18n';
+import { fmtDate, fmtNumber, pick, t, tOr, has } from '../lib/i18n';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
-import { Person, Rec, isUnder5 } from '../lib/person';
+import { Person, Rec, Relative, isUnder5 } from '../lib/person';
 import { canReadAudit, currentUser, isWorker } from '../lib/session';
 import { OrgUnitName } from '../lib/orgunits';
 import { ErrorBox, Loading, NoData } from '../components/Status';
@@ -14,11 +14,12 @@ import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
 interface HandbookData {
   person: Person;
   mother?: { id: string; full_name: string };
+  children: Relative[];
   events: Rec[];
 }
 interface DueData {
   items: DueItem[];
-  alerts: { id: string; rule: string; since: string; message: string }[];
+  alerts: { id: string; rule: string; since: string; message: string; message_vi?: string; message_en?: string }[];
   next_visit: string | null;
 }
 
@@ -123,10 +124,24 @@ export function Handbook({ id }: { id: string }) {
         </nav>
       )}
 
+      {(hb.data!.children ?? []).length > 0 && (
+        <section class="card" aria-labelledby="h-children">
+          <h2 id="h-children">{t('family.children')}</h2>
+          <ul class="plain" data-testid="children">
+            {hb.data!.children.map((c) => (
+              <li key={c.id}>
+                <a href={`/persons/${c.id}`} onClick={linkClick}>{c.full_name}</a>
+                <span class="muted"> · {t('sex.' + c.sex)} · {t('family.born', { date: fmtDate(c.birth_date) })} (<AgeText birth={c.birth_date} />)</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {due.data && due.data.alerts.length > 0 && (
         <div class="alert error" role="status">
           <strong>{t('handbook.alerts')}</strong>
-          <ul>{due.data.alerts.map((a) => <li key={a.id}>{tOr('alert.' + a.rule, a.message)} ({fmtDate(a.since)})</li>)}</ul>
+          <ul>{due.data.alerts.map((a) => <li key={a.id}>{pick(a, 'message')} ({fmtDate(a.since)})</li>)}</ul>
         </div>
       )}
 
