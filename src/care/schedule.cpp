@@ -127,9 +127,6 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       d.label_en = Str(dj, "label_en");
       const std::string where = "epi." + d.id;
       if (d.id.empty()) return Status::Invalid("epi." + s.id, "a dose without id");
-      // Labels are shown as they are: a dose needs its name in both languages.
-      if (d.label_vi.empty()) return Status::Invalid(where + ".label_vi", "missing: every dose names itself in Vietnamese");
-      if (d.label_en.empty()) return Status::Invalid(where + ".label_en", "missing: every dose names itself in English");
       U5_RETURN_IF_ERROR(Req(dj, "min_age", where, &d.min_age));
       U5_RETURN_IF_ERROR(Req(dj, "due_age", where, &d.due_age));
       U5_RETURN_IF_ERROR(Req(dj, "late_age", where, &d.late_age));
@@ -137,6 +134,9 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       U5_RETURN_IF_ERROR(SpanField(dj, "min_interval", where, &d.min_interval, false));
       U5_RETURN_IF_ERROR(ReadProvenance(dj, where, &d.prov));
       U5_RETURN_IF_ERROR(CheckUnderFive(d, where));
+      // Labels are shown as they are: a dose needs its name in both languages.
+      if (d.label_vi.empty()) return Status::Invalid(where + ".label_vi", "missing: every dose names itself in Vietnamese");
+      if (d.label_en.empty()) return Status::Invalid(where + ".label_en", "missing: every dose names itself in English");
       s.doses.push_back(std::move(d));
     }
     out->push_back(std::move(s));

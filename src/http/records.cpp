@@ -253,10 +253,7 @@ Response Search(Call& c) {
   std::unordered_map<std::string, json> children;
   AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
   for (const auto& k : kids)
-    if (auth::CanSee(c.store, c.who, k.orgunit_id)) {
-      children[*k.mother_id].push_back(Relative(k));
-      note.records.push_back(k.id);
-    }
+    if (auth::CanSee(c.store, c.who, k.orgunit_id)) children[*k.mother_id].push_back(Relative(k));
 
   // Vietnamese alphabetical order of the page's matches.
   std::vector<std::pair<std::string, size_t>> keys;
@@ -271,7 +268,10 @@ Response Search(Call& c) {
       item["mother"] = Relative(m->second);
       note.records.push_back(m->first);
     }
-    if (auto ch = children.find(r.id); ch != children.end()) item["children"] = ch->second;
+    if (auto ch = children.find(r.id); ch != children.end()) {
+      for (const auto& k : ch->second) note.records.push_back(k["id"]);
+      item["children"] = ch->second;
+    }
     items.push_back(std::move(item));
   }
   Response resp = JsonReply(200, {{"items", items}, {"offset", q.offset}, {"limit", limit}, {"has_more", has_more}});
