@@ -1,7 +1,7 @@
 // Issue 20, items 7 and 9: search pages past 20 results and tells namesakes apart (birth date, mother,
 // children); a one-word middle name says why it finds nobody; the mother's handbook lists her children
-// with links; labels the server sends follow the interface language (care items, alerts, plan targets):
-// no "(birth)" or "(booster)" in Vietnamese, no Vietnamese in English.
+// with links; labels the server sends follow the interface language (care items, alerts, plan targets,
+// the type of an org unit): no "(birth)" or "(booster)" in Vietnamese, no Vietnamese in English.
 import { BASE, PHONE, DESKTOP, step, check, expecting, axe, shot, overflowBeyond, session, run } from './lib.mjs';
 
 const VI_LETTERS = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
@@ -94,6 +94,9 @@ await run('search', async (browser, track) => {
   const bad = rows.filter((r) => VI_LETTERS.test(r) || ENGLISH_PARENTHESIS.test(r));
   check(rows.length > 5 && bad.length === 0, `vaccine names in English only: ${bad.slice(0, 3)}`);
   check(rows.some((r) => r === 'Hepatitis B birth dose'), `the birth dose in English: ${rows.slice(0, 3)}`);
+  await page.waitForFunction(() => !/^\d+$/.test(document.querySelector('.person-head .ou')?.textContent ?? '1'));
+  const ou = (await page.textContent('.person-head .ou')).trim();
+  check(/ (commune|ward|township)$/.test(ou) && !/^(Xã|Phường|Thị trấn) /.test(ou), `the commune's type in English: "${ou}"`);
   const alerts = await page.locator('.alert.error li').allTextContents();
   check(alerts.every((a) => !VI_LETTERS.test(a)), `alerts in English: ${alerts}`);
 
