@@ -251,7 +251,6 @@ Response Search(Call& c) {
   std::vector<store::Record> kids;
   if (Status st = c.store.Children(ids, &kids); !st.ok()) return ErrorReply(st);
   std::unordered_map<std::string, json> children;
-  AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
   for (const auto& k : kids)
     if (auth::CanSee(c.store, c.who, k.orgunit_id)) children[*k.mother_id].push_back(Relative(k));
 
@@ -260,6 +259,7 @@ Response Search(Call& c) {
   for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
   std::sort(keys.begin(), keys.end());
   json items = json::array();
+  AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
   for (const auto& [k, i] : keys) {
     const store::Record& r = rs[i];
     note.records.push_back(r.id);
