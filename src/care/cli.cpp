@@ -23,9 +23,18 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
     err << "error: unknown org unit '" << o.orgunit << "'\n";
     return 2;
   }
+  const auto list = ParseWorkList(o.list);
+  if (!list) {
+    err << "error: --list is current, long_lost or set_aside\n";
+    return 2;
+  }
   std::unique_ptr<Service> svc;
   Status st = Service::Open(store, o.data_dir, &svc);
-  WorklistQuery q{o.orgunit, *date, Date{date->days + o.days - 1}, o.village};
+  if (st.ok() && !o.kind.empty() && !KnownKind(svc->schedule(), o.kind)) {
+    err << "error: --kind is epi, anc, pnc, growth or vitamin_a\n";
+    return 2;
+  }
+  WorklistQuery q{o.orgunit, *date, Date{date->days + o.days - 1}, o.village, o.kind, *list};
   Worklist w;
   if (st.ok()) st = BuildWorklist(*svc, q, &w);
   if (!st.ok()) {
@@ -35,7 +44,8 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
   if (o.format == "json") out << WorklistJson(svc->schedule(), w).dump(2) << "\n";
   else if (o.format == "text") out << WorklistText(svc->schedule(), w);
   else out << WorklistCsv(svc->schedule(), w);
-  err << w.persons << " persons, " << w.items << " items\n";
+  err << w.persons << " persons, " << w.items << " items (lists: " << w.current << " current, " << w.long_lost << " long lost, "
+      << w.set_aside << " set aside)\n";
   return 0;
 }
 

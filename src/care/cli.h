@@ -8,7 +8,7 @@
 namespace u5::care {
 
 struct CliOptions {
-  std::string db_path, data_dir, orgunit, date, village, format = "csv";
+  std::string db_path, data_dir, orgunit, date, village, kind, list = "current", format = "csv";
   int days = 7;
 };
 

@@ -55,6 +55,15 @@ http::Response WorklistRoute(http::Call& c) {
   if (q.to < q.from) return Err(Status::Invalid("to", "to is before from"));
   if (q.to.days - q.from.days > 92) return Err(Status::Invalid("to", "a worklist covers at most 93 days"));
   q.village = Q(req, "village");
+  if (q.village.size() > 200) return Err(Status::Invalid("village", "village is at most 200 bytes"));
+  q.kind = Q(req, "kind");
+  if (!q.kind.empty() && !KnownKind(svc->schedule(), q.kind))
+    return Err(Status::Invalid("kind", "kind is a group of the schedules: epi, anc, pnc, growth or vitamin_a"));
+  if (const std::string l = Q(req, "list"); !l.empty()) {
+    auto k = ParseWorkList(l);
+    if (!k) return Err(Status::Invalid("list", "list is current, long_lost or set_aside"));
+    q.list = *k;
+  }
   Worklist w;
   if (Status st = BuildWorklist(*svc, q, &w); !st.ok()) return Err(st);
   // One audit entry: the persons listed, and the mothers whose name (and phone) is shown.
@@ -85,12 +94,16 @@ http::Response Alerts(http::Call& c) {
     return Err(Status::Invalid("status", "status is open, acknowledged or all"));
   std::map<std::string, Ack> acks;
   if (Status st = svc->Acks(&acks); !st.ok()) return Err(st);
+  // Persons set aside (moved away, not found) are no longer the commune's to follow.
+  std::unordered_map<std::string, FollowUp> follow;
+  if (Status st = svc->FollowUps(&follow); !st.ok()) return Err(st);
   json items = json::array();
   http::AuditNote note;
   note.via = "alerts";
   note.record_type = "person";
   note.orgunit = ou;
   Status st = svc->ForEachIn(ou, [&](const Entry& e) {
+    if (follow.count(e.person.id)) return;
     for (const auto& a : e.alerts) {
       if (!a.ActiveOn(on)) continue;
       auto ack = acks.find(a.id);
@@ -181,12 +194,64 @@ http::Response PersonDue(http::Call& c) {
   for (const auto& v : dl.items) items.push_back(ItemJson(svc->schedule(), v));
   for (const auto& a : e.alerts)
     if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
+  std::unordered_map<std::string, FollowUp> follow;
+  if (Status st = svc->FollowUps(&follow); !st.ok()) return Err(st);
+  json follow_up = nullptr;
+  if (auto f = follow.find(id); f != follow.end())
+    follow_up = {{"status", f->second.status}, {"date", f->second.date}, {"reason", f->second.reason}, {"by", f->second.by}, {"at", f->second.at}};
   http::Response r = Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
                                 {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
-                                {"items", items}, {"alerts", alerts}});
+                                {"items", items}, {"alerts", alerts}, {"follow_up", follow_up}});
   // One person: the entry names them as a single-record read does.
   r.audit = http::AuditNote{.via = "due", .record_type = "person", .record_id = id, .orgunit = e.person.orgunit};
   return r;
+}
+
+// Marks a person the commune no longer follows ("moved_away", "not_found") or
+// follows again ("active": found again). Each change is audited in its own
+// transaction; the person's records are not touched.
+http::Response FollowUpRoute(http::Call& c) {
+  const std::string& id = c.param(0);
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
+  json body;
+  if (Status st = http::ParseJsonObject(c.req.body, &body); !st.ok()) return Err(st);
+  Entry e;
+  if (Status st = svc->Get(id, &e); !st.ok()) return Err(st);
+  if (!CanSee(c.store, c.who, e.person.orgunit))
+    return http::Refused(c, Status::NotFound("no person " + id), "person", id, e.person.orgunit);
+  const std::string status = body.contains("status") && body["status"].is_string() ? body["status"].get<std::string>() : "";
+  if (status != "moved_away" && status != "not_found" && status != "active")
+    return Err(Status::Invalid("status", "status is moved_away, not_found or active (found again)"));
+  std::string reason;
+  if (body.contains("reason")) {
+    if (!body["reason"].is_string() || body["reason"].get<std::string>().size() > 2000)
+      return Err(Status::Invalid("reason", "reason must be text of at most 2000 bytes"));
+    reason = body["reason"];
+  }
+  if (status != "active" && reason.find_first_not_of(" \t\n") == std::string::npos)
+    return Err(Status::Invalid("reason", "say why the person is no longer followed"));
+  Date on = Today();
+  if (body.contains("date")) {
+    const auto d = body["date"].is_string() ? ParseDate(body["date"].get<std::string>()) : std::nullopt;
+    if (!d) return Err(Status::Invalid("date", "date must be a date YYYY-MM-DD"));
+    if (*d > Today()) return Err(Status::Invalid("date", "date is in the future"));
+    if (*d < e.person.birth) return Err(Status::Invalid("date", "date is before the person's birth"));
+    on = *d;
+  }
+  audit::Entry a = c.Stamp("care_status");
+  a.record_type = "person";
+  a.record_id = id;
+  a.orgunit_id = e.person.orgunit;
+  a.detail = json{{"status", status}, {"date", FormatDate(on)}, {"reason", reason}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (status == "active") {
+    if (Status st = svc->ClearFollowUp(id, a); !st.ok()) return Err(st);
+    return Json(200, {{"person_id", id}, {"status", "active"}});
+  }
+  FollowUp f{id, status, FormatDate(on), reason, c.who.username, NowIso()};
+  if (Status st = svc->SetFollowUp(f, a); !st.ok()) return Err(st);
+  log::Info("care_status", {{"person", id}, {"status", status}, {"user", c.who.username}});
+  return Json(200, {{"person_id", id}, {"status", f.status}, {"date", f.date}, {"reason", f.reason}, {"by", f.by}, {"at", f.at}});
 }
 
 }  // namespace
@@ -198,6 +263,7 @@ http::Routes Routes() {
       {"GET", "alerts", auth::kPersonRead, Audit::person_read, Alerts, false, true},
       {"POST", "alerts/{id}/ack", auth::kPersonWrite, Audit::write, AckAlert},
       {"GET", "persons/{id}/due", auth::kPersonRead, Audit::person_read, PersonDue},
+      {"POST", "persons/{id}/care-status", auth::kPersonWrite, Audit::write, FollowUpRoute},
   };
 }
 

@@ -265,6 +265,7 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     num("newborn_home_visit_days", &s.alerts_.newborn_home_visit_days);
     num("sam_followup_days", &s.alerts_.sam_followup_days);
     num("untreated_illness_days", &s.alerts_.untreated_illness_days);
+    num("long_lost_overdue_days", &s.alerts_.long_lost_overdue_days);
     U5_RETURN_IF_ERROR(bad);
     for (const auto& x : s.series_)
       for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, std::pair{d.label_vi, d.label_en});

@@ -84,6 +84,9 @@ struct AlertConfig {
   int vaccine_overdue_days = 30, high_risk_not_seen_days = 30, delivery_missing_after_edd_days = 14;
   int low_birth_weight_g = 2500, preterm_weeks = 37, newborn_home_visit_days = 7, sam_followup_days = 14;
   int untreated_illness_days = 30;
+  // Worklists: a person whose every listed item is overdue by more than this
+  // (and who has no alert but overdue doses) goes to the long-lost list.
+  int long_lost_overdue_days = 183;
   // Source of each threshold given in alerts.json, by its key.
   std::map<std::string, Provenance> sources;
 };

@@ -293,4 +293,21 @@ Status Service::Acks(std::map<std::string, Ack>* out) {
   return Status::Ok();
 }
 
+Status Service::SetFollowUp(const FollowUp& f, const audit::Entry& audit) { return store_.care_acks().PutStatus(f, audit); }
+
+Status Service::ClearFollowUp(const std::string& person_id, const audit::Entry& audit) {
+  return store_.care_acks().ClearStatus(person_id, audit);
+}
+
+Status Service::FollowUps(std::unordered_map<std::string, FollowUp>* out) {
+  std::vector<FollowUp> rows;
+  U5_RETURN_IF_ERROR(store_.care_acks().ListStatuses(&rows));
+  out->clear();
+  for (auto& r : rows) {
+    std::string id = r.person_id;
+    out->emplace(std::move(id), std::move(r));
+  }
+  return Status::Ok();
+}
+
 }  // namespace u5::care

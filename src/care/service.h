@@ -17,6 +17,7 @@
 #include "care/plan.h"
 #include "care/schedule.h"
 #include "store/attached.h"
+#include "store/care_acks.h"
 #include "store/store.h"
 
 namespace u5::care {
@@ -38,6 +39,10 @@ void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, 
 struct Ack {
   std::string alert_id, person_id, rule, by, at, note;
 };
+
+// A person the commune no longer follows (moved away, not found): off the
+// worklists, still in the registry and in every indicator (docs/care.md).
+using FollowUp = store::CarePersonStatus;
 
 struct LoadStats {
   size_t persons = 0, events = 0;
@@ -74,13 +79,20 @@ class Service {
   // Records the acknowledgement and its audit entry in one transaction.
   Status Acknowledge(const Ack& ack, const audit::Entry& audit);
   Status Acks(std::map<std::string, Ack>* out);
+  // Follow-up statuses, each written with its audit entry in one transaction.
+  Status SetFollowUp(const FollowUp& f, const audit::Entry& audit);
+  Status ClearFollowUp(const std::string& person_id, const audit::Entry& audit);
+  // Every person's status, by person id (a small table, read per worklist so
+  // that every process sees the others' writes).
+  Status FollowUps(std::unordered_map<std::string, FollowUp>* out);
+  // The org unit and every unit below it (closure table).
+  Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
 
   // Recomputes every plan from the given histories (a schedule edit; benchmarks).
   void RecomputeAll(const std::vector<History>& histories);
 
  private:
   Service(store::Store& store, Schedule schedule);
-  Status Subtree(const std::string& orgunit, std::vector<std::string>* out);
   void Put(const History& h);
   // Builds into `reuse` when given (an entry nobody else holds), else into a new entry.
   std::shared_ptr<Entry> MakeEntry(const History& h, std::shared_ptr<Entry> reuse = nullptr) const;

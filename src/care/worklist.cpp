@@ -24,30 +24,108 @@ std::string AgeText(Date birth, Date on) {
   return std::to_string(CompletedYears(birth, on)) + " tuổi";
 }
 
-const char* kNoVillage = "(chưa ghi thôn/bản)";
-
 }  // namespace
+
+const char* const kNoVillage = "(chưa ghi thôn/bản)";
 
 bool OnList(const ItemView& v, Date to) {
   if (v.state == State::due || v.state == State::overdue) return true;
   return v.state == State::upcoming && v.due <= to;
 }
 
+const char* WorkListName(WorkListKind k) {
+  switch (k) {
+    case WorkListKind::current: return "current";
+    case WorkListKind::long_lost: return "long_lost";
+    case WorkListKind::set_aside: return "set_aside";
+  }
+  return "current";
+}
+
+std::optional<WorkListKind> ParseWorkList(std::string_view s) {
+  for (auto k : {WorkListKind::current, WorkListKind::long_lost, WorkListKind::set_aside})
+    if (s == WorkListName(k)) return k;
+  return std::nullopt;
+}
+
+bool KnownKind(const Schedule& s, std::string_view kind) {
+  // Vaccine series are the group "epi"; every other group is the prefix of its rules' ids.
+  if (kind == "epi") return !s.series().empty();
+  return std::any_of(s.rules().begin(), s.rules().end(), [&](const Rule& r) {
+    return r.id.size() > kind.size() && r.id.compare(0, kind.size(), kind) == 0 && r.id[kind.size()] == '.';
+  });
+}
+
+namespace {
+
+const std::string& VillageOf(const Person& p) {
+  static const std::string none = kNoVillage;
+  return p.village.empty() ? none : p.village;
+}
+
+// Village names in Vietnamese order, the persons without one last.
+std::string VillageKey(const std::string& v) { return v == kNoVillage ? std::string("\xff") : text::VietnameseSortKey(v); }
+
+// Long lost: every listed item overdue beyond the limit, and no alert but the
+// overdue-dose ones (which only repeat what the items say). Any other alert, or
+// one item within the limit, keeps the person on the current list.
+bool LongLost(const WorkPerson& w, int limit_days) {
+  if (w.items.empty()) return false;
+  for (const auto& v : w.items)
+    if (v.state != State::overdue || v.days_overdue <= limit_days) return false;
+  for (const Alert* a : w.alerts)
+    if (a->rule != "vaccine_overdue") return false;
+  return true;
+}
+
+}  // namespace
+
 Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
   out->query = q;
   out->villages.clear();
   out->persons = out->items = 0;
+  out->current = out->long_lost = out->set_aside = 0;
+  out->by_village.clear();
+  std::map<std::string, size_t> by_village;
+  std::unordered_map<std::string, FollowUp> follow;
+  U5_RETURN_IF_ERROR(service.FollowUps(&follow));
+  const int limit = service.schedule().alerts().long_lost_overdue_days;
   std::vector<WorkPerson> found;
+  if (!follow.empty()) {
+    // The set-aside persons of the subtree: few, looked up one by one.
+    std::vector<std::string> units;
+    U5_RETURN_IF_ERROR(service.Subtree(q.orgunit, &units));
+    std::sort(units.begin(), units.end());
+    for (const auto& [id, f] : follow) {
+      auto e = service.Snapshot(id);
+      if (!e || !std::binary_search(units.begin(), units.end(), e->person.orgunit)) continue;
+      if (q.list == WorkListKind::set_aside) ++by_village[VillageOf(e->person)];
+      if (!q.village.empty() && VillageOf(e->person) != q.village) continue;
+      ++out->set_aside;
+      if (q.list != WorkListKind::set_aside) continue;
+      WorkPerson w;
+      w.entry = std::move(e);
+      w.follow_up = f;
+      found.push_back(std::move(w));
+    }
+  }
   DueList dl;
   U5_RETURN_IF_ERROR(service.ForEachCandidate(q.orgunit, q.from, q.to, [&](const std::shared_ptr<const Entry>& e) {
-    if (!q.village.empty() && e->person.village != q.village) return;
+    if (follow.count(e->person.id)) return;
     WorkPerson w;
     Evaluate(e->plan, q.from, &dl);
     for (const auto& v : dl.items)
-      if (OnList(v, q.to)) w.items.push_back(v);
+      if (OnList(v, q.to) && (q.kind.empty() || v.item->group == q.kind)) w.items.push_back(v);
+    if (!q.kind.empty() && w.items.empty()) return;
     for (const auto& a : e->alerts)
       if (a.ActiveOn(q.from)) w.alerts.push_back(&a);
     if (w.items.empty() && w.alerts.empty()) return;
+    const bool lost = LongLost(w, limit);
+    const bool asked = lost == (q.list == WorkListKind::long_lost) && q.list != WorkListKind::set_aside;
+    if (asked) ++by_village[VillageOf(e->person)];
+    if (!q.village.empty() && VillageOf(e->person) != q.village) return;
+    ++(lost ? out->long_lost : out->current);
+    if (!asked) return;
     w.entry = e;
     found.push_back(std::move(w));
   }));
@@ -64,30 +142,39 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     for (const auto& v : w.items) {
       w.rank = std::max(w.rank, v.state == State::overdue ? 2 : v.state == State::due ? 1 : 0);
       w.days_overdue = std::max(w.days_overdue, v.days_overdue);
+      if (v.days_overdue <= limit) w.recent_overdue = std::max(w.recent_overdue, v.days_overdue);
       w.first_due = std::min(w.first_due, v.due);
     }
     if (!w.alerts.empty()) w.rank = 3;
     out->items += w.items.size();
     ++out->persons;
-    const std::string village = w.person().village.empty() ? kNoVillage : w.person().village;
+    const std::string& village = VillageOf(w.person());
     auto [it, fresh] = group_of.emplace(village, out->villages.size());
     if (fresh) out->villages.push_back({village, {}});
     out->villages[it->second].persons.push_back(std::move(w));
   }
+  // Overdue within the limit first: on the current list a dose years late
+  // must not put its child above those who can still be caught up this week.
+  const bool lost_list = q.list == WorkListKind::long_lost;
   for (auto& g : out->villages)
-    std::sort(g.persons.begin(), g.persons.end(), [](const WorkPerson& a, const WorkPerson& b) {
+    std::sort(g.persons.begin(), g.persons.end(), [lost_list](const WorkPerson& a, const WorkPerson& b) {
       if (a.rank != b.rank) return a.rank > b.rank;
-      if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
+      const int ao = lost_list ? a.days_overdue : a.recent_overdue, bo = lost_list ? b.days_overdue : b.recent_overdue;
+      if (ao != bo) return ao > bo;
       if (a.first_due != b.first_due) return a.first_due < b.first_due;
       return a.person().id < b.person().id;
     });
   std::vector<std::pair<std::string, size_t>> keys;
   for (size_t i = 0; i < out->villages.size(); ++i)
-    keys.emplace_back(out->villages[i].village == kNoVillage ? std::string("\xff") : text::VietnameseSortKey(out->villages[i].village), i);
+    keys.emplace_back(VillageKey(out->villages[i].village), i);
   std::sort(keys.begin(), keys.end());
   std::vector<VillageGroup> sorted;
   for (const auto& [k, i] : keys) sorted.push_back(std::move(out->villages[i]));
   out->villages = std::move(sorted);
+  std::vector<std::pair<std::string, std::pair<std::string, size_t>>> vk;
+  for (auto& [v, n] : by_village) vk.push_back({VillageKey(v), {v, n}});
+  std::sort(vk.begin(), vk.end());
+  for (auto& [k, vn] : vk) out->by_village.push_back(std::move(vn));
   return Status::Ok();
 }
 
@@ -123,7 +210,8 @@ json AlertJson(const Alert& a) {
 }
 
 json WorklistJson(const Schedule& s, const Worklist& w) {
-  json villages = json::array();
+  json villages = json::array(), by_village = json::array();
+  for (const auto& [v, n] : w.by_village) by_village.push_back({{"village", v}, {"persons", n}});
   for (const auto& g : w.villages) {
     json persons = json::array();
     for (const auto& p : g.persons) {
@@ -134,11 +222,18 @@ json WorklistJson(const Schedule& s, const Worklist& w) {
                          {"age", AgeText(p.person().birth, w.query.from)}, {"sex", p.person().sex}, {"phone", p.phone},
                          {"mother_name", p.mother_name}, {"orgunit", p.person().orgunit}, {"urgency", p.rank},
                          {"days_overdue", p.days_overdue}, {"items", items}, {"alerts", alerts}});
+      if (p.follow_up)
+        persons.back()["follow_up"] = {{"status", p.follow_up->status}, {"date", p.follow_up->date}, {"reason", p.follow_up->reason},
+                                       {"by", p.follow_up->by}, {"at", p.follow_up->at}};
     }
     villages.push_back({{"village", g.village}, {"persons", persons}});
   }
-  return {{"orgunit", w.query.orgunit}, {"from", FormatDate(w.query.from)}, {"to", FormatDate(w.query.to)},
-          {"persons", w.persons}, {"items", w.items}, {"villages", villages}};
+  const WorklistQuery& q = w.query;
+  return {{"orgunit", q.orgunit}, {"from", FormatDate(q.from)}, {"to", FormatDate(q.to)},
+          {"village", q.village.empty() ? json(nullptr) : json(q.village)}, {"kind", q.kind.empty() ? json(nullptr) : json(q.kind)},
+          {"list", WorkListName(q.list)}, {"long_lost_overdue_days", s.alerts().long_lost_overdue_days},
+          {"counts", {{"current", w.current}, {"long_lost", w.long_lost}, {"set_aside", w.set_aside}}},
+          {"village_counts", by_village}, {"persons", w.persons}, {"items", w.items}, {"villages", villages}};
 }
 
 std::string WorklistCsv(const Schedule& s, const Worklist& w) {
@@ -157,7 +252,7 @@ std::string WorklistCsv(const Schedule& s, const Worklist& w) {
       };
       for (const auto& v : p.items)
         row(v.item->id, std::string(s.Label(v.item->rule)), StateName(v.state), FormatDate(v.due), FormatDate(v.late), v.days_overdue);
-      if (p.items.empty()) row("", "", "alert", "", "", 0);
+      if (p.items.empty()) row("", "", p.follow_up ? p.follow_up->status : "alert", "", "", 0);
     }
   return o.str();
 }
@@ -172,6 +267,7 @@ std::string WorklistText(const Schedule& s, const Worklist& w) {
       o << "[ ] " << p.person().full_name << ", " << AgeText(p.person().birth, w.query.from);
       if (!p.mother_name.empty()) o << ", mẹ: " << p.mother_name;
       o << ", ĐT: " << (p.phone.empty() ? "—" : p.phone) << "\n";
+      if (p.follow_up) o << "      ~ " << p.follow_up->status << " " << p.follow_up->date << ": " << p.follow_up->reason << "\n";
       for (const Alert* a : p.alerts) o << "      ! " << a->message << "\n";
       for (const auto& v : p.items) {
         o << "      - " << s.Label(v.item->rule) << ": " << StateName(v.state);

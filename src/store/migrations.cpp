@@ -300,6 +300,19 @@ UPDATE event SET body = json_set(body,
 WHERE type = 'growth' AND json_valid(body) AND json_type(body, '$.wasting') IS NOT NULL
   AND json_type(body, '$.underweight') IS NOT NULL AND json_type(body, '$.weight_for_length') IS NOT NULL;
 )SQL"},
+      {16, "care: persons the commune no longer follows (moved away, not found)", R"SQL(
+-- One row a person the health worker marked: they leave the worklist and the
+-- long-lost list but stay in the registry. "Found again" deletes the row; the
+-- audit log keeps every change (docs/care.md, "Moved away or not found").
+CREATE TABLE care_person_status (
+  person_id TEXT PRIMARY KEY REFERENCES person(id),
+  status    TEXT NOT NULL CHECK (status IN ('moved_away', 'not_found')),
+  since     TEXT NOT NULL,             -- YYYY-MM-DD, as the health worker says
+  reason    TEXT NOT NULL,
+  set_by    TEXT NOT NULL,             -- user name
+  set_at    TEXT NOT NULL
+) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

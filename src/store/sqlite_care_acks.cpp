@@ -1,4 +1,5 @@
-// store::CareAcks over SQLite: table care_alert_ack (migration 12).
+// store::CareAcks over SQLite: tables care_alert_ack (migration 12) and
+// care_person_status (migration 16).
 #include "store/care_acks.h"
 #include "store/sqlite_host.h"
 
@@ -31,6 +32,49 @@ class SqliteCareAcks final : public CareAcks {
     U5_RETURN_IF_ERROR(host_.Conn(&db));
     out->clear();
     Stmt& s = db->Cached("SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack");
+    Status st;
+    while (s.Step(&st)) out->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    s.Reset();
+    return st;
+  }
+
+  Status PutStatus(const CarePersonStatus& p, const audit::Entry& audit) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Stmt& s = db->Cached(
+        "INSERT INTO care_person_status(person_id, status, since, reason, set_by, set_at) VALUES (?1,?2,?3,?4,?5,?6) "
+        "ON CONFLICT(person_id) DO UPDATE SET status=excluded.status, since=excluded.since, reason=excluded.reason, "
+        "set_by=excluded.set_by, set_at=excluded.set_at");
+    s.Bind(1, p.person_id).Bind(2, p.status).Bind(3, p.date).Bind(4, p.reason).Bind(5, p.by).Bind(6, p.at);
+    Status st = s.Run();
+    if (st.code() == Code::conflict) return Status::Invalid("person_id", "unknown person '" + p.person_id + "'");
+    U5_RETURN_IF_ERROR(st);
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
+  Status ClearStatus(const std::string& person_id, const audit::Entry& audit) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    Stmt& s = db->Cached("DELETE FROM care_person_status WHERE person_id = ?1");
+    s.Bind(1, person_id);
+    U5_RETURN_IF_ERROR(s.Run());
+    if (db->Changes() == 0) return Status::NotFound("person " + person_id + " has no follow-up status");
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
+
+  Status ListStatuses(std::vector<CarePersonStatus>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(host_.Conn(&db));
+    out->clear();
+    Stmt& s = db->Cached("SELECT person_id, status, since, reason, set_by, set_at FROM care_person_status");
     Status st;
     while (s.Step(&st)) out->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
     s.Reset();

@@ -2,6 +2,7 @@
 // of alerts, and the HTTP routes with their access rules.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 
 #include "care/http_routes.h"
@@ -9,6 +10,7 @@
 #include "care/worklist.h"
 #include "population.h"
 #include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
 
 namespace u5::test {
 namespace {
@@ -180,6 +182,170 @@ TEST_F(CareService, PersonDueListAndAccess) {
   other_route.method = "GET";
   other_route.path = "/api/v1/persons";
   EXPECT_EQ(router_.Dispatch(other_route, worker_, pop_.store()).status, 404) << "not a care route";
+}
+
+// Issue 20: filters by village and kind of care narrow the list; a bad filter
+// is refused naming its parameter.
+TEST_F(CareService, WorklistFiltersByVillageAndKind) {
+  pop_.Person("M2", "female", "1996-04-02", "03390", {{"village", "Nà Khum"}});
+  pop_.Person("C2", "female", "2025-01-12", "03390", {{"mother_id", "M2"}, {"village", "Nà Khum"}});
+  auto list = [&](std::map<std::string, std::string> q) {
+    q.emplace("orgunit", "03390");
+    q.emplace("from", "2025-03-10");
+    q.emplace("to", "2025-03-16");
+    auto r = Call("GET", "/api/v1/worklist", q, worker_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+  };
+  auto persons = [](const json& j) {
+    std::set<std::string> out;
+    for (const auto& v : j["villages"])
+      for (const auto& p : v["persons"]) out.insert(p["person_id"].get<std::string>());
+    return out;
+  };
+  const json all = list({});
+  EXPECT_EQ(persons(all), (std::set<std::string>{pop_.Id("C"), pop_.Id("C2")}));
+  EXPECT_EQ(all["list"], "current");
+  EXPECT_EQ(all["counts"]["current"], 2);
+  const json village = list({{"village", "Nà Khum"}});
+  EXPECT_EQ(persons(village), (std::set<std::string>{pop_.Id("C2")}));
+  EXPECT_EQ(village["village"], "Nà Khum");
+  EXPECT_EQ(village["counts"]["current"], 1);
+  // The village picker still offers every village, with its count.
+  EXPECT_EQ(village["village_counts"], json::parse(R"([{"village":"Bản Hon","persons":1},{"village":"Nà Khum","persons":1}])"));
+  // Growth only: every item listed is a growth item, for both children.
+  const json growth = list({{"kind", "growth"}});
+  EXPECT_EQ(persons(growth).size(), 2u);
+  for (const auto& v : growth["villages"])
+    for (const auto& p : v["persons"])
+      for (const auto& it : p["items"]) EXPECT_EQ(it["group"], "growth") << it.dump();
+  const json epi = list({{"kind", "epi"}});
+  size_t epi_items = 0;
+  for (const auto& v : epi["villages"])
+    for (const auto& p : v["persons"])
+      for (const auto& it : p["items"]) {
+        EXPECT_EQ(it["group"], "epi") << it.dump();
+        ++epi_items;
+      }
+  EXPECT_GT(epi_items, 0u);
+  EXPECT_LT(epi["items"].get<size_t>(), all["items"].get<size_t>());
+  // No antenatal care is due for children.
+  EXPECT_TRUE(persons(list({{"kind", "anc"}})).empty());
+  for (auto [k, v] : std::vector<std::pair<std::string, std::string>>{{"kind", "vaccines"}, {"list", "lost"}, {"village", std::string(201, 'x')}}) {
+    auto r = Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}, {k, v}}, worker_);
+    EXPECT_EQ(r.status, 422) << k << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body)["field"], k) << r.body;
+  }
+}
+
+// A child whose every item is long overdue is on the long-lost list, not the
+// current one; the limit is the schedule's data (alerts.json), not a constant.
+TEST_F(CareService, LongOverdueChildrenAreListedApart) {
+  pop_.Person("OLD", "male", "2021-01-10", "03390", {{"village", "Bản Hon"}});
+  auto lists = [&](care::Service& svc, care::WorkListKind k) {
+    care::Worklist w;
+    care::WorklistQuery q{"03390", *ParseDate("2025-09-01"), *ParseDate("2025-09-07"), "", "", k};
+    EXPECT_TRUE(care::BuildWorklist(svc, q, &w).ok());
+    std::set<std::string> ids;
+    for (const auto& g : w.villages)
+      for (const auto& p : g.persons) {
+        ids.insert(p.person().id);
+        if (k == care::WorkListKind::long_lost)
+          for (const auto& v : p.items) {
+            EXPECT_EQ(v.state, care::State::overdue);
+            EXPECT_GT(v.days_overdue, svc.schedule().alerts().long_lost_overdue_days);
+          }
+      }
+    EXPECT_EQ(ids.size(), k == care::WorkListKind::long_lost ? w.long_lost : w.current);
+    return ids;
+  };
+  EXPECT_EQ(svc_->schedule().alerts().long_lost_overdue_days, 183);
+  EXPECT_EQ(lists(*svc_, care::WorkListKind::long_lost), (std::set<std::string>{pop_.Id("OLD")}));
+  EXPECT_EQ(lists(*svc_, care::WorkListKind::current).count(pop_.Id("OLD")), 0u);
+  EXPECT_EQ(lists(*svc_, care::WorkListKind::current).count(pop_.Id("C")), 1u);
+  // The same child with the limit moved to ten years in the data folder is current.
+  TempDir data;
+  std::filesystem::create_directories(data.File("schedules"));
+  json alerts = json::parse(ReadFile(std::string(U5_SCHEDULE_DIR) + "/alerts.json"));
+  alerts["long_lost_overdue_days"] = 3653;
+  WriteFile(data.File("schedules/alerts.json"), alerts.dump());
+  std::unique_ptr<care::Service> wide;
+  ASSERT_TRUE(care::Service::Open(pop_.store(), data.path(), &wide).ok());
+  EXPECT_TRUE(lists(*wide, care::WorkListKind::long_lost).empty());
+  EXPECT_EQ(lists(*wide, care::WorkListKind::current).count(pop_.Id("OLD")), 1u);
+  care::Service::Attach(pop_.store(), svc_.get());
+}
+
+// "Moved away / not found": a write with its audit entry in one transaction;
+// the person leaves the worklists and the alerts, stays in the registry, and
+// comes back when found again. Bad input is refused naming the field.
+TEST_F(CareService, MovedAwayLeavesTheWorklistAndIsAudited) {
+  const std::string c = pop_.Id("C");
+  const std::string path = "/api/v1/persons/" + c + "/care-status";
+  auto listed = [&](const std::string& list) {
+    auto r = Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}, {"from", "2025-01-20"}, {"list", list}}, worker_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::set<std::string> ids;
+    const json j = json::parse(r.body);
+    for (const auto& v : j["villages"])
+      for (const auto& p : v["persons"]) ids.insert(p["person_id"].get<std::string>());
+    EXPECT_EQ(j["counts"][list], ids.size());
+    return ids;
+  };
+  auto alerts = [&]() {
+    auto r = Call("GET", "/api/v1/alerts", {{"orgunit", "03390"}, {"date", "2025-01-20"}}, worker_);
+    return json::parse(r.body)["items"].size();
+  };
+  ASSERT_EQ(listed("current").count(c), 1u);
+  ASSERT_EQ(alerts(), 1u);
+  struct Bad { std::string body, field; };
+  for (const Bad& b : std::vector<Bad>{{R"({"status":"gone","reason":"x"})", "status"},
+                                       {R"({"reason":"x"})", "status"},
+                                       {R"({"status":"moved_away"})", "reason"},
+                                       {R"({"status":"moved_away","reason":"  "})", "reason"},
+                                       {R"({"status":"moved_away","reason":7})", "reason"},
+                                       {R"({"status":"moved_away","reason":"x","date":"2025-02-30"})", "date"},
+                                       {R"({"status":"moved_away","reason":"x","date":"2099-01-01"})", "date"},
+                                       {R"({"status":"moved_away","reason":"x","date":"2024-12-31"})", "date"}}) {
+    auto r = Call("POST", path, {}, worker_, b.body);
+    EXPECT_EQ(r.status, 422) << b.body << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body)["field"], b.field) << b.body << ": " << r.body;
+  }
+  EXPECT_EQ(Call("POST", path, {}, other_, R"({"status":"moved_away","reason":"x"})").status, 404);
+  EXPECT_EQ(Call("POST", path, {}, province_, R"({"status":"moved_away","reason":"x"})").status, 403);
+  // No audit entry, no status.
+  test::Exec(pop_.db_path(), "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END");
+  EXPECT_NE(Call("POST", path, {}, worker_, R"({"status":"moved_away","reason":"x"})").status, 200);
+  EXPECT_EQ(test::QueryInt(pop_.db_path(), "SELECT count(*) FROM care_person_status"), 0);
+  test::Exec(pop_.db_path(), "DROP TRIGGER audit_refused");
+  auto ok = Call("POST", path, {}, worker_, R"({"status":"moved_away","date":"2025-01-18","reason":"cả nhà lên Hà Nội làm ăn"})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["by"], "demo");
+  EXPECT_EQ(test::QueryOne(pop_.db_path(), "SELECT user_id || ' ' || record_id || ' ' || orgunit_id || ' ' || json_extract(detail, '$.status') "
+                                           "|| ' ' || json_extract(detail, '$.date') || ' ' || json_extract(detail, '$.reason') "
+                                           "FROM audit_log WHERE action = 'care_status'"),
+            "u1 " + c + " 03390 moved_away 2025-01-18 cả nhà lên Hà Nội làm ăn");
+  EXPECT_EQ(listed("current").count(c), 0u);
+  EXPECT_EQ(listed("long_lost").count(c), 0u);
+  EXPECT_EQ(listed("set_aside"), (std::set<std::string>{c}));
+  EXPECT_EQ(alerts(), 0u);
+  {
+    auto r = Call("GET", "/api/v1/worklist", {{"orgunit", "03390"}, {"from", "2025-01-20"}, {"list", "set_aside"}}, worker_);
+    const json p = json::parse(r.body)["villages"][0]["persons"][0];
+    EXPECT_EQ(p["follow_up"]["status"], "moved_away");
+    EXPECT_EQ(p["follow_up"]["date"], "2025-01-18");
+    auto due = Call("GET", "/api/v1/persons/" + c + "/due", {{"date", "2025-01-20"}}, worker_);
+    EXPECT_EQ(json::parse(due.body)["follow_up"]["reason"], "cả nhà lên Hà Nội làm ăn");
+  }
+  // Still in the registry.
+  care::Entry e;
+  EXPECT_TRUE(svc_->Get(c, &e).ok());
+  // Found again: back on the list, audited; a second "found again" has nothing to clear.
+  ASSERT_EQ(Call("POST", path, {}, worker_, R"({"status":"active"})").status, 200);
+  EXPECT_EQ(Call("POST", path, {}, worker_, R"({"status":"active"})").status, 404);
+  EXPECT_EQ(listed("current").count(c), 1u);
+  EXPECT_TRUE(listed("set_aside").empty());
+  EXPECT_EQ(test::QueryInt(pop_.db_path(), "SELECT count(*) FROM audit_log WHERE action = 'care_status'"), 2);
 }
 
 }  // namespace

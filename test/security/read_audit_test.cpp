@@ -155,6 +155,35 @@ TEST_F(ReadAudit, WorklistAlertsAndDueEachLeaveOneEntryNamingWhatWasShown) {
   EXPECT_EQ(vias, (std::vector<std::string>{"worklist", "alerts", "due"}));
 }
 
+// End to end through the API (sessions, router, audit): "moved away" takes the
+// child off the worklist into the set-aside list, leaves one write entry by
+// the user, and "found again" brings the child back.
+TEST_F(ReadAudit, MovedAwayThroughTheApiIsAuditedAndReversible) {
+  MotherAndNewborn();
+  auto on = [&](const std::string& list) {
+    http::Response w = Call("GET", "/api/v1/worklist", cw_a, "", {{"orgunit", "03390"}, {"from", "2025-01-20"}, {"list", list}});
+    EXPECT_EQ(w.status, 200) << w.body;
+    const json j = json::parse(w.body);
+    return j["villages"].empty() ? std::string() : j["villages"][0]["persons"][0]["person_id"].get<std::string>();
+  };
+  ASSERT_EQ(on("current"), child);
+  const std::string path = "/api/v1/persons/" + child + "/care-status";
+  EXPECT_EQ(Call("POST", path, cw_b, R"({"status":"not_found","reason":"x"})").status, 404);
+  http::Response bad = Call("POST", path, cw_a, R"({"status":"lost","reason":"x"})");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(json::parse(bad.body)["field"], "status");
+  int64_t seq = LastSeq();
+  ASSERT_EQ(Call("POST", path, cw_a, R"({"status":"not_found","reason":"ba lần đến nhà không gặp"})").status, 200);
+  EXPECT_EQ(QueryOne(db(), "SELECT username || ' ' || action || ' ' || record_id || ' ' || json_extract(detail, '$.status') "
+                           "FROM audit_log WHERE seq > " + std::to_string(seq)),
+            "cw_a care_status " + child + " not_found");
+  EXPECT_EQ(on("current"), "");
+  EXPECT_EQ(on("set_aside"), child);
+  ASSERT_EQ(Call("POST", path, cw_a, R"({"status":"active"})").status, 200);
+  EXPECT_EQ(on("current"), child);
+  EXPECT_EQ(on("set_aside"), "");
+}
+
 TEST_F(ReadAudit, RefusalsOutsideTheUsersScopeLeaveAnEntry) {
   MotherAndNewborn();
   const int64_t seq = LastSeq();

@@ -126,6 +126,8 @@ struct WrongTypes : RecordsFixture {
       return Target{"/api/v1/signoffs", cw, "", {{"orgunit", "03390"}, {"period", period}, {"action", "close"}, {"reason", "số liệu đã rà soát"}}};
     }
     if (key == "POST alerts/{id}/ack") return Target{"/api/v1/alerts/" + alert + "/ack", cw, "", {{"note", "đã gọi điện"}}};
+    if (key == "POST persons/{id}/care-status")
+      return Target{"/api/v1/persons/" + child + "/care-status", cw, "", {{"status", "not_found"}, {"reason", "không có ở nhà"}}, {"date"}};
     if (key == "POST {collection}") {
       json b = RecordBody(coll);
       return Target{"/api/v1/" + coll, cw, "", b, FormFields(coll, b)};

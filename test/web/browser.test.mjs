@@ -2,7 +2,7 @@
 // failure; the run ends non-zero. Screenshots of every page at phone and desktop size go to $ARTIFACTS.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, OUT, problems, report, step, check, daysAgo, watch, expecting, axe, shot, unlabelledInputs, login, ctxOpts, launch } from './lib.mjs';
+import { BASE, OUT, problems, report, step, check, daysAgo, watch, expecting, axe, shot, unlabelledInputs, login, ctxOpts, launch, overflowBeyond } from './lib.mjs';
 
 const browser = await launch();
 const desktop = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
@@ -16,7 +16,7 @@ try {
     await page.goto(BASE + '/');
     await page.waitForSelector('#username');
     check((await unlabelledInputs(page)).length === 0, 'login inputs have labels');
-    await axe(page, 'login');
+    await axe(page, 'login', { strict: true });
     await shot(page, 'desktop-login');
 
     step('wrong password');
@@ -39,7 +39,7 @@ try {
   const worklistAvailable = (await page.locator('[data-testid=worklist-count]').count()) > 0;
   report.push(`worklist API ${worklistAvailable ? 'available' : 'absent: home shows "chưa có dữ liệu"'}`);
   if (!worklistAvailable) check((await page.locator('[data-testid=no-data]').count()) > 0, 'home degrades to "no data"');
-  await axe(page, 'home');
+  await axe(page, 'home', { strict: true });
   await shot(page, 'desktop-home');
 
   step('search');
@@ -50,14 +50,14 @@ try {
   const names = await page.locator('[data-testid=search-results] .name').allTextContents();
   check(names.length > 0 && names.every((n) => /nguy[eễ]n/i.test(n)), `results match "nguyen": ${names.slice(0, 3)}`);
   check(names.some((n) => n.includes('Nguyễn')), 'a result is spelt Nguyễn');
-  await axe(page, 'search');
+  await axe(page, 'search', { strict: true });
   await shot(page, 'desktop-search');
 
   step('handbook of a found person');
   await page.locator('[data-testid=search-results] a').first().click();
   await page.waitForSelector('[data-testid=person-name]');
   await page.waitForLoadState('networkidle');
-  await axe(page, 'handbook');
+  await axe(page, 'handbook', { strict: true });
   await shot(page, 'desktop-handbook');
 
   step('dashboard before');
@@ -87,7 +87,7 @@ try {
   check((await page.inputValue('#f-full_name')) === name, 'the typed name is kept after the error');
   check((await page.getAttribute('#f-phone', 'aria-invalid')) === 'true', 'the phone field is marked invalid');
   check(await page.evaluate(() => document.activeElement?.id === 'f-phone'), 'focus moves to the field in error');
-  await axe(page, 'form with error');
+  await axe(page, 'form with error', { strict: true });
   await shot(page, 'desktop-form-error');
 
   step('register the child');
@@ -136,7 +136,7 @@ try {
   check(pts.includes('3,3'), `the point is listed with a Vietnamese decimal comma: ${pts}`);
   const status = await page.textContent('[data-testid=nutrition-status]');
   check(status.includes('Bình thường'), `nutrition status shown: ${status}`);
-  await axe(page, 'handbook with growth');
+  await axe(page, 'handbook with growth', { strict: true });
   await shot(page, 'desktop-handbook-child');
 
   step('dashboard after');
@@ -148,7 +148,7 @@ try {
   const mine = await page.getAttribute('[data-testid=commune-map]', 'data-mine-colour');
   check(mine && mine !== '#d5dae0', `the commune is coloured on the map (${mine})`);
   await page.waitForSelector('[data-testid=trend-chart][data-ready="1"]');
-  await axe(page, 'dashboard');
+  await axe(page, 'dashboard', { strict: true });
   await shot(page, 'desktop-dashboard');
 
   step('English and back');
@@ -260,7 +260,7 @@ try {
   check(userErr.includes('Tên đăng nhập dài 3–64 ký tự'), `user name error in Vietnamese beside the field: "${userErr}"`);
   check((await op.inputValue('#u-full_name')) === 'Lò Thị Thử', 'the typed full name is kept after the error');
   check(await op.evaluate(() => document.activeElement?.id === 'u-username'), 'focus moves to the user name');
-  await axe(op, 'users with error');
+  await axe(op, 'users with error', { strict: true });
 
   step('users page: the officer creates a commune worker');
   await op.fill('#u-username', 'lo.thi.thu');
@@ -272,7 +272,7 @@ try {
   const row = await op.textContent('[data-username="lo.thi.thu"]');
   check(row.includes('Chưa đổi mật khẩu ban đầu'), `the new user is marked as not yet having changed the password: ${row}`);
   check(!row.includes(demoCommune), `the list names the org unit, not its code: ${row}`);
-  await axe(op, 'users');
+  await axe(op, 'users', { strict: true });
   await shot(op, 'desktop-users');
 
   step('the new user must change the initial password');
@@ -288,7 +288,7 @@ try {
     await np.waitForSelector('[data-testid=password-forced]');
   });
   check((await np.locator('nav.nav').count()) === 0, 'no menu until the password is changed');
-  await axe(np, 'forced password change');
+  await axe(np, 'forced password change', { strict: true });
   await shot(np, 'desktop-password-forced');
   await np.fill('#pw-old', initial);
   await np.fill('#pw-next', 'mat-khau-moi-2030');
@@ -327,7 +327,7 @@ try {
   const actions = await op.locator('[data-testid=audit-table] tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.action));
   check(actions.includes('login_ok') && actions.includes('read'), `login and reads listed: ${[...new Set(actions)]}`);
   check((await unlabelledInputs(op)).length === 0, 'audit filters have labels');
-  await axe(op, 'audit');
+  await axe(op, 'audit', { strict: true });
   await shot(op, 'desktop-audit');
 
   step('audit and users in English');
@@ -370,7 +370,7 @@ try {
     step('phone ' + name);
     await pp.goto(BASE + path);
     await pp.waitForSelector(sel);
-    const overflow = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await overflowBeyond(pp, 360);
     check(overflow <= 1, `${name} fits 360 px without sideways scrolling (overflow ${overflow}px)`);
     await shot(pp, 'phone-' + name);
   }
@@ -391,7 +391,7 @@ try {
     step('phone ' + name);
     await po.goto(BASE + path);
     await po.waitForSelector(sel);
-    const overflow = await po.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await overflowBeyond(po, 360);
     check(overflow <= 1, `${name} fits 360 px without sideways scrolling (overflow ${overflow}px)`);
     await shot(po, 'phone-' + name);
   }

@@ -7,18 +7,29 @@ export function loadEcharts(): Promise<EC> {
   return loader;
 }
 
-/** An ECharts canvas sized by CSS; `prepare` may register maps before the option is set. */
+/** Draws `option` and records which series the chart really holds (data-series: ids, else names), for tests. */
+function apply(chart: any, el: HTMLDivElement, option: any) {
+  chart.setOption(option, true);
+  el.dataset.series = (chart.getOption().series ?? []).map((s: any) => s.id ?? s.name).join(',');
+}
+
+/**
+ * An ECharts canvas sized by CSS; `prepare` may register maps before the option is set. The option
+ * can change while the library is still loading (data arriving first): the newest one is drawn.
+ */
 export function Chart({ option, label, height = 320, prepare, testid }: { option: any; label: string; height?: number; prepare?: (ec: EC) => void; testid?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<any>(null);
+  const latest = useRef({ option, prepare });
+  latest.current = { option, prepare };
   useEffect(() => {
     let live = true;
     let ro: ResizeObserver | null = null;
     loadEcharts().then((ec) => {
       if (!live || !el.current) return;
-      prepare?.(ec);
+      latest.current.prepare?.(ec);
       chart.current = ec.init(el.current, undefined, { renderer: 'canvas' });
-      chart.current.setOption(option, true);
+      apply(chart.current, el.current, latest.current.option);
       el.current.dataset.ready = '1';
       ro = new ResizeObserver(() => chart.current?.resize());
       ro.observe(el.current);
@@ -31,7 +42,7 @@ export function Chart({ option, label, height = 320, prepare, testid }: { option
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    if (chart.current && el.current) apply(chart.current, el.current, option);
   }, [option]);
   return <div ref={el} class="chart" style={{ height: `${height}px` }} role="img" aria-label={label} data-testid={testid} />;
 }

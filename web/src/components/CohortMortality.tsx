@@ -6,6 +6,7 @@ import { api, qs } from '../lib/api';
 import { fmtDate, fmtNumber, t } from '../lib/i18n';
 import type { OrgUnit } from '../lib/orgunits';
 import { Badge } from './Status';
+import { ScrollX } from './ScrollX';
 
 interface Rate { symbol: string; ages: string; per_1000: number | null; lower: number | null; upper: number | null; reason?: string }
 export interface CohortAnswer {
@@ -42,7 +43,7 @@ export function CohortMortality({ ou, year }: { ou: string; year: number }) {
       </p>
       {data.precision !== 'ok' ? <p><Badge kind="warn" label={t('cohort.precision.' + data.precision)} /></p> : null}
       {data.suppressed ? <p class="muted small">{t('cohort.suppressed')}</p> : null}
-      <div class="scroll-x">
+      <ScrollX name={t('cohort.title')}>
         <table class="table">
           <thead><tr><th>{t('cohort.measure')}</th><th class="num">{t('cohort.value')}</th><th class="num">{t('cohort.interval')}</th></tr></thead>
           <tbody>
@@ -55,7 +56,7 @@ export function CohortMortality({ ou, year }: { ou: string; year: number }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <p class="muted small">{t('cohort.method')} {t('cohort.gso')}</p>
     </section>
   );

@@ -1,5 +1,5 @@
 import { useMemo } from 'preact/hooks';
-import { fmtNumber, t } from '../lib/i18n';
+import { currentLang, fmtNumber, t } from '../lib/i18n';
 import { Chart } from './Chart';
 import type { IndicatorValue } from '../pages/Dashboard';
 import type { SmallNumbers } from './Status';
@@ -69,10 +69,10 @@ export function CommuneMap({ geo, indicator, names, mine, sn }: { geo: Geo; indi
     const option = {
       animation: false,
       tooltip: { trigger: 'item', formatter: (p: any) => tip(p.name, p.value) },
-      series: [{ type: 'map', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, data, emphasis: { label: { show: false }, itemStyle: { areaColor: '#0b6e4f' } } }],
+      series: [{ type: 'map', id: 'communes', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, data, emphasis: { label: { show: false }, itemStyle: { areaColor: '#0b6e4f' } } }],
     };
     return { option, colours, breaks, lowerBetter, small };
-  }, [geo, indicator, names]);
+  }, [geo, indicator, names, currentLang()]);
 
   // One legend entry a value class, ascending values; the word names how good the class is.
   const legend = PALETTE.map((_, k) => {

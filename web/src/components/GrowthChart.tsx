@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { fmtDate, fmtNumber, t } from '../lib/i18n';
+import { currentLang, fmtDate, fmtNumber, t } from '../lib/i18n';
 import { Chart } from './Chart';
 import { Badge } from './Status';
 
@@ -79,6 +79,7 @@ export function GrowthChart({ data }: { data: GrowthData }) {
     const curve = byDays ? chart.curve.filter((r) => r[0] / DAYS_PER_MONTH <= (maxX ?? 60) + 0.5) : chart.curve;
     const series: any[] = chart.sd_lines.map((sd, i) => ({
       type: 'line',
+      id: `sd${sd}`,
       name: sd === 0 ? t('growth.median') : `${sd > 0 ? '+' : '−'}${Math.abs(sd)} SD`,
       showSymbol: false,
       silent: true,
@@ -88,6 +89,7 @@ export function GrowthChart({ data }: { data: GrowthData }) {
     }));
     series.push({
       type: 'line',
+      id: 'child',
       name: t('growth.child'),
       symbol: 'circle',
       symbolSize: 9,
@@ -107,7 +109,7 @@ export function GrowthChart({ data }: { data: GrowthData }) {
       yAxis: { type: 'value', name: t('growth.unit.' + chart.y_field), scale: true, splitLine: { lineStyle: { color: '#eef0f3' } } },
       series,
     };
-  }, [chart, data, which]);
+  }, [chart, data, which, currentLang()]);
 
   const last = [...data.points].reverse().find((p) => (p as any)[chart.y_field] !== undefined);
   const label = t('growth.chart_label', { chart: t('growth.chart.' + chart.id), n: data.points.length }) +

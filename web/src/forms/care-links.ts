@@ -31,3 +31,12 @@ export function formForItem(itemId: string, personId: string, pregnancyId?: stri
   if (parts[0] === 'vitamin_a') return `/new/vitamin_a?${q}`;
   return null;
 }
+
+/** The open vaccine item that a dose (vaccine, dose number) records, found by the same mapping as formForItem. */
+export function itemForDose<T extends { id: string; status: string }>(items: T[], vaccine: string, dose: string): T | undefined {
+  return items.find((i) => {
+    if (!(i.id.startsWith('epi.') || i.id === 'anc.tetanus') || i.status === 'done' || i.status === 'missed') return false;
+    const q = new URLSearchParams((formForItem(i.id, '') ?? '').split('?')[1] ?? '');
+    return q.get('vaccine') === vaccine && (q.get('dose') ?? '') === (q.has('dose') ? dose : '');
+  });
+}

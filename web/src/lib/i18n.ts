@@ -43,7 +43,11 @@ export function has(key: string): boolean {
   return lookup(dicts[lang], key) !== undefined;
 }
 
-/** t(key, {n: 3}) with {n} placeholders; falls back to Vietnamese, then to the key (visible in tests). */
+/**
+ * t(key, {n: 3}) with {n} placeholders; falls back to Vietnamese, then to the key (visible in tests).
+ * A number is a quantity and gets the locale's separators ("1.234"); pass identifiers that happen to
+ * be numeric, such as years and codes, as strings ("2030", never "2.030").
+ */
 export function t(key: string, params?: Record<string, string | number>): string {
   let s = lookup(dicts[lang], key) ?? lookup(dicts.vi, key) ?? key;
   if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(typeof v === 'number' ? fmtNumber(v) : v);

@@ -6,6 +6,7 @@ import { linkClick, navigate } from '../lib/router';
 import { canSeePersons, currentUser } from '../lib/session';
 import { useApi } from '../lib/useApi';
 import { ErrorBox, Loading, NoData } from '../components/Status';
+import { ScrollX } from '../components/ScrollX';
 
 interface Entry {
   seq: number; at: string; user_id: string; username: string; remote: string; action: string;
@@ -73,7 +74,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
       </form>
       <div class="card">
         {loading && !data ? <Loading /> : error ? <ErrorBox error={error} /> : !data || data.items.length === 0 ? <NoData text={t('audit.none')} /> : (
-          <div class="table-wrap">
+          <ScrollX name={t('audit.title')}>
             <table class="table compact audit-table" data-testid="audit-table">
               <caption class="sr-only">{t('audit.title')}</caption>
               <thead>
@@ -104,7 +105,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
         <div class="actions">
           <button type="button" class="btn small" disabled={!cursors.length} onClick={() => { const prev = cursors.slice(0, -1); const c = cursors[cursors.length - 1]; setCursors(prev); go(filters, c === '-' ? '' : c); }}>

@@ -8,6 +8,7 @@ import { Chart } from '../components/Chart';
 import { CommuneMap, Geo } from '../components/CommuneMap';
 import { KEY_INDICATORS } from '../forms/indicators';
 import { CohortMortality } from '../components/CohortMortality';
+import { ScrollX } from '../components/ScrollX';
 
 /** The 95 % interval and the small-number mark the API gives beside a value (docs/api.md). */
 export interface Precision { ci_low?: number | null; ci_high?: number | null; ci_method?: string | null; small?: boolean }
@@ -49,7 +50,7 @@ function KpiCard({ v, target, selected, onSelect, sn }: { v: IndicatorValue; tar
       </span>
       {v.value !== null ? <span class="kpi-sub"><CiText low={v.ci_low} high={v.ci_high} /></span> : null}
       <span class="kpi-sub">
-        {target ? <>{t('dash.target', { year: target.year, target: pick(target, 'printed') })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
+        {target ? <>{t('dash.target', { year: String(target.year), target: pick(target, 'printed') })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
       </span>
     </button>
   );
@@ -71,26 +72,27 @@ function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: nu
     const last = [...series].reverse().find((p) => p.value !== null);
     const maxYear = Math.max(year, planYear?.year ?? year);
     const s: any[] = [
-      { type: 'line', name: t('dash.value'), data: series.map((p) => [p.year, p.value]), symbolSize: 8, lineStyle: { width: 3, color: '#0b6e4f' }, itemStyle: { color: '#0b6e4f' }, connectNulls: true },
+      { type: 'line', id: 'value', name: t('dash.value'), data: series.map((p) => [p.year, p.value]), symbolSize: 8, lineStyle: { width: 3, color: '#0b6e4f' }, itemStyle: { color: '#0b6e4f' }, connectNulls: true },
     ];
     // The 95 % interval of each year as two thin dashed lines: a year on few events shows wide.
     if (series.some((p) => p.lo !== null))
       for (const k of ['lo', 'hi'] as const)
-        s.push({ type: 'line', name: t('dash.ci_band'), data: series.map((p) => [p.year, p[k]]), symbol: 'none', lineStyle: { width: 1, type: 'dashed', color: '#6b7785' }, itemStyle: { color: '#6b7785' }, connectNulls: false });
+        s.push({ type: 'line', id: 'ci_' + k, name: t('dash.ci_band'), data: series.map((p) => [p.year, p[k]]), symbol: 'none', lineStyle: { width: 1, type: 'dashed', color: '#6b7785' }, itemStyle: { color: '#6b7785' }, connectNulls: false });
     if (targets.length)
-      s.push({ type: 'line', name: t('dash.target_line'), step: 'end', data: targets.map((e) => [e.year, e.target]), lineStyle: { type: 'dashed', color: '#b3261e', width: 2 }, itemStyle: { color: '#b3261e' }, symbol: 'diamond', symbolSize: 9 });
+      s.push({ type: 'line', id: 'target', name: t('dash.target_line'), step: 'end', data: targets.map((e) => [e.year, e.target]), lineStyle: { type: 'dashed', color: '#b3261e', width: 2 }, itemStyle: { color: '#b3261e' }, symbol: 'diamond', symbolSize: 9 });
     if (planYear && planYear.projected !== null && last)
-      s.push({ type: 'line', name: t('dash.projection'), data: [[last.year, last.value], [planYear.year, planYear.projected]], lineStyle: { type: 'dotted', color: '#1d4ed8', width: 2 }, itemStyle: { color: '#1d4ed8' }, symbolSize: 6 });
+      s.push({ type: 'line', id: 'projection', name: t('dash.projection'), data: [[last.year, last.value], [planYear.year, planYear.projected]], lineStyle: { type: 'dotted', color: '#1d4ed8', width: 2 }, itemStyle: { color: '#1d4ed8' }, symbolSize: 6 });
     return {
       animation: false,
       grid: { left: 48, right: 20, top: 36, bottom: 30 },
       legend: { top: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: 'axis', valueFormatter: (x: number) => fmtNumber(x, 1) },
-      xAxis: { type: 'value', min: year - 4, max: maxYear, interval: 1, axisLabel: { formatter: (x: number) => String(x) } },
+      // Years are labels, not quantities: ECharts would print them "2,026" on the axis and in the tooltip.
+      xAxis: { type: 'value', min: year - 4, max: maxYear, interval: 1, axisLabel: { formatter: (x: number) => String(x) }, axisPointer: { label: { formatter: (p: { value: number }) => String(Math.round(p.value)) } } },
       yAxis: { type: 'value', scale: true, name: v.unit === 'count' ? '' : v.unit },
       series: s,
     };
-  }, [series, evals, v.indicator]);
+  }, [series, evals, v.indicator, currentLang()]);
   if (!series || !option) return <Loading />;
   return <Chart option={option} height={280} label={t('dash.trend_label', { name: name(v) })} testid="trend-chart" />;
 }
@@ -178,7 +180,7 @@ export function Dashboard() {
       <div class="page-head">
         <div>
           <h1>{t('dash.title')}</h1>
-          <p class="muted" data-testid="dash-scope">{t('dash.scope', { ou: nameOf(ou), year })}</p>
+          <p class="muted" data-testid="dash-scope">{t('dash.scope', { ou: nameOf(ou), year: String(year) })}</p>
         </div>
         <div class="filters">
           <div class="field">
@@ -214,7 +216,7 @@ export function Dashboard() {
         <section class="card" aria-labelledby="h-league">
           <h2 id="h-league">{t('dash.league')}</h2>
           {league.length + smallOnes.length === 0 ? <NoData /> : (
-            <div class="scroll-x">
+            <ScrollX name={t('dash.league')}>
               <p class="muted small">{t('dash.league_note')}</p>
               <table class="table" data-testid="league">
                 <thead><tr><th class="num">#</th><th>{t('dash.commune')}</th><th class="num">{t('dash.numerator')}</th><th class="num">{t('dash.denominator')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th></tr></thead>
@@ -227,7 +229,7 @@ export function Dashboard() {
                 ) : null}
               </table>
               <p class="muted small" data-testid="small-legend">{t('dash.small_legend', { events: sn.min_events, den: sn.min_denominator })}</p>
-            </div>
+            </ScrollX>
           )}
         </section>
       )}
@@ -236,7 +238,7 @@ export function Dashboard() {
         {!evalResp ? <NoData /> : (
           <>
             <p class="muted small">{t('dash.plan_of', { province: pick(evalResp, 'province'), date: evalResp.as_of.split('-').reverse().join('/') })}</p>
-            <div class="scroll-x">
+            <ScrollX name={t('dash.plan')}>
               <table class="table" data-testid="plan-eval">
                 <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
                 <tbody>
@@ -255,7 +257,7 @@ export function Dashboard() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </ScrollX>
             <p class="muted small"><span class="badge badge-uncertain" aria-hidden="true">?</span> {t('dash.uncertain_tip')}</p>
           </>
         )}

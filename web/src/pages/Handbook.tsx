@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { fmtDate, fmtNumber, pick, t, tOr, has } from '../lib/i18n';
+import { api } from '../lib/api';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { Person, Rec, Relative, isUnder5 } from '../lib/person';
@@ -21,6 +22,7 @@ interface DueData {
   items: DueItem[];
   alerts: { id: string; rule: string; since: string; message: string; message_vi?: string; message_en?: string }[];
   next_visit: string | null;
+  follow_up?: { status: string; date: string; reason: string; by: string } | null;
 }
 
 const ENVELOPE = new Set(['id', 'type', 'version', 'created_at', 'updated_at', 'person_id', 'orgunit', 'date', 'pregnancy_id', 'deleted_at', 'delete_reason', 'implausible']);
@@ -99,7 +101,7 @@ export function Handbook({ id }: { id: string }) {
           <p class="meta">
             {t('sex.' + person.sex)} · {t('field.birth_date')} {fmtDate(person.birth_date)} (<AgeText birth={person.birth_date} />)
           </p>
-          <dl class="kv inline">
+          <dl class="kv">
             <dt>{t('field.orgunit')}</dt><dd><OrgUnitName id={person.orgunit} /></dd>
             {person.village && (<><dt>{t('field.village')}</dt><dd>{person.village}</dd></>)}
             {person.phone && (<><dt>{t('field.phone')}</dt><dd><a href={`tel:${person.phone}`}>{person.phone}</a></dd></>)}
@@ -136,6 +138,17 @@ export function Handbook({ id }: { id: string }) {
             ))}
           </ul>
         </section>
+      )}
+
+      {due.data?.follow_up && (
+        <div class="alert info" role="status" data-testid="follow-up">
+          {t('worklist.set_by', { status: t('worklist.status.' + due.data.follow_up.status), date: fmtDate(due.data.follow_up.date), reason: due.data.follow_up.reason, by: due.data.follow_up.by })}
+          {worker && (
+            <button type="button" class="btn small" onClick={() => api.post(`/persons/${person.id}/care-status`, { status: 'active' }).then(due.reload)}>
+              {t('worklist.found_again')}
+            </button>
+          )}
+        </div>
       )}
 
       {due.data && due.data.alerts.length > 0 && (

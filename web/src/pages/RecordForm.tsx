@@ -8,6 +8,8 @@ import { currentUser } from '../lib/session';
 import { FieldDef, FORMS, FormDef } from '../forms/specs';
 import { fieldErrorText } from '../forms/errors';
 import { ErrorBox, Loading } from '../components/Status';
+import { DueItem, itemLabel, tooEarly } from '../components/DueList';
+import { itemForDose } from '../forms/care-links';
 
 
 type Values = Record<string, string | string[]>;
@@ -143,6 +145,10 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const top = useRef<HTMLDivElement>(null);
+  // A dose given before its earliest valid date is recorded but not counted: the form warns and asks to confirm.
+  const [dueItems, setDueItems] = useState<DueItem[]>([]);
+  const [earlyConfirmed, setEarlyConfirmed] = useState(false);
+  const confirmBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (!def) return;
@@ -160,6 +166,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
         if (pregs.length) setValues((v) => (v.pregnancy_id ? v : { ...v, pregnancy_id: pregs[0].id }));
       }).catch(setLoadError);
     }
+    if (def.type === 'immunization' && personId) api.get<{ items: DueItem[] }>(`/persons/${personId}/due`).then((d) => setDueItems(d.items)).catch(setLoadError);
   }, []);
 
   if (!def) return <section class="page"><h1>{t('notfound.title')}</h1></section>;
@@ -176,8 +183,15 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
     if (errors[name]) setErrors((e) => ({ ...e, [name]: '' }));
   };
 
+  const earlyItem = def.type === 'immunization' ? itemForDose(dueItems, values.vaccine as string ?? '', values.dose as string ?? '') : undefined;
+  const early = earlyItem && tooEarly(earlyItem, (values.date as string) ?? '') ? earlyItem : undefined;
+
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (early && !earlyConfirmed) {
+      confirmBox.current?.focus();
+      return;
+    }
     setBusy(true);
     setErrors({});
     setFormError(null);
@@ -226,6 +240,16 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
         {def.fields.map((fd) => (
           <Field key={fd.name} fd={fd} sf={sfOf(fd.name)} value={values[fd.name]} error={errors[fd.name]} onChange={(v) => set(fd.name, v)} pregnancies={pregnancies} />
         ))}
+        {early && (
+          <div class="alert warn" role="alert" data-testid="early-warning">
+            <p>{t('early_dose.warning', { item: itemLabel(early), date: fmtDate(early.earliest), given: fmtDate(values.date as string) })}</p>
+            <label class="check">
+              <input type="checkbox" ref={confirmBox} checked={earlyConfirmed} data-testid="early-confirm"
+                onChange={(e) => setEarlyConfirmed(e.currentTarget.checked)} />
+              {t('early_dose.confirm')}
+            </label>
+          </div>
+        )}
         <p class="muted small">{t('form.required_note')}</p>
         <div class="actions">
           <button class="btn primary" type="submit" disabled={busy}>{busy ? t('form.saving') : t('form.save')}</button>
