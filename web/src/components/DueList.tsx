@@ -1,4 +1,4 @@
-import { fmtDate, pick, t } from '../lib/i18n';
+import { fmtDate, pick, t, tOr } from '../lib/i18n';
 import { linkClick } from '../lib/router';
 import { formForItem } from '../forms/care-links';
 import { Badge } from './Status';
