@@ -133,6 +133,14 @@ int main(int argc, char** argv) {
   run("full name prefix, nationwide (\"nguyen thi h\")", [&] { store::SearchQuery q; q.name_folded = folded_name(3); return q; });
   run("family + middle, nationwide (\"tran van\")", [&] { store::SearchQuery q; q.name_folded = folded_name(2); return q; });
   run("full name prefix, one province (12)", [&] { store::SearchQuery q; q.name_folded = folded_name(3); q.orgunit = "12"; return q; });
+  // The deepest page the route serves (offset 1000, limit 20 + 1 to tell whether more follow).
+  run("one word, page 51 (\"nguyen\", offset 1000)", [&] {
+    store::SearchQuery q;
+    q.name_folded = text::Fold(PickFamily(rng));
+    q.offset = 1000;
+    q.limit = 21;
+    return q;
+  });
   run("phone, nationwide", [&] {
     store::SearchQuery q;
     char phone[16];

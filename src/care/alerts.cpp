@@ -16,7 +16,7 @@ std::optional<Date> DateField(const Fact& f, const char* k) {
 // Every field back to its default, the strings keeping their buffers.
 void ResetAlert(Alert& a) {
   std::string keep[] = {std::move(a.id), std::move(a.rule), std::move(a.person_id), std::move(a.record_id),
-                        std::move(a.item_id), std::move(a.message)};
+                        std::move(a.item_id), std::move(a.message), std::move(a.message_en)};
   a = Alert{};
   for (auto& k : keep) k.clear();
   a.id = std::move(keep[0]);
@@ -25,6 +25,7 @@ void ResetAlert(Alert& a) {
   a.record_id = std::move(keep[3]);
   a.item_id = std::move(keep[4]);
   a.message = std::move(keep[5]);
+  a.message_en = std::move(keep[6]);
 }
 using Out = Overwrite<Alert, ResetAlert>;
 
@@ -47,6 +48,7 @@ void VaccineAlerts(const Schedule& s, const Plan& plan, Out* out) {
     a.from = from;
     a.until = it.max;
     a.message.append(s.Label(it.rule)).append(": quá hạn hơn ").append(std::to_string(s.alerts().vaccine_overdue_days)).append(" ngày");
+    a.message_en.append(s.LabelEn(it.rule)).append(": more than ").append(std::to_string(s.alerts().vaccine_overdue_days)).append(" days overdue");
   }
 }
 
@@ -79,6 +81,7 @@ void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
       a.record_id = p.id;
       a.from = Date{last_seen.days + c.high_risk_not_seen_days + 1};
       a.message.append("Thai nguy cơ cao chưa được khám từ ").append(FormatDate(last_seen));
+      a.message_en.append("High-risk pregnancy not seen since ").append(FormatDate(last_seen));
     }
     if (edd) {
       Alert& a = out->Add();
@@ -89,6 +92,8 @@ void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
       a.from = Date{edd->days + c.delivery_missing_after_edd_days + 1};
       a.message.append("Chưa có thông tin cuộc đẻ, quá ngày dự sinh ").append(FormatDate(*edd)).append(" hơn ")
           .append(std::to_string(c.delivery_missing_after_edd_days)).append(" ngày");
+      a.message_en.append("No delivery recorded more than ").append(std::to_string(c.delivery_missing_after_edd_days))
+          .append(" days after the expected date ").append(FormatDate(*edd));
     }
   }
 }
@@ -116,6 +121,7 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       a.from = Date{birth.days + c.newborn_home_visit_days + 1};
       a.until = Date{birth.days + 42};
       a.message.append(lbw ? "Trẻ nhẹ cân" : "Trẻ đẻ non").append(" chưa được thăm tại nhà trong tuần đầu");
+      a.message_en.append(lbw ? "Low-birth-weight" : "Preterm").append(" newborn not visited at home in the first week");
     } else if (e.type == "growth"sv && e.True("sam")) {
       std::optional<Date> next;
       for (size_t j = i + 1; j < h.events.size() && !next; ++j)
@@ -131,6 +137,8 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       if (next) a.until = Date{next->days - 1};
       a.message.append("Suy dinh dưỡng cấp tính nặng ngày ").append(FormatDate(e.date)).append(" chưa được theo dõi lại trong ")
           .append(std::to_string(c.sam_followup_days)).append(" ngày");
+      a.message_en.append("Severe acute malnutrition on ").append(FormatDate(e.date)).append(" not followed up within ")
+          .append(std::to_string(c.sam_followup_days)).append(" days");
     } else if (e.type == "illness"sv) {
       const bool pneumonia = e.Is("kind", "\"pneumonia\"") || e.Is("kind", "\"severe_pneumonia\"");
       const bool diarrhoea = e.Is("kind", "\"diarrhoea\"");
@@ -146,6 +154,7 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       a.from = e.date;
       a.until = Date{e.date.days + c.untreated_illness_days};
       a.message = pneumonia ? "Viêm phổi chưa ghi nhận kháng sinh" : "Tiêu chảy chưa ghi nhận ORS và kẽm";
+      a.message_en = pneumonia ? "Pneumonia with no antibiotic recorded" : "Diarrhoea with no ORS and zinc recorded";
     }
   }
 }

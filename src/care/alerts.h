@@ -19,7 +19,7 @@ struct Alert {
   std::string person_id, record_id, item_id;
   Date from;                  // first day it is active
   std::optional<Date> until;  // last day it is active
-  std::string message;
+  std::string message, message_en;  // what to do about it, in Vietnamese and in English
   bool ActiveOn(Date d) const { return d >= from && (!until || d <= *until); }
 };
 

@@ -123,6 +123,8 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       Dose d;
       d.id = Str(dj, "id");
       d.label = Str(dj, "dose");
+      d.label_vi = Str(dj, "label_vi");
+      d.label_en = Str(dj, "label_en");
       const std::string where = "epi." + d.id;
       if (d.id.empty()) return Status::Invalid("epi." + s.id, "a dose without id");
       U5_RETURN_IF_ERROR(Req(dj, "min_age", where, &d.min_age));
@@ -132,6 +134,9 @@ Status ParseEpi(const json& root, std::vector<Series>* out) {
       U5_RETURN_IF_ERROR(SpanField(dj, "min_interval", where, &d.min_interval, false));
       U5_RETURN_IF_ERROR(ReadProvenance(dj, where, &d.prov));
       U5_RETURN_IF_ERROR(CheckUnderFive(d, where));
+      // Labels are shown as they are: a dose needs its name in both languages.
+      if (d.label_vi.empty()) return Status::Invalid(where + ".label_vi", "missing: every dose names itself in Vietnamese");
+      if (d.label_en.empty()) return Status::Invalid(where + ".label_en", "missing: every dose names itself in English");
       s.doses.push_back(std::move(d));
     }
     out->push_back(std::move(s));
@@ -263,7 +268,7 @@ Status Schedule::FromJson(const std::string& epi, const std::string& care, const
     num("long_lost_overdue_days", &s.alerts_.long_lost_overdue_days);
     U5_RETURN_IF_ERROR(bad);
     for (const auto& x : s.series_)
-      for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, x.label_vi + " (" + d.label + ")");
+      for (const auto& d : x.doses) s.dose_labels_.emplace(d.id, std::pair{d.label_vi, d.label_en});
   } catch (const json::exception& e) {
     return Status::Invalid("schedules", std::string("malformed schedule: ") + e.what());
   }
@@ -294,9 +299,16 @@ const Schedule& Schedule::Builtin() {
 }
 
 std::string_view Schedule::Label(std::string_view item_id) const {
-  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second;
+  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second.first;
   for (const auto& r : rules_)
     if (item_id.starts_with(r.id)) return r.label_vi;
+  return item_id;
+}
+
+std::string_view Schedule::LabelEn(std::string_view item_id) const {
+  if (auto it = dose_labels_.find(item_id); it != dose_labels_.end()) return it->second.second;
+  for (const auto& r : rules_)
+    if (item_id.starts_with(r.id)) return r.label_en;
   return item_id;
 }
 

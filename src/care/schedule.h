@@ -42,7 +42,8 @@ struct Provenance {
 };
 
 struct Dose {
-  std::string id, label;
+  std::string id, label;       // label: the dose as the schedule counts it ("1", "birth", "booster")
+  std::string label_vi, label_en;  // the dose's whole name in each language, shown as is
   Span min_age, due_age, late_age;
   std::optional<Span> max_age, min_interval;
   Provenance prov;
@@ -102,19 +103,22 @@ class Schedule {
   const std::vector<Rule>& rules() const { return rules_; }
   const AlertConfig& alerts() const { return alerts_; }
   AlertConfig& mutable_alerts() { return alerts_; }
-  // Looks up a dose or rule label by item id ("epi.dtp.1", "anc.t1").
-  // A view into the schedule (or `item_id` itself when no row matches).
+  // Looks up a dose or rule label by item id ("epi.dtp.1", "anc.t1"), in
+  // Vietnamese or in English. A view into the schedule (or `item_id` itself
+  // when no row matches).
   std::string_view Label(std::string_view item_id) const;
+  std::string_view LabelEn(std::string_view item_id) const;
 
  private:
   std::vector<Series> series_;
   std::vector<Rule> rules_;
-  // Dose labels by dose id: asked once per overdue-vaccine alert of everyone.
+  // Dose labels (Vietnamese, English) by dose id: asked once per overdue-vaccine
+  // alert of everyone. Copies, so a copied Schedule holds no view into another.
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> dose_labels_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>, Hash, std::equal_to<>> dose_labels_;
   AlertConfig alerts_;
 };
 

@@ -182,7 +182,8 @@ json ItemJson(const Schedule& s, const ItemView& v) {
   // nlohmann::json takes std::string; rule, group and reasons are views.
   auto str = [](std::string_view x) { return std::string(x); };
   const Item& it = *v.item;
-  json j = {{"id", it.id}, {"rule", str(it.rule)}, {"group", str(it.group)}, {"label", str(s.Label(it.rule))}, {"status", StateName(v.state)},
+  json j = {{"id", it.id}, {"rule", str(it.rule)}, {"group", str(it.group)}, {"label", str(s.Label(it.rule))},
+            {"label_vi", str(s.Label(it.rule))}, {"label_en", str(s.LabelEn(it.rule))}, {"status", StateName(v.state)},
             {"earliest", FormatDate(v.earliest)}, {"due", FormatDate(v.due)}, {"late", FormatDate(v.late)},
             {"max", v.max ? json(FormatDate(*v.max)) : json(nullptr)}};
   if (it.done) j["done"] = FormatDate(*it.done);
@@ -201,7 +202,8 @@ json ItemJson(const Schedule& s, const ItemView& v) {
 }
 
 json AlertJson(const Alert& a) {
-  json j = {{"id", a.id}, {"rule", a.rule}, {"person_id", a.person_id}, {"since", FormatDate(a.from)}, {"message", a.message}};
+  json j = {{"id", a.id}, {"rule", a.rule}, {"person_id", a.person_id}, {"since", FormatDate(a.from)}, {"message", a.message},
+            {"message_vi", a.message}, {"message_en", a.message_en}};
   if (!a.record_id.empty()) j["record_id"] = a.record_id;
   if (!a.item_id.empty()) j["item_id"] = a.item_id;
   return j;

@@ -1,6 +1,7 @@
 #include "http/records.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "auth/roles.h"
 #include "auth/scope.h"
@@ -202,6 +203,26 @@ Response Delete(Call& c, const std::string& type) {
   return RecordResponse(200, out);
 }
 
+// A whole-number query parameter within [lo, hi], or `fallback` when absent; else 422 naming it.
+Status IntParam(const Call& c, const char* name, int lo, int hi, int fallback, int* out) {
+  const std::string v = c.query(name);
+  *out = fallback;
+  if (v.empty()) return Status::Ok();
+  if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < lo || std::stoi(v) > hi)
+    return Status::Invalid(name, std::string(name) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  *out = std::stoi(v);
+  return Status::Ok();
+}
+
+// Who a person is to tell namesakes apart: their id, name, birth date and sex.
+json Relative(const store::Record& r) {
+  return {{"id", r.id}, {"full_name", r.full_name}, {"birth_date", r.date}, {"sex", r.sex}};
+}
+
+// Search pages: `limit` 1-100 (default 20) from `offset` 0-1000, `has_more` when
+// another page follows. Each match carries its mother (a child) or its children
+// (a woman), those the caller may see, so namesakes can be told apart; every
+// person shown is in the audit entry.
 Response Search(Call& c) {
   store::SearchQuery q;
   if (auto r = Scope(c, &q.orgunit)) return *r;
@@ -212,19 +233,52 @@ Response Search(Call& c) {
   q.citizen_id = c.query("citizen_id");
   if (q.name_folded.empty() && q.phone.empty() && q.citizen_id.empty())
     return ErrorReply(Status::Invalid("q", "give q (name), phone or citizen_id"));
+  int limit = 0;
+  if (Status st = IntParam(c, "limit", 1, 100, 20, &limit); !st.ok()) return ErrorReply(st);
+  if (Status st = IntParam(c, "offset", 0, 1000, 0, &q.offset); !st.ok()) return ErrorReply(st);
+  q.limit = limit + 1;  // one more than shown tells whether another page follows
   std::vector<store::Record> rs;
   if (Status st = c.store.SearchPersons(q, &rs); !st.ok()) return ErrorReply(st);
-  // Vietnamese alphabetical order of the matches.
+  const bool has_more = static_cast<int>(rs.size()) > limit;
+  if (has_more) rs.resize(limit);
+
+  std::unordered_map<std::string, store::Record> mothers;
+  std::vector<std::string> ids;
+  for (const auto& r : rs) {
+    ids.push_back(r.id);
+    if (r.mother_id && !mothers.contains(*r.mother_id)) {
+      store::Record m;
+      if (c.store.Get("person", *r.mother_id, &m).ok() && !m.deleted_at && auth::CanSee(c.store, c.who, m.orgunit_id))
+        mothers.emplace(m.id, std::move(m));
+    }
+  }
+  std::vector<store::Record> kids;
+  if (Status st = c.store.Children(ids, &kids); !st.ok()) return ErrorReply(st);
+  std::unordered_map<std::string, json> children;
+  for (const auto& k : kids)
+    if (auth::CanSee(c.store, c.who, k.orgunit_id)) children[*k.mother_id].push_back(Relative(k));
+
+  // Vietnamese alphabetical order of the page's matches.
   std::vector<std::pair<std::string, size_t>> keys;
   for (size_t i = 0; i < rs.size(); ++i) keys.emplace_back(text::VietnameseSortKey(rs[i].full_name), i);
   std::sort(keys.begin(), keys.end());
   json items = json::array();
   AuditNote note{.via = "search", .record_type = "person", .orgunit = q.orgunit};
   for (const auto& [k, i] : keys) {
-    note.records.push_back(rs[i].id);
-    items.push_back(registry::ToJson(rs[i]));
+    const store::Record& r = rs[i];
+    note.records.push_back(r.id);
+    json item = registry::ToJson(r);
+    if (auto m = r.mother_id ? mothers.find(*r.mother_id) : mothers.end(); m != mothers.end()) {
+      item["mother"] = Relative(m->second);
+      note.records.push_back(m->first);
+    }
+    if (auto ch = children.find(r.id); ch != children.end()) {
+      for (const auto& k : ch->second) note.records.push_back(k["id"]);
+      item["children"] = ch->second;
+    }
+    items.push_back(std::move(item));
   }
-  Response resp = JsonReply(200, {{"items", items}});
+  Response resp = JsonReply(200, {{"items", items}, {"offset", q.offset}, {"limit", limit}, {"has_more", has_more}});
   resp.audit = std::move(note);
   return resp;
 }
@@ -248,15 +302,27 @@ Response Handbook(Call& c) {
   r.body += "{\"person\":";
   registry::AppendJsonText(person, r.body);
   if (!mother.id.empty()) r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
+  // Her children, those the caller may see, so the mother's book links to each child's.
+  std::vector<store::Record> kids;
+  if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return ErrorReply(st);
+  json children = json::array();
+  std::string child_ids;
+  for (const auto& k : kids)
+    if (auth::CanSee(c.store, c.who, k.orgunit_id)) {
+      children.push_back(Relative(k));
+      child_ids += (child_ids.empty() ? "" : ",") + k.id;
+    }
+  r.body += ",\"children\":" + children.dump();
   r.body += ",\"events\":[";
   for (size_t i = 0; i < events.size(); ++i) {
     if (i) r.body += ',';
     registry::AppendJsonText(events[i], r.body);
   }
   r.body += "]}";
-  // The mother's name is shown too, so she is named with the child.
+  // The mother's and children's names are shown too, so they are named with the person.
   AuditNote note{.via = "handbook", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
   if (!mother.id.empty()) note.detail.emplace_back("mother", mother.id);
+  if (!child_ids.empty()) note.detail.emplace_back("children", child_ids);
   r.audit = std::move(note);
   return r;
 }

@@ -7,6 +7,22 @@
 #include "core/text.h"
 
 namespace u5::http {
+
+// An org unit's name in English: its place name is a proper noun and stays, the
+// type word before it becomes an English one after it ("Xã Bình Lư" -> "Bình Lư
+// commune", "Trạm Y tế Phường An" -> "An ward health station"). Longer prefixes
+// first, so "Thị xã" is not read as "Thị" + "xã".
+std::string EnglishOrgUnitName(const std::string& name) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"Trạm Y tế ", " health station"}, {"Thành phố ", " city"}, {"Thị trấn ", " township"}, {"Thị xã ", " town"},
+      {"Đặc khu ", " special zone"},      {"Phường ", " ward"},    {"Huyện ", " district"},    {"Quận ", " urban district"},
+      {"Tỉnh ", " province"},             {"Xã ", " commune"},     {"xã ", " commune"}};
+  if (name == "Việt Nam") return "Vietnam";
+  for (const auto& [vi, en] : kTypes)
+    if (name.starts_with(vi)) return EnglishOrgUnitName(name.substr(std::string_view(vi).size())) + en;
+  return name;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -59,7 +75,7 @@ json OrgUnitsJson(store::Store& store, const std::vector<std::string>& ids) {
     std::string name = id;
     for (const auto& n : names)
       if (n.id == id) name = n.name;
-    out.push_back({{"id", id}, {"name", name}});
+    out.push_back({{"id", id}, {"name", name}, {"name_vi", name}, {"name_en", EnglishOrgUnitName(name)}});
   }
   return out;
 }
@@ -93,7 +109,9 @@ Response OrgUnits(const Request& req, store::Store& store) {
   std::vector<store::OrgUnitName> names;
   if (Status st = store.OrgUnitNames(ids, parent, &names); !st.ok()) return Err(st);
   json items = json::array();
-  for (const auto& n : names) items.push_back({{"id", n.id}, {"name", n.name}, {"kind", n.kind}, {"parent", n.parent_id}});
+  for (const auto& n : names)
+    items.push_back({{"id", n.id}, {"name", n.name}, {"name_vi", n.name}, {"name_en", EnglishOrgUnitName(n.name)}, {"kind", n.kind},
+                     {"parent", n.parent_id}});
   return Json(200, {{"items", items}});
 }
 

@@ -10,10 +10,16 @@
 // The router has checked the permission (user.manage); auth/user_admin.cpp checks
 // the scope: users within the manager's subtree, never a peer or superior manager.
 #pragma once
+#include <string>
+
 #include "auth/session.h"
 #include "http/route.h"
 
 namespace u5::http {
+
+// An org unit's name in English (GET /orgunits `name_en`): the place name stays,
+// the type word becomes English ("Xã Bình Lư" -> "Bình Lư commune").
+std::string EnglishOrgUnitName(const std::string& name);
 
 // The handlers end or forget sessions of a user they change.
 Routes UserRoutes(auth::Sessions& sessions);

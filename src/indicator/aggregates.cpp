@@ -124,14 +124,18 @@ Status EffectiveTargets(store::Store& store, const Plan& plan, std::vector<Targe
     bool replaced = false;
     for (auto& t : *out)
       if (t.indicator == e.indicator && t.year == e.year) {
-        e.printed = v.origin == "edit" ? t.printed + " (edited)" : t.printed;
+        const bool edited = v.origin == "edit";
+        e.printed = edited ? t.printed + " (edited)" : t.printed;
+        e.printed_vi = edited ? t.printed_vi + " (đã sửa)" : t.printed_vi;
+        e.printed_en = edited ? t.printed_en + " (edited)" : t.printed_en;
         e.maintain = t.maintain;
         t = e;
         replaced = true;
       }
     // A target the data file no longer has is gone unless someone added it.
     if (!replaced && v.origin == "edit") {
-      e.printed = "(added)";
+      e.printed = e.printed_en = "(added)";
+      e.printed_vi = "(thêm mới)";
       out->push_back(e);
     }
   }

@@ -49,7 +49,8 @@ Status CheckTarget(const Catalogue& cat, const Target& t);
 Status SeedTargets(store::Store& store, const Catalogue& cat);
 // The current targets of a plan: the latest version of each, in the plan's
 // order (targets added by an edit after them). An edited target is printed as
-// "<as printed> (edited)", an added one as "(added)".
+// "<as printed> (edited)", an added one as "(added)" (and in `printed_vi`
+// "(đã sửa)", "(thêm mới)").
 Status EffectiveTargets(store::Store& store, const Plan& plan, std::vector<Target>* out);
 store::TargetVersion ToVersion(const Target& t);
 

@@ -277,6 +277,7 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
     Plan p;
     p.id = pj.value("id", "");
     p.province = pj.value("province", "");
+    p.province_en = pj.value("province_en", p.province);
     p.orgunit = pj.value("orgunit", "");
     p.document = pj.value("document", json("")).is_string() ? pj.value("document", "") : "";
     p.targets_missing = pj.value("targets_missing", "");
@@ -293,7 +294,8 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
       t.year = tj.value("year", 0);
       t.op = tj.value("op", "");
       t.value = tj.value("value", 0.0);
-      t.printed = tj.value("printed", "");
+      t.printed = t.printed_vi = tj.value("printed", "");
+      t.printed_en = tj.value("printed_en", "");
       t.note = tj.value("note", "");
       t.maintain = tj.value("maintain", false);
       if (tj.contains("baseline_year")) t.baseline_year = tj["baseline_year"].get<int>();

@@ -140,6 +140,10 @@ bool IsIntervalMethod(const std::string& m);
 
 struct Target {
   std::string plan, indicator, op, printed, note;
+  // `printed` is the target as the plan's document prints it (Vietnamese);
+  // `printed_en` the same in English, from the catalogue. Edits mark both
+  // (aggregates.h): printed_vi is `printed` marked in Vietnamese.
+  std::string printed_vi, printed_en;
   int year = 0;
   double value = 0;
   bool maintain = false;
@@ -154,6 +158,7 @@ struct Baseline {
 
 struct Plan {
   std::string id, province, orgunit, document, targets_missing;
+  std::string province_en;  // the province's name in English (a proper noun is the same)
   std::string successor_orgunit;  // 2025 province that took over a former province's plan
   // "every_province": a national plan (orgunit "VN") whose targets apply to
   // every province and commune; it is evaluated for any org unit and only a

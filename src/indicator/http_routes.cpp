@@ -180,7 +180,8 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
   if (parts.size() == 1) {
     json items = json::array();
     for (const auto& p : cat.plans())
-      items.push_back({{"id", p.id}, {"province", p.province}, {"orgunit", p.orgunit}, {"document", p.document},
+      items.push_back({{"id", p.id}, {"province", p.province}, {"province_vi", p.province}, {"province_en", p.province_en},
+                       {"orgunit", p.orgunit}, {"document", p.document},
                        {"targets", p.targets.size()}, {"applies_to", p.applies_to.empty() ? json(nullptr) : json(p.applies_to)}});
     return Json(200, {{"items", items}});
   }
@@ -228,7 +229,8 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
     for (const auto& b : plan->baseline)
       baseline.push_back({{"indicator", b.indicator}, {"year", b.year}, {"value", b.value}, {"printed", b.printed},
                           {"source", b.source}, {"scope", b.scope}});
-    return Json(200, {{"plan", plan->id}, {"province", plan->province}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
+    return Json(200, {{"plan", plan->id}, {"province", plan->province}, {"province_vi", plan->province},
+                      {"province_en", plan->province_en}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
                       {"targets_missing", plan->targets_missing}, {"baseline", baseline}, {"items", items}});
   }
   if (parts.size() == 3 && parts[2] == "targets" && req.method == "GET") {

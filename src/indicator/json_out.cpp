@@ -69,7 +69,8 @@ json ToJson(const IndicatorValue& v) {
 json ToJson(const TargetEval& e) {
   const Target& t = e.target;
   json j = {{"plan", t.plan},         {"indicator", t.indicator}, {"year", t.year},          {"operator", t.op},
-            {"target", t.value},      {"printed", t.printed},     {"orgunit", e.orgunit},    {"threshold", Opt(e.threshold)},
+            {"target", t.value},      {"printed", t.printed},     {"printed_vi", t.printed_vi},
+            {"printed_en", t.printed_en}, {"orgunit", e.orgunit},    {"threshold", Opt(e.threshold)},
             {"value", Opt(e.value)},  {"value_year", e.value_year ? json(e.value_year) : json(nullptr)},
             {"partial_year", e.partial_year}, {"numerator", e.num}, {"denominator", e.den},
             {"provenance", e.provenance}, {"gap", Opt(e.gap)},    {"projected", Opt(e.projected)},

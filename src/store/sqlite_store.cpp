@@ -541,10 +541,41 @@ class SqliteStore final : public Store, public SqliteHost {
   //     starting the rest of the name ("mai", "nguyen mai", "nguyen thi m");
   //  3. the same with the first typed word as the given name ("mai nguyen").
   // Each is a B-tree range (per org unit when scoped), fast however common the name.
+  // A page is the stages' matches from `offset` on: the stages run until they
+  // have offset + limit, and the first `offset` are dropped (offsets are bounded
+  // by the route, so a page never costs more than a few pages' ranges).
   Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     out->clear();
+    const int offset = std::max(q.offset, 0);
+    Status st = SearchStages(db, q, std::clamp(q.limit, 1, 200) + offset, out);
+    out->erase(out->begin(), out->begin() + std::min<size_t>(offset, out->size()));
+    return st;
+  }
+
+  Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    out->clear();
+    if (mother_ids.empty()) return Status::Ok();
+    std::string sql = std::string("SELECT ") + kPersonCols + " FROM person WHERE deleted_at IS NULL AND mother_id IN (";
+    for (size_t i = 0; i < mother_ids.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
+    sql += ") ORDER BY birth_date, id";
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
+    for (size_t i = 0; i < mother_ids.size(); ++i) s.Bind(static_cast<int>(i + 1), mother_ids[i]);
+    Status st;
+    while (s.Step(&st)) {
+      Record r;
+      ReadPerson(s, &r);
+      out->push_back(std::move(r));
+    }
+    return st;
+  }
+
+  // The stages above until `limit` matches, each once.
+  Status SearchStages(Db* db, const SearchQuery& q, int limit, std::vector<Record>* out) {
     std::vector<std::string> words;
     for (size_t i = 0; i < q.name_folded.size();) {
       size_t j = q.name_folded.find(' ', i);
@@ -552,7 +583,6 @@ class SqliteStore final : public Store, public SqliteHost {
       if (j > i) words.push_back(q.name_folded.substr(i, j - i));
       i = j + 1;
     }
-    const int limit = std::clamp(q.limit, 1, 200);
     std::unordered_set<std::string> seen;
     auto run = [&](const std::string& from_where, const std::vector<std::string>& args) -> Status {
       std::string sql = "SELECT p.id, p.version, p.created_at, p.updated_at, p.deleted_at, p.delete_reason, p.orgunit_id, "

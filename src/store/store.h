@@ -42,6 +42,8 @@ struct SearchQuery {
   std::string phone;
   std::string citizen_id;
   std::string orgunit;         // subtree root; empty = everywhere
+  // A page of the matches in stage order: `offset` skipped, then at most `limit`.
+  int offset = 0;
   int limit = 20;
 };
 
@@ -145,6 +147,8 @@ class Store {
   virtual Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events,
                           Record* mother = nullptr) = 0;
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
+  // The live persons whose mother is one of `mother_ids`, by birth date.
+  virtual Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) = 0;
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
   // Every living person once, each with all their live events of the asked

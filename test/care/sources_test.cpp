@@ -120,7 +120,8 @@ const char* kSource = R"("source":{"document":"TT 38/2017/TT-BYT","article":"Đi
 
 std::string Epi(const std::string& dose_extra, const std::string& series_extra = "") {
   return std::string(R"({"series":[{"id":"x","vaccines":["bcg"])") + series_extra +
-         R"(,"doses":[{"id":"x.1","min_age":"0d","due_age":"0d","late_age":"1m")" + dose_extra + "}]}]}";
+         R"(,"doses":[{"id":"x.1","label_vi":"x mũi 1","label_en":"x dose 1","min_age":"0d","due_age":"0d","late_age":"1m")" +
+         dose_extra + "}]}]}";
 }
 
 Status Load(const std::string& epi, const std::string& care = R"({"rules":[]})", const std::string& alerts = "{}") {
@@ -150,6 +151,10 @@ TEST(ScheduleSources, ARowWithoutSourceIsRefused) {
     EXPECT_FALSE(st.ok()) << c.extra;
     EXPECT_EQ(st.field(), c.field) << c.extra << ": " << st.ToString();
   }
+  // A dose names itself in both languages (labels_test.cpp checks the words).
+  std::string unlabelled = Epi(std::string(",") + kSource);
+  unlabelled.replace(unlabelled.find(R"("label_en":"x dose 1",)"), std::string(R"("label_en":"x dose 1",)").size(), "");
+  EXPECT_EQ(Load(unlabelled).field(), "epi.x.1.label_en");
   // Care rules and alert thresholds likewise.
   Status st = Load(Epi(std::string(",") + kSource),
                    R"({"rules":[{"id":"r","kind":"not_tracked","subject":"child","label_vi":"x","label_en":"x"}]})");
@@ -165,7 +170,7 @@ TEST(ScheduleSources, ARowWithoutSourceIsRefused) {
 // off as beyond_under5; the old series flag `enabled` is refused.
 TEST(ScheduleSources, OffRowsAreChecked) {
   const std::string src = std::string(",") + kSource;
-  const std::string seven = R"({"series":[{"id":"x","vaccines":["td"],"doses":[{"id":"x.1","min_age":"7y","due_age":"7y","late_age":"8y",)" +
+  const std::string seven = R"({"series":[{"id":"x","vaccines":["td"],"doses":[{"id":"x.1","label_vi":"x","label_en":"x","min_age":"7y","due_age":"7y","late_age":"8y",)" +
                             std::string(kSource);
   EXPECT_TRUE(Load(seven + R"(,"off":"beyond_under5","note":"why"}]}]})").ok());
   EXPECT_EQ(Load(seven + "}]}]}").field(), "epi.x.1.off");

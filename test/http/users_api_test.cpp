@@ -3,6 +3,7 @@
 // 4xx answers naming the field, and one audit entry per change.
 #include <gtest/gtest.h>
 
+#include "http/users_api.h"
 #include "security/api_fixture.h"
 #include "support/sqlite_probe.h"
 
@@ -277,6 +278,17 @@ TEST_F(UsersApi, OrgUnitNames) {
   http::Response c = Call("GET", "/api/v1/orgunits", tok, "", {{"parent", "12"}});
   EXPECT_EQ(Body(c)["items"].size(), 2u);
   EXPECT_EQ(Field(Call("GET", "/api/v1/orgunits", tok)), "ids");
+}
+
+// Org unit names in English keep the place and translate its type (docs/api.md "Languages").
+TEST(OrgUnitNames, EnglishKeepsThePlaceAndTranslatesTheType) {
+  EXPECT_EQ(http::EnglishOrgUnitName("Xã Bình Lư"), "Bình Lư commune");
+  EXPECT_EQ(http::EnglishOrgUnitName("Tỉnh Lai Châu"), "Lai Châu province");
+  EXPECT_EQ(http::EnglishOrgUnitName("Thị xã Sơn Tây"), "Sơn Tây town");
+  EXPECT_EQ(http::EnglishOrgUnitName("Thành phố Hải Phòng"), "Hải Phòng city");
+  EXPECT_EQ(http::EnglishOrgUnitName("Trạm Y tế Phường An Biên"), "An Biên ward health station");
+  EXPECT_EQ(http::EnglishOrgUnitName("Việt Nam"), "Vietnam");
+  EXPECT_EQ(http::EnglishOrgUnitName("unit 03390"), "unit 03390");
 }
 
 }  // namespace

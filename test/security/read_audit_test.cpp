@@ -66,6 +66,54 @@ struct ReadAudit : ApiFixture {
   }
 };
 
+// A search page names each match's mother or children, and its one entry names
+// every person shown; the page is cut by limit/offset with has_more, and bad
+// paging parameters are 422 naming the parameter.
+TEST_F(ReadAudit, SearchPagesNameRelativesAndAuditEveryoneShown) {
+  MotherAndNewborn();
+  int64_t seq = LastSeq();
+  http::Response r = Call("GET", "/api/v1/persons/search", cw_a, "", {{"q", "lo"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json items = json::parse(r.body)["items"];
+  ASSERT_EQ(items.size(), 2u) << r.body;
+  EXPECT_EQ(json::parse(r.body)["has_more"], false);
+  // Vietnamese order: Lò Thị Mai, then Lò Văn An.
+  EXPECT_EQ(items[0]["id"], mother);
+  ASSERT_EQ(items[0]["children"].size(), 1u);
+  EXPECT_EQ(items[0]["children"][0]["id"], child);
+  EXPECT_EQ(items[0]["children"][0]["birth_date"], "2025-01-10");
+  EXPECT_EQ(items[1]["mother"]["full_name"], "Lò Thị Mai");
+  EXPECT_FALSE(items[1].contains("children"));
+  Rows e = EntriesAfter(seq);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0], (std::vector<std::string>{"cw_a", "read", "", "search", json::array({mother, child}).dump()}));
+
+  // A page of one: the child's search still names the mother, and the entry names her too.
+  seq = LastSeq();
+  r = Call("GET", "/api/v1/persons/search", cw_a, "", {{"q", "lo"}, {"limit", "1"}, {"offset", "1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json page = json::parse(r.body);
+  ASSERT_EQ(page["items"].size(), 1u);
+  EXPECT_EQ(page["offset"], 1);
+  EXPECT_EQ(page["has_more"], false);
+  r = Call("GET", "/api/v1/persons/search", cw_a, "", {{"q", "lo"}, {"limit", "1"}});
+  EXPECT_EQ(json::parse(r.body)["has_more"], true) << r.body;
+
+  for (auto [k, v] : std::vector<std::pair<std::string, std::string>>{
+           {"limit", "0"}, {"limit", "101"}, {"limit", "x"}, {"offset", "-1"}, {"offset", "1001"}, {"offset", "1e3"}}) {
+    http::Response bad = Call("GET", "/api/v1/persons/search", cw_a, "", {{"q", "lo"}, {k, v}});
+    EXPECT_EQ(bad.status, 422) << k << "=" << v;
+    EXPECT_EQ(json::parse(bad.body)["field"], k) << bad.body;
+  }
+
+  // Another commune's worker sees neither, and the handbook names the mother's children.
+  http::Response h = Call("GET", "/api/v1/persons/" + mother + "/handbook", cw_a);
+  ASSERT_EQ(h.status, 200) << h.body;
+  ASSERT_EQ(json::parse(h.body)["children"].size(), 1u);
+  EXPECT_EQ(json::parse(h.body)["children"][0]["full_name"], "Lò Văn An");
+  EXPECT_TRUE(json::parse(Call("GET", "/api/v1/persons/search", cw_b, "", {{"q", "lo"}}).body)["items"].empty());
+}
+
 TEST_F(ReadAudit, WorklistAlertsAndDueEachLeaveOneEntryNamingWhatWasShown) {
   MotherAndNewborn();
   int64_t seq = LastSeq();

@@ -284,6 +284,56 @@ TEST_F(StoreTest, SearchAccentInsensitivePrefixPhoneAndScope) {
   EXPECT_TRUE(search("minh").empty());
 }
 
+// Pages of a search are the stages' matches cut in order: together they are the
+// whole list, each match once, a page past the end is empty.
+TEST_F(StoreTest, SearchPagesCutTheMatchesInOrder) {
+  // Family name Lò (stage 1) and given name Lô (stage 2) both match "lo".
+  for (const char* n : {"Lò Thị Mai", "Lò Văn An", "Lò Thị Hoa", "Lò Văn Bình", "Nguyễn Văn Lô", "Trần Thị Lô", "Lê Văn Minh"})
+    ASSERT_TRUE(s->Insert(Person(n)).ok());
+  auto page = [&](int offset, int limit) {
+    SearchQuery q;
+    q.name_folded = "lo";
+    q.offset = offset;
+    q.limit = limit;
+    std::vector<Record> rs;
+    EXPECT_TRUE(s->SearchPersons(q, &rs).ok());
+    std::vector<std::string> names;
+    for (const auto& r : rs) names.push_back(r.full_name);
+    return names;
+  };
+  const std::vector<std::string> all = page(0, 20);
+  ASSERT_EQ(all.size(), 6u);
+  std::vector<std::string> joined;
+  for (int off = 0; off < 8; off += 4)
+    for (const auto& n : page(off, 4)) joined.push_back(n);
+  EXPECT_EQ(joined, all);
+  EXPECT_EQ(page(3, 2), (std::vector<std::string>{all[3], all[4]}));  // across the stage boundary
+  EXPECT_TRUE(page(6, 4).empty());
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
+}
+
+TEST_F(StoreTest, ChildrenOfMothersByBirthDateLiveOnly) {
+  Record mai = Person("Lò Thị Mai", "03390", "1998-04-02"), lan = Person("Đặng Thị Lan", "03394", "1990-01-01");
+  ASSERT_TRUE(s->Insert(mai).ok());
+  ASSERT_TRUE(s->Insert(lan).ok());
+  Record younger = Person("Lò Văn An", "03390", "2025-12-05"), older = Person("Lò Thị Hà", "03390", "2022-03-01");
+  Record gone = Person("Lò Văn Bảo", "03390", "2024-01-01"), other = Person("Đặng Văn Tú", "03394", "2023-06-01");
+  for (Record* c : {&younger, &older, &gone}) c->mother_id = mai.id;
+  other.mother_id = lan.id;
+  for (Record* c : {&younger, &older, &gone, &other}) ASSERT_TRUE(s->Insert(*c).ok());
+  Record out;
+  ASSERT_TRUE(s->SoftDelete("person", gone.id, 1, "trùng hồ sơ", &out).ok());
+  std::vector<Record> kids;
+  ASSERT_TRUE(s->Children({mai.id}, &kids).ok());
+  ASSERT_EQ(kids.size(), 2u);
+  EXPECT_EQ(kids[0].full_name, "Lò Thị Hà");
+  EXPECT_EQ(kids[1].full_name, "Lò Văn An");
+  ASSERT_TRUE(s->Children({mai.id, lan.id}, &kids).ok());
+  EXPECT_EQ(kids.size(), 3u);
+  ASSERT_TRUE(s->Children({}, &kids).ok());
+  EXPECT_TRUE(kids.empty());
+}
+
 TEST_F(StoreTest, UsersAndSessions) {
   User u;
   u.id = NewUuid7();

@@ -1,6 +1,6 @@
-import { fmtDate, t, tOr } from '../lib/i18n';
+import { fmtDate, pick, t, tOr } from '../lib/i18n';
 import { linkClick } from '../lib/router';
-import { formForItem, itemKey } from '../forms/care-links';
+import { formForItem } from '../forms/care-links';
 import { Badge } from './Status';
 import { todayIso } from '../lib/person';
 
@@ -9,6 +9,8 @@ export interface DueItem {
   rule: string;
   group: string;
   label: string;
+  label_vi?: string;
+  label_en?: string;
   status: 'done' | 'upcoming' | 'due' | 'overdue' | 'missed';
   earliest: string;
   due: string;
@@ -38,8 +40,8 @@ export function ItemStatus({ item }: { item: DueItem }) {
   return <Badge kind={STATUS_KIND[item.status] ?? 'info'} label={t('care.status.' + item.status)} />;
 }
 
-export function itemLabel(item: { id: string; label: string }) {
-  return tOr(itemKey(item.id), item.label);
+export function itemLabel(item: { id: string; label: string; label_vi?: string; label_en?: string }) {
+  return pick(item, 'label');
 }
 
 /** One row a care item: what, when, its state, and a button to record it when it is open. */

@@ -1,5 +1,5 @@
 // Which form records a care item (schedule ids of data/schedules/*.json), and what it pre-fills.
-// Data, not text: labels come from the translation files.
+// Data, not text: labels come from the server in both languages.
 const VACCINE_OF_SERIES: Record<string, string> = {
   hepb: 'hepb', bcg: 'bcg', dtp: 'dtp_hepb_hib', opv: 'opv', ipv: 'ipv', measles: 'measles', je: 'je', rota: 'rota', td: 'td',
 };
@@ -31,9 +31,6 @@ export function formForItem(itemId: string, personId: string, pregnancyId?: stri
   if (parts[0] === 'vitamin_a') return `/new/vitamin_a?${q}`;
   return null;
 }
-
-/** Translation key of a schedule item: dots are path separators in the dictionaries. */
-export const itemKey = (id: string) => 'care_item.' + id.replace(/\./g, '_');
 
 /** The open vaccine item that a dose (vaccine, dose number) records, found by the same mapping as formForItem. */
 export function itemForDose<T extends { id: string; status: string }>(items: T[], vaccine: string, dose: string): T | undefined {

@@ -59,6 +59,13 @@ export function tOr(key: string, fallback: string): string {
   return lookup(dicts[lang], key) ?? lookup(dicts.vi, key) ?? fallback;
 }
 
+/** A text the server sends in both languages (`<field>_vi` and `<field>_en`, docs/api.md "Languages"): the
+ * reader's, else `<field>` itself (Vietnamese), so an older answer still shows something. */
+export function pick(o: { [k: string]: any } | null | undefined, field: string): string {
+  if (!o) return '';
+  return o[`${field}_${lang}`] || o[field] || '';
+}
+
 const locale = () => (lang === 'vi' ? 'vi-VN' : 'en-GB');
 
 /** ISO date (YYYY-MM-DD or a date-time) to dd/mm/yyyy, read as a civil date (no time zone shift). */

@@ -2,10 +2,12 @@
 // once per id (GET /orgunits?ids=) and kept for the page's life; until then the id shows.
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api';
+import { pick } from './i18n';
 
-export interface OrgUnit { id: string; name: string; kind: string; parent: string }
+export interface OrgUnit { id: string; name: string; name_vi?: string; name_en?: string; kind: string; parent: string }
 
-const names = new Map<string, string>();
+// Each id's answer, so the name follows the reader's language ("Xã Bình Lư" / "Bình Lư commune").
+const names = new Map<string, OrgUnit | string>();
 const pending = new Map<string, Promise<void>>();
 
 async function fetchNames(ids: string[]): Promise<void> {
@@ -14,7 +16,7 @@ async function fetchNames(ids: string[]): Promise<void> {
     const p = api
       .get<{ items: OrgUnit[] }>('/orgunits' + qs({ ids: missing.join(',') }))
       .then((r) => {
-        for (const u of r.items) names.set(u.id, u.name);
+        for (const u of r.items) names.set(u.id, u);
         for (const id of missing) if (!names.has(id)) names.set(id, id);
       })
       .catch(() => {
@@ -27,7 +29,8 @@ async function fetchNames(ids: string[]): Promise<void> {
 }
 
 export function orgUnitName(id: string): string {
-  return names.get(id) ?? id;
+  const u = names.get(id);
+  return u === undefined ? id : typeof u === 'string' ? u : pick(u, 'name');
 }
 
 /** Re-renders the caller once the names of `ids` are known. */
@@ -52,6 +55,6 @@ export function OrgUnitName({ id }: { id: string }) {
 
 export async function childrenOf(parent: string): Promise<OrgUnit[]> {
   const r = await api.get<{ items: OrgUnit[] }>('/orgunits' + qs({ parent }));
-  for (const u of r.items) names.set(u.id, u.name);
+  for (const u of r.items) names.set(u.id, u);
   return r.items;
 }

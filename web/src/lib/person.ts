@@ -19,6 +19,14 @@ export interface Person extends Rec {
   mother_id?: string;
 }
 
+/** A person's mother or child as search and the handbook name them. */
+export interface Relative {
+  id: string;
+  full_name: string;
+  birth_date: string;
+  sex: 'female' | 'male';
+}
+
 export function ageParts(birth: string, on = new Date()): { years: number; months: number; days: number } {
   const [y, m, d] = birth.split('-').map(Number);
   const b = new Date(Date.UTC(y, m - 1, d));

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../lib/api';
-import { currentLang, fmtNumber, t } from '../lib/i18n';
+import { currentLang, fmtNumber, pick, t } from '../lib/i18n';
 import { currentUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
 import { Badge, CiText, DEFAULT_SMALL, ErrorBox, Loading, NoData, SmallMark, SmallNumbers } from '../components/Status';
@@ -19,10 +19,10 @@ export interface IndicatorValue extends Precision {
   breakdown?: { by: string; groups: Record<string, Group> };
 }
 interface Evaluation extends Precision {
-  plan: string; indicator: string; year: number; operator: string; target: number; printed: string; value: number | null; value_year: number | null;
+  plan: string; indicator: string; year: number; operator: string; target: number; printed: string; printed_vi?: string; printed_en?: string; value: number | null; value_year: number | null;
   projected: number | null; status: string; reason: string; numerator: number; denominator: number; uncertain?: boolean;
 }
-interface EvalResponse { plan: string; province: string; orgunit: string; as_of: string; items: Evaluation[] }
+interface EvalResponse { plan: string; province: string; province_vi?: string; province_en?: string; orgunit: string; as_of: string; items: Evaluation[] }
 
 export const STATUS_KIND: Record<string, string> = { achieved: 'ok', on_track: 'ok', at_risk: 'warn', off_track: 'bad', not_computable: 'muted' };
 const name = (v: { name_vi: string; name_en: string }) => (currentLang() === 'vi' ? v.name_vi : v.name_en || v.name_vi);
@@ -50,7 +50,7 @@ function KpiCard({ v, target, selected, onSelect, sn }: { v: IndicatorValue; tar
       </span>
       {v.value !== null ? <span class="kpi-sub"><CiText low={v.ci_low} high={v.ci_high} /></span> : null}
       <span class="kpi-sub">
-        {target ? <>{t('dash.target', { year: String(target.year), target: target.printed })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
+        {target ? <>{t('dash.target', { year: String(target.year), target: pick(target, 'printed') })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
       </span>
     </button>
   );
@@ -237,7 +237,7 @@ export function Dashboard() {
         <h2 id="h-plan">{t('dash.plan')}</h2>
         {!evalResp ? <NoData /> : (
           <>
-            <p class="muted small">{t('dash.plan_of', { province: evalResp.province, date: evalResp.as_of.split('-').reverse().join('/') })}</p>
+            <p class="muted small">{t('dash.plan_of', { province: pick(evalResp, 'province'), date: evalResp.as_of.split('-').reverse().join('/') })}</p>
             <ScrollX name={t('dash.plan')}>
               <table class="table" data-testid="plan-eval">
                 <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
@@ -246,7 +246,7 @@ export function Dashboard() {
                     const v = catalogue[e.indicator] ?? values?.find((x) => x.indicator === e.indicator);
                     return (
                       <tr key={e.indicator + e.year} data-indicator={e.indicator} data-uncertain={e.uncertain ? '1' : undefined}>
-                        <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{e.printed}</td>
+                        <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{pick(e, 'printed')}</td>
                         <td class="num">{fmtNumber(e.value, 1)}{e.value !== null && e.small ? <SmallMark sn={sn} /> : null}{e.value_year ? <span class="muted small"> ({e.value_year})</span> : null}
                           {e.value !== null && e.denominator > 0 ? <span class="muted small nd"><br />{fmtNumber(e.numerator, 0)}/{fmtNumber(e.denominator, 0)}</span> : null}</td>
                         <td class="num">{e.ci_low === null || e.ci_low === undefined || e.ci_high === null || e.ci_high === undefined ? '—' : `${fmtNumber(e.ci_low, 1)}–${fmtNumber(e.ci_high, 1)}`}</td>

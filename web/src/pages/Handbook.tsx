@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from 'preact/hooks';
-import { fmtDate, fmtNumber, t, tOr, has } from '../lib/i18n';
+import { fmtDate, fmtNumber, pick, t, tOr, has } from '../lib/i18n';
 import { api } from '../lib/api';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
-import { Person, Rec, isUnder5 } from '../lib/person';
+import { Person, Rec, Relative, isUnder5 } from '../lib/person';
 import { canReadAudit, currentUser, isWorker } from '../lib/session';
 import { OrgUnitName } from '../lib/orgunits';
 import { ErrorBox, Loading, NoData } from '../components/Status';
@@ -16,11 +16,12 @@ import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
 interface HandbookData {
   person: Person;
   mother?: { id: string; full_name: string };
+  children: Relative[];
   events: Rec[];
 }
 interface DueData {
   items: DueItem[];
-  alerts: { id: string; rule: string; since: string; message: string }[];
+  alerts: { id: string; rule: string; since: string; message: string; message_vi?: string; message_en?: string }[];
   next_visit: string | null;
   follow_up?: { status: string; date: string; reason: string; by: string } | null;
 }
@@ -128,6 +129,20 @@ export function Handbook({ id }: { id: string }) {
         </nav>
       )}
 
+      {(hb.data!.children ?? []).length > 0 && (
+        <section class="card" aria-labelledby="h-children">
+          <h2 id="h-children">{t('family.children')}</h2>
+          <ul class="plain" data-testid="children">
+            {hb.data!.children.map((c) => (
+              <li key={c.id}>
+                <a href={`/persons/${c.id}`} onClick={linkClick}>{c.full_name}</a>
+                <span class="muted"> · {t('sex.' + c.sex)} · {t('family.born', { date: fmtDate(c.birth_date) })} (<AgeText birth={c.birth_date} />)</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {due.data?.follow_up && (
         <div class="alert info" role="status" data-testid="follow-up">
           {t('worklist.set_by', { status: t('worklist.status.' + due.data.follow_up.status), date: fmtDate(due.data.follow_up.date), reason: due.data.follow_up.reason, by: due.data.follow_up.by })}
@@ -142,7 +157,7 @@ export function Handbook({ id }: { id: string }) {
       {due.data && due.data.alerts.length > 0 && (
         <div class="alert error" role="status">
           <strong>{t('handbook.alerts')}</strong>
-          <ul>{due.data.alerts.map((a) => <li key={a.id}>{tOr('alert.' + a.rule, a.message)} ({fmtDate(a.since)})</li>)}</ul>
+          <ul>{due.data.alerts.map((a) => <li key={a.id}>{pick(a, 'message')} ({fmtDate(a.since)})</li>)}</ul>
         </div>
       )}
 

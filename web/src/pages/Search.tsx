@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, qs } from '../lib/api';
 import { fmtDate, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
-import { ageParts, Person } from '../lib/person';
+import { ageParts, Person, Relative } from '../lib/person';
 import { isWorker, currentUser } from '../lib/session';
 import { ErrorBox, Loading, NoData } from '../components/Status';
 
@@ -21,37 +21,64 @@ export function AgeText({ birth }: { birth: string }) {
   return <>{t('age.years', { n: a.years })}</>;
 }
 
+interface Found extends Person {
+  mother?: Relative;
+  children?: Relative[];
+}
+interface Page { items: Found[]; offset: number; limit: number; has_more: boolean }
+
+const PAGE = 20;
+
+/** Who a match is to its family, to tell namesakes apart: a child's mother, a woman's children. */
+function Family({ p }: { p: Found }) {
+  if (p.mother) return <span class="meta" data-testid="result-mother">{t('family.mother')}: {p.mother.full_name} ({t('family.born', { date: fmtDate(p.mother.birth_date) })})</span>;
+  if (p.children?.length)
+    return (
+      <span class="meta" data-testid="result-children">
+        {t('family.children_n', { n: p.children.length })}: {p.children.map((c) => `${c.full_name} (${fmtDate(c.birth_date)})`).join(', ')}
+      </span>
+    );
+  return null;
+}
+
 export function Search({ initial }: { initial: string }) {
   const [text, setText] = useState(initial);
-  const [items, setItems] = useState<Person[] | null>(null);
+  const [page, setPage] = useState<Page | null>(null);
+  const [asked, setAsked] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
-  const run = async (q: string) => {
+  // The query and page live in the URL, so a page of results can be reloaded or shared.
+  const run = async (q: string, offset: number) => {
     if (!q.trim()) return;
+    history.replaceState(null, '', '/search' + qs({ q, ...(offset ? { offset: String(offset) } : {}) }));
     setBusy(true);
     setError(null);
     try {
-      const r = await api.get<{ items: Person[] }>('/persons/search' + qs(queryFor(q)));
-      setItems(r.items);
+      setPage(await api.get<Page>('/persons/search' + qs({ ...queryFor(q), limit: String(PAGE), offset: String(offset) })));
+      setAsked(q.trim());
     } catch (e) {
       setError(e);
-      setItems(null);
+      setPage(null);
     }
     setBusy(false);
   };
 
   useEffect(() => {
     input.current?.focus();
-    if (initial) run(initial);
+    const offset = Number(new URLSearchParams(location.search).get('offset')) || 0;
+    if (initial) run(initial, offset);
   }, []);
 
   const submit = (e: Event) => {
     e.preventDefault();
-    history.replaceState(null, '', '/search?q=' + encodeURIComponent(text));
-    run(text);
+    run(text, 0);
   };
+  const items = page?.items ?? null;
+  const offset = page?.offset ?? 0;
+  // One word that finds nobody may be a middle name, which matches only after the family name.
+  const oneWord = !!asked && 'q' in queryFor(asked) && !asked.includes(' ');
 
   return (
     <section class="page">
@@ -66,10 +93,17 @@ export function Search({ initial }: { initial: string }) {
       {error ? <ErrorBox error={error} /> : null}
       {items && !busy && (
         items.length === 0 ? (
-          <NoData text={t('search.none')} />
+          <>
+            <NoData text={t('search.none')} />
+            {oneWord && offset === 0 && <p class="muted small" data-testid="middle-name-hint">{t('search_page.middle_name')}</p>}
+          </>
         ) : (
           <>
-            <p class="muted small" aria-live="polite">{t('search.count', { n: items.length })}</p>
+            <p class="muted small" aria-live="polite" data-testid="search-count">
+              {offset === 0 && !page!.has_more
+                ? t('search.count', { n: items.length })
+                : t('search_page.range', { from: offset + 1, to: offset + items.length }) + (page!.has_more ? ' · ' + t('search_page.more') : '')}
+            </p>
             <ul class="cards person-list" data-testid="search-results">
               {items.map((p) => (
                 <li key={p.id}>
@@ -82,6 +116,7 @@ export function Search({ initial }: { initial: string }) {
                         {p.village ? ' · ' + p.village : ''}
                         {p.phone ? ' · ' + p.phone : ''}
                       </span>
+                      <Family p={p} />
                     </span>
                     <span class="chev" aria-hidden="true">›</span>
                   </a>
@@ -90,6 +125,12 @@ export function Search({ initial }: { initial: string }) {
             </ul>
           </>
         )
+      )}
+      {page && !busy && (offset > 0 || page.has_more) && (
+        <nav class="actions" aria-label={t('search_page.pages')}>
+          {offset > 0 && <button class="btn" type="button" data-testid="search-prev" onClick={() => run(asked, Math.max(0, offset - PAGE))}>{t('search_page.prev')}</button>}
+          {page.has_more && <button class="btn" type="button" data-testid="search-next" onClick={() => run(asked, offset + PAGE)}>{t('search_page.next')}</button>}
+        </nav>
       )}
       {isWorker(currentUser()) && (
         <div class="actions">
