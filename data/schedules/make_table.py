@@ -36,7 +36,7 @@ rows = ["| id | item | min / due / late / max age, min interval | source | confi
 for s in epi["series"]:
     for d in s["doses"]:
         win = " / ".join(d.get(k) or "–" for k in ("min_age", "due_age", "late_age", "max_age")) + (", ≥ " + d["min_interval"] if d.get("min_interval") else "")
-        label = s["label_en"] + " " + d["dose"]
+        label = d.get("label_en") or s["label_en"] + " " + d["dose"]
         rows.append(f"| `{d['id']}` | {cell(label)} | {win} | {cell(source(d))} | {d['confidence']} | {', '.join(d.get('unsourced', [])) or '–'} | {cell(off_note(d))} |")
 for r in care["rules"]:
     if r["kind"] == "recurring":

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from '../lib/api';
-import { fmtDate, t, tOr } from '../lib/i18n';
+import { fmtDate, pick, t, tOr } from '../lib/i18n';
 import { linkClick, navigate, useLocation } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { addDays, todayIso } from '../lib/person';
@@ -20,7 +20,7 @@ interface Worklist {
   counts: Record<ListName, number>; village_counts: { village: string; persons: number }[];
   villages: { village: string; persons: WorkPerson[] }[];
 }
-interface Alert { id: string; rule: string; person_id: string; since: string; message: string; full_name?: string; village?: string; phone?: string; acknowledged?: { by: string; at: string } | null }
+interface Alert { id: string; rule: string; person_id: string; since: string; message: string; message_vi?: string; message_en?: string; full_name?: string; village?: string; phone?: string; acknowledged?: { by: string; at: string } | null }
 
 /** The kinds of care a worklist can be narrowed to: the item groups of data/schedules (the API refuses others). */
 const KINDS = ['epi', 'anc', 'pnc', 'growth', 'vitamin_a'];
@@ -56,7 +56,7 @@ function AlertSummary() {
           <li key={a.id} class="alert-row">
             <span class="grow">
               <a href={`/persons/${a.person_id}`} onClick={linkClick}><strong>{a.full_name}</strong></a>
-              <span class="meta">{tOr('alert.' + a.rule, a.message)} · {t('home.since', { date: fmtDate(a.since) })}{a.village ? ' · ' + a.village : ''}</span>
+              <span class="meta">{pick(a, 'message') || tOr('alert.' + a.rule, a.message)} · {t('home.since', { date: fmtDate(a.since) })}{a.village ? ' · ' + a.village : ''}</span>
             </span>
             <button type="button" class="btn small" onClick={() => ack(a.id)} aria-label={t('home.ack_for', { name: a.full_name ?? '' })}>{t('home.ack')}</button>
           </li>

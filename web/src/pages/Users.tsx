@@ -1,7 +1,7 @@
 import { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
-import { currentLang, fmtTimestamp, t } from '../lib/i18n';
+import { currentLang, fmtTimestamp, pick, t } from '../lib/i18n';
 import { childrenOf, OrgUnit, useOrgUnitNames } from '../lib/orgunits';
 import { currentUser } from '../lib/session';
 import { useApi } from '../lib/useApi';
@@ -11,7 +11,7 @@ interface Label { vi: string; en: string }
 interface RoleItem { id: string; label: Label }
 interface ManagedUser {
   id: string; username: string; full_name: string; role: string; role_label: Label;
-  orgunits: { id: string; name: string }[]; disabled: boolean; must_change_password: boolean; created_at: string;
+  orgunits: { id: string; name: string; name_vi?: string; name_en?: string }[]; disabled: boolean; must_change_password: boolean; created_at: string;
 }
 type Errors = Record<string, string>;
 
@@ -107,7 +107,7 @@ function CreateUser({ roles, choices, onCreated }: { roles: RoleItem[]; choices:
       <Field id="u-orgunit" k="orgunit" errors={errors}>
         <select id="u-orgunit" value={form.orgunit} onChange={set('orgunit')} {...invalid('orgunit')}>
           <option value="">{t('users.choose')}</option>
-          {choices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          {choices.map((o) => <option key={o.id} value={o.id}>{pick(o, 'name')}</option>)}
         </select>
       </Field>
       <p class="muted small">{t('users.password_note')}</p>
@@ -165,7 +165,7 @@ function EditUser({ u, roles, choices, onDone }: { u: ManagedUser; roles: RoleIt
           <label for={'e-add-' + u.id} class="sr-only">{t('users.add_ou')}</label>
           <select id={'e-add-' + u.id} value={add} onChange={(e) => setAdd(e.currentTarget.value)}>
             <option value="">{t('users.add_ou')}</option>
-            {choices.filter((o) => !ous.includes(o.id)).map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            {choices.filter((o) => !ous.includes(o.id)).map((o) => <option key={o.id} value={o.id}>{pick(o, 'name')}</option>)}
           </select>
           <button type="button" class="btn small" disabled={!add} onClick={() => { setOus([...ous, add]); setAdd(''); }}>{t('users.add')}</button>
         </div>
@@ -213,7 +213,7 @@ export function Users() {
                   <div class="user-row">
                     <div>
                       <strong>{u.username}</strong> {u.full_name && <span>· {u.full_name}</span>}
-                      <div class="muted small">{label(u.role_label)} · {u.orgunits.map((o) => o.name).join(', ')}</div>
+                      <div class="muted small">{label(u.role_label)} · {u.orgunits.map((o) => pick(o, 'name')).join(', ')}</div>
                       <div class="small">
                         {u.disabled ? <Badge kind="bad" label={t('users.status_disabled')} /> : <Badge kind="ok" label={t('users.status_active')} />}
                         {u.must_change_password && <> <Badge kind="warn" label={t('users.must_change')} /></>}
