@@ -80,8 +80,8 @@ void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
       a.person_id = h.person.id;
       a.record_id = p.id;
       a.from = Date{last_seen.days + c.high_risk_not_seen_days + 1};
-      a.message.append("Thai nguy cơ cao chưa được khám từ ").append(FormatDate(last_seen));
-      a.message_en.append("High-risk pregnancy not seen since ").append(FormatDate(last_seen));
+      a.message.append("Thai nguy cơ cao chưa được khám từ ").append(FormatDateDmy(last_seen));
+      a.message_en.append("High-risk pregnancy not seen since ").append(FormatDateDmy(last_seen));
     }
     if (edd) {
       Alert& a = out->Add();
@@ -90,10 +90,10 @@ void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
       a.person_id = h.person.id;
       a.record_id = p.id;
       a.from = Date{edd->days + c.delivery_missing_after_edd_days + 1};
-      a.message.append("Chưa có thông tin cuộc đẻ, quá ngày dự sinh ").append(FormatDate(*edd)).append(" hơn ")
+      a.message.append("Chưa có thông tin cuộc đẻ, quá ngày dự sinh ").append(FormatDateDmy(*edd)).append(" hơn ")
           .append(std::to_string(c.delivery_missing_after_edd_days)).append(" ngày");
       a.message_en.append("No delivery recorded more than ").append(std::to_string(c.delivery_missing_after_edd_days))
-          .append(" days after the expected date ").append(FormatDate(*edd));
+          .append(" days after the expected date ").append(FormatDateDmy(*edd));
     }
   }
 }
@@ -135,9 +135,9 @@ void ChildAlerts(const Schedule& s, const History& h, Out* out) {
       a.record_id = e.id;
       a.from = Date{deadline.days + 1};
       if (next) a.until = Date{next->days - 1};
-      a.message.append("Suy dinh dưỡng cấp tính nặng ngày ").append(FormatDate(e.date)).append(" chưa được theo dõi lại trong ")
+      a.message.append("Suy dinh dưỡng cấp tính nặng ngày ").append(FormatDateDmy(e.date)).append(" chưa được theo dõi lại trong ")
           .append(std::to_string(c.sam_followup_days)).append(" ngày");
-      a.message_en.append("Severe acute malnutrition on ").append(FormatDate(e.date)).append(" not followed up within ")
+      a.message_en.append("Severe acute malnutrition on ").append(FormatDateDmy(e.date)).append(" not followed up within ")
           .append(std::to_string(c.sam_followup_days)).append(" days");
     } else if (e.type == "illness"sv) {
       const bool pneumonia = e.Is("kind", "\"pneumonia\"") || e.Is("kind", "\"severe_pneumonia\"");

@@ -91,6 +91,15 @@ std::string FormatDate(Date date) {
   return buf;
 }
 
+std::string FormatDateDmy(Date date) {
+  int y;
+  unsigned m, d;
+  YmdFromDate(date, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", d, m, y);
+  return buf;
+}
+
 int64_t NowMillis() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

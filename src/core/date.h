@@ -21,6 +21,8 @@ std::optional<Date> ParseDate(std::string_view s);
 // "YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]" (or a plain date); returns the civil date part.
 std::optional<Date> ParseDateTime(std::string_view s);
 std::string FormatDate(Date d);
+// "DD/MM/YYYY": how dates read in Vietnam and in the web app, for text people read (alert messages).
+std::string FormatDateDmy(Date d);
 // Today in Vietnam (UTC+7).
 Date Today();
 // The same day `months` later (or earlier, when negative), on the last day of

@@ -5,6 +5,12 @@
 namespace u5 {
 namespace {
 
+TEST(Date, DayMonthYearAsPeopleReadIt) {
+  EXPECT_EQ(FormatDateDmy(DateFromYmd(2026, 12, 6)), "06/12/2026");
+  EXPECT_EQ(FormatDateDmy(DateFromYmd(2024, 2, 29)), "29/02/2024");
+  EXPECT_EQ(FormatDateDmy(DateFromYmd(999, 1, 31)), "31/01/0999");
+}
+
 TEST(Date, EpochAndRoundTrip) {
   EXPECT_EQ(DateFromYmd(1970, 1, 1).days, 0);
   EXPECT_EQ(DateFromYmd(1969, 12, 31).days, -1);
