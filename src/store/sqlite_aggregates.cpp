@@ -13,26 +13,21 @@ class SqliteAggregates final : public Aggregates {
   explicit SqliteAggregates(SqliteHost& host) : host_(host) {}
 
   Status Put(const AggregateValue& v, const audit::Entry& audit) override {
-    Db* db;
-    U5_RETURN_IF_ERROR(host_.Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
-    Stmt& s = db->Cached(
-        "INSERT INTO indicator_value(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, "
-        "entered_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(element, orgunit_id, period, source) DO UPDATE SET "
-        "value=excluded.value, numerator=excluded.numerator, denominator=excluded.denominator, note=excluded.note, "
-        "entered_by=excluded.entered_by, entered_at=excluded.entered_at");
-    s.Bind(1, v.element).Bind(2, v.orgunit).Bind(3, v.period).Bind(4, v.source);
-    BindOpt(s, 5, v.value);
-    BindOpt(s, 6, v.numerator);
-    BindOpt(s, 7, v.denominator);
-    s.Bind(8, v.note).Bind(9, v.entered_by).Bind(10, NowIso());
-    Status st = s.Run();
-    if (st.code() == Code::conflict) return Status::Invalid("orgunit", "unknown org unit '" + v.orgunit + "'");
-    U5_RETURN_IF_ERROR(st);
-    audit::Entry e = audit;
-    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*db, e));
-    return tx.Commit();
+    return host_.WriteAudited(audit, [&](Db& db) {
+      Stmt& s = db.Cached(
+          "INSERT INTO indicator_value(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, "
+          "entered_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(element, orgunit_id, period, source) DO UPDATE SET "
+          "value=excluded.value, numerator=excluded.numerator, denominator=excluded.denominator, note=excluded.note, "
+          "entered_by=excluded.entered_by, entered_at=excluded.entered_at");
+      s.Bind(1, v.element).Bind(2, v.orgunit).Bind(3, v.period).Bind(4, v.source);
+      BindOpt(s, 5, v.value);
+      BindOpt(s, 6, v.numerator);
+      BindOpt(s, 7, v.denominator);
+      s.Bind(8, v.note).Bind(9, v.entered_by).Bind(10, NowIso());
+      Status st = s.Run();
+      if (st.code() == Code::conflict) return Status::Invalid("orgunit", "unknown org unit '" + v.orgunit + "'");
+      return st;
+    });
   }
 
   Status List(const std::string& orgunit, const std::string& period, const std::string& element,

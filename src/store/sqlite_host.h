@@ -24,6 +24,20 @@ class SqliteHost {
   // Appends `e` to the hash chain inside the caller's write transaction on `db`
   // (seq, prev_hash, hash and, when empty, `at` are filled in).
   virtual Status AppendAuditIn(Db& db, audit::Entry& e) = 0;
+
+  // Runs `write(db)` and appends `audit` in one write transaction on the
+  // calling thread's connection: both land or neither does.
+  template <class Write>
+  Status WriteAudited(const audit::Entry& audit, Write&& write) {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    Tx tx(*db);
+    U5_RETURN_IF_ERROR(tx.status());
+    U5_RETURN_IF_ERROR(write(*db));
+    audit::Entry e = audit;
+    U5_RETURN_IF_ERROR(AppendAuditIn(*db, e));
+    return tx.Commit();
+  }
 };
 
 std::unique_ptr<Aggregates> NewSqliteAggregates(SqliteHost& host);
