@@ -82,23 +82,24 @@ std::optional<Date> ParseDateTime(std::string_view s) {
   return std::nullopt;
 }
 
-std::string FormatDate(Date date) {
+namespace {
+
+// The date's fields in the order a format names them: year-first or day-first.
+std::string FormatYmd(Date date, bool day_first) {
   int y;
   unsigned m, d;
   YmdFromDate(date, y, m, d);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  if (day_first) std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", d, m, y);
+  else std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
 
-std::string FormatDateDmy(Date date) {
-  int y;
-  unsigned m, d;
-  YmdFromDate(date, y, m, d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", d, m, y);
-  return buf;
-}
+}  // namespace
+
+std::string FormatDate(Date date) { return FormatYmd(date, false); }
+
+std::string FormatDateDmy(Date date) { return FormatYmd(date, true); }
 
 int64_t NowMillis() {
   using namespace std::chrono;

@@ -1,16 +1,15 @@
 // Browser test of the web app against a live under5 server (started by run.sh). Each step throws on
 // failure; the run ends non-zero. Screenshots of every page at phone and desktop size go to $ARTIFACTS.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BASE, OUT, problems, report, step, check, daysAgo, watch, expecting, axe, shot, unlabelledInputs, login, ctxOpts, launch, overflowBeyond } from './lib.mjs';
+import { BASE, report, step, check, daysAgo, watch, expecting, axe, shot, unlabelledInputs, login, ctxOpts, run, overflowBeyond } from './lib.mjs';
 
-const browser = await launch();
-const desktop = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
-const page = await desktop.newPage();
-watch(page, 'desktop');
-page.setDefaultTimeout(15000);
+// The report goes to $ARTIFACTS/report.txt, a failure's screenshot to report-failure.png.
+await run('report', async (browser, showing) => {
+  const desktop = await browser.newContext({ ...ctxOpts, viewport: { width: 1280, height: 860 } });
+  const page = await desktop.newPage();
+  showing(page);
+  watch(page, 'desktop');
+  page.setDefaultTimeout(15000);
 
-try {
   step('login page');
   await expecting([{ status: 401, path: '/api/v1/auth/' }], async () => {
     await page.goto(BASE + '/');
@@ -397,18 +396,4 @@ try {
   }
   await phone2.close();
 
-  check(problems.length === 0, `console errors or failed requests:\n${problems.join('\n')}`);
-  report.push('all steps passed');
-  console.log(report.join('\n'));
-} catch (e) {
-  console.error(report.join('\n'));
-  console.error(String(e.stack || e));
-  if (problems.length) console.error('also:\n' + problems.join('\n'));
-  try {
-    await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true });
-  } catch {}
-  process.exitCode = 1;
-} finally {
-  writeFileSync(join(OUT, 'report.txt'), report.join('\n') + '\n');
-  await browser.close();
-}
+});
