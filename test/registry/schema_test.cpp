@@ -44,7 +44,8 @@ TEST(Schema, CollectionsOfTheApiInTheFilesOrder) {
       {"immunizations", "immunization"}, {"growth-measurements", "growth"},
       {"vitamin-a", "vitamin_a"},    {"illnesses", "illness"},
       {"injuries", "injury"},        {"referrals", "referral"},
-      {"deaths", "death"}};
+      {"deaths", "death"},          {"stillbirths", "stillbirth"},
+      {"death-reviews", "death_review"}, {"review-actions", "review_action"}};
   EXPECT_EQ(Collections(), expected);
   for (const auto& [collection, type] : expected) {
     EXPECT_EQ(TypeOfCollection(collection), type);
