@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setUnauthenticatedHandler } from './lib/api';
 import { onLangChange } from './lib/i18n';
 import { match, navigate, useLocation } from './lib/router';
-import { can, canManageUsers, canReadAudit, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
+import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
 import { Layout } from './components/Layout';
 import { Login } from './pages/Login';
 import { Home } from './pages/Home';
@@ -14,6 +14,8 @@ import { Users } from './pages/Users';
 import { Audit } from './pages/Audit';
 import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
+import { Deaths } from './pages/Deaths';
+import { DeathReview } from './pages/DeathReview';
 
 export function App() {
   const [, bump] = useState(0);
@@ -63,6 +65,8 @@ export function App() {
   else if (path === '/dashboard') page = <Dashboard />;
   else if ((path === '/users' || path === '/admin') && canManageUsers(user)) page = <Users />;
   else if (path === '/audit' && canReadAudit(user)) page = <Audit query={query} />;
+  else if (path === '/deaths' && canReadDeaths(user)) page = <Deaths query={query} key={location.search} />;
+  else if ((m = match('/deaths/:id/review', path))) page = <DeathReview id={m.id} key={m.id} />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

@@ -3,7 +3,7 @@ import { ComponentChildren } from 'preact';
 import { api } from '../lib/api';
 import { currentLang, setLang, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
-import { can, canManageUsers, canReadAudit, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
+import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
 
 function NavLink({ href, path, label }: { href: string; path: string; label: string }) {
@@ -72,6 +72,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {canSeePersons(user) && <NavLink href="/search" path={path} label={t('nav.search')} />}
         {isWorker(user) && <NavLink href="/new/child" path={path} label={t('nav.register')} />}
         {can(user, 'aggregate.read') && <NavLink href="/dashboard" path={path} label={t('nav.dashboard')} />}
+        {canReadDeaths(user) && <NavLink href="/deaths" path={path} label={t('nav.deaths')} />}
         {canManageUsers(user) && <NavLink href="/users" path={path} label={t('nav.users')} />}
         {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}
       </nav>}

@@ -1,13 +1,15 @@
 // Which fields each form shows, in what order and with what input. The collection a form posts
 // to, allowed values, bounds and "required" come from the server (GET /api/v1/schema,
 // lib/schema.ts); labels from the translation files.
-export type Widget = 'text' | 'name' | 'date' | 'datetime' | 'int' | 'number' | 'select' | 'multi' | 'yesno' | 'tel' | 'citizen_id' | 'textarea' | 'pregnancy' | 'options';
+export type Widget = 'text' | 'name' | 'date' | 'datetime' | 'int' | 'number' | 'select' | 'multi' | 'yesno' | 'tel' | 'citizen_id' | 'textarea' | 'pregnancy' | 'options'
+  | 'icd10' | 'orgunit';
 
 export interface FieldDef {
   name: string;
   widget: Widget;
   options?: (string | number)[]; // for 'options': values the server checks but /schema does not list
   step?: string;
+  optional?: boolean; // a pregnancy the record may name but need not (a woman's death)
 }
 
 export interface FormDef {
@@ -17,6 +19,7 @@ export interface FormDef {
   fixed?: Record<string, string>; // values the form sets itself (a woman is female)
   forChild?: boolean;
   forWoman?: boolean;
+  needsPregnancy?: boolean; // offered on a woman's handbook only when she has a pregnancy
 }
 
 const f = (name: string, widget: Widget, extra: Partial<FieldDef> = {}): FieldDef => ({ name, widget, ...extra });
@@ -80,7 +83,15 @@ export const FORMS: FormDef[] = [
   },
   {
     form: 'death', type: 'death', forChild: true, forWoman: true,
-    fields: [date, f('place', 'select'), f('cause_category', 'select'), f('cause_text', 'text'), f('icd10', 'text'), f('maternal_death', 'yesno'), note],
+    fields: [date, f('time_of_death', 'datetime'), f('place', 'select'), f('place_facility', 'orgunit'), f('notified_by', 'name'), f('notifier_role', 'select'),
+      f('notified_at', 'datetime'), f('pregnancy_id', 'pregnancy', { optional: true }), f('cause_category', 'select'), f('cause_text', 'text'), f('icd10', 'icd10'),
+      f('maternal_death', 'yesno'), note],
+  },
+  {
+    form: 'stillbirth', type: 'stillbirth', forWoman: true, needsPregnancy: true,
+    fields: [date, f('pregnancy_id', 'pregnancy'), f('gestational_weeks', 'int'), f('birth_weight_g', 'int'), f('sex', 'select'), f('timing', 'select'),
+      f('time_of_death', 'datetime'), f('place', 'select'), f('place_facility', 'orgunit'), f('notified_by', 'name'), f('notifier_role', 'select'), f('notified_at', 'datetime'),
+      f('cause_text', 'text'), f('icd10', 'icd10'), note],
   },
 ];
 
@@ -99,5 +110,6 @@ export const SUMMARY_FIELDS: Record<string, string[]> = {
   illness: ['kind', 'outcome'],
   injury: ['kind', 'outcome'],
   referral: ['reason', 'to_facility_name'],
-  death: ['place', 'cause_category', 'age_group'],
+  death: ['category', 'place', 'cause_category', 'hours_to_notification'],
+  stillbirth: ['category', 'gestational_weeks', 'birth_weight_g', 'hours_to_notification'],
 };

@@ -40,5 +40,7 @@ export const canSeePersons = (u: User | null) => isWorker(u) || isOfficer(u);
 export const can = (u: User | null, permission: string) => !!u?.permissions?.includes(permission);
 export const canManageUsers = (u: User | null) => can(u, 'user.manage');
 export const canReadAudit = (u: User | null) => can(u, 'audit.read');
+/** Deaths are person-level records: the list is for those who read them, or review them. */
+export const canReadDeaths = (u: User | null) => can(u, 'person.read') || can(u, 'death.review');
 /** The first org unit of the user's scope as the server gave it (a commune, district or province code, or 'VN'). */
 export const homeOrgunit = (u: User | null) => u?.orgunits[0] ?? '';

@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 import { linkClick } from '../lib/router';
 import { useApi } from '../lib/useApi';
 import { Person, Rec, Relative, isUnder5 } from '../lib/person';
-import { canReadAudit, currentUser, isWorker } from '../lib/session';
+import { can, canReadAudit, currentUser, isWorker } from '../lib/session';
 import { OrgUnitName } from '../lib/orgunits';
 import { ErrorBox, Loading, NoData } from '../components/Status';
 import { AgeText } from './Search';
@@ -54,6 +54,9 @@ function EventItem({ e }: { e: Rec }) {
         {summary.length > 0 && (
           <p class="tl-summary">{summary.map((f) => `${t('field.' + f)}: ${fieldValue(f, e[f])}`).join(' · ')}</p>
         )}
+        {e.type === 'death' && can(currentUser(), 'death.review') && (
+          <p class="small"><a href={`/deaths/${e.id}/review`} onClick={linkClick} data-testid="review-link">{t('deaths.open_review')}</a></p>
+        )}
         {details.length > 0 && (
           <details>
             <summary>{t('handbook.details')}</summary>
@@ -91,7 +94,8 @@ export function Handbook({ id }: { id: string }) {
   if (hb.error) return <ErrorBox error={hb.error} />;
   if (!person) return null;
 
-  const forms = EVENT_FORMS.filter((f) => (child ? f.forChild : f.forWoman));
+  const pregnant = byType('pregnancy').length > 0;
+  const forms = EVENT_FORMS.filter((f) => (child ? f.forChild : f.forWoman) && (!f.needsPregnancy || pregnant));
   const latestGrowth = growth.data?.points[growth.data.points.length - 1];
 
   return (
@@ -121,7 +125,9 @@ export function Handbook({ id }: { id: string }) {
       {worker && (
         <nav class="record-actions" aria-label={t('handbook.record_actions')}>
           {forms.map((f) => (
-            <a key={f.form} class="btn small" href={`/new/${f.form}?person=${person.id}`} onClick={linkClick}>+ {t('record.' + f.type)}</a>
+            <a key={f.form} class="btn small" href={`/new/${f.form}?person=${person.id}`} onClick={linkClick} data-form={f.form}>
+              + {has('deaths.notify_title.' + f.type) ? t('deaths.notify_title.' + f.type) : t('record.' + f.type)}
+            </a>
           ))}
           {!child && person.sex === 'female' && (
             <a class="btn small" href={`/new/child?mother=${person.id}`} onClick={linkClick}>+ {t('form.new_child')}</a>

@@ -11,6 +11,8 @@ import { ErrorBox, Loading } from '../components/Status';
 import { DateInput, DateTimeInput, dateProblem, dateTimeProblem } from '../components/DateInput';
 import { DueItem, itemLabel, tooEarly } from '../components/DueList';
 import { itemForDose } from '../forms/care-links';
+import { Icd10Input } from '../components/CodePicker';
+import { OrgUnitSelect } from '../components/OrgUnitSelect';
 
 
 type Values = Record<string, string | string[]>;
@@ -35,12 +37,15 @@ function toBody(def: FormDef, values: Values): Record<string, unknown> {
   return out;
 }
 
+// A pregnancy is required where the form names one, unless the record only may name it.
+const isRequired = (fd: FieldDef, sf?: SchemaField) => !!sf?.required || (fd.name === 'pregnancy_id' && !fd.optional);
+
 function Field({ fd, sf, value, error, onChange, pregnancies }: {
   fd: FieldDef; sf?: SchemaField; value: string | string[] | undefined; error?: string; onChange: (v: string | string[]) => void; pregnancies: Rec[];
 }) {
   const id = 'f-' + fd.name;
   const errId = id + '-err';
-  const required = !!sf?.required || fd.name === 'pregnancy_id';
+  const required = isRequired(fd, sf);
   const common = {
     id, name: fd.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': error ? errId : undefined, required,
   };
@@ -99,6 +104,12 @@ function Field({ fd, sf, value, error, onChange, pregnancies }: {
         </fieldset>
       );
     }
+    case 'icd10':
+      input = <Icd10Input id={id} name={fd.name} value={str} onChange={onChange} required={required} invalid={!!error} describedBy={error ? errId : undefined} />;
+      break;
+    case 'orgunit':
+      input = <OrgUnitSelect id={id} name={fd.name} value={str} onChange={onChange} required={required} invalid={!!error} describedBy={error ? errId : undefined} />;
+      break;
     case 'textarea':
       input = <textarea {...common} rows={2} value={str} onInput={(e) => onChange(e.currentTarget.value)} />;
       break;
@@ -167,7 +178,8 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
         }
         const pregs = h.events.filter((e) => e.type === 'pregnancy').reverse();
         setPregnancies(pregs);
-        if (pregs.length) setValues((v) => (v.pregnancy_id ? v : { ...v, pregnancy_id: pregs[0].id }));
+        const optional = def.fields.some((x) => x.name === 'pregnancy_id' && x.optional);
+        if (pregs.length && !optional) setValues((v) => (v.pregnancy_id ? v : { ...v, pregnancy_id: pregs[0].id }));
       }).catch(setLoadError);
     }
     if (def.type === 'immunization' && personId) api.get<{ items: DueItem[] }>(`/persons/${personId}/due`).then((d) => setDueItems(d.items)).catch(setLoadError);
@@ -204,7 +216,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
       const v = values[fd.name];
       const empty = v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
       const label = t('field.' + fd.name);
-      if (empty && (sfOf(fd.name)?.required || fd.name === 'pregnancy_id')) errs[fd.name] = t('validation.required');
+      if (empty && isRequired(fd, sfOf(fd.name))) errs[fd.name] = t('validation.required');
       else if (fd.widget === 'date' && dateProblem(v as string ?? '', label)) errs[fd.name] = dateProblem(v as string, label);
       else if (fd.widget === 'datetime' && dateTimeProblem(v as string ?? '', label)) errs[fd.name] = dateTimeProblem(v as string, label);
     }
@@ -261,7 +273,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
     }
   };
 
-  const title = form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : t('record.' + def.type);
+  const title = form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : has('deaths.notify_title.' + def.type) ? t('deaths.notify_title.' + def.type) : t('record.' + def.type);
   return (
     <section class="page narrow">
       <p class="crumbs">
@@ -272,7 +284,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
       {mother && <p class="muted">{t('form.child_of', { name: mother.full_name })}</p>}
       <div ref={top} tabIndex={-1}>{formError && <p class="alert error" role="alert" data-testid="form-error">{formError}</p>}</div>
       <form class="card form" onSubmit={submit} noValidate data-testid={`form-${form}`}>
-        {def.fields.map((fd) => (
+        {def.fields.filter((fd) => !(fd.optional && pregnancies.length === 0)).map((fd) => (
           <Field key={fd.name} fd={fd} sf={sfOf(fd.name)} value={values[fd.name]} error={errors[fd.name]} onChange={(v) => set(fd.name, v)} pregnancies={pregnancies} />
         ))}
         {early && (
