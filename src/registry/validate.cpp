@@ -203,6 +203,10 @@ Status PersonRules(json& body, Lookup& lookup, store::Record* out) {
   return Status::Ok();
 }
 
+// Records that follow a death (its review, the review's actions): they neither
+// end before the death nor count as signs of life.
+bool AboutTheDeath(const std::string& type) { return type == "death_review" || type == "review_action"; }
+
 Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, store::Record* out) {
   const std::string person_id = body["person_id"];
   const PersonFacts person = *lookup.Person(person_id);  // existence checked by the ref field
@@ -211,8 +215,9 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   const PersonEvents ev = lookup.EventsOf(person_id, body.contains("id") ? body["id"].get<std::string>() : std::string());
   {
     // Nothing happens to a person after their death; an event on the day of
-    // death (a death at delivery, on the day of a visit) is kept.
-    if (t.name != "death" && ev.death && date > *ev.death)
+    // death (a death at delivery, on the day of a visit) is kept. The review of
+    // the death and its actions come after it by nature.
+    if (t.name != "death" && !AboutTheDeath(t.name) && ev.death && date > *ev.death)
       return Status::Invalid("date", "date is after the person's death on " + FormatDate(*ev.death));
     if (t.name == "death" && ev.last_alive && date < *ev.last_alive)
       return Status::Invalid("date", "date (of death) is before the person's " + ev.last_alive_type + " record of " +
@@ -436,6 +441,8 @@ void PersonEvents::Add(const std::string& id, const std::string& type, Date date
   }
   if (type == "death") {
     if (!death || date < *death) death = date;
+  } else if (AboutTheDeath(type)) {
+    return;
   } else if (!last_alive || *last_alive < date) {
     last_alive = date;
     last_alive_type = type;

@@ -320,5 +320,22 @@ TEST_F(Timeline, NothingAfterTheDeath) {
   EXPECT_TRUE(Check("growth", g).ok());
 }
 
+TEST_F(Timeline, TheReviewAndItsActionsFollowTheDeath) {
+  Die("2026-01-15");
+  const char* kReview = "0190b000-0000-7000-8000-000000000013";
+  Status st = Check("death_review", Ev(kChild, "2026-02-20", {{"death_id", kDeath}, {"review_type", "community"}, {"status", "draft"}}));
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  lookup.events[kReview] = {"death_review", kChild, *ParseDate("2026-02-20"), std::nullopt};
+  st = Check("review_action", Ev(kChild, "2026-02-21", {{"review_id", kReview}, {"what", "Tập huấn hồi sức sơ sinh"},
+                                                      {"owner_orgunit", "03390"}, {"due_date", "2026-05-01"}, {"status", "open"}}));
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  lookup.events["0190b000-0000-7000-8000-000000000014"] = {"review_action", kChild, *ParseDate("2026-02-21"), std::nullopt};
+  // Neither is a sign of life: the death may still be corrected to a later day before them.
+  json d = Ev(kChild, "2026-02-12");
+  d["id"] = kDeath;
+  st = Check("death", d);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 }  // namespace
 }  // namespace u5::registry
