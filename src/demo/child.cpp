@@ -286,17 +286,18 @@ struct Cause {
   const char* text;
   const char* illness;  // illness kind recorded on the day, or nullptr
   const char* injury;   // injury kind recorded on the day, or nullptr
+  const char* contributing = nullptr;  // a contributing cause a review may name
 };
 
 const Cause kNeonatal[] = {{"prematurity", "P07.3", "Đẻ non", nullptr, nullptr},
                            {"birth_asphyxia", "P21.9", "Ngạt khi sinh", nullptr, nullptr},
-                           {"neonatal_sepsis", "P36.9", "Nhiễm khuẩn sơ sinh", nullptr, nullptr},
+                           {"neonatal_sepsis", "P36.9", "Nhiễm khuẩn sơ sinh", nullptr, nullptr, "P07.3"},
                            {"congenital", "Q24.9", "Dị tật tim bẩm sinh", nullptr, nullptr},
                            {"pneumonia", "P23.9", "Viêm phổi sơ sinh", nullptr, nullptr},
                            {"unknown", "R99", "Không rõ nguyên nhân", nullptr, nullptr}};
 const double kNeonatalW[] = {0.34, 0.24, 0.14, 0.12, 0.08, 0.08};
-const Cause kPostNeonatal[] = {{"pneumonia", "J18.9", "Viêm phổi", "severe_pneumonia", nullptr},
-                               {"diarrhoea", "A09", "Tiêu chảy", "diarrhoea", nullptr},
+const Cause kPostNeonatal[] = {{"pneumonia", "J18.9", "Viêm phổi", "severe_pneumonia", nullptr, "E43"},
+                               {"diarrhoea", "A09", "Tiêu chảy", "diarrhoea", nullptr, "E43"},
                                {"congenital", "Q24.9", "Dị tật tim bẩm sinh", nullptr, nullptr},
                                {"malnutrition", "E43", "Suy dinh dưỡng nặng", nullptr, nullptr},
                                {"injury_other", "W75", "Ngạt thở", nullptr, "suffocation"},
@@ -383,16 +384,21 @@ Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& 
   U5_RETURN_IF_ERROR(Injuries(c, out, rng, ch, span, death, cause ? cause->injury : nullptr));
   if (cause && out.InWindow(death)) {
     auto r = NewEvent(out, rng, "death", ch.id, c.code, death, 23 * 60 + 30);
+    DeathFacts facts{.death_id = r.id, .person_id = ch.id, .icd10 = cause->icd10, .contributing = cause->contributing};
     JsonBody b;
     const int age = death.days - ch.birth.days;
     const int months = CompletedMonths(ch.birth, death);
     b.Int("age_at_death_days", age).Str("age_group", age < 28 ? "neonatal" : months < 12 ? "post_neonatal" : "child_1_4");
-    const double u = rng.Uniform();
-    b.Str("place", c.remote ? (u < 0.5 ? "home" : u < 0.9 ? "facility" : "on_the_way")
-                            : (u < 0.75 ? "facility" : u < 0.95 ? "home" : "other"));
+    const std::string_view place = DrawDeathPlace(rng, c);
+    facts.at_facility = place == "commune_station" || place == "district_hospital" || place == "province_hospital";
+    facts.perinatal = age < 7;
+    // Before 23:30, the minute the record's id is stamped at.
+    AddNotification(rng, c, out, b, death, static_cast<int>(rng.Below(23 * 60 + 30)), place, ch.ethnic);
     b.Str("cause_category", cause->category).Str("icd10", cause->icd10).Str("cause_text", cause->text);
-    b.Bool("reviewed", rng.Chance(0.6));
+    const ReviewPlan review = PlanReview(rng, out, death, false);
+    b.Bool("reviewed", review.status == ReviewPlan::complete);
     U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
+    U5_RETURN_IF_ERROR(EmitReview(c, out, rng, review, facts));
   }
   return Status::Ok();
 }

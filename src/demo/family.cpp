@@ -200,6 +200,7 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
   const std::string delivery_id = del.id;
   bool caesarean = false;
   bool complicated = false;
+  const char* home_place = "home";  // a birth outside a facility: at home or on the way
   {
     JsonBody b;
     b.Str("delivered_at", LocalDateTime(birth, minute));
@@ -212,7 +213,8 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
       caesarean = !at_station && u < x.caesarean;
       b.Str("mode", caesarean ? "caesarean" : u < x.caesarean + 0.02 ? "assisted_vaginal" : "vaginal");
     } else {
-      b.Str("place", rng.Chance(0.12) ? "on_the_way" : "home");
+      home_place = rng.Chance(0.12) ? "on_the_way" : "home";
+      b.Str("place", home_place);
       const double u = rng.Uniform();
       const char* att = u < x.home_skilled ? (rng.Chance(0.5) ? "assistant_doctor" : "midwife")
                         : u < x.home_skilled + x.home_village_midwife ? "village_midwife"
@@ -237,6 +239,23 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
     b.Bool("red_alert", true);
     U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
   }
+  if (stillbirth) {
+    // The stillborn baby is notified as a stillbirth of the mother (ICD-PM's timing, weight for the weeks).
+    auto r = NewEvent(out, rng, "stillbirth", w.id, c.code, birth, minute + 3);
+    r.pregnancy_id = preg_id;
+    JsonBody b;
+    const bool intrapartum = rng.Chance(0.4);
+    const double median_g = ga_weeks <= 28 ? 500 + (ga_weeks - 22) * 100.0 : 1100 + (ga_weeks - 28) * 185.0;
+    const int grams = static_cast<int>(std::clamp(median_g * (intrapartum ? 1.0 : 0.9) * (1 + 0.12 * rng.Normal()), 500.0, 4500.0));
+    b.Str("delivery_id", delivery_id).Int("gestational_weeks", ga_weeks);
+    if (facility || rng.Chance(0.5)) b.Int("birth_weight_g", grams);
+    b.Str("sex", rng.Chance(0.03) ? "undetermined" : rng.Chance(0.52) ? "male" : "female");
+    b.Str("timing", intrapartum ? "intrapartum" : "antepartum");
+    const char* place = !facility ? home_place : at_station ? "commune_station" : c.town ? "province_hospital" : "district_hospital";
+    AddNotification(rng, c, out, b, birth, std::max(0, minute - (intrapartum ? rng.Between(0, 180) : rng.Between(60, 600))), place, w.ethnic);
+    b.Str("cause_text", intrapartum ? "Thai chết trong chuyển dạ" : "Thai chết lưu trong tử cung");
+    U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
+  }
   w.para += 1;
   w.previous_caesarean = w.previous_caesarean || caesarean;
   w.last_birth = birth;
@@ -248,16 +267,30 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
     if (d <= out.to()) {
       w.dead = true;
       auto r = NewEvent(out, rng, "death", w.id, c.code, d, 12 * 60);
+      r.pregnancy_id = preg_id;
       JsonBody b;
       const size_t k = rng.Pick({0.45, 0.2, 0.1, 0.25});
       const char* cat[] = {"maternal_haemorrhage", "maternal_hypertension", "maternal_sepsis", "maternal_other"};
       const char* icd[] = {"O72.1", "O15.0", "O85", "O99.8"};
       const char* txt[] = {"Băng huyết sau đẻ", "Sản giật", "Nhiễm khuẩn hậu sản", "Nguyên nhân sản khoa khác"};
-      b.Str("place", d == birth ? "facility" : rng.Chance(0.5) ? "home" : "on_the_way");
+      const char* mm[] = {"g3_haemorrhage", "g2_hypertensive", "g4_infection", "g5_other_obstetric"};
+      // On the day of birth she dies where she gave birth, some hours after; later at home, on the way or in hospital.
+      static const char* const kLater[] = {"home", "on_the_way", "district_hospital", "province_hospital"};
+      const char* place = d != birth  ? kLater[rng.Pick({0.35, 0.15, 0.30, 0.20})]
+                          : !facility ? "home"
+                          : at_station ? "commune_station"
+                          : c.town     ? "province_hospital"
+                                       : "district_hospital";
+      const int at = d == birth ? std::min(minute + rng.Between(30, 300), 23 * 60 + 59) : static_cast<int>(rng.Below(24 * 60));
       b.Int("age_at_death_days", d.days - w.birth.days).Str("age_group", "older");
+      AddNotification(rng, c, out, b, d, at, place, w.ethnic);
       b.Str("cause_category", cat[k]).Str("icd10", icd[k]).Str("cause_text", txt[k]);
-      b.Bool("maternal_death", true).Bool("reviewed", rng.Chance(0.8));
+      const ReviewPlan review = PlanReview(rng, out, d, true);
+      b.Bool("maternal_death", true).Bool("reviewed", review.status == ReviewPlan::complete);
+      const DeathFacts facts{.death_id = r.id, .person_id = w.id, .icd10 = icd[k], .icd_mm_group = mm[k], .maternal = true,
+                             .at_facility = std::string_view(place).ends_with("hospital") || std::string_view(place) == "commune_station"};
       U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
+      U5_RETURN_IF_ERROR(EmitReview(c, out, rng, review, facts));
     }
   }
   if (stillbirth) return Status::Ok();

@@ -97,6 +97,26 @@ Status GenerateCommune(const Commune& c, Emitter& out, Rng& rng, int64_t births,
 // Events of one live-born child from birth (or the window start) to the window end.
 Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& child, const Woman* mother);
 
+// Deaths (deaths.cpp): where a death happened, its notification fields, and
+// its review with the board's actions.
+struct DeathFacts {
+  std::string death_id, person_id;
+  const char* icd10 = nullptr;
+  const char* contributing = nullptr;   // a contributing cause the review may add
+  const char* icd_mm_group = nullptr;   // maternal deaths
+  bool maternal = false, perinatal = false, at_facility = false;
+};
+struct ReviewPlan {
+  enum Kind { none, draft, complete } status = none;
+  Date date{};
+};
+const char* DrawDeathPlace(Rng& rng, const Commune& c);
+void AddNotification(Rng& rng, const Commune& c, const Emitter& out, JsonBody& b, Date d, int minute, std::string_view place,
+                     Ethnic ethnic);
+// Drawn before the death is written, whose `reviewed` flag says whether a complete review follows.
+ReviewPlan PlanReview(Rng& rng, const Emitter& out, Date death, bool maternal);
+Status EmitReview(const Commune& c, Emitter& out, Rng& rng, const ReviewPlan& plan, const DeathFacts& d);
+
 // Calibration helpers (model.cpp).
 double InverseNormalCdf(double p);
 void CalibrateRates(std::vector<Commune>& communes);

@@ -100,7 +100,7 @@ TEST(DemoValidate, EveryRecordOfASmallMountainRunIsValidAndCanonical) {
   EXPECT_GT(n, 50000u);
   // Every kind of record of the registry is generated.
   for (const char* t : {"person", "pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization",
-                        "growth", "vitamin_a", "illness", "injury", "referral", "death"})
+                        "growth", "vitamin_a", "illness", "injury", "referral", "death", "stillbirth", "death_review", "review_action"})
     EXPECT_GT(by_type[t], 0) << t;
 }
 
