@@ -15,7 +15,7 @@ import { Audit } from './pages/Audit';
 import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
 import { Deaths } from './pages/Deaths';
-import { DeathReview } from './pages/DeathReview';
+import { DeathReview, ReviewActionPage } from './pages/DeathReview';
 
 export function App() {
   const [, bump] = useState(0);
@@ -67,6 +67,7 @@ export function App() {
   else if (path === '/audit' && canReadAudit(user)) page = <Audit query={query} />;
   else if (path === '/deaths' && canReadDeaths(user)) page = <Deaths query={query} key={location.search} />;
   else if ((m = match('/deaths/:id/review', path))) page = <DeathReview id={m.id} key={m.id} />;
+  else if ((m = match('/review-actions/:id', path)) && canReadDeaths(user)) page = <ReviewActionPage id={m.id} key={m.id} />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

@@ -24,7 +24,8 @@ const SUMMARY = ['category', 'time_of_death', 'age_at_death_days', 'place', 'cau
 
 const optLabel = (field: string, v: string) => tOr(`enum.${field}.${v}`, tOr(`enum.any.${v}`, v));
 const isMaternal = (d: Rec) => d.category === 'maternal' || d.maternal_death === true || d.maternal_candidate === true;
-const isPerinatal = (d: Rec) => d.category === 'early_neonatal';
+// ICD-PM covers stillbirths and deaths in the first week; the age is the server's (age_at_death_days).
+const isPerinatal = (d: Rec) => d.category === 'early_neonatal' || (d.category === undefined && d.age_at_death_days < 7);
 
 /** An action is overdue when still open after its due date; the server's derived flag says so where it is given. */
 export const actionOverdue = (a: Rec, today = todayIso()) => a.status === 'open' && (a.overdue === true || (a.due_date ?? '') < today);
@@ -259,8 +260,6 @@ function Actions({ review, death, actions, reload }: { review: Rec; death: Rec; 
   const [draft, setDraft] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const [closing, setClosing] = useState<string | null>(null);
-  const [followUp, setFollowUp] = useState('');
   const [busy, setBusy] = useState(false);
 
   const fail = (e: unknown) => {
@@ -291,54 +290,13 @@ function Actions({ review, death, actions, reload }: { review: Rec; death: Rec; 
     }
   };
 
-  const markDone = async (a: Rec) => {
-    setBusy(true);
-    setMessage(null);
-    const { id: _id, type: _type, version: _version, created_at: _c, updated_at: _u, overdue: _o, ...fields } = a;
-    try {
-      await api.put(`/review-actions/${a.id}`, { ...fields, status: 'done', done_date: todayIso(), ...(followUp ? { follow_up: followUp } : {}) }, a.version);
-      setClosing(null);
-      setFollowUp('');
-      await reload();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const fieldErr = (k: string) => errors[k] ? <p class="field-error" id={`a-${k}-err`} role="alert" data-testid={`action-error-${k}`}>{errors[k]}</p> : null;
   return (
     <section class="card" aria-labelledby="h-actions">
       <h2 id="h-actions">{t('deaths.actions')}</h2>
       {actions.length === 0 ? <NoData text={t('deaths.no_actions')} /> : (
         <ul class="plain action-list" data-testid="actions">
-          {actions.map((a) => {
-            const status = a.status === 'done' ? 'done' : actionOverdue(a) ? 'overdue' : 'open';
-            return (
-              <li key={a.id} data-status={status} class="action-row">
-                <p><strong>{a.what}</strong></p>
-                <p class="small">
-                  <Badge kind={status === 'done' ? 'ok' : status === 'overdue' ? 'bad' : 'info'} label={t('deaths.action_status.' + status)} />
-                  {' '}<OrgUnitName id={a.owner_orgunit} /> · {t('deaths.due', { date: fmtDate(a.due_date) })}
-                  {a.done_date ? ' · ' + t('deaths.done_on', { date: fmtDate(a.done_date) }) : ''}
-                </p>
-                {a.follow_up && <p class="small muted">{a.follow_up}</p>}
-                {a.status === 'open' && (closing === a.id ? (
-                  <div class="field">
-                    <label for={`fu-${a.id}`}>{t('field.follow_up')}</label>
-                    <textarea id={`fu-${a.id}`} rows={2} value={followUp} onInput={(e) => setFollowUp(e.currentTarget.value)} />
-                    <div class="actions">
-                      <button type="button" class="btn primary small" disabled={busy} onClick={() => markDone(a)} data-testid="confirm-done">{t('deaths.mark_done')}</button>
-                      <button type="button" class="btn small" onClick={() => setClosing(null)}>{t('form.cancel')}</button>
-                    </div>
-                  </div>
-                ) : (
-                  <button type="button" class="btn small" onClick={() => { setClosing(a.id); setFollowUp(''); }} data-testid="mark-done">{t('deaths.mark_done')}</button>
-                ))}
-              </li>
-            );
-          })}
+          {actions.map((a) => <ActionItem key={a.id} action={a} onChange={reload} />)}
         </ul>
       )}
       <form class="form" noValidate onSubmit={add} data-testid="action-form">
@@ -364,6 +322,80 @@ function Actions({ review, death, actions, reload }: { review: Rec; death: Rec; 
         {message && <p class="alert error" role="alert" data-testid="action-message">{message}</p>}
         <button class="btn" type="submit" disabled={busy} data-testid="add-action">{t('deaths.add_action')}</button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * One action with its status (open, done, or overdue in red) and "mark as done" with a follow-up
+ * note: for the board on the review page, and for the users of the owner org unit on /review-actions/<id>
+ * (the server lets them change only the status, done date and follow-up).
+ */
+export function ActionItem({ action: a, onChange }: { action: Rec; onChange: () => Promise<void> }) {
+  const [closing, setClosing] = useState(false);
+  const [followUp, setFollowUp] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const status = a.status === 'done' ? 'done' : actionOverdue(a) ? 'overdue' : 'open';
+
+  const markDone = async () => {
+    setBusy(true);
+    setMessage(null);
+    const { id: _id, type: _type, version: _version, created_at: _c, updated_at: _u, overdue: _o, ...fields } = a;
+    try {
+      await api.put(`/review-actions/${a.id}`, { ...fields, status: 'done', done_date: todayIso(), ...(followUp ? { follow_up: followUp } : {}) }, a.version);
+      setClosing(false);
+      await onChange();
+    } catch (err) {
+      const ae = err as ApiError;
+      setMessage(ae.status === 409 ? t('deaths.conflict') : ae.status === 403 ? t('error.forbidden') : ae.status === 422 ? fieldErrorText(ae.message) : t('error.server'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li data-status={status} class="action-row">
+      <p><strong>{a.what}</strong></p>
+      <p class="small">
+        <Badge kind={status === 'done' ? 'ok' : status === 'overdue' ? 'bad' : 'info'} label={t('deaths.action_status.' + status)} />
+        {' '}<OrgUnitName id={a.owner_orgunit} /> · {t('deaths.due', { date: fmtDate(a.due_date) })}
+        {a.done_date ? ' · ' + t('deaths.done_on', { date: fmtDate(a.done_date) }) : ''}
+      </p>
+      {a.follow_up && <p class="small muted">{a.follow_up}</p>}
+      {message && <p class="alert error" role="alert" data-testid="action-message">{message}</p>}
+      {a.status === 'open' && (closing ? (
+        <div class="field">
+          <label for={`fu-${a.id}`}>{t('field.follow_up')}</label>
+          <textarea id={`fu-${a.id}`} rows={2} value={followUp} onInput={(e) => setFollowUp(e.currentTarget.value)} />
+          <div class="actions">
+            <button type="button" class="btn primary small" disabled={busy} onClick={markDone} data-testid="confirm-done">{t('deaths.mark_done')}</button>
+            <button type="button" class="btn small" onClick={() => setClosing(false)}>{t('form.cancel')}</button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" class="btn small" onClick={() => { setClosing(true); setFollowUp(''); }} data-testid="mark-done">{t('deaths.mark_done')}</button>
+      ))}
+    </li>
+  );
+}
+
+/** An action as its owner org unit's users reach it from their worklist: the action alone, no review content. */
+export function ReviewActionPage({ id }: { id: string }) {
+  const [action, setAction] = useState<Rec | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => api.get<Rec>(`/review-actions/${id}`).then(setAction).catch(setError);
+  useEffect(() => {
+    load();
+  }, [id]);
+  if (error) return <ErrorBox error={error} />;
+  if (!action) return <Loading />;
+  return (
+    <section class="page narrow">
+      <h1>{t('deaths.action_title')}</h1>
+      <section class="card">
+        <ul class="plain action-list" data-testid="actions"><ActionItem action={action} onChange={load} /></ul>
+      </section>
     </section>
   );
 }
