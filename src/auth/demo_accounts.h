@@ -20,6 +20,7 @@ inline const std::vector<DemoAccount>& DemoAccounts() {
   static const std::vector<DemoAccount> k = {
       {"demo", "commune_worker", "Cán bộ trạm y tế (demo)", false},
       {"tinh", "province_officer", "Cán bộ Sở Y tế (demo)", true},
+      {"thamdinh", "review_board", "Ban thẩm định tử vong (demo)", true},
   };
   return k;
 }

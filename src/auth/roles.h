@@ -20,6 +20,7 @@ inline constexpr const char* kUserManage = "user.manage";
 inline constexpr const char* kAuditRead = "audit.read";
 inline constexpr const char* kConfigManage = "config.manage";
 inline constexpr const char* kReportSignoff = "report.signoff";
+inline constexpr const char* kDeathReview = "death.review";
 
 struct Role {
   std::string name, label_vi, label_en;

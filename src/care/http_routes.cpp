@@ -254,6 +254,53 @@ http::Response FollowUpRoute(http::Call& c) {
   return Json(200, {{"person_id", id}, {"status", f.status}, {"date", f.date}, {"reason", f.reason}, {"by", f.by}, {"at", f.at}});
 }
 
+// Every live record of `type` under `orgunit` ("" = everywhere), page by page.
+Status ListAll(store::Store& store, const std::string& type, const std::string& orgunit, std::vector<store::Record>* out) {
+  store::ListQuery q;
+  q.type = type;
+  q.orgunit = orgunit;
+  q.limit = 1000;
+  for (;;) {
+    std::vector<store::Record> page;
+    U5_RETURN_IF_ERROR(store.List(q, &page));
+    out->insert(out->end(), page.begin(), page.end());
+    if (static_cast<int>(page.size()) < q.limit) return Status::Ok();
+    q.after = page.back().id;
+  }
+}
+
+// Deaths on the worklist of the org unit (care/deaths.h): notifications to
+// complete, deaths awaiting review (the review board only), actions falling
+// due for their owner org unit. Overdue items are the alerts.
+http::Response DeathFollowUpsRoute(http::Call& c) {
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
+  std::string ou;
+  if (auto refused = Scope(c, &ou)) return *refused;
+  std::vector<store::Record> records;
+  for (const char* t : {"death", "stillbirth", "death_review"})
+    if (Status st = ListAll(c.store, t, ou, &records); !st.ok()) return Err(st);
+  // An action is its owner's to carry out, wherever the death was: all are read, those owned in scope kept.
+  std::vector<store::Record> actions;
+  if (Status st = ListAll(c.store, "review_action", "", &actions); !st.ok()) return Err(st);
+  for (auto& a : actions) {
+    const json b = json::parse(a.body, nullptr, false);
+    if (b.is_object() && b.contains("owner_orgunit") && CanSee(c.store, c.who, b["owner_orgunit"]) &&
+        c.store.InSubtree(ou, b["owner_orgunit"].get<std::string>()))
+      records.push_back(std::move(a));
+  }
+  const FollowUpScope scope{.reviews = auth::Can(c.who, auth::kDeathReview)};
+  json items = json::array();
+  http::AuditNote note{.via = "death_followups", .record_type = "person", .orgunit = ou};
+  for (const DeathFollowUp& f : DeathFollowUps(svc->death_deadlines(), records, svc->clock().Now(), scope)) {
+    items.push_back(FollowUpJson(f));
+    note.records.push_back(f.person_id);
+  }
+  http::Response r = Json(200, {{"orgunit", ou}, {"items", items}});
+  r.audit = std::move(note);
+  return r;
+}
+
 }  // namespace
 
 http::Routes Routes() {
@@ -261,6 +308,7 @@ http::Routes Routes() {
   return {
       {"GET", "worklist", auth::kPersonRead, Audit::person_read, WorklistRoute, false, true},
       {"GET", "alerts", auth::kPersonRead, Audit::person_read, Alerts, false, true},
+      {"GET", "death-followups", auth::kPersonRead, Audit::person_read, DeathFollowUpsRoute, false, true},
       {"POST", "alerts/{id}/ack", auth::kPersonWrite, Audit::write, AckAlert},
       {"GET", "persons/{id}/due", auth::kPersonRead, Audit::person_read, PersonDue},
       {"POST", "persons/{id}/care-status", auth::kPersonWrite, Audit::write, FollowUpRoute},

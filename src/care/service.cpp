@@ -63,6 +63,7 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
   Schedule sched;
   U5_RETURN_IF_ERROR(Schedule::Load(data_dir, &sched));
   std::unique_ptr<Service> s(new Service(store, std::move(sched)));
+  U5_RETURN_IF_ERROR(DeathDeadlines::Load(data_dir, &s->deaths_));
   // A child's contact is its mother's phone: read at display time, so a change
   // to the mother queues nothing for the child.
   s->changed_ = std::make_unique<store::ChangedPersons>(store);

@@ -3,6 +3,7 @@
 // before the next read), and the health workers' acknowledgements of alerts
 // (table care_alert_ack). Thread-safe.
 #pragma once
+#include <atomic>
 #include <map>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "care/alerts.h"
+#include "care/deaths.h"
 #include "care/plan.h"
 #include "care/schedule.h"
 #include "store/attached.h"
@@ -58,6 +60,11 @@ class Service {
   static Service* For(store::Store& store);
 
   const Schedule& schedule() const { return schedule_; }
+  // Deadlines of death notification, review and actions (schedules/deaths.json).
+  const DeathDeadlines& death_deadlines() const { return deaths_; }
+  // "Now" of the death deadlines: the system clock, a fake one in tests.
+  const Clock& clock() const { return *clock_.load(); }
+  void SetClock(const Clock* c) { clock_.store(c ? c : &Clock::System()); }
   // Reads everyone from the database and recomputes every plan.
   Status Rebuild(LoadStats* stats = nullptr);
   // Applies queued changes (building everything on first use).
@@ -102,6 +109,8 @@ class Service {
   // Set once: plan items view its rule ids, so replacing it would require
   // recomputing every entry under the same exclusive lock.
   Schedule schedule_;
+  DeathDeadlines deaths_;
+  std::atomic<const Clock*> clock_{&Clock::System()};
   std::shared_mutex mu_;
   // Entries are replaced, never changed in place, so a worklist may keep one
   // after the lock is released. The key views the entry's own person id (one

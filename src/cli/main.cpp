@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
   auto* exportc = app.add_subcommand("export", "export every record as JSONL");
   exportc->add_option("--db", db_path, "SQLite database file")->required();
   exportc->add_option("--out", out_path, "output file (default: standard output)");
+  bool confidential = false;
+  exportc->add_flag("--include-confidential", confidential,
+                    "also export the records only the review board may read (death reviews; docs/security.md)");
 
   // user add
   std::string username, role, full_name;
@@ -343,14 +346,14 @@ int main(int argc, char** argv) {
     size_t n = 0;
     Status st;
     if (out_path.empty()) {
-      st = registry::ExportJsonl(store, std::cout, &n);
+      st = registry::ExportJsonl(store, std::cout, &n, confidential);
     } else {
       std::ofstream out(out_path, std::ios::binary);
       if (!out) return Fail(Status::Invalid("--out", "cannot write " + out_path));
-      st = registry::ExportJsonl(store, out, &n);
+      st = registry::ExportJsonl(store, out, &n, confidential);
     }
     if (!st.ok()) return Fail(st);
-    store.AppendAudit({cli::CliAuditEntry("export", "{\"records\":" + std::to_string(n) + "}")});
+    store.AppendAudit({cli::CliAuditEntry("export", "{\"records\":" + std::to_string(n) + (confidential ? ",\"confidential\":true" : "") + "}")});
     std::cerr << "exported " << n << " records\n";
     return 0;
   }

@@ -56,8 +56,21 @@ std::optional<Date> ParseDate(std::string_view s) {
   return DateFromYmd(y, m, d);
 }
 
-std::optional<Date> ParseDateTime(std::string_view s) {
-  if (s.size() == 10) return ParseDate(s);
+namespace {
+
+// A date-time's parts: civil date, seconds into that day, offset from UTC in
+// seconds (+07:00 when none is written: registry times are Vietnam's).
+struct DateTimeParts {
+  Date date;
+  int seconds = 0, offset = 7 * 3600;
+};
+
+std::optional<DateTimeParts> ParseDateTimeParts(std::string_view s) {
+  if (s.size() == 10) {
+    auto d = ParseDate(s);
+    if (!d) return std::nullopt;
+    return DateTimeParts{*d};
+  }
   if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ')) return std::nullopt;
   auto date = ParseDate(s.substr(0, 10));
   if (!date) return std::nullopt;
@@ -73,13 +86,34 @@ std::optional<Date> ParseDateTime(std::string_view s) {
     }
   }
   if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
-  if (pos == s.size()) return date;
-  if (s[pos] == 'Z' && pos + 1 == s.size()) return date;
+  DateTimeParts p{*date, hh * 3600 + mm * 60 + ss};
+  if (pos == s.size()) return p;
+  if (s[pos] == 'Z' && pos + 1 == s.size()) {
+    p.offset = 0;
+    return p;
+  }
   if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
     int oh, om;
-    if (Digits(s, pos + 1, 2, oh) && Digits(s, pos + 4, 2, om) && oh <= 14 && om <= 59) return date;
+    if (Digits(s, pos + 1, 2, oh) && Digits(s, pos + 4, 2, om) && oh <= 14 && om <= 59) {
+      p.offset = (s[pos] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+      return p;
+    }
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Date> ParseDateTime(std::string_view s) {
+  auto p = ParseDateTimeParts(s);
+  if (!p) return std::nullopt;
+  return p->date;
+}
+
+std::optional<int64_t> ParseInstant(std::string_view s) {
+  auto p = ParseDateTimeParts(s);
+  if (!p) return std::nullopt;
+  return int64_t{p->date.days} * 86400 + p->seconds - p->offset;
 }
 
 namespace {

@@ -20,6 +20,9 @@ void YmdFromDate(Date date, int& y, unsigned& m, unsigned& d);
 std::optional<Date> ParseDate(std::string_view s);
 // "YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]" (or a plain date); returns the civil date part.
 std::optional<Date> ParseDateTime(std::string_view s);
+// The same as an instant: seconds since 1970-01-01T00:00Z, a time without an
+// offset being Vietnam's (+07:00); a plain date is its midnight there.
+std::optional<int64_t> ParseInstant(std::string_view s);
 std::string FormatDate(Date d);
 // "DD/MM/YYYY": how dates read in Vietnam and in the web app, for text people read (alert messages).
 std::string FormatDateDmy(Date d);

@@ -12,6 +12,7 @@
 #include "http/audit_sink.h"
 #include "http/rate_limit.h"
 #include "http/users_api.h"
+#include "registry/schema.h"
 #include "store/schema.h"
 
 namespace u5::http {
@@ -265,7 +266,10 @@ struct Api::Impl {
     json items = json::array();
     for (const auto& e : es) {
       json detail = json::parse(e.detail, nullptr, false);
-      if (!values && detail.is_object() && detail.contains("changed")) {
+      // A death review's values are the review board's alone, whoever else reads the trail.
+      const std::string& confidential = registry::ReadPermission(e.record_type);
+      const bool shown = values && (confidential.empty() || role->permissions.count(confidential) > 0);
+      if (!shown && detail.is_object() && detail.contains("changed")) {
         json names = json::array();
         for (auto it = detail["changed"].begin(); it != detail["changed"].end(); ++it) names.push_back(it.key());
         detail["changed"] = names;  // no health data for administrators

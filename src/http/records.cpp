@@ -1,6 +1,7 @@
 #include "http/records.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "auth/roles.h"
@@ -9,6 +10,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "http/growth_chart.h"
+#include "registry/icd10.h"
 #include "registry/json_record.h"
 #include "registry/schema.h"
 #include "registry/validate.h"
@@ -18,8 +20,17 @@ namespace {
 
 using nlohmann::json;
 
+// A record as answered: a review action's `overdue` is derived at read
+// (open and due before today), since it changes with the day, not the record.
+json RecordJson(const store::Record& r) {
+  json j = registry::ToJson(r);
+  if (r.type == "review_action" && !r.deleted_at)
+    j["overdue"] = j.value("status", "") == "open" && j.value("due_date", "") < FormatDate(Today());
+  return j;
+}
+
 Response RecordResponse(int status, const store::Record& r) {
-  Response resp = JsonReply(status, registry::ToJson(r));
+  Response resp = JsonReply(status, RecordJson(r));
   resp.headers["ETag"] = "\"" + std::to_string(r.version) + "\"";
   return resp;
 }
@@ -57,8 +68,25 @@ Status LimitParam(const Call& c, int* limit) {
 // caller's scope gets the same answer, so ids cannot be probed.
 Status Missing(const std::string& type, const std::string& id) { return Status::NotFound(type + " " + id + " not found", "id"); }
 
-// A record is visible when its org unit, and for events its person's, is in the caller's scope.
+// Whether the caller's role may read records of `type`: a type with a
+// read_permission (death reviews) is for its holders only, wherever events are shown.
+bool MayRead(const auth::Principal& who, const std::string& type) {
+  const std::string& perm = registry::ReadPermission(type);
+  return perm.empty() || auth::Can(who, perm);
+}
+
+// The org unit that owns a review action (owner_orgunit), "" for other records.
+std::string ActionOwner(const store::Record& r) {
+  if (r.type != "review_action") return {};
+  const json b = json::parse(r.body, nullptr, false);
+  return b.is_object() ? b.value("owner_orgunit", "") : "";
+}
+
+// A record is visible when its org unit, and for events its person's, is in
+// the caller's scope; a review action also to the users of the org unit that
+// owns it, who carry it out wherever the death was.
 bool Visible(Call& c, const store::Record& r) {
+  if (const std::string owner = ActionOwner(r); !owner.empty() && auth::CanSee(c.store, c.who, owner)) return true;
   if (!auth::CanSee(c.store, c.who, r.orgunit_id)) return false;
   if (r.is_person()) return true;
   store::Record p;
@@ -113,7 +141,7 @@ Response List(Call& c, const std::string& type) {
   AuditNote note{.via = "list", .record_type = type, .orgunit = q.orgunit};
   for (const auto& r : rs) {
     note.records.push_back(r.id);
-    items.push_back(registry::ToJson(r));
+    items.push_back(RecordJson(r));
   }
   json out = {{"items", items}, {"next_cursor", nullptr}};
   if (static_cast<int>(rs.size()) == q.limit) out["next_cursor"] = rs.back().id;
@@ -157,6 +185,29 @@ Response Get(Call& c, const std::string& type) {
   return resp;
 }
 
+// What the users of an action's owner org unit may change (docs/registry.md):
+// status, done_date and follow_up, nothing else; the review board edits all.
+// `in` becomes the stored action with those three fields taken from the request.
+Status OwnerUpdate(Call& c, const store::Record& cur, json* in) {
+  if (!auth::Can(c.who, auth::kPersonWrite) || !auth::CanSee(c.store, c.who, ActionOwner(cur)))
+    return Status::Forbidden("only the review board or the users of the action's owner org unit may update it");
+  static const std::set<std::string> kOwnerFields = {"status", "done_date", "follow_up"};
+  json next = registry::ToJson(cur);
+  for (const char* k : {"version", "type", "created_at", "updated_at", "overdue"}) next.erase(k);
+  for (auto it = in->begin(); it != in->end(); ++it) {
+    if (kOwnerFields.count(it.key())) continue;
+    if (it.key() == "id" || it.key() == "version" || it.key() == "overdue") continue;
+    if (!next.contains(it.key()) || next[it.key()] != it.value())
+      return Status::Invalid(it.key(), it.key() + ": the owner org unit may change only status, done_date and follow_up");
+  }
+  for (const std::string& k : kOwnerFields) {
+    next.erase(k);
+    if (in->contains(k)) next[k] = (*in)[k];
+  }
+  *in = std::move(next);
+  return Status::Ok();
+}
+
 Response Update(Call& c, const std::string& type) {
   const std::string& id = c.param(0);
   json in;
@@ -166,6 +217,9 @@ Response Update(Call& c, const std::string& type) {
   if (!expected) return ErrorReply(Status::Invalid("If-Match", "If-Match header (the record's version) is required to update"));
   store::Record cur;
   if (auto refused = Load(c, type, id, &cur)) return *refused;
+  const bool owner_update = type == "review_action" && !auth::Can(c.who, auth::kDeathReview);
+  if (owner_update)
+    if (Status st = OwnerUpdate(c, cur, &in); !st.ok()) return ErrorReply(st);
   if (in.contains("id") && in["id"] != id) return ErrorReply(Status::Invalid("id", "id in the body differs from the URL"));
   in["id"] = id;
   if (!cur.is_person() && in.contains("person_id") && in["person_id"] != cur.person_id)
@@ -175,7 +229,8 @@ Response Update(Call& c, const std::string& type) {
   std::vector<Status> field_errors;
   if (Status st = registry::Validate(type, in, lookup, Today(), &r, &field_errors); !st.ok())
     return FieldErrorsReply(st, field_errors);
-  if (!auth::CanSee(c.store, c.who, r.orgunit_id))
+  // The owner's users keep the action's org unit (OwnerUpdate), which may lie outside their own.
+  if (!owner_update && !auth::CanSee(c.store, c.who, r.orgunit_id))
     return Refused(c, Status::Forbidden("orgunit " + r.orgunit_id + " is outside your org units"), r.type, r.id, r.orgunit_id);
   const audit::Entry entry = c.Stamp("update");
   if (Status st = c.store.Update(r, *expected, &entry); !st.ok()) return ErrorReply(st);
@@ -314,9 +369,14 @@ Response Handbook(Call& c) {
     }
   r.body += ",\"children\":" + children.dump();
   r.body += ",\"events\":[";
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i) r.body += ',';
-    registry::AppendJsonText(events[i], r.body);
+  bool first = true;
+  for (const auto& e : events) {
+    // Death reviews are omitted for those without the review board's permission.
+    if (!MayRead(c.who, e.type)) continue;
+    if (!first) r.body += ',';
+    first = false;
+    if (e.type == "review_action") r.body += RecordJson(e).dump();
+    else registry::AppendJsonText(e, r.body);
   }
   r.body += "]}";
   // The mother's and children's names are shown too, so they are named with the person.
@@ -325,6 +385,19 @@ Response Handbook(Call& c) {
   if (!child_ids.empty()) note.detail.emplace_back("children", child_ids);
   r.audit = std::move(note);
   return r;
+}
+
+// The ICD-10 code picker: codes by prefix, then titles holding every word of q.
+Response Icd10Codes(Call& c) {
+  const std::string q = c.query("q");
+  if (!text::IsValidUtf8(q)) return ErrorReply(Status::BadRequest("q is not valid UTF-8", "q"));
+  if (q.empty() || q.size() > 100) return ErrorReply(Status::Invalid("q", "q (a code or words of its title, at most 100 characters) is required"));
+  int limit = 0;
+  if (Status st = IntParam(c, "limit", 1, 100, 20, &limit); !st.ok()) return ErrorReply(st);
+  json items = json::array();
+  for (const registry::Icd10Code* code : registry::Icd10::Builtin().Search(q, limit))
+    items.push_back({{"code", code->code}, {"title_en", code->title_en}});
+  return JsonReply(200, {{"items", items}, {"source", registry::kIcd10Source}});
 }
 
 Response Schema() {
@@ -352,19 +425,28 @@ Routes RecordRoutes() {
   using A = Audit;
   Routes k = {
       {"GET", "schema", "", A::none, [](Call&) { return Schema(); }},
+      {"GET", "codes/icd10", "", A::none, Icd10Codes},
       // Before persons/{id}: a literal segment wins over "{id}" anyway, listed first for the reader.
       {"GET", "persons/search", kPersonRead, A::person_read, Search, false, true},
       {"GET", "persons/{id}/handbook", kPersonRead, A::person_read, Handbook},
       {"GET", "persons/{id}/growth", kPersonRead, A::person_read, Growth},
   };
   // Each record type's collection is data (data/forms/registry.json).
+  // A type's read_permission / write_permission (death reviews: death.review)
+  // replaces person.read / person.write on its routes. A review action is
+  // written by the board, but the users of its owner org unit may close it:
+  // its PUT needs a session only and the handler decides (OwnerUpdate).
   for (const auto& [coll, type] : registry::Collections()) {
     const std::string t = type;
-    k.push_back({"GET", coll, kPersonRead, A::person_read, [t](Call& c) { return List(c, t); }, false, true});
-    k.push_back({"POST", coll, kPersonWrite, A::write, [t](Call& c) { return Create(c, t); }});
-    k.push_back({"GET", coll + "/{id}", kPersonRead, A::person_read, [t](Call& c) { return Get(c, t); }});
-    k.push_back({"PUT", coll + "/{id}", kPersonWrite, A::write, [t](Call& c) { return Update(c, t); }});
-    k.push_back({"DELETE", coll + "/{id}", kPersonWrite, A::write, [t](Call& c) { return Delete(c, t); }});
+    const registry::TypeSpec* spec = registry::Schema::Builtin().Type(type);
+    const std::string read = spec->read_permission.empty() ? kPersonRead : spec->read_permission;
+    const std::string write = spec->write_permission.empty() ? kPersonWrite : spec->write_permission;
+    const std::string put = type == "review_action" ? "" : write;
+    k.push_back({"GET", coll, read, A::person_read, [t](Call& c) { return List(c, t); }, false, true});
+    k.push_back({"POST", coll, write, A::write, [t](Call& c) { return Create(c, t); }});
+    k.push_back({"GET", coll + "/{id}", read, A::person_read, [t](Call& c) { return Get(c, t); }});
+    k.push_back({"PUT", coll + "/{id}", put, A::write, [t](Call& c) { return Update(c, t); }});
+    k.push_back({"DELETE", coll + "/{id}", write, A::write, [t](Call& c) { return Delete(c, t); }});
   }
   return k;
 }

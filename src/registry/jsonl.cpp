@@ -15,6 +15,7 @@
 #include "core/json_body.h"
 #include "core/text.h"
 #include "registry/json_record.h"
+#include "registry/schema.h"
 #include "registry/validate.h"
 
 namespace u5::registry {
@@ -46,11 +47,12 @@ class FileLookup : public Lookup {
     PersonEvents out = persons.count(person_id) ? PersonEvents{} : base_.EventsOf(person_id, except);
     // A stored record that the file writes again is judged by the file's copy.
     std::erase_if(out.of_pregnancy, [&](const PersonEvents::OfPregnancy& o) { return events.count(o.id) > 0; });
+    std::erase_if(out.pregnancies, [&](const PersonEvents::Pregnancy& p) { return events.count(p.id) > 0; });
     auto it = events_by_person.find(person_id);
     if (it != events_by_person.end())
       for (const std::string& id : it->second) {
         const EventFacts& e = events.at(id);
-        out.Add(id, e.type, e.date, except, e.pregnancy_id);
+        out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
   }
@@ -91,7 +93,7 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   }
   auto date = ParseDate(str("date"));
   if (!date) return;
-  EventFacts e{type, str("person_id"), *date, ParseDate(str("lmp")), str("pregnancy_id")};
+  EventFacts e{type, str("person_id"), *date, ParseDate(str("lmp")), str("pregnancy_id"), type == "pregnancy" ? str("outcome") : ""};
   for (char& ch : e.pregnancy_id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));  // as validated
   if (!e.lmp && type == "pregnancy")
     if (auto edd = ParseDate(str("edd"))) e.lmp = Date{edd->days - 280};
@@ -300,10 +302,11 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   return Status::Ok();
 }
 
-Status ExportJsonl(store::Store& store, std::ostream& out, size_t* count) {
+Status ExportJsonl(store::Store& store, std::ostream& out, size_t* count, bool confidential) {
   *count = 0;
   return store.ForEach(
       [&](const store::Record& r) {
+        if (!confidential && !ReadPermission(r.type).empty()) return Status::Ok();
         out << ToJsonText(r) << '\n';
         ++*count;
         return out ? Status::Ok() : Status::Internal("write error");

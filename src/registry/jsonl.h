@@ -34,6 +34,9 @@ struct ImportOptions {
 // Ok when every line was valid and all were stored in one transaction;
 // Invalid (with result->errors) when any line was bad: nothing is stored.
 Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, const ImportOptions& opts = {});
-Status ExportJsonl(store::Store& store, std::ostream& out, size_t* count);
+// Every record as JSONL; records of a type with a read_permission (death
+// reviews) only when `confidential` is set, so that an export made for
+// analysis or transfer does not carry the review board's findings.
+Status ExportJsonl(store::Store& store, std::ostream& out, size_t* count, bool confidential = false);
 
 }  // namespace u5::registry

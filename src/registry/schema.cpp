@@ -65,6 +65,8 @@ const Schema& Schema::Builtin() {
       t.label_en = tj.at("label").at("en").get<std::string>();
       t.subject = tj.value("subject", "");
       t.pregnancy_required = tj.value("pregnancy", "") == "required";
+      t.read_permission = tj.value("read_permission", "");
+      t.write_permission = tj.value("write_permission", "");
       if (t.name != "person") {
         // Common fields keep the file's order; nlohmann's object is sorted, so list them explicitly.
         for (const char* c : {"id", "person_id", "orgunit", "date", "note"})
@@ -108,6 +110,12 @@ std::string CollectionOfType(const std::string& type) {
 }
 
 const std::vector<std::pair<std::string, std::string>>& Collections() { return Schema::Builtin().Collections(); }
+
+const std::string& ReadPermission(const std::string& type) {
+  static const std::string kNone;
+  const TypeSpec* t = Schema::Builtin().Type(type);
+  return t ? t->read_permission : kNone;
+}
 
 std::vector<std::string> Schema::TypeNames() const {
   std::vector<std::string> out;

@@ -34,6 +34,10 @@ struct TypeSpec {
   std::string label_vi, label_en;
   std::string subject;        // "", "woman", "child", "under5"
   bool pregnancy_required = false;
+  // The permission a user needs, beyond person.read / person.write, to read or
+  // write records of this type ("" = none): death reviews are for the review
+  // board only, wherever a person's events are read (docs/security.md).
+  std::string read_permission, write_permission;
   std::vector<FieldSpec> fields;  // declaration order; events include the common fields first
   const FieldSpec* Field(const std::string& n) const;
 };
@@ -61,5 +65,7 @@ std::string TypeOfCollection(const std::string& collection);  // "anc-visits" ->
 std::string CollectionOfType(const std::string& type);        // "anc_visit" -> "anc-visits"
 // (collection, type) of every record type, in the order of registry.json.
 const std::vector<std::pair<std::string, std::string>>& Collections();
+// The type's read_permission ("" for none or an unknown type).
+const std::string& ReadPermission(const std::string& type);
 
 }  // namespace u5::registry

@@ -1,12 +1,13 @@
 #include "registry/validate.h"
 
 #include <cmath>
-#include <regex>
+#include <sstream>
 
 #include "core/id.h"
 #include "core/text.h"
 #include "registry/citizen_id.h"
 #include "registry/growth_status.h"
+#include "registry/icd10.h"
 #include "registry/schema.h"
 #include "store/store.h"
 
@@ -32,6 +33,9 @@ std::optional<std::string> NormalizePhone(const std::string& raw) {
   if (digits.size() != 10 || digits[0] != '0' || digits[1] == '0') return std::nullopt;
   return digits;
 }
+
+// Records about a death, made after it: its review and the review's actions.
+bool AfterDeath(std::string_view type) { return type == "death_review" || type == "review_action"; }
 
 Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today, json* out) {
   auto bad = [&](const std::string& why) { return Status::Invalid(f.name, f.name + " " + why); };
@@ -63,8 +67,24 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
         for (unsigned char c : n) chars += (c & 0xC0) != 0x80;
         if (chars > f.max_length) return bad("is too long (at most " + std::to_string(f.max_length) + " characters)");
       }
-      if (f.pattern == "icd10" && !std::regex_match(n, std::regex("^[A-Z][0-9]{2}(\\.[0-9A-Z]{1,2})?$")))
-        return bad("must be an ICD-10 code like A09 or P07.3");
+      if (f.pattern == "icd10")
+        if (std::string why = Icd10Problem(f.name, n); !why.empty()) return Status::Invalid(f.name, why);
+      if (f.pattern == "icd10_list") {
+        // Contributing causes: a comma-separated list of at most 5 codes, each as for one code.
+        std::vector<std::string> codes;
+        std::string one;
+        std::istringstream in(n);
+        while (std::getline(in, one, ',')) {
+          const size_t a = one.find_first_not_of(' '), b = one.find_last_not_of(' ');
+          codes.push_back(a == std::string::npos ? std::string() : one.substr(a, b - a + 1));
+        }
+        if (codes.size() > 5) return bad("has more than 5 codes");
+        n.clear();
+        for (const std::string& c : codes) {
+          if (std::string why = Icd10Problem(f.name, c); !why.empty()) return Status::Invalid(f.name, why);
+          n += (n.empty() ? "" : ",") + c;
+        }
+      }
       *out = n;
       return Status::Ok();
     }
@@ -203,9 +223,40 @@ Status PersonRules(json& body, Lookup& lookup, store::Record* out) {
   return Status::Ok();
 }
 
-// Records that follow a death (its review, the review's actions): they neither
-// end before the death nor count as signs of life.
-bool AboutTheDeath(const std::string& type) { return type == "death_review" || type == "review_action"; }
+// A woman's death is a maternal death candidate (to be reviewed) when she was
+// pregnant or within 42 days of the end of a pregnancy (WHO ICD-10's maternal
+// death definition). A pregnancy ends at its delivery or stillbirth; one
+// ended otherwise, or never closed, counts up to 44 weeks (the registry's
+// longest) plus 42 days after its lmp. The pregnancy named by the death counts.
+bool MaternalCandidate(const PersonEvents& ev, Date death, const std::string& named_pregnancy) {
+  if (!named_pregnancy.empty()) return true;
+  for (const auto& p : ev.pregnancies) {
+    if (!p.lmp || death < *p.lmp) continue;
+    std::optional<Date> end;
+    for (const auto& o : ev.of_pregnancy)
+      if ((o.type == "delivery" || o.type == "stillbirth") && o.pregnancy_id == p.id && (!end || o.date < *end)) end = o.date;
+    if (end ? DaysBetween(*end, death) <= 42 : DaysBetween(*p.lmp, death) <= 308 + 42) return true;
+  }
+  return false;
+}
+
+// The notification of a death or stillbirth: the time of death falls on its
+// date, the notification not before it; the hours between them are derived.
+Status NotificationRules(json& body, Date date) {
+  std::optional<int64_t> died;
+  if (body.contains("time_of_death")) {
+    const std::string& t = body["time_of_death"].get_ref<const std::string&>();
+    if (*ParseDateTime(t) != date) return Status::Invalid("time_of_death", "time_of_death must fall on date (" + FormatDate(date) + ")");
+    died = ParseInstant(t);
+  }
+  if (body.contains("notified_at")) {
+    const int64_t at = *ParseInstant(body["notified_at"].get<std::string>());
+    if (died && at < *died) return Status::Invalid("notified_at", "notified_at is before time_of_death");
+    if (!died && at < *ParseInstant(FormatDate(date))) return Status::Invalid("notified_at", "notified_at is before the date of death");
+    if (died) body["hours_to_notification"] = std::round((at - *died) / 360.0) / 10;
+  }
+  return Status::Ok();
+}
 
 Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, store::Record* out) {
   const std::string person_id = body["person_id"];
@@ -215,9 +266,8 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   const PersonEvents ev = lookup.EventsOf(person_id, body.contains("id") ? body["id"].get<std::string>() : std::string());
   {
     // Nothing happens to a person after their death; an event on the day of
-    // death (a death at delivery, on the day of a visit) is kept. The review of
-    // the death and its actions come after it by nature.
-    if (t.name != "death" && !AboutTheDeath(t.name) && ev.death && date > *ev.death)
+    // death (a death at delivery, on the day of a visit) is kept.
+    if (t.name != "death" && !AfterDeath(t.name) && ev.death && date > *ev.death)
       return Status::Invalid("date", "date is after the person's death on " + FormatDate(*ev.death));
     if (t.name == "death" && ev.last_alive && date < *ev.last_alive)
       return Status::Invalid("date", "date (of death) is before the person's " + ev.last_alive_type + " record of " +
@@ -235,11 +285,14 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   if (t.subject == "under5" && age_months >= 60)
     return Status::Invalid("date", "date: the child is " + std::to_string(age_months) + " months old; " + t.name + " is recorded for children under 60 months");
 
+  // A child's death links the pregnancy it was born of, which is its mother's.
+  const bool child_death = t.name == "death" && age_months < 60 && !person.mother_id.empty();
   std::optional<EventFacts> pregnancy;
   if (body.contains("pregnancy_id")) {
     pregnancy = lookup.Event(body["pregnancy_id"]);
-    if (pregnancy->person_id != person_id)
-      return Status::Invalid("pregnancy_id", "pregnancy_id: that pregnancy belongs to another person");
+    if (pregnancy->person_id != (child_death ? person.mother_id : person_id))
+      return Status::Invalid("pregnancy_id", child_death ? "pregnancy_id: that pregnancy is not the child's mother's"
+                                                          : "pregnancy_id: that pregnancy belongs to another person");
   }
   auto gestational_days = [&](Date d) { return pregnancy && pregnancy->lmp ? DaysBetween(*pregnancy->lmp, d) : -1; };
 
@@ -266,9 +319,9 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
     // The pregnancy ends at its delivery: a visit after it is postnatal care,
     // and counting it would raise ANC4 and every antenatal indicator.
     for (const auto& o : ev.of_pregnancy)
-      if (o.type == "delivery" && o.pregnancy_id == body.value("pregnancy_id", "") && date > o.date)
-        return Status::Invalid("date", "date is after the pregnancy's delivery on " + FormatDate(o.date) +
-                                           " (an antenatal visit is before the delivery)");
+      if ((o.type == "delivery" || o.type == "stillbirth") && o.pregnancy_id == body.value("pregnancy_id", "") && date > o.date)
+        return Status::Invalid("date", "date is after the pregnancy's " + o.type + " on " + FormatDate(o.date) +
+                                           " (an antenatal visit is before the pregnancy ends)");
     const int weeks = gd / 7;
     body["gestational_weeks"] = weeks;
     body["trimester"] = weeks < 14 ? 1 : weeks < 28 ? 2 : 3;
@@ -330,11 +383,59 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   } else if (t.name == "death") {
     body["age_at_death_days"] = age_days;
     body["age_group"] = age_days < 28 ? "neonatal" : age_months < 12 ? "post_neonatal" : age_months < 60 ? "child_1_4" : "older";
-    if (body.value("maternal_death", false)) {
+    const int years = CompletedYears(person.birth, date);
+    const bool woman_15_49 = person.sex == "female" && years >= 15 && years <= 49;
+    const bool maternal = body.value("maternal_death", false);
+    if (maternal) {
       if (person.sex != "female") return Status::Invalid("maternal_death", "maternal_death is only for women");
-      const int years = CompletedYears(person.birth, date);
       if (years < 10 || years > 60) return Status::Invalid("maternal_death", "maternal_death: the woman's age is outside 10-60");
     }
+    // The programme notifies deaths of children under five, of women aged
+    // 15-49 and maternal deaths (docs/registry.md); anyone else's death is
+    // not its to record.
+    if (age_months >= 60 && !woman_15_49 && !maternal)
+      return Status::Invalid("person_id", "person_id: a death is notified for a child under 5, a woman aged 15-49 or a maternal death (this person is " +
+                                              std::to_string(years) + " years old)");
+    body["category"] = maternal ? "maternal"
+                       : age_days < 7 ? "early_neonatal"
+                       : age_days < 28 ? "late_neonatal"
+                       : age_months < 12 ? "post_neonatal"
+                       : age_months < 60 ? "child_1_4"
+                       : woman_15_49 ? "woman_15_49" : "other";
+    if (child_death) body["mother_id"] = person.mother_id;
+    if (woman_15_49 || maternal) body["maternal_candidate"] = MaternalCandidate(ev, date, pregnancy ? body["pregnancy_id"].get<std::string>() : "");
+    U5_RETURN_IF_ERROR(NotificationRules(body, date));
+  } else if (t.name == "stillbirth") {
+    // WHO's definition for international comparison (ICD-10 vol. 2, as used by
+    // the Every Newborn Action Plan): 22 completed weeks or 500 g or more.
+    const int weeks = body["gestational_weeks"];
+    const bool heavy = body.contains("birth_weight_g") && body["birth_weight_g"].get<int>() >= 500;
+    if (weeks < 22 && !heavy)
+      return Status::Invalid("gestational_weeks", "gestational_weeks: a stillbirth is a fetal death at 22 completed weeks or more, or of 500 g or more "
+                                                  "(WHO, ICD-10); an earlier loss is the pregnancy's outcome (miscarriage)");
+    const int gd = gestational_days(date);
+    if (gd < std::min(22, weeks) * 7 || gd > 45 * 7 + 6)
+      return Status::Invalid("date", "date of the stillbirth must be 22-45 weeks after the pregnancy's lmp (it is " + std::to_string(gd / 7) + " weeks)");
+    if (body.contains("delivery_id")) {
+      auto d = lookup.Event(body["delivery_id"]);
+      if (d->person_id != person_id || d->pregnancy_id != body["pregnancy_id"].get<std::string>())
+        return Status::Invalid("delivery_id", "delivery_id: that delivery is not of this pregnancy");
+      if (d->date != date) return Status::Invalid("delivery_id", "delivery_id: that delivery is on another date");
+    }
+    body["category"] = "stillbirth_" + body["timing"].get<std::string>();
+    U5_RETURN_IF_ERROR(NotificationRules(body, date));
+  } else if (t.name == "death_review") {
+    auto d = lookup.Event(body["death_id"]);
+    if (d->person_id != person_id) return Status::Invalid("death_id", "death_id: that death is another person's");
+    if (date < d->date) return Status::Invalid("date", "date (of the review) is before the death on " + FormatDate(d->date));
+  } else if (t.name == "review_action") {
+    auto r = lookup.Event(body["review_id"]);
+    if (r->person_id != person_id) return Status::Invalid("review_id", "review_id: that review is of another person's death");
+    const bool done = body["status"] == "done";
+    if (done && !body.contains("done_date")) return Status::Invalid("done_date", "done_date is required when status is done");
+    if (!done && body.contains("done_date")) return Status::Invalid("done_date", "done_date is given but status is not done");
+    if (body["due_date"].get<std::string>() < body["date"].get<std::string>())
+      return Status::Invalid("due_date", "due_date is before the action was agreed (date)");
   }
   (void)today;
   out->person_id = person_id;
@@ -402,6 +503,7 @@ EventFacts FactsOfEvent(const store::Record& r) {
   if (r.type == "pregnancy") {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object() && j.contains("lmp")) e.lmp = ParseDate(j["lmp"].get<std::string>());
+    if (j.is_object() && j.contains("outcome")) e.outcome = j["outcome"].get<std::string>();
   }
   return e;
 }
@@ -426,24 +528,26 @@ PersonEvents StoreLookup::EventsOf(const std::string& person_id, const std::stri
   std::vector<store::Record> events;
   if (!store_.Handbook(person_id, &person, &events).ok()) return out;
   for (const auto& e : events)
-    if (auto d = ParseDate(e.date)) out.Add(e.id, e.type, *d, except, e.pregnancy_id.value_or(""));
+    if (auto d = ParseDate(e.date)) {
+      const EventFacts f = e.type == "pregnancy" ? FactsOfEvent(e) : EventFacts{};
+      out.Add(e.id, e.type, *d, except, e.pregnancy_id.value_or(""), e.type == "pregnancy" ? &f : nullptr);
+    }
   return out;
 }
 
 void PersonEvents::Add(const std::string& id, const std::string& type, Date date, const std::string& except,
-                       const std::string& pregnancy_id) {
+                       const std::string& pregnancy_id, const EventFacts* facts) {
   if (id == except) return;
-  if (!pregnancy_id.empty() && (type == "anc_visit" || type == "delivery"))
+  if (!pregnancy_id.empty() && (type == "anc_visit" || type == "delivery" || type == "stillbirth"))
     of_pregnancy.push_back({id, type, pregnancy_id, date});
+  if (type == "pregnancy") pregnancies.push_back({id, facts ? facts->lmp : std::nullopt, facts ? facts->outcome : ""});
   if (!first || date < *first) {
     first = date;
     first_type = type;
   }
   if (type == "death") {
     if (!death || date < *death) death = date;
-  } else if (AboutTheDeath(type)) {
-    return;
-  } else if (!last_alive || *last_alive < date) {
+  } else if (!AfterDeath(type) && (!last_alive || *last_alive < date)) {
     last_alive = date;
     last_alive_type = type;
   }

@@ -28,6 +28,7 @@ struct EventFacts {
   Date date;
   std::optional<Date> lmp;  // pregnancies
   std::string pregnancy_id;  // ANC visits and deliveries
+  std::string outcome;       // pregnancies: "ongoing", "delivered", ... ("" when not recorded)
 };
 
 // The dates of a person's live events that bound her birth and death: the
@@ -35,16 +36,24 @@ struct EventFacts {
 struct PersonEvents {
   std::optional<Date> first, last_alive, death;
   std::string first_type, last_alive_type;
-  // Her ANC visits and deliveries with their pregnancy: a pregnancy ends at
-  // its delivery, so no ANC visit of it may be dated after.
+  // Her ANC visits, deliveries and stillbirths with their pregnancy: a
+  // pregnancy ends at its delivery or stillbirth, so no ANC visit of it may be dated after.
   struct OfPregnancy {
     std::string id, type, pregnancy_id;
     Date date;
   };
   std::vector<OfPregnancy> of_pregnancy;
-  // Adds one event unless its id is `except` (the record being validated).
+  // Her pregnancies, so a woman's death is judged against them (maternal_candidate).
+  struct Pregnancy {
+    std::string id;
+    std::optional<Date> lmp;
+    std::string outcome;
+  };
+  std::vector<Pregnancy> pregnancies;
+  // Adds one event unless its id is `except` (the record being validated);
+  // `facts` gives a pregnancy's lmp and outcome.
   void Add(const std::string& id, const std::string& type, Date date, const std::string& except,
-           const std::string& pregnancy_id = "");
+           const std::string& pregnancy_id = "", const EventFacts* facts = nullptr);
 };
 
 // What validation needs to know about other records. The importer layers the
