@@ -389,6 +389,8 @@ Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& 
     const int age = death.days - ch.birth.days;
     const int months = CompletedMonths(ch.birth, death);
     b.Int("age_at_death_days", age).Str("age_group", age < 28 ? "neonatal" : months < 12 ? "post_neonatal" : "child_1_4");
+    b.Str("category", age < 7 ? "early_neonatal" : age < 28 ? "late_neonatal" : months < 12 ? "post_neonatal" : "child_1_4");
+    if (mother) b.Str("mother_id", mother->id);
     const std::string_view place = DrawDeathPlace(rng, c);
     facts.at_facility = place == "commune_station" || place == "district_hospital" || place == "province_hospital";
     facts.perinatal = age < 7;
@@ -396,7 +398,6 @@ Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& 
     AddNotification(rng, c, out, b, death, static_cast<int>(rng.Below(23 * 60 + 30)), place, ch.ethnic);
     b.Str("cause_category", cause->category).Str("icd10", cause->icd10).Str("cause_text", cause->text);
     const ReviewPlan review = PlanReview(rng, out, death, false);
-    b.Bool("reviewed", review.status == ReviewPlan::complete);
     U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
     U5_RETURN_IF_ERROR(EmitReview(c, out, rng, review, facts));
   }

@@ -3,6 +3,7 @@
 // board decided, each dated consistently and never after the window's end.
 // The shares are the demo's own choices (docs/demo.md, "Deaths").
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <vector>
 
@@ -67,6 +68,8 @@ void AddNotification(Rng& rng, const Commune& c, const Emitter& out, JsonBody& b
   const bool staff = station || hospital;
   b.Str("notified_by", PersonName(rng, staff ? Ethnic::kinh : ethnic, rng.Chance(0.5)));
   b.Str("notifier_role", role).Str("notified_at", LocalDateTime(on, notified % (24 * 60)));
+  // As registry::Validate derives it: hours to one decimal.
+  b.Num("hours_to_notification", std::round(static_cast<double>(notified - minute) * 60 / 360.0) / 10);
 }
 
 ReviewPlan PlanReview(Rng& rng, const Emitter& out, Date death, bool maternal) {

@@ -250,7 +250,7 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
     b.Str("delivery_id", delivery_id).Int("gestational_weeks", ga_weeks);
     if (facility || rng.Chance(0.5)) b.Int("birth_weight_g", grams);
     b.Str("sex", rng.Chance(0.03) ? "undetermined" : rng.Chance(0.52) ? "male" : "female");
-    b.Str("timing", intrapartum ? "intrapartum" : "antepartum");
+    b.Str("timing", intrapartum ? "intrapartum" : "antepartum").Str("category", intrapartum ? "stillbirth_intrapartum" : "stillbirth_antepartum");
     const char* place = !facility ? home_place : at_station ? "commune_station" : c.town ? "province_hospital" : "district_hospital";
     AddNotification(rng, c, out, b, birth, std::max(0, minute - (intrapartum ? rng.Between(0, 180) : rng.Between(60, 600))), place, w.ethnic);
     b.Str("cause_text", intrapartum ? "Thai chết trong chuyển dạ" : "Thai chết lưu trong tử cung");
@@ -286,7 +286,8 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
       AddNotification(rng, c, out, b, d, at, place, w.ethnic);
       b.Str("cause_category", cat[k]).Str("icd10", icd[k]).Str("cause_text", txt[k]);
       const ReviewPlan review = PlanReview(rng, out, d, true);
-      b.Bool("maternal_death", true).Bool("reviewed", review.status == ReviewPlan::complete);
+      // Derived as registry::Validate does: a maternal death names its pregnancy, so she is a candidate.
+      b.Bool("maternal_death", true).Str("category", "maternal").Bool("maternal_candidate", true);
       const DeathFacts facts{.death_id = r.id, .person_id = w.id, .icd10 = icd[k], .icd_mm_group = mm[k], .maternal = true,
                              .at_facility = std::string_view(place).ends_with("hospital") || std::string_view(place) == "commune_station"};
       U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));

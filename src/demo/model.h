@@ -111,9 +111,10 @@ struct ReviewPlan {
   Date date{};
 };
 const char* DrawDeathPlace(Rng& rng, const Commune& c);
+// Time and place of death, and the notification with its derived hours (none yet when it would fall after the window).
 void AddNotification(Rng& rng, const Commune& c, const Emitter& out, JsonBody& b, Date d, int minute, std::string_view place,
                      Ethnic ethnic);
-// Drawn before the death is written, whose `reviewed` flag says whether a complete review follows.
+// Whether and when the death is reviewed, and how far the review got.
 ReviewPlan PlanReview(Rng& rng, const Emitter& out, Date death, bool maternal);
 Status EmitReview(const Commune& c, Emitter& out, Rng& rng, const ReviewPlan& plan, const DeathFacts& d);
 
