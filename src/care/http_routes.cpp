@@ -296,7 +296,8 @@ http::Response DeathFollowUpsRoute(http::Call& c) {
     items.push_back(FollowUpJson(f));
     note.records.push_back(f.person_id);
   }
-  http::Response r = Json(200, {{"orgunit", ou}, {"items", items}});
+  // The notification deadline too, so a list of deaths can say which were notified in time.
+  http::Response r = Json(200, {{"orgunit", ou}, {"notification_within_hours", svc->death_deadlines().notification_within_hours}, {"items", items}});
   r.audit = std::move(note);
   return r;
 }

@@ -91,6 +91,11 @@ await run('deaths', async (browser, last) => {
   await page.goto(BASE + '/deaths');
   await page.waitForSelector(`[data-testid=deaths-table] tr[data-id="${deathId}"]`);
   check(await page.locator('[data-testid=open-review]').count() === 0, 'the worker\'s list has no review links');
+  const mine = page.locator(`tr[data-id="${deathId}"] [data-testid=notified]`);
+  check((await mine.getAttribute('data-status')) === 'in_time', `notified after 2.5 h is in time: ${await mine.textContent()}`);
+  const notified = await page.locator('[data-testid=notified]').evaluateAll((es) => es.map((e) => e.dataset.status));
+  report.push(`worker's list: ${notified.length} deaths, in time ${notified.filter((x) => x === 'in_time').length}, late ${notified.filter((x) => x === 'late').length}`);
+  await axe(page, 'deaths list (worker)', { strict: true });
   await ctx.close();
 
   step('a board member opens the review from the deaths list');
@@ -101,6 +106,8 @@ await run('deaths', async (browser, last) => {
   const row = bp.locator(`[data-testid=deaths-table] tr[data-id="${deathId}"]`);
   await row.waitFor();
   check((await row.locator('[data-testid=review-status]').getAttribute('data-status')) === 'none', 'not reviewed yet');
+  const reviewStates = await bp.locator('[data-testid=review-status]').evaluateAll((es) => es.map((e) => e.dataset.status));
+  report.push(`board's list: ${reviewStates.length} rows, ${['none', 'draft', 'complete', 'overdue'].map((k) => `${k} ${reviewStates.filter((x) => x === k).length}`).join(', ')}`);
   await axe(bp, 'deaths list', { strict: true });
   await row.locator('a[data-testid=open-review]').click();
   await bp.waitForSelector('[data-testid=review-form]');
@@ -138,7 +145,13 @@ await run('deaths', async (browser, last) => {
     await bp.waitForFunction((n) => document.querySelectorAll('[data-testid=actions] li').length === n + 1, before);
   };
   await addAction('Tập huấn nhận biết dấu hiệu nguy hiểm cho y tế thôn bản', inDays(30), workerOu);
-  await addAction('Bổ sung kháng sinh tiêm tại trạm', yesterday);
+  // An action agreed yesterday and due yesterday (the API refuses a due date before the agreement).
+  const rv0 = (await api(bp, 'GET', `/death-reviews?person_id=${childId}`)).body.items[0];
+  const late = await api(bp, 'POST', '/review-actions', { person_id: childId, orgunit: rv0.orgunit, date: yesterday, review_id: rv0.id,
+    what: 'Bổ sung kháng sinh tiêm tại trạm', owner_orgunit: rv0.orgunit, due_date: yesterday, status: 'open' });
+  check(late.status === 201, `an action due yesterday: ${late.status} ${JSON.stringify(late.body)}`);
+  await bp.reload();
+  await bp.waitForFunction(() => document.querySelectorAll('[data-testid=actions] li').length === 2);
   const statuses = await bp.locator('[data-testid=actions] li').evaluateAll((ls) => ls.map((l) => l.dataset.status));
   check(statuses.includes('open') && statuses.includes('overdue'), `statuses: ${statuses}`);
   const red = await bp.locator('[data-testid=actions] li[data-status=overdue] .badge').evaluate((e) => getComputedStyle(e).color);

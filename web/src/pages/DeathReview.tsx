@@ -24,11 +24,11 @@ const SUMMARY = ['category', 'time_of_death', 'age_at_death_days', 'place', 'cau
 
 const optLabel = (field: string, v: string) => tOr(`enum.${field}.${v}`, tOr(`enum.any.${v}`, v));
 const isMaternal = (d: Rec) => d.category === 'maternal' || d.maternal_death === true || d.maternal_candidate === true;
-// ICD-PM covers stillbirths and deaths in the first week; the age is the server's (age_at_death_days).
-const isPerinatal = (d: Rec) => d.category === 'early_neonatal' || (d.category === undefined && d.age_at_death_days < 7);
+// ICD-PM covers stillbirths and deaths in the first week (the server's category).
+const isPerinatal = (d: Rec) => d.category === 'early_neonatal';
 
-/** An action is overdue when still open after its due date; the server's derived flag says so where it is given. */
-export const actionOverdue = (a: Rec, today = todayIso()) => a.status === 'open' && (a.overdue === true || (a.due_date ?? '') < today);
+/** An action is overdue when still open after its due date: the server derives it as it answers. */
+export const actionOverdue = (a: Rec) => a.status === 'open' && a.overdue === true;
 
 function summaryValue(k: string, v: unknown): string {
   if (typeof v === 'number') return fmtNumber(v, k === 'hours_to_notification' ? 1 : 0);

@@ -9,12 +9,15 @@ import { addDays, Rec, todayIso } from '../lib/person';
 import { schemaType } from '../lib/schema';
 import { can, currentUser } from '../lib/session';
 import { OrgUnitName } from '../lib/orgunits';
-import { ErrorBox, Loading, NoData } from '../components/Status';
+import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
 import { DateInput } from '../components/DateInput';
 import { ScrollX } from '../components/ScrollX';
 import { actionOverdue, ReviewBadge } from './DeathReview';
 
-interface Row { rec: Rec; review?: Rec; open: number; overdue: number }
+interface Row { rec: Rec; review?: Rec; open: number; overdue: number; reviewLate: boolean; detailsDue?: FollowUp }
+// GET /death-followups: what each death still waits for, by its deadline (data/schedules/deaths.json).
+interface FollowUp { kind: string; record_id: string; due: string; overdue: boolean }
+interface FollowUps { notification_within_hours: number; items: FollowUp[] }
 
 const list = (coll: string, params: Record<string, string | number>) =>
   api.get<{ items: Rec[] }>(`/${coll}` + qs({ ...params, limit: 1000 })).then((r) => r.items);
@@ -25,6 +28,7 @@ export function Deaths({ query }: { query: URLSearchParams }) {
   const to = query.get('to') || todayIso();
   const category = query.get('category') || '';
   const [rows, setRows] = useState<Row[] | null>(null);
+  const [withinHours, setWithinHours] = useState<number | null>(null);
   const [categories, setCategories] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ from, to, category });
@@ -42,14 +46,19 @@ export function Deaths({ query }: { query: URLSearchParams }) {
     Promise.all([
       list('deaths', period), list('stillbirths', period),
       board ? list('death-reviews', since) : Promise.resolve([]), board ? list('review-actions', since) : Promise.resolve([]),
-    ]).then(([deaths, stillbirths, reviews, actions]) => {
-      const today = todayIso();
+      api.get<FollowUps>('/death-followups'),
+    ]).then(([deaths, stillbirths, reviews, actions, follow]) => {
+      setWithinHours(follow.notification_within_hours);
       const out: Row[] = [...deaths, ...stillbirths]
         .filter((r) => !category || r.category === category)
         .map((rec) => {
           const review = reviews.filter((v) => v.death_id === rec.id).pop();
           const mine = review ? actions.filter((a) => a.review_id === review.id && a.status === 'open') : [];
-          return { rec, review, open: mine.length, overdue: mine.filter((a) => actionOverdue(a, today)).length };
+          const waits = follow.items.filter((f) => f.record_id === rec.id);
+          return {
+            rec, review, open: mine.length, overdue: mine.filter(actionOverdue).length,
+            reviewLate: waits.some((f) => f.kind === 'review_due' && f.overdue), detailsDue: waits.find((f) => f.kind === 'notification_incomplete'),
+          };
         })
         .sort((a, b) => (b.rec.date ?? '').localeCompare(a.rec.date ?? ''));
       setRows(out);
@@ -98,16 +107,16 @@ export function Deaths({ query }: { query: URLSearchParams }) {
                 </tr>
               </thead>
               <tbody>
-                {rows.map(({ rec, review, open, overdue }) => (
+                {rows.map(({ rec, review, open, overdue, reviewLate, detailsDue }) => (
                   <tr key={rec.id} data-id={rec.id} data-type={rec.type}>
                     <td>{fmtDate(rec.date)}</td>
                     <td>{rec.category ? tOr('enum.category.' + rec.category, rec.category) : t('record.' + rec.type)}</td>
                     <td><OrgUnitName id={rec.orgunit} /></td>
-                    <td><Notified rec={rec} /></td>
+                    <td><Notified rec={rec} withinHours={withinHours} detailsDue={detailsDue} /></td>
                     {board && (
                       <td>
                         {rec.type === 'death'
-                          ? <a href={`/deaths/${rec.id}/review`} onClick={linkClick} data-testid="open-review"><ReviewBadge status={review?.status ?? 'none'} /></a>
+                          ? <a href={`/deaths/${rec.id}/review`} onClick={linkClick} data-testid="open-review"><ReviewBadge status={reviewLate ? 'overdue' : review?.status ?? 'none'} /></a>
                           : <ReviewBadge status={review?.status ?? 'none'} />}
                       </td>
                     )}
@@ -128,7 +137,18 @@ export function Deaths({ query }: { query: URLSearchParams }) {
   );
 }
 
-function Notified({ rec }: { rec: Rec }) {
-  if (typeof rec.hours_to_notification !== 'number') return <span class="muted">{t('deaths.not_notified')}</span>;
-  return <span>{t('deaths.hours', { n: fmtNumber(rec.hours_to_notification, 0) })}</span>;
+/** Hours from death to notification, judged against the deadline; or what is still missing, red once late. */
+function Notified({ rec, withinHours, detailsDue }: { rec: Rec; withinHours: number | null; detailsDue?: FollowUp }) {
+  if (typeof rec.hours_to_notification !== 'number') {
+    return detailsDue?.overdue
+      ? <span data-testid="notified" data-status="late"><Badge kind="bad" label={t('deaths.details_overdue')} /></span>
+      : <span class="muted" data-testid="notified" data-status="unknown">{t('deaths.not_notified')}</span>;
+  }
+  const inTime = withinHours !== null && rec.hours_to_notification <= withinHours;
+  return (
+    <span data-testid="notified" data-status={inTime ? 'in_time' : 'late'}>
+      <Badge kind={inTime ? 'ok' : 'warn'} label={t(inTime ? 'deaths.in_time' : 'deaths.late')} />{' '}
+      {t('deaths.hours', { n: fmtNumber(rec.hours_to_notification, 1) })}
+    </span>
+  );
 }
