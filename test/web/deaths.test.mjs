@@ -144,7 +144,7 @@ await run('deaths', async (browser, last) => {
     await bp.click('[data-testid=add-action]');
     await bp.waitForFunction((n) => document.querySelectorAll('[data-testid=actions] li').length === n + 1, before);
   };
-  await addAction('Tập huấn nhận biết dấu hiệu nguy hiểm cho y tế thôn bản', inDays(30), workerOu);
+  await addAction('Tập huấn nhận biết dấu hiệu nguy hiểm cho y tế thôn bản', inDays(5), workerOu);
   // An action agreed yesterday and due yesterday (the API refuses a due date before the agreement).
   const rv0 = (await api(bp, 'GET', `/death-reviews?person_id=${childId}`)).body.items[0];
   const late = await api(bp, 'POST', '/review-actions', { person_id: childId, orgunit: rv0.orgunit, date: yesterday, review_id: rv0.id,
@@ -201,10 +201,14 @@ await run('deaths', async (browser, last) => {
   const open = (await api(bp, 'GET', `/review-actions?person_id=${childId}`)).body.items.find((a) => a.status === 'open');
   await board.ctx.close();
 
-  step('the owner commune\'s worker marks its action done from the action\'s own page');
+  step('the owner commune\'s worker follows the action from the home page and marks it done');
   const owner = await session(browser, 'demo', PHONE);
   last(owner.page);
-  await owner.page.goto(`${BASE}/review-actions/${open.id}`);
+  await owner.page.goto(BASE + '/');
+  const link = owner.page.locator(`[data-testid=death-followups] li[data-kind=action_due][data-record="${open.id}"] a`);
+  await link.waitFor({ timeout: 30000 });
+  check((await link.textContent()).includes('Tập huấn nhận biết'), `the worklist names the action: ${await link.textContent()}`);
+  await link.click();
   await owner.page.waitForSelector('[data-testid=actions] li[data-status=open]');
   check(!(await owner.page.textContent('main')).includes('Nguyễn Văn Bình'), 'the action page shows nothing of the review');
   await axe(owner.page, 'action page at 360 px', { strict: true });

@@ -3,6 +3,7 @@ import { api, ApiError, qs } from '../lib/api';
 import { fmtDate, pick, t, tOr } from '../lib/i18n';
 import { linkClick, navigate, useLocation } from '../lib/router';
 import { useApi } from '../lib/useApi';
+import { DeathFollowUps } from '../components/DeathFollowUps';
 import { addDays, todayIso } from '../lib/person';
 import { currentUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
@@ -241,6 +242,7 @@ export function Home() {
         <h2 id="h-al">{t('home.alerts')}</h2>
         <AlertSummary />
       </section>
+      <DeathFollowUps />
       <section class="card" aria-labelledby="h-wl">
         <h2 id="h-wl">{t('home.worklist')}</h2>
         <fieldset class="filters" data-testid="filters">
