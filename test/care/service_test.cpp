@@ -62,6 +62,13 @@ TEST_F(CareService, RecomputedWhenARecordIsWritten) {
   EXPECT_TRUE(care::Evaluate(e.plan, *ParseDate("2025-03-15")).items.empty());
 }
 
+TEST_F(CareService, DeathFollowUpsGiveTheNotificationDeadline) {
+  // A list of deaths judges "notified in time" by the same deadline as the follow-ups (data/schedules/deaths.json).
+  auto r = Call("GET", "/api/v1/death-followups", {{"orgunit", "03390"}}, worker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["notification_within_hours"], 24);
+}
+
 TEST_F(CareService, AlertAcknowledgedByTheHealthWorkerIsRecorded) {
   const std::string id = "newborn_no_home_visit:" + pop_.Id("C");
   auto list = [&](const std::string& status) {
