@@ -88,7 +88,17 @@ run('worklist', async (browser, setLast) => {
   const all = await persons();
   const villages = await p.locator('#wl-village option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   check(villages.length > 1, `villages to pick: ${villages.length}`);
-  const village = villages[0];
+  // A village with vaccinations due this week, so that the kind filter below has some to keep
+  // (which village that is depends on the demo's data).
+  const epiVillages = await p.evaluate(async () => {
+    const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const from = new Date();
+    const to = new Date(from.getFullYear(), from.getMonth(), from.getDate() + 6);
+    const r = await fetch(`/api/v1/worklist?from=${ymd(from)}&to=${ymd(to)}&kind=epi`, { credentials: 'same-origin' });
+    return (await r.json()).village_counts.map((c) => c.village);
+  });
+  const village = villages.find((v) => epiVillages.includes(v));
+  check(village, `a village with vaccinations due this week: ${epiVillages}`);
   await p.selectOption('#wl-village', village);
   await p.waitForFunction((v) => new URLSearchParams(location.search).get('village') === v, village);
   await p.waitForFunction((n) => Number(document.querySelector('[data-testid=worklist-count]')?.textContent.match(/\d+/)[0]) < n, all);
