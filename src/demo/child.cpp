@@ -391,7 +391,10 @@ Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& 
     b.Str("place", c.remote ? (u < 0.5 ? "home" : u < 0.9 ? "facility" : "on_the_way")
                             : (u < 0.75 ? "facility" : u < 0.95 ? "home" : "other"));
     b.Str("cause_category", cause->category).Str("icd10", cause->icd10).Str("cause_text", cause->text);
-    b.Bool("reviewed", rng.Chance(0.6));
+    // The registry's derived fields (registry/validate.cpp), so the stored body is canonical; whether
+    // a death was reviewed is a death_review record now, not a field of the death.
+    b.Str("category", age < 7 ? "early_neonatal" : age < 28 ? "late_neonatal" : months < 12 ? "post_neonatal" : "child_1_4");
+    if (mother) b.Str("mother_id", mother->id);
     U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
   }
   return Status::Ok();

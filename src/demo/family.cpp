@@ -256,7 +256,8 @@ Status Pregnancy(const Commune& c, Emitter& out, Rng& rng, Woman& w, Date birth)
       b.Str("place", d == birth ? "facility" : rng.Chance(0.5) ? "home" : "on_the_way");
       b.Int("age_at_death_days", d.days - w.birth.days).Str("age_group", "older");
       b.Str("cause_category", cat[k]).Str("icd10", icd[k]).Str("cause_text", txt[k]);
-      b.Bool("maternal_death", true).Bool("reviewed", rng.Chance(0.8));
+      // Derived as the registry does: a death within 42 days of her delivery is a maternal death candidate.
+      b.Bool("maternal_death", true).Str("category", "maternal").Bool("maternal_candidate", true);
       U5_RETURN_IF_ERROR(out.Event(rng, std::move(r), b));
     }
   }
