@@ -110,13 +110,18 @@ std::vector<DeathFollowUp> DeathFollowUps(const DeathDeadlines& d, const std::ve
       const bool complete = Has(b, "time_of_death") && Has(b, "place") && (Has(b, "notified_by") || Has(b, "notifier_role")) &&
                             Has(b, "notified_at");
       if (!complete) {
-        const int64_t due = *died + int64_t{d.details_complete_within_hours} * 3600;
+        // Not yet notified: due within notification_within_hours; notified
+        // but incomplete: within details_complete_within_hours.
+        const bool notified = Has(b, "notified_at");
+        const int64_t due = *died + int64_t{notified ? d.details_complete_within_hours : d.notification_within_hours} * 3600;
         DeathFollowUp n = f;
-        n.kind = "notification_incomplete";
+        n.kind = notified ? "notification_incomplete" : "notification_due";
         n.due = IsoVietnam(due);
         n.overdue = now > due;
-        n.message_vi = "Bổ sung thông tin báo tử (thời gian, nơi tử vong, người báo)";
-        n.message_en = "Complete the death notification (time, place, who notified)";
+        n.message_vi = notified ? "Bổ sung thông tin báo tử (thời gian, nơi tử vong, người báo)"
+                                : "Báo tử: ghi người báo và thời điểm báo";
+        n.message_en = notified ? "Complete the death notification (time, place, who notified)"
+                                : "Notify the death: record who notified and when";
         out.push_back(std::move(n));
       }
       const std::string cls = r->type == "death" ? ReviewClass(b) : "";

@@ -26,7 +26,7 @@ struct DeathDeadlines {
 };
 
 struct DeathFollowUp {
-  std::string kind;  // notification_incomplete, review_due, action_due
+  std::string kind;  // notification_due, notification_incomplete, review_due, action_due
   std::string record_type, record_id, person_id;
   std::string orgunit;  // whose worklist: the death's org unit, an action's owner
   std::string due;      // ISO date-time (notification) or date (review, action)

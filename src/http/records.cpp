@@ -412,7 +412,11 @@ Response Schema() {
       if (f.max) fj["max"] = *f.max;
       fields.push_back(fj);
     }
-    types.push_back({{"type", type}, {"collection", coll}, {"label", {{"vi", t->label_vi}, {"en", t->label_en}}}, {"fields", fields}});
+    json tj = {{"type", type}, {"collection", coll}, {"label", {{"vi", t->label_vi}, {"en", t->label_en}}}, {"fields", fields}};
+    // So a client shows a confidential type (death reviews) only to those who hold its permission.
+    if (!t->read_permission.empty()) tj["read_permission"] = t->read_permission;
+    if (!t->write_permission.empty()) tj["write_permission"] = t->write_permission;
+    types.push_back(std::move(tj));
   }
   return JsonReply(200, {{"version", registry::Schema::Builtin().version()}, {"types", types}});
 }

@@ -207,7 +207,7 @@ TEST(Cli, ServeRefusesPublishedDemoPasswords) {
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("refused.log")), 2);
   const std::string refused = ReadFile(dir.File("refused.log"));
   EXPECT_NE(refused.find("demo-u5-2030"), std::string::npos) << refused;
-  EXPECT_NE(refused.find(": demo, tinh"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(": demo, tinh, thamdinh"), std::string::npos) << refused;
   EXPECT_NE(refused.find("user passwd --db " + db + " --username tinh"), std::string::npos) << refused;
 
   auto passwd = [&](const std::string& user, const std::string& pw) {
@@ -225,9 +225,10 @@ TEST(Cli, ServeRefusesPublishedDemoPasswords) {
 
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("refused2.log")), 2);
   const std::string refused2 = ReadFile(dir.File("refused2.log"));
-  EXPECT_NE(refused2.find(": tinh\n"), std::string::npos) << refused2;
+  EXPECT_NE(refused2.find(": tinh, thamdinh\n"), std::string::npos) << refused2;
 
   ASSERT_EQ(passwd("tinh", "trạm y tế bình lư").exit_code, 0);
+  ASSERT_EQ(passwd("thamdinh", "hoa đào nở sớm mùa xuân").exit_code, 0);
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("served.log")), -1000) << ReadFile(dir.File("served.log"));
 }
 

@@ -70,6 +70,17 @@ TEST(Date, ParseDateTime) {
   }
 }
 
+// Instants: the offset counts, and a time without one is Vietnam's (+07:00).
+TEST(Date, ParseInstant) {
+  const int64_t utc = *ParseInstant("2025-12-05T01:30:00Z");
+  EXPECT_EQ(utc, int64_t{ParseDate("2025-12-05")->days} * 86400 + 5400);
+  EXPECT_EQ(*ParseInstant("2025-12-05T08:30:00+07:00"), utc);
+  EXPECT_EQ(*ParseInstant("2025-12-05T08:30"), utc);
+  EXPECT_EQ(*ParseInstant("2025-12-04T20:30:00-05:00"), utc);
+  EXPECT_EQ(*ParseInstant("2025-12-05"), int64_t{ParseDate("2025-12-05")->days} * 86400 - 7 * 3600);
+  EXPECT_FALSE(ParseInstant("2025-12-05T08:30+07"));
+}
+
 TEST(Date, CompletedMonthsAndYears) {
   const Date birth = *ParseDate("2024-02-29");
   EXPECT_EQ(CompletedMonths(birth, *ParseDate("2024-03-28")), 0);

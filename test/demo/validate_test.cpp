@@ -32,7 +32,7 @@ class MemoryLookup : public registry::Lookup {
     if (it != by_person.end())
       for (const std::string& id : it->second) {
         const registry::EventFacts& e = events.at(id);
-        out.Add(id, e.type, e.date, except);
+        out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
   }

@@ -21,6 +21,7 @@ void ApiFixture::Open(http::ApiOptions o) {
     ASSERT_TRUE(auth::AddUser(*s, "prov", "password-123", "province_officer", {"12"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "min", "password-123", "ministry", {"VN"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
+    ASSERT_TRUE(auth::AddUser(*s, "board", "password-123", "review_board", {"12"}).ok());
   }
   api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, ""}), o);
 }

@@ -14,6 +14,8 @@ void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
   care::Service::Attach(*s, care_svc.get());
   cw = Login("cw_a");
   ASSERT_FALSE(cw.empty());
+  board = Login("board");
+  ASSERT_FALSE(board.empty());
   mother = Create("persons", {{"full_name", "Lò Thị Mai"}, {"sex", "female"}, {"birth_date", "1995-03-01"}, {"orgunit", "03390"}});
   child = Create("persons", {{"full_name", "Lò Văn An"}, {"sex", "male"}, {"birth_date", "2025-01-10"}, {"orgunit", "03390"},
                              {"mother_id", mother}});
@@ -26,6 +28,8 @@ void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
   small = Create("persons", {{"full_name", "Lò Thị Nhỏ"}, {"sex", "female"}, {"birth_date", week_old},
                              {"orgunit", "03390"}, {"mother_id", mother}});
   Create("newborns", Event(small, week_old, {{"birth_weight_g", 2100}}));
+  death = Create("deaths", RecordBody("deaths"));
+  review = Create("death-reviews", RecordBody("death-reviews"));
   http::Response alerts = Call("GET", "/api/v1/alerts", cw, "", {{"orgunit", "03390"}});
   ASSERT_EQ(alerts.status, 200) << alerts.body;
   const json listed = json::parse(alerts.body);
@@ -45,8 +49,12 @@ json RecordsFixture::Event(const std::string& person, const std::string& date, j
   return j;
 }
 
+const std::string& RecordsFixture::TokenFor(const std::string& coll) const {
+  return coll == "death-reviews" || coll == "review-actions" ? board : cw;
+}
+
 std::string RecordsFixture::Create(const std::string& coll, const json& body) {
-  http::Response r = Call("POST", "/api/v1/" + coll, cw, body.dump());
+  http::Response r = Call("POST", "/api/v1/" + coll, TokenFor(coll), body.dump());
   EXPECT_EQ(r.status, 201) << coll << ": " << r.body;
   return r.status == 201 ? json::parse(r.body)["id"].get<std::string>() : std::string();
 }
@@ -68,6 +76,13 @@ json RecordsFixture::RecordBody(const std::string& coll) {
   if (coll == "injuries") return Event(child, "2025-09-01", {{"kind", "fall"}});
   if (coll == "referrals") return Event(mother, "2025-01-09", {{"from_orgunit", "03390"}, {"to_orgunit", "12"}, {"reason", "tiền sản giật"}});
   if (coll == "deaths") return Event(dead, "2024-06-01", {{"cause_category", "other"}});
+  if (coll == "stillbirths")
+    return Event(mother, "2025-01-10", {{"pregnancy_id", pregnancy}, {"gestational_weeks", 39}, {"timing", "intrapartum"}});
+  if (coll == "death-reviews")
+    return Event(dead, "2024-07-01", {{"death_id", death}, {"review_type", "community"}, {"status", "draft"}, {"underlying_icd10", "R99"}});
+  if (coll == "review-actions")
+    return Event(dead, "2024-07-02", {{"review_id", review}, {"what", "Tập huấn nhận biết dấu hiệu nguy hiểm"}, {"owner_orgunit", "03390"},
+                                      {"due_date", "2024-09-01"}, {"status", "open"}});
   ADD_FAILURE() << "no baseline for collection " << coll;
   return json::object();
 }

@@ -16,15 +16,18 @@ namespace u5::test {
 struct RecordsFixture : ApiFixture {
   std::unique_ptr<indicator::Service> indicators;
   std::unique_ptr<care::Service> care_svc;
-  std::string cw;  // the commune worker of 03390 (cw_a)
-  std::string mother, child, dead, pregnancy, delivery, small, alert;
+  std::string cw;     // the commune worker of 03390 (cw_a)
+  std::string board;  // the province's death review board (review_board at 12)
+  std::string mother, child, dead, pregnancy, delivery, small, alert, death, review;
 
   void SetUp() override {}
   void TearDown() override;
   void OpenWithRecords(http::ApiOptions o = {});
 
   nlohmann::json Event(const std::string& person, const std::string& date, nlohmann::json extra = nlohmann::json::object());
-  // Created by cw; its id ("" after a failure, reported).
+  // Who writes the collection: the board for death reviews and their actions, else cw.
+  const std::string& TokenFor(const std::string& coll) const;
+  // Created by TokenFor(coll); its id ("" after a failure, reported).
   std::string Create(const std::string& coll, const nlohmann::json& body);
   // A valid body of each record collection.
   nlohmann::json RecordBody(const std::string& coll);

@@ -35,8 +35,8 @@ struct RouteAudit : RecordsFixture {
     if (!coll.empty()) {
       std::string& id = (*ids)[coll];
       if (id.empty()) id = coll == "persons" ? child : Create(coll, RecordBody(coll));
-      if (p == coll) return Case{cw, "/api/v1/" + coll, {{"orgunit", "03390"}, {"limit", "1000"}}, "", {id}};
-      return Case{cw, "/api/v1/" + coll + "/" + id, {}, id, {}};
+      if (p == coll) return Case{TokenFor(coll), "/api/v1/" + coll, {{"orgunit", "03390"}, {"limit", "1000"}}, "", {id}};
+      return Case{TokenFor(coll), "/api/v1/" + coll + "/" + id, {}, id, {}};
     }
     if (p == "persons/search") return Case{cw, "/api/v1/persons/search", {{"q", "lo thi"}}, "", {mother, small}};
     if (p == "persons/{id}/handbook") return Case{cw, "/api/v1/persons/" + child + "/handbook", {}, child, {}};
@@ -48,6 +48,7 @@ struct RouteAudit : RecordsFixture {
                                            {"to", FormatDate(Date{today.days + 30})}}, "", {small}};
     }
     if (p == "alerts") return Case{cw, "/api/v1/alerts", {{"orgunit", "03390"}}, "", {small}};
+    if (p == "death-followups") return Case{board, "/api/v1/death-followups", {{"orgunit", "03390"}}, "", {dead}};
     if (p == "reports/{id}")
       return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
     return std::nullopt;

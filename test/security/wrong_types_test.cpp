@@ -130,14 +130,14 @@ struct WrongTypes : RecordsFixture {
       return Target{"/api/v1/persons/" + child + "/care-status", cw, "", {{"status", "not_found"}, {"reason", "không có ở nhà"}}, {"date"}};
     if (key == "POST {collection}") {
       json b = RecordBody(coll);
-      return Target{"/api/v1/" + coll, cw, "", b, FormFields(coll, b)};
+      return Target{"/api/v1/" + coll, TokenFor(coll), "", b, FormFields(coll, b)};
     }
     if (key == "PUT {collection}/{id}" || key == "DELETE {collection}/{id}") {
       // A record of its own for each request, at version 1.
       const json b = RecordBody(coll);
       const std::string id = Create(coll, b);
-      if (r.method == std::string("DELETE")) return Target{"/api/v1/" + coll + "/" + id, cw, "\"1\"", {{"reason", "nhập trùng"}}};
-      return Target{"/api/v1/" + coll + "/" + id, cw, "\"1\"", b, FormFields(coll, b)};
+      if (r.method == std::string("DELETE")) return Target{"/api/v1/" + coll + "/" + id, TokenFor(coll), "\"1\"", {{"reason", "nhập trùng"}}};
+      return Target{"/api/v1/" + coll + "/" + id, TokenFor(coll), "\"1\"", b, FormFields(coll, b)};
     }
     return std::nullopt;
   }
