@@ -1,6 +1,7 @@
 // Issue 21, "Deaths: notify, review, act" in the web app. The commune worker `demo` notifies a
 // newborn's death through the form (a malformed ICD-10 code comes back as the server's field error,
-// nothing stored) and cannot open the review; the review board member `thamdinh` opens it from the
+// nothing stored), a stillbirth on a pregnant woman (under 22 weeks and 500 g refused the same way),
+// and cannot open the review; the review board member `thamdinh` opens it from the
 // deaths list, fills causes, delays and factors, adds actions (one already overdue, in red), meets
 // a stale version as a clear message, completes the review and closes an action; the list then
 // shows the death reviewed. Axe strict on each page, and a 360 px phone without overflow.
@@ -81,6 +82,36 @@ await run('deaths', async (browser, last) => {
   const deaths = await api(page, 'GET', `/deaths?person_id=${childId}`);
   const deathId = deaths.body.items[0].id;
   report.push(`death ${deathId}: ${summary}`);
+
+  step('a stillbirth on a pregnant woman: under 22 weeks and 500 g is the server\'s field error');
+  const woman = await api(page, 'POST', '/persons', { full_name: 'Giàng Thị Mỷ', sex: 'female', birth_date: '1998-03-04', orgunit: workerOu, village: 'Bản Mới' });
+  const preg = await api(page, 'POST', '/pregnancies', { person_id: woman.body.id, orgunit: workerOu, date: daysAgo(150), lmp: daysAgo(30 * 7) });
+  check(woman.status === 201 && preg.status === 201, `a woman 30 weeks pregnant: ${woman.status} ${preg.status} ${JSON.stringify(preg.body)}`);
+  await page.goto(`${BASE}/persons/${woman.body.id}`);
+  const still = page.locator('a[data-form=stillbirth]');
+  await still.waitFor();
+  check((await still.textContent()).includes('Báo thai chết lưu'), `the handbook's link: "${await still.textContent()}"`);
+  await still.click();
+  await page.waitForSelector('[data-testid=form-stillbirth]');
+  check((await page.inputValue('#f-pregnancy_id')) === preg.body.id, 'her pregnancy is chosen');
+  await page.fill('#f-date', yesterday);
+  await page.fill('#f-gestational_weeks', '20');
+  await page.fill('#f-birth_weight_g', '400');
+  await page.selectOption('#f-timing', 'antepartum');
+  await page.selectOption('#f-place', 'home');
+  await axe(page, 'stillbirth form', { strict: true });
+  await expecting([{ status: 422, path: '/api/v1/stillbirths' }], async () => {
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('[data-testid=error-gestational_weeks]');
+  });
+  const stillNone = await api(page, 'GET', `/stillbirths?person_id=${woman.body.id}`);
+  check(stillNone.body.items.length === 0, 'nothing stored');
+  await page.fill('#f-gestational_weeks', '30');
+  await page.fill('#f-birth_weight_g', '1400');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=person-name]');
+  const stillItem = await page.locator('[data-testid=timeline] [data-type=stillbirth] .tl-summary').textContent();
+  check(stillItem.includes('Thai chết lưu trước chuyển dạ'), `the stillbirth's category on the handbook: "${stillItem}"`);
 
   step('the commune worker cannot open the review page, nor read reviews');
   await page.goto(`${BASE}/deaths/${deathId}/review`);
