@@ -4,10 +4,13 @@
 // as a read of the persons it names.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "auth/roles.h"
 #include "population.h"
+#include "demo_db.h"
 #include "report/http_routes.h"
 #include "report/template.h"
 #include "support/process.h"
@@ -148,6 +151,16 @@ TEST_F(LineListHttp, FormatsAndBadInput) {
   ASSERT_EQ(pdf.status, 200) << pdf.body;
   EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
   EXPECT_EQ(pdf.audit->records.size(), 3u);
+  // Read back by pdftotext: the title, the names and a column title; a page image for people to look at.
+  std::filesystem::create_directories(U5_REPORT_OUT);
+  const std::string path = std::string(U5_REPORT_OUT) + "/cv2854_2026Q2.pdf";
+  std::ofstream(path, std::ios::binary) << pdf.body;
+  std::string text;
+  ASSERT_EQ(test::Shell("pdftotext -enc UTF-8 '" + path + "' -", &text), 0);
+  for (const char* want : {"DANH SÁCH PHỤ NỮ TỬ VONG TỪ 15 ĐẾN 49 TUỔI", "Người W1", "Người W7", "Họ và tên", "2854/BYT-BM-TE"})
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  EXPECT_EQ(text.find("Người W4"), std::string::npos);
+  test::Shell("pdftoppm -png -r 60 -f 1 -l 1 '" + path + "' '" + std::string(U5_REPORT_OUT) + "/cv2854_2026Q2'", &text);
   auto field = [&](std::map<std::string, std::string> q) {
     auto r = Get(std::move(q), board_);
     EXPECT_EQ(r.status, 422) << r.body;
