@@ -20,6 +20,7 @@ inline constexpr const char* kUserManage = "user.manage";
 inline constexpr const char* kAuditRead = "audit.read";
 inline constexpr const char* kConfigManage = "config.manage";
 inline constexpr const char* kReportSignoff = "report.signoff";
+// Death reviews and the lists that name the dead (the review board, QĐ 4869/QĐ-BYT 2014).
 inline constexpr const char* kDeathReview = "death.review";
 
 struct Role {

@@ -1,5 +1,6 @@
 #include "indicator/catalogue.h"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -83,8 +84,11 @@ Status ParseRelated(const json& arr, const std::string& where, std::vector<Relat
   for (const auto& r : arr) {
     Related rel;
     rel.scope = r.value("scope", "person");
-    if (rel.scope != "person" && rel.scope != "pregnancy" && rel.scope != "newborns")
-      return Bad(where, "related scope must be person, pregnancy or newborns");
+    if (rel.scope != "person" && rel.scope != "pregnancy" && rel.scope != "newborns" && rel.scope != "linked")
+      return Bad(where, "related scope must be person, pregnancy, newborns or linked");
+    rel.link = r.value("link", "");
+    if (rel.scope == "linked" && rel.link.empty()) return Bad(where, "the linked scope needs link (the field naming the unit)");
+    if (rel.scope != "linked" && !rel.link.empty()) return Bad(where, "link applies to the linked scope");
     rel.record = r.value("record", "");
     if (rel.record.empty()) return Bad(where, "related needs a record type");
     U5_RETURN_IF_ERROR(ParseConds(r.value("where", json()), where, &rel.where));
@@ -148,6 +152,12 @@ Status ParseUnit(const json& j, const std::string& where, UnitSpec* u) {
   } else if (j.contains("birthday_months")) {
     return Bad(where, "birthday_months needs date birthday");
   }
+  if (j.contains("date_field")) {
+    if (!j["date_field"].is_string() || j["date_field"].get<std::string>().empty()) return Bad(where, "date_field must name a date field");
+    if (u->record == "person" || j.contains("date") || j.contains("once_per"))
+      return Bad(where, "date_field needs an event type and combines with neither date nor once_per");
+    u->date_field = j["date_field"];
+  }
   if (j.contains("once_per")) {
     const json& o = j["once_per"];
     if (o == "pregnancy") u->once_per = OncePer::pregnancy;
@@ -186,6 +196,13 @@ Status ParseIndicator(const json& j, Indicator* ind) {
       ind->den_element = d["aggregate"];
     } else {
       U5_RETURN_IF_ERROR(ParseUnit(d, w + " denominator", &ind->den));
+      if (d.contains("scale_aggregate")) {
+        if (!d["scale_aggregate"].is_string()) return Bad(w, "scale_aggregate must name a data element");
+        ind->den_scale_element = d["scale_aggregate"];
+        const json per = d.value("scale_per", json(1));
+        if (!per.is_number() || per.get<double>() <= 0) return Bad(w, "scale_per must be a number > 0");
+        ind->den_scale_per = per.get<double>();
+      }
     }
     if (c.contains("numerator_flag")) {
       if (ind->den_aggregate) return Bad(w, "numerator_flag needs a counted denominator");
@@ -265,12 +282,19 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
     ~Reset() { g_value_sets = nullptr; }
   } reset;
   U5_RETURN_IF_ERROR(ParseSmallNumbers(j.value("small_numbers", json()), &c.small_numbers_));
+  c.death_analysis_ = j.value("death_analysis", json::object());
+  if (!c.death_analysis_.is_object() || !c.death_analysis_.value("dimensions", json::object()).is_object() ||
+      !c.death_analysis_.value("icd10_chapters", json::array()).is_array())
+    return Bad("death_analysis", "must be {dimensions: {...}, icd10_chapters: [...]}");
   std::set<std::string> ids;
   for (const auto& de : j.value("data_elements", json::array())) c.data_elements_.push_back(de.value("id", ""));
   for (const auto& ij : j.value("indicators", json::array())) {
     Indicator ind;
     U5_RETURN_IF_ERROR(ParseIndicator(ij, &ind));
     if (!ids.insert(ind.id).second) return Bad("indicators", "duplicate id " + ind.id);
+    if (!ind.den_scale_element.empty() &&
+        std::find(c.data_elements_.begin(), c.data_elements_.end(), ind.den_scale_element) == c.data_elements_.end())
+      return Bad("indicator " + ind.id, "scale_aggregate " + ind.den_scale_element + " is not in data_elements");
     c.indicators_.push_back(std::move(ind));
   }
   for (const auto& pj : j.value("plans", json::array())) {

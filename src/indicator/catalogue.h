@@ -42,8 +42,12 @@ struct ValueSet {
 // record (newborn.delivery_id), each counted once when it has a record
 // passing `where` in the window; `min_count_field` takes the needed count from
 // a field of the unit's record (delivery.live_births: every live-born newborn).
+// Scope "linked" counts the person's records whose field `link` names the
+// unit's record (death_review.death_id): a death is reviewed when such a
+// review exists, whatever the stored flags say.
 struct Related {
-  std::string scope;   // "pregnancy" | "person" | "newborns"
+  std::string scope;   // "pregnancy" | "person" | "newborns" | "linked"
+  std::string link;    // linked scope: the field of `record` that holds the unit's id
   std::string record;  // event type
   std::vector<Cond> where;
   int min_count = 1;
@@ -78,6 +82,9 @@ struct UnitSpec {
   // A person unit dated by the day the person completes this many months
   // ("date": "birthday"), instead of the birth date; 0: not so dated.
   int birthday_months = 0;
+  // A unit dated by this date field of its record instead of the record's date
+  // (review_action.due_date: actions due in the period); records without it are no unit.
+  std::string date_field;
 };
 
 struct Indicator {
@@ -91,6 +98,10 @@ struct Indicator {
   UnitSpec den;
   bool den_aggregate = false;  // denominator is an entered data element
   std::string den_element;     // e.g. population.under5_midyear
+  // A counted denominator scaled by an entered ratio per `den_scale_per` for
+  // the year: expected deaths = live births x reference deaths per 1000.
+  std::string den_scale_element;
+  double den_scale_per = 1;
   bool num_is_flag = false;    // numerator = denominator units passing `flag`
   std::vector<Cond> flag_where;
   std::vector<Related> flag_related;
@@ -190,8 +201,13 @@ class Catalogue {
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }
   const std::string& origin() const { return origin_; }
+  // "death_analysis": the labels (vi/en) of the dimensions and values of the
+  // death analysis and the ICD-10 chapters that group underlying causes
+  // (death_analysis.h reads it).
+  const nlohmann::json& death_analysis() const { return death_analysis_; }
 
  private:
+  nlohmann::json death_analysis_;
   std::vector<Indicator> indicators_;
   std::vector<Plan> plans_;
   std::vector<std::string> data_elements_;

@@ -1,6 +1,7 @@
 #include "indicator/engine.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace u5::indicator {
 namespace {
@@ -22,6 +23,7 @@ Ym YmOf(int32_t day) {
 Engine::Engine(const Catalogue& cat, AncestorsFn ancestors) : cat_(cat), rules_(cat), ancestors_(std::move(ancestors)) {
   layout_.first_year = cat.first_year();
   layout_.years = cat.last_year() - cat.first_year() + 1;
+  icd10_chapters_ = ReadIcd10Chapters(cat.death_analysis());
   comp_of_.assign(cat.indicators().size(), -1);
   for (size_t i = 0; i < cat.indicators().size(); ++i)
     if (cat.indicators()[i].computable) comp_of_[i] = n_comp_++;
@@ -44,6 +46,7 @@ void Engine::Clear() {
   person_index_.clear();
   facts_.clear();
   fact_count_ = 0;
+  deaths_.clear();
   mother_of_.clear();
   children_of_.clear();
 }
@@ -162,6 +165,7 @@ void Engine::ReplacePerson(const std::string& person_id, const PersonRecords* pe
     Apply(facts_[it->second], -1);
     fact_count_ -= facts_[it->second].size();
     facts_[it->second].clear();
+    deaths_.erase(it->second);
   }
   if (!person) return;
   std::vector<Fact> fresh;
@@ -178,6 +182,51 @@ void Engine::ReplacePerson(const std::string& person_id, const PersonRecords* pe
   fact_count_ += fresh.size();
   fresh.shrink_to_fit();
   facts_[idx] = std::move(fresh);
+  std::vector<DeathRow> rows;
+  ExtractDeaths(rules_, icd10_chapters_, *person, &rows);
+  if (!rows.empty()) deaths_[idx] = std::move(rows);
+}
+
+size_t Engine::death_count() const {
+  size_t n = 0;
+  for (const auto& [person, rows] : deaths_) n += rows.size();
+  return n;
+}
+
+DeathCounts Engine::Deaths(const std::string& orgunit, Date from, Date to, const std::vector<std::string>& by) const {
+  DeathCounts out;
+  auto it = ou_index_.find(orgunit);
+  if (it == ou_index_.end()) return out;  // no data anywhere below this unit
+  const uint32_t root = it->second;
+  static const char* kDelays[] = {"delay1_seeking", "delay2_reaching", "delay3_receiving"};
+  for (const std::string& b : by) out.by[b];  // a dimension with no deaths is listed empty
+  for (const auto& [person, rows] : deaths_)
+    for (const DeathRow& r : rows) {
+      if (r.day < from.days || r.day > to.days || !InSubtree(r.ou, root)) continue;
+      ++out.total;
+      if (r.reviewed) ++out.reviewed;
+      for (const std::string& b : by) {
+        auto& m = out.by[b];
+        if (b == "category") ++m[rules_.Str(r.category)];
+        else if (b == "place") ++m[rules_.Str(r.place)];
+        else if (b == "cause_group") ++m[rules_.Str(r.cause_group)];
+        else if (b == "avoidability") ++m[rules_.Str(r.avoidability)];
+        else if (b == "commune") ++m[ou_names_[r.ou]];
+        else if (b == "month") {
+          const Ym ym = YmOf(r.day);
+          char buf[16];
+          std::snprintf(buf, sizeof buf, "%04d-%02u", ym.y, ym.m);
+          ++m[buf];
+        } else if (b == "delay") {
+          // A death may show several delays: it counts once in each.
+          if (!r.reviewed) ++m["not_reviewed"];
+          else if (r.delays == 0) ++m["no_delay"];
+          for (int d = 0; d < 3; ++d)
+            if (r.delays & (1u << d)) ++m[kDelays[d]];
+        }
+      }
+    }
+  return out;
 }
 
 void Engine::RecomputeMatrix() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "indicator/catalogue.h"
+#include "indicator/death_analysis.h"
 #include "indicator/facts.h"
 #include "indicator/period.h"
 #include "indicator/rules.h"
@@ -47,6 +48,11 @@ class Engine {
   // The same, split by "sex", "ethnicity" (kinh / minority / unknown), "age_band"
   // or "orgunit" (the facts' own org units); always from the facts.
   std::map<std::string, Cell> Breakdown(int ind, const std::string& orgunit, const Period& p, const std::string& by) const;
+
+  // Deaths and stillbirths of an org unit subtree dated in [from, to], counted
+  // by each dimension of `by` (kDeathDimensions): a scan of the death rows only.
+  DeathCounts Deaths(const std::string& orgunit, Date from, Date to, const std::vector<std::string>& by) const;
+  size_t death_count() const;
 
   // Every non-zero cell as (org unit, indicator id, slot) -> cell, for comparing engines.
   std::map<std::tuple<std::string, std::string, int>, Cell> NonZeroCells() const;
@@ -92,6 +98,8 @@ class Engine {
   std::unordered_map<std::string, uint32_t> person_index_;
   std::vector<std::vector<Fact>> facts_;
   size_t fact_count_ = 0;
+  std::vector<Icd10Chapter> icd10_chapters_;
+  std::unordered_map<uint32_t, std::vector<DeathRow>> deaths_;  // person index -> their deaths, only persons with one
   std::unordered_map<std::string, std::string> mother_of_;
   std::unordered_map<std::string, std::vector<std::string>> children_of_;
 };

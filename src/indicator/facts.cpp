@@ -1,6 +1,7 @@
 #include "indicator/facts.h"
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 namespace u5::indicator {
@@ -161,6 +162,11 @@ bool NewbornsHold(const Ctx& c, const CRelated& r, const EventData* anchor, Date
   return true;
 }
 
+// Whether a link field (death_review.death_id) holds the anchor's record id.
+bool Names(const Ctx& c, const Val& link, const EventData& anchor) {
+  return link.kind == ValKind::string && c.rules.Str(link.str) == c.p.keys[static_cast<size_t>(anchor.self)];
+}
+
 bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date on, Date* reached) {
   if (r.newborns_scope) return NewbornsHold(c, r, anchor, on, reached);
   int32_t preg = -1;
@@ -179,8 +185,10 @@ bool RelatedHolds(const Ctx& c, const CRelated& r, const EventData* anchor, Date
   bool met = r.min_count <= 0;
   // The calendar bound: records before the subject completes `before_months`.
   const Date before = r.before_months > 0 ? MonthsCompletedOn(c.p.birth, r.before_months) : Date{};
+  if (r.linked_scope && (!anchor || anchor->self < 0)) return false;
   for (const auto& e : c.p.events) {
     if (e.type != r.type || &e == anchor) continue;
+    if (r.linked_scope && !Names(c, ValsOf(c, e)[r.link_slot], *anchor)) continue;
     if (r.pregnancy_scope && (e.preg != preg || (delivered && e.date > *delivered))) continue;
     const int rel = e.date.days - on.days;
     if (r.has_min && rel < r.window_min) continue;
@@ -301,8 +309,17 @@ void Units(const Ctx& c, const CIndicator& ind, const CUnit& u, bool is_den, std
     for (const EventData* e : FirstOfEachGroup(c, u)) emit(e, e->date, e->ou, ValsOf(c, *e));
     return;
   }
-  for (const auto& e : c.p.events)
-    if (e.type == u.type) emit(&e, e.date, e.ou, ValsOf(c, e));
+  for (const auto& e : c.p.events) {
+    if (e.type != u.type) continue;
+    Date on = e.date;
+    if (u.date_slot >= 0) {
+      const Val& v = ValsOf(c, e)[u.date_slot];
+      const std::optional<Date> d = v.kind == ValKind::string ? ParseDate(c.rules.Str(v.str)) : std::nullopt;
+      if (!d) continue;  // no such date: not a unit
+      on = *d;
+    }
+    emit(&e, on, e.ou, ValsOf(c, e));
+  }
 }
 
 }  // namespace

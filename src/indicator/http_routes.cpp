@@ -329,6 +329,68 @@ http::Response CohortMortalityRoute(http::Call& c) {
   return Json(200, j);
 }
 
+// The label of one value of a death analysis dimension: the catalogue's
+// death_analysis labels, ICD-10 chapters for "icd10_<id>", org unit names for
+// communes; the key itself when nothing names it.
+std::pair<std::string, std::string> DeathLabel(store::Store& store, const json& da, const std::string& dim, const std::string& key) {
+  if (dim == "commune") {
+    store::OrgUnit u;
+    if (store.orgunits().Get(key, &u).ok()) return {u.name, u.name};
+    return {key, key};
+  }
+  if (dim == "month") return {key, key};
+  if (key.rfind("icd10_", 0) == 0)
+    for (const auto& c : da.value("icd10_chapters", json::array()))
+      if ("icd10_" + c.value("id", "") == key) return {c.value("label_vi", key), c.value("label_en", key)};
+  const json labels = da.value("labels", json::object());
+  if (labels.contains(key) && labels[key].is_object()) return {labels[key].value("vi", key), labels[key].value("en", key)};
+  return {key, key};
+}
+
+// GET deaths/analysis?orgunit=&period=&by=category,place,...: counts only, no
+// names and no record ids, so it needs aggregate.read like the indicators;
+// small cells hidden for roles that must never see one person.
+http::Response DeathAnalysis(Service& svc, http::Call& c) {
+  std::string ou;
+  if (Status st = auth::ResolveOrgUnit(c.store, c.who, Q(c.req, "orgunit"), &ou); !st.ok()) return Err(st);
+  const std::string ptext = Q(c.req, "period");
+  if (ptext.empty()) return Err(Status::Invalid("period", "period is required (2026, 2026S1, 2026Q1, 2026-05, or a range)"));
+  Period p;
+  if (Status st = ParsePeriod(ptext, &p); !st.ok()) return Err(st);
+  std::vector<std::string> by = SplitIds(Q(c.req, "by"));
+  if (by.empty()) by.assign(std::begin(kDeathDimensions), std::end(kDeathDimensions));
+  DeathCounts counts;
+  if (Status st = svc.Deaths(ou, p, by, &counts); !st.ok()) return Err(st);
+  const auth::Role* role = auth::Roles::Current().Find(c.who.role);
+  const bool suppress = role && role->suppress_small_cells;
+  const int threshold = auth::Roles::Current().small_cell_threshold();
+  const bool hide_all = suppress && auth::IsSmallCell({counts.total, 0}, threshold);
+  const json& da = svc.catalogue().death_analysis();
+  json dims = json::object();
+  for (const auto& b : by) {
+    const auto& m = counts.by[b];
+    std::vector<auth::CountCell> cells;
+    for (const auto& [k, n] : m) cells.push_back({n, 0});
+    const std::vector<bool> hide = suppress ? auth::CellsToHide(cells, threshold) : std::vector<bool>(cells.size(), false);
+    json groups = json::array();
+    size_t i = 0;
+    for (const auto& [k, n] : m) {
+      const auto [vi, en] = DeathLabel(c.store, da, b, k);
+      json g = {{"key", k}, {"label_vi", vi}, {"label_en", en}};
+      if (hide_all || hide[i]) g["suppressed"] = true;
+      else g["count"] = n;
+      groups.push_back(std::move(g));
+      ++i;
+    }
+    json d = da.value("dimensions", json::object()).value(b, json::object());
+    dims[b] = {{"label_vi", d.value("vi", b)}, {"label_en", d.value("en", b)}, {"groups", hide_all ? json::array() : groups}};
+  }
+  json out = {{"orgunit", ou}, {"period", p.text}, {"from", FormatDate(p.from)}, {"to", FormatDate(p.to)}, {"by", dims}};
+  if (hide_all) out["suppressed"] = true;
+  else out["total"] = counts.total, out["reviewed"] = counts.reviewed;
+  return Json(200, out);
+}
+
 }  // namespace
 
 http::Routes Routes() {
@@ -360,6 +422,7 @@ http::Routes Routes() {
       {"GET", "plans/{id}/targets", kAggregateRead, Audit::none, targets},
       {"PUT", "plans/{id}/targets", kPlanManage, Audit::write, targets},
       {"POST", "plans/{id}/targets", kPlanManage, Audit::write, targets},
+      {"GET", "deaths/analysis", kAggregateRead, Audit::none, engine([](Service& s, Call& c) { return DeathAnalysis(s, c); })},
       {"GET", "mortality/cohort", kAggregateRead, Audit::none, [](Call& c) { return CohortMortalityRoute(c); }},
   };
 }

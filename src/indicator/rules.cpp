@@ -49,7 +49,34 @@ Rules::Rules(const Catalogue& cat) {
     family_types_[static_cast<size_t>(newborn_type_)] = 1;
   }
   delivery_type_ = TypeId("delivery");
+  DeathSlots& d = death_;
+  d.death = AddType("death");
+  d.stillbirth = AddType("stillbirth");
+  d.review = AddType("death_review");
+  for (int k = 0; k < 2; ++k) {
+    const int t = k == 0 ? d.death : d.stillbirth;
+    d.category[k] = Slot(t, "category");
+    d.place[k] = Slot(t, "place");
+  }
+  d.maternal = Slot(d.death, "maternal_death");
+  d.candidate = Slot(d.death, "maternal_candidate");
+  d.timing = Slot(d.stillbirth, "timing");
+  d.link = Slot(d.review, "death_id");
+  d.status = Slot(d.review, "status");
+  d.mm_group = Slot(d.review, "icd_mm_group");
+  d.pm_timing = Slot(d.review, "icd_pm_timing");
+  d.icd10 = Slot(d.review, "underlying_icd10");
+  d.avoidability = Slot(d.review, "avoidability");
+  d.delay[0] = Slot(d.review, "delay1_seeking");
+  d.delay[1] = Slot(d.review, "delay2_reaching");
+  d.delay[2] = Slot(d.review, "delay3_receiving");
   keeps_id_.assign(types_.size(), false);
+  keeps_id_[static_cast<size_t>(d.death)] = keeps_id_[static_cast<size_t>(d.stillbirth)] = keeps_id_[static_cast<size_t>(d.review)] = true;
+  // A record named by a linked rule's records needs its own id to be named.
+  for (const CIndicator& c : inds_)
+    for (const auto& [unit_type, rs] : {std::pair{c.den.type, &c.den.related}, {c.num.type, &c.num.related}, {c.den.type, &c.flag_related}})
+      for (const auto& r : *rs)
+        if (r.linked_scope && unit_type >= 0) keeps_id_[static_cast<size_t>(unit_type)] = true;
   for (const CIndicator& c : inds_)
     for (const CUnit* u : {&c.den, &c.num})
       if (u->once_per != OncePer::none && u->type >= 0) keeps_id_[static_cast<size_t>(u->type)] = true;
@@ -129,7 +156,9 @@ CRelated Rules::Compile(int unit_type, const Related& r) {
   CRelated out;
   out.pregnancy_scope = r.scope == "pregnancy";
   out.newborns_scope = r.scope == "newborns";
+  out.linked_scope = r.scope == "linked";
   out.type = AddType(r.record);
+  if (out.linked_scope) out.link_slot = Slot(out.type, r.link);
   if (!r.min_count_field.empty()) out.min_count_slot = Slot(unit_type, r.min_count_field);
   for (const auto& w : r.where) out.where.push_back(Compile(out.type, w));
   out.min_count = r.min_count;
@@ -166,6 +195,7 @@ CUnit Rules::Compile(const UnitSpec& u) {
   out.date_last_related = u.date_last_related;
   out.once_per = u.once_per;
   out.birthday_months = u.birthday_months;
+  if (!u.date_field.empty()) out.date_slot = Slot(out.type, u.date_field);
   return out;
 }
 

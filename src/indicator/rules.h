@@ -39,6 +39,8 @@ struct CCond {
 
 struct CRelated {
   bool pregnancy_scope = false;
+  bool linked_scope = false;    // only records whose field `link_slot` holds the unit's id
+  int link_slot = -1;
   bool newborns_scope = false;  // counts the unit's newborns (PersonRecords::children)
   int min_count_slot = -1;      // newborns scope: the minimum is this field of the unit's record
   int type = -1;
@@ -64,6 +66,7 @@ struct CUnit {
   bool date_last_related = false;
   OncePer once_per = OncePer::none;
   int birthday_months = 0;  // UnitSpec::birthday_months
+  int date_slot = -1;       // UnitSpec::date_field; -1: the record's date
 };
 
 struct CIndicator {
@@ -72,6 +75,17 @@ struct CIndicator {
   CUnit den, num;
   std::vector<CCond> flag_where;  // evaluated on the denominator record
   std::vector<CRelated> flag_related;
+};
+
+// The fields the death analysis reads (death_analysis.h). They are declared
+// whatever the catalogue's rules read, so the loader decodes them; deaths and
+// stillbirths keep their ids so their reviews can name them.
+struct DeathSlots {
+  int death = -1, stillbirth = -1, review = -1;  // type ids
+  int category[2] = {-1, -1}, place[2] = {-1, -1};  // [0] death, [1] stillbirth
+  int maternal = -1, candidate = -1, timing = -1;   // death.maternal_death, death.maternal_candidate, stillbirth.timing
+  int link = -1, status = -1, mm_group = -1, pm_timing = -1, icd10 = -1, avoidability = -1;  // death_review
+  int delay[3] = {-1, -1, -1};
 };
 
 class Rules {
@@ -106,6 +120,7 @@ class Rules {
   uint32_t Intern(std::string_view s);
   const std::string& Str(uint32_t id) const { return strings_[id]; }
   const std::vector<CIndicator>& indicators() const { return inds_; }
+  const DeathSlots& death_slots() const { return death_; }
   std::vector<std::string> TypeNames() const { return types_; }
 
  private:
@@ -123,6 +138,7 @@ class Rules {
   int newborn_type_ = -1, link_slot_ = -1;
   std::vector<char> family_types_, anchor_types_;  // by type id
   std::vector<CIndicator> inds_;
+  DeathSlots death_;
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint32_t> string_ids_;
 };

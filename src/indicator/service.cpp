@@ -107,6 +107,21 @@ Status Service::ValueLocked(const Indicator& ind, const std::string& orgunit, co
       out->reason = "no denominator records in the period";
       return Status::Ok();
     }
+    if (!ind.den_scale_element.empty()) {
+      // Expected events: the counted units (live births) times an entered
+      // reference ratio of the year (deaths per 1000 live births).
+      const std::optional<EnteredValue> ratio = BestValue(store_, ind.den_scale_element, orgunit, std::to_string(p.year));
+      const double r = ratio ? ratio->value.value_or(0) : 0;
+      if (r <= 0) {
+        out->reason = "reference ratio " + ind.den_scale_element + " not entered for " + orgunit + " " + std::to_string(p.year);
+        return Status::Ok();
+      }
+      const double expected = static_cast<double>(c.den) * r / ind.den_scale_per;
+      out->den = std::llround(expected);
+      out->value = static_cast<double>(c.num) / expected * ind.multiplier;
+      out->precision = PrecisionOf(cat_, ind, out->num, out->den);
+      return Status::Ok();
+    }
     out->value = static_cast<double>(c.num) / static_cast<double>(c.den) * ind.multiplier;
     out->precision = PrecisionOf(cat_, ind, out->num, out->den);
     return Status::Ok();
@@ -144,6 +159,16 @@ Status Service::Breakdown(const std::string& indicator, const std::string& orgun
   U5_RETURN_IF_ERROR(Refresh());
   std::shared_lock lock(engine_mu_);
   *out = engine_->Breakdown(cat_.IndexOf(indicator), orgunit, p, by);
+  return Status::Ok();
+}
+
+Status Service::Deaths(const std::string& orgunit, const Period& p, const std::vector<std::string>& by, DeathCounts* out) {
+  for (const auto& b : by)
+    if (!IsDeathDimension(b))
+      return Status::Invalid("by", "by must list category, cause_group, place, delay, avoidability, commune or month, not '" + b + "'");
+  U5_RETURN_IF_ERROR(Refresh());
+  std::shared_lock lock(engine_mu_);
+  *out = engine_->Deaths(orgunit, p.from, p.to, by);
   return Status::Ok();
 }
 

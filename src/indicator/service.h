@@ -55,6 +55,9 @@ class Service {
   Status Value(const std::string& indicator, const std::string& orgunit, const Period& p, IndicatorValue* out);
   Status Breakdown(const std::string& indicator, const std::string& orgunit, const Period& p, const std::string& by,
                    std::map<std::string, Cell>* out);
+  // Deaths and stillbirths of an org unit subtree in a period, counted by each
+  // dimension of `by` (death_analysis.h); a dimension not listed there is a 422 on "by".
+  Status Deaths(const std::string& orgunit, const Period& p, const std::vector<std::string>& by, DeathCounts* out);
   Status Evaluate(const std::string& plan_id, const std::string& orgunit, std::optional<int> year, Date as_of,
                   std::vector<TargetEval>* out);
   // Writes are audited with `audit` (who, from where, what) in their own transaction.

@@ -55,6 +55,10 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
   if (Status st = ParseLang(o.lang, "--lang", &b.lang); !st.ok()) return Fail(err, st);
   Template t;
   if (Status st = LoadTemplate(o.data_dir, o.template_id, &t); !st.ok()) return Fail(err, st);
+  // A list of named persons goes through the API, which checks the permission and audits the read.
+  if (t.line_list())
+    return Fail(err, Status::Invalid("--template", o.template_id + " lists persons: export it through GET /api/v1/reports/" + o.template_id +
+                                                       " (needs " + t.permission + ", audited)"));
   std::unique_ptr<indicator::Service> svc;
   if (Status st = indicator::Service::Open(store, o.data_dir, &svc); !st.ok()) return Fail(err, st);
   if (!o.orgunit.empty())

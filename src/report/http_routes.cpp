@@ -11,6 +11,7 @@
 #include "auth/scope.h"
 #include "indicator/service.h"
 #include "report/cli.h"
+#include "report/line_list.h"
 #include "report/model.h"
 #include "report/render.h"
 #include "report/signoff.h"
@@ -47,10 +48,63 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
+// A line list (CV 2854's deaths of women 15-49): names, so only for a role
+// holding the template's permission, in the caller's scope; every export is
+// one audit entry naming each person listed.
+http::Response LineListGet(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who,
+                           const Template& t) {
+  if (!auth::Roles::Current().Has(who.role, t.permission))
+    return Err(Status::Forbidden("report " + t.id + " names persons: it needs the permission " + t.permission));
+  LineListOptions o;
+  if (Status st = ParseLang(Q(req, "lang"), "lang", &o.lang); !st.ok()) return Err(st);
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &o.orgunit); !st.ok()) return Err(st);
+  const std::string ptext = Q(req, "period");
+  if (Status st = indicator::ParsePeriod(ptext, &o.period); !st.ok() || ptext.empty())
+    return Err(ptext.empty() ? Status::Invalid("period", "period is required (e.g. 2026Q3 for the 9-month list)") : st);
+  const bool kind_ok = (t.period_kind == "quarter" && o.period.kind == indicator::PeriodKind::quarter) ||
+                       (t.period_kind == "year" && o.period.kind == indicator::PeriodKind::year) ||
+                       (t.period_kind == "half" && o.period.kind == indicator::PeriodKind::half) ||
+                       (t.period_kind == "month" && o.period.kind == indicator::PeriodKind::month);
+  if (!kind_ok) return Err(Status::Invalid("period", "report " + t.id + " is by " + t.period_kind + ", not '" + ptext + "'"));
+  o.as_of = Today();
+  const indicator::Service* svc = indicator::Service::For(store);
+  const indicator::Catalogue& cat = svc ? svc->catalogue() : indicator::Catalogue::Builtin();
+  o.place_labels = cat.death_analysis().value("labels", json::object());
+  const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
+  if (format != "json" && format != "csv" && format != "xlsx" && format != "pdf")
+    return Err(Status::Invalid("format", "a line list is json, csv, xlsx or pdf"));
+  Report r;
+  if (Status st = BuildDeathsOfWomen(store, t, o, &r); !st.ok()) return Err(st);
+  http::AuditNote note{.via = "report", .records = r.persons, .record_type = "report", .record_id = t.id, .orgunit = r.orgunit,
+                       .detail = {{"period", r.period.text}, {"format", format}, {"persons", std::to_string(r.persons.size())}}};
+  http::Response resp;
+  const std::string base = t.id + "_" + r.orgunit + "_" + r.period.text + (r.lang == Lang::en ? "_en" : "");
+  if (format == "json") {
+    resp = Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"from", FormatDate(r.period.from)},
+                      {"to", FormatDate(r.period.to)}, {"lang", LangCode(r.lang)}, {"title", Pick(r.lang, t.title_vi, t.title_en)},
+                      {"tables", json::array({TableJson(r.tables[0])})}});
+  } else if (format == "csv") {
+    resp.body = LineListCsv(r, Q(req, "bom") == "1");
+    resp.content_type = "text/csv; charset=utf-8";
+  } else {
+    const std::string tmp = std::filesystem::temp_directory_path() / ("u5-list-" + std::to_string(NowMillis()) + "-" +
+                                                                        std::to_string(reinterpret_cast<uintptr_t>(&r)) + "." + format);
+    Status st = format == "xlsx" ? WriteXlsx(r, tmp) : WritePdf(r, tmp, ctx.font_dir.empty() ? DefaultFontDir() : ctx.font_dir);
+    if (st.ok()) resp.body = ReadAll(tmp);
+    std::filesystem::remove(tmp);
+    if (!st.ok()) return Err(st);
+    resp.content_type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  }
+  if (format != "json") resp.headers["Content-Disposition"] = "attachment; filename=\"" + base + "." + format + "\"";
+  resp.audit = std::move(note);
+  return resp;
+}
+
 http::Response ReportGet(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who,
                          const std::string& id) {
   Template t;
   if (Status st = LoadTemplate(ctx.data_dir, id, &t); !st.ok()) return Err(st);
+  if (t.line_list()) return LineListGet(ctx, store, req, who, t);
   BuildOptions b;
   if (Status st = ParseLang(Q(req, "lang"), "lang", &b.lang); !st.ok()) return Err(st);
   b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
@@ -158,7 +212,7 @@ http::Response TemplateList(const RouteContext& ctx) {
   for (const auto& id : ListTemplates(ctx.data_dir)) {
     Template t;
     if (LoadTemplate(ctx.data_dir, id, &t).ok())
-      items.push_back({{"id", t.id}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
+      items.push_back({{"id", t.id}, {"kind", t.kind}, {"permission", t.permission}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
                        {"title_vi", t.title_vi}, {"title_en", t.title_en},
                        {"due", {{"before_month", t.due_month}, {"before_day", t.due_day}}}});
   }

@@ -47,6 +47,9 @@ struct Row {
 
 struct Table {
   std::string id, title_vi, title_en;
+  // The first two columns' titles when not "code" and "org unit" (a line
+  // list: "No." and "Full name"); empty: the usual ones.
+  std::string code_title_vi, code_title_en, name_title_vi, name_title_en;
   std::vector<Column> columns;  // after the org-unit name column
   std::vector<Row> rows;
   const std::string& Title(Lang l) const { return Pick(l, title_vi, title_en); }
@@ -95,6 +98,10 @@ struct Report {
   Completeness completeness;
   indicator::SmallNumbers small_numbers;  // thresholds named in the footnote
   bool any_small = false, any_uncertain = false;
+  // A line list (Template::line_list): one table of persons, no headline,
+  // due date nor completeness; `persons` are the ids it names, for the audit.
+  bool line_list = false;
+  std::vector<std::string> persons;
 };
 
 // The footnotes under the report's tables in its language: what "*" (small

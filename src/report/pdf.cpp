@@ -186,7 +186,8 @@ void HeaderBlock(Doc& d, const Report& r) {
   d.Down(6);
   for (const auto& l : Pick(L, t.legal_basis_vi, t.legal_basis_en)) d.Paragraph(d.italic(), 10.5f, l, 14);
   d.Down(4);
-  d.Paragraph(d.regular(), 10.5f,
+  if (!r.line_list)
+    d.Paragraph(d.regular(), 10.5f,
               Tr(L, Label::due_line, {FormatDate(r.due_before), std::to_string(r.completeness.signed_off),
                                       std::to_string(r.completeness.expected), FormatNumber(L, r.completeness.completeness_pct(), 1),
                                       FormatNumber(L, r.completeness.timeliness_pct(), 1)}),
@@ -278,8 +279,10 @@ void DrawTable(Doc& d, const Table& t, int number, Lang L) {
     const float full = group_h + col_h;
     d.Rect(xs[0], d.y() - full, code_w, full, 0, 0, 0, false);
     d.Rect(xs[1], d.y() - full, name_w, full, 0, 0, 0, false);
-    d.Centre(d.bold(), fs, (xs[0] + xs[1]) / 2, d.y() - fs - 2, Tr(L, Label::col_code));
-    d.Centre(d.bold(), fs, (xs[1] + xs[2]) / 2, d.y() - fs - 2, Tr(L, headline ? Label::col_indicator : Label::col_orgunit));
+    d.Centre(d.bold(), fs, (xs[0] + xs[1]) / 2, d.y() - fs - 2,
+             t.code_title_vi.empty() ? Tr(L, Label::col_code) : Pick(L, t.code_title_vi, t.code_title_en));
+    d.Centre(d.bold(), fs, (xs[1] + xs[2]) / 2, d.y() - fs - 2,
+             !t.name_title_vi.empty() ? Pick(L, t.name_title_vi, t.name_title_en) : Tr(L, headline ? Label::col_indicator : Label::col_orgunit));
     for (size_t c = 0; c < t.columns.size(); ++c) {
       d.Rect(xs[c + 2], top - col_h, col_w, col_h, 0, 0, 0, false);
       float ly = top - fs - 2;
@@ -360,7 +363,7 @@ Status WritePdf(const Report& r, const std::string& path, const std::string& fon
   Doc d(pdf, regular, bold, italic);
   d.NewPage();
   HeaderBlock(d, r);
-  Chart(d, r);
+  if (!r.line_list) Chart(d, r);
   int n = 1;
   for (const auto& t : r.tables) DrawTable(d, t, n++, r.lang);
   for (const auto& note : Footnotes(r)) d.Paragraph(d.italic(), 8.5f, note);

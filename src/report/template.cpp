@@ -38,9 +38,45 @@ Status ParseTemplate(const std::string& text, Template* out) {
   json j = json::parse(text, nullptr, false);
   if (!j.is_object()) return Status::Invalid("template", "template: not a JSON object");
   Template t;
-  for (auto [k, dst] : {std::pair{"id", &t.id}, {"plan", &t.plan}, {"orgunit", &t.orgunit}, {"period_kind", &t.period_kind},
-                        {"dataset_code", &t.dataset_code}, {"title_vi", &t.title_vi}, {"issuing_body_vi", &t.issuing_body_vi}})
+  U5_RETURN_IF_ERROR(Str(j, "kind", &t.kind, false));
+  if (t.kind != "indicators" && t.kind != "line_list")
+    return Status::Invalid("kind", "template: kind must be indicators or line_list");
+  for (auto [k, dst] : {std::pair{"id", &t.id}, {"period_kind", &t.period_kind}, {"title_vi", &t.title_vi},
+                        {"issuing_body_vi", &t.issuing_body_vi}})
     U5_RETURN_IF_ERROR(Str(j, k, dst));
+  // A line list measures no plan and exports no data set; its org unit is the caller's.
+  for (auto [k, dst] : {std::pair{"plan", &t.plan}, {"orgunit", &t.orgunit}, {"dataset_code", &t.dataset_code}})
+    U5_RETURN_IF_ERROR(Str(j, k, dst, !t.line_list()));
+  if (t.line_list()) {
+    U5_RETURN_IF_ERROR(Str(j, "list", &t.list));
+    U5_RETURN_IF_ERROR(Str(j, "permission", &t.permission));
+    if (t.list != "deaths_women_15_49") return Status::Invalid("list", "template " + t.id + ": list must be deaths_women_15_49");
+    if (t.permission.empty()) return Status::Invalid("permission", "template " + t.id + ": a line list names persons and needs a permission");
+    if (j.contains("cumulative") && !j["cumulative"].is_boolean()) return Status::Invalid("cumulative", "template: 'cumulative' must be true or false");
+    t.cumulative = j.value("cumulative", false);
+    static const char* kColumns[] = {"age", "village", "commune", "death_date", "place", "pregnancy", "cause", "notified_at", "reviewed"};
+    if (!j.contains("columns") || !j["columns"].is_array() || j["columns"].empty())
+      return Status::Invalid("columns", "template " + t.id + ": a line list needs columns");
+    for (const auto& c : j["columns"]) {
+      ListColumn lc;
+      if (!c.is_object()) return Status::Invalid("columns", "template " + t.id + ": a column must be an object");
+      U5_RETURN_IF_ERROR(Str(c, "id", &lc.id));
+      U5_RETURN_IF_ERROR(Str(c, "title_vi", &lc.title_vi));
+      U5_RETURN_IF_ERROR(Str(c, "title_en", &lc.title_en));
+      if (std::find(std::begin(kColumns), std::end(kColumns), lc.id) == std::end(kColumns))
+        return Status::Invalid("columns", "template " + t.id + ": unknown column '" + lc.id + "'");
+      t.columns.push_back(std::move(lc));
+    }
+    const json words = j.value("words", json::object());
+    if (!words.is_object()) return Status::Invalid("words", "template " + t.id + ": words must map a word to {vi, en}");
+    for (const auto& [k, v] : words.items()) {
+      if (!v.is_object() || !v.value("vi", json()).is_string() || !v.value("en", json()).is_string())
+        return Status::Invalid("words", "template " + t.id + ": word '" + k + "' needs vi and en");
+      t.words[k] = {v["vi"].get<std::string>(), v["en"].get<std::string>()};
+    }
+    for (const char* w : {"yes", "no", "pregnant", "within_42_days", "reviewed", "not_reviewed"})
+      if (!t.words.count(w)) return Status::Invalid("words", "template " + t.id + ": words needs '" + w + "'");
+  }
   for (auto [k, dst] : {std::pair{"title_en", &t.title_en}, {"issuing_parent_vi", &t.issuing_parent_vi},
                         {"number_vi", &t.number_vi}, {"place_vi", &t.place_vi},
                         {"issuing_parent_en", &t.issuing_parent_en}, {"issuing_body_en", &t.issuing_body_en}, {"number_en", &t.number_en}})
@@ -52,6 +88,10 @@ Status ParseTemplate(const std::string& text, Template* out) {
   U5_RETURN_IF_ERROR(Strs(j, "recipients_vi", &t.recipients_vi));
   U5_RETURN_IF_ERROR(Strs(j, "recipients_en", &t.recipients_en));
   U5_RETURN_IF_ERROR(Strs(j, "headline", &t.headline));
+  if (t.line_list()) {
+    *out = std::move(t);
+    return Status::Ok();
+  }
   if (!j.contains("due") || !j["due"].is_object()) return Status::Invalid("due", "template " + t.id + ": 'due' is required");
   const json& d = j["due"];
   t.due_month = d.value("before_month", 0);

@@ -79,14 +79,17 @@ Status WriteXlsx(const Report& r, const std::string& path) {
   worksheet_write_string(cover, 5, 0, Tr(L, Label::cover_period, {r.period.text, FormatDate(r.period.from), FormatDate(r.period.to)}).c_str(),
                          nullptr);
   worksheet_write_string(cover, 6, 0, Tr(L, Label::cover_orgunit, {r.orgunit_name, r.orgunit}).c_str(), nullptr);
-  worksheet_write_string(cover, 7, 0, Tr(L, Label::cover_due, {FormatDate(r.due_before)}).c_str(), nullptr);
+  // A line list has no due date nor sign-off completeness.
+  if (!r.line_list) worksheet_write_string(cover, 7, 0, Tr(L, Label::cover_due, {FormatDate(r.due_before)}).c_str(), nullptr);
   lxw_row_t row = 9;
   for (const auto& l : Pick(L, tp.legal_basis_vi, tp.legal_basis_en)) worksheet_write_string(cover, row++, 0, l.c_str(), nullptr);
   row++;
-  worksheet_write_string(cover, row, 0, Tr(L, Label::cover_completeness).c_str(), nullptr);
-  worksheet_write_number(cover, row++, 1, r.completeness.completeness_pct(), dec_fmt);
-  worksheet_write_string(cover, row, 0, Tr(L, Label::cover_timeliness).c_str(), nullptr);
-  worksheet_write_number(cover, row++, 1, r.completeness.timeliness_pct(), dec_fmt);
+  if (!r.line_list) {
+    worksheet_write_string(cover, row, 0, Tr(L, Label::cover_completeness).c_str(), nullptr);
+    worksheet_write_number(cover, row++, 1, r.completeness.completeness_pct(), dec_fmt);
+    worksheet_write_string(cover, row, 0, Tr(L, Label::cover_timeliness).c_str(), nullptr);
+    worksheet_write_number(cover, row++, 1, r.completeness.timeliness_pct(), dec_fmt);
+  }
 
   for (const auto& t : r.tables) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(t.id, &used).c_str());
@@ -100,9 +103,12 @@ Status WriteXlsx(const Report& r, const std::string& path) {
     worksheet_set_column(ws, 2, static_cast<lxw_col_t>(t.columns.size() + 1), 14, nullptr);
     worksheet_set_row(ws, hdr, 45, nullptr);
     worksheet_set_row(ws, hdr + 1, 30, nullptr);
-    worksheet_write_string(ws, hdr, 0, Tr(L, Label::col_code).c_str(), head);
+    const std::string code_title = t.code_title_vi.empty() ? Tr(L, Label::col_code) : Pick(L, t.code_title_vi, t.code_title_en);
+    const std::string name_title = !t.name_title_vi.empty() ? Pick(L, t.name_title_vi, t.name_title_en)
+                                   : Tr(L, t.id == "headline" ? Label::col_indicator : Label::col_orgunit);
+    worksheet_write_string(ws, hdr, 0, code_title.c_str(), head);
     worksheet_write_string(ws, hdr + 1, 0, "", head);
-    worksheet_write_string(ws, hdr, 1, Tr(L, t.id == "headline" ? Label::col_indicator : Label::col_orgunit).c_str(), head);
+    worksheet_write_string(ws, hdr, 1, name_title.c_str(), head);
     worksheet_write_string(ws, hdr + 1, 1, "", head);
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const auto col = static_cast<lxw_col_t>(c + 2);

@@ -20,7 +20,11 @@ using nlohmann::json;
 //   W5 @03388: P5 lmp 2024-10-05; A51 2024-11-20 (T1); D5 2025-07-01 (first day of S2) facility, nurse,
 //       1 live birth (C5); home postnatal visit by a health worker on 07-05 (day 4).
 //   W1 also has a home postnatal visit on 12-20 (day 15: too late for week 1).
+//   W4 also has the stillbirth SB4 on 2025-06-30 (38 weeks, intrapartum), not reviewed.
 //   W6 @03388, born 1985: maternal death X6 2025-08-01, not reviewed.
+// Reviews (death_review naming the death in death_id, filed on the deceased):
+//   R1 of X1 complete; R2 of X2 only a draft; R3 of X3 complete. Actions of R3:
+//   AC31 due 2025-06-30 done, AC32 due 2025-09-30 still open; of R1: AC11 due 2026-01-31 open.
 // Children:
 //   C1 born 2025-12-05 @03390, newborn N1 3100 g, full EENC, breastfed in 1 h, K1, HepB, hearing screen.
 //       MOVES to 03388 (person updated); dies there 2025-12-20 (X1, day 15, neonatal, reviewed).
@@ -74,6 +78,8 @@ void BuildLaiChau(Population& pop) {
   pop.Event("D4", "delivery", "W4", "2025-06-30", "03388",
             {{"pregnancy_id", "P4"}, {"delivered_at", "2025-06-30T22:00:00+07:00"}, {"place", "facility"},
              {"attendant", "midwife"}, {"live_births", 0}, {"stillbirths", 1}});
+  pop.Event("SB4", "stillbirth", "W4", "2025-06-30", "03388",
+            {{"pregnancy_id", "P4"}, {"delivery_id", "D4"}, {"gestational_weeks", 38}, {"timing", "intrapartum"}, {"place", "district_hospital"}});
 
   pop.Event("P5", "pregnancy", "W5", "2024-10-15", "03388", {{"lmp", "2024-10-05"}});
   pop.Event("A51", "anc_visit", "W5", "2024-11-20", "03388", {{"pregnancy_id", "P5"}});
@@ -82,7 +88,7 @@ void BuildLaiChau(Population& pop) {
              {"attendant", "nurse"}, {"live_births", 1}});
   pop.Event("V5", "postnatal_visit", "W5", "2025-07-05", "03388", {{"place", "home"}, {"visitor", "health_worker"}});
   pop.Event("V1", "postnatal_visit", "W1", "2025-12-20", "03390", {{"place", "home"}, {"visitor", "health_worker"}});
-  pop.Event("X6", "death", "W6", "2025-08-01", "03388", {{"maternal_death", true}, {"reviewed", false}});
+  pop.Event("X6", "death", "W6", "2025-08-01", "03388", {{"maternal_death", true}});
 
   pop.Person("C1", "male", "2025-12-05", "03390", {{"mother_id", "W1"}, {"ethnicity", "03"}});
   pop.Event("N1", "newborn", "C1", "2025-12-05", "03390",
@@ -90,13 +96,17 @@ void BuildLaiChau(Population& pop) {
              {"delayed_cord_clamping", true}, {"breastfed_within_1h", true}, {"vitamin_k1", true},
              {"hepb_birth_dose_24h", true}, {"screening", json::array({"hearing"})}});
   pop.Update("C1", {{"orgunit", "03388"}});  // the family moves
-  pop.Event("X1", "death", "C1", "2025-12-20", "03388", {{"cause_category", "prematurity"}, {"reviewed", true}});
+  pop.Event("X1", "death", "C1", "2025-12-20", "03388", {{"cause_category", "prematurity"}});
+  pop.Event("R1", "death_review", "C1", "2025-12-20", "03388", {{"death_id", "X1"}, {"review_type", "facility"}, {"status", "complete"}});
+  pop.Event("AC11", "review_action", "C1", "2025-12-20", "03388",
+            {{"review_id", "R1"}, {"what", "Thêm lồng ấp"}, {"owner_orgunit", "03388"}, {"due_date", "2026-01-31"}, {"status", "open"}});
 
   pop.Person("C2", "female", "2024-12-31", "03390", {{"mother_id", "W2"}, {"ethnicity", "01"}});
   pop.Event("N2", "newborn", "C2", "2024-12-31", "03390",
             {{"delivery_id", "D2"}, {"birth_weight_g", 2400}, {"gestational_weeks", 39}, {"drying", true},
              {"skin_to_skin", false}, {"breastfed_within_1h", false}, {"kangaroo_care", true}});
-  pop.Event("X2", "death", "C2", "2025-01-27", "03390", {{"cause_category", "neonatal_sepsis"}, {"reviewed", false}});
+  pop.Event("X2", "death", "C2", "2025-01-27", "03390", {{"cause_category", "neonatal_sepsis"}});
+  pop.Event("R2", "death_review", "C2", "2025-01-27", "03390", {{"death_id", "X2"}, {"review_type", "community"}, {"status", "draft"}});
 
   pop.Person("C3", "male", "2025-03-10", "pre2025:03412", {{"mother_id", "W3"}});
   pop.Person("C4", "female", "2025-03-10", "pre2025:03412", {{"mother_id", "W3"}});
@@ -107,7 +117,13 @@ void BuildLaiChau(Population& pop) {
   pop.Event("N4", "newborn", "C4", "2025-03-10", "pre2025:03412",
             {{"delivery_id", "D3"}, {"birth_weight_g", 2600}, {"drying", true}, {"skin_to_skin", true},
              {"delayed_cord_clamping", true}, {"breastfed_within_1h", false}, {"vitamin_k1", false}});
-  pop.Event("X3", "death", "C3", "2025-04-07", "pre2025:03412", {{"cause_category", "prematurity"}, {"reviewed", true}});
+  pop.Event("X3", "death", "C3", "2025-04-07", "pre2025:03412", {{"cause_category", "prematurity"}});
+  pop.Event("R3", "death_review", "C3", "2025-04-07", "pre2025:03412", {{"death_id", "X3"}, {"review_type", "facility"}, {"status", "complete"}});
+  pop.Event("AC31", "review_action", "C3", "2025-04-07", "pre2025:03412",
+            {{"review_id", "R3"}, {"what", "Tập huấn chăm sóc trẻ non tháng"}, {"owner_orgunit", "03390"}, {"due_date", "2025-06-30"},
+             {"status", "done"}, {"done_date", "2025-06-15"}});
+  pop.Event("AC32", "review_action", "C3", "2025-04-07", "pre2025:03412",
+            {{"review_id", "R3"}, {"what", "Xe chuyển viện"}, {"owner_orgunit", "03390"}, {"due_date", "2025-09-30"}, {"status", "open"}});
   const char* epi[][3] = {{"I1", "bcg", "2025-03-11"},          {"I2", "dtp_hepb_hib", "2025-05-10"},
                           {"I3", "dtp_hepb_hib", "2025-06-10"}, {"I4", "dtp_hepb_hib", "2025-07-10"},
                           {"I5", "opv", "2025-05-10"},          {"I6", "opv", "2025-06-10"},
@@ -137,7 +153,7 @@ void BuildLaiChau(Population& pop) {
   pop.Person("C6", "male", "2023-01-15", "03390");
   pop.Event("VA61", "vitamin_a", "C6", "2025-06-01", "03390", {{"dose_iu", 200000}});
   pop.Event("VA62", "vitamin_a", "C6", "2025-12-01", "03390", {{"dose_iu", 200000}});
-  pop.Event("X7", "death", "C6", "2025-12-20", "03390", {{"cause_category", "injury_drowning"}, {"reviewed", false}});
+  pop.Event("X7", "death", "C6", "2025-12-20", "03390", {{"cause_category", "injury_drowning"}});
 }
 
 }  // namespace u5::test

@@ -53,7 +53,7 @@ indicator::Service& Population::service() {
 }
 
 nlohmann::json Population::Resolve(nlohmann::json fields) const {
-  for (const char* k : {"mother_id", "pregnancy_id", "delivery_id", "person_id"})
+  for (const char* k : {"mother_id", "pregnancy_id", "delivery_id", "person_id", "death_id", "review_id"})
     if (fields.contains(k) && fields[k].is_string() && ids_.count(fields[k].get<std::string>()))
       fields[k] = ids_.at(fields[k].get<std::string>());
   return fields;

@@ -97,7 +97,16 @@ const Expect kExpect[] = {
     {"vitamin_a_6_35m_twice_yearly", "12", "2025", 1, 0, "C6: 183 days apart; C4 only 94 days; denominator not entered"},
     {"u5_injury_mortality_rate", "12", "2025", 1, 0, "X7 drowning; population not entered"},
     {"maternal_death_review_coverage", "12", "2025", 0, 1, "X6 not reviewed"},
-    {"u5_death_review_coverage", "12", "2025", 2, 4, "X1 and X3 reviewed"},
+    {"u5_death_review_coverage", "12", "2025", 2, 4, "X1 and X3 have complete reviews; R2 of X2 is a draft"},
+    // Issue 21: reviews, actions, notification, stillbirths.
+    {"death_review_coverage", "12", "2025", 2, 5, "X1, X3 reviewed of X1, X2, X3, X6, X7"},
+    {"death_review_coverage", "03390", "2025", 1, 3, "X3 (old 03412) reviewed of X2, X3, X7"},
+    {"stillbirth_review_coverage", "12", "2025", 0, 1, "SB4, no review"},
+    {"stillbirth_ratio", "12", "2025", 1, 4, "SB4 per 4 live births"},
+    {"review_actions_completion", "12", "2025", 1, 2, "AC31 done, AC32 open, both due in 2025; AC11 due in 2026"},
+    {"review_actions_completion", "12", "2026", 0, 1, "AC11 due 2026-01-31, open"},
+    {"u5_death_notification_completeness", "12", "2025", 4, 4, "X1, X2, X3, X7; 4 live births (no reference ratio entered: not scaled)"},
+    {"death_notification_timeliness", "12", "2025", 0, 0, "no death has both times (hours_to_notification)"},
 };
 
 class LaiChau : public ::testing::Test {

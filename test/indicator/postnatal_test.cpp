@@ -182,7 +182,7 @@ TEST(Postnatal, RuleLanguageErrorsNameTheProblem) {
       {ok_set, R"({"where": [{"field": "attendant", "op": "=", "value_set": "s"}]})", "needs op"},
       {R"("s": {"values": ["doctor"]})", in_set, "needs the source"},
       {R"("s": {"values": [], "source": "x"})", in_set, "non-empty list"},
-      {ok_set, R"({"related": [{"scope": "family", "record": "postnatal_visit"}]})", "person, pregnancy or newborns"},
+      {ok_set, R"({"related": [{"scope": "family", "record": "postnatal_visit"}]})", "person, pregnancy, newborns or linked"},
       {ok_set, R"({"related": [{"scope": "person", "record": "postnatal_visit", "min_count_field": "live_births"}]})",
        "min_count_field applies to the newborns scope"},
       {ok_set, R"({"related": [{"scope": "newborns", "record": "postnatal_visit", "where": [{"field": "$age_days", "op": "<", "value": 7}]}]})",

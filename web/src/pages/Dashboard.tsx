@@ -8,6 +8,7 @@ import { Chart } from '../components/Chart';
 import { CommuneMap, Geo } from '../components/CommuneMap';
 import { KEY_INDICATORS } from '../forms/indicators';
 import { CohortMortality } from '../components/CohortMortality';
+import { DeathAnalysis } from '../components/DeathAnalysis';
 import { ScrollX } from '../components/ScrollX';
 
 /** The 95 % interval and the small-number mark the API gives beside a value (docs/api.md). */
@@ -200,6 +201,8 @@ export function Dashboard() {
       )}
       {/* Beside the period ratios: the five-year life-table probabilities (province, district). */}
       {ou && <CohortMortality ou={ou} year={year} />}
+      {/* Deaths by category, cause, place, delay, avoidability, commune and month (issue 21). */}
+      {ou && <DeathAnalysis ou={ou} year={year} />}
       {selected && (
         <div class="grid-2">
           <section class="card" aria-labelledby="h-trend">
