@@ -113,6 +113,11 @@ TEST_F(DeathsAccess, NotifyReviewAct) {
   api->FlushAudit();
   EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
                                death_id + "'"), 1);
+  // Refused for the permission, the attempts on the review are in the trail too.
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
+                               review_id + "'"), 1);
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_a' AND record_id = '" +
+                               review_id + "'"), 1);
 }
 
 TEST_F(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
