@@ -62,7 +62,8 @@ void PregnancyAlerts(const Schedule& s, const History& h, Out* out) {
     Date last_seen = p.date;
     for (const auto& e : h.events) {
       if (e.pregnancy_id != p.id) continue;
-      if (e.type == "delivery"sv) delivered = true;
+      // A stillbirth ends the pregnancy as a delivery does (it is not the mother's death).
+      if (e.type == "delivery"sv || e.type == "stillbirth"sv) delivered = true;
       if (e.type == "anc_visit"sv) {
         last_seen = std::max(last_seen, e.date);
         risk = risk || e.True("risk_detected");

@@ -9,7 +9,7 @@ namespace {
 
 const std::vector<std::string>& UsedTypes() {
   static const std::vector<std::string> k = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit",
-                                              "immunization", "growth", "vitamin_a", "illness", "death"};
+                                              "immunization", "growth", "vitamin_a", "illness", "death", "stillbirth"};
   return k;
 }
 

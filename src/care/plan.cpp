@@ -164,12 +164,16 @@ std::vector<Pregnancy> Pregnancies(const History& h) {
     p.lmp = *lmp;
     p.edd = *edd;
     Date last = e.date;
+    std::optional<Date> stillbirth;
     for (const auto& x : h.events) {
       if (x.pregnancy_id != e.id) continue;
       last = Max(last, x.date);
       if (x.type == "delivery"sv && !p.delivery) p.delivery = x.date;
+      if (x.type == "stillbirth"sv && !stillbirth) stillbirth = x.date;
     }
+    // A stillbirth without a delivery record ends the pregnancy on its date: no more antenatal care is due.
     if (p.delivery) p.ended = p.delivery;
+    else if (stillbirth) p.ended = stillbirth;
     else if (const std::string* o = e.Get("outcome"); o && *o != "\"ongoing\"") p.ended = last;
     out.push_back(p);
   }

@@ -21,7 +21,7 @@ Status LoadHistories(store::Store& store, const std::function<void(History&&)>& 
   const auto t0 = std::chrono::steady_clock::now();
   store::HistoryQuery q;
   q.event_types = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization", "growth",
-                   "vitamin_a", "illness", "death"};
+                   "vitamin_a", "illness", "death", "stillbirth"};
   q.person_fields = {"village"};
   size_t n_persons = 0, n_events = 0;
   U5_RETURN_IF_ERROR(store.ForEachHistory(q, [&](const store::PersonRow& p, std::span<const store::EventRow> events) {

@@ -306,7 +306,16 @@ struct Api::Impl {
                                 {"message", "change the initial password first (POST /api/v1/auth/password)"}});
     if (!m.route) return m.allow.empty() ? NotFoundReply(req.path) : MethodNotAllowedReply(m.allow);
     const Route& route = *m.route;
-    if (Status st = CheckPermission(route, who); !st.ok()) return Error(st);
+    if (Status st = CheckPermission(route, who); !st.ok()) {
+      // A role refused person-level data (a commune worker asking for a death review) leaves an
+      // entry, as a refusal for scope does, so probing is seen in the trail.
+      if (route.audit != Audit::none) {
+        Call call{req, who, store, m.params, token};
+        AuditAnswer(call, AuditNote{.action = req.method == "GET" ? "read_denied" : "write_denied", .via = route.pattern,
+                                    .record_id = m.params.empty() ? std::string() : m.params.front()});
+      }
+      return Error(st);
+    }
     if (route.bulk) {
       if (int64_t wait = bulk_rate.Take(who.user_id, sessions.Now()); wait > 0) {
         Response r = JsonResponse(429, {{"error", "too_many_requests"}, {"message", "too many list or export requests; slow down"}});

@@ -192,11 +192,12 @@ Status OwnerUpdate(Call& c, const store::Record& cur, json* in) {
   if (!auth::Can(c.who, auth::kPersonWrite) || !auth::CanSee(c.store, c.who, ActionOwner(cur)))
     return Status::Forbidden("only the review board or the users of the action's owner org unit may update it");
   static const std::set<std::string> kOwnerFields = {"status", "done_date", "follow_up"};
+  // What a client sends back of the record as it read it, and that validation ignores or derives.
+  static const std::set<std::string> kEnvelope = {"id", "version", "type", "created_at", "updated_at", "overdue"};
   json next = registry::ToJson(cur);
-  for (const char* k : {"version", "type", "created_at", "updated_at", "overdue"}) next.erase(k);
+  for (const std::string& k : kEnvelope) next.erase(k);
   for (auto it = in->begin(); it != in->end(); ++it) {
-    if (kOwnerFields.count(it.key())) continue;
-    if (it.key() == "id" || it.key() == "version" || it.key() == "overdue") continue;
+    if (kOwnerFields.count(it.key()) || kEnvelope.count(it.key())) continue;
     if (!next.contains(it.key()) || next[it.key()] != it.value())
       return Status::Invalid(it.key(), it.key() + ": the owner org unit may change only status, done_date and follow_up");
   }

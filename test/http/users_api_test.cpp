@@ -149,7 +149,8 @@ TEST_F(UsersApi, ScopeOfListingAndChanges) {
   const json rp = Body(Call("GET", "/api/v1/roles", prov)), rr = Body(Call("GET", "/api/v1/roles", root));
   for (const auto& x : rp["items"]) roles_prov.insert(x["id"]);
   for (const auto& x : rr["items"]) roles_root.insert(x["id"]);
-  EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "province_officer"}));
+  // A province officer appoints its death review board (issue 21).
+  EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "province_officer", "review_board"}));
   EXPECT_TRUE(roles_root.count("admin") && roles_root.count("ministry"));
 }
 

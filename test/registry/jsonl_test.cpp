@@ -55,6 +55,34 @@ TEST_F(Jsonl, FixtureImportsAndExportReimportsUnchanged) {
   EXPECT_NE(first.find("\"delete_reason\":\"nhập trùng\""), std::string::npos);
 }
 
+// A death review is the review board's: an export leaves it out unless asked for, and a full
+// export (--include-confidential) still re-imports unchanged.
+TEST_F(Jsonl, ConfidentialRecordsOnlyWhenAsked) {
+  auto a = Open("a.db");
+  const std::string fixture = ReadFile(test::DataDir() + "/demo/fixture.jsonl");
+  const std::string review =
+      R"({"type":"death_review","id":"0190a000-0000-7000-8000-0000000000f1","person_id":"0190a000-0000-7000-8000-00000000001e",)"
+      R"("orgunit":"03390","date":"2026-02-01","death_id":"0190a000-0000-7000-8000-000000000084","review_type":"facility",)"
+      R"("status":"complete","underlying_icd10":"P36.9","findings":"Chậm chuyển tuyến"})";
+  std::istringstream in(fixture + review + "\n");
+  ImportResult res;
+  Status st = ImportJsonl(*a, in, &res);
+  ASSERT_TRUE(st.ok()) << st.ToString() << (res.errors.empty() ? "" : res.errors[0].message);
+  const std::string plain = Export(*a);
+  EXPECT_EQ(plain.find("death_review"), std::string::npos);
+  EXPECT_NE(plain.find("\"type\":\"death\""), std::string::npos);
+  std::ostringstream full;
+  size_t n = 0;
+  ASSERT_TRUE(ExportJsonl(*a, full, &n, /*confidential=*/true).ok());
+  EXPECT_NE(full.str().find("Chậm chuyển tuyến"), std::string::npos);
+  auto b = Open("b.db");
+  std::istringstream in2(full.str());
+  ASSERT_TRUE(ImportJsonl(*b, in2, &res).ok());
+  std::ostringstream again;
+  ASSERT_TRUE(ExportJsonl(*b, again, &n, true).ok());
+  EXPECT_EQ(again.str(), full.str());
+}
+
 TEST_F(Jsonl, OneBadLineImportsNothingAndNamesLineAndField) {
   auto s = Open("a.db");
   std::string file =

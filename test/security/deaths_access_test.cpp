@@ -113,6 +113,11 @@ TEST_F(DeathsAccess, NotifyReviewAct) {
   api->FlushAudit();
   EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
                                death_id + "'"), 1);
+  // Refused for the permission, the attempts on the review are in the trail too.
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
+                               review_id + "'"), 1);
+  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_a' AND record_id = '" +
+                               review_id + "'"), 1);
 }
 
 TEST_F(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
@@ -136,7 +141,10 @@ TEST_F(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
   // The deceased's commune is not the owner.
   json done = {{"status", "done"}, {"done_date", FormatDate(Today())}, {"follow_up", "Đã tập huấn 12 cô đỡ thôn bản"}};
   EXPECT_EQ(Put(path, cw, 1, done).status, 403);
-  http::Response ok = Put(path, owner, 1, done);
+  // The record as the owner read it, envelope and derived `overdue` included, with the three fields set.
+  json as_read = Body(Call("GET", path, owner));
+  as_read.update(done);
+  http::Response ok = Put(path, owner, 1, as_read);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Body(ok)["status"], "done");
   EXPECT_EQ(Body(ok)["what"], action["what"]);
