@@ -186,6 +186,7 @@ void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& cand
   it.due = r.due_age.After(anchor);
   it.late = r.late_age.After(anchor);
   if (r.max_age) it.max = r.max_age.value().After(anchor);
+  if (r.end_age) it.max = Date{r.end_age->After(anchor).days - 1};
   int n = 0;
   for (const Fact* f : candidates) {
     if (!Matches(r.match, *f, anchor)) continue;

@@ -75,6 +75,9 @@ struct Rule {
   int count = 1;
   Span min_age, due_age, late_age;
   std::optional<Span> max_age, min_interval, before_edd, grace;
+  // Window rules: the first age at which the item can no longer be done (its
+  // max is the day before), for windows that end where the next one begins.
+  std::optional<Span> end_age;
   std::vector<Band> bands;
   std::vector<int> months;
   Provenance prov;
