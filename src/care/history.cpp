@@ -5,7 +5,6 @@
 #include <simdjson.h>
 
 namespace u5::care {
-namespace {
 
 const std::vector<std::string>& UsedTypes() {
   static const std::vector<std::string> k = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit",
@@ -13,6 +12,8 @@ const std::vector<std::string>& UsedTypes() {
                                               "health_check"};
   return k;
 }
+
+namespace {
 
 // Bodies carry many derived numbers (z-scores) no rule reads; skip them to keep facts small.
 bool FieldUsed(std::string_view f) {
