@@ -82,6 +82,13 @@ export const FORMS: FormDef[] = [
     form: 'death', type: 'death', forChild: true, forWoman: true,
     fields: [date, f('place', 'select'), f('cause_category', 'select'), f('cause_text', 'text'), f('icd10', 'text'), f('maternal_death', 'yesno'), note],
   },
+  // Its own page (pages/HealthCheckForm.tsx: the band's milestones, the child's vaccines); listed
+  // here for the handbook's button and the worklist's link.
+  {
+    form: 'health_check', type: 'health_check', forChild: true,
+    fields: [date, f('weight_kg', 'number'), f('length_cm', 'number'), f('measure', 'select'), f('milestones_achieved', 'multi'), f('milestones_not_achieved', 'multi'),
+      f('development', 'select'), f('conclusion', 'select'), f('counselling', 'multi'), f('referral', 'yesno'), f('referral_to', 'text'), note],
+  },
 ];
 
 export const EVENT_FORMS = FORMS.filter((x) => x.type !== 'person');
@@ -100,4 +107,5 @@ export const SUMMARY_FIELDS: Record<string, string[]> = {
   injury: ['kind', 'outcome'],
   referral: ['reason', 'to_facility_name'],
   death: ['place', 'cause_category', 'age_group'],
+  health_check: ['age_band', 'conclusion', 'development'],
 };
