@@ -79,11 +79,12 @@ compute = {
   "overweight_obesity_under5": flagged({"record": "growth", "where": [c("weight_for_length", "in", ["severe_wasting", "moderate_wasting", "normal", "overweight", "obese"]), U5], "latest_per_person": True}, where=[c("weight_for_length", "in", ["overweight", "obese"])]),
   "maternal_death_review_coverage": flagged({"record": "death", "where": [c("maternal_death", "=", True)]}, where=[c("reviewed", "=", True)]),
   "u5_death_review_coverage": flagged({"record": "death", "where": [U5]}, where=[c("reviewed", "=", True)]),
+  "periodic_health_check_under5": {"numerator": {"record": "health_check", "where": [c("$age_months", "<", 60)], "once_per": "year"},
+                                   "denominator": {"aggregate": "population.under5_midyear"}, "annual_only": True},
 }
 
 not_computable = {
   "u5mr_avg_annual_decline": "derived from the under5_mortality_rate series; shown as the required and projected yearly change in plan evaluation",
-  "periodic_health_check_under5": "the registry has no periodic health-check (Circular 23/2017) record yet; enter as aggregate",
   "mch_handbook_use": "the registry has no MCH handbook field yet; enter as aggregate",
   "acute_malnutrition_managed": "the registry records acute malnutrition (growth.sam) but not enrolment in treatment; enter as aggregate",
   "prenatal_screening": "the registry has no prenatal screening field; enter as aggregate",

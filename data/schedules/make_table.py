@@ -46,7 +46,8 @@ for r in care["rules"]:
     elif r["kind"] == "not_tracked":
         win = "not evaluated"
     else:
-        win = f"from {r.get('anchor')}: " + " / ".join(r.get(k) or "–" for k in ("min_age", "due_age", "late_age", "max_age")) + (", ≥ " + r["min_interval"] if r.get("min_interval") else "")
+        win = f"from {r.get('anchor')}: " + " / ".join(r.get(k) or "–" for k in ("min_age", "due_age", "late_age")) + " / " + (
+            r.get("max_age") or ("before " + r["end_age"] if r.get("end_age") else "–")) + (", ≥ " + r["min_interval"] if r.get("min_interval") else "")
     rows.append(f"| `{r['id']}` | {cell(r['label_en'])} | {cell(win)} | {cell(source(r))} | {r['confidence']} | {', '.join(r.get('unsourced', [])) or '–'} | {cell(off_note(r))} |")
 
 arows = ["| threshold | value | source | confidence |", "| --- | --- | --- | --- |"]

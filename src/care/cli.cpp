@@ -31,7 +31,7 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
   std::unique_ptr<Service> svc;
   Status st = Service::Open(store, o.data_dir, &svc);
   if (st.ok() && !o.kind.empty() && !KnownKind(svc->schedule(), o.kind)) {
-    err << "error: --kind is epi, anc, pnc, growth or vitamin_a\n";
+    err << "error: --kind is epi, anc, pnc, growth, vitamin_a or health_check\n";
     return 2;
   }
   WorklistQuery q{o.orgunit, *date, Date{date->days + o.days - 1}, o.village, o.kind, *list};

@@ -5,13 +5,15 @@
 #include <simdjson.h>
 
 namespace u5::care {
-namespace {
 
 const std::vector<std::string>& UsedTypes() {
   static const std::vector<std::string> k = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit",
-                                              "immunization", "growth", "vitamin_a", "illness", "death", "stillbirth"};
+                                              "immunization", "growth", "vitamin_a", "illness", "death", "stillbirth",
+                                              "health_check"};
   return k;
 }
+
+namespace {
 
 // Bodies carry many derived numbers (z-scores) no rule reads; skip them to keep facts small.
 bool FieldUsed(std::string_view f) {
@@ -19,7 +21,7 @@ bool FieldUsed(std::string_view f) {
       "trimester", "tetanus_dose", "iron_folate", "mms", "hiv_test", "syphilis_test", "hepb_test", "risk_detected",
       "risk_factors", "lmp", "edd", "outcome", "delivered_at", "birth_weight_g", "gestational_weeks",
       "hepb_birth_dose_24h", "days_after_birth", "place", "vaccine", "dose", "sam", "kind", "antibiotic", "ors",
-      "zinc", "referred", "village", "dose_iu", "campaign_round"};
+      "zinc", "referred", "village", "dose_iu", "campaign_round", "age_band"};
   return std::find(k.begin(), k.end(), f) != k.end();
 }
 

@@ -36,7 +36,9 @@ struct History {
   std::optional<Date> death;
 };
 
-// The event types (and body fields) any schedule or alert reads.
+// The event types (and body fields) any schedule or alert reads: the types the
+// engine loads from the store, and the test for one.
+const std::vector<std::string>& UsedTypes();
 bool TypeUsed(const std::string& type);
 Fact FactFromBody(const std::string& id, const std::string& type, const std::string& pregnancy_id, Date date,
                   std::string_view body_json);

@@ -58,7 +58,7 @@ http::Response WorklistRoute(http::Call& c) {
   if (q.village.size() > 200) return Err(Status::Invalid("village", "village is at most 200 bytes"));
   q.kind = Q(req, "kind");
   if (!q.kind.empty() && !KnownKind(svc->schedule(), q.kind))
-    return Err(Status::Invalid("kind", "kind is a group of the schedules: epi, anc, pnc, growth or vitamin_a"));
+    return Err(Status::Invalid("kind", "kind is a group of the schedules: epi, anc, pnc, growth, vitamin_a or health_check"));
   if (const std::string l = Q(req, "list"); !l.empty()) {
     auto k = ParseWorkList(l);
     if (!k) return Err(Status::Invalid("list", "list is current, long_lost or set_aside"));

@@ -190,6 +190,13 @@ void WindowItem(const Rule& r, Date anchor, const std::vector<const Fact*>& cand
   it.due = r.due_age.After(anchor);
   it.late = r.late_age.After(anchor);
   if (r.max_age) it.max = r.max_age.value().After(anchor);
+  if (r.end_age) {
+    // The day the age is reached as ages in months count it (the registry's age
+    // bands): born 31 August, 10 months are completed on 1 July, not 30 June.
+    const Span& e = *r.end_age;
+    const Date end = e.unit == 'm' || e.unit == 'y' ? MonthsCompletedOn(anchor, e.unit == 'y' ? 12 * e.n : e.n) : e.After(anchor);
+    it.max = Date{end.days - 1};
+  }
   int n = 0;
   for (const Fact* f : candidates) {
     if (!Matches(r.match, *f, anchor)) continue;

@@ -170,6 +170,9 @@ Status ParseCare(const json& root, std::vector<Rule>* out) {
       if (s) *dst = *s;
     }
     U5_RETURN_IF_ERROR(SpanField(rj, "max_age", where, &r.max_age, false));
+    U5_RETURN_IF_ERROR(SpanField(rj, "end_age", where, &r.end_age, false));
+    if (r.end_age && (r.kind != "window" || r.max_age))
+      return Status::Invalid(where + ".end_age", "end_age is for window rules without max_age");
     U5_RETURN_IF_ERROR(SpanField(rj, "min_interval", where, &r.min_interval, r.kind == "tetanus"));
     U5_RETURN_IF_ERROR(SpanField(rj, "before_edd", where, &r.before_edd, false));
     U5_RETURN_IF_ERROR(SpanField(rj, "grace", where, &r.grace, false));

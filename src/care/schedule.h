@@ -75,6 +75,10 @@ struct Rule {
   int count = 1;
   Span min_age, due_age, late_age;
   std::optional<Span> max_age, min_interval, before_edd, grace;
+  // Window rules: the first age at which the item can no longer be done (its
+  // max is the day before), for windows that end where the next one begins;
+  // months and years count as completed months (MonthsCompletedOn).
+  std::optional<Span> end_age;
   std::vector<Band> bands;
   std::vector<int> months;
   Provenance prov;

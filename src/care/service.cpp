@@ -20,8 +20,7 @@ constexpr size_t kRebuildThreshold = 20000;
 Status LoadHistories(store::Store& store, const std::function<void(History&&)>& fn, LoadStats* stats) {
   const auto t0 = std::chrono::steady_clock::now();
   store::HistoryQuery q;
-  q.event_types = {"pregnancy", "anc_visit", "delivery", "newborn", "postnatal_visit", "immunization", "growth",
-                   "vitamin_a", "illness", "death", "stillbirth"};
+  q.event_types = UsedTypes();
   q.person_fields = {"village"};
   size_t n_persons = 0, n_events = 0;
   U5_RETURN_IF_ERROR(store.ForEachHistory(q, [&](const store::PersonRow& p, std::span<const store::EventRow> events) {

@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
   worklist->add_option("--date", care_opts.date, "first day (\"today\"), YYYY-MM-DD")->required();
   worklist->add_option("--days", care_opts.days, "days covered")->capture_default_str();
   worklist->add_option("--village", care_opts.village, "only this village");
-  worklist->add_option("--kind", care_opts.kind, "only this kind of care: epi, anc, pnc, growth or vitamin_a");
+  worklist->add_option("--kind", care_opts.kind, "only this kind of care: epi, anc, pnc, growth, vitamin_a or health_check");
   worklist->add_option("--list", care_opts.list, "current, long_lost (every item overdue beyond the limit) or set_aside (moved away, not found)")->capture_default_str();
   worklist->add_option("--format", care_opts.format, "csv, json or text (printable)")->capture_default_str();
 

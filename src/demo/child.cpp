@@ -380,6 +380,7 @@ Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& 
   U5_RETURN_IF_ERROR(Vaccines(c, out, rng, ch, span));
   U5_RETURN_IF_ERROR(Growth(c, out, rng, ch, span));
   U5_RETURN_IF_ERROR(VitaminA(c, out, rng, ch, span));
+  U5_RETURN_IF_ERROR(GenerateHealthChecks(c, out, ch, span.lo, span.hi));
   U5_RETURN_IF_ERROR(Illness(c, out, rng, ch, span, death, cause ? cause->illness : nullptr));
   U5_RETURN_IF_ERROR(Injuries(c, out, rng, ch, span, death, cause ? cause->injury : nullptr));
   if (cause && out.InWindow(death)) {

@@ -96,6 +96,8 @@ class Emitter {
 Status GenerateCommune(const Commune& c, Emitter& out, Rng& rng, int64_t births, Date births_from, Date births_to);
 // Events of one live-born child from birth (or the window start) to the window end.
 Status GenerateChildLife(const Commune& c, Emitter& out, Rng& rng, const Child& child, const Woman* mother);
+// Periodic health checks of a child dated lo..hi (health_check.cpp), from the child's own random stream.
+Status GenerateHealthChecks(const Commune& c, Emitter& out, const Child& child, Date lo, Date hi);
 
 // Deaths (deaths.cpp): where a death happened, its notification fields, and
 // its review with the board's actions.

@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "registry/citizen_id.h"
 #include "registry/growth_status.h"
+#include "registry/health_check.h"
 #include "registry/icd10.h"
 #include "registry/schema.h"
 #include "store/store.h"
@@ -367,6 +368,8 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
     if (body.contains("measure") && !body.contains("length_cm"))
       return Status::Invalid("measure", "measure (l/h) is given without length_cm");
     AddGrowthStatus(body, person.sex, age_days);
+  } else if (t.name == "health_check") {
+    U5_RETURN_IF_ERROR(HealthCheckRules(body, person.sex, person.birth, date));
   } else if (t.name == "vitamin_a") {
     if (!body.contains("campaign_round")) {
       int y;

@@ -249,6 +249,8 @@ TEST_F(CareService, WorklistFiltersByVillageAndKind) {
 // current one; the limit is the schedule's data (alerts.json), not a constant.
 TEST_F(CareService, LongOverdueChildrenAreListedApart) {
   pop_.Person("OLD", "male", "2021-01-10", "03390", {{"village", "Bản Hon"}});
+  // Seen for the yearly check at four, the rest long overdue: nothing is due soon.
+  pop_.Event("HC", "health_check", "OLD", "2025-02-01", "03390", {{"age_band", "m48_59"}, {"conclusion", "healthy"}});
   auto lists = [&](care::Service& svc, care::WorkListKind k) {
     care::Worklist w;
     care::WorklistQuery q{"03390", *ParseDate("2025-09-01"), *ParseDate("2025-09-07"), "", "", k};

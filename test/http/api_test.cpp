@@ -133,7 +133,7 @@ TEST_F(ApiTest, RoutingAndLimits) {
   EXPECT_EQ(Call("GET", "/api/v1/persons", "", token, {{"from", "2023-02-29"}}).status, 422);
   Response schema = Call("GET", "/api/v1/schema", "", token);
   ASSERT_EQ(schema.status, 200);
-  EXPECT_EQ(json::parse(schema.body)["types"].size(), 16u);
+  EXPECT_EQ(json::parse(schema.body)["types"].size(), 17u);
 }
 
 TEST_F(ApiTest, RolesAndScope) {

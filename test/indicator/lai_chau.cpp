@@ -138,6 +138,7 @@ void BuildLaiChau(Population& pop) {
   pop.Event("L42", "illness", "C4", "2025-09-15", "pre2025:03412", {{"kind", "diarrhoea"}, {"ors", true}, {"zinc", false}});
   pop.Event("VA41", "vitamin_a", "C4", "2025-09-12", "pre2025:03412", {{"dose_iu", 100000}});
   pop.Event("VA42", "vitamin_a", "C4", "2025-12-15", "pre2025:03412", {{"dose_iu", 100000}});
+  pop.Event("HC41", "health_check", "C4", "2025-05-12", "pre2025:03412", {{"conclusion", "healthy"}});
 
   pop.Person("C5", "male", "2025-07-01", "03388", {{"mother_id", "W5"}});
   pop.Event("N5", "newborn", "C5", "2025-07-01", "03388",
@@ -153,6 +154,8 @@ void BuildLaiChau(Population& pop) {
   pop.Person("C6", "male", "2023-01-15", "03390");
   pop.Event("VA61", "vitamin_a", "C6", "2025-06-01", "03390", {{"dose_iu", 200000}});
   pop.Event("VA62", "vitamin_a", "C6", "2025-12-01", "03390", {{"dose_iu", 200000}});
+  pop.Event("HC61", "health_check", "C6", "2025-02-20", "03390", {{"conclusion", "healthy"}});
+  pop.Event("HC62", "health_check", "C6", "2025-11-20", "03390", {{"conclusion", "needs_follow_up"}});
   pop.Event("X7", "death", "C6", "2025-12-20", "03390", {{"cause_category", "injury_drowning"}});
 }
 

@@ -96,6 +96,9 @@ const Expect kExpect[] = {
     {"overweight_obesity_under5", "12", "2025", 0, 1, "latest is G42"},
     {"vitamin_a_6_35m_twice_yearly", "12", "2025", 1, 0, "C6: 183 days apart; C4 only 94 days; denominator not entered"},
     {"u5_injury_mortality_rate", "12", "2025", 1, 0, "X7 drowning; population not entered"},
+    {"periodic_health_check_under5", "12", "2025", 2, 0, "C6 checked twice counts once a year, C4 at 2 months; population not entered"},
+    {"periodic_health_check_under5", "03390", "2025", 2, 0, "C4 filed under old 03412 counts under 03390"},
+    {"periodic_health_check_under5", "12", "2025-06", 0, 0, "annual only: no month"},
     {"maternal_death_review_coverage", "12", "2025", 0, 1, "X6 not reviewed"},
     {"u5_death_review_coverage", "12", "2025", 2, 4, "X1 and X3 have complete reviews; R2 of X2 is a draft"},
     // Issue 21: reviews, actions, notification, stillbirths.

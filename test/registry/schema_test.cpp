@@ -45,7 +45,8 @@ TEST(Schema, CollectionsOfTheApiInTheFilesOrder) {
       {"vitamin-a", "vitamin_a"},    {"illnesses", "illness"},
       {"injuries", "injury"},        {"referrals", "referral"},
       {"deaths", "death"},          {"stillbirths", "stillbirth"},
-      {"death-reviews", "death_review"}, {"review-actions", "review_action"}};
+      {"death-reviews", "death_review"}, {"review-actions", "review_action"},
+      {"health-checks", "health_check"}};
   EXPECT_EQ(Collections(), expected);
   for (const auto& [collection, type] : expected) {
     EXPECT_EQ(TypeOfCollection(collection), type);

@@ -71,6 +71,7 @@ json RecordsFixture::RecordBody(const std::string& coll) {
   if (coll == "postnatal-visits") return Event(child, "2025-01-15", {{"place", "home"}});
   if (coll == "immunizations") return Event(child, "2025-03-12", {{"vaccine", "bcg"}, {"dose", 1}});
   if (coll == "growth-measurements") return Event(child, "2025-03-10", {{"weight_kg", 5.6}, {"length_cm", 58.5}, {"measure", "l"}});
+  if (coll == "health-checks") return Event(child, "2025-03-20", {{"conclusion", "healthy"}, {"milestones_achieved", {"m2_smiles"}}});
   if (coll == "vitamin-a") return Event(child, "2025-06-12", {{"dose_iu", 100000}});
   if (coll == "illnesses") return Event(child, "2025-08-01", {{"kind", "diarrhoea"}});
   if (coll == "injuries") return Event(child, "2025-09-01", {{"kind", "fall"}});

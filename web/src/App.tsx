@@ -16,6 +16,7 @@ import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
 import { Deaths } from './pages/Deaths';
 import { DeathReview, ReviewActionPage } from './pages/DeathReview';
+import { HealthCheckForm } from './pages/HealthCheckForm';
 
 export function App() {
   const [, bump] = useState(0);
@@ -61,6 +62,7 @@ export function App() {
   else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : <Audit query={query} />;
   else if (path === '/search' && canSeePersons(user)) page = <Search initial={query.get('q') || ''} />;
   else if ((m = match('/persons/:id', path)) && canSeePersons(user)) page = <Handbook id={m.id} key={m.id} />;
+  else if (path === '/new/health_check' && isWorker(user)) page = <HealthCheckForm query={query} key={location.search} />;
   else if ((m = match('/new/:form', path)) && isWorker(user)) page = <RecordForm form={m.form} query={query} key={path + location.search} />;
   else if (path === '/dashboard') page = <Dashboard />;
   else if ((path === '/users' || path === '/admin') && canManageUsers(user)) page = <Users />;

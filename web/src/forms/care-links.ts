@@ -29,6 +29,7 @@ export function formForItem(itemId: string, personId: string, pregnancyId?: stri
   if (parts[0] === 'pnc') return `/new/postnatal_visit?${q}`;
   if (parts[0] === 'growth') return `/new/growth?${q}`;
   if (parts[0] === 'vitamin_a') return `/new/vitamin_a?${q}`;
+  if (parts[0] === 'health_check') return `/new/health_check?${q}`;
   return null;
 }
 

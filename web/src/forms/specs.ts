@@ -93,6 +93,13 @@ export const FORMS: FormDef[] = [
       f('time_of_death', 'datetime'), f('place', 'select'), f('place_facility', 'orgunit'), f('notified_by', 'name'), f('notifier_role', 'select'), f('notified_at', 'datetime'),
       f('cause_text', 'text'), f('icd10', 'icd10'), note],
   },
+  // Its own page (pages/HealthCheckForm.tsx: the band's milestones, the child's vaccines); listed
+  // here for the handbook's button and the worklist's link.
+  {
+    form: 'health_check', type: 'health_check', forChild: true,
+    fields: [date, f('weight_kg', 'number'), f('length_cm', 'number'), f('measure', 'select'), f('milestones_achieved', 'multi'), f('milestones_not_achieved', 'multi'),
+      f('development', 'select'), f('conclusion', 'select'), f('counselling', 'multi'), f('referral', 'yesno'), f('referral_to', 'text'), note],
+  },
 ];
 
 export const EVENT_FORMS = FORMS.filter((x) => x.type !== 'person');
@@ -112,4 +119,5 @@ export const SUMMARY_FIELDS: Record<string, string[]> = {
   referral: ['reason', 'to_facility_name'],
   death: ['category', 'place', 'cause_category', 'hours_to_notification'],
   stillbirth: ['category', 'gestational_weeks', 'birth_weight_g', 'hours_to_notification'],
+  health_check: ['age_band', 'conclusion', 'development'],
 };

@@ -12,6 +12,7 @@ import { DueItem, DueRow } from '../components/DueList';
 import { GrowthChart, GrowthData, NutritionStatus } from '../components/GrowthChart';
 import { loadEcharts } from '../components/Chart';
 import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
+import { milestoneOf } from '../forms/milestones';
 
 interface HandbookData {
   person: Person;
@@ -34,6 +35,8 @@ export function fieldValue(field: string, v: unknown): string {
   if (Array.isArray(v)) return v.map((x) => fieldValue(field, x)).join(', ');
   if (typeof v === 'number') return fmtNumber(v, 2);
   if (typeof v === 'string') {
+    // Milestones are named in data/schedules/milestones.json, not in the translation files.
+    if (field.startsWith('milestones_') && milestoneOf(v)) return pick(milestoneOf(v), 'label');
     if (/^\d{4}-\d{2}-\d{2}/.test(v)) return fmtDate(v) + (v.length > 10 ? ' ' + v.slice(11, 16) : '');
     return tOr(`enum.${field}.${v}`, tOr(`enum.any.${v}`, v));
   }

@@ -24,7 +24,7 @@ interface Worklist {
 interface Alert { id: string; rule: string; person_id: string; since: string; message: string; message_vi?: string; message_en?: string; full_name?: string; village?: string; phone?: string; acknowledged?: { by: string; at: string } | null }
 
 /** The kinds of care a worklist can be narrowed to: the item groups of data/schedules (the API refuses others). */
-const KINDS = ['epi', 'anc', 'pnc', 'growth', 'vitamin_a'];
+const KINDS = ['epi', 'anc', 'pnc', 'growth', 'vitamin_a', 'health_check'];
 /** Which alerts come first in the summary: those where a life may be at stake, then the rest; overdue doses last. */
 const ALERT_ORDER = ['delivery_missing', 'sam_no_followup', 'newborn_no_home_visit', 'high_risk_not_seen', 'untreated_illness', 'vaccine_overdue'];
 /** Rendered at a time, so a phone page stays short; the rest behind "show more". */
