@@ -14,6 +14,10 @@ import { Users } from './pages/Users';
 import { Audit } from './pages/Audit';
 import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
+import { EmergencyBoard } from './pages/EmergencyBoard';
+import { EmergencyNew } from './pages/EmergencyNew';
+import { EmergencyStats } from './pages/EmergencyStats';
+import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 
 export function App() {
   const [, bump] = useState(0);
@@ -56,13 +60,16 @@ export function App() {
   // An initial password must be replaced before anything else (the API refuses the rest meanwhile).
   if (user.must_change_password) page = <ChangePassword />;
   else if (path === '/password') page = <ChangePassword />;
-  else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : <Audit query={query} />;
+  else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : canSeeEmergencies(user) ? <EmergencyBoard /> : <Audit query={query} />;
   else if (path === '/search' && canSeePersons(user)) page = <Search initial={query.get('q') || ''} />;
   else if ((m = match('/persons/:id', path)) && canSeePersons(user)) page = <Handbook id={m.id} key={m.id} />;
   else if ((m = match('/new/:form', path)) && isWorker(user)) page = <RecordForm form={m.form} query={query} key={path + location.search} />;
   else if (path === '/dashboard') page = <Dashboard />;
   else if ((path === '/users' || path === '/admin') && canManageUsers(user)) page = <Users />;
   else if (path === '/audit' && canReadAudit(user)) page = <Audit query={query} />;
+  else if (path === '/emergencies' && canSeeEmergencies(user)) page = <EmergencyBoard />;
+  else if (path === '/emergencies/new' && canRaiseEmergency(user)) page = <EmergencyNew query={query} key={location.search} />;
+  else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

@@ -58,3 +58,32 @@ export async function childrenOf(parent: string): Promise<OrgUnit[]> {
   for (const u of r.items) names.set(u.id, u);
   return r.items;
 }
+
+/** One org unit (its name, kind and parent), or null when the server does not know it. */
+export async function orgUnitOf(id: string): Promise<OrgUnit | null> {
+  await fetchNames([id]);
+  const u = names.get(id);
+  return typeof u === 'object' ? u : null;
+}
+
+/** The unit and every unit above it, nearest first (a unit's parent chain is a few levels deep). */
+export async function selfAndAncestors(id: string): Promise<string[]> {
+  const chain: string[] = [];
+  for (let cur: string | undefined = id; cur && !chain.includes(cur) && chain.length < 8;) {
+    chain.push(cur);
+    cur = (await orgUnitOf(cur))?.parent || undefined;
+  }
+  return chain;
+}
+
+/**
+ * Health facilities (org units of kind "facility") a user deals with: those under each of the
+ * user's units and under the unit above it (a commune's station, the province's hospitals).
+ */
+export async function nearbyFacilities(own: string[]): Promise<OrgUnit[]> {
+  const parents = await Promise.all(own.map(async (id) => (await orgUnitOf(id))?.parent ?? ''));
+  const around = [...new Set([...own, ...parents.filter(Boolean)])];
+  const lists = await Promise.all(around.map((id) => childrenOf(id).catch(() => [] as OrgUnit[])));
+  const seen = new Set<string>();
+  return lists.flat().filter((u) => u.kind === 'facility' && !seen.has(u.id) && !!seen.add(u.id));
+}
