@@ -2,7 +2,7 @@
 // configuration every page reads once, and the live stream the board follows.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
-import { pick } from './i18n';
+import { pick, t } from './i18n';
 import { User, can } from './session';
 import { Person, ageParts } from './person';
 
@@ -10,7 +10,7 @@ export interface Labelled { id: string; label_vi: string; label_en: string }
 export interface Level extends Labelled { ack_within_minutes: number; treat_within_minutes: number; source?: string }
 export interface Reason extends Labelled { patient: string[] }
 export interface Step extends Labelled { owner: 'from' | 'to' }
-export interface EmergencyConfig { levels: Level[]; reasons: Reason[]; steps: Step[]; outcomes: Labelled[] }
+export interface EmergencyConfig { levels: Level[]; reasons: Reason[]; steps: Step[]; outcomes: Labelled[]; patient_kinds?: Labelled[] }
 export interface Place { id: string; name: string }
 export interface Emergency {
   id: string; version: number; patient_kind: string; person_id?: string; patient_label: string; level: string; reason: string;
@@ -25,11 +25,9 @@ export const PATIENT_KINDS = ['mother', 'newborn', 'child'];
 export const emergencyKind = (p: Person, child: boolean) =>
   !child ? 'mother' : ageParts(p.birth_date).days < 28 ? 'newborn' : 'child';
 
-/** Who is offered the board: anyone who may read persons, or holds an emergency permission. */
-export const canSeeEmergencies = (u: User | null) =>
-  can(u, 'person.read') || !!u?.permissions?.some((p) => p.startsWith('emergency.'));
-/** Raising an alert is the sending side's work: a role that writes person records. */
-export const canRaiseEmergency = (u: User | null) => can(u, 'person.write');
+/** `emergency.respond` (docs/security.md) both follows the board and raises alerts: a hospital may send a case on too. */
+export const canSeeEmergencies = (u: User | null) => can(u, 'emergency.respond');
+export const canRaiseEmergency = canSeeEmergencies;
 
 let config: Promise<EmergencyConfig> | null = null;
 /** The levels, reasons and steps (GET /emergency-config), fetched once per page load. */
@@ -47,6 +45,10 @@ export function useConfig(): { cfg: EmergencyConfig | null; error: unknown } {
   }, []);
   return state;
 }
+
+/** A patient kind's label: the configuration's when it names them, else the app's own. */
+export const kindLabel = (cfg: EmergencyConfig | null, kind: string) =>
+  cfg?.patient_kinds?.some((k) => k.id === kind) ? labelOf(cfg.patient_kinds, kind) : t('redalert.kind.' + kind);
 
 export const labelOf = (list: Labelled[] | undefined, id: string | null | undefined) => {
   const x = list?.find((l) => l.id === id);

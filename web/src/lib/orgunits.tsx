@@ -76,14 +76,19 @@ export async function selfAndAncestors(id: string): Promise<string[]> {
   return chain;
 }
 
-/**
- * Health facilities (org units of kind "facility") a user deals with: those under each of the
- * user's units and under the unit above it (a commune's station, the province's hospitals).
- */
-export async function nearbyFacilities(own: string[]): Promise<OrgUnit[]> {
-  const parents = await Promise.all(own.map(async (id) => (await orgUnitOf(id))?.parent ?? ''));
-  const around = [...new Set([...own, ...parents.filter(Boolean)])];
-  const lists = await Promise.all(around.map((id) => childrenOf(id).catch(() => [] as OrgUnit[])));
-  const seen = new Set<string>();
-  return lists.flat().filter((u) => u.kind === 'facility' && !seen.has(u.id) && !!seen.add(u.id));
+/** The health facilities (org units of kind "facility") that stand in a unit: a commune's station, its hospitals. */
+export async function facilitiesIn(id: string): Promise<OrgUnit[]> {
+  return (await childrenOf(id).catch(() => [] as OrgUnit[])).filter((u) => u.kind === 'facility');
+}
+
+/** The current (2025) communes of a province, by name: codes of the former scheme carry a prefix. */
+export async function communesOf(province: string): Promise<OrgUnit[]> {
+  const list = (await childrenOf(province).catch(() => [] as OrgUnit[])).filter((u) => u.kind === 'commune' && !u.id.includes(':'));
+  return list.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+}
+
+/** The nearest unit of a kind at or above `id` ('commune', 'province'), or ''. */
+export async function enclosing(id: string, kind: string): Promise<string> {
+  for (const u of await selfAndAncestors(id)) if ((await orgUnitOf(u))?.kind === kind) return u;
+  return '';
 }

@@ -11,7 +11,7 @@ import { DateTimeInput, dateTimeProblem } from '../components/DateInput';
 import { ErrorBox, Loading, NoData } from '../components/Status';
 import { selfAndAncestors } from '../lib/orgunits';
 import {
-  byUrgency, canRaiseEmergency, Emergency, EmergencyConfig, fmtDuration, labelOf, lastStepAt, LiveState, overdue, stepTime,
+  byUrgency, canRaiseEmergency, kindLabel, Emergency, EmergencyConfig, fmtDuration, labelOf, lastStepAt, LiveState, overdue, stepTime,
   useConfig, useEmergencyStream, useServerClock,
 } from '../lib/emergency';
 
@@ -135,10 +135,10 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
     <li class={`em-card level-${e.level}` + (fresh ? ' fresh' : '')} data-testid="em-card" data-id={e.id} data-step={last.step} data-level={e.level}>
       <div class="em-head">
         <span class={`em-level level-${e.level}`} data-testid="em-level">{labelOf(cfg.levels, e.level)}</span>
-        <strong class="em-patient">{e.patient_label || t('redalert.kind.' + e.patient_kind)}</strong>
+        <strong class="em-patient">{e.patient_label || kindLabel(cfg, e.patient_kind)}</strong>
         {e.person_id && <a class="small" href={`/persons/${e.person_id}`} onClick={linkClick}>{t('redalert.handbook')}</a>}
       </div>
-      <p class="em-reason">{t('redalert.kind.' + e.patient_kind)} · {labelOf(cfg.reasons, e.reason)}</p>
+      <p class="em-reason">{kindLabel(cfg, e.patient_kind)} · {labelOf(cfg.reasons, e.reason)}</p>
       <p class="em-route"><span>{e.from_orgunit.name}</span> <span aria-hidden="true">→</span><span class="sr-only">{t('redalert.to')}</span> <span>{e.to_orgunit.name}</span></p>
       <dl class="em-times">
         <dt>{t('redalert.step_reached')}</dt>
@@ -166,7 +166,7 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
       {e.note && <p class="small muted">{e.note}</p>}
       {next && mayStep && !entering && (
         <button type="button" class="btn primary big em-step-btn" data-testid="em-next" data-step={next.id} onClick={() => setEntering(true)}>
-          {pick(next, 'label')}
+          {t('redalert.enter_step', { step: pick(next, 'label') })}
         </button>
       )}
       {next && !mayStep && <p class="small muted" data-testid="em-waiting">{t(next.owner === 'to' ? 'redalert.waiting_to' : 'redalert.waiting_from', { step: pick(next, 'label') })}</p>}

@@ -8,8 +8,8 @@ import { navigate } from '../lib/router';
 import { currentUser } from '../lib/session';
 import { fieldErrorText } from '../forms/errors';
 import { Person } from '../lib/person';
-import { nearbyFacilities, OrgUnit, useOrgUnitNames } from '../lib/orgunits';
-import { Emergency, PATIENT_KINDS, useConfig } from '../lib/emergency';
+import { communesOf, enclosing, facilitiesIn, OrgUnit, useOrgUnitNames } from '../lib/orgunits';
+import { Emergency, kindLabel, PATIENT_KINDS, Place, useConfig } from '../lib/emergency';
 import { ErrorBox, Loading } from '../components/Status';
 
 type Errors = Record<string, string>;
@@ -30,13 +30,31 @@ function FieldError({ k, errors }: { k: string; errors: Errors }) {
 }
 const invalid = (k: string, errors: Errors) => (errors[k] ? { 'aria-invalid': 'true' as const, 'aria-describedby': `em-${k}-err` } : {});
 
+// The receiving facilities this browser sent to last, offered first: a commune refers to the same few hospitals.
+const RECENT = 'u5.redalert.recent_to';
+const recentTo = (): Place[] => {
+  try {
+    const v = JSON.parse(localStorage.getItem(RECENT) ?? '[]');
+    return Array.isArray(v) ? v.filter((x) => x && typeof x.id === 'string' && typeof x.name === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+const rememberTo = (p: Place) => localStorage.setItem(RECENT, JSON.stringify([p, ...recentTo().filter((x) => x.id !== p.id)].slice(0, 5)));
+
 export function EmergencyNew({ query }: { query: URLSearchParams }) {
   const { cfg, error } = useConfig();
   const user = currentUser()!;
   const nameOf = useOrgUnitNames(user.orgunits);
   const personId = query.get('person') ?? '';
   const [person, setPerson] = useState<Person | null>(null);
-  const [facilities, setFacilities] = useState<OrgUnit[]>([]);
+  // Sending: the user's units and the facilities in them. Receiving: the facilities of a commune of the
+  // province chosen in `area` (hospitals are filed under the commune where they stand), recent ones first.
+  const [ownFacilities, setOwnFacilities] = useState<OrgUnit[]>([]);
+  const [areas, setAreas] = useState<OrgUnit[]>([]);
+  const [area, setArea] = useState('');
+  const [areaFacilities, setAreaFacilities] = useState<OrgUnit[]>([]);
+  const recent = recentTo();
   const [form, setForm] = useState({
     patient_kind: PATIENT_KINDS.includes(query.get('kind') ?? '') ? query.get('kind')! : '',
     patient_label: '', level: 'red', reason: '', from_orgunit: user.orgunits[0] ?? '', to_orgunit: '', note: '',
@@ -48,13 +66,23 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
     if (personId) api.get<Person>('/persons/' + encodeURIComponent(personId)).then(setPerson, () => setPerson(null));
   }, [personId]);
   useEffect(() => {
-    nearbyFacilities(user.orgunits).then((list) => {
-      setFacilities(list);
-      // A commune's own health station sends, when it exists; a user placed at a facility sends from it.
-      const own = list.find((f) => user.orgunits.includes(f.parent) || user.orgunits.includes(f.id));
-      if (own) setForm((f) => ({ ...f, from_orgunit: f.from_orgunit === user.orgunits[0] ? own.id : f.from_orgunit }));
+    Promise.all(user.orgunits.map(facilitiesIn)).then((lists) => {
+      const list = lists.flat();
+      setOwnFacilities(list);
+      // A commune's own health station sends, when it exists.
+      if (list.length) setForm((f) => ({ ...f, from_orgunit: f.from_orgunit === user.orgunits[0] ? list[0].id : f.from_orgunit }));
+    });
+    const home = user.orgunits[0] ?? '';
+    Promise.all([enclosing(home, 'province'), enclosing(home, 'commune')]).then(async ([province, commune]) => {
+      setAreas(province ? await communesOf(province) : []);
+      setArea((a) => a || commune);
     });
   }, [user.orgunits.join(',')]);
+  useEffect(() => {
+    let live = true;
+    if (area) facilitiesIn(area).then((list) => live && setAreaFacilities(list));
+    return () => { live = false; };
+  }, [area]);
 
   if (error) return <ErrorBox error={error} />;
   if (!cfg) return <Loading />;
@@ -63,9 +91,9 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
     if (errors[k]) setErrors((e) => ({ ...e, [k]: '' }));
   };
   const reasons = cfg.reasons.filter((r) => !form.patient_kind || r.patient.includes(form.patient_kind));
-  const fromChoices = [...user.orgunits.map((id) => ({ id, name: nameOf(id) })),
-    ...facilities.filter((f) => user.orgunits.includes(f.parent) || user.orgunits.includes(f.id)).map((f) => ({ id: f.id, name: pick(f, 'name') }))];
-  const toChoices = facilities.filter((f) => f.id !== form.from_orgunit);
+  const fromChoices = [...ownFacilities.map((f) => ({ id: f.id, name: pick(f, 'name') })), ...user.orgunits.map((id) => ({ id, name: nameOf(id) }))];
+  const toChoices = areaFacilities.filter((f) => f.id !== form.from_orgunit).map((f) => ({ id: f.id, name: pick(f, 'name') }));
+  const recentChoices = recent.filter((r) => r.id !== form.from_orgunit && !toChoices.some((c) => c.id === r.id));
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -85,6 +113,7 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
       if (form.patient_label.trim()) body.patient_label = form.patient_label.trim();
       if (form.note.trim()) body.note = form.note.trim();
       const created = await api.post<Emergency>('/emergencies', body);
+      rememberTo(created.to_orgunit);
       sessionStorage.setItem('u5.flash', 'redalert.raised');
       navigate('/emergencies?highlight=' + encodeURIComponent(created.id));
     } catch (err) {
@@ -109,7 +138,7 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
               <label key={k} class={form.patient_kind === k ? 'choice selected' : 'choice'}>
                 <input type="radio" name="patient_kind" value={k} id={i === 0 ? 'em-patient_kind' : undefined}
                   checked={form.patient_kind === k} onChange={() => set('patient_kind', k)} />
-                {t('redalert.kind.' + k)}
+                {kindLabel(cfg, k)}
               </label>
             ))}
           </div>
@@ -163,12 +192,28 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
           <FieldError k="from_orgunit" errors={errors} />
         </div>
 
+        <div class="field">
+          <label for="em-to_area">{t('redalert.field.to_area')}</label>
+          <select id="em-to_area" value={area} onChange={(e) => setArea(e.currentTarget.value)}>
+            {areas.map((o) => <option key={o.id} value={o.id}>{pick(o, 'name')}</option>)}
+          </select>
+        </div>
         <div class={errors.to_orgunit ? 'field invalid' : 'field'}>
           <label for="em-to_orgunit">{t('redalert.field.to')} <span class="req" aria-hidden="true">*</span></label>
           <select id="em-to_orgunit" value={form.to_orgunit} onChange={(e) => set('to_orgunit', e.currentTarget.value)} {...invalid('to_orgunit', errors)}>
             <option value="">{t('redalert.choose')}</option>
-            {toChoices.map((o) => <option key={o.id} value={o.id}>{pick(o, 'name')}</option>)}
+            {recentChoices.length > 0 && (
+              <optgroup label={t('redalert.recent')}>
+                {recentChoices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </optgroup>
+            )}
+            {toChoices.length > 0 && (
+              <optgroup label={areas.find((a) => a.id === area) ? pick(areas.find((a) => a.id === area)!, 'name') : t('redalert.field.to')}>
+                {toChoices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </optgroup>
+            )}
           </select>
+          <p class="hint">{t('redalert.hint.to')}</p>
           <FieldError k="to_orgunit" errors={errors} />
         </div>
 

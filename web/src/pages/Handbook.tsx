@@ -12,7 +12,7 @@ import { DueItem, DueRow } from '../components/DueList';
 import { GrowthChart, GrowthData, NutritionStatus } from '../components/GrowthChart';
 import { loadEcharts } from '../components/Chart';
 import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
-import { emergencyKind } from '../lib/emergency';
+import { canRaiseEmergency, emergencyKind } from '../lib/emergency';
 
 interface HandbookData {
   person: Person;
@@ -127,8 +127,8 @@ export function Handbook({ id }: { id: string }) {
           {!child && person.sex === 'female' && (
             <a class="btn small" href={`/new/child?mother=${person.id}`} onClick={linkClick}>+ {t('form.new_child')}</a>
           )}
-          <a class="btn small em-raise" href={`/emergencies/new?person=${person.id}&kind=${emergencyKind(person, child)}`} onClick={linkClick}
-            data-testid="raise-emergency">{t('redalert.raise_for_person')}</a>
+          {canRaiseEmergency(currentUser()) && <a class="btn small em-raise" href={`/emergencies/new?person=${person.id}&kind=${emergencyKind(person, child)}`} onClick={linkClick}
+            data-testid="raise-emergency">{t('redalert.raise_for_person')}</a>}
         </nav>
       )}
 
