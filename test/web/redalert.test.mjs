@@ -4,28 +4,48 @@
 // without a reload (server-sent events); the hospital acknowledges, first with a time before the
 // alert (the server's 422 is shown on the time field), then with the current time; the commune's
 // board shows the step. Form and board pass axe (strict) and fit the phone.
-import { BASE, PHONE, DESKTOP, axe, check, expecting, overflowBeyond, report, run, session, shot, step } from './lib.mjs';
+import { join } from 'node:path';
+import { BASE, OUT, PHONE, DESKTOP, axe, check, ctxOpts, expecting, overflowBeyond, report, run, shot, step, watch } from './lib.mjs';
 
 const getJson = (page, path) => page.evaluate(async (p) => (await fetch(p, { credentials: 'same-origin' })).json(), path);
 const dmy = (d) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
 const card = (id) => `[data-testid=em-card][data-id="${id}"]`;
 
+// A board keeps its event stream open, so the network is never idle there: lib's session() and shot()
+// wait for that; these wait for what the page shows instead.
+async function openSession(browser, user, size) {
+  const ctx = await browser.newContext({ ...ctxOpts, ...size });
+  const page = await ctx.newPage();
+  watch(page, `${user}@${size.viewport.width}`);
+  page.setDefaultTimeout(15000);
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], async () => {
+    await page.goto(BASE + '/login?next=/emergencies');
+    await page.fill('#username', user);
+    await page.fill('#password', 'demo-u5-2030');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=live][data-state=live]', { timeout: 10000 });
+  });
+  return { ctx, page };
+}
+const snap = async (page, name) => {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+};
+
 run('redalert', async (browser, setLast) => {
   step('the hospital opens its board');
-  const hospital = await session(browser, 'benhvien', DESKTOP);
+  const hospital = await openSession(browser, 'benhvien', DESKTOP);
   const h = hospital.page;
   setLast(h);
   const me = await getJson(h, '/api/v1/auth/me');
   const hospitalUnit = me.orgunits[0];
-  await h.goto(BASE + '/emergencies');
-  await h.waitForSelector('[data-testid=live][data-state=live]', { timeout: 10000 });
   await h.waitForSelector('[data-testid=em-list-open], [data-testid=no-data]');
   // Set on the page: still there after the alert arrives means the board was not reloaded.
   await h.evaluate(() => { window.__sameBoard = true; });
   await axe(h, 'board (desktop)', { strict: true });
 
   step('the commune worker fills the form on a phone');
-  const commune = await session(browser, 'demo', PHONE);
+  const commune = await openSession(browser, 'demo', PHONE);
   const c = commune.page;
   setLast(c);
   await c.goto(BASE + '/emergencies/new');
@@ -81,7 +101,7 @@ run('redalert', async (browser, setLast) => {
   check((await c.locator(`${card(created.id)} [data-testid=em-next]`).count()) === 0, 'no acknowledge button for the sending side');
   await axe(c, 'board (phone)', { strict: true });
   check((await overflowBeyond(c, 360)) <= 0, 'the board fits a 360 px phone');
-  await shot(c, 'phone-board');
+  await snap(c, 'phone-board');
 
   step('an acknowledgement dated before the alert is refused on the time field');
   await hc.locator('[data-testid=em-next][data-step=acknowledged]').click();
@@ -101,7 +121,7 @@ run('redalert', async (browser, setLast) => {
   check(await h.evaluate((s) => document.activeElement?.id === s.slice(1), at), 'focus moved to the time field');
   report.push(`out-of-order time: "${(await hc.locator('[data-testid=error-at]').textContent()).trim()}"`);
   await axe(h, 'board with a refused step', { strict: true });
-  await shot(h, 'desktop-step-refused');
+  await snap(h, 'desktop-step-refused');
 
   step('the hospital acknowledges now; the commune sees the step');
   await hc.locator('button', { hasText: /Hủy/ }).click();
@@ -114,8 +134,8 @@ run('redalert', async (browser, setLast) => {
   const after = await getJson(h, `/api/v1/emergencies/${created.id}`);
   check(after.acknowledged_at && after.next_step === 'team_ready', `acknowledged, next team_ready: ${after.next_step}`);
   check(await h.isVisible(`${card(created.id)} [data-testid=em-next][data-step=team_ready]`), 'the hospital is offered the next step');
-  await shot(h, 'desktop-board');
-  await shot(c, 'phone-board-acknowledged');
+  await snap(h, 'desktop-board');
+  await snap(c, 'phone-board-acknowledged');
 
   step('the interval statistics');
   await h.goto(BASE + '/emergencies/stats');
