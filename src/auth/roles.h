@@ -20,6 +20,9 @@ inline constexpr const char* kUserManage = "user.manage";
 inline constexpr const char* kAuditRead = "audit.read";
 inline constexpr const char* kConfigManage = "config.manage";
 inline constexpr const char* kReportSignoff = "report.signoff";
+// Red-alert emergencies sent from, to or escalated to the user's org units:
+// raise, follow and enter the steps of one's own side, without the registry.
+inline constexpr const char* kEmergencyRespond = "emergency.respond";
 
 struct Role {
   std::string name, label_vi, label_en;

@@ -128,8 +128,11 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   // database without --demo until every such password is changed. It is a
   // known password, not an initial one handed to a person, so the accounts
   // are not marked as having to change it (the users page would say so).
-  for (const auth::DemoAccount& a : auth::DemoAccounts())
-    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {a.province ? province : commune}, a.full_name, false);
+  for (const auth::DemoAccount& a : auth::DemoAccounts()) {
+    if (a.orgunit && !store.OrgUnitExists(a.orgunit)) continue;
+    const std::string unit = a.orgunit ? a.orgunit : a.province ? province : commune;
+    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {unit}, a.full_name, false);
+  }
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;
