@@ -92,7 +92,11 @@ run('redalert', async (browser, setLast) => {
   const levelText = (await hc.locator('[data-testid=em-level]').textContent()).trim();
   check(levelText.length > 0, 'the level is said in words, not colour alone');
   check((await hc.textContent()).includes('→'), 'the card shows from → to');
-  await h.waitForFunction((s) => /\d{2}:\d{2}/.test(document.querySelector(s + ' [data-testid=em-since-alert]')?.textContent ?? ''), card(created.id));
+  // The timer runs: its seconds move on without a reload.
+  const timer = `${card(created.id)} [data-testid=em-since-alert]`;
+  const first = await h.textContent(timer);
+  check(/\d+ phút \d{2} giây/.test(first), `the time since the alert, with its units: "${first}"`);
+  await h.waitForFunction(([s, v]) => document.querySelector(s)?.textContent !== v, [timer, first], { timeout: 3000 });
 
   step('the commune board shows the alert waiting for the hospital');
   await c.waitForURL(/\/emergencies/);
@@ -136,6 +140,13 @@ run('redalert', async (browser, setLast) => {
   check(await h.isVisible(`${card(created.id)} [data-testid=em-next][data-step=team_ready]`), 'the hospital is offered the next step');
   await snap(h, 'desktop-board');
   await snap(c, 'phone-board-acknowledged');
+
+  step('closed emergencies are a second tab');
+  await h.click('[data-testid=em-tab-closed]');
+  await h.waitForSelector('[data-testid=em-list-closed], [data-testid=no-data]');
+  check(new URL(h.url()).searchParams.get('tab') === 'closed', 'the tab is kept in the URL');
+  check((await h.locator(`[data-testid=em-list-closed] ${card(created.id)}`).count()) === 0, 'the open case is not among the closed');
+  await axe(h, 'closed tab', { strict: true });
 
   step('the interval statistics');
   await h.goto(BASE + '/emergencies/stats');

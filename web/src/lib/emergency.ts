@@ -10,7 +10,10 @@ export interface Labelled { id: string; label_vi: string; label_en: string }
 export interface Level extends Labelled { ack_within_minutes: number; treat_within_minutes: number; source?: string }
 export interface Reason extends Labelled { patient: string[] }
 export interface Step extends Labelled { owner: 'from' | 'to' }
-export interface EmergencyConfig { levels: Level[]; reasons: Reason[]; steps: Step[]; outcomes: Labelled[]; patient_kinds?: Labelled[] }
+export interface EmergencyConfig {
+  levels: Level[]; reasons: Reason[]; steps: Step[]; outcomes: Labelled[]; patient_kinds?: Labelled[];
+  escalation?: { coordinators?: { province: string; orgunit: string }[] };
+}
 export interface Place { id: string; name: string }
 export interface Emergency {
   id: string; version: number; patient_kind: string; person_id?: string; patient_label: string; level: string; reason: string;
@@ -84,13 +87,13 @@ export function overdue(e: Emergency, level: Level | undefined, now: number): { 
   return { ack: late(ackAt, level.ack_within_minutes), treat: late(treatAt, level.treat_within_minutes) };
 }
 
-/** "1:05:09" or "12:04": how long since a moment, in hours, minutes and seconds. */
+/** How long since a moment, with its units ("12 phút 04 giây", "1 giờ 05 phút"): a bare 12:04 reads as a clock time. */
 export function fmtDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  const m = Math.floor((s % 3600) / 60);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? t('redalert.duration.hm', { h: String(h), m: two(m) }) : t('redalert.duration.ms', { m: String(m), s: two(s % 60) });
 }
 
 /** The board's order: the most urgent level first, then the newest alert. */

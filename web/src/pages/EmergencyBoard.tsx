@@ -90,7 +90,8 @@ function StepForm({ e, cfg, onDone, onCancel }: { e: Emergency; cfg: EmergencyCo
     }
   };
   return (
-    <form class="step-form" onSubmit={save} noValidate data-testid="step-form">
+    <form class="step-form" onSubmit={save} noValidate data-testid="step-form" aria-labelledby={id('title')}>
+      <p class="step-title" id={id('title')}>{t('redalert.enter_step', { step: labelOf(cfg.steps, step) })}</p>
       {errors.form && <p class="alert error" role="alert" data-testid="step-error">{errors.form}</p>}
       <div class={errors.at ? 'field invalid' : 'field'}>
         <label for={id('at')}>{t('redalert.field.at')}</label>

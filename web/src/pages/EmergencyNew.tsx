@@ -8,7 +8,7 @@ import { navigate } from '../lib/router';
 import { currentUser } from '../lib/session';
 import { fieldErrorText } from '../forms/errors';
 import { Person } from '../lib/person';
-import { communesOf, enclosing, facilitiesIn, OrgUnit, useOrgUnitNames } from '../lib/orgunits';
+import { communesOf, enclosing, facilitiesIn, OrgUnit, orgUnitOf, useOrgUnitNames } from '../lib/orgunits';
 import { Emergency, kindLabel, PATIENT_KINDS, Place, useConfig } from '../lib/emergency';
 import { ErrorBox, Loading } from '../components/Status';
 
@@ -72,12 +72,18 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
       // A commune's own health station sends, when it exists.
       if (list.length) setForm((f) => ({ ...f, from_orgunit: f.from_orgunit === user.orgunits[0] ? list[0].id : f.from_orgunit }));
     });
+  }, [user.orgunits.join(',')]);
+  useEffect(() => {
+    if (!cfg) return;
+    // The area shown first: where the province's coordinating hospital stands (the usual destination), else the user's commune.
     const home = user.orgunits[0] ?? '';
     Promise.all([enclosing(home, 'province'), enclosing(home, 'commune')]).then(async ([province, commune]) => {
+      const coordinator = cfg.escalation?.coordinators?.find((c) => c.province === province)?.orgunit;
+      const coordinatorArea = coordinator ? (await orgUnitOf(coordinator))?.parent : '';
       setAreas(province ? await communesOf(province) : []);
-      setArea((a) => a || commune);
+      setArea((a) => a || coordinatorArea || commune);
     });
-  }, [user.orgunits.join(',')]);
+  }, [cfg, user.orgunits.join(',')]);
   useEffect(() => {
     let live = true;
     if (area) facilitiesIn(area).then((list) => live && setAreaFacilities(list));

@@ -44,7 +44,7 @@ function periodLabel(p: string): string {
   return t('redalert.period.year', { y: p });
 }
 
-const minutes = (v: number | null | undefined) => (v === null || v === undefined ? '—' : fmtNumber(v, 0));
+const minutes = (v: number | null | undefined) => (v === null || v === undefined ? '—' : fmtNumber(v, 1));
 const share = (r: StatRow) => (r.red_treated_within_share === null || r.red_treated_within_share === undefined ? '—'
   : `${fmtNumber(r.red_treated_within_share * 100, 0)} %`);
 
@@ -90,7 +90,7 @@ export function EmergencyStats() {
       <p class="crumbs"><a href="/emergencies" onClick={linkClick}>{t('redalert.board_title')}</a></p>
       <h1>{t('redalert.stats.title')}</h1>
       <p class="muted">{t('redalert.stats.hint')}</p>
-      <div class="filters card" data-testid="em-stats-filters">
+      <div class="filters" data-testid="em-stats-filters">
         {user.orgunits.length > 1 && (
           <div class="field">
             <label for="es-orgunit">{t('redalert.stats.orgunit')}</label>
