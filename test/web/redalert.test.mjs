@@ -141,6 +141,16 @@ run('redalert', async (browser, setLast) => {
   await snap(h, 'desktop-board');
   await snap(c, 'phone-board-acknowledged');
 
+  step('from a mother\'s handbook the form opens with her preset');
+  const found = await getJson(c, '/api/v1/persons/search?q=nguyen&limit=50');
+  const woman = found.items.find((p) => p.mother)?.mother;
+  check(woman, 'a child with a recorded mother in the demo commune');
+  await c.goto(`${BASE}/persons/${woman.id}`);
+  await c.click('[data-testid=raise-emergency]');
+  await c.waitForSelector('[data-testid=emergency-form]');
+  await c.waitForFunction((n) => document.querySelector('[data-testid=em-person]')?.textContent === n, woman.full_name);
+  check(await c.isChecked('input[name=patient_kind][value=mother]'), 'a woman is raised as a mother');
+
   step('closed emergencies are a second tab');
   await h.click('[data-testid=em-tab-closed]');
   await h.waitForSelector('[data-testid=em-list-closed], [data-testid=no-data]');

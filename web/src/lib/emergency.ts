@@ -16,7 +16,7 @@ export interface EmergencyConfig {
 }
 export interface Place { id: string; name: string }
 export interface Emergency {
-  id: string; version: number; patient_kind: string; person_id?: string; patient_label: string; level: string; reason: string;
+  id: string; version: number; patient_kind: string; person_id?: string; person_name?: string; patient_label: string; level: string; reason: string;
   from_orgunit: Place; to_orgunit: Place; raised_at: string; outcome?: string; status: 'open' | 'closed';
   escalated: { orgunit: Place; at: string }[]; next_step: string | null; created_by: string; note?: string;
   [at: string]: unknown;

@@ -136,7 +136,9 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
     <li class={`em-card level-${e.level}` + (fresh ? ' fresh' : '')} data-testid="em-card" data-id={e.id} data-step={last.step} data-level={e.level}>
       <div class="em-head">
         <span class={`em-level level-${e.level}`} data-testid="em-level">{labelOf(cfg.levels, e.level)}</span>
-        <strong class="em-patient">{e.patient_label || kindLabel(cfg, e.patient_kind)}</strong>
+        {/* The registered name only reaches those who may read that person; the label is what the other side reads. */}
+        <strong class="em-patient">{e.person_name || e.patient_label || kindLabel(cfg, e.patient_kind)}</strong>
+        {e.person_name && e.patient_label && <span class="small muted">{e.patient_label}</span>}
         {e.person_id && <a class="small" href={`/persons/${e.person_id}`} onClick={linkClick}>{t('redalert.handbook')}</a>}
       </div>
       <p class="em-reason">{kindLabel(cfg, e.patient_kind)} · {labelOf(cfg.reasons, e.reason)}</p>

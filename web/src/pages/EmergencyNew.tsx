@@ -163,7 +163,7 @@ export function EmergencyNew({ query }: { query: URLSearchParams }) {
             {!personId && <span class="req" aria-hidden="true"> *</span>}</label>
           <input id="em-patient_label" value={form.patient_label} autocomplete="off" maxLength={200}
             onInput={(e) => set('patient_label', e.currentTarget.value)} {...invalid('patient_label', errors)} />
-          <p class="hint">{t('redalert.hint.patient_label')}</p>
+          <p class="hint">{t(personId ? 'redalert.hint.patient_label_person' : 'redalert.hint.patient_label')}</p>
           <FieldError k="patient_label" errors={errors} />
         </div>
 
