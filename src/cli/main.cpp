@@ -377,6 +377,6 @@ int main(int argc, char** argv) {
     if (isatty(STDIN_FILENO)) std::cerr << "new password: ";
     return cli::SetUserPassword(store, username, std::cin, std::cerr);
   }
-  if (*demo) return cli::Demo(store, db_path, demo_args);
+  if (*demo) return cli::Demo(store, db_path, demo_args, data_dir);
   return 0;
 }

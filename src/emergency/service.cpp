@@ -14,14 +14,13 @@ namespace u5::emergency {
 using nlohmann::json;
 
 // One subscriber's queue of server-sent events. A writer only appends and
-// wakes the connection; a client that falls more than kMaxQueued bytes behind
-// is dropped (its EventSource reconnects and reloads the list), so a slow
-// phone never holds up the others.
+// wakes the connection; a client that falls more than `max_queued` bytes
+// behind is dropped (its EventSource reconnects and reloads the list), so a
+// slow phone never holds up the others.
 class Subscriber final : public http::StreamSource {
  public:
-  static constexpr size_t kMaxQueued = 256 * 1024;
-
-  Subscriber(auth::Principal who, std::string remote) : who_(std::move(who)), remote_(std::move(remote)) {}
+  Subscriber(auth::Principal who, std::string remote, size_t max_queued)
+      : who_(std::move(who)), remote_(std::move(remote)), max_queued_(max_queued) {}
 
   void Start(std::function<void()> wake) override {
     std::lock_guard lock(mu_);
@@ -46,7 +45,7 @@ class Subscriber final : public http::StreamSource {
     {
       std::lock_guard lock(mu_);
       if (stopped_) return false;
-      if (queued_.size() + event.size() > kMaxQueued) dropped_ = true;
+      if (queued_.size() + event.size() > max_queued_) dropped_ = true;
       else queued_ += event;
       wake = wake_;
     }
@@ -60,6 +59,7 @@ class Subscriber final : public http::StreamSource {
  private:
   const auth::Principal who_;
   const std::string remote_;
+  const size_t max_queued_;
   std::mutex mu_;
   std::string queued_;
   std::function<void()> wake_;
@@ -328,7 +328,7 @@ json Service::Render(const Case& c, const auth::Principal& who) {
 }
 
 std::shared_ptr<http::StreamSource> Service::Subscribe(const auth::Principal& who, const std::string& remote) {
-  auto s = std::make_shared<Subscriber>(who, remote);
+  auto s = std::make_shared<Subscriber>(who, remote, queue_bytes_.load());
   s->Push("retry: 3000\n" + SseEvent("hello", Dump({{"now", FormatInstant(Now())}})));
   std::lock_guard lock(subs_mu_);
   subs_.push_back(s);

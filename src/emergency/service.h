@@ -78,6 +78,9 @@ class Service {
   // hello, then each change as it is published.
   std::shared_ptr<http::StreamSource> Subscribe(const auth::Principal& who, const std::string& remote);
   size_t subscribers() const;
+  // How far (bytes) a subscriber may fall behind before it is dropped and
+  // reconnects; for tests (the default fits hundreds of events).
+  void set_stream_queue_bytes(size_t n) { queue_bytes_ = n; }
 
  private:
   Status EscalationTarget(const Case& c, const std::string& kind, std::string* orgunit);
@@ -94,6 +97,7 @@ class Service {
 
   mutable std::mutex subs_mu_;
   std::vector<std::weak_ptr<Subscriber>> subs_;
+  std::atomic<size_t> queue_bytes_{256 * 1024};
   std::mutex audit_mu_;
   std::vector<audit::Entry> stream_reads_;  // names sent on streams, appended by the ticker
 

@@ -25,6 +25,8 @@ class Emergencies {
   virtual ~Emergencies() = default;
   // A new case at version 1, `audit` in the same transaction; Conflict if the id exists.
   virtual Status Insert(const EmergencyRow& row, const audit::Entry& audit) = 0;
+  // Many cases at once (the demo's history), with one audit entry, in one transaction.
+  virtual Status InsertMany(const std::vector<EmergencyRow>& rows, const audit::Entry& audit) = 0;
   // Replaces the case when its stored version is `expected_version` (else
   // Conflict naming "version"), bumping it; `audit` in the same transaction.
   virtual Status Update(EmergencyRow& row, int64_t expected_version, const audit::Entry& audit) = 0;

@@ -1,5 +1,8 @@
 // store::Emergencies over SQLite: table emergency (migration 19).
 #include "store/emergencies.h"
+
+#include <algorithm>
+
 #include "store/sqlite_host.h"
 
 namespace u5::store {
@@ -10,11 +13,13 @@ class SqliteEmergencies final : public Emergencies {
   explicit SqliteEmergencies(SqliteHost& host) : host_(host) {}
 
   Status Insert(const EmergencyRow& r, const audit::Entry& audit) override {
+    return host_.WriteAudited(audit, [&](Db& db) { return InsertOn(db, r); });
+  }
+
+  Status InsertMany(const std::vector<EmergencyRow>& rows, const audit::Entry& audit) override {
     return host_.WriteAudited(audit, [&](Db& db) {
-      Stmt& s = db.Cached(
-          "INSERT INTO emergency(id, version, status, raised_at, from_orgunit, to_orgunit, body) VALUES (?1,1,?2,?3,?4,?5,?6)");
-      s.Bind(1, r.id).Bind(2, r.status).Bind(3, r.raised_at).Bind(4, r.from_orgunit).Bind(5, r.to_orgunit).Bind(6, r.body);
-      return s.Run();
+      for (const EmergencyRow& r : rows) U5_RETURN_IF_ERROR(InsertOn(db, r));
+      return Status::Ok();
     });
   }
 
@@ -55,6 +60,14 @@ class SqliteEmergencies final : public Emergencies {
   }
 
  private:
+  static Status InsertOn(Db& db, const EmergencyRow& r) {
+    Stmt& s = db.Cached(
+        "INSERT INTO emergency(id, version, status, raised_at, from_orgunit, to_orgunit, body) VALUES (?1,?2,?3,?4,?5,?6,?7)");
+    s.Bind(1, r.id).Bind(2, std::max<int64_t>(r.version, 1)).Bind(3, r.status).Bind(4, r.raised_at);
+    s.Bind(5, r.from_orgunit).Bind(6, r.to_orgunit).Bind(7, r.body);
+    return s.Run();
+  }
+
   static EmergencyRow Row(Stmt& s) {
     return {s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)};
   }
