@@ -96,13 +96,14 @@ export function fmtDuration(ms: number): string {
   return h > 0 ? t('redalert.duration.hm', { h: String(h), m: two(m) }) : t('redalert.duration.ms', { m: String(m), s: two(s % 60) });
 }
 
-/** The board's order: the most urgent level first, then the newest alert. */
+/** The board's order: the most urgent level first; within it alerts nobody has acknowledged yet, then the newest. */
 export function byUrgency(levels: Level[]) {
   const rank = (id: string) => {
     const i = levels.findIndex((l) => l.id === id);
     return i < 0 ? levels.length : i;
   };
-  return (a: Emergency, b: Emergency) => rank(a.level) - rank(b.level) || b.raised_at.localeCompare(a.raised_at);
+  const acked = (e: Emergency) => (stepTime(e, 'acknowledged') ? 1 : 0);
+  return (a: Emergency, b: Emergency) => rank(a.level) - rank(b.level) || acked(a) - acked(b) || b.raised_at.localeCompare(a.raised_at);
 }
 
 /**
@@ -136,26 +137,42 @@ export function useEmergencyStream(onEmergency: (e: Emergency) => void, onOpen: 
   const handlers = useRef({ onEmergency, onOpen });
   handlers.current = { onEmergency, onOpen };
   useEffect(() => {
-    const es = new EventSource('/api/v1/emergencies/stream', { withCredentials: true });
-    es.addEventListener('hello', (m) => {
-      setState('live');
-      let now: string | undefined;
-      try {
-        now = JSON.parse((m as MessageEvent).data).now;
-      } catch {
-        now = undefined;
-      }
-      handlers.current.onOpen(now);
-    });
-    es.addEventListener('emergency', (m) => {
-      try {
-        handlers.current.onEmergency(JSON.parse((m as MessageEvent).data));
-      } catch {
-        // A malformed event is dropped; the next reconnection reloads the whole list anyway.
-      }
-    });
-    es.onerror = () => setState('reconnecting');
-    return () => es.close();
+    let es: EventSource;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      es = new EventSource('/api/v1/emergencies/stream', { withCredentials: true });
+      es.addEventListener('hello', (m) => {
+        setState('live');
+        let now: string | undefined;
+        try {
+          now = JSON.parse((m as MessageEvent).data).now;
+        } catch {
+          now = undefined;
+        }
+        handlers.current.onOpen(now);
+      });
+      es.addEventListener('emergency', (m) => {
+        try {
+          handlers.current.onEmergency(JSON.parse((m as MessageEvent).data));
+        } catch {
+          // A malformed event is dropped; the next reconnection reloads the whole list anyway.
+        }
+      });
+      es.onerror = () => {
+        setState('reconnecting');
+        // An answer that is not a stream (401 after the session ended, 503) closes the EventSource for
+        // good: ask who we are, so an ended session goes to the login page, and open a new one later.
+        if (es.readyState === EventSource.CLOSED) {
+          api.get('/auth/me').catch(() => undefined);
+          retry = setTimeout(connect, 5000);
+        }
+      };
+    };
+    connect();
+    return () => {
+      clearTimeout(retry);
+      es.close();
+    };
   }, []);
   return state;
 }

@@ -141,7 +141,7 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
         {e.person_name && e.patient_label && <span class="small muted">{e.patient_label}</span>}
         {e.person_id && <a class="small" href={`/persons/${e.person_id}`} onClick={linkClick}>{t('redalert.handbook')}</a>}
       </div>
-      <p class="em-reason">{kindLabel(cfg, e.patient_kind)} · {labelOf(cfg.reasons, e.reason)}</p>
+      <p class="em-reason">{e.person_name || e.patient_label ? kindLabel(cfg, e.patient_kind) + ' · ' : ''}{labelOf(cfg.reasons, e.reason)}</p>
       <p class="em-route"><span>{e.from_orgunit.name}</span> <span aria-hidden="true">→</span><span class="sr-only">{t('redalert.to')}</span> <span>{e.to_orgunit.name}</span></p>
       <dl class="em-times">
         <dt>{t('redalert.step_reached')}</dt>
