@@ -141,6 +141,15 @@ run('redalert', async (browser, setLast) => {
   await snap(h, 'desktop-board');
   await snap(c, 'phone-board-acknowledged');
 
+  step('the board in English');
+  await h.click('[data-testid=lang-switch]');
+  await h.waitForFunction(() => document.documentElement.lang === 'en');
+  const english = await hc.textContent();
+  check(/Red alert/.test(english) && /Since the alert/.test(english) && /min \d{2} s/.test(english), `the card in English: "${english}"`);
+  check((await h.textContent('[data-testid=live]')).includes('Live'), 'the live badge in English');
+  await h.click('[data-testid=lang-switch]');
+  await h.waitForFunction(() => document.documentElement.lang === 'vi');
+
   step('from a mother\'s handbook the form opens with her preset');
   const found = await getJson(c, '/api/v1/persons/search?q=nguyen&limit=50');
   const woman = found.items.find((p) => p.mother)?.mother;

@@ -9,9 +9,9 @@ import { currentUser } from '../lib/session';
 import { fieldErrorText } from '../forms/errors';
 import { DateTimeInput, dateTimeProblem } from '../components/DateInput';
 import { ErrorBox, Loading, NoData } from '../components/Status';
-import { selfAndAncestors } from '../lib/orgunits';
+import { selfAndAncestors, useOrgUnitNames } from '../lib/orgunits';
 import {
-  byUrgency, canRaiseEmergency, kindLabel, Emergency, EmergencyConfig, fmtDuration, labelOf, lastStepAt, LiveState, overdue, stepTime,
+  byUrgency, canRaiseEmergency, kindLabel, Emergency, EmergencyConfig, Place, fmtDuration, labelOf, lastStepAt, LiveState, overdue, stepTime,
   useConfig, useEmergencyStream, useServerClock,
 } from '../lib/emergency';
 
@@ -132,6 +132,9 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
   const mayStep = !!next && (next.owner === 'to' ? sides.to : sides.from);
   const reached = last.step === 'raised' ? t('redalert.step_raised') : labelOf(cfg.steps, last.step);
   const closed = e.status === 'closed';
+  // The API names units in Vietnamese; the org unit names follow the reader's language once fetched.
+  const nameOf = useOrgUnitNames([e.from_orgunit.id, e.to_orgunit.id, ...e.escalated.map((x) => x.orgunit.id)]);
+  const unit = (p: Place) => (nameOf(p.id) === p.id ? p.name : nameOf(p.id));
   return (
     <li class={`em-card level-${e.level}` + (fresh ? ' fresh' : '')} data-testid="em-card" data-id={e.id} data-step={last.step} data-level={e.level}>
       <div class="em-head">
@@ -142,7 +145,7 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
         {e.person_id && <a class="small" href={`/persons/${e.person_id}`} onClick={linkClick}>{t('redalert.handbook')}</a>}
       </div>
       <p class="em-reason">{e.person_name || e.patient_label ? kindLabel(cfg, e.patient_kind) + ' · ' : ''}{labelOf(cfg.reasons, e.reason)}</p>
-      <p class="em-route"><span>{e.from_orgunit.name}</span> <span aria-hidden="true">→</span><span class="sr-only">{t('redalert.to')}</span> <span>{e.to_orgunit.name}</span></p>
+      <p class="em-route"><span>{unit(e.from_orgunit)}</span> <span aria-hidden="true">→</span><span class="sr-only">{t('redalert.to')}</span> <span>{unit(e.to_orgunit)}</span></p>
       <dl class="em-times">
         <dt>{t('redalert.step_reached')}</dt>
         <dd data-testid="em-step">{reached}{e.outcome ? ` (${labelOf(cfg.outcomes, e.outcome)})` : ''} · {fmtTimestamp(last.at)}</dd>
@@ -163,7 +166,7 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
       {e.escalated.length > 0 && (
         <p class="em-escalated" data-testid="em-escalated">
           <span class="badge badge-warn"><span aria-hidden="true">↑</span> {t('redalert.escalated')}</span>{' '}
-          {e.escalated.map((x) => `${x.orgunit.name} (${fmtTimestamp(x.at)})`).join(', ')}
+          {e.escalated.map((x) => `${unit(x.orgunit)} (${fmtTimestamp(x.at)})`).join(', ')}
         </p>
       )}
       {e.note && <p class="small muted">{e.note}</p>}
