@@ -87,6 +87,8 @@ run('redalert', async (browser, setLast) => {
   report.push(`red alert on the hospital board ${ms} ms after the click (POST answered after ${tPosted - t0} ms)`);
   check(ms < 2000, `the alert appeared after ${ms} ms (limit 2000)`);
   check(await h.evaluate(() => window.__sameBoard === true), 'the board was not reloaded');
+  const said = await h.textContent('[data-testid=em-announce]');
+  check(said.includes(label) && said.includes('Báo động đỏ'), `the new alert is said to screen readers: "${said}"`);
   const hc = h.locator(card(created.id));
   check((await hc.getAttribute('data-level')) === 'red', 'the card is red');
   const levelText = (await hc.locator('[data-testid=em-level]').textContent()).trim();

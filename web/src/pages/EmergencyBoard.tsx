@@ -198,8 +198,10 @@ export function EmergencyBoard() {
   const [open, setOpen] = useState<Emergency[] | null>(null);
   const [closed, setClosed] = useState<Emergency[] | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
-  // Ids that arrived through the stream (or were just raised), marked until the next reload.
-  const [fresh, setFresh] = useState<Set<string>>(new Set(query.get('highlight') ? [query.get('highlight')!] : []));
+  // Cards that changed through the stream (or were just raised) are ringed for a minute after they did.
+  const [fresh, setFresh] = useState<Map<string, number>>(new Map(query.get('highlight') ? [[query.get('highlight')!, Date.now()]] : []));
+  // A new alert is also said to screen readers, which do not see the ring.
+  const [announce, setAnnounce] = useState('');
 
   const load = (status: Tab) =>
     api.get<ListAnswer>('/emergencies' + qs({ status })).then((r) => {
@@ -221,7 +223,12 @@ export function EmergencyBoard() {
     setClosed((l) => put(l, e.status === 'closed'));
   };
   const state = useEmergencyStream(
-    (e) => { upsert(e); setFresh((s) => new Set([...s, e.id])); },
+    (e) => {
+      if (e.status === 'open' && open && !open.some((x) => x.id === e.id))
+        setAnnounce(t('redalert.announce_new', { level: labelOf(cfg?.levels, e.level), patient: e.person_name || e.patient_label, to: e.to_orgunit.name }));
+      upsert(e);
+      setFresh((m) => new Map(m).set(e.id, Date.now()));
+    },
     (serverNow) => {
       sync(serverNow);
       load('open');
@@ -241,6 +248,7 @@ export function EmergencyBoard() {
         <div>
           <h1>{t('redalert.board_title')}</h1>
           <LiveBadge state={state} />
+          <p class="sr-only" role="status" aria-live="polite" data-testid="em-announce">{announce}</p>
         </div>
         <div class="actions em-head-actions">
           {canRaiseEmergency(currentUser()) && <a class="btn primary em-raise" href="/emergencies/new" onClick={linkClick} data-testid="em-new">{t('redalert.raise_new')}</a>}
@@ -260,7 +268,7 @@ export function EmergencyBoard() {
           <NoData text={t(tab === 'open' ? 'redalert.none_open' : 'redalert.none_closed')} />
         ) : (
           <ul class="em-list" data-testid={'em-list-' + tab}>
-            {sorted.map((e) => <Card key={e.id} e={e} cfg={cfg} now={now} fresh={fresh.has(e.id)} onChanged={upsert} />)}
+            {sorted.map((e) => <Card key={e.id} e={e} cfg={cfg} now={now} fresh={Date.now() - (fresh.get(e.id) ?? 0) < 60000} onChanged={upsert} />)}
           </ul>
         )}
       </div>
