@@ -82,9 +82,10 @@ export function overdue(e: Emergency, level: Level | undefined, now: number): { 
   if (!level) return { ack: false, treat: false };
   const ackAt = stepTime(e, 'acknowledged');
   const treatAt = stepTime(e, 'treatment_started');
+  // A closed case that never reached a step (died or sent on before treatment) missed nothing there.
   const late = (done: string | undefined, limit: number) =>
-    minutesBetween(e.raised_at, done ? Date.parse(done) : now) > limit;
-  return { ack: late(ackAt, level.ack_within_minutes), treat: late(treatAt, level.treat_within_minutes) };
+    (done || e.status === 'open') && minutesBetween(e.raised_at, done ? Date.parse(done) : now) > limit;
+  return { ack: !!late(ackAt, level.ack_within_minutes), treat: !!late(treatAt, level.treat_within_minutes) };
 }
 
 /** How long since a moment, with its units ("12 phút 04 giây", "1 giờ 05 phút"): a bare 12:04 reads as a clock time. */

@@ -149,7 +149,7 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
       <dl class="em-times">
         <dt>{t('redalert.step_reached')}</dt>
         <dd data-testid="em-step">{reached}{e.outcome ? ` (${labelOf(cfg.outcomes, e.outcome)})` : ''} · {fmtTimestamp(last.at)}</dd>
-        <dt>{t('redalert.since_alert')}</dt>
+        <dt>{t(closed ? 'redalert.raised_at' : 'redalert.since_alert')}</dt>
         <dd class={late.ack || late.treat ? 'late' : ''} data-testid="em-since-alert">
           {closed ? fmtTimestamp(e.raised_at) : <span class="timer">{fmtDuration(now - Date.parse(e.raised_at))}</span>}
         </dd>
@@ -158,9 +158,9 @@ function Card({ e, cfg, now, fresh, onChanged }: { e: Emergency; cfg: EmergencyC
       {(late.ack || late.treat) && level && (
         <p class="em-late" data-testid="em-late">
           <span aria-hidden="true">⚠ </span>
-          {late.ack && t('redalert.late_ack', { n: level.ack_within_minutes })}
+          {late.ack && t(closed ? 'redalert.late_ack_done' : 'redalert.late_ack', { n: level.ack_within_minutes })}
           {late.ack && late.treat && ' · '}
-          {late.treat && t('redalert.late_treat', { n: level.treat_within_minutes })}
+          {late.treat && t(closed ? 'redalert.late_treat_done' : 'redalert.late_treat', { n: level.treat_within_minutes })}
         </p>
       )}
       {e.escalated.length > 0 && (
@@ -238,7 +238,8 @@ export function EmergencyBoard() {
   useEffect(() => { if (tab === 'closed' && !closed) load('closed'); }, [tab]);
 
   const list = tab === 'open' ? open : closed;
-  const sorted = useMemo(() => (list && cfg ? [...list].sort(byUrgency(cfg.levels)) : null), [list, cfg]);
+  // Open cases by urgency; closed ones are history, newest first.
+  const sorted = useMemo(() => (list && cfg ? [...list].sort(tab === 'open' ? byUrgency(cfg.levels) : (a, b) => b.raised_at.localeCompare(a.raised_at)) : null), [list, cfg, tab]);
   if (error) return <ErrorBox error={error} />;
   const setTab = (x: Tab) => navigate('/emergencies' + (x === 'closed' ? '?tab=closed' : ''), true);
 
