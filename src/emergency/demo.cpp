@@ -64,7 +64,8 @@ Status GenerateDemo(store::Store& store, const Config& cfg, const std::string& p
   const int64_t year = 365 * 86400;
   auto draw_case = [&](int64_t raised, bool past, int open_upto) {
     Case c;
-    c.id = NewUuid7();
+    const uint64_t a = rng.Next(), b = rng.Next();  // ids from the seed, as the demo's records
+    c.id = FormatUuid7(static_cast<uint64_t>(raised) * 1000, static_cast<uint16_t>(a & 0xfff), b);
     const KindMix& k = kinds[rng.Pick({kinds[0].weight, kinds[1].weight, kinds[2].weight})];
     c.patient_kind = k.kind;
     c.reason = k.reasons[rng.Pick(k.reason_weights)];
