@@ -34,7 +34,7 @@ export const canRaiseEmergency = canSeeEmergencies;
 
 let config: Promise<EmergencyConfig> | null = null;
 /** The levels, reasons and steps (GET /emergency-config), fetched once per page load. */
-export function loadConfig(): Promise<EmergencyConfig> {
+function loadConfig(): Promise<EmergencyConfig> {
   if (!config) config = api.get<EmergencyConfig>('/emergency-config').catch((e) => { config = null; throw e; });
   return config;
 }
@@ -72,7 +72,7 @@ export function lastStepAt(e: Emergency, steps: Step[]): { step: string; at: str
 }
 
 /** Minutes between two ISO moments. */
-export const minutesBetween = (from: string, to: number) => (to - Date.parse(from)) / 60000;
+const minutesBetween = (from: string, to: number) => (to - Date.parse(from)) / 60000;
 
 /**
  * What the level promises and whether it is broken at `now`: acknowledgement within

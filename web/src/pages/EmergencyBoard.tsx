@@ -11,7 +11,7 @@ import { DateTimeInput, dateTimeProblem } from '../components/DateInput';
 import { ErrorBox, Loading, NoData } from '../components/Status';
 import { selfAndAncestors, useOrgUnitNames } from '../lib/orgunits';
 import {
-  byUrgency, canRaiseEmergency, kindLabel, Emergency, EmergencyConfig, Place, fmtDuration, labelOf, lastStepAt, LiveState, overdue, stepTime,
+  byUrgency, canRaiseEmergency, kindLabel, Emergency, EmergencyConfig, Place, fmtDuration, labelOf, lastStepAt, LiveState, overdue,
   useConfig, useEmergencyStream, useServerClock,
 } from '../lib/emergency';
 

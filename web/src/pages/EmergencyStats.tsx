@@ -23,7 +23,7 @@ interface Stats { rows: StatRow[]; total: StatRow }
 const INTERVALS = ['ack', 'arrival', 'treatment'] as const;
 
 /** The periods offered, newest first: this year and last, this year's quarters and halves, the last six months. */
-export function periodChoices(today = new Date()): string[] {
+function periodChoices(today = new Date()): string[] {
   const y = today.getFullYear();
   const q = Math.floor(today.getMonth() / 3) + 1;
   const months = Array.from({ length: 6 }, (_, i) => {
