@@ -3,7 +3,6 @@
 #include <climits>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "auth/roles.h"
 #include "auth/scope.h"
