@@ -3,7 +3,6 @@
 #include <climits>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "auth/roles.h"
 #include "auth/scope.h"
@@ -77,7 +76,7 @@ Response PostStep(Call& c) {
   if (Status st = TimeField(b, "at", &at); !st.ok()) errors.push_back(st);
   if (Status st = http::OptionalText(b, "outcome", &outcome); !st.ok()) errors.push_back(st);
   if (Status st = http::OptionalNumber(b, "version", &version); !st.ok()) errors.push_back(st);
-  else if (!version || *version != std::floor(*version) || *version < 1)
+  else if (!version || *version != std::floor(*version) || *version < 1 || *version > 1e15)
     errors.push_back(Status::Invalid("version", "version (a whole number) is required"));
   if (!errors.empty()) return http::FieldErrorsReply(errors.front(), errors);
   Case out;

@@ -97,7 +97,6 @@ int64_t Service::Now() const {
 }
 
 Status Service::Create(const NewCase& in, const auth::Principal& who, const audit::Entry& stamp, Case* out) {
-  std::vector<Status> errors;
   if (!cfg_.HasKind(in.patient_kind))
     return Status::Invalid("patient_kind", "patient_kind must be one of the configured kinds (mother, newborn, child)");
   if (!cfg_.FindLevel(in.level)) return Status::Invalid("level", "unknown level '" + in.level + "'");

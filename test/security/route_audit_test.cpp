@@ -48,6 +48,16 @@ struct RouteAudit : RecordsFixture {
                                            {"to", FormatDate(Date{today.days + 30})}}, "", {small}};
     }
     if (p == "alerts") return Case{cw, "/api/v1/alerts", {{"orgunit", "03390"}}, "", {small}};
+    if (p == "emergencies" || p == "emergencies/{id}" || p == "emergencies/stream") {
+      std::string& id = (*ids)["emergencies"];
+      if (id.empty()) {
+        const http::Response e = Call("POST", "/api/v1/emergencies", cw, EmergencyBody().dump());
+        id = json::parse(e.body).value("id", "");
+      }
+      if (p == "emergencies") return Case{cw, "/api/v1/emergencies", {}, "", {mother}};
+      if (p == "emergencies/{id}") return Case{cw, "/api/v1/emergencies/" + id, {}, id, {}};  // detail.person_id names her
+      return Case{cw, "/api/v1/emergencies/stream", {}, "", {}};  // names sent later are audited as sent
+    }
     if (p == "reports/{id}")
       return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
     return std::nullopt;
