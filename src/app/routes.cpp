@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "care/http_routes.h"
+#include "emergency/http_routes.h"
 #include "http/records.h"
 #include "indicator/http_routes.h"
 #include "report/http_routes.h"
@@ -10,7 +11,7 @@ namespace u5::app {
 http::Routes Routes(const Paths& paths) {
   http::Routes all;
   for (http::Routes part : {http::RecordRoutes(), care::Routes(), indicator::Routes(),
-                            report::Routes({paths.data_dir, paths.font_dir})})
+                            report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes()})
     for (http::Route& r : part) all.push_back(std::move(r));
   return all;
 }

@@ -14,6 +14,9 @@ struct DemoAccount {
   const char* role;
   const char* full_name;
   bool province;  // placed at the demo's province (else at its commune)
+  // A fixed org unit instead (a receiving hospital); the account is not made
+  // when the demo's province does not have it.
+  const char* orgunit = nullptr;
 };
 
 inline const std::vector<DemoAccount>& DemoAccounts() {
@@ -21,6 +24,7 @@ inline const std::vector<DemoAccount>& DemoAccounts() {
       {"demo", "commune_worker", "Cán bộ trạm y tế (demo)", false},
       {"tinh", "province_officer", "Cán bộ Sở Y tế (demo)", true},
       {"thamdinh", "review_board", "Ban thẩm định tử vong (demo)", true},
+      {"benhvien", "hospital_worker", "Cán bộ Bệnh viện Sản Nhi tỉnh (demo)", false, "bv:12-sannhi"},
   };
   return k;
 }

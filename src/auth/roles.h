@@ -22,6 +22,9 @@ inline constexpr const char* kConfigManage = "config.manage";
 inline constexpr const char* kReportSignoff = "report.signoff";
 // Death reviews and the lists that name the dead (the review board, QĐ 4869/QĐ-BYT 2014).
 inline constexpr const char* kDeathReview = "death.review";
+// Red-alert emergencies sent from, to or escalated to the user's org units:
+// raise, follow and enter the steps of one's own side, without the registry.
+inline constexpr const char* kEmergencyRespond = "emergency.respond";
 
 struct Role {
   std::string name, label_vi, label_en;

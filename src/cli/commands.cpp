@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "cli/memory.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "emergency/demo.h"
 #include "orgunit/load.h"
 #include "registry/jsonl.h"
 
@@ -115,7 +117,7 @@ int Import(store::Store& store, const std::string& path) {
   return 0;
 }
 
-int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args) {
+int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args, const std::string& data_dir) {
   store::User existing;
   if (store.GetUser("demo", &existing).ok()) {
     std::cerr << "demo database already initialised\n";
@@ -128,8 +130,19 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   // database without --demo until every such password is changed. It is a
   // known password, not an initial one handed to a person, so the accounts
   // are not marked as having to change it (the users page would say so).
-  for (const auth::DemoAccount& a : auth::DemoAccounts())
-    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {a.province ? province : commune}, a.full_name, false);
+  for (const auth::DemoAccount& a : auth::DemoAccounts()) {
+    if (a.orgunit && !store.OrgUnitExists(a.orgunit)) continue;
+    const std::string unit = a.orgunit ? a.orgunit : a.province ? province : commune;
+    if (st.ok()) st = auth::AddUser(store, a.username, auth::kDemoPassword, a.role, {unit}, a.full_name, false);
+  }
+  // A year of red-alert referrals, a few still open now (docs/demo.md).
+  emergency::Config red_alert;
+  if (st.ok()) st = emergency::Config::Load(data_dir, &red_alert);
+  emergency::DemoSummary alerts;
+  if (st.ok()) st = emergency::GenerateDemo(store, red_alert, province, NowMillis() / 1000, args.seed, &alerts);
+  if (st.ok() && alerts.cases > 0)
+    std::fprintf(stderr, "demo: %d red-alert referrals (%d red, %d escalated, %d still open, %d died, %d transferred)\n",
+                 alerts.cases, alerts.red, alerts.escalated, alerts.open, alerts.died, alerts.transferred);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;

@@ -25,7 +25,7 @@ Status SignAuditHead(store::Store& store, const audit::HeadPaths& paths);
 int AuditVerify(store::Store& store, const audit::HeadPaths& paths, std::ostream& err);
 
 int Import(store::Store& store, const std::string& path);
-int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args);
+int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args, const std::string& data_dir);
 
 // The demo accounts (auth/demo_accounts.h) whose password is still one of the
 // published demo passwords, disabled ones included.

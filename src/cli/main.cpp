@@ -15,6 +15,7 @@
 #include "auth/username.h"
 #include "care/cli.h"
 #include "care/service.h"
+#include "emergency/service.h"
 #include "cli/commands.h"
 #include "cli/memory.h"
 #include "core/date.h"
@@ -286,6 +287,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, data_dir, &care_service); !st.ok()) return Fail(st);
     care::Service::Attach(store, care_service.get());
+    emergency::Config red_alert;
+    if (Status st = emergency::Config::Load(data_dir, &red_alert); !st.ok()) return Fail(st);
+    emergency::Service emergency_service(store, std::move(red_alert));
+    emergency::Service::Attach(store, &emergency_service);
+    // Alerts nobody acknowledged escalate on the clock, not only when someone looks.
+    emergency_service.StartTicker(std::chrono::seconds(15));
     // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
@@ -373,6 +380,6 @@ int main(int argc, char** argv) {
     if (isatty(STDIN_FILENO)) std::cerr << "new password: ";
     return cli::SetUserPassword(store, username, std::cin, std::cerr);
   }
-  if (*demo) return cli::Demo(store, db_path, demo_args);
+  if (*demo) return cli::Demo(store, db_path, demo_args, data_dir);
   return 0;
 }

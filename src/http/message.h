@@ -4,6 +4,8 @@
 // only, so every module can write routes without knowing the server.
 #pragma once
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,12 +40,29 @@ struct AuditNote {
   std::vector<std::pair<std::string, std::string>> detail;  // more detail fields (text)
 };
 
+// A streaming answer (server-sent events): after the head the server sends
+// whatever Take hands it, each time the source calls `wake` (from any thread),
+// until Take says the stream is over or the client goes. Modules implement it;
+// the server knows only this.
+class StreamSource {
+ public:
+  virtual ~StreamSource() = default;
+  // Called once by the server before the first Take.
+  virtual void Start(std::function<void()> wake) = 0;
+  // Moves what is queued into *out (maybe nothing); false: end the stream now.
+  virtual bool Take(std::string* out) = 0;
+  // The connection is gone (client left, too slow, server stopping): no more wakes.
+  virtual void Stop() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;
   std::optional<AuditNote> audit;
+  // Set: the answer is a stream of `content_type` (body unused) for as long as it lasts.
+  std::shared_ptr<StreamSource> stream;
 };
 
 inline Response JsonReply(int status, const nlohmann::json& j) {

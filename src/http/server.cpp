@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -155,6 +156,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                   r.method == "HEAD", *res);
     } else {
       Response out = shared_.api.Handle(r);
+      if (out.stream) return StartStream(std::move(out), r.secure);
       res->result(out.status);
       res->set(bhttp::field::content_type, out.content_type);
       res->set(bhttp::field::cache_control, "no-store");
@@ -236,6 +238,85 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     Socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // A streaming answer (server-sent events). The head has no length and says
+  // Connection: close: the body is whatever the source yields until one side
+  // ends it. The read timeout no longer applies; instead the connection ends
+  // when the client goes (a read on it fails), when a write makes no progress
+  // for request_timeout (checked at each ping), when the source gives up on a
+  // client that fell behind, or when the server stops. It keeps its Slot, so
+  // streams count against max_connections like any connection.
+  void StartStream(Response out, bool secure) {
+    keep_alive_ = false;
+    Reply head;
+    head.result(out.status);
+    head.set(bhttp::field::content_type, out.content_type);
+    head.set(bhttp::field::cache_control, "no-store");
+    head.set(bhttp::field::connection, "close");
+    head.set("X-Accel-Buffering", "no");  // a proxy in front must not hold events back
+    for (const auto& [k, v] : out.headers) head.set(k, v);
+    SecurityHeaders(head, secure);
+    std::string text = "HTTP/1.1 " + std::to_string(out.status) + " " + std::string(head.reason()) + "\r\n";
+    for (const auto& f : head) text += std::string(f.name_string()) + ": " + std::string(f.value()) + "\r\n";
+    pending_out_ = text + "\r\n";
+    source_ = std::move(out.stream);
+    Lowest().expires_never();
+    ping_.emplace(stream_.get_executor());
+    source_->Start([weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) asio::post(self->stream_.get_executor(), [self] { self->Pump(); });
+    });
+    Pump();
+    WatchClient();
+    SchedulePing();
+  }
+
+  void Pump() {
+    if (!source_ || writing_) return;
+    std::string more;
+    if (!source_->Take(&more)) return EndStream();
+    pending_out_ += more;
+    if (pending_out_.empty()) return;
+    writing_ = true;
+    in_flight_ = std::move(pending_out_);
+    pending_out_.clear();
+    write_started_ = std::chrono::steady_clock::now();
+    asio::async_write(stream_, asio::buffer(in_flight_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) return self->EndStream();
+      self->Pump();
+    });
+  }
+
+  // The client sends nothing on an event stream: any read completing with an
+  // error means it went.
+  void WatchClient() {
+    stream_.async_read_some(asio::buffer(probe_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->EndStream();
+      if (self->source_) self->WatchClient();
+    });
+  }
+
+  void SchedulePing() {
+    ping_->expires_after(shared_.opts.stream_ping);
+    ping_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || !self->source_) return;
+      if (self->writing_ && std::chrono::steady_clock::now() - self->write_started_ > self->shared_.opts.request_timeout)
+        return self->EndStream();  // a client that stopped reading
+      self->pending_out_ += ": ping\n\n";
+      self->Pump();
+      self->SchedulePing();
+    });
+  }
+
+  void EndStream() {
+    if (!source_) return;
+    source_->Stop();
+    source_.reset();
+    if (ping_) ping_->cancel();
+    beast::error_code ec;
+    Socket().shutdown(tcp::socket::shutdown_both, ec);
+    Socket().close(ec);
+  }
+
   Shared& shared_;
   Slot slot_;
   Stream stream_;
@@ -243,6 +324,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_;
   bool keep_alive_ = false;
+  // Streaming answers only.
+  std::shared_ptr<StreamSource> source_;
+  std::string pending_out_, in_flight_;
+  bool writing_ = false;
+  std::chrono::steady_clock::time_point write_started_;
+  std::optional<asio::steady_timer> ping_;
+  std::array<char, 512> probe_{};
+
+ public:
+  ~Connection() {
+    if (source_) source_->Stop();
+  }
 };
 
 // Errors of accept() that mean "out of a resource for now": retrying at once

@@ -31,6 +31,9 @@ struct ServerOptions {
   // request's header is complete; then `request_timeout` for its body.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // A streaming answer (server-sent events) gets a ": ping" comment this often,
+  // which keeps proxies from closing it and finds clients that stopped reading.
+  std::chrono::milliseconds stream_ping{std::chrono::seconds(15)};
   // Reverse proxies whose X-Forwarded-For (last hop) and X-Forwarded-Proto are
   // believed; from anyone else these headers are ignored.
   std::vector<std::string> trusted_proxies;

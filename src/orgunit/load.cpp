@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -103,6 +104,7 @@ class Loader {
   Status LoadProvinces2025();
   Status LoadCommunes2025();
   Status LoadSuccessors();
+  Status LoadHospitals();
   Status BuildClosure();
 
   store::Store& store_;
@@ -368,6 +370,28 @@ Status Loader::LoadCommunes2025() {
   return Status::Ok();
 }
 
+// Hospitals that receive referrals (red alerts), as facilities under the 2025
+// commune where they stand. The national lists name no such units, so the file
+// is the province's own (each row says its source); without it there are none.
+Status Loader::LoadHospitals() {
+  const std::string file = "hospitals.csv";
+  if (!std::filesystem::exists(dir_ + "/vn-admin/" + file)) return Status::Ok();
+  Rows rows;
+  U5_RETURN_IF_ERROR(Read(file, {"id", "name", "commune_code", "source"}, &rows));
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    std::string id(Trim(r[0])), commune(Trim(r[2]));
+    if (id.rfind("bv:", 0) != 0 || id.size() < 4) return Error(file, i, "a hospital id starts with 'bv:'");
+    if (!IsDigits(commune, 5) || !index_.count(commune)) return Error(file, i, "unknown 2025 commune '" + r[2] + "'");
+    if (Trim(r[3]).empty()) return Error(file, i, "every hospital row names its source");
+    Unit f = MakeUnit(id, id.substr(3), "facility", "facility", text::NormalizeName(r[1]), std::nullopt, Index(commune));
+    f.valid_from = kValidFrom2025;
+    if (Status st = Insert(f); !st.ok()) return Error(file, i, st.message());
+    ++n_fac_;
+  }
+  return Status::Ok();
+}
+
 Status Loader::LoadSuccessors() {
   const std::string file = "post2025/nso_conversion_old_to_new_2025-07.csv";
   Rows rows;
@@ -482,6 +506,7 @@ Status Loader::Run() {
   U5_RETURN_IF_ERROR(LoadProvinces2025());
   U5_RETURN_IF_ERROR(LoadCommunes2025());
   U5_RETURN_IF_ERROR(LoadSuccessors());
+  U5_RETURN_IF_ERROR(LoadHospitals());
   U5_RETURN_IF_ERROR(BuildClosure());
   bool written = false;
   U5_RETURN_IF_ERROR(store_.orgunit_writer().LoadIfEmpty(set_, progress_, &written));

@@ -313,6 +313,22 @@ CREATE TABLE care_person_status (
   set_at    TEXT NOT NULL
 ) WITHOUT ROWID;
 )SQL"},
+      {19, "emergency: red-alert referrals with their timeline and escalations", R"SQL(
+-- One row a case; the timeline, escalations and patient are in the JSON body
+-- (src/emergency/model.h). The columns are those the lists and the
+-- escalation ticker filter on; the version guards concurrent steps.
+CREATE TABLE emergency (
+  id           TEXT PRIMARY KEY,
+  version      INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  raised_at    TEXT NOT NULL,           -- ISO 8601 UTC
+  from_orgunit TEXT NOT NULL REFERENCES orgunit(id),
+  to_orgunit   TEXT NOT NULL REFERENCES orgunit(id),
+  body         TEXT NOT NULL
+);
+CREATE INDEX emergency_open ON emergency(status, raised_at);
+CREATE INDEX emergency_raised ON emergency(raised_at);
+)SQL"},
   };
   return kMigrations;
 }

@@ -12,6 +12,7 @@ namespace u5::store {
 
 class Aggregates;
 class CareAcks;
+class Emergencies;
 class OrgUnitWriter;
 class Signoffs;
 class Targets;
@@ -44,6 +45,7 @@ std::unique_ptr<Aggregates> NewSqliteAggregates(SqliteHost& host);
 std::unique_ptr<Targets> NewSqliteTargets(SqliteHost& host);
 std::unique_ptr<Signoffs> NewSqliteSignoffs(SqliteHost& host);
 std::unique_ptr<CareAcks> NewSqliteCareAcks(SqliteHost& host);
+std::unique_ptr<Emergencies> NewSqliteEmergencies(SqliteHost& host);
 std::unique_ptr<OrgUnitWriter> NewSqliteOrgUnitWriter(SqliteHost& host);
 
 }  // namespace u5::store

@@ -15,6 +15,7 @@
 #include "store/aggregates.h"
 #include "store/audit_index.h"
 #include "store/care_acks.h"
+#include "store/emergencies.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
 #include "store/signoffs.h"
@@ -80,6 +81,7 @@ class SqliteStore final : public Store, public SqliteHost {
         targets_(NewSqliteTargets(*this)),
         signoffs_(NewSqliteSignoffs(*this)),
         care_acks_(NewSqliteCareAcks(*this)),
+        emergencies_(NewSqliteEmergencies(*this)),
         orgunit_writer_(NewSqliteOrgUnitWriter(*this)) {}
 
   Status Init() {
@@ -103,6 +105,7 @@ class SqliteStore final : public Store, public SqliteHost {
   Targets& targets() override { return *targets_; }
   Signoffs& signoffs() override { return *signoffs_; }
   CareAcks& care_acks() override { return *care_acks_; }
+  Emergencies& emergencies() override { return *emergencies_; }
   OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
 
   Status Insert(const Record& r, const audit::Entry* audit) override {
@@ -1104,6 +1107,7 @@ class SqliteStore final : public Store, public SqliteHost {
   const std::unique_ptr<Targets> targets_;
   const std::unique_ptr<Signoffs> signoffs_;
   const std::unique_ptr<CareAcks> care_acks_;
+  const std::unique_ptr<Emergencies> emergencies_;
   const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold

@@ -75,6 +75,7 @@ using WriteGuard = std::function<Status(const Record& r)>;
 // Topic interfaces, each in its own header (store/<topic>.h).
 class Aggregates;
 class CareAcks;
+class Emergencies;
 class OrgUnitWriter;
 class Signoffs;
 class Targets;
@@ -98,12 +99,13 @@ class Store {
   virtual void AddWriteGuard(WriteGuard guard) = 0;
 
   // Entered aggregate values, versioned plan targets, report sign-offs, care
-  // alert acknowledgements, the org unit tables' load. Writes through them are
+  // alert acknowledgements, red-alert emergencies, the org unit tables' load. Writes through them are
   // audited in their own transaction.
   virtual Aggregates& aggregates() = 0;
   virtual Targets& targets() = 0;
   virtual Signoffs& signoffs() = 0;
   virtual CareAcks& care_acks() = 0;
+  virtual Emergencies& emergencies() = 0;
   virtual OrgUnitWriter& orgunit_writer() = 0;
 
   // Inserts a new record (version 1). Conflict if the id exists. Writes that

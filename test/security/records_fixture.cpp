@@ -1,6 +1,7 @@
 #include "security/records_fixture.h"
 
 #include "core/date.h"
+#include "support/sqlite_probe.h"
 
 namespace u5::test {
 
@@ -12,6 +13,13 @@ void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
   indicator::Service::Attach(*s, indicators.get());
   ASSERT_TRUE(care::Service::Open(*s, U5_DATA_DIR, &care_svc).ok());
   care::Service::Attach(*s, care_svc.get());
+  // The hospital that receives 03390's red alerts (the mini org units have none).
+  Exec(db(), "INSERT OR IGNORE INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES "
+             "('bv:12-sannhi', '12-sannhi', 'facility', 'facility', 'Bệnh viện Sản Nhi', '03390');"
+             "INSERT OR IGNORE INTO orgunit_closure VALUES ('bv:12-sannhi', 'bv:12-sannhi', 0), ('03390', 'bv:12-sannhi', 1), "
+             "('12', 'bv:12-sannhi', 2), ('VN', 'bv:12-sannhi', 3);");
+  emergency_svc = std::make_unique<emergency::Service>(*s, emergency::Config::Builtin());
+  emergency::Service::Attach(*s, emergency_svc.get());
   cw = Login("cw_a");
   ASSERT_FALSE(cw.empty());
   board = Login("board");
@@ -38,9 +46,15 @@ void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
   ASSERT_FALSE(alert.empty()) << alerts.body;
 }
 
+json RecordsFixture::EmergencyBody() const {
+  return {{"patient_kind", "mother"}, {"person_id", mother}, {"level", "red"}, {"reason", "eclampsia"},
+          {"from_orgunit", "tyt:03390"}, {"to_orgunit", "bv:12-sannhi"}};
+}
+
 void RecordsFixture::TearDown() {
   indicator::Service::Attach(*s, nullptr);
   care::Service::Attach(*s, nullptr);
+  emergency::Service::Attach(*s, nullptr);
 }
 
 json RecordsFixture::Event(const std::string& person, const std::string& date, json extra) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "care/service.h"
+#include "emergency/service.h"
 #include "indicator/service.h"
 #include "security/api_fixture.h"
 
@@ -16,6 +17,7 @@ namespace u5::test {
 struct RecordsFixture : ApiFixture {
   std::unique_ptr<indicator::Service> indicators;
   std::unique_ptr<care::Service> care_svc;
+  std::unique_ptr<emergency::Service> emergency_svc;
   std::string cw;     // the commune worker of 03390 (cw_a)
   std::string board;  // the province's death review board (review_board at 12)
   std::string mother, child, dead, pregnancy, delivery, small, alert, death, review;
@@ -31,6 +33,8 @@ struct RecordsFixture : ApiFixture {
   std::string Create(const std::string& coll, const nlohmann::json& body);
   // A valid body of each record collection.
   nlohmann::json RecordBody(const std::string& coll);
+  // A red alert for the mother, from 03390's station (POST /emergencies).
+  nlohmann::json EmergencyBody() const;
 };
 
 }  // namespace u5::test

@@ -49,6 +49,16 @@ struct RouteAudit : RecordsFixture {
     }
     if (p == "alerts") return Case{cw, "/api/v1/alerts", {{"orgunit", "03390"}}, "", {small}};
     if (p == "death-followups") return Case{board, "/api/v1/death-followups", {{"orgunit", "03390"}}, "", {dead}};
+    if (p == "emergencies" || p == "emergencies/{id}" || p == "emergencies/stream") {
+      std::string& id = (*ids)["emergencies"];
+      if (id.empty()) {
+        const http::Response e = Call("POST", "/api/v1/emergencies", cw, EmergencyBody().dump());
+        id = json::parse(e.body).value("id", "");
+      }
+      if (p == "emergencies") return Case{cw, "/api/v1/emergencies", {}, "", {mother}};
+      if (p == "emergencies/{id}") return Case{cw, "/api/v1/emergencies/" + id, {}, id, {}};  // detail.person_id names her
+      return Case{cw, "/api/v1/emergencies/stream", {}, "", {}};  // names sent later are audited as sent
+    }
     if (p == "reports/{id}")
       return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
     return std::nullopt;

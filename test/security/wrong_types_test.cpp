@@ -128,6 +128,14 @@ struct WrongTypes : RecordsFixture {
     if (key == "POST alerts/{id}/ack") return Target{"/api/v1/alerts/" + alert + "/ack", cw, "", {{"note", "đã gọi điện"}}};
     if (key == "POST persons/{id}/care-status")
       return Target{"/api/v1/persons/" + child + "/care-status", cw, "", {{"status", "not_found"}, {"reason", "không có ở nhà"}}, {"date"}};
+    if (key == "POST emergencies")
+      return Target{"/api/v1/emergencies", cw, "", EmergencyBody(), {"patient_label", "raised_at", "note"}};
+    if (key == "POST emergencies/{id}/steps") {
+      // An alert of its own for each request, waiting for its acknowledgement.
+      const http::Response e = Call("POST", "/api/v1/emergencies", cw, EmergencyBody().dump());
+      const std::string id = json::parse(e.body).value("id", "");
+      return Target{"/api/v1/emergencies/" + id + "/steps", prov, "", {{"step", "acknowledged"}, {"version", 1}}, {"at", "outcome"}};
+    }
     if (key == "POST {collection}") {
       json b = RecordBody(coll);
       return Target{"/api/v1/" + coll, TokenFor(coll), "", b, FormFields(coll, b)};

@@ -17,6 +17,10 @@ import { NotFound } from './pages/NotFound';
 import { Deaths } from './pages/Deaths';
 import { DeathReview, ReviewActionPage } from './pages/DeathReview';
 import { HealthCheckForm } from './pages/HealthCheckForm';
+import { EmergencyBoard } from './pages/EmergencyBoard';
+import { EmergencyNew } from './pages/EmergencyNew';
+import { EmergencyStats } from './pages/EmergencyStats';
+import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 
 export function App() {
   const [, bump] = useState(0);
@@ -59,7 +63,7 @@ export function App() {
   // An initial password must be replaced before anything else (the API refuses the rest meanwhile).
   if (user.must_change_password) page = <ChangePassword />;
   else if (path === '/password') page = <ChangePassword />;
-  else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : <Audit query={query} />;
+  else if (path === '/') page = isWorker(user) ? <Home /> : can(user, 'aggregate.read') ? <Dashboard /> : canManageUsers(user) ? <Users /> : canSeeEmergencies(user) ? <EmergencyBoard /> : <Audit query={query} />;
   else if (path === '/search' && canSeePersons(user)) page = <Search initial={query.get('q') || ''} />;
   else if ((m = match('/persons/:id', path)) && canSeePersons(user)) page = <Handbook id={m.id} key={m.id} />;
   else if (path === '/new/health_check' && isWorker(user)) page = <HealthCheckForm query={query} key={location.search} />;
@@ -70,6 +74,9 @@ export function App() {
   else if (path === '/deaths' && canReadDeaths(user)) page = <Deaths query={query} key={location.search} />;
   else if ((m = match('/deaths/:id/review', path))) page = <DeathReview id={m.id} key={m.id} />;
   else if ((m = match('/review-actions/:id', path)) && canReadDeaths(user)) page = <ReviewActionPage id={m.id} key={m.id} />;
+  else if (path === '/emergencies' && canSeeEmergencies(user)) page = <EmergencyBoard />;
+  else if (path === '/emergencies/new' && canRaiseEmergency(user)) page = <EmergencyNew query={query} key={location.search} />;
+  else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

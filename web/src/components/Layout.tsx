@@ -5,6 +5,7 @@ import { currentLang, setLang, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
 import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
+import { canSeeEmergencies } from '../lib/emergency';
 
 function NavLink({ href, path, label }: { href: string; path: string; label: string }) {
   const active = href === '/' ? path === '/' : path.startsWith(href);
@@ -75,6 +76,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {canReadDeaths(user) && <NavLink href="/deaths" path={path} label={t('nav.deaths')} />}
         {canManageUsers(user) && <NavLink href="/users" path={path} label={t('nav.users')} />}
         {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}
+        {canSeeEmergencies(user) && <NavLink href="/emergencies" path={path} label={t('redalert.nav')} />}
       </nav>}
       <main id="main" tabIndex={-1}>
         <Flash path={path} />

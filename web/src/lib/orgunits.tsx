@@ -58,3 +58,37 @@ export async function childrenOf(parent: string): Promise<OrgUnit[]> {
   for (const u of r.items) names.set(u.id, u);
   return r.items;
 }
+
+/** One org unit (its name, kind and parent), or null when the server does not know it. */
+export async function orgUnitOf(id: string): Promise<OrgUnit | null> {
+  await fetchNames([id]);
+  const u = names.get(id);
+  return typeof u === 'object' ? u : null;
+}
+
+/** The unit and every unit above it, nearest first (a unit's parent chain is a few levels deep). */
+export async function selfAndAncestors(id: string): Promise<string[]> {
+  const chain: string[] = [];
+  for (let cur: string | undefined = id; cur && !chain.includes(cur) && chain.length < 8;) {
+    chain.push(cur);
+    cur = (await orgUnitOf(cur))?.parent || undefined;
+  }
+  return chain;
+}
+
+/** The health facilities (org units of kind "facility") that stand in a unit: a commune's station, its hospitals. */
+export async function facilitiesIn(id: string): Promise<OrgUnit[]> {
+  return (await childrenOf(id).catch(() => [] as OrgUnit[])).filter((u) => u.kind === 'facility');
+}
+
+/** The current (2025) communes of a province, by name: codes of the former scheme carry a prefix. */
+export async function communesOf(province: string): Promise<OrgUnit[]> {
+  const list = (await childrenOf(province).catch(() => [] as OrgUnit[])).filter((u) => u.kind === 'commune' && !u.id.includes(':'));
+  return list.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+}
+
+/** The nearest unit of a kind at or above `id` ('commune', 'province'), or ''. */
+export async function enclosing(id: string, kind: string): Promise<string> {
+  for (const u of await selfAndAncestors(id)) if ((await orgUnitOf(u))?.kind === kind) return u;
+  return '';
+}

@@ -13,6 +13,7 @@ import { GrowthChart, GrowthData, NutritionStatus } from '../components/GrowthCh
 import { loadEcharts } from '../components/Chart';
 import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
 import { milestoneOf } from '../forms/milestones';
+import { canRaiseEmergency, emergencyKind } from '../lib/emergency';
 
 interface HandbookData {
   person: Person;
@@ -135,6 +136,8 @@ export function Handbook({ id }: { id: string }) {
           {!child && person.sex === 'female' && (
             <a class="btn small" href={`/new/child?mother=${person.id}`} onClick={linkClick}>+ {t('form.new_child')}</a>
           )}
+          {canRaiseEmergency(currentUser()) && <a class="btn small em-raise" href={`/emergencies/new?person=${person.id}&kind=${emergencyKind(person, child)}`} onClick={linkClick}
+            data-testid="raise-emergency">{t('redalert.raise_for_person')}</a>}
         </nav>
       )}
 
