@@ -16,7 +16,10 @@ std::string EnglishOrgUnitName(const std::string& name) {
   static const std::pair<const char*, const char*> kTypes[] = {
       {"Trạm Y tế ", " health station"}, {"Thành phố ", " city"}, {"Thị trấn ", " township"}, {"Thị xã ", " town"},
       {"Đặc khu ", " special zone"},      {"Phường ", " ward"},    {"Huyện ", " district"},    {"Quận ", " urban district"},
-      {"Tỉnh ", " province"},             {"Xã ", " commune"},     {"xã ", " commune"}};
+      {"Tỉnh ", " province"},             {"Xã ", " commune"},     {"xã ", " commune"},
+      // Hospitals that receive red alerts (data/vn-admin/hospitals.csv).
+      {"Bệnh viện Sản Nhi tỉnh ", " province obstetric and paediatric hospital"},
+      {"Bệnh viện Đa khoa tỉnh ", " province general hospital"}, {"Trung tâm Y tế khu vực ", " regional health centre"}};
   if (name == "Việt Nam") return "Vietnam";
   for (const auto& [vi, en] : kTypes)
     if (name.starts_with(vi)) return EnglishOrgUnitName(name.substr(std::string_view(vi).size())) + en;

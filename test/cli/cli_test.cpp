@@ -225,10 +225,11 @@ TEST(Cli, ServeRefusesPublishedDemoPasswords) {
 
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("refused2.log")), 2);
   const std::string refused2 = ReadFile(dir.File("refused2.log"));
-  EXPECT_NE(refused2.find(": tinh, thamdinh\n"), std::string::npos) << refused2;
+  EXPECT_NE(refused2.find(": tinh, thamdinh, benhvien\n"), std::string::npos) << refused2;
 
   ASSERT_EQ(passwd("tinh", "trạm y tế bình lư").exit_code, 0);
   ASSERT_EQ(passwd("thamdinh", "hoa đào nở sớm mùa xuân").exit_code, 0);
+  ASSERT_EQ(passwd("benhvien", "xe cấp cứu lên bản").exit_code, 0);
   EXPECT_EQ(ServeOutcome(db, {}, dir.File("served.log")), -1000) << ReadFile(dir.File("served.log"));
 }
 
@@ -238,7 +239,7 @@ TEST(Cli, DemoAccountsHoldNoInitialPassword) {
   TempDir dir;
   const std::string db = dir.File("d.db");
   ASSERT_EQ(RunUnder5({"demo", "--db", db, "--children", "300", "--from", "2025"}).exit_code, 0);
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE username IN ('demo','tinh')"), 2);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE username IN ('demo','tinh','benhvien')"), 3);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM app_user WHERE must_change_password<>0"), 0);
 }
 

@@ -3,6 +3,8 @@
 // and does what, bad input stored nowhere, escalation on the boundary.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "emergency/http_routes.h"
 #include "emergency/service.h"
 #include "population.h"
@@ -208,6 +210,24 @@ TEST_F(RedAlert, EscalatesOnTheBoundaryAndTheEscalatedLevelSeesIt) {
   int escalations = 0;
   for (const auto& x : es) escalations += x.action == "emergency_escalate" && x.username == "system";
   EXPECT_EQ(escalations, 2);
+}
+
+TEST_F(RedAlert, TheTickerEscalatesUnreadAndTheCoordinatorsStreamHearsIt) {
+  auto coordinator = svc_.Subscribe(coordinator_, "test");
+  coordinator->Start([] {});
+  std::string got;
+  ASSERT_TRUE(coordinator->Take(&got));  // the hello
+  json e = Raise(worker_);
+  ASSERT_TRUE(coordinator->Take(&got));
+  EXPECT_EQ(got, "");  // not theirs yet
+  clock_.Advance(5min + 1s);
+  svc_.StartTicker(10ms);
+  for (int i = 0; i < 300 && got.empty(); ++i) {
+    std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(coordinator->Take(&got));
+  }
+  EXPECT_NE(got.find(e["id"].get<std::string>()), std::string::npos) << got;
+  EXPECT_NE(got.find("\"escalated\":[{\"at\":\"2026-05-01T01:05:00Z\",\"orgunit\":{\"id\":\"bv:12-dktinh\""), std::string::npos) << got;
 }
 
 TEST_F(RedAlert, AnAcknowledgedAlertDoesNotEscalate) {

@@ -149,8 +149,10 @@ TEST_F(UsersApi, ScopeOfListingAndChanges) {
   const json rp = Body(Call("GET", "/api/v1/roles", prov)), rr = Body(Call("GET", "/api/v1/roles", root));
   for (const auto& x : rp["items"]) roles_prov.insert(x["id"]);
   for (const auto& x : rr["items"]) roles_root.insert(x["id"]);
-  // A province officer appoints its death review board (issue 21).
-  EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "province_officer", "review_board"}));
+  // A province officer appoints its death review board and makes the accounts of the hospitals that
+  // receive its red alerts (issue 21).
+  EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "hospital_worker", "province_officer",
+                                               "review_board"}));
   EXPECT_TRUE(roles_root.count("admin") && roles_root.count("ministry"));
 }
 
@@ -288,6 +290,8 @@ TEST(OrgUnitNames, EnglishKeepsThePlaceAndTranslatesTheType) {
   EXPECT_EQ(http::EnglishOrgUnitName("Thị xã Sơn Tây"), "Sơn Tây town");
   EXPECT_EQ(http::EnglishOrgUnitName("Thành phố Hải Phòng"), "Hải Phòng city");
   EXPECT_EQ(http::EnglishOrgUnitName("Trạm Y tế Phường An Biên"), "An Biên ward health station");
+  EXPECT_EQ(http::EnglishOrgUnitName("Bệnh viện Sản Nhi tỉnh Lai Châu"), "Lai Châu province obstetric and paediatric hospital");
+  EXPECT_EQ(http::EnglishOrgUnitName("Trung tâm Y tế khu vực Phong Thổ"), "Phong Thổ regional health centre");
   EXPECT_EQ(http::EnglishOrgUnitName("Việt Nam"), "Vietnam");
   EXPECT_EQ(http::EnglishOrgUnitName("unit 03390"), "unit 03390");
 }
