@@ -20,7 +20,7 @@
 #include "store/store.h"
 
 using namespace u5;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -30,7 +30,7 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
 }
 
-double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double Since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
 
 // Plain SQL for the record-based indicators, counted per ancestor org unit and
 // month like the matrix's month cells (quarters, halves and years would be further queries).
@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
 
   double best_matrix = 1e9, best_matrix_cpu = 1e9;
   for (int r = 0; r < rounds; ++r) {
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     const double c0 = CpuSeconds();
     eng.RecomputeMatrix();
     best_matrix = std::min(best_matrix, Since(t0));
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   for (const auto& [name, sql] : kSql) {
     store::Stmt stmt;
     if (Status s = db.Prepare(sql, &stmt); !s.ok()) return std::cerr << name << ": " << s.ToString() << "\n", 1;
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     const double c0 = CpuSeconds();
     size_t rows = 0;
     while (stmt.Step()) ++rows;
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
     r.body = R"({"age_at_death_days":10,"age_group":"neonatal"})";
     r.created_at = r.updated_at = NowIso();
     if (Status s = st->Insert(r); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     indicator::IndicatorValue v;
     if (Status s = svc->Value("neonatal_mortality_rate", r.orgunit_id, year, &v); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
     lat.push_back(Since(t0) * 1000);

@@ -27,7 +27,7 @@ namespace u5::test {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 uint32_t Seed() {
   if (const char* s = std::getenv("U5_CRASH_SEED")) return static_cast<uint32_t>(std::stoul(s));
@@ -44,9 +44,9 @@ std::mt19937 SeededRng(uint32_t* seed) {
 
 // Waits until the importer logs that it commits (or ends, or 30 s pass), then up to `jitter_ms` more.
 void SleepUntilCommitting(Child& c, const std::string& log, std::mt19937& rng, int jitter_ms) {
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  const auto deadline = Steady::now() + std::chrono::seconds(30);
   int code;
-  while (Clock::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
+  while (Steady::now() < deadline && !c.Exited(&code) && ReadFile(log).find("\"commit\"") == std::string::npos)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, jitter_ms)(rng)));
 }
@@ -89,9 +89,9 @@ TEST(Crash, ImporterKilledMidImport) {
   // One run to the end: the whole file lands, and its duration scales the kill points.
   const std::string file0 = dir.File("batch0.jsonl");
   std::string prefix = WriteBatch(file0, 0, kPairs);
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   RunResult full = RunUnder5({"import", "--db", db, file0});
-  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0).count();
   ASSERT_EQ(full.exit_code, 0) << full.err;
   ASSERT_EQ(QueryInt(db, "SELECT count(*) FROM person WHERE id LIKE '" + prefix + "%'"), kPairs);
 
@@ -152,9 +152,9 @@ TEST(Crash, ImporterKilledLoadingAnEmptyDatabase) {
 
   const std::string db = dir.File("u5.db");
   fresh_copy(db);
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   RunResult full = RunUnder5({"import", "--db", db, file});
-  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0).count();
   ASSERT_EQ(full.exit_code, 0) << full.err;
   ASSERT_NE(full.err.find(R"("journal":"rollback")"), std::string::npos) << "the load did not use the rollback journal: " << full.err;
   EXPECT_EQ(QueryOne(db, "PRAGMA journal_mode"), "wal") << "the importer left the file out of WAL mode";

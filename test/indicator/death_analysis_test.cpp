@@ -22,19 +22,17 @@ using nlohmann::json;
 struct ReviewedCase {
   const char* why;
   std::vector<const char*> statuses;  // reviews naming X, in order
-  bool on_mother = false;             // the reviews are filed on the mother, not on C
   bool stored_flag = false;           // X's body carries "reviewed": true (data written before issue 21)
   int64_t num;
 };
 
 const ReviewedCase kReviewed[] = {
-    {"no review", {}, false, false, 0},
-    {"a stored reviewed flag without a review is ignored", {}, false, true, 0},
-    {"a complete review", {"complete"}, false, false, 1},
-    {"a draft is not a review yet", {"draft"}, false, false, 0},
-    {"a draft, then the complete review: once", {"draft", "complete"}, false, false, 1},
-    {"two complete reviews: the death counts once", {"complete", "complete"}, false, false, 1},
-    {"a review filed on another person does not review this death", {"complete"}, true, false, 0},
+    {"no review", {}, false, 0},
+    {"a stored reviewed flag without a review is ignored", {}, true, 0},
+    {"a complete review", {"complete"}, false, 1},
+    {"a draft is not a review yet", {"draft"}, false, 0},
+    {"a draft, then the complete review: once", {"draft", "complete"}, false, 1},
+    {"two complete reviews: the death counts once", {"complete", "complete"}, false, 1},
 };
 
 // The death X as stored, optionally with the old input flag added to its body
@@ -73,7 +71,7 @@ TEST(DeathReviewed, ACompleteReviewNamingTheDeathMakesItReviewed) {
     }
     int k = 0;
     for (const char* status : c.statuses)
-      pop.Event("R" + std::to_string(++k), "death_review", c.on_mother ? "M" : "C", "2025-03-01", "03390",
+      pop.Event("R" + std::to_string(++k), "death_review", "C", "2025-03-01", "03390",
                 {{"death_id", death_id}, {"review_type", "community"}, {"status", status}});
     for (const char* ind : {"u5_death_review_coverage", "death_review_coverage"}) {
       const indicator::Cell cell = pop.Counts(ind, "03390", "2025");
