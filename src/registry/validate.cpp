@@ -159,8 +159,15 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
       if (f.ref == "person") {
         if (!lookup.Person(id)) return Status::Invalid(f.name, f.name + ": no person with id " + id);
       } else {
+        // A ref may name alternatives ("death|stillbirth": a review is of either).
         auto e = lookup.Event(id);
-        if (!e || e->type != f.ref) return Status::Invalid(f.name, f.name + ": no " + f.ref + " with id " + id);
+        bool of_type = false;
+        for (size_t at = 0; e && at <= f.ref.size();) {
+          const size_t bar = std::min(f.ref.find('|', at), f.ref.size());
+          of_type = of_type || f.ref.compare(at, bar - at, e->type) == 0;
+          at = bar + 1;
+        }
+        if (!of_type) return Status::Invalid(f.name, f.name + ": no " + f.ref + " with id " + id);
       }
       *out = id;
       return Status::Ok();

@@ -240,6 +240,16 @@ TEST_F(Deaths, ReviewCausesAndActions) {
   review["date"] = "2026-01-10";
   review["person_id"] = kWoman;
   EXPECT_EQ(Check("death_review", review).field(), "death_id") << "another person's death";
+  // A stillbirth is reviewed on its mother; a pregnancy is not a death.
+  const char* stillbirth = "0190c000-0000-7000-8000-0000000000b2";
+  lookup.events[stillbirth] = {"stillbirth", kWoman, *ParseDate("2025-12-05"), std::nullopt, kPreg};
+  review["death_id"] = stillbirth;
+  review["underlying_icd10"] = "P20.9";
+  EXPECT_TRUE(Check("death_review", review).ok()) << "a stillbirth's review";
+  review["death_id"] = kPreg;
+  EXPECT_EQ(Check("death_review", review).field(), "death_id") << "a pregnancy";
+  review["person_id"] = kChild;
+  review["death_id"] = kDeath;
 
   json action = Ev(kChild, "2026-01-10", {{"review_id", kReview}, {"what", "Tập huấn hồi sức sơ sinh"}, {"owner_orgunit", "03390"},
                                           {"due_date", "2026-03-01"}, {"status", "open"}, {"overdue", true}});

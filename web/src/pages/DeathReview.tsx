@@ -20,12 +20,12 @@ type Values = Record<string, string | string[]>;
 const BOARD = ['board_chair', 'board_secretary', 'board_obstetrician', 'board_paediatrician', 'board_midwife', 'board_commune_health'];
 const DELAYS: [string, string][] = [['delay1_seeking', 'delay1_note'], ['delay2_reaching', 'delay2_note'], ['delay3_receiving', 'delay3_note']];
 const FACTORS = ['factors_family', 'factors_administrative', 'factors_health_worker'];
-const SUMMARY = ['category', 'time_of_death', 'age_at_death_days', 'place', 'cause_category', 'cause_text', 'icd10', 'notified_at', 'hours_to_notification'];
+const SUMMARY = ['category', 'gestational_weeks', 'birth_weight_g', 'time_of_death', 'age_at_death_days', 'place', 'cause_category', 'cause_text', 'icd10', 'notified_at', 'hours_to_notification'];
 
 const optLabel = (field: string, v: string) => tOr(`enum.${field}.${v}`, tOr(`enum.any.${v}`, v));
 const isMaternal = (d: Rec) => d.category === 'maternal' || d.maternal_death === true || d.maternal_candidate === true;
 // ICD-PM covers stillbirths and deaths in the first week (the server's category).
-const isPerinatal = (d: Rec) => d.category === 'early_neonatal';
+const isPerinatal = (d: Rec) => d.category === 'early_neonatal' || String(d.category ?? '').startsWith('stillbirth');
 
 /** An action is overdue when still open after its due date: the server derives it as it answers. */
 export const actionOverdue = (a: Rec) => a.status === 'open' && a.overdue === true;
@@ -79,7 +79,8 @@ export function DeathReview({ id }: { id: string }) {
     Promise.all([schemaType('death_review'), schemaType('review_action')])
       .then(([review, action]) => (review && action ? setSchema({ review, action }) : setLoadError(new Error('no death_review in /schema'))))
       .catch(setLoadError);
-    api.get<Rec>(`/deaths/${id}`).then(async (d) => {
+    // The id is a death's or a stillbirth's (reviewed on the mother, ICD-PM).
+    api.get<Rec>(`/deaths/${id}`).catch((e) => (e instanceof ApiError && e.status === 404 ? api.get<Rec>(`/stillbirths/${id}`) : Promise.reject(e))).then(async (d) => {
       const rs = await api.get<{ items: Rec[] }>('/death-reviews' + qs({ person_id: d.person_id, limit: 1000 }));
       const r = rs.items.filter((x) => x.death_id === id).pop() ?? null;
       setDeath(d);

@@ -115,9 +115,7 @@ export function Deaths({ query }: { query: URLSearchParams }) {
                     <td><Notified rec={rec} withinHours={withinHours} detailsDue={detailsDue} /></td>
                     {board && (
                       <td>
-                        {rec.type === 'death'
-                          ? <a href={`/deaths/${rec.id}/review`} onClick={linkClick} data-testid="open-review"><ReviewBadge status={reviewLate ? 'overdue' : review?.status ?? 'none'} /></a>
-                          : <ReviewBadge status={review?.status ?? 'none'} />}
+                        <a href={`/deaths/${rec.id}/review`} onClick={linkClick} data-testid="open-review"><ReviewBadge status={reviewLate ? 'overdue' : review?.status ?? 'none'} /></a>
                       </td>
                     )}
                     {board && (
