@@ -48,6 +48,19 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
+// XLSX and PDF are written by their libraries to a file: render into a
+// temporary one, answer its bytes and remove it.
+Status RenderFile(const RouteContext& ctx, const Report& r, const std::string& format, http::Response* resp) {
+  const std::string tmp = std::filesystem::temp_directory_path() / ("u5-report-" + std::to_string(NowMillis()) + "-" +
+                                                                      std::to_string(reinterpret_cast<uintptr_t>(&r)) + "." + format);
+  Status st = format == "xlsx" ? WriteXlsx(r, tmp) : WritePdf(r, tmp, ctx.font_dir.empty() ? DefaultFontDir() : ctx.font_dir);
+  if (st.ok()) resp->body = ReadAll(tmp);
+  std::filesystem::remove(tmp);
+  U5_RETURN_IF_ERROR(st);
+  resp->content_type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  return Status::Ok();
+}
+
 // A line list (CV 2854's deaths of women 15-49): names, so only for a role
 // holding the template's permission, in the caller's scope; every export is
 // one audit entry naming each person listed.
@@ -87,13 +100,7 @@ http::Response LineListGet(const RouteContext& ctx, store::Store& store, const h
     resp.body = LineListCsv(r, Q(req, "bom") == "1");
     resp.content_type = "text/csv; charset=utf-8";
   } else {
-    const std::string tmp = std::filesystem::temp_directory_path() / ("u5-list-" + std::to_string(NowMillis()) + "-" +
-                                                                        std::to_string(reinterpret_cast<uintptr_t>(&r)) + "." + format);
-    Status st = format == "xlsx" ? WriteXlsx(r, tmp) : WritePdf(r, tmp, ctx.font_dir.empty() ? DefaultFontDir() : ctx.font_dir);
-    if (st.ok()) resp.body = ReadAll(tmp);
-    std::filesystem::remove(tmp);
-    if (!st.ok()) return Err(st);
-    resp.content_type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if (Status st = RenderFile(ctx, r, format, &resp); !st.ok()) return Err(st);
   }
   if (format != "json") resp.headers["Content-Disposition"] = "attachment; filename=\"" + base + "." + format + "\"";
   resp.audit = std::move(note);
@@ -156,13 +163,7 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   } else if (format == "dvs") {
     if (Status st = ToDataValueSets(r, &resp.body); !st.ok()) return Err(st);
   } else if (format == "xlsx" || format == "pdf") {
-    const std::string tmp = std::filesystem::temp_directory_path() / ("u5-report-" + std::to_string(NowMillis()) + "-" +
-                                                                        std::to_string(reinterpret_cast<uintptr_t>(&r)) + "." + format);
-    Status st = format == "xlsx" ? WriteXlsx(r, tmp) : WritePdf(r, tmp, ctx.font_dir.empty() ? DefaultFontDir() : ctx.font_dir);
-    if (st.ok()) resp.body = ReadAll(tmp);
-    std::filesystem::remove(tmp);
-    if (!st.ok()) return Err(st);
-    resp.content_type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if (Status st = RenderFile(ctx, r, format, &resp); !st.ok()) return Err(st);
   } else {
     return Err(Status::Invalid("format", "format must be json, csv, xlsx, pdf, adx or dvs"));
   }
