@@ -48,7 +48,7 @@ build_web() {
 
 # ASan+UBSan build with clang in build-asan/: the unit tests that matter for
 # memory safety and the libFuzzer targets (fuzz/), nothing else.
-U5_ASAN_TESTS=(core_test store_test registry_test auth_test)
+U5_ASAN_TESTS=(core_test store_test registry_test auth_test emergency_test)
 U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv fuzz_static_path)
 
 build_asan() {
