@@ -124,7 +124,7 @@ std::vector<DeathFollowUp> DeathFollowUps(const DeathDeadlines& d, const std::ve
                                 : "Notify the death: record who notified and when";
         out.push_back(std::move(n));
       }
-      const std::string cls = r->type == "death" ? ReviewClass(b) : "";
+      const std::string cls = r->type == "death" ? ReviewClass(b) : "perinatal";  // a stillbirth is perinatal
       if (scope.reviews && !cls.empty() && !reviewed.count(r->id)) {
         const int days = cls == "maternal" ? d.review_maternal_days : cls == "perinatal" ? d.review_perinatal_days : d.review_child_days;
         const Date due{ParseDate(r->date)->days + days};

@@ -66,6 +66,17 @@ TEST(DeathFollowUps, ReviewItemsOnlyForTheBoard) {
   EXPECT_EQ(DeathFollowUps(d, {death, review}, now, {.reviews = true}).size(), 1u) << "a draft does not count";
   review.body = R"({"death_id":"0190d000-0000-7000-8000-000000000001","status":"complete"})";
   EXPECT_TRUE(DeathFollowUps(d, {death, review}, now, {.reviews = true}).empty());
+
+  // A stillbirth is reviewed like a death in the first week (ICD-PM), on its mother.
+  store::Record stillbirth = death;
+  stillbirth.type = "stillbirth";
+  stillbirth.body = R"({"category":"stillbirth_intrapartum","time_of_death":"2026-01-10T05:00","place":"home",)"
+                    R"("notifier_role":"family","notified_at":"2026-01-10T07:00"})";
+  board = DeathFollowUps(d, {stillbirth}, now, {.reviews = true});
+  ASSERT_EQ(board.size(), 1u);
+  EXPECT_EQ(board[0].kind, "review_due");
+  EXPECT_EQ(board[0].due, "2026-02-09") << "perinatal: 30 days";
+  EXPECT_TRUE(DeathFollowUps(d, {stillbirth, review}, now, {.reviews = true}).empty()) << "its complete review";
 }
 
 }  // namespace
