@@ -7,8 +7,7 @@
 #include "core/date.h"
 #include "core/id.h"
 #include "indicator/death_analysis.h"
-#include "indicator/http_routes.h"
-#include "lai_chau.h"
+#include "lai_chau_http.h"
 #include "population.h"
 #include "registry/validate.h"
 
@@ -155,35 +154,24 @@ TEST(DeathAnalysis, RuleLanguageErrorsNameTheProblem) {
   EXPECT_EQ(parse(R"({"denominator": {"record": "delivery", "scale_aggregate": "reference.r", "scale_per": 1000}, "numerator": {"record": "death"}})"), "");
 }
 
-class DeathAnalysisHttp : public ::testing::Test {
+class DeathAnalysisHttp : public LaiChauHttp {
  protected:
   void SetUp() override {
-    BuildLaiChau(pop_);
+    LaiChauHttp::SetUp();
     // Review contents: X1's underlying cause in ICD-10 chapter XVI and delay 2;
     // X3 by ICD-PM timing, delays 1 and 3.
     pop_.Update("R1", {{"underlying_icd10", "P07.3"}, {"delay2_reaching", true}, {"avoidability", "avoidable"}});
     pop_.Update("R3", {{"icd_pm_timing", "neonatal"}, {"delay1_seeking", true}, {"delay3_receiving", true},
                        {"avoidability", "possibly_avoidable"}});
-    indicator::Service::Attach(pop_.store(), &pop_.service());
   }
   http::Response Get(std::map<std::string, std::string> query, const auth::Principal& who) {
-    http::Request req;
-    req.method = "GET";
-    req.path = "/api/v1/deaths/analysis";
-    req.query = std::move(query);
-    return router_.Dispatch(req, who, pop_.store());
+    return Call("GET", "/api/v1/deaths/analysis", std::move(query), who);
   }
   static std::map<std::string, int64_t> Counts(const json& dim) {
     std::map<std::string, int64_t> out;
     for (const auto& g : dim["groups"]) out[g["key"].get<std::string>()] = g.value("count", int64_t{-1});
     return out;
   }
-  Population pop_;
-  http::Router router_{indicator::Routes()};
-  auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
-  auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
-  auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};
-  auth::Principal ministry_{"u4", "bo", "ministry", {}};
 };
 
 // Hand-worked from lai_chau.cpp: 2025 in Lai Châu holds X1 (day 15), X2 (day 27),

@@ -1,36 +1,14 @@
 // The indicator routes: aggregates only, scoped to the caller's org units.
 #include <gtest/gtest.h>
 
-#include "indicator/http_routes.h"
-#include "lai_chau.h"
+#include "lai_chau_http.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-class IndicatorHttp : public ::testing::Test {
- protected:
-  void SetUp() override {
-    BuildLaiChau(pop_);
-    indicator::Service::Attach(pop_.store(), &pop_.service());
-  }
-  http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> query,
-                      const auth::Principal& who, const std::string& body = "") {
-    http::Request req;
-    req.method = method;
-    req.path = path;
-    req.query = std::move(query);
-    req.body = body;
-    return router_.Dispatch(req, who, pop_.store());
-  }
-  Population pop_;
-  http::Router router_{indicator::Routes()};
-  auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
-  auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
-  auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};
-  auth::Principal ministry_{"u4", "bo", "ministry", {}};
-};
+using IndicatorHttp = LaiChauHttp;
 
 TEST_F(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate,stunting_under5"}}, province_);

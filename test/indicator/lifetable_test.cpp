@@ -8,9 +8,8 @@
 
 #include "core/date.h"
 #include "core/id.h"
-#include "indicator/http_routes.h"
 #include "indicator/lifetable.h"
-#include "lai_chau.h"
+#include "lai_chau_http.h"
 
 namespace u5::test {
 namespace {
@@ -270,22 +269,11 @@ TEST(CohortMortality, WindowAndErrors) {
   EXPECT_EQ(st.field(), "orgunit");
 }
 
-class CohortHttp : public ::testing::Test {
+class CohortHttp : public LaiChauHttp {
  protected:
-  void SetUp() override { BuildLaiChau(pop_); }
   http::Response Get(std::map<std::string, std::string> query, const auth::Principal& who) {
-    http::Request req;
-    req.method = "GET";
-    req.path = "/api/v1/mortality/cohort";
-    req.query = std::move(query);
-    return router_.Dispatch(req, who, pop_.store());
+    return Call("GET", "/api/v1/mortality/cohort", std::move(query), who);
   }
-  Population pop_;
-  http::Router router_{indicator::Routes()};
-  auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
-  auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
-  auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};
-  auth::Principal ministry_{"u4", "bo", "ministry", {}};
 };
 
 // The Lai Châu fixture (lai_chau.cpp): children C1..C6 born 2023-2025 in the
