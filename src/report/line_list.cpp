@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/date.h"
+#include "report/render.h"
 
 namespace u5::report {
 namespace {
@@ -154,23 +155,14 @@ Status BuildDeathsOfWomen(store::Store& store, const Template& t, const LineList
 }
 
 std::string LineListCsv(const Report& r, bool bom) {
-  auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) {
-      if (c == '"') o += '"';
-      o += c;
-    }
-    return o + "\"";
-  };
   std::string o = bom ? "\xEF\xBB\xBF" : "";
   o += "no,full_name";
   for (const auto& c : r.tmpl->columns) o += "," + c.id;
   o += "\r\n";
   for (const auto& t : r.tables)
     for (const auto& row : t.rows) {
-      o += row.orgunit + "," + field(row.name);
-      for (const auto& c : row.cells) o += "," + field(c.num ? std::to_string(static_cast<int64_t>(*c.num)) : c.text);
+      o += row.orgunit + "," + CsvField(row.name);
+      for (const auto& c : row.cells) o += "," + CsvField(c.num ? std::to_string(static_cast<int64_t>(*c.num)) : c.text);
       o += "\r\n";
     }
   return o;

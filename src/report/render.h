@@ -14,6 +14,8 @@ namespace u5::report {
 // same in both languages (column names for programs); indicator names follow
 // the report's language.
 std::string ToCsv(const Report& r, bool bom);
+// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line break.
+std::string CsvField(const std::string& s);
 Status WriteXlsx(const Report& r, const std::string& path);
 // `font_dir` holds LiberationSerif-{Regular,Bold}.ttf (fonts-liberation2).
 Status WritePdf(const Report& r, const std::string& path, const std::string& font_dir);

@@ -16,8 +16,6 @@ std::string DataElementCode(const std::string& indicator, const char* part) {
   return c + "_" + part;
 }
 
-namespace {
-
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string o = "\"";
@@ -27,6 +25,8 @@ std::string CsvField(const std::string& s) {
   }
   return o + "\"";
 }
+
+namespace {
 
 std::string Plain(const Cell& c) {
   if (!c.num) return c.text;
