@@ -41,6 +41,16 @@ Status CheckTargetEditor(store::Store& store, const auth::Principal& who, const 
   return Status::Ok();
 }
 
+// Who may read a plan's targets and their versions (the plan document's words,
+// no person in them): anyone whose unit lies in the plan's territory, so a
+// commune worker sees the province's targets; the national plan, every reader.
+bool CanReadPlanTargets(store::Store& store, const auth::Principal& who, const Plan& p) {
+  if (p.national() || CanSeePlan(store, who, p, p.orgunit)) return true;
+  for (const auto& u : who.orgunits)
+    if (store.InSubtree(p.orgunit, u) || (!p.successor_orgunit.empty() && store.InSubtree(p.successor_orgunit, u))) return true;
+  return false;
+}
+
 std::vector<std::string> SplitIds(const std::string& s) {
   std::vector<std::string> out;
   size_t i = 0;
@@ -230,20 +240,20 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
       baseline.push_back({{"indicator", b.indicator}, {"year", b.year}, {"value", b.value}, {"printed", b.printed},
                           {"source", b.source}, {"scope", b.scope}});
     return Json(200, {{"plan", plan->id}, {"province", plan->province}, {"province_vi", plan->province},
-                      {"province_en", plan->province_en}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
+                      {"province_en", plan->province_en}, {"document", plan->document}, {"orgunit", ou}, {"as_of", FormatDate(as_of)},
                       {"targets_missing", plan->targets_missing}, {"baseline", baseline}, {"items", items}});
   }
   if (parts.size() == 3 && parts[2] == "targets" && req.method == "GET") {
     // A target's versions: the data file's, then each edit with who, when and why.
-    // The national plan's targets are every province's, so every reader sees them.
-    if (!plan->national() && !CanSeePlan(store, who, *plan, plan->orgunit)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
+    if (!CanReadPlanTargets(store, who, *plan)) return Err(Status::Forbidden("plan " + plan->id + " is outside your org units"));
     const std::string y = Q(req, "year");
     if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos) return Err(Status::Invalid("year", "year must be YYYY"));
     std::vector<store::TargetVersion> vs;
     if (Status st = svc.TargetHistory(plan->id, Q(req, "indicator"), std::stoi(y), &vs); !st.ok()) return Err(st);
     json items = json::array();
     for (const auto& v : vs) items.push_back(VersionJson(v));
-    return Json(200, {{"plan", plan->id}, {"indicator", Q(req, "indicator")}, {"year", std::stoi(y)}, {"versions", items}});
+    return Json(200, {{"plan", plan->id}, {"document", plan->document}, {"indicator", Q(req, "indicator")}, {"year", std::stoi(y)},
+                      {"versions", items}});
   }
   if (parts.size() == 3 && parts[2] == "targets") {
     if (Status st = CheckTargetEditor(store, who, *plan); !st.ok()) return Err(st);
@@ -275,10 +285,15 @@ http::Response Plans(Service& svc, http::Call& c, const std::vector<std::string>
     if (Status st = year("baseline_year", false, &t.baseline_year); !st.ok()) return Err(st);
     if (t.op == "increase_pct_vs_2020") t.baseline_year = 2020;
     if (Status st = http::OptionalText(b, "note", &t.note); !st.ok()) return Err(st);
-    // Why the target changed; the note stands in when no reason is given.
+    // Why the target changed; the note stands in when no reason is given, and
+    // an edit with neither is refused: a version nobody can explain is no record.
     std::string reason;
     if (Status st = http::OptionalText(b, "reason", &reason); !st.ok()) return Err(st);
     if (reason.empty()) reason = t.note;
+    // The target's own fields are named first, as a form reads top to bottom.
+    if (Status st = CheckTarget(cat, t); !st.ok()) return Err(st);
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+      return Err(Status::Invalid("reason", "reason is required: why the target changes (a decision, a survey, ...)"));
     const audit::Entry entry = ChangeEntry(c, "target_change", "plan_target", t.plan, plan->orgunit,
                                            {{"indicator", t.indicator}, {"year", t.year}, {"op", t.op}, {"value", t.value},
                                             {"reason", reason}});

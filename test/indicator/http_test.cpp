@@ -95,7 +95,7 @@ TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
   EXPECT_EQ(Call("GET", "/api/v1/plans/bac_giang_mnch_2025/evaluation", {}, bac_ninh_).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/plans/bac_giang_mnch_2025/evaluation", {}, province_).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/plans/nope/evaluation", {}, province_).status, 404);
-  const std::string edit = R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":600})";
+  const std::string edit = R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":600,"reason":"QĐ điều chỉnh"})";
   EXPECT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, commune_, edit).status, 403);
   EXPECT_EQ(Call("PUT", "/api/v1/plans/bac_giang_mnch_2025/targets", {}, province_, edit).status, 403);
   ASSERT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, province_, edit).status, 200);
@@ -224,8 +224,8 @@ TEST_F(IndicatorHttp, TargetsOutOfRangeAreRefused) {
     EXPECT_EQ(r.status, 422) << c.what << ": " << r.body;
     EXPECT_EQ(json::parse(r.body).value("field", ""), c.field) << c.what << ": " << r.body;
   }
-  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":100})").status, 200);
-  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":0})").status, 200);
+  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":100,"reason":"r"})").status, 200);
+  EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":0,"note":"r"})").status, 200);
 }
 
 }  // namespace

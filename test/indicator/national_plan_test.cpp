@@ -128,7 +128,7 @@ TEST_F(NationalPlanHttp, ListedEvaluatedAnywhereAndEditedOnlyByTheMinistry) {
                  json{{"indicator", "neonatal_mortality_rate"}, {"year", 2030}, {"op", "<"}, {"value", 5}}.dump()).status,
             403);
   EXPECT_EQ(Call("PUT", "/api/v1/plans/lai_chau_u5_2030/targets", {}, lai_chau_,
-                 json{{"indicator", "neonatal_mortality_rate"}, {"year", 2030}, {"op", "<"}, {"value", 5}}.dump()).status,
+                 json{{"indicator", "neonatal_mortality_rate"}, {"year", 2030}, {"op", "<"}, {"value", 5}, {"reason", "test"}}.dump()).status,
             200);
   EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, ministry_,
                  json{{"element", "population.under5_midyear"}, {"orgunit", "14"}, {"period", "2025"}, {"source", "estimate"}, {"value", 1000}}.dump())

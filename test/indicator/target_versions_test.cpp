@@ -32,6 +32,16 @@ class TargetVersions : public ::testing::Test {
     req.remote = "10.0.0.7";
     return router_.Dispatch(req, province_, pop_.store());
   }
+  http::Response CallAs(const auth::Principal& who, const std::string& method, const std::string& path,
+                        std::map<std::string, std::string> query, const std::string& body = "") {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.query = std::move(query);
+    req.body = body;
+    req.remote = "10.0.0.7";
+    return router_.Dispatch(req, who, pop_.store());
+  }
   http::Router router_{indicator::Routes()};
   // What `under5 plan-eval --plan lai_chau_u5_2030 --year 2025 --format json` prints: its target of `indicator`.
   json PlanEvalTarget(const std::string& indicator) {
@@ -56,6 +66,8 @@ class TargetVersions : public ::testing::Test {
 
   Population pop_;
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
+  auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
+  auth::Principal son_la_{"u5", "sonla", "province_officer", {"14"}};
   const std::string targets_ = "/api/v1/plans/lai_chau_u5_2030/targets";
   const std::string edit_ =
       R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":600,"reason":"Sở Y tế điều chỉnh theo Quyết định 12/QĐ"})";
@@ -118,6 +130,53 @@ TEST_F(TargetVersions, EditsAndEnteredValuesAreAuditedInTheirOwnTransaction) {
   EXPECT_EQ(QueryOne(pop_.db_path(), "SELECT remote FROM audit_log WHERE action = 'aggregate_value_change'"), "10.0.0.7");
   int64_t checked = 0;
   EXPECT_TRUE(pop_.store().VerifyAudit(&checked).ok());
+}
+
+// The targets page (web /targets) reads a target's versions oldest first, with
+// the plan's document, and each edit leaves an audit entry naming what changed.
+TEST_F(TargetVersions, HistoryIsOldestFirstAndEachEditIsAudited) {
+  ASSERT_EQ(Call("PUT", targets_, {}, edit_).status, 200);
+  ASSERT_EQ(Call("PUT", targets_, {}, R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<=","value":5.5,"reason":"lần 2"})").status, 200);
+  auto h = Call("GET", targets_, {{"indicator", "neonatal_mortality_rate"}, {"year", "2025"}});
+  ASSERT_EQ(h.status, 200) << h.body;
+  const json j = json::parse(h.body);
+  EXPECT_NE(j["document"].get<std::string>().find("Lai Châu"), std::string::npos) << h.body;
+  ASSERT_EQ(j["versions"].size(), 3u) << h.body;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(j["versions"][i]["version"], i + 1) << h.body;
+  EXPECT_EQ(j["versions"][2]["op"], "<=");
+  EXPECT_LE(j["versions"][1]["at"].get<std::string>(), j["versions"][2]["at"].get<std::string>());
+  const json detail = json::parse(QueryOne(pop_.db_path(),
+      "SELECT detail FROM audit_log WHERE action = 'target_change' AND user_id = 'u2' ORDER BY rowid DESC LIMIT 1"));
+  EXPECT_EQ(detail["value"], 5.5) << detail.dump();
+  EXPECT_EQ(detail["op"], "<=") << detail.dump();
+  EXPECT_EQ(detail["reason"], "lần 2") << detail.dump();
+  EXPECT_EQ(QueryOne(pop_.db_path(), "SELECT record_id FROM audit_log WHERE action = 'target_change' ORDER BY rowid DESC LIMIT 1"),
+            "lai_chau_u5_2030");
+  // The evaluation names the plan's document beside each target's printed words.
+  auto e = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}});
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(json::parse(e.body)["document"], j["document"]);
+}
+
+// A commune worker of the province reads its targets but cannot edit them; another province reads neither.
+TEST_F(TargetVersions, CommuneReadsTargetsWithoutPlanManage) {
+  const std::map<std::string, std::string> q = {{"indicator", "neonatal_mortality_rate"}, {"year", "2025"}};
+  EXPECT_EQ(CallAs(commune_, "GET", targets_, q).status, 200);
+  EXPECT_EQ(CallAs(son_la_, "GET", targets_, q).status, 403);
+  EXPECT_EQ(CallAs(commune_, "PUT", targets_, {}, edit_).status, 403);
+  EXPECT_EQ(QueryInt(pop_.db_path(), "SELECT count(*) FROM plan_target WHERE origin = 'edit'"), 0);
+}
+
+// An edit without a reason (nor a note) is refused naming the field, and nothing is stored or audited.
+TEST_F(TargetVersions, EditWithoutReasonIsRefusedNamingTheField) {
+  for (const char* body : {R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":6})",
+                           R"({"indicator":"neonatal_mortality_rate","year":2025,"op":"<","value":6,"reason":"  "})"}) {
+    auto r = Call("PUT", targets_, {}, body);
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(json::parse(r.body).value("field", ""), "reason") << r.body;
+  }
+  EXPECT_EQ(QueryInt(pop_.db_path(), "SELECT count(*) FROM plan_target WHERE origin = 'edit'"), 0);
+  EXPECT_EQ(Audits("target_change"), 0);
 }
 
 TEST_F(TargetVersions, VersionsAreAppendOnly) {

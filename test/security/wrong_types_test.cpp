@@ -117,7 +117,7 @@ struct WrongTypes : RecordsFixture {
                     {"numerator", "denominator", "note"}};
     if (key == "PUT plans/{id}/targets" || key == "POST plans/{id}/targets")
       return Target{"/api/v1/plans/lai_chau_u5_2030/targets", prov, "",
-                    {{"indicator", "neonatal_mortality_rate"}, {"year", 2025}, {"op", "<"}, {"value", 6}},
+                    {{"indicator", "neonatal_mortality_rate"}, {"year", 2025}, {"op", "<"}, {"value", 6}, {"reason", "test"}},
                     {"baseline_year", "note"}};
     if (key == "POST signoffs") {
       // A period of its own for each request: a closed period is not closed twice.
