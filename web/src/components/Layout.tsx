@@ -73,6 +73,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {canSeePersons(user) && <NavLink href="/search" path={path} label={t('nav.search')} />}
         {isWorker(user) && <NavLink href="/new/child" path={path} label={t('nav.register')} />}
         {can(user, 'aggregate.read') && <NavLink href="/dashboard" path={path} label={t('nav.dashboard')} />}
+        {can(user, 'aggregate.read') && <NavLink href="/targets" path={path} label={t('targets.nav')} />}
         {canReadDeaths(user) && <NavLink href="/deaths" path={path} label={t('nav.deaths')} />}
         {canManageUsers(user) && <NavLink href="/users" path={path} label={t('nav.users')} />}
         {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}

@@ -10,6 +10,7 @@ import { KEY_INDICATORS } from '../forms/indicators';
 import { CohortMortality } from '../components/CohortMortality';
 import { DeathAnalysis } from '../components/DeathAnalysis';
 import { ScrollX } from '../components/ScrollX';
+import { gapText, opLabel, provinceOf, unitText } from '../lib/targets';
 
 /** The 95 % interval and the small-number mark the API gives beside a value (docs/api.md). */
 export interface Precision { ci_low?: number | null; ci_high?: number | null; ci_method?: string | null; small?: boolean }
@@ -22,12 +23,12 @@ export interface IndicatorValue extends Precision {
 interface Evaluation extends Precision {
   plan: string; indicator: string; year: number; operator: string; target: number; printed: string; printed_vi?: string; printed_en?: string; value: number | null; value_year: number | null;
   projected: number | null; status: string; reason: string; numerator: number; denominator: number; uncertain?: boolean;
+  gap: number | null;
 }
 interface EvalResponse { plan: string; province: string; province_vi?: string; province_en?: string; orgunit: string; as_of: string; items: Evaluation[] }
 
 export const STATUS_KIND: Record<string, string> = { achieved: 'ok', on_track: 'ok', at_risk: 'warn', off_track: 'bad', not_computable: 'muted' };
 const name = (v: { name_vi: string; name_en: string }) => (currentLang() === 'vi' ? v.name_vi : v.name_en || v.name_vi);
-const unitText = (u: string) => (u === 'count' ? '' : u === 'per 100,000' ? ' / 100.000' : ' ' + u);
 
 export function rate(num: number, den: number, multiplier: number) {
   return den > 0 ? (num / den) * multiplier : null;
@@ -53,8 +54,26 @@ function KpiCard({ v, target, selected, onSelect, sn }: { v: IndicatorValue; tar
       <span class="kpi-sub">
         {target ? <>{t('dash.target', { year: String(target.year), target: pick(target, 'printed') })} <Badge kind={kind} label={t('dash.status.' + target.status)} uncertain={target.uncertain} /></> : t('dash.no_target')}
       </span>
+      {target ? <GapLine target={target} direction={v.direction} unit={v.unit} /> : null}
     </button>
   );
+}
+
+/** The target in force (an edit shows at once) and the gap to it (value − target) signed in the
+ * indicator's unit, with "còn thiếu" / "vượt". */
+function GapLine({ target, direction, unit }: { target: Evaluation; direction: string; unit: string }) {
+  const g = gapText(target.gap, direction, unit);
+  return (
+    <span class="kpi-sub" data-testid="kpi-gap" data-target={target.target} data-gap={target.gap ?? ''}>
+      {t('targets.target')}: {opLabel(target.operator)} {fmtNumber(target.target, 2)}{unitText(unit)}
+      {target.gap !== null ? <> · {t('targets.gap')}: {g.signed} ({g.words})</> : null}
+    </span>
+  );
+}
+
+function GapCell({ gap, direction, unit }: { gap: number | null; direction: string; unit: string }) {
+  const g = gapText(gap, direction, unit);
+  return <td class="num" data-testid="plan-gap" data-gap={gap ?? ''}>{g.signed}{g.words ? <span class="muted small"><br />{g.words}</span> : null}</td>;
 }
 
 function Trend({ v, ou, year, evals }: { v: IndicatorValue; ou: string; year: number; evals: Evaluation[] }) {
@@ -111,11 +130,11 @@ export function Dashboard() {
   const [breakdown, setBreakdown] = useState<IndicatorValue | null>(null);
   const [geo, setGeo] = useState<Geo | null>(null);
   const [province, setProvince] = useState<string | null>(null);
-  const [catalogue, setCatalogue] = useState<Record<string, { name_vi: string; name_en: string }>>({});
+  const [catalogue, setCatalogue] = useState<Record<string, { name_vi: string; name_en: string; unit: string; direction: string }>>({});
   const [sn, setSn] = useState<SmallNumbers>(DEFAULT_SMALL);
 
   useEffect(() => {
-    api.get<{ indicators: { id: string; name_vi: string; name_en: string }[]; small_numbers?: SmallNumbers }>('/indicators/catalogue')
+    api.get<{ indicators: { id: string; name_vi: string; name_en: string; unit: string; direction: string }[]; small_numbers?: SmallNumbers }>('/indicators/catalogue')
       .then((c) => {
         setCatalogue(Object.fromEntries(c.indicators.map((i) => [i.id, i])));
         if (c.small_numbers) setSn(c.small_numbers);
@@ -124,8 +143,7 @@ export function Dashboard() {
 
   useEffect(() => {
     // The province of the user's unit: itself when it has a map, else the one whose map lists the commune.
-    fetch('/geo/index.json').then((r) => r.json()).then((idx: Record<string, string>) => {
-      const p = Object.values(idx).includes(ou) ? ou : idx[ou] ?? null;
+    provinceOf(ou).then((p) => {
       setProvince(p);
       if (p) fetch(`/geo/${p}.json`).then((r) => r.json()).then(setGeo).catch(() => setGeo(null));
     }).catch(() => setProvince(null));
@@ -243,17 +261,19 @@ export function Dashboard() {
             <p class="muted small">{t('dash.plan_of', { province: pick(evalResp, 'province'), date: evalResp.as_of.split('-').reverse().join('/') })}</p>
             <ScrollX name={t('dash.plan')}>
               <table class="table" data-testid="plan-eval">
-                <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th><th class="num">{t('dash.projected')}</th><th>{t('dash.status_col')}</th></tr></thead>
+                <thead><tr><th>{t('dash.indicator')}</th><th class="num">{t('dash.year')}</th><th>{t('dash.target_col')}</th><th class="num">{t('dash.value')}</th><th class="num">{t('dash.ci_col')}</th><th class="num">{t('dash.projected')}</th><th class="num">{t('targets.gap')}</th><th>{t('dash.status_col')}</th></tr></thead>
                 <tbody>
                   {evals.map((e) => {
                     const v = catalogue[e.indicator] ?? values?.find((x) => x.indicator === e.indicator);
                     return (
-                      <tr key={e.indicator + e.year} data-indicator={e.indicator} data-uncertain={e.uncertain ? '1' : undefined}>
-                        <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td><td>{pick(e, 'printed')}</td>
+                      <tr key={e.indicator + e.year} data-indicator={e.indicator} data-year={e.year} data-uncertain={e.uncertain ? '1' : undefined}>
+                        <td>{v ? name(v) : e.indicator}</td><td class="num">{e.year}</td>
+                        <td>{pick(e, 'printed')}<span class="muted small" data-testid="plan-target" data-target={e.target}><br />{opLabel(e.operator)} {fmtNumber(e.target, 2)}</span></td>
                         <td class="num">{fmtNumber(e.value, 1)}{e.value !== null && e.small ? <SmallMark sn={sn} /> : null}{e.value_year ? <span class="muted small"> ({e.value_year})</span> : null}
                           {e.value !== null && e.denominator > 0 ? <span class="muted small nd"><br />{fmtNumber(e.numerator, 0)}/{fmtNumber(e.denominator, 0)}</span> : null}</td>
                         <td class="num">{e.ci_low === null || e.ci_low === undefined || e.ci_high === null || e.ci_high === undefined ? '—' : `${fmtNumber(e.ci_low, 1)}–${fmtNumber(e.ci_high, 1)}`}</td>
                         <td class="num">{fmtNumber(e.projected, 1)}</td>
+                        <GapCell gap={e.gap} direction={v?.direction ?? 'higher_is_better'} unit={v?.unit ?? ''} />
                         <td><Badge kind={STATUS_KIND[e.status] ?? 'muted'} label={t('dash.status.' + e.status)} uncertain={e.uncertain} /></td>
                       </tr>
                     );
