@@ -65,7 +65,7 @@ function GapLine({ target, direction, unit }: { target: Evaluation; direction: s
   const g = gapText(target.gap, direction, unit);
   return (
     <span class="kpi-sub" data-testid="kpi-gap" data-target={target.target} data-gap={target.gap ?? ''}>
-      {t('targets.target')}: {opLabel(target.operator)} {fmtNumber(target.target, 2)}{unitText(unit)}
+      {opLabel(target.operator)} {fmtNumber(target.target, 2)}{unitText(unit)}
       {target.gap !== null ? <> · {t('targets.gap')}: {g.signed} ({g.words})</> : null}
     </span>
   );
