@@ -91,7 +91,8 @@ Status BuildStatisticsForm(indicator::Service& svc, store::Store& store, const T
     }
   } else {
     // The province's form: its communes, then the total; a column per form row.
-    for (const auto& fr : t.rows) tb.columns.push_back({fr.label_vi, fr.label_en, {}, true, fr.indicator, {}});
+    // Columns name no indicator: the section tables' num/den/value triplets (suppress.cpp) are not these counts.
+    for (const auto& fr : t.rows) tb.columns.push_back({fr.label_vi, fr.label_en, {}, true, {}, {}});
     std::vector<store::OrgUnit> kids;
     U5_RETURN_IF_ERROR(store.orgunits().Children(r.orgunit, &kids));
     std::vector<std::pair<std::string, std::string>> units;
