@@ -115,6 +115,9 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   BuildOptions b;
   if (Status st = ParseLang(Q(req, "lang"), "lang", &b.lang); !st.ok()) return Err(st);
   b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
+  // A statistics form is filed by the caller's own commune or province unless another is asked for.
+  if (t.statistics_form())
+    if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &b.orgunit); !st.ok()) return Err(st);
   if (!store.OrgUnitExists(b.orgunit)) return Err(Status::Invalid("orgunit", "unknown org unit '" + b.orgunit + "'"));
   if (!CanSee(store, who, b.orgunit)) return Err(Status::Forbidden("orgunit " + b.orgunit + " is outside your org units"));
   b.period = Q(req, "period");

@@ -13,6 +13,8 @@ Status RowCount(indicator::Service& svc, const FormRow& row, const std::string& 
                 std::optional<int64_t>* out) {
   out->reset();
   if (row.indicator.empty()) return Status::Ok();
+  // An annual-only indicator answers 0 for a month: no count, so the cell stays empty.
+  if (svc.catalogue().Find(row.indicator)->annual_only && p.kind != indicator::PeriodKind::year) return Status::Ok();
   indicator::IndicatorValue v;
   U5_RETURN_IF_ERROR(svc.Value(row.indicator, ou, p, &v));
   if (v.from_records) *out = row.denominator ? v.den : v.num;

@@ -9,10 +9,14 @@
 // comment beside it says which records), not from running the code.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "lai_chau.h"
+#include "demo_db.h"
 #include "report/calendar.h"
+#include "report/cli.h"
 #include "report/http_routes.h"
 #include "report/model.h"
 #include "report/render.h"
@@ -91,6 +95,9 @@ TEST_F(StatisticsForms, ImmunizationSummaryA21ByCommuneAndSex) {
       {"tt23_a2_1_commune", "03388", "2025-07",
        {{1, 1, 0}, {1, 1, 0}, {E, E, E}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}},
        "July: I51 on 07-02 and N5 on 07-01; DPT 1 is in September"},
+      {"tt23_a2_1_commune", "03390", "2025-12",
+       {{0, 0, 0}, {1, 1, 0}, {E, E, E}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 0, 1}, {1, 0, 1}, {0, 0, 0}, {0, 0, 0}},
+       "December: N1 (C1 born 12-05, HepB within 24 h); C4's measles dose I10 on 12-10 completes her schedule"},
       {"tt37_a2_1_commune", "03390", "2025-03",
        {{1, 0, 1}, {0, 0, 0}, {E, E, E}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}},
        "March 2025, TT 37's form: I1 on 03-11; the twins' newborn records have no HepB dose"},
@@ -193,6 +200,21 @@ TEST_F(StatisticsForms, UnrecordedRowIsEmptyWithItsNote) {
   EXPECT_NE(csv.find(",hepb_after_24h,Viêm gan B sơ sinh > 24 giờ,,,,\"Sổ điện tử không ghi nhận: phiếu sơ sinh"), std::string::npos) << csv;
 }
 
+// An annual-only indicator (its denominator is a year's population) answers 0
+// for a month; a form row on it leaves the month's cell empty instead.
+TEST_F(StatisticsForms, AnnualOnlyIndicatorLeavesAMonthEmpty) {
+  Template t;
+  ASSERT_TRUE(ParseTemplate(R"({"id":"x","kind":"statistics_form","level":"commune","period_kinds":["month","year"],"title_vi":"T",
+    "issuing_body_vi":"B","due":{"working_days_after":5},
+    "rows":[{"id":"full","label_vi":"TCĐĐ","label_en":"Full","indicator":"full_immunization_admin"}]})", &t).ok());
+  Report r;
+  const Date as_of = *ParseDate("2026-01-20");
+  ASSERT_TRUE(BuildReport(pop_->service(), pop_->store(), t, BuildOptions{"03390", "2025-12", as_of}, &r).ok());
+  EXPECT_EQ(CommuneCells(r, 1), (std::vector<Cells>{{E}})) << "December: not 0";
+  ASSERT_TRUE(BuildReport(pop_->service(), pop_->store(), t, BuildOptions{"03390", "2025", as_of}, &r).ok());
+  EXPECT_EQ(CommuneCells(r, 1), (std::vector<Cells>{{1}})) << "the year: C4";
+}
+
 TEST_F(StatisticsForms, PeriodsLevelsAndRegimesAreChecked) {
   Template t;
   Report r;
@@ -285,6 +307,43 @@ TEST(StatisticsFormTemplate, BrokenFormsNameTheField) {
   EXPECT_EQ(field(ok, "\"title_vi\"", "\"effective_from\":\"2025-13-01\",\"title_vi\""), "effective_from");
 }
 
+// XLSX and PDF read back by the independent readers: the commune form's cells
+// where the model has them, the register and the due date in the header.
+TEST_F(StatisticsForms, XlsxAndPdfCarryTheFormsCells) {
+  Template t;
+  Report r;
+  ASSERT_TRUE(Build("tt23_a2_1_commune", "03390", "2025", &r, &t).ok());
+  std::filesystem::create_directories(test::OutDir());
+  const std::string xlsx = test::OutDir() + "/tt23_a2_1_commune_03390_2025.xlsx";
+  ASSERT_TRUE(WriteXlsx(r, xlsx).ok());
+  std::string out;
+  ASSERT_EQ(test::Shell("python3 " U5_REPORT_TEST_DIR "/read_xlsx.py '" + xlsx + "'", &out), 0) << out;
+  const nlohmann::json x = nlohmann::json::parse(out);
+  EXPECT_EQ(x["order"], nlohmann::json::array({"bao_cao", "tt23_a2_1_commune", "rows"}));
+  const nlohmann::json& cover = x["sheets"]["bao_cao"]["cells"];
+  EXPECT_EQ(cover["A3"]["v"], "Tổng hợp từ sổ A2.1/CSYT");
+  EXPECT_EQ(cover["A8"]["v"], "Hạn báo cáo: trước ngày 2026-01-09") << "5 working days after 31 Dec 2025: Thu 8 Jan";
+  const nlohmann::json& cells = x["sheets"]["tt23_a2_1_commune"]["cells"];
+  // Row 6 is BCG (total, male, female): C4, a girl.
+  EXPECT_EQ(cells["B6"]["v"], "BCG");
+  EXPECT_EQ(cells["C6"]["t"], "n");
+  EXPECT_EQ(cells["C6"]["v"], 1);
+  EXPECT_EQ(cells["D6"]["v"], 0);
+  EXPECT_EQ(cells["E6"]["v"], 1);
+  // Row 8, HepB > 24 h: no number anywhere, the note in the last column.
+  for (const char* c : {"C8", "D8", "E8"})
+    EXPECT_TRUE(!cells.contains(c) || cells[c]["v"] == "") << c << " " << cells[c].dump();
+  EXPECT_EQ(cells["F8"]["v"].get<std::string>().rfind("Sổ điện tử không ghi nhận", 0), 0u);
+  const std::string pdf = test::OutDir() + "/tt23_a2_1_commune_03390_2025.pdf";
+  ASSERT_TRUE(WritePdf(r, pdf, DefaultFontDir()).ok());
+  std::string text;
+  ASSERT_EQ(test::Shell("pdftotext -enc UTF-8 '" + pdf + "' -", &text), 0);
+  for (const char* want : {"Tổng hợp từ sổ A2.1/CSYT", "Hạn báo cáo: trước ngày 2026-01-09", "Thông tư số 23/2025/TT-BYT",
+                           "Viêm gan B sơ sinh > 24 giờ", "DPT-VGB-Hib 3"})
+    EXPECT_NE(text.find(want), std::string::npos) << want;
+  EXPECT_EQ(text.find("Đơn vị đã xác nhận"), std::string::npos) << "no completeness line on a unit's own form";
+}
+
 // Over HTTP: a form answers JSON, CSV, XLSX and PDF; ADX carries indicators, not form rows.
 TEST_F(StatisticsForms, HttpAnswersTheFormAndRefusesAdx) {
   http::Router router{Routes({test::DataDir(), ""})};
@@ -299,6 +358,9 @@ TEST_F(StatisticsForms, HttpAnswersTheFormAndRefusesAdx) {
   const nlohmann::json body = nlohmann::json::parse(j.body);
   EXPECT_EQ(body["due_before"], "2026-02-06")
       << "25 working days after Wed 31 Dec 2025 (Thu 1 Jan a holiday): Fri 2 Jan (1) ... Fri 30 Jan (21), Thu 5 Feb (25)";
+  auto own = get({{"period", "2025"}});
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(nlohmann::json::parse(own.body)["orgunit"], "12") << "without orgunit: the officer's own province";
   auto csv = get({{"orgunit", "12"}, {"period", "2025"}, {"format", "csv"}});
   ASSERT_EQ(csv.status, 200);
   EXPECT_NE(csv.body.find("tt23_a4_province,2025,12,"), std::string::npos);
