@@ -36,6 +36,8 @@ std::string DefaultFontDir() {
 }
 
 Status Render(const Report& r, const CliOptions& o, std::ostream& out) {
+  if (r.tmpl->statistics_form() && (o.format == "adx" || o.format == "dvs"))
+    return Status::Invalid("--format", "a statistics form is csv, xlsx or pdf: ADX and dataValueSets carry indicators");
   if (o.format == "csv") return WriteText(o.out, ToCsv(r, o.bom), out);
   if (o.format == "adx") return WriteText(o.out, ToAdx(r, NowIso()), out);
   if (o.format == "dvs") {

@@ -115,6 +115,9 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   BuildOptions b;
   if (Status st = ParseLang(Q(req, "lang"), "lang", &b.lang); !st.ok()) return Err(st);
   b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
+  // A statistics form is filed by the caller's own commune or province unless another is asked for.
+  if (t.statistics_form())
+    if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &b.orgunit); !st.ok()) return Err(st);
   if (!store.OrgUnitExists(b.orgunit)) return Err(Status::Invalid("orgunit", "unknown org unit '" + b.orgunit + "'"));
   if (!CanSee(store, who, b.orgunit)) return Err(Status::Forbidden("orgunit " + b.orgunit + " is outside your org units"));
   b.period = Q(req, "period");
@@ -132,6 +135,9 @@ http::Response ReportGet(const RouteContext& ctx, store::Store& store, const htt
   const auth::Role* role = auth::Roles::Current().Find(who.role);
   if (role && role->suppress_small_cells) SuppressSmallCells(&r, threshold);
   const std::string format = Q(req, "format").empty() ? "json" : Q(req, "format");
+  // ADX and dataValueSets carry indicators' numerators and denominators; a form's rows are counts of its own.
+  if (t.statistics_form() && (format == "adx" || format == "dvs"))
+    return Err(Status::Invalid("format", "a statistics form is json, csv, xlsx or pdf"));
   // Every report answered leaves an entry: counts below the suppression level
   // can point at a person, so how many it showed is part of the entry.
   size_t small = 0;
@@ -215,7 +221,14 @@ http::Response TemplateList(const RouteContext& ctx) {
     if (LoadTemplate(ctx.data_dir, id, &t).ok())
       items.push_back({{"id", t.id}, {"kind", t.kind}, {"permission", t.permission}, {"plan", t.plan}, {"orgunit", t.orgunit}, {"period_kind", t.period_kind},
                        {"title_vi", t.title_vi}, {"title_en", t.title_en},
-                       {"due", {{"before_month", t.due_month}, {"before_day", t.due_day}}}});
+                       {"due", t.due_working_days ? json{{"working_days_after", t.due_working_days}}
+                                                  : json{{"before_month", t.due_month}, {"before_day", t.due_day}}}});
+    // A statistics form: who files it, for which periods, under which regime's dates.
+    if (t.statistics_form())
+      items.back().update({{"level", t.level}, {"period_kinds", t.period_kinds},
+                           {"effective_from", t.effective_from ? json(FormatDate(*t.effective_from)) : json()},
+                           {"effective_to", t.effective_to ? json(FormatDate(*t.effective_to)) : json()},
+                           {"legal_basis_vi", t.legal_basis_vi}, {"legal_basis_en", t.legal_basis_en}});
   }
   return Json(200, {{"items", items}});
 }

@@ -75,6 +75,17 @@ const std::array<Entry, static_cast<size_t>(Label::count_)>& Table() {
        "read it with its 95% interval and do not rank on it."},
       {Label::uncertain_note, "(?) Đánh giá in màu xám: khoảng tin cậy 95% chứa chỉ tiêu, số liệu chưa đủ để kết luận.",
        "(?) Status in grey: the 95% interval contains the target; the data cannot tell whether it is met."},
+      {Label::form_no, "STT", "No."},
+      {Label::form_item, "Nội dung", "Item"},
+      {Label::form_total, "Tổng số", "Total"},
+      {Label::form_male, "Nam", "Male"},
+      {Label::form_female, "Nữ", "Female"},
+      {Label::form_note, "Ghi chú", "Note"},
+      {Label::form_not_recorded, "Sổ điện tử không ghi nhận: {}", "Not recorded: {}"},
+      {Label::form_rows_title, "Cách đếm từng dòng của biểu", "How each row of the form is counted"},
+      {Label::form_counted_as, "{} của chỉ số “{}” ({})", "{} of the indicator “{}” ({})"},
+      {Label::form_numerator, "Tử số", "Numerator"},
+      {Label::form_denominator, "Mẫu số", "Denominator"},
   }};
   static const bool ordered = [] {
     for (size_t i = 0; i < t.size(); ++i)

@@ -73,6 +73,17 @@ enum class Label {
   col_ci,          // "KTC 95%"
   small_note,      // footnote of the small-number mark "*"
   uncertain_note,  // footnote of a grey "(?)" verdict
+  form_no,         // statistics forms (statistics_form.h): "STT"
+  form_item,
+  form_total,
+  form_male,
+  form_female,
+  form_note,
+  form_not_recorded,  // a row the records cannot count
+  form_rows_title,    // the table saying how each row is counted
+  form_counted_as,    // "{part} of {indicator}"
+  form_numerator,
+  form_denominator,
   count_  // not a label: the number of labels
 };
 

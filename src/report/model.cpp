@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/signoff.h"
+#include "report/statistics_form.h"
 
 namespace u5::report {
 namespace {
@@ -98,13 +99,14 @@ std::string FiguresJson(indicator::Service& svc, const std::string& orgunit, con
 }
 
 Status BuildReport(indicator::Service& svc, store::Store& store, const Template& t, const BuildOptions& o, Report* out) {
+  if (t.statistics_form()) return BuildStatisticsForm(svc, store, t, o, out);
   Report r;
   r.tmpl = &t;
   r.orgunit = o.orgunit.empty() ? t.orgunit : o.orgunit;
   U5_RETURN_IF_ERROR(indicator::ParsePeriod(o.period, &r.period));
   if (t.period_kind != KindName(r.period.kind))
     return Status::Invalid("period", "template " + t.id + " reports " + t.period_kind + " periods; '" + o.period + "' is not one");
-  r.due_before = t.DueBefore(r.period.year);
+  r.due_before = Date{DueDate(t, r.period).days + 1};
   r.as_of = o.as_of;
   r.lang = o.lang;
   const Lang L = o.lang;

@@ -186,7 +186,9 @@ void HeaderBlock(Doc& d, const Report& r) {
   d.Down(6);
   for (const auto& l : Pick(L, t.legal_basis_vi, t.legal_basis_en)) d.Paragraph(d.italic(), 10.5f, l, 14);
   d.Down(4);
-  if (!r.line_list)
+  if (t.statistics_form())
+    d.Paragraph(d.regular(), 10.5f, Tr(L, Label::cover_due, {FormatDate(r.due_before)}), 14);
+  else if (!r.line_list)
     d.Paragraph(d.regular(), 10.5f,
               Tr(L, Label::due_line, {FormatDate(r.due_before), std::to_string(r.completeness.signed_off),
                                       std::to_string(r.completeness.expected), FormatNumber(L, r.completeness.completeness_pct(), 1),
@@ -363,7 +365,7 @@ Status WritePdf(const Report& r, const std::string& path, const std::string& fon
   Doc d(pdf, regular, bold, italic);
   d.NewPage();
   HeaderBlock(d, r);
-  if (!r.line_list) Chart(d, r);
+  if (!r.headline.empty()) Chart(d, r);  // a line list or a statistics form has no headline
   int n = 1;
   for (const auto& t : r.tables) DrawTable(d, t, n++, r.lang);
   for (const auto& note : Footnotes(r)) d.Paragraph(d.italic(), 8.5f, note);

@@ -12,7 +12,8 @@ namespace u5::report {
 // Long format: one line per org unit and indicator. `bom` puts a UTF-8 BOM
 // first so Excel reads the Vietnamese names as UTF-8. The header line is the
 // same in both languages (column names for programs); indicator names follow
-// the report's language.
+// the report's language. A statistics form: one line per org unit and form row
+// (report,period,orgunit,orgunit_name,row,row_label,total,male,female,note).
 std::string ToCsv(const Report& r, bool bom);
 // One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line break.
 std::string CsvField(const std::string& s);

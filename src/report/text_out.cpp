@@ -44,7 +44,33 @@ std::string Opt(const std::optional<double>& v) {
 
 }  // namespace
 
+// A statistics form: one line per org unit and form row; male and female
+// only where the commune form splits by sex; the note says why a row is empty.
+std::string FormCsv(const Report& r, bool bom) {
+  const Template& t = *r.tmpl;
+  std::string o = bom ? "\xEF\xBB\xBF" : "";
+  o += "report,period,orgunit,orgunit_name,row,row_label,total,male,female,note\r\n";
+  const Table& tb = r.tables.front();
+  auto line = [&](const std::string& ou, const std::string& ou_name, const FormRow& fr, const std::string& total,
+                  const std::string& male, const std::string& female) {
+    const std::string note = fr.indicator.empty() ? Tr(r.lang, Label::form_not_recorded, {Pick(r.lang, fr.note_vi, fr.note_en)}) : "";
+    o += t.id + "," + r.period.text + "," + CsvField(ou) + "," + CsvField(ou_name) + "," + fr.id + "," +
+         CsvField(Pick(r.lang, fr.label_vi, fr.label_en)) + "," + total + "," + male + "," + female + "," + CsvField(note) + "\r\n";
+  };
+  if (t.level == "commune") {
+    for (size_t i = 0; i < tb.rows.size() && i < t.rows.size(); ++i) {
+      const auto& c = tb.rows[i].cells;
+      line(r.orgunit, r.orgunit_name, t.rows[i], Plain(c[0]), t.by_sex ? Plain(c[1]) : "", t.by_sex ? Plain(c[2]) : "");
+    }
+  } else {
+    for (const auto& row : tb.rows)
+      for (size_t i = 0; i < t.rows.size() && i < row.cells.size(); ++i) line(row.orgunit, row.name, t.rows[i], Plain(row.cells[i]), "", "");
+  }
+  return o;
+}
+
 std::string ToCsv(const Report& r, bool bom) {
+  if (r.tmpl->statistics_form()) return FormCsv(r, bom);
   std::string o = bom ? "\xEF\xBB\xBF" : "";
   // The interval and the small-number mark last, so older readers keep their columns.
   o += "report,period,section,orgunit,orgunit_name,indicator,indicator_name,numerator,denominator,value,ci_low,ci_high,small\r\n";

@@ -84,7 +84,8 @@ Status WriteXlsx(const Report& r, const std::string& path) {
   lxw_row_t row = 9;
   for (const auto& l : Pick(L, tp.legal_basis_vi, tp.legal_basis_en)) worksheet_write_string(cover, row++, 0, l.c_str(), nullptr);
   row++;
-  if (!r.line_list) {
+  // A statistics form is one unit's figures: no completeness of the units below.
+  if (!r.line_list && !tp.statistics_form()) {
     worksheet_write_string(cover, row, 0, Tr(L, Label::cover_completeness).c_str(), nullptr);
     worksheet_write_number(cover, row++, 1, r.completeness.completeness_pct(), dec_fmt);
     worksheet_write_string(cover, row, 0, Tr(L, Label::cover_timeliness).c_str(), nullptr);

@@ -110,6 +110,27 @@ const Expect kExpect[] = {
     {"review_actions_completion", "12", "2026", 0, 1, "AC11 due 2026-01-31, open"},
     {"u5_death_notification_completeness", "12", "2025", 4, 4, "X1, X2, X3, X7; 4 live births (no reference ratio entered: not scaled)"},
     {"death_notification_timeliness", "12", "2025", 0, 0, "no death has both times (hours_to_notification)"},
+    // Issue 22: the counts of the Ministry's statistics forms. Immunizations of children under 1,
+    // each child once (latest_per_person: the units are the children, numerator = denominator).
+    {"imm_bcg_under1", "12", "2025", 2, 2, "I1 (C4, 1 day old), I51 (C5)"},
+    {"imm_penta1_under1", "12", "2025", 2, 2, "I2 (C4), I52 (C5)"},
+    {"imm_penta2_under1", "12", "2025", 2, 2, "I3 (C4), I53 (C5)"},
+    {"imm_penta3_under1", "12", "2025", 1, 1, "C4: I4 and its duplicate I9 count once; C5 had two doses"},
+    {"imm_opv3_under1", "12", "2025", 1, 1, "I7 (C4)"},
+    {"imm_ipv_under1", "12", "2025", 1, 1, "I8 (C4)"},
+    {"imm_measles1_under1", "12", "2025", 1, 1, "I10 (C4 at 9 months)"},
+    {"imm_measles1_under1", "12", "2025-11", 0, 0, "I10 is on 10 December"},
+    {"imm_full_under1", "12", "2025", 1, 1, "C4 completed on 10 Dec 2025 (measles, the last dose)"},
+    {"imm_full_under1", "12", "2025-12", 1, 1, "by month too, unlike full_immunization_admin"},
+    {"imm_full_under1", "12", "2025-11", 0, 0, "C4's last dose is in December"},
+    {"imm_dtp4", "12", "2025", 0, 0, "no booster dose recorded"},
+    {"imm_measles2", "12", "2025", 0, 0, "no second measles dose recorded"},
+    {"pregnancies_registered", "12", "2025", 1, 1, "P1 (2025-03-20); P2-P5 registered in 2024"},
+    {"anc_visits_total", "12", "2025", 6, 6, "A11-A14 (W1), A33, A34 (W3); A21, A31, A32, A51 are 2024"},
+    {"anc3_visits", "12", "2025", 2, 4, "D1 and D3 had 4 visits; D4 none, D5 one"},
+    {"tetanus_protected_births", "12", "2025", 0, 4, "no tetanus dose recorded"},
+    {"caesarean_section_rate", "12", "2025", 0, 4, "no delivery by caesarean"},
+    {"delivery_complications", "12", "2025", 0, 4, "no complication recorded"},
 };
 
 class LaiChau : public ::testing::Test {
