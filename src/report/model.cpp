@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "report/due.h"
 #include "report/signoff.h"
 
 namespace u5::report {
@@ -104,7 +105,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
   U5_RETURN_IF_ERROR(indicator::ParsePeriod(o.period, &r.period));
   if (t.period_kind != KindName(r.period.kind))
     return Status::Invalid("period", "template " + t.id + " reports " + t.period_kind + " periods; '" + o.period + "' is not one");
-  r.due_before = t.DueBefore(r.period.year);
+  r.due_before = DueDate(t, r.period);
   r.as_of = o.as_of;
   r.lang = o.lang;
   const Lang L = o.lang;
@@ -230,6 +231,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     Row row{u.id, u.name, false, {}};
     if (!s.closed) {
       row.cells = {Text(Tr(L, s.reopened ? Label::signoff_reopened : Label::signoff_not_confirmed)), Text(""), Text(""), Text(""), Text("")};
+      r.units.push_back({u.id, u.name, s, false, 0});
     } else {
       c.signed_off++;
       const bool on_time = s.on < r.due_before;
@@ -246,6 +248,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
       if (changed) c.changed_since++;
       row.cells = {Text(Tr(L, Label::signoff_confirmed)), Text(s.by), Text(FormatDate(s.on)), Text(Tr(L, on_time ? Label::yes : Label::no)),
                    Num(double(changed), 0)};
+      r.units.push_back({u.id, u.name, s, on_time, changed});
     }
     so.rows.push_back(std::move(row));
   }

@@ -21,6 +21,7 @@ import { EmergencyBoard } from './pages/EmergencyBoard';
 import { EmergencyNew } from './pages/EmergencyNew';
 import { EmergencyStats } from './pages/EmergencyStats';
 import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
+import { Reports } from './pages/Reports';
 
 export function App() {
   const [, bump] = useState(0);
@@ -77,6 +78,7 @@ export function App() {
   else if (path === '/emergencies' && canSeeEmergencies(user)) page = <EmergencyBoard />;
   else if (path === '/emergencies/new' && canRaiseEmergency(user)) page = <EmergencyNew query={query} key={location.search} />;
   else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
+  else if (path === '/reports' && can(user, 'aggregate.read')) page = <Reports query={query} key={location.search} />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }
