@@ -15,7 +15,7 @@ run('reports', async (browser, setLast) => {
 
   step('the province officer opens Reports from the menu and finds the 6-month report 2026S1');
   await page.click('nav.nav a[href="/reports"]');
-  const row = page.locator('[data-testid=reports-list] tr[data-template=lai_chau_6m][data-period=2026S1]');
+  const row = page.locator('[data-testid=reports-list] tr[data-template="lai_chau_6m"][data-period="2026S1"]');
   await row.waitFor({ timeout: 30000 });
   const rowText = await row.textContent();
   check(rowText.includes('10/06/2026'), `the list gives the legal due date: "${rowText}"`);

@@ -99,9 +99,14 @@ function ReportTable({ tb }: { tb: PreviewTable }) {
 function Completeness({ template, period, orgunit, version }: { template: string; period: string; orgunit: string; version: number }) {
   const { data, error } = useApi<Completeness>(`/reports/${template}/completeness` + qs({ period, orgunit, v: version }));
   const [geo, setGeo] = useState<Geo | null>(null);
+  // A map only for a unit with communes that has one (the index maps each commune to its province).
+  const hasUnits = (data?.units.length ?? 0) > 0;
   useEffect(() => {
-    fetch(`/geo/${orgunit}.json`).then((r) => (r.ok ? r.json() : null)).then(setGeo).catch(() => setGeo(null));
-  }, [orgunit]);
+    if (!hasUnits) return;
+    fetch('/geo/index.json').then((r) => r.json()).then((idx: Record<string, string>) => {
+      if (Object.values(idx).includes(orgunit)) fetch(`/geo/${orgunit}.json`).then((r) => r.json()).then(setGeo).catch(() => setGeo(null));
+    }).catch(() => setGeo(null));
+  }, [orgunit, hasUnits]);
   const names = useMemo(() => Object.fromEntries((data?.units ?? []).map((u) => [u.orgunit, u.name])), [data]);
   const fill: MapFill | null = useMemo(() => {
     if (!data) return null;
