@@ -97,6 +97,7 @@ function ReportTable({ tb }: { tb: PreviewTable }) {
 }
 
 function Completeness({ template, period, orgunit, version }: { template: string; period: string; orgunit: string; version: number }) {
+  // `v` (ignored by the server) changes with each sign-off on this page, so the table is fetched again.
   const { data, error } = useApi<Completeness>(`/reports/${template}/completeness` + qs({ period, orgunit, v: version }));
   const [geo, setGeo] = useState<Geo | null>(null);
   // A map only for a unit with communes that has one (the index maps each commune to its province).
