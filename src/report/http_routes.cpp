@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "auth/scope.h"
 #include "indicator/service.h"
 #include "report/cli.h"
+#include "report/due.h"
 #include "report/line_list.h"
 #include "report/model.h"
 #include "report/render.h"
@@ -233,6 +235,108 @@ http::Response TemplateList(const RouteContext& ctx) {
   return Json(200, {{"items", items}});
 }
 
+// "as_of" of a desk query: the day statuses are judged on (tests and
+// look-backs), today by default.
+Status AsOf(const http::Request& req, Date* out) {
+  *out = Today();
+  if (std::string a = Q(req, "as_of"); !a.empty()) {
+    auto d = ParseDate(a);
+    if (!d) return Status::Invalid("as_of", "as_of must be a date YYYY-MM-DD");
+    *out = *d;
+  }
+  return Status::Ok();
+}
+
+json StateJson(const std::string& status, const SignoffState& s) {
+  return {{"status", status}, {"closed", s.closed}, {"closed_by", s.closed ? s.by : ""}, {"closed_at", s.closed ? s.at : ""},
+          {"closed_on", s.closed ? FormatDate(s.on) : ""}, {"last_action", s.last_action}, {"last_by", s.last_by},
+          {"last_at", s.last_at}, {"last_reason", s.last_reason}};
+}
+
+// The desk's list: every template that expects a report from the unit (its
+// own, or its province's for a commune), each period of the year with its due
+// date and the unit's status on `as_of`.
+http::Response DueList(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who) {
+  std::string ou;
+  if (Status st = auth::ResolveOrgUnit(store, who, Q(req, "orgunit"), &ou); !st.ok()) return Err(st);
+  Date as_of;
+  if (Status st = AsOf(req, &as_of); !st.ok()) return Err(st);
+  int y;
+  unsigned m, d;
+  YmdFromDate(as_of, y, m, d);
+  if (std::string ys = Q(req, "year"); !ys.empty()) {
+    if (ys.size() != 4 || ys.find_first_not_of("0123456789") != std::string::npos)
+      return Err(Status::Invalid("year", "year must be four digits, e.g. 2026"));
+    y = std::stoi(ys);
+  }
+  std::vector<std::string> above;
+  if (Status st = store.orgunits().ClosureAncestors(ou, &above); !st.ok()) return Err(st);
+  above.push_back(ou);
+  store::OrgUnit self;
+  if (Status st = store.orgunits().Get(ou, &self); !st.ok()) return Err(st);
+  json items = json::array();
+  for (const auto& id : ListTemplates(ctx.data_dir)) {
+    Template t;
+    if (!LoadTemplate(ctx.data_dir, id, &t).ok() || t.line_list()) continue;
+    // A statistics form is filed by every unit of its level, for the periods
+    // its circular is in force; a plan report by the units under its province.
+    if (t.statistics_form() ? self.kind != t.level : std::find(above.begin(), above.end(), t.orgunit) == above.end()) continue;
+    json formats = {"xlsx", "pdf", "csv"};
+    if (!t.dataset_code.empty() && !t.statistics_form()) formats.insert(formats.end(), {"adx", "dvs"});
+    json periods = json::array();
+    for (const auto& p : PeriodsOfYear(t, y)) {
+      if ((t.effective_from && p.to < *t.effective_from) || (t.effective_to && p.to > *t.effective_to)) continue;
+      SignoffState s;
+      if (Status st = SignoffAsOf(store, ou, p.text, as_of, &s); !st.ok()) return Err(st);
+      const Date due = FirstLateDay(t, p);
+      json e = StateJson(ReportStatus(s, due, as_of), s);
+      e["period"] = p.text;
+      e["from"] = FormatDate(p.from);
+      e["to"] = FormatDate(p.to);
+      e["due"] = FormatDate(due);
+      periods.push_back(std::move(e));
+    }
+    if (periods.empty()) continue;
+    items.push_back({{"template", t.id}, {"title_vi", t.title_vi}, {"title_en", t.title_en}, {"period_kind", t.period_kind},
+                     {"kind", t.kind}, {"report_orgunit", t.statistics_form() ? ou : t.orgunit}, {"formats", formats},
+                     {"periods", periods}});
+  }
+  return Json(200, {{"orgunit", ou}, {"year", y}, {"as_of", FormatDate(as_of)}, {"items", items}});
+}
+
+// Completeness and timeliness by unit: the report model's own count (the
+// sign-off table of the report), one line per expected unit with its status.
+http::Response CompletenessGet(const RouteContext& ctx, store::Store& store, const http::Request& req, const auth::Principal& who,
+                               const std::string& id) {
+  Template t;
+  if (Status st = LoadTemplate(ctx.data_dir, id, &t); !st.ok()) return Err(st);
+  if (t.line_list()) return Err(Status::Invalid("template", "report " + t.id + " is a line list: it has no sign-off by unit"));
+  BuildOptions b;
+  b.orgunit = Q(req, "orgunit").empty() ? t.orgunit : Q(req, "orgunit");
+  if (!store.OrgUnitExists(b.orgunit)) return Err(Status::Invalid("orgunit", "unknown org unit '" + b.orgunit + "'"));
+  if (!CanSee(store, who, b.orgunit)) return Err(Status::Forbidden("orgunit " + b.orgunit + " is outside your org units"));
+  b.period = Q(req, "period");
+  if (Status st = AsOf(req, &b.as_of); !st.ok()) return Err(st);
+  indicator::Service* svc = indicator::Service::For(store);
+  if (!svc) return Err(Status::Internal("the indicator engine is not running in this process"));
+  Report r;
+  if (Status st = BuildReport(*svc, store, t, b, &r); !st.ok()) return Err(st);
+  json units = json::array();
+  for (const auto& u : r.units) {
+    json e = StateJson(ReportStatus(u.state, r.due_before, r.as_of), u.state);
+    e["orgunit"] = u.orgunit;
+    e["name"] = u.name;
+    e["on_time"] = u.on_time;
+    e["changed_since"] = u.changed;
+    units.push_back(std::move(e));
+  }
+  const Completeness& c = r.completeness;
+  return Json(200, {{"template", t.id}, {"orgunit", r.orgunit}, {"period", r.period.text}, {"due", FormatDate(r.due_before)},
+                    {"as_of", FormatDate(r.as_of)}, {"expected", c.expected}, {"signed_off", c.signed_off}, {"on_time", c.on_time},
+                    {"changed_since", c.changed_since}, {"completeness", c.completeness_pct()}, {"timeliness", c.timeliness_pct()},
+                    {"units", units}});
+}
+
 }  // namespace
 
 http::Routes Routes(const RouteContext& ctx) {
@@ -241,6 +345,9 @@ http::Routes Routes(const RouteContext& ctx) {
   auto signoffs = [](Call& c) { return Signoffs(c); };
   return {
       {"GET", "reports", auth::kAggregateRead, Audit::none, [ctx](Call&) { return TemplateList(ctx); }},
+      {"GET", "reports/due", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return DueList(ctx, c.store, c.req, c.who); }},
+      {"GET", "reports/{id}/completeness", auth::kAggregateRead, Audit::none,
+       [ctx](Call& c) { return CompletenessGet(ctx, c.store, c.req, c.who, c.param(0)); }},
       // Person-level only when small counts are shown: the handler's note says how many.
       {"GET", "reports/{id}", auth::kAggregateRead, Audit::person_read,
        [ctx](Call& c) { return ReportGet(ctx, c.store, c.req, c.who, c.param(0)); }, false, true},

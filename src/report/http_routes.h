@@ -1,5 +1,7 @@
 // HTTP routes of reports (docs/reports.md):
 //   GET  /api/v1/reports                         the templates
+//   GET  /api/v1/reports/due?orgunit=&year=&as_of=   what the unit must report, due dates, status
+//   GET  /api/v1/reports/{template}/completeness?orgunit=&period=&as_of=   sign-off by child unit
 //   GET  /api/v1/reports/{template}?orgunit=&period=&format=json|csv|xlsx|pdf|adx|dvs&as_of=&lang=vi|en
 //   GET  /api/v1/signoffs?orgunit=&period=       the sign-off state
 //   POST /api/v1/signoffs {orgunit, period, action: close|reopen, reason}

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "report/due.h"
 #include "report/signoff.h"
 #include "report/statistics_form.h"
 
@@ -232,6 +233,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
     Row row{u.id, u.name, false, {}};
     if (!s.closed) {
       row.cells = {Text(Tr(L, s.reopened ? Label::signoff_reopened : Label::signoff_not_confirmed)), Text(""), Text(""), Text(""), Text("")};
+      r.units.push_back({u.id, u.name, s, false, 0});
     } else {
       c.signed_off++;
       const bool on_time = s.on < r.due_before;
@@ -248,6 +250,7 @@ Status BuildReport(indicator::Service& svc, store::Store& store, const Template&
       if (changed) c.changed_since++;
       row.cells = {Text(Tr(L, Label::signoff_confirmed)), Text(s.by), Text(FormatDate(s.on)), Text(Tr(L, on_time ? Label::yes : Label::no)),
                    Num(double(changed), 0)};
+      r.units.push_back({u.id, u.name, s, on_time, changed});
     }
     so.rows.push_back(std::move(row));
   }

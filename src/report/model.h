@@ -13,6 +13,7 @@
 #include "indicator/period.h"
 #include "indicator/service.h"
 #include "report/labels.h"
+#include "report/signoff.h"
 #include "report/template.h"
 #include "store/store.h"
 
@@ -85,6 +86,14 @@ struct Completeness {
   double timeliness_pct() const { return expected ? 100.0 * on_time / expected : 0; }
 };
 
+// One expected unit's sign-off as the completeness line counts it.
+struct UnitSignoff {
+  std::string orgunit, name;
+  SignoffState state;
+  bool on_time = false;  // closed, and confirmed before the due date
+  int changed = 0;       // indicators whose figures differ from those confirmed
+};
+
 struct Report {
   const Template* tmpl = nullptr;
   // The language of every text the report prints (figures do not depend on it).
@@ -96,6 +105,7 @@ struct Report {
   std::vector<Table> tables;  // the template's sections, then "signoff"
   std::vector<DataValue> values;
   Completeness completeness;
+  std::vector<UnitSignoff> units;  // each unit counted in `completeness`, in row order
   indicator::SmallNumbers small_numbers;  // thresholds named in the footnote
   bool any_small = false, any_uncertain = false;
   // A line list (Template::line_list): one table of persons, no headline,

@@ -13,6 +13,10 @@ SignoffState StateOf(const std::vector<store::SignoffRow>& rows, Date as_of) {
   const std::string last_day = FormatDate(as_of);
   for (const store::SignoffRow& r : rows) {
     if (r.on_date > last_day) continue;
+    out.last_action = r.action;
+    out.last_by = r.username;
+    out.last_at = r.at;
+    out.last_reason = r.reason;
     if (r.action == "close") {
       out.closed = true;
       out.by = r.username;

@@ -21,6 +21,9 @@ struct SignoffState {
   Date on;             // the civil day of the confirmation (Vietnam)
   int reopened = 0;    // how many times the period was reopened before this state
   std::string figures; // JSON {"indicator": [num, den], ...} as confirmed
+  // The latest action of any kind ("close" or "reopen"; empty: none yet), for
+  // the desk that shows who last acted and why.
+  std::string last_action, last_by, last_at, last_reason;
 };
 
 struct SignoffAction {

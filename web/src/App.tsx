@@ -22,6 +22,7 @@ import { EmergencyNew } from './pages/EmergencyNew';
 import { EmergencyStats } from './pages/EmergencyStats';
 import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 import { Targets } from './pages/Targets';
+import { Reports } from './pages/Reports';
 
 export function App() {
   const [, bump] = useState(0);
@@ -79,6 +80,7 @@ export function App() {
   else if (path === '/emergencies/new' && canRaiseEmergency(user)) page = <EmergencyNew query={query} key={location.search} />;
   else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
   else if (path === '/targets' && can(user, 'aggregate.read')) page = <Targets />;
+  else if (path === '/reports' && can(user, 'aggregate.read')) page = <Reports query={query} key={location.search} />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

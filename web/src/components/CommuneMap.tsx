@@ -24,7 +24,46 @@ function classes(values: number[]): number[] {
 // as much as performance. The hatching is a pattern, so it reads without colour too.
 const HATCH = { symbol: 'rect', symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(17, 17, 17, 0.45)' };
 
-export function CommuneMap({ geo, indicator, names, mine, sn }: { geo: Geo; indicator: IndicatorValue; names: Record<string, string>; mine: string; sn: SmallNumbers }) {
+/** A map coloured by category instead of value (the reports page: sign-off status per commune): each
+ * commune's colour, the legend's words for the colours, and the tooltip text of a commune. */
+export interface MapFill {
+  colours: Record<string, string>;
+  legend: { colour: string; label: string }[];
+  tip: (code: string) => string;
+}
+
+type MapProps = { geo: Geo; names: Record<string, string>; mine: string } &
+  ({ indicator: IndicatorValue; sn: SmallNumbers; fill?: undefined } | { fill: MapFill; indicator?: undefined; sn?: undefined });
+
+export function CommuneMap(props: MapProps) {
+  return props.fill ? <FillMap {...props} fill={props.fill} /> : <ValueMap {...props} indicator={props.indicator!} sn={props.sn!} />;
+}
+
+const seriesOf = (mapName: string, data: unknown[]) => [
+  { type: 'map', id: 'communes', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, data, emphasis: { label: { show: false }, itemStyle: { areaColor: '#0b6e4f' } } },
+];
+
+function FillMap({ geo, names, mine, fill }: { geo: Geo; names: Record<string, string>; mine: string; fill: MapFill }) {
+  const mapName = 'prov-' + geo.province;
+  const option = useMemo(() => {
+    const data = geo.features.map((f) => {
+      const code = f.properties.code;
+      return { name: code, value: 1, itemStyle: { areaColor: fill.colours[code] ?? NO_DATA, borderColor: code === mine ? '#111' : '#fff', borderWidth: code === mine ? 2 : 0.6 } };
+    });
+    return { animation: false, tooltip: { trigger: 'item', formatter: (p: any) => fill.tip(p.name) }, series: seriesOf(mapName, data) };
+  }, [geo, fill, mine, currentLang()]);
+  return (
+    <div data-testid="commune-map" data-mine={mine} data-colours={JSON.stringify(fill.colours)}>
+      <Chart map option={option} height={340} label={t('dash.map_label', { n: Object.keys(names).length })} prepare={(ec) => ec.registerMap(mapName, geo as any)} />
+      <div class="map-legend" aria-label={t('dash.legend')}>
+        {fill.legend.map((l) => <span key={l.label}><i style={{ background: l.colour }} aria-hidden="true" />{l.label}</span>)}
+      </div>
+      <p class="attribution">{t('dash.attribution')}</p>
+    </div>
+  );
+}
+
+function ValueMap({ geo, indicator, names, mine, sn }: { geo: Geo; indicator: IndicatorValue; names: Record<string, string>; mine: string; sn: SmallNumbers }) {
   const mapName = 'prov-' + geo.province;
   const { option, colours, breaks, lowerBetter, small } = useMemo(() => {
     const groups = indicator.breakdown?.groups ?? {};
@@ -69,7 +108,7 @@ export function CommuneMap({ geo, indicator, names, mine, sn }: { geo: Geo; indi
     const option = {
       animation: false,
       tooltip: { trigger: 'item', formatter: (p: any) => tip(p.name, p.value) },
-      series: [{ type: 'map', id: 'communes', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, data, emphasis: { label: { show: false }, itemStyle: { areaColor: '#0b6e4f' } } }],
+      series: seriesOf(mapName, data),
     };
     return { option, colours, breaks, lowerBetter, small };
   }, [geo, indicator, names, currentLang()]);

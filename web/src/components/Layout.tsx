@@ -78,6 +78,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {canManageUsers(user) && <NavLink href="/users" path={path} label={t('nav.users')} />}
         {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}
         {canSeeEmergencies(user) && <NavLink href="/emergencies" path={path} label={t('redalert.nav')} />}
+        {can(user, 'aggregate.read') && <NavLink href="/reports" path={path} label={t('reports.nav')} />}
       </nav>}
       <main id="main" tabIndex={-1}>
         <Flash path={path} />
