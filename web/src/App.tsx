@@ -21,6 +21,7 @@ import { EmergencyBoard } from './pages/EmergencyBoard';
 import { EmergencyNew } from './pages/EmergencyNew';
 import { EmergencyStats } from './pages/EmergencyStats';
 import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
+import { Figures } from './pages/Figures';
 
 export function App() {
   const [, bump] = useState(0);
@@ -77,6 +78,7 @@ export function App() {
   else if (path === '/emergencies' && canSeeEmergencies(user)) page = <EmergencyBoard />;
   else if (path === '/emergencies/new' && canRaiseEmergency(user)) page = <EmergencyNew query={query} key={location.search} />;
   else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
+  else if (path === '/figures' && can(user, 'aggregate.enter')) page = <Figures />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }
