@@ -50,7 +50,7 @@ run('figures', async (browser, setLast) => {
     await p.waitForSelector('[data-testid=error-value]');
   });
   const err = await text(p, '[data-testid=error-value]');
-  check(err.includes('100'), `the error names the bound: "${err}"`);
+  check(err.includes('Giá trị tối đa là 100'), `the error names the bound in Vietnamese: "${err}"`);
   check((await p.getAttribute('#fv-value', 'aria-invalid')) === 'true', 'the field is marked invalid');
   await axe(p, 'figures field error (phone)', { strict: true });
   await shot(p, 'phone-figures-error');
@@ -63,7 +63,7 @@ run('figures', async (browser, setLast) => {
   const o = officer.page;
   setLast(o);
   await o.goto(BASE + '/figures');
-  await o.waitForSelector('#fg-orgunit option[value="03390"]');
+  await o.waitForSelector('#fg-orgunit option[value="03390"]', { state: 'attached' });
   await o.selectOption('#fg-orgunit', '03390');
   await o.fill('#fg-period', '2025');
   await o.click('[data-testid=figures-filter] button[type=submit]');
@@ -74,7 +74,7 @@ run('figures', async (browser, setLast) => {
   await o.selectOption('#fg-orgunit', '12');
   await o.click('[data-testid=figures-filter] button[type=submit]');
   await o.click('[data-testid=group-staffing]');
-  await o.waitForSelector('#fg-facility option[value="bv:12-sannhi"]');
+  await o.waitForSelector('#fg-facility option[value="bv:12-sannhi"]', { state: 'attached' });
   const verdictSel = '[data-testid="verdict-bv:12-sannhi-ob_doctors_per_facility"] .badge';
   check((await text(o, verdictSel)) === 'Chưa nhập', 'no verdict before any doctor is entered');
   await o.selectOption('#fg-facility', 'bv:12-sannhi');

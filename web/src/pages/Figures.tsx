@@ -149,7 +149,7 @@ function Values({ group, orgunit, period, canEnter, onSaved }: {
   return (
     <div class="card">
       <ScrollX name={pick(group, 'label')}>
-        <table class="table" data-testid="values-table">
+        <table class="table figures-table" data-testid="values-table">
           <caption class="sr-only">{pick(group, 'label')}</caption>
           <thead><tr><th scope="col">{t('figures.element')}</th><th scope="col" class="num">{t('figures.value')}</th>
             <th scope="col">{t('figures.document')}</th><th scope="col">{t('figures.entered')}</th><th scope="col"><span class="sr-only">{t('figures.actions')}</span></th></tr></thead>
@@ -225,7 +225,10 @@ function ValueForm({ element, group, orgunit, period, current, onDone }: {
     } catch (err) {
       const ae = err as ApiError;
       const field = ae.field && ['value', 'source', 'document', 'note'].includes(ae.field) ? ae.field : 'form';
-      setErrors({ [field]: ae.message });
+      // The server's bound check is worded in English; the reader gets the bound in their language.
+      const message = field === 'value' && ae.status === 422 && n > element.max
+        ? t('figures.error.max', { max: fmtNumber(element.max, 0), unit: element.unit }) : ae.message;
+      setErrors({ [field]: message });
       document.getElementById(field === 'form' ? 'fv-value' : 'fv-' + field)?.focus();
     } finally {
       setBusy(false);
