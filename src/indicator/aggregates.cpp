@@ -64,6 +64,16 @@ Status PutValue(store::Store& store, const Catalogue& cat, const Figures& figure
   return store.aggregates().Put(row, audit);
 }
 
+Status DeleteValue(store::Store& store, const EnteredValue& key, const std::string& reason, const audit::Entry& audit) {
+  if (reason.empty()) return Status::Invalid("reason", "a reason is required to delete an entered value");
+  if (reason.size() > kMaxEnteredText) return Status::Invalid("reason", "reason must be at most 500 characters");
+  Period p;
+  U5_RETURN_IF_ERROR(ParsePeriod(key.period, &p));
+  EnteredValue k = key;
+  k.period = p.text;
+  return store.aggregates().Delete(k, reason, audit);
+}
+
 Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,
                  std::vector<EnteredValue>* out) {
   return store.aggregates().List(orgunit, period, element, out);

@@ -39,6 +39,9 @@ Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v, const Fi
 // with `audit` in one transaction.
 Status PutValue(store::Store& store, const Catalogue& cat, const Figures& figures, const EnteredValue& v,
                 const audit::Entry& audit);
+// Deletes the value of (element, orgunit, period, source) of `key`, keeping a
+// deleted version with `reason` (required, at most kMaxEnteredText) and `audit`.
+Status DeleteValue(store::Store& store, const EnteredValue& key, const std::string& reason, const audit::Entry& audit);
 // Entered values for an org unit and period; every element when `element` is empty.
 Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,
                  std::vector<EnteredValue>* out);

@@ -137,6 +137,34 @@ json ValueJson(const EnteredValue& v) {
           {"document", v.document}, {"note", v.note}, {"entered_by", v.entered_by}, {"entered_at", v.entered_at}};
 }
 
+// Who may enter or delete a value of `orgunit`: the user's subtree, never a country-wide role.
+Status CheckEnterer(store::Store& store, const auth::Principal& who, const std::string& orgunit) {
+  if (orgunit.empty() || !store.OrgUnitExists(orgunit)) return Status::Invalid("orgunit", "orgunit must be a known org unit");
+  if (auth::CountryWide(who)) return Status::Forbidden("aggregate values are entered by the province's own officers");
+  if (!CanSee(store, who, orgunit)) return Status::Forbidden("orgunit " + orgunit + " is outside your org units");
+  return Status::Ok();
+}
+
+// DELETE indicator-values {"element","orgunit","period","source","reason"}:
+// a value entered by mistake (wrong unit or period) leaves the indicators; its
+// history keeps it and a deleted version with the reason.
+http::Response DeleteValue(Service& svc, http::Call& c) {
+  json b;
+  if (Status st = ParseBody(c.req, &b); !st.ok()) return Err(st);
+  EnteredValue k;
+  std::string reason;
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"element", &k.element}, {"orgunit", &k.orgunit},
+                          {"period", &k.period}, {"source", &k.source}, {"reason", &reason}})
+    if (Status st = http::OptionalText(b, key, out); !st.ok()) return Err(st);
+  k.entered_by = c.who.username;
+  if (Status st = CheckEnterer(c.store, c.who, k.orgunit); !st.ok()) return Err(st);
+  const audit::Entry entry = ChangeEntry(c, "aggregate_value_delete", "indicator_value", k.element, k.orgunit,
+      {{"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"source", k.source}, {"reason", reason}});
+  if (Status st = svc.DeleteValue(k, reason, entry); !st.ok()) return Err(st);
+  log::Info("indicator_value_deleted", {{"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"user", c.who.username}});
+  return Json(200, {{"status", "deleted"}, {"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"source", k.source}});
+}
+
 // GET indicator-values/history: every version of one value, newest first,
 // each with the value it replaced (of the same source) as "old".
 http::Response ValueHistory(Service& svc, http::Call& c) {
@@ -151,11 +179,13 @@ http::Response ValueHistory(Service& svc, http::Call& c) {
   json items = json::array();
   for (size_t i = 0; i < vs.size(); ++i) {
     json item = ValueJson(vs[i]);
+    item["deleted"] = vs[i].deleted;
     item["old"] = nullptr;
     for (size_t k = i + 1; k < vs.size(); ++k)
       if (vs[k].source == vs[i].source) {
-        item["old"] = {{"value", Opt(vs[k].value)}, {"numerator", Opt(vs[k].numerator)}, {"denominator", Opt(vs[k].denominator)},
-                       {"document", vs[k].document}};
+        if (!vs[k].deleted)
+          item["old"] = {{"value", Opt(vs[k].value)}, {"numerator", Opt(vs[k].numerator)}, {"denominator", Opt(vs[k].denominator)},
+                         {"document", vs[k].document}};
         break;
       }
     items.push_back(std::move(item));
@@ -243,10 +273,7 @@ http::Response Values(Service& svc, http::Call& c) {
                         {"denominator", &v.denominator}})
     if (Status st = http::OptionalNumber(b, k, out); !st.ok()) return Err(st);
   v.entered_by = who.username;
-  if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
-  // Entered values are the figures of one's own org units; a country-wide role enters none.
-  if (auth::CountryWide(who)) return Err(Status::Forbidden("aggregate values are entered by the province's own officers"));
-  if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
+  if (Status st = CheckEnterer(store, who, v.orgunit); !st.ok()) return Err(st);
   const audit::Entry entry = ChangeEntry(c, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
       {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
        {"value", b.contains("value") ? b["value"] : json(nullptr)}, {"numerator", b.contains("numerator") ? b["numerator"] : json(nullptr)},
@@ -500,6 +527,7 @@ http::Routes Routes() {
       {"GET", "indicator-values", kAggregateRead, Audit::none, values},
       {"PUT", "indicator-values", kAggregateEnter, Audit::write, values},
       {"POST", "indicator-values", kAggregateEnter, Audit::write, values},
+      {"DELETE", "indicator-values", kAggregateEnter, Audit::write, engine([](Service& s, Call& c) { return DeleteValue(s, c); })},
       {"GET", "indicator-values/history", kAggregateRead, Audit::none,
        engine([](Service& s, Call& c) { return ValueHistory(s, c); })},
       {"GET", "indicator-values/figures", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return FiguresJson(s); })},

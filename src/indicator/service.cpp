@@ -222,6 +222,10 @@ Status Service::PutValue(const EnteredValue& v, const audit::Entry& audit) {
   return indicator::PutValue(store_, cat_, figures_, v, audit);
 }
 
+Status Service::DeleteValue(const EnteredValue& key, const std::string& reason, const audit::Entry& audit) {
+  return indicator::DeleteValue(store_, key, reason, audit);
+}
+
 Status Service::ValueHistory(const std::string& element, const std::string& orgunit, const std::string& period,
                              std::vector<EnteredValue>* out) {
   return store_.aggregates().History(element, orgunit, period, out);

@@ -70,6 +70,7 @@ class Service {
   // Writes are audited with `audit` (who, from where, what) in their own transaction.
   Status PutValue(const EnteredValue& v, const audit::Entry& audit);
   Status ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out);
+  Status DeleteValue(const EnteredValue& key, const std::string& reason, const audit::Entry& audit);
   // Every version of an entered value, newest first.
   Status ValueHistory(const std::string& element, const std::string& orgunit, const std::string& period,
                       std::vector<EnteredValue>* out);

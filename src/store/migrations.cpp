@@ -331,8 +331,9 @@ CREATE INDEX emergency_raised ON emergency(raised_at);
 )SQL"},
       {21, "entered figures: the document a value comes from, and every version of each value", R"SQL(
 -- The current value stays in indicator_value (one row, fast to read); each
--- put also appends the value as a version here, so the history shows who
--- changed what, when, old -> new. Versions are never changed.
+-- put also appends the value as a version here, and a deletion a version
+-- with deleted = 1, so the history shows who changed what, when, old -> new.
+-- Versions are never changed.
 ALTER TABLE indicator_value ADD COLUMN document TEXT;
 CREATE TABLE indicator_value_version (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -346,7 +347,8 @@ CREATE TABLE indicator_value_version (
   note         TEXT,
   document     TEXT,
   entered_by   TEXT,
-  entered_at   TEXT NOT NULL
+  entered_at   TEXT NOT NULL,
+  deleted      INTEGER NOT NULL DEFAULT 0   -- 1: the value was deleted, the reason in note
 );
 CREATE INDEX indicator_value_version_key ON indicator_value_version(element, orgunit_id, period);
 CREATE TRIGGER indicator_value_version_no_update BEFORE UPDATE ON indicator_value_version BEGIN SELECT RAISE(ABORT, 'value versions are append-only'); END;

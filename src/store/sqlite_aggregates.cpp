@@ -40,6 +40,21 @@ class SqliteAggregates final : public Aggregates {
     });
   }
 
+  Status Delete(const AggregateValue& k, const std::string& reason, const audit::Entry& audit) override {
+    return host_.WriteAudited(audit, [&](Db& db) {
+      Stmt& s = db.Cached("DELETE FROM indicator_value WHERE element=?1 AND orgunit_id=?2 AND period=?3 AND source=?4");
+      s.Bind(1, k.element).Bind(2, k.orgunit).Bind(3, k.period).Bind(4, k.source);
+      U5_RETURN_IF_ERROR(s.Run());
+      if (db.Changes() == 0)
+        return Status::NotFound("no " + k.source + " value of " + k.element + " for " + k.orgunit + " " + k.period, "element");
+      Stmt& h = db.Cached(
+          "INSERT INTO indicator_value_version(element, orgunit_id, period, source, note, entered_by, entered_at, deleted) "
+          "VALUES (?1,?2,?3,?4,?5,?6,?7,1)");
+      h.Bind(1, k.element).Bind(2, k.orgunit).Bind(3, k.period).Bind(4, k.source).Bind(5, reason).Bind(6, k.entered_by).Bind(7, NowIso());
+      return h.Run();
+    });
+  }
+
   Status List(const std::string& orgunit, const std::string& period, const std::string& element,
               std::vector<AggregateValue>* out) override {
     Db* db;
@@ -58,14 +73,15 @@ class SqliteAggregates final : public Aggregates {
     U5_RETURN_IF_ERROR(host_.Conn(&db));
     out->clear();
     Stmt& s = db->Cached(
-        "SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at, document "
+        "SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at, document, deleted "
         "FROM indicator_value_version WHERE element=?1 AND orgunit_id=?2 AND period=?3 ORDER BY seq DESC");
     s.Bind(1, element).Bind(2, orgunit).Bind(3, period);
-    return Read(s, out);
+    return Read(s, out, true);
   }
 
  private:
-  static Status Read(Stmt& s, std::vector<AggregateValue>* out) {
+  // `versions`: rows of indicator_value_version, with their deleted flag as column 11.
+  static Status Read(Stmt& s, std::vector<AggregateValue>* out, bool versions = false) {
     Status st;
     while (s.Step(&st)) {
       AggregateValue v;
@@ -80,6 +96,7 @@ class SqliteAggregates final : public Aggregates {
       v.entered_by = s.IsNull(8) ? "" : s.Text(8);
       v.entered_at = s.Text(9);
       v.document = s.IsNull(10) ? "" : s.Text(10);
+      if (versions) v.deleted = s.Int(11) != 0;
       out->push_back(std::move(v));
     }
     s.Reset();

@@ -98,6 +98,36 @@ TEST_F(Figures_, HistoryKeepsEveryVersionWithWhoAndTheOldValue) {
   EXPECT_EQ(Call("GET", "/api/v1/indicator-values/history", {{"orgunit", "03390"}, {"period", "2025"}}, province_).status, 422);
 }
 
+TEST_F(Figures_, ADeletedValueLeavesTheListAndStaysInTheHistoryWithItsReason) {
+  const std::string put = R"({"element":"population.under1_target","orgunit":"03390","period":"2025","source":"estimate","value":120})";
+  ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, put).status, 200);
+  const json key = {{"element", "population.under1_target"}, {"orgunit", "03390"}, {"period", "2025"}, {"source", "estimate"}};
+  auto noreason = Call("DELETE", "/api/v1/indicator-values", {}, commune_, key.dump());
+  EXPECT_EQ(noreason.status, 422);
+  EXPECT_EQ(json::parse(noreason.body)["field"], "reason");
+  json del = key;
+  del["reason"] = "nhập nhầm xã";
+  EXPECT_EQ(Call("DELETE", "/api/v1/indicator-values", {}, province_, json(del).dump()).status, 200) << "the province may delete below it";
+  EXPECT_EQ(Call("DELETE", "/api/v1/indicator-values", {}, commune_, del.dump()).status, 404) << "nothing left to delete";
+  auto cur = json::parse(Call("GET", "/api/v1/indicator-values", {{"orgunit", "03390"}, {"period", "2025"}}, province_).body);
+  EXPECT_TRUE(cur["items"].empty());
+  auto h = json::parse(Call("GET", "/api/v1/indicator-values/history",
+                            {{"element", "population.under1_target"}, {"orgunit", "03390"}, {"period", "2025"}}, commune_).body);
+  ASSERT_EQ(h["items"].size(), 2u);
+  EXPECT_EQ(h["items"][0]["deleted"], true);
+  EXPECT_EQ(h["items"][0]["note"], "nhập nhầm xã");
+  EXPECT_EQ(h["items"][0]["entered_by"], "tinh");
+  EXPECT_EQ(h["items"][0]["old"]["value"], 120.0);
+  // Entered again after the deletion: the old value is the deleted one, i.e. none.
+  ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, put).status, 200);
+  h = json::parse(Call("GET", "/api/v1/indicator-values/history",
+                       {{"element", "population.under1_target"}, {"orgunit", "03390"}, {"period", "2025"}}, commune_).body);
+  EXPECT_TRUE(h["items"][0]["old"].is_null());
+  json other = del;
+  other["orgunit"] = "03388";
+  EXPECT_EQ(Call("DELETE", "/api/v1/indicator-values", {}, commune_, other.dump()).status, 403);
+}
+
 TEST_F(Figures_, ACommuneWorkerEntersForTheirCommuneOnly) {
   const std::string own = R"({"element":"population.under5_midyear","orgunit":"03390","period":"2025","source":"estimate","value":812})";
   EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, own).status, 200);
@@ -122,7 +152,9 @@ TEST_F(Figures_, BoundsNameTheFieldAndStoreNothing) {
     json b = {{"element", c.element}, {"orgunit", "12"}, {"period", "2024"}, {"source", "survey"}, {"value", c.value}};
     auto r = Call("PUT", "/api/v1/indicator-values", {}, province_, b.dump());
     EXPECT_EQ(r.status, c.status) << c.element << " " << c.value << " " << r.body;
-    if (c.status == 422) EXPECT_EQ(json::parse(r.body)["field"], "value") << r.body;
+    if (c.status == 422) {
+      EXPECT_EQ(json::parse(r.body)["field"], "value") << r.body;
+    }
   }
   json longdoc = {{"element", "stunting_under5"}, {"orgunit", "12"}, {"period", "2023"}, {"source", "survey"}, {"value", 1},
                   {"document", std::string(501, 'x')}};

@@ -1,7 +1,7 @@
 // Issue 22, entered figures: the commune worker `demo` enters a stunting prevalence from a named
 // survey for their commune, corrects it and sees the history (old → new); 140 % is refused with the
 // field's error and nothing stored; the province officer `tinh` sees the commune's value, enters the
-// doctors of a hospital and sees the Lai Châu norm's verdict. Phone width for the worker; axe strict.
+// doctors of a hospital, sees the Lai Châu norm's verdict, and deletes the figure with a reason. Phone width for the worker; axe strict.
 import { BASE, PHONE, DESKTOP, axe, check, expecting, overflowBeyond, run, session, shot, step } from './lib.mjs';
 
 const getJson = (page, path) => page.evaluate(async (p) => (await fetch(p, { credentials: 'same-origin' })).json(), path);
@@ -85,5 +85,15 @@ run('figures', async (browser, setLast) => {
   check(compliance.includes('100% cơ sở đạt (1/1'), `compliance: "${compliance}"`);
   await axe(o, 'figures staffing (desktop)', { strict: true });
   await shot(o, 'desktop-figures-staffing');
+
+  step('a figure entered by mistake is deleted with a reason: no verdict, the history keeps it');
+  await o.click('[data-testid="edit-staff.ob_cki"]');
+  await o.click('[data-testid=value-delete]');
+  check((await text(o, '[data-testid=error-reason]')).length > 0, 'a reason is asked for');
+  await o.fill('#fv-reason', 'nhập nhầm cơ sở');
+  await o.click('[data-testid=value-delete]');
+  await o.waitForFunction((s) => document.querySelector(s)?.textContent.trim() === 'Chưa nhập', verdictSel);
+  const deleted = await text(o, '[data-testid=history-row]:first-child');
+  check(deleted.includes('1 → đã xoá') && deleted.includes('nhập nhầm cơ sở'), `history: "${deleted}"`);
   await officer.ctx.close();
 });

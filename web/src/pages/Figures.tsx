@@ -17,7 +17,7 @@ interface Value {
   element: string; orgunit: string; period: string; source: string; value: number | null; document: string; note: string;
   entered_by: string; entered_at: string;
 }
-interface Version extends Value { old: { value: number | null; document: string } | null }
+interface Version extends Value { deleted: boolean; old: { value: number | null; document: string } | null }
 interface Verdict { plan: string; indicator: string; total: number; specialist: number; meets: boolean | null }
 interface Facility { id: string; name: string; kind: string; verdicts: Verdict[] }
 interface Norm {
@@ -204,6 +204,7 @@ function ValueForm({ element, group, orgunit, period, current, onDone }: {
   });
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState('');
   const set = (k: keyof typeof form, v: string) => setForm({ ...form, [k]: v });
   const invalid = (k: string) => (errors[k] ? { 'aria-invalid': 'true' as const, 'aria-describedby': `fv-${k}-err` } : {});
   const FieldError = ({ k }: { k: string }) => (errors[k] ? <p class="field-error" id={`fv-${k}-err`} data-testid={`error-${k}`}>{errors[k]}</p> : null);
@@ -230,6 +231,25 @@ function ValueForm({ element, group, orgunit, period, current, onDone }: {
         ? t('figures.error.max', { max: fmtNumber(element.max, 0), unit: element.unit }) : ae.message;
       setErrors({ [field]: message });
       document.getElementById(field === 'form' ? 'fv-value' : 'fv-' + field)?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // A value entered for the wrong unit or period leaves the indicators; its history keeps it with the reason.
+  const remove = async () => {
+    if (!current) return;
+    if (!reason.trim()) {
+      setErrors({ reason: t('figures.error.reason') });
+      document.getElementById('fv-reason')?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.del('/indicator-values', { element: element.id, orgunit, period, source: current.source, reason: reason.trim() });
+      onDone(element.id);
+    } catch (err) {
+      setErrors({ reason: (err as ApiError).message });
     } finally {
       setBusy(false);
     }
@@ -265,6 +285,17 @@ function ValueForm({ element, group, orgunit, period, current, onDone }: {
         <button class="btn primary" type="submit" disabled={busy} data-testid="value-save">{t('figures.save')}</button>
         <button class="btn" type="button" onClick={() => onDone('')}>{t('figures.cancel')}</button>
       </div>
+      {current && (
+        <fieldset class={errors.reason ? 'field invalid' : 'field'}>
+          <legend>{t('figures.delete_title', { source: t('figures.source.' + current.source) })}</legend>
+          <label for="fv-reason">{t('figures.delete_reason')}</label>
+          <input id="fv-reason" value={reason} maxLength={500} autocomplete="off" onInput={(e) => setReason(e.currentTarget.value)} {...invalid('reason')} />
+          <FieldError k="reason" />
+          <div class="actions">
+            <button class="btn" type="button" disabled={busy} data-testid="value-delete" onClick={remove}>{t('figures.delete')}</button>
+          </div>
+        </fieldset>
+      )}
     </form>
   );
 }
@@ -285,7 +316,8 @@ function History({ element, orgunit, period }: { element: Element; orgunit: stri
               {h.data.items.map((v, i) => (
                 <tr key={i} data-testid="history-row">
                   <td>{fmtTimestamp(v.entered_at)}</td><td>{v.entered_by}</td>
-                  <td>{v.old ? `${num(v.old.value)} → ${num(v.value)}` : `${t('figures.first')} ${num(v.value)}`}</td>
+                  <td>{v.deleted ? `${num(v.old?.value)} → ${t('figures.deleted')}`
+                    : v.old ? `${num(v.old.value)} → ${num(v.value)}` : `${t('figures.first')} ${num(v.value)}`}</td>
                   <td>{v.document || t('figures.source.' + v.source)}</td><td>{v.note}</td>
                 </tr>
               ))}
