@@ -14,7 +14,7 @@ extern const char* const kBuiltinRoles;
 namespace {
 
 bool IsKnownPermission(const std::string& p) {
-  for (const char* k : {kPersonRead, kPersonWrite, kAggregateRead, kPlanManage, kUserManage, kAuditRead, kConfigManage, kReportSignoff, kDeathReview,
+  for (const char* k : {kPersonRead, kPersonWrite, kAggregateRead, kPlanManage, kAggregateEnter, kUserManage, kAuditRead, kConfigManage, kReportSignoff, kDeathReview,
                         kEmergencyRespond})
     if (p == k) return true;
   return false;

@@ -16,6 +16,8 @@ inline constexpr const char* kPersonRead = "person.read";
 inline constexpr const char* kPersonWrite = "person.write";
 inline constexpr const char* kAggregateRead = "aggregate.read";
 inline constexpr const char* kPlanManage = "plan.manage";
+// Survey and administrative figures of the user's org units (indicator-values).
+inline constexpr const char* kAggregateEnter = "aggregate.enter";
 inline constexpr const char* kUserManage = "user.manage";
 inline constexpr const char* kAuditRead = "audit.read";
 inline constexpr const char* kConfigManage = "config.manage";

@@ -20,7 +20,7 @@ double MaxIndicatorValue(const Indicator& i) {
   return kMaxEnteredCount;
 }
 
-Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v) {
+Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v, const FigureElement* fig) {
   const Indicator* ind = cat.Find(v.element);
   for (auto [name, x] : {std::pair<const char*, const std::optional<double>*>{"value", &v.value}, {"numerator", &v.numerator},
                          {"denominator", &v.denominator}}) {
@@ -28,6 +28,12 @@ Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v) {
     const double d = **x;
     if (!std::isfinite(d)) return Status::Invalid(name, std::string(name) + " must be a finite number");
     if (d < 0) return Status::Invalid(name, std::string(name) + " must not be negative");
+    // A figure's own bound (a budget in VND may pass a billion) replaces the general one for its value.
+    if (fig && x == &v.value) {
+      if (d > fig->max)
+        return Status::Invalid(name, "value of " + fig->id + " (" + fig->unit + ") must be at most " + nlohmann::json(fig->max).dump());
+      continue;
+    }
     if (d > kMaxEnteredCount)
       return Status::Invalid(name, std::string(name) + " must be at most " + std::to_string(static_cast<long long>(kMaxEnteredCount)));
   }
@@ -40,18 +46,32 @@ Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v) {
   return Status::Ok();
 }
 
-Status PutValue(store::Store& store, const Catalogue& cat, const EnteredValue& v, const audit::Entry& audit) {
-  if (!cat.IsEnterable(v.element)) return Status::Invalid("element", "unknown indicator or data element '" + v.element + "'");
+Status PutValue(store::Store& store, const Catalogue& cat, const Figures& figures, const EnteredValue& v,
+                const audit::Entry& audit) {
+  const FigureElement* fig = figures.Find(v.element);
+  if (!fig && !cat.IsEnterable(v.element)) return Status::Invalid("element", "unknown indicator or data element '" + v.element + "'");
   Period p;
   U5_RETURN_IF_ERROR(ParsePeriod(v.period, &p));
   if (p.kind == PeriodKind::range) return Status::Invalid("period", "entered values need a calendar period, not a range");
   if (!IsKnownSource(v.source)) return Status::Invalid("source", "source must be routine, survey, statistical_yearbook or estimate");
   if (!v.value && !(v.numerator && v.denominator))
     return Status::Invalid("value", "give value, or numerator and denominator");
-  U5_RETURN_IF_ERROR(CheckEnteredNumbers(cat, v));
+  U5_RETURN_IF_ERROR(CheckEnteredNumbers(cat, v, fig));
+  if (v.document.size() > kMaxEnteredText) return Status::Invalid("document", "document must be at most 500 characters");
+  if (v.note.size() > kMaxEnteredText) return Status::Invalid("note", "note must be at most 500 characters");
   EnteredValue row = v;
   row.period = p.text;
   return store.aggregates().Put(row, audit);
+}
+
+Status DeleteValue(store::Store& store, const EnteredValue& key, const std::string& reason, const audit::Entry& audit) {
+  if (reason.empty()) return Status::Invalid("reason", "a reason is required to delete an entered value");
+  if (reason.size() > kMaxEnteredText) return Status::Invalid("reason", "reason must be at most 500 characters");
+  Period p;
+  U5_RETURN_IF_ERROR(ParsePeriod(key.period, &p));
+  EnteredValue k = key;
+  k.period = p.text;
+  return store.aggregates().Delete(k, reason, audit);
 }
 
 Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,

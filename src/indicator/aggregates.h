@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "audit/entry.h"
 #include "indicator/catalogue.h"
+#include "indicator/figures.h"
 #include "store/aggregates.h"
 #include "store/store.h"
 #include "store/targets.h"
@@ -22,17 +23,25 @@ using EnteredValue = store::AggregateValue;
 // above this (ten times Vietnam's population), so a typing slip such as 1e308
 // cannot reach the sums.
 inline constexpr double kMaxEnteredCount = 1e9;
+// Bytes of an entered value's document or note: a survey's name and a remark, not a report.
+inline constexpr size_t kMaxEnteredText = 500;
 
 bool IsKnownSource(const std::string& s);
 // The largest value an indicator can take in its own unit (100 for a %, 1000 for ‰, ...).
 double MaxIndicatorValue(const Indicator& i);
 // Bounds of an entered value, numerator and denominator: finite, 0 to
 // kMaxEnteredCount, a value within MaxIndicatorValue, a proportion's numerator
-// not above its denominator. Invalid names the field.
-Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v);
-// Checks `v` (element, calendar period, source, numbers) and stores it with
-// `audit` in one transaction.
-Status PutValue(store::Store& store, const Catalogue& cat, const EnteredValue& v, const audit::Entry& audit);
+// not above its denominator; an entered figure's value (figures.json) within
+// its own max instead. Invalid names the field.
+Status CheckEnteredNumbers(const Catalogue& cat, const EnteredValue& v, const FigureElement* fig = nullptr);
+// Checks `v` (element of the catalogue or of `figures`, calendar period,
+// source, numbers, text lengths) and stores it, a new version in its history,
+// with `audit` in one transaction.
+Status PutValue(store::Store& store, const Catalogue& cat, const Figures& figures, const EnteredValue& v,
+                const audit::Entry& audit);
+// Deletes the value of (element, orgunit, period, source) of `key`, keeping a
+// deleted version with `reason` (required, at most kMaxEnteredText) and `audit`.
+Status DeleteValue(store::Store& store, const EnteredValue& key, const std::string& reason, const audit::Entry& audit);
 // Entered values for an org unit and period; every element when `element` is empty.
 Status GetValues(store::Store& store, const std::string& orgunit, const std::string& period, const std::string& element,
                  std::vector<EnteredValue>* out);

@@ -139,6 +139,125 @@ http::Response CatalogueJson(Service& svc) {
                                        {"source", sn.source}}}});
 }
 
+json Opt(const std::optional<double>& d) { return d ? json(*d) : json(nullptr); }
+
+json ValueJson(const EnteredValue& v) {
+  return {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
+          {"value", Opt(v.value)}, {"numerator", Opt(v.numerator)}, {"denominator", Opt(v.denominator)},
+          {"document", v.document}, {"note", v.note}, {"entered_by", v.entered_by}, {"entered_at", v.entered_at}};
+}
+
+// Who may enter or delete a value of `orgunit`: the user's subtree, never a country-wide role.
+Status CheckEnterer(store::Store& store, const auth::Principal& who, const std::string& orgunit) {
+  if (orgunit.empty() || !store.OrgUnitExists(orgunit)) return Status::Invalid("orgunit", "orgunit must be a known org unit");
+  if (auth::CountryWide(who)) return Status::Forbidden("aggregate values are entered by the province's own officers");
+  if (!CanSee(store, who, orgunit)) return Status::Forbidden("orgunit " + orgunit + " is outside your org units");
+  return Status::Ok();
+}
+
+// DELETE indicator-values {"element","orgunit","period","source","reason"}:
+// a value entered by mistake (wrong unit or period) leaves the indicators; its
+// history keeps it and a deleted version with the reason.
+http::Response DeleteValue(Service& svc, http::Call& c) {
+  json b;
+  if (Status st = ParseBody(c.req, &b); !st.ok()) return Err(st);
+  EnteredValue k;
+  std::string reason;
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"element", &k.element}, {"orgunit", &k.orgunit},
+                          {"period", &k.period}, {"source", &k.source}, {"reason", &reason}})
+    if (Status st = http::OptionalText(b, key, out); !st.ok()) return Err(st);
+  k.entered_by = c.who.username;
+  if (Status st = CheckEnterer(c.store, c.who, k.orgunit); !st.ok()) return Err(st);
+  const audit::Entry entry = ChangeEntry(c, "aggregate_value_delete", "indicator_value", k.element, k.orgunit,
+      {{"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"source", k.source}, {"reason", reason}});
+  if (Status st = svc.DeleteValue(k, reason, entry); !st.ok()) return Err(st);
+  log::Info("indicator_value_deleted", {{"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"user", c.who.username}});
+  return Json(200, {{"status", "deleted"}, {"element", k.element}, {"orgunit", k.orgunit}, {"period", k.period}, {"source", k.source}});
+}
+
+// GET indicator-values/history: every version of one value, newest first,
+// each with the value it replaced (of the same source) as "old".
+http::Response ValueHistory(Service& svc, http::Call& c) {
+  const std::string element = Q(c.req, "element");
+  if (element.empty()) return Err(Status::Invalid("element", "element is required"));
+  std::string ou;
+  if (Status st = auth::ResolveOrgUnit(c.store, c.who, Q(c.req, "orgunit"), &ou); !st.ok()) return Err(st);
+  Period p;
+  if (Status st = ParsePeriod(Q(c.req, "period"), &p); !st.ok()) return Err(st);
+  std::vector<EnteredValue> vs;
+  if (Status st = svc.ValueHistory(element, ou, p.text, &vs); !st.ok()) return Err(st);
+  json items = json::array();
+  for (size_t i = 0; i < vs.size(); ++i) {
+    json item = ValueJson(vs[i]);
+    item["deleted"] = vs[i].deleted;
+    item["old"] = nullptr;
+    for (size_t k = i + 1; k < vs.size(); ++k)
+      if (vs[k].source == vs[i].source) {
+        if (!vs[k].deleted)
+          item["old"] = {{"value", Opt(vs[k].value)}, {"numerator", Opt(vs[k].numerator)}, {"denominator", Opt(vs[k].denominator)},
+                         {"document", vs[k].document}};
+        break;
+      }
+    items.push_back(std::move(item));
+  }
+  return Json(200, {{"element", element}, {"orgunit", ou}, {"period", p.text}, {"items", items}});
+}
+
+// GET indicator-values/figures: the groups of entered figures with labels
+// (a catalogue indicator's from the catalogue) and bounds, for the web page.
+http::Response FiguresJson(Service& svc) {
+  json groups = json::array();
+  for (const FigureGroup& g : svc.figures().groups()) {
+    json els = json::array();
+    for (const FigureElement& e : g.elements) {
+      std::string vi = e.label_vi, en = e.label_en;
+      if (const Indicator* ind = svc.catalogue().Find(e.id); ind && vi.empty()) vi = ind->name_vi, en = ind->name_en;
+      els.push_back({{"id", e.id}, {"label_vi", vi}, {"label_en", en}, {"unit", e.unit}, {"max", e.max}});
+    }
+    groups.push_back({{"id", g.id}, {"label_vi", g.label_vi}, {"label_en", g.label_en}, {"source", g.source},
+                      {"level", g.level}, {"elements", els}});
+  }
+  return Json(200, {{"groups", groups}, {"facilities_rule", svc.figures().facilities_rule()}});
+}
+
+// GET indicator-values/staffing: facilities below an org unit with their
+// entered doctors, the verdict of each applicable plan norm, and each norm's
+// compliance (share of facilities with staffing entered that meet it).
+http::Response StaffingJson(Service& svc, http::Call& c) {
+  std::string ou;
+  if (Status st = auth::ResolveOrgUnit(c.store, c.who, Q(c.req, "orgunit"), &ou); !st.ok()) return Err(st);
+  Period p;
+  if (Status st = ParsePeriod(Q(c.req, "period"), &p); !st.ok()) return Err(st);
+  std::vector<FacilityStaff> fs;
+  if (Status st = svc.FacilityStaffing(ou, p.text, &fs); !st.ok()) return Err(st);
+  const Figures& fig = svc.figures();
+  json facilities = json::array();
+  std::map<const StaffingNorm*, std::vector<Staffing>> by_norm;
+  for (const FacilityStaff& f : fs) {
+    json verdicts = json::array();
+    for (const Plan* plan : f.plans)
+      for (const StaffingNorm& n : fig.norms())
+        if (n.plan == plan->id) {
+          NormVerdict v = fig.Judge(n, f.staffing);
+          by_norm[&n].push_back(f.staffing);
+          verdicts.push_back({{"plan", n.plan}, {"indicator", n.indicator}, {"total", v.total}, {"specialist", v.specialist},
+                              {"meets", v.entered ? json(v.meets) : json(nullptr)}});
+        }
+    facilities.push_back({{"id", f.unit.id}, {"name", f.unit.name}, {"kind", f.unit.kind}, {"staffing", f.staffing},
+                          {"verdicts", verdicts}});
+  }
+  json norms = json::array();
+  for (const StaffingNorm& n : fig.norms()) {
+    auto it = by_norm.find(&n);
+    if (it == by_norm.end()) continue;
+    NormCompliance cmp = fig.Compliance(n, it->second);
+    norms.push_back({{"plan", n.plan}, {"indicator", n.indicator}, {"scope", n.scope}, {"printed", n.printed}, {"note", n.note},
+                     {"min_total", n.min_total}, {"min_specialist", n.min_specialist}, {"facilities", cmp.facilities},
+                     {"entered", cmp.entered}, {"meeting", cmp.meeting}, {"share", cmp.share ? json(*cmp.share) : json(nullptr)}});
+  }
+  return Json(200, {{"orgunit", ou}, {"period", p.text}, {"facilities", facilities}, {"norms", norms}});
+}
+
 http::Response Values(Service& svc, http::Call& c) {
   store::Store& store = c.store;
   const http::Request& req = c.req;
@@ -151,32 +270,24 @@ http::Response Values(Service& svc, http::Call& c) {
     std::vector<EnteredValue> vs;
     if (Status st = svc.ListValues(ou, p.text, &vs); !st.ok()) return Err(st);
     json items = json::array();
-    for (const auto& v : vs)
-      items.push_back({{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
-                       {"value", v.value ? json(*v.value) : json(nullptr)},
-                       {"numerator", v.numerator ? json(*v.numerator) : json(nullptr)},
-                       {"denominator", v.denominator ? json(*v.denominator) : json(nullptr)},
-                       {"note", v.note}, {"entered_by", v.entered_by}, {"entered_at", v.entered_at}});
+    for (const auto& v : vs) items.push_back(ValueJson(v));
     return Json(200, {{"items", items}});
   }
   json b;
   if (Status st = ParseBody(req, &b); !st.ok()) return Err(st);
   EnteredValue v;
   for (auto [k, out] : {std::pair<const char*, std::string*>{"element", &v.element}, {"orgunit", &v.orgunit},
-                        {"period", &v.period}, {"source", &v.source}, {"note", &v.note}})
+                        {"period", &v.period}, {"source", &v.source}, {"note", &v.note}, {"document", &v.document}})
     if (Status st = http::OptionalText(b, k, out); !st.ok()) return Err(st);
   for (auto [k, out] : {std::pair<const char*, std::optional<double>*>{"value", &v.value}, {"numerator", &v.numerator},
                         {"denominator", &v.denominator}})
     if (Status st = http::OptionalNumber(b, k, out); !st.ok()) return Err(st);
   v.entered_by = who.username;
-  if (v.orgunit.empty() || !store.OrgUnitExists(v.orgunit)) return Err(Status::Invalid("orgunit", "orgunit must be a known org unit"));
-  // The ministry holds plan.manage for the national plan's targets only; entered values stay the provinces'.
-  if (auth::CountryWide(who)) return Err(Status::Forbidden("aggregate values are entered by the province's own officers"));
-  if (!CanSee(store, who, v.orgunit)) return Err(Status::Forbidden("orgunit " + v.orgunit + " is outside your org units"));
+  if (Status st = CheckEnterer(store, who, v.orgunit); !st.ok()) return Err(st);
   const audit::Entry entry = ChangeEntry(c, "aggregate_value_change", "indicator_value", v.element, v.orgunit,
       {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source},
        {"value", b.contains("value") ? b["value"] : json(nullptr)}, {"numerator", b.contains("numerator") ? b["numerator"] : json(nullptr)},
-       {"denominator", b.contains("denominator") ? b["denominator"] : json(nullptr)}});
+       {"denominator", b.contains("denominator") ? b["denominator"] : json(nullptr)}, {"document", v.document}});
   if (Status st = svc.PutValue(v, entry); !st.ok()) return Err(st);
   log::Info("indicator_value_entered", {{"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"user", who.username}});
   return Json(200, {{"status", "saved"}, {"element", v.element}, {"orgunit", v.orgunit}, {"period", v.period}, {"source", v.source}});
@@ -413,6 +524,7 @@ http::Routes Routes() {
   using http::Call;
   using auth::kAggregateRead;
   using auth::kPlanManage;
+  using auth::kAggregateEnter;
   // The handlers need the indicator engine attached to the store (Service::Attach).
   auto engine = [](auto fn) {
     return [fn](Call& c) {
@@ -428,8 +540,14 @@ http::Routes Routes() {
        engine([](Service& s, Call& c) { return Indicators(s, c); })},
       {"GET", "indicators/catalogue", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return CatalogueJson(s); })},
       {"GET", "indicator-values", kAggregateRead, Audit::none, values},
-      {"PUT", "indicator-values", kPlanManage, Audit::write, values},
-      {"POST", "indicator-values", kPlanManage, Audit::write, values},
+      {"PUT", "indicator-values", kAggregateEnter, Audit::write, values},
+      {"POST", "indicator-values", kAggregateEnter, Audit::write, values},
+      {"DELETE", "indicator-values", kAggregateEnter, Audit::write, engine([](Service& s, Call& c) { return DeleteValue(s, c); })},
+      {"GET", "indicator-values/history", kAggregateRead, Audit::none,
+       engine([](Service& s, Call& c) { return ValueHistory(s, c); })},
+      {"GET", "indicator-values/figures", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return FiguresJson(s); })},
+      {"GET", "indicator-values/staffing", kAggregateRead, Audit::none,
+       engine([](Service& s, Call& c) { return StaffingJson(s, c); })},
       {"GET", "plans", kAggregateRead, Audit::none,
        engine([](Service& s, Call& c) { return Plans(s, c, {"plans"}); })},
       {"GET", "plans/{id}/evaluation", kAggregateRead, Audit::none,

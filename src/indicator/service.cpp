@@ -1,5 +1,6 @@
 #include "indicator/service.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -13,7 +14,8 @@ constexpr size_t kRebuildThreshold = 20000;
 
 }  // namespace
 
-Service::Service(store::Store& store, Catalogue cat) : store_(store), cat_(std::move(cat)) {}
+Service::Service(store::Store& store, Catalogue cat, Figures figures)
+    : store_(store), cat_(std::move(cat)), figures_(std::move(figures)) {}
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
@@ -22,8 +24,10 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
   // The data file's targets become stored versions before anything reads them.
+  Figures figures;
+  U5_RETURN_IF_ERROR(Figures::Load(data_dir, &figures));
   U5_RETURN_IF_ERROR(SeedTargets(store, cat));
-  std::unique_ptr<Service> s(new Service(store, std::move(cat)));
+  std::unique_ptr<Service> s(new Service(store, std::move(cat), std::move(figures)));
   s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
   *out = std::move(s);
@@ -215,7 +219,44 @@ Status Service::Evaluate(const std::string& plan_id, const std::string& orgunit,
 }
 
 Status Service::PutValue(const EnteredValue& v, const audit::Entry& audit) {
-  return indicator::PutValue(store_, cat_, v, audit);
+  return indicator::PutValue(store_, cat_, figures_, v, audit);
+}
+
+Status Service::DeleteValue(const EnteredValue& key, const std::string& reason, const audit::Entry& audit) {
+  return indicator::DeleteValue(store_, key, reason, audit);
+}
+
+Status Service::ValueHistory(const std::string& element, const std::string& orgunit, const std::string& period,
+                             std::vector<EnteredValue>* out) {
+  return store_.aggregates().History(element, orgunit, period, out);
+}
+
+Status Service::FacilityStaffing(const std::string& orgunit, const std::string& period, std::vector<FacilityStaff>* out) {
+  out->clear();
+  std::vector<std::string> ids;
+  U5_RETURN_IF_ERROR(store_.orgunits().ClosureDescendants(orgunit, &ids));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::string> staff;
+  for (const auto& g : figures_.groups())
+    if (g.level == "facility")
+      for (const auto& e : g.elements) staff.push_back(e.id);
+  for (const auto& id : ids) {
+    FacilityStaff f;
+    U5_RETURN_IF_ERROR(store_.orgunits().Get(id, &f.unit));
+    if (!figures_.IsStaffedFacility(f.unit.id, f.unit.kind)) continue;
+    for (const auto& e : staff)
+      if (auto v = BestValue(store_, e, id, period); v && v->value) f.staffing[e] = *v->value;
+    const std::vector<std::string> up = ClosureAncestors(store_, id);
+    for (const Plan& p : cat_.plans())
+      for (const auto& a : up)
+        if (a == p.orgunit || (!p.successor_orgunit.empty() && a == p.successor_orgunit)) {
+          f.plans.push_back(&p);
+          break;
+        }
+    out->push_back(std::move(f));
+  }
+  return Status::Ok();
 }
 
 Status Service::ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out) {

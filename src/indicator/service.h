@@ -37,6 +37,12 @@ struct IndicatorValue {
   Precision precision;
 };
 
+struct FacilityStaff {
+  store::OrgUnit unit;
+  Staffing staffing;
+  std::vector<const Plan*> plans;
+};
+
 class Service {
  public:
   static Status Open(store::Store& store, const std::string& data_dir,
@@ -48,6 +54,7 @@ class Service {
   static Service* For(store::Store& store);
 
   const Catalogue& catalogue() const { return cat_; }
+  const Figures& figures() const { return figures_; }
   // Applies queued changes (building the matrix on first use).
   Status Refresh();
   Status Rebuild(LoadStats* stats = nullptr);
@@ -63,6 +70,15 @@ class Service {
   // Writes are audited with `audit` (who, from where, what) in their own transaction.
   Status PutValue(const EnteredValue& v, const audit::Entry& audit);
   Status ListValues(const std::string& orgunit, const std::string& period, std::vector<EnteredValue>* out);
+  Status DeleteValue(const EnteredValue& key, const std::string& reason, const audit::Entry& audit);
+  // Every version of an entered value, newest first.
+  Status ValueHistory(const std::string& element, const std::string& orgunit, const std::string& period,
+                      std::vector<EnteredValue>* out);
+  // The facilities whose staffing is entered (figures.json "facilities":
+  // hospitals, pre-2025 districts) in `orgunit`'s subtree, each with its
+  // staffing for `period` (the preferred source of each staff element) and the
+  // plans whose norms apply to it (the plan's org unit is above the facility).
+  Status FacilityStaffing(const std::string& orgunit, const std::string& period, std::vector<FacilityStaff>* out);
   // A new version of a plan's target, by `audit`'s user, for `reason`; t->... as stored in *out when given.
   Status PutTarget(const Target& t, const std::string& reason, const audit::Entry& audit,
                    store::TargetVersion* out = nullptr);
@@ -75,12 +91,13 @@ class Service {
   size_t pending() const;
 
  private:
-  Service(store::Store& store, Catalogue cat);
+  Service(store::Store& store, Catalogue cat, Figures figures);
   AnnualValue Annual(const std::string& indicator, const std::string& orgunit, int year);
   Status ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out);
 
   store::Store& store_;
   Catalogue cat_;
+  Figures figures_;
   std::unique_ptr<Engine> engine_;
   mutable std::shared_mutex engine_mu_;
   bool built_ = false;

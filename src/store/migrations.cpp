@@ -329,6 +329,34 @@ CREATE TABLE emergency (
 CREATE INDEX emergency_open ON emergency(status, raised_at);
 CREATE INDEX emergency_raised ON emergency(raised_at);
 )SQL"},
+      {21, "entered figures: the document a value comes from, and every version of each value", R"SQL(
+-- The current value stays in indicator_value (one row, fast to read); each
+-- put also appends the value as a version here, and a deletion a version
+-- with deleted = 1, so the history shows who changed what, when, old -> new.
+-- Versions are never changed.
+ALTER TABLE indicator_value ADD COLUMN document TEXT;
+CREATE TABLE indicator_value_version (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  element      TEXT NOT NULL,
+  orgunit_id   TEXT NOT NULL REFERENCES orgunit(id),
+  period       TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  value        REAL,
+  numerator    REAL,
+  denominator  REAL,
+  note         TEXT,
+  document     TEXT,
+  entered_by   TEXT,
+  entered_at   TEXT NOT NULL,
+  deleted      INTEGER NOT NULL DEFAULT 0   -- 1: the value was deleted, the reason in note
+);
+CREATE INDEX indicator_value_version_key ON indicator_value_version(element, orgunit_id, period);
+CREATE TRIGGER indicator_value_version_no_update BEFORE UPDATE ON indicator_value_version BEGIN SELECT RAISE(ABORT, 'value versions are append-only'); END;
+CREATE TRIGGER indicator_value_version_no_delete BEFORE DELETE ON indicator_value_version BEGIN SELECT RAISE(ABORT, 'value versions are append-only'); END;
+-- A value entered before versions is its own first version.
+INSERT INTO indicator_value_version(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at)
+  SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at FROM indicator_value;
+)SQL"},
   };
   return kMigrations;
 }

@@ -114,7 +114,15 @@ struct WrongTypes : RecordsFixture {
     if (key == "PUT indicator-values" || key == "POST indicator-values")
       return Target{"/api/v1/indicator-values", prov, "",
                     {{"element", "stunting_under5"}, {"orgunit", "12"}, {"period", "2025"}, {"source", "survey"}, {"value", 20.5}},
-                    {"numerator", "denominator", "note"}};
+                    {"numerator", "denominator", "note", "document"}};
+    if (key == "DELETE indicator-values") {
+      // A value of its own for each request, to delete.
+      const std::string period = std::to_string(2000 + n % 100);
+      const json v = {{"element", "stunting_under5"}, {"orgunit", "12"}, {"period", period}, {"source", "survey"}, {"value", 20.5}};
+      Send("PUT", Target{"/api/v1/indicator-values", prov, "", v}, v.dump());
+      return Target{"/api/v1/indicator-values", prov, "",
+                    {{"element", "stunting_under5"}, {"orgunit", "12"}, {"period", period}, {"source", "survey"}, {"reason", "nhập nhầm"}}};
+    }
     if (key == "PUT plans/{id}/targets" || key == "POST plans/{id}/targets")
       return Target{"/api/v1/plans/lai_chau_u5_2030/targets", prov, "",
                     {{"indicator", "neonatal_mortality_rate"}, {"year", 2025}, {"op", "<"}, {"value", 6}, {"reason", "test"}},

@@ -23,6 +23,7 @@ import { EmergencyStats } from './pages/EmergencyStats';
 import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 import { Targets } from './pages/Targets';
 import { Reports } from './pages/Reports';
+import { Figures } from './pages/Figures';
 
 export function App() {
   const [, bump] = useState(0);
@@ -81,6 +82,7 @@ export function App() {
   else if (path === '/emergencies/stats' && canSeeEmergencies(user)) page = <EmergencyStats />;
   else if (path === '/targets' && can(user, 'aggregate.read')) page = <Targets />;
   else if (path === '/reports' && can(user, 'aggregate.read')) page = <Reports query={query} key={location.search} />;
+  else if (path === '/figures' && can(user, 'aggregate.enter')) page = <Figures />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

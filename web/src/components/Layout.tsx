@@ -79,6 +79,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {canReadAudit(user) && <NavLink href="/audit" path={path} label={t('nav.audit')} />}
         {canSeeEmergencies(user) && <NavLink href="/emergencies" path={path} label={t('redalert.nav')} />}
         {can(user, 'aggregate.read') && <NavLink href="/reports" path={path} label={t('reports.nav')} />}
+        {can(user, 'aggregate.enter') && <NavLink href="/figures" path={path} label={t('figures.nav')} />}
       </nav>}
       <main id="main" tabIndex={-1}>
         <Flash path={path} />

@@ -45,6 +45,7 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown, version: number) => request<T>('PUT', path, body, { 'If-Match': `"${version}"` }),
+  del: <T>(path: string, body: unknown) => request<T>('DELETE', path, body),
 };
 
 export function qs(params: Record<string, string | number | undefined>): string {
