@@ -21,6 +21,7 @@
 #include "report/signoff.h"
 #include "store/orgunits.h"
 #include "store/publications.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 namespace u5::publish {
@@ -202,6 +203,23 @@ TEST_F(PublishHttp, CsvEqualsJson) {
     }
   }
   EXPECT_EQ(k, lines.size());
+}
+
+// `under5 publish`: exit 2 on bad input, 1 when not signed off, 0 and the files otherwise.
+TEST_F(PublishHttp, CliExitCodes) {
+  const std::string db = d_->path, out = dir_.File("cli");
+  auto run = [&](const char* ou, const char* period, const char* user) {
+    return u5::test::RunUnder5({"publish", "--db", db, "--orgunit", ou, "--period", period, "--user", user, "--public-dir", out});
+  };
+  EXPECT_EQ(run("12", "2026S1", "tinh").exit_code, 1);
+  EXPECT_EQ(run("99999", "2025", "tinh").exit_code, 2);
+  EXPECT_EQ(run("12", "2025-06", "tinh").exit_code, 2);
+  EXPECT_EQ(run("12", "2025", "nobody").exit_code, 2);
+  EXPECT_FALSE(fs::exists(fs::path(out) / "index.json"));
+  const auto ok = run("12", "2025", "tinh");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(json::parse(Read(fs::path(out) / "12" / "2025.json"))["version"], 2);
+  EXPECT_TRUE(fs::exists(fs::path(out) / "12" / "2025.csv"));
 }
 
 // The attack on the demo's real publication (the one `under5 demo` wrote):
