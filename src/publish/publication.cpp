@@ -117,11 +117,13 @@ std::string Num(const json& j) {
   return j.dump();
 }
 
-json IndexJson(store::Store& store, const std::vector<store::PublicationRow>& rows, const std::string& at) {
+// The index lists the publications whose files are in `dir` (a publication
+// written into another dir with --public-dir is not served from this one).
+json IndexJson(store::Store& store, const fs::path& dir, const std::vector<store::PublicationRow>& rows, const std::string& at) {
   std::map<std::string, json> by_unit;
   for (const auto& r : rows) {
     indicator::Period p;
-    if (!indicator::ParsePeriod(r.period, &p).ok()) continue;
+    if (!indicator::ParsePeriod(r.period, &p).ok() || !fs::exists(dir / r.orgunit / (r.period + ".json"))) continue;
     json& u = by_unit[r.orgunit];
     if (u.is_null()) {
       store::OrgUnit ou;
@@ -346,7 +348,7 @@ Status Publish(store::Store& store, indicator::Service& svc, const PublishInput&
     for (const auto& x : rows)
       if (!(x.orgunit == r.orgunit && x.period == r.period)) all.push_back(x);
     all.push_back(r);
-    return WriteAtomic(dir / "index.json", IndexJson(store, all, r.at).dump(1));
+    return WriteAtomic(dir / "index.json", IndexJson(store, dir, all, r.at).dump(1));
   }));
   std::function<void(const std::string&)> hook;
   {

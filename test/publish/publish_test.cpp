@@ -205,6 +205,34 @@ TEST_F(PublishHttp, CsvEqualsJson) {
   EXPECT_EQ(k, lines.size());
 }
 
+// The trend is what earlier publications of the same kind printed: S1 before
+// S2, nothing from the year, nothing from a period never published.
+TEST_F(PublishHttp, TrendIsEarlierPublications) {
+  for (const char* period : {"2025S1", "2025S2"}) {
+    report::SignoffAction a{"12", period, "tinh", "", "{}", Today(), "u2", "test"};
+    ASSERT_TRUE(report::ClosePeriod(*d_->store, a).ok()) << period;
+  }
+  ASSERT_EQ(Call("POST", {}, province_, R"({"orgunit":"12","period":"2025S2"})").status, 201);
+  const fs::path d = dir_.path();
+  const json alone = json::parse(Read(d / "12" / "2025S2.json"));
+  for (const auto& ind : alone["indicators"]) EXPECT_TRUE(ind["trend"].empty()) << ind["id"] << ": S1 was not published";
+  ASSERT_EQ(Call("POST", {}, province_, R"({"orgunit":"12","period":"2025S1"})").status, 201);
+  ASSERT_EQ(Call("POST", {}, province_, R"({"orgunit":"12","period":"2025S2"})").status, 201);
+  const json s1 = json::parse(Read(d / "12" / "2025S1.json")), s2 = json::parse(Read(d / "12" / "2025S2.json"));
+  ASSERT_EQ(s1["indicators"].size(), s2["indicators"].size());
+  for (size_t i = 0; i < s2["indicators"].size(); ++i) {
+    const json& trend = s2["indicators"][i]["trend"];
+    ASSERT_EQ(trend.size(), 1u) << s2["indicators"][i]["id"];
+    EXPECT_EQ(trend[0]["period"], "2025S1");
+    EXPECT_EQ(trend[0]["value"], s1["indicators"][i]["total"]["value"]);
+  }
+  const json index = json::parse(Read(d / "index.json"));
+  std::vector<std::string> periods;
+  for (const auto& p : index["provinces"][0]["publications"]) periods.push_back(p["period"]);
+  // Newest first; the demo's 2025 was written into another dir, so it is not listed here.
+  EXPECT_EQ(periods, (std::vector<std::string>{"2025S2", "2025S1"}));
+}
+
 // `under5 publish`: exit 2 on bad input, 1 when not signed off, 0 and the files otherwise.
 TEST_F(PublishHttp, CliExitCodes) {
   const std::string db = d_->path, out = dir_.File("cli");
