@@ -357,6 +357,23 @@ CREATE TRIGGER indicator_value_version_no_delete BEFORE DELETE ON indicator_valu
 INSERT INTO indicator_value_version(element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at)
   SELECT element, orgunit_id, period, source, value, numerator, denominator, note, entered_by, entered_at FROM indicator_value;
 )SQL"},
+      {22, "publish: publications of provinces' signed-off periods", R"SQL(
+-- One row a publication: the record of what was published (the files in the
+-- public dir are the product). A re-publication is a new version.
+CREATE TABLE publication (
+  orgunit_id    TEXT NOT NULL,
+  period        TEXT NOT NULL,           -- 2026S1, 2025, ...
+  version       INTEGER NOT NULL,
+  username      TEXT NOT NULL,
+  at            TEXT NOT NULL,           -- ISO 8601 UTC
+  sha256        TEXT NOT NULL,           -- of the JSON file
+  signed_off_at TEXT NOT NULL,
+  body          TEXT NOT NULL,           -- the JSON file as written
+  PRIMARY KEY (orgunit_id, period, version)
+);
+CREATE TRIGGER publication_no_update BEFORE UPDATE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
+CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }
