@@ -29,8 +29,8 @@ function Count({ n }: { n: number | null }) {
 function LangSwitch() {
   const other = currentLang() === 'vi' ? 'en' : 'vi';
   return (
-    <button type="button" class="lang-switch no-print" lang={other} onClick={() => setLang(other)} data-testid="lang-switch">
-      {other === 'en' ? 'English' : 'Tiếng Việt'}
+    <button type="button" class="lang-switch no-print" lang={other} onClick={() => setLang(other)} aria-label={t('nav.switch_language')} data-testid="lang-switch">
+      {t('nav.other_language')}
     </button>
   );
 }
