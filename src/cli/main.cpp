@@ -92,10 +92,11 @@ int main(int argc, char** argv) {
   // The published indicators (docs/publication.md), served under /public/ from files, and a server
   // of only those with no database at all, for a province's public website.
   std::string public_dir;
+  int public_port = 8081;
   serve->add_option("--public-dir", public_dir, "folder of the published files (default <db>.public)");
   auto* serve_public = app.add_subcommand("serve-public", "serve only the published indicators (/public/), with no database");
   serve_public->add_option("--public-dir", public_dir, "folder of the published files")->required();
-  serve_public->add_option("--port", port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve_public->add_option("--port", public_port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
   serve_public->add_option("--host", host, "address to listen on")->capture_default_str();
   serve_public->add_option("--threads", threads, "worker threads (0 = one per core)");
   serve_public->add_option("--static", static_dir, "the web app's files (public.html, assets, maps) from this folder instead of the binary");
@@ -235,7 +236,7 @@ int main(int argc, char** argv) {
 
   if (*serve_public) {
     so.host = host;
-    so.port = static_cast<unsigned short>(port);
+    so.port = static_cast<unsigned short>(public_port);
     so.threads = threads;
     so.static_dir = static_dir;
     so.embedded = http::EmbeddedWebApp();
