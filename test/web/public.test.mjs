@@ -104,6 +104,16 @@ run('public', async (browser, setLast) => {
   });
   await axe(page, 'not published', { strict: true });
 
+  step('the list of publications, and the picker leads to a period');
+  await page.goto(`${BASE}/public/`);
+  await page.waitForSelector('[data-testid=pub-index]');
+  check(await page.isVisible(`[data-testid=pub-index] a[href="/public/12/${PERIOD}"]`), 'the list links the published period');
+  await axe(page, 'public list', { strict: true });
+  await page.selectOption('[data-testid=pick-province]', '12');
+  await page.selectOption('[data-testid=pick-period]', PERIOD);
+  await Promise.all([page.waitForURL(`**/public/12/${PERIOD}`), page.click('[data-testid=picker] button[type=submit]')]);
+  await page.waitForSelector('[data-testid=indicator-table]');
+
   step('no request of the public page reached the API');
   const api = requests.filter((p) => p.startsWith('/api/'));
   check(api.length === 0, `API requests from the public page: ${api}`);
