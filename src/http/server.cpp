@@ -49,8 +49,8 @@ void SecurityHeaders(Reply& res, bool secure) {
   if (secure) res.set("Strict-Transport-Security", kHsts);
 }
 
-// What every connection shares with the server: the Api, the options and the
-// count of open connections.
+// What every connection shares with the server: the Api, the options, the
+// web app's and the published files and the count of open connections.
 struct Shared {
   Api* api;  // null for `serve-public`
   const ServerOptions& opts;
@@ -184,8 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         PlainError(404, "not_found", *res);
       }
     } else if (r.path.rfind("/api/", 0) != 0 && get) {
-      ServeStatic(raw_path, accept_encoding, {req[bhttp::field::if_none_match].data(), req[bhttp::field::if_none_match].size()},
-                  r.method == "HEAD", *res);
+      ServeStatic(raw_path, accept_encoding, if_none_match, r.method == "HEAD", *res);
     } else {
       Response out = shared_.api->Handle(r);
       if (out.stream) return StartStream(std::move(out), r.secure);
