@@ -4,6 +4,7 @@
 #include "emergency/http_routes.h"
 #include "http/records.h"
 #include "indicator/http_routes.h"
+#include "publish/http_routes.h"
 #include "report/http_routes.h"
 
 namespace u5::app {
@@ -11,7 +12,8 @@ namespace u5::app {
 http::Routes Routes(const Paths& paths) {
   http::Routes all;
   for (http::Routes part : {http::RecordRoutes(), care::Routes(), indicator::Routes(),
-                            report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes()})
+                            report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes(),
+                            publish::Routes({paths.public_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
   return all;
 }

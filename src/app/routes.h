@@ -1,5 +1,6 @@
 // The one list of the API's routes beyond the Api's own (health, sign-in,
-// audit trail, users): records, care due, indicators and plans, reports.
+// audit trail, users): records, care due, indicators and plans, reports,
+// publications.
 // Modules export their routes; this is the only place that knows them all.
 #pragma once
 #include <string>
@@ -10,6 +11,7 @@ namespace u5::app {
 
 struct Paths {
   std::string data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
+  std::string public_dir;          // publications (publish/http_routes.h)
 };
 
 http::Routes Routes(const Paths& paths);

@@ -17,7 +17,11 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "emergency/demo.h"
+#include "indicator/service.h"
 #include "orgunit/load.h"
+#include "publish/publication.h"
+#include "report/model.h"
+#include "report/signoff.h"
 #include "registry/jsonl.h"
 
 namespace u5::cli {
@@ -117,6 +121,26 @@ int Import(store::Store& store, const std::string& path) {
   return 0;
 }
 
+namespace {
+
+Status PublishDemoYear(store::Store& store, const std::string& db_path, const std::string& data_dir, const std::string& province) {
+  store::User tinh;
+  if (!store.GetUser("tinh", &tinh).ok()) return Status::Ok();  // no province account in this demo
+  std::unique_ptr<indicator::Service> svc;
+  U5_RETURN_IF_ERROR(indicator::Service::Open(store, data_dir, &svc));
+  indicator::Period year;
+  U5_RETURN_IF_ERROR(indicator::ParsePeriod("2025", &year));
+  report::SignoffAction a{province, year.text, tinh.username, "", report::FiguresJson(*svc, province, year), Today(), tinh.id, "demo"};
+  U5_RETURN_IF_ERROR(report::ClosePeriod(store, a));
+  publish::PublishInput in{province, year.text, tinh.username, tinh.id, "demo", publish::DefaultPublicDir(db_path), ""};
+  publish::PublishResult r;
+  U5_RETURN_IF_ERROR(publish::Publish(store, *svc, in, &r));
+  std::fprintf(stderr, "demo: %s %s signed off and published into %s\n", province.c_str(), year.text.c_str(), in.public_dir.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
 int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args, const std::string& data_dir) {
   store::User existing;
   if (store.GetUser("demo", &existing).ok()) {
@@ -143,6 +167,10 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   if (st.ok() && alerts.cases > 0)
     std::fprintf(stderr, "demo: %d red-alert referrals (%d red, %d escalated, %d still open, %d died, %d transferred)\n",
                  alerts.cases, alerts.red, alerts.escalated, alerts.open, alerts.died, alerts.transferred);
+  // The province officer signs off the province's year 2025 and publishes it,
+  // so the public page has a publication (docs/demo.md). Events dated in 2025
+  // under the province are frozen from then on.
+  if (st.ok()) st = PublishDemoYear(store, db_path, data_dir, province);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;

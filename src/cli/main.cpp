@@ -25,6 +25,8 @@
 #include "indicator/cli.h"
 #include "indicator/service.h"
 #include "orgunit/load.h"
+#include "publish/cli.h"
+#include "publish/publication.h"
 #include "registry/jsonl.h"
 #include "report/cli.h"
 #include "report/signoff.h"
@@ -87,13 +89,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))->capture_default_str();
   serve->add_option("--idle-timeout", idle_timeout_s, "seconds a connection may wait for its next request's header")
       ->check(CLI::Range(1, 3600))->capture_default_str();
+  std::string public_dir;
+  serve->add_option("--public-dir", public_dir, "where publications are written (default <db>.public, created when missing)");
   serve->add_option("--trusted-proxy", so.trusted_proxies,
                     "address of a reverse proxy whose X-Forwarded-For/-Proto are believed (repeat for several)");
   // The published indicators (docs/publication.md), served under /public/ from files, and a server
   // of only those with no database at all, for a province's public website.
-  std::string public_dir;
   int public_port = 8081;
-  serve->add_option("--public-dir", public_dir, "folder of the published files (default <db>.public)");
   auto* serve_public = app.add_subcommand("serve-public", "serve only the published indicators (/public/), with no database");
   serve_public->add_option("--public-dir", public_dir, "folder of the published files")->required();
   serve_public->add_option("--port", public_port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
@@ -193,6 +195,15 @@ int main(int argc, char** argv) {
   signoff_cmd->add_option("--user", rep.user, "who confirms")->required();
   signoff_cmd->add_option("--reason", rep.reason, "why a closed period is reopened (required for reopen)");
 
+  // publish (src/publish/cli.cpp)
+  publish::CliOptions pub;
+  auto* publish_cmd = app.add_subcommand("publish", "publish a province's signed-off period as public files (docs/publication.md)");
+  publish_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  publish_cmd->add_option("--orgunit", pub.orgunit, "the province (2025 scheme, e.g. 12)")->required();
+  publish_cmd->add_option("--period", pub.period, "a year (2025) or half year (2026S1, 2026S2)")->required();
+  publish_cmd->add_option("--user", pub.user, "who publishes")->required();
+  publish_cmd->add_option("--public-dir", pub.public_dir, "where the files go (default <db>.public)");
+
   // worklist (src/care/cli.cpp)
   care::CliOptions care_opts;
   auto* worklist = app.add_subcommand("worklist", "whom to see: care due and alerts for an org unit, by village, most urgent first");
@@ -214,7 +225,7 @@ int main(int argc, char** argv) {
   // database, the heads in their own append-only file; both default beside it.
   std::string audit_key, audit_heads, audit_pub;
   int audit_sign_seconds = 5;
-  for (CLI::App* c : {serve, import, exportc, user_add, demo, signoff_cmd, report_cmd, audit_verify}) {
+  for (CLI::App* c : {serve, import, exportc, user_add, demo, signoff_cmd, report_cmd, publish_cmd, audit_verify}) {
     c->add_option("--audit-key", audit_key, "audit signing key (default <db>.audit-key, created 0600 on first use)");
     c->add_option("--audit-heads", audit_heads, "append-only file of signed audit heads (default <db>.audit-heads)");
   }
@@ -295,6 +306,9 @@ int main(int argc, char** argv) {
   rep.data_dir = data_dir;
   if (*report_cmd) return report::RunReportCommand(store, rep, std::cout, std::cerr);
   if (*signoff_cmd) return report::RunSignoffCommand(store, rep, std::cout, std::cerr);
+  pub.db_path = db_path;
+  pub.data_dir = data_dir;
+  if (*publish_cmd) return publish::RunPublishCommand(store, pub, std::cout, std::cerr);
   care_opts.db_path = db_path;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
@@ -323,7 +337,9 @@ int main(int argc, char** argv) {
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
     http::ApiOptions api_opts;
     api_opts.demo_mode = demo_mode;
-    http::Api api(store, app::Routes({data_dir, ""}), api_opts);
+    if (public_dir.empty()) public_dir = publish::DefaultPublicDir(db_path);
+    std::filesystem::create_directories(public_dir);
+    http::Api api(store, app::Routes({data_dir, "", public_dir}), api_opts);
     audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
     audit::PeriodicHeadSigner signing(
         head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },
@@ -339,7 +355,7 @@ int main(int argc, char** argv) {
     so.threads = threads;
     so.static_dir = static_dir;
     so.embedded = http::EmbeddedWebApp();
-    so.public_dir = public_dir.empty() ? db_path + ".public" : public_dir;
+    so.public_dir = public_dir;
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},

@@ -329,6 +329,23 @@ CREATE TABLE emergency (
 CREATE INDEX emergency_open ON emergency(status, raised_at);
 CREATE INDEX emergency_raised ON emergency(raised_at);
 )SQL"},
+      {22, "publish: publications of provinces' signed-off periods", R"SQL(
+-- One row a publication: the record of what was published (the files in the
+-- public dir are the product). A re-publication is a new version.
+CREATE TABLE publication (
+  orgunit_id    TEXT NOT NULL,
+  period        TEXT NOT NULL,           -- 2026S1, 2025, ...
+  version       INTEGER NOT NULL,
+  username      TEXT NOT NULL,
+  at            TEXT NOT NULL,           -- ISO 8601 UTC
+  sha256        TEXT NOT NULL,           -- of the JSON file
+  signed_off_at TEXT NOT NULL,
+  body          TEXT NOT NULL,           -- the JSON file as written
+  PRIMARY KEY (orgunit_id, period, version)
+);
+CREATE TRIGGER publication_no_update BEFORE UPDATE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
+CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

@@ -14,6 +14,7 @@ class Aggregates;
 class CareAcks;
 class Emergencies;
 class OrgUnitWriter;
+class Publications;
 class Signoffs;
 class Targets;
 
@@ -46,6 +47,7 @@ std::unique_ptr<Targets> NewSqliteTargets(SqliteHost& host);
 std::unique_ptr<Signoffs> NewSqliteSignoffs(SqliteHost& host);
 std::unique_ptr<CareAcks> NewSqliteCareAcks(SqliteHost& host);
 std::unique_ptr<Emergencies> NewSqliteEmergencies(SqliteHost& host);
+std::unique_ptr<Publications> NewSqlitePublications(SqliteHost& host);
 std::unique_ptr<OrgUnitWriter> NewSqliteOrgUnitWriter(SqliteHost& host);
 
 }  // namespace u5::store

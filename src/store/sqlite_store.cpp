@@ -16,6 +16,7 @@
 #include "store/audit_index.h"
 #include "store/care_acks.h"
 #include "store/emergencies.h"
+#include "store/publications.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
 #include "store/signoffs.h"
@@ -82,7 +83,8 @@ class SqliteStore final : public Store, public SqliteHost {
         signoffs_(NewSqliteSignoffs(*this)),
         care_acks_(NewSqliteCareAcks(*this)),
         emergencies_(NewSqliteEmergencies(*this)),
-        orgunit_writer_(NewSqliteOrgUnitWriter(*this)) {}
+        orgunit_writer_(NewSqliteOrgUnitWriter(*this)),
+        publications_(NewSqlitePublications(*this)) {}
 
   Status Init() {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
@@ -106,6 +108,7 @@ class SqliteStore final : public Store, public SqliteHost {
   Signoffs& signoffs() override { return *signoffs_; }
   CareAcks& care_acks() override { return *care_acks_; }
   Emergencies& emergencies() override { return *emergencies_; }
+  Publications& publications() override { return *publications_; }
   OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
 
   Status Insert(const Record& r, const audit::Entry* audit) override {
@@ -1109,6 +1112,7 @@ class SqliteStore final : public Store, public SqliteHost {
   const std::unique_ptr<CareAcks> care_acks_;
   const std::unique_ptr<Emergencies> emergencies_;
   const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
+  const std::unique_ptr<Publications> publications_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
   std::unique_ptr<OrgUnitReader> orgunits_;

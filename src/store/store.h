@@ -77,6 +77,7 @@ class Aggregates;
 class CareAcks;
 class Emergencies;
 class OrgUnitWriter;
+class Publications;
 class Signoffs;
 class Targets;
 
@@ -99,7 +100,8 @@ class Store {
   virtual void AddWriteGuard(WriteGuard guard) = 0;
 
   // Entered aggregate values, versioned plan targets, report sign-offs, care
-  // alert acknowledgements, red-alert emergencies, the org unit tables' load. Writes through them are
+  // alert acknowledgements, red-alert emergencies, the org unit tables' load,
+  // publications. Writes through them are
   // audited in their own transaction.
   virtual Aggregates& aggregates() = 0;
   virtual Targets& targets() = 0;
@@ -107,6 +109,7 @@ class Store {
   virtual CareAcks& care_acks() = 0;
   virtual Emergencies& emergencies() = 0;
   virtual OrgUnitWriter& orgunit_writer() = 0;
+  virtual Publications& publications() = 0;
 
   // Inserts a new record (version 1). Conflict if the id exists. Writes that
   // take an audit entry append it in the same transaction (seq, hash and, for

@@ -32,6 +32,5 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 mkdir -p "$OUT"
-# U5_PUBLIC_DIR: the server's public dir (its default beside the database), for public.test.mjs.
-BASE_URL="http://127.0.0.1:$PORT" ARTIFACTS="$OUT" CHROMIUM="$CHROMIUM" WEB_DIR="$WEB" U5_PUBLIC_DIR="$TMP/demo.db.public" \
+BASE_URL="http://127.0.0.1:$PORT" ARTIFACTS="$OUT" CHROMIUM="$CHROMIUM" WEB_DIR="$WEB" \
   node "$HERE/$SCRIPT"
