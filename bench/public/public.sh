@@ -41,11 +41,7 @@ PY
 
 echo "demo province and its publication of 2025 ..." >&2
 "$U5" demo --db "$WORK/demo.db" --children 2000 >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
-if [ ! -f "$WORK/demo.db.public/index.json" ]; then
-  # A build without the publish step of `under5 demo` (issue 22, branch i22-publish): the same files.
-  echo "the demo published nothing: public dir from bench/public/fixture.py" >&2
-  python3 "$ROOT/bench/public/fixture.py" "$ROOT/web" "$WORK/demo.db.public" 2025
-fi
+[ -f "$WORK/demo.db.public/12/2025.json" ] || { echo "the demo published nothing ($WORK/demo.db.public)" >&2; exit 1; }
 PAGE=/public/12/2025
 JSON=/public/data/12/2025.json
 

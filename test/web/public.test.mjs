@@ -3,9 +3,7 @@
 // figures (the same as the open JSON), the trend, the map, the tables with suppressed cells marked and
 // never counted, in Vietnamese and in English, on a phone; a period not published says so (and its
 // data is a 404), and the page never calls the API.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { BASE, PHONE, DESKTOP, WEB, axe, check, ctxOpts, overflowBeyond, report, run, session, shot, step, watch, expecting } from './lib.mjs';
+import { BASE, PHONE, DESKTOP, axe, check, ctxOpts, overflowBeyond, report, run, session, shot, step, watch, expecting } from './lib.mjs';
 
 const PERIOD = '2026S1';
 const post = (page, path, body) => page.evaluate(async ([p, b]) => {
@@ -20,16 +18,9 @@ run('public', async (browser, setLast) => {
   setLast(officer);
   const signoff = await post(officer, '/signoffs', { orgunit: '12', period: PERIOD, action: 'close' });
   check(signoff.status === 200 || signoff.status === 201, `sign-off: ${JSON.stringify(signoff)}`);
-  const published = await expecting([{ status: 404, path: '/api/v1/publications' }], () => post(officer, '/publications', { orgunit: '12', period: PERIOD }));
-  if (published.status === 404 && published.body?.error === 'not_found') {
-    // Until the publish route (issue 22, branch i22-publish) is merged: the same files, written as it
-    // would, by bench/public/fixture.py into the server's public dir (2025 earlier, for the trend).
-    execFileSync('python3', [fileURLToPath(new URL('../../bench/public/fixture.py', import.meta.url)), WEB, process.env.U5_PUBLIC_DIR, '2025', PERIOD]);
-    report.push(`published 12/${PERIOD} from bench/public/fixture.py: no publish route in this build`);
-  } else {
-    check(published.status === 201, `publication: ${JSON.stringify(published)}`);
-    report.push(`published 12/${PERIOD} version ${published.body.version}`);
-  }
+  const published = await post(officer, '/publications', { orgunit: '12', period: PERIOD });
+  check(published.status === 201, `publication: ${JSON.stringify(published)}`);
+  report.push(`published 12/${PERIOD} version ${published.body.version}`);
   await officerCtx.close();
 
   step('anyone, with no cookie, opens the published page');
