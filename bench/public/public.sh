@@ -78,7 +78,8 @@ echo "database locked by another process (BEGIN EXCLUSIVE)" >&2
 # (audit head signer, red-alert ticker) read the database on their own clock and are not counted.
 trace() {  # COMMAND...
   strace -f -y -qq -e trace=sendmsg,sendto,writev,write,read,pread64,pwrite64,fcntl,fsync,fdatasync,openat -p "$SV" -o "$WORK/strace.out" & local st=$!
-  sleep 1
+  # Attaching to every thread takes a moment, longer on a busy machine.
+  sleep 3
   "$@" >/dev/null 2>&1 || true
   sleep 1; kill -INT "$st"; wait "$st" 2>/dev/null || true
   python3 - "$WORK/strace.out" <<'PY'
