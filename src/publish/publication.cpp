@@ -63,11 +63,10 @@ const indicator::Plan* PlanOf(const indicator::Catalogue& cat, const std::string
   return nullptr;
 }
 
-// One 2-D count table, suppressed (suppress.h), in the contract's shape.
+// One 2-D count table with its mask (suppress.h), in the contract's shape.
 json TableJson(const char* id, const char* title_vi, const char* title_en,
                const std::vector<std::tuple<const char*, const char*, const char*>>& columns,
-               const std::vector<store::OrgUnit>& communes, const std::vector<std::vector<int64_t>>& cells, int threshold) {
-  const TableMask m = SuppressTable(cells, threshold);
+               const std::vector<store::OrgUnit>& communes, const std::vector<std::vector<int64_t>>& cells, const TableMask& m) {
   json cols = json::array(), rows = json::array(), col_totals = json::array();
   for (auto [cid, vi, en] : columns) cols.push_back({{"id", cid}, {"label_vi", vi}, {"label_en", en}});
   std::vector<int64_t> ct(columns.size(), 0);
@@ -197,12 +196,54 @@ Status BuildPublication(store::Store& store, indicator::Service& svc, const std:
       if (std::find(ids.begin(), ids.end(), t.indicator) == ids.end() && cat.Find(t.indicator)) ids.push_back(t.indicator);
   if (ids.empty()) ids = {"neonatal_mortality_rate", "infant_mortality_rate", "under5_mortality_rate", "low_birth_weight"};
 
+  // Under-5 deaths by age group and live births by birth weight, commune by commune.
+  std::vector<std::vector<int64_t>> deaths(communes.size(), std::vector<int64_t>(3, 0)),
+      births(communes.size(), std::vector<int64_t>(2, 0));
+  for (size_t i = 0; i < communes.size(); ++i) {
+    indicator::DeathCounts dc;
+    U5_RETURN_IF_ERROR(svc.Deaths(communes[i].id, p, {"category"}, &dc));
+    const auto& by = dc.by["category"];
+    auto n = [&](const char* k) { auto it = by.find(k); return it == by.end() ? int64_t{0} : it->second; };
+    deaths[i] = {n("early_neonatal") + n("late_neonatal"), n("post_neonatal"), n("child_1_4")};
+    indicator::IndicatorValue lbw;
+    U5_RETURN_IF_ERROR(svc.Value("low_birth_weight", communes[i].id, p, &lbw));
+    births[i] = {lbw.num, lbw.den - lbw.num};
+  }
+  // Linked figures: the death counts of the mortality rates are the deaths
+  // table's age groups summed from the left (neonatal; + post-neonatal =
+  // infant; + 1–4 = under 5), low birth weight's numerator and denominator the
+  // births table's first group and both. Such a figure is shown only when the
+  // table's published cells give it already, so the rates tell nothing the
+  // suppressed tables hide.
+  const TableMask deaths_mask = SuppressTable(deaths, threshold), births_mask = SuppressTable(births, threshold);
+  struct Link {
+    const TableMask* mask;
+    std::vector<size_t> prefixes;  // the numerator's, then the denominator's when the table holds it
+  };
+  const std::map<std::string, Link> links{{"neonatal_mortality_rate", {&deaths_mask, {1}}},
+                                          {"infant_mortality_rate", {&deaths_mask, {2}}},
+                                          {"under5_mortality_rate", {&deaths_mask, {3}}},
+                                          {"low_birth_weight", {&births_mask, {1, 2}}}};
+  auto computable = [](const std::vector<bool>& hidden, bool total_hidden, size_t k) {
+    const bool head = std::none_of(hidden.begin(), hidden.begin() + static_cast<long>(k), [](bool h) { return h; });
+    const bool tail = std::none_of(hidden.begin() + static_cast<long>(k), hidden.end(), [](bool h) { return h; });
+    return head || (!total_hidden && tail);
+  };
   json indicators = json::array();
   for (const std::string& id : ids) {
     const indicator::Indicator* ind = cat.Find(id);
     indicator::IndicatorValue total;
     U5_RETURN_IF_ERROR(svc.Value(id, orgunit, p, &total));
-    const bool total_hidden = auth::IsSmallCell({total.num, total.den}, threshold);
+    const bool small_total = auth::IsSmallCell({total.num, total.den}, threshold);
+    const auto linked = links.find(id);
+    auto given = [&](const std::vector<bool>& hidden, bool total) {
+      if (linked == links.end()) return true;
+      for (size_t k : linked->second.prefixes)
+        if (!computable(hidden, total, k)) return false;
+      return true;
+    };
+    const bool total_hidden =
+        small_total || (linked != links.end() && !given(linked->second.mask->cols, linked->second.mask->grand));
     std::vector<indicator::IndicatorValue> cv(communes.size());
     std::vector<auth::CountCell> cells;
     for (size_t i = 0; i < communes.size(); ++i) {
@@ -215,7 +256,8 @@ Status BuildPublication(store::Store& store, indicator::Service& svc, const std:
       return v.from_records && v.value ? json(*v.value) : json(nullptr);
     };
     for (size_t i = 0; i < communes.size(); ++i) {
-      const bool h = total_hidden || hide[i];
+      const bool h = small_total || hide[i] ||
+                     (linked != links.end() && !given(linked->second.mask->cells[i], linked->second.mask->rows[i]));
       cs.push_back({{"orgunit", communes[i].id}, {"name", communes[i].name}, {"numerator", Count(cv[i].num, h)},
                     {"denominator", Count(cv[i].den, h)}, {"value", h ? json(nullptr) : value(cv[i])}, {"suppressed", h}});
     }
@@ -243,28 +285,15 @@ Status BuildPublication(store::Store& store, indicator::Service& svc, const std:
                           {"target", target}, {"status", status}, {"total", tot}, {"communes", cs}, {"trend", trend}});
   }
 
-  // Under-5 deaths by age group and live births by birth weight, commune by commune.
-  std::vector<std::vector<int64_t>> deaths(communes.size(), std::vector<int64_t>(3, 0)),
-      births(communes.size(), std::vector<int64_t>(2, 0));
-  for (size_t i = 0; i < communes.size(); ++i) {
-    indicator::DeathCounts dc;
-    U5_RETURN_IF_ERROR(svc.Deaths(communes[i].id, p, {"category"}, &dc));
-    const auto& by = dc.by["category"];
-    auto n = [&](const char* k) { auto it = by.find(k); return it == by.end() ? int64_t{0} : it->second; };
-    deaths[i] = {n("early_neonatal") + n("late_neonatal"), n("post_neonatal"), n("child_1_4")};
-    indicator::IndicatorValue lbw;
-    U5_RETURN_IF_ERROR(svc.Value("low_birth_weight", communes[i].id, p, &lbw));
-    births[i] = {lbw.num, lbw.den - lbw.num};
-  }
   json tables = json::array();
   tables.push_back(TableJson("u5_deaths_by_age", "Tử vong trẻ em dưới 5 tuổi theo nhóm tuổi", "Under-5 deaths by age group",
                              {{"neonatal", "Sơ sinh (0–27 ngày)", "Neonatal (0–27 days)"},
                               {"post_neonatal", "Sau sơ sinh (28 ngày – dưới 1 tuổi)", "Post-neonatal (28 days to under 1 year)"},
                               {"child_1_4", "1–4 tuổi", "1–4 years"}},
-                             communes, deaths, threshold));
+                             communes, deaths, deaths_mask));
   tables.push_back(TableJson("births_by_weight", "Trẻ đẻ sống được cân theo cân nặng khi sinh", "Weighed live births by birth weight",
                              {{"under_2500g", "Dưới 2.500 g", "Under 2,500 g"}, {"from_2500g", "Từ 2.500 g trở lên", "2,500 g or more"}},
-                             communes, births, threshold));
+                             communes, births, births_mask));
 
   json plan_j = nullptr;
   if (plan) plan_j = {{"id", plan->id}, {"title_vi", plan->document}, {"title_en", plan->document}};

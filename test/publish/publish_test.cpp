@@ -252,7 +252,8 @@ TEST_F(PublishHttp, CliExitCodes) {
 
 // The attack on the demo's real publication (the one `under5 demo` wrote):
 // the true counts from the indicator service, the published cells from the
-// stored publication; every hidden cell must stay unknown.
+// stored publication; every hidden cell must stay unknown, and the mortality
+// rates' death counts must not give back what the deaths table hides.
 TEST_F(PublishHttp, AttackOnTheDemoPublication) {
   std::vector<store::PublicationRow> rows;
   ASSERT_TRUE(d_->store->publications().List("12", &rows).ok());
@@ -288,6 +289,44 @@ TEST_F(PublishHttp, AttackOnTheDemoPublication) {
       }
     const auto breaches = test::Attack(cells, m, threshold);
     EXPECT_TRUE(breaches.empty()) << t["id"] << ": " << breaches.size() << " cells recovered";
+    // The rates' counts are the table's groups summed from the left (deaths:
+    // neonatal, infant, under-5 deaths; births: low birth weight's numerator
+    // and denominator); each one shown must be given already by the table's
+    // published cells (a prefix of shown cells, or the shown total minus a
+    // shown suffix).
+    auto given = [](const json& cs, const json& total, size_t k, int64_t n) {
+      int64_t head = 0, tail = 0;
+      bool head_ok = true, tail_ok = !total.is_null();
+      for (size_t j = 0; j < cs.size(); ++j) {
+        if (j < k) head_ok = head_ok && !cs[j].is_null(), head += cs[j].is_null() ? 0 : cs[j].get<int64_t>();
+        else tail_ok = tail_ok && !cs[j].is_null(), tail += cs[j].is_null() ? 0 : cs[j].get<int64_t>();
+      }
+      return (head_ok && head == n) || (tail_ok && total.get<int64_t>() - tail == n);
+    };
+    // indicator -> (prefix of its numerator, of its denominator or 0)
+    const std::map<std::string, std::pair<size_t, size_t>> deaths_links{
+        {"neonatal_mortality_rate", {1, 0}}, {"infant_mortality_rate", {2, 0}}, {"under5_mortality_rate", {3, 0}}};
+    const std::map<std::string, std::pair<size_t, size_t>> births_links{{"low_birth_weight", {1, 2}}};
+    const auto& links = t["id"] == "u5_deaths_by_age" ? deaths_links : births_links;
+    for (const auto& ind : pub["indicators"]) {
+      if (!links.count(ind["id"])) continue;
+      const auto [kn, kd] = links.at(ind["id"]);
+      for (size_t i = 0; i < ind["communes"].size(); ++i) {
+        const json& c = ind["communes"][i];
+        ASSERT_EQ(c["orgunit"], t["rows"][i]["orgunit"]);
+        int64_t truth = 0;
+        for (size_t j = 0; j < kn; ++j) truth += cells[i][j];
+        indicator::IndicatorValue v;
+        ASSERT_TRUE(d_->svc->Value(ind["id"], c["orgunit"], p, &v).ok());
+        EXPECT_EQ(v.num, truth) << ind["id"] << " " << c["orgunit"] << ": the rate counts the table's cells";
+        if (c["suppressed"]) continue;
+        EXPECT_TRUE(given(t["rows"][i]["cells"], t["rows"][i]["total"], kn, c["numerator"])) << ind["id"] << c;
+        if (kd) EXPECT_TRUE(given(t["rows"][i]["cells"], t["rows"][i]["total"], kd, c["denominator"])) << ind["id"] << c;
+      }
+      if (ind["total"]["suppressed"]) continue;
+      EXPECT_TRUE(given(t["column_totals"], t["grand_total"], kn, ind["total"]["numerator"])) << ind["id"] << ind["total"];
+      if (kd) EXPECT_TRUE(given(t["column_totals"], t["grand_total"], kd, ind["total"]["denominator"])) << ind["id"];
+    }
   }
   EXPECT_GT(hidden, 0) << "the demo has small cells to hide";
 }
