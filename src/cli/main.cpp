@@ -93,6 +93,15 @@ int main(int argc, char** argv) {
   serve->add_option("--public-dir", public_dir, "where publications are written (default <db>.public, created when missing)");
   serve->add_option("--trusted-proxy", so.trusted_proxies,
                     "address of a reverse proxy whose X-Forwarded-For/-Proto are believed (repeat for several)");
+  // The published indicators (docs/publication.md), served under /public/ from files, and a server
+  // of only those with no database at all, for a province's public website.
+  int public_port = 8081;
+  auto* serve_public = app.add_subcommand("serve-public", "serve only the published indicators (/public/), with no database");
+  serve_public->add_option("--public-dir", public_dir, "folder of the published files")->required();
+  serve_public->add_option("--port", public_port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve_public->add_option("--host", host, "address to listen on")->capture_default_str();
+  serve_public->add_option("--threads", threads, "worker threads (0 = one per core)");
+  serve_public->add_option("--static", static_dir, "the web app's files (public.html, assets, maps) from this folder instead of the binary");
 
   // migrate
   int to_version = -1;
@@ -236,6 +245,20 @@ int main(int argc, char** argv) {
 #endif
   }
 
+  if (*serve_public) {
+    so.host = host;
+    so.port = static_cast<unsigned short>(public_port);
+    so.threads = threads;
+    so.static_dir = static_dir;
+    so.embedded = http::EmbeddedWebApp();
+    so.public_dir = public_dir;
+    http::Server server(so);
+    if (Status st = server.Start(); !st.ok()) return Fail(st);
+    log::Info("serving", {{"url", "http://" + host + ":" + std::to_string(server.port()) + "/public/"}, {"public_dir", public_dir}});
+    server.Run();
+    return 0;
+  }
+
   if (*migrate) {
     int now = 0;
     if (Status st = store::MigrateSqliteFile(db_path, to_version, &now); !st.ok()) return Fail(st);
@@ -332,6 +355,7 @@ int main(int argc, char** argv) {
     so.threads = threads;
     so.static_dir = static_dir;
     so.embedded = http::EmbeddedWebApp();
+    so.public_dir = public_dir;
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},

@@ -16,6 +16,7 @@
 
 #include "core/log.h"
 #include "http/encoding.h"
+#include "http/public_files.h"
 #include "http/static_files.h"
 
 namespace u5::http {
@@ -48,15 +49,25 @@ void SecurityHeaders(Reply& res, bool secure) {
   if (secure) res.set("Strict-Transport-Security", kHsts);
 }
 
-// What every connection shares with the server: the Api, the options and the
-// count of open connections.
+// What every connection shares with the server: the Api, the options, the
+// web app's and the published files and the count of open connections.
 struct Shared {
-  Api& api;
+  Api* api;  // null for `serve-public`
   const ServerOptions& opts;
   StaticFiles statics;  // --static DIR, else the embedded app (which may be empty)
   std::set<std::string> trusted_proxies;
+  std::unique_ptr<PublicFiles> publics;  // when opts.public_dir is set
   std::atomic<int> open{0};
 };
+
+// What `serve-public` serves of the web app: the public page's script, styles and maps, nothing
+// of the signed-in app.
+bool PublicAsset(std::string_view path) {
+  return path.rfind("/assets/", 0) == 0 || path.rfind("/geo/", 0) == 0 || path == "/favicon.svg";
+}
+
+// A public-only server reads no request body: a header's worth is plenty.
+constexpr size_t kPublicOnlyBodyLimit = 16 * 1024;
 
 // Holds one of the `max_connections` places for as long as a connection lives.
 class Slot {
@@ -103,7 +114,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void Read() {
     parser_.emplace();
-    parser_->body_limit(shared_.api.options().max_body_bytes);
+    parser_->body_limit(shared_.api ? shared_.api->options().max_body_bytes : kPublicOnlyBodyLimit);
     parser_->header_limit(16 * 1024);
     // An idle keep-alive connection, or a client sending its header a byte at
     // a time, is dropped when the idle time is up.
@@ -151,11 +162,31 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     res->version(req.version());
     res->keep_alive(keep_alive_);
     const std::string_view accept_encoding(req[bhttp::field::accept_encoding].data(), req[bhttp::field::accept_encoding].size());
-    if (r.path.rfind("/api/", 0) != 0 && (r.method == "GET" || r.method == "HEAD")) {
-      ServeStatic(raw_path, accept_encoding, {req[bhttp::field::if_none_match].data(), req[bhttp::field::if_none_match].size()},
-                  r.method == "HEAD", *res);
+    const bool get = r.method == "GET" || r.method == "HEAD";
+    const std::string_view if_none_match(req[bhttp::field::if_none_match].data(), req[bhttp::field::if_none_match].size());
+    if (shared_.publics && PublicFiles::Owns(r.path)) {
+      // Before the API: no session is read, nothing is audited, the store is never asked.
+      if (get) {
+        StaticReply s = shared_.publics->Serve(raw_path, accept_encoding, if_none_match, r.method == "HEAD");
+        Answer(std::move(s), *res);
+      } else {
+        PlainError(405, "method_not_allowed", *res);
+        res->set(bhttp::field::allow, "GET, HEAD");
+      }
+    } else if (!shared_.api) {
+      if (get && r.path == "/") {
+        res->result(302);
+        res->set(bhttp::field::location, "/public/");
+        res->content_length(0);
+      } else if (get && PublicAsset(r.path)) {
+        ServeStatic(raw_path, accept_encoding, if_none_match, r.method == "HEAD", *res);
+      } else {
+        PlainError(404, "not_found", *res);
+      }
+    } else if (r.path.rfind("/api/", 0) != 0 && get) {
+      ServeStatic(raw_path, accept_encoding, if_none_match, r.method == "HEAD", *res);
     } else {
-      Response out = shared_.api.Handle(r);
+      Response out = shared_.api->Handle(r);
       if (out.stream) return StartStream(std::move(out), r.secure);
       res->result(out.status);
       res->set(bhttp::field::content_type, out.content_type);
@@ -198,7 +229,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       res.content_length(kNotBuilt.size());
       return;
     }
-    StaticReply s = shared_.statics.Serve(raw_path, accept_encoding, if_none_match, head);
+    Answer(shared_.statics.Serve(raw_path, accept_encoding, if_none_match, head), res);
+  }
+
+  static void PlainError(int status, std::string_view code, Reply& res) {
+    res.result(status);
+    res.set(bhttp::field::content_type, "application/json");
+    res.set(bhttp::field::cache_control, "no-store");
+    res.body() = "{\"error\":\"" + std::string(code) + "\"}";
+    res.prepare_payload();
+  }
+
+  static void Answer(StaticReply s, Reply& res) {
     res.result(s.status);
     res.set(bhttp::field::content_type, s.content_type);
     res.set(bhttp::field::cache_control, s.cache_control);
@@ -358,8 +400,10 @@ struct Server::Impl {
   std::chrono::steady_clock::time_point last_warning{};
   std::optional<ssl::context> tls;
 
-  Impl(Api& a, ServerOptions o)
-      : opts(std::move(o)), shared{a, opts, opts.static_dir.empty() ? StaticFiles(opts.embedded) : StaticFiles(opts.static_dir), {opts.trusted_proxies.begin(), opts.trusted_proxies.end()}} {}
+  Impl(Api* a, ServerOptions o)
+      : opts(std::move(o)), shared{a, opts, opts.static_dir.empty() ? StaticFiles(opts.embedded) : StaticFiles(opts.static_dir), {opts.trusted_proxies.begin(), opts.trusted_proxies.end()}, nullptr} {
+    if (!opts.public_dir.empty()) shared.publics = std::make_unique<PublicFiles>(opts.public_dir, shared.statics);
+  }
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
@@ -451,7 +495,8 @@ struct Server::Impl {
   }
 };
 
-Server::Server(Api& api, ServerOptions opts) : impl_(std::make_unique<Impl>(api, std::move(opts))) {}
+Server::Server(Api& api, ServerOptions opts) : impl_(std::make_unique<Impl>(&api, std::move(opts))) {}
+Server::Server(ServerOptions opts) : impl_(std::make_unique<Impl>(nullptr, std::move(opts))) {}
 Server::~Server() = default;
 
 Status Server::Start() {

@@ -37,11 +37,17 @@ struct ServerOptions {
   // Reverse proxies whose X-Forwarded-For (last hop) and X-Forwarded-Proto are
   // believed; from anyone else these headers are ignored.
   std::vector<std::string> trusted_proxies;
+  // The published indicators (public_files.h): served under /public/ from this
+  // folder when set, with no session, audit or database.
+  std::string public_dir;
 };
 
 class Server {
  public:
   Server(Api& api, ServerOptions opts);
+  // `serve-public`: no Api and no database; only /public/ (from
+  // opts.public_dir) and the files its page loads (/assets/, /geo/, the icon).
+  explicit Server(ServerOptions opts);
   ~Server();
   // Loads the TLS key pair, raises the descriptor limit to fit
   // max_connections and binds; an error names the file or address at fault.
