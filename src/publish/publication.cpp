@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <unistd.h>
 
 #include "auth/roles.h"
@@ -21,9 +20,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::mutex hook_mu;
-std::function<void(const std::string&)> on_published;
 
 std::string PeriodLabel(const indicator::Period& p, bool vi) {
   const std::string y = std::to_string(p.year);
@@ -145,11 +141,6 @@ json IndexJson(store::Store& store, const fs::path& dir, const std::vector<store
 }  // namespace
 
 std::string DefaultPublicDir(const std::string& db_path) { return db_path + ".public"; }
-
-void SetOnPublished(std::function<void(const std::string&)> f) {
-  std::lock_guard lock(hook_mu);
-  on_published = std::move(f);
-}
 
 Status CheckRequest(store::Store& store, const std::string& orgunit, const std::string& period, indicator::Period* p,
                     std::string* signed_off_at) {
@@ -334,6 +325,8 @@ std::string PublicationCsv(const json& pub) {
 }
 
 Status Publish(store::Store& store, indicator::Service& svc, const PublishInput& in, PublishResult* out) {
+  // An empty dir would write the files into the process's working directory.
+  if (in.public_dir.empty()) return Status::Internal("no public dir is configured for publications");
   indicator::Period p;
   std::string signed_off_at;
   U5_RETURN_IF_ERROR(CheckRequest(store, in.orgunit, in.period, &p, &signed_off_at));
@@ -379,12 +372,6 @@ Status Publish(store::Store& store, indicator::Service& svc, const PublishInput&
     all.push_back(r);
     return WriteAtomic(dir / "index.json", IndexJson(store, dir, all, r.at).dump(1));
   }));
-  std::function<void(const std::string&)> hook;
-  {
-    std::lock_guard lock(hook_mu);
-    hook = on_published;
-  }
-  if (hook) hook(in.public_dir);
   return Status::Ok();
 }
 

@@ -3,7 +3,6 @@
 // indicator service with small cells suppressed, written atomically into the
 // public dir, and the store's row with its audit entry.
 #pragma once
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,9 +46,5 @@ Status BuildPublication(store::Store& store, indicator::Service& svc, const std:
                         const std::vector<store::PublicationRow>& earlier, nlohmann::json* out);
 // The same figures as the contract's CSV (UTF-8 with BOM, CRLF).
 std::string PublicationCsv(const nlohmann::json& pub);
-
-// Told after each publication commits (the public file cache reloads); set
-// once at start, before requests.
-void SetOnPublished(std::function<void(const std::string& public_dir)> f);
 
 }  // namespace u5::publish

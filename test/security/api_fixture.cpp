@@ -23,7 +23,7 @@ void ApiFixture::Open(http::ApiOptions o) {
     ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "board", "password-123", "review_board", {"12"}).ok());
   }
-  api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, ""}), o);
+  api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, "", db() + ".public"}), o);
 }
 
 std::string ApiFixture::Login(const std::string& user, const std::string& password, const std::string& remote) {

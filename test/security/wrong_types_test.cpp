@@ -61,7 +61,7 @@ struct Target {
 
 struct WrongTypes : RecordsFixture {
   std::string root, prov, pw_user, target_user;
-  int serial = 0, signoffs = 0;
+  int serial = 0, signoffs = 0, publications = 0;
 
   void SetUp() override {
     http::ApiOptions o;
@@ -132,6 +132,13 @@ struct WrongTypes : RecordsFixture {
       const int k = ++signoffs;
       const std::string period = std::to_string(2000 + k / 12) + "-" + (k % 12 < 9 ? "0" : "") + std::to_string(k % 12 + 1);
       return Target{"/api/v1/signoffs", cw, "", {{"orgunit", "03390"}, {"period", period}, {"action", "close"}, {"reason", "số liệu đã rà soát"}}};
+    }
+    if (key == "POST publications") {
+      // A year of its own for each request, signed off by the province first.
+      const std::string year = std::to_string(1950 + ++publications);
+      const json close = {{"orgunit", "12"}, {"period", year}, {"action", "close"}};
+      Send("POST", Target{"/api/v1/signoffs", prov, "", close}, close.dump());
+      return Target{"/api/v1/publications", prov, "", {{"orgunit", "12"}, {"period", year}}};
     }
     if (key == "POST alerts/{id}/ack") return Target{"/api/v1/alerts/" + alert + "/ack", cw, "", {{"note", "đã gọi điện"}}};
     if (key == "POST persons/{id}/care-status")
