@@ -12,12 +12,9 @@
 
 namespace u5::test {
 
-class LaiChauHttp : public ::testing::Test {
+// The indicator routes over a population the fixture builds in SetUp.
+class PopulationHttp : public ::testing::Test {
  protected:
-  void SetUp() override {
-    BuildLaiChau(pop_);
-    indicator::Service::Attach(pop_.store(), &pop_.service());
-  }
   http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> query,
                       const auth::Principal& who, const std::string& body = "") {
     http::Request req;
@@ -29,6 +26,14 @@ class LaiChauHttp : public ::testing::Test {
   }
   Population pop_;
   http::Router router_{indicator::Routes()};
+};
+
+class LaiChauHttp : public PopulationHttp {
+ protected:
+  void SetUp() override {
+    BuildLaiChau(pop_);
+    indicator::Service::Attach(pop_.store(), &pop_.service());
+  }
   auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
   auth::Principal bac_ninh_{"u3", "bn", "province_officer", {"24"}};

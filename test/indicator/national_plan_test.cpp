@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "indicator/http_routes.h"
+#include "lai_chau_http.h"
 #include "population.h"
 
 namespace u5::test {
@@ -74,23 +75,12 @@ TEST(NationalPlan, EveryProvinceIsEvaluatedAgainstThe1493Targets) {
   EXPECT_TRUE(own.empty());
 }
 
-class NationalPlanHttp : public ::testing::Test {
+class NationalPlanHttp : public PopulationHttp {
  protected:
   void SetUp() override {
     Build(pop_);
     indicator::Service::Attach(pop_.store(), &pop_.service());
   }
-  http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> query,
-                      const auth::Principal& who, const std::string& body = "") {
-    http::Request req;
-    req.method = method;
-    req.path = path;
-    req.query = std::move(query);
-    req.body = body;
-    return router_.Dispatch(req, who, pop_.store());
-  }
-  Population pop_;
-  http::Router router_{indicator::Routes()};
   auth::Principal son_la_{"u1", "sl", "province_officer", {"14"}};
   auth::Principal ministry_{"u2", "bo", "ministry", {}};
   auth::Principal lai_chau_{"u3", "lc", "province_officer", {"12"}};
