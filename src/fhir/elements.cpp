@@ -1,0 +1,118 @@
+#include "fhir/elements.h"
+
+namespace u5::fhir {
+
+std::string ExtensionUrl(std::string_view name) { return std::string(kBase) + "/StructureDefinition/" + std::string(name); }
+std::string CodeSystemUrl(std::string_view name) { return std::string(kBase) + "/CodeSystem/" + std::string(name); }
+
+json Coding(std::string_view system, std::string_view code, std::string_view display) {
+  json c = {{"system", system}, {"code", code}};
+  if (!display.empty()) c["display"] = display;
+  return c;
+}
+
+json Concept(std::string_view system, std::string_view code, std::string_view display) {
+  return {{"coding", json::array({Coding(system, code, display)})}};
+}
+
+json Ref(std::string_view type, std::string_view id) { return {{"reference", std::string(type) + "/" + std::string(id)}}; }
+
+json OrgUnitRef(std::string_view orgunit_id, std::string_view display) {
+  json r = {{"identifier", {{"system", kOrgUnitSystem}, {"value", orgunit_id}}}};
+  if (!display.empty()) r["display"] = display;
+  return r;
+}
+
+void AddExtension(json& res, std::string_view name, std::string_view kind, json value) {
+  res["extension"].push_back({{"url", ExtensionUrl(name)}, {"value" + std::string(kind), std::move(value)}});
+}
+
+Status ReadExtension(const json& res, std::string_view name, std::string_view kind, const std::string& path, json* value) {
+  *value = nullptr;
+  auto it = res.find("extension");
+  if (it == res.end()) return Status::Ok();
+  if (!it->is_array()) return Status::Invalid(path, path + ": extension must be an array");
+  const std::string url = ExtensionUrl(name);
+  const std::string key = "value" + std::string(kind);
+  for (const json& e : *it) {
+    if (!e.is_object() || e.value("url", "") != url) continue;
+    auto v = e.find(key);
+    if (v == e.end()) return Status::Invalid(path, path + ": extension " + url + " must carry " + key);
+    *value = *v;
+    return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Status ReadRef(const json& res, std::string_view key, std::string_view type, const std::string& path, bool required,
+               std::string* id) {
+  id->clear();
+  auto it = res.find(key);
+  if (it == res.end() || it->is_null()) {
+    if (required) return Status::Invalid(path, path + " is required");
+    return Status::Ok();
+  }
+  if (!it->is_object() || !it->contains("reference") || !(*it)["reference"].is_string())
+    return Status::Invalid(path, path + " must be a reference {\"reference\": \"" + std::string(type) + "/<id>\"}");
+  const std::string ref = (*it)["reference"].get<std::string>();
+  const std::string prefix = std::string(type) + "/";
+  if (ref.rfind(prefix, 0) != 0 || ref.size() == prefix.size() || ref.find('/', prefix.size()) != std::string::npos)
+    return Status::Invalid(path, path + ": expected a reference to " + std::string(type) + ", got \"" + ref + "\"");
+  *id = ref.substr(prefix.size());
+  return Status::Ok();
+}
+
+Status ReadOrgUnitRef(const json& res, std::string_view key, const std::string& path, bool required, std::string* id) {
+  id->clear();
+  auto it = res.find(key);
+  if (it == res.end() || it->is_null()) {
+    if (required) return Status::Invalid(path, path + " is required");
+    return Status::Ok();
+  }
+  const json* ident = it->is_object() && it->contains("identifier") ? &(*it)["identifier"] : nullptr;
+  if (!ident || !ident->is_object() || ident->value("system", "") != kOrgUnitSystem || !ident->contains("value") ||
+      !(*ident)["value"].is_string())
+    return Status::Invalid(path + ".identifier",
+                           path + ".identifier must name an org unit: {\"system\": \"" + std::string(kOrgUnitSystem) +
+                               "\", \"value\": \"<code>\"}");
+  *id = (*ident)["value"].get<std::string>();
+  return Status::Ok();
+}
+
+Status ReadCode(const json& res, std::string_view key, std::string_view system, const std::string& path, bool required,
+                std::string* code) {
+  code->clear();
+  auto it = res.find(key);
+  if (it == res.end() || it->is_null()) {
+    if (required) return Status::Invalid(path, path + " is required");
+    return Status::Ok();
+  }
+  const json& cc = it->is_array() && !it->empty() ? it->front() : *it;  // Encounter.type is a list
+  if (!cc.is_object() || !cc.contains("coding") || !cc["coding"].is_array())
+    return Status::Invalid(path, path + " must be a CodeableConcept with coding");
+  for (const json& c : cc["coding"])
+    if (c.is_object() && c.value("system", "") == system && c.contains("code") && c["code"].is_string()) {
+      *code = c["code"].get<std::string>();
+      return Status::Ok();
+    }
+  return Status::Invalid(path + ".coding", path + ".coding: no code in the system " + std::string(system));
+}
+
+json Quantity(double value, std::string_view unit, std::string_view ucum_code) {
+  return {{"value", value}, {"unit", unit}, {"system", kUcum}, {"code", ucum_code}};
+}
+
+Status OnlyKnownElements(const json& res, std::initializer_list<std::string_view> known) {
+  static constexpr std::string_view kAlways[] = {"resourceType", "id", "meta", "text", "extension"};
+  const std::string type = res.value("resourceType", "Resource");
+  for (auto it = res.begin(); it != res.end(); ++it) {
+    const std::string& k = it.key();
+    bool ok = false;
+    for (std::string_view a : kAlways) ok = ok || k == a;
+    for (std::string_view a : known) ok = ok || k == a;
+    if (!ok) return Status::Invalid(type + "." + k, type + "." + k + ": element not supported by under5 (docs/fhir.md)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace u5::fhir

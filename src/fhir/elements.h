@@ -1,0 +1,64 @@
+// Small builders and readers of FHIR elements shared by the mappers:
+// codings, references, extensions, quantities, identifiers. Readers never
+// throw: a wrong shape is a Status naming the element.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace u5::fhir {
+
+using nlohmann::json;
+
+// Systems and URLs of under5's own codes and extensions (docs/fhir.md).
+inline constexpr const char* kBase = "https://under5.vn/fhir";
+inline constexpr const char* kRecordIdSystem = "https://under5.vn/fhir/sid/record-id";   // under5 ids
+inline constexpr const char* kCitizenIdSystem = "https://under5.vn/fhir/sid/cccd";       // citizen id (CCCD)
+inline constexpr const char* kOrgUnitSystem = "https://under5.vn/fhir/sid/orgunit";      // org unit ids (GSO codes)
+inline constexpr const char* kRecordTypeSystem = "https://under5.vn/fhir/CodeSystem/record-type";
+inline constexpr const char* kLoinc = "http://loinc.org";
+inline constexpr const char* kSnomed = "http://snomed.info/sct";
+inline constexpr const char* kUcum = "http://unitsofmeasure.org";
+inline constexpr const char* kIcd10 = "http://hl7.org/fhir/sid/icd-10";
+
+// The URL of under5's extension `name`: kBase + "/StructureDefinition/" + name.
+std::string ExtensionUrl(std::string_view name);
+// The URL of under5's code system `name`: kBase + "/CodeSystem/" + name.
+std::string CodeSystemUrl(std::string_view name);
+
+json Coding(std::string_view system, std::string_view code, std::string_view display = {});
+json Concept(std::string_view system, std::string_view code, std::string_view display = {});
+// "Patient/<id>".
+json Ref(std::string_view type, std::string_view id);
+// A reference to an org unit by identifier (no Organization resource is served): {identifier, display}.
+json OrgUnitRef(std::string_view orgunit_id, std::string_view display);
+
+// Appends {url, value<kind>: value} to res["extension"]; kind is "Boolean", "Integer", "Decimal", "String", "Code", "Date", "DateTime", "CodeableConcept", ...
+void AddExtension(json& res, std::string_view name, std::string_view kind, json value);
+// The value of under5's extension `name` on res (null when absent); an extension
+// with another value type than `kind` is an error naming `path`.
+Status ReadExtension(const json& res, std::string_view name, std::string_view kind, const std::string& path, json* value);
+
+// A reference's id of resource `type`: "Patient/<id>" → <id>. Error naming
+// `path` for another type, a malformed reference or a missing one when required.
+Status ReadRef(const json& res, std::string_view key, std::string_view type, const std::string& path, bool required,
+               std::string* id);
+// The org unit id of an OrgUnitRef at res[key] (identifier system kOrgUnitSystem).
+Status ReadOrgUnitRef(const json& res, std::string_view key, const std::string& path, bool required, std::string* id);
+// The code of the first coding of concept res[key] in `system`; an error
+// naming `path` when the concept has no coding in that system.
+Status ReadCode(const json& res, std::string_view key, std::string_view system, const std::string& path, bool required,
+                std::string* code);
+
+// A Quantity with a UCUM unit.
+json Quantity(double value, std::string_view unit, std::string_view ucum_code);
+
+// Refuses any element of `res` not in `known` (plus resourceType, id, meta,
+// text, extension), naming it: "Patient.photo: element not supported".
+Status OnlyKnownElements(const json& res, std::initializer_list<std::string_view> known);
+
+}  // namespace u5::fhir

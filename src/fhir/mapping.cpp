@@ -1,0 +1,157 @@
+#include "fhir/mapping.h"
+
+#include <map>
+#include <mutex>
+
+#include "fhir/mapper.h"
+#include "store/orgunits.h"
+#include "store/store.h"
+
+namespace u5::fhir {
+namespace {
+
+const Mapper* ForRecord(const std::string& registry_type) {
+  for (const Mapper& m : Mappers())
+    if (m.registry_type == registry_type) return &m;
+  return nullptr;
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct StoreContext::Impl {
+  explicit Impl(store::Store& s) : store(s) {}
+  store::Store& store;
+  std::mutex mu;
+  std::map<std::string, std::optional<Place>> places;
+};
+
+StoreContext::StoreContext(store::Store& store) : impl_(std::make_unique<Impl>(store)) {}
+StoreContext::~StoreContext() = default;
+
+std::optional<Place> StoreContext::PlaceOf(const std::string& orgunit_id) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (auto it = impl_->places.find(orgunit_id); it != impl_->places.end()) return it->second;
+  }
+  std::optional<Place> place;
+  store::OrgUnit ou;
+  if (impl_->store.orgunits().Get(orgunit_id, &ou).ok()) {
+    place = Place{.id = ou.id, .code = ou.code, .name = ou.name, .kind = ou.kind};
+    std::vector<store::OrgUnit> up;
+    if (ou.kind == "province") {
+      place->province_id = ou.id, place->province_code = ou.code, place->province_name = ou.name;
+    } else if (impl_->store.orgunits().Ancestors(orgunit_id, &up).ok()) {
+      for (const store::OrgUnit& a : up)
+        if (a.kind == "province") {
+          place->province_id = a.id, place->province_code = a.code, place->province_name = a.name;
+          break;
+        }
+    }
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->places[orgunit_id] = place;
+  return place;
+}
+
+std::optional<store::Record> StoreContext::Person(const std::string& id) {
+  store::Record r;
+  if (!impl_->store.Get("person", id, &r).ok()) return std::nullopt;
+  return r;
+}
+
+Status ToFhir(const store::Record& r, Context& ctx, std::vector<json>* out) {
+  out->clear();
+  const Mapper* m = ForRecord(r.type);
+  if (!m || r.deleted_at) return Status::Ok();
+  const json body = json::parse(r.body, nullptr, false);
+  if (!body.is_object()) return Status::Internal("record " + r.id + " has a body that is not a JSON object");
+  if (Status st = m->to_fhir(r, body, ctx, out); !st.ok()) return st;
+  const json meta = {{"versionId", std::to_string(r.version)}, {"lastUpdated", r.updated_at}};
+  for (size_t i = 0; i < out->size(); ++i) {
+    json& res = (*out)[i];
+    // Parts carry their suffix as id; the record's id makes it unique.
+    res["id"] = i == 0 ? r.id : r.id + "-" + res.value("id", std::to_string(i));
+    res["meta"] = meta;
+  }
+  return Status::Ok();
+}
+
+std::optional<ResourceId> ParseId(std::string_view id) {
+  if (id.size() < 36 || !IsUuid(id.substr(0, 36))) return std::nullopt;
+  if (id.size() == 36) return ResourceId{std::string(id), ""};
+  if (id[36] != '-' || id.size() == 37 || id.size() > 64) return std::nullopt;
+  for (char c : id.substr(37))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.'))
+      return std::nullopt;
+  return ResourceId{std::string(id.substr(0, 36)), std::string(id.substr(37))};
+}
+
+std::optional<std::string> OwnerOf(const json& resource) {
+  if (!resource.is_object()) return std::nullopt;
+  const std::string type = resource.value("resourceType", "");
+  const char* key = type == "RelatedPerson" ? "patient" : "encounter";
+  if (type != "RelatedPerson" && type != "Observation" && type != "Procedure" && type != "Condition") return std::nullopt;
+  auto it = resource.find(key);
+  if (it == resource.end() || !it->is_object() || !it->contains("reference") || !(*it)["reference"].is_string())
+    return std::nullopt;
+  return (*it)["reference"].get<std::string>();
+}
+
+Status FromFhir(const json& primary, const std::vector<json>& parts, Context& ctx, Inbound* out) {
+  if (!primary.is_object() || !primary.contains("resourceType") || !primary["resourceType"].is_string())
+    return Status::Invalid("resourceType", "resourceType is required");
+  const std::string type = primary["resourceType"].get<std::string>();
+  bool known_type = false;
+  for (const Mapper& m : Mappers()) {
+    if (m.primary_type != type) continue;
+    known_type = true;
+    if (!m.claims(primary)) continue;
+    out->registry_type = m.registry_type;
+    out->body = json::object();
+    return m.from_fhir(primary, parts, ctx, &out->body);
+  }
+  if (!known_type) return Status::Invalid("resourceType", "resourceType " + type + " is not one under5 stores (docs/fhir.md)");
+  return Status::Invalid(type + ".code", type + ": its code or type names no kind of record under5 keeps (docs/fhir.md)");
+}
+
+std::string ElementOf(const std::string& registry_type, const std::string& field) {
+  if (const Mapper* m = ForRecord(registry_type))
+    for (const auto& [f, path] : m->elements)
+      if (f == field) return path;
+  return field;
+}
+
+const std::vector<ResourceKind>& Kinds() {
+  static const std::vector<ResourceKind> kinds = [] {
+    std::vector<ResourceKind> out;
+    auto add = [&](const std::string& resource_type, const std::string& registry_type) {
+      for (ResourceKind& k : out)
+        if (k.resource_type == resource_type) {
+          if (k.registry_types.empty() || k.registry_types.back() != registry_type) k.registry_types.push_back(registry_type);
+          return;
+        }
+      out.push_back({resource_type, {registry_type}});
+    };
+    for (const Mapper& m : Mappers()) {
+      add(m.primary_type, m.registry_type);
+      for (const std::string& p : m.part_types) add(p, m.registry_type);
+    }
+    return out;
+  }();
+  return kinds;
+}
+
+}  // namespace u5::fhir
