@@ -23,7 +23,7 @@ Codes Parse() {
   Codes t;
   for (const auto& [type, v] : j.at("record_types").at("items").items()) {
     t.type_display[type] = v.at("display").get<std::string>();
-    if (v.contains("code")) t.type_code[type] = CodedOf(v);
+    for (const json& c : v.value("codes", json::array())) t.type_codes[type].push_back(CodedOf(c));
   }
   for (const json& m : j.at("measures").at("items"))
     t.measures.push_back({.type = m.at("type"),
@@ -171,10 +171,20 @@ json WithLocal(const Coded& standard, json local) {
 
 json TypeConcept(const std::string& type) {
   const Codes& t = Tables();
+  json coding = json::array();
+  if (auto s = t.type_codes.find(type); s != t.type_codes.end())
+    for (const Coded& c : s->second) coding.push_back(Coding(c.system, c.code, c.display));
   auto d = t.type_display.find(type);
-  json local = Coding(kRecordTypeSystem, type, d == t.type_display.end() ? "" : d->second);
-  auto s = t.type_code.find(type);
-  return WithLocal(s == t.type_code.end() ? Coded{} : s->second, std::move(local));
+  coding.push_back(Coding(kRecordTypeSystem, type, d == t.type_display.end() ? "" : d->second));
+  return {{"coding", coding}};
+}
+
+bool NamesType(const json& cc, const std::string& type) {
+  if (HasCoding(cc, kRecordTypeSystem, type)) return true;
+  if (auto s = Tables().type_codes.find(type); s != Tables().type_codes.end())
+    for (const Coded& c : s->second)
+      if (HasCoding(cc, c.system, c.code)) return true;
+  return false;
 }
 
 bool HasCoding(const json& cc, const std::string& system, const std::string& code) {

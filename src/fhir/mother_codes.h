@@ -63,7 +63,7 @@ struct ClassSpec {  // Encounter.class: fixed, from a field, or unknown
 
 struct Codes {
   std::map<std::string, std::string> type_display;
-  std::map<std::string, Coded> type_code;  // record type -> its standard concept
+  std::map<std::string, std::vector<Coded>> type_codes;  // record type -> its standard codes
   std::vector<Measure> measures;
   BloodPressure bp;
   std::vector<Test> tests;
@@ -98,8 +98,11 @@ json LocalCoding(const std::string& type, const std::string& field, const std::s
                  const std::string& display = {});
 // {"coding": [standard (when it has a code), local]}.
 json WithLocal(const Coded& standard, json local);
-// The record-type coding of `type` (kRecordTypeSystem), and its standard concept beside it.
+// The standard codes of record type `type`, then its record-type coding (kRecordTypeSystem).
 json TypeConcept(const std::string& type);
+// Whether `cc` (a CodeableConcept or a list of them) names record type `type`: its
+// record-type coding or one of its standard codes (WHO ANC.Contact for an ANC visit).
+bool NamesType(const json& cc, const std::string& type);
 // Whether `cc` (a CodeableConcept or a list of them) holds system|code.
 bool HasCoding(const json& cc, const std::string& system, const std::string& code);
 // The code in `system` of a CodeableConcept, "" when none.

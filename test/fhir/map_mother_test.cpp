@@ -139,8 +139,9 @@ const std::vector<Case>& Cases() {
        R"({"date":"2021-01-01","edd":"2021-08-20","gravida":2,"id":"0176bb3e-d199-7abf-92e4-61b34dec5fa8","lmp":"2020-11-13","orgunit":"03390","outcome":"miscarriage","para":1,"person_id":"00cf9a93-c9db-76f7-8b49-7912ec8c12b9","risk_factors":["anaemia","hiv"]})",
        {{"", "/resourceType", "EpisodeOfCare"},
         {"", "/status", "finished"},
-        {"", "/type/0/coding/0", {{"system", kSnomed}, {"code", "77386006"}, {"display", "Pregnant (finding)"}}},
-        {"", "/type/0/coding/1/code", "pregnancy"},
+        {"", "/type/0/coding/0/code", "ANC.Case"},
+        {"", "/type/0/coding/1", {{"system", kSnomed}, {"code", "77386006"}, {"display", "Pregnant (finding)"}}},
+        {"", "/type/0/coding/2/code", "pregnancy"},
         {"", "/patient/reference", "Patient/00cf9a93-c9db-76f7-8b49-7912ec8c12b9"},
         {"", "/managingOrganization/identifier/value", "03390"},
         {"", "/period/start", "2021-01-01"},
@@ -155,7 +156,8 @@ const std::vector<Case>& Cases() {
        {{"", "/resourceType", "Encounter"},
         {"", "/status", "finished"},
         {"", "/class/code", "AMB"},
-        {"", "/type/0/coding/0", {{"system", kRecordTypeSystem}, {"code", "anc_visit"}, {"display", "Antenatal visit"}}},
+        {"", "/type/0/coding/0", {{"system", "http://fhir.org/guides/who/anc-cds/CodeSystem/anc-care-codes"}, {"code", "ANC.Contact"}, {"display", "Antenatal care contact"}}},
+        {"", "/type/0/coding/1", {{"system", kRecordTypeSystem}, {"code", "anc_visit"}, {"display", "Antenatal visit"}}},
         {"", "/subject/reference", "Patient/00c1d816-41ff-7528-8db7-409118857068"},
         {"", "/episodeOfCare/0/reference", "EpisodeOfCare/01721947-b6a2-7519-bbb9-0e02a4c9ce0f"},
         {"", "/period/start", "2020-05-16"},
@@ -500,11 +502,15 @@ TEST(FhirMother, ClaimsTellTheRecordTypesApart) {
     ASSERT_TRUE(Back(Resources(c.type, c.body), ctx, &in).ok());
     EXPECT_EQ(in.registry_type, c.type);
   }
+  // WHO SMART ANC's contact code alone names an ANC visit; a type nobody keeps is refused.
   json enc = Resources("anc_visit", kAnc)[0];
-  enc["type"][0]["coding"][0]["code"] = "no_such_type";
+  enc["type"][0]["coding"].erase(1);
   Inbound in;
+  ASSERT_TRUE(FromFhir(enc, {}, ctx, &in).ok());
+  EXPECT_EQ(in.registry_type, "anc_visit");
+  enc["type"][0]["coding"][0]["code"] = "ANC.Referral";
   Status st = FromFhir(enc, {}, ctx, &in);
-  EXPECT_EQ(st.code(), Code::invalid);
+  EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
 }
 
 // ---- a small demo province: every record of the mother types, both ways
