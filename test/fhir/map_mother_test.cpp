@@ -515,7 +515,7 @@ TEST(FhirMother, ClaimsTellTheRecordTypesApart) {
 
 // ---- a small demo province: every record of the mother types, both ways
 
-class DemoProvince : public ::testing::Test {
+class FhirMotherDemo : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
@@ -543,10 +543,10 @@ class DemoProvince : public ::testing::Test {
   static test::TempDir* dir_;
   static std::unique_ptr<store::Store> store_;
 };
-test::TempDir* DemoProvince::dir_ = nullptr;
-std::unique_ptr<store::Store> DemoProvince::store_;
+test::TempDir* FhirMotherDemo::dir_ = nullptr;
+std::unique_ptr<store::Store> FhirMotherDemo::store_;
 
-TEST_F(DemoProvince, EveryRecordComesBackAndValidatesUnchanged) {
+TEST_F(FhirMotherDemo, EveryRecordComesBackAndValidatesUnchanged) {
   StoreContext ctx(*store_);
   registry::StoreLookup lookup(*store_);
   for (const char* type : kTypes) {
@@ -571,7 +571,7 @@ TEST_F(DemoProvince, EveryRecordComesBackAndValidatesUnchanged) {
   }
 }
 
-TEST_F(DemoProvince, PartsHaveOwnersAndIdsFitTheLimit) {
+TEST_F(FhirMotherDemo, PartsHaveOwnersAndIdsFitTheLimit) {
   StoreContext ctx(*store_);
   std::set<std::string> resource_types;
   for (const char* type : kTypes)
