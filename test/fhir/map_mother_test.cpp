@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 
 #include "core/date.h"
@@ -511,6 +512,36 @@ TEST(FhirMother, ClaimsTellTheRecordTypesApart) {
   enc["type"][0]["coding"][0]["code"] = "ANC.Referral";
   Status st = FromFhir(enc, {}, ctx, &in);
   EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
+}
+
+// Replaces one value somewhere in j by a value of another JSON type.
+void Spoil(json& j, std::mt19937& rng, int depth = 0) {
+  static const json kOthers[] = {nullptr, 3, "x", json::array(), json::object(), true, json::array({1}), json{{"a", 1}}};
+  if ((j.is_object() || j.is_array()) && !j.empty() && depth < 6 && rng() % 4) {
+    auto it = j.begin();
+    std::advance(it, rng() % j.size());
+    Spoil(*it, rng, depth + 1);
+  } else {
+    j = kOthers[rng() % std::size(kOthers)];
+  }
+}
+
+TEST(FhirMother, MalformedResourcesNameAnElementAndNeverThrow) {
+  // A client's JSON of any shape: a member of the wrong type must become a 4xx naming an element, not an exception.
+  std::mt19937 rng(2030);
+  FakeContext ctx;
+  for (int round = 0; round < 300; ++round)
+    for (const Case& c : Cases()) {
+      std::vector<json> rs = Resources(c.type, c.body);
+      for (int k = 0; k <= static_cast<int>(rng() % 3); ++k) Spoil(rs[rng() % rs.size()], rng);
+      Inbound in;
+      Status st;
+      ASSERT_NO_THROW(st = Back(rs, ctx, &in)) << rs[0].dump();
+      if (!st.ok()) {
+        EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
+        EXPECT_FALSE(st.field().empty()) << st.ToString();
+      }
+    }
 }
 
 // ---- a small demo province: every record of the mother types, both ways
