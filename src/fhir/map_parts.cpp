@@ -222,7 +222,8 @@ Status ReadParts(const std::string& type, const std::vector<json>& parts, const 
         return Status::Invalid("Procedure.status", "Procedure.status must be completed or not-done");
       (*body)[m.care->field] = status == "completed";
     } else if (m.list) {
-      U5_RETURN_IF_ERROR(once(m.list->field + "." + m.value->value));
+      // The delivery's mode is one value; a list has one part per value.
+      U5_RETURN_IF_ERROR(once(m.list == &t.mode ? m.list->field : m.list->field + "." + m.value->value));
       if (rt == "Procedure" && Str(p, "status") != "completed")
         return Status::Invalid("Procedure.status", "Procedure.status must be completed");
       listed[m.list].insert(m.value->value);

@@ -455,6 +455,12 @@ TEST(FhirMother, InboundErrorsNameTheElement) {
       // parts that do not belong
       {"immunization as a part", "anc_visit", kAnc, [](auto& rs) { Part(rs, "weight")["resourceType"] = "Immunization"; }, "resourceType"},
       {"procedure neither done nor not-done", "newborn", kNewborn, [](auto& rs) { Part(rs, "drying")["status"] = "in-progress"; }, "Procedure.status"},
+      {"two modes of delivery", "delivery", Cases()[4].body, [](auto& rs) {
+         json m = Part(rs, "mode");
+         m["id"] = "x";
+         m["code"]["coding"] = {{{"system", kSnomed}, {"code", "700000006"}}};
+         rs.push_back(m);
+       }, "Procedure.code.coding"},
       {"two weights", "anc_visit", kAnc, [](auto& rs) { json w = Part(rs, "weight"); w["id"] = "x"; rs.push_back(w); }, "Observation.code.coding"},
   };
   for (const Bad& b : bads) {
