@@ -4,7 +4,9 @@
 // errors naming their element.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -366,6 +368,72 @@ TEST(FhirMother, RegistryErrorsNameTheFhirElement) {
   EXPECT_EQ(ElementOf("newborn", "drying"), "Procedure.status");
   EXPECT_EQ(ElementOf("stillbirth", "timing"), "Observation.valueCodeableConcept");
   EXPECT_EQ(ElementOf("pregnancy", "lmp"), "EpisodeOfCare.extension:lmp");
+}
+
+// ---- the code tables against their sources
+
+const registry::FieldSpec& FieldOf(const std::string& type, const std::string& field) {
+  const registry::FieldSpec* f = registry::Schema::Builtin().Type(type)->Field(field);
+  if (!f) throw std::runtime_error(type + "." + field + " is not a registry field");
+  return *f;
+}
+
+std::vector<std::string> Values(const json& list) {
+  std::vector<std::string> out;
+  for (const json& v : list) out.push_back(v.at("value"));
+  return out;
+}
+
+TEST(FhirMother, CodeTablesMatchTheRegistryAndTheirSources) {
+  const json t = json::parse(test::ReadFile(std::string(U5_DATA_DIR) + "/fhir/codes_mother.json"));
+  for (const auto& [name, table] : t.items())
+    if (name != "about") EXPECT_TRUE(table.contains("source")) << name << " names no source";
+
+  // ICD-10 codes and titles as WHO's list (data/codes/icd10_who.tsv).
+  std::map<std::string, std::string> icd10;
+  std::ifstream tsv(std::string(U5_DATA_DIR) + "/codes/icd10_who.tsv");
+  for (std::string line; std::getline(tsv, line);)
+    if (auto tab = line.find('\t'); tab != std::string::npos) icd10[line.substr(0, tab)] = line.substr(tab + 1);
+  ASSERT_GT(icd10.size(), 10000u);
+  int coded = 0;
+  for (const json& l : t["lists"]["items"])
+    for (const json& v : l["values"])
+      if (v.value("system", "") == kIcd10) {
+        ++coded;
+        EXPECT_EQ(icd10[v["code"]], v["code_display"]) << v["code"];
+      }
+  EXPECT_EQ(coded, 5);
+
+  // Every value of the registry's lists and enums has its entry, in the registry's order.
+  for (const json& l : t["lists"]["items"])
+    EXPECT_EQ(Values(l["values"]), FieldOf(l["type"], l["field"]).values) << l["field"];
+  EXPECT_EQ(Values(t["delivery_mode"]["values"]), FieldOf("delivery", "mode").values);
+  std::vector<std::string> results;
+  for (const auto& [v, r] : t["tests"]["results"].items()) results.push_back(v);
+  for (const json& x : t["tests"]["items"]) {
+    std::vector<std::string> want = FieldOf(x["type"], x["field"]).values;
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(results, want) << x["field"];
+  }
+  for (const auto& [type, c] : t["encounter_class"]["types"].items())
+    if (c.contains("field"))
+      for (const std::string& v : FieldOf(type, c["field"]).values) EXPECT_TRUE(c["values"].contains(v)) << type << " " << v;
+  for (const std::string& v : FieldOf("stillbirth", "sex").values) EXPECT_TRUE(t["stillbirth"]["gender"].contains(v)) << v;
+  std::vector<std::string> groups;
+  for (const auto& [code, group] : t["ethnicity"]["names"].items()) groups.push_back(code);
+  EXPECT_EQ(groups, FieldOf("person", "ethnicity").values);
+  // ... and the names the web app shows (web/src/i18n/vi.json).
+  const json vi = json::parse(test::ReadFile(std::string(U5_DATA_DIR) + "/../web/src/i18n/vi.json"));
+  EXPECT_EQ(t["ethnicity"]["names"], vi["enum"]["ethnicity"]);
+
+  // Measures are numbers, care items booleans, extensions fields of their type.
+  for (const json& m : t["measures"]["items"]) {
+    const auto type = FieldOf(m["type"], m["field"]).type;
+    EXPECT_TRUE(type == registry::FieldType::integer || type == registry::FieldType::number) << m["field"];
+    EXPECT_EQ(FieldOf(m["type"], m["field"]).derived, m.value("derived", false)) << m["field"];
+  }
+  for (const json& c : t["care"]["items"]) EXPECT_EQ(FieldOf(c["type"], c["field"]).type, registry::FieldType::boolean) << c["field"];
+  for (const json& e : t["extensions"]["items"]) EXPECT_EQ(FieldOf(e["type"], e["field"]).derived, e.value("derived", false)) << e["field"];
 }
 
 // ---- inbound errors
