@@ -300,6 +300,17 @@ TEST(FhirChild, EachCaseComesBackUnchanged) {
   }
 }
 
+// Free text the registry keeps empty is sent as absent: FHIR has no empty strings.
+TEST(FhirChild, EmptyTextIsLeftOut) {
+  json body = json::parse(Cases().at(1).body);
+  body["lot"] = "";
+  body["note"] = "";
+  const json imm = Resources("immunization", body).at(0);
+  EXPECT_FALSE(imm.contains("lotNumber"));
+  EXPECT_FALSE(imm.contains("note"));
+  EXPECT_TRUE(imm.contains("performer"));
+}
+
 // Every field of every child type names its FHIR element.
 TEST(FhirChild, EveryFieldHasAnElement) {
   for (const char* type : kChildTypes)
