@@ -247,7 +247,7 @@ Status CheckPart(const json& part, const json& primary, const json& body) {
 
 std::vector<Mapper> ChildMappers() {
   std::vector<Mapper> out;
-  for (std::vector<Mapper> part : {child::ImmunizationMappers(), child::GrowthMappers(), child::CareMappers()})
+  for (std::vector<Mapper> part : {child::ImmunizationMappers(), child::GrowthMappers(), child::CareMappers(), child::DeathMappers()})
     for (Mapper& m : part) out.push_back(std::move(m));
   // FHIR has no empty strings, while the registry accepts "" in free text
   // (note, lot, reason, ...): such a field is sent as absent.

@@ -365,7 +365,9 @@ TEST(FhirChild, VaccineCodesMatchCvxAndAtc) {
   }
   // Every table names its source.
   for (const auto& [name, table] : codes.items())
-    if (table.is_object()) EXPECT_TRUE(table.contains("source")) << name;
+    if (table.is_object()) {
+      EXPECT_TRUE(table.contains("source")) << name;
+    }
 }
 
 // The ICD-10 codes of illnesses and injuries are WHO's, with WHO's titles
@@ -576,7 +578,9 @@ TEST_F(FhirChildDemo, EveryRecordComesBackAndValidatesToItself) {
         store::Record again;
         Status valid = registry::Validate(r.type, in.body, lookup, Today(), &again);
         EXPECT_TRUE(valid.ok()) << r.id << ": " << valid.ToString();
-        if (valid.ok()) EXPECT_EQ(json::parse(again.body), stored) << r.type << " " << r.id;
+        if (valid.ok()) {
+          EXPECT_EQ(json::parse(again.body), stored) << r.type << " " << r.id;
+        }
         return Status::Ok();
       },
       false);
