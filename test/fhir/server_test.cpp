@@ -507,6 +507,20 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   std::vector<json> old_parts;
   ASSERT_TRUE(ToFhir(g, ctx, &old_parts).ok());
   EXPECT_EQ(parts.size(), old_parts.size());
+  // The part deleted alone: its record stays, and its history is the demo's
+  // state (kept when the PUT replaced it: POST), the PUT, then the DELETE.
+  Answer deleted = Call("DELETE", "/fhir/Observation/" + weight_id, *cw_, nullptr, "reason=sai");
+  ASSERT_EQ(deleted.status, 200) << deleted.body.dump();
+  EXPECT_EQ(Call("GET", "/fhir/Observation/" + weight_id, *cw_).status, 404);
+  EXPECT_EQ(Call("GET", "/fhir/Encounter/" + g.id, *cw_).status, 200) << "the record stays";
+  Answer history = Call("GET", "/fhir/Observation/" + weight_id + "/_history", *cw_);
+  ASSERT_EQ(history.status, 200) << history.body.dump();
+  ASSERT_EQ(history.body["entry"].size(), 3u) << history.body.dump();
+  EXPECT_EQ(history.body["entry"][0]["request"]["method"], "DELETE");
+  EXPECT_EQ(history.body["entry"][1]["request"]["method"], "PUT");
+  EXPECT_NEAR(history.body["entry"][1]["resource"]["valueQuantity"]["value"].get<double>(), kg, 1e-9);
+  EXPECT_EQ(history.body["entry"][2]["request"]["method"], "POST");
+  ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
   // A part the record cannot have is refused, not stored without it.
   json stray = put.body;
   stray["id"] = g.id + "-nonsense";
@@ -514,8 +528,9 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   EXPECT_EQ(refused.status, 422) << refused.body.dump();
   ASSERT_FALSE(Expressions(refused.body).empty()) << refused.body.dump();
   EXPECT_EQ(Expressions(refused.body).front().rfind("Observation.", 0), 0u) << refused.body.dump();
-  ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
-  EXPECT_EQ(after.version, g.version + 1);
+  store::Record unchanged;
+  ASSERT_TRUE(store_->Get("growth", g.id, &unchanged).ok());
+  EXPECT_EQ(unchanged.version, after.version);
 }
 
 // The CapabilityStatement lists each served type with exactly the
