@@ -533,6 +533,44 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   EXPECT_EQ(unchanged.version, after.version);
 }
 
+// The JSON API's rules hold on FHIR's paths: the bulk rate of searches, the
+// Origin check of cookie writes, each refusal an OperationOutcome.
+TEST_F(FhirServer, RateAndCrossSiteRulesAreTheJsonApis) {
+  http::ApiOptions slow;
+  slow.bulk_burst = 1;
+  slow.bulk_per_minute = 1;
+  http::Routes routes = Routes();
+  http::Api api(*store_, routes, slow);
+  http::Request login;
+  login.method = "POST";
+  login.path = "/api/v1/auth/login";
+  login.content_type = "application/json";
+  login.body = json{{"username", "cw_a"}, {"password", kPassword}}.dump();
+  const std::string token = json::parse(api.Handle(login).body).value("token", "");
+  http::Request search;
+  search.method = "GET";
+  search.path = "/fhir/Patient";
+  search.authorization = "Bearer " + token;
+  EXPECT_EQ(api.Handle(search).status, 200);
+  http::Response limited = api.Handle(search);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body)["resourceType"], "OperationOutcome");
+  EXPECT_FALSE(limited.headers["Retry-After"].empty());
+
+  http::Request post;
+  post.method = "POST";
+  post.path = "/fhir/Patient";
+  post.cookie = "u5_session=" + token;
+  post.host = "under5.example";
+  post.origin = "https://elsewhere.example";
+  post.content_type = "application/fhir+json";
+  post.body = json{{"resourceType", "Patient"}}.dump();
+  http::Response cross = api.Handle(post);
+  EXPECT_EQ(cross.status, 403) << cross.body;
+  EXPECT_EQ(json::parse(cross.body)["issue"][0]["code"], "forbidden");
+  EXPECT_EQ(cross.content_type, "application/fhir+json");
+}
+
 // The CapabilityStatement lists each served type with exactly the
 // interactions its routes answer; without a route its interaction goes.
 TEST_F(FhirServer, CapabilityStatementFollowsTheRoutes) {
