@@ -81,6 +81,15 @@ class Publications;
 class Signoffs;
 class Targets;
 
+// One record write of Store::Apply, with the audit entry it carries.
+struct Write {
+  enum class Op { insert, update, remove } op = Op::insert;
+  Record record;                 // insert, update: the new state; remove: its type and id
+  int64_t expected_version = 0;  // update, remove
+  std::string reason;            // remove
+  audit::Entry audit;
+};
+
 // Streams many inserts into one transaction (bulk import): all or nothing.
 // Dropping the writer without Commit() rolls everything back.
 class BulkWriter {
@@ -130,6 +139,18 @@ class Store {
   virtual Status Update(Record& r, int64_t expected_version, const audit::Entry* audit = nullptr) = 0;
   virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
                             const std::string& reason, Record* out, const audit::Entry* audit = nullptr) = 0;
+
+  // Several writes as Insert, Update and SoftDelete do them, each with its
+  // audit entry, in ONE transaction: all or nothing (a FHIR write of a record
+  // and its parts, a transaction Bundle). Listeners hear them after the
+  // commit, in order. `stored`, when given, receives each record as stored
+  // (version, timestamps, deletion).
+  virtual Status Apply(const std::vector<Write>& writes, std::vector<Record>* stored = nullptr) = 0;
+  // Every version of a record, newest first: the current state, then the
+  // states updates and deletions replaced (kept since migration 23).
+  virtual Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) = 0;
+  // One version of a record; NotFound (field "version") when it was not kept.
+  virtual Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) = 0;
 
   // Audit trail (append-only, hash-chained).
   virtual Status AppendAudit(std::vector<audit::Entry> entries) = 0;
