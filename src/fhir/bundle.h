@@ -14,7 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/entry.h"
+#include "auth/session.h"
 #include "core/status.h"
+#include "store/store.h"
 
 namespace u5::fhir {
 
@@ -29,6 +32,7 @@ struct BundleEntry {
   json resource;               // POST, PUT
   std::optional<int64_t> if_match;   // request.ifMatch (W/"3")
   std::string if_none_exist;         // request.ifNoneExist (conditional create)
+  std::string delete_reason;         // DELETE Type/id?reason=... (required, as through the JSON API)
   bool part = false;           // the resource is a part of a record (fhir::OwnerOf names its owner)
   std::string record_id;       // the registry record the entry writes or reads
 };
@@ -44,7 +48,8 @@ std::string EntryPath(size_t index, const std::string& rest);
 // Reads a Bundle of type transaction or batch. Errors name the element
 // ("Bundle.type", "Bundle.entry[2].request.method", ...). PATCH is refused as
 // not supported; a POST's request.url must name its resource's type, a PUT's
-// or DELETE's "Type/id", a GET's "Type/id" too (reads only, no searches).
+// "Type/id", a DELETE's "Type/id?reason=..." (why, as the JSON API asks), a
+// GET's "Type/id" too (reads only, no searches).
 Status ParseBundle(const json& bundle, ParsedBundle* out);
 
 // Gives each POSTed primary resource a new id (`new_id`: UUIDv7 in the
@@ -73,5 +78,35 @@ struct RecordGroup {
 // Writes grouped by record, groups in the processing order of their first
 // entry; GET entries are left out (read after the writes).
 std::vector<RecordGroup> GroupByRecord(const ParsedBundle& b);
+
+// What a Bundle did, for the answer and the audit.
+struct BundleAnswer {
+  json bundle;                         // transaction-response or batch-response, entries in the Bundle's order
+  std::vector<std::string> read;       // records whose resources GET entries returned (the read's audit entry)
+  std::string read_orgunit;            // the org unit of the first of them
+  size_t resources = 0;                // entries that wrote
+  size_t records = 0;                  // records written (an Encounter and its Observations are one)
+};
+
+struct BundleOptions {
+  // The audit entry of each record write: Call::Stamp(action) in the server,
+  // the command line's entry in `under5 fhir-import`.
+  std::function<audit::Entry(const std::string& action)> stamp;
+  // Creates only (a fresh database): one bulk load (Store::OpenBulk) and one
+  // audit entry `bulk_action` for the whole Bundle instead of one per record.
+  bool bulk_creates = false;
+  std::string bulk_action = "fhir_import";
+  // Hears the entries planned so far (the command line's progress line).
+  std::function<void(size_t planned, size_t total)> progress;
+};
+
+// Runs a parsed transaction or batch Bundle for `who`. A transaction plans
+// every record (fhir::PlanWrite, against a view of the store and a
+// registry::Lookup that see the Bundle's earlier records) and stores them all
+// in one Store::Apply, or nothing: its error names the entry
+// ("Bundle.entry[3].resource.Observation.valueQuantity.value"). A batch runs
+// each entry alone and answers each entry's status or OperationOutcome.
+Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& store, const BundleOptions& opts,
+                 BundleAnswer* out);
 
 }  // namespace u5::fhir
