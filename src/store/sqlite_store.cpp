@@ -538,23 +538,46 @@ class SqliteStore final : public Store, public SqliteHost {
     return GetIn(*db, "", id, out);
   }
 
+  // The FROM and WHERE of a List query, its arguments appended to `args`.
+  static std::string ListWhere(const ListQuery& q, std::vector<std::string>* args) {
+    const bool person = q.type == "person";
+    std::string where = person ? " FROM person WHERE 1=1" : " FROM event WHERE 1=1";
+    auto arg = [&](const std::string& v) { args->push_back(v); return "?" + std::to_string(args->size()); };
+    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
+    if (!person && q.type.empty() && !q.types.empty()) {
+      where += " AND type IN (";
+      for (size_t i = 0; i < q.types.size(); ++i) where += (i ? "," : "") + arg(q.types[i]);
+      where += ")";
+    }
+    if (!q.orgunit.empty()) where += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
+    const std::string date_col = person ? "birth_date" : "event_date";
+    if (!q.from.empty()) where += " AND " + date_col + ">=" + arg(q.from);
+    if (!q.to.empty()) where += " AND " + date_col + "<=" + arg(q.to);
+    if (!q.not_from.empty() && !q.not_to.empty())
+      where += " AND " + date_col + " NOT BETWEEN " + arg(q.not_from) + " AND " + arg(q.not_to);
+    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
+    if (!q.after.empty()) where += " AND id>" + arg(q.after);
+    if (!q.include_deleted) where += " AND deleted_at IS NULL";
+    return where;
+  }
+
   Status List(const ListQuery& q, std::vector<Record>* out) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     const bool person = q.type == "person";
-    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + (person ? " FROM person" : " FROM event");
-    std::string where = " WHERE 1=1";
     std::vector<std::string> args;
-    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
-    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
-    if (!q.orgunit.empty()) where += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
-    const char* date_col = person ? "birth_date" : "event_date";
-    if (!q.from.empty()) where += std::string(" AND ") + date_col + ">=" + arg(q.from);
-    if (!q.to.empty()) where += std::string(" AND ") + date_col + "<=" + arg(q.to);
-    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
-    if (!q.after.empty()) where += " AND id>" + arg(q.after);
-    if (!q.include_deleted) where += " AND deleted_at IS NULL";
-    sql += where + " ORDER BY id LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
+    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + ListWhere(q, &args);
+    const std::string date_col = person ? "birth_date" : "event_date";
+    if (q.sort == "date" || q.sort == "-date" || q.sort == "updated" || q.sort == "-updated") {
+      const bool desc = q.sort.front() == '-';
+      sql += " ORDER BY " + (q.sort.find("date") != std::string::npos ? date_col : std::string("updated_at")) +
+             (desc ? " DESC, id DESC" : ", id");
+    } else if (!q.sort.empty()) {
+      return Status::Invalid("_sort", "unknown order " + q.sort);
+    } else {
+      sql += " ORDER BY id";
+    }
+    sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000)) + " OFFSET " + std::to_string(std::max(q.offset, 0));
     Stmt s;
     U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
     for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
@@ -565,6 +588,20 @@ class SqliteStore final : public Store, public SqliteHost {
       person ? ReadPerson(s, &r) : ReadEvent(s, &r);
       out->push_back(std::move(r));
     }
+    return st;
+  }
+
+  Status Count(const ListQuery& q, int64_t* n) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ListQuery all = q;
+    all.after.clear();
+    std::vector<std::string> args;
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare("SELECT count(*)" + ListWhere(all, &args), &s));
+    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+    Status st;
+    *n = s.Step(&st) ? s.Int(0) : 0;
     return st;
   }
 

@@ -23,6 +23,14 @@ struct ListQuery {
   std::string after;           // cursor: id of the last record of the previous page
   int limit = 50;
   bool include_deleted = false;
+  // FHIR search: several event types at once (`type` empty), a date range
+  // left out (not_from..not_to, inclusive: the `ne` prefix), the order
+  // ("" by id, "date", "-date", "updated", "-updated") and a page's offset
+  // (use `after` or `offset`, not both).
+  std::vector<std::string> types;
+  std::string not_from, not_to;
+  std::string sort;
+  int offset = 0;
 };
 
 struct AuditQuery {
@@ -167,6 +175,8 @@ class Store {
   // Looks a record up by id whatever its type (persons first).
   virtual Status Find(const std::string& id, Record* out) = 0;
   virtual Status List(const ListQuery& q, std::vector<Record>* out) = 0;
+  // How many records List would give without limit, offset and cursor.
+  virtual Status Count(const ListQuery& q, int64_t* n) = 0;
   // The person and every live event of theirs, in date order, and when `mother`
   // is given the person's mother if she is recorded and not deleted (else her
   // id is left empty): one snapshot for all of it.

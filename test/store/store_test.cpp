@@ -216,6 +216,46 @@ TEST_F(StoreTest, ListEventsByTypeDateAndPerson) {
   EXPECT_EQ(rs.size(), 4u);  // every type
 }
 
+// FHIR search's lists: several types, a left-out range, date order both
+// ways, pages by offset, and the count of all matches.
+TEST_F(StoreTest, ListSeveralTypesSortedPagedAndCounted) {
+  Record p = Person("Mẹ");
+  ASSERT_TRUE(s->Insert(p).ok());
+  for (const char* d : {"2026-01-05", "2026-02-05", "2026-03-05"}) ASSERT_TRUE(s->Insert(Event(p, "immunization", d)).ok());
+  ASSERT_TRUE(s->Insert(Event(p, "growth", "2026-02-10")).ok());
+  ASSERT_TRUE(s->Insert(Event(p, "anc_visit", "2026-02-11")).ok());
+  ListQuery q;
+  q.types = {"immunization", "growth"};
+  q.sort = "-date";
+  std::vector<Record> rs;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  std::vector<std::string> dates;
+  for (const Record& r : rs) dates.push_back(r.date);
+  EXPECT_EQ(dates, (std::vector<std::string>{"2026-03-05", "2026-02-10", "2026-02-05", "2026-01-05"}));
+  int64_t n = 0;
+  ASSERT_TRUE(s->Count(q, &n).ok());
+  EXPECT_EQ(n, 4);
+  q.sort = "date";
+  q.limit = 2;
+  q.offset = 1;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].date, "2026-02-05");
+  EXPECT_EQ(rs[1].date, "2026-02-10");
+  ASSERT_TRUE(s->Count(q, &n).ok());
+  EXPECT_EQ(n, 4) << "limit and offset do not change the count";
+  q.offset = 0;
+  q.limit = 50;
+  q.not_from = "2026-02-01";
+  q.not_to = "2026-02-28";
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].date, "2026-01-05");
+  EXPECT_EQ(rs[1].date, "2026-03-05");
+  q.sort = "sideways";
+  EXPECT_EQ(s->List(q, &rs).code(), Code::invalid);
+}
+
 TEST_F(StoreTest, HandbookInDateOrder) {
   Record p = Person("Lò Văn An", "03390", "2025-12-05");
   ASSERT_TRUE(s->Insert(p).ok());
