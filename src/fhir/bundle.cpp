@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <unordered_map>
 
+#include "auth/roles.h"
 #include "core/date.h"
 #include "core/id.h"
 #include "fhir/mapping.h"
@@ -338,6 +339,7 @@ class PlannedView : public store::Store {
   }
   Status AuditChainHead(int64_t* seq, std::string* hash) override { return base_.AuditChainHead(seq, hash); }
   Status List(const store::ListQuery& q, std::vector<store::Record>* out) override { return base_.List(q, out); }
+  Status Count(const store::ListQuery& q, int64_t* n) override { return base_.Count(q, n); }
   Status Handbook(const std::string& person_id, store::Record* person, std::vector<store::Record>* events,
                   store::Record* mother) override {
     return base_.Handbook(person_id, person, events, mother);
@@ -463,6 +465,22 @@ Status AtEntry(const BundleEntry& e, const Status& st) {
   else if (f == "reason" || e.method == "DELETE" || e.method == "GET") rest = "request.url";
   else if (!f.empty()) rest = "resource." + f;
   return WithField(st, EntryPath(e.index, rest));
+}
+
+// A batch entry's OperationOutcome (FHIR issue codes for the Status codes).
+json Outcome(const Status& st) {
+  const char* code = "processing";
+  switch (st.code()) {
+    case Code::invalid: code = "invalid"; break;
+    case Code::bad_request: code = "invalid"; break;
+    case Code::forbidden: code = "forbidden"; break;
+    case Code::not_found: code = "not-found"; break;
+    case Code::conflict: code = "conflict"; break;
+    default: break;
+  }
+  json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", st.message()}};
+  if (!st.field().empty()) issue["expression"] = json::array({st.field()});
+  return {{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}};
 }
 
 // A precondition that failed on a version answers 412, as PUT with If-Match does.
@@ -646,6 +664,30 @@ Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& stor
   }
   out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}, {"entry", std::move(responses)}};
   return Status::Ok();
+}
+
+http::Routes BundleRoutes() {
+  http::Route post{"POST", "/fhir", auth::kPersonWrite, http::Audit::write, [](http::Call& c) {
+    json body;
+    if (Status st = ParseJsonObject(c.req.body, &body); !st.ok()) return http::ErrorReply(st);
+    ParsedBundle b;
+    if (Status st = ParseBundle(body, &b); !st.ok()) return http::ErrorReply(st);
+    BundleOptions opts;
+    opts.stamp = [&c](const std::string& action) { return c.Stamp(action); };
+    BundleAnswer answer;
+    if (Status st = RunBundle(b, c.who, c.store, opts, &answer); !st.ok()) {
+      http::Response r = http::ErrorReply(st);
+      r.status = HttpOf(st);
+      return r;
+    }
+    http::Response r = http::JsonReply(200, answer.bundle);
+    r.content_type = "application/fhir+json";
+    // Writes carry their own entries (Call::Stamp); what GET entries showed is one read entry.
+    if (!answer.read.empty() || !c.stamped)
+      r.audit = http::AuditNote{.via = "fhir bundle", .records = answer.read, .orgunit = answer.read_orgunit};
+    return r;
+  }};
+  return {post};
 }
 
 }  // namespace u5::fhir
