@@ -53,7 +53,7 @@ std::vector<std::string> RegistryTypesFor(const std::vector<std::string>& types)
     if (types.empty() || std::find(types.begin(), types.end(), k.resource_type) != types.end())
       wanted.insert(k.registry_types.begin(), k.registry_types.end());
   std::vector<std::string> out;
-  for (const std::string& t : registry::Schema::Builtin().TypeNames())
+  for (const auto& [collection, t] : registry::Schema::Builtin().Collections())
     if (wanted.count(t)) out.push_back(t);
   return out;
 }
@@ -160,7 +160,7 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
       const std::string url = res.value("resourceType", "") + "/" + res.value("id", "");
       // meta is the source's (version, time); the target database writes its own.
       res.erase("meta");
-      json entry = {{"fullUrl", url}, {"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
+      json entry = {{"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
       out << (result->resources++ ? ",\n" : "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     return Status::Ok();
