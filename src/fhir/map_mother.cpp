@@ -8,11 +8,6 @@ namespace {
 
 using namespace mother;
 
-json OrgUnitOf(const std::string& orgunit, Context& ctx) {
-  const std::optional<Place> place = ctx.PlaceOf(orgunit);
-  return OrgUnitRef(orgunit, place ? place->name : "");
-}
-
 // The registry value a concept holds as local code "<type>.<field>.<value>", "" when none.
 std::string LocalValue(const json& cc, const std::string& type, const std::string& field) {
   const std::string prefix = type + "." + field + ".";
@@ -52,7 +47,7 @@ Status ToFhirPregnancy(const store::Record& r, const json& body, Context& ctx, s
             {"patient", Ref("Patient", r.person_id)},
             {"managingOrganization", OrgUnitOf(body.value("orgunit", ""), ctx)},
             {"period", {{"start", body.value("date", "")}}}};
-  WriteExtensions("pregnancy", body, e);
+  WriteExtensions("pregnancy", body, ctx, e);
   out->push_back(std::move(e));
   return Status::Ok();
 }
@@ -143,7 +138,7 @@ Status ToFhirEncounter(const EncounterSpec& s, const store::Record& r, const jso
     e["participant"] = json::array(
         {{{"type", json::array({WithLocal(atnd, LocalCoding(s.type, f->second, body[f->second].get<std::string>()))})}}});
   }
-  WriteExtensions(s.type, body, e);
+  WriteExtensions(s.type, body, ctx, e);
   out->push_back(std::move(e));
   WriteParts(s.type, r, body, start, out);
   return Status::Ok();
@@ -203,7 +198,7 @@ Mapper EncounterMapper(const EncounterSpec& s) {
 
 const char* const kCause = "cause";  // extension: the cause as ICD-10 code and the words written
 
-Status ToFhirStillbirth(const store::Record& r, const json& body, Context&, std::vector<json>* out) {
+Status ToFhirStillbirth(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
   const Codes& t = Tables();
   const std::string tod = body.value("time_of_death", "");
   json o = {{"resourceType", "Observation"},
@@ -231,7 +226,7 @@ Status ToFhirStillbirth(const store::Record& r, const json& body, Context&, std:
     if (body.contains("cause_text")) cause["text"] = body["cause_text"];
     AddExtension(o, kCause, "CodeableConcept", std::move(cause));
   }
-  WriteExtensions("stillbirth", body, o);
+  WriteExtensions("stillbirth", body, ctx, o);
   out->push_back(std::move(o));
   return Status::Ok();
 }

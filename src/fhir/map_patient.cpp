@@ -57,7 +57,7 @@ Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std:
   if (body.contains("citizen_id")) p["identifier"].push_back({{"system", kCitizenIdSystem}, {"value", body["citizen_id"]}});
   if (body.contains("phone")) p["telecom"] = Phone(body["phone"]);
   if (json a = Address(body, place); !a.empty()) p["address"] = json::array({a});
-  WriteExtensions("person", body, p);
+  WriteExtensions("person", body, ctx, p);
   out->push_back(std::move(p));
 
   if (!body.contains("mother_id")) return Status::Ok();

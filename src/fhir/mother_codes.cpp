@@ -211,7 +211,12 @@ std::string FhirDateTime(const std::string& s) {
   return out;
 }
 
-void WriteExtensions(const std::string& type, const json& body, json& res) {
+json OrgUnitOf(const std::string& orgunit, Context& ctx) {
+  const std::optional<Place> place = ctx.PlaceOf(orgunit);
+  return OrgUnitRef(orgunit, place ? place->name : "");
+}
+
+void WriteExtensions(const std::string& type, const json& body, Context& ctx, json& res) {
   for (const Ext& e : Tables().extensions) {
     if (e.type != type || !body.contains(e.field)) continue;
     const json& v = body[e.field];
@@ -222,7 +227,7 @@ void WriteExtensions(const std::string& type, const json& body, json& res) {
       AddExtension(res, e.name, "Coding",
                    Coding(CodeSystemUrl(e.system), v.get<std::string>(), name == Tables().ethnicity.end() ? "" : name->second));
     } else if (e.kind == "OrgUnit") {
-      AddExtension(res, e.name, "Reference", OrgUnitRef(v.get<std::string>(), ""));
+      AddExtension(res, e.name, "Reference", OrgUnitOf(v.get<std::string>(), ctx));
     } else if (e.kind == "Reference") {
       AddExtension(res, e.name, "Reference", Ref(e.target, v.get<std::string>()));
     } else if (e.kind == "DateTime") {

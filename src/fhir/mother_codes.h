@@ -110,8 +110,10 @@ std::string Str(const json& j, const char* key);
 // A registry date-time as FHIR writes one: seconds and zone (Vietnam's when none).
 std::string FhirDateTime(const std::string& s);
 
-// Writes the extensions of `type`'s fields present in `body` onto res.
-void WriteExtensions(const std::string& type, const json& body, json& res);
+// Writes the extensions of `type`'s fields present in `body` onto res (org units named from ctx).
+void WriteExtensions(const std::string& type, const json& body, Context& ctx, json& res);
+// An org unit reference with the unit's name as display.
+json OrgUnitOf(const std::string& orgunit, Context& ctx);
 // Reads res's extensions into body (derived ones are ignored); an extension
 // under5 does not define for `type`, or with the wrong value, names itself.
 Status ReadExtensions(const std::string& type, const json& res, json* body);

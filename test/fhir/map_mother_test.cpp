@@ -30,6 +30,8 @@ class FakeContext : public Context {
                        .province_code = "12", .province_name = "Tỉnh Lai Châu"};
     places["03408"] = {.id = "03408", .code = "03408", .name = "Phường Tân Phong", .kind = "commune", .province_id = "12",
                        .province_code = "12", .province_name = "Tỉnh Lai Châu"};
+    places["tyt:03487"] = {.id = "tyt:03487", .code = "03487", .name = "Trạm Y tế Xã Nậm Tăm", .kind = "facility",
+                           .province_id = "12", .province_code = "12", .province_name = "Tỉnh Lai Châu"};
     store::Record mother;
     mother.type = "person";
     mother.id = "00b63254-4eb3-7d20-983f-0bb00669c8ca";
@@ -196,7 +198,7 @@ const std::vector<Case>& Cases() {
         {"", "/period/start", "2021-01-07T02:20:00+07:00"},
         {"", "/participant/0/type/0/coding/0/code", "ATND"},
         {"", "/participant/0/type/0/coding/1/code", "delivery.attendant.midwife"},
-        {"", "/extension/0/valueReference/identifier/value", "tyt:03487"},
+        {"", "/extension/0/valueReference", {{"identifier", {{"system", kOrgUnitSystem}, {"value", "tyt:03487"}}}, {"display", "Trạm Y tế Xã Nậm Tăm"}}},
         {"", "/episodeOfCare/0/reference", "EpisodeOfCare/01732512-74f8-7c03-aaed-3f4ae4894b88"},
         {"ga", "/code/coding/0/code", "11884-4"},
         {"ga", "/effectiveDateTime", "2021-01-07T02:20:00+07:00"},
@@ -272,6 +274,7 @@ const std::vector<Case>& Cases() {
         {"", "/extension/0/valueCodeableConcept", {{"coding", {{{"system", kIcd10}, {"code", "P20.9"}}}}, {"text", "Thai chết trong chuyển dạ"}}},
         {"", "/extension/1/url", "https://under5.vn/fhir/StructureDefinition/orgunit"},
         {"", "/extension/1/valueReference/identifier/value", "03408"},
+        {"", "/extension/1/valueReference/display", "Phường Tân Phong"},
         {"", "/extension/2/valueReference/reference", "EpisodeOfCare/017411f6-da7c-7660-8b09-67268c32fb4b"},
         {"", "/extension/3/valueReference/reference", "Encounter/017843e3-a029-749f-80f7-04a2721bdd7a"},
         {"", "/extension/4/valueCode", "commune_station"},
