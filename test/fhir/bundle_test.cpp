@@ -561,5 +561,91 @@ TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
   EXPECT_EQ(ParseSince("2025-01-01", &since.since).field(), "_since");
 }
 
+// POST /fhir: the response Bundle in FHIR's type, each write stamped; a
+// malformed Bundle is refused naming its element.
+TEST_F(FhirBundleStore, PostBundleRoute) {
+  http::Router router(BundleRoutes());
+  http::Request req;
+  req.method = "POST";
+  req.path = "/fhir";
+  req.body = Tx(json::array(), "collection").dump();
+  http::Response r = router.Dispatch(req, Worker(), *store_);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["field"], "Bundle.type");
+  req.body = NewChildBundle().dump();
+  r = router.Dispatch(req, Worker(), *store_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/fhir+json");
+  EXPECT_EQ(json::parse(r.body)["type"], "transaction-response");
+  EXPECT_FALSE(r.audit.has_value()) << "writes carry their own entries";
+}
+
+// $export over HTTP: kick-off, status with progress, the manifest, the
+// files, scope and ownership of a job, its deletion.
+TEST_F(FhirBundleStore, BulkExportRoutes) {
+  test::TempDir files;
+  http::Router router(ExportRoutes({.dir = files.File("jobs")}));
+  const auth::Principal who = Worker();
+  auto get = [&](const std::string& path, const auth::Principal& p, const char* method = "GET") {
+    http::Request req;
+    req.method = method;
+    const size_t q = path.find('?');
+    req.path = path.substr(0, q);
+    if (q != std::string::npos) req.query["_type"] = path.substr(q + 7);
+    req.host = "example.org";
+    return router.Dispatch(req, p, *store_);
+  };
+  http::Response r = get("/fhir/Group/" + child_.orgunit_id + "/$export?_type=Patient,Observation", who);
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string status_url = r.headers["Content-Location"];
+  const std::string prefix = "http://example.org/fhir/$export-status/";
+  ASSERT_EQ(status_url.rfind(prefix, 0), 0u) << status_url;
+  const std::string status_path = status_url.substr(std::string("http://example.org").size());
+  for (int i = 0; i < 200 && (r = get(status_path, who)).status == 202; ++i) {
+    EXPECT_TRUE(r.headers.count("X-Progress"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json manifest = json::parse(r.body);
+  EXPECT_EQ(manifest["request"], "http://example.org/fhir/Group/" + child_.orgunit_id + "/$export?_type=Patient,Observation");
+  EXPECT_EQ(manifest["requiresAccessToken"], true);
+  ASSERT_EQ(manifest["output"].size(), 2u);
+  for (const json& out : manifest["output"]) {
+    const std::string url = out["url"];
+    http::Response f = get(url.substr(std::string("http://example.org").size()), who);
+    ASSERT_EQ(f.status, 200) << url;
+    EXPECT_EQ(f.content_type, "application/fhir+ndjson");
+    ASSERT_TRUE(f.audit.has_value());
+    EXPECT_EQ(f.audit->orgunit, child_.orgunit_id);
+    std::istringstream lines(f.body);
+    std::string line;
+    size_t n = 0;
+    while (std::getline(lines, line)) {
+      EXPECT_EQ(json::parse(line)["resourceType"], out["type"]);
+      ++n;
+    }
+    EXPECT_EQ(n, out["count"].get<size_t>());
+  }
+  // A finished job left its audit entry: the export, its org unit and counts.
+  store::AuditQuery aq;
+  aq.username = who.username;
+  std::vector<audit::Entry> entries;
+  ASSERT_TRUE(store_->ListAudit(aq, &entries).ok());
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.back().action, "export");
+  EXPECT_EQ(entries.back().orgunit_id, child_.orgunit_id);
+
+  const auth::Principal other = Worker(child_.orgunit_id == "03388" ? "03390" : "03388");
+  EXPECT_EQ(get(status_path, other).status, 404) << "another user's job is unknown to them";
+  http::Response refused = get("/fhir/Group/" + child_.orgunit_id + "/$export", other);
+  EXPECT_EQ(refused.status, 403);
+  ASSERT_TRUE(refused.audit.has_value());
+  EXPECT_EQ(refused.audit->action, "read_denied");
+  EXPECT_EQ(get("/fhir/Group/" + child_.orgunit_id + "/$export?_type=Bogus", who).status, 422);
+  EXPECT_EQ(get(status_path, who, "DELETE").status, 202);
+  EXPECT_EQ(get(status_path, who).status, 404);
+  EXPECT_FALSE(std::filesystem::exists(files.File("jobs") + status_path.substr(status_path.rfind('/'))));
+}
+
 }  // namespace
 }  // namespace u5::fhir
