@@ -54,7 +54,7 @@ const json* StringAt(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? &*it : nullptr;
 }
 
-Status ParseEntry(const json& e, size_t i, BundleEntry* out) {
+Status ParseEntry(json& e, size_t i, BundleEntry* out) {
   out->index = i;
   if (!e.is_object()) return Status::Invalid(EntryPath(i, ""), "a Bundle entry must be an object");
   for (auto it = e.begin(); it != e.end(); ++it)
@@ -122,7 +122,7 @@ Status ParseEntry(const json& e, size_t i, BundleEntry* out) {
     const json* id = StringAt(*res, "id");
     if (!id || *id != out->id) return Status::Invalid(EntryPath(i, "resource.id"), "resource.id must be " + out->id + ", as request.url says");
   }
-  out->resource = *res;
+  out->resource = std::move(*res);
   // A POST creates: an id the client sent is replaced (FHIR http.html#create).
   if (out->method == "POST") out->resource.erase("id");
   return Status::Ok();
@@ -172,7 +172,7 @@ std::string EntryPath(size_t index, const std::string& rest) {
   return "Bundle.entry[" + std::to_string(index) + "]" + (rest.empty() ? "" : "." + rest);
 }
 
-Status ParseBundle(const json& bundle, ParsedBundle* out) {
+Status ParseBundle(json&& bundle, ParsedBundle* out) {
   out->entries.clear();
   if (!bundle.is_object() || bundle.value("resourceType", json()) != "Bundle")
     return Status::Invalid("Bundle.resourceType", "the body must be a Bundle");
@@ -780,7 +780,7 @@ http::Routes BundleRoutes() {
     json body;
     if (Status st = ParseJsonObject(c.req.body, &body); !st.ok()) return http::ErrorReply(st);
     ParsedBundle b;
-    if (Status st = ParseBundle(body, &b); !st.ok()) return http::ErrorReply(st);
+    if (Status st = ParseBundle(std::move(body), &b); !st.ok()) return http::ErrorReply(st);
     BundleOptions opts;
     opts.stamp = [&c](const std::string& action) { return c.Stamp(action); };
     BundleAnswer answer;

@@ -51,7 +51,8 @@ std::string EntryPath(size_t index, const std::string& rest);
 // not supported; a POST's request.url must name its resource's type, a PUT's
 // "Type/id", a DELETE's "Type/id?reason=..." (why, as the JSON API asks), a
 // GET's "Type/id" too (reads only, no searches).
-Status ParseBundle(const json& bundle, ParsedBundle* out);
+// The resources are moved out of `bundle` (a file's Bundle is hundreds of megabytes).
+Status ParseBundle(json&& bundle, ParsedBundle* out);
 
 // Gives each POSTed primary resource a new id (`new_id`: UUIDv7 in the
 // server), then rewrites every reference in the Bundle's resources that names

@@ -78,7 +78,7 @@ TEST(FhirBundleParse, RefusalsNameTheElement) {
   };
   for (Case& c : cases) {
     ParsedBundle b;
-    Status st = ParseBundle(c.bundle, &b);
+    Status st = ParseBundle(json(c.bundle), &b);
     if (c.expression.empty()) {
       EXPECT_TRUE(st.ok()) << c.bundle.dump();
       continue;
@@ -89,9 +89,9 @@ TEST(FhirBundleParse, RefusalsNameTheElement) {
   json if_match = Tx({Entry("PUT", std::string("Patient/") + kPerson, {{"resourceType", "Patient"}, {"id", kPerson}})});
   if_match["entry"][0]["request"]["ifMatch"] = "W/x";
   ParsedBundle b;
-  EXPECT_EQ(ParseBundle(if_match, &b).field(), "Bundle.entry[0].request.ifMatch");
+  EXPECT_EQ(ParseBundle(json(if_match), &b).field(), "Bundle.entry[0].request.ifMatch");
   if_match["entry"][0]["request"]["ifMatch"] = "W/\"3\"";
-  ASSERT_TRUE(ParseBundle(if_match, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(if_match), &b).ok());
   EXPECT_EQ(b.entries[0].if_match, 3);
 }
 
@@ -315,7 +315,7 @@ class FhirBundleStore : public ::testing::Test {
 TEST_F(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
   const json bundle = NewChildBundle();
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person"), growths = Count("growth");
   BundleAnswer a;
   Status st = RunBundle(b, Worker(), *store_, Options(), &a);
@@ -360,7 +360,7 @@ TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
   }
   ASSERT_GT(bad, 0u);
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person"), growths = Count("growth");
   int64_t seq = 0, seq_after = 0;
   std::string hash, hash_after;
@@ -397,7 +397,7 @@ TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
                     Entry("GET", "Patient/" + child_.id), Entry("GET", "Patient/0190ffff-0000-7000-8000-000000000009")},
                    "batch");
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person");
   BundleAnswer a;
   Status st = RunBundle(b, Worker(), *store_, Options(), &a);
