@@ -129,18 +129,26 @@ Status ParseEntry(json& e, size_t i, BundleEntry* out) {
 }
 
 // Calls fn(reference string, element path) on every Reference.reference in `j`;
-// `path` is the FHIRPath of `j` ("Observation.encounter"). Stops at the first error.
-Status ForEachReference(json& j, const std::string& path, const std::function<Status(json&, const std::string&)>& fn) {
+// `path` is the FHIRPath of `j` ("Observation.encounter"), grown and cut back
+// in place as the walk descends (a Bundle file has millions of elements).
+// Stops at the first error.
+Status ForEachReference(json& j, std::string& path, const std::function<Status(json&, const std::string&)>& fn) {
   if (j.is_array()) {
     for (json& v : j)
       if (Status st = ForEachReference(v, path, fn); !st.ok()) return st;
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() == "reference" && it->is_string()) {
-        if (Status st = fn(*it, path); !st.ok()) return st;
-      } else if (Status st = ForEachReference(*it, path + "." + it.key(), fn); !st.ok()) {
-        return st;
+      if (!it->is_structured()) {
+        if (it.key() == "reference" && it->is_string())
+          if (Status st = fn(*it, path); !st.ok()) return st;
+        continue;
       }
+      const size_t len = path.size();
+      path += '.';
+      path += it.key();
+      Status st = ForEachReference(*it, path, fn);
+      path.resize(len);
+      if (!st.ok()) return st;
     }
   }
   return Status::Ok();
@@ -210,7 +218,8 @@ Status ResolveReferences(ParsedBundle* b, const std::function<std::string()>& ne
   }
   for (BundleEntry& e : b->entries) {
     if (!e.resource.is_object()) continue;
-    Status st = ForEachReference(e.resource, e.resource_type, [&](json& ref, const std::string& path) {
+    std::string root = e.resource_type;
+    Status st = ForEachReference(e.resource, root, [&](json& ref, const std::string& path) {
       const std::string& r = ref.get_ref<const std::string&>();
       auto it = targets.find(r);
       if (it == targets.end()) {
@@ -238,7 +247,8 @@ void Redirect(ParsedBundle* b, size_t i, const std::string& existing_id) {
   target.record_id = RecordOf(existing_id);
   for (BundleEntry& e : b->entries) {
     if (!e.resource.is_object()) continue;
-    ForEachReference(e.resource, e.resource_type, [&](json& ref, const std::string&) {
+    std::string root = e.resource_type;
+    ForEachReference(e.resource, root, [&](json& ref, const std::string&) {
       if (ref == from) ref = to;
       return Status::Ok();
     });
@@ -284,9 +294,14 @@ class PlannedView : public store::Store {
 
   void Put(const store::Record& r, bool inserted) {
     if (inserted) inserted_.insert(r.id);
-    if (!r.is_person()) events_of_[r.person_id].insert(r.id);
+    if (!r.is_person()) {
+      events_of_[r.person_id].insert(r.id);
+      // Read once here: validation asks for a person's events at each of her records.
+      facts_[r.id] = registry::FactsOfEvent(r);
+    }
     planned_[r.id] = r;
   }
+  const registry::EventFacts& Facts(const std::string& event_id) const { return facts_.at(event_id); }
   const store::Record* Planned(const std::string& id) const {
     auto it = planned_.find(id);
     return it == planned_.end() ? nullptr : &it->second;
@@ -373,6 +388,7 @@ class PlannedView : public store::Store {
   std::unordered_map<std::string, store::Record> planned_;  // by id, the latest plan of each record
   std::unordered_set<std::string> inserted_;               // planned records the store does not have
   std::unordered_map<std::string, std::set<std::string>> events_of_;  // person id → planned event ids
+  std::unordered_map<std::string, registry::EventFacts> facts_;       // planned event id → its facts
 };
 
 // The registry facts of the Bundle's planned records over the store's (as
@@ -390,7 +406,7 @@ class PlannedLookup : public registry::Lookup {
   std::optional<registry::EventFacts> Event(const std::string& id) override {
     if (const store::Record* r = view_.Planned(id)) {
       if (r->is_person() || r->deleted_at) return std::nullopt;
-      return registry::FactsOfEvent(*r);
+      return view_.Facts(id);
     }
     return base_.Event(id);
   }
@@ -403,7 +419,7 @@ class PlannedLookup : public registry::Lookup {
     std::erase_if(out.pregnancies, [&](const auto& g) { return view_.Planned(g.id) != nullptr; });
     for (const std::string& id : view_.EventsOf(person_id))
       if (const store::Record* r = view_.Planned(id); r && !r->deleted_at) {
-        const registry::EventFacts e = registry::FactsOfEvent(*r);
+        const registry::EventFacts& e = view_.Facts(id);
         out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
