@@ -718,7 +718,7 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
     U5_RETURN_IF_ERROR(store.OpenBulk(&bulk));
     for (const store::Write& w : writes) U5_RETURN_IF_ERROR(bulk->Add(w.record));
     U5_RETURN_IF_ERROR(bulk->Commit());
-    audit::Entry a = opts.stamp(opts.bulk_action);
+    audit::Entry a = opts.stamp("fhir_import");
     a.detail = json({{"records", writes.size()}, {"resources", total}}).dump();
     U5_RETURN_IF_ERROR(store.AppendAudit({a}));
     for (const store::Write& w : writes) stored.push_back(w.record);

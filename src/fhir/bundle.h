@@ -94,10 +94,10 @@ struct BundleOptions {
   // The audit entry of each record write: Call::Stamp(action) in the server,
   // the command line's entry in `under5 fhir-import`.
   std::function<audit::Entry(const std::string& action)> stamp;
-  // Creates only (a fresh database): one bulk load (Store::OpenBulk) and one
-  // audit entry `bulk_action` for the whole Bundle instead of one per record.
+  // When every write creates a record (a fresh database): one bulk load
+  // (Store::OpenBulk) and one audit entry `fhir_import` for the whole Bundle
+  // instead of one per record.
   bool bulk_creates = false;
-  std::string bulk_action = "fhir_import";
   // Hears the entries planned so far (the command line's progress line).
   std::function<void(size_t planned, size_t total)> progress;
 };

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "core/date.h"
 #include "core/id.h"
@@ -284,8 +285,15 @@ http::Response KickOff(http::Call& c, ExportJobs& jobs, std::vector<std::string>
     return http::ErrorReply(Status::Invalid("_outputFormat", "_outputFormat: only application/fhir+ndjson is written"));
   const auth::Principal who = c.who;
   store::Store& store = c.store;
-  // Each line a resource the caller may see, decided as for a read of it.
-  q.visible = [who, &store](const store::Record& r) { return MaySee(store, who, r); };
+  // Each line a resource the caller may see, decided as for a read of it
+  // (fhir::MaySee), each person's answer remembered for her other records.
+  auto person_seen = std::make_shared<std::unordered_map<std::string, bool>>();
+  q.visible = [who, &store, person_seen](const store::Record& r) {
+    if (r.is_person() || !auth::CanSee(store, who, r.orgunit_id)) return MaySee(store, who, r);
+    auto it = person_seen->find(r.person_id);
+    if (it == person_seen->end()) it = person_seen->emplace(r.person_id, MaySee(store, who, r)).first;
+    return it->second;
+  };
   std::string request = BaseUrl(c) + c.req.path.substr(std::string("/fhir").size());
   std::string sep = "?";
   for (const auto& [k, v] : c.req.query) request += sep + k + "=" + v, sep = "&";
