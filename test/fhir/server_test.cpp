@@ -478,7 +478,10 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   const std::string weight_id = g.id + "-weight";
   Answer w = Call("GET", "/fhir/Observation/" + weight_id, *cw_);
   ASSERT_EQ(w.status, 200) << w.body.dump();
-  Answer before = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + g.id + "-height");
+  // Searched once before the write: the answer after it must not be an old copy.
+  Answer before = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + weight_id);
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  ASSERT_EQ(before.body["entry"].size(), 1u);
   json changed = w.body;
   const double kg = changed["valueQuantity"]["value"].get<double>() + 0.1;
   changed["valueQuantity"]["value"] = kg;
@@ -490,6 +493,10 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   store::Record after;
   ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
   EXPECT_EQ(after.version, g.version + 1);
+  Answer searched = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + weight_id);
+  ASSERT_EQ(searched.body["entry"].size(), 1u) << searched.body.dump();
+  EXPECT_NEAR(searched.body["entry"][0]["resource"]["valueQuantity"]["value"].get<double>(), kg, 1e-9);
+  EXPECT_EQ(searched.body["entry"][0]["resource"]["meta"]["versionId"], std::to_string(g.version + 1));
   // The record's other resources are still there, at the new version.
   Answer enc = Call("GET", "/fhir/Encounter/" + g.id, *cw_);
   ASSERT_EQ(enc.status, 200) << enc.body.dump();
