@@ -93,6 +93,12 @@ TEST(FhirBundleParse, RefusalsNameTheElement) {
   if_match["entry"][0]["request"]["ifMatch"] = "W/\"3\"";
   ASSERT_TRUE(ParseBundle(json(if_match), &b).ok());
   EXPECT_EQ(b.entries[0].if_match, 3);
+  // A deletion's reason rides in its URL, as through the JSON API; nothing else does.
+  ASSERT_TRUE(ParseBundle(Tx({Entry("DELETE", std::string("Patient/") + kPerson + "?reason=moved+to%20H%C3%A0%20N%E1%BB%99i")}), &b).ok());
+  EXPECT_EQ(b.entries[0].delete_reason, "moved to Hà Nội");
+  EXPECT_EQ(b.entries[0].id, kPerson);
+  EXPECT_EQ(ParseBundle(Tx({Entry("DELETE", std::string("Patient/") + kPerson + "?reason=%zz")}), &b).field(), "Bundle.entry[0].request.url");
+  EXPECT_EQ(ParseBundle(Tx({Entry("GET", std::string("Patient/") + kPerson + "?reason=x")}), &b).field(), "Bundle.entry[0].request.url");
 }
 
 // FHIR's order: every DELETE, then POST, then PUT, then GET, each in Bundle order.
