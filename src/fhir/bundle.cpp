@@ -762,6 +762,7 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
     }
     out->bundle["entry"].push_back({{"response", std::move(response)}});
   }
+  if (out->bundle["entry"].empty()) out->bundle.erase("entry");  // FHIR allows no empty array
   return Status::Ok();
 }
 
@@ -787,7 +788,8 @@ Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& stor
     for (std::string& id : a.read) out->read.push_back(std::move(id));
     if (out->read_orgunit.empty()) out->read_orgunit = a.read_orgunit;
   }
-  out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}, {"entry", std::move(responses)}};
+  out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}};
+  if (!responses.empty()) out->bundle["entry"] = std::move(responses);  // FHIR allows no empty array
   return Status::Ok();
 }
 

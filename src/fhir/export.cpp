@@ -154,7 +154,7 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
                     const std::function<void(size_t records)>& progress, ExportResult* result) {
   *result = {};
   // Written entry by entry: a province's Bundle is far larger than it is worth holding as one json value.
-  out << R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  out << R"({"resourceType":"Bundle","type":"transaction")";
   Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
     ++result->records;
     for (json& res : resources) {
@@ -162,12 +162,13 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
       // meta is the source's (version, time); the target database writes its own.
       res.erase("meta");
       json entry = {{"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
-      out << (result->resources++ ? ",\n" : "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
+      // FHIR allows no empty array: "entry" opens with the first one.
+      out << (result->resources++ ? ",\n" : R"(,"entry":[)" "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     return Status::Ok();
   }, progress);
   if (!st.ok()) return st;
-  out << "\n]}\n";
+  out << (result->resources ? "\n]}\n" : "}\n");
   if (!out) return Status::Internal("cannot write the Bundle");
   return Status::Ok();
 }

@@ -559,6 +559,14 @@ TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
   ASSERT_EQ(two.files.size(), 2u);
   EXPECT_EQ(ParseTypes("Patient,Bogus", &typed.types).field(), "_type");
 
+  // An export of nothing is still a valid Bundle: no empty "entry".
+  ExportQuery nobody = q;
+  nobody.visible = [](const store::Record&) { return false; };
+  std::stringstream empty_bundle;
+  ExportResult empty;
+  ASSERT_TRUE(ExportBundle(*store_, ctx, nobody, empty_bundle, nullptr, &empty).ok());
+  EXPECT_EQ(json::parse(empty_bundle.str()), json({{"resourceType", "Bundle"}, {"type", "transaction"}}));
+
   ExportQuery since = q;
   ASSERT_TRUE(ParseSince("2099-01-01T00:00:00+07:00", &since.since).ok());
   ExportResult none;
@@ -578,6 +586,11 @@ TEST_F(FhirBundleStore, PostBundleRoute) {
   http::Response r = router.Dispatch(req, Worker(), *store_);
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(json::parse(r.body)["field"], "Bundle.type");
+  // An empty transaction is answered, with no empty list in it.
+  req.body = Tx(json::array()).dump();
+  r = router.Dispatch(req, Worker(), *store_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body), json({{"resourceType", "Bundle"}, {"type", "transaction-response"}}));
   req.body = NewChildBundle().dump();
   r = router.Dispatch(req, Worker(), *store_);
   ASSERT_EQ(r.status, 200) << r.body;
