@@ -67,8 +67,7 @@ Status ResourceCache::Get(const store::Record& r, Context& ctx, std::shared_ptr<
     entries_.clear();
     bytes_ = 0;
   }
-  auto [it, added] = entries_.insert_or_assign(r.id, Entry{r.version, std::move(texts)});
-  (void)it;
+  entries_.insert_or_assign(r.id, Entry{r.version, std::move(texts)});
   bytes_ += bytes;  // a replaced version's bytes stay counted until the next clear: an upper bound
   return Status::Ok();
 }

@@ -507,6 +507,15 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   std::vector<json> old_parts;
   ASSERT_TRUE(ToFhir(g, ctx, &old_parts).ok());
   EXPECT_EQ(parts.size(), old_parts.size());
+  // A part the record cannot have is refused, not stored without it.
+  json stray = put.body;
+  stray["id"] = g.id + "-nonsense";
+  Answer refused = Call("PUT", "/fhir/Observation/" + g.id + "-nonsense", *cw_, stray);
+  EXPECT_EQ(refused.status, 422) << refused.body.dump();
+  ASSERT_FALSE(Expressions(refused.body).empty()) << refused.body.dump();
+  EXPECT_EQ(Expressions(refused.body).front().rfind("Observation.", 0), 0u) << refused.body.dump();
+  ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
+  EXPECT_EQ(after.version, g.version + 1);
 }
 
 // The CapabilityStatement lists each served type with exactly the
