@@ -477,6 +477,65 @@ TEST_F(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
   growth_ = after;
 }
 
+// DELETE of a stored part is an update of its record without it; a GET in
+// the same transaction reads the record as the Bundle left it.
+TEST_F(FhirBundleStore, DeleteOfAPartAndReadAfterIt) {
+  // The weight: a measure the registry keeps, not one it derives (a z-score would come back).
+  std::string part;
+  for (const json& r : Resources(growth_))
+    if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "29463-7") part = "Observation/" + r["id"].get<std::string>();
+  ASSERT_FALSE(part.empty());
+  const std::string enc = "Encounter/" + growth_.id;
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx({Entry("GET", enc), Entry("DELETE", part + "?reason=measured+twice")}), &b).ok());
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  store::Record after;
+  ASSERT_TRUE(store_->Get("growth", growth_.id, &after).ok());
+  EXPECT_EQ(after.version, growth_.version + 1);
+  EXPECT_FALSE(json::parse(after.body).contains("weight_kg"));
+  for (const json& r : Resources(after)) EXPECT_NE(r["resourceType"].get<std::string>() + "/" + r["id"].get<std::string>(), part);
+  EXPECT_EQ(a.bundle["entry"][1]["response"]["status"], "204 No Content");
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["status"], "200 OK");
+  EXPECT_EQ(a.bundle["entry"][0]["resource"]["meta"]["versionId"], std::to_string(after.version));
+  EXPECT_EQ(a.read, std::vector<std::string>{growth_.id});
+  // Without a reason, the deletion is refused naming its URL.
+  ASSERT_TRUE(ParseBundle(Tx({Entry("DELETE", enc)}), &b).ok());
+  EXPECT_EQ(RunBundle(b, Worker(), *store_, Options(), &a).field(), "Bundle.entry[0].request.url");
+  growth_ = after;
+}
+
+// A new record's part PUT at an id its mapper does not give is refused:
+// the answer would name a resource that is not stored.
+TEST_F(FhirBundleStore, NewRecordPartsKeepTheirMappersIds) {
+  json bundle = NewChildBundle();
+  const std::string id = "0190ffff-0000-7000-8000-0000000000aa";
+  json entries = json::array();
+  for (json e : bundle["entry"]) {
+    std::string text = ReplaceAll(e.dump(), "urn:uuid:visit", "Encounter/" + id);
+    e = json::parse(text);
+    if (e["resource"]["resourceType"] == "Encounter") {
+      e["resource"]["id"] = id;
+      e["request"] = {{"method", "PUT"}, {"url", "Encounter/" + id}};
+      e.erase("fullUrl");
+    }
+    entries.push_back(e);
+  }
+  const size_t last = entries.size() - 1;
+  entries[last]["resource"]["id"] = id + "-not-a-part";
+  entries[last]["request"] = {{"method", "PUT"}, {"url", entries[last]["resource"]["resourceType"].get<std::string>() + "/" + id + "-not-a-part"}};
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx(entries), &b).ok());
+  const int64_t growths = Count("growth");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
+  EXPECT_EQ(st.field().rfind("Bundle.entry[" + std::to_string(last) + "].", 0), 0u) << st.field();
+  EXPECT_NE(st.message().find("has no part"), std::string::npos) << st.message();
+  EXPECT_EQ(Count("growth"), growths);
+}
+
 // What a commune exports, a fresh database imports through one transaction
 // Bundle, and exports again the same (meta aside), ids kept.
 TEST_F(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
