@@ -140,35 +140,42 @@ Response VRead(Call& c) {
   return r;
 }
 
-// The versions of one resource, newest first: each a state of its record
-// that had the resource, a deletion as an entry without resource.
+// The versions of one resource, newest first: each state of its record that
+// had the resource (POST where it first appears, PUT after), and a DELETE
+// where the record was deleted or a later state lost the resource (a part).
 Response History(Call& c) {
   const std::string &type = c.param(0), &id = c.param(1);
   store::Record rec;
   if (auto refused = LoadRecord(c, type, id, &rec)) return *refused;
   std::vector<store::Record> versions;
   if (Status st = c.store.Versions(rec.type, rec.id, &versions); !st.ok()) return http::ErrorReply(st);
+  // States filed under an org unit the caller may not see are left out.
+  std::erase_if(versions, [&](const store::Record& v) { return !MaySee(c.store, c.who, v); });
   StoreContext ctx(c.store);
-  const std::string url = BaseUrl(c) + "/" + type + "/" + id;
-  json entries = json::array();
+  std::vector<std::optional<json>> states;  // the resource in each version, if it had it
   for (const store::Record& v : versions) {
-    if (!MaySee(c.store, c.who, v)) continue;  // a state filed under an org unit the caller may not see
-    const std::string etag = "W/\"" + std::to_string(v.version) + "\"";
-    if (v.deleted_at) {
-      entries.push_back({{"fullUrl", url},
-                         {"request", {{"method", "DELETE"}, {"url", type + "/" + id}}},
-                         {"response", {{"status", "204"}, {"etag", etag}, {"lastModified", v.updated_at}}}});
-      continue;
-    }
     std::vector<json> group;
     if (Status st = ToFhir(v, ctx, &group); !st.ok()) return http::ErrorReply(st);
     const json* res = Pick(group, type, id);
-    if (!res) continue;
-    const bool first = v.version == 1;
+    states.push_back(res ? std::optional<json>(*res) : std::nullopt);
+  }
+  const std::string url = BaseUrl(c) + "/" + type + "/" + id;
+  json entries = json::array();
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const store::Record& v = versions[i];
+    const bool earlier = i + 1 < versions.size() && states[i + 1].has_value();  // the version before had it
+    json response = {{"etag", "W/\"" + std::to_string(v.version) + "\""}, {"lastModified", v.updated_at}};
+    if (!states[i]) {
+      if (!earlier) continue;
+      response["status"] = "204";
+      entries.push_back({{"fullUrl", url}, {"request", {{"method", "DELETE"}, {"url", type + "/" + id}}}, {"response", response}});
+      continue;
+    }
+    response["status"] = earlier ? "200" : "201";
     entries.push_back({{"fullUrl", url},
-                       {"resource", *res},
-                       {"request", {{"method", first ? "POST" : "PUT"}, {"url", first ? type : type + "/" + id}}},
-                       {"response", {{"status", first ? "201" : "200"}, {"etag", etag}, {"lastModified", v.updated_at}}}});
+                       {"resource", std::move(*states[i])},
+                       {"request", {{"method", earlier ? "PUT" : "POST"}, {"url", earlier ? type + "/" + id : type}}},
+                       {"response", response}});
   }
   json bundle = {{"resourceType", "Bundle"}, {"type", "history"}, {"total", entries.size()},
                  {"link", json::array({{{"relation", "self"}, {"url", url + "/_history"}}})}};
