@@ -8,6 +8,7 @@
 #include "auth/scope.h"
 #include "auth/small_cells.h"
 #include "fhir/elements.h"
+#include "fhir/server_util.h"
 #include "indicator/json_out.h"
 #include "indicator/period.h"
 
@@ -252,20 +253,7 @@ http::Response Fhir(int status, const json& j) {
 }
 
 // An OperationOutcome naming the search parameter (or element) at fault.
-http::Response Outcome(const Status& st) {
-  const char* code = "processing";
-  switch (st.code()) {
-    case Code::invalid:
-    case Code::bad_request: code = "invalid"; break;
-    case Code::forbidden: code = "forbidden"; break;
-    case Code::not_found: code = "not-found"; break;
-    case Code::unauthenticated: code = "security"; break;
-    default: break;
-  }
-  json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", st.message()}};
-  if (!st.field().empty()) issue["expression"] = {st.field()};
-  return Fhir(st.http_status(), {{"resourceType", "OperationOutcome"}, {"issue", {issue}}});
-}
+http::Response Outcome(const Status& st) { return Fhir(st.http_status(), http::FhirOutcome(st)); }
 
 // The same failure, naming `param` instead of the field the shared helper named.
 Status Rename(const Status& st, const std::string& param) {
@@ -277,12 +265,10 @@ Status Rename(const Status& st, const std::string& param) {
   }
 }
 
-std::string Base(const http::Request& req) { return std::string(req.secure ? "https://" : "http://") + req.host + "/fhir/"; }
-
-json Searchset(const http::Request& req, const std::string& self, json entries) {
+json Searchset(const http::Call& c, const std::string& self, json entries) {
   const size_t n = entries.size();
   return {{"resourceType", "Bundle"}, {"type", "searchset"}, {"total", n},
-          {"link", {{{"relation", "self"}, {"url", Base(req) + self}}}}, {"entry", std::move(entries)}};
+          {"link", {{{"relation", "self"}, {"url", BaseUrl(c) + "/" + self}}}}, {"entry", std::move(entries)}};
 }
 
 std::vector<std::string> SplitComma(const std::string& s) {
@@ -315,10 +301,10 @@ http::Response MeasureList(indicator::Service& svc, http::Call& c) {
   json entries = json::array();
   for (const Indicator& ind : cat.indicators()) {
     if (!url.empty() && MeasureUrl(ind.id) != url) continue;
-    entries.push_back({{"fullUrl", Base(c.req) + "Measure/" + MeasureId(ind.id)}, {"resource", MeasureOf(ind)},
+    entries.push_back({{"fullUrl", BaseUrl(c) + "/Measure/" + MeasureId(ind.id)}, {"resource", MeasureOf(ind)},
                        {"search", {{"mode", "match"}}}});
   }
-  return Fhir(200, Searchset(c.req, url.empty() ? "Measure" : "Measure?url=" + url, std::move(entries)));
+  return Fhir(200, Searchset(c, url.empty() ? "Measure" : "Measure?url=" + url, std::move(entries)));
 }
 
 http::Response MeasureRead(indicator::Service& svc, http::Call& c) {
@@ -391,7 +377,7 @@ http::Response MeasureReports(indicator::Service& svc, http::Call& c) {
   }
   std::string self = "MeasureReport?period=" + period.text + "&subject=" + ou;
   if (!c.query("measure").empty()) self += "&measure=" + c.query("measure");
-  return Fhir(200, Searchset(c.req, self, std::move(entries)));
+  return Fhir(200, Searchset(c, self, std::move(entries)));
 }
 
 }  // namespace
@@ -407,9 +393,9 @@ http::Routes MeasureRoutes() {
   };
   using http::Audit;
   return {
-      {"GET", "Measure", auth::kAggregateRead, Audit::none, engine(MeasureList)},
-      {"GET", "Measure/{id}", auth::kAggregateRead, Audit::none, engine(MeasureRead)},
-      {"GET", "MeasureReport", auth::kAggregateRead, Audit::none, engine(MeasureReports)},
+      {"GET", "/fhir/Measure", auth::kAggregateRead, Audit::none, engine(MeasureList)},
+      {"GET", "/fhir/Measure/{id}", auth::kAggregateRead, Audit::none, engine(MeasureRead)},
+      {"GET", "/fhir/MeasureReport", auth::kAggregateRead, Audit::none, engine(MeasureReports)},
   };
 }
 

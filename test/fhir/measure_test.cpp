@@ -82,7 +82,7 @@ class FhirMeasure : public ::testing::Test {
     return router.Dispatch(req, who, *store_);
   }
   http::Response Fhir(const std::string& path, std::map<std::string, std::string> query, const auth::Principal& who) {
-    return Get(path, std::move(query), who, "/api/v1/");
+    return Get(path, std::move(query), who, "/fhir/");
   }
   http::Response Api(const std::string& path, std::map<std::string, std::string> query, const auth::Principal& who) {
     return Get(path, std::move(query), who, "/api/v1/");
