@@ -171,8 +171,10 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
     return Status::Ok();
   }
   if (!rid || (rid->part.empty() && !exists)) {
-    // A new record: the written resource alone (its id, for a PUT, is the record's).
+    // A new record: the written resource alone. Its id, for a PUT, is the
+    // record's; a POST's is the server's to give (FHIR create).
     group = {w.resource};
+    if (w.method == "POST") group.front().erase("id");
     out->resource_id = w.method == "PUT" ? w.id : "";
   } else if (rid->part.empty()) {
     group.front() = w.resource;
@@ -209,7 +211,7 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
     return Status::Invalid(ElementOf(in.registry_type, "person_id"), "the person of a record cannot change");
   if (!auth::CanSee(store, who, rec.orgunit_id))
     return Status::Forbidden("org unit " + rec.orgunit_id + " is outside your org units",
-                             ElementOf(in.registry_type, "orgunit_id"));
+                             ElementOf(in.registry_type, "orgunit"));
   if (!rec.is_person()) {
     store::Record person;
     // The registry's answer for an unknown person, so persons of other communes cannot be probed.
