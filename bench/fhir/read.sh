@@ -9,11 +9,14 @@
 # limited per user (60 at once, then 120 a minute), so the requests go out
 # under USERS users' sessions in turn, enough that none is refused: the
 # figures count non-2xx answers, which must be 0.
-# Usage: bench/fhir/read.sh [DB] [SECONDS] [CONNECTIONS] [USERS]
+# The server keeps events' resources as text in a cache (docs/fhir.md,
+# Speed): PERSONS random persons are asked in turn, after 5 s of warm-up of
+# each kind; 20,000 persons' answers do not fit the cache, 1,000 do.
+# Usage: bench/fhir/read.sh [DB] [SECONDS] [CONNECTIONS] [USERS] [PERSONS]
 #   DB: a database made by `under5 demo` (made in a temporary folder when not given, ~35 s).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-DB="${1:-}"; SECS="${2:-15}"; CONNS="${3:-32}"; USERS="${4:-200}"
+DB="${1:-}"; SECS="${2:-15}"; CONNS="${3:-32}"; USERS="${4:-200}"; PERSONS="${5:-20000}"
 U5="$ROOT/build/under5"
 WORK="$(mktemp -d)"; SERVER=""
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -21,8 +24,8 @@ if [ -z "$DB" ]; then
   DB="$WORK/demo.db"
   "$U5" demo --db "$DB" 2>&1 | tail -1
 fi
-sqlite3 "$DB" "SELECT id FROM person WHERE deleted_at IS NULL ORDER BY random() LIMIT 20000" > "$WORK/ids.txt"
-sqlite3 "$DB" "SELECT substr(name_folded, 1, length(name_folded) - 2) FROM person WHERE deleted_at IS NULL ORDER BY random() LIMIT 20000" > "$WORK/names.txt"
+sqlite3 "$DB" "SELECT id FROM person WHERE deleted_at IS NULL ORDER BY random() LIMIT $PERSONS" > "$WORK/ids.txt"
+sqlite3 "$DB" "SELECT substr(name_folded, 1, length(name_folded) - 2) FROM person WHERE deleted_at IS NULL ORDER BY random() LIMIT $PERSONS" > "$WORK/names.txt"
 PASSWORD="wrk-load-7315-kq"
 for i in $(seq "$USERS"); do  # already there from an earlier run: kept
   echo "$PASSWORD" | "$U5" user add --db "$DB" --username "fhirbench$i" --role province_officer --orgunit 12 >/dev/null 2>&1 || true
@@ -43,12 +46,14 @@ curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "localhost:$PORT/fhir/Pa
 # The engines load the database beside the first requests: measure once they are ready.
 for _ in $(seq 1200); do [ "$(grep -c '"engine_ready"' "$WORK/server.log")" -ge 2 ] && break; sleep 0.1; done
 echo "persons: $(sqlite3 "$DB" 'SELECT count(*) FROM person') events: $(sqlite3 "$DB" 'SELECT count(*) FROM event')" \
-  "server threads: $(nproc) connections: $CONNS seconds: $SECS users: $USERS load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "server threads: $(nproc) connections: $CONNS seconds: $SECS users: $USERS persons: $PERSONS load: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The server's CPU time (user + system, clock ticks) from /proc: on a shared
 # machine the time a request costs says more than its latency.
 cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 for MODE in everything name; do
   LINES="$WORK/ids.txt"; [ "$MODE" = name ] && LINES="$WORK/names.txt"
+  U5_TOKENS="$WORK/tokens.txt" U5_MODE="$MODE" U5_LINES="$LINES" \
+    wrk -t2 -c"$CONNS" -d5s -s "$ROOT/bench/fhir/read.lua" "http://127.0.0.1:$PORT" >/dev/null
   BEFORE=$(cpu)
   OUT=$(U5_TOKENS="$WORK/tokens.txt" U5_MODE="$MODE" U5_LINES="$LINES" \
     wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$ROOT/bench/fhir/read.lua" "http://127.0.0.1:$PORT" | tail -1)
