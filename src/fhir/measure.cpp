@@ -78,7 +78,13 @@ json PopulationCode(const std::string& code) {
   return Concept(Table()["populations"]["system"].get<std::string>(), code);
 }
 
-const json& PopulationCodes(const std::string& scoring) { return Table()["populations"]["by_scoring"][scoring]; }
+const json& PopulationCodes(const std::string& scoring) {
+  const json& by = Table()["populations"]["by_scoring"];
+  auto it = by.find(scoring);
+  // A kind the table does not know (a province's catalogue is read at run
+  // time and may add one) has no scoring, but its value is still numerator / denominator.
+  return it != by.end() ? *it : by["ratio"];
+}
 
 // A number as the indicator API rounds it (json_out.cpp: 4 decimals).
 json Rounded(double v) { return std::round(v * 1e4) / 1e4; }

@@ -360,5 +360,25 @@ TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
   EXPECT_EQ(byurl["entry"][0]["resource"]["id"], "stunting-under5");
 }
 
+// A province's catalogue is read at run time and may hold a kind the code
+// tables do not know: its Measure has no scoring, but keeps its populations.
+TEST(FhirMeasureOf, UnknownKindKeepsNumeratorAndDenominator) {
+  indicator::Indicator ind;
+  ind.id = "new_indicator";
+  ind.name_vi = "Chỉ số mới";
+  ind.name_en = "New indicator";
+  ind.kind = "index";
+  ind.unit = "points";
+  ind.direction = "sideways";
+  ind.numerator_text = "What is counted.";
+  ind.denominator_text = "Out of what.";
+  const json m = MeasureOf(ind);
+  EXPECT_EQ(m["id"], "new-indicator");
+  EXPECT_FALSE(m.contains("scoring"));
+  EXPECT_FALSE(m.contains("improvementNotation"));
+  ASSERT_EQ(m["group"][0]["population"].size(), 2u);
+  EXPECT_EQ(m["group"][0]["population"][1]["description"], "Out of what.");
+}
+
 }  // namespace
 }  // namespace u5::fhir
