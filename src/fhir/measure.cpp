@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "auth/roles.h"
@@ -170,7 +171,9 @@ json MeasureOf(const Indicator& ind) {
   AddExtension(m, "unit", "String", ind.unit);
   AddExtension(m, "multiplier", "Decimal", ind.multiplier);
   if (!ind.computable && !ind.not_computable.empty()) AddExtension(m, "not-computable", "String", ind.not_computable);
-  m["description"] = ind.name_en + (scoring == "cohort" ? ". A count" : ". Numerator / denominator x " + json(ind.multiplier).dump()) +
+  char multiplier[32];
+  std::snprintf(multiplier, sizeof multiplier, "%g", ind.multiplier);
+  m["description"] = ind.name_en + (scoring == "cohort" ? ". A count" : ". Numerator / denominator x " + std::string(multiplier)) +
                      " (" + ind.unit + "), " + (ind.computable ? "computed from registry records" : "entered (" + ind.source + ")") + ".";
   if (!scoring.empty()) m["scoring"] = Concept(Table()["scoring"]["system"].get<std::string>(), scoring);
   if (json n = ImprovementNotation(ind); !n.is_null()) m["improvementNotation"] = n;

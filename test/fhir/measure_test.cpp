@@ -345,6 +345,7 @@ TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
   EXPECT_EQ(m["title"], "Tỷ suất tử vong trẻ sơ sinh");
   EXPECT_EQ(m["_title"]["extension"][0]["extension"][1]["valueString"], "Neonatal mortality rate");
   EXPECT_EQ(m["identifier"][0]["value"], "neonatal_mortality_rate");
+  EXPECT_EQ(m["description"], "Neonatal mortality rate. Numerator / denominator x 1000 (‰), computed from registry records.");
   const json& pops = m["group"][0]["population"];
   ASSERT_EQ(pops.size(), 2u);
   EXPECT_EQ(pops[0]["code"]["coding"][0]["code"], "numerator");
