@@ -77,6 +77,28 @@ json Capability(const http::Routes& served) {
                                        {"definition", "http://hl7.org/fhir/OperationDefinition/Patient-everything"}}});
     resources.push_back(std::move(res));
   }
+  // The indicators (measure.cpp): aggregates, read and searched only.
+  if (has("GET", "/Measure") || has("GET", "/Measure/{id}")) {
+    json measure = {{"type", "Measure"}, {"interaction", json::array()}};
+    if (has("GET", "/Measure/{id}")) measure["interaction"].push_back({{"code", "read"}});
+    if (has("GET", "/Measure")) {
+      measure["interaction"].push_back({{"code", "search-type"}});
+      measure["searchParam"] = json::array({{{"name", "url"}, {"type", "uri"}, {"documentation", "the Measure's canonical URL"}}});
+    }
+    resources.push_back(std::move(measure));
+  }
+  if (has("GET", "/MeasureReport")) {
+    auto p = [](const char* name, const char* kind, const char* doc) {
+      return json{{"name", name}, {"type", kind}, {"documentation", doc}};
+    };
+    resources.push_back(
+        {{"type", "MeasureReport"},
+         {"interaction", json::array({{{"code", "search-type"}}})},
+         {"searchParam", json::array({p("period", "date", "required: 2025, 2025S1, 2025Q3, 2025-06 or a date range"),
+                                      p("subject", "reference", "the org unit (https://under5.vn/fhir/sid/orgunit)"),
+                                      p("reporter", "reference", "the same as subject"),
+                                      p("measure", "reference", "a Measure's id or canonical URL")})}});
+  }
   json rest = {{"mode", "server"},
                {"security", {{"cors", false},
                              {"description", "Sessions of the JSON API (POST /api/v1/auth/login): Authorization: Bearer <token> "
@@ -90,6 +112,9 @@ json Capability(const http::Routes& served) {
   if (!interactions.empty()) rest["interaction"] = interactions;
   if (has("GET", "/$export"))
     rest["operation"] = json::array({{{"name", "export"}, {"definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}}});
+  if (has("GET", "/Group/{orgunit}/$export"))
+    rest["operation"].push_back({{"name", "group-export"},
+                                 {"definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"}});
   return {{"resourceType", "CapabilityStatement"},
           {"status", "active"},
           {"date", FormatDate(Today())},  // when the statement was built: at the server's start

@@ -13,6 +13,7 @@
 #include "auth/scope.h"
 #include "core/log.h"
 #include "fhir/write.h"
+#include "fhir/server_util.h"
 #include "registry/schema.h"
 
 namespace u5::fhir {
@@ -270,8 +271,6 @@ bool ExportJobs::Delete(const std::string& id, const std::string& user_id) {
 namespace {
 
 constexpr const char* kFhirJson = "application/fhir+json";
-
-std::string BaseUrl(const http::Call& c) { return std::string(c.req.secure ? "https" : "http") + "://" + c.req.host + "/fhir"; }
 
 // The kick-off: the org units are checked by the route, the rest here.
 http::Response KickOff(http::Call& c, ExportJobs& jobs, std::vector<std::string> orgunits, const std::string& named) {

@@ -71,10 +71,10 @@ Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std:
   if (std::optional<store::Record> m = ctx.Person(mother_id)) {
     const json mb = json::parse(m->body, nullptr, false);
     if (mb.is_object()) {
+      // Her name and sex only, as the JSON API's handbook shows a mother: her
+      // phone and birth date are hers to disclose through her own Patient, in scope.
       rp["name"] = json::array({HumanName(mb.value("full_name", ""))});
       rp["gender"] = mb.value("sex", "");
-      rp["birthDate"] = mb.value("birth_date", "");
-      if (mb.contains("phone")) rp["telecom"] = Phone(mb["phone"]);
     }
   }
   out->push_back(std::move(rp));

@@ -125,8 +125,9 @@ const std::vector<Case>& Cases() {
         {"mother", "/identifier/0/value", "00b63254-4eb3-7d20-983f-0bb00669c8ca"},
         {"mother", "/name/0/family", "Lò"},
         {"mother", "/gender", "female"},
-        {"mother", "/birthDate", "1990-03-02"},
-        {"mother", "/telecom/0/value", "0912345678"},
+        // Not her birth date nor her phone: those only through her own Patient, in scope.
+        {"mother", "/birthDate", nullptr},
+        {"mother", "/telecom", nullptr},
         {"mother", "/meta/versionId", "3"}}},
       {"person",
        R"({"birth_date":"1976-05-24","citizen_id":"012176000123","ethnicity":"01","full_name":"Nguyễn Thị Hoa","id":"002ef918-89f0-7298-a357-8bc2a8d6b41c","note":"chuyển đến 2020","orgunit":"03390","phone":"0199535148","sex":"female"})",

@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 
 #include "demo/generator.h"
 #include "fhir/elements.h"
+#include "fhir/server.h"
 #include "indicator/http_routes.h"
 #include "orgunit/load.h"
 #include "support/temp_dir.h"
@@ -379,6 +381,18 @@ TEST(FhirMeasureOf, UnknownKindKeepsNumeratorAndDenominator) {
   EXPECT_FALSE(m.contains("improvementNotation"));
   ASSERT_EQ(m["group"][0]["population"].size(), 2u);
   EXPECT_EQ(m["group"][0]["population"][1]["description"], "Out of what.");
+}
+
+// The CapabilityStatement names the indicators' resources with what their
+// routes answer: Measure read and search, MeasureReport search only.
+TEST(FhirMeasureCapability, MetadataListsMeasureAndMeasureReport) {
+  const json cap = Capability(MeasureRoutes());
+  std::map<std::string, std::set<std::string>> served;
+  for (const json& r : cap["rest"][0]["resource"])
+    for (const json& i : r["interaction"]) served[r["type"]].insert(i["code"]);
+  EXPECT_EQ(served["Measure"], (std::set<std::string>{"read", "search-type"}));
+  EXPECT_EQ(served["MeasureReport"], (std::set<std::string>{"search-type"}));
+  EXPECT_TRUE(Capability({})["rest"][0].value("resource", json::array()).empty());
 }
 
 }  // namespace
