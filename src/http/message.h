@@ -23,13 +23,14 @@ struct Request {
   std::string method;   // "GET", "POST", ...
   std::string path;     // without the query string, percent-decoded
   std::map<std::string, std::string> query;
-  std::string raw_query;  // as sent, after '?': FHIR search repeats parameters (date=ge..&date=le..)
-  std::string if_none_exist;  // FHIR conditional create: "identifier=system|value"
   std::string authorization, cookie, if_match, content_type, origin;
   std::string host;     // the Host header, for the cookie sessions' Origin check
   std::string body;
   std::string remote;   // client address
   bool secure = false;  // reached over TLS, directly or through a trusted proxy: cookies get Secure
+  // Last, so that positional initialisers of the fields above stay right.
+  std::string raw_query;  // as sent, after '?': FHIR search repeats parameters (date=ge..&date=le..)
+  std::string if_none_exist;  // FHIR conditional create: "identifier=system|value"
 };
 
 // What an answer disclosed or refused, for the audit trail: a handler fills it
