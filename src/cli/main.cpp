@@ -90,6 +90,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))->capture_default_str();
   serve->add_option("--idle-timeout", idle_timeout_s, "seconds a connection may wait for its next request's header")
       ->check(CLI::Range(1, 3600))->capture_default_str();
+  http::ApiOptions api_opts;
+  // Per user, on the routes that answer many records (lists, searches, exports): an operator
+  // raises them for a bulk client (an interface engine, a benchmark) rather than adding users.
+  serve->add_option("--bulk-burst", api_opts.bulk_burst, "bulk requests (lists, searches, exports) a user may make at once")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
+  serve->add_option("--bulk-per-minute", api_opts.bulk_per_minute, "bulk requests a user may make a minute after the burst")
+      ->check(CLI::Range(1, 10000000))->capture_default_str();
   std::string public_dir;
   serve->add_option("--public-dir", public_dir, "where publications are written (default <db>.public, created when missing)");
   serve->add_option("--trusted-proxy", so.trusted_proxies,
@@ -357,7 +364,6 @@ int main(int argc, char** argv) {
     // Roles are data (data/roles/roles.json); without the file the compiled-in copy holds.
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
-    http::ApiOptions api_opts;
     api_opts.demo_mode = demo_mode;
     if (public_dir.empty()) public_dir = publish::DefaultPublicDir(db_path);
     std::filesystem::create_directories(public_dir);
