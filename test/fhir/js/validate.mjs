@@ -1,0 +1,45 @@
+// Every resource of a Bulk Data $export validated by two offline validators from npm (validators.mjs):
+// zero errors required. Exports ORGUNITS (default "demo:03390": the demo commune as its commune
+// worker; "tinh:12" adds the whole demo province as its officer). First proves the validators are
+// awake: a broken copy of the first exported resource must fail both.
+import { allErrors, fhirjsErrors, medplumErrors } from './validators.mjs';
+import { bulkExport, check, countByType, login } from './lib.mjs';
+
+const targets = (process.env.ORGUNITS || 'demo:03390').split(',').map((t) => t.split(':'));
+const failures = [];
+for (const [user, orgunit] of targets) {
+  const t0 = Date.now();
+  const token = await login(user);
+  const resources = await bulkExport(token, orgunit);
+  const t1 = Date.now();
+  check(resources.length > 0, `$export of ${orgunit}: no resources`);
+  console.log(`${orgunit} (${user}): ${resources.length} resources in ${t1 - t0} ms`, countByType(resources));
+
+  const broken = structuredClone(resources[0]);
+  broken.notAnElement = true;
+  broken.meta = { ...broken.meta, lastUpdated: '2021-01-04T03:01+07:00' };
+  check(medplumErrors(broken).length > 0, `medplum found nothing wrong in a broken ${broken.resourceType}`);
+  check(fhirjsErrors(broken).length > 0, `fhir.js found nothing wrong in a broken ${broken.resourceType}`);
+
+  // Distinct errors by type and message (ids differ), with a count and one example.
+  const distinct = new Map();
+  const ids = new Set(resources.map((r) => `${r.resourceType}/${r.id}`));
+  for (const r of resources) {
+    const errs = allErrors(r);
+    check(!ids.has(undefined), 'a resource without id');
+    // A part names its primary resource; both come from the same record, so both are exported.
+    const owner = r.resourceType === 'RelatedPerson' ? r.patient?.reference : ['Observation', 'Procedure', 'Condition'].includes(r.resourceType) ? r.encounter?.reference : undefined;
+    if (owner && !ids.has(owner)) errs.push(`export ${r.resourceType}: its owner ${owner} is not in the export`);
+    for (const e of errs) {
+      const key = `${r.resourceType} ${e}`;
+      const d = distinct.get(key) || { n: 0, example: `${r.resourceType}/${r.id}` };
+      d.n++;
+      distinct.set(key, d);
+    }
+  }
+  console.log(`${orgunit}: validated in ${Date.now() - t1} ms, ${distinct.size} distinct errors`);
+  for (const [key, d] of distinct) failures.push(`${orgunit}: ${key} (×${d.n}, e.g. ${d.example})`);
+}
+for (const f of failures.slice(0, 200)) console.error(f);
+check(failures.length === 0, `${failures.length} distinct validation errors`);
+console.log('validate: every resource valid under @medplum/core and fhir (FHIR.js)');
