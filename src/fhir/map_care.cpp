@@ -1,0 +1,476 @@
+// illness → Encounter + Condition (+ dehydration Observation), injury →
+// Condition, referral → ServiceRequest, death → Observation (docs/fhir.md).
+#include <algorithm>
+
+#include "fhir/map_child.h"
+
+namespace u5::fhir::child {
+namespace {
+
+constexpr const char* kConditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category";
+
+// The kind of an illness or injury: its local code, and the ICD-10 code of
+// `table` (codes_child.json) where one fits.
+json KindConcept(const char* table, const char* system, const std::string& kind) {
+  json coding = json::array({Local(system, kind)});
+  const json& codes = Codes().at(table).at("codes");
+  if (codes.contains(kind))
+    coding.push_back(Coding(kIcd10, codes[kind].at("code").get<std::string>(), codes[kind].at("display").get<std::string>()));
+  return {{"coding", coding}};
+}
+
+// The kind back from the local code, or from an ICD-10 code that stands for
+// one kind only; codings that disagree are refused.
+Status ReadKind(const json& res, const std::string& type, const char* table, const char* system, json* body) {
+  const std::string path = type + ".code";
+  auto it = res.find("code");
+  if (it == res.end()) return Status::Ok();
+  if (!it->is_object() || !it->contains("coding") || !(*it)["coding"].is_array())
+    return Status::Invalid(path, path + " must be a CodeableConcept with coding");
+  std::string local, icd;
+  for (const json& c : (*it)["coding"]) {
+    if (!c.is_object() || !c.contains("code") || !c["code"].is_string())
+      return Status::Invalid(path + ".coding", path + ".coding must have system and code");
+    const std::string s = c.value("system", "");
+    if (s == CodeSystemUrl(system)) local = c["code"];
+    else if (s == kIcd10) icd = c["code"];
+    else
+      return Status::Invalid(path + ".coding", path + ".coding: system \"" + s + "\" is not read by under5 (" +
+                                                   CodeSystemUrl(system) + " or ICD-10)");
+  }
+  std::vector<std::string> by_icd;
+  for (const auto& [kind, row] : Codes().at(table).at("codes").items())
+    if (row.at("code") == icd) by_icd.push_back(kind);
+  if (!local.empty()) {
+    if (!icd.empty() && std::find(by_icd.begin(), by_icd.end(), local) == by_icd.end())
+      return Status::Invalid(path + ".coding", path + ".coding: ICD-10 " + icd + " is not the " + std::string(system) +
+                                                   " \"" + local + "\" (docs/fhir.md)");
+    (*body)["kind"] = local;
+    return Status::Ok();
+  }
+  if (icd.empty()) return Status::Ok();
+  if (by_icd.size() != 1)
+    return Status::Invalid(path + ".coding", path + ".coding: ICD-10 " + icd + (by_icd.empty() ? " names no " : " names more than one ") +
+                                                 std::string(system) + " under5 records; give its code in " + CodeSystemUrl(system));
+  (*body)["kind"] = by_icd[0];
+  return Status::Ok();
+}
+
+// ---- illness
+
+Status IllnessToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+  json enc = Encounter(r, body, ctx);
+  for (const char* f : {"antibiotic", "ors", "zinc", "referred"})
+    if (body.contains(f)) AddExtension(enc, f, "Boolean", body[f]);
+  if (body.contains("outcome")) AddExtension(enc, "illness-outcome", "Code", body["outcome"]);
+  out->push_back(std::move(enc));
+  out->push_back({{"resourceType", "Condition"},
+                  {"id", "condition"},
+                  {"category", json::array({Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")})},
+                  {"code", KindConcept("illness_icd10", "illness", body.at("kind").get<std::string>())},
+                  {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
+                  {"encounter", Ref("Encounter", r.id)},
+                  {"recordedDate", body.at("date")}});
+  if (body.contains("dehydration")) {
+    json obs = Observation("dehydration", r, body, LocalConcept("observation", "dehydration", "Dehydration (IMCI)"));
+    obs["category"] = ObservationCategory("exam");
+    obs["valueCodeableConcept"] = LocalConcept("dehydration", body["dehydration"].get<std::string>());
+    out->push_back(std::move(obs));
+  }
+  return Status::Ok();
+}
+
+Status IllnessFromFhir(const json& enc, const std::vector<json>& parts, Context&, json* body) {
+  const std::string t = "Encounter";
+  U5_RETURN_IF_ERROR(OnlyKnownElements(enc, {"status", "class", "type", "subject", "period", "serviceProvider"}));
+  U5_RETURN_IF_ERROR(OnlyExtensions(enc, t, {"note", "antibiotic", "ors", "zinc", "referred", "illness-outcome"}));
+  U5_RETURN_IF_ERROR(ReadEncounter(enc, body));
+  for (const char* f : {"antibiotic", "ors", "zinc", "referred"}) U5_RETURN_IF_ERROR(ExtensionField(enc, t, f, "Boolean", f, body));
+  U5_RETURN_IF_ERROR(ExtensionField(enc, t, "illness-outcome", "Code", "outcome", body));
+  bool condition = false, dehydration = false;
+  for (const json& p : parts) {
+    const std::string type = p.value("resourceType", "Resource");
+    if (type == "Condition") {
+      if (condition) return Status::Invalid("Condition", "Condition: an illness Encounter has one Condition");
+      condition = true;
+      U5_RETURN_IF_ERROR(CheckPart(p, enc, *body));
+      U5_RETURN_IF_ERROR(OnlyKnownElements(p, {"category", "code", "subject", "encounter", "recordedDate"}));
+      U5_RETURN_IF_ERROR(OnlyExtensions(p, type, {}));
+      U5_RETURN_IF_ERROR(ReadKind(p, type, "illness_icd10", "illness", body));
+    } else if (type == "Observation") {
+      std::string code;
+      U5_RETURN_IF_ERROR(ReadLocal(p.value("code", json()), "Observation.code", "observation", true, &code));
+      if (code != "dehydration" || dehydration)
+        return Status::Invalid("Observation.code", "Observation.code: an illness Encounter has one Observation, of dehydration");
+      dehydration = true;
+      U5_RETURN_IF_ERROR(CheckPart(p, enc, *body));
+      U5_RETURN_IF_ERROR(OnlyKnownElements(p, {"status", "category", "code", "subject", "encounter", "effectiveDateTime",
+                                               "valueCodeableConcept"}));
+      U5_RETURN_IF_ERROR(OnlyExtensions(p, type, {}));
+      U5_RETURN_IF_ERROR(ReadFixed(p, type, "status", {"final", "amended", "corrected"}, true));
+      std::string v;
+      U5_RETURN_IF_ERROR(ReadLocal(p.value("valueCodeableConcept", json()), "Observation.valueCodeableConcept", "dehydration", true, &v));
+      (*body)["dehydration"] = v;
+    } else {
+      return Status::Invalid(type, type + ": an illness Encounter's parts are its Condition and dehydration Observation");
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- injury
+
+Status InjuryToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
+  json c = {{"resourceType", "Condition"},
+            {"category", json::array({Concept(kRecordTypeSystem, "injury")})},
+            {"code", KindConcept("injury_icd10", "injury", body.at("kind").get<std::string>())},
+            {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
+            {"onsetDateTime", body.at("date")}};
+  PutOrgUnitExtension(c, ctx, body);
+  if (body.contains("place")) AddExtension(c, "injury-place", "Code", body["place"]);
+  if (body.contains("outcome")) AddExtension(c, "injury-outcome", "Code", body["outcome"]);
+  PutNote(c, body);
+  out->push_back(std::move(c));
+  return Status::Ok();
+}
+
+Status InjuryFromFhir(const json& c, const std::vector<json>& parts, Context&, json* body) {
+  const std::string t = "Condition";
+  U5_RETURN_IF_ERROR(NoParts(parts, t));
+  U5_RETURN_IF_ERROR(OnlyKnownElements(c, {"category", "code", "subject", "onsetDateTime", "note"}));
+  U5_RETURN_IF_ERROR(OnlyExtensions(c, t, {"orgunit", "injury-place", "injury-outcome"}));
+  U5_RETURN_IF_ERROR(ReadId(c, t, body));
+  std::string person;
+  U5_RETURN_IF_ERROR(ReadRef(c, "subject", "Patient", t + ".subject", true, &person));
+  (*body)["person_id"] = person;
+  U5_RETURN_IF_ERROR(ReadString(c, t, "onsetDateTime", "date", body));
+  U5_RETURN_IF_ERROR(ReadKind(c, t, "injury_icd10", "injury", body));
+  U5_RETURN_IF_ERROR(ReadOrgUnitExtension(c, t, body));
+  U5_RETURN_IF_ERROR(ExtensionField(c, t, "injury-place", "Code", "place", body));
+  U5_RETURN_IF_ERROR(ExtensionField(c, t, "injury-outcome", "Code", "outcome", body));
+  return ReadNote(c, t, body);
+}
+
+// ---- referral
+
+Status ReferralToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
+  const json& code = Codes().at("referral");
+  json sr = {{"resourceType", "ServiceRequest"},
+             {"status", body.contains("arrived_at") ? "completed" : "active"},
+             {"intent", "order"},
+             {"category", json::array({Concept(kRecordTypeSystem, "referral")})},
+             {"code", Concept(code.at("system").get<std::string>(), code.at("code").get<std::string>(),
+                              code.at("display").get<std::string>())},
+             {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
+             {"occurrenceDateTime", body.at("date")},
+             {"requester", OrgUnit(ctx, body.at("from_orgunit").get<std::string>())},
+             {"reasonCode", json::array({{{"text", body.at("reason")}}})}};
+  // An unrecorded red alert stays unrecorded: no priority.
+  if (body.contains("red_alert")) sr["priority"] = body["red_alert"].get<bool>() ? "stat" : "routine";
+  json performer = json::array();
+  if (body.contains("to_orgunit")) performer.push_back(OrgUnit(ctx, body["to_orgunit"].get<std::string>()));
+  if (body.contains("to_facility_name")) performer.push_back({{"display", body["to_facility_name"]}});
+  if (!performer.empty()) sr["performer"] = performer;
+  if (body.contains("referred_at")) sr["authoredOn"] = FhirDateTime(body["referred_at"].get<std::string>());
+  PutOrgUnitExtension(sr, ctx, body);
+  if (body.contains("arrived_at")) AddExtension(sr, "arrived-at", "DateTime", FhirDateTime(body["arrived_at"].get<std::string>()));
+  if (body.contains("feedback")) AddExtension(sr, "feedback", "String", body["feedback"]);
+  PutNote(sr, body);
+  out->push_back(std::move(sr));
+  return Status::Ok();
+}
+
+Status ReferralFromFhir(const json& sr, const std::vector<json>& parts, Context&, json* body) {
+  const std::string t = "ServiceRequest";
+  U5_RETURN_IF_ERROR(NoParts(parts, t));
+  U5_RETURN_IF_ERROR(OnlyKnownElements(sr, {"status", "intent", "category", "code", "subject", "occurrenceDateTime",
+                                            "requester", "reasonCode", "priority", "performer", "authoredOn", "note"}));
+  U5_RETURN_IF_ERROR(OnlyExtensions(sr, t, {"orgunit", "arrived-at", "feedback"}));
+  U5_RETURN_IF_ERROR(ReadId(sr, t, body));
+  // status follows arrival (arrived-at); it is read, not stored.
+  U5_RETURN_IF_ERROR(ReadFixed(sr, t, "status", {"active", "completed"}, true));
+  U5_RETURN_IF_ERROR(ReadFixed(sr, t, "intent", {"order"}, true));
+  if (sr.contains("code")) {
+    const json& ref = Codes().at("referral");
+    std::string code;
+    U5_RETURN_IF_ERROR(ReadCode(sr, "code", ref.at("system").get<std::string>(), t + ".code", true, &code));
+    if (code != ref.at("code")) return Status::Invalid(t + ".code", t + ".code must be SNOMED CT " + ref["code"].get<std::string>() + " (patient referral)");
+  }
+  std::string person, from;
+  U5_RETURN_IF_ERROR(ReadRef(sr, "subject", "Patient", t + ".subject", true, &person));
+  (*body)["person_id"] = person;
+  U5_RETURN_IF_ERROR(ReadString(sr, t, "occurrenceDateTime", "date", body));
+  U5_RETURN_IF_ERROR(ReadOrgUnitRef(sr, "requester", t + ".requester", false, &from));
+  if (!from.empty()) (*body)["from_orgunit"] = from;
+  if (auto it = sr.find("reasonCode"); it != sr.end()) {
+    const std::string path = t + ".reasonCode";
+    if (!it->is_array() || it->size() != 1 || !(*it)[0].is_object() || !(*it)[0].contains("text") ||
+        !(*it)[0]["text"].is_string() || (*it)[0].size() != 1)
+      return Status::Invalid(path, path + " must be one concept with text only (the reason as written)");
+    (*body)["reason"] = (*it)[0]["text"];
+  }
+  if (auto it = sr.find("priority"); it != sr.end()) {
+    if (*it == "stat") (*body)["red_alert"] = true;
+    else if (*it == "routine") (*body)["red_alert"] = false;
+    else return Status::Invalid(t + ".priority", t + ".priority must be stat (red alert) or routine");
+  }
+  if (auto it = sr.find("performer"); it != sr.end()) {
+    const std::string path = t + ".performer";
+    if (!it->is_array()) return Status::Invalid(path, path + " must be an array");
+    for (const json& p : *it) {
+      if (p.is_object() && p.contains("identifier")) {
+        if ((*body).contains("to_orgunit")) return Status::Invalid(path, path + ": one org unit receives the referral");
+        const json holder = {{"p", p}};
+        std::string to;
+        U5_RETURN_IF_ERROR(ReadOrgUnitRef(holder, "p", path, true, &to));
+        (*body)["to_orgunit"] = to;
+      } else if (p.is_object() && p.size() == 1 && p.contains("display") && p["display"].is_string()) {
+        if ((*body).contains("to_facility_name")) return Status::Invalid(path, path + ": one facility name receives the referral");
+        (*body)["to_facility_name"] = p["display"];
+      } else {
+        return Status::Invalid(path, path + " must be an org unit reference by identifier or {\"display\": \"<facility name>\"}");
+      }
+    }
+  }
+  U5_RETURN_IF_ERROR(ReadString(sr, t, "authoredOn", "referred_at", body));
+  U5_RETURN_IF_ERROR(ReadOrgUnitExtension(sr, t, body));
+  U5_RETURN_IF_ERROR(ExtensionField(sr, t, "arrived-at", "DateTime", "arrived_at", body));
+  U5_RETURN_IF_ERROR(ExtensionField(sr, t, "feedback", "String", "feedback", body));
+  return ReadNote(sr, t, body);
+}
+
+// ---- death
+
+// The details of a death kept as components, by local code (death-detail):
+// registry field, component value type, whether derived.
+struct Detail {
+  const char* code;
+  const char* field;
+  const char* value;  // "String", "Boolean", "DateTime", "Code" (a local concept), "Integer", "Quantity"
+  bool derived;
+};
+constexpr Detail kDetails[] = {{"notified-by", "notified_by", "String", false},
+                               {"notifier-role", "notifier_role", "Code", false},
+                               {"notified-at", "notified_at", "DateTime", false},
+                               {"maternal-death", "maternal_death", "Boolean", false},
+                               {"age-at-death-days", "age_at_death_days", "Integer", true},
+                               {"age-group", "age_group", "Code", true},
+                               {"category", "category", "Code", true},
+                               {"maternal-candidate", "maternal_candidate", "Boolean", true},
+                               {"hours-to-notification", "hours_to_notification", "Quantity", true},
+                               {"reviewed", "reviewed", "Boolean", true}};
+
+Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
+  const json& row = Codes().at("observations").at("codes").at("death");
+  json obs = {{"resourceType", "Observation"},
+              {"status", "final"},
+              {"code", {{"coding", json::array({Coding(row.at("system").get<std::string>(), row.at("code").get<std::string>(),
+                                                       row.at("display").get<std::string>()),
+                                                Coding(kRecordTypeSystem, "death")})}}},
+              {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
+              {"effectiveDateTime", body.contains("time_of_death") ? json(FhirDateTime(body["time_of_death"].get<std::string>()))
+                                                                   : body.at("date")}};
+  json cause = json::object();
+  if (body.contains("icd10")) cause["coding"].push_back(Coding(kIcd10, body["icd10"].get<std::string>()));
+  if (body.contains("cause_category")) cause["coding"].push_back(Local("death-cause", body["cause_category"].get<std::string>()));
+  if (body.contains("cause_text")) cause["text"] = body["cause_text"];
+  if (!cause.empty()) obs["valueCodeableConcept"] = cause;
+  json components = json::array();
+  for (const Detail& d : kDetails) {
+    if (!body.contains(d.field)) continue;
+    json c = {{"code", LocalConcept("death-detail", d.code)}};
+    const std::string kind = d.value;
+    const json& v = body[d.field];
+    if (kind == "Code") c["valueCodeableConcept"] = LocalConcept(std::string("death-") + d.code, v.get<std::string>());
+    else if (kind == "DateTime") c["valueDateTime"] = FhirDateTime(v.get<std::string>());
+    else if (kind == "Quantity") c["valueQuantity"] = Amount(v, "h", "h");
+    else c["value" + kind] = v;
+    components.push_back(std::move(c));
+  }
+  if (!components.empty()) obs["component"] = components;
+  PutOrgUnitExtension(obs, ctx, body);
+  if (body.contains("place")) AddExtension(obs, "death-place", "Code", body["place"]);
+  if (body.contains("place_facility"))
+    AddExtension(obs, "death-place-facility", "Reference", OrgUnit(ctx, body["place_facility"].get<std::string>()));
+  if (body.contains("pregnancy_id"))
+    AddExtension(obs, "pregnancy", "Reference", Ref("EpisodeOfCare", body["pregnancy_id"].get<std::string>()));
+  if (body.contains("mother_id")) AddExtension(obs, "mother", "Reference", Ref("Patient", body["mother_id"].get<std::string>()));
+  PutNote(obs, body);
+  out->push_back(std::move(obs));
+  return Status::Ok();
+}
+
+Status ReadCause(const json& obs, json* body) {
+  auto it = obs.find("valueCodeableConcept");
+  if (it == obs.end()) return Status::Ok();
+  const std::string path = "Observation.valueCodeableConcept";
+  if (!it->is_object()) return Status::Invalid(path, path + " must be a CodeableConcept");
+  for (auto e = it->begin(); e != it->end(); ++e)
+    if (e.key() != "coding" && e.key() != "text")
+      return Status::Invalid(path + "." + e.key(), path + "." + e.key() + ": element not supported by under5 (docs/fhir.md)");
+  if (it->contains("text")) {
+    if (!(*it)["text"].is_string()) return Status::Invalid(path + ".text", path + ".text must be a string");
+    (*body)["cause_text"] = (*it)["text"];
+  }
+  if (!it->contains("coding")) return Status::Ok();
+  if (!(*it)["coding"].is_array()) return Status::Invalid(path + ".coding", path + ".coding must be an array");
+  for (const json& c : (*it)["coding"]) {
+    const std::string s = c.is_object() ? c.value("system", "") : "";
+    if (!c.is_object() || !c.contains("code") || !c["code"].is_string())
+      return Status::Invalid(path + ".coding", path + ".coding must have system and code");
+    if (s == kIcd10) (*body)["icd10"] = c["code"];
+    else if (s == CodeSystemUrl("death-cause")) (*body)["cause_category"] = c["code"];
+    else
+      return Status::Invalid(path + ".coding", path + ".coding: system \"" + s + "\" is not read by under5 (ICD-10 or " +
+                                                   CodeSystemUrl("death-cause") + ")");
+  }
+  return Status::Ok();
+}
+
+Status ReadDetails(const json& obs, json* body) {
+  auto it = obs.find("component");
+  if (it == obs.end()) return Status::Ok();
+  const std::string path = "Observation.component";
+  if (!it->is_array()) return Status::Invalid(path, path + " must be an array");
+  for (const json& c : *it) {
+    std::string code;
+    U5_RETURN_IF_ERROR(ReadLocal(c.is_object() ? c.value("code", json()) : json(), path + ".code", "death-detail", true, &code));
+    const Detail* d = nullptr;
+    for (const Detail& x : kDetails)
+      if (code == x.code) d = &x;
+    if (!d) return Status::Invalid(path + ".code", path + ".code: \"" + code + "\" is no detail of a death under5 keeps");
+    if (d->derived) continue;
+    const std::string kind = d->value;
+    const std::string where = path + ":" + code;
+    for (auto e = c.begin(); e != c.end(); ++e)
+      if (e.key() != "code" && e.key() != (kind == "Code" ? "valueCodeableConcept" : "value" + kind))
+        return Status::Invalid(where + "." + e.key(), where + "." + e.key() + ": element not supported by under5 (docs/fhir.md)");
+    if (kind == "Code") {
+      std::string v;
+      U5_RETURN_IF_ERROR(ReadLocal(c.value("valueCodeableConcept", json()), where + ".valueCodeableConcept", std::string("death-") + d->code, true, &v));
+      (*body)[d->field] = v;
+      continue;
+    }
+    const json v = c.value("value" + kind, json());
+    const bool ok = kind == "Boolean" ? v.is_boolean() : v.is_string();
+    if (!ok) return Status::Invalid(where + ".value" + kind, where + ".value" + kind + " is required");
+    (*body)[d->field] = v;
+  }
+  return Status::Ok();
+}
+
+Status DeathFromFhir(const json& obs, const std::vector<json>& parts, Context&, json* body) {
+  const std::string t = "Observation";
+  U5_RETURN_IF_ERROR(NoParts(parts, t));
+  U5_RETURN_IF_ERROR(OnlyKnownElements(obs, {"status", "code", "subject", "effectiveDateTime", "valueCodeableConcept", "component", "note"}));
+  U5_RETURN_IF_ERROR(OnlyExtensions(obs, t, {"orgunit", "death-place", "death-place-facility", "pregnancy", "mother"}));
+  U5_RETURN_IF_ERROR(ReadId(obs, t, body));
+  U5_RETURN_IF_ERROR(ReadFixed(obs, t, "status", {"final", "amended", "corrected"}, true));
+  std::string person;
+  U5_RETURN_IF_ERROR(ReadRef(obs, "subject", "Patient", t + ".subject", true, &person));
+  (*body)["person_id"] = person;
+  // effectiveDateTime is the time of death when known, else its date.
+  if (auto it = obs.find("effectiveDateTime"); it != obs.end()) {
+    if (!it->is_string()) return Status::Invalid(t + ".effectiveDateTime", t + ".effectiveDateTime must be a string");
+    const std::string when = *it;
+    (*body)["date"] = when.substr(0, 10);
+    if (when.size() > 10) (*body)["time_of_death"] = when;
+  }
+  U5_RETURN_IF_ERROR(ReadCause(obs, body));
+  U5_RETURN_IF_ERROR(ReadDetails(obs, body));
+  U5_RETURN_IF_ERROR(ReadOrgUnitExtension(obs, t, body));
+  U5_RETURN_IF_ERROR(ExtensionField(obs, t, "death-place", "Code", "place", body));
+  json v;
+  U5_RETURN_IF_ERROR(Extension(obs, t, "death-place-facility", "Reference", &v));
+  if (!v.is_null()) {
+    std::string facility;
+    U5_RETURN_IF_ERROR(ReadOrgUnitRef(json{{"r", v}}, "r", t + ".extension:death-place-facility.valueReference", true, &facility));
+    (*body)["place_facility"] = facility;
+  }
+  U5_RETURN_IF_ERROR(Extension(obs, t, "pregnancy", "Reference", &v));
+  if (!v.is_null()) {
+    std::string pregnancy;
+    U5_RETURN_IF_ERROR(ReadRef(json{{"r", v}}, "r", "EpisodeOfCare", t + ".extension:pregnancy.valueReference", true, &pregnancy));
+    (*body)["pregnancy_id"] = pregnancy;
+  }
+  return ReadNote(obs, t, body);
+}
+
+}  // namespace
+
+std::vector<Mapper> CareMappers() {
+  Mapper illness{.registry_type = "illness",
+                 .primary_type = "Encounter",
+                 .part_types = {"Condition", "Observation"},
+                 .claims = [](const json& res) { return HasRecordType(res, "type", "illness"); },
+                 .to_fhir = IllnessToFhir,
+                 .from_fhir = IllnessFromFhir,
+                 .elements = {{"id", "Encounter.id"},
+                              {"person_id", "Encounter.subject"},
+                              {"orgunit", "Encounter.serviceProvider"},
+                              {"date", "Encounter.period.start"},
+                              {"note", "Encounter.extension:note"},
+                              {"kind", "Condition.code.coding"},
+                              {"dehydration", "Observation.valueCodeableConcept"},
+                              {"antibiotic", "Encounter.extension:antibiotic"},
+                              {"ors", "Encounter.extension:ors"},
+                              {"zinc", "Encounter.extension:zinc"},
+                              {"referred", "Encounter.extension:referred"},
+                              {"outcome", "Encounter.extension:illness-outcome"}}};
+  Mapper injury{.registry_type = "injury",
+                .primary_type = "Condition",
+                .part_types = {},
+                .claims = [](const json& res) { return HasRecordType(res, "category", "injury"); },
+                .to_fhir = InjuryToFhir,
+                .from_fhir = InjuryFromFhir,
+                .elements = {{"id", "Condition.id"},
+                             {"person_id", "Condition.subject"},
+                             {"orgunit", "Condition.extension:orgunit"},
+                             {"date", "Condition.onsetDateTime"},
+                             {"note", "Condition.note"},
+                             {"kind", "Condition.code.coding"},
+                             {"place", "Condition.extension:injury-place"},
+                             {"outcome", "Condition.extension:injury-outcome"}}};
+  Mapper referral{.registry_type = "referral",
+                  .primary_type = "ServiceRequest",
+                  .part_types = {},
+                  .claims = [](const json& res) { return HasRecordType(res, "category", "referral"); },
+                  .to_fhir = ReferralToFhir,
+                  .from_fhir = ReferralFromFhir,
+                  .elements = {{"id", "ServiceRequest.id"},
+                               {"person_id", "ServiceRequest.subject"},
+                               {"orgunit", "ServiceRequest.extension:orgunit"},
+                               {"date", "ServiceRequest.occurrenceDateTime"},
+                               {"note", "ServiceRequest.note"},
+                               {"from_orgunit", "ServiceRequest.requester"},
+                               {"to_orgunit", "ServiceRequest.performer"},
+                               {"to_facility_name", "ServiceRequest.performer.display"},
+                               {"reason", "ServiceRequest.reasonCode.text"},
+                               {"referred_at", "ServiceRequest.authoredOn"},
+                               {"arrived_at", "ServiceRequest.extension:arrived-at"},
+                               {"red_alert", "ServiceRequest.priority"},
+                               {"feedback", "ServiceRequest.extension:feedback"}}};
+  Mapper death{.registry_type = "death",
+               .primary_type = "Observation",
+               .part_types = {},
+               .claims = [](const json& res) { return HasRecordType(res, "code", "death"); },
+               .to_fhir = DeathToFhir,
+               .from_fhir = DeathFromFhir,
+               .elements = {{"id", "Observation.id"},
+                            {"person_id", "Observation.subject"},
+                            {"orgunit", "Observation.extension:orgunit"},
+                            {"date", "Observation.effectiveDateTime"},
+                            {"note", "Observation.note"},
+                            {"time_of_death", "Observation.effectiveDateTime"},
+                            {"place", "Observation.extension:death-place"},
+                            {"place_facility", "Observation.extension:death-place-facility"},
+                            {"pregnancy_id", "Observation.extension:pregnancy"},
+                            {"cause_text", "Observation.valueCodeableConcept.text"},
+                            {"cause_category", "Observation.valueCodeableConcept.coding"},
+                            {"icd10", "Observation.valueCodeableConcept.coding"},
+                            {"mother_id", "Observation.extension:mother"}}};
+  for (const Detail& d : kDetails) death.elements.push_back({d.field, std::string("Observation.component:") + d.code});
+  return {std::move(illness), std::move(injury), std::move(referral), std::move(death)};
+}
+
+}  // namespace u5::fhir::child
