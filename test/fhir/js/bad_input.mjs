@@ -92,7 +92,7 @@ const cases = [
   ['missing Encounter status', 'PUT', `/Encounter/${encounter.id}`, without(encounter, 'status'), BAD, 'Encounter.status'],
   ['id in the body not the URL\'s', 'PUT', `/Patient/${pid}`, P({ id: crypto.randomUUID() }), BAD, 'Patient.id'],
   ['stale If-Match on update', 'PUT', `/Patient/${pid}`, P({ id: pid, gender: patient.gender === 'male' ? 'female' : 'male' }), [412], null, { 'If-Match': 'W/"1"' }],
-  ['stale If-Match on delete', 'DELETE', `/Patient/${pid}`, undefined, [412], null, { 'If-Match': 'W/"1"' }],
+  ['stale If-Match on delete', 'DELETE', `/Patient/${pid}?reason=test`, undefined, [412], null, { 'If-Match': 'W/"1"' }],
   ['update of a Patient of another commune', 'PUT', `/Patient/${foreign.id}`, { ...foreign, meta: undefined }, [403, 404], null],
   ['invalid JSON', 'POST', '/Patient', '{"resourceType": "Patient",', [400], null],
   ['a JSON array, not a resource', 'POST', '/Patient', '[]', [400], null],
