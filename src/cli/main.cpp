@@ -20,6 +20,7 @@
 #include "cli/memory.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "fhir/cli.h"
 #include "http/server.h"
 #include "http/web_app.h"
 #include "indicator/cli.h"
@@ -233,6 +234,21 @@ int main(int argc, char** argv) {
   serve->add_option("--audit-sign-interval", audit_sign_seconds, "seconds between signed audit heads")
       ->check(CLI::Range(1, 3600))->capture_default_str();
 
+  // fhir-import, fhir-export (src/fhir/cli.cpp, docs/fhir.md)
+  fhir::CliOptions fhir_opts;
+  auto* fhir_import = app.add_subcommand("fhir-import", "store a FHIR transaction Bundle file (all or nothing)");
+  fhir_import->add_option("--db", db_path, "SQLite database file")->required();
+  fhir_import->add_option("file", fhir_opts.file, "the Bundle (JSON, type transaction)")->required();
+  auto* fhir_export = app.add_subcommand("fhir-export", "the records of an org unit as FHIR NDJSON files or one transaction Bundle");
+  fhir_export->add_option("--db", db_path, "SQLite database file")->required();
+  fhir_export->add_option("--orgunit", fhir_opts.orgunit, "the org unit (its subtree: 12, 03390, ...)")->required();
+  fhir_export->add_option("--out", fhir_opts.out_dir, "folder of the NDJSON files, one per resource type");
+  fhir_export->add_option("--bundle", fhir_opts.bundle_path, "one transaction Bundle of PUT entries (re-imports keeping ids)");
+  for (CLI::App* c : {fhir_import, fhir_export}) {
+    c->add_option("--audit-key", audit_key, "audit signing key (default <db>.audit-key, created 0600 on first use)");
+    c->add_option("--audit-heads", audit_heads, "append-only file of signed audit heads (default <db>.audit-heads)");
+  }
+
   CLI11_PARSE(app, argc, argv);
   log::Init();
 
@@ -309,6 +325,9 @@ int main(int argc, char** argv) {
   pub.db_path = db_path;
   pub.data_dir = data_dir;
   if (*publish_cmd) return publish::RunPublishCommand(store, pub, std::cout, std::cerr);
+  fhir_opts.audit = cli::CliAuditEntry("", "");
+  if (*fhir_import) return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
+  if (*fhir_export) return fhir::RunFhirExportCommand(store, fhir_opts, std::cout, std::cerr);
   care_opts.db_path = db_path;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);

@@ -374,6 +374,35 @@ CREATE TABLE publication (
 CREATE TRIGGER publication_no_update BEFORE UPDATE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
 CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication BEGIN SELECT RAISE(ABORT, 'publications are append-only'); END;
 )SQL"},
+      {23, "records: the prior versions of each record, for FHIR vread and _history", R"SQL(
+-- Each update or deletion of a person or event keeps the state it replaces
+-- here, in the same transaction; the current state stays in person/event.
+-- Records changed before this migration have no prior versions kept.
+-- Versions are never changed.
+CREATE TABLE record_version (
+  type          TEXT NOT NULL,         -- 'person' or an event type
+  id            TEXT NOT NULL,
+  person_id     TEXT NOT NULL,         -- events: whose record; persons: ''
+  pregnancy_id  TEXT,
+  orgunit_id    TEXT NOT NULL,
+  date          TEXT NOT NULL,         -- birth date or event date
+  version       INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  deleted_at    TEXT,
+  delete_reason TEXT,
+  body          TEXT NOT NULL,
+  full_name     TEXT NOT NULL,         -- persons' search columns ('' for events)
+  name_folded   TEXT NOT NULL,
+  sex           TEXT NOT NULL,
+  phone         TEXT,
+  citizen_id    TEXT,
+  mother_id     TEXT,
+  PRIMARY KEY (id, version)
+) WITHOUT ROWID;
+CREATE TRIGGER record_version_no_update BEFORE UPDATE ON record_version BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END;
+CREATE TRIGGER record_version_no_delete BEFORE DELETE ON record_version BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

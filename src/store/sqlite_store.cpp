@@ -73,6 +73,28 @@ void ReadEvent(const Stmt& s, Record* r) {
   r->body = s.Text(11);
 }
 
+// A row of record_version (SqliteStore::Versions).
+void ReadVersion(const Stmt& s, Record* r) {
+  r->type = s.Text(0);
+  r->id = s.Text(1);
+  r->person_id = s.Text(2);
+  r->pregnancy_id = s.OptText(3);
+  r->orgunit_id = s.Text(4);
+  r->date = s.Text(5);
+  r->version = s.Int(6);
+  r->created_at = s.Text(7);
+  r->updated_at = s.Text(8);
+  r->deleted_at = s.OptText(9);
+  r->delete_reason = s.OptText(10);
+  r->body = s.Text(11);
+  r->full_name = s.Text(12);
+  r->name_folded = s.Text(13);
+  r->sex = s.Text(14);
+  r->phone = s.OptText(15);
+  r->citizen_id = s.OptText(16);
+  r->mother_id = s.OptText(17);
+}
+
 class SqliteStore final : public Store, public SqliteHost {
  public:
   SqliteStore(std::string path, const SqliteOptions& options)
@@ -117,12 +139,90 @@ class SqliteStore final : public Store, public SqliteHost {
     {
       Tx tx(*db);
       U5_RETURN_IF_ERROR(tx.status());
-      U5_RETURN_IF_ERROR(CheckGuards(r));
-      U5_RETURN_IF_ERROR(InsertOne(*db, r));
-      if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, nullptr, r));
+      U5_RETURN_IF_ERROR(InsertIn(*db, r, audit));
       U5_RETURN_IF_ERROR(tx.Commit());
     }
     Notify(std::nullopt, r);
+    return Status::Ok();
+  }
+
+  Status Apply(const std::vector<Write>& writes, std::vector<Record>* stored) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    std::vector<Change> changes;
+    changes.reserve(writes.size());
+    {
+      Tx tx(*db);
+      U5_RETURN_IF_ERROR(tx.status());
+      for (const Write& w : writes) {
+        Change c;
+        c.after = w.record;
+        switch (w.op) {
+          case Write::Op::insert:
+            U5_RETURN_IF_ERROR(InsertIn(*db, c.after, &w.audit));
+            break;
+          case Write::Op::update:
+            c.before.emplace();
+            U5_RETURN_IF_ERROR(UpdateIn(*db, c.after, w.expected_version, &w.audit, &*c.before));
+            break;
+          case Write::Op::remove:
+            c.before.emplace();
+            U5_RETURN_IF_ERROR(
+                SoftDeleteIn(*db, w.record.type, w.record.id, w.expected_version, w.reason, &c.after, &w.audit, &*c.before));
+            break;
+        }
+        changes.push_back(std::move(c));
+      }
+      U5_RETURN_IF_ERROR(tx.Commit());
+    }
+    if (stored) {
+      stored->clear();
+      for (const Change& c : changes) stored->push_back(c.after);
+    }
+    for (Change& c : changes) Notify(std::move(c.before), c.after);
+    return Status::Ok();
+  }
+
+  Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ReadTx snapshot(*db);
+    U5_RETURN_IF_ERROR(snapshot.status());
+    out->clear();
+    out->emplace_back();
+    U5_RETURN_IF_ERROR(GetIn(*db, type, id, &out->back()));
+    Stmt& s = db->Cached(
+        "SELECT type, id, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, "
+        "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
+        "WHERE id=?1 ORDER BY version DESC");
+    s.Bind(1, id);
+    Status st;
+    while (s.Step(&st)) {
+      out->emplace_back();
+      ReadVersion(s, &out->back());
+    }
+    return st;
+  }
+
+  Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ReadTx snapshot(*db);
+    U5_RETURN_IF_ERROR(snapshot.status());
+    U5_RETURN_IF_ERROR(GetIn(*db, type, id, out));
+    if (out->version == version) return Status::Ok();
+    Stmt& s = db->Cached(
+        "SELECT type, id, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, "
+        "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
+        "WHERE id=?1 AND version=?2");
+    s.Bind(1, id).Bind(2, version);
+    Status st;
+    if (!s.Step(&st)) {
+      s.Reset();
+      return st.ok() ? Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version") : st;
+    }
+    ReadVersion(s, out);
+    s.Reset();
     return Status::Ok();
   }
 
@@ -306,39 +406,13 @@ class SqliteStore final : public Store, public SqliteHost {
   Status Update(Record& r, int64_t expected_version, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
     Record cur;
-    U5_RETURN_IF_ERROR(GetIn(*db, r.type, r.id, &cur));
-    if (cur.deleted_at) return Status::NotFound(r.type + " " + r.id + " is deleted", "id");
-    if (cur.version != expected_version)
-      return Status::Conflict("version is " + std::to_string(cur.version) + ", not " + std::to_string(expected_version),
-                              "version");
-    U5_RETURN_IF_ERROR(CheckGuards(cur));
-    U5_RETURN_IF_ERROR(CheckGuards(r));
-    r.version = cur.version + 1;
-    r.created_at = cur.created_at;
-    r.updated_at = NowIso();
-    Status st;
-    if (r.is_person()) {
-      Stmt& s = db->Cached(
-          "UPDATE person SET version=?2, updated_at=?3, orgunit_id=?4, full_name=?5, name_folded=?6, sex=?7, "
-          "birth_date=?8, phone=?9, citizen_id=?10, mother_id=?11, body=?12 WHERE id=?1");
-      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.full_name);
-      s.Bind(6, r.name_folded).Bind(7, r.sex).Bind(8, r.date).Bind(9, r.phone).Bind(10, r.citizen_id);
-      s.Bind(11, r.mother_id).Bind(12, r.body);
-      st = s.Run();
-    } else {
-      Stmt& s = db->Cached(
-          "UPDATE event SET version=?2, updated_at=?3, orgunit_id=?4, event_date=?5, pregnancy_id=?6, body=?7 "
-          "WHERE id=?1");
-      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.date);
-      s.Bind(6, r.pregnancy_id).Bind(7, r.body);
-      st = s.Run();
+    {
+      Tx tx(*db);
+      U5_RETURN_IF_ERROR(tx.status());
+      U5_RETURN_IF_ERROR(UpdateIn(*db, r, expected_version, audit, &cur));
+      U5_RETURN_IF_ERROR(tx.Commit());
     }
-    U5_RETURN_IF_ERROR(st);
-    if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, &cur, r));
-    U5_RETURN_IF_ERROR(tx.Commit());
     Notify(cur, r);
     return Status::Ok();
   }
@@ -347,26 +421,13 @@ class SqliteStore final : public Store, public SqliteHost {
                     const std::string& reason, Record* out, const audit::Entry* audit) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(GetIn(*db, type, id, out));
-    if (out->deleted_at) return Status::NotFound(type + " " + id + " is already deleted", "id");
-    if (out->version != expected_version)
-      return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
-                              "version");
-    U5_RETURN_IF_ERROR(CheckGuards(*out));
-    const Record before = *out;
-    out->version += 1;
-    out->updated_at = NowIso();
-    out->deleted_at = out->updated_at;
-    out->delete_reason = reason;
-    Stmt& s = db->Cached(type == "person"
-                             ? "UPDATE person SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1"
-                             : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
-    s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
-    U5_RETURN_IF_ERROR(s.Run());
-    if (audit) U5_RETURN_IF_ERROR(AuditWrite(*db, *audit, &before, *out));
-    U5_RETURN_IF_ERROR(tx.Commit());
+    Record before;
+    {
+      Tx tx(*db);
+      U5_RETURN_IF_ERROR(tx.status());
+      U5_RETURN_IF_ERROR(SoftDeleteIn(*db, type, id, expected_version, reason, out, audit, &before));
+      U5_RETURN_IF_ERROR(tx.Commit());
+    }
     Notify(before, *out);
     return Status::Ok();
   }
@@ -477,23 +538,46 @@ class SqliteStore final : public Store, public SqliteHost {
     return GetIn(*db, "", id, out);
   }
 
+  // The FROM and WHERE of a List query, its arguments appended to `args`.
+  static std::string ListWhere(const ListQuery& q, std::vector<std::string>* args) {
+    const bool person = q.type == "person";
+    std::string where = person ? " FROM person WHERE 1=1" : " FROM event WHERE 1=1";
+    auto arg = [&](const std::string& v) { args->push_back(v); return "?" + std::to_string(args->size()); };
+    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
+    if (!person && q.type.empty() && !q.types.empty()) {
+      where += " AND type IN (";
+      for (size_t i = 0; i < q.types.size(); ++i) where += (i ? "," : "") + arg(q.types[i]);
+      where += ")";
+    }
+    if (!q.orgunit.empty()) where += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
+    const std::string date_col = person ? "birth_date" : "event_date";
+    if (!q.from.empty()) where += " AND " + date_col + ">=" + arg(q.from);
+    if (!q.to.empty()) where += " AND " + date_col + "<=" + arg(q.to);
+    if (!q.not_from.empty() && !q.not_to.empty())
+      where += " AND " + date_col + " NOT BETWEEN " + arg(q.not_from) + " AND " + arg(q.not_to);
+    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
+    if (!q.after.empty()) where += " AND id>" + arg(q.after);
+    if (!q.include_deleted) where += " AND deleted_at IS NULL";
+    return where;
+  }
+
   Status List(const ListQuery& q, std::vector<Record>* out) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     const bool person = q.type == "person";
-    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + (person ? " FROM person" : " FROM event");
-    std::string where = " WHERE 1=1";
     std::vector<std::string> args;
-    auto arg = [&](const std::string& v) { args.push_back(v); return "?" + std::to_string(args.size()); };
-    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
-    if (!q.orgunit.empty()) where += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
-    const char* date_col = person ? "birth_date" : "event_date";
-    if (!q.from.empty()) where += std::string(" AND ") + date_col + ">=" + arg(q.from);
-    if (!q.to.empty()) where += std::string(" AND ") + date_col + "<=" + arg(q.to);
-    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
-    if (!q.after.empty()) where += " AND id>" + arg(q.after);
-    if (!q.include_deleted) where += " AND deleted_at IS NULL";
-    sql += where + " ORDER BY id LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000));
+    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + ListWhere(q, &args);
+    const std::string date_col = person ? "birth_date" : "event_date";
+    if (q.sort == "date" || q.sort == "-date" || q.sort == "updated" || q.sort == "-updated") {
+      const bool desc = q.sort.front() == '-';
+      sql += " ORDER BY " + (q.sort.find("date") != std::string::npos ? date_col : std::string("updated_at")) +
+             (desc ? " DESC, id DESC" : ", id");
+    } else if (!q.sort.empty()) {
+      return Status::Invalid("_sort", "unknown order " + q.sort);
+    } else {
+      sql += " ORDER BY id";
+    }
+    sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000)) + " OFFSET " + std::to_string(std::max(q.offset, 0));
     Stmt s;
     U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
     for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
@@ -504,6 +588,20 @@ class SqliteStore final : public Store, public SqliteHost {
       person ? ReadPerson(s, &r) : ReadEvent(s, &r);
       out->push_back(std::move(r));
     }
+    return st;
+  }
+
+  Status Count(const ListQuery& q, int64_t* n) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ListQuery all = q;
+    all.after.clear();
+    std::vector<std::string> args;
+    Stmt s;
+    U5_RETURN_IF_ERROR(db->Prepare("SELECT count(*)" + ListWhere(all, &args), &s));
+    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+    Status st;
+    *n = s.Step(&st) ? s.Int(0) : 0;
     return st;
   }
 
@@ -1070,6 +1168,85 @@ class SqliteStore final : public Store, public SqliteHost {
       return Status::Invalid("orgunit", "a referenced record or org unit does not exist (" + st.message() + ")");
     }
     return st;
+  }
+
+  // The write parts of Insert, Update and SoftDelete, inside a transaction the caller holds on `db`.
+  Status InsertIn(Db& db, const Record& r, const audit::Entry* audit) {
+    U5_RETURN_IF_ERROR(CheckGuards(r));
+    U5_RETURN_IF_ERROR(InsertOne(db, r));
+    if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, nullptr, r));
+    return Status::Ok();
+  }
+
+  Status UpdateIn(Db& db, Record& r, int64_t expected_version, const audit::Entry* audit, Record* cur) {
+    U5_RETURN_IF_ERROR(GetIn(db, r.type, r.id, cur));
+    if (cur->deleted_at) return Status::NotFound(r.type + " " + r.id + " is deleted", "id");
+    if (cur->version != expected_version)
+      return Status::Conflict("version is " + std::to_string(cur->version) + ", not " + std::to_string(expected_version),
+                              "version");
+    U5_RETURN_IF_ERROR(CheckGuards(*cur));
+    U5_RETURN_IF_ERROR(CheckGuards(r));
+    U5_RETURN_IF_ERROR(KeepVersion(db, *cur));
+    r.version = cur->version + 1;
+    r.created_at = cur->created_at;
+    r.updated_at = NowIso();
+    Status st;
+    if (r.is_person()) {
+      Stmt& s = db.Cached(
+          "UPDATE person SET version=?2, updated_at=?3, orgunit_id=?4, full_name=?5, name_folded=?6, sex=?7, "
+          "birth_date=?8, phone=?9, citizen_id=?10, mother_id=?11, body=?12 WHERE id=?1");
+      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.full_name);
+      s.Bind(6, r.name_folded).Bind(7, r.sex).Bind(8, r.date).Bind(9, r.phone).Bind(10, r.citizen_id);
+      s.Bind(11, r.mother_id).Bind(12, r.body);
+      st = s.Run();
+    } else {
+      Stmt& s = db.Cached(
+          "UPDATE event SET version=?2, updated_at=?3, orgunit_id=?4, event_date=?5, pregnancy_id=?6, body=?7 "
+          "WHERE id=?1");
+      s.Bind(1, r.id).Bind(2, r.version).Bind(3, r.updated_at).Bind(4, r.orgunit_id).Bind(5, r.date);
+      s.Bind(6, r.pregnancy_id).Bind(7, r.body);
+      st = s.Run();
+    }
+    U5_RETURN_IF_ERROR(st);
+    if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, cur, r));
+    return Status::Ok();
+  }
+
+  Status SoftDeleteIn(Db& db, const std::string& type, const std::string& id, int64_t expected_version,
+                      const std::string& reason, Record* out, const audit::Entry* audit, Record* before) {
+    U5_RETURN_IF_ERROR(GetIn(db, type, id, out));
+    if (out->deleted_at) return Status::NotFound(type + " " + id + " is already deleted", "id");
+    if (out->version != expected_version)
+      return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
+                              "version");
+    U5_RETURN_IF_ERROR(CheckGuards(*out));
+    U5_RETURN_IF_ERROR(KeepVersion(db, *out));
+    *before = *out;
+    out->version += 1;
+    out->updated_at = NowIso();
+    out->deleted_at = out->updated_at;
+    out->delete_reason = reason;
+    Stmt& s = db.Cached(type == "person"
+                            ? "UPDATE person SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1"
+                            : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
+    s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
+    U5_RETURN_IF_ERROR(s.Run());
+    if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, before, *out));
+    return Status::Ok();
+  }
+
+  // The state a write replaces, kept for vread and _history (migration 23).
+  Status KeepVersion(Db& db, const Record& r) {
+    Stmt& s = db.Cached(
+        "INSERT INTO record_version(type, id, person_id, pregnancy_id, orgunit_id, date, version, created_at, "
+        "updated_at, deleted_at, delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)");
+    s.BindStatic(1, r.type).BindStatic(2, r.id).BindStatic(3, r.person_id).BindStatic(4, r.pregnancy_id);
+    s.BindStatic(5, r.orgunit_id).BindStatic(6, r.date).Bind(7, r.version).BindStatic(8, r.created_at);
+    s.BindStatic(9, r.updated_at).BindStatic(10, r.deleted_at).BindStatic(11, r.delete_reason).BindStatic(12, r.body);
+    s.BindStatic(13, r.full_name).BindStatic(14, r.name_folded).BindStatic(15, r.sex).BindStatic(16, r.phone);
+    s.BindStatic(17, r.citizen_id).BindStatic(18, r.mother_id);
+    return s.Run();
   }
 
   Status LoadUser(const char* by, const std::string& key, User* out) {

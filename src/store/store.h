@@ -23,6 +23,14 @@ struct ListQuery {
   std::string after;           // cursor: id of the last record of the previous page
   int limit = 50;
   bool include_deleted = false;
+  // FHIR search: several event types at once (`type` empty), a date range
+  // left out (not_from..not_to, inclusive: the `ne` prefix), the order
+  // ("" by id, "date", "-date", "updated", "-updated") and a page's offset
+  // (use `after` or `offset`, not both).
+  std::vector<std::string> types;
+  std::string not_from, not_to;
+  std::string sort;
+  int offset = 0;
 };
 
 struct AuditQuery {
@@ -81,6 +89,15 @@ class Publications;
 class Signoffs;
 class Targets;
 
+// One record write of Store::Apply, with the audit entry it carries.
+struct Write {
+  enum class Op { insert, update, remove } op = Op::insert;
+  Record record;                 // insert, update: the new state; remove: its type and id
+  int64_t expected_version = 0;  // update, remove
+  std::string reason;            // remove
+  audit::Entry audit;
+};
+
 // Streams many inserts into one transaction (bulk import): all or nothing.
 // Dropping the writer without Commit() rolls everything back.
 class BulkWriter {
@@ -131,6 +148,18 @@ class Store {
   virtual Status SoftDelete(const std::string& type, const std::string& id, int64_t expected_version,
                             const std::string& reason, Record* out, const audit::Entry* audit = nullptr) = 0;
 
+  // Several writes as Insert, Update and SoftDelete do them, each with its
+  // audit entry, in ONE transaction: all or nothing (a FHIR write of a record
+  // and its parts, a transaction Bundle). Listeners hear them after the
+  // commit, in order. `stored`, when given, receives each record as stored
+  // (version, timestamps, deletion).
+  virtual Status Apply(const std::vector<Write>& writes, std::vector<Record>* stored = nullptr) = 0;
+  // Every version of a record, newest first: the current state, then the
+  // states updates and deletions replaced (kept since migration 23).
+  virtual Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) = 0;
+  // One version of a record; NotFound (field "version") when it was not kept.
+  virtual Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) = 0;
+
   // Audit trail (append-only, hash-chained).
   virtual Status AppendAudit(std::vector<audit::Entry> entries) = 0;
   virtual Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) = 0;
@@ -146,6 +175,8 @@ class Store {
   // Looks a record up by id whatever its type (persons first).
   virtual Status Find(const std::string& id, Record* out) = 0;
   virtual Status List(const ListQuery& q, std::vector<Record>* out) = 0;
+  // How many records List would give without limit, offset and cursor.
+  virtual Status Count(const ListQuery& q, int64_t* n) = 0;
   // The person and every live event of theirs, in date order, and when `mother`
   // is given the person's mother if she is recorded and not deleted (else her
   // id is left empty): one snapshot for all of it.

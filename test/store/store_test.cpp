@@ -216,6 +216,46 @@ TEST_F(StoreTest, ListEventsByTypeDateAndPerson) {
   EXPECT_EQ(rs.size(), 4u);  // every type
 }
 
+// FHIR search's lists: several types, a left-out range, date order both
+// ways, pages by offset, and the count of all matches.
+TEST_F(StoreTest, ListSeveralTypesSortedPagedAndCounted) {
+  Record p = Person("Mẹ");
+  ASSERT_TRUE(s->Insert(p).ok());
+  for (const char* d : {"2026-01-05", "2026-02-05", "2026-03-05"}) ASSERT_TRUE(s->Insert(Event(p, "immunization", d)).ok());
+  ASSERT_TRUE(s->Insert(Event(p, "growth", "2026-02-10")).ok());
+  ASSERT_TRUE(s->Insert(Event(p, "anc_visit", "2026-02-11")).ok());
+  ListQuery q;
+  q.types = {"immunization", "growth"};
+  q.sort = "-date";
+  std::vector<Record> rs;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  std::vector<std::string> dates;
+  for (const Record& r : rs) dates.push_back(r.date);
+  EXPECT_EQ(dates, (std::vector<std::string>{"2026-03-05", "2026-02-10", "2026-02-05", "2026-01-05"}));
+  int64_t n = 0;
+  ASSERT_TRUE(s->Count(q, &n).ok());
+  EXPECT_EQ(n, 4);
+  q.sort = "date";
+  q.limit = 2;
+  q.offset = 1;
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].date, "2026-02-05");
+  EXPECT_EQ(rs[1].date, "2026-02-10");
+  ASSERT_TRUE(s->Count(q, &n).ok());
+  EXPECT_EQ(n, 4) << "limit and offset do not change the count";
+  q.offset = 0;
+  q.limit = 50;
+  q.not_from = "2026-02-01";
+  q.not_to = "2026-02-28";
+  ASSERT_TRUE(s->List(q, &rs).ok());
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].date, "2026-01-05");
+  EXPECT_EQ(rs[1].date, "2026-03-05");
+  q.sort = "sideways";
+  EXPECT_EQ(s->List(q, &rs).code(), Code::invalid);
+}
+
 TEST_F(StoreTest, HandbookInDateOrder) {
   Record p = Person("Lò Văn An", "03390", "2025-12-05");
   ASSERT_TRUE(s->Insert(p).ok());
@@ -657,6 +697,124 @@ TEST_F(StoreTest, AttachedServiceIsFoundUntilForgottenAndHearsChangesWhileAlive)
 
   Attached<Service>::Forget(&svc);
   EXPECT_EQ(Attached<Service>::For(*s), nullptr);
+}
+
+audit::Entry Stamp(const std::string& action) {
+  audit::Entry e;
+  e.user_id = "u1";
+  e.username = "demo";
+  e.at = "2026-01-02T00:00:00.000Z";
+  e.action = action;
+  return e;
+}
+
+// Apply: the writes and their audit entries land together, listeners hear
+// them after the commit; one failing write (a stale version) stores nothing.
+TEST_F(StoreTest, ApplyWritesAllWithTheirAuditOrNothing) {
+  Record mother = Person("Lò Thị Mai");
+  Record kept = Person("Lò Thị Hoa");
+  ASSERT_TRUE(s->Insert(mother).ok());
+  ASSERT_TRUE(s->Insert(kept).ok());
+  std::vector<std::string> heard;
+  s->Subscribe([&](const Change& c) { heard.push_back(c.after.id + (c.before ? ":changed" : ":new")); });
+  int64_t seq0 = 0;
+  std::string hash;
+  ASSERT_TRUE(s->AuditChainHead(&seq0, &hash).ok());
+
+  Record visit = Event(mother, "anc_visit", "2026-03-01");
+  Record renamed = mother;
+  renamed.full_name = "Lò Thị Mây";
+  renamed.name_folded = text::Fold(renamed.full_name);
+  renamed.body = nlohmann::json{{"id", renamed.id}, {"full_name", renamed.full_name}}.dump();
+  Record gone;
+  gone.type = "person";
+  gone.id = kept.id;
+  std::vector<Write> bad = {{Write::Op::insert, visit, 0, "", Stamp("create")},
+                            {Write::Op::update, renamed, 1, "", Stamp("update")},
+                            {Write::Op::remove, gone, 7, "trùng", Stamp("delete")}};  // stale
+  EXPECT_EQ(s->Apply(bad).code(), Code::conflict);
+  Record got;
+  EXPECT_EQ(s->Get("anc_visit", visit.id, &got).code(), Code::not_found);
+  ASSERT_TRUE(s->Get("person", mother.id, &got).ok());
+  EXPECT_EQ(got.version, 1);
+  int64_t seq = 0;
+  ASSERT_TRUE(s->AuditChainHead(&seq, &hash).ok());
+  EXPECT_EQ(seq, seq0) << "no audit entry of a write that did not happen";
+  EXPECT_TRUE(heard.empty());
+
+  bad[2].expected_version = 1;
+  std::vector<Record> stored;
+  ASSERT_TRUE(s->Apply(bad, &stored).ok());
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].version, 1);
+  EXPECT_EQ(stored[1].version, 2);
+  EXPECT_EQ(stored[1].full_name, "Lò Thị Mây");
+  EXPECT_EQ(stored[2].version, 2);
+  EXPECT_EQ(stored[2].delete_reason.value_or(""), "trùng");
+  EXPECT_EQ(heard, (std::vector<std::string>{visit.id + ":new", mother.id + ":changed", kept.id + ":changed"}));
+  ASSERT_TRUE(s->AuditChainHead(&seq, &hash).ok());
+  EXPECT_EQ(seq, seq0 + 3);
+  AuditQuery q;
+  q.after_seq = seq0;
+  std::vector<audit::Entry> es;
+  ASSERT_TRUE(s->ListAudit(q, &es).ok());
+  ASSERT_EQ(es.size(), 3u);
+  EXPECT_EQ(es[0].action, "create");
+  EXPECT_EQ(es[0].record_id, visit.id);
+  EXPECT_EQ(es[1].action, "update");
+  EXPECT_NE(es[1].detail.find("Lò Thị Mây"), std::string::npos) << es[1].detail;
+  EXPECT_EQ(es[2].action, "delete");
+  EXPECT_EQ(es[2].record_id, kept.id);
+}
+
+// Updates and deletions keep the state they replace (migration 23): every
+// version can be read back, newest first, until the deletion.
+TEST_F(StoreTest, PriorVersionsAreKeptForVreadAndHistory) {
+  Record p = Person("Lò Thị Mai");
+  ASSERT_TRUE(s->Insert(p).ok());
+  Record v2 = p;
+  v2.full_name = "Lò Thị Mây";
+  v2.name_folded = text::Fold(v2.full_name);
+  v2.phone = "0912345678";
+  ASSERT_TRUE(s->Update(v2, 1).ok());
+  Record out;
+  ASSERT_TRUE(s->SoftDelete("person", p.id, 2, "trùng", &out).ok());
+  std::vector<Record> vs;
+  ASSERT_TRUE(s->Versions("person", p.id, &vs).ok());
+  ASSERT_EQ(vs.size(), 3u);
+  EXPECT_EQ(vs[0].version, 3);
+  EXPECT_TRUE(vs[0].deleted_at.has_value());
+  EXPECT_EQ(vs[1].version, 2);
+  EXPECT_EQ(vs[1].full_name, "Lò Thị Mây");
+  EXPECT_EQ(vs[1].phone.value_or(""), "0912345678");
+  EXPECT_FALSE(vs[1].deleted_at.has_value());
+  EXPECT_EQ(vs[2].version, 1);
+  EXPECT_EQ(vs[2].full_name, "Lò Thị Mai");
+  EXPECT_EQ(vs[2].type, "person");
+  EXPECT_EQ(vs[2].body, p.body);
+  Record got;
+  ASSERT_TRUE(s->GetVersion("person", p.id, 1, &got).ok());
+  EXPECT_EQ(got.full_name, "Lò Thị Mai");
+  EXPECT_FALSE(got.phone.has_value());
+  ASSERT_TRUE(s->GetVersion("person", p.id, 3, &got).ok());
+  EXPECT_TRUE(got.deleted_at.has_value());
+  EXPECT_EQ(s->GetVersion("person", p.id, 4, &got).code(), Code::not_found);
+
+  Record e = Event(p, "anc_visit", "2026-03-01");
+  ASSERT_TRUE(s->Insert(e).ok());
+  Record e2 = e;
+  e2.date = "2026-03-02";
+  ASSERT_TRUE(s->Update(e2, 1).ok());
+  ASSERT_TRUE(s->GetVersion("anc_visit", e.id, 1, &got).ok());
+  EXPECT_EQ(got.date, "2026-03-01");
+  EXPECT_EQ(got.person_id, p.id);
+  EXPECT_EQ(s->GetVersion("growth", e.id, 1, &got).code(), Code::not_found) << "wrong type";
+  ASSERT_TRUE(s->Versions("anc_visit", e.id, &vs).ok());
+  EXPECT_EQ(vs.size(), 2u);
+  // A failed update keeps no version.
+  EXPECT_EQ(s->Update(e2, 1).code(), Code::conflict);
+  ASSERT_TRUE(s->Versions("anc_visit", e.id, &vs).ok());
+  EXPECT_EQ(vs.size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,262 @@
+#include "fhir/export.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "core/date.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "registry/schema.h"
+
+namespace u5::fhir {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The store's UTC form of an instant (NowIso), so updated_at compares as text.
+std::string UtcIso(int64_t seconds) {
+  const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  const int64_t rem = seconds - days * 86400;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.000Z", FormatDate(Date{static_cast<int32_t>(days)}).c_str(),
+                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  return buf;
+}
+
+// Every live record of `type` filed under `orgunit`, a page at a time.
+Status ForEachListed(store::Store& store, const std::string& type, const std::string& orgunit,
+                     const std::function<Status(const store::Record&)>& fn) {
+  store::ListQuery q;
+  q.type = type;
+  q.orgunit = orgunit;
+  q.limit = 1000;
+  std::vector<store::Record> page;
+  do {
+    if (Status st = store.List(q, &page); !st.ok()) return st;
+    for (const store::Record& r : page)
+      if (Status st = fn(r); !st.ok()) return st;
+    if (!page.empty()) q.after = page.back().id;
+  } while (static_cast<int>(page.size()) == q.limit);
+  return Status::Ok();
+}
+
+// The registry types whose records give one of `types` (all when empty).
+std::vector<std::string> RegistryTypesFor(const std::vector<std::string>& types) {
+  std::set<std::string> wanted;
+  for (const ResourceKind& k : Kinds())
+    if (types.empty() || std::find(types.begin(), types.end(), k.resource_type) != types.end())
+      wanted.insert(k.registry_types.begin(), k.registry_types.end());
+  std::vector<std::string> out;
+  for (const std::string& t : registry::Schema::Builtin().TypeNames())
+    if (wanted.count(t)) out.push_back(t);
+  return out;
+}
+
+}  // namespace
+
+Status ParseTypes(const std::string& param, std::vector<std::string>* out) {
+  out->clear();
+  size_t start = 0;
+  while (start <= param.size()) {
+    const size_t comma = std::min(param.find(',', start), param.size());
+    const std::string t = param.substr(start, comma - start);
+    const auto& kinds = Kinds();
+    if (std::none_of(kinds.begin(), kinds.end(), [&](const ResourceKind& k) { return k.resource_type == t; }))
+      return Status::Invalid("_type", "_type: " + (t.empty() ? std::string("an empty type") : t) + " is not a resource type this server exports");
+    if (std::find(out->begin(), out->end(), t) == out->end()) out->push_back(t);
+    start = comma + 1;
+  }
+  return Status::Ok();
+}
+
+Status ParseSince(const std::string& param, std::string* out) {
+  // An instant has a time with seconds and a zone (FHIR datatypes.html#instant).
+  const bool zoned = param.size() >= 20 && param[10] == 'T' &&
+                     (param.back() == 'Z' || param[param.size() - 6] == '+' || param[param.size() - 6] == '-');
+  auto t = zoned ? ParseInstant(param) : std::nullopt;
+  if (!t) return Status::Invalid("_since", "_since must be an instant such as 2025-01-31T08:00:00+07:00");
+  *out = UtcIso(*t);
+  return Status::Ok();
+}
+
+Status ForEachExported(store::Store& store, Context& ctx, const ExportQuery& q,
+                       const std::function<Status(const store::Record&, std::vector<json>&)>& fn,
+                       const std::function<void(size_t records)>& progress) {
+  size_t seen = 0;
+  std::vector<json> resources;
+  auto each = [&](const store::Record& r) -> Status {
+    if (++seen % 1000 == 0 && progress) progress(seen);
+    if (!q.since.empty() && r.updated_at < q.since) return Status::Ok();
+    if (q.visible && !q.visible(r)) return Status::Ok();
+    if (Status st = ToFhir(r, ctx, &resources); !st.ok()) return st;
+    if (!q.types.empty())
+      std::erase_if(resources, [&](const json& res) {
+        return std::find(q.types.begin(), q.types.end(), res.value("resourceType", "")) == q.types.end();
+      });
+    return resources.empty() ? Status::Ok() : fn(r, resources);
+  };
+  for (const std::string& type : RegistryTypesFor(q.types))
+    for (const std::string& orgunit : q.orgunits) {
+      if (type != "person") {
+        if (Status st = ForEachListed(store, type, orgunit, each); !st.ok()) return st;
+        continue;
+      }
+      // Mothers before their children, so a transaction of the export finds each child's mother.
+      for (bool with_mother : {false, true})
+        if (Status st = ForEachListed(store, type, orgunit,
+                                      [&](const store::Record& r) { return r.mother_id.has_value() == with_mother ? each(r) : Status::Ok(); });
+            !st.ok())
+          return st;
+    }
+  if (progress) progress(seen);
+  return Status::Ok();
+}
+
+Status ExportNdjson(store::Store& store, Context& ctx, const ExportQuery& q, const std::string& dir,
+                    const std::function<void(size_t records)>& progress, ExportResult* out) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("cannot create " + dir + ": " + ec.message());
+  std::map<std::string, std::pair<std::ofstream, size_t>> files;
+  *out = {};
+  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
+    ++out->records;
+    for (const json& res : resources) {
+      const std::string type = res.value("resourceType", "");
+      auto it = files.find(type);
+      if (it == files.end()) {
+        it = files.emplace(type, std::pair{std::ofstream(dir + "/" + type + ".ndjson", std::ios::binary), size_t{0}}).first;
+        if (!it->second.first) return Status::Internal("cannot write " + dir + "/" + type + ".ndjson");
+      }
+      it->second.first << res.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      ++it->second.second;
+      ++out->resources;
+    }
+    return Status::Ok();
+  }, progress);
+  if (!st.ok()) return st;
+  for (auto& [type, f] : files) {
+    f.first.close();
+    if (!f.first) return Status::Internal("cannot write " + dir + "/" + type + ".ndjson");
+    out->files.push_back({type, dir + "/" + type + ".ndjson", f.second});
+  }
+  return Status::Ok();
+}
+
+Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std::ostream& out,
+                    const std::function<void(size_t records)>& progress, ExportResult* result) {
+  *result = {};
+  // Written entry by entry: a province's Bundle is far larger than it is worth holding as one json value.
+  out << R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
+    ++result->records;
+    for (json& res : resources) {
+      const std::string url = res.value("resourceType", "") + "/" + res.value("id", "");
+      // meta is the source's (version, time); the target database writes its own.
+      res.erase("meta");
+      json entry = {{"fullUrl", url}, {"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
+      out << (result->resources++ ? ",\n" : "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    return Status::Ok();
+  }, progress);
+  if (!st.ok()) return st;
+  out << "\n]}\n";
+  if (!out) return Status::Internal("cannot write the Bundle");
+  return Status::Ok();
+}
+
+ExportJobs::ExportJobs(store::Store& store, Options opts) : store_(store), opts_(std::move(opts)) {
+  // Jobs live in memory: files a previous run left have no job to fetch them.
+  std::error_code ec;
+  fs::remove_all(opts_.dir, ec);
+}
+
+ExportJobs::~ExportJobs() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_.wait(lock, [this] { return running_ == 0; });
+}
+
+void ExportJobs::Sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if (it->second.state != Job::State::running && now - it->second.ended > opts_.keep) {
+      std::error_code ec;
+      fs::remove_all(opts_.dir + "/" + it->first, ec);
+      it = jobs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::string ExportJobs::Start(ExportQuery q, Job meta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Sweep();
+  meta.id = RandomHex(16);
+  meta.state = Job::State::running;
+  meta.transaction_time = NowIso();
+  jobs_[meta.id] = meta;
+  const std::string id = meta.id;
+  ++running_;
+  std::thread([this, id, q = std::move(q), meta = std::move(meta)] {
+    StoreContext ctx(store_);
+    ExportResult result;
+    Status st = ExportNdjson(store_, ctx, q, opts_.dir + "/" + id, [&](size_t n) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = jobs_.find(id); it != jobs_.end()) it->second.records_done = n;
+    }, &result);
+    if (st.ok()) {
+      // Person-level data left the registry for this user: one entry naming the org unit and the count.
+      audit::Entry e;
+      e.user_id = meta.user_id;
+      e.username = meta.username;
+      e.remote = meta.remote;
+      e.at = NowIso();
+      e.action = "export";
+      e.orgunit_id = meta.orgunit;
+      e.detail = json({{"via", "fhir $export"}, {"records", result.records}, {"resources", result.resources},
+                       {"types", q.types}, {"since", q.since}})
+                     .dump();
+      st = store_.AppendAudit({e});
+    }
+    if (!st.ok()) log::Error("fhir_export_failed", {{"job", id}, {"error", st.ToString()}});
+    // The job's thread ends here; its store connection with it.
+    store_.ReleaseConnection();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = jobs_.find(id); it == jobs_.end()) {
+      std::error_code ec;  // deleted while it ran
+      fs::remove_all(opts_.dir + "/" + id, ec);
+    } else {
+      it->second.state = st.ok() ? Job::State::done : Job::State::failed;
+      it->second.error = st.ok() ? "" : st.message();
+      it->second.result = std::move(result);
+      it->second.ended = std::chrono::steady_clock::now();
+    }
+    --running_;
+    idle_.notify_all();
+  }).detach();
+  return id;
+}
+
+std::optional<ExportJobs::Job> ExportJobs::Get(const std::string& id, const std::string& user_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Sweep();
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.user_id != user_id) return std::nullopt;
+  return it->second;
+}
+
+bool ExportJobs::Delete(const std::string& id, const std::string& user_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.user_id != user_id) return false;
+  std::error_code ec;
+  fs::remove_all(opts_.dir + "/" + id, ec);
+  jobs_.erase(it);  // a running job finds its entry gone and removes what it wrote
+  return true;
+}
+
+}  // namespace u5::fhir
