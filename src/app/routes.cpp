@@ -2,6 +2,7 @@
 
 #include "care/http_routes.h"
 #include "emergency/http_routes.h"
+#include "fhir/server.h"
 #include "http/records.h"
 #include "indicator/http_routes.h"
 #include "publish/http_routes.h"
@@ -15,6 +16,9 @@ http::Routes Routes(const Paths& paths) {
                             report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes(),
                             publish::Routes({paths.public_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
+  // FHIR (docs/fhir.md): its routes, then the CapabilityStatement of every route served.
+  for (http::Route& r : fhir::Routes()) all.push_back(std::move(r));
+  all.push_back(fhir::CapabilityRoute(all));
   return all;
 }
 

@@ -11,13 +11,6 @@
 namespace u5::fhir {
 namespace {
 
-bool Produces(const std::string& resource_type, const std::string& registry_type) {
-  for (const ResourceKind& k : Kinds())
-    if (k.resource_type == resource_type)
-      return std::find(k.registry_types.begin(), k.registry_types.end(), registry_type) != k.registry_types.end();
-  return false;
-}
-
 // The answer for a record that does not exist and for one the caller may not see.
 Status Missing(const std::string& type, const std::string& id) {
   return Status::NotFound(type + "/" + id + " not found", type + ".id");
@@ -83,6 +76,13 @@ bool SameId(const json& res, const std::string& id) {
 }
 
 }  // namespace
+
+bool Produces(const std::string& resource_type, const std::string& registry_type) {
+  for (const ResourceKind& k : Kinds())
+    if (k.resource_type == resource_type)
+      return std::find(k.registry_types.begin(), k.registry_types.end(), registry_type) != k.registry_types.end();
+  return false;
+}
 
 bool MaySee(store::Store& store, const auth::Principal& who, const store::Record& r) {
   if (!auth::CanSee(store, who, r.orgunit_id)) return false;

@@ -53,6 +53,9 @@ struct PlannedWrite {            // what the store will do, validated and scope-
 Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store& store, registry::Lookup& lookup,
                  Context& ctx, PlannedWrite* out);
 
+// Records of `registry_type` produce resources of `resource_type` (Kinds()).
+bool Produces(const std::string& resource_type, const std::string& registry_type);
+
 // Whether `who` may see stored record `r`: its org unit and, for an event, its
 // person's are in the caller's scope (as the JSON API's reads decide).
 bool MaySee(store::Store& store, const auth::Principal& who, const store::Record& r);

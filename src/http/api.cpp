@@ -56,7 +56,7 @@ bool CsrfSafe(const Request& req, bool via_cookie) {
 
 // A body is JSON only when it says so: a form post or text/plain body is
 // what a cross-site page can send without a preflight, and the handlers
-// read nothing else. `fhir` is for the FHIR routes to come (application/fhir+json).
+// read nothing else. FHIR's paths also take application/fhir+json.
 bool JsonContentType(const Request& req, bool fhir = false) {
   std::string t = req.content_type.substr(0, req.content_type.find(';'));
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
@@ -65,11 +65,12 @@ bool JsonContentType(const Request& req, bool fhir = false) {
   return t == "application/json" || (fhir && t == "application/fhir+json");
 }
 
-Response UnsupportedMediaType() {
+Response UnsupportedMediaType(bool fhir = false) {
+  const std::string types = fhir ? "application/fhir+json or application/json" : "application/json";
   Response r = JsonResponse(415, {{"error", "unsupported_media_type"},
-                                  {"message", "request bodies must be sent as Content-Type: application/json"},
+                                  {"message", "request bodies must be sent as Content-Type: " + types},
                                   {"field", "Content-Type"}});
-  r.headers["Accept"] = "application/json";
+  r.headers["Accept"] = fhir ? "application/fhir+json, application/json" : "application/json";
   return r;
 }
 
@@ -79,6 +80,26 @@ std::string TokenOf(const Request& req) {
 }
 
 bool Success(const Response& r) { return r.status >= 200 && r.status < 300; }
+
+// FHIR's paths (docs/fhir.md): /fhir and below.
+bool FhirPath(const std::string& path) { return path == "/fhir" || path.rfind("/fhir/", 0) == 0; }
+
+// A FHIR path's answer in FHIR's media type; an error the API or a shared
+// helper wrote as JSON ({error, message, field, errors}) becomes the
+// OperationOutcome it means, each faulty field an issue naming its element.
+void AsFhir(Response& r) {
+  if (r.content_type != "application/json") return;
+  r.content_type = "application/fhir+json";
+  if (Success(r)) return;
+  const json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || j.contains("resourceType") || !j.contains("message")) return;
+  std::vector<std::pair<std::string, std::string>> issues;
+  if (j.contains("errors") && j["errors"].is_array())
+    for (const json& e : j["errors"]) issues.emplace_back(e.value("field", ""), e.value("reason", ""));
+  else
+    issues.emplace_back(j.value("field", ""), j.value("message", ""));
+  r.body = FhirOutcome(r.status, issues).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -288,12 +309,13 @@ struct Api::Impl {
       return Error(Status::TooLarge("body larger than " + std::to_string(opts.max_body_bytes) + " bytes"));
     const Router::Match m = router.Find(req.method, req.path);
     static const auth::Principal kNobody;
+    const bool fhir = FhirPath(req.path);
     if (m.route && m.route->is_public) {
-      if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
+      if (!req.body.empty() && !JsonContentType(req, fhir)) return UnsupportedMediaType(fhir);
       Call call{req, kNobody, store, m.params, {}};
       return m.route->handler(call);
     }
-    if (req.path.rfind("/api/v1/", 0) != 0) return NotFoundReply(req.path);
+    if (req.path.rfind("/api/v1/", 0) != 0 && !fhir) return NotFoundReply(req.path);
     if (!m.route && m.public_path) return MethodNotAllowedReply(m.allow);
 
     auth::Principal who;
@@ -324,7 +346,7 @@ struct Api::Impl {
       }
     }
     // An empty POST (logout, disable, enable) carries nothing to misread.
-    if (!req.body.empty() && !JsonContentType(req)) return UnsupportedMediaType();
+    if (!req.body.empty() && !JsonContentType(req, fhir)) return UnsupportedMediaType(fhir);
     Call call{req, who, store, m.params, token};
     Response r = route.handler(call);
     AuditCall(route, call, r);
@@ -339,18 +361,20 @@ void Api::FlushAudit() { impl_->reads.Flush(); }
 const Routes& Api::routes() const { return impl_->router.routes(); }
 
 Response Api::Handle(const Request& req) {
+  Response r;
   try {
-    Response r = impl_->Handle(req);
+    r = impl_->Handle(req);
     r.audit.reset();  // never sent
-    return r;
   } catch (const nlohmann::json::exception& e) {
     // A handler read a JSON value as a type it does not have: the request's fault, not ours.
     log::Error("request_json_type", {{"path", req.path}, {"what", e.what()}});
-    return Error(Status::BadRequest("a field of the request has the wrong JSON type", "body"));
+    r = Error(Status::BadRequest("a field of the request has the wrong JSON type", "body"));
   } catch (const std::exception& e) {
     log::Error("request_failed", {{"path", req.path}, {"what", e.what()}});
-    return Error(Status::Internal("internal error"));
+    r = Error(Status::Internal("internal error"));
   }
+  if (FhirPath(req.path)) AsFhir(r);
+  return r;
 }
 
 std::string PercentDecode(std::string_view s, bool plus_is_space) {

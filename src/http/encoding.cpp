@@ -81,7 +81,8 @@ Coding Negotiate(std::string_view header, bool gzip_offered, bool brotli_offered
 bool Compressible(std::string_view type) {
   type = Trim(type.substr(0, type.find(';')));
   auto starts = [&](std::string_view p) { return type.size() >= p.size() && IEquals(type.substr(0, p.size()), p); };
-  return starts("text/") || IEquals(type, "application/json") || IEquals(type, "application/javascript") ||
+  return starts("text/") || IEquals(type, "application/json") || IEquals(type, "application/fhir+json") ||
+         IEquals(type, "application/javascript") ||
          IEquals(type, "image/svg+xml") || IEquals(type, "application/xml") || IEquals(type, "application/manifest+json");
 }
 

@@ -23,6 +23,8 @@ struct Request {
   std::string method;   // "GET", "POST", ...
   std::string path;     // without the query string, percent-decoded
   std::map<std::string, std::string> query;
+  std::string raw_query;  // as sent, after '?': FHIR search repeats parameters (date=ge..&date=le..)
+  std::string if_none_exist;  // FHIR conditional create: "identifier=system|value"
   std::string authorization, cookie, if_match, content_type, origin;
   std::string host;     // the Host header, for the cookie sessions' Origin check
   std::string body;
@@ -88,6 +90,31 @@ inline Response FieldErrorsReply(const Status& st, const std::vector<Status>& al
 }
 
 inline Response ErrorReply(const Status& st) { return FieldErrorsReply(st, {}); }
+
+// FHIR's answer for an error (docs/fhir.md): an OperationOutcome with one
+// issue per (element, text), its code from the HTTP status. The API turns
+// every JSON error of a FHIR path into one (api.cpp); a Bundle's entries use
+// it for their own outcomes.
+inline nlohmann::json FhirOutcome(int http_status, const std::vector<std::pair<std::string, std::string>>& issues) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [element, text] : issues) {
+    const char* code = "processing";
+    switch (http_status) {
+      case 401: code = "security"; break;
+      case 403: code = "forbidden"; break;
+      case 404: case 410: code = "not-found"; break;
+      case 405: case 415: code = "not-supported"; break;
+      case 409: case 412: code = "conflict"; break;
+      case 400: case 422: code = text.ends_with(" is required") ? "required" : "invalid"; break;
+    }
+    nlohmann::json i = {{"severity", "error"}, {"code", code}, {"diagnostics", text}};
+    if (!element.empty()) i["expression"] = nlohmann::json::array({element});
+    list.push_back(std::move(i));
+  }
+  return {{"resourceType", "OperationOutcome"}, {"issue", std::move(list)}};
+}
+
+inline nlohmann::json FhirOutcome(const Status& st) { return FhirOutcome(st.http_status(), {{st.field(), st.message()}}); }
 
 // The one parser of request bodies (core/json_body.h).
 using ::u5::ParseJsonObject;

@@ -57,18 +57,23 @@ audit::Entry Call::Stamp(std::string action) {
 }
 
 Router::Router(Routes routes) : routes_(std::move(routes)) {
-  for (const Route& r : routes_) patterns_.push_back(Split<std::string>(r.pattern));
+  for (const Route& r : routes_)
+    patterns_.push_back(Split<std::string>(std::string_view(r.pattern).substr(r.pattern.starts_with('/') ? 1 : 0)));
 }
 
 Router::Match Router::Find(const std::string& method, const std::string& path) const {
   Match m;
-  if (path.rfind(kPrefix, 0) != 0) return m;
-  const std::vector<std::string_view> parts = Split<std::string_view>(std::string_view(path).substr(kPrefix.size()));
+  // Patterns are under /api/v1/, or whole paths when they start with '/' (FHIR's /fhir/...).
+  const bool api = path.rfind(kPrefix, 0) == 0;
+  if (!api && !path.starts_with('/')) return m;
+  const std::vector<std::string_view> parts =
+      Split<std::string_view>(std::string_view(path).substr(api ? kPrefix.size() : 1));
   // The most specific pattern that matches the path names it; its methods are the ones allowed.
   uint64_t best = 0;
   bool any = false;
   std::vector<size_t> same;
   for (size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].pattern.starts_with('/') == api) continue;
     uint64_t rank;
     if (!Matches(patterns_[i], parts, &rank)) continue;
     if (!any || rank > best) {

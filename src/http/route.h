@@ -50,7 +50,7 @@ using Handler = std::function<Response(Call&)>;
 
 struct Route {
   std::string method;
-  std::string pattern;     // segments after /api/v1/; "{name}" matches any one non-empty segment
+  std::string pattern;     // segments after /api/v1/, or a whole path from '/' ("/fhir/{type}"); "{name}" matches any one non-empty segment
   std::string permission;  // auth/roles.h; "" = any signed-in user
   Audit audit = Audit::none;
   Handler handler;

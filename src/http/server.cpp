@@ -145,10 +145,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     const size_t q = target.find('?');
     const std::string_view raw_path = target.substr(0, q);
     r.path = PercentDecode(raw_path);
-    if (q != std::string_view::npos) r.query = ParseQuery(target.substr(q + 1));
+    if (q != std::string_view::npos) {
+      r.query = ParseQuery(target.substr(q + 1));
+      r.raw_query = std::string(target.substr(q + 1));
+    }
     r.authorization = std::string(req[bhttp::field::authorization]);
     r.cookie = std::string(req[bhttp::field::cookie]);
     r.if_match = std::string(req[bhttp::field::if_match]);
+    r.if_none_exist = std::string(req["If-None-Exist"]);
     r.content_type = std::string(req[bhttp::field::content_type]);
     r.origin = std::string(req[bhttp::field::origin]);
     r.host = std::string(req[bhttp::field::host]);
@@ -183,7 +187,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       } else {
         PlainError(404, "not_found", *res);
       }
-    } else if (r.path.rfind("/api/", 0) != 0 && get) {
+    } else if (r.path.rfind("/api/", 0) != 0 && r.path != "/fhir" && r.path.rfind("/fhir/", 0) != 0 && get) {
       ServeStatic(raw_path, accept_encoding, if_none_match, r.method == "HEAD", *res);
     } else {
       Response out = shared_.api->Handle(r);
