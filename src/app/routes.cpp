@@ -2,6 +2,8 @@
 
 #include "care/http_routes.h"
 #include "emergency/http_routes.h"
+#include "fhir/bundle.h"
+#include "fhir/export.h"
 #include "fhir/server.h"
 #include "http/records.h"
 #include "indicator/http_routes.h"
@@ -18,6 +20,9 @@ http::Routes Routes(const Paths& paths) {
     for (http::Route& r : part) all.push_back(std::move(r));
   // FHIR (docs/fhir.md): its routes, then the CapabilityStatement of every route served.
   for (http::Route& r : fhir::Routes()) all.push_back(std::move(r));
+  // FHIR Bundles and bulk export (docs/fhir.md).
+  for (http::Routes part : {fhir::BundleRoutes(), fhir::ExportRoutes({.dir = paths.fhir_export_dir})})
+    for (http::Route& r : part) all.push_back(std::move(r));
   all.push_back(fhir::CapabilityRoute(all));
   return all;
 }

@@ -12,6 +12,7 @@ namespace u5::app {
 struct Paths {
   std::string data_dir, font_dir;  // font_dir empty: the system's (report/pdf)
   std::string public_dir;          // publications (publish/http_routes.h)
+  std::string fhir_export_dir;     // $export files (fhir/export.h); empty: a folder under the system's temporary one
 };
 
 http::Routes Routes(const Paths& paths);

@@ -358,7 +358,7 @@ int main(int argc, char** argv) {
     api_opts.demo_mode = demo_mode;
     if (public_dir.empty()) public_dir = publish::DefaultPublicDir(db_path);
     std::filesystem::create_directories(public_dir);
-    http::Api api(store, app::Routes({data_dir, "", public_dir}), api_opts);
+    http::Api api(store, app::Routes({data_dir, "", public_dir, db_path + ".fhir-export"}), api_opts);
     audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
     audit::PeriodicHeadSigner signing(
         head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },

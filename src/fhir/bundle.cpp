@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <unordered_map>
 
+#include "auth/roles.h"
+#include "auth/scope.h"
 #include "core/date.h"
 #include "core/id.h"
 #include "fhir/mapping.h"
@@ -338,6 +340,7 @@ class PlannedView : public store::Store {
   }
   Status AuditChainHead(int64_t* seq, std::string* hash) override { return base_.AuditChainHead(seq, hash); }
   Status List(const store::ListQuery& q, std::vector<store::Record>* out) override { return base_.List(q, out); }
+  Status Count(const store::ListQuery& q, int64_t* n) override { return base_.Count(q, n); }
   Status Handbook(const std::string& person_id, store::Record* person, std::vector<store::Record>* events,
                   store::Record* mother) override {
     return base_.Handbook(person_id, person, events, mother);
@@ -442,7 +445,7 @@ const char* Reason(int http) {
 }
 
 Status WithField(const Status& st, std::string field) {
-  std::string msg = field + ": " + st.message();
+  std::string msg = st.message();
   switch (st.code()) {
     case Code::invalid: return Status::Invalid(std::move(field), std::move(msg));
     case Code::forbidden: return Status::Forbidden(std::move(msg), std::move(field));
@@ -465,6 +468,22 @@ Status AtEntry(const BundleEntry& e, const Status& st) {
   return WithField(st, EntryPath(e.index, rest));
 }
 
+// A batch entry's OperationOutcome (FHIR issue codes for the Status codes).
+json Outcome(const Status& st) {
+  const char* code = "processing";
+  switch (st.code()) {
+    case Code::invalid: code = "invalid"; break;
+    case Code::bad_request: code = "invalid"; break;
+    case Code::forbidden: code = "forbidden"; break;
+    case Code::not_found: code = "not-found"; break;
+    case Code::conflict: code = "conflict"; break;
+    default: break;
+  }
+  json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", st.message()}};
+  if (!st.field().empty()) issue["expression"] = json::array({st.field()});
+  return {{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}};
+}
+
 // A precondition that failed on a version answers 412, as PUT with If-Match does.
 int HttpOf(const Status& st) {
   return st.code() == Code::conflict && (st.field().ends_with("request.ifMatch") || st.field() == "If-Match") ? 412 : st.http_status();
@@ -478,6 +497,16 @@ std::vector<size_t> RecordOrder(const ParsedBundle& b, const RecordGroup& g) {
   auto rank = [&](size_t i) { return b.entries[i].method == "DELETE" ? 0 : b.entries[i].part ? 2 : 1; };
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return rank(x) < rank(y); });
   return order;
+}
+
+// Entries that create one record whole: its primary resource (POSTed, or PUT
+// at an id) first, then parts only, none a conditional create.
+bool IsNewRecord(const ParsedBundle& b, const std::vector<size_t>& order, const std::vector<bool>& matched) {
+  for (size_t k = 0; k < order.size(); ++k) {
+    const BundleEntry& e = b.entries[order[k]];
+    if (e.method == "DELETE" || matched[order[k]] || !e.if_none_exist.empty() || e.part != (k > 0) || e.record_id.empty()) return false;
+  }
+  return true;
 }
 
 WriteRequest RequestOf(const BundleEntry& e) {
@@ -498,6 +527,104 @@ const char* ActionOf(store::Write::Op op) {
     case store::Write::Op::update: return "update";
     default: return "delete";
   }
+}
+
+// The entry of `order` an element path of a new record's error is about:
+// the resource of the path's type, and among several parts of that type the
+// one that fails alone with its primary resource.
+size_t Culprit(const ParsedBundle& b, const std::vector<size_t>& order, const Status& st, Context& ctx) {
+  const std::string type = st.field().substr(0, st.field().find('.'));
+  std::vector<size_t> candidates;
+  for (size_t i : order)
+    if (b.entries[i].resource_type == type) candidates.push_back(i);
+  if (candidates.empty()) return order.front();
+  if (candidates.size() > 1 && b.entries[candidates.front()].part)
+    for (size_t i : candidates) {
+      Inbound alone;
+      if (FromFhir(b.entries[order.front()].resource, {b.entries[i].resource}, ctx, &alone).field() == st.field()) return i;
+    }
+  return candidates.front();
+}
+
+// The (system|code) pairs of every coding under `j` (a CodeableConcept or a list of them).
+void Codings(const json& j, std::set<std::string>* out) {
+  if (j.is_array()) {
+    for (const json& c : j) Codings(c, out);
+  } else if (j.is_object()) {
+    if (j.contains("system") && j.contains("code")) out->insert(j["system"].dump() + "|" + j["code"].dump());
+    if (auto it = j.find("coding"); it != j.end()) Codings(*it, out);
+  }
+}
+
+// Whether two parts say the same thing: a coding of their code (an
+// Observation's LOINC, a Procedure's SNOMED) or, for RelatedPerson, of their
+// relationship in common.
+bool SameCode(const json& a, const json& b) {
+  for (const char* k : {"code", "relationship"}) {
+    std::set<std::string> x, y;
+    Codings(a.value(k, json()), &x);
+    Codings(b.value(k, json()), &y);
+    if (x.empty() && y.empty()) continue;
+    return std::any_of(x.begin(), x.end(), [&](const std::string& c) { return y.count(c) > 0; });
+  }
+  return true;
+}
+
+// A record the Bundle creates with its parts (`order`: the primary entry,
+// then the parts): mapped and validated once with all its resources, as the
+// write path does a new record, since a record may need a part (a delivery's
+// live births are an Observation). `ids` gets each entry's resource id.
+Status PlanNewRecord(const ParsedBundle& b, const std::vector<size_t>& order, const auth::Principal& who, store::Store& view,
+                     registry::Lookup& lookup, Context& ctx, PlannedWrite* out, std::unordered_map<size_t, std::string>* ids) {
+  const BundleEntry& primary = b.entries[order.front()];
+  std::vector<json> parts;
+  for (size_t k = 1; k < order.size(); ++k) parts.push_back(b.entries[order[k]].resource);
+  Inbound in;
+  if (Status st = FromFhir(primary.resource, parts, ctx, &in); !st.ok()) return AtEntry(b.entries[Culprit(b, order, st, ctx)], st);
+  in.body["id"] = primary.id;
+  store::Record rec;
+  std::vector<Status> errors;
+  if (Status st = registry::Validate(in.registry_type, in.body, lookup, Today(), &rec, &errors); !st.ok()) {
+    if (st.code() == Code::invalid && !st.field().empty()) {
+      const std::string element = ElementOf(in.registry_type, st.field());
+      st = Status::Invalid(element, element == st.field() ? st.message() : element + ": " + st.message());
+    }
+    return AtEntry(b.entries[Culprit(b, order, st, ctx)], st);
+  }
+  // The write path's scope checks (fhir/write.cpp), on the record as the Bundle leaves it.
+  if (!auth::CanSee(view, who, rec.orgunit_id))
+    return AtEntry(primary, Status::Forbidden("org unit " + rec.orgunit_id + " is outside your org units",
+                                              ElementOf(in.registry_type, "orgunit_id")));
+  if (!rec.is_person()) {
+    store::Record person;
+    const std::string element = ElementOf(in.registry_type, "person_id");
+    if (!view.Get("person", rec.person_id, &person).ok() || !auth::CanSee(view, who, person.orgunit_id))
+      return AtEntry(primary, Status::Invalid(element, element + ": no person with id " + rec.person_id));
+  }
+  rec.version = 1;
+  rec.created_at = rec.updated_at = NowIso();
+  std::vector<json> after;
+  U5_RETURN_IF_ERROR(ToFhir(rec, ctx, &after));
+  std::vector<bool> used(after.size(), false);
+  for (size_t k : order) {
+    const BundleEntry& e = b.entries[k];
+    size_t found = after.size();
+    for (size_t j = 0; j < after.size() && found == after.size(); ++j) {
+      if (used[j] || after[j].value("resourceType", "") != e.resource_type) continue;
+      // A PUT names its part; a POSTed part is the one of its type and code its record now has.
+      if (e.method == "PUT" ? after[j].value("id", "") == e.id : SameCode(after[j], e.resource)) found = j;
+    }
+    if (found == after.size())
+      return AtEntry(e, Status::Invalid(e.resource_type + ".id", e.method == "PUT" ? "the record " + rec.id + " has no part " + e.id + " once written (docs/fhir.md names each part's id)"
+                                                                              : "the " + e.resource_type + " adds nothing to its record"));
+    used[found] = true;
+    (*ids)[k] = after[found].value("id", "");
+  }
+  out->op = PlannedWrite::Op::insert;
+  out->record = std::move(rec);
+  out->resource_type = primary.resource_type;
+  out->resource_id = primary.id;
+  return Status::Ok();
 }
 
 Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store& store, const BundleOptions& opts,
@@ -528,8 +655,22 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
   std::unordered_map<std::string, size_t> write_of;  // record id → its write
   size_t planned = 0, total = 0;
   for (const BundleEntry& e : b.entries) total += e.method != "GET";
-  for (const RecordGroup& g : GroupByRecord(b))
-    for (size_t i : RecordOrder(b, g)) {
+  std::unordered_map<size_t, std::string> resource_ids;  // entries of records planned whole
+  for (const RecordGroup& g : GroupByRecord(b)) {
+    const std::vector<size_t> order = RecordOrder(b, g);
+    store::Record existing;
+    if (IsNewRecord(b, order, matched) && view.Find(g.record_id, &existing).code() == Code::not_found) {
+      PlannedWrite p;
+      U5_RETURN_IF_ERROR(PlanNewRecord(b, order, who, view, lookup, ctx, &p, &resource_ids));
+      for (size_t i : order) plans[i] = p;
+      write_of.emplace(p.record.id, writes.size());
+      writes.push_back({.op = store::Write::Op::insert, .record = p.record});
+      view.Put(p.record, true);
+      planned += order.size();
+      if (opts.progress && planned / 1000 != (planned - order.size()) / 1000) opts.progress(planned, total);
+      continue;
+    }
+    for (size_t i : order) {
       const BundleEntry& e = b.entries[i];
       if (opts.progress && ++planned % 1000 == 0) opts.progress(planned, total);
       if (matched[i]) continue;
@@ -559,6 +700,7 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
       if (p.op == PlannedWrite::Op::remove) seen.deleted_at = NowIso();
       view.Put(seen, new_record || view.Inserted(seen.id));
     }
+  }
   if (opts.progress) opts.progress(total, total);
 
   // Reads come last and see the Bundle's writes; a read that cannot succeed fails the transaction before anything is stored.
@@ -613,7 +755,8 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
     const int http = e.method == "DELETE" ? 204 : matched[k] ? 200 : e.method == "POST" || p.op == PlannedWrite::Op::insert ? 201 : 200;
     response = {{"status", Reason(http)}};
     if (e.method != "DELETE") {
-      response["location"] = e.resource_type + "/" + p.resource_id + "/_history/" + std::to_string(r->version);
+      const std::string id = resource_ids.count(k) ? resource_ids[k] : p.resource_id;
+      response["location"] = e.resource_type + "/" + id + "/_history/" + std::to_string(r->version);
       response["etag"] = "W/\"" + std::to_string(r->version) + "\"";
       response["lastModified"] = r->updated_at;
     }
@@ -646,6 +789,30 @@ Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& stor
   }
   out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}, {"entry", std::move(responses)}};
   return Status::Ok();
+}
+
+http::Routes BundleRoutes() {
+  http::Route post{"POST", "/fhir", auth::kPersonWrite, http::Audit::write, [](http::Call& c) {
+    json body;
+    if (Status st = ParseJsonObject(c.req.body, &body); !st.ok()) return http::ErrorReply(st);
+    ParsedBundle b;
+    if (Status st = ParseBundle(body, &b); !st.ok()) return http::ErrorReply(st);
+    BundleOptions opts;
+    opts.stamp = [&c](const std::string& action) { return c.Stamp(action); };
+    BundleAnswer answer;
+    if (Status st = RunBundle(b, c.who, c.store, opts, &answer); !st.ok()) {
+      http::Response r = http::ErrorReply(st);
+      r.status = HttpOf(st);
+      return r;
+    }
+    http::Response r = http::JsonReply(200, answer.bundle);
+    r.content_type = "application/fhir+json";
+    // Writes carry their own entries (Call::Stamp); what GET entries showed is one read entry.
+    if (!answer.read.empty() || !c.stamped)
+      r.audit = http::AuditNote{.via = "fhir bundle", .records = answer.read, .orgunit = answer.read_orgunit};
+    return r;
+  }};
+  return {post};
 }
 
 }  // namespace u5::fhir

@@ -17,6 +17,7 @@
 #include "audit/entry.h"
 #include "auth/session.h"
 #include "core/status.h"
+#include "http/route.h"
 #include "store/store.h"
 
 namespace u5::fhir {
@@ -108,5 +109,10 @@ struct BundleOptions {
 // each entry alone and answers each entry's status or OperationOutcome.
 Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& store, const BundleOptions& opts,
                  BundleAnswer* out);
+
+// POST /fhir: a transaction or batch Bundle (permission person.write); the
+// answer is the response Bundle, each write audited as through the JSON API
+// and the resources GET entries returned named in one read entry.
+http::Routes BundleRoutes();
 
 }  // namespace u5::fhir

@@ -35,7 +35,9 @@ int RunFhirImportCommand(store::Store& store, const CliOptions& o, std::ostream&
   const auto t0 = std::chrono::steady_clock::now();
   std::ifstream in(o.file, std::ios::binary);
   if (!in) return Fail(err, Status::Invalid("file", "cannot read " + o.file));
-  json bundle = json::parse(in, nullptr, false);
+  // Read whole, then parsed: nlohmann's parser runs several times faster over memory than over a stream.
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json bundle = json::parse(text, nullptr, false);
   if (bundle.is_discarded()) return Fail(err, Status::BadRequest(o.file + " is not JSON"));
   ParsedBundle b;
   if (Status st = ParseBundle(bundle, &b); !st.ok()) return Fail(err, st);

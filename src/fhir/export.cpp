@@ -8,7 +8,10 @@
 
 #include "core/date.h"
 #include "core/id.h"
+#include "auth/roles.h"
+#include "auth/scope.h"
 #include "core/log.h"
+#include "fhir/write.h"
 #include "registry/schema.h"
 
 namespace u5::fhir {
@@ -50,7 +53,7 @@ std::vector<std::string> RegistryTypesFor(const std::vector<std::string>& types)
     if (types.empty() || std::find(types.begin(), types.end(), k.resource_type) != types.end())
       wanted.insert(k.registry_types.begin(), k.registry_types.end());
   std::vector<std::string> out;
-  for (const std::string& t : registry::Schema::Builtin().TypeNames())
+  for (const auto& [collection, t] : registry::Schema::Builtin().Collections())
     if (wanted.count(t)) out.push_back(t);
   return out;
 }
@@ -157,7 +160,7 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
       const std::string url = res.value("resourceType", "") + "/" + res.value("id", "");
       // meta is the source's (version, time); the target database writes its own.
       res.erase("meta");
-      json entry = {{"fullUrl", url}, {"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
+      json entry = {{"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
       out << (result->resources++ ? ",\n" : "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     return Status::Ok();
@@ -168,7 +171,7 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
   return Status::Ok();
 }
 
-ExportJobs::ExportJobs(store::Store& store, Options opts) : store_(store), opts_(std::move(opts)) {
+ExportJobs::ExportJobs(Options opts) : opts_(std::move(opts)) {
   // Jobs live in memory: files a previous run left have no job to fetch them.
   std::error_code ec;
   fs::remove_all(opts_.dir, ec);
@@ -192,7 +195,7 @@ void ExportJobs::Sweep() {
   }
 }
 
-std::string ExportJobs::Start(ExportQuery q, Job meta) {
+std::string ExportJobs::Start(store::Store& store, ExportQuery q, Job meta) {
   std::lock_guard<std::mutex> lock(mu_);
   Sweep();
   meta.id = RandomHex(16);
@@ -201,10 +204,10 @@ std::string ExportJobs::Start(ExportQuery q, Job meta) {
   jobs_[meta.id] = meta;
   const std::string id = meta.id;
   ++running_;
-  std::thread([this, id, q = std::move(q), meta = std::move(meta)] {
-    StoreContext ctx(store_);
+  std::thread([this, &store, id, q = std::move(q), meta = std::move(meta)] {
+    StoreContext ctx(store);
     ExportResult result;
-    Status st = ExportNdjson(store_, ctx, q, opts_.dir + "/" + id, [&](size_t n) {
+    Status st = ExportNdjson(store, ctx, q, opts_.dir + "/" + id, [&](size_t n) {
       std::lock_guard<std::mutex> lock(mu_);
       if (auto it = jobs_.find(id); it != jobs_.end()) it->second.records_done = n;
     }, &result);
@@ -220,11 +223,11 @@ std::string ExportJobs::Start(ExportQuery q, Job meta) {
       e.detail = json({{"via", "fhir $export"}, {"records", result.records}, {"resources", result.resources},
                        {"types", q.types}, {"since", q.since}})
                      .dump();
-      st = store_.AppendAudit({e});
+      st = store.AppendAudit({e});
     }
     if (!st.ok()) log::Error("fhir_export_failed", {{"job", id}, {"error", st.ToString()}});
     // The job's thread ends here; its store connection with it.
-    store_.ReleaseConnection();
+    store.ReleaseConnection();
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = jobs_.find(id); it == jobs_.end()) {
       std::error_code ec;  // deleted while it ran
@@ -257,6 +260,124 @@ bool ExportJobs::Delete(const std::string& id, const std::string& user_id) {
   fs::remove_all(opts_.dir + "/" + id, ec);
   jobs_.erase(it);  // a running job finds its entry gone and removes what it wrote
   return true;
+}
+
+namespace {
+
+constexpr const char* kFhirJson = "application/fhir+json";
+
+std::string BaseUrl(const http::Call& c) { return std::string(c.req.secure ? "https" : "http") + "://" + c.req.host + "/fhir"; }
+
+// The kick-off: the org units are checked by the route, the rest here.
+http::Response KickOff(http::Call& c, ExportJobs& jobs, std::vector<std::string> orgunits, const std::string& named) {
+  ExportQuery q;
+  q.orgunits = std::move(orgunits);
+  if (const std::string t = c.query("_type"); !t.empty())
+    if (Status st = ParseTypes(t, &q.types); !st.ok()) return http::ErrorReply(st);
+  if (const std::string s = c.query("_since"); !s.empty())
+    if (Status st = ParseSince(s, &q.since); !st.ok()) return http::ErrorReply(st);
+  if (const std::string f = c.query("_outputFormat");
+      !f.empty() && f != "application/fhir+ndjson" && f != "application/ndjson" && f != "ndjson")
+    return http::ErrorReply(Status::Invalid("_outputFormat", "_outputFormat: only application/fhir+ndjson is written"));
+  const auth::Principal who = c.who;
+  store::Store& store = c.store;
+  // Each line a resource the caller may see, decided as for a read of it.
+  q.visible = [who, &store](const store::Record& r) { return MaySee(store, who, r); };
+  std::string request = BaseUrl(c) + c.req.path.substr(std::string("/fhir").size());
+  std::string sep = "?";
+  for (const auto& [k, v] : c.req.query) request += sep + k + "=" + v, sep = "&";
+  ExportJobs::Job meta;
+  meta.user_id = c.who.user_id;
+  meta.username = c.who.username;
+  meta.remote = c.req.remote;
+  meta.orgunit = named;
+  meta.request_url = request;
+  const std::string id = jobs.Start(c.store, std::move(q), std::move(meta));
+  http::Response r = http::JsonReply(202, {{"resourceType", "OperationOutcome"},
+                                           {"issue", {{{"severity", "information"}, {"code", "informational"},
+                                                       {"diagnostics", "export started; poll the Content-Location"}}}}});
+  r.content_type = kFhirJson;
+  r.headers["Content-Location"] = BaseUrl(c) + "/$export-status/" + id;
+  return r;
+}
+
+http::Response UnknownJob() { return http::ErrorReply(Status::NotFound("no such export (or it was deleted or expired)")); }
+
+}  // namespace
+
+http::Routes ExportRoutes(const ExportJobs::Options& opts) {
+  ExportJobs::Options o = opts;
+  // Never the current folder: the jobs' folder is emptied at start.
+  if (o.dir.empty()) o.dir = (fs::temp_directory_path() / ("under5-fhir-export-" + RandomHex(8))).string();
+  auto jobs = std::make_shared<ExportJobs>(o);
+  using A = http::Audit;
+  http::Routes routes;
+  // The caller's own org units: all of them (the whole country for a country-wide role).
+  routes.push_back({"GET", "/fhir/$export", auth::kPersonRead, A::none, [jobs](http::Call& c) {
+                      std::vector<std::string> units = c.who.orgunits;
+                      if (units.empty() || auth::CountryWide(c.who)) {
+                        std::string ou;
+                        if (Status st = auth::ResolveOrgUnit(c.store, c.who, "", &ou); !st.ok()) return http::ErrorReply(st);
+                        units = {ou};
+                      }
+                      std::string named;
+                      for (const std::string& u : units) named += (named.empty() ? "" : ",") + u;
+                      return KickOff(c, *jobs, units, named);
+                    }, false, true});
+  routes.push_back({"GET", "/fhir/Group/{orgunit}/$export", auth::kPersonRead, A::none, [jobs](http::Call& c) {
+                      std::string ou;
+                      if (Status st = auth::ResolveOrgUnit(c.store, c.who, c.param(0), &ou); !st.ok()) {
+                        if (st.code() == Code::forbidden) return http::Refused(c, st, "", "", c.param(0));
+                        return http::ErrorReply(st);
+                      }
+                      return KickOff(c, *jobs, {ou}, ou);
+                    }, false, true});
+  routes.push_back({"GET", "/fhir/$export-status/{job}", auth::kPersonRead, A::none, [jobs](http::Call& c) {
+                      auto job = jobs->Get(c.param(0), c.who.user_id);
+                      if (!job) return UnknownJob();
+                      if (job->state == ExportJobs::Job::State::running) {
+                        http::Response r;
+                        r.status = 202;
+                        r.body.clear();
+                        r.headers["X-Progress"] = std::to_string(job->records_done) + " records read";
+                        r.headers["Retry-After"] = "2";
+                        return r;
+                      }
+                      if (job->state == ExportJobs::Job::State::failed)
+                        return http::ErrorReply(Status::Internal("the export failed: " + job->error));
+                      json output = json::array();
+                      for (const ExportFile& f : job->result.files)
+                        output.push_back({{"type", f.type}, {"url", BaseUrl(c) + "/$export-file/" + job->id + "/" + f.type + ".ndjson"}, {"count", f.count}});
+                      return http::JsonReply(200, {{"transactionTime", job->transaction_time},
+                                                   {"request", job->request_url},
+                                                   {"requiresAccessToken", true},
+                                                   {"output", output},
+                                                   {"error", json::array()}});
+                    }});
+  routes.push_back({"DELETE", "/fhir/$export-status/{job}", auth::kPersonRead, A::none, [jobs](http::Call& c) {
+                      if (!jobs->Delete(c.param(0), c.who.user_id)) return UnknownJob();
+                      http::Response r;
+                      r.status = 202;
+                      return r;
+                    }});
+  routes.push_back({"GET", "/fhir/$export-file/{job}/{file}", auth::kPersonRead, A::person_read, [jobs](http::Call& c) {
+                      auto job = jobs->Get(c.param(0), c.who.user_id);
+                      if (!job || job->state != ExportJobs::Job::State::done) return UnknownJob();
+                      for (const ExportFile& f : job->result.files) {
+                        if (f.type + ".ndjson" != c.param(1)) continue;
+                        std::ifstream in(f.path, std::ios::binary);
+                        http::Response r;
+                        r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                        if (!in && !in.eof()) return http::ErrorReply(Status::Internal("cannot read " + f.path));
+                        r.content_type = "application/fhir+ndjson";
+                        // The lines are persons' records: each download is an entry naming the export and its count.
+                        r.audit = http::AuditNote{.via = "fhir $export file", .orgunit = job->orgunit,
+                                                  .detail = {{"job", job->id}, {"type", f.type}, {"count", std::to_string(f.count)}}};
+                        return r;
+                      }
+                      return UnknownJob();
+                    }});
+  return routes;
 }
 
 }  // namespace u5::fhir

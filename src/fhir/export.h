@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "fhir/mapping.h"
+#include "http/route.h"
 #include "store/store.h"
 
 namespace u5::fhir {
@@ -76,7 +77,7 @@ class ExportJobs {
  public:
   struct Options {
     std::string dir;                                  // e.g. <db>.fhir-export; emptied at start
-    std::chrono::seconds keep = std::chrono::hours(1);  // announced as the manifest's Expires
+    std::chrono::seconds keep = std::chrono::hours(1);
   };
   struct Job {
     std::string id, user_id, username, remote, orgunit, request_url, transaction_time;
@@ -86,13 +87,13 @@ class ExportJobs {
     std::string error;
     std::chrono::steady_clock::time_point ended;
   };
-  ExportJobs(store::Store& store, Options opts);
+  explicit ExportJobs(Options opts);
   ~ExportJobs();  // waits for running jobs
 
-  // Starts a job for the user `meta` names (user_id, username, remote,
-  // orgunit, request_url); its id. A finished job appends one audit entry:
-  // action export, the org unit, the records and resources counted.
-  std::string Start(ExportQuery q, Job meta);
+  // Starts a job on `store` for the user `meta` names (user_id, username,
+  // remote, orgunit, request_url); its id. A finished job appends one audit
+  // entry: action export, the org unit, the records and resources counted.
+  std::string Start(store::Store& store, ExportQuery q, Job meta);
   // The job when it is `user_id`'s; nullopt for an unknown job or another user's.
   std::optional<Job> Get(const std::string& id, const std::string& user_id);
   // Deletes a job's files; false when unknown or another user's.
@@ -100,12 +101,18 @@ class ExportJobs {
 
  private:
   void Sweep();  // deletes the jobs kept past `keep`; holds mu_
-  store::Store& store_;
   Options opts_;
   std::mutex mu_;
   std::map<std::string, Job> jobs_;
   int running_ = 0;  // job threads not yet ended (they are detached)
   std::condition_variable idle_;
 };
+
+// The routes of $export (FHIR Bulk Data Access IG): kick-off at
+// GET /fhir/$export (the caller's org units) and GET /fhir/Group/{orgunit}/$export
+// (202 and Content-Location), the status at /fhir/$export-status/{job} (GET:
+// 202 with X-Progress, then the manifest; DELETE: the files go), the files at
+// /fhir/$export-file/{job}/{Type}.ndjson. Files under `dir`, kept `keep`.
+http::Routes ExportRoutes(const ExportJobs::Options& opts);
 
 }  // namespace u5::fhir
