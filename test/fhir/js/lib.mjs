@@ -15,8 +15,9 @@ export async function login(username) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password: 'demo-u5-2030' }),
   });
-  check(r.status === 200, `login ${username}: HTTP ${r.status} ${await r.text()}`);
-  return (await r.json()).token;
+  const text = await r.text();
+  check(r.status === 200, `login ${username}: HTTP ${r.status} ${text}`);
+  return JSON.parse(text).token;
 }
 
 // One FHIR request with a bearer session: {status, headers, body (parsed when JSON), text}.

@@ -18,7 +18,7 @@ function run(args) {
   return Date.now() - t0;
 }
 function exportBundle(db, out) {
-  const ms = run(['fhir-export', '--db', db, '--orgunit', COMMUNE, '--bundle', '--out', out]);
+  const ms = run(['fhir-export', '--db', db, '--orgunit', COMMUNE, '--bundle', out]);
   const bundle = JSON.parse(readFileSync(out, 'utf8'));
   check(bundle.resourceType === 'Bundle' && bundle.type === 'transaction', `${out}: not a transaction Bundle`);
   return { bundle, ms, resources: bundle.entry.map((e) => e.resource) };

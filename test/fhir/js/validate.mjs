@@ -1,11 +1,11 @@
 // Every resource of a Bulk Data $export validated by two offline validators from npm (validators.mjs):
-// zero errors required. Exports ORGUNITS (default "demo:03390": the demo commune as its commune
-// worker; "tinh:12" adds the whole demo province as its officer). First proves the validators are
-// awake: a broken copy of the first exported resource must fail both.
+// zero errors required. Exports ORGUNITS, user:orgunit pairs (default "demo:03390,tinh:12": the demo
+// commune as its commune worker, then the whole demo province as its officer). First proves the
+// validators are awake: a broken copy of the first exported resource must fail both.
 import { allErrors, fhirjsErrors, medplumErrors } from './validators.mjs';
 import { bulkExport, check, countByType, login } from './lib.mjs';
 
-const targets = (process.env.ORGUNITS || 'demo:03390').split(',').map((t) => t.split(':'));
+const targets = (process.env.ORGUNITS || 'demo:03390,tinh:12').split(',').map((t) => t.split(':'));
 const failures = [];
 for (const [user, orgunit] of targets) {
   const t0 = Date.now();
