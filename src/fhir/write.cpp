@@ -209,7 +209,7 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
     return Status::Invalid(ElementOf(in.registry_type, "person_id"), "the person of a record cannot change");
   if (!auth::CanSee(store, who, rec.orgunit_id))
     return Status::Forbidden("org unit " + rec.orgunit_id + " is outside your org units",
-                             ElementOf(in.registry_type, "orgunit_id"));
+                             ElementOf(in.registry_type, "orgunit"));
   if (!rec.is_person()) {
     store::Record person;
     // The registry's answer for an unknown person, so persons of other communes cannot be probed.

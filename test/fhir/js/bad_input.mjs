@@ -18,11 +18,17 @@ async function get(path, who = token) {
   check(r.status === 200, `GET ${path}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
   return r.body;
 }
-const one = async (path) => {
-  const b = await get(path);
-  check(b.entry?.length, `nothing found by ${path}`);
-  return b.entry[0].resource;
-};
+// The first resource a search finds that `pred` accepts, following `next` links (a page of a
+// part type such as Procedure holds the parts of _count records, which may be none).
+async function one(path, pred = () => true) {
+  for (let url = path; url; ) {
+    const b = await get(url);
+    const hit = (b.entry || []).map((e) => e.resource).find(pred);
+    if (hit) return hit;
+    url = (b.link || []).find((l) => l.relation === 'next')?.url;
+  }
+  throw new Error(`nothing found by ${path}`);
+}
 
 // Setup, through good writes: a child of our own, at version 2 (so that version 1 is stale).
 const child = await one('/Patient?birthdate=ge2020-01-01&_count=1');
@@ -39,8 +45,10 @@ check(v2.status === 200 && v2.body.meta.versionId === '2', `updating the test's 
 const immunization = strip(await one('/Immunization?_count=1'));
 immunization.patient = { reference: `Patient/${pid}` };
 immunization.occurrenceDateTime = new Date().toISOString().slice(0, 10);
-const weight = await one('/Observation?code=http://loinc.org|29463-7&_count=1');
+// A body weight (LOINC 29463-7) measured at a visit; Observation is not searched by code.
+const weight = await one('/Observation?_count=100', (o) => o.encounter && o.code?.coding?.some((c) => c.system === 'http://loinc.org' && c.code === '29463-7'));
 const encounter = await get(`/${weight.encounter.reference}`);
+const procedure = await one('/Procedure?_count=100');
 // A Patient of another commune of the province, seen by the province officer.
 const others = await get('/Patient?_count=50', tinh);
 const foreign = others.entry.map((e) => e.resource).find((p) => p.managingOrganization?.identifier?.value !== COMMUNE);
@@ -87,7 +95,9 @@ const cases = [
   ['weight out of range', 'PUT', `/Observation/${weight.id}`, withValue(weight, { value: 500 }), BAD, 'Observation.valueQuantity.value'],
   ['weight as a string', 'PUT', `/Observation/${weight.id}`, withValue(weight, { value: '12' }), BAD, 'Observation.valueQuantity.value'],
   ['weight in another unit', 'PUT', `/Observation/${weight.id}`, withValue(weight, { unit: 'lb', code: '[lb_av]' }), BAD, 'Observation.valueQuantity.code'],
-  ['a measure without its visit', 'POST', '/Observation', without(strip(weight), 'encounter'), BAD, 'Observation.encounter'],
+  // Without `encounter` an Observation is read as a primary one (a death or a stillbirth), and a weight is neither.
+  ['a weight without its visit', 'POST', '/Observation', without(strip(weight), 'encounter'), BAD, 'Observation.code'],
+  ['newborn care without its visit', 'POST', '/Procedure', without(strip(procedure), 'encounter'), BAD, 'Procedure.encounter'],
   ['Encounter class not in its value set', 'PUT', `/Encounter/${encounter.id}`, { ...encounter, class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'XYZ' } }, BAD, 'Encounter.class'],
   ['missing Encounter status', 'PUT', `/Encounter/${encounter.id}`, without(encounter, 'status'), BAD, 'Encounter.status'],
   ['id in the body not the URL\'s', 'PUT', `/Patient/${pid}`, P({ id: crypto.randomUUID() }), BAD, 'Patient.id'],
@@ -99,7 +109,11 @@ const cases = [
   ['wrong content type', 'POST', '/Patient', JSON.stringify(patient), [415], null, { 'Content-Type': 'text/plain' }],
   ['resource type under5 does not serve', 'POST', '/Medication', { resourceType: 'Medication', status: 'active' }, [400, 404], null],
   ['Bundle of a type not processed', 'POST', '', { resourceType: 'Bundle', type: 'collection', entry: [goodEntry] }, BAD, 'Bundle.type'],
-  ['transaction with one bad entry', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ birthDate: '2020-02-30' }), request: { method: 'POST', url: 'Patient' } }] }, BAD, 'Bundle.entry[1].resource.birthDate'],
+  // In a Bundle the entry's path goes before the resource's own (docs/fhir.md, Bundles).
+  ['transaction with one bad entry', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ birthDate: '2020-02-30' }), request: { method: 'POST', url: 'Patient' } }] }, BAD, 'Bundle.entry[1].resource.Patient.birthDate'],
+  ['transaction with a Patient of another commune', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ managingOrganization: orgRef(foreign.managingOrganization.identifier.value) }), request: { method: 'POST', url: 'Patient' } }] }, [403], 'Bundle.entry[1].resource.Patient.managingOrganization'],
+  ['search by a parameter not supported', 'GET', '/Observation?code=http://loinc.org|29463-7', undefined, BAD, 'code'],
+  ['search by a date that is none', 'GET', '/Patient?birthdate=ge2020-02-30', undefined, BAD, 'birthdate'],
 ];
 
 const failures = [];
