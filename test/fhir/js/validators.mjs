@@ -13,6 +13,24 @@ for (const f of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json
 }
 for (const f of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(f));
 
+// R4 makes the vital signs profiles mandatory for an Observation with their LOINC code
+// (observation.html#vitals: "SHALL conform"), declared or not. The blood pressure panel (85354-9,
+// profile bp) is left out: medplum's slicing of its components refuses even the spec's own example
+// shape ("SystolicBP: expected 1..1, but found 0").
+const VITAL_SIGNS = { '29463-7': 'bodyweight', '8302-2': 'bodyheight', '9843-4': 'headcircum', '39156-5': 'bmi' };
+const vitalProfiles = readJson('fhir/r4/profiles-others.json')
+  .entry.map((e) => e.resource)
+  .filter((r) => r.resourceType === 'StructureDefinition' && ['vitalsigns', ...Object.values(VITAL_SIGNS)].includes(r.id));
+indexStructureDefinitionBundle(vitalProfiles);
+const profileById = Object.fromEntries(vitalProfiles.map((p) => [p.id, p]));
+
+// The profiles `resource` must conform to besides its type's: a vital sign's.
+export function requiredProfiles(resource) {
+  if (resource.resourceType !== 'Observation') return [];
+  const ids = (resource.code?.coding || []).filter((c) => c.system === 'http://loinc.org' && VITAL_SIGNS[c.code]).map((c) => VITAL_SIGNS[c.code]);
+  return ids.length ? [profileById.vitalsigns, ...ids.map((id) => profileById[id])] : [];
+}
+
 // FHIR.js ships pre-parsed 4.0.0 definitions; it parses 4.0.1's when told the version, value sets
 // first (its README: a binding is checked only if its ValueSet was loaded before the profile).
 const parser = new ParseConformance(false, Versions.R4);
@@ -21,18 +39,23 @@ for (const f of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/
 }
 const fhirjs = new Fhir(parser);
 
-// Errors of @medplum/core for one resource, as "path: message" strings ([] when valid).
+// Errors of @medplum/core for one resource, against its type and the profiles it must conform to,
+// as "path: message" strings ([] when valid).
 export function medplumErrors(resource) {
-  try {
-    return validateResource(resource)
-      .filter((i) => i.severity === 'error' || i.severity === 'fatal')
-      .map((i) => `${(i.expression || []).join(',')}: ${i.details?.text ?? i.diagnostics}`);
-  } catch (e) {
-    if (!(e instanceof OperationOutcomeError)) throw e;
-    return e.outcome.issue
-      .filter((i) => i.severity === 'error' || i.severity === 'fatal')
-      .map((i) => `${(i.expression || []).join(',')}: ${i.details?.text ?? i.diagnostics}`);
+  const out = [];
+  for (const profile of [undefined, ...requiredProfiles(resource)]) {
+    let issues;
+    try {
+      issues = validateResource(resource, profile && { profile });
+    } catch (e) {
+      if (!(e instanceof OperationOutcomeError)) throw e;
+      issues = e.outcome.issue;
+    }
+    for (const i of issues)
+      if (i.severity === 'error' || i.severity === 'fatal')
+        out.push(`${profile ? `(${profile.id}) ` : ''}${(i.expression || []).join(',')}: ${i.details?.text ?? i.diagnostics}`);
   }
+  return out;
 }
 
 // Errors of FHIR.js for one resource; an element it does not know is an error, not a warning.

@@ -18,6 +18,7 @@ const weight = {
   resourceType: 'Observation',
   id: '0b6c43a4-8a54-4b59-9a3e-0d4e3b1e2c12-weight',
   status: 'final',
+  category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
   code: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] },
   subject: { reference: `Patient/${patient.id}` },
   encounter: { reference: 'Encounter/0b6c43a4-8a54-4b59-9a3e-0d4e3b1e2c12' },
@@ -48,6 +49,8 @@ const broken = [
   ['id longer than 64 characters', { ...patient, id: 'x'.repeat(65) }, [J]],
   ['empty array', { ...patient, name: [] }, [J]],
   ['empty string', { ...patient, name: [{ family: '' }] }, [J]],
+  ['body weight without the vital-signs category', { ...weight, category: undefined }, [M]],
+  ['body weight without a value or a reason for none', { ...weight, valueQuantity: undefined }, [M]],
   ['extension with neither value nor extensions', { ...patient, extension: [{ url: 'https://under5.vn/fhir/StructureDefinition/ethnicity' }] }, [M]],
 ];
 for (const [what, resource, checkers] of broken) {
