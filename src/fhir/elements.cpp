@@ -2,6 +2,17 @@
 
 namespace u5::fhir {
 
+namespace {
+
+// A string member, "" when absent or of another type: the readers never throw.
+std::string StrOf(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 std::string ExtensionUrl(std::string_view name) { return std::string(kBase) + "/StructureDefinition/" + std::string(name); }
 std::string CodeSystemUrl(std::string_view name) { return std::string(kBase) + "/CodeSystem/" + std::string(name); }
 
@@ -35,7 +46,7 @@ Status ReadExtension(const json& res, std::string_view name, std::string_view ki
   const std::string url = ExtensionUrl(name);
   const std::string key = "value" + std::string(kind);
   for (const json& e : *it) {
-    if (!e.is_object() || e.value("url", "") != url) continue;
+    if (StrOf(e, "url") != url) continue;
     auto v = e.find(key);
     if (v == e.end()) return Status::Invalid(path, path + ": extension " + url + " must carry " + key);
     *value = *v;
@@ -70,7 +81,7 @@ Status ReadOrgUnitRef(const json& res, std::string_view key, const std::string& 
     return Status::Ok();
   }
   const json* ident = it->is_object() && it->contains("identifier") ? &(*it)["identifier"] : nullptr;
-  if (!ident || !ident->is_object() || ident->value("system", "") != kOrgUnitSystem || !ident->contains("value") ||
+  if (!ident || StrOf(*ident, "system") != kOrgUnitSystem || !ident->contains("value") ||
       !(*ident)["value"].is_string())
     return Status::Invalid(path + ".identifier",
                            path + ".identifier must name an org unit: {\"system\": \"" + std::string(kOrgUnitSystem) +
@@ -91,7 +102,7 @@ Status ReadCode(const json& res, std::string_view key, std::string_view system, 
   if (!cc.is_object() || !cc.contains("coding") || !cc["coding"].is_array())
     return Status::Invalid(path, path + " must be a CodeableConcept with coding");
   for (const json& c : cc["coding"])
-    if (c.is_object() && c.value("system", "") == system && c.contains("code") && c["code"].is_string()) {
+    if (StrOf(c, "system") == system && c.contains("code") && c["code"].is_string()) {
       *code = c["code"].get<std::string>();
       return Status::Ok();
     }
@@ -104,7 +115,7 @@ json Quantity(double value, std::string_view unit, std::string_view ucum_code) {
 
 Status OnlyKnownElements(const json& res, std::initializer_list<std::string_view> known) {
   static constexpr std::string_view kAlways[] = {"resourceType", "id", "meta", "text", "extension"};
-  const std::string type = res.value("resourceType", "Resource");
+  const std::string type = StrOf(res, "resourceType").empty() ? "Resource" : StrOf(res, "resourceType");
   for (auto it = res.begin(); it != res.end(); ++it) {
     const std::string& k = it.key();
     bool ok = false;

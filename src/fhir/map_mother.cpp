@@ -175,7 +175,7 @@ Status FromFhirEncounter(const EncounterSpec& s, const json& e, const std::vecto
 
 Mapper EncounterMapper(const EncounterSpec& s) {
   Mapper m{.registry_type = s.type, .primary_type = "Encounter", .part_types = {"Observation", "Procedure", "Condition"}};
-  m.claims = [type = s.type](const json& e) { return HasCoding(e.value("type", json()), kRecordTypeSystem, type); };
+  m.claims = [type = s.type](const json& e) { return NamesType(e.value("type", json()), type); };
   m.to_fhir = [s](const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
     return ToFhirEncounter(s, r, body, ctx, out);
   };
@@ -325,7 +325,7 @@ Status FromFhirStillbirth(const json& o, const std::vector<json>& parts, Context
 
 Mapper StillbirthMapper() {
   Mapper m{.registry_type = "stillbirth", .primary_type = "Observation"};
-  m.claims = [](const json& o) { return HasCoding(o.value("code", json()), kRecordTypeSystem, "stillbirth"); };
+  m.claims = [](const json& o) { return NamesType(o.value("code", json()), "stillbirth"); };
   m.to_fhir = ToFhirStillbirth;
   m.from_fhir = FromFhirStillbirth;
   m.elements = {{"id", "Observation.id"},

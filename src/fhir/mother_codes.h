@@ -1,7 +1,7 @@
 // The code tables of the mother mappers (data/fhir/codes_mother.json, compiled
-// in) and the helpers map_patient.cpp and map_mother.cpp share: local codings,
-// under5 extensions by table, and the parts (Observations, Procedures,
-// Conditions) of an Encounter, both ways.
+// in) and the helpers map_patient.cpp, map_mother.cpp and map_parts.cpp share:
+// local codings, under5 extensions by table, and the parts (Observations,
+// Procedures, Conditions) of an Encounter, both ways.
 #pragma once
 #include <map>
 #include <string>
@@ -63,7 +63,7 @@ struct ClassSpec {  // Encounter.class: fixed, from a field, or unknown
 
 struct Codes {
   std::map<std::string, std::string> type_display;
-  std::map<std::string, Coded> type_code;  // record type -> its standard concept
+  std::map<std::string, std::vector<Coded>> type_codes;  // record type -> its standard codes
   std::vector<Measure> measures;
   BloodPressure bp;
   std::vector<Test> tests;
@@ -98,8 +98,11 @@ json LocalCoding(const std::string& type, const std::string& field, const std::s
                  const std::string& display = {});
 // {"coding": [standard (when it has a code), local]}.
 json WithLocal(const Coded& standard, json local);
-// The record-type coding of `type` (kRecordTypeSystem), and its standard concept beside it.
+// The standard codes of record type `type`, then its record-type coding (kRecordTypeSystem).
 json TypeConcept(const std::string& type);
+// Whether `cc` (a CodeableConcept or a list of them) names record type `type`: its
+// record-type coding or one of its standard codes (WHO ANC.Contact for an ANC visit).
+bool NamesType(const json& cc, const std::string& type);
 // Whether `cc` (a CodeableConcept or a list of them) holds system|code.
 bool HasCoding(const json& cc, const std::string& system, const std::string& code);
 // The code in `system` of a CodeableConcept, "" when none.
@@ -117,10 +120,12 @@ json OrgUnitOf(const std::string& orgunit, Context& ctx);
 // Reads res's extensions into body (derived ones are ignored); an extension
 // under5 does not define for `type`, or with the wrong value, names itself.
 Status ReadExtensions(const std::string& type, const json& res, json* body);
+// "Encounter.extension:<name>", the path of an under5 extension in errors.
+std::string ExtensionPath(const std::string& resource, const std::string& name);
 // Refuses any element of res outside `known` (plus resourceType, id, meta, text, extension).
 Status KnownOnly(const json& res, const std::vector<std::string>& known);
 
-// The parts of an Encounter-type record: Observations of its measures and
+// The parts of an Encounter-type record (map_parts.cpp): Observations of its measures and
 // tests, Procedures of its care items, Conditions of its complications.
 void WriteParts(const std::string& type, const store::Record& r, const json& body, const std::string& effective,
                 std::vector<json>* out);
