@@ -247,8 +247,18 @@ Status CheckPart(const json& part, const json& primary, const json& body) {
 
 std::vector<Mapper> ChildMappers() {
   std::vector<Mapper> out;
-  for (std::vector<Mapper> part : {child::ImmunizationMappers(), child::GrowthMappers(), child::CareMappers()})
+  for (std::vector<Mapper> part : {child::ImmunizationMappers(), child::GrowthMappers(), child::CareMappers(), child::DeathMappers()})
     for (Mapper& m : part) out.push_back(std::move(m));
+  // FHIR has no empty strings, while the registry accepts "" in free text
+  // (note, lot, reason, ...): such a field is sent as absent.
+  for (Mapper& m : out)
+    m.to_fhir = [to_fhir = std::move(m.to_fhir)](const store::Record& r, const json& body, Context& ctx,
+                                                 std::vector<json>* res) {
+      json b = body;
+      for (auto it = b.begin(); it != b.end();)
+        it = it->is_string() && it->get_ref<const std::string&>().empty() ? b.erase(it) : std::next(it);
+      return to_fhir(r, b, ctx, res);
+    };
   return out;
 }
 

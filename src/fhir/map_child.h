@@ -1,5 +1,5 @@
 // Shared pieces of the child mappers (map_child.cpp lists them; map_immunization.cpp,
-// map_growth.cpp and map_care.cpp build them): the code tables of
+// map_growth.cpp, map_care.cpp and map_death.cpp build them): the code tables of
 // data/fhir/codes_child.json, and builders and readers of the elements every
 // child record has (subject, org unit, note), readers naming the element they read.
 #pragma once
@@ -80,10 +80,11 @@ Status ReadAmount(const json& res, const std::string& path, std::string_view key
 Status ReadId(const json& res, const std::string& type, json* body);
 
 // The mappers of each file: immunization and vitamin_a; growth and
-// health_check; illness, injury, referral and death.
+// health_check; illness, injury and referral; death.
 std::vector<Mapper> ImmunizationMappers();
 std::vector<Mapper> GrowthMappers();
 std::vector<Mapper> CareMappers();
+std::vector<Mapper> DeathMappers();
 
 // A part of an Encounter-shaped record: its owner must be the primary
 // resource and its subject the record's person.

@@ -152,9 +152,12 @@ Status ReadMeasure(const json& obs, const Measure& m, json* body) {
   }
   if (length) {
     std::string measure, loinc;
+    const bool lying = ReadCode(obs, "code", kLoinc, "", true, &loinc).ok() && loinc == ObservationCodes()["length_cm_l"]["code"];
     if (obs.contains("method")) {
       U5_RETURN_IF_ERROR(ReadLocal(obs["method"], t + ".method", "length-measure", true, &measure));
-    } else if (ReadCode(obs, "code", kLoinc, "", true, &loinc).ok() && loinc == ObservationCodes()["length_cm_l"]["code"]) {
+      if (lying && measure != "l")
+        return Status::Invalid(t + ".method", t + ".method: LOINC " + loinc + " is a length measured lying, not \"" + measure + "\"");
+    } else if (lying) {
       measure = "l";  // the LOINC code of a lying length says how it was measured
     }
     if (!measure.empty()) (*body)["measure"] = measure;
