@@ -171,8 +171,10 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
     return Status::Ok();
   }
   if (!rid || (rid->part.empty() && !exists)) {
-    // A new record: the written resource alone (its id, for a PUT, is the record's).
+    // A new record: the written resource alone. Its id, for a PUT, is the
+    // record's; a POST's is the server's to give (FHIR create).
     group = {w.resource};
+    if (w.method == "POST") group.front().erase("id");
     out->resource_id = w.method == "PUT" ? w.id : "";
   } else if (rid->part.empty()) {
     group.front() = w.resource;
