@@ -18,11 +18,11 @@ http::Routes Routes(const Paths& paths) {
                             report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes(),
                             publish::Routes({paths.public_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
-  // FHIR (docs/fhir.md): its routes, then the CapabilityStatement of every route served.
-  for (http::Route& r : fhir::Routes()) all.push_back(std::move(r));
   // FHIR Bundles and bulk export (docs/fhir.md).
   for (http::Routes part : {fhir::BundleRoutes(), fhir::ExportRoutes({.dir = paths.fhir_export_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
+  // FHIR (docs/fhir.md): its routes, then the CapabilityStatement of every route served.
+  for (http::Route& r : fhir::Routes()) all.push_back(std::move(r));
   all.push_back(fhir::CapabilityRoute(all));
   return all;
 }

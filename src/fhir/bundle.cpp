@@ -468,22 +468,6 @@ Status AtEntry(const BundleEntry& e, const Status& st) {
   return WithField(st, EntryPath(e.index, rest));
 }
 
-// A batch entry's OperationOutcome (FHIR issue codes for the Status codes).
-json Outcome(const Status& st) {
-  const char* code = "processing";
-  switch (st.code()) {
-    case Code::invalid: code = "invalid"; break;
-    case Code::bad_request: code = "invalid"; break;
-    case Code::forbidden: code = "forbidden"; break;
-    case Code::not_found: code = "not-found"; break;
-    case Code::conflict: code = "conflict"; break;
-    default: break;
-  }
-  json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", st.message()}};
-  if (!st.field().empty()) issue["expression"] = json::array({st.field()});
-  return {{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}};
-}
-
 // A precondition that failed on a version answers 412, as PUT with If-Match does.
 int HttpOf(const Status& st) {
   return st.code() == Code::conflict && (st.field().ends_with("request.ifMatch") || st.field() == "If-Match") ? 412 : st.http_status();
@@ -778,7 +762,7 @@ Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& stor
     ParsedBundle one{"transaction", {b.entries[i]}};
     BundleAnswer a;
     if (Status st = RunTransaction(one, who, store, BundleOptions{.stamp = opts.stamp}, &a); !st.ok()) {
-      responses[i] = {{"response", {{"status", Reason(HttpOf(st))}, {"outcome", Outcome(st)}}}};
+      responses[i] = {{"response", {{"status", Reason(HttpOf(st))}, {"outcome", http::FhirOutcome(HttpOf(st), {{st.field(), st.message()}})}}}};
       continue;
     }
     responses[i] = a.bundle["entry"][0];

@@ -180,6 +180,9 @@ ExportJobs::ExportJobs(Options opts) : opts_(std::move(opts)) {
 ExportJobs::~ExportJobs() {
   std::unique_lock<std::mutex> lock(mu_);
   idle_.wait(lock, [this] { return running_ == 0; });
+  // With the server gone nobody can fetch them.
+  std::error_code ec;
+  fs::remove_all(opts_.dir, ec);
 }
 
 void ExportJobs::Sweep() {

@@ -88,7 +88,7 @@ class ExportJobs {
     std::chrono::steady_clock::time_point ended;
   };
   explicit ExportJobs(Options opts);
-  ~ExportJobs();  // waits for running jobs
+  ~ExportJobs();  // waits for running jobs, then deletes every job's files
 
   // Starts a job on `store` for the user `meta` names (user_id, username,
   // remote, orgunit, request_url); its id. A finished job appends one audit

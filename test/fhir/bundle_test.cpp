@@ -2,6 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "demo/generator.h"
+#include "fhir/elements.h"
+#include "fhir/export.h"
+#include "fhir/mapping.h"
+#include "orgunit/load.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
 namespace u5::fhir {
 namespace {
 
@@ -190,6 +205,446 @@ TEST(FhirBundleGroups, PartsJoinTheirPrimaryRecord) {
   g = GroupByRecord(b);
   ASSERT_EQ(g.size(), 2u);
   EXPECT_EQ(g[0].entries, (std::vector<size_t>{5, 0, 2, 3, 1}));
+}
+
+// ---- transactions, batches and export against a demo province
+
+// A resource as a client creates it: no id, no meta, no under5 record id.
+json Bare(json r) {
+  r.erase("id");
+  r.erase("meta");
+  if (r["resourceType"] == "Patient") {
+    json ids = json::array();
+    for (const json& i : r.value("identifier", json::array()))
+      if (i.value("system", "") != kRecordIdSystem) ids.push_back(i);
+    if (ids.empty()) r.erase("identifier");
+    else r["identifier"] = ids;
+  }
+  return r;
+}
+
+class FhirBundleStore : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    std::unique_ptr<store::Store> s;
+    ASSERT_TRUE(store::OpenSqliteStore(dir_->File("demo.db"), &s).ok());
+    ASSERT_TRUE(orgunit::LoadOrgUnits(*s, U5_DATA_DIR).ok());
+    demo::Options opts;
+    opts.children = 250;
+    demo::Stats stats;
+    Status st = demo::Generate(*s, opts, &stats);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    store_ = s.release();
+    // A child with a mother and a growth record: the templates of new records.
+    st = store_->ForEach(
+        [](const store::Record& r) {
+          if (r.type == "growth" && child_.id.empty()) {
+            store::Record p;
+            if (store_->Get("person", r.person_id, &p).ok() && p.mother_id) child_ = p, growth_ = r;
+          }
+          return Status::Ok();
+        },
+        false);
+    ASSERT_FALSE(child_.id.empty());
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete dir_;
+  }
+
+  // A commune worker of the template child's commune.
+  static auth::Principal Worker(const std::string& orgunit = child_.orgunit_id) {
+    return {.user_id = "u-" + orgunit, .username = "worker" + orgunit, .role = "commune_worker", .orgunits = {orgunit}};
+  }
+  static BundleOptions Options() {
+    BundleOptions o;
+    o.stamp = [](const std::string& action) {
+      audit::Entry e;
+      e.username = "test";
+      e.action = action;
+      e.at = "2026-01-01T00:00:00.000Z";
+      return e;
+    };
+    return o;
+  }
+  static std::vector<json> Resources(const store::Record& r) {
+    StoreContext ctx(*store_);
+    std::vector<json> out;
+    EXPECT_TRUE(ToFhir(r, ctx, &out).ok());
+    return out;
+  }
+  static int64_t Count(const std::string& type) {
+    store::ListQuery q;
+    q.type = type;
+    int64_t n = 0;
+    EXPECT_TRUE(store_->Count(q, &n).ok());
+    return n;
+  }
+  static std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+    return s;
+  }
+  // A new child (Patient and its mother as RelatedPerson) and a growth visit
+  // (Encounter and its Observations), every entry a POST tied by urn:uuid.
+  static json NewChildBundle(const char* type = "transaction") {
+    json entries = json::array();
+    auto add = [&](const json& res, const std::string& owner_key) {
+      std::string text = Bare(res).dump();
+      text = ReplaceAll(text, "Patient/" + child_.id, "urn:uuid:child");
+      text = ReplaceAll(text, "Encounter/" + growth_.id, "urn:uuid:visit");
+      json r = json::parse(text);
+      json e = Entry("POST", r["resourceType"], r);
+      if (owner_key.empty()) e["fullUrl"] = r["resourceType"] == "Patient" ? "urn:uuid:child" : "urn:uuid:visit";
+      entries.push_back(e);
+    };
+    std::vector<json> person = Resources(child_), visit = Resources(growth_);
+    for (size_t i = 0; i < person.size(); ++i) add(person[i], i ? "patient" : "");
+    for (size_t i = 0; i < visit.size(); ++i) add(visit[i], i ? "encounter" : "");
+    return Tx(entries, type);
+  }
+  // How many entries of NewChildBundle are the child's (Patient and its parts).
+  static size_t person_parts() { return Resources(child_).size(); }
+  static inline test::TempDir* dir_ = nullptr;
+  static inline store::Store* store_ = nullptr;
+  static inline store::Record child_, growth_;
+};
+
+// A Patient with its RelatedPerson and an Encounter with its Observations,
+// tied by urn:uuid: two records, every reference naming the new ids.
+TEST_F(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
+  const json bundle = NewChildBundle();
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  const int64_t persons = Count("person"), growths = Count("growth");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(a.records, 2u);
+  EXPECT_EQ(a.resources, bundle["entry"].size());
+  EXPECT_EQ(Count("person"), persons + 1);
+  EXPECT_EQ(Count("growth"), growths + 1);
+  ASSERT_EQ(a.bundle["type"], "transaction-response");
+  ASSERT_EQ(a.bundle["entry"].size(), bundle["entry"].size());
+  const std::string patient_loc = a.bundle["entry"][0]["response"]["location"];
+  const std::string child_id = patient_loc.substr(8, 36);
+  store::Record child, visit;
+  ASSERT_TRUE(store_->Get("person", child_id, &child).ok()) << patient_loc;
+  EXPECT_EQ(child.mother_id, child_.mother_id);
+  std::set<std::string> locations;
+  for (const json& e : a.bundle["entry"]) {
+    EXPECT_EQ(e["response"]["status"], "201 Created");
+    EXPECT_EQ(e["response"]["etag"], "W/\"1\"");
+    locations.insert(e["response"]["location"]);
+  }
+  EXPECT_EQ(locations.size(), bundle["entry"].size()) << "each entry names its own resource";
+  // The visit is one record of the new child, whose resources are exactly those the answer names.
+  const std::string enc_loc = a.bundle["entry"][person_parts()]["response"]["location"];
+  const std::string visit_id = enc_loc.substr(10, 36);
+  ASSERT_TRUE(store_->Get("growth", visit_id, &visit).ok()) << enc_loc;
+  EXPECT_EQ(visit.person_id, child_id);
+  EXPECT_EQ(json::parse(visit.body).value("weight_kg", 0.0), json::parse(growth_.body).value("weight_kg", 0.0));
+  for (const json& r : Resources(visit)) {
+    const std::string loc = r["resourceType"].get<std::string>() + "/" + r["id"].get<std::string>() + "/_history/1";
+    EXPECT_TRUE(locations.count(loc)) << loc;
+  }
+}
+
+// One bad entry and nothing is stored; the error names the entry and its element.
+TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
+  json bundle = NewChildBundle();
+  size_t bad = 0;
+  for (size_t i = 0; i < bundle["entry"].size(); ++i) {
+    json& r = bundle["entry"][i]["resource"];
+    if (r.contains("valueQuantity") && r["code"]["coding"][0]["code"] == "29463-7") r["valueQuantity"]["value"] = 400, bad = i;
+  }
+  ASSERT_GT(bad, 0u);
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  const int64_t persons = Count("person"), growths = Count("growth");
+  int64_t seq = 0, seq_after = 0;
+  std::string hash, hash_after;
+  ASSERT_TRUE(store_->AuditChainHead(&seq, &hash).ok());
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  EXPECT_EQ(st.code(), Code::invalid);
+  EXPECT_EQ(st.field(), "Bundle.entry[" + std::to_string(bad) + "].resource.Observation.valueQuantity.value") << st.ToString();
+  EXPECT_EQ(Count("person"), persons);
+  EXPECT_EQ(Count("growth"), growths);
+  ASSERT_TRUE(store_->AuditChainHead(&seq_after, &hash_after).ok());
+  EXPECT_EQ(seq_after, seq) << "no audit entry either";
+}
+
+// A Patient of a commune outside the worker's: refused, naming the entry.
+TEST_F(FhirBundleStore, TransactionOutsideTheCallersCommuneIsRefused) {
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(NewChildBundle(), &b).ok());
+  const int64_t persons = Count("person");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(child_.orgunit_id == "03388" ? "03390" : "03388"), *store_, Options(), &a);
+  EXPECT_EQ(st.code(), Code::forbidden) << st.ToString();
+  EXPECT_EQ(st.field().rfind("Bundle.entry[0].", 0), 0u) << st.field();
+  EXPECT_EQ(Count("person"), persons);
+}
+
+// A batch stores its good entries and answers each bad one with its outcome.
+TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
+  json good = Bare(Resources(child_)[0]);
+  good.erase("link");
+  json bad = good;
+  bad["birthDate"] = "2023-02-29";
+  json bundle = Tx({Entry("POST", "Patient", bad), Entry("POST", "Patient", good),
+                    Entry("GET", "Patient/" + child_.id), Entry("GET", "Patient/0190ffff-0000-7000-8000-000000000009")},
+                   "batch");
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  const int64_t persons = Count("person");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Count("person"), persons + 1);
+  ASSERT_EQ(a.bundle["type"], "batch-response");
+  const json& e = a.bundle["entry"];
+  ASSERT_EQ(e.size(), 4u);
+  EXPECT_EQ(e[0]["response"]["status"].get<std::string>().substr(0, 3), "422");
+  EXPECT_EQ(e[0]["response"]["outcome"]["issue"][0]["expression"][0], "Bundle.entry[0].resource.Patient.birthDate");
+  EXPECT_EQ(e[1]["response"]["status"], "201 Created");
+  EXPECT_EQ(e[2]["response"]["status"], "200 OK");
+  EXPECT_EQ(e[2]["resource"]["id"], child_.id);
+  EXPECT_EQ(e[3]["response"]["status"], "404 Not Found");
+  EXPECT_EQ(a.read, std::vector<std::string>{child_.id});
+}
+
+// Conditional create: a Patient whose identifier is a stored record's is not
+// created again, and the Bundle's references to it name the stored one.
+TEST_F(FhirBundleStore, ConditionalCreateMatchesTheStoredPatient) {
+  json bundle = NewChildBundle();
+  json& patient = bundle["entry"][0];
+  patient["request"]["ifNoneExist"] = std::string("identifier=") + kRecordIdSystem + "|" + child_.id;
+  // Only the visit is new: the RelatedPerson entry would rewrite the stored child's mother.
+  json entries = json::array({patient});
+  for (size_t i = person_parts(); i < bundle["entry"].size(); ++i) entries.push_back(bundle["entry"][i]);
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx(entries), &b).ok());
+  const int64_t persons = Count("person"), growths = Count("growth");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Count("person"), persons);
+  EXPECT_EQ(Count("growth"), growths + 1);
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["status"], "200 OK");
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["location"].get<std::string>().substr(8, 36), child_.id);
+  const std::string visit_id = a.bundle["entry"][1]["response"]["location"].get<std::string>().substr(10, 36);
+  store::Record visit;
+  ASSERT_TRUE(store_->Get("growth", visit_id, &visit).ok());
+  EXPECT_EQ(visit.person_id, child_.id);
+}
+
+// PUTs of a stored Encounter and of one of its Observations are one update of the record.
+TEST_F(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
+  std::vector<json> visit = Resources(growth_);
+  json weight;
+  for (const json& r : visit)
+    if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "29463-7") weight = r;
+  ASSERT_FALSE(weight.is_null());
+  weight["valueQuantity"]["value"] = weight["valueQuantity"]["value"].get<double>() + 0.1;
+  const std::string enc_url = "Encounter/" + growth_.id, obs_url = "Observation/" + weight["id"].get<std::string>();
+  json put_obs = Entry("PUT", obs_url, weight), put_enc = Entry("PUT", enc_url, visit[0]);
+  put_obs["request"]["ifMatch"] = "W/\"" + std::to_string(growth_.version) + "\"";
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx({put_obs, put_enc}), &b).ok());
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(a.records, 1u);
+  store::Record after;
+  ASSERT_TRUE(store_->Get("growth", growth_.id, &after).ok());
+  EXPECT_EQ(after.version, growth_.version + 1);
+  EXPECT_DOUBLE_EQ(json::parse(after.body)["weight_kg"].get<double>(), weight["valueQuantity"]["value"].get<double>());
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["status"], "200 OK");
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["etag"], "W/\"" + std::to_string(after.version) + "\"");
+  // The same If-Match again is stale now: 412's conflict, naming the entry's ifMatch.
+  ASSERT_TRUE(ParseBundle(Tx({put_obs}), &b).ok());
+  st = RunBundle(b, Worker(), *store_, Options(), &a);
+  EXPECT_EQ(st.code(), Code::conflict);
+  EXPECT_EQ(st.field(), "Bundle.entry[0].request.ifMatch");
+  growth_ = after;
+}
+
+// What a commune exports, a fresh database imports through one transaction
+// Bundle, and exports again the same (meta aside), ids kept.
+TEST_F(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
+  StoreContext ctx(*store_);
+  ExportQuery q;
+  q.orgunits = {child_.orgunit_id};
+  std::stringstream bundle_text;
+  ExportResult exported;
+  ASSERT_TRUE(ExportBundle(*store_, ctx, q, bundle_text, nullptr, &exported).ok());
+  ASSERT_GT(exported.records, 100u);
+  const std::string first = dir_->File("first"), second = dir_->File("second");
+  ExportResult nd1, nd2;
+  ASSERT_TRUE(ExportNdjson(*store_, ctx, q, first, nullptr, &nd1).ok());
+  EXPECT_EQ(nd1.resources, exported.resources);
+
+  test::TempDir fresh_dir;
+  std::unique_ptr<store::Store> fresh;
+  ASSERT_TRUE(store::OpenSqliteStore(fresh_dir.File("fresh.db"), &fresh).ok());
+  ASSERT_TRUE(orgunit::LoadOrgUnits(*fresh, U5_DATA_DIR).ok());
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(json::parse(bundle_text.str()), &b).ok());
+  BundleOptions o = Options();
+  o.bulk_creates = true;
+  BundleAnswer a;
+  const auth::Principal admin{.user_id = "cli", .username = "cli", .role = "admin"};
+  Status st = RunBundle(b, admin, *fresh, o, &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(a.records, exported.records);
+  StoreContext fresh_ctx(*fresh);
+  ASSERT_TRUE(ExportNdjson(*fresh, fresh_ctx, q, second, nullptr, &nd2).ok());
+  ASSERT_EQ(nd1.files.size(), nd2.files.size());
+  for (size_t i = 0; i < nd1.files.size(); ++i) {
+    std::ifstream x(nd1.files[i].path), y(nd2.files[i].path);
+    std::string lx, ly;
+    size_t lines = 0;
+    while (std::getline(x, lx)) {
+      ASSERT_TRUE(std::getline(y, ly)) << nd1.files[i].type;
+      json jx = json::parse(lx), jy = json::parse(ly);
+      jx.erase("meta"), jy.erase("meta");
+      EXPECT_EQ(jx, jy) << nd1.files[i].type;
+      ++lines;
+    }
+    EXPECT_EQ(lines, nd1.files[i].count);
+  }
+}
+
+// The NDJSON of an export: one file per type, every line a resource of a
+// record the caller may see, `_type` and `_since` honoured.
+TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
+  StoreContext ctx(*store_);
+  ExportQuery q;
+  q.orgunits = {"12"};  // the whole province, seen by a worker of one commune
+  const std::string commune = child_.orgunit_id;
+  q.visible = [&](const store::Record& r) { return store_->InSubtree(commune, r.orgunit_id); };
+  ExportResult res;
+  ASSERT_TRUE(ExportNdjson(*store_, ctx, q, dir_->File("seen"), nullptr, &res).ok());
+  ASSERT_GT(res.files.size(), 5u);
+  size_t lines = 0;
+  for (const ExportFile& f : res.files) {
+    std::ifstream in(f.path);
+    std::string line;
+    size_t n = 0;
+    while (std::getline(in, line)) {
+      json r = json::parse(line);
+      EXPECT_EQ(r["resourceType"], f.type);
+      store::Record rec;
+      ASSERT_TRUE(store_->Find(ParseId(r["id"].get<std::string>())->record_id, &rec).ok());
+      EXPECT_TRUE(store_->InSubtree(commune, rec.orgunit_id)) << r["id"];
+      ++n;
+    }
+    EXPECT_EQ(n, f.count) << f.type;
+    lines += n;
+  }
+  EXPECT_EQ(lines, res.resources);
+
+  ExportQuery typed = q;
+  ASSERT_TRUE(ParseTypes("Patient,Immunization", &typed.types).ok());
+  ExportResult two;
+  ASSERT_TRUE(ExportNdjson(*store_, ctx, typed, dir_->File("typed"), nullptr, &two).ok());
+  ASSERT_EQ(two.files.size(), 2u);
+  EXPECT_EQ(ParseTypes("Patient,Bogus", &typed.types).field(), "_type");
+
+  ExportQuery since = q;
+  ASSERT_TRUE(ParseSince("2099-01-01T00:00:00+07:00", &since.since).ok());
+  ExportResult none;
+  ASSERT_TRUE(ExportNdjson(*store_, ctx, since, dir_->File("since"), nullptr, &none).ok());
+  EXPECT_EQ(none.resources, 0u);
+  EXPECT_EQ(ParseSince("2025-01-01", &since.since).field(), "_since");
+}
+
+// POST /fhir: the response Bundle in FHIR's type, each write stamped; a
+// malformed Bundle is refused naming its element.
+TEST_F(FhirBundleStore, PostBundleRoute) {
+  http::Router router(BundleRoutes());
+  http::Request req;
+  req.method = "POST";
+  req.path = "/fhir";
+  req.body = Tx(json::array(), "collection").dump();
+  http::Response r = router.Dispatch(req, Worker(), *store_);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["field"], "Bundle.type");
+  req.body = NewChildBundle().dump();
+  r = router.Dispatch(req, Worker(), *store_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/fhir+json");
+  EXPECT_EQ(json::parse(r.body)["type"], "transaction-response");
+  EXPECT_FALSE(r.audit.has_value()) << "writes carry their own entries";
+}
+
+// $export over HTTP: kick-off, status with progress, the manifest, the
+// files, scope and ownership of a job, its deletion.
+TEST_F(FhirBundleStore, BulkExportRoutes) {
+  test::TempDir files;
+  http::Router router(ExportRoutes({.dir = files.File("jobs")}));
+  const auth::Principal who = Worker();
+  auto get = [&](const std::string& path, const auth::Principal& p, const char* method = "GET") {
+    http::Request req;
+    req.method = method;
+    const size_t q = path.find('?');
+    req.path = path.substr(0, q);
+    if (q != std::string::npos) req.query["_type"] = path.substr(q + 7);
+    req.host = "example.org";
+    return router.Dispatch(req, p, *store_);
+  };
+  http::Response r = get("/fhir/Group/" + child_.orgunit_id + "/$export?_type=Patient,Observation", who);
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string status_url = r.headers["Content-Location"];
+  const std::string prefix = "http://example.org/fhir/$export-status/";
+  ASSERT_EQ(status_url.rfind(prefix, 0), 0u) << status_url;
+  const std::string status_path = status_url.substr(std::string("http://example.org").size());
+  for (int i = 0; i < 200 && (r = get(status_path, who)).status == 202; ++i) {
+    EXPECT_TRUE(r.headers.count("X-Progress"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json manifest = json::parse(r.body);
+  EXPECT_EQ(manifest["request"], "http://example.org/fhir/Group/" + child_.orgunit_id + "/$export?_type=Patient,Observation");
+  EXPECT_EQ(manifest["requiresAccessToken"], true);
+  ASSERT_EQ(manifest["output"].size(), 2u);
+  for (const json& out : manifest["output"]) {
+    const std::string url = out["url"];
+    http::Response f = get(url.substr(std::string("http://example.org").size()), who);
+    ASSERT_EQ(f.status, 200) << url;
+    EXPECT_EQ(f.content_type, "application/fhir+ndjson");
+    ASSERT_TRUE(f.audit.has_value());
+    EXPECT_EQ(f.audit->orgunit, child_.orgunit_id);
+    std::istringstream lines(f.body);
+    std::string line;
+    size_t n = 0;
+    while (std::getline(lines, line)) {
+      EXPECT_EQ(json::parse(line)["resourceType"], out["type"]);
+      ++n;
+    }
+    EXPECT_EQ(n, out["count"].get<size_t>());
+  }
+  // A finished job left its audit entry: the export, its org unit and counts.
+  store::AuditQuery aq;
+  aq.username = who.username;
+  std::vector<audit::Entry> entries;
+  ASSERT_TRUE(store_->ListAudit(aq, &entries).ok());
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.back().action, "export");
+  EXPECT_EQ(entries.back().orgunit_id, child_.orgunit_id);
+
+  const auth::Principal other = Worker(child_.orgunit_id == "03388" ? "03390" : "03388");
+  EXPECT_EQ(get(status_path, other).status, 404) << "another user's job is unknown to them";
+  http::Response refused = get("/fhir/Group/" + child_.orgunit_id + "/$export", other);
+  EXPECT_EQ(refused.status, 403);
+  ASSERT_TRUE(refused.audit.has_value());
+  EXPECT_EQ(refused.audit->action, "read_denied");
+  EXPECT_EQ(get("/fhir/Group/" + child_.orgunit_id + "/$export?_type=Bogus", who).status, 422);
+  EXPECT_EQ(get(status_path, who, "DELETE").status, 202);
+  EXPECT_EQ(get(status_path, who).status, 404);
+  EXPECT_FALSE(std::filesystem::exists(files.File("jobs") + status_path.substr(status_path.rfind('/'))));
 }
 
 }  // namespace
