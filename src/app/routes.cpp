@@ -4,6 +4,7 @@
 #include "emergency/http_routes.h"
 #include "fhir/bundle.h"
 #include "fhir/export.h"
+#include "fhir/measure.h"
 #include "fhir/server.h"
 #include "http/records.h"
 #include "indicator/http_routes.h"
@@ -21,6 +22,8 @@ http::Routes Routes(const Paths& paths) {
   // FHIR Bundles and bulk export (docs/fhir.md).
   for (http::Routes part : {fhir::BundleRoutes(), fhir::ExportRoutes({.dir = paths.fhir_export_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
+  // FHIR indicators (docs/fhir.md "Indicators"): Measure and MeasureReport, listed by the CapabilityStatement below.
+  for (http::Route& r : fhir::MeasureRoutes()) all.push_back(std::move(r));
   // FHIR (docs/fhir.md): its routes, then the CapabilityStatement of every route served.
   for (http::Route& r : fhir::Routes()) all.push_back(std::move(r));
   all.push_back(fhir::CapabilityRoute(all));
