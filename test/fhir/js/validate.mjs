@@ -1,9 +1,10 @@
-// Every resource of a Bulk Data $export validated by two offline validators from npm (validators.mjs):
-// zero errors required. Exports ORGUNITS, user:orgunit pairs (default "demo:03390,tinh:12": the demo
-// commune as its commune worker, then the whole demo province as its officer). First proves the
-// validators are awake: a broken copy of the first exported resource must fail both.
+// Every resource of a Bulk Data $export, and the Measures and MeasureReports, validated by two
+// offline validators from npm (validators.mjs): zero errors required. Exports ORGUNITS, user:orgunit
+// pairs (default "demo:03390,tinh:12": the demo commune as its commune worker, then the whole demo
+// province as its officer). First proves the validators are awake: a broken copy of the first
+// exported resource must fail both.
 import { allErrors, fhirjsErrors, medplumErrors } from './validators.mjs';
-import { bulkExport, check, countByType, login } from './lib.mjs';
+import { bulkExport, check, countByType, login, searchAll } from './lib.mjs';
 
 const targets = (process.env.ORGUNITS || 'demo:03390,tinh:12').split(',').map((t) => t.split(':'));
 const failures = [];
@@ -11,6 +12,10 @@ for (const [user, orgunit] of targets) {
   const t0 = Date.now();
   const token = await login(user);
   const resources = await bulkExport(token, orgunit);
+  // Not in a $export (no person in them), but produced by the server all the same: the indicator
+  // catalogue as Measures, and last year's values of the org unit as MeasureReports.
+  const year = new Date().getFullYear() - 1;
+  resources.push(...(await searchAll(token, '/Measure')), ...(await searchAll(token, `/MeasureReport?period=${year}&subject=${orgunit}`)));
   const t1 = Date.now();
   check(resources.length > 0, `$export of ${orgunit}: no resources`);
   console.log(`${orgunit} (${user}): ${resources.length} resources in ${t1 - t0} ms`, countByType(resources));
