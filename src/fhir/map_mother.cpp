@@ -174,7 +174,7 @@ Status FromFhirEncounter(const EncounterSpec& s, const json& e, const std::vecto
 }
 
 Mapper EncounterMapper(const EncounterSpec& s) {
-  Mapper m{.registry_type = s.type, .primary_type = "Encounter", .part_types = {"Observation", "Procedure", "Condition"}};
+  Mapper m{.registry_type = s.type, .primary_type = "Encounter", .part_types = PartTypes(s.type)};
   m.claims = [type = s.type](const json& e) { return NamesType(e.value("type", json()), type); };
   m.to_fhir = [s](const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
     return ToFhirEncounter(s, r, body, ctx, out);

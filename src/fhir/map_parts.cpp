@@ -245,6 +245,22 @@ Status ReadParts(const std::string& type, const std::vector<json>& parts, const 
   return Status::Ok();
 }
 
+std::vector<std::string> PartTypes(const std::string& type) {
+  const Codes& t = Tables();
+  std::set<std::string> types;
+  for (const Measure& m : t.measures)
+    if (m.type == type && !m.suffix.empty()) types.insert("Observation");
+  for (const Test& x : t.tests)
+    if (x.type == type) types.insert("Observation");
+  if (t.bp.type == type) types.insert("Observation");
+  for (const Care& c : t.care)
+    if (c.type == type) types.insert("Procedure");
+  for (const ListSpec& l : t.lists)
+    if (l.type == type) types.insert(l.resource);
+  if (t.mode.type == type) types.insert(t.mode.resource);
+  return {types.begin(), types.end()};
+}
+
 void TableElements(const std::string& type, const std::string& primary_type,
                    std::vector<std::pair<std::string, std::string>>* out) {
   const Codes& t = Tables();

@@ -137,6 +137,9 @@ Status ReadParts(const std::string& type, const std::vector<json>& parts, const 
 // person → Patient (+ RelatedPerson `mother`), in map_patient.cpp.
 Mapper PersonMapper();
 
+// The resource types of the parts the tables give `type` (Observation, Procedure, Condition), for search.
+std::vector<std::string> PartTypes(const std::string& type);
+
 // Registry field -> element path of every field the tables map for `type`.
 void TableElements(const std::string& type, const std::string& primary_type,
                    std::vector<std::pair<std::string, std::string>>* out);

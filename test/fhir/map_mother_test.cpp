@@ -676,15 +676,17 @@ TEST_F(FhirMotherDemo, EveryRecordComesBackAndValidatesUnchanged) {
   }
 }
 
-TEST_F(FhirMotherDemo, PartsHaveOwnersAndIdsFitTheLimit) {
+TEST_F(FhirMotherDemo, PartsHaveOwnersAndKindsListTheirTypes) {
   StoreContext ctx(*store_);
   std::set<std::string> resource_types;
+  std::map<std::string, std::set<std::string>> produced;  // registry type -> the resource types its records gave
   for (const char* type : kTypes)
     for (const store::Record& r : All(type)) {
       std::vector<json> rs;
       ASSERT_TRUE(ToFhir(r, ctx, &rs).ok());
       for (size_t i = 0; i < rs.size(); ++i) {
         resource_types.insert(rs[i]["resourceType"].get<std::string>());
+        produced[type].insert(rs[i]["resourceType"].get<std::string>());
         const auto id = ParseId(rs[i]["id"].get<std::string>());
         ASSERT_TRUE(id) << rs[i]["id"];
         EXPECT_EQ(id->record_id, r.id);
@@ -699,6 +701,12 @@ TEST_F(FhirMotherDemo, PartsHaveOwnersAndIdsFitTheLimit) {
     }
   EXPECT_EQ(resource_types, (std::set<std::string>{"Patient", "RelatedPerson", "EpisodeOfCare", "Encounter", "Observation",
                                                    "Procedure", "Condition"}));
+  // Search looks for a resource type only in the records that produce it.
+  for (const auto& [type, parts] : produced)
+    for (const ResourceKind& k : Kinds()) {
+      const bool listed = std::find(k.registry_types.begin(), k.registry_types.end(), type) != k.registry_types.end();
+      EXPECT_EQ(listed, parts.count(k.resource_type) > 0) << type << " " << k.resource_type;
+    }
 }
 
 }  // namespace
