@@ -3,6 +3,7 @@
 // interaction or a type the server does not answer.
 #include <algorithm>
 
+#include "core/date.h"
 #include "fhir/mapping.h"
 #include "fhir/server.h"
 #include "store/schema.h"
@@ -62,6 +63,7 @@ json Capability(const http::Routes& served) {
     add("history-instance", on("GET", "/{type}/{id}/_history"));
     add("create", on("POST", "/{type}"));
     add("search-type", on("GET", "/{type}"));
+    if (interactions.empty()) continue;  // no route answers this type
     json res = {{"type", t}, {"interaction", interactions}, {"versioning", "versioned"}, {"readHistory", true},
                 {"updateCreate", on("PUT", "/{type}/{id}")}, {"conditionalCreate", on("POST", "/{type}")},
                 {"conditionalUpdate", false}, {"conditionalDelete", "not-supported"}};
@@ -77,8 +79,8 @@ json Capability(const http::Routes& served) {
   json rest = {{"mode", "server"},
                {"security", {{"cors", false},
                              {"description", "Sessions of the JSON API (POST /api/v1/auth/login): Authorization: Bearer <token> "
-                                             "or the session cookie; the same roles, scope and audit (docs/security.md)"}}},
-               {"resource", resources}};
+                                             "or the session cookie; the same roles, scope and audit (docs/security.md)"}}}};
+  if (!resources.empty()) rest["resource"] = std::move(resources);
   json interactions = json::array();
   if (has("POST", "")) {
     interactions.push_back({{"code", "transaction"}});
@@ -89,7 +91,7 @@ json Capability(const http::Routes& served) {
     rest["operation"] = json::array({{{"name", "export"}, {"definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}}});
   return {{"resourceType", "CapabilityStatement"},
           {"status", "active"},
-          {"date", "2026-12-01"},
+          {"date", FormatDate(Today())},  // when the statement was built: at the server's start
           {"publisher", "under5"},
           {"kind", "instance"},
           {"software", {{"name", "under5"}, {"version", "schema " + std::to_string(store::LatestSchemaVersion())}}},

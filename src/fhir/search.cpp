@@ -133,7 +133,7 @@ struct Spec {
 
 }  // namespace
 
-Response Search(Call& c) {
+Response Search(Call& c, ResourceCache& cache) {
   const std::string& type = c.param(0);
   if (!Served(type)) return NotSupported(type);
   const bool patient_type = type == "Patient";
@@ -233,20 +233,24 @@ Response Search(Call& c) {
   }
   if (!wanted_id.empty() || (spec.name_search && static_cast<int>(records.size()) < spec.count)) total = spec.offset + records.size();
 
-  // The page's resources, then the Patients they name when asked.
+  // The page's resources, then the Patients they name when asked, spliced as text.
   StoreContext ctx(c.store);
   const std::string base = BaseUrl(c);
-  json entries = json::array();
+  std::string entries;
   http::AuditNote note{.via = "fhir search", .record_type = patient_type ? "person" : "", .orgunit = q.orgunit};
+  auto add = [&](const ResourceText& res, const char* mode) {
+    entries += entries.empty() ? "{\"fullUrl\":\"" : ",{\"fullUrl\":\"";
+    entries += base + "/" + res.type + "/" + res.id;  // ids and types need no escaping (ParseId, Kinds)
+    entries += "\",\"resource\":" + res.text + ",\"search\":{\"mode\":\"" + mode + "\"}}";
+  };
   std::vector<std::string> persons;
   for (const store::Record& r : records) {
-    std::vector<json> group;
-    if (Status st = ToFhir(r, ctx, &group); !st.ok()) return http::ErrorReply(st);
+    std::shared_ptr<const std::vector<ResourceText>> group;
+    if (Status st = cache.Get(r, ctx, &group); !st.ok()) return http::ErrorReply(st);
     bool shown = false;
-    for (json& res : group) {
-      if (res.value("resourceType", "") != type || (!wanted_id.empty() && res.value("id", "") != wanted_id)) continue;
-      std::string url = base + "/" + type + "/" + res.value("id", "");
-      entries.push_back({{"fullUrl", std::move(url)}, {"resource", std::move(res)}, {"search", {{"mode", "match"}}}});
+    for (const ResourceText& res : *group) {
+      if (res.type != type || (!wanted_id.empty() && res.id != wanted_id)) continue;
+      add(res, "match");
       shown = true;
     }
     if (!shown) continue;
@@ -258,10 +262,10 @@ Response Search(Call& c) {
   for (const std::string& pid : persons) {
     store::Record p;
     if (!c.store.Get("person", pid, &p).ok() || p.deleted_at || !MaySee(c.store, c.who, p)) continue;
-    std::vector<json> group;
-    if (Status st = ToFhir(p, ctx, &group); !st.ok()) return http::ErrorReply(st);
-    if (group.empty()) continue;
-    entries.push_back({{"fullUrl", base + "/Patient/" + p.id}, {"resource", std::move(group.front())}, {"search", {{"mode", "include"}}}});
+    std::shared_ptr<const std::vector<ResourceText>> group;
+    if (Status st = cache.Get(p, ctx, &group); !st.ok()) return http::ErrorReply(st);
+    if (group->empty()) continue;
+    add(group->front(), "include");
     note.records.push_back(p.id);
   }
 
@@ -278,8 +282,11 @@ Response Search(Call& c) {
   if (spec.offset > 0) links.push_back(link("previous", std::max(0, spec.offset - spec.count)));
   json bundle = {{"resourceType", "Bundle"}, {"type", "searchset"}, {"link", std::move(links)}};
   if (total) bundle["total"] = *total;
-  if (!entries.empty()) bundle["entry"] = std::move(entries);
-  Response r = http::JsonReply(200, bundle);
+  Response r;
+  r.body = bundle.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body.pop_back();  // the closing brace: the entries follow
+  if (!entries.empty()) r.body += ",\"entry\":[" + entries + "]";
+  r.body += "}";
   r.content_type = "application/fhir+json";
   r.audit = std::move(note);
   return r;

@@ -13,7 +13,7 @@
 
 namespace u5::fhir {
 
-http::Response Search(http::Call& c);  // search.cpp
+http::Response Search(http::Call& c, ResourceCache& cache);  // search.cpp
 
 bool Served(const std::string& resource_type) {
   return std::any_of(Kinds().begin(), Kinds().end(), [&](const ResourceKind& k) { return k.resource_type == resource_type; });
@@ -41,6 +41,35 @@ http::Response ResourceReply(int status, const json& resource) {
 http::Response NotSupported(const std::string& type) {
   return http::JsonReply(404, {{"error", "not_found"},
                                {"message", "resource type " + type + " is not served here (GET /fhir/metadata)"}});
+}
+
+Status ResourceCache::Get(const store::Record& r, Context& ctx, std::shared_ptr<const std::vector<ResourceText>>* out) {
+  const bool keep = !r.is_person() && !r.deleted_at;
+  if (keep) {
+    std::lock_guard lock(mu_);
+    if (auto it = entries_.find(r.id); it != entries_.end() && it->second.version == r.version) {
+      *out = it->second.resources;
+      return Status::Ok();
+    }
+  }
+  std::vector<json> group;
+  U5_RETURN_IF_ERROR(ToFhir(r, ctx, &group));
+  auto texts = std::make_shared<std::vector<ResourceText>>();
+  size_t bytes = r.id.size() + 64;
+  for (const json& res : group) {
+    texts->push_back({res.value("resourceType", ""), res.value("id", ""), res.dump(-1, ' ', false, json::error_handler_t::replace)});
+    bytes += texts->back().text.size() + texts->back().id.size() + 64;
+  }
+  *out = texts;
+  if (!keep) return Status::Ok();
+  std::lock_guard lock(mu_);
+  if (bytes_ + bytes > max_bytes_) {
+    entries_.clear();
+    bytes_ = 0;
+  }
+  entries_.insert_or_assign(r.id, Entry{r.version, std::move(texts)});
+  bytes_ += bytes;  // a replaced version's bytes stay counted until the next clear: an upper bound
+  return Status::Ok();
 }
 
 namespace {
@@ -111,35 +140,42 @@ Response VRead(Call& c) {
   return r;
 }
 
-// The versions of one resource, newest first: each a state of its record
-// that had the resource, a deletion as an entry without resource.
+// The versions of one resource, newest first: each state of its record that
+// had the resource (POST where it first appears, PUT after), and a DELETE
+// where the record was deleted or a later state lost the resource (a part).
 Response History(Call& c) {
   const std::string &type = c.param(0), &id = c.param(1);
   store::Record rec;
   if (auto refused = LoadRecord(c, type, id, &rec)) return *refused;
   std::vector<store::Record> versions;
   if (Status st = c.store.Versions(rec.type, rec.id, &versions); !st.ok()) return http::ErrorReply(st);
+  // States filed under an org unit the caller may not see are left out.
+  std::erase_if(versions, [&](const store::Record& v) { return !MaySee(c.store, c.who, v); });
   StoreContext ctx(c.store);
-  const std::string url = BaseUrl(c) + "/" + type + "/" + id;
-  json entries = json::array();
+  std::vector<std::optional<json>> states;  // the resource in each version, if it had it
   for (const store::Record& v : versions) {
-    if (!MaySee(c.store, c.who, v)) continue;  // a state filed under an org unit the caller may not see
-    const std::string etag = "W/\"" + std::to_string(v.version) + "\"";
-    if (v.deleted_at) {
-      entries.push_back({{"fullUrl", url},
-                         {"request", {{"method", "DELETE"}, {"url", type + "/" + id}}},
-                         {"response", {{"status", "204"}, {"etag", etag}, {"lastModified", v.updated_at}}}});
-      continue;
-    }
     std::vector<json> group;
     if (Status st = ToFhir(v, ctx, &group); !st.ok()) return http::ErrorReply(st);
     const json* res = Pick(group, type, id);
-    if (!res) continue;
-    const bool first = v.version == 1;
+    states.push_back(res ? std::optional<json>(*res) : std::nullopt);
+  }
+  const std::string url = BaseUrl(c) + "/" + type + "/" + id;
+  json entries = json::array();
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const store::Record& v = versions[i];
+    const bool earlier = i + 1 < versions.size() && states[i + 1].has_value();  // the version before had it
+    json response = {{"etag", "W/\"" + std::to_string(v.version) + "\""}, {"lastModified", v.updated_at}};
+    if (!states[i]) {
+      if (!earlier) continue;
+      response["status"] = "204";
+      entries.push_back({{"fullUrl", url}, {"request", {{"method", "DELETE"}, {"url", type + "/" + id}}}, {"response", response}});
+      continue;
+    }
+    response["status"] = earlier ? "200" : "201";
     entries.push_back({{"fullUrl", url},
-                       {"resource", *res},
-                       {"request", {{"method", first ? "POST" : "PUT"}, {"url", first ? type : type + "/" + id}}},
-                       {"response", {{"status", first ? "201" : "200"}, {"etag", etag}, {"lastModified", v.updated_at}}}});
+                       {"resource", std::move(*states[i])},
+                       {"request", {{"method", earlier ? "PUT" : "POST"}, {"url", earlier ? type + "/" + id : type}}},
+                       {"response", response}});
   }
   json bundle = {{"resourceType", "Bundle"}, {"type", "history"}, {"total", entries.size()},
                  {"link", json::array({{{"relation", "self"}, {"url", url + "/_history"}}})}};
@@ -230,9 +266,9 @@ Response Write(Call& c, WriteRequest w) {
 // The handbook as FHIR: the person, every resource of their records and, for
 // a mother, her children's (those the caller may see), in one answer and
 // one audit entry naming them all.
-Response Everything(Call& c) {
+Response Everything(Call& c, ResourceCache& cache) {
   const std::string& id = c.param(0);
-  store::Record person, mother;
+  store::Record person;
   std::vector<store::Record> events;
   if (auto refused = LoadRecord(c, "Patient", id, &person)) return *refused;
   if (!person.is_person()) return http::ErrorReply(Missing("Patient", id));
@@ -240,15 +276,21 @@ Response Everything(Call& c) {
     return st.code() == Code::not_found ? Gone("Patient", id) : http::ErrorReply(st);
   std::vector<store::Record> kids;
   if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return http::ErrorReply(st);
+  // The Bundle is spliced as text from the cache: a family's handbook runs to
+  // hundreds of resources, and mapping and dumping them is most of its cost.
   StoreContext ctx(c.store);
-  json entries = json::array();
   const std::string base = BaseUrl(c);
+  std::string body;
+  size_t total = 0;
   auto add = [&](const store::Record& r) -> Status {
-    std::vector<json> group;
-    U5_RETURN_IF_ERROR(ToFhir(r, ctx, &group));
-    for (json& res : group) {
-      std::string url = base + "/" + res.value("resourceType", "") + "/" + res.value("id", "");
-      entries.push_back({{"fullUrl", std::move(url)}, {"resource", std::move(res)}, {"search", {{"mode", "match"}}}});
+    std::shared_ptr<const std::vector<ResourceText>> group;
+    U5_RETURN_IF_ERROR(cache.Get(r, ctx, &group));
+    for (const ResourceText& res : *group) {
+      body += total++ ? ",{\"fullUrl\":\"" : "{\"fullUrl\":\"";
+      body += base + "/" + res.type + "/" + res.id;  // ids and types need no escaping (ParseId, Kinds)
+      body += "\",\"resource\":";
+      body += res.text;
+      body += ",\"search\":{\"mode\":\"match\"}}";
     }
     return Status::Ok();
   };
@@ -257,6 +299,7 @@ Response Everything(Call& c) {
     for (const store::Record& e : evs) U5_RETURN_IF_ERROR(add(e));
     return Status::Ok();
   };
+  body.reserve(2048 * (1 + events.size()));
   if (Status st = add_book(person, events); !st.ok()) return http::ErrorReply(st);
   std::string child_ids;
   for (const store::Record& k : kids) {
@@ -267,10 +310,13 @@ Response Everything(Call& c) {
     if (Status st = add_book(child, child_events); !st.ok()) return http::ErrorReply(st);
     child_ids += (child_ids.empty() ? "" : ",") + k.id;
   }
-  json bundle = {{"resourceType", "Bundle"}, {"type", "searchset"}, {"total", entries.size()},
-                 {"link", json::array({{{"relation", "self"}, {"url", base + "/Patient/" + id + "/$everything"}}})}};
-  if (!entries.empty()) bundle["entry"] = std::move(entries);
-  Response r = http::JsonReply(200, bundle);
+  const json head = {{"resourceType", "Bundle"}, {"type", "searchset"}, {"total", total},
+                     {"link", json::array({{{"relation", "self"}, {"url", base + "/Patient/" + id + "/$everything"}}})}};
+  Response r;
+  r.body = head.dump();
+  r.body.pop_back();  // the closing brace: the entries follow
+  if (total) r.body += ",\"entry\":[" + body + "]";
+  r.body += "}";
   r.content_type = "application/fhir+json";
   http::AuditNote note{.via = "fhir $everything", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
   if (!child_ids.empty()) note.detail.emplace_back("children", child_ids);
@@ -282,6 +328,7 @@ Response Everything(Call& c) {
 
 http::Routes Routes() {
   using A = http::Audit;
+  auto cache = std::make_shared<ResourceCache>(size_t{256} << 20);
   using auth::kPersonRead;
   using auth::kPersonWrite;
   auto write = [](const char* method) {
@@ -295,14 +342,14 @@ http::Routes Routes() {
     };
   };
   return {
-      {"GET", "/fhir/{type}", kPersonRead, A::person_read, Search, false, true},
+      {"GET", "/fhir/{type}", kPersonRead, A::person_read, [cache](Call& c) { return Search(c, *cache); }, false, true},
       {"POST", "/fhir/{type}", kPersonWrite, A::write, write("POST")},
       {"GET", "/fhir/{type}/{id}", kPersonRead, A::person_read, Read},
       {"PUT", "/fhir/{type}/{id}", kPersonWrite, A::write, write("PUT")},
       {"DELETE", "/fhir/{type}/{id}", kPersonWrite, A::write, write("DELETE")},
       {"GET", "/fhir/{type}/{id}/_history", kPersonRead, A::person_read, History},
       {"GET", "/fhir/{type}/{id}/_history/{vid}", kPersonRead, A::person_read, VRead},
-      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, Everything},
+      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, [cache](Call& c) { return Everything(c, *cache); }},
   };
 }
 

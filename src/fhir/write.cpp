@@ -230,22 +230,27 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
     rec.created_at = rec.updated_at = NowIso();
   }
   out->record = std::move(rec);
-  if (out->resource_id.empty()) {
-    // A created primary resource takes its record's id; a created part the
-    // first id of its type that the stored record did not have.
-    std::vector<json> after;
-    if (!rid) {
-      out->resource_id = out->record.id;
-    } else {
-      U5_RETURN_IF_ERROR(ToFhir(out->record, ctx, &after));
-      for (const json& r : after)
-        if (r.value("resourceType", "") == type &&
-            std::none_of(group.begin(), group.end() - 1, [&](const json& g) { return SameId(g, r.value("id", "")); })) {
-          out->resource_id = r.value("id", "");
-          break;
-        }
-      if (out->resource_id.empty()) return Status::Invalid(type, "the " + type + " adds nothing to its record");
-    }
+  if (del) return Status::Ok();
+  // The written resource as the record now gives it: a created primary
+  // resource takes its record's id, a created part the first id of its type
+  // the stored record did not have; a PUT of a part the record cannot have
+  // (an unknown suffix) is refused here rather than stored without it.
+  std::vector<json> after;
+  U5_RETURN_IF_ERROR(ToFhir(out->record, ctx, &after));
+  if (!rid) {
+    out->resource_id = out->record.id;
+  } else if (rid->part == "+") {
+    for (const json& r : after)
+      if (r.value("resourceType", "") == type &&
+          std::none_of(group.begin(), group.end() - 1, [&](const json& g) { return SameId(g, r.value("id", "")); })) {
+        out->resource_id = r.value("id", "");
+        break;
+      }
+    if (out->resource_id.empty()) return Status::Invalid(type, "the " + type + " adds nothing to its record");
+  } else if (std::none_of(after.begin(), after.end(), [&](const json& r) {
+               return r.value("resourceType", "") == type && SameId(r, out->resource_id);
+             })) {
+    return Status::Invalid(type + ".id", type + "/" + out->resource_id + " is not a resource its record has (docs/fhir.md)");
   }
   return Status::Ok();
 }

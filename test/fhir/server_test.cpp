@@ -478,7 +478,10 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   const std::string weight_id = g.id + "-weight";
   Answer w = Call("GET", "/fhir/Observation/" + weight_id, *cw_);
   ASSERT_EQ(w.status, 200) << w.body.dump();
-  Answer before = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + g.id + "-height");
+  // Searched once before the write: the answer after it must not be an old copy.
+  Answer before = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + weight_id);
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  ASSERT_EQ(before.body["entry"].size(), 1u);
   json changed = w.body;
   const double kg = changed["valueQuantity"]["value"].get<double>() + 0.1;
   changed["valueQuantity"]["value"] = kg;
@@ -490,6 +493,10 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   store::Record after;
   ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
   EXPECT_EQ(after.version, g.version + 1);
+  Answer searched = Call("GET", "/fhir/Observation", *cw_, nullptr, "_id=" + weight_id);
+  ASSERT_EQ(searched.body["entry"].size(), 1u) << searched.body.dump();
+  EXPECT_NEAR(searched.body["entry"][0]["resource"]["valueQuantity"]["value"].get<double>(), kg, 1e-9);
+  EXPECT_EQ(searched.body["entry"][0]["resource"]["meta"]["versionId"], std::to_string(g.version + 1));
   // The record's other resources are still there, at the new version.
   Answer enc = Call("GET", "/fhir/Encounter/" + g.id, *cw_);
   ASSERT_EQ(enc.status, 200) << enc.body.dump();
@@ -500,6 +507,68 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   std::vector<json> old_parts;
   ASSERT_TRUE(ToFhir(g, ctx, &old_parts).ok());
   EXPECT_EQ(parts.size(), old_parts.size());
+  // The part deleted alone: its record stays, and its history is the demo's
+  // state (kept when the PUT replaced it: POST), the PUT, then the DELETE.
+  Answer deleted = Call("DELETE", "/fhir/Observation/" + weight_id, *cw_, nullptr, "reason=sai");
+  ASSERT_EQ(deleted.status, 200) << deleted.body.dump();
+  EXPECT_EQ(Call("GET", "/fhir/Observation/" + weight_id, *cw_).status, 404);
+  EXPECT_EQ(Call("GET", "/fhir/Encounter/" + g.id, *cw_).status, 200) << "the record stays";
+  Answer history = Call("GET", "/fhir/Observation/" + weight_id + "/_history", *cw_);
+  ASSERT_EQ(history.status, 200) << history.body.dump();
+  ASSERT_EQ(history.body["entry"].size(), 3u) << history.body.dump();
+  EXPECT_EQ(history.body["entry"][0]["request"]["method"], "DELETE");
+  EXPECT_EQ(history.body["entry"][1]["request"]["method"], "PUT");
+  EXPECT_NEAR(history.body["entry"][1]["resource"]["valueQuantity"]["value"].get<double>(), kg, 1e-9);
+  EXPECT_EQ(history.body["entry"][2]["request"]["method"], "POST");
+  ASSERT_TRUE(store_->Get("growth", g.id, &after).ok());
+  // A part the record cannot have is refused, not stored without it.
+  json stray = put.body;
+  stray["id"] = g.id + "-nonsense";
+  Answer refused = Call("PUT", "/fhir/Observation/" + g.id + "-nonsense", *cw_, stray);
+  EXPECT_EQ(refused.status, 422) << refused.body.dump();
+  ASSERT_FALSE(Expressions(refused.body).empty()) << refused.body.dump();
+  EXPECT_EQ(Expressions(refused.body).front().rfind("Observation.", 0), 0u) << refused.body.dump();
+  store::Record unchanged;
+  ASSERT_TRUE(store_->Get("growth", g.id, &unchanged).ok());
+  EXPECT_EQ(unchanged.version, after.version);
+}
+
+// The JSON API's rules hold on FHIR's paths: the bulk rate of searches, the
+// Origin check of cookie writes, each refusal an OperationOutcome.
+TEST_F(FhirServer, RateAndCrossSiteRulesAreTheJsonApis) {
+  http::ApiOptions slow;
+  slow.bulk_burst = 1;
+  slow.bulk_per_minute = 1;
+  http::Routes routes = Routes();
+  http::Api api(*store_, routes, slow);
+  http::Request login;
+  login.method = "POST";
+  login.path = "/api/v1/auth/login";
+  login.content_type = "application/json";
+  login.body = json{{"username", "cw_a"}, {"password", kPassword}}.dump();
+  const std::string token = json::parse(api.Handle(login).body).value("token", "");
+  http::Request search;
+  search.method = "GET";
+  search.path = "/fhir/Patient";
+  search.authorization = "Bearer " + token;
+  EXPECT_EQ(api.Handle(search).status, 200);
+  http::Response limited = api.Handle(search);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body)["resourceType"], "OperationOutcome");
+  EXPECT_FALSE(limited.headers["Retry-After"].empty());
+
+  http::Request post;
+  post.method = "POST";
+  post.path = "/fhir/Patient";
+  post.cookie = "u5_session=" + token;
+  post.host = "under5.example";
+  post.origin = "https://elsewhere.example";
+  post.content_type = "application/fhir+json";
+  post.body = json{{"resourceType", "Patient"}}.dump();
+  http::Response cross = api.Handle(post);
+  EXPECT_EQ(cross.status, 403) << cross.body;
+  EXPECT_EQ(json::parse(cross.body)["issue"][0]["code"], "forbidden");
+  EXPECT_EQ(cross.content_type, "application/fhir+json");
 }
 
 // The CapabilityStatement lists each served type with exactly the

@@ -39,7 +39,10 @@ struct RolesAccess : ApiFixture {
       if (perm != "person.read" && perm != "person.write") continue;
       std::string p = r.pattern;
       if (auto i = p.find("{id}"); i != std::string::npos) p.replace(i, 4, person_b);
-      out.emplace_back(r.method, "/api/v1/" + p);
+      // FHIR's routes (whole paths): person_b as a Patient, her first version.
+      if (auto i = p.find("{type}"); i != std::string::npos) p.replace(i, 6, "Patient");
+      if (auto i = p.find("{vid}"); i != std::string::npos) p.replace(i, 5, "1");
+      out.emplace_back(r.method, p.starts_with('/') ? p : "/api/v1/" + p);
     }
     return out;
   }

@@ -59,6 +59,12 @@ struct RouteAudit : RecordsFixture {
       if (p == "emergencies/{id}") return Case{cw, "/api/v1/emergencies/" + id, {}, id, {}};  // detail.person_id names her
       return Case{cw, "/api/v1/emergencies/stream", {}, "", {}};  // names sent later are audited as sent
     }
+    // FHIR (docs/fhir.md): the child as a Patient, the mother's handbook with her children.
+    if (p == "/fhir/{type}") return Case{cw, "/fhir/Patient", {{"_id", child}}, "", {child}};
+    if (p == "/fhir/{type}/{id}") return Case{cw, "/fhir/Patient/" + child, {}, child, {}};
+    if (p == "/fhir/{type}/{id}/_history") return Case{cw, "/fhir/Patient/" + child + "/_history", {}, child, {}};
+    if (p == "/fhir/{type}/{id}/_history/{vid}") return Case{cw, "/fhir/Patient/" + child + "/_history/1", {}, child, {}};
+    if (p == "/fhir/Patient/{id}/$everything") return Case{cw, "/fhir/Patient/" + mother + "/$everything", {}, mother, {}};
     if (p == "reports/{id}")
       return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
     return std::nullopt;
