@@ -326,7 +326,10 @@ int main(int argc, char** argv) {
   pub.data_dir = data_dir;
   if (*publish_cmd) return publish::RunPublishCommand(store, pub, std::cout, std::cerr);
   fhir_opts.audit = cli::CliAuditEntry("", "");
-  if (*fhir_import) return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
+  if (*fhir_import) {
+    cli::KeepFreedMemory(cli::Workload::kBulkLoad);
+    return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
+  }
   if (*fhir_export) return fhir::RunFhirExportCommand(store, fhir_opts, std::cout, std::cerr);
   care_opts.db_path = db_path;
   care_opts.data_dir = data_dir;

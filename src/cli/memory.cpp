@@ -16,7 +16,7 @@ void ReexecWithHugePagesIfUseful(int argc, char** argv) {
     // --data is the one option that may come before the command.
     if (a == "--data") { ++i; continue; }
     if (a.rfind("--data=", 0) == 0) continue;
-    heavy = a == "demo" || a == "import" || a == "serve";
+    heavy = a == "demo" || a == "import" || a == "serve" || a == "fhir-import";
     break;
   }
   if (!heavy || std::getenv("U5_NO_REEXEC")) return;

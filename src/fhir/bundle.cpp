@@ -54,7 +54,7 @@ const json* StringAt(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? &*it : nullptr;
 }
 
-Status ParseEntry(const json& e, size_t i, BundleEntry* out) {
+Status ParseEntry(json& e, size_t i, BundleEntry* out) {
   out->index = i;
   if (!e.is_object()) return Status::Invalid(EntryPath(i, ""), "a Bundle entry must be an object");
   for (auto it = e.begin(); it != e.end(); ++it)
@@ -122,25 +122,33 @@ Status ParseEntry(const json& e, size_t i, BundleEntry* out) {
     const json* id = StringAt(*res, "id");
     if (!id || *id != out->id) return Status::Invalid(EntryPath(i, "resource.id"), "resource.id must be " + out->id + ", as request.url says");
   }
-  out->resource = *res;
+  out->resource = std::move(*res);
   // A POST creates: an id the client sent is replaced (FHIR http.html#create).
   if (out->method == "POST") out->resource.erase("id");
   return Status::Ok();
 }
 
 // Calls fn(reference string, element path) on every Reference.reference in `j`;
-// `path` is the FHIRPath of `j` ("Observation.encounter"). Stops at the first error.
-Status ForEachReference(json& j, const std::string& path, const std::function<Status(json&, const std::string&)>& fn) {
+// `path` is the FHIRPath of `j` ("Observation.encounter"), grown and cut back
+// in place as the walk descends (a Bundle file has millions of elements).
+// Stops at the first error.
+Status ForEachReference(json& j, std::string& path, const std::function<Status(json&, const std::string&)>& fn) {
   if (j.is_array()) {
     for (json& v : j)
       if (Status st = ForEachReference(v, path, fn); !st.ok()) return st;
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() == "reference" && it->is_string()) {
-        if (Status st = fn(*it, path); !st.ok()) return st;
-      } else if (Status st = ForEachReference(*it, path + "." + it.key(), fn); !st.ok()) {
-        return st;
+      if (!it->is_structured()) {
+        if (it.key() == "reference" && it->is_string())
+          if (Status st = fn(*it, path); !st.ok()) return st;
+        continue;
       }
+      const size_t len = path.size();
+      path += '.';
+      path += it.key();
+      Status st = ForEachReference(*it, path, fn);
+      path.resize(len);
+      if (!st.ok()) return st;
     }
   }
   return Status::Ok();
@@ -172,7 +180,7 @@ std::string EntryPath(size_t index, const std::string& rest) {
   return "Bundle.entry[" + std::to_string(index) + "]" + (rest.empty() ? "" : "." + rest);
 }
 
-Status ParseBundle(const json& bundle, ParsedBundle* out) {
+Status ParseBundle(json&& bundle, ParsedBundle* out) {
   out->entries.clear();
   if (!bundle.is_object() || bundle.value("resourceType", json()) != "Bundle")
     return Status::Invalid("Bundle.resourceType", "the body must be a Bundle");
@@ -210,7 +218,8 @@ Status ResolveReferences(ParsedBundle* b, const std::function<std::string()>& ne
   }
   for (BundleEntry& e : b->entries) {
     if (!e.resource.is_object()) continue;
-    Status st = ForEachReference(e.resource, e.resource_type, [&](json& ref, const std::string& path) {
+    std::string root = e.resource_type;
+    Status st = ForEachReference(e.resource, root, [&](json& ref, const std::string& path) {
       const std::string& r = ref.get_ref<const std::string&>();
       auto it = targets.find(r);
       if (it == targets.end()) {
@@ -238,7 +247,8 @@ void Redirect(ParsedBundle* b, size_t i, const std::string& existing_id) {
   target.record_id = RecordOf(existing_id);
   for (BundleEntry& e : b->entries) {
     if (!e.resource.is_object()) continue;
-    ForEachReference(e.resource, e.resource_type, [&](json& ref, const std::string&) {
+    std::string root = e.resource_type;
+    ForEachReference(e.resource, root, [&](json& ref, const std::string&) {
       if (ref == from) ref = to;
       return Status::Ok();
     });
@@ -284,9 +294,14 @@ class PlannedView : public store::Store {
 
   void Put(const store::Record& r, bool inserted) {
     if (inserted) inserted_.insert(r.id);
-    if (!r.is_person()) events_of_[r.person_id].insert(r.id);
+    if (!r.is_person()) {
+      events_of_[r.person_id].insert(r.id);
+      // Read once here: validation asks for a person's events at each of her records.
+      facts_[r.id] = registry::FactsOfEvent(r);
+    }
     planned_[r.id] = r;
   }
+  const registry::EventFacts& Facts(const std::string& event_id) const { return facts_.at(event_id); }
   const store::Record* Planned(const std::string& id) const {
     auto it = planned_.find(id);
     return it == planned_.end() ? nullptr : &it->second;
@@ -373,6 +388,7 @@ class PlannedView : public store::Store {
   std::unordered_map<std::string, store::Record> planned_;  // by id, the latest plan of each record
   std::unordered_set<std::string> inserted_;               // planned records the store does not have
   std::unordered_map<std::string, std::set<std::string>> events_of_;  // person id → planned event ids
+  std::unordered_map<std::string, registry::EventFacts> facts_;       // planned event id → its facts
 };
 
 // The registry facts of the Bundle's planned records over the store's (as
@@ -390,7 +406,7 @@ class PlannedLookup : public registry::Lookup {
   std::optional<registry::EventFacts> Event(const std::string& id) override {
     if (const store::Record* r = view_.Planned(id)) {
       if (r->is_person() || r->deleted_at) return std::nullopt;
-      return registry::FactsOfEvent(*r);
+      return view_.Facts(id);
     }
     return base_.Event(id);
   }
@@ -403,7 +419,7 @@ class PlannedLookup : public registry::Lookup {
     std::erase_if(out.pregnancies, [&](const auto& g) { return view_.Planned(g.id) != nullptr; });
     for (const std::string& id : view_.EventsOf(person_id))
       if (const store::Record* r = view_.Planned(id); r && !r->deleted_at) {
-        const registry::EventFacts e = registry::FactsOfEvent(*r);
+        const registry::EventFacts& e = view_.Facts(id);
         out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
@@ -702,7 +718,7 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
     U5_RETURN_IF_ERROR(store.OpenBulk(&bulk));
     for (const store::Write& w : writes) U5_RETURN_IF_ERROR(bulk->Add(w.record));
     U5_RETURN_IF_ERROR(bulk->Commit());
-    audit::Entry a = opts.stamp(opts.bulk_action);
+    audit::Entry a = opts.stamp("fhir_import");
     a.detail = json({{"records", writes.size()}, {"resources", total}}).dump();
     U5_RETURN_IF_ERROR(store.AppendAudit({a}));
     for (const store::Write& w : writes) stored.push_back(w.record);
@@ -746,6 +762,7 @@ Status RunTransaction(ParsedBundle& b, const auth::Principal& who, store::Store&
     }
     out->bundle["entry"].push_back({{"response", std::move(response)}});
   }
+  if (out->bundle["entry"].empty()) out->bundle.erase("entry");  // FHIR allows no empty array
   return Status::Ok();
 }
 
@@ -771,7 +788,8 @@ Status RunBundle(ParsedBundle& b, const auth::Principal& who, store::Store& stor
     for (std::string& id : a.read) out->read.push_back(std::move(id));
     if (out->read_orgunit.empty()) out->read_orgunit = a.read_orgunit;
   }
-  out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}, {"entry", std::move(responses)}};
+  out->bundle = {{"resourceType", "Bundle"}, {"type", "batch-response"}};
+  if (!responses.empty()) out->bundle["entry"] = std::move(responses);  // FHIR allows no empty array
   return Status::Ok();
 }
 
@@ -780,7 +798,7 @@ http::Routes BundleRoutes() {
     json body;
     if (Status st = ParseJsonObject(c.req.body, &body); !st.ok()) return http::ErrorReply(st);
     ParsedBundle b;
-    if (Status st = ParseBundle(body, &b); !st.ok()) return http::ErrorReply(st);
+    if (Status st = ParseBundle(std::move(body), &b); !st.ok()) return http::ErrorReply(st);
     BundleOptions opts;
     opts.stamp = [&c](const std::string& action) { return c.Stamp(action); };
     BundleAnswer answer;

@@ -51,7 +51,8 @@ std::string EntryPath(size_t index, const std::string& rest);
 // not supported; a POST's request.url must name its resource's type, a PUT's
 // "Type/id", a DELETE's "Type/id?reason=..." (why, as the JSON API asks), a
 // GET's "Type/id" too (reads only, no searches).
-Status ParseBundle(const json& bundle, ParsedBundle* out);
+// The resources are moved out of `bundle` (a file's Bundle is hundreds of megabytes).
+Status ParseBundle(json&& bundle, ParsedBundle* out);
 
 // Gives each POSTed primary resource a new id (`new_id`: UUIDv7 in the
 // server), then rewrites every reference in the Bundle's resources that names
@@ -93,10 +94,10 @@ struct BundleOptions {
   // The audit entry of each record write: Call::Stamp(action) in the server,
   // the command line's entry in `under5 fhir-import`.
   std::function<audit::Entry(const std::string& action)> stamp;
-  // Creates only (a fresh database): one bulk load (Store::OpenBulk) and one
-  // audit entry `bulk_action` for the whole Bundle instead of one per record.
+  // When every write creates a record (a fresh database): one bulk load
+  // (Store::OpenBulk) and one audit entry `fhir_import` for the whole Bundle
+  // instead of one per record.
   bool bulk_creates = false;
-  std::string bulk_action = "fhir_import";
   // Hears the entries planned so far (the command line's progress line).
   std::function<void(size_t planned, size_t total)> progress;
 };

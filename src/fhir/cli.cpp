@@ -35,12 +35,15 @@ int RunFhirImportCommand(store::Store& store, const CliOptions& o, std::ostream&
   const auto t0 = std::chrono::steady_clock::now();
   std::ifstream in(o.file, std::ios::binary);
   if (!in) return Fail(err, Status::Invalid("file", "cannot read " + o.file));
-  // Read whole, then parsed: nlohmann's parser runs several times faster over memory than over a stream.
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json bundle = json::parse(text, nullptr, false);
+  json bundle;
+  {
+    // Read whole, then parsed: nlohmann's parser runs several times faster over memory than over a stream.
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    bundle = json::parse(text, nullptr, false);
+  }
   if (bundle.is_discarded()) return Fail(err, Status::BadRequest(o.file + " is not JSON"));
   ParsedBundle b;
-  if (Status st = ParseBundle(bundle, &b); !st.ok()) return Fail(err, st);
+  if (Status st = ParseBundle(std::move(bundle), &b); !st.ok()) return Fail(err, st);
   if (b.type != "transaction") return Fail(err, Status::Invalid("Bundle.type", "fhir-import stores a transaction Bundle (all or nothing)"));
   bundle = json();  // the parsed entries hold what is needed
   const double parsed_s = SecondsSince(t0);

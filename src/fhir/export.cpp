@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "core/date.h"
 #include "core/id.h"
@@ -153,7 +154,7 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
                     const std::function<void(size_t records)>& progress, ExportResult* result) {
   *result = {};
   // Written entry by entry: a province's Bundle is far larger than it is worth holding as one json value.
-  out << R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  out << R"({"resourceType":"Bundle","type":"transaction")";
   Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
     ++result->records;
     for (json& res : resources) {
@@ -161,12 +162,13 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
       // meta is the source's (version, time); the target database writes its own.
       res.erase("meta");
       json entry = {{"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
-      out << (result->resources++ ? ",\n" : "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
+      // FHIR allows no empty array: "entry" opens with the first one.
+      out << (result->resources++ ? ",\n" : R"(,"entry":[)" "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     return Status::Ok();
   }, progress);
   if (!st.ok()) return st;
-  out << "\n]}\n";
+  out << (result->resources ? "\n]}\n" : "}\n");
   if (!out) return Status::Internal("cannot write the Bundle");
   return Status::Ok();
 }
@@ -284,8 +286,15 @@ http::Response KickOff(http::Call& c, ExportJobs& jobs, std::vector<std::string>
     return http::ErrorReply(Status::Invalid("_outputFormat", "_outputFormat: only application/fhir+ndjson is written"));
   const auth::Principal who = c.who;
   store::Store& store = c.store;
-  // Each line a resource the caller may see, decided as for a read of it.
-  q.visible = [who, &store](const store::Record& r) { return MaySee(store, who, r); };
+  // Each line a resource the caller may see, decided as for a read of it
+  // (fhir::MaySee), each person's answer remembered for her other records.
+  auto person_seen = std::make_shared<std::unordered_map<std::string, bool>>();
+  q.visible = [who, &store, person_seen](const store::Record& r) {
+    if (r.is_person() || !auth::CanSee(store, who, r.orgunit_id)) return MaySee(store, who, r);
+    auto it = person_seen->find(r.person_id);
+    if (it == person_seen->end()) it = person_seen->emplace(r.person_id, MaySee(store, who, r)).first;
+    return it->second;
+  };
   std::string request = BaseUrl(c) + c.req.path.substr(std::string("/fhir").size());
   std::string sep = "?";
   for (const auto& [k, v] : c.req.query) request += sep + k + "=" + v, sep = "&";

@@ -78,7 +78,7 @@ TEST(FhirBundleParse, RefusalsNameTheElement) {
   };
   for (Case& c : cases) {
     ParsedBundle b;
-    Status st = ParseBundle(c.bundle, &b);
+    Status st = ParseBundle(json(c.bundle), &b);
     if (c.expression.empty()) {
       EXPECT_TRUE(st.ok()) << c.bundle.dump();
       continue;
@@ -89,10 +89,16 @@ TEST(FhirBundleParse, RefusalsNameTheElement) {
   json if_match = Tx({Entry("PUT", std::string("Patient/") + kPerson, {{"resourceType", "Patient"}, {"id", kPerson}})});
   if_match["entry"][0]["request"]["ifMatch"] = "W/x";
   ParsedBundle b;
-  EXPECT_EQ(ParseBundle(if_match, &b).field(), "Bundle.entry[0].request.ifMatch");
+  EXPECT_EQ(ParseBundle(json(if_match), &b).field(), "Bundle.entry[0].request.ifMatch");
   if_match["entry"][0]["request"]["ifMatch"] = "W/\"3\"";
-  ASSERT_TRUE(ParseBundle(if_match, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(if_match), &b).ok());
   EXPECT_EQ(b.entries[0].if_match, 3);
+  // A deletion's reason rides in its URL, as through the JSON API; nothing else does.
+  ASSERT_TRUE(ParseBundle(Tx({Entry("DELETE", std::string("Patient/") + kPerson + "?reason=moved+to%20H%C3%A0%20N%E1%BB%99i")}), &b).ok());
+  EXPECT_EQ(b.entries[0].delete_reason, "moved to Hà Nội");
+  EXPECT_EQ(b.entries[0].id, kPerson);
+  EXPECT_EQ(ParseBundle(Tx({Entry("DELETE", std::string("Patient/") + kPerson + "?reason=%zz")}), &b).field(), "Bundle.entry[0].request.url");
+  EXPECT_EQ(ParseBundle(Tx({Entry("GET", std::string("Patient/") + kPerson + "?reason=x")}), &b).field(), "Bundle.entry[0].request.url");
 }
 
 // FHIR's order: every DELETE, then POST, then PUT, then GET, each in Bundle order.
@@ -315,7 +321,7 @@ class FhirBundleStore : public ::testing::Test {
 TEST_F(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
   const json bundle = NewChildBundle();
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person"), growths = Count("growth");
   BundleAnswer a;
   Status st = RunBundle(b, Worker(), *store_, Options(), &a);
@@ -360,7 +366,7 @@ TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
   }
   ASSERT_GT(bad, 0u);
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person"), growths = Count("growth");
   int64_t seq = 0, seq_after = 0;
   std::string hash, hash_after;
@@ -397,7 +403,7 @@ TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
                     Entry("GET", "Patient/" + child_.id), Entry("GET", "Patient/0190ffff-0000-7000-8000-000000000009")},
                    "batch");
   ParsedBundle b;
-  ASSERT_TRUE(ParseBundle(bundle, &b).ok());
+  ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
   const int64_t persons = Count("person");
   BundleAnswer a;
   Status st = RunBundle(b, Worker(), *store_, Options(), &a);
@@ -469,6 +475,65 @@ TEST_F(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
   EXPECT_EQ(st.code(), Code::conflict);
   EXPECT_EQ(st.field(), "Bundle.entry[0].request.ifMatch");
   growth_ = after;
+}
+
+// DELETE of a stored part is an update of its record without it; a GET in
+// the same transaction reads the record as the Bundle left it.
+TEST_F(FhirBundleStore, DeleteOfAPartAndReadAfterIt) {
+  // The weight: a measure the registry keeps, not one it derives (a z-score would come back).
+  std::string part;
+  for (const json& r : Resources(growth_))
+    if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "29463-7") part = "Observation/" + r["id"].get<std::string>();
+  ASSERT_FALSE(part.empty());
+  const std::string enc = "Encounter/" + growth_.id;
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx({Entry("GET", enc), Entry("DELETE", part + "?reason=measured+twice")}), &b).ok());
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  store::Record after;
+  ASSERT_TRUE(store_->Get("growth", growth_.id, &after).ok());
+  EXPECT_EQ(after.version, growth_.version + 1);
+  EXPECT_FALSE(json::parse(after.body).contains("weight_kg"));
+  for (const json& r : Resources(after)) EXPECT_NE(r["resourceType"].get<std::string>() + "/" + r["id"].get<std::string>(), part);
+  EXPECT_EQ(a.bundle["entry"][1]["response"]["status"], "204 No Content");
+  EXPECT_EQ(a.bundle["entry"][0]["response"]["status"], "200 OK");
+  EXPECT_EQ(a.bundle["entry"][0]["resource"]["meta"]["versionId"], std::to_string(after.version));
+  EXPECT_EQ(a.read, std::vector<std::string>{growth_.id});
+  // Without a reason, the deletion is refused naming its URL.
+  ASSERT_TRUE(ParseBundle(Tx({Entry("DELETE", enc)}), &b).ok());
+  EXPECT_EQ(RunBundle(b, Worker(), *store_, Options(), &a).field(), "Bundle.entry[0].request.url");
+  growth_ = after;
+}
+
+// A new record's part PUT at an id its mapper does not give is refused:
+// the answer would name a resource that is not stored.
+TEST_F(FhirBundleStore, NewRecordPartsKeepTheirMappersIds) {
+  json bundle = NewChildBundle();
+  const std::string id = "0190ffff-0000-7000-8000-0000000000aa";
+  json entries = json::array();
+  for (json e : bundle["entry"]) {
+    std::string text = ReplaceAll(e.dump(), "urn:uuid:visit", "Encounter/" + id);
+    e = json::parse(text);
+    if (e["resource"]["resourceType"] == "Encounter") {
+      e["resource"]["id"] = id;
+      e["request"] = {{"method", "PUT"}, {"url", "Encounter/" + id}};
+      e.erase("fullUrl");
+    }
+    entries.push_back(e);
+  }
+  const size_t last = entries.size() - 1;
+  entries[last]["resource"]["id"] = id + "-not-a-part";
+  entries[last]["request"] = {{"method", "PUT"}, {"url", entries[last]["resource"]["resourceType"].get<std::string>() + "/" + id + "-not-a-part"}};
+  ParsedBundle b;
+  ASSERT_TRUE(ParseBundle(Tx(entries), &b).ok());
+  const int64_t growths = Count("growth");
+  BundleAnswer a;
+  Status st = RunBundle(b, Worker(), *store_, Options(), &a);
+  EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
+  EXPECT_EQ(st.field().rfind("Bundle.entry[" + std::to_string(last) + "].", 0), 0u) << st.field();
+  EXPECT_NE(st.message().find("has no part"), std::string::npos) << st.message();
+  EXPECT_EQ(Count("growth"), growths);
 }
 
 // What a commune exports, a fresh database imports through one transaction
@@ -553,6 +618,14 @@ TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
   ASSERT_EQ(two.files.size(), 2u);
   EXPECT_EQ(ParseTypes("Patient,Bogus", &typed.types).field(), "_type");
 
+  // An export of nothing is still a valid Bundle: no empty "entry".
+  ExportQuery nobody = q;
+  nobody.visible = [](const store::Record&) { return false; };
+  std::stringstream empty_bundle;
+  ExportResult empty;
+  ASSERT_TRUE(ExportBundle(*store_, ctx, nobody, empty_bundle, nullptr, &empty).ok());
+  EXPECT_EQ(json::parse(empty_bundle.str()), json({{"resourceType", "Bundle"}, {"type", "transaction"}}));
+
   ExportQuery since = q;
   ASSERT_TRUE(ParseSince("2099-01-01T00:00:00+07:00", &since.since).ok());
   ExportResult none;
@@ -572,6 +645,11 @@ TEST_F(FhirBundleStore, PostBundleRoute) {
   http::Response r = router.Dispatch(req, Worker(), *store_);
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(json::parse(r.body)["field"], "Bundle.type");
+  // An empty transaction is answered, with no empty list in it.
+  req.body = Tx(json::array()).dump();
+  r = router.Dispatch(req, Worker(), *store_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body), json({{"resourceType", "Bundle"}, {"type", "transaction-response"}}));
   req.body = NewChildBundle().dump();
   r = router.Dispatch(req, Worker(), *store_);
   ASSERT_EQ(r.status, 200) << r.body;

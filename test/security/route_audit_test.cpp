@@ -6,7 +6,9 @@
 // WrongTypes.NoBodyMakesAnyRouteAnswer500, which checks each write's entry.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "core/date.h"
 #include "security/records_fixture.h"
@@ -65,6 +67,17 @@ struct RouteAudit : RecordsFixture {
     if (p == "/fhir/{type}/{id}/_history") return Case{cw, "/fhir/Patient/" + child + "/_history", {}, child, {}};
     if (p == "/fhir/{type}/{id}/_history/{vid}") return Case{cw, "/fhir/Patient/" + child + "/_history/1", {}, child, {}};
     if (p == "/fhir/Patient/{id}/$everything") return Case{cw, "/fhir/Patient/" + mother + "/$everything", {}, mother, {}};
+    // $export's files (fhir/export.h): the worker's commune exported, the export finished, one of its files.
+    if (p == "/fhir/$export-file/{job}/{file}") {
+      const http::Response kick = Call("GET", "/fhir/Group/03390/$export", cw, "", {{"_type", "Patient"}});
+      const std::string location = kick.headers.count("Content-Location") ? kick.headers.at("Content-Location") : "";
+      const std::string status_path = location.substr(std::min(location.find("/fhir/"), location.size()));
+      http::Response manifest;
+      for (int i = 0; i < 500 && (manifest = Call("GET", status_path, cw)).status == 202; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      const std::string url = json::parse(manifest.body, nullptr, false)["output"][0].value("url", "");
+      return Case{cw, url.substr(std::min(url.find("/fhir/"), url.size())), {}, "", {}};
+    }
     if (p == "reports/{id}")
       return Case{prov, "/api/v1/reports/lai_chau_6m", {{"orgunit", "12"}, {"period", "2025S1"}}, "lai_chau_6m", {}};
     return std::nullopt;
