@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "auth/roles.h"
@@ -78,7 +79,13 @@ json PopulationCode(const std::string& code) {
   return Concept(Table()["populations"]["system"].get<std::string>(), code);
 }
 
-const json& PopulationCodes(const std::string& scoring) { return Table()["populations"]["by_scoring"][scoring]; }
+const json& PopulationCodes(const std::string& scoring) {
+  const json& by = Table()["populations"]["by_scoring"];
+  auto it = by.find(scoring);
+  // A kind the table does not know (a province's catalogue is read at run
+  // time and may add one) has no scoring, but its value is still numerator / denominator.
+  return it != by.end() ? *it : by["ratio"];
+}
 
 // A number as the indicator API rounds it (json_out.cpp: 4 decimals).
 json Rounded(double v) { return std::round(v * 1e4) / 1e4; }
@@ -164,7 +171,9 @@ json MeasureOf(const Indicator& ind) {
   AddExtension(m, "unit", "String", ind.unit);
   AddExtension(m, "multiplier", "Decimal", ind.multiplier);
   if (!ind.computable && !ind.not_computable.empty()) AddExtension(m, "not-computable", "String", ind.not_computable);
-  m["description"] = ind.name_en + (scoring == "cohort" ? ". A count" : ". Numerator / denominator x " + json(ind.multiplier).dump()) +
+  char multiplier[32];
+  std::snprintf(multiplier, sizeof multiplier, "%g", ind.multiplier);
+  m["description"] = ind.name_en + (scoring == "cohort" ? ". A count" : ". Numerator / denominator x " + std::string(multiplier)) +
                      " (" + ind.unit + "), " + (ind.computable ? "computed from registry records" : "entered (" + ind.source + ")") + ".";
   if (!scoring.empty()) m["scoring"] = Concept(Table()["scoring"]["system"].get<std::string>(), scoring);
   if (json n = ImprovementNotation(ind); !n.is_null()) m["improvementNotation"] = n;

@@ -345,6 +345,7 @@ TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
   EXPECT_EQ(m["title"], "Tỷ suất tử vong trẻ sơ sinh");
   EXPECT_EQ(m["_title"]["extension"][0]["extension"][1]["valueString"], "Neonatal mortality rate");
   EXPECT_EQ(m["identifier"][0]["value"], "neonatal_mortality_rate");
+  EXPECT_EQ(m["description"], "Neonatal mortality rate. Numerator / denominator x 1000 (‰), computed from registry records.");
   const json& pops = m["group"][0]["population"];
   ASSERT_EQ(pops.size(), 2u);
   EXPECT_EQ(pops[0]["code"]["coding"][0]["code"], "numerator");
@@ -358,6 +359,26 @@ TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
   const json byurl = json::parse(Fhir("Measure", {{"url", MeasureUrl("stunting_under5")}}, commune_).body);
   ASSERT_EQ(byurl["entry"].size(), 1u);
   EXPECT_EQ(byurl["entry"][0]["resource"]["id"], "stunting-under5");
+}
+
+// A province's catalogue is read at run time and may hold a kind the code
+// tables do not know: its Measure has no scoring, but keeps its populations.
+TEST(FhirMeasureOf, UnknownKindKeepsNumeratorAndDenominator) {
+  indicator::Indicator ind;
+  ind.id = "new_indicator";
+  ind.name_vi = "Chỉ số mới";
+  ind.name_en = "New indicator";
+  ind.kind = "index";
+  ind.unit = "points";
+  ind.direction = "sideways";
+  ind.numerator_text = "What is counted.";
+  ind.denominator_text = "Out of what.";
+  const json m = MeasureOf(ind);
+  EXPECT_EQ(m["id"], "new-indicator");
+  EXPECT_FALSE(m.contains("scoring"));
+  EXPECT_FALSE(m.contains("improvementNotation"));
+  ASSERT_EQ(m["group"][0]["population"].size(), 2u);
+  EXPECT_EQ(m["group"][0]["population"][1]["description"], "Out of what.");
 }
 
 }  // namespace
