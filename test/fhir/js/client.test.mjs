@@ -1,8 +1,9 @@
 // fhir-kit-client (npm) drives under5's FHIR API end to end as the commune worker `demo`: the
 // CapabilityStatement, create, read, search with paging, update with a version conflict (412), a
-// transaction Bundle and Patient/$everything. The session goes as a bearer token.
+// transaction Bundle and Patient/$everything; then the JSON API's audit trail must show them. The
+// session goes as a bearer token.
 import Client from 'fhir-kit-client';
-import { check, FHIR, login } from './lib.mjs';
+import { BASE, check, FHIR, login } from './lib.mjs';
 
 const token = await login('demo');
 const client = new Client({ baseUrl: FHIR, customHeaders: { Authorization: `Bearer ${token}` } });
@@ -145,6 +146,21 @@ await step('Patient/$everything', async () => {
     for (const e of s.entry || []) check(got.has(`${type}/${e.resource.id}`), `$everything of Patient/${older} lacks ${type}/${e.resource.id}`);
   }
   check(got.size > 1, `$everything of Patient/${older} has only ${[...got].join(' ')}`);
+});
+
+await step('the same audit trail as the JSON API', async () => {
+  // As the province officer (audit.read): who wrote and read the Patient created above, through
+  // GET /api/v1/audit, the JSON API's own trail.
+  const tinh = await login('tinh');
+  const r = await fetch(`${BASE}/api/v1/audit?record=${created.id}&limit=1000`, { headers: { Authorization: `Bearer ${tinh}` } });
+  const text = await r.text();
+  check(r.status === 200, `GET /api/v1/audit: HTTP ${r.status} ${text.slice(0, 300)}`);
+  const mine = JSON.parse(text).items.filter((e) => e.username === 'demo' && e.record_id === created.id);
+  const count = (a) => mine.filter((e) => e.action === a).length;
+  check(count('create') === 1, `create entries of Patient/${created.id}: ${count('create')}`);
+  // One update: the refused one (stale If-Match) changed nothing, so it leaves no update entry.
+  check(count('update') === 1, `update entries of Patient/${created.id}: ${count('update')}`);
+  check(count('read') >= 2, `read entries of Patient/${created.id} (read, vread): ${count('read')}`);
 });
 
 for (const r of results) console.log(r);
