@@ -21,6 +21,7 @@ json SearchParams(const std::string& type) {
                           p("organization", "reference", "the org unit (https://under5.vn/fhir/sid/orgunit) whose records are searched; default: the user's"),
                           p("_count", "number", "page size, 1-1000 (default 50)"),
                           p("_offset", "number", "the page's first record (the paging links set it)"),
+                          p("_total", "token", "accurate: count every match; by default counted within a commune or for one person"),
                           p("_sort", "special", type == "Patient" ? "birthdate, _lastUpdated, with - for descending"
                                                                   : "date, _lastUpdated, with - for descending")});
   if (type == "Patient") {

@@ -14,6 +14,7 @@
 #include "fhir/server_util.h"
 #include "fhir/write.h"
 #include "http/api.h"
+#include "store/orgunits.h"
 #include "store/store.h"
 
 namespace u5::fhir {
@@ -128,6 +129,7 @@ struct Spec {
   std::string id, identifier_system, identifier, name, patient;
   std::set<std::string> include;  // "patient": the Patients of the page's records
   int count = kDefaultCount, offset = 0;
+  std::string total;  // _total: none, estimate, accurate; "" as the scope allows
   bool name_search = false;
 };
 
@@ -175,6 +177,9 @@ Response Search(Call& c, ResourceCache& cache) {
       if (key == date_key) q.sort = desc ? "-date" : "date";
       else if (key == "_lastUpdated") q.sort = desc ? "-updated" : "updated";
       else st = Status::Invalid(k, "_sort must be " + date_key + " or _lastUpdated (with - for descending)");
+    } else if (k == "_total") {
+      if (v != "none" && v != "estimate" && v != "accurate") st = Status::Invalid(k, "_total must be none, estimate or accurate");
+      spec.total = v;
     } else if (k == "_include") {
       if (patient_type || (v != type + ":patient" && v != type + ":subject"))
         st = Status::Invalid(k, "_include: " + type + " includes " + (patient_type ? "nothing" : type + ":patient or " + type + ":subject"));
@@ -224,8 +229,15 @@ Response Search(Call& c, ResourceCache& cache) {
     q.person_id = spec.patient;
     q.limit = spec.count;
     q.offset = spec.offset;
+    // Over a province or the country, sorting or counting every match costs
+    // seconds: a page by id walks the ids instead, and the total is counted
+    // only when asked (_total=accurate) or the search is one person's.
+    store::OrgUnit ou;
+    const bool large = c.store.orgunits().Get(q.orgunit, &ou).ok() && ou.kind != "commune" && ou.kind != "facility";
+    q.walk_ids = large && spec.patient.empty() && q.from.empty() && q.to.empty() && q.not_from.empty();
     if (Status st = c.store.List(q, &records); !st.ok()) return http::ErrorReply(st);
-    if (OnePerRecord(type)) {
+    const bool count = spec.total == "accurate" || (spec.total.empty() && (!large || !spec.patient.empty()));
+    if (count && OnePerRecord(type)) {
       int64_t n = 0;
       if (Status st = c.store.Count(q, &n); !st.ok()) return http::ErrorReply(st);
       total = n;

@@ -254,6 +254,24 @@ TEST_F(StoreTest, ListSeveralTypesSortedPagedAndCounted) {
   EXPECT_EQ(rs[1].date, "2026-03-05");
   q.sort = "sideways";
   EXPECT_EQ(s->List(q, &rs).code(), Code::invalid);
+  // Walking the ids gives the pages the org unit index gives, in id order.
+  ListQuery by_index;
+  by_index.types = {"immunization", "growth", "anc_visit"};
+  by_index.orgunit = "12";
+  by_index.limit = 2;
+  by_index.offset = 1;
+  ListQuery walked = by_index;
+  walked.walk_ids = true;
+  std::vector<Record> a, b;
+  ASSERT_TRUE(s->List(by_index, &a).ok());
+  ASSERT_TRUE(s->List(walked, &b).ok());
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(a[0].id, b[0].id);
+  EXPECT_EQ(a[1].id, b[1].id);
+  EXPECT_LT(a[0].id, a[1].id);
+  ASSERT_TRUE(s->Count(walked, &n).ok());
+  EXPECT_EQ(n, 5);
 }
 
 TEST_F(StoreTest, HandbookInDateOrder) {
