@@ -46,6 +46,13 @@ build_web() {
     npm run build >&2)
 }
 
+# The FHIR checks' npm packages (validators and a FHIR client, test/fhir/js/package-lock.json), for the
+# ctest label fhir_js; like the web app's, npm ci only when the lock file changed since the last install.
+install_fhir_js() {
+  (cd "$ROOT/test/fhir/js" &&
+    { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund >&2; })
+}
+
 # ASan+UBSan build with clang in build-asan/: the unit tests that matter for
 # memory safety and the libFuzzer targets (fuzz/), nothing else.
 U5_ASAN_TESTS=(core_test store_test registry_test auth_test emergency_test)

@@ -594,7 +594,7 @@ Status PlanNewRecord(const ParsedBundle& b, const std::vector<size_t>& order, co
   // The write path's scope checks (fhir/write.cpp), on the record as the Bundle leaves it.
   if (!auth::CanSee(view, who, rec.orgunit_id))
     return AtEntry(primary, Status::Forbidden("org unit " + rec.orgunit_id + " is outside your org units",
-                                              ElementOf(in.registry_type, "orgunit_id")));
+                                              ElementOf(in.registry_type, "orgunit")));
   if (!rec.is_person()) {
     store::Record person;
     const std::string element = ElementOf(in.registry_type, "person_id");

@@ -123,6 +123,11 @@ Status FromFhir(const json& primary, const std::vector<json>& parts, Context& ct
     out->body = json::object();
     return m.from_fhir(primary, parts, ctx, &out->body);
   }
+  // A part type no mapper takes as primary is a part that lost its owner (Procedure without encounter).
+  const std::string owner = type + (type == "RelatedPerson" ? ".patient" : ".encounter");
+  for (const ResourceKind& k : Kinds())
+    if (!known_type && k.resource_type == type)
+      return Status::Invalid(owner, owner + " is required: a " + type + " belongs to its record's primary resource");
   if (!known_type) return Status::Invalid("resourceType", "resourceType " + type + " is not one under5 stores (docs/fhir.md)");
   return Status::Invalid(type + ".code", type + ": its code or type names no kind of record under5 keeps (docs/fhir.md)");
 }
