@@ -128,6 +128,18 @@ Status ParseEntry(json& e, size_t i, BundleEntry* out) {
   return Status::Ok();
 }
 
+// An element of an entry's resource as FHIRPath from the Bundle: the write
+// path names it from its resource type ("Patient.birthDate"), which under
+// `resource` is implied ("Bundle.entry[1].resource.birthDate").
+std::string ResourceElement(const std::string& element) {
+  size_t i = 0;
+  while (i < element.size() && std::isalpha(static_cast<unsigned char>(element[i]))) ++i;
+  const bool typed = !element.empty() && std::isupper(static_cast<unsigned char>(element[0]));
+  if (typed && i == element.size()) return "resource";
+  if (typed && element[i] == '.') return "resource." + element.substr(i + 1);
+  return "resource." + element;
+}
+
 // Calls fn(reference string, element path) on every Reference.reference in `j`;
 // `path` is the FHIRPath of `j` ("Observation.encounter"), grown and cut back
 // in place as the walk descends (a Bundle file has millions of elements).
@@ -223,11 +235,11 @@ Status ResolveReferences(ParsedBundle* b, const std::function<std::string()>& ne
       const std::string& r = ref.get_ref<const std::string&>();
       auto it = targets.find(r);
       if (it == targets.end()) {
-        if (r.rfind("urn:uuid:", 0) == 0) return Status::Invalid(EntryPath(e.index, "resource." + path), r + " is no entry's fullUrl in this Bundle");
+        if (r.rfind("urn:uuid:", 0) == 0) return Status::Invalid(EntryPath(e.index, ResourceElement(path)), r + " is no entry's fullUrl in this Bundle");
         return Status::Ok();
       }
       if (it->second.first.empty())
-        return Status::Invalid(EntryPath(e.index, "resource." + path),
+        return Status::Invalid(EntryPath(e.index, ResourceElement(path)),
                                r + " is a POSTed part (entry " + std::to_string(it->second.second) + "): refer to its record's primary resource");
       ref = it->second.first;
       return Status::Ok();
@@ -480,7 +492,7 @@ Status AtEntry(const BundleEntry& e, const Status& st) {
   if (f == "If-Match") rest = "request.ifMatch";
   else if (f == "If-None-Exist") rest = "request.ifNoneExist";
   else if (f == "reason" || e.method == "DELETE" || e.method == "GET") rest = "request.url";
-  else if (!f.empty()) rest = "resource." + f;
+  else if (!f.empty()) rest = ResourceElement(f);
   return WithField(st, EntryPath(e.index, rest));
 }
 

@@ -150,14 +150,14 @@ TEST(FhirBundleReferences, UnknownUrnAndReferenceToAPostedPartAreRefused) {
                           &b)
                   .ok());
   Status st = ResolveReferences(&b, Ids());
-  EXPECT_EQ(st.field(), "Bundle.entry[1].resource.Observation.encounter");
+  EXPECT_EQ(st.field(), "Bundle.entry[1].resource.encounter");
   EXPECT_NE(st.message().find("urn:uuid:nobody"), std::string::npos);
 
   ASSERT_TRUE(ParseBundle(Tx({Entry("POST", "Observation", Obs("Encounter/" + std::string(kVisit), "29463-7"), "urn:uuid:o"),
                               Entry("POST", "Encounter", {{"resourceType", "Encounter"}, {"reasonReference", {{{"reference", "urn:uuid:o"}}}}})}),
                           &b)
                   .ok());
-  EXPECT_EQ(ResolveReferences(&b, Ids()).field(), "Bundle.entry[1].resource.Encounter.reasonReference");
+  EXPECT_EQ(ResolveReferences(&b, Ids()).field(), "Bundle.entry[1].resource.reasonReference");
 
   ASSERT_TRUE(ParseBundle(Tx({Entry("POST", "Patient", {{"resourceType", "Patient"}}, "urn:uuid:p"),
                               Entry("POST", "Patient", {{"resourceType", "Patient"}}, "urn:uuid:p")}),
@@ -374,7 +374,7 @@ TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
   BundleAnswer a;
   Status st = RunBundle(b, Worker(), *store_, Options(), &a);
   EXPECT_EQ(st.code(), Code::invalid);
-  EXPECT_EQ(st.field(), "Bundle.entry[" + std::to_string(bad) + "].resource.Observation.valueQuantity.value") << st.ToString();
+  EXPECT_EQ(st.field(), "Bundle.entry[" + std::to_string(bad) + "].resource.valueQuantity.value") << st.ToString();
   EXPECT_EQ(Count("person"), persons);
   EXPECT_EQ(Count("growth"), growths);
   ASSERT_TRUE(store_->AuditChainHead(&seq_after, &hash_after).ok());
@@ -413,7 +413,7 @@ TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
   const json& e = a.bundle["entry"];
   ASSERT_EQ(e.size(), 4u);
   EXPECT_EQ(e[0]["response"]["status"].get<std::string>().substr(0, 3), "422");
-  EXPECT_EQ(e[0]["response"]["outcome"]["issue"][0]["expression"][0], "Bundle.entry[0].resource.Patient.birthDate");
+  EXPECT_EQ(e[0]["response"]["outcome"]["issue"][0]["expression"][0], "Bundle.entry[0].resource.birthDate");
   EXPECT_EQ(e[1]["response"]["status"], "201 Created");
   EXPECT_EQ(e[2]["response"]["status"], "200 OK");
   EXPECT_EQ(e[2]["resource"]["id"], child_.id);

@@ -89,7 +89,7 @@ TEST_F(FhirCli, ImportWithABadEntryStoresNothing) {
   const std::string db = fresh.File("fresh.db");
   RunResult r = RunUnder5({"fhir-import", "--db", db, fresh.File("bad.json")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("Bundle.entry[" + std::to_string(bad) + "].resource.Patient.birthDate"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Bundle.entry[" + std::to_string(bad) + "].resource.birthDate"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("nothing stored"), std::string::npos) << r.err;
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM person"), 0);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event"), 0);

@@ -111,8 +111,8 @@ const cases = [
   ['resource type under5 does not serve', 'POST', '/Medication', { resourceType: 'Medication', status: 'active' }, [404], null],
   ['Bundle of a type not processed', 'POST', '', { resourceType: 'Bundle', type: 'collection', entry: [goodEntry] }, BAD, 'Bundle.type'],
   // In a Bundle the entry's path goes before the resource's own (docs/fhir.md, Bundles).
-  ['transaction with one bad entry', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ birthDate: '2020-02-30' }), request: { method: 'POST', url: 'Patient' } }] }, BAD, 'Bundle.entry[1].resource.Patient.birthDate'],
-  ['transaction with a Patient of another commune', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ managingOrganization: orgRef(foreign.managingOrganization.identifier.value) }), request: { method: 'POST', url: 'Patient' } }] }, [403], 'Bundle.entry[1].resource.Patient.managingOrganization'],
+  ['transaction with one bad entry', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ birthDate: '2020-02-30' }), request: { method: 'POST', url: 'Patient' } }] }, BAD, 'Bundle.entry[1].resource.birthDate'],
+  ['transaction with a Patient of another commune', 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry: [goodEntry, { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: P({ managingOrganization: orgRef(foreign.managingOrganization.identifier.value) }), request: { method: 'POST', url: 'Patient' } }] }, [403], 'Bundle.entry[1].resource.managingOrganization'],
   ['search by a parameter not supported', 'GET', '/Observation?code=http://loinc.org|29463-7', undefined, BAD, 'code'],
   ['search by a date that is none', 'GET', '/Patient?birthdate=ge2020-02-30', undefined, BAD, 'birthdate'],
 ];
