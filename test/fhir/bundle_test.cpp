@@ -16,6 +16,7 @@
 #include "orgunit/load.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "demo_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -234,12 +235,7 @@ class FhirBundleStore : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     std::unique_ptr<store::Store> s;
-    ASSERT_TRUE(store::OpenSqliteStore(dir_->File("demo.db"), &s).ok());
-    ASSERT_TRUE(orgunit::LoadOrgUnits(*s, U5_DATA_DIR).ok());
-    demo::Options opts;
-    opts.children = 250;
-    demo::Stats stats;
-    Status st = demo::Generate(*s, opts, &stats);
+    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
     ASSERT_TRUE(st.ok()) << st.ToString();
     store_ = s.release();
     // A child with a mother and a growth record: the templates of new records.

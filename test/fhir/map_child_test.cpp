@@ -20,6 +20,7 @@
 #include "registry/validate.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "demo_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -535,13 +536,7 @@ class FhirChildDemo : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     std::unique_ptr<store::Store> s;
-    ASSERT_TRUE(store::OpenSqliteStore(dir_->File("demo.db"), &s).ok());
-    Status st = orgunit::LoadOrgUnits(*s, U5_DATA_DIR);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    demo::Options opts;
-    opts.children = 250;
-    demo::Stats stats;
-    st = demo::Generate(*s, opts, &stats);
+    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
     ASSERT_TRUE(st.ok()) << st.ToString();
     store_ = s.release();
   }

@@ -15,6 +15,7 @@
 #include "indicator/http_routes.h"
 #include "orgunit/load.h"
 #include "support/temp_dir.h"
+#include "demo_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -27,14 +28,10 @@ class FhirMeasure : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
-    ASSERT_TRUE(store::OpenSqliteStore(dir_->File("demo.db"), &store_).ok());
-    Status st = orgunit::LoadOrgUnits(*store_, U5_DATA_DIR);
-    ASSERT_TRUE(st.ok()) << st.ToString();
     demo::Options o;
     o.children = 2000;
     o.today = *ParseDate("2026-06-30");
-    demo::Stats stats;
-    st = demo::Generate(*store_, o, &stats);
+    Status st = test::OpenDemoStore(dir_->File("demo.db"), o, &store_);
     ASSERT_TRUE(st.ok()) << st.ToString();
     ASSERT_TRUE(indicator::Service::Open(*store_, U5_DATA_DIR, &svc_).ok());
     indicator::Service::Attach(*store_, svc_.get());

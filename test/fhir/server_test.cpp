@@ -19,6 +19,7 @@
 #include "orgunit/load.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "demo_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -36,13 +37,7 @@ class FhirServer : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     std::unique_ptr<store::Store> s;
-    ASSERT_TRUE(store::OpenSqliteStore(dir_->File("demo.db"), &s).ok());
-    Status st = orgunit::LoadOrgUnits(*s, U5_DATA_DIR);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    demo::Options opts;
-    opts.children = 250;
-    demo::Stats stats;
-    st = demo::Generate(*s, opts, &stats);
+    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
     ASSERT_TRUE(st.ok()) << st.ToString();
     st = auth::AddUser(*s, "cw_a", kPassword, "commune_worker", {"03390"});
     ASSERT_TRUE(st.ok()) << st.ToString();
