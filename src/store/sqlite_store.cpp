@@ -73,20 +73,14 @@ void ReadEvent(const Stmt& s, Record* r) {
   r->body = s.Text(11);
 }
 
-// A row of record_version (SqliteStore::Versions).
+// A row of record_version (SqliteStore::Versions): an event's columns in
+// ReadEvent's order, then a person's search columns. A macro, so each query
+// is one literal: Db::Cached keys statements by the text's address.
+#define U5_VERSION_COLUMNS                                                                                  \
+  "SELECT id, type, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, " \
+  "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
 void ReadVersion(const Stmt& s, Record* r) {
-  r->type = s.Text(0);
-  r->id = s.Text(1);
-  r->person_id = s.Text(2);
-  r->pregnancy_id = s.OptText(3);
-  r->orgunit_id = s.Text(4);
-  r->date = s.Text(5);
-  r->version = s.Int(6);
-  r->created_at = s.Text(7);
-  r->updated_at = s.Text(8);
-  r->deleted_at = s.OptText(9);
-  r->delete_reason = s.OptText(10);
-  r->body = s.Text(11);
+  ReadEvent(s, r);
   r->full_name = s.Text(12);
   r->name_folded = s.Text(13);
   r->sex = s.Text(14);
@@ -192,9 +186,7 @@ class SqliteStore final : public Store, public SqliteHost {
     out->emplace_back();
     U5_RETURN_IF_ERROR(GetIn(*db, type, id, &out->back()));
     Stmt& s = db->Cached(
-        "SELECT type, id, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, "
-        "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
-        "WHERE id=?1 ORDER BY version DESC");
+        U5_VERSION_COLUMNS "WHERE id=?1 ORDER BY version DESC");
     s.Bind(1, id);
     Status st;
     while (s.Step(&st)) {
@@ -212,9 +204,7 @@ class SqliteStore final : public Store, public SqliteHost {
     U5_RETURN_IF_ERROR(GetIn(*db, type, id, out));
     if (out->version == version) return Status::Ok();
     Stmt& s = db->Cached(
-        "SELECT type, id, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, "
-        "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
-        "WHERE id=?1 AND version=?2");
+        U5_VERSION_COLUMNS "WHERE id=?1 AND version=?2");
     s.Bind(1, id).Bind(2, version);
     Status st;
     if (!s.Step(&st)) {
