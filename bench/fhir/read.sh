@@ -18,7 +18,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DB="${1:-}"; SECS="${2:-15}"; CONNS="${3:-32}"; USERS="${4:-200}"; PERSONS="${5:-20000}"
-U5="$ROOT/build/under5"
+U5="${U5:-$ROOT/build/under5}"  # another build (profiling) when set
 WORK="$(mktemp -d)"; SERVER=""
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
 if [ -z "$DB" ]; then

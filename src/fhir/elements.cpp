@@ -16,22 +16,47 @@ std::string StrOf(const json& j, const char* key) {
 std::string ExtensionUrl(std::string_view name) { return std::string(kBase) + "/StructureDefinition/" + std::string(name); }
 std::string CodeSystemUrl(std::string_view name) { return std::string(kBase) + "/CodeSystem/" + std::string(name); }
 
-json Coding(std::string_view system, std::string_view code, std::string_view display) {
-  json c = {{"system", system}, {"code", code}};
-  if (!display.empty()) c["display"] = display;
-  return c;
+Element Coding(std::string_view system, std::string_view code, std::string_view display) {
+  Object c;
+  c.Str("system", system).Str("code", code);
+  if (!display.empty()) c.Str("display", display);
+  return c.Close();
 }
 
-json Concept(std::string_view system, std::string_view code, std::string_view display) {
-  return {{"coding", json::array({Coding(system, code, display)})}};
+Element Concept(std::string_view system, std::string_view code, std::string_view display) {
+  return Object().Put("coding", Array().Add(Coding(system, code, display)).Close()).Close();
 }
 
-json Ref(std::string_view type, std::string_view id) { return {{"reference", std::string(type) + "/" + std::string(id)}}; }
+Element Ref(std::string_view type, std::string_view id) {
+  std::string ref(type);
+  ref += '/';
+  ref += id;
+  return Object().Str("reference", ref).Close();
+}
 
-json OrgUnitRef(std::string_view orgunit_id, std::string_view display) {
-  json r = {{"identifier", {{"system", kOrgUnitSystem}, {"value", orgunit_id}}}};
-  if (!display.empty()) r["display"] = display;
-  return r;
+Element OrgUnitRef(std::string_view orgunit_id, std::string_view display) {
+  Object r;
+  r.Put("identifier", Object().Str("system", kOrgUnitSystem).Str("value", orgunit_id).Close());
+  if (!display.empty()) r.Str("display", display);
+  return r.Close();
+}
+
+void ExtensionList::Add(std::string_view name, std::string_view kind, const json& value) {
+  Object e;
+  e.Str("url", ExtensionUrl(name));
+  e.Value("value" + std::string(kind), value);
+  items_.Add(e.Close());
+}
+
+void ExtensionList::Add(std::string_view name, std::string_view kind, const Element& value) {
+  Object e;
+  e.Str("url", ExtensionUrl(name));
+  e.Put("value" + std::string(kind), value);
+  items_.Add(e.Close());
+}
+
+void ExtensionList::PutInto(Object& res) const {
+  if (!items_.empty()) res.Put("extension", items_.Close());
 }
 
 void AddExtension(json& res, std::string_view name, std::string_view kind, json value) {
@@ -109,8 +134,8 @@ Status ReadCode(const json& res, std::string_view key, std::string_view system, 
   return Status::Invalid(path + ".coding", path + ".coding: no code in the system " + std::string(system));
 }
 
-json Quantity(double value, std::string_view unit, std::string_view ucum_code) {
-  return {{"value", value}, {"unit", unit}, {"system", kUcum}, {"code", ucum_code}};
+Element Quantity(double value, std::string_view unit, std::string_view ucum_code) {
+  return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum_code).Close();
 }
 
 Status OnlyKnownElements(const json& res, std::initializer_list<std::string_view> known) {

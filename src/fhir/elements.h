@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "fhir/text.h"
 
 namespace u5::fhir {
 
@@ -30,14 +31,29 @@ std::string ExtensionUrl(std::string_view name);
 // The URL of under5's code system `name`: kBase + "/CodeSystem/" + name.
 std::string CodeSystemUrl(std::string_view name);
 
-json Coding(std::string_view system, std::string_view code, std::string_view display = {});
-json Concept(std::string_view system, std::string_view code, std::string_view display = {});
+// Builders write their element as text (text.h).
+Element Coding(std::string_view system, std::string_view code, std::string_view display = {});
+Element Concept(std::string_view system, std::string_view code, std::string_view display = {});
 // "Patient/<id>".
-json Ref(std::string_view type, std::string_view id);
+Element Ref(std::string_view type, std::string_view id);
 // A reference to an org unit by identifier (no Organization resource is served): {identifier, display}.
-json OrgUnitRef(std::string_view orgunit_id, std::string_view display);
+Element OrgUnitRef(std::string_view orgunit_id, std::string_view display);
 
-// Appends {url, value<kind>: value} to res["extension"]; kind is "Boolean", "Integer", "Decimal", "String", "Code", "Date", "DateTime", "CodeableConcept", ...
+// The extensions of one resource or element, each {url, value<kind>: value};
+// kind is "Boolean", "Integer", "Decimal", "String", "Code", "Date",
+// "DateTime", "CodeableConcept", "Reference", ... Written last as "extension".
+class ExtensionList {
+ public:
+  void Add(std::string_view name, std::string_view kind, const json& value);
+  void Add(std::string_view name, std::string_view kind, const Element& value);
+  bool empty() const { return items_.empty(); }
+  // res.extension = the extensions, when there are any.
+  void PutInto(Object& res) const;
+
+ private:
+  Array items_;
+};
+// The same on a resource built as a DOM (MeasureReport): appends to res["extension"].
 void AddExtension(json& res, std::string_view name, std::string_view kind, json value);
 // The value of under5's extension `name` on res (null when absent); an extension
 // with another value type than `kind` is an error naming `path`.
@@ -55,7 +71,7 @@ Status ReadCode(const json& res, std::string_view key, std::string_view system, 
                 std::string* code);
 
 // A Quantity with a UCUM unit.
-json Quantity(double value, std::string_view unit, std::string_view ucum_code);
+Element Quantity(double value, std::string_view unit, std::string_view ucum_code);
 
 // Refuses any element of `res` not in `known` (plus resourceType, id, meta,
 // text, extension), naming it: "Patient.photo: element not supported".

@@ -88,18 +88,18 @@ Status ParseSince(const std::string& param, std::string* out) {
 }
 
 Status ForEachExported(store::Store& store, Context& ctx, const ExportQuery& q,
-                       const std::function<Status(const store::Record&, std::vector<json>&)>& fn,
-                       const std::function<void(size_t records)>& progress) {
+                       const std::function<Status(const store::Record&, std::vector<ResourceText>&)>& fn,
+                       const std::function<void(size_t records)>& progress, bool with_meta) {
   size_t seen = 0;
-  std::vector<json> resources;
+  std::vector<ResourceText> resources;
   auto each = [&](const store::Record& r) -> Status {
     if (++seen % 1000 == 0 && progress) progress(seen);
     if (!q.since.empty() && r.updated_at < q.since) return Status::Ok();
     if (q.visible && !q.visible(r)) return Status::Ok();
-    if (Status st = ToFhir(r, ctx, &resources); !st.ok()) return st;
+    if (Status st = ToFhirText(r, ctx, &resources, with_meta); !st.ok()) return st;
     if (!q.types.empty())
-      std::erase_if(resources, [&](const json& res) {
-        return std::find(q.types.begin(), q.types.end(), res.value("resourceType", "")) == q.types.end();
+      std::erase_if(resources, [&](const ResourceText& res) {
+        return std::find(q.types.begin(), q.types.end(), res.type) == q.types.end();
       });
     return resources.empty() ? Status::Ok() : fn(r, resources);
   };
@@ -127,16 +127,16 @@ Status ExportNdjson(store::Store& store, Context& ctx, const ExportQuery& q, con
   if (ec) return Status::Internal("cannot create " + dir + ": " + ec.message());
   std::map<std::string, std::pair<std::ofstream, size_t>> files;
   *out = {};
-  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
+  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<ResourceText>& resources) -> Status {
     ++out->records;
-    for (const json& res : resources) {
-      const std::string type = res.value("resourceType", "");
+    for (const ResourceText& res : resources) {
+      const std::string& type = res.type;
       auto it = files.find(type);
       if (it == files.end()) {
         it = files.emplace(type, std::pair{std::ofstream(dir + "/" + type + ".ndjson", std::ios::binary), size_t{0}}).first;
         if (!it->second.first) return Status::Internal("cannot write " + dir + "/" + type + ".ndjson");
       }
-      it->second.first << res.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      it->second.first << res.text << '\n';
       ++it->second.second;
       ++out->resources;
     }
@@ -156,18 +156,16 @@ Status ExportBundle(store::Store& store, Context& ctx, const ExportQuery& q, std
   *result = {};
   // Written entry by entry: a province's Bundle is far larger than it is worth holding as one json value.
   out << R"({"resourceType":"Bundle","type":"transaction")";
-  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<json>& resources) -> Status {
+  // meta is the source's (version, time): the target database writes its own.
+  Status st = ForEachExported(store, ctx, q, [&](const store::Record&, std::vector<ResourceText>& resources) -> Status {
     ++result->records;
-    for (json& res : resources) {
-      const std::string url = res.value("resourceType", "") + "/" + res.value("id", "");
-      // meta is the source's (version, time); the target database writes its own.
-      res.erase("meta");
-      json entry = {{"resource", std::move(res)}, {"request", {{"method", "PUT"}, {"url", url}}}};
+    for (const ResourceText& res : resources) {
       // FHIR allows no empty array: "entry" opens with the first one.
-      out << (result->resources++ ? ",\n" : R"(,"entry":[)" "\n") << entry.dump(-1, ' ', false, json::error_handler_t::replace);
+      out << (result->resources++ ? ",\n" : R"(,"entry":[)" "\n") << R"({"resource":)" << res.text
+          << R"(,"request":{"method":"PUT","url":")" << res.type << '/' << res.id << "\"}}";
     }
     return Status::Ok();
-  }, progress);
+  }, progress, /*with_meta=*/false);
   if (!st.ok()) return st;
   out << (result->resources ? "\n]}\n" : "}\n");
   if (!out) return Status::Internal("cannot write the Bundle");

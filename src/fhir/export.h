@@ -43,14 +43,15 @@ Status ParseTypes(const std::string& param, std::vector<std::string>* out);
 // updated_at, so the two compare as text.
 Status ParseSince(const std::string& param, std::string* out);
 
-// Hands `fn` each live record of the query with its resources (fhir::ToFhir),
+// Hands `fn` each live record of the query with its resources (fhir::ToFhirText,
+// without meta when `with_meta` is false),
 // in an order a transaction can be planned in: persons without a mother,
 // persons with one, then events type by type as registry.json lists them
 // (pregnancies before their visits and deliveries). `progress` hears the
 // records read so far.
 Status ForEachExported(store::Store& store, Context& ctx, const ExportQuery& q,
-                       const std::function<Status(const store::Record&, std::vector<json>&)>& fn,
-                       const std::function<void(size_t records)>& progress = nullptr);
+                       const std::function<Status(const store::Record&, std::vector<ResourceText>&)>& fn,
+                       const std::function<void(size_t records)>& progress = nullptr, bool with_meta = true);
 
 struct ExportFile {
   std::string type;  // the resource type, one file each

@@ -11,12 +11,13 @@ constexpr const char* kConditionCategory = "http://terminology.hl7.org/CodeSyste
 
 // The kind of an illness or injury: its local code, and the ICD-10 code of
 // `table` (codes_child.json) where one fits.
-json KindConcept(const char* table, const char* system, const std::string& kind) {
-  json coding = json::array({Local(system, kind)});
+Element KindConcept(const char* table, const char* system, const std::string& kind) {
+  Array coding;
+  coding.Add(Local(system, kind));
   const json& codes = Codes().at(table).at("codes");
-  if (codes.contains(kind))
-    coding.push_back(Coding(kIcd10, codes[kind].at("code").get<std::string>(), codes[kind].at("display").get<std::string>()));
-  return {{"coding", coding}};
+  if (auto it = codes.find(kind); it != codes.end())
+    coding.Add(Coding(kIcd10, AsStr(it->at("code")), AsStr(it->at("display"))));
+  return Object().Put("coding", coding.Close()).Close();
 }
 
 // The kind back from the local code, or from an ICD-10 code that stands for
@@ -58,23 +59,26 @@ Status ReadKind(const json& res, const std::string& type, const char* table, con
 
 // ---- illness
 
-Status IllnessToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
-  json enc = Encounter(r, body, ctx);
+Status IllnessToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
+  ExtensionList ext;
+  Resource enc = Encounter(r, body, ctx, &ext);
   for (const char* f : {"antibiotic", "ors", "zinc", "referred"})
-    if (body.contains(f)) AddExtension(enc, f, "Boolean", body[f]);
-  if (body.contains("outcome")) AddExtension(enc, "illness-outcome", "Code", body["outcome"]);
+    if (body.contains(f)) ext.Add(f, "Boolean", body[f]);
+  if (body.contains("outcome")) ext.Add("illness-outcome", "Code", body["outcome"]);
+  ext.PutInto(enc.members);
   out->push_back(std::move(enc));
-  out->push_back({{"resourceType", "Condition"},
-                  {"id", "condition"},
-                  {"category", json::array({Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")})},
-                  {"code", KindConcept("illness_icd10", "illness", body.at("kind").get<std::string>())},
-                  {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-                  {"encounter", Ref("Encounter", r.id)},
-                  {"recordedDate", body.at("date")}});
+  Resource condition{"Condition", "condition", {}};
+  condition.members
+      .Put("category", Array().Add(Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")).Close())
+      .Put("code", KindConcept("illness_icd10", "illness", AsStr(body.at("kind"))))
+      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Put("encounter", Ref("Encounter", r.id))
+      .Value("recordedDate", body.at("date"));
+  out->push_back(std::move(condition));
   if (body.contains("dehydration")) {
-    json obs = Observation("dehydration", r, body, LocalConcept("observation", "dehydration", "Dehydration (IMCI)"));
-    obs["category"] = ObservationCategory("exam");
-    obs["valueCodeableConcept"] = LocalConcept("dehydration", body["dehydration"].get<std::string>());
+    Resource obs = Observation("dehydration", r, body, LocalConcept("observation", "dehydration", "Dehydration (IMCI)"));
+    obs.members.Put("category", ObservationCategory("exam"));
+    obs.members.Put("valueCodeableConcept", LocalConcept("dehydration", AsStr(body["dehydration"])));
     out->push_back(std::move(obs));
   }
   return Status::Ok();
@@ -120,16 +124,18 @@ Status IllnessFromFhir(const json& enc, const std::vector<json>& parts, Context&
 
 // ---- injury
 
-Status InjuryToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
-  json c = {{"resourceType", "Condition"},
-            {"category", json::array({Concept(kRecordTypeSystem, "injury")})},
-            {"code", KindConcept("injury_icd10", "injury", body.at("kind").get<std::string>())},
-            {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-            {"onsetDateTime", body.at("date")}};
-  PutOrgUnitExtension(c, ctx, body);
-  if (body.contains("place")) AddExtension(c, "injury-place", "Code", body["place"]);
-  if (body.contains("outcome")) AddExtension(c, "injury-outcome", "Code", body["outcome"]);
-  PutNote(c, body);
+Status InjuryToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
+  Resource c{"Condition", "", {}};
+  c.members.Put("category", Array().Add(Concept(kRecordTypeSystem, "injury")).Close())
+      .Put("code", KindConcept("injury_icd10", "injury", AsStr(body.at("kind"))))
+      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Value("onsetDateTime", body.at("date"));
+  ExtensionList ext;
+  PutOrgUnitExtension(ext, ctx, body);
+  if (body.contains("place")) ext.Add("injury-place", "Code", body["place"]);
+  if (body.contains("outcome")) ext.Add("injury-outcome", "Code", body["outcome"]);
+  ext.PutInto(c.members);
+  PutNote(c.members, body);
   out->push_back(std::move(c));
   return Status::Ok();
 }
@@ -153,29 +159,31 @@ Status InjuryFromFhir(const json& c, const std::vector<json>& parts, Context&, j
 
 // ---- referral
 
-Status ReferralToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
+Status ReferralToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
   const json& code = Codes().at("referral");
-  json sr = {{"resourceType", "ServiceRequest"},
-             {"status", body.contains("arrived_at") ? "completed" : "active"},
-             {"intent", "order"},
-             {"category", json::array({Concept(kRecordTypeSystem, "referral")})},
-             {"code", Concept(code.at("system").get<std::string>(), code.at("code").get<std::string>(),
-                              code.at("display").get<std::string>())},
-             {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-             {"occurrenceDateTime", body.at("date")},
-             {"requester", OrgUnit(ctx, body.at("from_orgunit").get<std::string>())},
-             {"reasonCode", json::array({{{"text", body.at("reason")}}})}};
+  Resource sr{"ServiceRequest", "", {}};
+  Object& m = sr.members;
+  m.Str("status", body.contains("arrived_at") ? "completed" : "active")
+      .Str("intent", "order")
+      .Put("category", Array().Add(Concept(kRecordTypeSystem, "referral")).Close())
+      .Put("code", Concept(AsStr(code.at("system")), AsStr(code.at("code")), AsStr(code.at("display"))))
+      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Value("occurrenceDateTime", body.at("date"))
+      .Put("requester", OrgUnit(ctx, AsStr(body.at("from_orgunit"))))
+      .Put("reasonCode", Array().Add(Object().Value("text", body.at("reason")).Close()).Close());
   // An unrecorded red alert stays unrecorded: no priority.
-  if (body.contains("red_alert")) sr["priority"] = body["red_alert"].get<bool>() ? "stat" : "routine";
-  json performer = json::array();
-  if (body.contains("to_orgunit")) performer.push_back(OrgUnit(ctx, body["to_orgunit"].get<std::string>()));
-  if (body.contains("to_facility_name")) performer.push_back({{"display", body["to_facility_name"]}});
-  if (!performer.empty()) sr["performer"] = performer;
-  if (body.contains("referred_at")) sr["authoredOn"] = FhirDateTime(body["referred_at"].get<std::string>());
-  PutOrgUnitExtension(sr, ctx, body);
-  if (body.contains("arrived_at")) AddExtension(sr, "arrived-at", "DateTime", FhirDateTime(body["arrived_at"].get<std::string>()));
-  if (body.contains("feedback")) AddExtension(sr, "feedback", "String", body["feedback"]);
-  PutNote(sr, body);
+  if (body.contains("red_alert")) m.Str("priority", body["red_alert"].get<bool>() ? "stat" : "routine");
+  Array performer;
+  if (body.contains("to_orgunit")) performer.Add(OrgUnit(ctx, AsStr(body["to_orgunit"])));
+  if (body.contains("to_facility_name")) performer.Add(Object().Value("display", body["to_facility_name"]).Close());
+  if (!performer.empty()) m.Put("performer", performer.Close());
+  if (body.contains("referred_at")) m.Str("authoredOn", FhirDateTime(AsStr(body["referred_at"])));
+  ExtensionList ext;
+  PutOrgUnitExtension(ext, ctx, body);
+  if (body.contains("arrived_at")) ext.Add("arrived-at", "DateTime", FhirDateTime(AsStr(body["arrived_at"])));
+  if (body.contains("feedback")) ext.Add("feedback", "String", body["feedback"]);
+  ext.PutInto(m);
+  PutNote(m, body);
   out->push_back(std::move(sr));
   return Status::Ok();
 }

@@ -1,5 +1,7 @@
 #include "fhir/map_child.h"
 
+#include <algorithm>
+
 namespace u5::fhir {
 namespace child {
 
@@ -10,15 +12,15 @@ const json& Codes() {
   return codes;
 }
 
-json Local(std::string_view name, std::string_view code, std::string_view display) {
+Element Local(std::string_view name, std::string_view code, std::string_view display) {
   return Coding(CodeSystemUrl(name), code, display);
 }
 
-json LocalConcept(std::string_view name, std::string_view code, std::string_view display) {
-  return {{"coding", json::array({Local(name, code, display)})}};
+Element LocalConcept(std::string_view name, std::string_view code, std::string_view display) {
+  return Object().Put("coding", Array().Add(Local(name, code, display)).Close()).Close();
 }
 
-json OrgUnit(Context& ctx, const std::string& orgunit_id) {
+Element OrgUnit(Context& ctx, const std::string& orgunit_id) {
   const std::optional<Place> place = ctx.PlaceOf(orgunit_id);
   return OrgUnitRef(orgunit_id, place ? place->name : "");
 }
@@ -38,41 +40,41 @@ std::string FhirDateTime(const std::string& t) {
   return out + (zone.empty() ? "+07:00" : zone);
 }
 
-json Amount(const json& value, std::string_view unit, std::string_view ucum) {
-  return {{"value", value}, {"unit", unit}, {"system", kUcum}, {"code", ucum}};
+Element Amount(const json& value, std::string_view unit, std::string_view ucum) {
+  return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum).Close();
 }
 
-void PutOrgUnitExtension(json& res, Context& ctx, const json& body) {
-  AddExtension(res, "orgunit", "Reference", OrgUnit(ctx, body.at("orgunit").get<std::string>()));
+void PutOrgUnitExtension(ExtensionList& ext, Context& ctx, const json& body) {
+  ext.Add("orgunit", "Reference", OrgUnit(ctx, body.at("orgunit").get<std::string>()));
 }
 
-void PutNote(json& res, const json& body) {
-  if (body.contains("note")) res["note"] = json::array({{{"text", body["note"]}}});
+void PutNote(Object& res, const json& body) {
+  if (body.contains("note")) res.Put("note", Array().Add(Object().Value("text", body["note"]).Close()).Close());
 }
 
-json Observation(std::string_view suffix, const store::Record& r, const json& body, const json& code) {
-  return {{"resourceType", "Observation"},
-          {"id", suffix},
-          {"status", "final"},
-          {"code", code},
-          {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-          {"encounter", Ref("Encounter", r.id)},
-          {"effectiveDateTime", body.at("date")}};
+Resource Observation(std::string_view suffix, const store::Record& r, const json& body, const Element& code) {
+  Resource obs{"Observation", std::string(suffix), {}};
+  obs.members.Str("status", "final")
+      .Put("code", code)
+      .Put("subject", Ref("Patient", body.at("person_id").get_ref<const std::string&>()))
+      .Put("encounter", Ref("Encounter", r.id))
+      .Value("effectiveDateTime", body.at("date"));
+  return obs;
 }
 
-json ObservationCategory(std::string_view code) {
-  return json::array({Concept("http://terminology.hl7.org/CodeSystem/observation-category", code)});
+Element ObservationCategory(std::string_view code) {
+  return Array().Add(Concept("http://terminology.hl7.org/CodeSystem/observation-category", code)).Close();
 }
 
-json Encounter(const store::Record& r, const json& body, Context& ctx) {
-  json enc = {{"resourceType", "Encounter"},
-              {"status", "finished"},
-              {"class", Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory")},
-              {"type", json::array({Concept(kRecordTypeSystem, r.type)})},
-              {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-              {"period", {{"start", body.at("date")}}},
-              {"serviceProvider", OrgUnit(ctx, body.at("orgunit").get<std::string>())}};
-  if (body.contains("note")) AddExtension(enc, "note", "String", body["note"]);
+Resource Encounter(const store::Record& r, const json& body, Context& ctx, ExtensionList* ext) {
+  Resource enc{"Encounter", "", {}};
+  enc.members.Str("status", "finished")
+      .Put("class", Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
+      .Put("type", Array().Add(Concept(kRecordTypeSystem, r.type)).Close())
+      .Put("subject", Ref("Patient", body.at("person_id").get_ref<const std::string&>()))
+      .Put("period", Object().Value("start", body.at("date")).Close())
+      .Put("serviceProvider", OrgUnit(ctx, body.at("orgunit").get<std::string>()));
+  if (body.contains("note")) ext->Add("note", "String", body["note"]);
   return enc;
 }
 
@@ -253,10 +255,11 @@ std::vector<Mapper> ChildMappers() {
   // (note, lot, reason, ...): such a field is sent as absent.
   for (Mapper& m : out)
     m.to_fhir = [to_fhir = std::move(m.to_fhir)](const store::Record& r, const json& body, Context& ctx,
-                                                 std::vector<json>* res) {
+                                                 std::vector<Resource>* res) {
+      auto empty = [](const json& v) { return v.is_string() && v.get_ref<const std::string&>().empty(); };
+      if (std::none_of(body.begin(), body.end(), empty)) return to_fhir(r, body, ctx, res);
       json b = body;
-      for (auto it = b.begin(); it != b.end();)
-        it = it->is_string() && it->get_ref<const std::string&>().empty() ? b.erase(it) : std::next(it);
+      for (auto it = b.begin(); it != b.end();) it = empty(*it) ? b.erase(it) : std::next(it);
       return to_fhir(r, b, ctx, res);
     };
   return out;

@@ -16,32 +16,36 @@ namespace u5::fhir::child {
 // data/fhir/codes_child.json, compiled in.
 const json& Codes();
 
+// A string value of a validated body, by reference (it must be a string).
+inline const std::string& AsStr(const json& j) { return j.get_ref<const std::string&>(); }
+
 // A coding / concept of under5's code system `name` (CodeSystemUrl(name)).
-json Local(std::string_view name, std::string_view code, std::string_view display = {});
-json LocalConcept(std::string_view name, std::string_view code, std::string_view display = {});
+Element Local(std::string_view name, std::string_view code, std::string_view display = {});
+Element LocalConcept(std::string_view name, std::string_view code, std::string_view display = {});
 
 // An org unit as a reference by identifier, named when the store knows it.
-json OrgUnit(Context& ctx, const std::string& orgunit_id);
+Element OrgUnit(Context& ctx, const std::string& orgunit_id);
 
 // A registry datetime as FHIR writes it: seconds and the zone are required
 // there, optional in the registry (Vietnam time, +07:00, when absent).
 std::string FhirDateTime(const std::string& registry_datetime);
 
 // A Quantity of the registry's value as stored (an int stays an int).
-json Amount(const json& value, std::string_view unit, std::string_view ucum);
+Element Amount(const json& value, std::string_view unit, std::string_view ucum);
 
 // Outbound: the record's org unit as the extension `orgunit`, its note as note[0].text.
-void PutOrgUnitExtension(json& res, Context& ctx, const json& body);
-void PutNote(json& res, const json& body);
+void PutOrgUnitExtension(ExtensionList& ext, Context& ctx, const json& body);
+void PutNote(Object& res, const json& body);
 
 // An Observation part of record r's Encounter: its id suffix and code.
-json Observation(std::string_view suffix, const store::Record& r, const json& body, const json& code);
+Resource Observation(std::string_view suffix, const store::Record& r, const json& body, const Element& code);
 // Observation.category with one code of HL7's observation-category ("vital-signs", "exam").
-json ObservationCategory(std::string_view code);
+Element ObservationCategory(std::string_view code);
 
 // The Encounter of a visit-like record (growth, health_check, illness): finished,
-// ambulatory, typed by the record type, with subject, date, org unit and note.
-json Encounter(const store::Record& r, const json& body, Context& ctx);
+// ambulatory, typed by the record type, with subject, date, org unit and note
+// (an extension, added to `ext`: the caller adds its own, then writes them).
+Resource Encounter(const store::Record& r, const json& body, Context& ctx, ExtensionList* ext);
 // Reads those elements back (extensions and parts are the caller's).
 Status ReadEncounter(const json& enc, json* body);
 

@@ -23,42 +23,49 @@ constexpr Detail kDetails[] = {{"notified-by", "notified_by", "String", false},
                                {"hours-to-notification", "hours_to_notification", "Quantity", true},
                                {"reviewed", "reviewed", "Boolean", true}};
 
-Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
+Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
   const json& row = Codes().at("observations").at("codes").at("death");
-  json obs = {{"resourceType", "Observation"},
-              {"status", "final"},
-              {"code", {{"coding", json::array({Coding(row.at("system").get<std::string>(), row.at("code").get<std::string>(),
-                                                       row.at("display").get<std::string>()),
-                                                Coding(kRecordTypeSystem, "death")})}}},
-              {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-              {"effectiveDateTime", body.contains("time_of_death") ? json(FhirDateTime(body["time_of_death"].get<std::string>()))
-                                                                   : body.at("date")}};
-  json cause = json::object();
-  if (body.contains("icd10")) cause["coding"].push_back(Coding(kIcd10, body["icd10"].get<std::string>()));
-  if (body.contains("cause_category")) cause["coding"].push_back(Local("death-cause", body["cause_category"].get<std::string>()));
-  if (body.contains("cause_text")) cause["text"] = body["cause_text"];
-  if (!cause.empty()) obs["valueCodeableConcept"] = cause;
-  json components = json::array();
+  Resource obs{"Observation", "", {}};
+  Object& m = obs.members;
+  m.Str("status", "final")
+      .Put("code", Object()
+                       .Put("coding", Array()
+                                          .Add(Coding(AsStr(row.at("system")), AsStr(row.at("code")), AsStr(row.at("display"))))
+                                          .Add(Coding(kRecordTypeSystem, "death"))
+                                          .Close())
+                       .Close())
+      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))));
+  if (body.contains("time_of_death")) m.Str("effectiveDateTime", FhirDateTime(AsStr(body["time_of_death"])));
+  else m.Value("effectiveDateTime", body.at("date"));
+  Array cause_codings;
+  if (body.contains("icd10")) cause_codings.Add(Coding(kIcd10, AsStr(body["icd10"])));
+  if (body.contains("cause_category")) cause_codings.Add(Local("death-cause", AsStr(body["cause_category"])));
+  Object cause;
+  if (!cause_codings.empty()) cause.Put("coding", cause_codings.Close());
+  if (body.contains("cause_text")) cause.Value("text", body["cause_text"]);
+  if (!cause.empty()) m.Put("valueCodeableConcept", cause.Close());
+  Array components;
   for (const Detail& d : kDetails) {
     if (!body.contains(d.field)) continue;
-    json c = {{"code", LocalConcept("death-detail", d.code)}};
-    const std::string kind = d.value;
+    Object c;
+    c.Put("code", LocalConcept("death-detail", d.code));
+    const std::string_view kind = d.value;
     const json& v = body[d.field];
-    if (kind == "Code") c["valueCodeableConcept"] = LocalConcept(std::string("death-") + d.code, v.get<std::string>());
-    else if (kind == "DateTime") c["valueDateTime"] = FhirDateTime(v.get<std::string>());
-    else if (kind == "Quantity") c["valueQuantity"] = Amount(v, "h", "h");
-    else c["value" + kind] = v;
-    components.push_back(std::move(c));
+    if (kind == "Code") c.Put("valueCodeableConcept", LocalConcept(std::string("death-") + d.code, AsStr(v)));
+    else if (kind == "DateTime") c.Str("valueDateTime", FhirDateTime(AsStr(v)));
+    else if (kind == "Quantity") c.Put("valueQuantity", Amount(v, "h", "h"));
+    else c.Value("value" + std::string(kind), v);
+    components.Add(c.Close());
   }
-  if (!components.empty()) obs["component"] = components;
-  PutOrgUnitExtension(obs, ctx, body);
-  if (body.contains("place")) AddExtension(obs, "death-place", "Code", body["place"]);
-  if (body.contains("place_facility"))
-    AddExtension(obs, "death-place-facility", "Reference", OrgUnit(ctx, body["place_facility"].get<std::string>()));
-  if (body.contains("pregnancy_id"))
-    AddExtension(obs, "pregnancy", "Reference", Ref("EpisodeOfCare", body["pregnancy_id"].get<std::string>()));
-  if (body.contains("mother_id")) AddExtension(obs, "mother", "Reference", Ref("Patient", body["mother_id"].get<std::string>()));
-  PutNote(obs, body);
+  if (!components.empty()) m.Put("component", components.Close());
+  ExtensionList ext;
+  PutOrgUnitExtension(ext, ctx, body);
+  if (body.contains("place")) ext.Add("death-place", "Code", body["place"]);
+  if (body.contains("place_facility")) ext.Add("death-place-facility", "Reference", OrgUnit(ctx, AsStr(body["place_facility"])));
+  if (body.contains("pregnancy_id")) ext.Add("pregnancy", "Reference", Ref("EpisodeOfCare", AsStr(body["pregnancy_id"])));
+  if (body.contains("mother_id")) ext.Add("mother", "Reference", Ref("Patient", AsStr(body["mother_id"])));
+  ext.PutInto(m);
+  PutNote(m, body);
   out->push_back(std::move(obs));
   return Status::Ok();
 }

@@ -40,77 +40,88 @@ const std::vector<ZScore>& ZScores() {
 
 const json& ObservationCodes() { return Codes().at("observations").at("codes"); }
 
-json MeasureCode(const std::string& key, const std::string& local) {
+Element MeasureCode(const std::string& key, const std::string& local) {
   const json& row = ObservationCodes().at(key);
-  return {{"coding", json::array({Coding(row.at("system").get<std::string>(), row.at("code").get<std::string>(),
-                                         row.at("display").get<std::string>()),
-                                  Local("observation", local)})}};
+  return Object()
+      .Put("coding", Array()
+                         .Add(Coding(row.at("system").get_ref<const std::string&>(), row.at("code").get_ref<const std::string&>(),
+                                     row.at("display").get_ref<const std::string&>()))
+                         .Add(Local("observation", local))
+                         .Close())
+      .Close();
 }
 
-void PutMeasures(const store::Record& r, const json& body, std::vector<json>* out) {
+void PutMeasures(const store::Record& r, const json& body, std::vector<Resource>* out) {
   for (const Measure& m : kMeasures) {
     if (!body.contains(m.field)) continue;
-    const bool lying = std::string(m.field) == "length_cm" && body.value("measure", "") == "l";
+    const bool length = std::string_view(m.field) == "length_cm";
+    const bool lying = length && body.value("measure", "") == "l";
     const std::string key = lying ? "length_cm_l" : m.field;
-    json obs = Observation(m.suffix, r, body, MeasureCode(key, m.field));
-    obs["category"] = ObservationCategory(ObservationCodes()[key].at("category").get<std::string>());
-    if (*m.ucum) obs["valueQuantity"] = Amount(body[m.field], ObservationCodes()[key].at("unit").get<std::string>(), m.ucum);
-    else obs["valueBoolean"] = body[m.field];
-    if (std::string(m.field) == "length_cm" && body.contains("measure"))
-      obs["method"] = LocalConcept("length-measure", body["measure"].get<std::string>(),
-                                   body["measure"] == "l" ? "recumbent length" : "standing height");
+    const json& row = ObservationCodes().at(key);
+    Resource obs = Observation(m.suffix, r, body, MeasureCode(key, m.field));
+    obs.members.Put("category", ObservationCategory(row.at("category").get_ref<const std::string&>()));
+    if (*m.ucum) obs.members.Put("valueQuantity", Amount(body[m.field], row.at("unit").get_ref<const std::string&>(), m.ucum));
+    else obs.members.Value("valueBoolean", body[m.field]);
+    if (length && body.contains("measure"))
+      obs.members.Put("method", LocalConcept("length-measure", body["measure"].get_ref<const std::string&>(),
+                                             body["measure"] == "l" ? "recumbent length" : "standing height"));
     out->push_back(std::move(obs));
   }
   for (const ZScore& z : ZScores()) {
     if (!body.contains(z.field)) continue;
-    json obs = Observation(z.suffix, r, body, LocalConcept("observation", z.field, z.display));
-    obs["category"] = ObservationCategory("exam");
-    obs["valueQuantity"] = Amount(body[z.field], "z-score", "{z-score}");
-    json interpretation = json::array();
+    Resource obs = Observation(z.suffix, r, body, LocalConcept("observation", z.field, z.display));
+    obs.members.Put("category", ObservationCategory("exam"));
+    obs.members.Put("valueQuantity", Amount(body[z.field], "z-score", "{z-score}"));
+    Array interpretation;
     for (const auto& [field, system] : z.statuses)
-      if (body.contains(field)) interpretation.push_back(LocalConcept(system, body[field].get<std::string>()));
+      if (body.contains(field)) interpretation.Add(LocalConcept(system, body[field].get_ref<const std::string&>()));
     if (body.contains("implausible"))
       for (const json& f : body["implausible"])
-        if (f == z.field) interpretation.push_back(LocalConcept("z-score-flag", "implausible", "outside WHO's plausible range"));
-    if (!interpretation.empty()) obs["interpretation"] = interpretation;
+        if (f == z.field) interpretation.Add(LocalConcept("z-score-flag", "implausible", "outside WHO's plausible range"));
+    if (!interpretation.empty()) obs.members.Put("interpretation", interpretation.Close());
     out->push_back(std::move(obs));
   }
 }
 
-void PutDerivedFlags(json& enc, const json& body) {
+void PutDerivedFlags(ExtensionList& ext, const json& body) {
   for (const char* f : {"sam", "remeasure"})
-    if (body.contains(f)) AddExtension(enc, f, "Boolean", body[f]);
+    if (body.contains(f)) ext.Add(f, "Boolean", body[f]);
 }
 
-Status GrowthToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
-  json enc = Encounter(r, body, ctx);
-  PutDerivedFlags(enc, body);
+Status GrowthToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
+  ExtensionList ext;
+  Resource enc = Encounter(r, body, ctx, &ext);
+  PutDerivedFlags(ext, body);
+  ext.PutInto(enc.members);
   out->push_back(std::move(enc));
   PutMeasures(r, body, out);
   return Status::Ok();
 }
 
-Status HealthCheckToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
-  json enc = Encounter(r, body, ctx);
-  if (body.contains("age_band")) AddExtension(enc, "age-band", "Code", body["age_band"]);
-  AddExtension(enc, "conclusion", "Code", body.at("conclusion"));
+Status HealthCheckToFhir(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
+  ExtensionList ext;
+  Resource enc = Encounter(r, body, ctx, &ext);
+  if (body.contains("age_band")) ext.Add("age-band", "Code", body["age_band"]);
+  ext.Add("conclusion", "Code", body.at("conclusion"));
   if (body.contains("counselling"))
-    for (const json& c : body["counselling"]) AddExtension(enc, "counselling", "Code", c);
-  if (body.contains("referral")) AddExtension(enc, "referral", "Boolean", body["referral"]);
-  if (body.contains("referral_to")) AddExtension(enc, "referral-to", "String", body["referral_to"]);
-  PutDerivedFlags(enc, body);
+    for (const json& c : body["counselling"]) ext.Add("counselling", "Code", c);
+  if (body.contains("referral")) ext.Add("referral", "Boolean", body["referral"]);
+  if (body.contains("referral_to")) ext.Add("referral-to", "String", body["referral_to"]);
+  PutDerivedFlags(ext, body);
+  ext.PutInto(enc.members);
   out->push_back(std::move(enc));
   PutMeasures(r, body, out);
   if (body.contains("development") || body.contains("milestones_achieved") || body.contains("milestones_not_achieved")) {
-    json obs = Observation("development", r, body, LocalConcept("observation", "development", "Child development"));
-    obs["category"] = ObservationCategory("exam");
-    if (body.contains("development")) obs["valueCodeableConcept"] = LocalConcept("development", body["development"].get<std::string>());
-    json components = json::array();
+    Resource obs = Observation("development", r, body, LocalConcept("observation", "development", "Child development"));
+    obs.members.Put("category", ObservationCategory("exam"));
+    if (body.contains("development"))
+      obs.members.Put("valueCodeableConcept", LocalConcept("development", body["development"].get_ref<const std::string&>()));
+    Array components;
     for (const auto& [key, achieved] : {std::pair{"milestones_achieved", true}, std::pair{"milestones_not_achieved", false}})
       if (body.contains(key))
         for (const json& m : body[key])
-          components.push_back({{"code", LocalConcept("milestone", m.get<std::string>())}, {"valueBoolean", achieved}});
-    if (!components.empty()) obs["component"] = components;
+          components.Add(Object().Put("code", LocalConcept("milestone", m.get_ref<const std::string&>())).Bool("valueBoolean", achieved).Close());
+    if (!components.empty()) obs.members.Put("component", components.Close());
     out->push_back(std::move(obs));
   }
   return Status::Ok();

@@ -10,28 +10,39 @@ constexpr const char* kPerformerFunction = "http://terminology.hl7.org/CodeSyste
 
 const json& VaccineTable() { return Codes().at("vaccines").at("codes"); }
 
-Status ImmunizationToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
-  const std::string vaccine = body.at("vaccine");
+Status ImmunizationToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
+  const std::string& vaccine = AsStr(body.at("vaccine"));
   const json& row = VaccineTable().at(vaccine);
-  json coding = json::array({Local("vaccine", vaccine, row.at("display").get<std::string>())});
+  Array coding;
+  coding.Add(Local("vaccine", vaccine, AsStr(row.at("display"))));
   if (row.contains("cvx"))
-    coding.push_back(Coding(kCvx, row["cvx"].get<std::string>(), Codes()["cvx"]["codes"].at(row["cvx"].get<std::string>()).get<std::string>()));
+    coding.Add(Coding(kCvx, AsStr(row["cvx"]), AsStr(Codes()["cvx"]["codes"].at(AsStr(row["cvx"])))));
   if (row.contains("atc"))
-    coding.push_back(Coding(kAtc, row["atc"].get<std::string>(), Codes()["atc"]["codes"].at(row["atc"].get<std::string>()).get<std::string>()));
-  json imm = {{"resourceType", "Immunization"},
-              {"status", "completed"},
-              {"vaccineCode", {{"coding", coding}}},
-              {"patient", Ref("Patient", body.at("person_id").get<std::string>())},
-              {"occurrenceDateTime", body.at("date")}};
-  PutOrgUnitExtension(imm, ctx, body);
-  if (body.contains("lot")) imm["lotNumber"] = body["lot"];
+    coding.Add(Coding(kAtc, AsStr(row["atc"]), AsStr(Codes()["atc"]["codes"].at(AsStr(row["atc"])))));
+  Resource imm{"Immunization", "", {}};
+  Object& m = imm.members;
+  m.Str("status", "completed")
+      .Put("vaccineCode", Object().Put("coding", coding.Close()).Close())
+      .Put("patient", Ref("Patient", AsStr(body.at("person_id"))))
+      .Value("occurrenceDateTime", body.at("date"));
+  ExtensionList ext;
+  PutOrgUnitExtension(ext, ctx, body);
+  ext.PutInto(m);
+  if (body.contains("lot")) m.Value("lotNumber", body["lot"]);
   if (body.contains("facility"))
-    imm["performer"] = json::array({{{"function", Concept(kPerformerFunction, "AP", "Administering Provider")},
-                                     {"actor", OrgUnit(ctx, body["facility"].get<std::string>())}}});
+    m.Put("performer", Array()
+                           .Add(Object()
+                                    .Put("function", Concept(kPerformerFunction, "AP", "Administering Provider"))
+                                    .Put("actor", OrgUnit(ctx, AsStr(body["facility"])))
+                                    .Close())
+                           .Close());
   // The birth dose is dose 0, which positiveInt cannot carry.
   const int dose = body.at("dose").get<int>();
-  imm["protocolApplied"] = json::array({dose >= 1 ? json{{"doseNumberPositiveInt", dose}} : json{{"doseNumberString", "0"}}});
-  PutNote(imm, body);
+  Object applied;
+  if (dose >= 1) applied.Value("doseNumberPositiveInt", dose);
+  else applied.Str("doseNumberString", "0");
+  m.Put("protocolApplied", Array().Add(applied.Close()).Close());
+  PutNote(m, body);
   out->push_back(std::move(imm));
   return Status::Ok();
 }
@@ -137,20 +148,27 @@ Status ImmunizationFromFhir(const json& imm, const std::vector<json>& parts, Con
   return ReadNote(imm, t, body);
 }
 
-Status VitaminAToFhir(const store::Record&, const json& body, Context& ctx, std::vector<json>* out) {
-  const std::string atc = Codes().at("vitamin_a").at("atc");
-  json ma = {{"resourceType", "MedicationAdministration"},
-             {"status", "completed"},
-             {"category", Concept(kRecordTypeSystem, "vitamin_a")},
-             {"medicationCodeableConcept",
-              {{"coding", json::array({Coding(kAtc, atc, Codes()["atc"]["codes"].at(atc).get<std::string>()),
-                                       Local("medication", "vitamin_a", "Vitamin A")})}}},
-             {"subject", Ref("Patient", body.at("person_id").get<std::string>())},
-             {"effectiveDateTime", body.at("date")},
-             {"dosage", {{"dose", Amount(body.at("dose_iu"), "IU", "[iU]")}}}};
-  PutOrgUnitExtension(ma, ctx, body);
-  if (body.contains("campaign_round")) AddExtension(ma, "campaign-round", "Code", body["campaign_round"]);
-  PutNote(ma, body);
+Status VitaminAToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
+  const std::string& atc = AsStr(Codes().at("vitamin_a").at("atc"));
+  Resource ma{"MedicationAdministration", "", {}};
+  Object& m = ma.members;
+  m.Str("status", "completed")
+      .Put("category", Concept(kRecordTypeSystem, "vitamin_a"))
+      .Put("medicationCodeableConcept",
+           Object()
+               .Put("coding", Array()
+                                  .Add(Coding(kAtc, atc, AsStr(Codes()["atc"]["codes"].at(atc))))
+                                  .Add(Local("medication", "vitamin_a", "Vitamin A"))
+                                  .Close())
+               .Close())
+      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Value("effectiveDateTime", body.at("date"))
+      .Put("dosage", Object().Put("dose", Amount(body.at("dose_iu"), "IU", "[iU]")).Close());
+  ExtensionList ext;
+  PutOrgUnitExtension(ext, ctx, body);
+  if (body.contains("campaign_round")) ext.Add("campaign-round", "Code", body["campaign_round"]);
+  ext.PutInto(m);
+  PutNote(m, body);
   out->push_back(std::move(ma));
   return Status::Ok();
 }

@@ -39,15 +39,17 @@ std::string IdOf(const json& body) { return body.contains("id") && body["id"].is
 
 // ---- pregnancy → EpisodeOfCare
 
-Status ToFhirPregnancy(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+Status ToFhirPregnancy(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const std::string outcome = body.value("outcome", "ongoing");
-  json e = {{"resourceType", "EpisodeOfCare"},
-            {"status", outcome == "ongoing" ? "active" : "finished"},
-            {"type", json::array({TypeConcept("pregnancy")})},
-            {"patient", Ref("Patient", r.person_id)},
-            {"managingOrganization", OrgUnitOf(body.value("orgunit", ""), ctx)},
-            {"period", {{"start", body.value("date", "")}}}};
-  WriteExtensions("pregnancy", body, ctx, e);
+  Resource e{"EpisodeOfCare", "", {}};
+  e.members.Str("status", outcome == "ongoing" ? "active" : "finished")
+      .Put("type", Array().Add(TypeConcept("pregnancy")).Close())
+      .Put("patient", Ref("Patient", r.person_id))
+      .Put("managingOrganization", OrgUnitOf(body.value("orgunit", ""), ctx))
+      .Put("period", Object().Str("start", body.value("date", "")).Close());
+  ExtensionList ext;
+  WriteExtensions("pregnancy", body, ctx, ext);
+  ext.PutInto(e.members);
   out->push_back(std::move(e));
   return Status::Ok();
 }
@@ -72,7 +74,7 @@ struct EncounterSpec {
   std::string part_of;               // Encounter.partOf = the delivery (a newborn)
 };
 
-json ClassOf(const std::string& type, const json& body) {
+Element ClassOf(const std::string& type, const json& body) {
   const Codes& t = Tables();
   const ClassSpec& c = t.classes.at(type);
   std::string code = c.fixed;
@@ -121,24 +123,28 @@ Status ReadParticipant(const std::string& type, const json& e, json* body) {
   return Status::Ok();
 }
 
-Status ToFhirEncounter(const EncounterSpec& s, const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+Status ToFhirEncounter(const EncounterSpec& s, const store::Record& r, const json& body, Context& ctx,
+                       std::vector<Resource>* out) {
   const std::string start = FhirDateTime(body.value(s.start_field, ""));
-  json e = {{"resourceType", "Encounter"},
-            {"status", "finished"},
-            {"class", ClassOf(s.type, body)},
-            {"type", json::array({TypeConcept(s.type)})},
-            {"subject", Ref("Patient", r.person_id)},
-            {"period", {{"start", start}}},
-            {"serviceProvider", OrgUnitOf(body.value("orgunit", ""), ctx)}};
+  Resource e{"Encounter", "", {}};
+  Object& m = e.members;
+  m.Str("status", "finished")
+      .Put("class", ClassOf(s.type, body))
+      .Put("type", Array().Add(TypeConcept(s.type)).Close())
+      .Put("subject", Ref("Patient", r.person_id))
+      .Put("period", Object().Str("start", start).Close())
+      .Put("serviceProvider", OrgUnitOf(body.value("orgunit", ""), ctx));
   if (s.pregnancy && body.contains("pregnancy_id"))
-    e["episodeOfCare"] = json::array({Ref("EpisodeOfCare", body["pregnancy_id"].get<std::string>())});
-  if (!s.part_of.empty() && body.contains(s.part_of)) e["partOf"] = Ref("Encounter", body[s.part_of].get<std::string>());
+    m.Put("episodeOfCare", Array().Add(Ref("EpisodeOfCare", body["pregnancy_id"].get_ref<const std::string&>())).Close());
+  if (!s.part_of.empty() && body.contains(s.part_of)) m.Put("partOf", Ref("Encounter", body[s.part_of].get_ref<const std::string&>()));
   if (auto f = Tables().participant_field.find(s.type); f != Tables().participant_field.end() && body.contains(f->second)) {
     const Coded& atnd = Tables().attender;
-    e["participant"] = json::array(
-        {{{"type", json::array({WithLocal(atnd, LocalCoding(s.type, f->second, body[f->second].get<std::string>()))})}}});
+    const Element type = WithLocal(atnd, LocalCoding(s.type, f->second, body[f->second].get<std::string>()));
+    m.Put("participant", Array().Add(Object().Put("type", Array().Add(type).Close()).Close()).Close());
   }
-  WriteExtensions(s.type, body, ctx, e);
+  ExtensionList ext;
+  WriteExtensions(s.type, body, ctx, ext);
+  ext.PutInto(m);
   out->push_back(std::move(e));
   WriteParts(s.type, r, body, start, out);
   return Status::Ok();
@@ -176,7 +182,7 @@ Status FromFhirEncounter(const EncounterSpec& s, const json& e, const std::vecto
 Mapper EncounterMapper(const EncounterSpec& s) {
   Mapper m{.registry_type = s.type, .primary_type = "Encounter", .part_types = PartTypes(s.type)};
   m.claims = [type = s.type](const json& e) { return NamesType(e.value("type", json()), type); };
-  m.to_fhir = [s](const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+  m.to_fhir = [s](const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
     return ToFhirEncounter(s, r, body, ctx, out);
   };
   m.from_fhir = [s](const json& e, const std::vector<json>& parts, Context&, json* body) {
@@ -198,35 +204,43 @@ Mapper EncounterMapper(const EncounterSpec& s) {
 
 const char* const kCause = "cause";  // extension: the cause as ICD-10 code and the words written
 
-Status ToFhirStillbirth(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+Status ToFhirStillbirth(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const Codes& t = Tables();
   const std::string tod = body.value("time_of_death", "");
-  json o = {{"resourceType", "Observation"},
-            {"status", "final"},
-            {"code", TypeConcept("stillbirth")},
-            {"subject", Ref("Patient", r.person_id)},
-            {"effectiveDateTime", tod.size() > 10 ? FhirDateTime(tod) : body.value("date", "")}};
+  Resource o{"Observation", "", {}};
+  Object& m = o.members;
+  m.Str("status", "final")
+      .Put("code", TypeConcept("stillbirth"))
+      .Put("subject", Ref("Patient", r.person_id))
+      .Str("effectiveDateTime", tod.size() > 10 ? FhirDateTime(tod) : body.value("date", ""));
   if (body.contains("timing"))
-    o["valueCodeableConcept"] = WithLocal({}, LocalCoding("stillbirth", "timing", body["timing"].get<std::string>()));
-  json comps = json::array();
-  for (const Measure& m : t.measures)
-    if (m.type == "stillbirth" && body.contains(m.field))
-      comps.push_back({{"code", WithLocal(m.code, LocalCoding("stillbirth", m.field))},
-                       {"valueQuantity", {{"value", body[m.field]}, {"unit", m.unit}, {"system", kUcum}, {"code", m.ucum}}}});
+    m.Put("valueCodeableConcept", WithLocal({}, LocalCoding("stillbirth", "timing", body["timing"].get<std::string>())));
+  Array comps;
+  for (const Measure& x : t.measures)
+    if (x.type == "stillbirth" && body.contains(x.field))
+      comps.Add(Object()
+                    .Put("code", WithLocal(x.code, LocalCoding("stillbirth", x.field)))
+                    .Put("valueQuantity",
+                         Object().Value("value", body[x.field]).Str("unit", x.unit).Str("system", kUcum).Str("code", x.ucum).Close())
+                    .Close());
   if (body.contains("sex")) {
     const std::string sex = body["sex"];
-    comps.push_back({{"code", WithLocal(t.stillbirth_sex, LocalCoding("stillbirth", "sex"))},
-                     {"valueCodeableConcept", WithLocal(Coded{kGender, t.gender.at(sex), ""}, LocalCoding("stillbirth", "sex", sex))}});
+    comps.Add(Object()
+                  .Put("code", WithLocal(t.stillbirth_sex, LocalCoding("stillbirth", "sex")))
+                  .Put("valueCodeableConcept", WithLocal(Coded{kGender, t.gender.at(sex), ""}, LocalCoding("stillbirth", "sex", sex)))
+                  .Close());
   }
-  if (!comps.empty()) o["component"] = std::move(comps);
-  if (body.contains("note")) o["note"] = json::array({{{"text", body["note"]}}});
+  if (!comps.empty()) m.Put("component", comps.Close());
+  if (body.contains("note")) m.Put("note", Array().Add(Object().Value("text", body["note"]).Close()).Close());
+  ExtensionList ext;
   if (body.contains("icd10") || body.contains("cause_text")) {
-    json cause = json::object();
-    if (body.contains("icd10")) cause["coding"] = json::array({Coding(kIcd10, body["icd10"].get<std::string>())});
-    if (body.contains("cause_text")) cause["text"] = body["cause_text"];
-    AddExtension(o, kCause, "CodeableConcept", std::move(cause));
+    Object cause;
+    if (body.contains("icd10")) cause.Put("coding", Array().Add(Coding(kIcd10, body["icd10"].get_ref<const std::string&>())).Close());
+    if (body.contains("cause_text")) cause.Value("text", body["cause_text"]);
+    ext.Add(kCause, "CodeableConcept", cause.Close());
   }
-  WriteExtensions("stillbirth", body, ctx, o);
+  WriteExtensions("stillbirth", body, ctx, ext);
+  ext.PutInto(m);
   out->push_back(std::move(o));
   return Status::Ok();
 }

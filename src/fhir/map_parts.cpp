@@ -9,23 +9,27 @@
 namespace u5::fhir::mother {
 namespace {
 
-json Observation(const std::string& suffix, const std::string& category, json code, const store::Record& r,
-                 const std::string& effective) {
-  json o = {{"resourceType", "Observation"}, {"id", suffix}, {"status", "final"}, {"code", std::move(code)},
-            {"subject", Ref("Patient", r.person_id)}, {"encounter", Ref("Encounter", r.id)},
-            {"effectiveDateTime", effective}};
-  if (!category.empty()) o["category"] = json::array({Concept(kObservationCategory, category)});
+Resource Observation(const std::string& suffix, const std::string& category, const Element& code, const store::Record& r,
+                     const std::string& effective) {
+  Resource o{"Observation", suffix, {}};
+  o.members.Str("status", "final")
+      .Put("code", code)
+      .Put("subject", Ref("Patient", r.person_id))
+      .Put("encounter", Ref("Encounter", r.id))
+      .Str("effectiveDateTime", effective);
+  if (!category.empty()) o.members.Put("category", Array().Add(Concept(kObservationCategory, category)).Close());
   return o;
 }
 
-json PartOf(const char* type, const std::string& suffix, json code, const store::Record& r) {
-  return {{"resourceType", type}, {"id", suffix}, {"code", std::move(code)}, {"subject", Ref("Patient", r.person_id)},
-          {"encounter", Ref("Encounter", r.id)}};
+Resource PartOf(const char* type, const std::string& suffix, const Element& code, const store::Record& r) {
+  Resource p{type, suffix, {}};
+  p.members.Put("code", code).Put("subject", Ref("Patient", r.person_id)).Put("encounter", Ref("Encounter", r.id));
+  return p;
 }
 
 // A Quantity whose value keeps the registry's number (an integer stays one).
-json Qty(const json& value, const std::string& unit, const std::string& ucum) {
-  return {{"value", value}, {"unit", unit}, {"system", kUcum}, {"code", ucum}};
+Element Qty(const json& value, const std::string& unit, const std::string& ucum) {
+  return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum).Close();
 }
 
 // The value of a Quantity, checked for its unit.
@@ -78,44 +82,47 @@ Match Identify(const std::string& type, const std::string& resource, const json&
 }  // namespace
 
 void WriteParts(const std::string& type, const store::Record& r, const json& body, const std::string& effective,
-                std::vector<json>* out) {
+                std::vector<Resource>* out) {
   const Codes& t = Tables();
   for (const Measure& m : t.measures) {
     if (m.type != type || m.suffix.empty() || !body.contains(m.field)) continue;
-    json o = Observation(m.suffix, m.category, WithLocal(m.code, LocalCoding(type, m.field)), r, effective);
-    if (m.ucum.empty()) o["valueInteger"] = body[m.field];
-    else o["valueQuantity"] = Qty(body[m.field], m.unit, m.ucum);
+    Resource o = Observation(m.suffix, m.category, WithLocal(m.code, LocalCoding(type, m.field)), r, effective);
+    if (m.ucum.empty()) o.members.Value("valueInteger", body[m.field]);
+    else o.members.Put("valueQuantity", Qty(body[m.field], m.unit, m.ucum));
     out->push_back(std::move(o));
   }
   if (t.bp.type == type) {
-    json comps = json::array();
+    Array comps;
     for (const Component& c : t.bp.components)
       if (body.contains(c.field))
-        comps.push_back({{"code", WithLocal(c.code, LocalCoding(type, c.field))}, {"valueQuantity", Qty(body[c.field], t.bp.unit, t.bp.ucum)}});
+        comps.Add(Object()
+                      .Put("code", WithLocal(c.code, LocalCoding(type, c.field)))
+                      .Put("valueQuantity", Qty(body[c.field], t.bp.unit, t.bp.ucum))
+                      .Close());
     if (!comps.empty()) {
-      json o = Observation(t.bp.suffix, "vital-signs", WithLocal(t.bp.code, LocalCoding(type, "blood_pressure")), r, effective);
-      o["component"] = std::move(comps);
+      Resource o = Observation(t.bp.suffix, "vital-signs", WithLocal(t.bp.code, LocalCoding(type, "blood_pressure")), r, effective);
+      o.members.Put("component", comps.Close());
       out->push_back(std::move(o));
     }
   }
   for (const Test& x : t.tests) {
     if (x.type != type || !body.contains(x.field)) continue;
-    const std::string v = body[x.field].get<std::string>();
-    json o = Observation(x.suffix, "laboratory", WithLocal(x.code, LocalCoding(type, x.field)), r, effective);
+    const std::string& v = body[x.field].get_ref<const std::string&>();
+    Resource o = Observation(x.suffix, "laboratory", WithLocal(x.code, LocalCoding(type, x.field)), r, effective);
     auto res = t.results.find(v);
-    json local = LocalCoding(type, x.field, v, res == t.results.end() ? "" : res->second.display);
+    const Element local = LocalCoding(type, x.field, v, res == t.results.end() ? "" : res->second.display);
     if (res != t.results.end() && !res->second.absent.empty())
-      o["dataAbsentReason"] = WithLocal(Coded{kDataAbsentReason, res->second.absent, res->second.display}, std::move(local));
+      o.members.Put("dataAbsentReason", WithLocal(Coded{kDataAbsentReason, res->second.absent, res->second.display}, local));
     else
-      o["valueCodeableConcept"] = WithLocal(res == t.results.end() ? Coded{} : res->second.standard, std::move(local));
+      o.members.Put("valueCodeableConcept", WithLocal(res == t.results.end() ? Coded{} : res->second.standard, local));
     out->push_back(std::move(o));
   }
   for (const Care& c : t.care) {
     if (c.type != type || !body.contains(c.field)) continue;
     const bool done = body[c.field].get<bool>();
-    json p = PartOf("Procedure", c.suffix, WithLocal({}, LocalCoding(type, c.field, "", c.display)), r);
-    p["status"] = done ? "completed" : "not-done";
-    if (done) p["performedDateTime"] = effective;
+    Resource p = PartOf("Procedure", c.suffix, WithLocal({}, LocalCoding(type, c.field, "", c.display)), r);
+    p.members.Str("status", done ? "completed" : "not-done");
+    if (done) p.members.Str("performedDateTime", effective);
     out->push_back(std::move(p));
   }
   std::vector<const ListSpec*> lists;
@@ -123,24 +130,27 @@ void WriteParts(const std::string& type, const store::Record& r, const json& bod
   lists.push_back(&t.mode);
   for (const ListSpec* l : lists) {
     if (l->type != type || !body.contains(l->field)) continue;
-    const json values = body[l->field].is_array() ? body[l->field] : json::array({body[l->field]});
-    for (const json& jv : values) {
-      const std::string v = jv.get<std::string>();
+    const json& field = body[l->field];
+    auto one = [&](const json& jv) {
+      const std::string& v = jv.get_ref<const std::string&>();
       const ListValue* spec = nullptr;
       for (const ListValue& x : l->values)
         if (x.value == v) spec = &x;
       std::string suffix = l == &t.mode ? t.mode_suffix : l->prefix + v;
       std::replace(suffix.begin(), suffix.end(), '_', '-');
-      json p = PartOf(l->resource.c_str(), suffix,
-                      WithLocal(spec ? spec->standard : Coded{}, LocalCoding(type, l->field, v, spec ? spec->display : "")), r);
+      Resource p = PartOf(l->resource.c_str(), suffix,
+                          WithLocal(spec ? spec->standard : Coded{}, LocalCoding(type, l->field, v, spec ? spec->display : "")), r);
       if (l->resource == "Condition") {
-        p["category"] = json::array({Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")});
+        p.members.Put("category", Array().Add(Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")).Close());
       } else {
-        p["status"] = "completed";
-        p["performedDateTime"] = effective;
+        p.members.Str("status", "completed").Str("performedDateTime", effective);
       }
       out->push_back(std::move(p));
-    }
+    };
+    if (field.is_array())
+      for (const json& jv : field) one(jv);
+    else
+      one(field);
   }
 }
 

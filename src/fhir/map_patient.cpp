@@ -6,75 +6,84 @@ namespace {
 
 // Vietnamese names are written family name first ("Nguyễn Thị Hoa"): the
 // first word is the family name, the rest the given names; text keeps the name as written.
-json HumanName(const std::string& full) {
-  json name = {{"use", "official"}, {"text", full}};
-  json given = json::array();
+Element HumanName(const std::string& full) {
+  Object name;
+  name.Str("use", "official").Str("text", full);
+  Array given;
   size_t start = 0;
   bool first = true;
   while (start < full.size()) {
     size_t end = full.find(' ', start);
     if (end == std::string::npos) end = full.size();
     if (end > start) {
-      if (first) name["family"] = full.substr(start, end - start);
-      else given.push_back(full.substr(start, end - start));
+      const std::string_view word = std::string_view(full).substr(start, end - start);
+      if (first) name.Str("family", word);
+      else given.Str(word);
       first = false;
     }
     start = end + 1;
   }
-  if (!given.empty()) name["given"] = given;
-  return name;
+  if (!given.empty()) name.Put("given", given.Close());
+  return name.Close();
 }
 
-json Phone(const std::string& phone) { return json::array({{{"system", "phone"}, {"value", phone}, {"use", "mobile"}}}); }
+Element Phone(const json& phone) {
+  return Array().Add(Object().Str("system", "phone").Value("value", phone).Str("use", "mobile").Close()).Close();
+}
 
 // The address: the village as written, the commune and province named from the org unit, with their 2025 codes.
-json Address(const json& body, const std::optional<Place>& place) {
-  json a = json::object();
-  if (body.contains("village")) a["line"] = json::array({body["village"]});
+Object Address(const json& body, const std::optional<Place>& place) {
+  Object a;
+  if (body.contains("village")) a.Put("line", Array().Value(body["village"]).Close());
   if (place) {
+    ExtensionList ext;
     if (place->kind == "commune") {
-      a["city"] = place->name;
-      AddExtension(a, "address-commune", "Code", place->code);
+      a.Str("city", place->name);
+      ext.Add("address-commune", "Code", place->code);
     }
     if (!place->province_name.empty()) {
-      a["state"] = place->province_name;
-      AddExtension(a, "address-province", "Code", place->province_code);
+      a.Str("state", place->province_name);
+      ext.Add("address-province", "Code", place->province_code);
     }
-    a["country"] = "VN";
+    a.Str("country", "VN");
+    ext.PutInto(a);
   }
   return a;
 }
 
-Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out) {
+Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const std::string orgunit = body.value("orgunit", "");
   const std::optional<Place> place = ctx.PlaceOf(orgunit);
-  json p = {{"resourceType", "Patient"},
-            {"identifier", json::array({{{"system", kRecordIdSystem}, {"value", r.id}}})},
-            {"name", json::array({HumanName(body.value("full_name", ""))})},
-            {"gender", body.value("sex", "")},
-            {"birthDate", body.value("birth_date", "")},
-            {"managingOrganization", OrgUnitRef(orgunit, place ? place->name : "")}};
-  if (body.contains("citizen_id")) p["identifier"].push_back({{"system", kCitizenIdSystem}, {"value", body["citizen_id"]}});
-  if (body.contains("phone")) p["telecom"] = Phone(body["phone"]);
-  if (json a = Address(body, place); !a.empty()) p["address"] = json::array({a});
-  WriteExtensions("person", body, ctx, p);
+  Resource p{"Patient", "", {}};
+  Object& m = p.members;
+  Array identifiers;
+  identifiers.Add(Object().Str("system", kRecordIdSystem).Str("value", r.id).Close());
+  if (body.contains("citizen_id")) identifiers.Add(Object().Str("system", kCitizenIdSystem).Value("value", body["citizen_id"]).Close());
+  m.Put("identifier", identifiers.Close())
+      .Put("name", Array().Add(HumanName(body.value("full_name", ""))).Close())
+      .Str("gender", body.value("sex", ""))
+      .Str("birthDate", body.value("birth_date", ""))
+      .Put("managingOrganization", OrgUnitRef(orgunit, place ? place->name : ""));
+  if (body.contains("phone")) m.Put("telecom", Phone(body["phone"]));
+  if (Object a = Address(body, place); !a.empty()) m.Put("address", Array().Add(a.Close()).Close());
+  ExtensionList ext;
+  WriteExtensions("person", body, ctx, ext);
+  ext.PutInto(m);
   out->push_back(std::move(p));
 
   if (!body.contains("mother_id")) return Status::Ok();
   const std::string mother_id = body["mother_id"];
   const Coded& mth = Tables().mother;
-  json rp = {{"resourceType", "RelatedPerson"},
-             {"id", "mother"},
-             {"patient", Ref("Patient", r.id)},
-             {"relationship", json::array({Concept(mth.system, mth.code, mth.display)})},
-             {"identifier", json::array({{{"system", kRecordIdSystem}, {"value", mother_id}}})}};
-  if (std::optional<store::Record> m = ctx.Person(mother_id)) {
-    const json mb = json::parse(m->body, nullptr, false);
+  Resource rp{"RelatedPerson", "mother", {}};
+  rp.members.Put("patient", Ref("Patient", r.id))
+      .Put("relationship", Array().Add(Concept(mth.system, mth.code, mth.display)).Close())
+      .Put("identifier", Array().Add(Object().Str("system", kRecordIdSystem).Str("value", mother_id).Close()).Close());
+  if (std::optional<store::Record> mother = ctx.Person(mother_id)) {
+    const json mb = json::parse(mother->body, nullptr, false);
     if (mb.is_object()) {
       // Her name and sex only, as the JSON API's handbook shows a mother: her
       // phone and birth date are hers to disclose through her own Patient, in scope.
-      rp["name"] = json::array({HumanName(mb.value("full_name", ""))});
-      rp["gender"] = mb.value("sex", "");
+      rp.members.Put("name", Array().Add(HumanName(mb.value("full_name", ""))).Close()).Str("gender", mb.value("sex", ""));
     }
   }
   out->push_back(std::move(rp));

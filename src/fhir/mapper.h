@@ -7,8 +7,17 @@
 #include <vector>
 
 #include "fhir/mapping.h"
+#include "fhir/text.h"
 
 namespace u5::fhir {
+
+// One resource as a mapper writes it: its type, its part's id suffix ("" for
+// the primary resource) and its members; mapping.cpp writes resourceType, id
+// and meta before them.
+struct Resource {
+  std::string type, suffix;
+  Object members;
+};
 
 struct Mapper {
   std::string registry_type;
@@ -17,9 +26,8 @@ struct Mapper {
   // Whether a primary resource of primary_type is this type's (an Encounter's
   // type coding tells an ANC visit from a growth measurement).
   std::function<bool(const json& primary)> claims;
-  // The record's body (parsed) → primary resource then parts, without id and
-  // meta (mapping.cpp adds them from the record).
-  std::function<Status(const store::Record& r, const json& body, Context& ctx, std::vector<json>* out)> to_fhir;
+  // The record's body (parsed) → primary resource then parts.
+  std::function<Status(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out)> to_fhir;
   // Primary resource and parts → the body for registry::Validate. Every
   // element the mapper does not read is an error naming it.
   std::function<Status(const json& primary, const std::vector<json>& parts, Context& ctx, json* body)> from_fhir;

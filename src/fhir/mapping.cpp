@@ -72,20 +72,45 @@ std::optional<store::Record> StoreContext::Person(const std::string& id) {
   return r;
 }
 
-Status ToFhir(const store::Record& r, Context& ctx, std::vector<json>* out) {
+Status ToFhirText(const store::Record& r, Context& ctx, std::vector<ResourceText>* out, bool with_meta) {
   out->clear();
   const Mapper* m = ForRecord(r.type);
   if (!m || r.deleted_at) return Status::Ok();
   const json body = json::parse(r.body, nullptr, false);
   if (!body.is_object()) return Status::Internal("record " + r.id + " has a body that is not a JSON object");
-  if (Status st = m->to_fhir(r, body, ctx, out); !st.ok()) return st;
-  const json meta = {{"versionId", std::to_string(r.version)}, {"lastUpdated", r.updated_at}};
-  for (size_t i = 0; i < out->size(); ++i) {
-    json& res = (*out)[i];
-    // Parts carry their suffix as id; the record's id makes it unique.
-    res["id"] = i == 0 ? r.id : r.id + "-" + res.value("id", std::to_string(i));
-    res["meta"] = meta;
+  std::vector<Resource> resources;
+  if (Status st = m->to_fhir(r, body, ctx, &resources); !st.ok()) return st;
+  std::string meta;
+  if (with_meta) {
+    meta = ",\"meta\":{\"versionId\":\"" + std::to_string(r.version) + "\",\"lastUpdated\":";
+    AppendString(meta, r.updated_at);
+    meta += '}';
   }
+  out->reserve(resources.size());
+  for (size_t i = 0; i < resources.size(); ++i) {
+    const Resource& res = resources[i];
+    // Parts carry their suffix; the record's id makes it unique.
+    ResourceText t{res.type, i == 0 ? r.id : r.id + "-" + (res.suffix.empty() ? std::to_string(i) : res.suffix), {}};
+    t.text.reserve(res.members.members().size() + meta.size() + t.id.size() + t.type.size() + 40);
+    t.text += "{\"resourceType\":\"";
+    t.text += res.type;  // types and ids need no escaping (Kinds, ParseId)
+    t.text += "\",\"id\":\"";
+    t.text += t.id;
+    t.text += '"';
+    t.text += meta;
+    if (!res.members.empty()) t.text += ',';
+    t.text += res.members.members();
+    t.text += '}';
+    out->push_back(std::move(t));
+  }
+  return Status::Ok();
+}
+
+Status ToFhir(const store::Record& r, Context& ctx, std::vector<json>* out) {
+  out->clear();
+  std::vector<ResourceText> texts;
+  U5_RETURN_IF_ERROR(ToFhirText(r, ctx, &texts));
+  for (const ResourceText& t : texts) out->push_back(json::parse(t.text));
   return Status::Ok();
 }
 

@@ -52,9 +52,18 @@ class StoreContext : public Context {
   std::unique_ptr<Impl> impl_;
 };
 
+// One resource as JSON text, with its type and id.
+struct ResourceText {
+  std::string type, id, text;
+};
+
 // The resources of record `r`: its primary resource first, then its parts,
 // each with id and meta (versionId = the record's version, lastUpdated).
 // A deleted record, or one of a type not exchanged (docs/fhir.md), gives none.
+// Written straight to text, as the answers send them (text.h); without meta
+// for a Bundle whose target database writes its own.
+Status ToFhirText(const store::Record& r, Context& ctx, std::vector<ResourceText>* out, bool with_meta = true);
+// The same parsed, for those that read or change them (writes, Bundles, tests).
 Status ToFhir(const store::Record& r, Context& ctx, std::vector<json>* out);
 
 // Which record a resource id belongs to, and which part ("" = the primary resource).

@@ -41,7 +41,7 @@ std::string Scoring(const Indicator& ind) { return Lookup("scoring", "by_kind", 
 json ImprovementNotation(const Indicator& ind) {
   const std::string code = Lookup("improvement_notation", "by_direction", ind.direction);
   if (code.empty()) return nullptr;
-  return Concept(Table()["improvement_notation"]["system"].get<std::string>(), code);
+  return Concept(Table()["improvement_notation"]["system"].get<std::string>(), code).ToJson();
 }
 
 // The Vietnamese text with its English translation (the core extension
@@ -76,7 +76,7 @@ std::string PopulationText(const Indicator& ind, const std::string& code) {
 }
 
 json PopulationCode(const std::string& code) {
-  return Concept(Table()["populations"]["system"].get<std::string>(), code);
+  return Concept(Table()["populations"]["system"].get<std::string>(), code).ToJson();
 }
 
 const json& PopulationCodes(const std::string& scoring) {
@@ -175,7 +175,7 @@ json MeasureOf(const Indicator& ind) {
   std::snprintf(multiplier, sizeof multiplier, "%g", ind.multiplier);
   m["description"] = ind.name_en + (scoring == "cohort" ? ". A count" : ". Numerator / denominator x " + std::string(multiplier)) +
                      " (" + ind.unit + "), " + (ind.computable ? "computed from registry records" : "entered (" + ind.source + ")") + ".";
-  if (!scoring.empty()) m["scoring"] = Concept(Table()["scoring"]["system"].get<std::string>(), scoring);
+  if (!scoring.empty()) m["scoring"] = Concept(Table()["scoring"]["system"].get<std::string>(), scoring).ToJson();
   if (json n = ImprovementNotation(ind); !n.is_null()) m["improvementNotation"] = n;
   json pops = json::array();
   for (const auto& code : PopulationCodes(scoring)) {
@@ -203,9 +203,9 @@ json MeasureReportOf(const Catalogue& cat, const ReportInput& in) {
             {"status", "complete"},
             {"type", "summary"},
             {"measure", MeasureUrl(ind.id)},
-            {"subject", OrgUnitRef(v.orgunit, in.orgunit_name)},
+            {"subject", OrgUnitRef(v.orgunit, in.orgunit_name).ToJson()},
             {"date", NowIso()},
-            {"reporter", OrgUnitRef(v.orgunit, in.orgunit_name)},
+            {"reporter", OrgUnitRef(v.orgunit, in.orgunit_name).ToJson()},
             {"period", {{"start", FormatDate(v.period.from)}, {"end", FormatDate(v.period.to)}}}};
   if (json n = ImprovementNotation(ind); !n.is_null()) r["improvementNotation"] = n;
   if (!v.provenance.empty()) AddExtension(r, "provenance", "Code", v.provenance);

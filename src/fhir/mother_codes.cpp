@@ -88,25 +88,28 @@ const Codes& Tables() {
 
 std::string LocalSystem() { return CodeSystemUrl("registry-field"); }
 
-json LocalCoding(const std::string& type, const std::string& field, const std::string& value, const std::string& display) {
-  return Coding(LocalSystem(), type + "." + field + (value.empty() ? "" : "." + value), display);
+Element LocalCoding(const std::string& type, const std::string& field, const std::string& value, const std::string& display) {
+  static const std::string system = LocalSystem();
+  std::string code = type + "." + field;
+  if (!value.empty()) code += "." + value;
+  return Coding(system, code, display);
 }
 
-json WithLocal(const Coded& standard, json local) {
-  json coding = json::array();
-  if (!standard.code.empty()) coding.push_back(Coding(standard.system, standard.code, standard.display));
-  coding.push_back(std::move(local));
-  return {{"coding", coding}};
+Element WithLocal(const Coded& standard, const Element& local) {
+  Array coding;
+  if (!standard.code.empty()) coding.Add(Coding(standard.system, standard.code, standard.display));
+  coding.Add(local);
+  return Object().Put("coding", coding.Close()).Close();
 }
 
-json TypeConcept(const std::string& type) {
+Element TypeConcept(const std::string& type) {
   const Codes& t = Tables();
-  json coding = json::array();
+  Array coding;
   if (auto s = t.type_codes.find(type); s != t.type_codes.end())
-    for (const Coded& c : s->second) coding.push_back(Coding(c.system, c.code, c.display));
+    for (const Coded& c : s->second) coding.Add(Coding(c.system, c.code, c.display));
   auto d = t.type_display.find(type);
-  coding.push_back(Coding(kRecordTypeSystem, type, d == t.type_display.end() ? "" : d->second));
-  return {{"coding", coding}};
+  coding.Add(Coding(kRecordTypeSystem, type, d == t.type_display.end() ? "" : d->second));
+  return Object().Put("coding", coding.Close()).Close();
 }
 
 bool NamesType(const json& cc, const std::string& type) {
@@ -155,29 +158,29 @@ std::string ExtensionPath(const std::string& resource, const std::string& name) 
   return resource + ".extension:" + name;
 }
 
-json OrgUnitOf(const std::string& orgunit, Context& ctx) {
+Element OrgUnitOf(const std::string& orgunit, Context& ctx) {
   const std::optional<Place> place = ctx.PlaceOf(orgunit);
   return OrgUnitRef(orgunit, place ? place->name : "");
 }
 
-void WriteExtensions(const std::string& type, const json& body, Context& ctx, json& res) {
+void WriteExtensions(const std::string& type, const json& body, Context& ctx, ExtensionList& ext) {
   for (const Ext& e : Tables().extensions) {
     if (e.type != type || !body.contains(e.field)) continue;
     const json& v = body[e.field];
     if (e.kind == "CodeList") {
-      for (const json& one : v) AddExtension(res, e.name, "Code", one);
+      for (const json& one : v) ext.Add(e.name, "Code", one);
     } else if (e.kind == "Coding") {
-      auto name = Tables().ethnicity.find(v.get<std::string>());
-      AddExtension(res, e.name, "Coding",
-                   Coding(CodeSystemUrl(e.system), v.get<std::string>(), name == Tables().ethnicity.end() ? "" : name->second));
+      const std::string& code = v.get_ref<const std::string&>();
+      auto name = Tables().ethnicity.find(code);
+      ext.Add(e.name, "Coding", Coding(CodeSystemUrl(e.system), code, name == Tables().ethnicity.end() ? "" : name->second));
     } else if (e.kind == "OrgUnit") {
-      AddExtension(res, e.name, "Reference", OrgUnitOf(v.get<std::string>(), ctx));
+      ext.Add(e.name, "Reference", OrgUnitOf(v.get<std::string>(), ctx));
     } else if (e.kind == "Reference") {
-      AddExtension(res, e.name, "Reference", Ref(e.target, v.get<std::string>()));
+      ext.Add(e.name, "Reference", Ref(e.target, v.get_ref<const std::string&>()));
     } else if (e.kind == "DateTime") {
-      AddExtension(res, e.name, "DateTime", FhirDateTime(v.get<std::string>()));
+      ext.Add(e.name, "DateTime", FhirDateTime(v.get<std::string>()));
     } else {
-      AddExtension(res, e.name, e.kind, v);
+      ext.Add(e.name, e.kind, v);
     }
   }
 }

@@ -94,12 +94,12 @@ inline constexpr const char* kGender = "http://hl7.org/fhir/administrative-gende
 // The local code system of registry fields and values.
 std::string LocalSystem();
 // {LocalSystem(), "<type>.<field>[.<value>]"}.
-json LocalCoding(const std::string& type, const std::string& field, const std::string& value = {},
+Element LocalCoding(const std::string& type, const std::string& field, const std::string& value = {},
                  const std::string& display = {});
 // {"coding": [standard (when it has a code), local]}.
-json WithLocal(const Coded& standard, json local);
+Element WithLocal(const Coded& standard, const Element& local);
 // The standard codes of record type `type`, then its record-type coding (kRecordTypeSystem).
-json TypeConcept(const std::string& type);
+Element TypeConcept(const std::string& type);
 // Whether `cc` (a CodeableConcept or a list of them) names record type `type`: its
 // record-type coding or one of its standard codes (WHO ANC.Contact for an ANC visit).
 bool NamesType(const json& cc, const std::string& type);
@@ -114,9 +114,9 @@ std::string Str(const json& j, const char* key);
 std::string FhirDateTime(const std::string& s);
 
 // Writes the extensions of `type`'s fields present in `body` onto res (org units named from ctx).
-void WriteExtensions(const std::string& type, const json& body, Context& ctx, json& res);
+void WriteExtensions(const std::string& type, const json& body, Context& ctx, ExtensionList& ext);
 // An org unit reference with the unit's name as display.
-json OrgUnitOf(const std::string& orgunit, Context& ctx);
+Element OrgUnitOf(const std::string& orgunit, Context& ctx);
 // Reads res's extensions into body (derived ones are ignored); an extension
 // under5 does not define for `type`, or with the wrong value, names itself.
 Status ReadExtensions(const std::string& type, const json& res, json* body);
@@ -128,7 +128,7 @@ Status KnownOnly(const json& res, const std::vector<std::string>& known);
 // The parts of an Encounter-type record (map_parts.cpp): Observations of its measures and
 // tests, Procedures of its care items, Conditions of its complications.
 void WriteParts(const std::string& type, const store::Record& r, const json& body, const std::string& effective,
-                std::vector<json>* out);
+                std::vector<Resource>* out);
 // The parts back into body; each must belong to Encounter `encounter_id` (when
 // known) of patient `person_id`.
 Status ReadParts(const std::string& type, const std::vector<json>& parts, const std::string& encounter_id,

@@ -135,7 +135,7 @@ struct Spec {
 
 }  // namespace
 
-Response Search(Call& c, ResourceCache& cache) {
+Response Search(Call& c) {
   const std::string& type = c.param(0);
   if (!Served(type)) return NotSupported(type);
   const bool patient_type = type == "Patient";
@@ -256,11 +256,11 @@ Response Search(Call& c, ResourceCache& cache) {
     entries += "\",\"resource\":" + res.text + ",\"search\":{\"mode\":\"" + mode + "\"}}";
   };
   std::vector<std::string> persons;
+  std::vector<ResourceText> group;
   for (const store::Record& r : records) {
-    std::shared_ptr<const std::vector<ResourceText>> group;
-    if (Status st = cache.Get(r, ctx, &group); !st.ok()) return http::ErrorReply(st);
+    if (Status st = ToFhirText(r, ctx, &group); !st.ok()) return http::ErrorReply(st);
     bool shown = false;
-    for (const ResourceText& res : *group) {
+    for (const ResourceText& res : group) {
       if (res.type != type || (!wanted_id.empty() && res.id != wanted_id)) continue;
       add(res, "match");
       shown = true;
@@ -274,10 +274,9 @@ Response Search(Call& c, ResourceCache& cache) {
   for (const std::string& pid : persons) {
     store::Record p;
     if (!c.store.Get("person", pid, &p).ok() || p.deleted_at || !MaySee(c.store, c.who, p)) continue;
-    std::shared_ptr<const std::vector<ResourceText>> group;
-    if (Status st = cache.Get(p, ctx, &group); !st.ok()) return http::ErrorReply(st);
-    if (group->empty()) continue;
-    add(group->front(), "include");
+    if (Status st = ToFhirText(p, ctx, &group); !st.ok()) return http::ErrorReply(st);
+    if (group.empty()) continue;
+    add(group.front(), "include");
     note.records.push_back(p.id);
   }
 

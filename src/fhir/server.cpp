@@ -13,7 +13,7 @@
 
 namespace u5::fhir {
 
-http::Response Search(http::Call& c, ResourceCache& cache);  // search.cpp
+http::Response Search(http::Call& c);  // search.cpp
 
 bool Served(const std::string& resource_type) {
   return std::any_of(Kinds().begin(), Kinds().end(), [&](const ResourceKind& k) { return k.resource_type == resource_type; });
@@ -41,35 +41,6 @@ http::Response ResourceReply(int status, const json& resource) {
 http::Response NotSupported(const std::string& type) {
   return http::JsonReply(404, {{"error", "not_found"},
                                {"message", "resource type " + type + " is not served here (GET /fhir/metadata)"}});
-}
-
-Status ResourceCache::Get(const store::Record& r, Context& ctx, std::shared_ptr<const std::vector<ResourceText>>* out) {
-  const bool keep = !r.is_person() && !r.deleted_at;
-  if (keep) {
-    std::lock_guard lock(mu_);
-    if (auto it = entries_.find(r.id); it != entries_.end() && it->second.version == r.version) {
-      *out = it->second.resources;
-      return Status::Ok();
-    }
-  }
-  std::vector<json> group;
-  U5_RETURN_IF_ERROR(ToFhir(r, ctx, &group));
-  auto texts = std::make_shared<std::vector<ResourceText>>();
-  size_t bytes = r.id.size() + 64;
-  for (const json& res : group) {
-    texts->push_back({res.value("resourceType", ""), res.value("id", ""), res.dump(-1, ' ', false, json::error_handler_t::replace)});
-    bytes += texts->back().text.size() + texts->back().id.size() + 64;
-  }
-  *out = texts;
-  if (!keep) return Status::Ok();
-  std::lock_guard lock(mu_);
-  if (bytes_ + bytes > max_bytes_) {
-    entries_.clear();
-    bytes_ = 0;
-  }
-  entries_.insert_or_assign(r.id, Entry{r.version, std::move(texts)});
-  bytes_ += bytes;  // a replaced version's bytes stay counted until the next clear: an upper bound
-  return Status::Ok();
 }
 
 namespace {
@@ -266,7 +237,7 @@ Response Write(Call& c, WriteRequest w) {
 // The handbook as FHIR: the person, every resource of their records and, for
 // a mother, her children's (those the caller may see), in one answer and
 // one audit entry naming them all.
-Response Everything(Call& c, ResourceCache& cache) {
+Response Everything(Call& c) {
   const std::string& id = c.param(0);
   store::Record person;
   std::vector<store::Record> events;
@@ -276,16 +247,16 @@ Response Everything(Call& c, ResourceCache& cache) {
     return st.code() == Code::not_found ? Gone("Patient", id) : http::ErrorReply(st);
   std::vector<store::Record> kids;
   if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return http::ErrorReply(st);
-  // The Bundle is spliced as text from the cache: a family's handbook runs to
-  // hundreds of resources, and mapping and dumping them is most of its cost.
+  // The Bundle is spliced from the resources' text (ToFhirText): a family's
+  // handbook runs to hundreds of resources.
   StoreContext ctx(c.store);
   const std::string base = BaseUrl(c);
   std::string body;
   size_t total = 0;
+  std::vector<ResourceText> group;
   auto add = [&](const store::Record& r) -> Status {
-    std::shared_ptr<const std::vector<ResourceText>> group;
-    U5_RETURN_IF_ERROR(cache.Get(r, ctx, &group));
-    for (const ResourceText& res : *group) {
+    U5_RETURN_IF_ERROR(ToFhirText(r, ctx, &group));
+    for (const ResourceText& res : group) {
       body += total++ ? ",{\"fullUrl\":\"" : "{\"fullUrl\":\"";
       body += base + "/" + res.type + "/" + res.id;  // ids and types need no escaping (ParseId, Kinds)
       body += "\",\"resource\":";
@@ -328,7 +299,6 @@ Response Everything(Call& c, ResourceCache& cache) {
 
 http::Routes Routes() {
   using A = http::Audit;
-  auto cache = std::make_shared<ResourceCache>(size_t{256} << 20);
   using auth::kPersonRead;
   using auth::kPersonWrite;
   auto write = [](const char* method) {
@@ -342,14 +312,14 @@ http::Routes Routes() {
     };
   };
   return {
-      {"GET", "/fhir/{type}", kPersonRead, A::person_read, [cache](Call& c) { return Search(c, *cache); }, false, true},
+      {"GET", "/fhir/{type}", kPersonRead, A::person_read, Search, false, true},
       {"POST", "/fhir/{type}", kPersonWrite, A::write, write("POST")},
       {"GET", "/fhir/{type}/{id}", kPersonRead, A::person_read, Read},
       {"PUT", "/fhir/{type}/{id}", kPersonWrite, A::write, write("PUT")},
       {"DELETE", "/fhir/{type}/{id}", kPersonWrite, A::write, write("DELETE")},
       {"GET", "/fhir/{type}/{id}/_history", kPersonRead, A::person_read, History},
       {"GET", "/fhir/{type}/{id}/_history/{vid}", kPersonRead, A::person_read, VRead},
-      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, [cache](Call& c) { return Everything(c, *cache); }},
+      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, Everything},
   };
 }
 

@@ -41,7 +41,7 @@ TEST(FhirElements, ExtensionsAndCodes) {
   ASSERT_TRUE(ReadExtension(res, "iron-folate", "Boolean", "Encounter.extension", &v).ok());
   EXPECT_EQ(v, true);
   EXPECT_FALSE(ReadExtension(res, "iron-folate", "Integer", "Encounter.extension", &v).ok());
-  res["type"] = json::array({Concept(kRecordTypeSystem, "anc_visit")});
+  res["type"] = json::array({Concept(kRecordTypeSystem, "anc_visit").ToJson()});
   std::string code;
   ASSERT_TRUE(ReadCode(res, "type", kRecordTypeSystem, "Encounter.type", true, &code).ok());
   EXPECT_EQ(code, "anc_visit");
@@ -51,7 +51,7 @@ TEST(FhirElements, ExtensionsAndCodes) {
 }
 
 TEST(FhirElements, OrgUnitReferenceByIdentifier) {
-  json enc = {{"serviceProvider", OrgUnitRef("03388", "Phường Đoàn Kết")}};
+  json enc = {{"serviceProvider", OrgUnitRef("03388", "Phường Đoàn Kết").ToJson()}};
   std::string id;
   ASSERT_TRUE(ReadOrgUnitRef(enc, "serviceProvider", "Encounter.serviceProvider", true, &id).ok());
   EXPECT_EQ(id, "03388");

@@ -504,7 +504,7 @@ TEST(FhirChild, DerivedValuesAreIgnoredInbound) {
   const json body = json::parse(c.body);
   std::vector<json> res = Resources(c.type, body);
   Part(res, "z-lhfa")["valueQuantity"]["value"] = 9.9;
-  Part(res, "z-wflh")["interpretation"] = json::array({child::LocalConcept("wasting", "severe")});
+  Part(res, "z-wflh")["interpretation"] = json::array({child::LocalConcept("wasting", "severe").ToJson()});
   res[0]["extension"][1]["valueBoolean"] = true;  // sam
   res.erase(std::remove_if(res.begin(), res.end(), [](const json& r) { return r["id"].get<std::string>().ends_with("-z-bmi"); }),
             res.end());
