@@ -55,7 +55,7 @@ void ExtensionList::Add(std::string_view name, std::string_view kind, const Elem
   items_.Add(e.Close());
 }
 
-void ExtensionList::PutInto(Object& res) const {
+void ExtensionList::PutInto(Object& res) {
   if (!items_.empty()) res.Put("extension", items_.Close());
 }
 

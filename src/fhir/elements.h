@@ -47,8 +47,8 @@ class ExtensionList {
   void Add(std::string_view name, std::string_view kind, const json& value);
   void Add(std::string_view name, std::string_view kind, const Element& value);
   bool empty() const { return items_.empty(); }
-  // res.extension = the extensions, when there are any.
-  void PutInto(Object& res) const;
+  // res.extension = the extensions, when there are any (the list is spent).
+  void PutInto(Object& res);
 
  private:
   Array items_;

@@ -36,6 +36,7 @@ struct StoreContext::Impl {
   store::Store& store;
   std::mutex mu;
   std::map<std::string, std::optional<Place>> places;
+  std::optional<store::Record> last_person;  // a mother's children follow each other
 };
 
 StoreContext::StoreContext(store::Store& store) : impl_(std::make_unique<Impl>(store)) {}
@@ -67,8 +68,14 @@ std::optional<Place> StoreContext::PlaceOf(const std::string& orgunit_id) {
 }
 
 std::optional<store::Record> StoreContext::Person(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->last_person && impl_->last_person->id == id) return impl_->last_person;
+  }
   store::Record r;
   if (!impl_->store.Get("person", id, &r).ok()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->last_person = r;
   return r;
 }
 

@@ -39,7 +39,8 @@ class Context {
   virtual std::optional<store::Record> Person(const std::string& id) = 0;
 };
 
-// The context read from the store; places are remembered (they do not change while serving).
+// The context read from the store; places are remembered (they do not change
+// while serving), and the last person read (a mother, for her children).
 class StoreContext : public Context {
  public:
   explicit StoreContext(store::Store& store);

@@ -246,7 +246,14 @@ Response Search(Call& c) {
   if (!wanted_id.empty() || (spec.name_search && static_cast<int>(records.size()) < spec.count)) total = spec.offset + records.size();
 
   // The page's resources, then the Patients they name when asked, spliced as text.
-  StoreContext ctx(c.store);
+  // A search for Patients shows no RelatedPerson: the mothers it would name are not read.
+  struct WithoutMothers : StoreContext {
+    using StoreContext::StoreContext;
+    std::optional<store::Record> Person(const std::string&) override { return std::nullopt; }
+  };
+  std::unique_ptr<StoreContext> ctx_owner =
+      type == "Patient" ? std::make_unique<WithoutMothers>(c.store) : std::make_unique<StoreContext>(c.store);
+  StoreContext& ctx = *ctx_owner;
   const std::string base = BaseUrl(c);
   std::string entries;
   http::AuditNote note{.via = "fhir search", .record_type = patient_type ? "person" : "", .orgunit = q.orgunit};

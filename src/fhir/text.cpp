@@ -87,55 +87,55 @@ void AppendValue(std::string& out, const json& value) {
 }
 
 void Object::Key(std::string_view key) {
-  if (!members_.empty()) members_ += ',';
-  members_ += '"';
-  members_ += key;
-  members_ += "\":";
+  if (!empty()) text_ += ',';
+  text_ += '"';
+  text_ += key;
+  text_ += "\":";
 }
 
 Object& Object::Str(std::string_view key, std::string_view value) {
   Key(key);
-  AppendString(members_, value);
+  AppendString(text_, value);
   return *this;
 }
 
 Object& Object::Put(std::string_view key, const Element& value) {
   Key(key);
-  members_ += value.text;
+  text_ += value.text;
   return *this;
 }
 
 Object& Object::Value(std::string_view key, const json& value) {
   Key(key);
-  AppendValue(members_, value);
+  AppendValue(text_, value);
   return *this;
 }
 
 Object& Object::Bool(std::string_view key, bool value) {
   Key(key);
-  members_ += value ? "true" : "false";
+  text_ += value ? "true" : "false";
   return *this;
 }
 
 void Array::Next() {
-  if (!items_.empty()) items_ += ',';
+  if (!empty()) text_ += ',';
 }
 
 Array& Array::Add(const Element& item) {
   Next();
-  items_ += item.text;
+  text_ += item.text;
   return *this;
 }
 
 Array& Array::Str(std::string_view item) {
   Next();
-  AppendString(items_, item);
+  AppendString(text_, item);
   return *this;
 }
 
 Array& Array::Value(const json& item) {
   Next();
-  AppendValue(items_, item);
+  AppendValue(text_, item);
   return *this;
 }
 

@@ -25,36 +25,45 @@ void AppendString(std::string& out, std::string_view s);
 // Appends a registry value: a string as above, anything else as nlohmann writes it.
 void AppendValue(std::string& out, const json& value);
 
-// A JSON object written member by member, in order. Keys are under5's own
-// constant names (ASCII, written unescaped); a key is written once.
+// A JSON object written member by member, in order, into one buffer. Keys
+// are under5's own constant names (ASCII, written unescaped); a key is
+// written once. Close() hands the buffer over: the object is spent.
 class Object {
  public:
+  Object() { text_.reserve(128), text_ += '{'; }
   Object& Str(std::string_view key, std::string_view value);
   Object& Put(std::string_view key, const Element& value);
   Object& Value(std::string_view key, const json& value);  // a registry value (AppendValue)
   Object& Bool(std::string_view key, bool value);
-  bool empty() const { return members_.empty(); }
+  bool empty() const { return text_.size() == 1; }
   // The members without braces, for a resource's head to precede them.
-  const std::string& members() const { return members_; }
-  Element Close() const { return Element{"{" + members_ + "}"}; }
+  std::string_view members() const { return std::string_view(text_).substr(1); }
+  Element Close() {
+    text_ += '}';
+    return Element{std::move(text_)};
+  }
 
  private:
   void Key(std::string_view key);
-  std::string members_;
+  std::string text_;
 };
 
-// A JSON array written item by item.
+// A JSON array written item by item; Close() as Object's.
 class Array {
  public:
+  Array() { text_.reserve(128), text_ += '['; }
   Array& Add(const Element& item);
   Array& Str(std::string_view item);
   Array& Value(const json& item);
-  bool empty() const { return items_.empty(); }
-  Element Close() const { return Element{"[" + items_ + "]"}; }
+  bool empty() const { return text_.size() == 1; }
+  Element Close() {
+    text_ += ']';
+    return Element{std::move(text_)};
+  }
 
  private:
   void Next();
-  std::string items_;
+  std::string text_;
 };
 
 }  // namespace u5::fhir
