@@ -31,21 +31,31 @@ bool IsUuid(std::string_view s) {
 
 }  // namespace
 
-struct StoreContext::Impl {
-  explicit Impl(store::Store& s) : store(s) {}
-  store::Store& store;
+class Places {
+ public:
   std::mutex mu;
   std::map<std::string, std::optional<Place>> places;
+};
+
+std::shared_ptr<Places> NewPlaces() { return std::make_shared<Places>(); }
+
+struct StoreContext::Impl {
+  Impl(store::Store& s, std::shared_ptr<Places> p) : store(s), places(p ? std::move(p) : NewPlaces()) {}
+  store::Store& store;
+  std::shared_ptr<Places> places;
+  std::mutex mu;
   std::optional<store::Record> last_person;  // a mother's children follow each other
 };
 
-StoreContext::StoreContext(store::Store& store) : impl_(std::make_unique<Impl>(store)) {}
+StoreContext::StoreContext(store::Store& store, std::shared_ptr<Places> places)
+    : impl_(std::make_unique<Impl>(store, std::move(places))) {}
 StoreContext::~StoreContext() = default;
 
 std::optional<Place> StoreContext::PlaceOf(const std::string& orgunit_id) {
+  Places& memo = *impl_->places;
   {
-    std::lock_guard<std::mutex> lock(impl_->mu);
-    if (auto it = impl_->places.find(orgunit_id); it != impl_->places.end()) return it->second;
+    std::lock_guard<std::mutex> lock(memo.mu);
+    if (auto it = memo.places.find(orgunit_id); it != memo.places.end()) return it->second;
   }
   std::optional<Place> place;
   store::OrgUnit ou;
@@ -62,8 +72,8 @@ std::optional<Place> StoreContext::PlaceOf(const std::string& orgunit_id) {
         }
     }
   }
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->places[orgunit_id] = place;
+  std::lock_guard<std::mutex> lock(memo.mu);
+  memo.places[orgunit_id] = place;
   return place;
 }
 

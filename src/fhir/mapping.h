@@ -6,6 +6,7 @@
 // its parts become the JSON body registry::Validate takes, so a FHIR write is
 // checked exactly as a write through the JSON API.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,11 +40,16 @@ class Context {
   virtual std::optional<store::Record> Person(const std::string& id) = 0;
 };
 
-// The context read from the store; places are remembered (they do not change
-// while serving), and the last person read (a mother, for her children).
+// Org units as places, remembered. Org units are loaded once and do not change
+// while a server runs (orgunit/load.h), so the routes of a server share one.
+class Places;
+std::shared_ptr<Places> NewPlaces();
+
+// The context read from the store; places are remembered (in `places` when
+// given), and the last person read (a mother, for her children).
 class StoreContext : public Context {
  public:
-  explicit StoreContext(store::Store& store);
+  explicit StoreContext(store::Store& store, std::shared_ptr<Places> places = nullptr);
   ~StoreContext() override;
   std::optional<Place> PlaceOf(const std::string& orgunit_id) override;
   std::optional<store::Record> Person(const std::string& id) override;

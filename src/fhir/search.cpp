@@ -135,7 +135,7 @@ struct Spec {
 
 }  // namespace
 
-Response Search(Call& c) {
+Response Search(Call& c, const std::shared_ptr<Places>& places) {
   const std::string& type = c.param(0);
   if (!Served(type)) return NotSupported(type);
   const bool patient_type = type == "Patient";
@@ -252,7 +252,7 @@ Response Search(Call& c) {
     std::optional<store::Record> Person(const std::string&) override { return std::nullopt; }
   };
   std::unique_ptr<StoreContext> ctx_owner =
-      type == "Patient" ? std::make_unique<WithoutMothers>(c.store) : std::make_unique<StoreContext>(c.store);
+      type == "Patient" ? std::make_unique<WithoutMothers>(c.store, places) : std::make_unique<StoreContext>(c.store, places);
   StoreContext& ctx = *ctx_owner;
   const std::string base = BaseUrl(c);
   std::string entries;

@@ -13,7 +13,7 @@
 
 namespace u5::fhir {
 
-http::Response Search(http::Call& c);  // search.cpp
+http::Response Search(http::Call& c, const std::shared_ptr<Places>& places);  // search.cpp
 
 bool Served(const std::string& resource_type) {
   return std::any_of(Kinds().begin(), Kinds().end(), [&](const ResourceKind& k) { return k.resource_type == resource_type; });
@@ -237,7 +237,7 @@ Response Write(Call& c, WriteRequest w) {
 // The handbook as FHIR: the person, every resource of their records and, for
 // a mother, her children's (those the caller may see), in one answer and
 // one audit entry naming them all.
-Response Everything(Call& c) {
+Response Everything(Call& c, const std::shared_ptr<Places>& places) {
   const std::string& id = c.param(0);
   store::Record person;
   std::vector<store::Record> events;
@@ -249,7 +249,7 @@ Response Everything(Call& c) {
   if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return http::ErrorReply(st);
   // The Bundle is spliced from the resources' text (ToFhirText): a family's
   // handbook runs to hundreds of resources.
-  StoreContext ctx(c.store);
+  StoreContext ctx(c.store, places);
   const std::string base = BaseUrl(c);
   std::string body;
   size_t total = 0;
@@ -299,6 +299,7 @@ Response Everything(Call& c) {
 
 http::Routes Routes() {
   using A = http::Audit;
+  auto places = NewPlaces();  // shared by the routes' answers
   using auth::kPersonRead;
   using auth::kPersonWrite;
   auto write = [](const char* method) {
@@ -312,14 +313,14 @@ http::Routes Routes() {
     };
   };
   return {
-      {"GET", "/fhir/{type}", kPersonRead, A::person_read, Search, false, true},
+      {"GET", "/fhir/{type}", kPersonRead, A::person_read, [places](Call& c) { return Search(c, places); }, false, true},
       {"POST", "/fhir/{type}", kPersonWrite, A::write, write("POST")},
       {"GET", "/fhir/{type}/{id}", kPersonRead, A::person_read, Read},
       {"PUT", "/fhir/{type}/{id}", kPersonWrite, A::write, write("PUT")},
       {"DELETE", "/fhir/{type}/{id}", kPersonWrite, A::write, write("DELETE")},
       {"GET", "/fhir/{type}/{id}/_history", kPersonRead, A::person_read, History},
       {"GET", "/fhir/{type}/{id}/_history/{vid}", kPersonRead, A::person_read, VRead},
-      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, Everything},
+      {"GET", "/fhir/Patient/{id}/$everything", kPersonRead, A::person_read, [places](Call& c) { return Everything(c, places); }},
   };
 }
 

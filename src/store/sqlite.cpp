@@ -7,6 +7,7 @@ namespace u5::store {
 
 struct Db::Cache {
   std::unordered_map<const char*, Stmt> stmts;
+  std::unordered_map<std::string, Stmt> by_text;
 };
 
 bool Stmt::Step(Status* st) {
@@ -130,6 +131,20 @@ Stmt& Db::Cached(const char* sql) {
   }
   it->second.Reset();
   return it->second;
+}
+
+Status Db::CachedText(const std::string& sql, Stmt** out) {
+  auto it = cache_->by_text.find(sql);
+  if (it == cache_->by_text.end()) {
+    // A bound on shapes nobody foresaw: past it the statements start again.
+    if (cache_->by_text.size() >= 256) cache_->by_text.clear();
+    Stmt s;
+    U5_RETURN_IF_ERROR(Prepare(sql, &s));
+    it = cache_->by_text.emplace(sql, std::move(s)).first;
+  }
+  it->second.Reset();
+  *out = &it->second;
+  return Status::Ok();
 }
 
 Tx::Tx(Db& db) : db_(db) { begin_ = db_.Exec("BEGIN IMMEDIATE"); done_ = !begin_.ok(); }

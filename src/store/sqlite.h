@@ -73,6 +73,9 @@ class Db {
   Status Prepare(std::string_view sql, Stmt* out);
   // Prepared once per connection and reused (the statement is reset before return).
   Stmt& Cached(const char* sql);
+  // The same for SQL built at run time, keyed by its text: for queries whose
+  // few shapes depend on their filters (name search). Errors are returned.
+  Status CachedText(const std::string& sql, Stmt** out);
   int64_t Changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() const { return db_; }
   Status Error(std::string_view what) const;

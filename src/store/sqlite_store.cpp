@@ -693,15 +693,16 @@ class SqliteStore final : public Store, public SqliteHost {
         sql += " AND p.orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
       // Earlier stages' matches come again here and are skipped, hence the margin.
       sql += " LIMIT " + std::to_string(2 * limit);
-      Stmt s;
-      U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
-      for (size_t i = 0; i < all.size(); ++i) s.Bind(static_cast<int>(i + 1), all[i]);
+      Stmt* s;
+      U5_RETURN_IF_ERROR(db->CachedText(sql, &s));
+      for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i + 1), all[i]);
       Status st;
-      while (static_cast<int>(out->size()) < limit && s.Step(&st)) {
+      while (static_cast<int>(out->size()) < limit && s->Step(&st)) {
         Record r;
-        ReadPerson(s, &r);
+        ReadPerson(*s, &r);
         if (seen.insert(r.id).second) out->push_back(std::move(r));
       }
+      s->Reset();  // ends the read: a connection holding a snapshot would not see later commits
       return st;
     };
     if (words.empty()) return run("FROM person p WHERE 1=1", {});
