@@ -67,12 +67,12 @@ Status IllnessToFhir(const store::Record& r, const json& body, Context& ctx, std
   if (body.contains("outcome")) ext.Add("illness-outcome", "Code", body["outcome"]);
   ext.PutInto(enc.members);
   out->push_back(std::move(enc));
-  Resource condition{"Condition", "condition", {}};
+  Resource condition{"Condition", "condition"};
   condition.members
       .Put("category", Array().Add(Concept(kConditionCategory, "encounter-diagnosis", "Encounter Diagnosis")).Close())
       .Put("code", KindConcept("illness_icd10", "illness", AsStr(body.at("kind"))))
-      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
-      .Put("encounter", Ref("Encounter", r.id))
+      .Ref("subject", "Patient", AsStr(body.at("person_id")))
+      .Ref("encounter", "Encounter", r.id)
       .Value("recordedDate", body.at("date"));
   out->push_back(std::move(condition));
   if (body.contains("dehydration")) {
@@ -125,10 +125,10 @@ Status IllnessFromFhir(const json& enc, const std::vector<json>& parts, Context&
 // ---- injury
 
 Status InjuryToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
-  Resource c{"Condition", "", {}};
+  Resource c{"Condition"};
   c.members.Put("category", Array().Add(Concept(kRecordTypeSystem, "injury")).Close())
       .Put("code", KindConcept("injury_icd10", "injury", AsStr(body.at("kind"))))
-      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Ref("subject", "Patient", AsStr(body.at("person_id")))
       .Value("onsetDateTime", body.at("date"));
   ExtensionList ext;
   PutOrgUnitExtension(ext, ctx, body);
@@ -161,13 +161,13 @@ Status InjuryFromFhir(const json& c, const std::vector<json>& parts, Context&, j
 
 Status ReferralToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
   const json& code = Codes().at("referral");
-  Resource sr{"ServiceRequest", "", {}};
+  Resource sr{"ServiceRequest"};
   Object& m = sr.members;
   m.Str("status", body.contains("arrived_at") ? "completed" : "active")
       .Str("intent", "order")
       .Put("category", Array().Add(Concept(kRecordTypeSystem, "referral")).Close())
       .Put("code", Concept(AsStr(code.at("system")), AsStr(code.at("code")), AsStr(code.at("display"))))
-      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Ref("subject", "Patient", AsStr(body.at("person_id")))
       .Value("occurrenceDateTime", body.at("date"))
       .Put("requester", OrgUnit(ctx, AsStr(body.at("from_orgunit"))))
       .Put("reasonCode", Array().Add(Object().Value("text", body.at("reason")).Close()).Close());

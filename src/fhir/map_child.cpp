@@ -53,25 +53,34 @@ void PutNote(Object& res, const json& body) {
 }
 
 Resource Observation(std::string_view suffix, const store::Record& r, const json& body, const Element& code) {
-  Resource obs{"Observation", std::string(suffix), {}};
+  Resource obs{"Observation", std::string(suffix)};
   obs.members.Str("status", "final")
       .Put("code", code)
-      .Put("subject", Ref("Patient", body.at("person_id").get_ref<const std::string&>()))
-      .Put("encounter", Ref("Encounter", r.id))
+      .Ref("subject", "Patient", body.at("person_id").get_ref<const std::string&>())
+      .Ref("encounter", "Encounter", r.id)
       .Value("effectiveDateTime", body.at("date"));
   return obs;
 }
 
 Element ObservationCategory(std::string_view code) {
+  // Written once each: every measure of every growth record carries one.
+  static const std::vector<std::pair<std::string, Element>> known = [] {
+    std::vector<std::pair<std::string, Element>> out;
+    for (const char* c : {"vital-signs", "exam", "laboratory", "survey", "social-history", "procedure"})
+      out.emplace_back(c, Array().Add(Concept("http://terminology.hl7.org/CodeSystem/observation-category", c)).Close());
+    return out;
+  }();
+  for (const auto& [c, element] : known)
+    if (c == code) return element;
   return Array().Add(Concept("http://terminology.hl7.org/CodeSystem/observation-category", code)).Close();
 }
 
 Resource Encounter(const store::Record& r, const json& body, Context& ctx, ExtensionList* ext) {
-  Resource enc{"Encounter", "", {}};
+  Resource enc{"Encounter"};
   enc.members.Str("status", "finished")
       .Put("class", Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
       .Put("type", Array().Add(Concept(kRecordTypeSystem, r.type)).Close())
-      .Put("subject", Ref("Patient", body.at("person_id").get_ref<const std::string&>()))
+      .Ref("subject", "Patient", body.at("person_id").get_ref<const std::string&>())
       .Put("period", Object().Value("start", body.at("date")).Close())
       .Put("serviceProvider", OrgUnit(ctx, body.at("orgunit").get<std::string>()));
   if (body.contains("note")) ext->Add("note", "String", body["note"]);

@@ -25,7 +25,7 @@ constexpr Detail kDetails[] = {{"notified-by", "notified_by", "String", false},
 
 Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
   const json& row = Codes().at("observations").at("codes").at("death");
-  Resource obs{"Observation", "", {}};
+  Resource obs{"Observation"};
   Object& m = obs.members;
   m.Str("status", "final")
       .Put("code", Object()
@@ -34,7 +34,7 @@ Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::ve
                                           .Add(Coding(kRecordTypeSystem, "death"))
                                           .Close())
                        .Close())
-      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))));
+      .Ref("subject", "Patient", AsStr(body.at("person_id")));
   if (body.contains("time_of_death")) m.Str("effectiveDateTime", FhirDateTime(AsStr(body["time_of_death"])));
   else m.Value("effectiveDateTime", body.at("date"));
   Array cause_codings;

@@ -1,5 +1,6 @@
 // growth and health_check → Encounter + Observations of each measure, of the
 // WHO z-scores (derived) and, for a health check, of development (docs/fhir.md).
+#include <map>
 #include <set>
 
 #include "fhir/map_child.h"
@@ -40,43 +41,73 @@ const std::vector<ZScore>& ZScores() {
 
 const json& ObservationCodes() { return Codes().at("observations").at("codes"); }
 
-Element MeasureCode(const std::string& key, const std::string& local) {
-  const json& row = ObservationCodes().at(key);
+Element MeasureCode(const json& row, const std::string& local) {
   return Object()
       .Put("coding", Array()
-                         .Add(Coding(row.at("system").get_ref<const std::string&>(), row.at("code").get_ref<const std::string&>(),
-                                     row.at("display").get_ref<const std::string&>()))
+                         .Add(Coding(AsStr(row.at("system")), AsStr(row.at("code")), AsStr(row.at("display"))))
                          .Add(Local("observation", local))
                          .Close())
       .Close();
 }
 
+// What every Observation of a measure or z-score of the same kind shares,
+// written once: its code, category and unit.
+struct Written {
+  Element code, category;
+  std::string unit;
+};
+const Written& MeasureWritten(const std::string& key) {
+  static const std::map<std::string, Written, std::less<>> all = [] {
+    std::map<std::string, Written, std::less<>> out;
+    for (const Measure& m : kMeasures)
+      for (const std::string key : {std::string(m.field), std::string(m.field) + "_l"}) {
+        if (!ObservationCodes().contains(key)) continue;
+        const json& row = ObservationCodes().at(key);
+        out[key] = {MeasureCode(row, m.field), ObservationCategory(AsStr(row.at("category"))),
+                    row.contains("unit") ? AsStr(row["unit"]) : ""};
+      }
+    return out;
+  }();
+  return all.at(key);
+}
+const Written& ZScoreWritten(const ZScore& z) {
+  static const std::map<std::string, Written, std::less<>> all = [] {
+    std::map<std::string, Written, std::less<>> out;
+    for (const ZScore& x : ZScores())
+      out[x.field] = {LocalConcept("observation", x.field, x.display), ObservationCategory("exam"), "z-score"};
+    return out;
+  }();
+  return all.at(z.field);
+}
+
 void PutMeasures(const store::Record& r, const json& body, std::vector<Resource>* out) {
   for (const Measure& m : kMeasures) {
-    if (!body.contains(m.field)) continue;
+    const auto value = body.find(m.field);
+    if (value == body.end()) continue;
     const bool length = std::string_view(m.field) == "length_cm";
-    const bool lying = length && body.value("measure", "") == "l";
-    const std::string key = lying ? "length_cm_l" : m.field;
-    const json& row = ObservationCodes().at(key);
-    Resource obs = Observation(m.suffix, r, body, MeasureCode(key, m.field));
-    obs.members.Put("category", ObservationCategory(row.at("category").get_ref<const std::string&>()));
-    if (*m.ucum) obs.members.Put("valueQuantity", Amount(body[m.field], row.at("unit").get_ref<const std::string&>(), m.ucum));
-    else obs.members.Value("valueBoolean", body[m.field]);
-    if (length && body.contains("measure"))
-      obs.members.Put("method", LocalConcept("length-measure", body["measure"].get_ref<const std::string&>(),
-                                             body["measure"] == "l" ? "recumbent length" : "standing height"));
+    const auto measure = body.find("measure");
+    const bool lying = length && measure != body.end() && *measure == "l";
+    const Written& w = MeasureWritten(lying ? "length_cm_l" : m.field);
+    Resource obs = Observation(m.suffix, r, body, w.code);
+    obs.members.Put("category", w.category);
+    if (*m.ucum) obs.members.Put("valueQuantity", Amount(*value, w.unit, m.ucum));
+    else obs.members.Value("valueBoolean", *value);
+    if (length && measure != body.end())
+      obs.members.Put("method", LocalConcept("length-measure", AsStr(*measure), lying ? "recumbent length" : "standing height"));
     out->push_back(std::move(obs));
   }
   for (const ZScore& z : ZScores()) {
-    if (!body.contains(z.field)) continue;
-    Resource obs = Observation(z.suffix, r, body, LocalConcept("observation", z.field, z.display));
-    obs.members.Put("category", ObservationCategory("exam"));
-    obs.members.Put("valueQuantity", Amount(body[z.field], "z-score", "{z-score}"));
+    const auto value = body.find(z.field);
+    if (value == body.end()) continue;
+    const Written& w = ZScoreWritten(z);
+    Resource obs = Observation(z.suffix, r, body, w.code);
+    obs.members.Put("category", w.category);
+    obs.members.Put("valueQuantity", Amount(*value, w.unit, "{z-score}"));
     Array interpretation;
     for (const auto& [field, system] : z.statuses)
-      if (body.contains(field)) interpretation.Add(LocalConcept(system, body[field].get_ref<const std::string&>()));
-    if (body.contains("implausible"))
-      for (const json& f : body["implausible"])
+      if (auto status = body.find(field); status != body.end()) interpretation.Add(LocalConcept(system, AsStr(*status)));
+    if (auto flags = body.find("implausible"); flags != body.end())
+      for (const json& f : *flags)
         if (f == z.field) interpretation.Add(LocalConcept("z-score-flag", "implausible", "outside WHO's plausible range"));
     if (!interpretation.empty()) obs.members.Put("interpretation", interpretation.Close());
     out->push_back(std::move(obs));

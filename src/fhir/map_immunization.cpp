@@ -19,11 +19,11 @@ Status ImmunizationToFhir(const store::Record&, const json& body, Context& ctx, 
     coding.Add(Coding(kCvx, AsStr(row["cvx"]), AsStr(Codes()["cvx"]["codes"].at(AsStr(row["cvx"])))));
   if (row.contains("atc"))
     coding.Add(Coding(kAtc, AsStr(row["atc"]), AsStr(Codes()["atc"]["codes"].at(AsStr(row["atc"])))));
-  Resource imm{"Immunization", "", {}};
+  Resource imm{"Immunization"};
   Object& m = imm.members;
   m.Str("status", "completed")
       .Put("vaccineCode", Object().Put("coding", coding.Close()).Close())
-      .Put("patient", Ref("Patient", AsStr(body.at("person_id"))))
+      .Ref("patient", "Patient", AsStr(body.at("person_id")))
       .Value("occurrenceDateTime", body.at("date"));
   ExtensionList ext;
   PutOrgUnitExtension(ext, ctx, body);
@@ -150,7 +150,7 @@ Status ImmunizationFromFhir(const json& imm, const std::vector<json>& parts, Con
 
 Status VitaminAToFhir(const store::Record&, const json& body, Context& ctx, std::vector<Resource>* out) {
   const std::string& atc = AsStr(Codes().at("vitamin_a").at("atc"));
-  Resource ma{"MedicationAdministration", "", {}};
+  Resource ma{"MedicationAdministration"};
   Object& m = ma.members;
   m.Str("status", "completed")
       .Put("category", Concept(kRecordTypeSystem, "vitamin_a"))
@@ -161,7 +161,7 @@ Status VitaminAToFhir(const store::Record&, const json& body, Context& ctx, std:
                                   .Add(Local("medication", "vitamin_a", "Vitamin A"))
                                   .Close())
                .Close())
-      .Put("subject", Ref("Patient", AsStr(body.at("person_id"))))
+      .Ref("subject", "Patient", AsStr(body.at("person_id")))
       .Value("effectiveDateTime", body.at("date"))
       .Put("dosage", Object().Put("dose", Amount(body.at("dose_iu"), "IU", "[iU]")).Close());
   ExtensionList ext;

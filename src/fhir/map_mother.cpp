@@ -41,10 +41,10 @@ std::string IdOf(const json& body) { return body.contains("id") && body["id"].is
 
 Status ToFhirPregnancy(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const std::string outcome = body.value("outcome", "ongoing");
-  Resource e{"EpisodeOfCare", "", {}};
+  Resource e{"EpisodeOfCare"};
   e.members.Str("status", outcome == "ongoing" ? "active" : "finished")
       .Put("type", Array().Add(TypeConcept("pregnancy")).Close())
-      .Put("patient", Ref("Patient", r.person_id))
+      .Ref("patient", "Patient", r.person_id)
       .Put("managingOrganization", OrgUnitOf(body.value("orgunit", ""), ctx))
       .Put("period", Object().Str("start", body.value("date", "")).Close());
   ExtensionList ext;
@@ -126,17 +126,17 @@ Status ReadParticipant(const std::string& type, const json& e, json* body) {
 Status ToFhirEncounter(const EncounterSpec& s, const store::Record& r, const json& body, Context& ctx,
                        std::vector<Resource>* out) {
   const std::string start = FhirDateTime(body.value(s.start_field, ""));
-  Resource e{"Encounter", "", {}};
+  Resource e{"Encounter"};
   Object& m = e.members;
   m.Str("status", "finished")
       .Put("class", ClassOf(s.type, body))
       .Put("type", Array().Add(TypeConcept(s.type)).Close())
-      .Put("subject", Ref("Patient", r.person_id))
+      .Ref("subject", "Patient", r.person_id)
       .Put("period", Object().Str("start", start).Close())
       .Put("serviceProvider", OrgUnitOf(body.value("orgunit", ""), ctx));
   if (s.pregnancy && body.contains("pregnancy_id"))
     m.Put("episodeOfCare", Array().Add(Ref("EpisodeOfCare", body["pregnancy_id"].get_ref<const std::string&>())).Close());
-  if (!s.part_of.empty() && body.contains(s.part_of)) m.Put("partOf", Ref("Encounter", body[s.part_of].get_ref<const std::string&>()));
+  if (!s.part_of.empty() && body.contains(s.part_of)) m.Ref("partOf", "Encounter", body[s.part_of].get_ref<const std::string&>());
   if (auto f = Tables().participant_field.find(s.type); f != Tables().participant_field.end() && body.contains(f->second)) {
     const Coded& atnd = Tables().attender;
     const Element type = WithLocal(atnd, LocalCoding(s.type, f->second, body[f->second].get<std::string>()));
@@ -207,11 +207,11 @@ const char* const kCause = "cause";  // extension: the cause as ICD-10 code and 
 Status ToFhirStillbirth(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const Codes& t = Tables();
   const std::string tod = body.value("time_of_death", "");
-  Resource o{"Observation", "", {}};
+  Resource o{"Observation"};
   Object& m = o.members;
   m.Str("status", "final")
       .Put("code", TypeConcept("stillbirth"))
-      .Put("subject", Ref("Patient", r.person_id))
+      .Ref("subject", "Patient", r.person_id)
       .Str("effectiveDateTime", tod.size() > 10 ? FhirDateTime(tod) : body.value("date", ""));
   if (body.contains("timing"))
     m.Put("valueCodeableConcept", WithLocal({}, LocalCoding("stillbirth", "timing", body["timing"].get<std::string>())));

@@ -11,19 +11,19 @@ namespace {
 
 Resource Observation(const std::string& suffix, const std::string& category, const Element& code, const store::Record& r,
                      const std::string& effective) {
-  Resource o{"Observation", suffix, {}};
+  Resource o{"Observation", suffix};
   o.members.Str("status", "final")
       .Put("code", code)
-      .Put("subject", Ref("Patient", r.person_id))
-      .Put("encounter", Ref("Encounter", r.id))
+      .Ref("subject", "Patient", r.person_id)
+      .Ref("encounter", "Encounter", r.id)
       .Str("effectiveDateTime", effective);
   if (!category.empty()) o.members.Put("category", Array().Add(Concept(kObservationCategory, category)).Close());
   return o;
 }
 
 Resource PartOf(const char* type, const std::string& suffix, const Element& code, const store::Record& r) {
-  Resource p{type, suffix, {}};
-  p.members.Put("code", code).Put("subject", Ref("Patient", r.person_id)).Put("encounter", Ref("Encounter", r.id));
+  Resource p{type, suffix};
+  p.members.Put("code", code).Ref("subject", "Patient", r.person_id).Ref("encounter", "Encounter", r.id);
   return p;
 }
 

@@ -54,7 +54,7 @@ Object Address(const json& body, const std::optional<Place>& place) {
 Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std::vector<Resource>* out) {
   const std::string orgunit = body.value("orgunit", "");
   const std::optional<Place> place = ctx.PlaceOf(orgunit);
-  Resource p{"Patient", "", {}};
+  Resource p{"Patient"};
   Object& m = p.members;
   Array identifiers;
   identifiers.Add(Object().Str("system", kRecordIdSystem).Str("value", r.id).Close());
@@ -74,8 +74,8 @@ Status ToFhirPerson(const store::Record& r, const json& body, Context& ctx, std:
   if (!body.contains("mother_id")) return Status::Ok();
   const std::string mother_id = body["mother_id"];
   const Coded& mth = Tables().mother;
-  Resource rp{"RelatedPerson", "mother", {}};
-  rp.members.Put("patient", Ref("Patient", r.id))
+  Resource rp{"RelatedPerson", "mother"};
+  rp.members.Ref("patient", "Patient", r.id)
       .Put("relationship", Array().Add(Concept(mth.system, mth.code, mth.display)).Close())
       .Put("identifier", Array().Add(Object().Str("system", kRecordIdSystem).Str("value", mother_id).Close()).Close());
   if (std::optional<store::Record> mother = ctx.Person(mother_id)) {

@@ -15,6 +15,7 @@ namespace u5::fhir {
 // the primary resource) and its members; mapping.cpp writes resourceType, id
 // and meta before them.
 struct Resource {
+  explicit Resource(std::string t, std::string s = {}) : type(std::move(t)), suffix(std::move(s)), members(1024) {}
   std::string type, suffix;
   Object members;
 };

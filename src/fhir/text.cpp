@@ -117,6 +117,19 @@ Object& Object::Bool(std::string_view key, bool value) {
   return *this;
 }
 
+Object& Object::Ref(std::string_view key, std::string_view type, std::string_view id) {
+  Key(key);
+  text_ += "{\"reference\":";
+  std::string ref;
+  ref.reserve(type.size() + id.size() + 1);
+  ref += type;
+  ref += '/';
+  ref += id;
+  AppendString(text_, ref);
+  text_ += '}';
+  return *this;
+}
+
 void Array::Next() {
   if (!empty()) text_ += ',';
 }

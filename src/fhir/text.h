@@ -30,11 +30,14 @@ void AppendValue(std::string& out, const json& value);
 // written once. Close() hands the buffer over: the object is spent.
 class Object {
  public:
-  Object() { text_.reserve(128), text_ += '{'; }
+  // `reserve`: the bytes expected, for one buffer from the start.
+  explicit Object(size_t reserve = 128) { text_.reserve(reserve), text_ += '{'; }
   Object& Str(std::string_view key, std::string_view value);
   Object& Put(std::string_view key, const Element& value);
   Object& Value(std::string_view key, const json& value);  // a registry value (AppendValue)
   Object& Bool(std::string_view key, bool value);
+  // {"reference": "<type>/<id>"}, written in place.
+  Object& Ref(std::string_view key, std::string_view type, std::string_view id);
   bool empty() const { return text_.size() == 1; }
   // The members without braces, for a resource's head to precede them.
   std::string_view members() const { return std::string_view(text_).substr(1); }

@@ -659,15 +659,16 @@ class SqliteStore final : public Store, public SqliteHost {
     std::string sql = std::string("SELECT ") + kPersonCols + " FROM person WHERE deleted_at IS NULL AND mother_id IN (";
     for (size_t i = 0; i < mother_ids.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
     sql += ") ORDER BY birth_date, id";
-    Stmt s;
-    U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
-    for (size_t i = 0; i < mother_ids.size(); ++i) s.Bind(static_cast<int>(i + 1), mother_ids[i]);
+    Stmt* s;
+    U5_RETURN_IF_ERROR(db->CachedText(sql, &s));
+    for (size_t i = 0; i < mother_ids.size(); ++i) s->Bind(static_cast<int>(i + 1), mother_ids[i]);
     Status st;
-    while (s.Step(&st)) {
+    while (s->Step(&st)) {
       Record r;
-      ReadPerson(s, &r);
+      ReadPerson(*s, &r);
       out->push_back(std::move(r));
     }
+    s->Reset();
     return st;
   }
 
