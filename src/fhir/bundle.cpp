@@ -615,22 +615,22 @@ Status PlanNewRecord(const ParsedBundle& b, const std::vector<size_t>& order, co
   }
   rec.version = 1;
   rec.created_at = rec.updated_at = NowIso();
-  std::vector<json> after;
-  U5_RETURN_IF_ERROR(ToFhir(rec, ctx, &after));
+  std::vector<ResourceText> after;
+  U5_RETURN_IF_ERROR(ToFhirText(rec, ctx, &after));
   std::vector<bool> used(after.size(), false);
   for (size_t k : order) {
     const BundleEntry& e = b.entries[k];
     size_t found = after.size();
     for (size_t j = 0; j < after.size() && found == after.size(); ++j) {
-      if (used[j] || after[j].value("resourceType", "") != e.resource_type) continue;
+      if (used[j] || after[j].type != e.resource_type) continue;
       // A PUT names its part; a POSTed part is the one of its type and code its record now has.
-      if (e.method == "PUT" ? after[j].value("id", "") == e.id : SameCode(after[j], e.resource)) found = j;
+      if (e.method == "PUT" ? after[j].id == e.id : SameCode(json::parse(after[j].text), e.resource)) found = j;
     }
     if (found == after.size())
       return AtEntry(e, Status::Invalid(e.resource_type + ".id", e.method == "PUT" ? "the record " + rec.id + " has no part " + e.id + " once written (docs/fhir.md names each part's id)"
                                                                               : "the " + e.resource_type + " adds nothing to its record"));
     used[found] = true;
-    (*ids)[k] = after[found].value("id", "");
+    (*ids)[k] = after[found].id;
   }
   out->op = PlannedWrite::Op::insert;
   out->record = std::move(rec);

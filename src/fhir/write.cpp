@@ -235,20 +235,19 @@ Status PlanWrite(const WriteRequest& w, const auth::Principal& who, store::Store
   // resource takes its record's id, a created part the first id of its type
   // the stored record did not have; a PUT of a part the record cannot have
   // (an unknown suffix) is refused here rather than stored without it.
-  std::vector<json> after;
-  U5_RETURN_IF_ERROR(ToFhir(out->record, ctx, &after));
+  std::vector<ResourceText> after;
+  U5_RETURN_IF_ERROR(ToFhirText(out->record, ctx, &after));
   if (!rid) {
     out->resource_id = out->record.id;
   } else if (rid->part == "+") {
-    for (const json& r : after)
-      if (r.value("resourceType", "") == type &&
-          std::none_of(group.begin(), group.end() - 1, [&](const json& g) { return SameId(g, r.value("id", "")); })) {
-        out->resource_id = r.value("id", "");
+    for (const ResourceText& r : after)
+      if (r.type == type && std::none_of(group.begin(), group.end() - 1, [&](const json& g) { return SameId(g, r.id); })) {
+        out->resource_id = r.id;
         break;
       }
     if (out->resource_id.empty()) return Status::Invalid(type, "the " + type + " adds nothing to its record");
-  } else if (std::none_of(after.begin(), after.end(), [&](const json& r) {
-               return r.value("resourceType", "") == type && SameId(r, out->resource_id);
+  } else if (std::none_of(after.begin(), after.end(), [&](const ResourceText& r) {
+               return r.type == type && r.id == out->resource_id;
              })) {
     return Status::Invalid(type + ".id", type + "/" + out->resource_id + " is not a resource its record has (docs/fhir.md)");
   }
