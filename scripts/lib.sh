@@ -56,7 +56,7 @@ install_fhir_js() {
 # ASan+UBSan build with clang in build-asan/: the unit tests that matter for
 # memory safety and the libFuzzer targets (fuzz/), nothing else.
 U5_ASAN_TESTS=(core_test store_test registry_test auth_test emergency_test)
-U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv fuzz_static_path)
+U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv fuzz_static_path fuzz_fhir_text)
 
 build_asan() {
   local flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fsanitize=fuzzer-no-link"
@@ -77,11 +77,11 @@ run_asan_tests() {
   done
 }
 
-# Each target for U5_FUZZ_SECONDS (default 60) over a scratch copy of its
+# Each target for U5_FUZZ_SECONDS (default 50) over a scratch copy of its
 # corpus, so the seeds in the repository stay as they are.
 run_fuzz() {
   local t start end work
-  local secs="${U5_FUZZ_SECONDS:-60}"
+  local secs="${U5_FUZZ_SECONDS:-50}"
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   for t in "${U5_FUZZ_TARGETS[@]}"; do
     work=$(mktemp -d)
