@@ -10,9 +10,8 @@
 # rate raised (serve --bulk-*), as for an interface engine, and the requests
 # go out under USERS users' sessions in turn; the figures count non-2xx
 # answers, which must be 0.
-# The server keeps events' resources as text in a cache (docs/fhir.md,
-# Speed): PERSONS random persons are asked in turn, after 5 s of warm-up of
-# each kind; 20,000 persons' answers do not fit the cache, 1,000 do.
+# PERSONS random persons are asked in turn, after 5 s of warm-up of each
+# kind; every answer is mapped from the records (docs/fhir.md, Speed).
 # Usage: bench/fhir/read.sh [DB] [SECONDS] [CONNECTIONS] [USERS] [PERSONS]
 #   DB: a database made by `under5 demo` (made in a temporary folder when not given, ~35 s).
 set -euo pipefail
