@@ -16,7 +16,7 @@ for round in $(seq "$ROUNDS"); do
     cp "$DB" /tmp/before_after.db && rm -f /tmp/before_after.db-wal /tmp/before_after.db-shm
     (cd "$TREE" && build/bench/care/bench_care /tmp/before_after.db 2026-11-26 --runs 5 2>&1 | grep -E "^worklist")
     "$TREE/build/bench/store/bench_search" 1000000 1000 2>/dev/null | grep -E "p95="
-    (cd "$TREE" && bash bench/http/handbook.sh 1000000 15 2>&1 | tail -1)
+    (cd "$TREE" && bash bench/http/handbook.sh 1000000 15 2>&1 | tail -3)
   done
 done
 rm -f /tmp/before_after.db*
