@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-1000000}"; SECS="${2:-15}"
 WORK="$(mktemp -d)"; trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-U5="$ROOT/build/under5"
+U5="${U5:-$ROOT/build/under5}"  # another build (profiling) when set
 python3 "$ROOT/bench/registry/gen_records.py" "$N" > "$WORK/records.jsonl"
 "$U5" import --db "$WORK/b.db" "$WORK/records.jsonl" 2>&1 | tail -1
 echo "wrk-load-7315-kq" | "$U5" user add --db "$WORK/b.db" --username bench --role commune_worker --orgunit 12 2>/dev/null
