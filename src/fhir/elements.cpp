@@ -1,5 +1,8 @@
 #include "fhir/elements.h"
 
+#include <utility>
+#include <vector>
+
 namespace u5::fhir {
 
 namespace {
@@ -134,8 +137,21 @@ Status ReadCode(const json& res, std::string_view key, std::string_view system, 
   return Status::Invalid(path + ".coding", path + ".coding: no code in the system " + std::string(system));
 }
 
-Element Quantity(double value, std::string_view unit, std::string_view ucum_code) {
+Element Quantity(const json& value, std::string_view unit, std::string_view ucum_code) {
   return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum_code).Close();
+}
+
+Element ObservationCategory(std::string_view code) {
+  // Written once each: every measure of every growth record and ANC visit carries one.
+  static const std::vector<std::pair<std::string, Element>> known = [] {
+    std::vector<std::pair<std::string, Element>> out;
+    for (const char* c : {"vital-signs", "exam", "laboratory", "survey", "social-history", "procedure"})
+      out.emplace_back(c, Array().Add(Concept(kObservationCategory, c)).Close());
+    return out;
+  }();
+  for (const auto& [c, element] : known)
+    if (c == code) return element;
+  return Array().Add(Concept(kObservationCategory, code)).Close();
 }
 
 Status OnlyKnownElements(const json& res, std::initializer_list<std::string_view> known) {

@@ -25,6 +25,7 @@ inline constexpr const char* kLoinc = "http://loinc.org";
 inline constexpr const char* kSnomed = "http://snomed.info/sct";
 inline constexpr const char* kUcum = "http://unitsofmeasure.org";
 inline constexpr const char* kIcd10 = "http://hl7.org/fhir/sid/icd-10";
+inline constexpr const char* kObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 // The URL of under5's extension `name`: kBase + "/StructureDefinition/" + name.
 std::string ExtensionUrl(std::string_view name);
@@ -70,8 +71,10 @@ Status ReadOrgUnitRef(const json& res, std::string_view key, const std::string& 
 Status ReadCode(const json& res, std::string_view key, std::string_view system, const std::string& path, bool required,
                 std::string* code);
 
-// A Quantity with a UCUM unit.
-Element Quantity(double value, std::string_view unit, std::string_view ucum_code);
+// A Quantity with a UCUM unit, of a registry value as stored (an integer stays one).
+Element Quantity(const json& value, std::string_view unit, std::string_view ucum_code);
+// Observation.category with one code of HL7's observation-category ("vital-signs", "exam").
+Element ObservationCategory(std::string_view code);
 
 // Refuses any element of `res` not in `known` (plus resourceType, id, meta,
 // text, extension), naming it: "Patient.photo: element not supported".

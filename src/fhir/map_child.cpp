@@ -40,10 +40,6 @@ std::string FhirDateTime(const std::string& t) {
   return out + (zone.empty() ? "+07:00" : zone);
 }
 
-Element Amount(const json& value, std::string_view unit, std::string_view ucum) {
-  return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum).Close();
-}
-
 void PutOrgUnitExtension(ExtensionList& ext, Context& ctx, const json& body) {
   ext.Add("orgunit", "Reference", OrgUnit(ctx, body.at("orgunit").get<std::string>()));
 }
@@ -60,19 +56,6 @@ Resource Observation(std::string_view suffix, const store::Record& r, const json
       .Ref("encounter", "Encounter", r.id)
       .Value("effectiveDateTime", body.at("date"));
   return obs;
-}
-
-Element ObservationCategory(std::string_view code) {
-  // Written once each: every measure of every growth record carries one.
-  static const std::vector<std::pair<std::string, Element>> known = [] {
-    std::vector<std::pair<std::string, Element>> out;
-    for (const char* c : {"vital-signs", "exam", "laboratory", "survey", "social-history", "procedure"})
-      out.emplace_back(c, Array().Add(Concept("http://terminology.hl7.org/CodeSystem/observation-category", c)).Close());
-    return out;
-  }();
-  for (const auto& [c, element] : known)
-    if (c == code) return element;
-  return Array().Add(Concept("http://terminology.hl7.org/CodeSystem/observation-category", code)).Close();
 }
 
 Resource Encounter(const store::Record& r, const json& body, Context& ctx, ExtensionList* ext) {

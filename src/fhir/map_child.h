@@ -30,17 +30,12 @@ Element OrgUnit(Context& ctx, const std::string& orgunit_id);
 // there, optional in the registry (Vietnam time, +07:00, when absent).
 std::string FhirDateTime(const std::string& registry_datetime);
 
-// A Quantity of the registry's value as stored (an int stays an int).
-Element Amount(const json& value, std::string_view unit, std::string_view ucum);
-
 // Outbound: the record's org unit as the extension `orgunit`, its note as note[0].text.
 void PutOrgUnitExtension(ExtensionList& ext, Context& ctx, const json& body);
 void PutNote(Object& res, const json& body);
 
 // An Observation part of record r's Encounter: its id suffix and code.
 Resource Observation(std::string_view suffix, const store::Record& r, const json& body, const Element& code);
-// Observation.category with one code of HL7's observation-category ("vital-signs", "exam").
-Element ObservationCategory(std::string_view code);
 
 // The Encounter of a visit-like record (growth, health_check, illness): finished,
 // ambulatory, typed by the record type, with subject, date, org unit and note

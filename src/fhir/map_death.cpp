@@ -53,7 +53,7 @@ Status DeathToFhir(const store::Record&, const json& body, Context& ctx, std::ve
     const json& v = body[d.field];
     if (kind == "Code") c.Put("valueCodeableConcept", LocalConcept(std::string("death-") + d.code, AsStr(v)));
     else if (kind == "DateTime") c.Str("valueDateTime", FhirDateTime(AsStr(v)));
-    else if (kind == "Quantity") c.Put("valueQuantity", Amount(v, "h", "h"));
+    else if (kind == "Quantity") c.Put("valueQuantity", Quantity(v, "h", "h"));
     else c.Value("value" + std::string(kind), v);
     components.Add(c.Close());
   }

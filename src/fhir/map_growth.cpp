@@ -90,7 +90,7 @@ void PutMeasures(const store::Record& r, const json& body, std::vector<Resource>
     const Written& w = MeasureWritten(lying ? "length_cm_l" : m.field);
     Resource obs = Observation(m.suffix, r, body, w.code);
     obs.members.Put("category", w.category);
-    if (*m.ucum) obs.members.Put("valueQuantity", Amount(*value, w.unit, m.ucum));
+    if (*m.ucum) obs.members.Put("valueQuantity", Quantity(*value, w.unit, m.ucum));
     else obs.members.Value("valueBoolean", *value);
     if (length && measure != body.end())
       obs.members.Put("method", LocalConcept("length-measure", AsStr(*measure), lying ? "recumbent length" : "standing height"));
@@ -102,7 +102,7 @@ void PutMeasures(const store::Record& r, const json& body, std::vector<Resource>
     const Written& w = ZScoreWritten(z);
     Resource obs = Observation(z.suffix, r, body, w.code);
     obs.members.Put("category", w.category);
-    obs.members.Put("valueQuantity", Amount(*value, w.unit, "{z-score}"));
+    obs.members.Put("valueQuantity", Quantity(*value, w.unit, "{z-score}"));
     Array interpretation;
     for (const auto& [field, system] : z.statuses)
       if (auto status = body.find(field); status != body.end()) interpretation.Add(LocalConcept(system, AsStr(*status)));

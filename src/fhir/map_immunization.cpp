@@ -163,7 +163,7 @@ Status VitaminAToFhir(const store::Record&, const json& body, Context& ctx, std:
                .Close())
       .Ref("subject", "Patient", AsStr(body.at("person_id")))
       .Value("effectiveDateTime", body.at("date"))
-      .Put("dosage", Object().Put("dose", Amount(body.at("dose_iu"), "IU", "[iU]")).Close());
+      .Put("dosage", Object().Put("dose", Quantity(body.at("dose_iu"), "IU", "[iU]")).Close());
   ExtensionList ext;
   PutOrgUnitExtension(ext, ctx, body);
   if (body.contains("campaign_round")) ext.Add("campaign-round", "Code", body["campaign_round"]);

@@ -220,8 +220,7 @@ Status ToFhirStillbirth(const store::Record& r, const json& body, Context& ctx, 
     if (x.type == "stillbirth" && body.contains(x.field))
       comps.Add(Object()
                     .Put("code", WithLocal(x.code, LocalCoding("stillbirth", x.field)))
-                    .Put("valueQuantity",
-                         Object().Value("value", body[x.field]).Str("unit", x.unit).Str("system", kUcum).Str("code", x.ucum).Close())
+                    .Put("valueQuantity", Quantity(body[x.field], x.unit, x.ucum))
                     .Close());
   if (body.contains("sex")) {
     const std::string sex = body["sex"];

@@ -17,7 +17,7 @@ Resource Observation(const std::string& suffix, const std::string& category, con
       .Ref("subject", "Patient", r.person_id)
       .Ref("encounter", "Encounter", r.id)
       .Str("effectiveDateTime", effective);
-  if (!category.empty()) o.members.Put("category", Array().Add(Concept(kObservationCategory, category)).Close());
+  if (!category.empty()) o.members.Put("category", ObservationCategory(category));
   return o;
 }
 
@@ -25,11 +25,6 @@ Resource PartOf(const char* type, const std::string& suffix, const Element& code
   Resource p{type, suffix};
   p.members.Put("code", code).Ref("subject", "Patient", r.person_id).Ref("encounter", "Encounter", r.id);
   return p;
-}
-
-// A Quantity whose value keeps the registry's number (an integer stays one).
-Element Qty(const json& value, const std::string& unit, const std::string& ucum) {
-  return Object().Value("value", value).Str("unit", unit).Str("system", kUcum).Str("code", ucum).Close();
 }
 
 // The value of a Quantity, checked for its unit.
@@ -88,7 +83,7 @@ void WriteParts(const std::string& type, const store::Record& r, const json& bod
     if (m.type != type || m.suffix.empty() || !body.contains(m.field)) continue;
     Resource o = Observation(m.suffix, m.category, WithLocal(m.code, LocalCoding(type, m.field)), r, effective);
     if (m.ucum.empty()) o.members.Value("valueInteger", body[m.field]);
-    else o.members.Put("valueQuantity", Qty(body[m.field], m.unit, m.ucum));
+    else o.members.Put("valueQuantity", Quantity(body[m.field], m.unit, m.ucum));
     out->push_back(std::move(o));
   }
   if (t.bp.type == type) {
@@ -97,7 +92,7 @@ void WriteParts(const std::string& type, const store::Record& r, const json& bod
       if (body.contains(c.field))
         comps.Add(Object()
                       .Put("code", WithLocal(c.code, LocalCoding(type, c.field)))
-                      .Put("valueQuantity", Qty(body[c.field], t.bp.unit, t.bp.ucum))
+                      .Put("valueQuantity", Quantity(body[c.field], t.bp.unit, t.bp.ucum))
                       .Close());
     if (!comps.empty()) {
       Resource o = Observation(t.bp.suffix, "vital-signs", WithLocal(t.bp.code, LocalCoding(type, "blood_pressure")), r, effective);

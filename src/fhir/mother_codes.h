@@ -86,7 +86,6 @@ struct Codes {
 const Codes& Tables();
 
 inline constexpr const char* kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-inline constexpr const char* kObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
 inline constexpr const char* kDataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 inline constexpr const char* kConditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category";
 inline constexpr const char* kGender = "http://hl7.org/fhir/administrative-gender";
