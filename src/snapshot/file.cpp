@@ -82,6 +82,7 @@ bool Decoder::Str(std::string* s) {
 struct Writer::Impl {
   std::string path, tmp;
   int fd = -1;
+  bool anonymous = false;  // O_TMPFILE: no name until Commit, nothing left behind by a kill
   uint32_t sections = 0;
   bool committed = false;
   std::vector<std::string> names;
@@ -104,8 +105,13 @@ Status Writer::Create(const std::string& path, const Header& header, std::unique
   w->impl_ = std::make_unique<Impl>();
   Impl& im = *w->impl_;
   im.path = path;
-  im.tmp = path + ".tmp";
-  im.fd = ::open(im.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // Each writer its own temporary name: a command-line run and the server may
+  // write the same snapshot at the same moment; the last rename wins, whole.
+  im.tmp = path + "." + std::to_string(::getpid()) + ".tmp";
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  im.fd = ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  im.anonymous = im.fd >= 0;
+  if (!im.anonymous) im.fd = ::open(im.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (im.fd < 0) return Status::Internal("create " + im.tmp + ": " + std::strerror(errno));
   Encoder h;
   h.Str(header.kind);
@@ -126,7 +132,7 @@ Status Writer::Create(const std::string& path, const Header& header, std::unique
 Writer::~Writer() {
   if (!impl_) return;
   if (impl_->fd >= 0) ::close(impl_->fd);
-  if (!impl_->committed) ::unlink(impl_->tmp.c_str());
+  if (!impl_->committed && !impl_->anonymous) ::unlink(impl_->tmp.c_str());
 }
 
 Status Writer::Section(std::string_view name, std::string_view bytes) {
@@ -154,6 +160,14 @@ Status Writer::Commit() {
   Append(&end, im.sections);
   U5_RETURN_IF_ERROR(im.Write(end));
   if (::fsync(im.fd) != 0) return Status::Internal("fsync " + im.tmp + ": " + std::strerror(errno));
+  if (im.anonymous) {
+    // A name at last (linkat of the descriptor, through /proc), then the rename below.
+    ::unlink(im.tmp.c_str());
+    const std::string fd_path = "/proc/self/fd/" + std::to_string(im.fd);
+    if (::linkat(AT_FDCWD, fd_path.c_str(), AT_FDCWD, im.tmp.c_str(), AT_SYMLINK_FOLLOW) != 0)
+      return Status::Internal("link " + im.tmp + ": " + std::strerror(errno));
+    im.anonymous = false;  // named now: the destructor removes it if the rename fails
+  }
   ::close(im.fd);
   im.fd = -1;
   if (::rename(im.tmp.c_str(), im.path.c_str()) != 0)

@@ -51,8 +51,12 @@ Status Keeper::Start(StartReport* report) {
                                {"from_snapshot", rep.from_snapshot},
                                {"replayed", rep.replayed},
                                {"seq", head.seq}});
-  // A rebuild is what a snapshot saves the next start: write it at once.
-  if (!rep.from_snapshot && !path_.empty()) U5_RETURN_IF_ERROR(Save(head.seq, head.db_id));
+  // A rebuild is what a snapshot saves the next start: write it at once; so is
+  // a long replay (a command-line run would otherwise repeat it every time).
+  // The engine is built either way: a file that cannot be written is only logged.
+  if (!path_.empty() && (!rep.from_snapshot || rep.replayed >= kReplayWorthSaving))
+    if (Status st = Save(head.seq, head.db_id); !st.ok())
+      log::Error("snapshot_not_written", {{"kind", engine_.kind}, {"path", path_}, {"error", st.ToString()}});
   return Status::Ok();
 }
 

@@ -46,6 +46,9 @@ struct StartReport {
 
 class Keeper {
  public:
+  // A start that replays at least this many persons writes a new snapshot
+  // (replaying a thousand costs about what writing a province's file does).
+  static constexpr size_t kReplayWorthSaving = 1000;
   // `path` empty: no snapshot, Start rebuilds and Checkpoint does nothing.
   Keeper(store::Store& store, std::string path, Engine engine);
   // Loads the snapshot and replays, or rebuilds (and writes one).

@@ -176,6 +176,26 @@ TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
   EXPECT_FALSE(third.contains(b.id));
 }
 
+TEST_F(KeeperTest, ALongReplayWritesANewSnapshot) {
+  ASSERT_TRUE(s->Insert(Person("A")).ok());
+  StartReport rep;
+  Start(&rep);
+  std::vector<Record> many;
+  for (size_t i = 0; i < Keeper::kReplayWorthSaving; ++i) many.push_back(Person("P" + std::to_string(i)));
+  ASSERT_TRUE(s->InsertBatch(many).ok());
+  Start(&rep);
+  EXPECT_TRUE(rep.from_snapshot);
+  EXPECT_EQ(rep.replayed, Keeper::kReplayWorthSaving);
+  auto again = Start(&rep);
+  EXPECT_TRUE(rep.from_snapshot);
+  EXPECT_EQ(rep.replayed, 0u) << "the long replay was saved";
+  EXPECT_EQ(again, Rebuilt());
+  ASSERT_TRUE(s->Insert(Person("B")).ok());
+  Start(&rep);
+  Start(&rep);
+  EXPECT_EQ(rep.replayed, 1u) << "a short one is not";
+}
+
 TEST_F(KeeperTest, CheckpointWritesOnlyWhenSomethingChanged) {
   ASSERT_TRUE(s->Insert(Person("A")).ok());
   Toy toy(*s);
