@@ -123,6 +123,28 @@ int main(int argc, char** argv) {
   std::printf("memory              engine %.0f MiB (estimate); process heap (RssAnon) %ld MiB; max RSS %ld MiB (includes the mmapped database)\n",
               eng.memory_bytes() / 1048576.0, RssAnonMiB(), MaxRssMiB());
 
+  {
+    // (e) the snapshot's sections: encode, then decode into a fresh engine (ancestors re-read, matrix recomputed).
+    auto t0 = Steady::now();
+    double c0 = CpuSeconds();
+    const indicator::Engine::Sections sections = eng.Encode();
+    const double enc = Since(t0), enc_cpu = CpuSeconds() - c0;
+    size_t bytes = 0;
+    for (const auto& [name, b] : sections) bytes += b.size();
+    indicator::Engine fresh(svc->catalogue(), [&](const std::string& ou) { return indicator::ClosureAncestors(*st, ou); });
+    t0 = Steady::now();
+    c0 = CpuSeconds();
+    Status ds = fresh.Decode([&](std::string_view name, std::string_view* out) {
+      for (const auto& [n, b] : sections)
+        if (n == name) return *out = b, Status::Ok();
+      return Status::NotFound("section");
+    });
+    const double dec = Since(t0), dec_cpu = CpuSeconds() - c0;
+    if (!ds.ok()) return std::cerr << ds.ToString() << "\n", 1;
+    std::printf("(e) snapshot        encode %.3f s wall %.3f s CPU, %.1f MiB in %zu sections; decode %.3f s wall %.3f s CPU (matrix included); same cells: %s\n",
+                enc, enc_cpu, bytes / 1048576.0, sections.size(), dec, dec_cpu, fresh.NonZeroCells() == eng.NonZeroCells() ? "yes" : "NO");
+  }
+
   store::Db db;
   if (Status s = store::Db::Open(path, &db, false, true); !s.ok()) return std::cerr << s.ToString() << "\n", 1;
   double sql_total = 0, sql_cpu = 0;

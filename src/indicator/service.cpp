@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "store/attached.h"
@@ -12,6 +13,11 @@ namespace {
 // Above this many queued persons a full reload is cheaper than one read each.
 constexpr size_t kRebuildThreshold = 20000;
 
+// The snapshot's layout (Engine::Encode and the Fact and DeathRow structs):
+// bump it when they change, or when fact extraction changes what a record
+// counts as, so that an older file is rebuilt rather than read.
+constexpr uint32_t kSnapshotFormat = 1;
+
 }  // namespace
 
 Service::Service(store::Store& store, Catalogue cat, Figures figures)
@@ -19,8 +25,12 @@ Service::Service(store::Store& store, Catalogue cat, Figures figures)
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
+std::string Service::SnapshotPath(const std::string& db_path) {
+  return db_path.empty() ? std::string() : db_path + ".engines/indicators.snap";
+}
+
 Status Service::Open(store::Store& store, const std::string& data_dir,
-                     std::unique_ptr<Service>* out) {
+                     std::unique_ptr<Service>* out, const std::string& snapshot_path) {
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
   // The data file's targets become stored versions before anything reads them.
@@ -30,6 +40,40 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
   std::unique_ptr<Service> s(new Service(store, std::move(cat), std::move(figures)));
   s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
+  if (!snapshot_path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(snapshot_path).parent_path(), ec);
+    if (ec) return Status::Internal("cannot create the folder of " + snapshot_path + ": " + ec.message());
+  }
+  Service* self = s.get();
+  snapshot::Engine engine;
+  engine.kind = "indicators";
+  engine.format = kSnapshotFormat;
+  // The facts depend on the catalogue's rules besides the records; the org
+  // unit closure is re-read at load (Engine::Decode), so it is no input.
+  engine.inputs = s->cat_.digest();
+  engine.load = [self](const snapshot::Reader& r) {
+    std::unique_lock lock(self->engine_mu_);
+    return self->engine_->Decode([&r](std::string_view name, std::string_view* bytes) { return r.Section(name, bytes); });
+  };
+  engine.save = [self](snapshot::Writer& w) {
+    Engine::Sections sections;
+    {
+      std::shared_lock lock(self->engine_mu_);
+      sections = self->engine_->Encode();
+    }
+    for (const auto& [name, bytes] : sections) U5_RETURN_IF_ERROR(w.Section(name, bytes));
+    return Status::Ok();
+  };
+  engine.rebuild = [self] {
+    std::unique_lock lock(self->engine_mu_);
+    return LoadAll(self->store_, self->engine_.get());
+  };
+  engine.replay = [self](const std::vector<std::string>& ids) {
+    std::unique_lock lock(self->engine_mu_);
+    return self->ReplayLocked(std::unordered_set<std::string>(ids.begin(), ids.end()));
+  };
+  s->keeper_ = std::make_unique<snapshot::Keeper>(store, snapshot_path, std::move(engine));
   *out = std::move(s);
   return Status::Ok();
 }
@@ -48,14 +92,42 @@ Status Service::Rebuild(LoadStats* stats) {
   return Status::Ok();
 }
 
+Status Service::Start() {
+  std::lock_guard start(start_mu_);
+  if (started_) return Status::Ok();
+  // Writes from here on are queued and replayed by the next Refresh, even
+  // those the snapshot or the Keeper's replay already holds: twice is harmless.
+  changed_->Clear();
+  snapshot::StartReport report;
+  U5_RETURN_IF_ERROR(keeper_->Start(&report));
+  std::unique_lock lock(engine_mu_);
+  start_report_ = report;
+  built_ = started_ = true;
+  return Status::Ok();
+}
+
+snapshot::StartReport Service::start_report() const {
+  std::shared_lock lock(engine_mu_);
+  return start_report_;
+}
+
+Status Service::Checkpoint(bool* written) {
+  U5_RETURN_IF_ERROR(Start());
+  return keeper_->Checkpoint(written);
+}
+
 Status Service::Refresh() {
   {
     std::shared_lock lock(engine_mu_);
     if (built_ && pending() == 0) return Status::Ok();
   }
-  if (!built_ || pending() > kRebuildThreshold) return Rebuild();
+  if (!built_) U5_RETURN_IF_ERROR(Start());
+  if (pending() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(engine_mu_);
-  std::unordered_set<std::string> todo = changed_->Take();
+  return ReplayLocked(changed_->Take());
+}
+
+Status Service::ReplayLocked(std::unordered_set<std::string> todo) {
   PersonRecords p;
   if (engine_->rules().has_family()) {
     // A child's records count in its mother's facts (newborns-scoped rules):

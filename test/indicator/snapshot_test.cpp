@@ -3,9 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "indicator/cli.h"
 #include "lai_chau.h"
+#include "support/temp_dir.h"
 
 namespace u5::test {
 namespace {
@@ -174,6 +179,130 @@ TEST_F(IndicatorSnapshot, AFactOutOfRangeIsInvalid) {
     auto e = NewEngine(pop_);
     EXPECT_EQ(e->Decode(From(bad)).code(), Code::invalid) << which;
   }
+}
+
+// The service's first build from a snapshot (snapshot::Keeper) and the CLI's.
+
+Observed FullLoad(Population& pop) {
+  auto e = NewEngine(pop);
+  EXPECT_TRUE(indicator::LoadAll(pop.store(), e.get()).ok());
+  return Observe(pop, *e);
+}
+
+std::unique_ptr<indicator::Service> OpenWithSnapshot(Population& pop, const std::string& data_dir = U5_DATA_DIR) {
+  std::unique_ptr<indicator::Service> svc;
+  EXPECT_TRUE(indicator::Service::Open(pop.store(), data_dir, &svc, indicator::Service::SnapshotPath(pop.db_path())).ok());
+  EXPECT_TRUE(svc->Refresh().ok());
+  return svc;
+}
+
+// Writes of every kind a replay must get right: an insert, an update, a soft
+// delete, an event moved to another person, a child linked to another mother.
+void WritesAfterTheSnapshot(Population& pop) {
+  pop.Event("XN", "death", "C4", "2025-12-30", "pre2025:03412", {{"cause_category", "pneumonia"}});
+  pop.Update("G42", {{"orgunit", "03390"}});
+  pop.Delete("D5");
+  pop.Update("G41", {{"person_id", "C3"}});
+  pop.Person("C9", "male", "2025-06-30", "03388", {{"mother_id", "W4"}});
+  pop.Event("N9", "newborn", "C9", "2025-06-30", "03388", {{"delivery_id", "D4"}, {"birth_weight_g", 2900}});
+  pop.Event("V9", "postnatal_visit", "C9", "2025-07-02", "03388", {{"place", "home"}, {"visitor", "health_worker"}});
+  pop.Update("C9", {{"mother_id", "W5"}});
+}
+
+class IndicatorServiceSnapshot : public IndicatorSnapshot {};
+
+TEST_F(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterIt) {
+  const Observed first_state = FullLoad(pop_);
+  {
+    auto svc = OpenWithSnapshot(pop_);
+    EXPECT_FALSE(svc->start_report().from_snapshot);  // none yet: rebuilt, and one written
+    EXPECT_EQ(Observe(pop_, svc->engine()), first_state);
+  }
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path())));
+  {
+    auto svc = OpenWithSnapshot(pop_);
+    EXPECT_TRUE(svc->start_report().from_snapshot) << svc->start_report().rejected;
+    EXPECT_EQ(svc->start_report().replayed, 0u);
+    EXPECT_EQ(Observe(pop_, svc->engine()), first_state);
+  }
+  WritesAfterTheSnapshot(pop_);
+  const Observed now = FullLoad(pop_);
+  ASSERT_NE(now, first_state);
+  auto svc = OpenWithSnapshot(pop_);
+  EXPECT_TRUE(svc->start_report().from_snapshot) << svc->start_report().rejected;
+  EXPECT_GT(svc->start_report().replayed, 0u);
+  EXPECT_EQ(Observe(pop_, svc->engine()), now);
+
+  // A checkpoint writes what the replay gave; the next start replays nothing.
+  bool written = false;
+  ASSERT_TRUE(svc->Checkpoint(&written).ok());
+  EXPECT_TRUE(written);
+  ASSERT_TRUE(svc->Checkpoint(&written).ok());
+  EXPECT_FALSE(written);
+  auto next = OpenWithSnapshot(pop_);
+  EXPECT_TRUE(next->start_report().from_snapshot);
+  EXPECT_EQ(next->start_report().replayed, 0u);
+  EXPECT_EQ(Observe(pop_, next->engine()), now);
+}
+
+TEST_F(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
+  OpenWithSnapshot(pop_);
+  // The same rules in other bytes: the digest differs, so the file is not trusted.
+  TempDir data;
+  std::filesystem::create_directories(data.File("indicators"));
+  std::ofstream(data.File("indicators/catalogue.json")) << indicator::kBuiltinCatalogue << "\n";
+  auto svc = OpenWithSnapshot(pop_, data.path());
+  EXPECT_FALSE(svc->start_report().from_snapshot);
+  EXPECT_NE(svc->start_report().rejected, "");
+  EXPECT_EQ(Observe(pop_, svc->engine()), FullLoad(pop_));
+}
+
+TEST_F(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
+  OpenWithSnapshot(pop_);
+  const std::string path = indicator::Service::SnapshotPath(pop_.db_path());
+  const auto size = std::filesystem::file_size(path);
+  ASSERT_GT(size, 64u);
+  for (auto at : {size / 2, size - 3}) {
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(static_cast<std::streamoff>(at));
+      char c = 0;
+      f.read(&c, 1);
+      c = static_cast<char>(c ^ 0x5a);
+      f.seekp(static_cast<std::streamoff>(at));
+      f.write(&c, 1);
+    }
+    auto svc = OpenWithSnapshot(pop_);
+    EXPECT_FALSE(svc->start_report().from_snapshot) << "byte " << at;
+    EXPECT_NE(svc->start_report().rejected, "") << "byte " << at;
+    EXPECT_EQ(Observe(pop_, svc->engine()), FullLoad(pop_)) << "byte " << at;
+  }
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  auto svc = OpenWithSnapshot(pop_);
+  EXPECT_FALSE(svc->start_report().from_snapshot);
+  EXPECT_EQ(Observe(pop_, svc->engine()), FullLoad(pop_));
+  // The rebuild wrote a good file again.
+  auto again = OpenWithSnapshot(pop_);
+  EXPECT_TRUE(again->start_report().from_snapshot) << again->start_report().rejected;
+}
+
+TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
+  indicator::CliOptions o;
+  o.db_path = pop_.db_path();
+  o.data_dir = U5_DATA_DIR;
+  o.orgunit = "12";
+  o.period = "2025";
+  std::ostringstream cold, warm, err;
+  ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, cold, err), 0) << err.str();
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path())));
+  pop_.Delete("X6");
+  ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, warm, err), 0) << err.str();
+  // Figures as a process without any snapshot gives them.
+  std::ostringstream plain;
+  o.db_path.clear();
+  ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, plain, err), 0) << err.str();
+  EXPECT_EQ(warm.str(), plain.str());
+  EXPECT_NE(warm.str(), cold.str());
 }
 
 }  // namespace
