@@ -111,9 +111,11 @@ snapshot::StartReport Service::start_report() const {
   return start_report_;
 }
 
-Status Service::Checkpoint(bool* written) {
+Status Service::Checkpoint(int64_t* seq, bool* written) {
   U5_RETURN_IF_ERROR(Start());
-  return keeper_->Checkpoint(written);
+  U5_RETURN_IF_ERROR(keeper_->Checkpoint(written));
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
 }
 
 Status Service::Refresh() {

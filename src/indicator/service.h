@@ -66,8 +66,9 @@ class Service {
   Status Refresh();
   Status Rebuild(LoadStats* stats = nullptr);
   // Replays what the change log says changed since the last snapshot and
-  // writes a new one if anything did (the server calls it from time to time).
-  Status Checkpoint(bool* written = nullptr);
+  // writes a new one if anything did (a snapshot::Checkpointer step: *seq is
+  // the change-log position the snapshot now holds).
+  Status Checkpoint(int64_t* seq = nullptr, bool* written = nullptr);
   // How the first build went (from the snapshot or why not; tests, logs).
   snapshot::StartReport start_report() const;
 

@@ -202,7 +202,7 @@ void WritesAfterTheSnapshot(Population& pop) {
   pop.Event("XN", "death", "C4", "2025-12-30", "pre2025:03412", {{"cause_category", "pneumonia"}});
   pop.Update("G42", {{"orgunit", "03390"}});
   pop.Delete("D5");
-  pop.Update("G41", {{"person_id", "C3"}});
+  pop.Update("V5", {{"person_id", "W4"}});
   pop.Person("C9", "male", "2025-06-30", "03388", {{"mother_id", "W4"}});
   pop.Event("N9", "newborn", "C9", "2025-06-30", "03388", {{"delivery_id", "D4"}, {"birth_weight_g", 2900}});
   pop.Event("V9", "postnatal_visit", "C9", "2025-07-02", "03388", {{"place", "home"}, {"visitor", "health_worker"}});
@@ -233,16 +233,21 @@ TEST_F(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterI
   EXPECT_GT(svc->start_report().replayed, 0u);
   EXPECT_EQ(Observe(pop_, svc->engine()), now);
 
-  // A checkpoint writes what the replay gave; the next start replays nothing.
+  // A checkpoint after a later write replays it and writes the state; the next start replays nothing.
+  pop_.Delete("X6");
+  const Observed later = FullLoad(pop_);
   bool written = false;
-  ASSERT_TRUE(svc->Checkpoint(&written).ok());
+  int64_t seq = 0;
+  ASSERT_TRUE(svc->Checkpoint(&seq, &written).ok());
   EXPECT_TRUE(written);
-  ASSERT_TRUE(svc->Checkpoint(&written).ok());
+  EXPECT_GT(seq, 0);
+  EXPECT_EQ(Observe(pop_, svc->engine()), later);
+  ASSERT_TRUE(svc->Checkpoint(nullptr, &written).ok());
   EXPECT_FALSE(written);
   auto next = OpenWithSnapshot(pop_);
   EXPECT_TRUE(next->start_report().from_snapshot);
   EXPECT_EQ(next->start_report().replayed, 0u);
-  EXPECT_EQ(Observe(pop_, next->engine()), now);
+  EXPECT_EQ(Observe(pop_, next->engine()), later);
 }
 
 TEST_F(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
