@@ -366,6 +366,19 @@ Engine::Sections Engine::Encode() const {
     families.Str(mother);
   }
   out.emplace_back("families", families.Take());
+
+  // The matrix with the ancestors it was summed over: Decode takes it when the
+  // store still gives the same ancestors, which saves a pass over every fact.
+  std::vector<uint32_t> anc_counts, anc_flat;
+  for (const auto& a : anc_) {
+    anc_counts.push_back(static_cast<uint32_t>(a.size()));
+    anc_flat.insert(anc_flat.end(), a.begin(), a.end());
+  }
+  snapshot::Encoder matrix;
+  matrix.Pod(anc_counts);
+  matrix.Pod(anc_flat);
+  matrix.Pod(cells_);
+  out.emplace_back("matrix", matrix.Take());
   return out;
 }
 
@@ -470,7 +483,22 @@ Status Engine::DecodeSections(const SectionFn& section) {
   }
   if (!families.done()) return Bad("families: layout");
 
-  RecomputeMatrix();
+  U5_RETURN_IF_ERROR(get("matrix"));
+  snapshot::Decoder matrix(bytes);
+  std::vector<uint32_t> anc_counts, anc_flat;
+  std::vector<Cell> cells;
+  if (!matrix.Pod(&anc_counts) || !matrix.Pod(&anc_flat) || !matrix.Pod(&cells) || !matrix.done()) return Bad("matrix: layout");
+  // The stored cells hold when they were summed over the ancestors the store
+  // gives now (an org unit load in between changes them); otherwise recompute.
+  bool same = anc_counts.size() == anc_.size() && cells.size() == cells_.size();
+  size_t at_anc = 0;
+  for (size_t i = 0; same && i < anc_.size(); ++i) {
+    same = anc_counts[i] == anc_[i].size() && anc_[i].size() <= anc_flat.size() - at_anc &&
+           std::equal(anc_[i].begin(), anc_[i].end(), anc_flat.begin() + static_cast<ptrdiff_t>(at_anc));
+    at_anc += anc_counts[i];
+  }
+  if (same && at_anc == anc_flat.size()) cells_ = std::move(cells);
+  else RecomputeMatrix();
   return Status::Ok();
 }
 

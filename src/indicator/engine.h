@@ -74,9 +74,10 @@ class Engine {
 
   // The state a full load builds, as named sections of a snapshot (snapshot/file.h):
   // org unit names, person ids, facts flattened with a count per person, death
-  // rows with the strings they name, mother links. The matrix is not stored:
-  // Decode recomputes it from the facts, as are the org units' ancestors
-  // (re-read through AncestorsFn), so the state does not embed the closure.
+  // rows with the strings they name, mother links, and the matrix with the
+  // ancestors it was summed over. Decode re-reads the ancestors through
+  // AncestorsFn and takes the stored matrix only when they are the same, else
+  // recomputes it from the facts: the state never trusts a stale closure.
   using Sections = std::vector<std::pair<std::string, std::string>>;
   Sections Encode() const;
   // Replaces the state with a decoded one. Invalid (field "snapshot") when a

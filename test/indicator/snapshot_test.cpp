@@ -2,6 +2,7 @@
 // a full load; a section that decodes inconsistently is refused, never half-read.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +112,22 @@ TEST_F(IndicatorSnapshot, DecodedStateEqualsTheEncodedOneAndAFullLoad) {
   auto again = NewEngine(pop_);
   ASSERT_TRUE(again->Decode(From(decoded->Encode())).ok());
   EXPECT_EQ(Observe(pop_, *again), original);
+}
+
+TEST_F(IndicatorSnapshot, TheStoredMatrixIsRecomputedWhenTheAncestorsChanged) {
+  // As if the org unit tree changed after the snapshot: the store no longer
+  // puts the communes under province 12, so the stored cells cannot hold.
+  auto moved = [&](const std::string& ou) {
+    std::vector<std::string> a = indicator::ClosureAncestors(pop_.store(), ou);
+    a.erase(std::remove(a.begin(), a.end(), "12"), a.end());
+    return a;
+  };
+  const Sections sections = pop_.service().engine().Encode();
+  indicator::Engine decoded(pop_.service().catalogue(), moved), full(pop_.service().catalogue(), moved);
+  ASSERT_TRUE(decoded.Decode(From(sections)).ok());
+  ASSERT_TRUE(indicator::LoadAll(pop_.store(), &full).ok());
+  EXPECT_EQ(decoded.NonZeroCells(), full.NonZeroCells());
+  EXPECT_NE(decoded.NonZeroCells(), pop_.service().engine().NonZeroCells());
 }
 
 TEST_F(IndicatorSnapshot, AMissingSectionIsInvalidAndLeavesTheEngineEmpty) {
