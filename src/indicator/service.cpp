@@ -13,11 +13,6 @@ namespace {
 // Above this many queued persons a full reload is cheaper than one read each.
 constexpr size_t kRebuildThreshold = 20000;
 
-// The snapshot's layout (Engine::Encode and the Fact and DeathRow structs):
-// bump it when they change, or when fact extraction changes what a record
-// counts as, so that an older file is rebuilt rather than read.
-constexpr uint32_t kSnapshotFormat = 1;
-
 }  // namespace
 
 Service::Service(store::Store& store, Catalogue cat, Figures figures)

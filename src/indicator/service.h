@@ -52,6 +52,10 @@ class Service {
   static Status Open(store::Store& store, const std::string& data_dir,
                      std::unique_ptr<Service>* out, const std::string& snapshot_path = "");
   ~Service();
+  // The snapshot's layout (Engine::Encode and the Fact, DeathRow and Cell
+  // structs): bump it when they change, or when fact extraction changes what
+  // a record counts as, so that an older file is rebuilt rather than read.
+  static constexpr uint32_t kSnapshotFormat = 1;
   // Where a database's indicator snapshot is kept: <db>.engines/indicators.snap ("" for no database path).
   static std::string SnapshotPath(const std::string& db_path);
 
