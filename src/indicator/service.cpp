@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/log.h"
 #include "store/attached.h"
 
 namespace u5::indicator {
@@ -35,10 +36,15 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
   std::unique_ptr<Service> s(new Service(store, std::move(cat), std::move(figures)));
   s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
-  if (!snapshot_path.empty()) {
+  std::string path = snapshot_path;
+  if (!path.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(snapshot_path).parent_path(), ec);
-    if (ec) return Status::Internal("cannot create the folder of " + snapshot_path + ": " + ec.message());
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec) {
+      // A database in a folder this process cannot write still gets its figures, from the records.
+      log::Warn("indicator_snapshot_unavailable", {{"path", path}, {"error", ec.message()}});
+      path.clear();
+    }
   }
   Service* self = s.get();
   snapshot::Engine engine;
@@ -68,7 +74,7 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
     std::unique_lock lock(self->engine_mu_);
     return self->ReplayLocked(std::unordered_set<std::string>(ids.begin(), ids.end()));
   };
-  s->keeper_ = std::make_unique<snapshot::Keeper>(store, snapshot_path, std::move(engine));
+  s->keeper_ = std::make_unique<snapshot::Keeper>(store, path, std::move(engine));
   *out = std::move(s);
   return Status::Ok();
 }
@@ -94,7 +100,15 @@ Status Service::Start() {
   // those the snapshot or the Keeper's replay already holds: twice is harmless.
   changed_->Clear();
   snapshot::StartReport report;
-  U5_RETURN_IF_ERROR(keeper_->Start(&report));
+  if (Status st = keeper_->Start(&report); !st.ok()) {
+    // The snapshot could not be read or written (a full disk, a read-only
+    // file): the records are the truth, so the engine is built from them.
+    log::Error("indicator_snapshot_failed", {{"error", st.ToString()}});
+    std::unique_lock lock(engine_mu_);
+    U5_RETURN_IF_ERROR(LoadAll(store_, engine_.get()));
+    report = {};
+    report.rejected = st.ToString();
+  }
   std::unique_lock lock(engine_mu_);
   start_report_ = report;
   built_ = started_ = true;

@@ -308,6 +308,27 @@ TEST_F(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
   EXPECT_TRUE(again->start_report().from_snapshot) << again->start_report().rejected;
 }
 
+TEST_F(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigures) {
+  const Observed full = FullLoad(pop_);
+  // A folder that cannot be made (a file stands in its way).
+  TempDir dir;
+  std::ofstream(dir.File("file")) << "x";
+  std::unique_ptr<indicator::Service> svc;
+  ASSERT_TRUE(indicator::Service::Open(pop_.store(), U5_DATA_DIR, &svc, dir.File("file") + "/indicators.snap").ok());
+  ASSERT_TRUE(svc->Refresh().ok());
+  EXPECT_EQ(Observe(pop_, svc->engine()), full);
+  // A file that cannot be written (its temporary name is taken by a folder).
+  const std::string path = dir.File("engines/indicators.snap");
+  std::filesystem::create_directories(path + ".tmp/in-the-way");
+  std::unique_ptr<indicator::Service> blocked;
+  ASSERT_TRUE(indicator::Service::Open(pop_.store(), U5_DATA_DIR, &blocked, path).ok());
+  ASSERT_TRUE(blocked->Refresh().ok());
+  EXPECT_FALSE(blocked->start_report().from_snapshot);
+  EXPECT_NE(blocked->start_report().rejected, "");
+  EXPECT_EQ(Observe(pop_, blocked->engine()), full);
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
 TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
   indicator::CliOptions o;
   o.db_path = pop_.db_path();
