@@ -1,6 +1,7 @@
 #include "indicator/engine.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 
@@ -466,6 +467,10 @@ Status Engine::DecodeSections(const SectionFn& section) {
         *s = strings[*s];
       }
       if (r.ou >= static_cast<uint64_t>(n_ou) || !anc_loaded_[r.ou]) return Bad("deaths: an org unit out of range");
+      // The bool's byte as written: anything but 0 or 1 is no bool to read.
+      uint8_t reviewed = 0;
+      std::memcpy(&reviewed, reinterpret_cast<const char*>(&r) + offsetof(DeathRow, reviewed), 1);
+      if (reviewed > 1) return Bad("deaths: a row's review flag is not a bool");
     }
     if (!deaths_.emplace(death_persons[i], std::move(rs)).second) return Bad("deaths: a person twice");
   }
