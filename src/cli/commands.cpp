@@ -127,7 +127,7 @@ Status PublishDemoYear(store::Store& store, const std::string& db_path, const st
   store::User tinh;
   if (!store.GetUser("tinh", &tinh).ok()) return Status::Ok();  // no province account in this demo
   std::unique_ptr<indicator::Service> svc;
-  U5_RETURN_IF_ERROR(indicator::Service::Open(store, data_dir, &svc));
+  U5_RETURN_IF_ERROR(indicator::Service::Open(store, data_dir, &svc, indicator::Service::SnapshotPath(db_path)));
   indicator::Period year;
   U5_RETURN_IF_ERROR(indicator::ParsePeriod("2025", &year));
   report::SignoffAction a{province, year.text, tinh.username, "", report::FiguresJson(*svc, province, year), Today(), tinh.id, "demo"};

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/id.h"
+
 namespace u5::indicator {
 
 const TargetOp* FindTargetOp(std::string_view name) {
@@ -342,6 +344,7 @@ Status Catalogue::Parse(const std::string& text, Catalogue* out) {
     }
     c.plans_.push_back(std::move(p));
   }
+  c.digest_ = Sha256Hex(text);
   *out = std::move(c);
   return Status::Ok();
 }

@@ -201,6 +201,9 @@ class Catalogue {
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }
   const std::string& origin() const { return origin_; }
+  // SHA-256 (hex) of the text it was parsed from: what a snapshot of state
+  // computed with this catalogue is stamped with.
+  const std::string& digest() const { return digest_; }
   // "death_analysis": the labels (vi/en) of the dimensions and values of the
   // death analysis and the ICD-10 chapters that group underlying causes
   // (death_analysis.h reads it).
@@ -215,6 +218,7 @@ class Catalogue {
   SmallNumbers small_numbers_;
   int first_year_ = 2020, last_year_ = 2031;
   std::string origin_;
+  std::string digest_;
 };
 
 // The built-in catalogue text (generated at build time from data/indicators).

@@ -1,7 +1,11 @@
 #include "indicator/engine.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
+
+#include "snapshot/file.h"
 
 namespace u5::indicator {
 namespace {
@@ -17,6 +21,8 @@ Ym YmOf(int32_t day) {
   YmdFromDate(Date{day}, y, m, d);
   return {y, m};
 }
+
+Status Bad(const std::string& what) { return Status::Invalid("snapshot", "indicator snapshot: " + what); }
 
 }  // namespace
 
@@ -300,6 +306,205 @@ size_t Engine::memory_bytes() const {
   size_t b = cells_.capacity() * sizeof(Cell) + fact_count_ * sizeof(Fact) + facts_.capacity() * sizeof(facts_[0]);
   b += person_index_.size() * 80 + ou_index_.size() * 80 + mother_of_.size() * 200;
   return b;
+}
+
+Engine::Sections Engine::Encode() const {
+  Sections out;
+  snapshot::Encoder ous;
+  ous.I64(static_cast<int64_t>(ou_names_.size()));
+  for (const auto& name : ou_names_) ous.Str(name);
+  ous.Pod(anc_loaded_);
+  out.emplace_back("orgunits", ous.Take());
+
+  std::vector<const std::string*> ids(facts_.size());
+  for (const auto& [id, idx] : person_index_) ids[idx] = &id;
+  std::vector<uint32_t> counts(facts_.size());
+  snapshot::Encoder persons;
+  persons.I64(static_cast<int64_t>(ids.size()));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    persons.Str(*ids[i]);
+    counts[i] = static_cast<uint32_t>(facts_[i].size());
+  }
+  persons.Pod(counts);
+  out.emplace_back("persons", persons.Take());
+  // The facts as one array of their bytes (Fact is the layout: change it, bump the format).
+  std::string facts;
+  facts.reserve(fact_count_ * sizeof(Fact));
+  for (const auto& pf : facts_) facts.append(reinterpret_cast<const char*>(pf.data()), pf.size() * sizeof(Fact));
+  out.emplace_back("facts", std::move(facts));
+
+  // Death rows name strings interned by this process's Rules: they travel as
+  // text, numbered by a table of their own, and are interned again on load.
+  std::unordered_map<uint32_t, uint32_t> local;
+  std::vector<uint32_t> table;
+  auto ref = [&](uint32_t id) {
+    auto [it, fresh] = local.emplace(id, static_cast<uint32_t>(table.size()));
+    if (fresh) table.push_back(id);
+    return it->second;
+  };
+  std::vector<uint32_t> death_persons, death_counts;
+  std::vector<DeathRow> rows;
+  for (const auto& [person, rs] : deaths_) {
+    death_persons.push_back(person);
+    death_counts.push_back(static_cast<uint32_t>(rs.size()));
+    for (DeathRow r : rs) {
+      r.category = ref(r.category), r.place = ref(r.place), r.cause_group = ref(r.cause_group), r.avoidability = ref(r.avoidability);
+      rows.push_back(r);
+    }
+  }
+  snapshot::Encoder deaths;
+  deaths.I64(static_cast<int64_t>(table.size()));
+  for (uint32_t id : table) deaths.Str(rules_.Str(id));
+  deaths.Pod(death_persons);
+  deaths.Pod(death_counts);
+  deaths.Pod(rows);
+  out.emplace_back("deaths", deaths.Take());
+
+  snapshot::Encoder families;
+  families.I64(static_cast<int64_t>(mother_of_.size()));
+  for (const auto& [child, mother] : mother_of_) {
+    families.Str(child);
+    families.Str(mother);
+  }
+  out.emplace_back("families", families.Take());
+
+  // The matrix with the ancestors it was summed over: Decode takes it when the
+  // store still gives the same ancestors, which saves a pass over every fact.
+  std::vector<uint32_t> anc_counts, anc_flat;
+  for (const auto& a : anc_) {
+    anc_counts.push_back(static_cast<uint32_t>(a.size()));
+    anc_flat.insert(anc_flat.end(), a.begin(), a.end());
+  }
+  snapshot::Encoder matrix;
+  matrix.Pod(anc_counts);
+  matrix.Pod(anc_flat);
+  matrix.Pod(cells_);
+  out.emplace_back("matrix", matrix.Take());
+  return out;
+}
+
+Status Engine::Decode(const SectionFn& section) {
+  Status st = DecodeSections(section);
+  if (!st.ok()) Clear();
+  return st;
+}
+
+Status Engine::DecodeSections(const SectionFn& section) {
+  Clear();
+  std::string_view bytes;
+  auto get = [&](const char* name) {
+    Status st = section(name, &bytes);
+    return st.ok() ? st : Bad(std::string("section ") + name + ": " + st.message());
+  };
+
+  U5_RETURN_IF_ERROR(get("orgunits"));
+  snapshot::Decoder ous(bytes);
+  int64_t n_ou = 0;
+  if (!ous.I64(&n_ou) || n_ou < 0 || static_cast<uint64_t>(n_ou) > bytes.size()) return Bad("orgunits: count");
+  std::string name;
+  for (int64_t i = 0; i < n_ou; ++i)
+    if (!ous.Str(&name) || Intern(name) != static_cast<uint32_t>(i)) return Bad("orgunits: a name unreadable or twice");
+  std::vector<char> loaded;
+  if (!ous.Pod(&loaded) || !ous.done() || loaded.size() != static_cast<size_t>(n_ou)) return Bad("orgunits: layout");
+  // Ancestors come from the store as a load would read them (a few hundred
+  // units a province), which is why an org unit change needs no snapshot rule.
+  for (int64_t i = 0; i < n_ou; ++i)
+    if (loaded[static_cast<size_t>(i)]) AncestorsOf(static_cast<uint32_t>(i));
+
+  U5_RETURN_IF_ERROR(get("persons"));
+  snapshot::Decoder persons(bytes);
+  int64_t n = 0;
+  if (!persons.I64(&n) || n < 0 || static_cast<uint64_t>(n) > bytes.size()) return Bad("persons: count");
+  person_index_.reserve(static_cast<size_t>(n));
+  std::string id;
+  for (int64_t i = 0; i < n; ++i)
+    if (!persons.Str(&id) || !person_index_.emplace(id, static_cast<uint32_t>(i)).second) return Bad("persons: an id unreadable or twice");
+  std::vector<uint32_t> counts;
+  if (!persons.Pod(&counts) || !persons.done() || counts.size() != static_cast<size_t>(n)) return Bad("persons: layout");
+  uint64_t total = 0;
+  for (uint32_t c : counts) total += c;
+
+  U5_RETURN_IF_ERROR(get("facts"));
+  if (bytes.size() != total * sizeof(Fact)) return Bad("facts: size does not match the counts");
+  facts_.resize(static_cast<size_t>(n));
+  const char* at = bytes.data();
+  for (size_t i = 0; i < facts_.size(); ++i) {
+    auto& pf = facts_[i];
+    pf.resize(counts[i]);
+    std::memcpy(pf.data(), at, counts[i] * sizeof(Fact));
+    at += counts[i] * sizeof(Fact);
+    // Apply indexes by org unit and indicator, Scan binary-searches by indicator.
+    for (size_t k = 0; k < pf.size(); ++k)
+      if (pf[k].ou >= static_cast<uint64_t>(n_ou) || !anc_loaded_[pf[k].ou] || pf[k].ind >= comp_of_.size() ||
+          (k > 0 && pf[k].ind < pf[k - 1].ind))
+        return Bad("facts: an org unit or indicator out of range or out of order");
+  }
+  fact_count_ = total;
+
+  U5_RETURN_IF_ERROR(get("deaths"));
+  snapshot::Decoder deaths(bytes);
+  int64_t n_str = 0;
+  if (!deaths.I64(&n_str) || n_str < 0 || static_cast<uint64_t>(n_str) > bytes.size()) return Bad("deaths: count");
+  std::vector<uint32_t> strings(static_cast<size_t>(n_str));
+  for (auto& s : strings) {
+    if (!deaths.Str(&name)) return Bad("deaths: strings");
+    s = rules_.Intern(name);
+  }
+  std::vector<uint32_t> death_persons, death_counts;
+  std::vector<DeathRow> rows;
+  if (!deaths.Pod(&death_persons) || !deaths.Pod(&death_counts) || !deaths.Pod(&rows) || !deaths.done() ||
+      death_persons.size() != death_counts.size())
+    return Bad("deaths: layout");
+  size_t next = 0;
+  for (size_t i = 0; i < death_persons.size(); ++i) {
+    if (death_persons[i] >= static_cast<uint64_t>(n) || death_counts[i] == 0 || death_counts[i] > rows.size() - next)
+      return Bad("deaths: a person or count out of range");
+    std::vector<DeathRow> rs(rows.begin() + static_cast<ptrdiff_t>(next), rows.begin() + static_cast<ptrdiff_t>(next + death_counts[i]));
+    next += death_counts[i];
+    for (DeathRow& r : rs) {
+      for (uint32_t* s : {&r.category, &r.place, &r.cause_group, &r.avoidability}) {
+        if (*s >= strings.size()) return Bad("deaths: a string out of range");
+        *s = strings[*s];
+      }
+      if (r.ou >= static_cast<uint64_t>(n_ou) || !anc_loaded_[r.ou]) return Bad("deaths: an org unit out of range");
+      // The bool's byte as written: anything but 0 or 1 is no bool to read.
+      uint8_t reviewed = 0;
+      std::memcpy(&reviewed, reinterpret_cast<const char*>(&r) + offsetof(DeathRow, reviewed), 1);
+      if (reviewed > 1) return Bad("deaths: a row's review flag is not a bool");
+    }
+    if (!deaths_.emplace(death_persons[i], std::move(rs)).second) return Bad("deaths: a person twice");
+  }
+  if (next != rows.size()) return Bad("deaths: rows left over");
+
+  U5_RETURN_IF_ERROR(get("families"));
+  snapshot::Decoder families(bytes);
+  int64_t n_links = 0;
+  if (!families.I64(&n_links) || n_links < 0 || static_cast<uint64_t>(n_links) > bytes.size()) return Bad("families: count");
+  std::string mother;
+  for (int64_t i = 0; i < n_links; ++i) {
+    if (!families.Str(&id) || !families.Str(&mother) || id.empty() || mother.empty() || mother_of_.count(id))
+      return Bad("families: a link unreadable, empty or twice");
+    SetMother(id, mother);
+  }
+  if (!families.done()) return Bad("families: layout");
+
+  U5_RETURN_IF_ERROR(get("matrix"));
+  snapshot::Decoder matrix(bytes);
+  std::vector<uint32_t> anc_counts, anc_flat;
+  std::vector<Cell> cells;
+  if (!matrix.Pod(&anc_counts) || !matrix.Pod(&anc_flat) || !matrix.Pod(&cells) || !matrix.done()) return Bad("matrix: layout");
+  // The stored cells hold when they were summed over the ancestors the store
+  // gives now (an org unit load in between changes them); otherwise recompute.
+  bool same = anc_counts.size() == anc_.size() && cells.size() == cells_.size();
+  size_t at_anc = 0;
+  for (size_t i = 0; same && i < anc_.size(); ++i) {
+    same = anc_counts[i] == anc_[i].size() && anc_[i].size() <= anc_flat.size() - at_anc &&
+           std::equal(anc_[i].begin(), anc_[i].end(), anc_flat.begin() + static_cast<ptrdiff_t>(at_anc));
+    at_anc += anc_counts[i];
+  }
+  if (same && at_anc == anc_flat.size()) cells_ = std::move(cells);
+  else RecomputeMatrix();
+  return Status::Ok();
 }
 
 }  // namespace u5::indicator

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/status.h"
 #include "indicator/catalogue.h"
 #include "indicator/death_analysis.h"
 #include "indicator/facts.h"
@@ -71,7 +72,22 @@ class Engine {
   std::vector<std::string> ChildrenOf(const std::string& mother) const;
   const Catalogue& catalogue() const { return cat_; }
 
+  // The state a full load builds, as named sections of a snapshot (snapshot/file.h):
+  // org unit names, person ids, facts flattened with a count per person, death
+  // rows with the strings they name, mother links, and the matrix with the
+  // ancestors it was summed over. Decode re-reads the ancestors through
+  // AncestorsFn and takes the stored matrix only when they are the same, else
+  // recomputes it from the facts: the state never trusts a stale closure.
+  using Sections = std::vector<std::pair<std::string, std::string>>;
+  Sections Encode() const;
+  // Replaces the state with a decoded one. Invalid (field "snapshot") when a
+  // section is missing or inconsistent (an index out of range, sizes that do
+  // not add up); the engine is then left empty.
+  using SectionFn = std::function<Status(std::string_view name, std::string_view* bytes)>;
+  Status Decode(const SectionFn& section);
+
  private:
+  Status DecodeSections(const SectionFn& section);
   uint32_t Intern(std::string_view ou);
   const std::vector<uint32_t>& AncestorsOf(uint32_t ou);
   void Apply(const std::vector<Fact>& facts, int sign);

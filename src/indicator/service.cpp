@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
+#include "core/log.h"
 #include "store/attached.h"
 
 namespace u5::indicator {
@@ -19,8 +21,12 @@ Service::Service(store::Store& store, Catalogue cat, Figures figures)
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
+std::string Service::SnapshotPath(const std::string& db_path) {
+  return db_path.empty() ? std::string() : db_path + ".engines/indicators.snap";
+}
+
 Status Service::Open(store::Store& store, const std::string& data_dir,
-                     std::unique_ptr<Service>* out) {
+                     std::unique_ptr<Service>* out, const std::string& snapshot_path) {
   Catalogue cat;
   U5_RETURN_IF_ERROR(Catalogue::Load(data_dir, &cat));
   // The data file's targets become stored versions before anything reads them.
@@ -30,6 +36,45 @@ Status Service::Open(store::Store& store, const std::string& data_dir,
   std::unique_ptr<Service> s(new Service(store, std::move(cat), std::move(figures)));
   s->engine_ = std::make_unique<Engine>(s->cat_, [&store](const std::string& ou) { return ClosureAncestors(store, ou); });
   s->changed_ = std::make_unique<store::ChangedPersons>(store);
+  std::string path = snapshot_path;
+  if (!path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec) {
+      // A database in a folder this process cannot write still gets its figures, from the records.
+      log::Warn("indicator_snapshot_unavailable", {{"path", path}, {"error", ec.message()}});
+      path.clear();
+    }
+  }
+  Service* self = s.get();
+  snapshot::Engine engine;
+  engine.kind = "indicators";
+  engine.format = kSnapshotFormat;
+  // The facts depend on the catalogue's rules besides the records; the org
+  // unit closure is re-read at load (Engine::Decode), so it is no input.
+  engine.inputs = s->cat_.digest();
+  engine.load = [self](const snapshot::Reader& r) {
+    std::unique_lock lock(self->engine_mu_);
+    return self->engine_->Decode([&r](std::string_view name, std::string_view* bytes) { return r.Section(name, bytes); });
+  };
+  engine.save = [self](snapshot::Writer& w) {
+    Engine::Sections sections;
+    {
+      std::shared_lock lock(self->engine_mu_);
+      sections = self->engine_->Encode();
+    }
+    for (const auto& [name, bytes] : sections) U5_RETURN_IF_ERROR(w.Section(name, bytes));
+    return Status::Ok();
+  };
+  engine.rebuild = [self] {
+    std::unique_lock lock(self->engine_mu_);
+    return LoadAll(self->store_, self->engine_.get());
+  };
+  engine.replay = [self](const std::vector<std::string>& ids) {
+    std::unique_lock lock(self->engine_mu_);
+    return self->ReplayLocked(std::unordered_set<std::string>(ids.begin(), ids.end()));
+  };
+  s->keeper_ = std::make_unique<snapshot::Keeper>(store, path, std::move(engine));
   *out = std::move(s);
   return Status::Ok();
 }
@@ -48,14 +93,52 @@ Status Service::Rebuild(LoadStats* stats) {
   return Status::Ok();
 }
 
+Status Service::Start() {
+  std::lock_guard start(start_mu_);
+  if (started_) return Status::Ok();
+  // Writes from here on are queued and replayed by the next Refresh, even
+  // those the snapshot or the Keeper's replay already holds: twice is harmless.
+  changed_->Clear();
+  snapshot::StartReport report;
+  if (Status st = keeper_->Start(&report); !st.ok()) {
+    // The snapshot could not be read or written (a full disk, a read-only
+    // file): the records are the truth, so the engine is built from them.
+    log::Error("indicator_snapshot_failed", {{"error", st.ToString()}});
+    std::unique_lock lock(engine_mu_);
+    U5_RETURN_IF_ERROR(LoadAll(store_, engine_.get()));
+    report = {};
+    report.rejected = st.ToString();
+  }
+  std::unique_lock lock(engine_mu_);
+  start_report_ = report;
+  built_ = started_ = true;
+  return Status::Ok();
+}
+
+snapshot::StartReport Service::start_report() const {
+  std::shared_lock lock(engine_mu_);
+  return start_report_;
+}
+
+Status Service::Checkpoint(int64_t* seq, bool* written) {
+  U5_RETURN_IF_ERROR(Start());
+  U5_RETURN_IF_ERROR(keeper_->Checkpoint(written));
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
+}
+
 Status Service::Refresh() {
   {
     std::shared_lock lock(engine_mu_);
     if (built_ && pending() == 0) return Status::Ok();
   }
-  if (!built_ || pending() > kRebuildThreshold) return Rebuild();
+  if (!built_) U5_RETURN_IF_ERROR(Start());
+  if (pending() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(engine_mu_);
-  std::unordered_set<std::string> todo = changed_->Take();
+  return ReplayLocked(changed_->Take());
+}
+
+Status Service::ReplayLocked(std::unordered_set<std::string> todo) {
   PersonRecords p;
   if (engine_->rules().has_family()) {
     // A child's records count in its mother's facts (newborns-scoped rules):

@@ -2,6 +2,8 @@
 // current from the store's change notifications, entered values and edited
 // targets. Thread-safe. Changes are queued by the store listener and applied
 // before the next read, so a burst of writes (an import) costs one pass.
+// With a snapshot path the first build goes through a snapshot::Keeper: the
+// engine's state saved by an earlier process plus the persons changed since.
 #pragma once
 #include <memory>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "indicator/evaluate.h"
 #include "indicator/interval.h"
 #include "indicator/loader.h"
+#include "snapshot/keeper.h"
 #include "store/attached.h"
 #include "store/store.h"
 
@@ -45,9 +48,16 @@ struct FacilityStaff {
 
 class Service {
  public:
+  // `snapshot_path` "": no snapshot, the first Refresh reads every record.
   static Status Open(store::Store& store, const std::string& data_dir,
-                     std::unique_ptr<Service>* out);
+                     std::unique_ptr<Service>* out, const std::string& snapshot_path = "");
   ~Service();
+  // The snapshot's layout (Engine::Encode and the Fact, DeathRow and Cell
+  // structs): bump it when they change, or when fact extraction changes what
+  // a record counts as, so that an older file is rebuilt rather than read.
+  static constexpr uint32_t kSnapshotFormat = 1;
+  // Where a database's indicator snapshot is kept: <db>.engines/indicators.snap ("" for no database path).
+  static std::string SnapshotPath(const std::string& db_path);
 
   // The service a process attached to a store (the HTTP API finds it this way).
   static void Attach(store::Store& store, Service* service);
@@ -55,9 +65,16 @@ class Service {
 
   const Catalogue& catalogue() const { return cat_; }
   const Figures& figures() const { return figures_; }
-  // Applies queued changes (building the matrix on first use).
+  // Applies queued changes (building the matrix on first use: from the
+  // snapshot and the changes after it when there is one, else from every record).
   Status Refresh();
   Status Rebuild(LoadStats* stats = nullptr);
+  // Replays what the change log says changed since the last snapshot and
+  // writes a new one if anything did (a snapshot::Checkpointer step: *seq is
+  // the change-log position the snapshot now holds).
+  Status Checkpoint(int64_t* seq = nullptr, bool* written = nullptr);
+  // How the first build went (from the snapshot or why not; tests, logs).
+  snapshot::StartReport start_report() const;
 
   Status Value(const std::string& indicator, const std::string& orgunit, const Period& p, IndicatorValue* out);
   Status Breakdown(const std::string& indicator, const std::string& orgunit, const Period& p, const std::string& by,
@@ -94,6 +111,9 @@ class Service {
   Service(store::Store& store, Catalogue cat, Figures figures);
   AnnualValue Annual(const std::string& indicator, const std::string& orgunit, int year);
   Status ValueLocked(const Indicator& ind, const std::string& orgunit, const Period& p, IndicatorValue* out);
+  // Re-reads these persons (and the mothers their links name) with the lock held.
+  Status ReplayLocked(std::unordered_set<std::string> todo);
+  Status Start();
 
   store::Store& store_;
   Catalogue cat_;
@@ -102,6 +122,10 @@ class Service {
   mutable std::shared_mutex engine_mu_;
   bool built_ = false;
   std::unique_ptr<store::ChangedPersons> changed_;
+  std::unique_ptr<snapshot::Keeper> keeper_;
+  std::mutex start_mu_;  // one Keeper::Start at a time
+  bool started_ = false;  // Keeper::Start done (Rebuild alone does not stamp a snapshot)
+  snapshot::StartReport start_report_;
 };
 
 }  // namespace u5::indicator
