@@ -32,6 +32,7 @@
 #include "report/cli.h"
 #include "report/signoff.h"
 #include "report/template.h"
+#include "snapshot/checkpointer.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -240,6 +241,10 @@ int main(int argc, char** argv) {
   audit_verify->add_option("--audit-pub", audit_pub, "public key to check the signed heads with (default <key>.pub)");
   serve->add_option("--audit-sign-interval", audit_sign_seconds, "seconds between signed audit heads")
       ->check(CLI::Range(1, 3600))->capture_default_str();
+  int checkpoint_seconds = 300;
+  serve->add_option("--checkpoint-seconds", checkpoint_seconds,
+                    "seconds between snapshots of the indicator and care engines (docs/snapshots.md)")
+      ->check(CLI::Range(1, 86400))->capture_default_str();
 
   // fhir-import, fhir-export (src/fhir/cli.cpp, docs/fhir.md)
   fhir::CliOptions fhir_opts;
@@ -350,11 +355,20 @@ int main(int argc, char** argv) {
       if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
     std::unique_ptr<indicator::Service> indicator_service;
-    if (Status st = indicator::Service::Open(store, data_dir, &indicator_service); !st.ok()) return Fail(st);
+    // Both engines start from their snapshots beside the database (docs/snapshots.md).
+    if (Status st = indicator::Service::Open(store, data_dir, &indicator_service, indicator::Service::SnapshotPath(db_path));
+        !st.ok())
+      return Fail(st);
     indicator::Service::Attach(store, indicator_service.get());
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, data_dir, &care_service); !st.ok()) return Fail(st);
+    care_service->SetSnapshotPath(db_path + ".engines/care.snap");
     care::Service::Attach(store, care_service.get());
+    snapshot::Checkpointer checkpoints(
+        store,
+        {[&](int64_t* seq) { return indicator_service->Checkpoint(seq); },
+         [&](int64_t* seq) { return care_service->Checkpoint(seq); }},
+        std::chrono::seconds(checkpoint_seconds));
     emergency::Config red_alert;
     if (Status st = emergency::Config::Load(data_dir, &red_alert); !st.ok()) return Fail(st);
     emergency::Service emergency_service(store, std::move(red_alert));
@@ -393,11 +407,12 @@ int main(int argc, char** argv) {
     // two engines read the database on their own connections, one core each.
     const int64_t warm_t0 = NowMillis();
     std::atomic<int> warming{2};
-    auto warm = [&warming, warm_t0](const char* engine, auto& service) {
-      return std::thread([engine, warm_t0, &service, &warming] {
+    auto warm = [&warming, &checkpoints, warm_t0](const char* engine, auto& service) {
+      return std::thread([engine, warm_t0, &service, &warming, &checkpoints] {
         Status st = service->Refresh();
         log::Info("engine_ready", {{"engine", engine}, {"ms", NowMillis() - warm_t0}, {"status", st.ok() ? "ok" : st.ToString()}});
-        --warming;
+        // Checkpoints begin once both engines are built (before, one would build them).
+        if (--warming == 0) checkpoints.Start();
       });
     };
     std::thread warm_indicators = warm("indicators", indicator_service);
@@ -414,6 +429,8 @@ int main(int argc, char** argv) {
     }
     warm_indicators.join();
     warm_care.join();
+    // A clean stop leaves snapshots of every write: the next start replays nothing.
+    if (Status st = checkpoints.Stop(); !st.ok()) log::Error("checkpoint_failed", {{"error", st.ToString()}});
     final_audit();
     return 0;
   }
