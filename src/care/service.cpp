@@ -95,59 +95,55 @@ void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, 
   if (plan.child) *until = std::min(*until, Date{Span{60, 'm'}.After(plan.birth).days - 1});
 }
 
-void Service::Unindex(const Entry* e) {
-  auto it = by_orgunit_.find(e->person.orgunit);
+void Service::Unindex(const uint32_t* b) {
+  auto it = by_orgunit_.find(BlockOrgunit(b));
   if (it == by_orgunit_.end()) return;
   auto& rows = it->second;
   for (size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].entry.get() == e) {
-      rows[i] = std::move(rows.back());
+    if (rows[i].block == b) {
+      rows[i] = rows.back();
       rows.pop_back();
       return;
     }
 }
 
-std::shared_ptr<Entry> Service::MakeEntry(const History& h, std::shared_ptr<Entry> e) const {
-  if (!e) e = std::make_shared<Entry>();
-  e->person = h.person;
-  BuildPlan(schedule_, h, &e->plan);
-  BuildAlerts(schedule_, h, e->plan, &e->alerts);
-  ListBounds(e->plan, e->alerts, &e->wake, &e->until);
-  return e;
+Block Service::MakeBlock(const History& h, Packer& packer) const {
+  // Computed into an entry of the thread's, whose buffers the next person reuses.
+  thread_local Entry e;
+  e.person = h.person;
+  BuildPlan(schedule_, h, &e.plan);
+  BuildAlerts(schedule_, h, e.plan, &e.alerts);
+  ListBounds(e.plan, e.alerts, &e.wake, &e.until);
+  return packer.Pack(e);
 }
 
-void Service::Insert(std::shared_ptr<Entry> e) {
-  by_orgunit_[e->person.orgunit].push_back({e->wake, e->until, e});
-  const std::string_view key = e->person.id;
-  // try_emplace leaves `e` alone when the key is already there.
-  auto [it, added] = entries_.try_emplace(key, std::move(e));
+void Service::Insert(Block b) {
+  const uint32_t* p = b.get();
+  by_orgunit_[BlockOrgunit(p)].push_back({BlockWake(p), BlockUntil(p), p});
+  const std::string_view key = BlockId(p);
+  // try_emplace leaves `b` alone when the key is already there.
+  auto [it, added] = entries_.try_emplace(key, std::move(b));
   if (added) return;
   Unindex(it->second.get());
-  // The old key views the old entry's id, which dies with it.
+  // The old key views the old block's id, which dies with it.
   auto node = entries_.extract(it);
   node.key() = key;
-  node.mapped() = std::move(e);
+  node.mapped() = std::move(b);
   entries_.insert(std::move(node));
 }
 
-void Service::Put(const History& h) { Insert(MakeEntry(h)); }
+void Service::Put(const History& h) {
+  Packer packer(tables_);
+  Insert(MakeBlock(h, packer));
+}
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(mu_);
   changed_->Clear();
-  // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
-  // reload of more than kRebuildThreshold queued persons finds them all).
-  auto old = std::move(entries_);
-  entries_ = {};
+  entries_.clear();
   by_orgunit_.clear();
-  U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) {
-    std::shared_ptr<Entry> reuse;
-    if (auto it = old.find(h.person.id); it != old.end() && it->second && it->second.use_count() == 1) {
-      reuse = std::const_pointer_cast<Entry>(std::move(it->second));
-      old.erase(it);  // its key views the id about to be rewritten
-    }
-    Insert(MakeEntry(h, std::move(reuse)));
-  }, stats));
+  Packer packer(tables_);
+  U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) { Insert(MakeBlock(h, packer)); }, stats));
   built_ = true;
   return Status::Ok();
 }
@@ -155,38 +151,21 @@ Status Service::Rebuild(LoadStats* stats) {
 void Service::RecomputeAll(const std::vector<History>& histories) {
   std::unique_lock lock(mu_);
   changed_->Clear();
-  // A person's old entry is rebuilt in place when nothing outside the service
-  // holds it (a worklist may still hold a snapshot: then a new entry is made).
-  // Rebuilding reuses the strings and vectors of a province's entries instead of
-  // freeing them and allocating them again, which costs as much as computing.
-  // The exclusive lock makes the count exact: nobody can take a new reference
-  // without it, and references held elsewhere can only be dropped.
-  auto old = std::move(entries_);
-  entries_ = {};
+  // Readers build their own entries from the blocks under the lock, so the
+  // old blocks can go at once.
+  entries_.clear();
   // Rows emptied, not freed: the same org units fill them again.
   for (auto& [ou, rows] : by_orgunit_) rows.clear();
-  std::vector<std::shared_ptr<Entry>> fresh(histories.size());
-  // The keys of `old` view their entries' ids: an entry shared elsewhere stays
-  // in `old` (held, so its key stays valid) until every lookup is done.
-  for (size_t i = 0; i < histories.size(); ++i) {
-    auto it = old.find(histories[i].person.id);
-    if (it != old.end() && it->second && it->second.use_count() == 1)
-      fresh[i] = std::const_pointer_cast<Entry>(std::move(it->second));
-  }
-  // The entries of persons no longer there, and those shared, are released by the threads.
-  std::vector<std::shared_ptr<const Entry>> gone;
-  for (auto& [id, e] : old)
-    if (e) gone.push_back(std::move(e));
-  old.clear();
-  // Each thread builds a contiguous share; entries are indexed afterwards in
+  std::vector<Block> fresh(histories.size());
+  // Each thread builds a contiguous share; blocks are indexed afterwards in
   // history order, so the result does not depend on the threads.
   const size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   std::vector<std::exception_ptr> failed(n_threads);
   auto work = [&](size_t t) {
     try {
-      for (size_t i = gone.size() * t / n_threads, end = gone.size() * (t + 1) / n_threads; i < end; ++i) gone[i].reset();
+      Packer packer(tables_);
       for (size_t i = histories.size() * t / n_threads, end = histories.size() * (t + 1) / n_threads; i < end; ++i)
-        fresh[i] = MakeEntry(histories[i], std::move(fresh[i]));
+        fresh[i] = MakeBlock(histories[i], packer);
     } catch (...) {
       failed[t] = std::current_exception();  // rethrown below, as on one thread
     }
@@ -198,7 +177,7 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   for (auto& f : failed)
     if (f) std::rethrow_exception(f);
   entries_.reserve(histories.size());
-  for (auto& e : fresh) Insert(std::move(e));
+  for (auto& b : fresh) Insert(std::move(b));
   built_ = true;
 }
 
@@ -207,6 +186,7 @@ Status Service::Refresh() {
   const std::unordered_set<std::string> dirty = changed_->Take();
   if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
   std::unique_lock lock(mu_);
+  Packer packer(tables_);
   for (const auto& id : dirty) {
     store::Record p;
     std::vector<store::Record> evs;
@@ -220,7 +200,7 @@ Status Service::Refresh() {
       continue;
     }
     U5_RETURN_IF_ERROR(st);
-    Put(HistoryFromRecords(p, evs));
+    Insert(MakeBlock(HistoryFromRecords(p, evs), packer));
   }
   return Status::Ok();
 }
@@ -236,10 +216,14 @@ Status Service::ForEachIn(const std::string& orgunit, const std::function<void(c
   std::vector<std::string> units;
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
+  Entry e;
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(ou);
+    auto it = by_orgunit_.find(tables_.names.Find(ou));
     if (it == by_orgunit_.end()) continue;
-    for (const auto& r : it->second) fn(*r.entry);
+    for (const auto& r : it->second) {
+      Unpack(r.block, tables_, &e);
+      fn(e);
+    }
   }
   return Status::Ok();
 }
@@ -251,10 +235,33 @@ Status Service::ForEachCandidate(const std::string& orgunit, Date from, Date to,
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(ou);
+    auto it = by_orgunit_.find(tables_.names.Find(ou));
     if (it == by_orgunit_.end()) continue;
     for (const auto& r : it->second)
-      if (r.wake <= std::max(from, to) && from <= r.until) fn(r.entry);
+      if (r.wake <= std::max(from, to) && from <= r.until) {
+        auto e = std::make_shared<Entry>();
+        Unpack(r.block, tables_, e.get());
+        fn(e);
+      }
+  }
+  return Status::Ok();
+}
+
+Status Service::ForEachCandidateLite(const std::string& orgunit, Date from, Date to,
+                                     const std::function<void(const Candidate&)>& fn) {
+  U5_RETURN_IF_ERROR(Refresh());
+  std::vector<std::string> units;
+  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
+  std::shared_lock lock(mu_);
+  Entry e;
+  for (const auto& ou : units) {
+    auto it = by_orgunit_.find(tables_.names.Find(ou));
+    if (it == by_orgunit_.end()) continue;
+    for (const auto& r : it->second)
+      if (r.wake <= std::max(from, to) && from <= r.until) {
+        UnpackLite(r.block, tables_, &e);
+        fn(Candidate{e, r.block, tables_});
+      }
   }
   return Status::Ok();
 }
@@ -264,7 +271,7 @@ Status Service::Get(const std::string& person_id, Entry* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return Status::NotFound("no person " + person_id);
-  *out = *it->second;
+  Unpack(it->second.get(), tables_, out);
   return Status::Ok();
 }
 
@@ -272,14 +279,17 @@ bool Service::Contact(const std::string& person_id, Person* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return false;
-  *out = it->second->person;
+  UnpackPerson(it->second.get(), tables_, out);
   return true;
 }
 
 std::shared_ptr<const Entry> Service::Snapshot(const std::string& person_id) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
-  return it == entries_.end() ? nullptr : it->second;
+  if (it == entries_.end()) return nullptr;
+  auto e = std::make_shared<Entry>();
+  Unpack(it->second.get(), tables_, e.get());
+  return e;
 }
 
 Status Service::Acknowledge(const Ack& a, const audit::Entry& audit) {
