@@ -353,6 +353,9 @@ class PlannedView : public store::Store {
     return ReadOnly();
   }
   Status Apply(const std::vector<store::Write>&, std::vector<store::Record>*) override { return ReadOnly(); }
+  Status ChangeHead(store::ChangeLogHead* out) override { return base_.ChangeHead(out); }
+  Status ChangedSince(int64_t seq, store::ChangesAfter* out) override { return base_.ChangedSince(seq, out); }
+  Status TrimChanges(int64_t) override { return ReadOnly(); }
   Status Versions(const std::string& type, const std::string& id, std::vector<store::Record>* out) override {
     return base_.Versions(type, id, out);
   }

@@ -49,13 +49,17 @@ class Reader {
   // NotFound when there is no file; Invalid (field "snapshot") naming what is
   // wrong when it is truncated, corrupt or of another byte order.
   static Status Open(const std::string& path, std::unique_ptr<Reader>* out);
+  ~Reader();
   const Header& header() const { return header_; }
   // A section's bytes (valid while the reader lives); NotFound when absent.
   Status Section(std::string_view name, std::string_view* out) const;
 
  private:
+  Reader() = default;
   Header header_;
-  std::string bytes_;
+  // The file, mapped read-only: sections are views into it, never copied.
+  const char* map_ = nullptr;
+  size_t size_ = 0;
   std::vector<std::pair<std::string, std::string_view>> sections_;
 };
 

@@ -403,6 +403,25 @@ CREATE TABLE record_version (
 CREATE TRIGGER record_version_no_update BEFORE UPDATE ON record_version BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END;
 CREATE TRIGGER record_version_no_delete BEFORE DELETE ON record_version BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END;
 )SQL"},
+      {24, "change log: the persons each write touched, for the engines' snapshots", R"SQL(
+-- Every transaction that writes persons or events appends the persons it
+-- touched (person_id NULL: everything, after a bulk load or an org unit load).
+-- A snapshot of an engine is stamped with a seq; a start replays the persons
+-- of later rows. Rows up to trimmed_to were dropped: asking from before it
+-- means everything. db_id tells this database from any other.
+CREATE TABLE change_log (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  person_id TEXT
+);
+CREATE TABLE change_log_state (
+  one        INTEGER PRIMARY KEY CHECK (one = 1),
+  db_id      TEXT NOT NULL,
+  trimmed_to INTEGER NOT NULL
+);
+INSERT INTO change_log_state(one, db_id, trimmed_to) VALUES (1, lower(hex(randomblob(16))), 0);
+-- Records already here were never logged: a snapshot older than the log is rebuilt.
+INSERT INTO change_log(person_id) SELECT NULL WHERE EXISTS (SELECT 1 FROM person);
+)SQL"},
   };
   return kMigrations;
 }

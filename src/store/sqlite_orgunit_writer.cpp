@@ -1,6 +1,7 @@
 // store::OrgUnitWriter over SQLite: tables orgunit, orgunit_successor and
 // orgunit_closure (migration 1).
 #include "store/orgunit_writer.h"
+#include "store/sqlite_change_log.h"
 #include "store/sqlite_host.h"
 
 namespace u5::store {
@@ -68,6 +69,8 @@ class SqliteOrgUnitWriter final : public OrgUnitWriter {
     ins = Stmt();
     succ = Stmt();
     clo = Stmt();
+    // Engines file records under these units: state saved before is rebuilt.
+    U5_RETURN_IF_ERROR(LogChangeIn(*db, nullptr));
     U5_RETURN_IF_ERROR(tx.Commit());
     *written = true;
     return Status::Ok();

@@ -22,6 +22,7 @@
 #include "store/signoffs.h"
 #include "store/sqlite.h"
 #include "store/sqlite_history.h"
+#include "store/sqlite_change_log.h"
 #include "store/sqlite_orgunits.h"
 #include "store/sqlite_host.h"
 #include "store/store.h"
@@ -222,7 +223,10 @@ class SqliteStore final : public Store, public SqliteHost {
     {
       Tx tx(*db);
       U5_RETURN_IF_ERROR(tx.status());
-      for (const Record& r : rs) U5_RETURN_IF_ERROR(InsertOne(*db, r));
+      for (const Record& r : rs) {
+        U5_RETURN_IF_ERROR(InsertOne(*db, r));
+        U5_RETURN_IF_ERROR(LogChangeIn(*db, &PersonOf(r)));
+      }
       U5_RETURN_IF_ERROR(tx.Commit());
     }
     if (HasListeners())
@@ -275,11 +279,19 @@ class SqliteStore final : public Store, public SqliteHost {
     Status Add(const Record& r) override {
       if (!open_) return Status::Internal("bulk transaction is closed");
       U5_RETURN_IF_ERROR(store_.InsertOne(db_, r, /*check_other_table=*/!fresh_));
+      if (!fresh_) touched_.insert(PersonOf(r));
       if (keep_) added_.push_back(r);
       return Status::Ok();
     }
     Status Commit() override {
       if (!open_) return Status::Internal("bulk transaction is closed");
+      // Into empty tables everything is new: one marker rather than a row a person.
+      if (fresh_) {
+        U5_RETURN_IF_ERROR(LogChangeIn(db_, nullptr));
+      } else {
+        for (const std::string& id : touched_) U5_RETURN_IF_ERROR(LogChangeIn(db_, &id));
+      }
+      touched_.clear();
       U5_RETURN_IF_ERROR(RebuildIndexes());
       Status st = db_.Exec("COMMIT");
       if (!st.ok()) {
@@ -382,6 +394,7 @@ class SqliteStore final : public Store, public SqliteHost {
     int64_t cache_kib_ = 0;
     std::vector<std::pair<std::string, std::string>> dropped_;  // index name, CREATE statement
     std::vector<Record> added_;
+    std::unordered_set<std::string> touched_;  // persons of a load into tables that had records
   };
 
   Status OpenBulk(std::unique_ptr<BulkWriter>* out) override {
@@ -478,6 +491,22 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status VerifyAudit(int64_t* checked) override { return VerifyAudit(checked, nullptr); }
+
+  Status ChangeHead(ChangeLogHead* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return ReadChangeHead(*db, out);
+  }
+  Status ChangedSince(int64_t seq, ChangesAfter* out) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return ReadChangesAfter(*db, seq, out);
+  }
+  Status TrimChanges(int64_t up_to_seq) override {
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    return TrimChangeLog(*db, up_to_seq);
+  }
 
   Status AuditChainHead(int64_t* seq, std::string* hash) override {
     Db* db;
@@ -1121,6 +1150,9 @@ class SqliteStore final : public Store, public SqliteHost {
     return Status::Ok();
   }
 
+  // Whose records a write touches, for the change log.
+  static const std::string& PersonOf(const Record& r) { return r.is_person() ? r.id : r.person_id; }
+
   // Inside the writer's transaction, on its connection: a guard's reads see it.
   Status CheckGuards(const Record& r) {
     std::shared_lock lock(listeners_mu_);
@@ -1169,6 +1201,7 @@ class SqliteStore final : public Store, public SqliteHost {
   Status InsertIn(Db& db, const Record& r, const audit::Entry* audit) {
     U5_RETURN_IF_ERROR(CheckGuards(r));
     U5_RETURN_IF_ERROR(InsertOne(db, r));
+    U5_RETURN_IF_ERROR(LogChangeIn(db, &PersonOf(r)));
     if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, nullptr, r));
     return Status::Ok();
   }
@@ -1203,6 +1236,8 @@ class SqliteStore final : public Store, public SqliteHost {
       st = s.Run();
     }
     U5_RETURN_IF_ERROR(st);
+    U5_RETURN_IF_ERROR(LogChangeIn(db, &PersonOf(*cur)));
+    if (PersonOf(r) != PersonOf(*cur)) U5_RETURN_IF_ERROR(LogChangeIn(db, &PersonOf(r)));
     if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, cur, r));
     return Status::Ok();
   }
@@ -1226,6 +1261,7 @@ class SqliteStore final : public Store, public SqliteHost {
                             : "UPDATE event SET version=?2, updated_at=?3, deleted_at=?3, delete_reason=?4 WHERE id=?1");
     s.Bind(1, id).Bind(2, out->version).Bind(3, out->updated_at).Bind(4, reason);
     U5_RETURN_IF_ERROR(s.Run());
+    U5_RETURN_IF_ERROR(LogChangeIn(db, &PersonOf(*out)));
     if (audit) U5_RETURN_IF_ERROR(AuditWrite(db, *audit, before, *out));
     return Status::Ok();
   }

@@ -77,6 +77,20 @@ struct Change {
 };
 using ChangeListener = std::function<void(const Change&)>;
 
+// The change log (migration 24): each transaction that writes persons or
+// events appends the persons it touched, so state derived from the records
+// and saved at a position (the engines' snapshots, src/snapshot) learns what
+// changed after it. Bulk loads and org unit loads append one "everything"
+// marker instead of a row a person.
+struct ChangeLogHead {
+  std::string db_id;  // random, made once per database: a snapshot of another database is refused
+  int64_t seq = 0;    // the last position written (0: none yet)
+};
+struct ChangesAfter {
+  std::vector<std::string> persons;  // each once
+  bool everything = false;           // a marker, or positions no longer kept: rebuild
+};
+
 // A rule another module sets on writes (the report module: no event dated in a
 // signed-off period changes). Insert, Update and SoftDelete ask it, inside
 // their transaction, of every record state they write or replace; an error
@@ -163,6 +177,12 @@ class Store {
   virtual Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) = 0;
   // One version of a record; NotFound (field "version") when it was not kept.
   virtual Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) = 0;
+
+  // Change log: its head, what changed after a position, and dropping the
+  // positions up to one (a later ChangedSince of a dropped position says everything).
+  virtual Status ChangeHead(ChangeLogHead* out) = 0;
+  virtual Status ChangedSince(int64_t seq, ChangesAfter* out) = 0;
+  virtual Status TrimChanges(int64_t up_to_seq) = 0;
 
   // Audit trail (append-only, hash-chained).
   virtual Status AppendAudit(std::vector<audit::Entry> entries) = 0;

@@ -835,5 +835,86 @@ TEST_F(StoreTest, PriorVersionsAreKeptForVreadAndHistory) {
   EXPECT_EQ(vs.size(), 2u);
 }
 
+// The change log: every write names its person in the same transaction; a
+// rolled-back write names nobody; bulk loads into empty tables leave one
+// "everything" marker, into tables with records the persons they touched;
+// trimming keeps the position and makes an older position "everything".
+TEST_F(StoreTest, ChangeLogNamesThePersonsOfEachWrite) {
+  ChangeLogHead h0;
+  ASSERT_TRUE(s->ChangeHead(&h0).ok());
+  EXPECT_EQ(h0.db_id.size(), 32u);
+  ChangesAfter c;
+  std::vector<Record> seed = {Person("Seed")};
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    ASSERT_TRUE(w->Add(seed[0]).ok());
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  ASSERT_TRUE(s->ChangedSince(h0.seq, &c).ok());
+  EXPECT_TRUE(c.everything) << "a first load is one marker";
+
+  ChangeLogHead h1;
+  ASSERT_TRUE(s->ChangeHead(&h1).ok());
+  EXPECT_GT(h1.seq, h0.seq);
+  EXPECT_EQ(h1.db_id, h0.db_id);
+  Record a = Person("A"), b = Person("B");
+  ASSERT_TRUE(s->Insert(a).ok());
+  ASSERT_TRUE(s->Insert(b).ok());
+  Record e = Event(a, "anc_visit", "2026-03-01");
+  ASSERT_TRUE(s->Insert(e).ok());
+  Record e2 = e;
+  e2.date = "2026-03-02";
+  ASSERT_TRUE(s->Update(e2, 1).ok());
+  Record dup = Person("A again");
+  dup.id = a.id;
+  EXPECT_EQ(s->Insert(dup).code(), Code::conflict);  // rolled back: logs nothing
+  ASSERT_TRUE(s->ChangedSince(h1.seq, &c).ok());
+  EXPECT_FALSE(c.everything);
+  EXPECT_EQ(c.persons, (std::vector<std::string>{a.id, b.id})) << "each person once, in order of first change";
+
+  ChangeLogHead h2;
+  ASSERT_TRUE(s->ChangeHead(&h2).ok());
+  EXPECT_EQ(h2.seq, h1.seq + 4);
+  Record del;
+  ASSERT_TRUE(s->SoftDelete("person", b.id, 1, "duplicate", &del).ok());
+  Record c1 = Person("C");
+  ASSERT_TRUE(s->Apply({Write{Write::Op::insert, c1}, Write{Write::Op::insert, Event(c1, "growth", "2026-04-01")}}).ok());
+  ASSERT_TRUE(s->InsertBatch({Event(a, "growth", "2026-05-01")}).ok());
+  {
+    std::unique_ptr<BulkWriter> w;
+    ASSERT_TRUE(s->OpenBulk(&w).ok());
+    ASSERT_TRUE(w->Add(Event(b, "growth", "2026-05-02")).ok());
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  ASSERT_TRUE(s->ChangedSince(h2.seq, &c).ok());
+  EXPECT_FALSE(c.everything) << "a load into tables with records names its persons";
+  EXPECT_EQ(c.persons, (std::vector<std::string>{b.id, c1.id, a.id}));
+
+  ChangeLogHead h3;
+  ASSERT_TRUE(s->ChangeHead(&h3).ok());
+  ASSERT_TRUE(s->ChangedSince(h3.seq, &c).ok());
+  EXPECT_FALSE(c.everything);
+  EXPECT_TRUE(c.persons.empty());
+  ASSERT_TRUE(s->ChangedSince(h3.seq + 1, &c).ok());
+  EXPECT_TRUE(c.everything) << "a position this log never reached (a restored copy)";
+
+  ASSERT_TRUE(s->TrimChanges(h3.seq + 100).ok());  // clamped to the head
+  ChangeLogHead h4;
+  ASSERT_TRUE(s->ChangeHead(&h4).ok());
+  EXPECT_EQ(h4.seq, h3.seq) << "an emptied log keeps its position";
+  ASSERT_TRUE(s->ChangedSince(h2.seq, &c).ok());
+  EXPECT_TRUE(c.everything) << "positions before the trim are gone";
+  ASSERT_TRUE(s->ChangedSince(h3.seq, &c).ok());
+  EXPECT_FALSE(c.everything);
+  Record d = Person("D");
+  ASSERT_TRUE(s->Insert(d).ok());
+  ASSERT_TRUE(s->ChangedSince(h3.seq, &c).ok());
+  EXPECT_EQ(c.persons, (std::vector<std::string>{d.id}));
+  ChangeLogHead h5;
+  ASSERT_TRUE(s->ChangeHead(&h5).ok());
+  EXPECT_EQ(h5.seq, h3.seq + 1) << "no position is handed out twice";
+}
+
 }  // namespace
 }  // namespace u5::store
