@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <exception>
 #include <thread>
@@ -133,7 +134,7 @@ void Service::Insert(Block b) {
 }
 
 void Service::Put(const History& h) {
-  Packer packer(tables_);
+  Packer packer(*tables_);
   Insert(MakeBlock(h, packer));
 }
 
@@ -142,7 +143,7 @@ Status Service::Rebuild(LoadStats* stats) {
   changed_->Clear();
   entries_.clear();
   by_orgunit_.clear();
-  Packer packer(tables_);
+  Packer packer(*tables_);
   U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) { Insert(MakeBlock(h, packer)); }, stats));
   built_ = true;
   return Status::Ok();
@@ -163,7 +164,7 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   std::vector<std::exception_ptr> failed(n_threads);
   auto work = [&](size_t t) {
     try {
-      Packer packer(tables_);
+      Packer packer(*tables_);
       for (size_t i = histories.size() * t / n_threads, end = histories.size() * (t + 1) / n_threads; i < end; ++i)
         fresh[i] = MakeBlock(histories[i], packer);
     } catch (...) {
@@ -181,27 +182,170 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   built_ = true;
 }
 
+Status Service::Reread(const std::string& id, Packer& packer) {
+  store::Record p;
+  std::vector<store::Record> evs;
+  Status st = store_.Handbook(id, &p, &evs);
+  if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
+    auto it = entries_.find(id);
+    if (it != entries_.end()) {
+      Unindex(it->second.get());
+      entries_.erase(it);
+    }
+    return Status::Ok();
+  }
+  U5_RETURN_IF_ERROR(st);
+  Insert(MakeBlock(HistoryFromRecords(p, evs), packer));
+  return Status::Ok();
+}
+
 Status Service::Refresh() {
   if (built_ && changed_->size() == 0) return Status::Ok();
-  const std::unordered_set<std::string> dirty = changed_->Take();
-  if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
-  std::unique_lock lock(mu_);
-  Packer packer(tables_);
-  for (const auto& id : dirty) {
-    store::Record p;
-    std::vector<store::Record> evs;
-    Status st = store_.Handbook(id, &p, &evs);
-    if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
-      auto it = entries_.find(id);
-      if (it != entries_.end()) {
-        Unindex(it->second.get());
-        entries_.erase(it);
-      }
-      continue;
-    }
-    U5_RETURN_IF_ERROR(st);
-    Insert(MakeBlock(HistoryFromRecords(p, evs), packer));
+  if (!built_) {
+    std::lock_guard k(keeper_mu_);
+    // Another request may have built it while this one waited.
+    if (!built_) return keeper_ ? keeper_->Start(&start_report_) : Rebuild();
   }
+  const std::unordered_set<std::string> dirty = changed_->Take();
+  if (dirty.size() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(mu_);
+  Packer packer(*tables_);
+  for (const auto& id : dirty) U5_RETURN_IF_ERROR(Reread(id, packer));
+  return Status::Ok();
+}
+
+Status Service::Replay(const std::vector<std::string>& person_ids) {
+  if (person_ids.size() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(mu_);
+  Packer packer(*tables_);
+  for (const auto& id : person_ids) U5_RETURN_IF_ERROR(Reread(id, packer));
+  built_ = true;
+  return Status::Ok();
+}
+
+void Service::SetSnapshotPath(std::string path) {
+  std::lock_guard k(keeper_mu_);
+  if (path.empty()) {
+    keeper_.reset();
+    return;
+  }
+  snapshot::Engine e;
+  e.kind = "care";
+  e.format = kSnapshotFormat;
+  // Entries depend on the records and the schedule only: org units are read
+  // per query (Subtree), acknowledgements and follow-ups from their tables.
+  e.inputs = schedule_.source_hash();
+  e.load = [this](const snapshot::Reader& r) { return Load(r); };
+  e.save = [this](snapshot::Writer& w) { return Save(w); };
+  e.rebuild = [this] { return Rebuild(); };
+  e.replay = [this](const std::vector<std::string>& ids) { return Replay(ids); };
+  keeper_ = std::make_unique<snapshot::Keeper>(store_, std::move(path), std::move(e));
+}
+
+Status Service::Checkpoint(int64_t* seq) {
+  std::lock_guard k(keeper_mu_);
+  if (seq) *seq = 0;
+  // Before the first build a checkpoint would write an empty state as current.
+  if (!keeper_ || !built_) return Status::Ok();
+  U5_RETURN_IF_ERROR(keeper_->Checkpoint());
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr size_t kChunkBytes = 8 << 20;  // a section of blocks: what a save holds at once besides the state
+
+Status Corrupt(const std::string& what) { return Status::Invalid("snapshot", "care snapshot: " + what); }
+
+std::string Strings(const Interner& in) {
+  snapshot::Encoder e;
+  e.U32(in.size());
+  for (uint32_t i = 0; i < in.size(); ++i) e.Str(in.At(i));
+  return e.Take();
+}
+
+// Adds the strings in their order: each must get its position ("" first, no repeats).
+bool ReadStrings(std::string_view bytes, Interner* in) {
+  snapshot::Decoder d(bytes);
+  uint32_t n = 0;
+  if (!d.U32(&n)) return false;
+  std::string s;
+  for (uint32_t i = 0; i < n; ++i)
+    if (!d.Str(&s) || in->Add(s, false) != i) return false;
+  return d.done();
+}
+
+}  // namespace
+
+Status Service::Save(snapshot::Writer& w) {
+  std::shared_lock lock(mu_);
+  U5_RETURN_IF_ERROR(w.Section("names", Strings(tables_->names)));
+  U5_RETURN_IF_ERROR(w.Section("shapes", Strings(tables_->shapes)));
+  // Blocks back to back (each starts with its size), in sections of a few
+  // MiB so that a save does not hold a second copy of the state.
+  std::string chunk;
+  uint32_t chunks = 0;
+  auto flush = [&]() -> Status {
+    if (chunk.empty()) return Status::Ok();
+    U5_RETURN_IF_ERROR(w.Section("blocks." + std::to_string(chunks++), chunk));
+    chunk.clear();
+    return Status::Ok();
+  };
+  for (const auto& [id, b] : entries_) {
+    chunk.append(reinterpret_cast<const char*>(b.get()), BlockBytes(b.get()));
+    if (chunk.size() >= kChunkBytes) U5_RETURN_IF_ERROR(flush());
+  }
+  U5_RETURN_IF_ERROR(flush());
+  snapshot::Encoder meta;
+  meta.I64(static_cast<int64_t>(entries_.size()));
+  meta.U32(chunks);
+  return w.Section("meta", meta.bytes());
+}
+
+Status Service::Load(const snapshot::Reader& r) {
+  std::string_view meta_bytes, names, shapes;
+  if (!r.Section("meta", &meta_bytes).ok() || !r.Section("names", &names).ok() || !r.Section("shapes", &shapes).ok())
+    return Corrupt("a section is missing");
+  snapshot::Decoder meta(meta_bytes);
+  int64_t persons = 0;
+  uint32_t chunks = 0;
+  if (!meta.I64(&persons) || !meta.U32(&chunks) || !meta.done() || persons < 0) return Corrupt("meta");
+  auto tables = std::make_unique<Tables>();
+  if (!ReadStrings(names, &tables->names) || !ReadStrings(shapes, &tables->shapes) || !ValidShapes(*tables))
+    return Corrupt("names or shapes");
+  std::vector<Block> blocks;
+  blocks.reserve(static_cast<size_t>(std::min<int64_t>(persons, 1 << 24)));
+  for (uint32_t c = 0; c < chunks; ++c) {
+    std::string_view rest;
+    if (!r.Section("blocks." + std::to_string(c), &rest).ok()) return Corrupt("blocks." + std::to_string(c) + " is missing");
+    while (!rest.empty()) {
+      uint32_t size = 0;
+      if (rest.size() < sizeof size) return Corrupt("a block is cut");
+      std::memcpy(&size, rest.data(), sizeof size);
+      if (size < sizeof size || size % 4 || size > rest.size()) return Corrupt("a block's size");
+      Block b(new uint32_t[size / 4]);
+      std::memcpy(b.get(), rest.data(), size);
+      if (!ValidBlock(b.get(), size, *tables)) return Corrupt("a block does not decode");
+      blocks.push_back(std::move(b));
+      rest.remove_prefix(size);
+    }
+  }
+  if (static_cast<int64_t>(blocks.size()) != persons) return Corrupt("the number of persons");
+  {
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(blocks.size());
+    for (const auto& b : blocks)
+      if (!ids.insert(BlockId(b.get())).second) return Corrupt("a person twice");
+  }
+  std::unique_lock lock(mu_);
+  entries_.clear();
+  by_orgunit_.clear();
+  if (tables_->names.size() > 1 || tables_->shapes.size() > 1) retired_.push_back(std::move(tables_));
+  tables_ = std::move(tables);
+  entries_.reserve(blocks.size());
+  for (auto& b : blocks) Insert(std::move(b));
+  built_ = true;
   return Status::Ok();
 }
 
@@ -218,10 +362,10 @@ Status Service::ForEachIn(const std::string& orgunit, const std::function<void(c
   std::shared_lock lock(mu_);
   Entry e;
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(tables_.names.Find(ou));
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
     for (const auto& r : it->second) {
-      Unpack(r.block, tables_, &e);
+      Unpack(r.block, *tables_, &e);
       fn(e);
     }
   }
@@ -235,12 +379,12 @@ Status Service::ForEachCandidate(const std::string& orgunit, Date from, Date to,
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(tables_.names.Find(ou));
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
     for (const auto& r : it->second)
       if (r.wake <= std::max(from, to) && from <= r.until) {
         auto e = std::make_shared<Entry>();
-        Unpack(r.block, tables_, e.get());
+        Unpack(r.block, *tables_, e.get());
         fn(e);
       }
   }
@@ -255,12 +399,12 @@ Status Service::ForEachCandidateLite(const std::string& orgunit, Date from, Date
   std::shared_lock lock(mu_);
   Entry e;
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(tables_.names.Find(ou));
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
     for (const auto& r : it->second)
       if (r.wake <= std::max(from, to) && from <= r.until) {
-        UnpackLite(r.block, tables_, &e);
-        fn(Candidate{e, r.block, tables_});
+        UnpackLite(r.block, *tables_, &e);
+        fn(Candidate{e, r.block, *tables_});
       }
   }
   return Status::Ok();
@@ -271,7 +415,7 @@ Status Service::Get(const std::string& person_id, Entry* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return Status::NotFound("no person " + person_id);
-  Unpack(it->second.get(), tables_, out);
+  Unpack(it->second.get(), *tables_, out);
   return Status::Ok();
 }
 
@@ -279,7 +423,7 @@ bool Service::Contact(const std::string& person_id, Person* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return false;
-  UnpackPerson(it->second.get(), tables_, out);
+  UnpackPerson(it->second.get(), *tables_, out);
   return true;
 }
 
@@ -288,7 +432,7 @@ std::shared_ptr<const Entry> Service::Snapshot(const std::string& person_id) {
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return nullptr;
   auto e = std::make_shared<Entry>();
-  Unpack(it->second.get(), tables_, e.get());
+  Unpack(it->second.get(), *tables_, e.get());
   return e;
 }
 

@@ -19,6 +19,7 @@
 #include "care/packed.h"
 #include "care/plan.h"
 #include "care/schedule.h"
+#include "snapshot/keeper.h"
 #include "store/attached.h"
 #include "store/care_acks.h"
 #include "store/store.h"
@@ -57,8 +58,29 @@ class Service {
   void SetClock(const Clock* c) { clock_.store(c ? c : &Clock::System()); }
   // Reads everyone from the database and recomputes every plan.
   Status Rebuild(LoadStats* stats = nullptr);
-  // Applies queued changes (building everything on first use).
+  // Applies queued changes (building everything on first use: from the
+  // snapshot when a path is set and it fits, snapshot/keeper.h).
   Status Refresh();
+  // Where the snapshot of the entries is kept (`<db>.engines/care.snap`); set
+  // before the first Refresh. Empty (the default): none, a start rebuilds.
+  void SetSnapshotPath(std::string path);
+  // How the first build went (from the snapshot, or why not; persons replayed).
+  snapshot::StartReport start_report() {
+    std::lock_guard k(keeper_mu_);
+    return start_report_;
+  }
+  // Brings the snapshot up to the change log's head (the server's checkpoint
+  // rounds); *seq: the position it holds, 0 with no path or nothing built yet.
+  Status Checkpoint(int64_t* seq = nullptr);
+  // The layout of the snapshot's sections: bump it when a packed struct or
+  // what BuildPlan, BuildAlerts or LoadHistories compute changes.
+  static constexpr uint32_t kSnapshotFormat = 1;
+  // The entries and their tables as snapshot sections, and back (Invalid,
+  // field "snapshot", when a section does not decode; nothing is changed then).
+  Status Save(snapshot::Writer& w);
+  Status Load(const snapshot::Reader& r);
+  // Re-reads these persons from the store (absent and deleted ones are removed).
+  Status Replay(const std::vector<std::string>& person_ids);
 
   // Calls `fn` for each living person filed under `orgunit` or below (closure table), under a read lock.
   Status ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn);
@@ -107,6 +129,8 @@ class Service {
   Block MakeBlock(const History& h, Packer& packer) const;
   void Insert(Block b);
   void Unindex(const uint32_t* b);
+  // Re-reads one person, under the exclusive lock.
+  Status Reread(const std::string& id, Packer& packer);
 
   store::Store& store_;
   // Set once: the names of items are numbers into tables_ made from it, so
@@ -117,7 +141,9 @@ class Service {
   std::shared_mutex mu_;
   // Names and shapes the blocks refer to: grown under the exclusive lock
   // only (by the packers of a write), read under the shared one.
-  Tables tables_;
+  std::unique_ptr<Tables> tables_ = std::make_unique<Tables>();
+  // Tables replaced by a snapshot's: kept, since entries built before may view their names.
+  std::vector<std::unique_ptr<Tables>> retired_;
   // The key views the block's own person id (re-keyed whenever it is replaced).
   std::unordered_map<std::string_view, Block> entries_;
   struct Row {
@@ -126,8 +152,12 @@ class Service {
   };
   // Each org unit's persons (by its number in tables_.names): a worklist scans its own compact rows only.
   std::unordered_map<uint32_t, std::vector<Row>> by_orgunit_;
-  bool built_ = false;
+  std::atomic<bool> built_{false};
   std::unique_ptr<store::ChangedPersons> changed_;
+  // Serializes the first build and the checkpoints (a Keeper is not thread-safe).
+  std::mutex keeper_mu_;
+  std::unique_ptr<snapshot::Keeper> keeper_;
+  snapshot::StartReport start_report_;
 };
 
 // Loads every living person's history from the store, each person once (in no particular order).
