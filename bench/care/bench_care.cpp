@@ -1,8 +1,10 @@
 // Care due on a demo province: recomputation of every person's due list and
 // alerts, and commune worklists.
-// Usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild]
+// Usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild] [--snapshot PATH]
 // (DB from `under5 demo --province 12`, migrated with `under5 migrate`.)
 // --rebuild also times Service::Rebuild (read and parse the whole database).
+// --snapshot also times writing the state to PATH, a start from it (load, as
+// `serve` does through the keeper) and the replay of persons re-read from the store.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +12,9 @@
 #include <ctime>
 #include <malloc.h>
 #include <map>
+
+#include <filesystem>
+#include <random>
 
 #include "care/service.h"
 #include "care/worklist.h"
@@ -42,14 +47,16 @@ int main(int argc, char** argv) {
   std::optional<Date> day;
   int runs = 3;
   bool rebuild = false;
+  std::string snapshot_path;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--rebuild")) rebuild = true;
+    else if (!std::strcmp(argv[i], "--snapshot") && i + 1 < argc) snapshot_path = argv[++i];
     else if (db_path.empty()) db_path = argv[i];
     else day = ParseDate(argv[i]);
   }
   if (db_path.empty()) {
-    std::fprintf(stderr, "usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild]\n");
+    std::fprintf(stderr, "usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild] [--snapshot PATH]\n");
     return 2;
   }
   const Date today = day.value_or(Today());
@@ -107,6 +114,52 @@ int main(int argc, char** argv) {
     for (const auto& p : plans) n_items += p.items.size();
     std::printf("  of which plans %.0f ms cpu (%zu items), alerts %.0f ms cpu (%zu alerts)\n", plan_ms, n_items, alert_ms, n_alerts);
   }
+  if (!snapshot_path.empty()) {
+    // Written as a checkpoint writes it, stamped with the change log's head
+    // (the state computed from the histories is the database's).
+    store::ChangeLogHead head;
+    st = store->ChangeHead(&head);
+    std::unique_ptr<snapshot::Writer> w;
+    if (st.ok()) st = snapshot::Writer::Create(snapshot_path, {"care", care::Service::kSnapshotFormat, svc->schedule().source_hash(), head.db_id, head.seq}, &w);
+    double c0 = CpuMs();
+    auto t0 = Steady::now();
+    if (st.ok()) st = svc->Save(*w);
+    if (st.ok()) st = w->Commit();
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    std::printf("snapshot written: %.1f MiB, %.0f ms (cpu %.0f ms)\n",
+                static_cast<double>(std::filesystem::file_size(snapshot_path)) / (1 << 20), Ms(t0, Steady::now()), CpuMs() - c0);
+    // A second service started from it, as `serve` starts.
+    std::unique_ptr<care::Service> loaded;
+    st = care::Service::Open(*store, "", &loaded);
+    if (!st.ok()) return 1;
+    loaded->SetSnapshotPath(snapshot_path);
+    const double heap0 = HeapMiB();
+    c0 = CpuMs();
+    t0 = Steady::now();
+    st = loaded->Refresh();
+    const double load_ms = Ms(t0, Steady::now()), load_cpu = CpuMs() - c0;
+    const auto report = loaded->start_report();
+    if (!st.ok() || !report.from_snapshot) {
+      std::fprintf(stderr, "start from the snapshot: %s %s\n", st.ToString().c_str(), report.rejected.c_str());
+      return 1;
+    }
+    std::printf("start from the snapshot: %.0f ms (cpu %.0f ms), %zu replayed; heap %.1f MiB\n", load_ms, load_cpu, report.replayed,
+                HeapMiB() - heap0);
+    // Replay: persons re-read from the store and recomputed, as after a crash.
+    std::vector<std::string> ids;
+    std::mt19937 rng(1);
+    for (const auto& h : hs)
+      if (rng() % 100 == 0) ids.push_back(h.person.id);
+    c0 = CpuMs();
+    t0 = Steady::now();
+    st = loaded->Replay(ids);
+    if (!st.ok()) return 1;
+    std::printf("replay of %zu persons: %.0f ms (cpu %.0f ms), %.1f us a person\n", ids.size(), Ms(t0, Steady::now()), CpuMs() - c0,
+                Ms(t0, Steady::now()) * 1000 / static_cast<double>(ids.size()));
+  }
   // Worklists: every 2025 commune of the province, one week from `today`.
   std::map<std::string, size_t> per_commune;
   for (const auto& h : hs) per_commune[h.person.orgunit]++;
@@ -145,7 +198,14 @@ int main(int argc, char** argv) {
                           [&](const std::shared_ptr<const care::Entry>&) { ++candidates; });
     cand_cpu.push_back(CpuMs() - c0);
   }
-  std::printf("candidates of the largest commune: median cpu %.2f ms\n", Percentile(cand_cpu, 0.5));
+  std::vector<double> lite_cpu;
+  for (int run = 0; run < runs; ++run) {
+    const double c0 = CpuMs();
+    svc->ForEachCandidateLite(communes[0].second, today, Date{today.days + 6}, [&](const care::Service::Candidate&) {});
+    lite_cpu.push_back(CpuMs() - c0);
+  }
+  std::printf("candidates of the largest commune: median cpu %.2f ms whole, %.2f ms without their strings\n",
+              Percentile(cand_cpu, 0.5), Percentile(lite_cpu, 0.5));
   std::printf("worklist %s..%s, %zu communes x %d runs: largest commune %s (%zu persons, %zu candidates, %zu listed) median %.2f ms"
               " (cpu %.2f ms), max %.2f ms;"
               " all communes p50 %.2f ms, p95 %.2f ms, max %.2f ms; %zu persons listed in all\n",

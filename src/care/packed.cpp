@@ -29,7 +29,7 @@ struct Shape {
   uint8_t interval_unit;  // 0 = no interval
   uint8_t vaccine;
   uint8_t pregnancy_suffix;  // the item's id is the name `id` + "@" + its pregnancy id
-  uint8_t pad;
+  uint8_t id_is_rule;        // the item's id is its rule's (most of a child's): `id` unused
 };
 
 struct PItem {
@@ -142,6 +142,19 @@ Shape ShapeOf(const Tables& t, uint32_t i) {
   return s;
 }
 
+ShapeView Decode(const Tables& t, const Shape& s) {
+  ShapeView v;
+  v.rule = t.names.At(s.rule);
+  v.group = t.names.At(s.group);
+  v.closed = t.names.At(s.closed);
+  if (s.interval_unit) v.interval = Span{s.interval_n, static_cast<char>(s.interval_unit)};
+  v.grace_days = s.grace_days;
+  v.vaccine = s.vaccine;
+  v.pregnancy_suffix = s.pregnancy_suffix;
+  v.id_is_rule = s.id_is_rule;
+  return v;
+}
+
 // Whether `ref` names a string within the block's text or the names.
 bool ValidRef(const View& v, const Tables& t, uint32_t ref) {
   if (ref & kName) return (ref & ~kName) < t.names.size();
@@ -188,9 +201,19 @@ uint32_t Packer::Name(std::string_view s, bool optional) {
   return n;
 }
 
-uint32_t Packer::Raw(std::string_view s) {
-  for (const auto& [seen, off] : seen_)
-    if (seen == s) return off;
+uint32_t Packer::ViewName(std::string_view s) {
+  const std::pair<const char*, size_t> key{s.data(), s.size()};
+  if (auto it = views_.find(key); it != views_.end()) return it->second;
+  const uint32_t n = Name(s, false);
+  views_.emplace(key, n);
+  return n;
+}
+
+uint32_t Packer::Raw(std::string_view s, bool once) {
+  // From the last: an item's pregnancy id is most often the previous item's.
+  if (once)
+    for (auto it = seen_.rbegin(); it != seen_.rend(); ++it)
+      if (it->first == s) return it->second;
   const auto off = static_cast<uint32_t>(blob_.size());
   uint8_t uuid[16];
   if (UuidBytes(s, uuid)) {
@@ -205,15 +228,15 @@ uint32_t Packer::Raw(std::string_view s) {
     blob_.append(reinterpret_cast<const char*>(&n), 4);
     blob_.append(s);
   }
-  seen_.emplace_back(s, off);
+  if (once) seen_.emplace_back(s, off);
   return off;
 }
 
-uint32_t Packer::Ref(std::string_view s, bool share) {
+uint32_t Packer::Ref(std::string_view s, bool share, bool once) {
   if (s.empty()) return kName;  // name 0
   if (share)
     if (const uint32_t n = Name(s, true); n != Interner::kNone) return kName | n;
-  return Raw(s);
+  return Raw(s, once);
 }
 
 Block Packer::Pack(const Entry& e) {
@@ -250,9 +273,9 @@ Block Packer::Pack(const Entry& e) {
   for (const Item& it : e.plan.items) {
     PItem p{};
     Shape s{};
-    s.rule = Name(it.rule, false);
-    s.group = Name(it.group, false);
-    s.closed = Name(it.closed, false);
+    s.rule = ViewName(it.rule);
+    s.group = ViewName(it.group);
+    s.closed = ViewName(it.closed);
     if (it.interval) {
       s.interval_n = it.interval->n;
       s.interval_unit = static_cast<uint8_t>(it.interval->unit);
@@ -263,16 +286,21 @@ Block Packer::Pack(const Entry& e) {
     const bool suffixed = !it.pregnancy_id.empty() && id.size() > it.pregnancy_id.size() + 1 &&
                           id.ends_with(it.pregnancy_id) && id[id.size() - it.pregnancy_id.size() - 1] == '@';
     s.pregnancy_suffix = suffixed;
+    s.id_is_rule = !suffixed && id == it.rule;
     // A pregnancy's item ids are that pregnancy's; a child's are the same for every child.
-    p.id = suffixed ? kName | Name(id.substr(0, id.size() - it.pregnancy_id.size() - 1), false)
-                    : Ref(id, it.pregnancy_id.empty());
-    p.pregnancy_id = Ref(it.pregnancy_id, false);
+    if (s.id_is_rule) p.id = kName;
+    else if (suffixed) p.id = kName | Name(id.substr(0, id.size() - it.pregnancy_id.size() - 1), false);
+    else p.id = Ref(id, it.pregnancy_id.empty(), true);
+    p.pregnancy_id = Ref(it.pregnancy_id, false, true);
     p.done_event = Ref(it.done_event, false);
     const std::string_view shape(reinterpret_cast<const char*>(&s), sizeof s);
     if (auto f = shapes_.find(shape); f != shapes_.end()) p.shape = f->second;
     else {
+      // Numbered and decoded under one lock, so that shape_views follows the numbers.
+      std::lock_guard lock(t_.shape_mu);
       std::string_view stored;
       p.shape = t_.shapes.Add(shape, false, &stored);
+      if (p.shape == t_.shape_views.size()) t_.shape_views.push_back(Decode(t_, s));
       shapes_.emplace(stored, p.shape);
     }
     p.earliest = it.earliest.days;
@@ -283,7 +311,7 @@ Block Packer::Pack(const Entry& e) {
     p.last_done = Opt(it.last_done);
     p.after = static_cast<int16_t>(it.after);
     p.n_rejected = static_cast<uint16_t>(it.rejected.size());
-    for (const Rejected& r : it.rejected) rejected.push_back({Ref(r.event_id, false), r.date.days, Name(r.reason, false)});
+    for (const Rejected& r : it.rejected) rejected.push_back({Ref(r.event_id, false), r.date.days, ViewName(r.reason)});
     items.push_back(p);
   }
   h.n_rejected = static_cast<uint32_t>(rejected.size());
@@ -292,8 +320,8 @@ Block Packer::Pack(const Entry& e) {
     p.from = a.from.days;
     p.until = Opt(a.until);
     p.rule = kName | Name(a.rule, false);
-    p.person_id = Ref(a.person_id, false);
-    p.record_id = Ref(a.record_id, false);
+    p.person_id = Ref(a.person_id, false, true);
+    p.record_id = Ref(a.record_id, false, true);
     p.item_id = Ref(a.item_id, true);
     p.message = Ref(a.message, true);
     p.message_en = Ref(a.message_en, true);
@@ -363,11 +391,11 @@ namespace {
 
 // The fields of item `p` but its strings (and its rejected events, which are strings).
 void ItemFields(const PItem& p, const Tables& t, Item* out) {
-  const Shape s = ShapeOf(t, p.shape);
+  const ShapeView& s = t.shape_views[p.shape];
   Item& it = *out;
-  it.rule = NameOf(t, s.rule);
-  it.group = NameOf(t, s.group);
-  it.closed = NameOf(t, s.closed);
+  it.rule = s.rule;
+  it.group = s.group;
+  it.closed = s.closed;
   it.done = Opt(p.done);
   it.last_done = Opt(p.last_done);
   it.earliest = Date{p.earliest};
@@ -375,7 +403,7 @@ void ItemFields(const PItem& p, const Tables& t, Item* out) {
   it.late = Date{p.late};
   it.max = Opt(p.max);
   it.after = p.after;
-  it.interval = s.interval_unit ? std::optional<Span>(Span{s.interval_n, static_cast<char>(s.interval_unit)}) : std::nullopt;
+  it.interval = s.interval;
   it.grace_days = s.grace_days;
   it.vaccine = s.vaccine;
 }
@@ -384,8 +412,10 @@ void ItemFields(const PItem& p, const Tables& t, Item* out) {
 void ItemText(const View& v, const Tables& t, const PItem& p, const PRejected* rej, Item* out) {
   Item& it = *out;
   Text(v, t, p.pregnancy_id, &it.pregnancy_id);
-  Text(v, t, p.id, &it.id);
-  if (ShapeOf(t, p.shape).pregnancy_suffix) it.id.append("@").append(it.pregnancy_id);
+  const ShapeView& s = t.shape_views[p.shape];
+  if (s.id_is_rule) it.id.assign(s.rule);
+  else Text(v, t, p.id, &it.id);
+  if (s.pregnancy_suffix) it.id.append("@").append(it.pregnancy_id);
   Text(v, t, p.done_event, &it.done_event);
   it.rejected.resize(p.n_rejected);
   for (auto& r : it.rejected) {
@@ -470,15 +500,17 @@ void UnpackAlertText(const uint32_t* b, const Tables& t, size_t i, Alert* out) {
   AlertText(v, t, v.alerts[i], out);
 }
 
-bool ValidShapes(const Tables& t) {
-  for (uint32_t i = 0; i < t.shapes.size(); ++i) {
-    if (i == 0) continue;  // the table's "" (never an item's shape: every shape has sizeof(Shape) bytes)
+bool ValidShapes(Tables* tables) {
+  Tables& t = *tables;
+  t.shape_views.resize(1);
+  for (uint32_t i = 1; i < t.shapes.size(); ++i) {  // 0 is the table's "", never an item's shape
     if (t.shapes.At(i).size() != sizeof(Shape)) return false;
     const Shape s = ShapeOf(t, i);
     if (s.rule >= t.names.size() || s.group >= t.names.size() || s.closed >= t.names.size()) return false;
     const char u = static_cast<char>(s.interval_unit);
     if (u != 0 && u != 'd' && u != 'w' && u != 'm' && u != 'y') return false;
-    if (s.vaccine > 1 || s.pregnancy_suffix > 1) return false;
+    if (s.vaccine > 1 || s.pregnancy_suffix > 1 || s.id_is_rule > 1 || (s.id_is_rule && s.pregnancy_suffix)) return false;
+    t.shape_views.push_back(Decode(t, s));
   }
   return true;
 }
@@ -499,9 +531,9 @@ bool ValidBlock(const uint32_t* b, size_t bytes, const Tables& t) {
   for (uint32_t i = 0; i < h.n_items; ++i) {
     const PItem& p = v.items[i];
     // Evaluate reads the item waited for before the one waiting.
-    if (p.shape == 0 || p.shape >= t.shapes.size() || p.after < -1 || p.after >= static_cast<int64_t>(i)) return false;
+    if (p.shape == 0 || p.shape >= t.shape_views.size() || p.after < -1 || p.after >= static_cast<int64_t>(i)) return false;
     if (!ref(p.id) || !ref(p.pregnancy_id) || !ref(p.done_event)) return false;
-    if (ShapeOf(t, p.shape).pregnancy_suffix && !(p.id & kName)) return false;
+    if (t.shape_views[p.shape].pregnancy_suffix && !(p.id & kName)) return false;
     n_rejected += p.n_rejected;
   }
   if (n_rejected != h.n_rejected) return false;

@@ -60,8 +60,19 @@ class Interner {
 // A block: its first word is its size in bytes (a multiple of 4).
 using Block = std::unique_ptr<uint32_t[]>;
 
+// A shape as items read it (the names resolved), by the shape's number.
+struct ShapeView {
+  std::string_view rule, group, closed;
+  std::optional<Span> interval;
+  int grace_days = 0;
+  bool vaccine = false, pregnancy_suffix = false, id_is_rule = false;
+};
+
 struct Tables {
   Interner names, shapes;
+  // shapes decoded, added with them (under shape_mu) and read as the strings are.
+  std::vector<ShapeView> shape_views{ShapeView{}};
+  std::mutex shape_mu;
 };
 
 // Packs entries into blocks. One a thread: it remembers the numbers it has
@@ -73,11 +84,20 @@ class Packer {
 
  private:
   uint32_t Name(std::string_view s, bool optional);
-  // A string of the block's own (kept once a block), or a name when `share` and there is room.
-  uint32_t Ref(std::string_view s, bool share);
-  uint32_t Raw(std::string_view s);
+  // The name of a view into the schedule or a literal, looked up by where it points.
+  uint32_t ViewName(std::string_view s);
+  // A string of the block's own, or a name when `share` and there is room;
+  // `once`: kept once in the block however often it is given (pregnancy and record ids).
+  uint32_t Ref(std::string_view s, bool share, bool once = false);
+  uint32_t Raw(std::string_view s, bool once);
   Tables& t_;
   std::unordered_map<std::string_view, uint32_t> names_, shapes_;
+  struct ViewHash {
+    size_t operator()(const std::pair<const char*, size_t>& p) const {
+      return std::hash<const void*>{}(p.first) ^ (p.second * 0x9e3779b97f4a7c15ull);
+    }
+  };
+  std::unordered_map<std::pair<const char*, size_t>, uint32_t, ViewHash> views_;
   std::string blob_;
   std::vector<std::pair<std::string_view, uint32_t>> seen_;
 };
@@ -101,8 +121,9 @@ void UnpackAlertText(const uint32_t* b, const Tables& t, size_t i, Alert* out);
 // Whether `bytes` of words are a block whose every offset, count and number
 // lies within it and within `t` (a snapshot's blocks are checked before use).
 bool ValidBlock(const uint32_t* b, size_t bytes, const Tables& t);
-// Whether every shape of `t` names existing names (a snapshot's tables).
-bool ValidShapes(const Tables& t);
+// Whether every shape of `t` names existing names (a snapshot's tables), then
+// decodes them into t->shape_views.
+bool ValidShapes(Tables* t);
 // Bytes of heap a block takes (its allocation).
 size_t BlockBytes(const uint32_t* b);
 

@@ -312,7 +312,7 @@ Status Service::Load(const snapshot::Reader& r) {
   uint32_t chunks = 0;
   if (!meta.I64(&persons) || !meta.U32(&chunks) || !meta.done() || persons < 0) return Corrupt("meta");
   auto tables = std::make_unique<Tables>();
-  if (!ReadStrings(names, &tables->names) || !ReadStrings(shapes, &tables->shapes) || !ValidShapes(*tables))
+  if (!ReadStrings(names, &tables->names) || !ReadStrings(shapes, &tables->shapes) || !ValidShapes(tables.get()))
     return Corrupt("names or shapes");
   std::vector<Block> blocks;
   blocks.reserve(static_cast<size_t>(std::min<int64_t>(persons, 1 << 24)));

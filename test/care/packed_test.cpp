@@ -95,7 +95,7 @@ TEST(CarePacked, UnpackGivesWhatWasPacked) {
   EXPECT_EQ(BlockWake(b.get()), e.wake);
   EXPECT_EQ(BlockUntil(b.get()), e.until);
   EXPECT_TRUE(ValidBlock(b.get(), BlockBytes(b.get()), t));
-  EXPECT_TRUE(ValidShapes(t));
+  EXPECT_TRUE(ValidShapes(&t));
   Entry out;
   Unpack(b.get(), t, &out);
   EXPECT_EQ(Text(out), Text(e));
