@@ -239,38 +239,38 @@ uint32_t Packer::Ref(std::string_view s, bool share, bool once) {
   return Raw(s, once);
 }
 
-Block Packer::Pack(const Entry& e) {
+Block Packer::Pack(const Person& person, const Plan& plan, const std::vector<Alert>& alerts_in, Date wake, Date until) {
   blob_.clear();
   seen_.clear();
   Head h{};
   // The id first and as text: the service's map keys view it.
   const auto id_off = static_cast<uint32_t>(blob_.size());
   blob_.push_back(static_cast<char>(0xFE));
-  const auto id_size = static_cast<uint32_t>(e.person.id.size());
+  const auto id_size = static_cast<uint32_t>(person.id.size());
   blob_.append(reinterpret_cast<const char*>(&id_size), 4);
-  blob_.append(e.person.id);
-  seen_.emplace_back(e.person.id, id_off);
+  blob_.append(person.id);
+  seen_.emplace_back(person.id, id_off);
   h.id = id_off;
-  h.n_items = static_cast<uint32_t>(e.plan.items.size());
-  h.n_alerts = static_cast<uint32_t>(e.alerts.size());
-  h.birth = e.person.birth.days;
-  h.wake = e.wake.days;
-  h.until = e.until.days;
-  h.flags = (e.plan.dead ? kDead : 0) | (e.plan.child ? kChild : 0);
-  h.full_name = Ref(e.person.full_name, false);
-  h.sex = Ref(e.person.sex, true);
-  h.village = Ref(e.person.village, true);
-  h.phone = Ref(e.person.phone, false);
-  h.mother_id = Ref(e.person.mother_id, false);
+  h.n_items = static_cast<uint32_t>(plan.items.size());
+  h.n_alerts = static_cast<uint32_t>(alerts_in.size());
+  h.birth = person.birth.days;
+  h.wake = wake.days;
+  h.until = until.days;
+  h.flags = (plan.dead ? kDead : 0) | (plan.child ? kChild : 0);
+  h.full_name = Ref(person.full_name, false);
+  h.sex = Ref(person.sex, true);
+  h.village = Ref(person.village, true);
+  h.phone = Ref(person.phone, false);
+  h.mother_id = Ref(person.mother_id, false);
   // The worklists index blocks by this number: a name whatever the table's size.
-  h.orgunit = kName | Name(e.person.orgunit, false);
+  h.orgunit = kName | Name(person.orgunit, false);
   thread_local std::vector<PItem> items;
   thread_local std::vector<PRejected> rejected;
   thread_local std::vector<PAlert> alerts;
   items.clear();
   rejected.clear();
   alerts.clear();
-  for (const Item& it : e.plan.items) {
+  for (const Item& it : plan.items) {
     PItem p{};
     Shape s{};
     s.rule = ViewName(it.rule);
@@ -315,7 +315,7 @@ Block Packer::Pack(const Entry& e) {
     items.push_back(p);
   }
   h.n_rejected = static_cast<uint32_t>(rejected.size());
-  for (const Alert& a : e.alerts) {
+  for (const Alert& a : alerts_in) {
     PAlert p{};
     p.from = a.from.days;
     p.until = Opt(a.until);

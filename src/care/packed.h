@@ -80,7 +80,8 @@ struct Tables {
 class Packer {
  public:
   explicit Packer(Tables& t) : t_(t) {}
-  Block Pack(const Entry& e);
+  Block Pack(const Entry& e) { return Pack(e.person, e.plan, e.alerts, e.wake, e.until); }
+  Block Pack(const Person& person, const Plan& plan, const std::vector<Alert>& alerts, Date wake, Date until);
 
  private:
   uint32_t Name(std::string_view s, bool optional);

@@ -109,13 +109,14 @@ void Service::Unindex(const uint32_t* b) {
 }
 
 Block Service::MakeBlock(const History& h, Packer& packer) const {
-  // Computed into an entry of the thread's, whose buffers the next person reuses.
-  thread_local Entry e;
-  e.person = h.person;
-  BuildPlan(schedule_, h, &e.plan);
-  BuildAlerts(schedule_, h, e.plan, &e.alerts);
-  ListBounds(e.plan, e.alerts, &e.wake, &e.until);
-  return packer.Pack(e);
+  // Computed into a plan and alerts of the thread's, whose buffers the next person reuses.
+  thread_local Plan plan;
+  thread_local std::vector<Alert> alerts;
+  BuildPlan(schedule_, h, &plan);
+  BuildAlerts(schedule_, h, plan, &alerts);
+  Date wake, until;
+  ListBounds(plan, alerts, &wake, &until);
+  return packer.Pack(h.person, plan, alerts, wake, until);
 }
 
 void Service::Insert(Block b) {
@@ -219,7 +220,6 @@ Status Service::Replay(const std::vector<std::string>& person_ids) {
   std::unique_lock lock(mu_);
   Packer packer(*tables_);
   for (const auto& id : person_ids) U5_RETURN_IF_ERROR(Reread(id, packer));
-  built_ = true;
   return Status::Ok();
 }
 
