@@ -245,7 +245,7 @@ void Service::SetSnapshotPath(std::string path) {
 Status Service::Checkpoint(int64_t* seq) {
   std::lock_guard k(keeper_mu_);
   if (seq) *seq = 0;
-  // Before the first build a checkpoint would write an empty state as current.
+  // Before the first build the keeper is not started: a checkpoint would rebuild beside it.
   if (!keeper_ || !built_) return Status::Ok();
   U5_RETURN_IF_ERROR(keeper_->Checkpoint());
   if (seq) *seq = keeper_->seq();

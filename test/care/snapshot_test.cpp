@@ -127,6 +127,21 @@ TEST_F(CareSnapshot, LoadedEqualsSavedAndARebuild) {
   EXPECT_EQ(Shown(*third), rebuilt);
 }
 
+// A checkpoint before the first build (the server's thread started early)
+// does nothing: the keeper, not started, would rebuild beside the first build.
+TEST_F(CareSnapshot, CheckpointBeforeTheFirstBuildWritesNothing) {
+  std::unique_ptr<care::Service> svc;
+  ASSERT_TRUE(care::Service::Open(pop.store(), "", &svc).ok());
+  svc->SetSnapshotPath(path);
+  int64_t seq = -1;
+  ASSERT_TRUE(svc->Checkpoint(&seq).ok());
+  EXPECT_EQ(seq, 0);
+  EXPECT_FALSE(fs::exists(path));
+  ASSERT_TRUE(svc->Refresh().ok());
+  EXPECT_TRUE(fs::exists(path));
+  EXPECT_EQ(Shown(*svc), Rebuilt(pop));
+}
+
 TEST_F(CareSnapshot, ReplayAfterWritesEqualsARebuild) {
   snapshot::StartReport r;
   auto first = Started(pop, path, &r);
