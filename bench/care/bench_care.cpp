@@ -1,14 +1,20 @@
 // Care due on a demo province: recomputation of every person's due list and
 // alerts, and commune worklists.
-// Usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild]
+// Usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild] [--snapshot PATH]
 // (DB from `under5 demo --province 12`, migrated with `under5 migrate`.)
 // --rebuild also times Service::Rebuild (read and parse the whole database).
+// --snapshot also times writing the state to PATH, a start from it (load, as
+// `serve` does through the keeper) and the replay of persons re-read from the store.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <malloc.h>
 #include <map>
+
+#include <filesystem>
+#include <random>
 
 #include "care/service.h"
 #include "care/worklist.h"
@@ -26,6 +32,10 @@ static double CpuMs() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// Bytes malloc has handed out and not taken back: the engine's own memory is
+// the difference across its first build (huge pages and fragmentation aside).
+static double HeapMiB() { return static_cast<double>(mallinfo2().uordblks + mallinfo2().hblkhd) / (1 << 20); }
+
 static double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
@@ -37,14 +47,16 @@ int main(int argc, char** argv) {
   std::optional<Date> day;
   int runs = 3;
   bool rebuild = false;
+  std::string snapshot_path;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--rebuild")) rebuild = true;
+    else if (!std::strcmp(argv[i], "--snapshot") && i + 1 < argc) snapshot_path = argv[++i];
     else if (db_path.empty()) db_path = argv[i];
     else day = ParseDate(argv[i]);
   }
   if (db_path.empty()) {
-    std::fprintf(stderr, "usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild]\n");
+    std::fprintf(stderr, "usage: bench_care DB [YYYY-MM-DD] [--runs N] [--rebuild] [--snapshot PATH]\n");
     return 2;
   }
   const Date today = day.value_or(Today());
@@ -74,11 +86,16 @@ int main(int argc, char** argv) {
   for (const auto& h : hs) children += h.person.birth >= Date{today.days - 5 * 366} ? 1 : 0;
   std::vector<double> rec, rec_cpu;
   for (int run = 0; run < runs; ++run) {
+    const double heap0 = HeapMiB();
     const auto t0 = Steady::now();
     const double c0 = CpuMs();
     svc->RecomputeAll(hs);
     rec_cpu.push_back(CpuMs() - c0);
     rec.push_back(Ms(t0, Steady::now()));
+    if (run == 0 && !rebuild) {
+      const double mib = HeapMiB() - heap0;
+      std::printf("engine heap: %.1f MiB, %.0f bytes a person\n", mib, mib * (1 << 20) / static_cast<double>(hs.size()));
+    }
     std::printf("recompute every due list and alert: %zu persons (%zu born in the last 5 years), %.0f ms (cpu %.0f ms)\n",
                 hs.size(), children, rec.back(), rec_cpu.back());
   }
@@ -96,6 +113,52 @@ int main(int argc, char** argv) {
     size_t n_items = 0;
     for (const auto& p : plans) n_items += p.items.size();
     std::printf("  of which plans %.0f ms cpu (%zu items), alerts %.0f ms cpu (%zu alerts)\n", plan_ms, n_items, alert_ms, n_alerts);
+  }
+  if (!snapshot_path.empty()) {
+    // Written as a checkpoint writes it, stamped with the change log's head
+    // (the state computed from the histories is the database's).
+    store::ChangeLogHead head;
+    st = store->ChangeHead(&head);
+    std::unique_ptr<snapshot::Writer> w;
+    if (st.ok()) st = snapshot::Writer::Create(snapshot_path, {"care", care::Service::kSnapshotFormat, svc->schedule().source_hash(), head.db_id, head.seq}, &w);
+    double c0 = CpuMs();
+    auto t0 = Steady::now();
+    if (st.ok()) st = svc->Save(*w);
+    if (st.ok()) st = w->Commit();
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    std::printf("snapshot written: %.1f MiB, %.0f ms (cpu %.0f ms)\n",
+                static_cast<double>(std::filesystem::file_size(snapshot_path)) / (1 << 20), Ms(t0, Steady::now()), CpuMs() - c0);
+    // A second service started from it, as `serve` starts.
+    std::unique_ptr<care::Service> loaded;
+    st = care::Service::Open(*store, "", &loaded);
+    if (!st.ok()) return 1;
+    loaded->SetSnapshotPath(snapshot_path);
+    const double heap0 = HeapMiB();
+    c0 = CpuMs();
+    t0 = Steady::now();
+    st = loaded->Refresh();
+    const double load_ms = Ms(t0, Steady::now()), load_cpu = CpuMs() - c0;
+    const auto report = loaded->start_report();
+    if (!st.ok() || !report.from_snapshot) {
+      std::fprintf(stderr, "start from the snapshot: %s %s\n", st.ToString().c_str(), report.rejected.c_str());
+      return 1;
+    }
+    std::printf("start from the snapshot: %.0f ms (cpu %.0f ms), %zu replayed; heap %.1f MiB\n", load_ms, load_cpu, report.replayed,
+                HeapMiB() - heap0);
+    // Replay: persons re-read from the store and recomputed, as after a crash.
+    std::vector<std::string> ids;
+    std::mt19937 rng(1);
+    for (const auto& h : hs)
+      if (rng() % 100 == 0) ids.push_back(h.person.id);
+    c0 = CpuMs();
+    t0 = Steady::now();
+    st = loaded->Replay(ids);
+    if (!st.ok()) return 1;
+    std::printf("replay of %zu persons: %.0f ms (cpu %.0f ms), %.1f us a person\n", ids.size(), Ms(t0, Steady::now()), CpuMs() - c0,
+                Ms(t0, Steady::now()) * 1000 / static_cast<double>(ids.size()));
   }
   // Worklists: every 2025 commune of the province, one week from `today`.
   std::map<std::string, size_t> per_commune;
@@ -125,9 +188,24 @@ int main(int argc, char** argv) {
     }
   std::printf("recompute: min %.0f ms, median %.0f ms over %d runs (cpu min %.0f ms, median %.0f ms)\n", Percentile(rec, 0),
               Percentile(rec, 0.5), runs, Percentile(rec_cpu, 0), Percentile(rec_cpu, 0.5));
+  // The candidates alone: what building their entries from the packed blocks costs.
   size_t candidates = 0;
-  svc->ForEachCandidate(communes[0].second, today, Date{today.days + 6},
-                        [&](const std::shared_ptr<const care::Entry>&) { ++candidates; });
+  std::vector<double> cand_cpu;
+  for (int run = 0; run < runs; ++run) {
+    const double c0 = CpuMs();
+    candidates = 0;
+    svc->ForEachCandidate(communes[0].second, today, Date{today.days + 6},
+                          [&](const std::shared_ptr<const care::Entry>&) { ++candidates; });
+    cand_cpu.push_back(CpuMs() - c0);
+  }
+  std::vector<double> lite_cpu;
+  for (int run = 0; run < runs; ++run) {
+    const double c0 = CpuMs();
+    svc->ForEachCandidateLite(communes[0].second, today, Date{today.days + 6}, [&](const care::Service::Candidate&) {});
+    lite_cpu.push_back(CpuMs() - c0);
+  }
+  std::printf("candidates of the largest commune: median cpu %.2f ms whole, %.2f ms without their strings\n",
+              Percentile(cand_cpu, 0.5), Percentile(lite_cpu, 0.5));
   std::printf("worklist %s..%s, %zu communes x %d runs: largest commune %s (%zu persons, %zu candidates, %zu listed) median %.2f ms"
               " (cpu %.2f ms), max %.2f ms;"
               " all communes p50 %.2f ms, p95 %.2f ms, max %.2f ms; %zu persons listed in all\n",

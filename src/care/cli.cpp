@@ -1,5 +1,7 @@
 #include "care/cli.h"
 
+#include <filesystem>
+
 #include "care/service.h"
 #include "care/worklist.h"
 
@@ -30,6 +32,10 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
   }
   std::unique_ptr<Service> svc;
   Status st = Service::Open(store, o.data_dir, &svc);
+  // The server's snapshot, when there is a server's folder: the list comes from
+  // it and the persons changed since, not from every record.
+  if (st.ok() && !o.db_path.empty() && std::filesystem::is_directory(o.db_path + ".engines"))
+    svc->SetSnapshotPath(o.db_path + ".engines/care.snap");
   if (st.ok() && !o.kind.empty() && !KnownKind(svc->schedule(), o.kind)) {
     err << "error: --kind is epi, anc, pnc, growth, vitamin_a or health_check\n";
     return 2;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/id.h"
+
 namespace u5::care {
 
 extern const char* const kBuiltinEpi;
@@ -244,6 +246,9 @@ bool Provenance::RowUnsourced() const { return std::find(unsourced.begin(), unso
 
 Status Schedule::FromJson(const std::string& epi, const std::string& care, const std::string& alerts, Schedule* out) {
   Schedule s;
+  // Each text's length first, so that no two sets of texts hash alike by moving a boundary.
+  s.source_hash_ = Sha256Hex(std::to_string(epi.size()) + ":" + epi + std::to_string(care.size()) + ":" + care +
+                             std::to_string(alerts.size()) + ":" + alerts);
   try {
     U5_RETURN_IF_ERROR(ParseEpi(json::parse(epi), &s.series_));
     U5_RETURN_IF_ERROR(ParseCare(json::parse(care), &s.rules_));

@@ -107,6 +107,9 @@ class Schedule {
   const std::vector<Rule>& rules() const { return rules_; }
   const AlertConfig& alerts() const { return alerts_; }
   AlertConfig& mutable_alerts() { return alerts_; }
+  // SHA-256 hex of the three texts it was read from (a snapshot of plans made
+  // by another schedule is not used; mutable_alerts() edits do not change it).
+  const std::string& source_hash() const { return source_hash_; }
   // Looks up a dose or rule label by item id ("epi.dtp.1", "anc.t1"), in
   // Vietnamese or in English. A view into the schedule (or `item_id` itself
   // when no row matches).
@@ -124,6 +127,7 @@ class Schedule {
   };
   std::unordered_map<std::string, std::pair<std::string, std::string>, Hash, std::equal_to<>> dose_labels_;
   AlertConfig alerts_;
+  std::string source_hash_;
 };
 
 }  // namespace u5::care

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <exception>
 #include <thread>
@@ -95,59 +96,56 @@ void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, 
   if (plan.child) *until = std::min(*until, Date{Span{60, 'm'}.After(plan.birth).days - 1});
 }
 
-void Service::Unindex(const Entry* e) {
-  auto it = by_orgunit_.find(e->person.orgunit);
+void Service::Unindex(const uint32_t* b) {
+  auto it = by_orgunit_.find(BlockOrgunit(b));
   if (it == by_orgunit_.end()) return;
   auto& rows = it->second;
   for (size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].entry.get() == e) {
-      rows[i] = std::move(rows.back());
+    if (rows[i].block == b) {
+      rows[i] = rows.back();
       rows.pop_back();
       return;
     }
 }
 
-std::shared_ptr<Entry> Service::MakeEntry(const History& h, std::shared_ptr<Entry> e) const {
-  if (!e) e = std::make_shared<Entry>();
-  e->person = h.person;
-  BuildPlan(schedule_, h, &e->plan);
-  BuildAlerts(schedule_, h, e->plan, &e->alerts);
-  ListBounds(e->plan, e->alerts, &e->wake, &e->until);
-  return e;
+Block Service::MakeBlock(const History& h, Packer& packer) const {
+  // Computed into a plan and alerts of the thread's, whose buffers the next person reuses.
+  thread_local Plan plan;
+  thread_local std::vector<Alert> alerts;
+  BuildPlan(schedule_, h, &plan);
+  BuildAlerts(schedule_, h, plan, &alerts);
+  Date wake, until;
+  ListBounds(plan, alerts, &wake, &until);
+  return packer.Pack(h.person, plan, alerts, wake, until);
 }
 
-void Service::Insert(std::shared_ptr<Entry> e) {
-  by_orgunit_[e->person.orgunit].push_back({e->wake, e->until, e});
-  const std::string_view key = e->person.id;
-  // try_emplace leaves `e` alone when the key is already there.
-  auto [it, added] = entries_.try_emplace(key, std::move(e));
+void Service::Insert(Block b) {
+  const uint32_t* p = b.get();
+  by_orgunit_[BlockOrgunit(p)].push_back({BlockWake(p), BlockUntil(p), p});
+  const std::string_view key = BlockId(p);
+  // try_emplace leaves `b` alone when the key is already there.
+  auto [it, added] = entries_.try_emplace(key, std::move(b));
   if (added) return;
   Unindex(it->second.get());
-  // The old key views the old entry's id, which dies with it.
+  // The old key views the old block's id, which dies with it.
   auto node = entries_.extract(it);
   node.key() = key;
-  node.mapped() = std::move(e);
+  node.mapped() = std::move(b);
   entries_.insert(std::move(node));
 }
 
-void Service::Put(const History& h) { Insert(MakeEntry(h)); }
+void Service::Put(const History& h) {
+  Packer packer(*tables_);
+  Insert(MakeBlock(h, packer));
+}
 
 Status Service::Rebuild(LoadStats* stats) {
   std::unique_lock lock(mu_);
   changed_->Clear();
-  // As in RecomputeAll, entries nobody else holds are rebuilt in place (a
-  // reload of more than kRebuildThreshold queued persons finds them all).
-  auto old = std::move(entries_);
-  entries_ = {};
+  entries_.clear();
   by_orgunit_.clear();
-  U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) {
-    std::shared_ptr<Entry> reuse;
-    if (auto it = old.find(h.person.id); it != old.end() && it->second && it->second.use_count() == 1) {
-      reuse = std::const_pointer_cast<Entry>(std::move(it->second));
-      old.erase(it);  // its key views the id about to be rewritten
-    }
-    Insert(MakeEntry(h, std::move(reuse)));
-  }, stats));
+  Packer packer(*tables_);
+  U5_RETURN_IF_ERROR(LoadHistories(store_, [&](History&& h) { Insert(MakeBlock(h, packer)); }, stats));
   built_ = true;
   return Status::Ok();
 }
@@ -155,38 +153,21 @@ Status Service::Rebuild(LoadStats* stats) {
 void Service::RecomputeAll(const std::vector<History>& histories) {
   std::unique_lock lock(mu_);
   changed_->Clear();
-  // A person's old entry is rebuilt in place when nothing outside the service
-  // holds it (a worklist may still hold a snapshot: then a new entry is made).
-  // Rebuilding reuses the strings and vectors of a province's entries instead of
-  // freeing them and allocating them again, which costs as much as computing.
-  // The exclusive lock makes the count exact: nobody can take a new reference
-  // without it, and references held elsewhere can only be dropped.
-  auto old = std::move(entries_);
-  entries_ = {};
+  // Readers build their own entries from the blocks under the lock, so the
+  // old blocks can go at once.
+  entries_.clear();
   // Rows emptied, not freed: the same org units fill them again.
   for (auto& [ou, rows] : by_orgunit_) rows.clear();
-  std::vector<std::shared_ptr<Entry>> fresh(histories.size());
-  // The keys of `old` view their entries' ids: an entry shared elsewhere stays
-  // in `old` (held, so its key stays valid) until every lookup is done.
-  for (size_t i = 0; i < histories.size(); ++i) {
-    auto it = old.find(histories[i].person.id);
-    if (it != old.end() && it->second && it->second.use_count() == 1)
-      fresh[i] = std::const_pointer_cast<Entry>(std::move(it->second));
-  }
-  // The entries of persons no longer there, and those shared, are released by the threads.
-  std::vector<std::shared_ptr<const Entry>> gone;
-  for (auto& [id, e] : old)
-    if (e) gone.push_back(std::move(e));
-  old.clear();
-  // Each thread builds a contiguous share; entries are indexed afterwards in
+  std::vector<Block> fresh(histories.size());
+  // Each thread builds a contiguous share; blocks are indexed afterwards in
   // history order, so the result does not depend on the threads.
   const size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   std::vector<std::exception_ptr> failed(n_threads);
   auto work = [&](size_t t) {
     try {
-      for (size_t i = gone.size() * t / n_threads, end = gone.size() * (t + 1) / n_threads; i < end; ++i) gone[i].reset();
+      Packer packer(*tables_);
       for (size_t i = histories.size() * t / n_threads, end = histories.size() * (t + 1) / n_threads; i < end; ++i)
-        fresh[i] = MakeEntry(histories[i], std::move(fresh[i]));
+        fresh[i] = MakeBlock(histories[i], packer);
     } catch (...) {
       failed[t] = std::current_exception();  // rethrown below, as on one thread
     }
@@ -198,30 +179,173 @@ void Service::RecomputeAll(const std::vector<History>& histories) {
   for (auto& f : failed)
     if (f) std::rethrow_exception(f);
   entries_.reserve(histories.size());
-  for (auto& e : fresh) Insert(std::move(e));
+  for (auto& b : fresh) Insert(std::move(b));
   built_ = true;
+}
+
+Status Service::Reread(const std::string& id, Packer& packer) {
+  store::Record p;
+  std::vector<store::Record> evs;
+  Status st = store_.Handbook(id, &p, &evs);
+  if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
+    auto it = entries_.find(id);
+    if (it != entries_.end()) {
+      Unindex(it->second.get());
+      entries_.erase(it);
+    }
+    return Status::Ok();
+  }
+  U5_RETURN_IF_ERROR(st);
+  Insert(MakeBlock(HistoryFromRecords(p, evs), packer));
+  return Status::Ok();
 }
 
 Status Service::Refresh() {
   if (built_ && changed_->size() == 0) return Status::Ok();
-  const std::unordered_set<std::string> dirty = changed_->Take();
-  if (!built_ || dirty.size() > kRebuildThreshold) return Rebuild();
-  std::unique_lock lock(mu_);
-  for (const auto& id : dirty) {
-    store::Record p;
-    std::vector<store::Record> evs;
-    Status st = store_.Handbook(id, &p, &evs);
-    if (st.code() == Code::not_found || (st.ok() && p.deleted_at)) {
-      auto it = entries_.find(id);
-      if (it != entries_.end()) {
-        Unindex(it->second.get());
-        entries_.erase(it);
-      }
-      continue;
-    }
-    U5_RETURN_IF_ERROR(st);
-    Put(HistoryFromRecords(p, evs));
+  if (!built_) {
+    std::lock_guard k(keeper_mu_);
+    // Another request may have built it while this one waited.
+    if (!built_) return keeper_ ? keeper_->Start(&start_report_) : Rebuild();
   }
+  const std::unordered_set<std::string> dirty = changed_->Take();
+  if (dirty.size() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(mu_);
+  Packer packer(*tables_);
+  for (const auto& id : dirty) U5_RETURN_IF_ERROR(Reread(id, packer));
+  return Status::Ok();
+}
+
+Status Service::Replay(const std::vector<std::string>& person_ids) {
+  if (person_ids.size() > kRebuildThreshold) return Rebuild();
+  std::unique_lock lock(mu_);
+  Packer packer(*tables_);
+  for (const auto& id : person_ids) U5_RETURN_IF_ERROR(Reread(id, packer));
+  return Status::Ok();
+}
+
+void Service::SetSnapshotPath(std::string path) {
+  std::lock_guard k(keeper_mu_);
+  if (path.empty()) {
+    keeper_.reset();
+    return;
+  }
+  snapshot::Engine e;
+  e.kind = "care";
+  e.format = kSnapshotFormat;
+  // Entries depend on the records and the schedule only: org units are read
+  // per query (Subtree), acknowledgements and follow-ups from their tables.
+  e.inputs = schedule_.source_hash();
+  e.load = [this](const snapshot::Reader& r) { return Load(r); };
+  e.save = [this](snapshot::Writer& w) { return Save(w); };
+  e.rebuild = [this] { return Rebuild(); };
+  e.replay = [this](const std::vector<std::string>& ids) { return Replay(ids); };
+  keeper_ = std::make_unique<snapshot::Keeper>(store_, std::move(path), std::move(e));
+}
+
+Status Service::Checkpoint(int64_t* seq) {
+  std::lock_guard k(keeper_mu_);
+  if (seq) *seq = 0;
+  // Before the first build the keeper is not started: a checkpoint would rebuild beside it.
+  if (!keeper_ || !built_) return Status::Ok();
+  U5_RETURN_IF_ERROR(keeper_->Checkpoint());
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr size_t kChunkBytes = 8 << 20;  // a section of blocks: what a save holds at once besides the state
+
+Status Corrupt(const std::string& what) { return Status::Invalid("snapshot", "care snapshot: " + what); }
+
+std::string Strings(const Interner& in) {
+  snapshot::Encoder e;
+  e.U32(in.size());
+  for (uint32_t i = 0; i < in.size(); ++i) e.Str(in.At(i));
+  return e.Take();
+}
+
+// Adds the strings in their order: each must get its position ("" first, no repeats).
+bool ReadStrings(std::string_view bytes, Interner* in) {
+  snapshot::Decoder d(bytes);
+  uint32_t n = 0;
+  if (!d.U32(&n)) return false;
+  std::string s;
+  for (uint32_t i = 0; i < n; ++i)
+    if (!d.Str(&s) || in->Add(s, false) != i) return false;
+  return d.done();
+}
+
+}  // namespace
+
+Status Service::Save(snapshot::Writer& w) {
+  std::shared_lock lock(mu_);
+  U5_RETURN_IF_ERROR(w.Section("names", Strings(tables_->names)));
+  U5_RETURN_IF_ERROR(w.Section("shapes", Strings(tables_->shapes)));
+  // Blocks back to back (each starts with its size), in sections of a few
+  // MiB so that a save does not hold a second copy of the state.
+  std::string chunk;
+  uint32_t chunks = 0;
+  auto flush = [&]() -> Status {
+    if (chunk.empty()) return Status::Ok();
+    U5_RETURN_IF_ERROR(w.Section("blocks." + std::to_string(chunks++), chunk));
+    chunk.clear();
+    return Status::Ok();
+  };
+  for (const auto& [id, b] : entries_) {
+    chunk.append(reinterpret_cast<const char*>(b.get()), BlockBytes(b.get()));
+    if (chunk.size() >= kChunkBytes) U5_RETURN_IF_ERROR(flush());
+  }
+  U5_RETURN_IF_ERROR(flush());
+  snapshot::Encoder meta;
+  meta.I64(static_cast<int64_t>(entries_.size()));
+  meta.U32(chunks);
+  return w.Section("meta", meta.bytes());
+}
+
+Status Service::Load(const snapshot::Reader& r) {
+  std::string_view meta_bytes, names, shapes;
+  if (!r.Section("meta", &meta_bytes).ok() || !r.Section("names", &names).ok() || !r.Section("shapes", &shapes).ok())
+    return Corrupt("a section is missing");
+  snapshot::Decoder meta(meta_bytes);
+  int64_t persons = 0;
+  uint32_t chunks = 0;
+  if (!meta.I64(&persons) || !meta.U32(&chunks) || !meta.done() || persons < 0) return Corrupt("meta");
+  auto tables = std::make_unique<Tables>();
+  if (!ReadStrings(names, &tables->names) || !ReadStrings(shapes, &tables->shapes) || !ValidShapes(tables.get()))
+    return Corrupt("names or shapes");
+  std::vector<Block> blocks;
+  blocks.reserve(static_cast<size_t>(std::min<int64_t>(persons, 1 << 24)));
+  for (uint32_t c = 0; c < chunks; ++c) {
+    std::string_view rest;
+    if (!r.Section("blocks." + std::to_string(c), &rest).ok()) return Corrupt("blocks." + std::to_string(c) + " is missing");
+    while (!rest.empty()) {
+      uint32_t size = 0;
+      if (rest.size() < sizeof size) return Corrupt("a block is cut");
+      std::memcpy(&size, rest.data(), sizeof size);
+      if (size < sizeof size || size % 4 || size > rest.size()) return Corrupt("a block's size");
+      Block b(new uint32_t[size / 4]);
+      std::memcpy(b.get(), rest.data(), size);
+      if (!ValidBlock(b.get(), size, *tables)) return Corrupt("a block does not decode");
+      blocks.push_back(std::move(b));
+      rest.remove_prefix(size);
+    }
+  }
+  if (static_cast<int64_t>(blocks.size()) != persons) return Corrupt("the number of persons");
+  {
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(blocks.size());
+    for (const auto& b : blocks)
+      if (!ids.insert(BlockId(b.get())).second) return Corrupt("a person twice");
+  }
+  std::unique_lock lock(mu_);
+  entries_.clear();
+  by_orgunit_.clear();
+  if (tables_->names.size() > 1 || tables_->shapes.size() > 1) retired_.push_back(std::move(tables_));
+  tables_ = std::move(tables);
+  entries_.reserve(blocks.size());
+  for (auto& b : blocks) Insert(std::move(b));
+  built_ = true;
   return Status::Ok();
 }
 
@@ -236,10 +360,14 @@ Status Service::ForEachIn(const std::string& orgunit, const std::function<void(c
   std::vector<std::string> units;
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
+  Entry e;
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(ou);
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
-    for (const auto& r : it->second) fn(*r.entry);
+    for (const auto& r : it->second) {
+      Unpack(r.block, *tables_, &e);
+      fn(e);
+    }
   }
   return Status::Ok();
 }
@@ -251,10 +379,33 @@ Status Service::ForEachCandidate(const std::string& orgunit, Date from, Date to,
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
   for (const auto& ou : units) {
-    auto it = by_orgunit_.find(ou);
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
     for (const auto& r : it->second)
-      if (r.wake <= std::max(from, to) && from <= r.until) fn(r.entry);
+      if (r.wake <= std::max(from, to) && from <= r.until) {
+        auto e = std::make_shared<Entry>();
+        Unpack(r.block, *tables_, e.get());
+        fn(e);
+      }
+  }
+  return Status::Ok();
+}
+
+Status Service::ForEachCandidateLite(const std::string& orgunit, Date from, Date to,
+                                     const std::function<void(const Candidate&)>& fn) {
+  U5_RETURN_IF_ERROR(Refresh());
+  std::vector<std::string> units;
+  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
+  std::shared_lock lock(mu_);
+  Entry e;
+  for (const auto& ou : units) {
+    auto it = by_orgunit_.find(tables_->names.Find(ou));
+    if (it == by_orgunit_.end()) continue;
+    for (const auto& r : it->second)
+      if (r.wake <= std::max(from, to) && from <= r.until) {
+        UnpackLite(r.block, *tables_, &e);
+        fn(Candidate{e, r.block, *tables_});
+      }
   }
   return Status::Ok();
 }
@@ -264,7 +415,7 @@ Status Service::Get(const std::string& person_id, Entry* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return Status::NotFound("no person " + person_id);
-  *out = *it->second;
+  Unpack(it->second.get(), *tables_, out);
   return Status::Ok();
 }
 
@@ -272,14 +423,17 @@ bool Service::Contact(const std::string& person_id, Person* out) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
   if (it == entries_.end()) return false;
-  *out = it->second->person;
+  UnpackPerson(it->second.get(), *tables_, out);
   return true;
 }
 
 std::shared_ptr<const Entry> Service::Snapshot(const std::string& person_id) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(person_id);
-  return it == entries_.end() ? nullptr : it->second;
+  if (it == entries_.end()) return nullptr;
+  auto e = std::make_shared<Entry>();
+  Unpack(it->second.get(), *tables_, e.get());
+  return e;
 }
 
 Status Service::Acknowledge(const Ack& a, const audit::Entry& audit) {

@@ -1,6 +1,6 @@
-// The care service of a process: every person's plan and alerts in memory,
-// recomputed for one person after each committed write (store listener, applied
-// before the next read), and the health workers' acknowledgements of alerts
+// The care service of a process: every person's plan and alerts in memory
+// (packed, packed.h), recomputed for one person after each committed write
+// (store listener, applied before the next read), and the health workers' acknowledgements of alerts
 // (table care_alert_ack). Thread-safe.
 #pragma once
 #include <atomic>
@@ -16,24 +16,15 @@
 
 #include "care/alerts.h"
 #include "care/deaths.h"
+#include "care/packed.h"
 #include "care/plan.h"
 #include "care/schedule.h"
+#include "snapshot/keeper.h"
 #include "store/attached.h"
 #include "store/care_acks.h"
 #include "store/store.h"
 
 namespace u5::care {
-
-struct Entry {
-  Person person;
-  Plan plan;
-  std::vector<Alert> alerts;
-  // Bounds of the worklists this person can be on, so a worklist skips the
-  // others without evaluating them: listed for [from, to] only if
-  // wake <= to (nothing open falls due, and no alert starts, before wake) and
-  // from <= until (after it every open item is missed and every alert over).
-  Date wake, until;
-};
 
 // The bounds above for a computed plan and its alerts.
 void ListBounds(const Plan& plan, const std::vector<Alert>& alerts, Date* wake, Date* until);
@@ -67,20 +58,53 @@ class Service {
   void SetClock(const Clock* c) { clock_.store(c ? c : &Clock::System()); }
   // Reads everyone from the database and recomputes every plan.
   Status Rebuild(LoadStats* stats = nullptr);
-  // Applies queued changes (building everything on first use).
+  // Applies queued changes (building everything on first use: from the
+  // snapshot when a path is set and it fits, snapshot/keeper.h).
   Status Refresh();
+  // Where the snapshot of the entries is kept (`<db>.engines/care.snap`); set
+  // before the first Refresh. Empty (the default): none, a start rebuilds.
+  void SetSnapshotPath(std::string path);
+  // How the first build went (from the snapshot, or why not; persons replayed).
+  snapshot::StartReport start_report() {
+    std::lock_guard k(keeper_mu_);
+    return start_report_;
+  }
+  // Brings the snapshot up to the change log's head (the server's checkpoint
+  // rounds); *seq: the position it holds, 0 with no path or nothing built yet.
+  Status Checkpoint(int64_t* seq = nullptr);
+  // The layout of the snapshot's sections: bump it when a packed struct or
+  // what BuildPlan, BuildAlerts or LoadHistories compute changes.
+  static constexpr uint32_t kSnapshotFormat = 1;
+  // The entries and their tables as snapshot sections, and back (Invalid,
+  // field "snapshot", when a section does not decode; nothing is changed then).
+  Status Save(snapshot::Writer& w);
+  Status Load(const snapshot::Reader& r);
+  // Re-reads these persons from the store (absent and deleted ones are removed).
+  Status Replay(const std::vector<std::string>& person_ids);
 
   // Calls `fn` for each living person filed under `orgunit` or below (closure table), under a read lock.
   Status ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn);
   // As ForEachIn, for the persons whose bounds allow a listing on [from, to]
-  // (a superset of those listed); entries are immutable snapshots.
+  // (a superset of those listed); each entry is the caller's to keep.
   Status ForEachCandidate(const std::string& orgunit, Date from, Date to,
                           const std::function<void(const std::shared_ptr<const Entry>&)>& fn);
+  // A candidate as a worklist reads it: its entry without the strings of its
+  // items and alerts (UnpackLite: valid during the call only), and those strings
+  // for the few items and alerts it lists.
+  struct Candidate {
+    const Entry& lite;
+    const uint32_t* block;
+    const Tables& tables;
+    void ItemText(size_t i, Item* out) const { UnpackItemText(block, tables, i, out); }
+    void AlertText(size_t i, Alert* out) const { UnpackAlertText(block, tables, i, out); }
+  };
+  // As ForEachCandidate, without building every candidate's entry whole.
+  Status ForEachCandidateLite(const std::string& orgunit, Date from, Date to, const std::function<void(const Candidate&)>& fn);
   // A copy of one person's entry; NotFound when absent or deleted.
   Status Get(const std::string& person_id, Entry* out);
-  // Name and phone of a person (for a child's mother).
+  // Name and phone of a person (for a child's mother): the person alone, no plan built.
   bool Contact(const std::string& person_id, Person* out);
-  // The current entry of a person without copying it; null when absent.
+  // The current entry of a person (built for the caller); null when absent.
   std::shared_ptr<const Entry> Snapshot(const std::string& person_id);
 
   // Records the acknowledgement and its audit entry in one transaction.
@@ -101,30 +125,39 @@ class Service {
  private:
   Service(store::Store& store, Schedule schedule);
   void Put(const History& h);
-  // Builds into `reuse` when given (an entry nobody else holds), else into a new entry.
-  std::shared_ptr<Entry> MakeEntry(const History& h, std::shared_ptr<Entry> reuse = nullptr) const;
-  void Insert(std::shared_ptr<Entry> e);
+  // Computes a person's plan, alerts and bounds into a block.
+  Block MakeBlock(const History& h, Packer& packer) const;
+  void Insert(Block b);
+  void Unindex(const uint32_t* b);
+  // Re-reads one person, under the exclusive lock.
+  Status Reread(const std::string& id, Packer& packer);
 
   store::Store& store_;
-  // Set once: plan items view its rule ids, so replacing it would require
-  // recomputing every entry under the same exclusive lock.
+  // Set once: the names of items are numbers into tables_ made from it, so
+  // replacing it would require recomputing every entry under the same exclusive lock.
   Schedule schedule_;
   DeathDeadlines deaths_;
   std::atomic<const Clock*> clock_{&Clock::System()};
   std::shared_mutex mu_;
-  // Entries are replaced, never changed in place, so a worklist may keep one
-  // after the lock is released. The key views the entry's own person id (one
-  // allocation less a person; re-keyed whenever the entry is replaced).
-  std::unordered_map<std::string_view, std::shared_ptr<const Entry>> entries_;
+  // Names and shapes the blocks refer to: grown under the exclusive lock
+  // only (by the packers of a write), read under the shared one.
+  std::unique_ptr<Tables> tables_ = std::make_unique<Tables>();
+  // Tables replaced by a snapshot's: kept, since entries built before may view their names.
+  std::vector<std::unique_ptr<Tables>> retired_;
+  // The key views the block's own person id (re-keyed whenever it is replaced).
+  std::unordered_map<std::string_view, Block> entries_;
   struct Row {
     Date wake, until;
-    std::shared_ptr<const Entry> entry;
+    const uint32_t* block;
   };
-  // Each org unit's persons: a worklist scans its own compact rows only.
-  std::unordered_map<std::string, std::vector<Row>> by_orgunit_;
-  void Unindex(const Entry* e);
-  bool built_ = false;
+  // Each org unit's persons (by its number in tables_.names): a worklist scans its own compact rows only.
+  std::unordered_map<uint32_t, std::vector<Row>> by_orgunit_;
+  std::atomic<bool> built_{false};
   std::unique_ptr<store::ChangedPersons> changed_;
+  // Serializes the first build and the checkpoints (a Keeper is not thread-safe).
+  std::mutex keeper_mu_;
+  std::unique_ptr<snapshot::Keeper> keeper_;
+  snapshot::StartReport start_report_;
 };
 
 // Loads every living person's history from the store, each person once (in no particular order).

@@ -110,32 +110,75 @@ Status BuildWorklist(Service& service, const WorklistQuery& q, Worklist* out) {
     }
   }
   DueList dl;
-  U5_RETURN_IF_ERROR(service.ForEachCandidate(q.orgunit, q.from, q.to, [&](const std::shared_ptr<const Entry>& e) {
-    if (follow.count(e->person.id)) return;
+  std::vector<size_t> listed, active;
+  std::vector<int> copied;
+  U5_RETURN_IF_ERROR(service.ForEachCandidateLite(q.orgunit, q.from, q.to, [&](const Service::Candidate& c) {
+    const Entry& e = c.lite;
+    if (follow.count(e.person.id)) return;
     WorkPerson w;
-    Evaluate(e->plan, q.from, &dl);
-    for (const auto& v : dl.items)
-      if (OnList(v, q.to) && (q.kind.empty() || v.item->group == q.kind)) w.items.push_back(v);
+    Evaluate(e.plan, q.from, &dl);
+    listed.clear();
+    active.clear();
+    for (size_t i = 0; i < dl.items.size(); ++i)
+      if (OnList(dl.items[i], q.to) && (q.kind.empty() || dl.items[i].item->group == q.kind)) {
+        w.items.push_back(dl.items[i]);
+        listed.push_back(i);
+      }
     if (!q.kind.empty() && w.items.empty()) return;
-    for (const auto& a : e->alerts)
-      if (a.ActiveOn(q.from)) w.alerts.push_back(&a);
+    for (size_t i = 0; i < e.alerts.size(); ++i)
+      if (e.alerts[i].ActiveOn(q.from)) {
+        w.alerts.push_back(&e.alerts[i]);
+        active.push_back(i);
+      }
     if (w.items.empty() && w.alerts.empty()) return;
     const bool lost = LongLost(w, limit);
     const bool asked = lost == (q.list == WorkListKind::long_lost) && q.list != WorkListKind::set_aside;
-    if (asked) ++by_village[VillageOf(e->person)];
-    if (!q.village.empty() && VillageOf(e->person) != q.village) return;
+    if (asked) ++by_village[VillageOf(e.person)];
+    if (!q.village.empty() && VillageOf(e.person) != q.village) return;
     ++(lost ? out->long_lost : out->current);
     if (!asked) return;
-    w.entry = e;
+    // The entry kept holds what the list shows: the person, the listed items
+    // and those they wait for, and the active alerts, each with its strings.
+    auto kept = std::make_shared<Entry>();
+    kept->person = e.person;
+    kept->wake = e.wake;
+    kept->until = e.until;
+    kept->plan.person_id = e.plan.person_id;
+    kept->plan.dead = e.plan.dead;
+    kept->plan.child = e.plan.child;
+    kept->plan.birth = e.plan.birth;
+    copied.assign(e.plan.items.size(), -1);
+    auto copy = [&](size_t i) {
+      if (copied[i] < 0) {
+        copied[i] = static_cast<int>(kept->plan.items.size());
+        kept->plan.items.push_back(e.plan.items[i]);
+        c.ItemText(i, &kept->plan.items.back());
+        kept->plan.items.back().after = -1;  // its index is the whole plan's
+      }
+      return &kept->plan.items[static_cast<size_t>(copied[i])];
+    };
+    kept->plan.items.reserve(2 * listed.size());  // pointers are taken: no reallocation
+    for (size_t k = 0; k < listed.size(); ++k) {
+      ItemView& v = w.items[k];
+      v.item = copy(listed[k]);
+      if (v.after) v.after = copy(static_cast<size_t>(e.plan.items[listed[k]].after));
+    }
+    kept->alerts.reserve(active.size());
+    for (size_t k = 0; k < active.size(); ++k) {
+      kept->alerts.push_back(e.alerts[active[k]]);
+      c.AlertText(active[k], &kept->alerts.back());
+      w.alerts[k] = &kept->alerts.back();
+    }
+    w.entry = std::move(kept);
     found.push_back(std::move(w));
   }));
   std::map<std::string, size_t> group_of;
   for (auto& w : found) {
     w.phone = w.person().phone;
     if (!w.person().mother_id.empty()) {
-      if (auto m = service.Snapshot(w.person().mother_id)) {
-        w.mother_name = m->person.full_name;
-        if (w.phone.empty()) w.phone = m->person.phone;
+      if (Person m; service.Contact(w.person().mother_id, &m)) {
+        w.mother_name = std::move(m.full_name);
+        if (w.phone.empty()) w.phone = std::move(m.phone);
       }
     }
     w.first_due = q.to;

@@ -33,7 +33,9 @@ struct WorklistQuery {
 bool KnownKind(const Schedule& s, std::string_view kind);
 
 struct WorkPerson {
-  // The service's snapshot of the person: `items` point into its plan.
+  // The person, and of their plan and alerts what is listed (the items, those
+  // they wait for and the active alerts, which `items` and `alerts` point to):
+  // not a plan to evaluate.
   std::shared_ptr<const Entry> entry;
   const Person& person() const { return entry->person; }
   std::string phone;      // the person's, else (a child) the mother's
