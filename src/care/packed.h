@@ -4,7 +4,7 @@
 // persons share (rule ids, groups, org units, villages, messages, the item ids
 // of children) are numbers into the service's Interner, and the few values an
 // item takes from its rule (rule, group, interval, grace) one number into a
-// table of shapes. A province's plans then take a fifth of the memory of the
+// table of shapes. A province's plans then take a sixth of the memory of the
 // Entry structs, which the service builds from a block whenever it is read
 // (docs/performance.md, care).
 #pragma once
