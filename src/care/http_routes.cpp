@@ -102,10 +102,16 @@ http::Response Alerts(http::Call& c) {
   note.via = "alerts";
   note.record_type = "person";
   note.orgunit = ou;
-  Status st = svc->ForEachIn(ou, [&](const Entry& e) {
+  // Candidates for the day: a person's bounds cover their alerts. Each built
+  // without its strings, and an active alert's read when it is met.
+  Alert a;
+  Status st = svc->ForEachCandidateLite(ou, on, on, [&](const Service::Candidate& c) {
+    const Entry& e = c.lite;
     if (follow.count(e.person.id)) return;
-    for (const auto& a : e.alerts) {
-      if (!a.ActiveOn(on)) continue;
+    for (size_t i = 0; i < e.alerts.size(); ++i) {
+      if (!e.alerts[i].ActiveOn(on)) continue;
+      a = e.alerts[i];
+      c.AlertText(i, &a);
       auto ack = acks.find(a.id);
       if ((status == "open" && ack != acks.end()) || (status == "acknowledged" && ack == acks.end())) continue;
       json j = AlertJson(a);

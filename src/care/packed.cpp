@@ -142,11 +142,12 @@ Shape ShapeOf(const Tables& t, uint32_t i) {
   return s;
 }
 
+// Locked reads: a packer decodes a new shape while others may add names.
 ShapeView Decode(const Tables& t, const Shape& s) {
   ShapeView v;
-  v.rule = t.names.At(s.rule);
-  v.group = t.names.At(s.group);
-  v.closed = t.names.At(s.closed);
+  v.rule = t.names.AtLocked(s.rule);
+  v.group = t.names.AtLocked(s.group);
+  v.closed = t.names.AtLocked(s.closed);
   if (s.interval_unit) v.interval = Span{s.interval_n, static_cast<char>(s.interval_unit)};
   v.grace_days = s.grace_days;
   v.vaccine = s.vaccine;

@@ -4,7 +4,7 @@
 // persons share (rule ids, groups, org units, villages, messages, the item ids
 // of children) are numbers into the service's Interner, and the few values an
 // item takes from its rule (rule, group, interval, grace) one number into a
-// table of shapes. A province's plans then take a fifth of the memory of the
+// table of shapes. A province's plans then take a sixth of the memory of the
 // Entry structs, which the service builds from a block whenever it is read
 // (docs/performance.md, care).
 #pragma once
@@ -49,6 +49,11 @@ class Interner {
   uint32_t Add(std::string_view s, bool optional, std::string_view* stored = nullptr);
   uint32_t Find(std::string_view s) const;
   std::string_view At(uint32_t i) const { return strings_[i]; }
+  // The same while others may Add (packers on other threads).
+  std::string_view AtLocked(uint32_t i) const {
+    std::lock_guard lock(mu_);
+    return strings_[i];
+  }
   uint32_t size() const { return static_cast<uint32_t>(strings_.size()); }
 
  private:
