@@ -55,7 +55,7 @@ install_fhir_js() {
 
 # ASan+UBSan build with clang in build-asan/: the unit tests that matter for
 # memory safety and the libFuzzer targets (fuzz/), nothing else.
-U5_ASAN_TESTS=(core_test store_test registry_test auth_test emergency_test)
+U5_ASAN_TESTS=(core_test store_test snapshot_test registry_test auth_test emergency_test)
 U5_FUZZ_TARGETS=(fuzz_api fuzz_jsonl fuzz_orgunit_csv fuzz_growth_csv fuzz_static_path fuzz_fhir_text)
 
 build_asan() {

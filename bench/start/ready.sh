@@ -20,9 +20,9 @@ for run in $(seq "$RUNS"); do
   PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   LOG="$WORK/server-$run.log"
   T0=$(now_ms)
-  "$U5" serve --db "$DB" --port "$PORT" 2>"$LOG" & SERVER=$!
+  "$U5" serve --db "$DB" --port "$PORT" --demo 2>"$LOG" & SERVER=$!
   HEALTH=""
-  for _ in $(seq 12000); do
+  for _ in $(seq 60000); do
     if [ -z "$HEALTH" ] && curl -sf "localhost:$PORT/api/v1/health" >/dev/null 2>&1; then HEALTH=$(( $(now_ms) - T0 )); fi
     [ "$(grep -c '"engine_ready"' "$LOG")" -ge 2 ] && break
     kill -0 "$SERVER" 2>/dev/null || { cat "$LOG"; exit 1; }
