@@ -93,23 +93,25 @@ Status Db::Exec(std::string_view sql) {
 }
 
 Status Db::SetJournalMode(std::string_view mode, std::string* now) {
-  auto run = [&](const std::string& sql, int* rc) -> Status {
+  // Only the change itself is tried without waiting; preparing it reads the
+  // schema, which may wait a moment (another connection recovering the log
+  // after a crash), as any statement does.
+  auto run = [&](const std::string& sql, int* rc, bool wait) -> Status {
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return Error("prepare");
+    if (!wait) sqlite3_busy_timeout(db_, 0);
     *rc = sqlite3_step(s);
+    if (!wait) sqlite3_busy_timeout(db_, 10000);
     if (*rc == SQLITE_ROW) now->assign(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
     sqlite3_finalize(s);
     return Status::Ok();
   };
   int rc;
-  sqlite3_busy_timeout(db_, 0);
-  Status st = run("PRAGMA journal_mode=" + std::string(mode), &rc);
-  sqlite3_busy_timeout(db_, 10000);
-  U5_RETURN_IF_ERROR(st);
+  U5_RETURN_IF_ERROR(run("PRAGMA journal_mode=" + std::string(mode), &rc, false));
   if (rc == SQLITE_ROW) return Status::Ok();
   // Busy: another connection holds the file, and the mode stays as it was.
   if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return Error("journal_mode");
-  U5_RETURN_IF_ERROR(run("PRAGMA journal_mode", &rc));
+  U5_RETURN_IF_ERROR(run("PRAGMA journal_mode", &rc, true));
   return rc == SQLITE_ROW ? Status::Ok() : Error("journal_mode");
 }
 

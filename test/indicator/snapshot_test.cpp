@@ -317,16 +317,16 @@ TEST_F(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigure
   ASSERT_TRUE(indicator::Service::Open(pop_.store(), U5_DATA_DIR, &svc, dir.File("file") + "/indicators.snap").ok());
   ASSERT_TRUE(svc->Refresh().ok());
   EXPECT_EQ(Observe(pop_, svc->engine()), full);
-  // A file that cannot be written (its temporary name is taken by a folder).
+  // A file that cannot be put in place (a folder with something in it stands at its name).
   const std::string path = dir.File("engines/indicators.snap");
-  std::filesystem::create_directories(path + ".tmp/in-the-way");
+  std::filesystem::create_directories(path + "/in-the-way");
   std::unique_ptr<indicator::Service> blocked;
   ASSERT_TRUE(indicator::Service::Open(pop_.store(), U5_DATA_DIR, &blocked, path).ok());
   ASSERT_TRUE(blocked->Refresh().ok());
   EXPECT_FALSE(blocked->start_report().from_snapshot);
   EXPECT_NE(blocked->start_report().rejected, "");
   EXPECT_EQ(Observe(pop_, blocked->engine()), full);
-  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::is_regular_file(path));
 }
 
 TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
