@@ -236,6 +236,9 @@ struct SqliteOptions {
   // the last is read; past this many bytes held it reads the rest in person
   // order (slower, holds one person). Tests make it small to take both paths.
   size_t history_buffer_bytes = size_t{256} << 20;
+  // Handbooks (and children lists) kept in memory for the next read of the
+  // same person (store/handbook_cache.h): some 5 KB each; 0 turns it off.
+  size_t handbook_cache_entries = 16384;
 };
 
 // Opens (creating and migrating) an SQLite store. One connection per thread.
