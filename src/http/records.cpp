@@ -102,11 +102,11 @@ std::optional<Response> Load(Call& c, const std::string& type, const std::string
 }
 
 // The person's handbook (person, live events, mother) when the caller may see
-// it; otherwise the answer of an unknown id, deleted or not.
-std::optional<Response> LoadHandbook(Call& c, const std::string& id, store::Record* person, std::vector<store::Record>* events,
-                                     store::Record* mother) {
-  Status st = c.store.Handbook(id, person, events, mother);
-  if (st.ok() && auth::CanSee(c.store, c.who, person->orgunit_id)) return std::nullopt;
+// it; otherwise the answer of an unknown id, deleted or not. Shared, not copied:
+// the store may keep it for the next read.
+std::optional<Response> LoadHandbook(Call& c, const std::string& id, std::shared_ptr<const store::PersonBook>* book) {
+  Status st = c.store.SharedHandbook(id, book);
+  if (st.ok() && auth::CanSee(c.store, c.who, (*book)->person.orgunit_id)) return std::nullopt;
   if (st.ok() || st.code() == Code::not_found) {
     store::Record p;
     if (!c.store.Get("person", id, &p).ok()) return ErrorReply(Missing("person", id));
@@ -340,35 +340,53 @@ Response Search(Call& c) {
 }
 
 Response Growth(Call& c) {
-  store::Record person;
-  std::vector<store::Record> events;
-  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, nullptr)) return *refused;
-  Response resp = JsonReply(200, GrowthChart(person, events));
+  std::shared_ptr<const store::PersonBook> book;
+  if (auto refused = LoadHandbook(c, c.param(0), &book)) return *refused;
+  const store::Record& person = book->person;
+  Response resp = JsonReply(200, GrowthChart(person, book->events));
   resp.audit = AuditNote{.via = "growth", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
   return resp;
 }
 
 Response Handbook(Call& c) {
-  store::Record person, mother;
-  std::vector<store::Record> events;
-  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, &mother)) return *refused;
+  std::shared_ptr<const store::PersonBook> book;
+  if (auto refused = LoadHandbook(c, c.param(0), &book)) return *refused;
+  const store::Record& person = book->person;
+  const std::vector<store::Record>& events = book->events;
   // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
   Response r;
   r.body.reserve(512 + events.size() * 400);
   r.body += "{\"person\":";
   registry::AppendJsonText(person, r.body);
-  if (!mother.id.empty()) r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
+  const std::optional<store::Record>& mother = book->mother;
+  // Written as text, keys in nlohmann's (sorted) order, strings as its dump() writes them.
+  if (mother) {
+    r.body += ",\"mother\":{\"full_name\":";
+    registry::AppendJsonString(mother->full_name, r.body, /*strict=*/true);
+    r.body += ",\"id\":";
+    registry::AppendJsonString(mother->id, r.body, true);
+    r.body += '}';
+  }
   // Her children, those the caller may see, so the mother's book links to each child's.
-  std::vector<store::Record> kids;
-  if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return ErrorReply(st);
-  json children = json::array();
+  std::shared_ptr<const std::vector<store::Record>> kids;
+  if (Status st = c.store.SharedChildren(person.id, &kids); !st.ok()) return ErrorReply(st);
+  r.body += ",\"children\":[";
   std::string child_ids;
-  for (const auto& k : kids)
+  for (const auto& k : *kids)
     if (auth::CanSee(c.store, c.who, k.orgunit_id)) {
-      children.push_back(Relative(k));
+      // Relative(k) as text.
+      r.body += child_ids.empty() ? "{\"birth_date\":" : ",{\"birth_date\":";
+      registry::AppendJsonString(k.date, r.body, true);
+      r.body += ",\"full_name\":";
+      registry::AppendJsonString(k.full_name, r.body, true);
+      r.body += ",\"id\":";
+      registry::AppendJsonString(k.id, r.body, true);
+      r.body += ",\"sex\":";
+      registry::AppendJsonString(k.sex, r.body, true);
+      r.body += '}';
       child_ids += (child_ids.empty() ? "" : ",") + k.id;
     }
-  r.body += ",\"children\":" + children.dump();
+  r.body += ']';
   r.body += ",\"events\":[";
   bool first = true;
   for (const auto& e : events) {
@@ -382,7 +400,7 @@ Response Handbook(Call& c) {
   r.body += "]}";
   // The mother's and children's names are shown too, so they are named with the person.
   AuditNote note{.via = "handbook", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
-  if (!mother.id.empty()) note.detail.emplace_back("mother", mother.id);
+  if (mother) note.detail.emplace_back("mother", mother->id);
   if (!child_ids.empty()) note.detail.emplace_back("children", child_ids);
   r.audit = std::move(note);
   return r;

@@ -9,8 +9,8 @@ std::shared_ptr<const HandbookCache::Book> HandbookCache::FindBook(const std::st
   return it == books_.end() ? nullptr : it->second;
 }
 
-void HandbookCache::PutBook(const std::string& person_id, Book book, uint64_t generation) {
-  Put(books_, person_id, std::make_shared<const Book>(std::move(book)), generation);
+void HandbookCache::PutBook(const std::string& person_id, std::shared_ptr<const Book> book, uint64_t generation) {
+  Put(books_, person_id, std::move(book), generation);
 }
 
 std::shared_ptr<const std::vector<Record>> HandbookCache::FindChildren(const std::string& mother_id,
@@ -21,8 +21,9 @@ std::shared_ptr<const std::vector<Record>> HandbookCache::FindChildren(const std
   return it == children_.end() ? nullptr : it->second;
 }
 
-void HandbookCache::PutChildren(const std::string& mother_id, std::vector<Record> kids, uint64_t generation) {
-  Put(children_, mother_id, std::make_shared<const std::vector<Record>>(std::move(kids)), generation);
+void HandbookCache::PutChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>> kids,
+                                uint64_t generation) {
+  Put(children_, mother_id, std::move(kids), generation);
 }
 
 template <class Map, class V>

@@ -20,27 +20,23 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/record.h"
+#include "store/store.h"
 
 namespace u5::store {
 
 class HandbookCache {
  public:
-  struct Book {
-    Record person;
-    std::vector<Record> events;      // live, in Handbook's order
-    std::optional<Record> mother;    // recorded and not deleted
-  };
+  using Book = PersonBook;
 
   // Each of the two maps holds at most `capacity` entries; 0 turns the cache off.
   explicit HandbookCache(size_t capacity) : capacity_(capacity) {}
 
   // The book of `person_id`, or null; *generation is what PutBook is to be given.
   std::shared_ptr<const Book> FindBook(const std::string& person_id, uint64_t* generation) const;
-  void PutBook(const std::string& person_id, Book book, uint64_t generation);
+  void PutBook(const std::string& person_id, std::shared_ptr<const Book> book, uint64_t generation);
   // The live children of one mother, in Children's order, or null.
   std::shared_ptr<const std::vector<Record>> FindChildren(const std::string& mother_id, uint64_t* generation) const;
-  void PutChildren(const std::string& mother_id, std::vector<Record> kids, uint64_t generation);
+  void PutChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>> kids, uint64_t generation);
 
   // A committed write of `after` (its prior state `before`, when it had one).
   void Forget(const Record* before, const Record& after);

@@ -602,22 +602,44 @@ class SqliteStore final : public Store, public SqliteHost {
 
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
     uint64_t generation = 0;
-    if (auto book = handbooks_.FindBook(person_id, &generation)) {
-      *person = book->person;
-      *events = book->events;
-      if (mother) {
-        if (book->mother) *mother = *book->mother;
-        else mother->id.clear();
-      }
-      return Status::Ok();
+    std::shared_ptr<const PersonBook> book = handbooks_.FindBook(person_id, &generation);
+    if (!book && !mother) {
+      // The engines' reads (without the mother) of persons who just changed: read, not kept.
+      Db* db;
+      U5_RETURN_IF_ERROR(Conn(&db));
+      return ReadHandbook(*db, person_id, person, events, nullptr);
     }
+    if (!book) U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
+    *person = book->person;
+    *events = book->events;
+    if (mother) {
+      if (book->mother) *mother = *book->mother;
+      else mother->id.clear();
+    }
+    return Status::Ok();
+  }
+
+  Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) override {
+    uint64_t generation = 0;
+    if ((*out = handbooks_.FindBook(person_id, &generation))) return Status::Ok();
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    U5_RETURN_IF_ERROR(ReadHandbook(*db, person_id, person, events, mother));
-    // Only a whole book (the mother asked for too) is kept.
-    if (mother)
-      handbooks_.PutBook(person_id, {*person, *events, mother->id.empty() ? std::nullopt : std::optional<Record>(*mother)},
-                         generation);
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(ReadHandbook(*db, person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    handbooks_.PutBook(person_id, book, generation);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+
+  Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) override {
+    uint64_t generation = 0;
+    if ((*out = handbooks_.FindChildren(mother_id, &generation))) return Status::Ok();
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(ReadChildren({mother_id}, kids.get()));
+    handbooks_.PutChildren(mother_id, kids, generation);
+    *out = std::move(kids);
     return Status::Ok();
   }
 
@@ -673,16 +695,16 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
+    if (mother_ids.size() != 1) return ReadChildren(mother_ids, out);
+    std::shared_ptr<const std::vector<Record>> kids;
+    U5_RETURN_IF_ERROR(SharedChildren(mother_ids[0], &kids));
+    *out = *kids;
+    return Status::Ok();
+  }
+
+  Status ReadChildren(const std::vector<std::string>& mother_ids, std::vector<Record>* out) {
     out->clear();
     if (mother_ids.empty()) return Status::Ok();
-    // One mother's (her handbook's) from the cache, and kept for the next time.
-    uint64_t generation = 0;
-    if (mother_ids.size() == 1) {
-      if (auto kids = handbooks_.FindChildren(mother_ids[0], &generation)) {
-        *out = *kids;
-        return Status::Ok();
-      }
-    }
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     std::string sql = std::string("SELECT ") + kPersonCols + " FROM person WHERE deleted_at IS NULL AND mother_id IN (";
@@ -698,7 +720,6 @@ class SqliteStore final : public Store, public SqliteHost {
       out->push_back(std::move(r));
     }
     s->Reset();
-    if (st.ok() && mother_ids.size() == 1) handbooks_.PutChildren(mother_ids[0], *out, generation);
     return st;
   }
 

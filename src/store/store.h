@@ -15,6 +15,14 @@
 
 namespace u5::store {
 
+// A person's handbook as one immutable value: the person, every live event of
+// theirs in date order, and their mother when she is recorded and not deleted.
+struct PersonBook {
+  Record person;
+  std::vector<Record> events;
+  std::optional<Record> mother;
+};
+
 struct ListQuery {
   std::string type;            // "person" or an event type; empty = all events
   std::string orgunit;         // subtree root; empty = everywhere
@@ -189,6 +197,23 @@ class Store {
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
   // The live persons whose mother is one of `mother_ids`, by birth date.
   virtual Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) = 0;
+  // Handbook (with the mother) and one mother's Children as shared values, for
+  // the most read route to answer from without a copy; SQLite keeps them for the
+  // next read (store/handbook_cache.h). These defaults copy.
+  virtual Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) {
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(Handbook(person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+  virtual Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) {
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(Children({mother_id}, kids.get()));
+    *out = std::move(kids);
+    return Status::Ok();
+  }
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
   // Every living person once, each with all their live events of the asked

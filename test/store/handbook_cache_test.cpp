@@ -52,9 +52,9 @@ TEST(HandbookCache, AFillReadBeforeAForgetIsNotKept) {
   EXPECT_EQ(cache.FindBook(p.id, &generation), nullptr);
   Record e = Event(p, "2026-02-03");
   cache.Forget(nullptr, e);  // a write committed while the reader read
-  cache.PutBook(p.id, {p, {}, std::nullopt}, generation);
+  cache.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {}, std::nullopt}), generation);
   EXPECT_EQ(cache.FindBook(p.id, &generation), nullptr);
-  cache.PutBook(p.id, {p, {e}, std::nullopt}, generation);
+  cache.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {e}, std::nullopt}), generation);
   auto book = cache.FindBook(p.id, &generation);
   ASSERT_NE(book, nullptr);
   EXPECT_EQ(book->events.size(), 1u);
@@ -66,9 +66,9 @@ TEST(HandbookCache, HoldsAtMostItsCapacityAndZeroIsOff) {
   for (int i = 0; i < 5; ++i) {
     Record p = Person("P" + std::to_string(i));
     cache.FindBook(p.id, &g);
-    cache.PutBook(p.id, {p, {}, std::nullopt}, g);
+    cache.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {}, std::nullopt}), g);
     off.FindBook(p.id, &h);
-    off.PutBook(p.id, {p, {}, std::nullopt}, h);
+    off.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {}, std::nullopt}), h);
     EXPECT_NE(cache.FindBook(p.id, &g), nullptr);
     EXPECT_EQ(off.FindBook(p.id, &h), nullptr);
   }
