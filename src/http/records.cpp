@@ -355,7 +355,10 @@ Response Handbook(Call& c) {
   const std::vector<store::Record>& events = book->events;
   // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
   Response r;
-  r.body.reserve(512 + events.size() * 400);
+  // Room for every record's body and envelope at once: no reallocation and copy on the way.
+  size_t room = 512 + person.body.size();
+  for (const auto& e : events) room += e.body.size() + 160;
+  r.body.reserve(room);
   r.body += "{\"person\":";
   registry::AppendJsonText(person, r.body);
   const std::optional<store::Record>& mother = book->mother;

@@ -8,8 +8,8 @@
 // call returns (SqliteStore::Notify, and the bulk writer's commit forgets
 // everything), and a reader's fill is dropped when anything was forgotten since
 // it looked (the generation), so an entry read from a snapshot older than a
-// write cannot outlive that write's Forget. Writes by another process are not
-// seen, as the indicator and care engines do not see them (docs/performance.md).
+// write cannot outlive that write's Forget. Another process's writes to the
+// same file are not heard, as the engines do not hear them (ARCHITECTURE.md).
 #pragma once
 #include <cstdint>
 #include <memory>
