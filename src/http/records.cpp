@@ -115,6 +115,19 @@ std::optional<Response> LoadHandbook(Call& c, const std::string& id, std::shared
   return ErrorReply(st);
 }
 
+// The person's and each event's JSON text, made once per book (the store keeps
+// books): a review action's is left empty and written at each answer, as its
+// `overdue` changes with the day.
+const std::vector<std::string>& RecordTexts(const store::PersonBook& book) {
+  std::call_once(book.derived->once, [&] {
+    std::vector<std::string>& texts = book.derived->texts;
+    texts.reserve(1 + book.events.size());
+    texts.push_back(registry::ToJsonText(book.person));
+    for (const auto& e : book.events) texts.push_back(e.type == "review_action" ? std::string() : registry::ToJsonText(e));
+  });
+  return book.derived->texts;
+}
+
 // The org unit a list or search covers (auth/scope.h), refusals audited.
 std::optional<Response> Scope(Call& c, std::string* orgunit) {
   const std::string asked = c.query("orgunit");
@@ -355,12 +368,13 @@ Response Handbook(Call& c) {
   const std::vector<store::Record>& events = book->events;
   // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
   Response r;
-  // Room for every record's body and envelope at once: no reallocation and copy on the way.
-  size_t room = 512 + person.body.size();
-  for (const auto& e : events) room += e.body.size() + 160;
+  const std::vector<std::string>& texts = RecordTexts(*book);
+  // Room for every record's text at once: no reallocation and copy on the way.
+  size_t room = 512;
+  for (const auto& t : texts) room += t.size();
   r.body.reserve(room);
   r.body += "{\"person\":";
-  registry::AppendJsonText(person, r.body);
+  r.body += texts[0];
   const std::optional<store::Record>& mother = book->mother;
   // Written as text, keys in nlohmann's (sorted) order, strings as its dump() writes them.
   if (mother) {
@@ -392,13 +406,14 @@ Response Handbook(Call& c) {
   r.body += ']';
   r.body += ",\"events\":[";
   bool first = true;
-  for (const auto& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const store::Record& e = events[i];
     // Death reviews are omitted for those without the review board's permission.
     if (!MayRead(c.who, e.type)) continue;
     if (!first) r.body += ',';
     first = false;
     if (e.type == "review_action") r.body += RecordJson(e).dump();
-    else registry::AppendJsonText(e, r.body);
+    else r.body += texts[1 + i];
   }
   r.body += "]}";
   // The mother's and children's names are shown too, so they are named with the person.

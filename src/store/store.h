@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct PersonBook {
   Record person;
   std::vector<Record> events;
   std::optional<Record> mother;
+  // Text a reader derives from the records (the handbook route: each one's
+  // JSON), made once by the first reader and kept with the book, since a kept
+  // book is read again and again. Shared by copies, which keep the records.
+  struct Derived {
+    std::once_flag once;
+    std::vector<std::string> texts;
+  };
+  std::shared_ptr<Derived> derived = std::make_shared<Derived>();
 };
 
 struct ListQuery {
