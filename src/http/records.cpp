@@ -102,17 +102,30 @@ std::optional<Response> Load(Call& c, const std::string& type, const std::string
 }
 
 // The person's handbook (person, live events, mother) when the caller may see
-// it; otherwise the answer of an unknown id, deleted or not.
-std::optional<Response> LoadHandbook(Call& c, const std::string& id, store::Record* person, std::vector<store::Record>* events,
-                                     store::Record* mother) {
-  Status st = c.store.Handbook(id, person, events, mother);
-  if (st.ok() && auth::CanSee(c.store, c.who, person->orgunit_id)) return std::nullopt;
+// it; otherwise the answer of an unknown id, deleted or not. Shared, not copied:
+// the store may keep it for the next read.
+std::optional<Response> LoadHandbook(Call& c, const std::string& id, std::shared_ptr<const store::PersonBook>* book) {
+  Status st = c.store.SharedHandbook(id, book);
+  if (st.ok() && auth::CanSee(c.store, c.who, (*book)->person.orgunit_id)) return std::nullopt;
   if (st.ok() || st.code() == Code::not_found) {
     store::Record p;
     if (!c.store.Get("person", id, &p).ok()) return ErrorReply(Missing("person", id));
     if (!auth::CanSee(c.store, c.who, p.orgunit_id)) return Refused(c, Missing("person", id), "person", id, p.orgunit_id);
   }
   return ErrorReply(st);
+}
+
+// The person's and each event's JSON text, made once per book (the store keeps
+// books): a review action's is left empty and written at each answer, as its
+// `overdue` changes with the day.
+const std::vector<std::string>& RecordTexts(const store::PersonBook& book) {
+  std::call_once(book.derived->once, [&] {
+    std::vector<std::string>& texts = book.derived->texts;
+    texts.reserve(1 + book.events.size());
+    texts.push_back(registry::ToJsonText(book.person));
+    for (const auto& e : book.events) texts.push_back(e.type == "review_action" ? std::string() : registry::ToJsonText(e));
+  });
+  return book.derived->texts;
 }
 
 // The org unit a list or search covers (auth/scope.h), refusals audited.
@@ -340,49 +353,72 @@ Response Search(Call& c) {
 }
 
 Response Growth(Call& c) {
-  store::Record person;
-  std::vector<store::Record> events;
-  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, nullptr)) return *refused;
-  Response resp = JsonReply(200, GrowthChart(person, events));
+  std::shared_ptr<const store::PersonBook> book;
+  if (auto refused = LoadHandbook(c, c.param(0), &book)) return *refused;
+  const store::Record& person = book->person;
+  Response resp = JsonReply(200, GrowthChart(person, book->events));
   resp.audit = AuditNote{.via = "growth", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
   return resp;
 }
 
 Response Handbook(Call& c) {
-  store::Record person, mother;
-  std::vector<store::Record> events;
-  if (auto refused = LoadHandbook(c, c.param(0), &person, &events, &mother)) return *refused;
+  std::shared_ptr<const store::PersonBook> book;
+  if (auto refused = LoadHandbook(c, c.param(0), &book)) return *refused;
+  const store::Record& person = book->person;
+  const std::vector<store::Record>& events = book->events;
   // Spliced as text: the handbook is the most read page, and re-parsing every body costs more than the query.
   Response r;
-  r.body.reserve(512 + events.size() * 400);
+  const std::vector<std::string>& texts = RecordTexts(*book);
+  // Room for every record's text at once: no reallocation and copy on the way.
+  size_t room = 512;
+  for (const auto& t : texts) room += t.size();
+  r.body.reserve(room);
   r.body += "{\"person\":";
-  registry::AppendJsonText(person, r.body);
-  if (!mother.id.empty()) r.body += ",\"mother\":" + json({{"id", mother.id}, {"full_name", mother.full_name}}).dump();
+  r.body += texts[0];
+  const std::optional<store::Record>& mother = book->mother;
+  // Written as text, keys in nlohmann's (sorted) order, strings as its dump() writes them.
+  if (mother) {
+    r.body += ",\"mother\":{\"full_name\":";
+    registry::AppendJsonString(mother->full_name, r.body, /*strict=*/true);
+    r.body += ",\"id\":";
+    registry::AppendJsonString(mother->id, r.body, true);
+    r.body += '}';
+  }
   // Her children, those the caller may see, so the mother's book links to each child's.
-  std::vector<store::Record> kids;
-  if (Status st = c.store.Children({person.id}, &kids); !st.ok()) return ErrorReply(st);
-  json children = json::array();
+  std::shared_ptr<const std::vector<store::Record>> kids;
+  if (Status st = c.store.SharedChildren(person.id, &kids); !st.ok()) return ErrorReply(st);
+  r.body += ",\"children\":[";
   std::string child_ids;
-  for (const auto& k : kids)
+  for (const auto& k : *kids)
     if (auth::CanSee(c.store, c.who, k.orgunit_id)) {
-      children.push_back(Relative(k));
+      // Relative(k) as text.
+      r.body += child_ids.empty() ? "{\"birth_date\":" : ",{\"birth_date\":";
+      registry::AppendJsonString(k.date, r.body, true);
+      r.body += ",\"full_name\":";
+      registry::AppendJsonString(k.full_name, r.body, true);
+      r.body += ",\"id\":";
+      registry::AppendJsonString(k.id, r.body, true);
+      r.body += ",\"sex\":";
+      registry::AppendJsonString(k.sex, r.body, true);
+      r.body += '}';
       child_ids += (child_ids.empty() ? "" : ",") + k.id;
     }
-  r.body += ",\"children\":" + children.dump();
+  r.body += ']';
   r.body += ",\"events\":[";
   bool first = true;
-  for (const auto& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const store::Record& e = events[i];
     // Death reviews are omitted for those without the review board's permission.
     if (!MayRead(c.who, e.type)) continue;
     if (!first) r.body += ',';
     first = false;
     if (e.type == "review_action") r.body += RecordJson(e).dump();
-    else registry::AppendJsonText(e, r.body);
+    else r.body += texts[1 + i];
   }
   r.body += "]}";
   // The mother's and children's names are shown too, so they are named with the person.
   AuditNote note{.via = "handbook", .record_type = "person", .record_id = person.id, .orgunit = person.orgunit_id};
-  if (!mother.id.empty()) note.detail.emplace_back("mother", mother.id);
+  if (mother) note.detail.emplace_back("mother", mother->id);
   if (!child_ids.empty()) note.detail.emplace_back("children", child_ids);
   r.audit = std::move(note);
   return r;

@@ -1,5 +1,9 @@
 #include "registry/json_record.h"
 
+#include <algorithm>
+
+#include "core/text.h"
+
 namespace u5::registry {
 
 nlohmann::json ToJson(const store::Record& r) {
@@ -32,11 +36,13 @@ void AppendJsonText(const store::Record& r, std::string& out) {
     out += '"';
     out += key;
     out += "\":";
-    out += nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    AppendJsonString(v, out);
     out += ',';
   };
   str("type", r.type);
-  out += "\"version\":" + std::to_string(r.version) + ",";
+  out += "\"version\":";
+  out += std::to_string(r.version);
+  out += ',';
   str("created_at", r.created_at);
   str("updated_at", r.updated_at);
   if (r.deleted_at) {
@@ -44,6 +50,18 @@ void AppendJsonText(const store::Record& r, std::string& out) {
     str("delete_reason", r.delete_reason.value_or(""));
   }
   out.back() = '}';
+}
+
+void AppendJsonString(std::string_view v, std::string& out, bool strict) {
+  const bool plain = std::all_of(v.begin(), v.end(), [](unsigned char ch) { return ch >= 0x20 && ch != '"' && ch != '\\'; });
+  if (plain && text::IsValidUtf8(v)) {
+    out += '"';
+    out += v;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(std::string(v)).dump(-1, ' ', false, strict ? nlohmann::json::error_handler_t::strict
+                                                                   : nlohmann::json::error_handler_t::replace);
 }
 
 std::string ToJsonText(const store::Record& r) {

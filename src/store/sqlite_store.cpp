@@ -16,6 +16,7 @@
 #include "store/audit_index.h"
 #include "store/care_acks.h"
 #include "store/emergencies.h"
+#include "store/handbook_cache.h"
 #include "store/publications.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
@@ -229,8 +230,7 @@ class SqliteStore final : public Store, public SqliteHost {
       }
       U5_RETURN_IF_ERROR(tx.Commit());
     }
-    if (HasListeners())
-      for (const Record& r : rs) Notify(std::nullopt, r);
+    for (const Record& r : rs) Notify(std::nullopt, r);
     return Status::Ok();
   }
 
@@ -300,6 +300,8 @@ class SqliteStore final : public Store, public SqliteHost {
         return st;
       }
       open_ = false;
+      // A load may add events to any number of cached handbooks.
+      store_.handbooks_.Clear();
       ReturnToWal();
       for (const Record& r : added_) store_.Notify(std::nullopt, r);
       added_.clear();
@@ -628,16 +630,57 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
+    uint64_t generation = 0;
+    std::shared_ptr<const PersonBook> book = handbooks_.FindBook(person_id, &generation);
+    if (!book && !mother) {
+      // The engines' reads (without the mother) of persons who just changed: read, not kept.
+      Db* db;
+      U5_RETURN_IF_ERROR(Conn(&db));
+      return ReadHandbook(*db, person_id, person, events, nullptr);
+    }
+    if (!book) U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
+    *person = book->person;
+    *events = book->events;
+    if (mother) {
+      if (book->mother) *mother = *book->mother;
+      else mother->id.clear();
+    }
+    return Status::Ok();
+  }
+
+  Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) override {
+    uint64_t generation = 0;
+    if ((*out = handbooks_.FindBook(person_id, &generation))) return Status::Ok();
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(ReadHandbook(*db, person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    handbooks_.PutBook(person_id, book, generation);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+
+  Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) override {
+    uint64_t generation = 0;
+    if ((*out = handbooks_.FindChildren(mother_id, &generation))) return Status::Ok();
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(ReadChildren({mother_id}, kids.get()));
+    handbooks_.PutChildren(mother_id, kids, generation);
+    *out = std::move(kids);
+    return Status::Ok();
+  }
+
+  Status ReadHandbook(Db& db, const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) {
     // One snapshot for the person and the events (a write between the two reads
     // could otherwise show events of a person who is already deleted), and one
     // WAL read lock instead of two.
-    ReadTx snapshot(*db);
+    ReadTx snapshot(db);
     U5_RETURN_IF_ERROR(snapshot.status());
-    U5_RETURN_IF_ERROR(GetIn(*db, "person", person_id, person));
+    U5_RETURN_IF_ERROR(GetIn(db, "person", person_id, person));
     if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
-    Stmt& s = db->Cached(
+    Stmt& s = db.Cached(
         "SELECT id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, updated_at, "
         "deleted_at, delete_reason, body FROM event WHERE person_id=?1 AND deleted_at IS NULL ORDER BY event_date, id");
     s.Bind(1, person_id);
@@ -651,7 +694,7 @@ class SqliteStore final : public Store, public SqliteHost {
     if (!st.ok() || !mother) return st;
     mother->id.clear();
     if (person->mother_id) {
-      Status m = GetIn(*db, "person", *person->mother_id, mother);
+      Status m = GetIn(db, "person", *person->mother_id, mother);
       if (m.code() == Code::not_found || (m.ok() && mother->deleted_at)) {
         mother->id.clear();
         return Status::Ok();
@@ -681,10 +724,18 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
-    Db* db;
-    U5_RETURN_IF_ERROR(Conn(&db));
+    if (mother_ids.size() != 1) return ReadChildren(mother_ids, out);
+    std::shared_ptr<const std::vector<Record>> kids;
+    U5_RETURN_IF_ERROR(SharedChildren(mother_ids[0], &kids));
+    *out = *kids;
+    return Status::Ok();
+  }
+
+  Status ReadChildren(const std::vector<std::string>& mother_ids, std::vector<Record>* out) {
     out->clear();
     if (mother_ids.empty()) return Status::Ok();
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
     std::string sql = std::string("SELECT ") + kPersonCols + " FROM person WHERE deleted_at IS NULL AND mother_id IN (";
     for (size_t i = 0; i < mother_ids.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
     sql += ") ORDER BY birth_date, id";
@@ -1103,7 +1154,9 @@ class SqliteStore final : public Store, public SqliteHost {
     return !listeners_.empty();
   }
 
+  // After every committed record write, before the write call returns.
   void Notify(std::optional<Record> before, const Record& after) {
+    handbooks_.Forget(before ? &*before : nullptr, after);
     std::shared_lock lock(listeners_mu_);
     if (listeners_.empty()) return;
     Change c{std::move(before), after};
@@ -1324,6 +1377,7 @@ class SqliteStore final : public Store, public SqliteHost {
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
   std::unique_ptr<OrgUnitReader> orgunits_;
+  HandbookCache handbooks_{options_.handbook_cache_entries};
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,22 @@
 #include "store/record.h"
 
 namespace u5::store {
+
+// A person's handbook as one immutable value: the person, every live event of
+// theirs in date order, and their mother when she is recorded and not deleted.
+struct PersonBook {
+  Record person;
+  std::vector<Record> events;
+  std::optional<Record> mother;
+  // Text a reader derives from the records (the handbook route: each one's
+  // JSON), made once by the first reader and kept with the book, since a kept
+  // book is read again and again. Shared by copies, which keep the records.
+  struct Derived {
+    std::once_flag once;
+    std::vector<std::string> texts;
+  };
+  std::shared_ptr<Derived> derived = std::make_shared<Derived>();
+};
 
 struct ListQuery {
   std::string type;            // "person" or an event type; empty = all events
@@ -209,6 +226,23 @@ class Store {
   virtual Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) = 0;
   // The live persons whose mother is one of `mother_ids`, by birth date.
   virtual Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) = 0;
+  // Handbook (with the mother) and one mother's Children as shared values, for
+  // the most read route to answer from without a copy; SQLite keeps them for the
+  // next read (store/handbook_cache.h). These defaults copy.
+  virtual Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) {
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(Handbook(person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+  virtual Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) {
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(Children({mother_id}, kids.get()));
+    *out = std::move(kids);
+    return Status::Ok();
+  }
   // Visits every record (persons first, then events, each in id order).
   virtual Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) = 0;
   // Every living person once, each with all their live events of the asked
@@ -256,6 +290,9 @@ struct SqliteOptions {
   // the last is read; past this many bytes held it reads the rest in person
   // order (slower, holds one person). Tests make it small to take both paths.
   size_t history_buffer_bytes = size_t{256} << 20;
+  // Handbooks (and children lists) kept in memory for the next read of the
+  // same person (store/handbook_cache.h): some 5 KB each; 0 turns it off.
+  size_t handbook_cache_entries = 16384;
 };
 
 // Opens (creating and migrating) an SQLite store. One connection per thread.
