@@ -1,5 +1,8 @@
 #include "store/handbook_cache.h"
 
+#include <string_view>
+#include <unordered_set>
+
 namespace u5::store {
 
 std::shared_ptr<const HandbookCache::Book> HandbookCache::FindBook(const std::string& person_id, uint64_t* generation) const {
@@ -52,6 +55,22 @@ void HandbookCache::Forget(const Record* before, const Record& after) {
     it = it->second->person.mother_id == after.id ? books_.erase(it) : std::next(it);
   if (after.mother_id) children_.erase(*after.mother_id);
   if (before && before->mother_id) children_.erase(*before->mother_id);
+}
+
+void HandbookCache::ForgetPersons(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  std::unordered_set<std::string_view> gone(ids.begin(), ids.end());
+  std::unique_lock lock(mu_);
+  ++generation_;
+  for (auto it = books_.begin(); it != books_.end();) {
+    const Record& p = it->second->person;
+    it = gone.contains(p.id) || (p.mother_id && gone.contains(*p.mother_id)) ? books_.erase(it) : std::next(it);
+  }
+  for (auto it = children_.begin(); it != children_.end();) {
+    bool hit = gone.contains(it->first);
+    for (const Record& kid : *it->second) hit = hit || gone.contains(kid.id);
+    it = hit ? children_.erase(it) : std::next(it);
+  }
 }
 
 void HandbookCache::Clear() {

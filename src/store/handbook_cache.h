@@ -9,7 +9,7 @@
 // everything), and a reader's fill is dropped when anything was forgotten since
 // it looked (the generation), so an entry read from a snapshot older than a
 // write cannot outlive that write's Forget. Another process's writes to the
-// same file are not heard, as the engines do not hear them (ARCHITECTURE.md).
+// same file are learnt from the change log (ForgetPersons), within a second.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -40,6 +40,9 @@ class HandbookCache {
 
   // A committed write of `after` (its prior state `before`, when it had one).
   void Forget(const Record* before, const Record& after);
+  // Persons written by another process (the change log names them, not what changed):
+  // their books, the books showing them as the mother, the lists they are in.
+  void ForgetPersons(const std::vector<std::string>& ids);
   void Clear();
 
  private:

@@ -108,7 +108,11 @@ class SqliteStore final : public Store, public SqliteHost {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
-    return Migrate(*db);
+    U5_RETURN_IF_ERROR(Migrate(*db));
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(ReadChangeHead(*db, &head));
+    foreign_seen_seq_ = head.seq;
+    return Status::Ok();
   }
 
   void Subscribe(ChangeListener listener) override {
@@ -630,25 +634,51 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
-    uint64_t generation = 0;
-    std::shared_ptr<const PersonBook> book = handbooks_.FindBook(person_id, &generation);
-    if (!book && !mother) {
-      // The engines' reads (without the mother) of persons who just changed: read, not kept.
+    if (!mother) {
+      // The engines' and validation's reads (without the mother) always come
+      // from the file: a person an engine replays from the change log may have
+      // been written by another process a moment ago, before the cache heard
+      // of it, and a snapshot must not be stamped past a state it did not see.
       Db* db;
       U5_RETURN_IF_ERROR(Conn(&db));
       return ReadHandbook(*db, person_id, person, events, nullptr);
     }
-    if (!book) U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
+    std::shared_ptr<const PersonBook> book;
+    U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
     *person = book->person;
     *events = book->events;
-    if (mother) {
-      if (book->mother) *mother = *book->mother;
-      else mother->id.clear();
+    if (book->mother) *mother = *book->mother;
+    else mother->id.clear();
+    return Status::Ok();
+  }
+
+  // Another process's writes (`under5 import` while the server runs) reach the
+  // handbook cache through the change log: at most once a second, on the
+  // reading thread, the persons written since are forgotten.
+  Status CatchUpWithOtherWriters() {
+    const int64_t now = NowMillis();
+    int64_t last = foreign_checked_ms_.load(std::memory_order_relaxed);
+    if (now - last < kForeignCheckMs || !foreign_checked_ms_.compare_exchange_strong(last, now)) return Status::Ok();
+    std::lock_guard lock(foreign_mu_);
+    Db* db;
+    U5_RETURN_IF_ERROR(Conn(&db));
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(ReadChangeHead(*db, &head));
+    if (head.seq == foreign_seen_seq_) return Status::Ok();
+    ChangesAfter changed;
+    U5_RETURN_IF_ERROR(ReadChangesAfter(*db, foreign_seen_seq_, &changed));
+    // This process's own writes come back too: forgetting them again is harmless.
+    if (changed.everything || changed.persons.size() > kForgetOneByOneUpTo) {
+      handbooks_.Clear();
+    } else {
+      handbooks_.ForgetPersons(changed.persons);
     }
+    foreign_seen_seq_ = head.seq;
     return Status::Ok();
   }
 
   Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) override {
+    U5_RETURN_IF_ERROR(CatchUpWithOtherWriters());
     uint64_t generation = 0;
     if ((*out = handbooks_.FindBook(person_id, &generation))) return Status::Ok();
     Db* db;
@@ -663,6 +693,7 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
   Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) override {
+    U5_RETURN_IF_ERROR(CatchUpWithOtherWriters());
     uint64_t generation = 0;
     if ((*out = handbooks_.FindChildren(mother_id, &generation))) return Status::Ok();
     auto kids = std::make_shared<std::vector<Record>>();
@@ -1378,6 +1409,11 @@ class SqliteStore final : public Store, public SqliteHost {
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
   std::unique_ptr<OrgUnitReader> orgunits_;
   HandbookCache handbooks_{options_.handbook_cache_entries};
+  static constexpr int64_t kForeignCheckMs = 1000;
+  static constexpr size_t kForgetOneByOneUpTo = 1000;
+  std::atomic<int64_t> foreign_checked_ms_{0};
+  std::mutex foreign_mu_;
+  int64_t foreign_seen_seq_ = 0;  // under foreign_mu_; the head at open, before anything was kept
 };
 
 }  // namespace

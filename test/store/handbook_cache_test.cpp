@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -140,6 +141,34 @@ TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
   Record p;
   std::vector<Record> evs;
   EXPECT_EQ(s->Handbook(mother.id, &p, &evs).code(), Code::not_found) << "a deleted person";
+}
+
+// Another process on the same file (here: a second store, its own
+// connections and cache): its writes reach this cache through the change log
+// within a second, for the person, the child's book showing a renamed mother
+// and the mother's list of children.
+TEST_F(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
+  Record mother = Person("Lò Thị Mai");
+  ASSERT_TRUE(s->Insert(mother).ok());
+  Record child = Person("Lò Văn An", "2025-12-05");
+  child.mother_id = mother.id;
+  ASSERT_TRUE(s->Insert(child).ok());
+  Read(child), Read(mother);  // kept
+  std::unique_ptr<Store> other;
+  ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), &other).ok());
+  ASSERT_TRUE(other->Insert(Event(child, "2026-01-10")).ok());
+  Record renamed = mother;
+  renamed.full_name = "Lò Thị Mai Anh";
+  ASSERT_TRUE(other->Update(renamed, 1).ok());
+  Record twin = Person("Lò Văn Bình", "2025-12-05");
+  twin.mother_id = mother.id;
+  ASSERT_TRUE(other->Insert(twin).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const Seen c = Read(child), m = Read(mother);
+  EXPECT_EQ(c.events.size(), 1u) << "an event written by another process";
+  EXPECT_EQ(c.mother.full_name, "Lò Thị Mai Anh");
+  EXPECT_EQ(m.person.full_name, "Lò Thị Mai Anh");
+  EXPECT_EQ(m.children.size(), 2u);
 }
 
 TEST_F(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
