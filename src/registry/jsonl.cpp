@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <optional>
 #include <mutex>
@@ -67,6 +68,35 @@ const char* kEnvelope[] = {"type", "version", "created_at", "updated_at", "delet
 std::string Str(const json& j, const char* k) {
   auto it = j.find(k);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string Str(const simdjson::dom::object& o, const char* k) {
+  std::string_view v;
+  return o.at_key(k).get_string().get(v) ? std::string() : std::string(v);
+}
+
+// Whether simdjson's reading of a line is nlohmann's exactly, so that the
+// line can be validated from simdjson and fail with the same messages: no
+// escapes (lone surrogates), no raw control characters (simdjson may let them
+// through in strings), no key twice (nlohmann keeps the last, simdjson finds
+// the first), no -0 (an integer to nlohmann, a double to simdjson). Other lines
+// (rare in files that programs write) take the nlohmann path.
+bool Plain(std::string_view line) {
+  for (unsigned char c : line)
+    if (c < 0x20 || c == '\\') return false;
+  return true;
+}
+bool ReadsAlike(const simdjson::dom::object& o) {
+  std::string_view keys[32];
+  size_t n = 0;
+  for (auto [key, value] : o) {
+    if (n == std::size(keys)) return false;
+    keys[n++] = key;
+    double d;
+    if (value.is_double() && !value.get_double().get(d) && d == 0 && std::signbit(d)) return false;
+  }
+  std::sort(keys, keys + n);
+  return std::adjacent_find(keys, keys + n) == keys + n;
 }
 
 }  // namespace
@@ -221,8 +251,38 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   ChunkPipeline pipeline(chunks);
   const Date today = Today();
   const std::string now = NowIso();
-  auto validate_line = [&](size_t ln, std::string_view text) -> std::optional<store::Record> {
+  // A plain line is validated from simdjson's parse; the envelope is read as below.
+  auto validate_plain = [&](size_t ln, const simdjson::dom::object& o) -> std::optional<store::Record> {
+    const std::string type = Str(o, "type");
+    if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }
+    store::Record r;
+    r.version = 1;
+    Status st;
+    if (simdjson::dom::element v; !o.at_key("version").get(v)) {
+      int64_t version = 0;
+      if (v.is_int64()) version = int64_t(v);
+      else if (v.is_uint64()) version = static_cast<int64_t>(uint64_t(v));  // as nlohmann's get<int64_t>
+      if (!(v.is_int64() || v.is_uint64()) || version < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
+      else r.version = version;
+    }
+    const std::string created = Str(o, "created_at"), updated = Str(o, "updated_at");
+    const bool deleted = !o.at_key("deleted_at").error();
+    const std::string deleted_at = Str(o, "deleted_at"), reason = Str(o, "delete_reason");
+    if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+    if (st.ok()) st = ValidateLine(type, o, lookup, today, &r);
+    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
+    r.created_at = created.empty() ? now : created;
+    r.updated_at = updated.empty() ? r.created_at : updated;
+    if (deleted) {
+      r.deleted_at = deleted_at;
+      r.delete_reason = reason;
+    }
+    return r;
+  };
+  auto validate_line = [&](simdjson::dom::parser& parser, size_t ln, std::string_view text) -> std::optional<store::Record> {
     if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); return std::nullopt; }
+    if (simdjson::dom::object o; Plain(text) && !parser.parse(text.data(), text.size()).get_object().get(o) && ReadsAlike(o))
+      return validate_plain(ln, o);
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) {
       // A number beyond a double or nesting too deep is the field's fault: name it as the API does.
@@ -257,11 +317,12 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     return r;
   };
   auto validator = [&] {
+    simdjson::dom::parser parser;
     while (auto c = pipeline.Claim()) {
       std::vector<Numbered> out;
       const size_t first = *c * ChunkPipeline::kLines, last = std::min(lines.size(), first + ChunkPipeline::kLines);
       for (size_t i = first; i < last && failed < opts.max_errors; ++i) {
-        auto r = validate_line(lines[i].first, lines[i].second);
+        auto r = validate_line(parser, lines[i].first, lines[i].second);
         // Once a line failed nothing is stored: validation goes on only to report more errors.
         if (r && failed == 0) out.push_back({lines[i].first, std::move(*r)});
       }
