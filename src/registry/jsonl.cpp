@@ -111,9 +111,13 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(doc)) return;
   simdjson::dom::object o;
   if (doc.get_object().get(o)) return;
-  auto str = [&](const char* k) {
-    std::string_view v;
-    return o[k].get_string().get(v) ? std::string() : std::string(v);
+  // The last of a key given twice, as nlohmann (which validates such a line) keeps it.
+  auto str = [&](std::string_view k) {
+    std::string_view v, last;
+    bool found = false;
+    for (const simdjson::dom::key_value_pair kv : o)
+      if (kv.key == k) found = !kv.value.get_string().get(v) && (last = v, true);
+    return found ? std::string(last) : std::string();
   };
   const std::string type = str("type"), id = str("id");
   if (type.empty() || id.empty()) return;
