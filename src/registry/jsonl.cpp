@@ -51,13 +51,14 @@ class FileLookup : public Lookup {
     std::erase_if(out.pregnancies, [&](const PersonEvents::Pregnancy& p) { return events.count(p.id) > 0; });
     auto it = events_by_person.find(person_id);
     if (it != events_by_person.end())
-      for (const std::string& id : it->second) {
-        const EventFacts& e = events.at(id);
-        out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
+      for (const auto* event : it->second) {
+        const EventFacts& e = event->second;
+        out.Add(event->first, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
   }
-  std::unordered_map<std::string, std::vector<std::string>> events_by_person;  // event ids
+  // Entries of `events` (whose nodes stay where they are), in file order.
+  std::unordered_map<std::string, std::vector<const std::pair<const std::string, EventFacts>*>> events_by_person;
 
  private:
   StoreLookup base_;
@@ -105,8 +106,14 @@ namespace {
 
 // Pass 1: the facts that other lines may refer to (a child's mother, an ANC
 // visit's pregnancy), read with simdjson so forward references work without
-// keeping the parsed file in memory.
-void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLookup& lookup) {
+// keeping the parsed file in memory. Each part of the file is read on a thread
+// of its own into lists, which are then layered in file order.
+struct Gathered {
+  std::vector<std::pair<std::string, PersonFacts>> persons;
+  std::vector<std::pair<std::string, EventFacts>> events;
+};
+
+void GatherFacts(simdjson::dom::parser& parser, std::string_view line, Gathered& out) {
   simdjson::dom::element doc;
   if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(doc)) return;
   simdjson::dom::object o;
@@ -122,7 +129,7 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   const std::string type = str("type"), id = str("id");
   if (type.empty() || id.empty()) return;
   if (type == "person") {
-    if (auto birth = ParseDate(str("birth_date"))) lookup.persons[id] = PersonFacts{str("sex"), *birth, str("mother_id")};
+    if (auto birth = ParseDate(str("birth_date"))) out.persons.emplace_back(id, PersonFacts{str("sex"), *birth, str("mother_id")});
     return;
   }
   auto date = ParseDate(str("date"));
@@ -131,8 +138,7 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   for (char& ch : e.pregnancy_id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));  // as validated
   if (!e.lmp && type == "pregnancy")
     if (auto edd = ParseDate(str("edd"))) e.lmp = Date{edd->days - 280};
-  if (!lookup.events.count(id)) lookup.events_by_person[e.person_id].push_back(id);
-  lookup.events[id] = std::move(e);
+  out.events.emplace_back(id, std::move(e));
 }
 
 struct Numbered {
@@ -234,15 +240,34 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     result->lines = lineno;
   }
 
+  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   FileLookup lookup(store);
   {
-    simdjson::dom::parser parser;
-    lookup.persons.reserve(lines.size() / 4);
-    lookup.events.reserve(lines.size());
-    for (size_t i = 0; i < lines.size(); ++i) {
-      GatherFacts(parser, lines[i].second, lookup);
-      if (opts.progress && (i + 1) % 200000 == 0) opts.progress("index", i + 1, lines.size());
+    std::vector<Gathered> parts(workers);
+    {
+      std::vector<std::jthread> readers;
+      for (unsigned w = 0; w < workers; ++w)
+        readers.emplace_back([&, w] {
+          simdjson::dom::parser parser;
+          for (size_t i = lines.size() * w / workers, end = lines.size() * (w + 1) / workers; i < end; ++i)
+            GatherFacts(parser, lines[i].second, parts[w]);
+        });
     }
+    if (opts.progress) opts.progress("index", lines.size(), lines.size());
+    // Persons and events go into maps of their own: one thread each. A later
+    // line with the same id overrides an earlier one's facts (that line fails at
+    // the store), but its person keeps the first one's event list.
+    std::jthread persons([&] {
+      lookup.persons.reserve(lines.size() / 4);
+      for (Gathered& part : parts)
+        for (auto& [id, facts] : part.persons) lookup.persons.insert_or_assign(std::move(id), std::move(facts));
+    });
+    lookup.events.reserve(lines.size());
+    for (Gathered& part : parts)
+      for (auto& [id, facts] : part.events) {
+        auto [it, added] = lookup.events.insert_or_assign(std::move(id), std::move(facts));
+        if (added) lookup.events_by_person[it->second.person_id].push_back(&*it);
+      }
   }
 
   std::unique_ptr<store::BulkWriter> writer;
@@ -333,7 +358,6 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
       pipeline.Deliver(*c, std::move(out));
     }
   };
-  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::thread> validators;
   for (unsigned w = 0; w < workers; ++w) validators.emplace_back(validator);
 
@@ -355,6 +379,14 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     }
   }
   for (std::thread& t : validators) t.join();
+  // Millions of small blocks that validation no longer needs: freed on a
+  // thread of their own (a second of one core) while the commit builds indexes.
+  std::jthread release([persons = std::move(lookup.persons), events = std::move(lookup.events),
+                        by_person = std::move(lookup.events_by_person)]() mutable {
+    persons.clear();
+    events.clear();
+    by_person.clear();
+  });
   if (!store_error.ok()) return store_error;
   if (failed > 0) {
     std::sort(result->errors.begin(), result->errors.end(), [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
