@@ -193,14 +193,6 @@ class ChunkPipeline {
 
 Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, const ImportOptions& opts) {
   *result = ImportResult{};
-  std::mutex errors_mu;
-  std::atomic<size_t> failed{0};
-  auto fail = [&](size_t line, std::string field, std::string msg) {
-    std::lock_guard lock(errors_mu);
-    ++failed;
-    if (result->errors.size() < opts.max_errors) result->errors.push_back({line, std::move(field), std::move(msg)});
-  };
-
   // Read in large blocks: an istreambuf_iterator copies one character at a time
   // (about a second for a million records). A file's size is known up front, so
   // one read fills one allocation; a stream of unknown size grows geometrically.
@@ -225,12 +217,24 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     buffer.resize(have);
   }
   if (in.bad()) return Status::Internal("read error");
+  return ImportJsonl(store, std::string_view(buffer), result, opts);
+}
+
+Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* result, const ImportOptions& opts) {
+  *result = ImportResult{};
+  std::mutex errors_mu;
+  std::atomic<size_t> failed{0};
+  auto fail = [&](size_t line, std::string field, std::string msg) {
+    std::lock_guard lock(errors_mu);
+    ++failed;
+    if (result->errors.size() < opts.max_errors) result->errors.push_back({line, std::move(field), std::move(msg)});
+  };
   std::vector<std::pair<size_t, std::string_view>> lines;  // (line number, text)
   {
     size_t pos = 0, lineno = 0;
     while (pos < buffer.size()) {
       size_t end = buffer.find('\n', pos);
-      if (end == std::string::npos) end = buffer.size();
+      if (end == std::string_view::npos) end = buffer.size();
       ++lineno;
       std::string_view l(buffer.data() + pos, end - pos);
       if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
