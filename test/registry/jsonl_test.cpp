@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "core/date.h"
 #include "registry/jsonl.h"
 #include "support/process.h"
 #include "support/sqlite_probe.h"
@@ -265,6 +268,57 @@ TEST_F(Jsonl, PlainLinesGiveTheErrorsAndRecordsOfTheNlohmannPath) {
   EXPECT_EQ(Export(*a), Export(*b));
   EXPECT_GT(failed, cases.size() / 2);
   EXPECT_LT(failed + 4, cases.size());
+}
+
+// The table of bad inputs that the end-to-end tests send through the API and
+// the importer (test/e2e/bad_inputs.jsonl): every case as a line read by
+// simdjson and, with an escape in created_at, by nlohmann, gives the same errors.
+TEST_F(Jsonl, BadInputsTableGivesTheSameErrorsEitherWay) {
+  auto a = Open("plain.db"), b = Open("escaped.db");
+  for (store::Store* s : {a.get(), b.get()}) {
+    std::istringstream base(ReadFile(std::string(U5_SOURCE_DIR) + "/test/e2e/bad_inputs_base.jsonl"));
+    ImportResult res;
+    ASSERT_TRUE(ImportJsonl(*s, base, &res).ok());
+  }
+  std::function<void(nlohmann::json&)> substitute = [&](nlohmann::json& j) {
+    if (j.is_string() && j == "$TOMORROW") j = FormatDate(Date{Today().days + 1});
+    else if (j.is_string() && j == "$NULL") j = nullptr;
+    else if (j.is_string() && j == "$HUGE") j = std::string(1100 * 1024, 'x');
+    else if (j.is_object() || j.is_array())
+      for (auto& v : j) substitute(v);
+  };
+  std::string plain, escaped;
+  size_t cases = 0;
+  std::istringstream table(ReadFile(std::string(U5_SOURCE_DIR) + "/test/e2e/bad_inputs.jsonl"));
+  for (std::string line; std::getline(table, line);) {
+    if (line.empty()) continue;
+    const nlohmann::json c = nlohmann::json::parse(line);
+    if (c.value("api_only", false) || c.contains("raw") || !c["body"].is_object() || c["body"].contains("created_at")) continue;
+    nlohmann::json body = c["body"];
+    substitute(body);
+    if (!c.contains("import_type")) body["type"] = c["type"];
+    else if (!c["import_type"].is_null()) body["type"] = c["import_type"];
+    body["created_at"] = "2025-06-02T03:04:05Z";
+    const std::string text = body.dump();
+    const size_t at = text.find("2025-06-02T03:04:05Z");
+    plain += text + "\n";
+    escaped += text.substr(0, at) + "2025\\u002d06" + text.substr(at + 7) + "\n";
+    ++cases;
+  }
+  ASSERT_GE(cases, 80u);
+  ImportOptions opts;
+  opts.max_errors = 10000;
+  auto errors = [&](store::Store& s, const std::string& file) {
+    std::istringstream in(file);
+    ImportResult res;
+    Status st = ImportJsonl(s, in, &res, opts);
+    std::string out = st.ToString() + "\n";
+    for (const ImportError& e : res.errors) out += std::to_string(e.line) + " " + e.field + ": " + e.message + "\n";
+    return out;
+  };
+  const std::string from_plain = errors(*a, plain);
+  EXPECT_EQ(from_plain, errors(*b, escaped));
+  EXPECT_GE(static_cast<size_t>(std::count(from_plain.begin(), from_plain.end(), '\n')), cases * 3 / 4) << from_plain;
 }
 
 // nlohmann keeps the last of a key given twice; so does the importer, whichever parser reads the line.
