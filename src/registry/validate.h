@@ -103,7 +103,7 @@ Status Validate(const std::string& type, const nlohmann::json& in, Lookup& looku
 // that a million lines are not first copied into nlohmann trees. The envelope
 // keys (type, version, created_at, updated_at, deleted_at, delete_reason) are
 // not fields and are passed over. The caller sends only what nlohmann would
-// read alike: no escapes or control characters, no key twice, no -0.
+// read alike: no key twice (and, in the importer, no escapes or control characters).
 Status ValidateLine(const std::string& type, const simdjson::dom::object& in, Lookup& lookup, Date today, store::Record* out);
 
 }  // namespace u5::registry
