@@ -105,7 +105,7 @@ namespace {
 
 // A regular file mapped read-only: the import reads a file of hundreds of MB
 // where the kernel already holds it, instead of copying it into as much fresh
-// memory (zeroed page by page first: about a second of CPU on this kind of VM).
+// memory (zeroed page by page first: tenths of a second on this kind of VM).
 // A file truncated during the import would end the process (SIGBUS) before the
 // commit: nothing is stored, as after any crash.
 class MappedFile {
