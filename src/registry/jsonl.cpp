@@ -50,13 +50,14 @@ class FileLookup : public Lookup {
     std::erase_if(out.pregnancies, [&](const PersonEvents::Pregnancy& p) { return events.count(p.id) > 0; });
     auto it = events_by_person.find(person_id);
     if (it != events_by_person.end())
-      for (const std::string& id : it->second) {
-        const EventFacts& e = events.at(id);
-        out.Add(id, e.type, e.date, except, e.pregnancy_id, &e);
+      for (const auto* event : it->second) {
+        const EventFacts& e = event->second;
+        out.Add(event->first, e.type, e.date, except, e.pregnancy_id, &e);
       }
     return out;
   }
-  std::unordered_map<std::string, std::vector<std::string>> events_by_person;  // event ids
+  // Entries of `events` (whose nodes stay where they are), in file order.
+  std::unordered_map<std::string, std::vector<const std::pair<const std::string, EventFacts>*>> events_by_person;
 
  private:
   StoreLookup base_;
@@ -69,26 +70,63 @@ std::string Str(const json& j, const char* k) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::string Str(const simdjson::dom::object& o, const char* k) {
+  std::string_view v;
+  return o.at_key(k).get_string().get(v) ? std::string() : std::string(v);
+}
+
+// Whether simdjson reads a line as nlohmann does, so that it can be validated
+// from simdjson with the same outcome. A key given twice is not (nlohmann keeps
+// the last, simdjson finds the first). Escapes and control characters are where
+// the two parsers' rules (lone surrogates, raw control bytes) could part with a
+// library update: those lines, rare in files that programs write, are left to
+// nlohmann too. A line simdjson refuses goes to nlohmann, which names the fault.
+bool Plain(std::string_view line) {
+  for (unsigned char c : line)
+    if (c < 0x20 || c == '\\') return false;
+  return true;
+}
+bool KeysDistinct(const simdjson::dom::object& o) {
+  std::string_view keys[32];
+  size_t n = 0;
+  for (const simdjson::dom::key_value_pair kv : o) {
+    if (n == std::size(keys)) return false;
+    keys[n++] = kv.key;
+  }
+  std::sort(keys, keys + n);
+  return std::adjacent_find(keys, keys + n) == keys + n;
+}
+
 }  // namespace
 
 namespace {
 
 // Pass 1: the facts that other lines may refer to (a child's mother, an ANC
 // visit's pregnancy), read with simdjson so forward references work without
-// keeping the parsed file in memory.
-void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLookup& lookup) {
+// keeping the parsed file in memory. Each part of the file is read on a thread
+// of its own into lists, which are then layered in file order.
+struct Gathered {
+  std::vector<std::pair<std::string, PersonFacts>> persons;
+  std::vector<std::pair<std::string, EventFacts>> events;
+};
+
+void GatherFacts(simdjson::dom::parser& parser, std::string_view line, Gathered& out) {
   simdjson::dom::element doc;
   if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(doc)) return;
   simdjson::dom::object o;
   if (doc.get_object().get(o)) return;
-  auto str = [&](const char* k) {
-    std::string_view v;
-    return o[k].get_string().get(v) ? std::string() : std::string(v);
+  // The last of a key given twice, as nlohmann (which validates such a line) keeps it.
+  auto str = [&](std::string_view k) {
+    std::string_view v, last;
+    bool found = false;
+    for (const simdjson::dom::key_value_pair kv : o)
+      if (kv.key == k) found = !kv.value.get_string().get(v) && (last = v, true);
+    return found ? std::string(last) : std::string();
   };
   const std::string type = str("type"), id = str("id");
   if (type.empty() || id.empty()) return;
   if (type == "person") {
-    if (auto birth = ParseDate(str("birth_date"))) lookup.persons[id] = PersonFacts{str("sex"), *birth, str("mother_id")};
+    if (auto birth = ParseDate(str("birth_date"))) out.persons.emplace_back(id, PersonFacts{str("sex"), *birth, str("mother_id")});
     return;
   }
   auto date = ParseDate(str("date"));
@@ -97,8 +135,7 @@ void GatherFacts(simdjson::dom::parser& parser, std::string_view line, FileLooku
   for (char& ch : e.pregnancy_id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));  // as validated
   if (!e.lmp && type == "pregnancy")
     if (auto edd = ParseDate(str("edd"))) e.lmp = Date{edd->days - 280};
-  if (!lookup.events.count(id)) lookup.events_by_person[e.person_id].push_back(id);
-  lookup.events[id] = std::move(e);
+  out.events.emplace_back(id, std::move(e));
 }
 
 struct Numbered {
@@ -153,14 +190,6 @@ class ChunkPipeline {
 
 Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, const ImportOptions& opts) {
   *result = ImportResult{};
-  std::mutex errors_mu;
-  std::atomic<size_t> failed{0};
-  auto fail = [&](size_t line, std::string field, std::string msg) {
-    std::lock_guard lock(errors_mu);
-    ++failed;
-    if (result->errors.size() < opts.max_errors) result->errors.push_back({line, std::move(field), std::move(msg)});
-  };
-
   // Read in large blocks: an istreambuf_iterator copies one character at a time
   // (about a second for a million records). A file's size is known up front, so
   // one read fills one allocation; a stream of unknown size grows geometrically.
@@ -185,12 +214,24 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     buffer.resize(have);
   }
   if (in.bad()) return Status::Internal("read error");
+  return ImportJsonl(store, std::string_view(buffer), result, opts);
+}
+
+Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* result, const ImportOptions& opts) {
+  *result = ImportResult{};
+  std::mutex errors_mu;
+  std::atomic<size_t> failed{0};
+  auto fail = [&](size_t line, std::string field, std::string msg) {
+    std::lock_guard lock(errors_mu);
+    ++failed;
+    if (result->errors.size() < opts.max_errors) result->errors.push_back({line, std::move(field), std::move(msg)});
+  };
   std::vector<std::pair<size_t, std::string_view>> lines;  // (line number, text)
   {
     size_t pos = 0, lineno = 0;
     while (pos < buffer.size()) {
       size_t end = buffer.find('\n', pos);
-      if (end == std::string::npos) end = buffer.size();
+      if (end == std::string_view::npos) end = buffer.size();
       ++lineno;
       std::string_view l(buffer.data() + pos, end - pos);
       if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
@@ -200,15 +241,34 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     result->lines = lineno;
   }
 
+  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   FileLookup lookup(store);
   {
-    simdjson::dom::parser parser;
-    lookup.persons.reserve(lines.size() / 4);
-    lookup.events.reserve(lines.size());
-    for (size_t i = 0; i < lines.size(); ++i) {
-      GatherFacts(parser, lines[i].second, lookup);
-      if (opts.progress && (i + 1) % 200000 == 0) opts.progress("index", i + 1, lines.size());
+    std::vector<Gathered> parts(workers);
+    {
+      std::vector<std::jthread> readers;
+      for (unsigned w = 0; w < workers; ++w)
+        readers.emplace_back([&, w] {
+          simdjson::dom::parser parser;
+          for (size_t i = lines.size() * w / workers, end = lines.size() * (w + 1) / workers; i < end; ++i)
+            GatherFacts(parser, lines[i].second, parts[w]);
+        });
     }
+    if (opts.progress) opts.progress("index", lines.size(), lines.size());
+    // Persons and events go into maps of their own: one thread each. A later
+    // line with the same id overrides an earlier one's facts (that line fails at
+    // the store), but its person keeps the first one's event list.
+    std::jthread persons([&] {
+      lookup.persons.reserve(lines.size() / 4);
+      for (Gathered& part : parts)
+        for (auto& [id, facts] : part.persons) lookup.persons.insert_or_assign(std::move(id), std::move(facts));
+    });
+    lookup.events.reserve(lines.size());
+    for (Gathered& part : parts)
+      for (auto& [id, facts] : part.events) {
+        auto [it, added] = lookup.events.insert_or_assign(std::move(id), std::move(facts));
+        if (added) lookup.events_by_person[it->second.person_id].push_back(&*it);
+      }
   }
 
   std::unique_ptr<store::BulkWriter> writer;
@@ -221,8 +281,38 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
   ChunkPipeline pipeline(chunks);
   const Date today = Today();
   const std::string now = NowIso();
-  auto validate_line = [&](size_t ln, std::string_view text) -> std::optional<store::Record> {
+  // A plain line is validated from simdjson's parse; the envelope is read as below.
+  auto validate_plain = [&](size_t ln, const simdjson::dom::object& o) -> std::optional<store::Record> {
+    const std::string type = Str(o, "type");
+    if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }
+    store::Record r;
+    r.version = 1;
+    Status st;
+    if (simdjson::dom::element v; !o.at_key("version").get(v)) {
+      int64_t version = 0;
+      if (v.is_int64()) version = int64_t(v);
+      else if (v.is_uint64()) version = static_cast<int64_t>(uint64_t(v));  // as nlohmann's get<int64_t>
+      if (!(v.is_int64() || v.is_uint64()) || version < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
+      else r.version = version;
+    }
+    const std::string created = Str(o, "created_at"), updated = Str(o, "updated_at");
+    const bool deleted = !o.at_key("deleted_at").error();
+    const std::string deleted_at = Str(o, "deleted_at"), reason = Str(o, "delete_reason");
+    if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+    if (st.ok()) st = ValidateLine(type, o, lookup, today, &r);
+    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
+    r.created_at = created.empty() ? now : created;
+    r.updated_at = updated.empty() ? r.created_at : updated;
+    if (deleted) {
+      r.deleted_at = deleted_at;
+      r.delete_reason = reason;
+    }
+    return r;
+  };
+  auto validate_line = [&](simdjson::dom::parser& parser, size_t ln, std::string_view text) -> std::optional<store::Record> {
     if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); return std::nullopt; }
+    if (simdjson::dom::object o; Plain(text) && !parser.parse(text.data(), text.size()).get_object().get(o) && KeysDistinct(o))
+      return validate_plain(ln, o);
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) {
       // A number beyond a double or nesting too deep is the field's fault: name it as the API does.
@@ -257,18 +347,18 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     return r;
   };
   auto validator = [&] {
+    simdjson::dom::parser parser;
     while (auto c = pipeline.Claim()) {
       std::vector<Numbered> out;
       const size_t first = *c * ChunkPipeline::kLines, last = std::min(lines.size(), first + ChunkPipeline::kLines);
       for (size_t i = first; i < last && failed < opts.max_errors; ++i) {
-        auto r = validate_line(lines[i].first, lines[i].second);
+        auto r = validate_line(parser, lines[i].first, lines[i].second);
         // Once a line failed nothing is stored: validation goes on only to report more errors.
         if (r && failed == 0) out.push_back({lines[i].first, std::move(*r)});
       }
       pipeline.Deliver(*c, std::move(out));
     }
   };
-  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::thread> validators;
   for (unsigned w = 0; w < workers; ++w) validators.emplace_back(validator);
 
@@ -290,6 +380,14 @@ Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, 
     }
   }
   for (std::thread& t : validators) t.join();
+  // Millions of small blocks that validation no longer needs: freed on a
+  // thread of their own (a second of one core) while the commit builds indexes.
+  std::jthread release([persons = std::move(lookup.persons), events = std::move(lookup.events),
+                        by_person = std::move(lookup.events_by_person)]() mutable {
+    persons.clear();
+    events.clear();
+    by_person.clear();
+  });
   if (!store_error.ok()) return store_error;
   if (failed > 0) {
     std::sort(result->errors.begin(), result->errors.end(), [](const ImportError& a, const ImportError& b) { return a.line < b.line; });

@@ -7,6 +7,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -34,6 +35,8 @@ struct ImportOptions {
 // Ok when every line was valid and all were stored in one transaction;
 // Invalid (with result->errors) when any line was bad: nothing is stored.
 Status ImportJsonl(store::Store& store, std::istream& in, ImportResult* result, const ImportOptions& opts = {});
+// The same from the file's bytes (a mapped file: no copy of a large file).
+Status ImportJsonl(store::Store& store, std::string_view text, ImportResult* result, const ImportOptions& opts = {});
 // Every record as JSONL; records of a type with a read_permission (death
 // reviews) only when `confidential` is set, so that an export made for
 // analysis or transfer does not carry the review board's findings.

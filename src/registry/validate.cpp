@@ -1,5 +1,8 @@
 #include "registry/validate.h"
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -17,11 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<Date> DateOf(const json& v) {
-  if (!v.is_string()) return std::nullopt;
-  return ParseDate(v.get_ref<const std::string&>());
-}
-
 // Normalises a Vietnamese phone number to its national form 0xxxxxxxxx.
 std::optional<std::string> NormalizePhone(const std::string& raw) {
   std::string digits;
@@ -38,12 +36,64 @@ std::optional<std::string> NormalizePhone(const std::string& raw) {
 // Records about a death, made after it: its review and the review's actions.
 bool AfterDeath(std::string_view type) { return type == "death_review" || type == "review_action"; }
 
-Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today, json* out) {
+// A field's value as CheckField reads it, from an nlohmann tree (the API, FHIR)
+// or from simdjson's tape (the importer): one check, whichever parser read it.
+class JsonValue {
+ public:
+  explicit JsonValue(const json& v) : v_(v) {}
+  bool is_null() const { return v_.is_null(); }
+  bool is_string() const { return v_.is_string(); }
+  std::string_view str() const { return v_.get_ref<const std::string&>(); }
+  bool is_number() const { return v_.is_number(); }
+  double number() const { return v_.get<double>(); }
+  bool is_boolean() const { return v_.is_boolean(); }
+  bool boolean() const { return v_.get<bool>(); }
+  bool is_array() const { return v_.is_array(); }
+  template <class F>
+  Status EachElement(F f) const {
+    for (const json& e : v_) U5_RETURN_IF_ERROR(f(JsonValue(e)));
+    return Status::Ok();
+  }
+
+ private:
+  const json& v_;
+};
+
+class SimdValue {
+ public:
+  explicit SimdValue(simdjson::dom::element v) : v_(v) {}
+  bool is_null() const { return v_.is_null(); }
+  bool is_string() const { return v_.is_string(); }
+  std::string_view str() const { return std::string_view(v_); }
+  bool is_number() const { return v_.is_number(); }
+  double number() const { return double(v_); }  // an integer converts as nlohmann's get<double> does
+  bool is_boolean() const { return v_.is_bool(); }
+  bool boolean() const { return bool(v_); }
+  bool is_array() const { return v_.is_array(); }
+  template <class F>
+  Status EachElement(F f) const {
+    for (simdjson::dom::element e : simdjson::dom::array(v_)) U5_RETURN_IF_ERROR(f(SimdValue(e)));
+    return Status::Ok();
+  }
+
+ private:
+  simdjson::dom::element v_;
+};
+
+template <class V>
+std::optional<Date> DateOf(const V& v) {
+  if (!v.is_string()) return std::nullopt;
+  return ParseDate(v.str());
+}
+std::optional<Date> DateOf(const json& v) { return DateOf(JsonValue(v)); }
+
+template <class V>
+Status CheckField(const FieldSpec& f, const V& v, Lookup& lookup, Date today, json* out) {
   auto bad = [&](const std::string& why) { return Status::Invalid(f.name, f.name + " " + why); };
   switch (f.type) {
     case FieldType::uuid: {
       if (!v.is_string()) return bad("must be a string (UUID)");
-      std::string s = v.get<std::string>();
+      std::string s(v.str());
       for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (!IsUuid(s)) return bad("must be a UUID like 0190a5c4-7b2e-7c1d-9f00-123456789abc");
       *out = s;
@@ -52,7 +102,7 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
     case FieldType::name:
     case FieldType::string: {
       if (!v.is_string()) return bad("must be a string");
-      const auto& s = v.get_ref<const std::string&>();
+      const std::string_view s = v.str();
       if (!text::IsValidUtf8(s)) return bad("is not valid UTF-8");
       std::string n = f.type == FieldType::name ? text::NormalizeName(s) : text::Nfc(s);
       if (f.type == FieldType::name && n.empty()) return bad("must not be empty");
@@ -91,9 +141,9 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
     }
     case FieldType::enumeration: {
       if (!v.is_string()) return bad("must be a string, one of the allowed values");
-      const auto& s = v.get_ref<const std::string&>();
+      const std::string_view s = v.str();
       for (const auto& a : f.values)
-        if (a == s) { *out = s; return Status::Ok(); }
+        if (a == s) { *out = a; return Status::Ok(); }
       std::string allowed;
       for (const auto& a : f.values) allowed += (allowed.empty() ? "" : ", ") + a;
       return bad("must be one of: " + allowed);
@@ -101,20 +151,21 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
     case FieldType::enum_list: {
       if (!v.is_array()) return bad("must be an array");
       json arr = json::array();
-      for (const auto& e : v) {
+      FieldSpec item = f;
+      item.type = FieldType::enumeration;
+      U5_RETURN_IF_ERROR(v.EachElement([&](const V& e) {
         json one;
-        FieldSpec item = f;
-        item.type = FieldType::enumeration;
         U5_RETURN_IF_ERROR(CheckField(item, e, lookup, today, &one));
-        arr.push_back(one);
-      }
+        arr.push_back(std::move(one));
+        return Status::Ok();
+      }));
       *out = arr;
       return Status::Ok();
     }
     case FieldType::integer:
     case FieldType::number: {
       if (!v.is_number()) return bad("must be a number");
-      const double d = v.get<double>();
+      const double d = v.number();
       if (!std::isfinite(d)) return bad("must be finite");
       if (f.type == FieldType::integer && (std::floor(d) != d || std::fabs(d) > 9e15)) return bad("must be a whole number");
       if (f.min && d < *f.min) return bad("must be at least " + json(*f.min).dump());
@@ -134,26 +185,26 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
     }
     case FieldType::boolean:
       if (!v.is_boolean()) return bad("must be true or false");
-      *out = v;
+      *out = v.boolean();
       return Status::Ok();
     case FieldType::date: {
       auto d = DateOf(v);
       if (!d) return bad("must be a real date written YYYY-MM-DD");
       if (f.not_future && *d > today) return bad("is in the future");
-      if (f.min_date && v.get<std::string>() < *f.min_date) return bad("must not be before " + *f.min_date);
-      *out = v;
+      if (f.min_date && v.str() < *f.min_date) return bad("must not be before " + *f.min_date);
+      *out = std::string(v.str());
       return Status::Ok();
     }
     case FieldType::datetime: {
-      if (!v.is_string() || !ParseDateTime(v.get_ref<const std::string&>()))
+      if (!v.is_string() || !ParseDateTime(v.str()))
         return bad("must be a date-time written YYYY-MM-DDTHH:MM[:SS][+07:00]");
-      if (*ParseDateTime(v.get_ref<const std::string&>()) > today) return bad("is in the future");
-      *out = v;
+      if (*ParseDateTime(v.str()) > today) return bad("is in the future");
+      *out = std::string(v.str());
       return Status::Ok();
     }
     case FieldType::ref: {
       if (!v.is_string()) return bad("must be a record id (string)");
-      std::string id = v.get<std::string>();
+      std::string id(v.str());
       for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (!IsUuid(id)) return bad("must be a UUID");
       if (f.ref == "person") {
@@ -174,21 +225,21 @@ Status CheckField(const FieldSpec& f, const json& v, Lookup& lookup, Date today,
     }
     case FieldType::orgunit: {
       if (!v.is_string()) return bad("must be an org unit code (string)");
-      const auto& s = v.get_ref<const std::string&>();
+      const std::string s(v.str());
       if (s.empty() || s.size() > 40 || !lookup.OrgUnit(s)) return Status::Invalid(f.name, f.name + ": unknown org unit '" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "'");
       *out = s;
       return Status::Ok();
     }
     case FieldType::phone: {
       if (!v.is_string()) return bad("must be a string");
-      auto p = NormalizePhone(v.get<std::string>());
+      auto p = NormalizePhone(std::string(v.str()));
       if (!p) return bad("must be a Vietnamese phone number of 10 digits starting with 0 (or +84)");
       *out = *p;
       return Status::Ok();
     }
     case FieldType::citizen_id: {
       if (!v.is_string()) return bad("must be a string of 12 digits");
-      *out = v;  // checked against birth date and sex in the person rules
+      *out = std::string(v.str());  // checked against birth date and sex in the person rules
       return Status::Ok();
     }
   }
@@ -455,6 +506,65 @@ Status EventRules(const TypeSpec& t, json& body, Lookup& lookup, Date today, sto
   return Status::Ok();
 }
 
+// The fields of `in` checked one by one into `body`; `in` is an object of
+// JsonValue or SimdValue whose find(name) gives a field's value or nothing.
+template <class Obj>
+void CheckFields(const TypeSpec& t, const Obj& in, Lookup& lookup, Date today, json* body, std::vector<Status>* errors) {
+  for (const FieldSpec& f : t.fields) {
+    if (f.derived) continue;
+    auto v = in.find(f.name);
+    if (!v || v->is_null()) {
+      if (f.required) errors->push_back(Status::Invalid(f.name, f.name + " is required"));
+      continue;
+    }
+    json checked;
+    if (Status st = CheckField(f, *v, lookup, today, &checked); !st.ok()) errors->push_back(std::move(st));
+    else (*body)[f.name] = std::move(checked);
+  }
+}
+
+// The rules between fields and records, on fields that passed their checks.
+Status Finish(const std::string& type, const TypeSpec& t, json& body, Lookup& lookup, Date today, store::Record* out) {
+  if (!body.contains("id")) body["id"] = NewUuid7();
+  out->type = type;
+  out->id = body["id"];
+  out->orgunit_id = body["orgunit"];
+  U5_RETURN_IF_ERROR(type == "person" ? PersonRules(body, lookup, out) : EventRules(t, body, lookup, today, out));
+  out->body = body.dump();
+  return Status::Ok();
+}
+
+class JsonObject {
+ public:
+  explicit JsonObject(const json& o) : o_(o) {}
+  std::optional<JsonValue> find(const std::string& name) const {
+    auto it = o_.find(name);
+    if (it == o_.end()) return std::nullopt;
+    return JsonValue(*it);
+  }
+
+ private:
+  const json& o_;
+};
+
+// A JSONL line's keys other than the envelope's, as if erased as the nlohmann path erases them.
+bool EnvelopeKey(std::string_view k) {
+  return k == "type" || k == "version" || k == "created_at" || k == "updated_at" || k == "deleted_at" || k == "delete_reason";
+}
+
+class SimdObject {
+ public:
+  explicit SimdObject(const simdjson::dom::object& o) : o_(o) {}
+  std::optional<SimdValue> find(const std::string& name) const {
+    simdjson::dom::element e;
+    if (EnvelopeKey(name) || o_.at_key(name).get(e)) return std::nullopt;
+    return SimdValue(e);
+  }
+
+ private:
+  const simdjson::dom::object& o_;
+};
+
 }  // namespace
 
 Status Validate(const std::string& type, const json& in, Lookup& lookup, Date today, store::Record* out) {
@@ -479,29 +589,30 @@ Status Validate(const std::string& type, const json& in, Lookup& lookup, Date to
     }
   }
   json body = json::object();
-  for (const FieldSpec& f : t->fields) {
-    if (f.derived) continue;
-    auto it = in.find(f.name);
-    if (it == in.end() || it->is_null()) {
-      if (f.required) errors.push_back(Status::Invalid(f.name, f.name + " is required"));
-      continue;
-    }
-    json v;
-    if (Status st = CheckField(f, *it, lookup, today, &v); !st.ok()) errors.push_back(std::move(st));
-    else body[f.name] = std::move(v);
-  }
+  CheckFields(*t, JsonObject(in), lookup, today, &body, &errors);
   if (!errors.empty()) {
     Status first = errors.front();
     if (field_errors) *field_errors = std::move(errors);
     return first;
   }
-  if (!body.contains("id")) body["id"] = NewUuid7();
-  out->type = type;
-  out->id = body["id"];
-  out->orgunit_id = body["orgunit"];
-  U5_RETURN_IF_ERROR(type == "person" ? PersonRules(body, lookup, out) : EventRules(*t, body, lookup, today, out));
-  out->body = body.dump();
-  return Status::Ok();
+  return Finish(type, *t, body, lookup, today, out);
+}
+
+Status ValidateLine(const std::string& type, const simdjson::dom::object& in, Lookup& lookup, Date today, store::Record* out) {
+  const TypeSpec* t = Schema::Builtin().Type(type);
+  if (!t) return Status::NotFound("unknown record type '" + type + "'", "type");
+  // Unknown fields in the order nlohmann's map would list them (by key), the first being reported.
+  std::vector<std::string_view> unknown;
+  for (const simdjson::dom::key_value_pair kv : in)
+    if (!EnvelopeKey(kv.key) && !t->Field(std::string(kv.key))) unknown.push_back(kv.key);
+  std::sort(unknown.begin(), unknown.end());
+  std::vector<Status> errors;
+  for (std::string_view k : unknown)
+    errors.push_back(Status::Invalid(std::string(k), "unknown field '" + std::string(k) + "' for " + type));
+  json body = json::object();
+  CheckFields(*t, SimdObject(in), lookup, today, &body, &errors);
+  if (!errors.empty()) return errors.front();
+  return Finish(type, *t, body, lookup, today, out);
 }
 
 PersonFacts FactsOfPerson(const store::Record& r) {

@@ -13,6 +13,7 @@
 #include "store/record.h"
 
 namespace u5::store { class Store; }
+namespace simdjson::dom { class object; }
 
 namespace u5::registry {
 
@@ -98,5 +99,11 @@ Status Validate(const std::string& type, const nlohmann::json& in, Lookup& looku
 // returned alone, as the field checks found nothing.
 Status Validate(const std::string& type, const nlohmann::json& in, Lookup& lookup, Date today, store::Record* out,
                 std::vector<Status>* field_errors);
+// The same for a line of a JSONL file, read straight from simdjson's parse so
+// that a million lines are not first copied into nlohmann trees. The envelope
+// keys (type, version, created_at, updated_at, deleted_at, delete_reason) are
+// not fields and are passed over. The caller sends only what nlohmann would
+// read alike: no key twice (and, in the importer, no escapes or control characters).
+Status ValidateLine(const std::string& type, const simdjson::dom::object& in, Lookup& lookup, Date today, store::Record* out);
 
 }  // namespace u5::registry

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "core/date.h"
 #include "registry/jsonl.h"
 #include "support/process.h"
 #include "support/sqlite_probe.h"
@@ -172,6 +175,164 @@ TEST_F(Jsonl, ManyChunksReportEveryBadLineInOrderAndStoreAllOrNothing) {
   const std::string exported = Export(*s);
   EXPECT_EQ(std::count(exported.begin(), exported.end(), '\n'), static_cast<long>(kLines));
   EXPECT_NE(exported.find("0190c000-0000-7000-8000-000000040000"), std::string::npos);
+}
+
+// A plain line is validated from simdjson's parse, one with an escape from
+// nlohmann's: the same line both ways (an escaped "-" in created_at sends it
+// the nlohmann way) gives the same errors, and the same records when valid.
+TEST_F(Jsonl, PlainLinesGiveTheErrorsAndRecordsOfTheNlohmannPath) {
+  const std::string context =
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","full_name":"Mẹ","sex":"female","birth_date":"1996-04-12","created_at":"2025-01-01T00:00:00Z"})" "\n"
+      R"({"type":"pregnancy","id":"0190b000-0000-7000-8000-000000000002","person_id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","date":"2025-04-20","lmp":"2025-03-01","created_at":"2025-01-01T00:00:00Z"})" "\n";
+  const std::string kid =
+      R"("type":"person","id":"0190b000-0000-7000-8000-000000000003","orgunit":"03390","full_name":"Con","sex":"male","birth_date":"2024-05-01")";
+  const std::string anc =
+      R"("type":"anc_visit","id":"0190b000-0000-7000-8000-000000000004","person_id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","date":"2025-05-20","pregnancy_id":"0190b000-0000-7000-8000-000000000002","bp_systolic":120)";
+  const std::string preg =
+      R"("type":"pregnancy","id":"0190b000-0000-7000-8000-000000000005","person_id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","date":"2025-04-21","lmp":"2025-03-02")";
+  const std::vector<std::string> cases = {
+      kid,
+      kid + R"(,"zeta":1,"alpha":2)",
+      kid + R"(,"phone":"+84 912 345 678","mother_id":"0190B000-0000-7000-8000-000000000001","village":"Bản Mới")",
+      kid + R"(,"phone":"12")",
+      kid + R"(,"phone":null)",
+      kid + R"(,"mother_id":"0190b000-0000-7000-8000-000000000009")",
+      kid + R"(,"mother_id":"nope")",
+      kid + R"(,"mother_id":"0190b000-0000-7000-8000-000000000002")",
+      kid + R"(,"version":0)",
+      kid + R"(,"version":1.5)",
+      kid + R"(,"version":"2")",
+      kid + R"(,"version":null)",
+      kid + R"(,"version":18446744073709551615)",
+      kid + R"(,"version":7)",
+      kid + R"(,"deleted_at":null)",
+      kid + R"(,"deleted_at":"2025-06-01T00:00:00Z","delete_reason":"duplicate")",
+      kid + R"(,"citizen_id":"123")",
+      kid + R"(,"village":5)",
+      kid + R"(,"ethnicity":"zz")",
+      kid + R"(,"note":{"a":[1,2]})",
+      R"("type":"person","id":"0190b000-0000-7000-8000-000000000003","orgunit":"03390","full_name":"  ","sex":"x","birth_date":"2023-02-30")",
+      R"("type":"person","orgunit":"99999","full_name":5,"sex":"female","birth_date":"2099-01-01","id":"0190b000-0000-7000-8000-000000000003")",
+      R"("type":"person","id":"0190b000-0000-7000-8000-000000000003","orgunit":"0123456789012345678901234567890123456789xyz","full_name":"A","sex":"male","birth_date":"2024-05-01")",
+      R"("type":"person","id":"0190b000-0000-7000-8000-000000000003","orgunit":"03390","full_name":"Nguyễn Văn)" "\u200b" R"(A","sex":"male","birth_date":"2024-05-01")",
+      R"("type":"person","id":"0190b000-0000-7000-8000-000000000003","orgunit":"03390","sex":"male","birth_date":"2024-05-01")",
+      R"("type":"alien","id":"0190b000-0000-7000-8000-000000000003")",
+      R"("type":5,"id":"0190b000-0000-7000-8000-000000000003")",
+      R"("id":"0190b000-0000-7000-8000-000000000003","full_name":"A")",
+      anc + R"(,"weight_kg":55.5,"bp_diastolic":80,"iron_folate":true,"hiv_test":"negative")",
+      anc + R"(,"weight_kg":-0)",
+      anc + R"(,"weight_kg":1e999)",
+      anc + R"(,"weight_kg":"55")",
+      anc + R"(,"bp_diastolic":120.5)",
+      anc + R"(,"bp_diastolic":130)",
+      anc + R"(,"iron_folate":"yes")",
+      anc + R"(,"tetanus_dose":-0)",
+      anc + R"(,"tetanus_dose":99999999999999999999999)",
+      R"("type":"anc_visit","id":"0190b000-0000-7000-8000-000000000004","person_id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","date":"2099-05-20","pregnancy_id":"0190b000-0000-7000-8000-000000000002")",
+      preg + R"(,"risk_factors":["bogus"])",
+      preg + R"(,"risk_factors":[])",
+      preg + R"(,"risk_factors":"x")",
+      preg + R"(,"gravida":2,"para":-0)",
+      preg + R"(,"gravida":2,"para":2)",
+  };
+  // Each case with ids of its own, into one store a way, so that a valid case stays stored.
+  auto a = Open("plain.db"), b = Open("escaped.db");
+  auto import = [&](store::Store& s, const std::string& db, size_t i, const std::string& line, std::string* errors) {
+    std::string file = context + line + "\n";
+    char prefix[32];
+    std::snprintf(prefix, sizeof prefix, "-8000-%07zu", i);
+    for (size_t at = 0; (at = file.find("-8000-0000000", at)) != std::string::npos; at += 13) file.replace(at, 13, prefix);
+    const int64_t before = test::ReadRegistryState(db).persons + test::ReadRegistryState(db).events;
+    std::istringstream in(file);
+    ImportResult res;
+    Status st = ImportJsonl(s, in, &res);
+    *errors = st.ToString() + "\n";
+    for (const ImportError& e : res.errors) *errors += std::to_string(e.line) + " " + e.field + ": " + e.message + "\n";
+    if (!st.ok()) EXPECT_EQ(test::ReadRegistryState(db).persons + test::ReadRegistryState(db).events, before) << line;
+    return st.ok();
+  };
+  size_t failed = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::string plain, escaped;
+    const bool ok = import(*a, dir.File("plain.db"), i, "{" + cases[i] + R"(,"created_at":"2025-06-02T03:04:05Z"})", &plain);
+    import(*b, dir.File("escaped.db"), i, "{" + cases[i] + R"(,"created_at":"2025\u002d06-02T03:04:05Z"})", &escaped);
+    EXPECT_EQ(plain, escaped) << cases[i];
+    if (!ok) {
+      ++failed;
+      // Every error names its line, its field and why.
+      const std::string first = plain.substr(plain.find('\n') + 1);
+      EXPECT_EQ(first.rfind("3 ", 0), 0u) << plain;
+      EXPECT_NE(first.substr(2, 1), ":") << "no field named: " << plain;
+    }
+  }
+  EXPECT_EQ(Export(*a), Export(*b));
+  EXPECT_GT(failed, cases.size() / 2);
+  EXPECT_LT(failed + 4, cases.size());
+}
+
+// The table of bad inputs that the end-to-end tests send through the API and
+// the importer (test/e2e/bad_inputs.jsonl): every case as a line read by
+// simdjson and, with an escape in created_at, by nlohmann, gives the same errors.
+TEST_F(Jsonl, BadInputsTableGivesTheSameErrorsEitherWay) {
+  auto a = Open("plain.db"), b = Open("escaped.db");
+  for (store::Store* s : {a.get(), b.get()}) {
+    std::istringstream base(ReadFile(std::string(U5_SOURCE_DIR) + "/test/e2e/bad_inputs_base.jsonl"));
+    ImportResult res;
+    ASSERT_TRUE(ImportJsonl(*s, base, &res).ok());
+  }
+  std::function<void(nlohmann::json&)> substitute = [&](nlohmann::json& j) {
+    if (j.is_string() && j == "$TOMORROW") j = FormatDate(Date{Today().days + 1});
+    else if (j.is_string() && j == "$NULL") j = nullptr;
+    else if (j.is_string() && j == "$HUGE") j = std::string(1100 * 1024, 'x');
+    else if (j.is_object() || j.is_array())
+      for (auto& v : j) substitute(v);
+  };
+  std::string plain, escaped;
+  size_t cases = 0;
+  std::istringstream table(ReadFile(std::string(U5_SOURCE_DIR) + "/test/e2e/bad_inputs.jsonl"));
+  for (std::string line; std::getline(table, line);) {
+    if (line.empty()) continue;
+    const nlohmann::json c = nlohmann::json::parse(line);
+    if (c.value("api_only", false) || c.contains("raw") || !c["body"].is_object() || c["body"].contains("created_at")) continue;
+    nlohmann::json body = c["body"];
+    substitute(body);
+    if (!c.contains("import_type")) body["type"] = c["type"];
+    else if (!c["import_type"].is_null()) body["type"] = c["import_type"];
+    body["created_at"] = "2025-06-02T03:04:05Z";
+    const std::string text = body.dump();
+    const size_t at = text.find("2025-06-02T03:04:05Z");
+    plain += text + "\n";
+    escaped += text.substr(0, at) + "2025\\u002d06" + text.substr(at + 7) + "\n";
+    ++cases;
+  }
+  ASSERT_GE(cases, 80u);
+  ImportOptions opts;
+  opts.max_errors = 10000;
+  auto errors = [&](store::Store& s, const std::string& file) {
+    std::istringstream in(file);
+    ImportResult res;
+    Status st = ImportJsonl(s, in, &res, opts);
+    std::string out = st.ToString() + "\n";
+    for (const ImportError& e : res.errors) out += std::to_string(e.line) + " " + e.field + ": " + e.message + "\n";
+    return out;
+  };
+  const std::string from_plain = errors(*a, plain);
+  EXPECT_EQ(from_plain, errors(*b, escaped));
+  EXPECT_GE(static_cast<size_t>(std::count(from_plain.begin(), from_plain.end(), '\n')), cases * 3 / 4) << from_plain;
+}
+
+// nlohmann keeps the last of a key given twice; so does the importer, whichever parser reads the line.
+TEST_F(Jsonl, AKeyGivenTwiceTakesTheLastValue) {
+  auto s = Open("a.db");
+  std::istringstream in(
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000001","orgunit":"03390","full_name":"A","sex":"male","birth_date":"1996-04-12","sex":"female"})" "\n"
+      R"({"type":"person","id":"0190b000-0000-7000-8000-000000000002","orgunit":"03390","full_name":"B","sex":"male","birth_date":"2024-04-12","mother_id":"0190b000-0000-7000-8000-000000000001"})" "\n");
+  ImportResult res;
+  Status st = ImportJsonl(*s, in, &res);
+  ASSERT_TRUE(st.ok()) << st.ToString() << (res.errors.empty() ? "" : " " + res.errors[0].message);
+  store::Record r;
+  ASSERT_TRUE(s->Get("person", "0190b000-0000-7000-8000-000000000001", &r).ok());
+  EXPECT_EQ(r.sex, "female");
 }
 
 }  // namespace
