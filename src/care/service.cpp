@@ -355,59 +355,46 @@ Status Service::Subtree(const std::string& orgunit, std::vector<std::string>* ou
   return Status::Ok();
 }
 
-Status Service::ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn) {
+template <class Fn>
+Status Service::ForEachRowIn(const std::string& orgunit, Fn&& fn) {
   U5_RETURN_IF_ERROR(Refresh());
   std::vector<std::string> units;
   U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
   std::shared_lock lock(mu_);
-  Entry e;
   for (const auto& ou : units) {
     auto it = by_orgunit_.find(tables_->names.Find(ou));
     if (it == by_orgunit_.end()) continue;
-    for (const auto& r : it->second) {
-      Unpack(r.block, *tables_, &e);
-      fn(e);
-    }
+    for (const Row& r : it->second) fn(r);
   }
   return Status::Ok();
+}
+
+Status Service::ForEachIn(const std::string& orgunit, const std::function<void(const Entry&)>& fn) {
+  Entry e;
+  return ForEachRowIn(orgunit, [&](const Row& r) {
+    Unpack(r.block, *tables_, &e);
+    fn(e);
+  });
 }
 
 Status Service::ForEachCandidate(const std::string& orgunit, Date from, Date to,
                                  const std::function<void(const std::shared_ptr<const Entry>&)>& fn) {
-  U5_RETURN_IF_ERROR(Refresh());
-  std::vector<std::string> units;
-  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
-  std::shared_lock lock(mu_);
-  for (const auto& ou : units) {
-    auto it = by_orgunit_.find(tables_->names.Find(ou));
-    if (it == by_orgunit_.end()) continue;
-    for (const auto& r : it->second)
-      if (r.wake <= std::max(from, to) && from <= r.until) {
-        auto e = std::make_shared<Entry>();
-        Unpack(r.block, *tables_, e.get());
-        fn(e);
-      }
-  }
-  return Status::Ok();
+  return ForEachRowIn(orgunit, [&](const Row& r) {
+    if (r.wake > std::max(from, to) || from > r.until) return;
+    auto e = std::make_shared<Entry>();
+    Unpack(r.block, *tables_, e.get());
+    fn(e);
+  });
 }
 
 Status Service::ForEachCandidateLite(const std::string& orgunit, Date from, Date to,
                                      const std::function<void(const Candidate&)>& fn) {
-  U5_RETURN_IF_ERROR(Refresh());
-  std::vector<std::string> units;
-  U5_RETURN_IF_ERROR(Subtree(orgunit, &units));
-  std::shared_lock lock(mu_);
   Entry e;
-  for (const auto& ou : units) {
-    auto it = by_orgunit_.find(tables_->names.Find(ou));
-    if (it == by_orgunit_.end()) continue;
-    for (const auto& r : it->second)
-      if (r.wake <= std::max(from, to) && from <= r.until) {
-        UnpackLite(r.block, *tables_, &e);
-        fn(Candidate{e, r.block, *tables_});
-      }
-  }
-  return Status::Ok();
+  return ForEachRowIn(orgunit, [&](const Row& r) {
+    if (r.wake > std::max(from, to) || from > r.until) return;
+    UnpackLite(r.block, *tables_, &e);
+    fn(Candidate{e, r.block, *tables_});
+  });
 }
 
 Status Service::Get(const std::string& person_id, Entry* out) {

@@ -152,6 +152,9 @@ class Service {
   };
   // Each org unit's persons (by its number in tables_.names): a worklist scans its own compact rows only.
   std::unordered_map<uint32_t, std::vector<Row>> by_orgunit_;
+  // Refreshes, then calls `fn` on every row filed under `orgunit` or below, under the read lock.
+  template <class Fn>
+  Status ForEachRowIn(const std::string& orgunit, Fn&& fn);
   std::atomic<bool> built_{false};
   std::unique_ptr<store::ChangedPersons> changed_;
   // Serializes the first build and the checkpoints (a Keeper is not thread-safe).

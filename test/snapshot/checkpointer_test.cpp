@@ -8,9 +8,7 @@
 #include <atomic>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "core/id.h"
+#include "support/records.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -25,16 +23,7 @@ struct CheckpointerTest : ::testing::Test {
     test::SeedMiniOrgUnits(dir.File("t.db"));
   }
   int64_t AddPerson() {
-    store::Record r;
-    r.type = "person";
-    r.id = NewUuid7();
-    r.orgunit_id = "03390";
-    r.full_name = r.name_folded = "a";
-    r.sex = "female";
-    r.date = "1996-04-12";
-    r.version = 1;
-    r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-    r.body = nlohmann::json{{"id", r.id}}.dump();
+    store::Record r = test::PersonRecord("a");
     EXPECT_TRUE(s->Insert(r).ok());
     store::ChangeLogHead h;
     EXPECT_TRUE(s->ChangeHead(&h).ok());

@@ -9,10 +9,7 @@
 #include <filesystem>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
-#include "core/id.h"
-#include "core/text.h"
+#include "support/records.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -21,33 +18,7 @@ namespace {
 
 using store::Record;
 
-Record Person(const std::string& name) {
-  Record r;
-  r.type = "person";
-  r.id = NewUuid7();
-  r.orgunit_id = "03390";
-  r.full_name = name;
-  r.name_folded = text::Fold(name);
-  r.sex = "female";
-  r.date = "1996-04-12";
-  r.version = 1;
-  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-  r.body = nlohmann::json{{"id", r.id}}.dump();
-  return r;
-}
 
-Record Event(const Record& p, const std::string& date) {
-  Record r;
-  r.type = "growth";
-  r.id = NewUuid7();
-  r.person_id = p.id;
-  r.orgunit_id = p.orgunit_id;
-  r.date = date;
-  r.version = 1;
-  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-  r.body = nlohmann::json{{"id", r.id}}.dump();
-  return r;
-}
 
 // Name and number of live events of each living person.
 class Toy {
@@ -143,7 +114,7 @@ struct KeeperTest : ::testing::Test {
 };
 
 TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
-  Record a = Person("A"), b = Person("B");
+  Record a = test::PersonRecord("A"), b = test::PersonRecord("B");
   ASSERT_TRUE(s->Insert(a).ok());
   ASSERT_TRUE(s->Insert(b).ok());
   StartReport rep;
@@ -158,13 +129,13 @@ TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
   EXPECT_EQ(second, first);
 
   // Writes the snapshot does not hold: an event, an update, a deletion, a new person.
-  ASSERT_TRUE(s->Insert(Event(a, "2026-01-05")).ok());
+  ASSERT_TRUE(s->Insert(test::EventRecord(a, "growth", "2026-01-05")).ok());
   Record a2 = a;
   a2.full_name = "A renamed";
   ASSERT_TRUE(s->Update(a2, 1).ok());
   Record gone;
   ASSERT_TRUE(s->SoftDelete("person", b.id, 1, "duplicate", &gone).ok());
-  Record c = Person("C");
+  Record c = test::PersonRecord("C");
   ASSERT_TRUE(s->Insert(c).ok());
   int rebuilds = 0;
   auto third = Start(&rep, &rebuilds);
@@ -177,11 +148,11 @@ TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
 }
 
 TEST_F(KeeperTest, ALongReplayWritesANewSnapshot) {
-  ASSERT_TRUE(s->Insert(Person("A")).ok());
+  ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   StartReport rep;
   Start(&rep);
   std::vector<Record> many;
-  for (size_t i = 0; i < Keeper::kReplayWorthSaving; ++i) many.push_back(Person("P" + std::to_string(i)));
+  for (size_t i = 0; i < Keeper::kReplayWorthSaving; ++i) many.push_back(test::PersonRecord("P" + std::to_string(i)));
   ASSERT_TRUE(s->InsertBatch(many).ok());
   Start(&rep);
   EXPECT_TRUE(rep.from_snapshot);
@@ -190,21 +161,21 @@ TEST_F(KeeperTest, ALongReplayWritesANewSnapshot) {
   EXPECT_TRUE(rep.from_snapshot);
   EXPECT_EQ(rep.replayed, 0u) << "the long replay was saved";
   EXPECT_EQ(again, Rebuilt());
-  ASSERT_TRUE(s->Insert(Person("B")).ok());
+  ASSERT_TRUE(s->Insert(test::PersonRecord("B")).ok());
   Start(&rep);
   Start(&rep);
   EXPECT_EQ(rep.replayed, 1u) << "a short one is not";
 }
 
 TEST_F(KeeperTest, CheckpointWritesOnlyWhenSomethingChanged) {
-  ASSERT_TRUE(s->Insert(Person("A")).ok());
+  ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   Toy toy(*s);
   Keeper k(*s, snap, toy.Describe("v1"));
   ASSERT_TRUE(k.Start().ok());
   bool written = true;
   ASSERT_TRUE(k.Checkpoint(&written).ok());
   EXPECT_FALSE(written);
-  Record d = Person("D");
+  Record d = test::PersonRecord("D");
   ASSERT_TRUE(s->Insert(d).ok());  // the toy hears nothing: only the log tells the checkpoint
   ASSERT_TRUE(k.Checkpoint(&written).ok());
   EXPECT_TRUE(written);
@@ -217,7 +188,7 @@ TEST_F(KeeperTest, CheckpointWritesOnlyWhenSomethingChanged) {
 }
 
 TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
-  ASSERT_TRUE(s->Insert(Person("A")).ok());
+  ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   StartReport rep;
   Start(&rep);
   int rebuilds = 0;
@@ -238,7 +209,7 @@ TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
   EXPECT_TRUE(rep.from_snapshot) << "the rebuild wrote a good file";
 
   // A bulk load since the snapshot.
-  Record p = Person("Bulk");
+  Record p = test::PersonRecord("Bulk");
   {
     std::unique_ptr<store::BulkWriter> w;
     ASSERT_TRUE(s->OpenBulk(&w).ok());
@@ -263,7 +234,7 @@ TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
 }
 
 TEST_F(KeeperTest, AStateThatDoesNotDecodeIsRebuilt) {
-  ASSERT_TRUE(s->Insert(Person("A")).ok());
+  ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   std::filesystem::create_directories(dir.File("engines"));
   std::unique_ptr<Writer> w;
   store::ChangeLogHead head;

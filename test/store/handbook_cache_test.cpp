@@ -14,44 +14,21 @@
 #include "core/text.h"
 #include "store/handbook_cache.h"
 #include "store/store.h"
+#include "support/records.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace u5::store {
 namespace {
 
-Record Person(const std::string& name, const std::string& birth = "1996-04-12") {
-  Record r;
-  r.type = "person";
-  r.id = NewUuid7();
-  r.orgunit_id = "03390";
-  r.full_name = name;
-  r.name_folded = text::Fold(name);
-  r.sex = "female";
-  r.date = birth;
-  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-  r.body = nlohmann::json{{"id", r.id}, {"full_name", name}}.dump();
-  return r;
-}
 
-Record Event(const Record& person, const std::string& date) {
-  Record r;
-  r.type = "growth";
-  r.id = NewUuid7();
-  r.person_id = person.id;
-  r.orgunit_id = person.orgunit_id;
-  r.date = date;
-  r.created_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-  r.body = nlohmann::json{{"id", r.id}, {"date", date}}.dump();
-  return r;
-}
 
 TEST(HandbookCache, AFillReadBeforeAForgetIsNotKept) {
   HandbookCache cache(8);
-  Record p = Person("Lò Thị Mai");
+  Record p = test::PersonRecord("Lò Thị Mai");
   uint64_t generation = 0;
   EXPECT_EQ(cache.FindBook(p.id, &generation), nullptr);
-  Record e = Event(p, "2026-02-03");
+  Record e = test::EventRecord(p, "growth", "2026-02-03");
   cache.Forget(nullptr, e);  // a write committed while the reader read
   cache.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {}, std::nullopt}), generation);
   EXPECT_EQ(cache.FindBook(p.id, &generation), nullptr);
@@ -65,7 +42,7 @@ TEST(HandbookCache, HoldsAtMostItsCapacityAndZeroIsOff) {
   HandbookCache cache(2), off(0);
   uint64_t g = 0, h = 0;
   for (int i = 0; i < 5; ++i) {
-    Record p = Person("P" + std::to_string(i));
+    Record p = test::PersonRecord("P" + std::to_string(i));
     cache.FindBook(p.id, &g);
     cache.PutBook(p.id, std::make_shared<PersonBook>(PersonBook{p, {}, std::nullopt}), g);
     off.FindBook(p.id, &h);
@@ -95,16 +72,16 @@ struct HandbookCacheStore : ::testing::Test {
 };
 
 TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
-  Record mother = Person("Lò Thị Mai");
+  Record mother = test::PersonRecord("Lò Thị Mai");
   ASSERT_TRUE(s->Insert(mother).ok());
-  Record child = Person("Lò Văn An", "2025-12-05");
+  Record child = test::PersonRecord("Lò Văn An", "2025-12-05");
   child.mother_id = mother.id;
   ASSERT_TRUE(s->Insert(child).ok());
-  Record e = Event(child, "2026-01-10");
+  Record e = test::EventRecord(child, "growth", "2026-01-10");
   ASSERT_TRUE(s->Insert(e).ok());
   Read(child), Read(mother);  // both kept now
 
-  Record e2 = Event(child, "2026-02-10");
+  Record e2 = test::EventRecord(child, "growth", "2026-02-10");
   ASSERT_TRUE(s->Insert(e2).ok());
   EXPECT_EQ(Read(child).events.size(), 2u) << "an inserted event";
 
@@ -123,7 +100,7 @@ TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
   EXPECT_EQ(Read(child).mother.full_name, "Lò Thị Mai Anh") << "the mother's new name in her child's book";
   EXPECT_EQ(Read(mother).person.full_name, "Lò Thị Mai Anh");
 
-  Record twin = Person("Lò Văn Bình", "2025-12-05");
+  Record twin = test::PersonRecord("Lò Văn Bình", "2025-12-05");
   twin.mother_id = mother.id;
   ASSERT_TRUE(s->Insert(twin).ok());
   EXPECT_EQ(Read(mother).children.size(), 2u) << "a new child in the mother's list";
@@ -148,19 +125,19 @@ TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
 // within a second, for the person, the child's book showing a renamed mother
 // and the mother's list of children.
 TEST_F(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
-  Record mother = Person("Lò Thị Mai");
+  Record mother = test::PersonRecord("Lò Thị Mai");
   ASSERT_TRUE(s->Insert(mother).ok());
-  Record child = Person("Lò Văn An", "2025-12-05");
+  Record child = test::PersonRecord("Lò Văn An", "2025-12-05");
   child.mother_id = mother.id;
   ASSERT_TRUE(s->Insert(child).ok());
   Read(child), Read(mother);  // kept
   std::unique_ptr<Store> other;
   ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), &other).ok());
-  ASSERT_TRUE(other->Insert(Event(child, "2026-01-10")).ok());
+  ASSERT_TRUE(other->Insert(test::EventRecord(child, "growth", "2026-01-10")).ok());
   Record renamed = mother;
   renamed.full_name = "Lò Thị Mai Anh";
   ASSERT_TRUE(other->Update(renamed, 1).ok());
-  Record twin = Person("Lò Văn Bình", "2025-12-05");
+  Record twin = test::PersonRecord("Lò Văn Bình", "2025-12-05");
   twin.mother_id = mother.id;
   ASSERT_TRUE(other->Insert(twin).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
@@ -172,13 +149,13 @@ TEST_F(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
 }
 
 TEST_F(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
-  Record p = Person("Nguyễn Thị Lan");
+  Record p = test::PersonRecord("Nguyễn Thị Lan");
   ASSERT_TRUE(s->Insert(p).ok());
   EXPECT_TRUE(Read(p).events.empty());
   std::unique_ptr<BulkWriter> w;
   ASSERT_TRUE(s->OpenBulk(&w).ok());
-  ASSERT_TRUE(w->Add(Event(p, "2026-02-03")).ok());
-  Record kid = Person("Nguyễn Văn Hải", "2026-01-01");
+  ASSERT_TRUE(w->Add(test::EventRecord(p, "growth", "2026-02-03")).ok());
+  Record kid = test::PersonRecord("Nguyễn Văn Hải", "2026-01-01");
   kid.mother_id = p.id;
   ASSERT_TRUE(w->Add(kid).ok());
   ASSERT_TRUE(w->Commit().ok());
@@ -189,9 +166,9 @@ TEST_F(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
 // Readers fill the cache from snapshots taken while the writer commits; after
 // each write returns, the writer's own read must show that write's version.
 TEST_F(HandbookCacheStore, ReadersRacingAWriterNeverLeaveAnOldBook) {
-  Record p = Person("Hoàng Thị Thu");
+  Record p = test::PersonRecord("Hoàng Thị Thu");
   ASSERT_TRUE(s->Insert(p).ok());
-  Record e = Event(p, "2026-02-03");
+  Record e = test::EventRecord(p, "growth", "2026-02-03");
   ASSERT_TRUE(s->Insert(e).ok());
   std::atomic<bool> stop{false};
   std::vector<std::thread> readers;
