@@ -1,0 +1,56 @@
+// The stores a parametrised test runs on (names ending /sqlite and
+// /postgres), a fresh empty store of either kind for one test, and seeding
+// through the Store interface so that one code path serves both.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/open.h"
+#include "store/store.h"
+
+namespace u5::test {
+
+enum class StoreKind { sqlite, postgres };
+
+// The kinds every parametrised suite runs on.
+std::vector<StoreKind> TestedStores();
+std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
+
+// One store for one test. SQLite: the file `dir`/t.db. PostgreSQL: a new
+// database on the test cluster, dropped with this object, whose local files
+// (engines, publications, audit key and heads) go in `dir` as well.
+class TestStoreLocation {
+ public:
+  TestStoreLocation(StoreKind kind, const std::string& dir);
+  ~TestStoreLocation();
+  TestStoreLocation(const TestStoreLocation&) = delete;
+  TestStoreLocation& operator=(const TestStoreLocation&) = delete;
+
+  const store::Location& location() const { return loc_; }
+  StoreKind kind() const { return kind_; }
+  // The flags naming the store to any command ("--db FILE" or "--pg URI").
+  std::vector<std::string> StoreArgs() const;
+  // The flags of `serve`: the store and, for PostgreSQL, its local files in the test's folder.
+  std::vector<std::string> ServeArgs() const;
+  Status Open(std::unique_ptr<store::Store>* out) const { return store::OpenStore(loc_, out); }
+
+ private:
+  struct PgDb;
+  StoreKind kind_;
+  store::Location loc_;
+  std::unique_ptr<PgDb> pg_;
+};
+
+// The mini org-unit tree (VN > 12 > 03390 > tyt:03390, 12 > 03394, VN > 01 >
+// 00004) written through store.orgunit_writer(), if the store has no org units;
+// with `hospital`, also the hospital bv:12-sannhi under 03390 that receives its red alerts.
+void SeedMiniOrgUnits(store::Store& store, bool hospital = false);
+
+}  // namespace u5::test
+
+// INSTANTIATE_TEST_SUITE_P of a TEST_P suite over TestedStores().
+#define U5_ON_BOTH_STORES(suite) \
+  INSTANTIATE_TEST_SUITE_P(, suite, ::testing::ValuesIn(::u5::test::TestedStores()), ::u5::test::StoreKindName)
