@@ -2,6 +2,7 @@
 
 #include "app/routes.h"
 #include "auth/session.h"
+#include "store/orgunit_writer.h"
 
 namespace u5::test {
 
