@@ -6,8 +6,8 @@
 #include "store/schema.h"
 #include "store/sqlite.h"
 
-// TEMPORARY until i25-pg lands: removed at the merge.
-#if __has_include("store/pg_store.h")
+// TEMPORARY until i25-pg's PgStore lands: removed at that merge.
+#if __has_include("store/pg_store.cpp")
 #include "store/pg_store.h"
 #define U5_HAVE_PG 1
 #endif
