@@ -33,8 +33,8 @@ audit::Entry Entry(const std::string& action, const std::string& record) {
 
 struct CopyStore : ::testing::TestWithParam<StoreKind> {
   TempDir src_dir, dst_dir;
+  std::unique_ptr<TestStoreLocation> where;  // outlives the store, whose connections hold the database
   std::unique_ptr<store::Store> src, dst;
-  std::unique_ptr<TestStoreLocation> where;
   std::vector<store::Record> persons;
 
   void SetUp() override {

@@ -1,8 +1,10 @@
 #include "support/test_store.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "store/orgunit_writer.h"
+#include "support/pg_database.h"
 
 namespace u5::test {
 
@@ -12,31 +14,32 @@ std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
   return info.param == StoreKind::postgres ? "postgres" : "sqlite";
 }
 
-struct TestStoreLocation::PgDb {};
+struct TestStoreLocation::PgDb {
+  TestPgDatabase db;
+};
 
 TestStoreLocation::TestStoreLocation(StoreKind kind, const std::string& dir) : kind_(kind) {
   if (kind == StoreKind::sqlite) {
     if (!store::ParseLocation(dir + "/t.db", "", "", &loc_).ok()) throw std::runtime_error("bad test location");
     return;
   }
-  throw std::runtime_error("PostgreSQL test databases are not in this build");
+  pg_ = std::make_unique<PgDb>();
+  // The local files where every command finds them by default: named after
+  // the (unique) database in the working directory, removed at the end.
+  if (!store::ParseLocation("", pg_->db.uri(), "", &loc_).ok()) throw std::runtime_error("bad test URI " + pg_->db.uri());
 }
 
-TestStoreLocation::~TestStoreLocation() = default;
+TestStoreLocation::~TestStoreLocation() {
+  if (!loc_.postgres()) return;
+  std::error_code ec;
+  for (const char* suffix : {".engines", ".public", ".audit-key", ".audit-key.pub", ".audit-heads", ".fhir-export"})
+    std::filesystem::remove_all(loc_.Beside(suffix), ec);
+}
 
 std::vector<std::string> TestStoreLocation::StoreArgs() const {
   return {loc_.postgres() ? "--pg" : "--db", loc_.target};
 }
 
-std::vector<std::string> TestStoreLocation::ServeArgs() const {
-  std::vector<std::string> a = StoreArgs();
-  if (loc_.postgres())
-    for (const std::string& x : {std::string("--engines-dir"), loc_.engines_dir, std::string("--public-dir"),
-                                 loc_.Beside(".public"), std::string("--audit-key"), loc_.Beside(".audit-key"),
-                                 std::string("--audit-heads"), loc_.Beside(".audit-heads")})
-      a.push_back(x);
-  return a;
-}
 
 void SeedMiniOrgUnits(store::Store& store, bool hospital) {
   bool loaded = false;

@@ -21,7 +21,9 @@ std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
 
 // One store for one test. SQLite: the file `dir`/t.db. PostgreSQL: a new
 // database on the test cluster, dropped with this object, whose local files
-// (engines, publications, audit key and heads) go in `dir` as well.
+// (engines, publications, audit key and heads) are where every command puts
+// them by default (named after the database in the working directory) and
+// are removed with it.
 class TestStoreLocation {
  public:
   TestStoreLocation(StoreKind kind, const std::string& dir);
@@ -33,8 +35,6 @@ class TestStoreLocation {
   StoreKind kind() const { return kind_; }
   // The flags naming the store to any command ("--db FILE" or "--pg URI").
   std::vector<std::string> StoreArgs() const;
-  // The flags of `serve`: the store and, for PostgreSQL, its local files in the test's folder.
-  std::vector<std::string> ServeArgs() const;
   Status Open(std::unique_ptr<store::Store>* out) const { return store::OpenStore(loc_, out); }
 
  private:
