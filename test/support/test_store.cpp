@@ -14,6 +14,8 @@ std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
   return info.param == StoreKind::postgres ? "postgres" : "sqlite";
 }
 
+void PrintTo(StoreKind kind, std::ostream* os) { *os << (kind == StoreKind::postgres ? "postgres" : "sqlite"); }
+
 struct TestStoreLocation::PgDb {
   TestPgDatabase db;
 };

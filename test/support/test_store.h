@@ -18,6 +18,8 @@ enum class StoreKind { sqlite, postgres };
 // The kinds every parametrised suite runs on.
 std::vector<StoreKind> TestedStores();
 std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
+// How gtest prints the parameter ("sqlite", "postgres") in names and failures.
+void PrintTo(StoreKind kind, std::ostream* os);
 
 // One store for one test. SQLite: the file `dir`/t.db. PostgreSQL: a new
 // database on the test cluster, dropped with this object, whose local files
