@@ -250,7 +250,8 @@ int Copy(const std::string& from, const store::Location& to, int batch, const st
       << " added, " << r.records_replaced << " brought up to the source's version, " << r.records_kept
       << " already there; users " << r.users_added << " added, " << r.users_kept << " already there; audit entries "
       << r.audit_copied << "; care acknowledgements " << r.care_acks << ", follow-up statuses " << r.care_statuses
-      << "; emergencies " << r.emergencies_added << " added, " << r.emergencies_replaced << " updated\n";
+      << "; emergencies " << r.emergencies_added << " added, " << r.emergencies_replaced << " updated; entered values "
+      << r.aggregates << ", sign-off rows " << r.signoffs << "\n";
   for (const std::string& u : r.users_taken)
     err << "warning: user " << u << " not copied: the target has another user of that name\n";
   return 0;

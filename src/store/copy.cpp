@@ -6,8 +6,11 @@
 #include <optional>
 #include <set>
 
+#include "core/date.h"
+#include "store/aggregates.h"
 #include "store/care_acks.h"
 #include "store/emergencies.h"
+#include "store/signoffs.h"
 
 namespace u5::store {
 
@@ -53,7 +56,7 @@ Status CatchUp(Store& from, Store& to, const Record& target, const Record& sourc
   return Status::Ok();
 }
 
-Status CopyRecords(Store& from, Store& to, const CopyOptions& o, CopyReport* rep) {
+Status CopyRecords(Store& from, Store& to, const CopyOptions& o, CopyReport* rep, std::set<std::string>* orgunits) {
   std::vector<Record> batch;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
@@ -70,6 +73,7 @@ Status CopyRecords(Store& from, Store& to, const CopyOptions& o, CopyReport* rep
   // references point at rows committed before it or within it.
   Status st = from.ForEach(
       [&](const Record& r) -> Status {
+        orgunits->insert(r.orgunit_id);
         Record cur;
         Status got = to.Get(r.type, r.id, &cur);
         if (got.code() == Code::not_found) {
@@ -92,10 +96,11 @@ Status CopyRecords(Store& from, Store& to, const CopyOptions& o, CopyReport* rep
   return flush();
 }
 
-Status CopyUsers(Store& from, Store& to, const CopyOptions& o, CopyReport* rep) {
+Status CopyUsers(Store& from, Store& to, const CopyOptions& o, CopyReport* rep, std::set<std::string>* orgunits) {
   std::vector<User> users;
   U5_RETURN_IF_ERROR(from.ListUsers(&users));
   for (const User& u : users) {
+    orgunits->insert(u.orgunits.begin(), u.orgunits.end());
     User cur;
     if (to.GetUserById(u.id, &cur).ok()) {
       ++rep->users_kept;
@@ -209,6 +214,61 @@ Status CopyEmergencies(Store& from, Store& to, const CopyOptions& o, CopyReport*
   return Status::Ok();
 }
 
+// The period codes of the reporting calendar (years, halves, quarters,
+// months: report/due.h) from 2015 to next year, the periods a commune enters
+// figures for and signs off. A store keeps no list of the periods it holds.
+std::vector<std::string> CalendarPeriods() {
+  std::vector<std::string> out;
+  const int last = std::stoi(NowIso().substr(0, 4)) + 1;
+  for (int y = 2015; y <= last; ++y) {
+    const std::string year = std::to_string(y);
+    out.push_back(year);
+    for (const char* half : {"S1", "S2"}) out.push_back(year + half);
+    for (int q = 1; q <= 4; ++q) out.push_back(year + "Q" + std::to_string(q));
+    for (int m = 1; m <= 12; ++m) out.push_back(year + (m < 10 ? "-0" : "-") + std::to_string(m));
+  }
+  return out;
+}
+
+// Entered aggregate values by (element, org unit, period, source) and sign-off
+// histories by (org unit, period), of the org units the commune's records and
+// users name: a value or history the target lacks is written (a history's
+// rows in order); one it has is kept, since the province may have acted on it.
+Status CopyPeriods(Store& from, Store& to, const CopyOptions& o, CopyReport* rep, const std::set<std::string>& orgunits) {
+  for (const std::string& period : CalendarPeriods()) {
+    for (const std::string& unit : orgunits) {
+      std::vector<AggregateValue> values, have;
+      U5_RETURN_IF_ERROR(from.aggregates().List(unit, period, "", &values));
+      if (!values.empty()) U5_RETURN_IF_ERROR(to.aggregates().List(unit, period, "", &have));
+      for (const AggregateValue& v : values) {
+        const bool there = std::any_of(have.begin(), have.end(), [&](const AggregateValue& h) {
+          return h.element == v.element && h.source == v.source;
+        });
+        if (there) continue;
+        audit::Entry e = Actor(o, "aggregate_copy", "aggregate", v.element, {{"period", period}, {"source", v.source}});
+        e.orgunit_id = unit;
+        U5_RETURN_IF_ERROR(to.aggregates().Put(v, e));
+        ++rep->aggregates;
+      }
+      std::vector<SignoffRow> rows, target_rows;
+      U5_RETURN_IF_ERROR(from.signoffs().History(unit, period, &rows));
+      if (rows.empty()) continue;
+      U5_RETURN_IF_ERROR(to.signoffs().History(unit, period, &target_rows));
+      if (!target_rows.empty()) continue;
+      int64_t last = 0;
+      for (SignoffRow row : rows) {
+        audit::Entry e = Actor(o, "signoff_copy", "signoff", unit + "/" + period, {{"action", row.action}});
+        e.orgunit_id = unit;
+        U5_RETURN_IF_ERROR(to.signoffs().Append(&row, last, e));
+        last = row.seq;
+        ++rep->signoffs;
+      }
+    }
+  }
+  Progress(o, "entered figures and sign-offs", rep->aggregates + rep->signoffs);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CopyStore(Store& from, Store& to, const CopyOptions& options, CopyReport* report) {
@@ -218,10 +278,12 @@ Status CopyStore(Store& from, Store& to, const CopyOptions& options, CopyReport*
   // Users before records (nothing refers to them, but an operator watching the
   // progress sees who can sign in first); the audit trail last, so that its
   // marker never claims more than the rows written before it.
-  U5_RETURN_IF_ERROR(CopyUsers(from, to, o, report));
-  U5_RETURN_IF_ERROR(CopyRecords(from, to, o, report));
+  std::set<std::string> orgunits;
+  U5_RETURN_IF_ERROR(CopyUsers(from, to, o, report, &orgunits));
+  U5_RETURN_IF_ERROR(CopyRecords(from, to, o, report, &orgunits));
   U5_RETURN_IF_ERROR(CopyCare(from, to, o, report));
   U5_RETURN_IF_ERROR(CopyEmergencies(from, to, o, report));
+  U5_RETURN_IF_ERROR(CopyPeriods(from, to, o, report, orgunits));
   return CopyAudit(from, to, o, report);
 }
 

@@ -29,12 +29,16 @@ struct CopyReport {
   std::vector<std::string> users_taken;  // a user name the target already gives another user: not copied
   int64_t audit_copied = 0;               // source entries appended this run
   int64_t care_acks = 0, care_statuses = 0, emergencies_added = 0, emergencies_replaced = 0;
+  int64_t aggregates = 0, signoffs = 0;  // entered values and sign-off rows written
 };
 
 // The rule of a record (by id): absent in `to` → added with its version and
 // timestamps; present at the same or a higher version → kept; present at a
 // lower version → brought up to the source's version by replaying its later
-// versions as updates (and its deletion). The audit trail: the source's
+// versions as updates (and its deletion). Entered aggregate values and
+// sign-off histories of the calendar's periods (CalendarPeriods in copy.cpp)
+// and the org units the records and users name: added when the target has
+// none, else kept. The audit trail: the source's
 // entries after the last copied one are appended to the target's chain in
 // order (re-chained there), each batch closed in the same transaction by a
 // `copy_audit` entry naming the source's db_id (its record_id), the source

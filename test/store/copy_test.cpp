@@ -7,9 +7,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/aggregates.h"
 #include "store/care_acks.h"
 #include "store/copy.h"
 #include "store/emergencies.h"
+#include "store/signoffs.h"
 #include "support/records.h"
 #include "support/temp_dir.h"
 #include "support/test_store.h"
@@ -82,6 +84,27 @@ struct CopyStore : ::testing::TestWithParam<StoreKind> {
     em.to_orgunit = "12";
     em.body = R"({"id":"em-1"})";
     ASSERT_TRUE(src->emergencies().Insert(em, Entry("emergency_raise", "")).ok());
+    store::AggregateValue doctors;
+    doctors.element = "doctors";
+    doctors.orgunit = "03390";
+    doctors.period = "2026";
+    doctors.source = "entered";
+    doctors.value = 2;
+    doctors.entered_by = "cw_a";
+    ASSERT_TRUE(src->aggregates().Put(doctors, Entry("aggregate_put", "")).ok());
+    // Closed, reopened and closed again: the history goes over in order.
+    for (const char* action : {"close", "reopen", "close"}) {
+      store::SignoffRow row;
+      row.orgunit = "03390";
+      row.period = "2026S1";
+      row.action = action;
+      row.username = "cw_a";
+      row.on_date = "2026-07-05";
+      row.reason = std::string(action) == "reopen" ? "sửa số liệu" : "";
+      std::vector<store::SignoffRow> h;
+      ASSERT_TRUE(src->signoffs().History("03390", "2026S1", &h).ok());
+      ASSERT_TRUE(src->signoffs().Append(&row, h.empty() ? 0 : h.back().seq, Entry("signoff", "")).ok());
+    }
   }
 
   store::CopyReport Copy(int batch = 3) {
@@ -123,7 +146,19 @@ TEST_P(CopyStore, EverythingOnceThenNothingMore) {
   EXPECT_EQ(first.care_acks, 1);
   EXPECT_EQ(first.care_statuses, 1);
   EXPECT_EQ(first.emergencies_added, 1);
+  EXPECT_EQ(first.aggregates, 1);
+  EXPECT_EQ(first.signoffs, 3);
   EXPECT_EQ(Records(*dst), Records(*src));
+  std::vector<store::AggregateValue> values;
+  ASSERT_TRUE(dst->aggregates().List("03390", "2026", "", &values).ok());
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0].value, 2);
+  std::vector<store::SignoffRow> signoffs;
+  ASSERT_TRUE(dst->signoffs().History("03390", "2026S1", &signoffs).ok());
+  ASSERT_EQ(signoffs.size(), 3u);
+  EXPECT_EQ(signoffs[1].action, "reopen");
+  EXPECT_EQ(signoffs[1].reason, "sửa số liệu");
+  EXPECT_EQ(signoffs[2].action, "close");
   store::User u;
   ASSERT_TRUE(dst->GetUser("cw_a", &u).ok());
   EXPECT_EQ(u.id, "u-1");
@@ -164,7 +199,9 @@ TEST_P(CopyStore, EverythingOnceThenNothingMore) {
   const store::CopyReport again = Copy();
   EXPECT_EQ(again.records_added + again.records_replaced, 0);
   EXPECT_EQ(again.records_kept, 14);
-  EXPECT_EQ(again.users_added + again.care_acks + again.care_statuses + again.emergencies_added + again.audit_copied, 0);
+  EXPECT_EQ(again.users_added + again.care_acks + again.care_statuses + again.emergencies_added + again.audit_copied +
+                again.aggregates + again.signoffs,
+            0);
   EXPECT_EQ(Head(*dst), head);
   EXPECT_EQ(Records(*dst), Records(*src));
 }
