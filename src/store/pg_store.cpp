@@ -104,7 +104,7 @@ class PgStore final : public Store, public PgHost {
   // A connection the server dropped (a restart, a failover) is replaced on the next call.
   Status Conn(pg::Conn** out) override {
     auto& slot = ThreadConnections()[uid_];
-    if (!slot || !slot->alive()) {
+    if (!slot || !slot->Usable()) {
       auto c = std::make_unique<pg::Conn>();
       U5_RETURN_IF_ERROR(pg::Conn::Open(uri_, c.get()));
       slot = std::move(c);
