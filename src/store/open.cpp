@@ -6,11 +6,7 @@
 #include "store/schema.h"
 #include "store/sqlite.h"
 
-// TEMPORARY until i25-pg's PgStore lands: removed at that merge.
-#if __has_include("store/pg_store.cpp")
 #include "store/pg_store.h"
-#define U5_HAVE_PG 1
-#endif
 
 namespace u5::store {
 
@@ -145,11 +141,7 @@ Status ParseLocation(const std::string& db, const std::string& pg, const std::st
 }
 
 Status OpenStore(const Location& where, std::unique_ptr<Store>* out) {
-#ifdef U5_HAVE_PG
   if (where.postgres()) return OpenPgStore(where.target, PgOptions{}, out);
-#else
-  if (where.postgres()) return Status::Internal("PostgreSQL store not in this build");
-#endif
   if (where.target.find('/') != std::string::npos) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(where.target).parent_path(), ec);
@@ -178,11 +170,7 @@ Status CheckSqliteDatabase(const std::string& path, int* version) {
 }
 
 Status Migrate(const Location& where, int to_version, int* now) {
-#ifdef U5_HAVE_PG
   if (where.postgres()) return MigratePg(where.target, to_version, now);
-#else
-  if (where.postgres()) return Status::Internal("PostgreSQL store not in this build");
-#endif
   return MigrateSqliteFile(where.target, to_version, now);
 }
 

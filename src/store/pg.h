@@ -96,6 +96,10 @@ class Conn {
   void Close();
   // False once the server is gone: the owner opens another connection.
   bool alive() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+  // alive(), after reading what the server sent meanwhile: a server that ended
+  // the session (a restart, pg_terminate_backend) is noticed before the next
+  // statement rather than by it. Outside a transaction only.
+  bool Usable();
   // Inside BEGIN ... COMMIT/ROLLBACK (as far as the last command told).
   bool in_transaction() const { return in_tx_; }
 
@@ -115,6 +119,8 @@ class Conn {
   Status CopyEnd(int64_t* rows = nullptr);
   static void AppendCopyField(std::string* line, std::string_view v);
   static void AppendCopyNull(std::string* line) { line->append("\\N"); }
+  // A text[] parameter's text ({"a","b"}), for `= ANY($1)`.
+  static std::string ArrayLiteral(const std::vector<std::string>& values);
 
   PGconn* raw() const { return c_; }
 
@@ -125,6 +131,7 @@ class Conn {
   void NoteTxState();
   PGconn* c_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  int64_t statements_ = 0;                                 // names given so far
   bool in_tx_ = false;
   bool copying_ = false;
   std::string copy_buf_;
