@@ -82,7 +82,7 @@ Status Conn::Error(const PGresult* r, std::string_view what) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
   const bool was_in_tx = in_tx_;
-  const bool lost = !c_ || PQstatus(c_) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" ||
+  const bool lost = !c_ || PQstatus(c_) == CONNECTION_BAD || (sqlstate.rfind("08", 0) == 0 && sqlstate != "08P01") || sqlstate == "57P01" ||
                     sqlstate == "57P02" || sqlstate == "57P03";
   if (lost) {
     in_tx_ = false;
@@ -111,6 +111,8 @@ Status Conn::Error(const PGresult* r, std::string_view what) {
   if (sqlstate == "23503") return constraint("FOREIGN KEY");
   if (sqlstate == "23514") return constraint("CHECK");
   if (sqlstate == "23502") return constraint("NOT NULL");
+  // The append-only triggers (u5_refuse) raise 23000 with their message, as SQLite's RAISE(ABORT) does.
+  if (sqlstate.rfind("23", 0) == 0) return Status::Conflict("constraint: " + msg);
   return Status::Internal("postgres: " + std::string(what) + ": " + msg + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
 }
 
@@ -155,7 +157,12 @@ Status Conn::Query(const std::string& sql, const Params& params, Result* out) {
   if (!c_) return Status::Internal("postgres: not connected");
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
-    std::string name = "u5_" + std::to_string(prepared_.size() + 1);
+    // A bound on shapes nobody foresaw (queries built from filters): past it the statements start again.
+    if (prepared_.size() >= 512) {
+      U5_RETURN_IF_ERROR(Exec("DEALLOCATE ALL"));
+      prepared_.clear();
+    }
+    std::string name = "u5_" + std::to_string(++statements_);
     Result prep;
     U5_RETURN_IF_ERROR(Check(PQprepare(c_, name.c_str(), sql.c_str(), 0, nullptr), "prepare", &prep));
     it = prepared_.emplace(sql, std::move(name)).first;
@@ -233,6 +240,19 @@ void Conn::AppendCopyField(std::string* line, std::string_view v) {
       default: line->push_back(ch);
     }
   }
+}
+
+std::string Conn::ArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out.push_back('\\');
+      out.push_back(ch);
+    }
+    out.push_back('"');
+  }
+  return out + "}";
 }
 
 Tx::Tx(Conn& c, std::string_view begin) : c_(c) {

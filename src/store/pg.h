@@ -115,6 +115,8 @@ class Conn {
   Status CopyEnd(int64_t* rows = nullptr);
   static void AppendCopyField(std::string* line, std::string_view v);
   static void AppendCopyNull(std::string* line) { line->append("\\N"); }
+  // A text[] parameter's text ({"a","b"}), for `= ANY($1)`.
+  static std::string ArrayLiteral(const std::vector<std::string>& values);
 
   PGconn* raw() const { return c_; }
 
@@ -125,6 +127,7 @@ class Conn {
   void NoteTxState();
   PGconn* c_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  int64_t statements_ = 0;                                 // names given so far
   bool in_tx_ = false;
   bool copying_ = false;
   std::string copy_buf_;

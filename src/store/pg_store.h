@@ -10,13 +10,9 @@
 
 namespace u5::store {
 
-struct PgOptions {
-  // Handbooks (and children lists) kept in memory for the next read of the
-  // same person (store/handbook_cache.h); 0 turns it off. Only this server's
-  // writes make it forget a person, so a server sharing its database with
-  // others keeps none (the default) until the change log is tailed.
-  size_t handbook_cache_entries = 0;
-};
+// Nothing to tune yet: PostgreSQL's own settings do what SqliteOptions does for
+// SQLite. PgStore keeps no handbook cache (several servers write one database).
+struct PgOptions {};
 
 // Opens a store on the database `uri` names (a libpq URI or key=value string),
 // bringing its schema to the latest version. One connection per thread.
