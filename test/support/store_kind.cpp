@@ -1,9 +1,11 @@
 #include "support/store_kind.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "store/orgunit_writer.h"
 #include "store/pg_store.h"
+#include "support/sqlite_probe.h"
 
 namespace u5::test {
 
@@ -43,6 +45,18 @@ void SeedMiniOrgUnits(store::Store& s) {
 }
 
 void StoreTest::SetUp() { store_ = OpenEmpty(); }
+
+bool StoreTest::RawSqlSucceeds(const std::string& sql) {
+  try {
+    if (GetParam() == StoreKind::sqlite)
+      Exec(dir_.File("t0.db"), sql);  // store() is the first opened
+    else
+      databases_.front()->Exec(sql);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
 
 std::unique_ptr<store::Store> StoreTest::OpenEmpty() {
   std::unique_ptr<store::Store> s;

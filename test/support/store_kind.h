@@ -30,6 +30,9 @@ class StoreTest : public ::testing::TestWithParam<StoreKind> {
   store::Store& store() { return *store_; }
   // Another fresh, empty store of the same kind (its own file or database).
   std::unique_ptr<store::Store> OpenEmpty();
+  // Runs `sql` on store()'s database beside the store (raw SQLite or libpq):
+  // whether it succeeded. For what the schema itself must refuse.
+  bool RawSqlSucceeds(const std::string& sql);
 
  private:
   TempDir dir_;
