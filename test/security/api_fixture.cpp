@@ -17,7 +17,11 @@ void ApiFixture::Open(http::ApiOptions o) {
   bool loaded = false;
   ASSERT_TRUE(s->orgunit_writer().Loaded(&loaded).ok());
   if (!loaded) {
-    SeedMiniOrgUnits(*s, with_hospital);
+    if (with_hospital) {
+      SeedMiniOrgUnitsAndHospital(*s);
+    } else {
+      SeedMiniOrgUnits(*s);
+    }
     ASSERT_TRUE(auth::AddUser(*s, "cw_a", "password-123", "commune_worker", {"03390"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "cw_b", "password-123", "commune_worker", {"03394"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "cw_two", "password-123", "commune_worker", {"03390", "00004"}).ok());

@@ -8,11 +8,7 @@
 
 namespace u5::test {
 
-std::vector<StoreKind> TestedStores() { return {StoreKind::sqlite}; }
-
-std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return info.param == StoreKind::postgres ? "postgres" : "sqlite";
-}
+std::vector<StoreKind> TestedStores() { return {StoreKind::sqlite, StoreKind::postgres}; }
 
 void PrintTo(StoreKind kind, std::ostream* os) { *os << (kind == StoreKind::postgres ? "postgres" : "sqlite"); }
 
@@ -43,42 +39,21 @@ std::vector<std::string> TestStoreLocation::StoreArgs() const {
 }
 
 
-void SeedMiniOrgUnits(store::Store& store, bool hospital) {
-  bool loaded = false;
-  if (!store.orgunit_writer().Loaded(&loaded).ok()) throw std::runtime_error("org unit tables unreadable");
-  if (loaded) return;
-  struct Unit { const char *id, *scheme, *kind, *parent; };
-  const Unit units[] = {{"VN", "root", "country", nullptr},       {"12", "vn2025", "province", "VN"},
-                        {"03390", "vn2025", "commune", "12"},     {"tyt:03390", "facility", "facility", "03390"},
-                        {"03394", "vn2025", "commune", "12"},     {"01", "vn2025", "province", "VN"},
-                        {"00004", "vn2025", "commune", "01"}};
-  std::vector<Unit> all(std::begin(units), std::end(units));
-  if (hospital) all.push_back({"bv:12-sannhi", "facility", "facility", "03390"});
-  store::OrgUnitSet set;
-  for (const Unit& u : all) {
-    store::OrgUnitRow r;
-    r.id = r.code = u.id;
-    r.scheme = u.scheme;
-    r.kind = u.kind;
-    r.name = std::string(u.id) == "bv:12-sannhi" ? "Bệnh viện Sản Nhi" : std::string("unit ") + u.id;
-    if (std::string(u.id) == "bv:12-sannhi") r.code = "12-sannhi";
-    if (u.parent) r.parent_id = u.parent;
-    set.units.push_back(r);
-  }
-  // Closure: every unit with each of its ancestors (itself at depth 0).
-  for (const Unit& u : all) {
-    int depth = 0;
-    for (const char* a = u.id; a; ++depth) {
-      set.closure.push_back({a, u.id, depth});
-      const char* parent = nullptr;
-      for (const Unit& p : all)
-        if (std::string(p.id) == a) parent = p.parent;
-      a = parent;
-    }
-  }
+void SeedMiniOrgUnitsAndHospital(store::Store& store) {
+  store::OrgUnitSet set = MiniOrgUnits();
+  store::OrgUnitRow h;
+  h.id = "bv:12-sannhi";
+  h.code = "12-sannhi";
+  h.scheme = h.kind = "facility";
+  h.name = "Bệnh viện Sản Nhi";
+  h.parent_id = "03390";
+  set.units.push_back(h);
+  for (auto [ancestor, depth] : {std::pair{"bv:12-sannhi", 0}, {"03390", 1}, {"12", 2}, {"VN", 3}})
+    set.closure.push_back({ancestor, "bv:12-sannhi", depth});
   bool written = false;
-  if (Status st = store.orgunit_writer().LoadIfEmpty(set, nullptr, &written); !st.ok())
-    throw std::runtime_error("seeding org units: " + st.ToString());
+  Status st = store.orgunit_writer().LoadIfEmpty(set, nullptr, &written);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(written);
 }
 
 }  // namespace u5::test

@@ -10,14 +10,12 @@
 
 #include "store/open.h"
 #include "store/store.h"
+#include "support/store_kind.h"
 
 namespace u5::test {
 
-enum class StoreKind { sqlite, postgres };
-
-// The kinds every parametrised suite runs on.
+// The kinds every parametrised suite of this header runs on (StoreKind, StoreKindName: store_kind.h).
 std::vector<StoreKind> TestedStores();
-std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
 // How gtest prints the parameter ("sqlite", "postgres") in names and failures.
 void PrintTo(StoreKind kind, std::ostream* os);
 
@@ -46,10 +44,9 @@ class TestStoreLocation {
   std::unique_ptr<PgDb> pg_;
 };
 
-// The mini org-unit tree (VN > 12 > 03390 > tyt:03390, 12 > 03394, VN > 01 >
-// 00004) written through store.orgunit_writer(), if the store has no org units;
-// with `hospital`, also the hospital bv:12-sannhi under 03390 that receives its red alerts.
-void SeedMiniOrgUnits(store::Store& store, bool hospital = false);
+// The mini org-unit tree (store_kind.h) and the hospital bv:12-sannhi under
+// 03390 that receives its red alerts, written through store.orgunit_writer().
+void SeedMiniOrgUnitsAndHospital(store::Store& store);
 
 }  // namespace u5::test
 
