@@ -88,10 +88,11 @@ struct CopyStore : ::testing::TestWithParam<StoreKind> {
     doctors.element = "doctors";
     doctors.orgunit = "03390";
     doctors.period = "2026";
-    doctors.source = "entered";
+    doctors.source = "routine";
     doctors.value = 2;
     doctors.entered_by = "cw_a";
-    ASSERT_TRUE(src->aggregates().Put(doctors, Entry("aggregate_put", "")).ok());
+    Status put = src->aggregates().Put(doctors, Entry("aggregate_put", ""));
+    ASSERT_TRUE(put.ok()) << put.ToString();
     // Closed, reopened and closed again: the history goes over in order.
     for (const char* action : {"close", "reopen", "close"}) {
       store::SignoffRow row;
