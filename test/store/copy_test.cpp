@@ -64,12 +64,7 @@ struct CopyStore : ::testing::TestWithParam<StoreKind> {
       ASSERT_TRUE(src->Insert(visit).ok());
     }
     // One record at version 3, one deleted.
-    for (int v = 1; v <= 2; ++v) {
-      store::Record r = persons[0];
-      r.full_name = "Lò Thị Mai v" + std::to_string(v + 1);
-      r.body = json{{"id", r.id}, {"full_name", r.full_name}}.dump();
-      ASSERT_TRUE(src->Update(r, v, nullptr).ok());
-    }
+    RenameFirst(1, 3);
     store::Record gone;
     ASSERT_TRUE(src->SoftDelete("person", persons[1].id, 1, "duplicate", &gone, nullptr).ok());
     ASSERT_TRUE(src->care_acks().Put({"alert-1", persons[2].id, "lbw_visit", "cw_a", "2026-07-02T01:00:00Z", "đã gọi"},
@@ -105,6 +100,16 @@ struct CopyStore : ::testing::TestWithParam<StoreKind> {
       std::vector<store::SignoffRow> h;
       ASSERT_TRUE(src->signoffs().History("03390", "2026S1", &h).ok());
       ASSERT_TRUE(src->signoffs().Append(&row, h.empty() ? 0 : h.back().seq, Entry("signoff", "")).ok());
+    }
+  }
+
+  // Updates the first person in the source from version `from` up to `to`, a new name each time.
+  void RenameFirst(int64_t from, int64_t to) {
+    for (int64_t v = from; v < to; ++v) {
+      store::Record r = persons[0];
+      r.full_name = "Lò Thị Mai v" + std::to_string(v + 1);
+      r.body = json{{"id", r.id}, {"full_name", r.full_name}}.dump();
+      ASSERT_TRUE(src->Update(r, v, nullptr).ok());
     }
   }
 
@@ -210,12 +215,7 @@ TEST_P(CopyStore, EverythingOnceThenNothingMore) {
 TEST_P(CopyStore, TheCommuneWentOnWorking) {
   Copy(100);
   // After the first copy the commune updates a record twice, deletes one, adds one and audits it.
-  for (int v = 3; v <= 4; ++v) {
-    store::Record r = persons[0];
-    r.full_name = "Lò Thị Mai v" + std::to_string(v + 1);
-    r.body = json{{"id", r.id}, {"full_name", r.full_name}}.dump();
-    ASSERT_TRUE(src->Update(r, v, nullptr).ok());
-  }
+  RenameFirst(3, 5);
   store::Record gone;
   ASSERT_TRUE(src->SoftDelete("person", persons[4].id, 1, "moved to another record", &gone, nullptr).ok());
   store::Record late = PersonRecord("Lò Văn Mới");
