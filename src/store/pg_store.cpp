@@ -63,17 +63,18 @@ void AppendCopyRecord(const Record& r, std::string* line) {
   }
 }
 
-class PgStore final : public Store, public PgHost {
+class PgStore final : public TopicStore, public PgHost {
  public:
   explicit PgStore(std::string uri)
-      : uri_(std::move(uri)),
-        aggregates_(NewPgAggregates(*this)),
-        targets_(NewPgTargets(*this)),
-        signoffs_(NewPgSignoffs(*this)),
-        care_acks_(NewPgCareAcks(*this)),
-        emergencies_(NewPgEmergencies(*this)),
-        orgunit_writer_(NewPgOrgUnitWriter(*this)),
-        publications_(NewPgPublications(*this)) {}
+      : uri_(std::move(uri)) {
+    aggregates_ = NewPgAggregates(*this);
+    targets_ = NewPgTargets(*this);
+    signoffs_ = NewPgSignoffs(*this);
+    care_acks_ = NewPgCareAcks(*this);
+    emergencies_ = NewPgEmergencies(*this);
+    orgunit_writer_ = NewPgOrgUnitWriter(*this);
+    publications_ = NewPgPublications(*this);
+  }
 
   Status Init() {
     orgunits_ = NewPgOrgUnitReader([this](pg::Conn** c) { return Conn(c); });
@@ -82,17 +83,6 @@ class PgStore final : public Store, public PgHost {
     return PgMigrate(*conn);
   }
 
-  void Subscribe(ChangeListener listener) override { hooks_.Subscribe(std::move(listener)); }
-  void AddWriteGuard(WriteGuard guard) override { hooks_.AddGuard(std::move(guard)); }
-
-  Aggregates& aggregates() override { return *aggregates_; }
-  Targets& targets() override { return *targets_; }
-  Signoffs& signoffs() override { return *signoffs_; }
-  CareAcks& care_acks() override { return *care_acks_; }
-  Emergencies& emergencies() override { return *emergencies_; }
-  Publications& publications() override { return *publications_; }
-  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
-  OrgUnitReader& orgunits() override { return *orgunits_; }
 
   // One connection per (thread, store), as SqliteStore's; keyed by a process-unique
   // instance number, not the address, which a later store may reuse.
@@ -826,15 +816,6 @@ class PgStore final : public Store, public PgHost {
   const std::string uri_;
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
-  WriteHooks hooks_;
-  const std::unique_ptr<Aggregates> aggregates_;
-  const std::unique_ptr<Targets> targets_;
-  const std::unique_ptr<Signoffs> signoffs_;
-  const std::unique_ptr<CareAcks> care_acks_;
-  const std::unique_ptr<Emergencies> emergencies_;
-  const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
-  const std::unique_ptr<Publications> publications_;
-  std::unique_ptr<OrgUnitReader> orgunits_;
   std::shared_mutex ou_mu_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold

@@ -8,28 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/id.h"
-#include "core/text.h"
 #include "store/pg_store.h"
 #include "support/pg_database.h"
+#include "support/records.h"
 
 namespace u5::store {
 namespace {
 
-Record Person(const std::string& name) {
-  Record r;
-  r.type = "person";
-  r.id = NewUuid7();
-  r.orgunit_id = "03390";
-  r.full_name = name;
-  r.name_folded = text::Fold(name);
-  r.sex = "female";
-  r.date = "1996-04-12";
-  r.version = 1;
-  r.created_at = r.updated_at = "2026-07-01T00:00:00.000Z";
-  r.body = nlohmann::json{{"id", r.id}, {"full_name", name}}.dump();
-  return r;
-}
+Record Person(const std::string& name) { return test::PersonRecord(name); }
 
 std::unique_ptr<Store> Open(const test::TestPgDatabase& db) {
   std::unique_ptr<Store> s;
