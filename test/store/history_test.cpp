@@ -1,4 +1,4 @@
-// Store::ForEachHistory: each living person once with their live events of
+// Store::ForEachHistory on each store: each living person once with their live events of
 // the asked types in date order, whether the events are held while the table
 // is scanned or (past the buffer budget) read in person order.
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include "core/id.h"
 #include "core/text.h"
 #include "store/store.h"
+#include "store/store_fixture.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -64,15 +65,36 @@ std::map<std::string, std::string> Pass(Store& s, const HistoryQuery& q) {
   return out;
 }
 
-class History : public ::testing::TestWithParam<size_t> {};
+// On SQLite with a buffer budget; on PostgreSQL (budget 0: not SQLite's).
+struct HistoryStore {
+  StoreKind kind;
+  size_t budget;
+};
+
+class History : public ::testing::TestWithParam<HistoryStore> {
+ protected:
+  void Open() {
+    if (GetParam().kind == StoreKind::sqlite) {
+      SqliteOptions o;
+      o.history_buffer_bytes = GetParam().budget;
+      ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), o, &s).ok());
+      test::SeedMiniOrgUnits(dir.File("t.db"));
+    } else {
+      pg.emplace();
+      Status st = OpenPgStore(pg->uri(), PgOptions{}, &s);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      test::SeedMiniOrgUnits(*pg);
+    }
+  }
+  void TearDown() override { s.reset(); }
+  test::TempDir dir;
+  std::optional<test::TestPgDatabase> pg;
+  std::unique_ptr<Store> s;
+};
 
 TEST_P(History, EachLivingPersonOnceWithLiveEventsInDateOrder) {
-  test::TempDir dir;
-  SqliteOptions o;
-  o.history_buffer_bytes = GetParam();
-  std::unique_ptr<Store> s;
-  ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), o, &s).ok());
-  test::SeedMiniOrgUnits(dir.File("t.db"));
+  Open();
+  if (HasFatalFailure()) return;
 
   Record a = Person("A", {{"village", "Bản Mế"}}), b = Person("B", {{"village", 3}}), c = Person("C", {}),
          gone = Person("Gone", {{"village", "X"}});
@@ -125,7 +147,13 @@ TEST_P(History, EachLivingPersonOnceWithLiveEventsInDateOrder) {
 
 // The default budget holds everything; 600 bytes passes it within the first
 // person's events, so the rest is read in person order.
-INSTANTIATE_TEST_SUITE_P(Budgets, History, ::testing::Values(size_t{256} << 20, size_t{600}));
+INSTANTIATE_TEST_SUITE_P(, History,
+                         ::testing::Values(HistoryStore{StoreKind::sqlite, size_t{256} << 20},
+                                           HistoryStore{StoreKind::sqlite, 600}, HistoryStore{StoreKind::postgres, 0}),
+                         [](const ::testing::TestParamInfo<HistoryStore>& info) -> std::string {
+                           if (info.param.kind == StoreKind::postgres) return "postgres";
+                           return info.param.budget == 600 ? "sqlite_small_budget" : "sqlite";
+                         });
 
 }  // namespace
 }  // namespace u5::store
