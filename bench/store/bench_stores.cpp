@@ -111,6 +111,17 @@ std::unique_ptr<store::Store> NewStore(int kind) {
   store::pg::Conn admin;
   Check(store::pg::Conn::Open(cluster, &admin), "connect");
   const std::string name = "u5_bench_" + std::to_string(getpid()) + "_" + std::to_string(n);
+  // The databases go when the program ends (FORCE: the loaded stores still hold connections).
+  static struct Dropper {
+    std::string cluster;
+    std::vector<std::string> names;
+    ~Dropper() {
+      store::pg::Conn c;
+      if (!store::pg::Conn::Open(cluster, &c).ok()) return;
+      for (const auto& db : names) (void)c.Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
+  } dropper{cluster, {}};
+  dropper.names.push_back(name);
   Check(admin.Exec("DROP DATABASE IF EXISTS " + name), "drop database");
   Check(admin.Exec("CREATE DATABASE " + name), "create database");
   std::string uri;
