@@ -198,6 +198,20 @@ TEST_P(Topics, FailedOrgUnitLoadLeavesNothing) {
   EXPECT_TRUE(changed.everything) << "a load makes saved engine state stale";
 }
 
+TEST_P(Topics, LoadsAtOnceWriteOnce) {
+  std::unique_ptr<Store> other = OpenEmpty();
+  const OrgUnitSet set = Units();
+  Status st[2];
+  bool written[2] = {false, false};
+  std::thread a([&] { st[0] = other->orgunit_writer().LoadIfEmpty(set, nullptr, &written[0]); });
+  std::thread b([&] { st[1] = other->orgunit_writer().LoadIfEmpty(set, nullptr, &written[1]); });
+  a.join();
+  b.join();
+  EXPECT_TRUE(st[0].ok()) << st[0].ToString();
+  EXPECT_TRUE(st[1].ok()) << st[1].ToString();
+  EXPECT_NE(written[0], written[1]) << "the second finds the tables loaded";
+}
+
 TEST_P(Topics, AggregatesKeepEveryVersion) {
   Aggregates& a = store().aggregates();
   AggregateValue v;
