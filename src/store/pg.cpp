@@ -1,5 +1,7 @@
 #include "store/pg.h"
 
+#include <poll.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -54,6 +56,17 @@ void Conn::Close() {
   c_ = nullptr;
   prepared_.clear();
   in_tx_ = copying_ = false;
+}
+
+bool Conn::Usable() {
+  if (!alive()) return false;
+  if (in_tx_ || copying_) return true;
+  // An idle session has nothing to read unless the server is ending it: it then
+  // sends its FATAL message and closes, and libpq marks the connection bad once
+  // it has read both (a read a call).
+  pollfd p{PQsocket(c_), POLLIN, 0};
+  for (int i = 0; i < 3 && alive() && poll(&p, 1, 0) > 0; ++i) (void)PQconsumeInput(c_);
+  return alive();
 }
 
 Status Conn::Open(const std::string& uri, Conn* out) {

@@ -96,6 +96,10 @@ class Conn {
   void Close();
   // False once the server is gone: the owner opens another connection.
   bool alive() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+  // alive(), after reading what the server sent meanwhile: a server that ended
+  // the session (a restart, pg_terminate_backend) is noticed before the next
+  // statement rather than by it. Outside a transaction only.
+  bool Usable();
   // Inside BEGIN ... COMMIT/ROLLBACK (as far as the last command told).
   bool in_transaction() const { return in_tx_; }
 

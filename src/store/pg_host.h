@@ -4,20 +4,15 @@
 // on it. Internal to src/store.
 #pragma once
 #include <memory>
+#include <utility>
 
 #include "audit/entry.h"
 #include "core/status.h"
+#include "store/audited_write.h"
 #include "store/pg.h"
+#include "store/store.h"  // the topic interfaces' declarations
 
 namespace u5::store {
-
-class Aggregates;
-class CareAcks;
-class Emergencies;
-class OrgUnitWriter;
-class Publications;
-class Signoffs;
-class Targets;
 
 class PgHost {
  public:
@@ -33,14 +28,7 @@ class PgHost {
   // calling thread's connection: both land or neither does.
   template <class Write>
   Status WriteAudited(const audit::Entry& audit, Write&& write) {
-    pg::Conn* conn;
-    U5_RETURN_IF_ERROR(Conn(&conn));
-    pg::Tx tx(*conn);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(write(*conn));
-    audit::Entry e = audit;
-    U5_RETURN_IF_ERROR(AppendAuditIn(*conn, e));
-    return tx.Commit();
+    return AuditedWrite<pg::Conn, pg::Tx>(*this, audit, std::forward<Write>(write));
   }
 };
 

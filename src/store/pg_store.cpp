@@ -29,13 +29,20 @@ namespace u5::store {
 namespace {
 
 // One row of a result, read as SQLite's statement is (store/record_rows.h).
+// `off` columns before the record's (Handbook's kind).
 struct Row {
   const pg::Result& r;
   int i;
-  std::string Text(int c) const { return r.Text(i, c); }
-  int64_t Int(int c) const { return r.Int(i, c); }
-  std::optional<std::string> OptText(int c) const { return r.OptText(i, c); }
+  int off = 0;
+  std::string Text(int c) const { return r.Text(i, c + off); }
+  int64_t Int(int c) const { return r.Int(i, c + off); }
+  std::optional<std::string> OptText(int c) const { return r.OptText(i, c + off); }
 };
+
+// kPersonCols with the version as text, to stand beside events' columns in one UNION.
+#define U5_PERSON_TEXT_COLS                                                                                      \
+  "id, version::text, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, name_folded, sex, " \
+  "birth_date, phone, citizen_id, mother_id, body"
 
 // The largest code point: PostgreSQL's text is valid UTF-8, so a prefix range ends here, not at 0xff.
 constexpr SqlDialect kDialect{'$', false, "\xf4\x8f\xbf\xbf"};
@@ -63,17 +70,18 @@ void AppendCopyRecord(const Record& r, std::string* line) {
   }
 }
 
-class PgStore final : public Store, public PgHost {
+class PgStore final : public TopicStore, public PgHost {
  public:
   explicit PgStore(std::string uri)
-      : uri_(std::move(uri)),
-        aggregates_(NewPgAggregates(*this)),
-        targets_(NewPgTargets(*this)),
-        signoffs_(NewPgSignoffs(*this)),
-        care_acks_(NewPgCareAcks(*this)),
-        emergencies_(NewPgEmergencies(*this)),
-        orgunit_writer_(NewPgOrgUnitWriter(*this)),
-        publications_(NewPgPublications(*this)) {}
+      : uri_(std::move(uri)) {
+    aggregates_ = NewPgAggregates(*this);
+    targets_ = NewPgTargets(*this);
+    signoffs_ = NewPgSignoffs(*this);
+    care_acks_ = NewPgCareAcks(*this);
+    emergencies_ = NewPgEmergencies(*this);
+    orgunit_writer_ = NewPgOrgUnitWriter(*this);
+    publications_ = NewPgPublications(*this);
+  }
 
   Status Init() {
     orgunits_ = NewPgOrgUnitReader([this](pg::Conn** c) { return Conn(c); });
@@ -82,17 +90,6 @@ class PgStore final : public Store, public PgHost {
     return PgMigrate(*conn);
   }
 
-  void Subscribe(ChangeListener listener) override { hooks_.Subscribe(std::move(listener)); }
-  void AddWriteGuard(WriteGuard guard) override { hooks_.AddGuard(std::move(guard)); }
-
-  Aggregates& aggregates() override { return *aggregates_; }
-  Targets& targets() override { return *targets_; }
-  Signoffs& signoffs() override { return *signoffs_; }
-  CareAcks& care_acks() override { return *care_acks_; }
-  Emergencies& emergencies() override { return *emergencies_; }
-  Publications& publications() override { return *publications_; }
-  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
-  OrgUnitReader& orgunits() override { return *orgunits_; }
 
   // One connection per (thread, store), as SqliteStore's; keyed by a process-unique
   // instance number, not the address, which a later store may reuse.
@@ -104,7 +101,7 @@ class PgStore final : public Store, public PgHost {
   // A connection the server dropped (a restart, a failover) is replaced on the next call.
   Status Conn(pg::Conn** out) override {
     auto& slot = ThreadConnections()[uid_];
-    if (!slot || !slot->alive()) {
+    if (!slot || !slot->Usable()) {
       auto c = std::make_unique<pg::Conn>();
       U5_RETURN_IF_ERROR(pg::Conn::Open(uri_, c.get()));
       slot = std::move(c);
@@ -321,30 +318,39 @@ class PgStore final : public Store, public PgHost {
     return Status::Ok();
   }
 
+  // One statement, so one snapshot and one round trip (a transaction around
+  // three queries would cost five): the person ('p'), the mother ('m'), then
+  // the live events ('e') in date order, every column as text behind a kind.
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
     pg::Conn* c;
     U5_RETURN_IF_ERROR(Conn(&c));
-    // One snapshot for the person, the events and the mother: a write between the
-    // reads could otherwise show events of a person who is already deleted.
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    U5_RETURN_IF_ERROR(GetIn(*c, "person", person_id, person));
-    if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
     pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kEventCols +
-                                    " FROM event WHERE person_id=$1 AND deleted_at IS NULL ORDER BY event_date, id",
-                                {person_id}, &r));
+    U5_RETURN_IF_ERROR(c->Query(
+        "SELECT 'p', " U5_PERSON_TEXT_COLS " FROM person WHERE id=$1 "
+        "UNION ALL SELECT 'm', " U5_PERSON_TEXT_COLS " FROM person WHERE $2 AND id=(SELECT mother_id FROM person WHERE id=$1) "
+        "UNION ALL SELECT 'e', id, type, person_id, pregnancy_id, orgunit_id, event_date, version::text, created_at, "
+        "updated_at, deleted_at, delete_reason, body, NULL, NULL, NULL FROM event WHERE person_id=$1 AND deleted_at IS NULL "
+        "ORDER BY 1 DESC, 7, 2",
+        {person_id, mother != nullptr}, &r));
     events->clear();
-    for (int i = 0; i < r.rows(); ++i) events->push_back(ReadRecord(r, i, false));
-    if (!mother) return Status::Ok();
-    mother->id.clear();
-    if (!person->mother_id) return Status::Ok();
-    Status m = GetIn(*c, "person", *person->mother_id, mother);
-    if (m.code() == Code::not_found || (m.ok() && mother->deleted_at)) {
-      mother->id.clear();
-      return Status::Ok();
+    if (mother) mother->id.clear();
+    bool found = false;
+    for (int i = 0; i < r.rows(); ++i) {
+      const std::string_view kind = r.TextView(i, 0);
+      if (kind == "p") {
+        ReadPersonRow(Row{r, i, 1}, person);
+        found = true;
+      } else if (kind == "m") {
+        ReadPersonRow(Row{r, i, 1}, mother);
+        if (mother->deleted_at) mother->id.clear();
+      } else {
+        events->emplace_back();
+        ReadEventRow(Row{r, i, 1}, &events->back());
+      }
     }
-    return m;
+    if (!found) return Status::NotFound("person " + person_id + " not found", "id");
+    if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
+    return Status::Ok();
   }
 
   Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
@@ -826,15 +832,6 @@ class PgStore final : public Store, public PgHost {
   const std::string uri_;
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
-  WriteHooks hooks_;
-  const std::unique_ptr<Aggregates> aggregates_;
-  const std::unique_ptr<Targets> targets_;
-  const std::unique_ptr<Signoffs> signoffs_;
-  const std::unique_ptr<CareAcks> care_acks_;
-  const std::unique_ptr<Emergencies> emergencies_;
-  const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
-  const std::unique_ptr<Publications> publications_;
-  std::unique_ptr<OrgUnitReader> orgunits_;
   std::shared_mutex ou_mu_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold

@@ -13,7 +13,14 @@
 
 #include "audit/entry.h"
 #include "core/status.h"
+#include "store/aggregates.h"
+#include "store/care_acks.h"
+#include "store/emergencies.h"
+#include "store/orgunit_writer.h"
+#include "store/publications.h"
+#include "store/signoffs.h"
 #include "store/store.h"
+#include "store/targets.h"
 
 namespace u5::store {
 
@@ -129,6 +136,33 @@ class WriteHooks {
   std::shared_mutex mu_;
   std::vector<ChangeListener> listeners_;
   std::vector<WriteGuard> guards_;
+};
+
+// What a store holds alike whichever its database: the topic interfaces (made
+// by the derived store, their host, in its constructor) and the write hooks.
+class TopicStore : public Store {
+ public:
+  void Subscribe(ChangeListener listener) override { hooks_.Subscribe(std::move(listener)); }
+  void AddWriteGuard(WriteGuard guard) override { hooks_.AddGuard(std::move(guard)); }
+  Aggregates& aggregates() override { return *aggregates_; }
+  Targets& targets() override { return *targets_; }
+  Signoffs& signoffs() override { return *signoffs_; }
+  CareAcks& care_acks() override { return *care_acks_; }
+  Emergencies& emergencies() override { return *emergencies_; }
+  Publications& publications() override { return *publications_; }
+  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
+  OrgUnitReader& orgunits() override { return *orgunits_; }
+
+ protected:
+  WriteHooks hooks_;
+  std::unique_ptr<Aggregates> aggregates_;
+  std::unique_ptr<Targets> targets_;
+  std::unique_ptr<Signoffs> signoffs_;
+  std::unique_ptr<CareAcks> care_acks_;
+  std::unique_ptr<Emergencies> emergencies_;
+  std::unique_ptr<OrgUnitWriter> orgunit_writer_;
+  std::unique_ptr<Publications> publications_;
+  std::unique_ptr<OrgUnitReader> orgunits_;
 };
 
 // SQL with numbered placeholders: "?N" for SQLite, "$N" for PostgreSQL.

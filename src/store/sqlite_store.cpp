@@ -35,18 +35,19 @@ namespace {
 
 constexpr SqlDialect kDialect{};
 
-class SqliteStore final : public Store, public SqliteHost {
+class SqliteStore final : public TopicStore, public SqliteHost {
  public:
   SqliteStore(std::string path, const SqliteOptions& options)
       : path_(std::move(path)),
-        options_(options),
-        aggregates_(NewSqliteAggregates(*this)),
-        targets_(NewSqliteTargets(*this)),
-        signoffs_(NewSqliteSignoffs(*this)),
-        care_acks_(NewSqliteCareAcks(*this)),
-        emergencies_(NewSqliteEmergencies(*this)),
-        orgunit_writer_(NewSqliteOrgUnitWriter(*this)),
-        publications_(NewSqlitePublications(*this)) {}
+        options_(options) {
+    aggregates_ = NewSqliteAggregates(*this);
+    targets_ = NewSqliteTargets(*this);
+    signoffs_ = NewSqliteSignoffs(*this);
+    care_acks_ = NewSqliteCareAcks(*this);
+    emergencies_ = NewSqliteEmergencies(*this);
+    orgunit_writer_ = NewSqliteOrgUnitWriter(*this);
+    publications_ = NewSqlitePublications(*this);
+  }
 
   Status Init() {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
@@ -59,16 +60,6 @@ class SqliteStore final : public Store, public SqliteHost {
     return Status::Ok();
   }
 
-  void Subscribe(ChangeListener listener) override { hooks_.Subscribe(std::move(listener)); }
-  void AddWriteGuard(WriteGuard guard) override { hooks_.AddGuard(std::move(guard)); }
-
-  Aggregates& aggregates() override { return *aggregates_; }
-  Targets& targets() override { return *targets_; }
-  Signoffs& signoffs() override { return *signoffs_; }
-  CareAcks& care_acks() override { return *care_acks_; }
-  Emergencies& emergencies() override { return *emergencies_; }
-  Publications& publications() override { return *publications_; }
-  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
 
   Status Insert(const Record& r, const audit::Entry* audit) override {
     Db* db;
@@ -851,7 +842,6 @@ class SqliteStore final : public Store, public SqliteHost {
     return SqliteForEachHistory(*db, q, fn, options_.history_buffer_bytes);
   }
 
-  OrgUnitReader& orgunits() override { return *orgunits_; }
 
   bool OrgUnitExists(const std::string& id) override {
     {
@@ -1181,17 +1171,8 @@ class SqliteStore final : public Store, public SqliteHost {
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
-  WriteHooks hooks_;
-  const std::unique_ptr<Aggregates> aggregates_;
-  const std::unique_ptr<Targets> targets_;
-  const std::unique_ptr<Signoffs> signoffs_;
-  const std::unique_ptr<CareAcks> care_acks_;
-  const std::unique_ptr<Emergencies> emergencies_;
-  const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
-  const std::unique_ptr<Publications> publications_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
-  std::unique_ptr<OrgUnitReader> orgunits_;
   HandbookCache handbooks_{options_.handbook_cache_entries};
   static constexpr int64_t kForeignCheckMs = 1000;
   static constexpr size_t kForgetOneByOneUpTo = 1000;

@@ -926,3 +926,61 @@ TEST_P(StoreTest, ChangeLogNamesThePersonsOfEachWrite) {
 
 }  // namespace
 }  // namespace u5::store
+
+namespace u5::store {
+namespace {
+
+// A bulk load is one transaction on either store: a line may name a mother
+// before the line that creates her; an id given twice (a person and an event)
+// or a reference to nobody rolls the whole load back and says which field.
+TEST_P(StoreTest, BulkLoadIsAllOrNothing) {
+  auto load = [&](const std::vector<Record>& rs) -> Status {
+    std::unique_ptr<BulkWriter> w;
+    U5_RETURN_IF_ERROR(s->OpenBulk(&w));
+    for (const Record& r : rs) U5_RETURN_IF_ERROR(w->Add(r));
+    return w->Commit();
+  };
+  Record mother = Person("Lò Thị Mai"), child = Person("Lò Văn An", "03390", "2025-03-01");
+  child.mother_id = mother.id;
+  Record growth = Event(child, "growth", "2025-04-10");
+  growth.body = nlohmann::json{{"id", growth.id}, {"note", "tab\there, line\nthere, back\\slash"}}.dump();
+
+  Record twin = Event(child, "growth", "2025-05-10");
+  twin.id = mother.id;
+  Status st = load({child, mother, growth, twin});
+  EXPECT_EQ(st.code(), Code::conflict) << st.ToString();
+  EXPECT_EQ(st.field(), "id");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM person"), 0);
+
+  Record orphan = Person("Lò Văn Bình");
+  orphan.mother_id = NewUuid7();
+  st = load({child, mother, growth, orphan});
+  EXPECT_EQ(st.code(), Code::invalid) << st.ToString();
+  EXPECT_EQ(st.field(), "person_id");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM person"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM event"), 0);
+
+  ASSERT_TRUE(load({child, mother, growth}).ok());  // the child's line before her mother's
+  Record got;
+  ASSERT_TRUE(s->Get("growth", growth.id, &got).ok());
+  EXPECT_EQ(got.body, growth.body) << "COPY's escapes come back byte for byte";
+  std::vector<Record> kids;
+  ASSERT_TRUE(s->Children({mother.id}, &kids).ok());
+  ASSERT_EQ(kids.size(), 1u);
+  EXPECT_EQ(kids[0].id, child.id);
+  SearchQuery q;
+  q.name_folded = "an lo";
+  std::vector<Record> found;
+  ASSERT_TRUE(s->SearchPersons(q, &found).ok());
+  ASSERT_EQ(found.size(), 1u) << "the given-name range finds a loaded person";
+
+  // Into tables with records, a stored id is refused as it is added.
+  std::unique_ptr<BulkWriter> w;
+  ASSERT_TRUE(s->OpenBulk(&w).ok());
+  Record again = Event(child, "growth", "2025-06-10");
+  again.id = child.id;
+  EXPECT_EQ(w->Add(again).code(), Code::conflict);
+}
+
+}  // namespace
+}  // namespace u5::store
