@@ -422,7 +422,10 @@ class PgStore final : public TopicStore, public PgHost {
     U5_RETURN_IF_ERROR(Conn(&c));
     pg::Tx tx(*c);
     U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(InsertUser(*c, u));
+    // As SQLite's CreateUser: a new account starts enabled (SaveUser sets the flag).
+    User enabled = u;
+    enabled.disabled = false;
+    U5_RETURN_IF_ERROR(InsertUser(*c, enabled));
     return tx.Commit();
   }
 

@@ -984,3 +984,45 @@ TEST_P(StoreTest, BulkLoadIsAllOrNothing) {
 
 }  // namespace
 }  // namespace u5::store
+
+namespace u5::store {
+namespace {
+
+// ListAudit by record finds the entries under the record's id and the answers
+// that listed it among others (detail.records, strings only); a detail that
+// is not JSON names nothing. SQLite reads its sorted runs and tail, PostgreSQL
+// its GIN index over u5_audit_records.
+TEST_P(StoreTest, AuditByRecordFindsListedRecordsToo) {
+  auto entry = [](const std::string& record_id, const std::string& detail) {
+    audit::Entry e = ReadEntry(0);
+    e.record_id = record_id;
+    e.detail = detail;
+    return e;
+  };
+  ASSERT_TRUE(s->AppendAudit({entry("r1", R"({"via":"handbook"})"),
+                              entry("", R"({"via":"list","records":["r1","r2",3]})"),
+                              entry("", R"({"via":"list","records":["r3"]})"),
+                              entry("", R"(not json "records":["r2"])"),
+                              entry("", R"({"via":"list","records":"r2"})")})
+                  .ok());
+  auto seqs = [&](const std::string& record) {
+    AuditQuery q;
+    q.record_id = record;
+    std::vector<audit::Entry> got;
+    EXPECT_TRUE(s->ListAudit(q, &got).ok());
+    std::vector<int64_t> out;
+    for (const auto& e : got) out.push_back(e.seq);
+    return out;
+  };
+  EXPECT_EQ(seqs("r1"), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(seqs("r2"), (std::vector<int64_t>{2}));
+  EXPECT_EQ(seqs("r3"), (std::vector<int64_t>{3}));
+  EXPECT_TRUE(seqs("3").empty()) << "a number in detail.records is no record id";
+  int64_t checked = 0;
+  Status st = s->VerifyAudit(&checked);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(checked, 5);
+}
+
+}  // namespace
+}  // namespace u5::store
