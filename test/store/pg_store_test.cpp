@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/pg.h"
 #include "store/pg_store.h"
 #include "support/pg_database.h"
 #include "support/records.h"
@@ -157,6 +158,37 @@ TEST(PgStore, NameRevMatchesSqlitesRule) {
   EXPECT_EQ(rev("mai"), "mai");
   EXPECT_EQ(rev("a  b"), "b a");
   EXPECT_EQ(rev("nguyen "), " nguyen");
+}
+
+}  // namespace
+}  // namespace u5::store
+
+namespace u5::store {
+namespace {
+
+// A write whose connection is lost inside its transaction (here a guard has
+// the server end the session midway) fails retryably, never as a success, and
+// leaves nothing; the next write opens another connection and lands.
+TEST(PgStore, AWriteWhoseConnectionIsLostMidwayIsRetryableAndLeavesNothing) {
+  test::TestPgDatabase db;
+  auto s = Open(db);
+  test::SeedMiniOrgUnits(db);
+  bool cut = true;
+  s->AddWriteGuard([&](const Record&) -> Status {
+    if (cut)
+      db.Exec("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() "
+              "AND pid <> pg_backend_pid()");
+    return Status::Ok();
+  });
+  Record p = Person("Lò Thị Mai");
+  Status st = s->Insert(p);
+  EXPECT_TRUE(pg::Retryable(st)) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 0);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM change_log"), 0);
+  cut = false;
+  st = s->Insert(p);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
 }
 
 }  // namespace
