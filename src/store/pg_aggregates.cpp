@@ -57,10 +57,9 @@ class PgAggregates final : public Aggregates {
 
   Status List(const std::string& orgunit, const std::string& period, const std::string& element,
               std::vector<AggregateValue>* out) override {
-    // COLLATE "C": SQLite orders text by its bytes, the database's locale may not.
     return Read(std::string("SELECT ") + kValueCols +
                     " FROM indicator_value WHERE orgunit_id=$1 AND period=$2 AND ($3='' OR element=$3) "
-                    "ORDER BY element COLLATE \"C\", source COLLATE \"C\"",
+                    "ORDER BY element, source",
                 {orgunit, period, element}, false, out);
   }
 

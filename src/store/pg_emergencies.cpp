@@ -56,10 +56,9 @@ class PgEmergencies final : public Emergencies {
     pg::Conn* c;
     U5_RETURN_IF_ERROR(host_.Conn(&c));
     out->clear();
-    // COLLATE "C": SQLite orders text by its bytes, the database's locale may not.
     return pg::ForRows(*c,
                        std::string(kSelect) +
-                           "WHERE ($1 = 0 OR status = 'open') AND raised_at >= $2 ORDER BY raised_at COLLATE \"C\", id COLLATE \"C\"",
+                           "WHERE ($1 = 0 OR status = 'open') AND raised_at >= $2 ORDER BY raised_at, id",
                        {int64_t{open_only ? 1 : 0}, from}, [&](const pg::Result& r, int i) { out->push_back(Row(r, i)); });
   }
 

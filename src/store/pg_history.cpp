@@ -7,9 +7,9 @@
 // into them, so nothing is copied.
 #include "store/pg_history.h"
 
-#include "store/history_order.h"
-
 #include <unordered_map>
+
+#include "store/history_order.h"
 
 namespace u5::store {
 namespace {
@@ -20,7 +20,7 @@ constexpr int64_t kChunk = 1000;
 class HistoryPass {
  public:
   HistoryPass(pg::Conn& c, const HistoryQuery& q, const HistoryFn& fn) : c_(c), q_(q), fn_(fn) {
-    // One parameter a body field ($2..) and a type: few shapes, each prepared once per connection.
+    // One parameter a body field and an event type ($3..): few shapes, each prepared once per connection.
     person_sql_ = "SELECT id, orgunit_id, full_name, sex, birth_date, phone, mother_id";
     for (size_t i = 0; i < q.person_fields.size(); ++i) {
       const std::string k = "$" + std::to_string(i + 3);
@@ -40,7 +40,7 @@ class HistoryPass {
   }
 
   Status Run() {
-    std::string after;  // '' sorts before every id in any collation
+    std::string after;  // '' sorts before every id
     for (;;) {
       pg::Result persons;
       pg::Params pp{after, kChunk};

@@ -41,13 +41,12 @@ class PgOrgUnitReader final : public OrgUnitReader {
     return Status::Ok();
   }
 
-  // COLLATE "C" in the lists below: SQLite orders text by its bytes, the database's locale may not.
   Status Children(std::string_view parent_id, std::vector<OrgUnit>* out) override {
     out->clear();
     pg::Conn* c;
     U5_RETURN_IF_ERROR(conn_(&c));
     U5_RETURN_IF_ERROR(MustExist(*c, parent_id));
-    return Units(*c, "SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.parent_id = $1 ORDER BY o.id COLLATE \"C\"", parent_id,
+    return Units(*c, "SELECT " U5_ORGUNIT_COLS " FROM orgunit o WHERE o.parent_id = $1 ORDER BY o.id", parent_id,
                  out);
   }
 
@@ -71,7 +70,7 @@ class PgOrgUnitReader final : public OrgUnitReader {
     pg::Conn* c;
     U5_RETURN_IF_ERROR(conn_(&c));
     U5_RETURN_IF_ERROR(MustExist(*c, old_id));
-    return Ids(*c, "SELECT new_id FROM orgunit_successor WHERE old_id = $1 ORDER BY new_id COLLATE \"C\"", old_id, out);
+    return Ids(*c, "SELECT new_id FROM orgunit_successor WHERE old_id = $1 ORDER BY new_id", old_id, out);
   }
 
   Status ClosureDescendants(std::string_view id, std::vector<std::string>* out) override {

@@ -15,13 +15,12 @@ class PgPublications final : public Publications {
     out->clear();
     pg::Conn* c;
     U5_RETURN_IF_ERROR(host_.Conn(&c));
-    // COLLATE "C": SQLite orders text by its bytes, the database's locale may not.
     return pg::ForRows(*c,
         
         "SELECT p.orgunit_id, p.period, p.version, p.username, p.at, p.sha256, p.signed_off_at, p.body "
         "FROM publication p WHERE ($1 = '' OR p.orgunit_id = $1) "
         "AND p.version = (SELECT MAX(q.version) FROM publication q WHERE q.orgunit_id = p.orgunit_id AND q.period = p.period) "
-        "ORDER BY p.at COLLATE \"C\" DESC, p.period COLLATE \"C\" DESC",
+        "ORDER BY p.at DESC, p.period DESC",
         {orgunit}, [&](const pg::Result& r, int i) {
           out->push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5), r.Text(i, 6),
                           r.Text(i, 7)});

@@ -74,12 +74,11 @@ class PgTargets final : public Targets {
     pg::Conn* c;
     U5_RETURN_IF_ERROR(host_.Conn(&c));
     out->clear();
-    // COLLATE "C": SQLite orders text by its bytes, the database's locale may not.
     return pg::ForRows(*c,
                        std::string(kSelect) +
                            "t WHERE plan_id = $1 AND version = (SELECT MAX(version) FROM plan_target u "
                            "WHERE u.plan_id = t.plan_id AND u.indicator_id = t.indicator_id AND u.year = t.year) "
-                           "ORDER BY indicator_id COLLATE \"C\", year",
+                           "ORDER BY indicator_id, year",
                        {plan}, [&](const pg::Result& r, int i) { out->push_back(Read(r, i)); });
   }
 

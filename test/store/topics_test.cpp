@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <thread>
 
 #include "core/id.h"
 #include "core/text.h"
@@ -194,6 +196,20 @@ TEST_P(Topics, FailedOrgUnitLoadLeavesNothing) {
   ChangesAfter changed;
   ASSERT_TRUE(other->ChangedSince(0, &changed).ok());
   EXPECT_TRUE(changed.everything) << "a load makes saved engine state stale";
+}
+
+TEST_P(Topics, LoadsAtOnceWriteOnce) {
+  std::unique_ptr<Store> other = OpenEmpty();
+  const OrgUnitSet set = Units();
+  Status st[2];
+  bool written[2] = {false, false};
+  std::thread a([&] { st[0] = other->orgunit_writer().LoadIfEmpty(set, nullptr, &written[0]); });
+  std::thread b([&] { st[1] = other->orgunit_writer().LoadIfEmpty(set, nullptr, &written[1]); });
+  a.join();
+  b.join();
+  EXPECT_TRUE(st[0].ok()) << st[0].ToString();
+  EXPECT_TRUE(st[1].ok()) << st[1].ToString();
+  EXPECT_NE(written[0], written[1]) << "the second finds the tables loaded";
 }
 
 TEST_P(Topics, AggregatesKeepEveryVersion) {
@@ -479,6 +495,45 @@ TEST_P(Topics, PublicationsAppendWithTheirFiles) {
   ASSERT_TRUE(p.List("01", &rows).ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].sha256, "cd");
+}
+
+// Writers racing on one key, each on its own thread (and connection): the
+// read of the latest seq or version and the append are one step, as SQLite's
+// write lock makes them; PostgreSQL's locks must too.
+TEST_P(Topics, RacingAppendsSeeEachOthersRows) {
+  constexpr int kThreads = 6;
+  std::vector<Status> closes(kThreads), pubs(kThreads), puts(kThreads);
+  std::vector<int64_t> versions(kThreads), target_versions(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      SignoffRow close{0, "03390", "2026-08", "close", "u" + std::to_string(i), "", "2026-09-01", "", "{}"};
+      closes[i] = store().signoffs().Append(&close, 0, Audit("signoff"));
+      PublicationRow p{"12", "2026S2", 0, "tinh", "", "ab", "2027-01-05T00:00:00Z", "{}"};
+      pubs[i] = store().publications().Append(&p, Audit("publish"), [](const PublicationRow&) { return Status::Ok(); });
+      versions[i] = p.version;
+      TargetVersion t = FileTarget("u5mr", 10 + i);
+      t.by = "tinh";
+      puts[i] = store().targets().Put(&t, Audit("target_change"));
+      target_versions[i] = t.version;
+    });
+  for (std::thread& t : threads) t.join();
+  int closed = 0;
+  for (const Status& st : closes) {
+    if (st.ok()) ++closed;
+    else EXPECT_EQ(st.field(), "period") << st.ToString();
+  }
+  EXPECT_EQ(closed, 1) << "one close wins; the others find the period closed meanwhile";
+  for (const Status& st : pubs) EXPECT_TRUE(st.ok()) << st.ToString();
+  for (const Status& st : puts) EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(std::set<int64_t>(versions.begin(), versions.end()).size(), size_t{kThreads}) << "each publication its own version";
+  EXPECT_EQ(*std::max_element(versions.begin(), versions.end()), kThreads);
+  EXPECT_EQ(std::set<int64_t>(target_versions.begin(), target_versions.end()).size(), size_t{kThreads});
+  std::vector<SignoffRow> rows;
+  ASSERT_TRUE(store().signoffs().History("03390", "2026-08", &rows).ok());
+  EXPECT_EQ(rows.size(), 1u);
+  EXPECT_EQ(Audits("signoff"), 1u);
+  EXPECT_EQ(Audits("publish"), size_t{kThreads});
 }
 
 INSTANTIATE_TEST_SUITE_P(, Topics, test::kStoreKinds, test::StoreKindName);
