@@ -10,6 +10,8 @@ U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   nodejs chromium fonts-noto-core
   libxlsxwriter-dev libhpdf-dev fonts-liberation2 poppler-utils libxml2-utils python3-jsonschema
   clang libclang-rt-14-dev)
+# The PostgreSQL store (issue 25): libpq to build, a server for scripts/pg-cluster's test cluster.
+U5_PACKAGES+=(postgresql-15 postgresql-client-15 libpq-dev)
 
 install_packages() {
   local missing=()

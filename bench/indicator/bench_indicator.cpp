@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
 
   // (e) the snapshot as a start reads it: sections encoded and written (what a
   // checkpoint costs), then the file verified and decoded into a fresh engine.
-  const std::string snap = indicator::Service::SnapshotPath(path);
+  const std::string snap = indicator::Service::SnapshotPath(path + ".engines");
   std::filesystem::create_directories(std::filesystem::path(snap).parent_path());
   {
     snapshot::Header h{"indicators", indicator::Service::kSnapshotFormat, svc->catalogue().digest(), "", 0};

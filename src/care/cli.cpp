@@ -34,8 +34,8 @@ int RunWorklistCommand(store::Store& store, const CliOptions& o, std::ostream& o
   Status st = Service::Open(store, o.data_dir, &svc);
   // The server's snapshot, when there is a server's folder: the list comes from
   // it and the persons changed since, not from every record.
-  if (st.ok() && !o.db_path.empty() && std::filesystem::is_directory(o.db_path + ".engines"))
-    svc->SetSnapshotPath(o.db_path + ".engines/care.snap");
+  if (st.ok() && !o.engines_dir.empty() && std::filesystem::is_directory(o.engines_dir))
+    svc->SetSnapshotPath(o.engines_dir + "/care.snap");
   if (st.ok() && !o.kind.empty() && !KnownKind(svc->schedule(), o.kind)) {
     err << "error: --kind is epi, anc, pnc, growth, vitamin_a or health_check\n";
     return 2;

@@ -8,7 +8,7 @@
 namespace u5::care {
 
 struct CliOptions {
-  std::string db_path, data_dir, orgunit, date, village, kind, list = "current", format = "csv";
+  std::string engines_dir, data_dir, orgunit, date, village, kind, list = "current", format = "csv";
   int days = 7;
 };
 

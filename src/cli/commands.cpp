@@ -26,6 +26,7 @@
 #include "report/model.h"
 #include "report/signoff.h"
 #include "registry/jsonl.h"
+#include "store/copy.h"
 
 namespace u5::cli {
 
@@ -165,16 +166,16 @@ int Import(store::Store& store, const std::string& path) {
 
 namespace {
 
-Status PublishDemoYear(store::Store& store, const std::string& db_path, const std::string& data_dir, const std::string& province) {
+Status PublishDemoYear(store::Store& store, const store::Location& where, const std::string& data_dir, const std::string& province) {
   store::User tinh;
   if (!store.GetUser("tinh", &tinh).ok()) return Status::Ok();  // no province account in this demo
   std::unique_ptr<indicator::Service> svc;
-  U5_RETURN_IF_ERROR(indicator::Service::Open(store, data_dir, &svc, indicator::Service::SnapshotPath(db_path)));
+  U5_RETURN_IF_ERROR(indicator::Service::Open(store, data_dir, &svc, indicator::Service::SnapshotPath(where.engines_dir)));
   indicator::Period year;
   U5_RETURN_IF_ERROR(indicator::ParsePeriod("2025", &year));
   report::SignoffAction a{province, year.text, tinh.username, "", report::FiguresJson(*svc, province, year), Today(), tinh.id, "demo"};
   U5_RETURN_IF_ERROR(report::ClosePeriod(store, a));
-  publish::PublishInput in{province, year.text, tinh.username, tinh.id, "demo", publish::DefaultPublicDir(db_path), ""};
+  publish::PublishInput in{province, year.text, tinh.username, tinh.id, "demo", publish::DefaultPublicDir(where.base), ""};
   publish::PublishResult r;
   U5_RETURN_IF_ERROR(publish::Publish(store, *svc, in, &r));
   std::fprintf(stderr, "demo: %s %s signed off and published into %s\n", province.c_str(), year.text.c_str(), in.public_dir.c_str());
@@ -183,7 +184,7 @@ Status PublishDemoYear(store::Store& store, const std::string& db_path, const st
 
 }  // namespace
 
-int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args, const std::string& data_dir) {
+int Demo(store::Store& store, const store::Location& where, const demo::CliArgs& args, const std::string& data_dir) {
   store::User existing;
   if (store.GetUser("demo", &existing).ok()) {
     std::cerr << "demo database already initialised\n";
@@ -191,7 +192,7 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   }
   KeepFreedMemory(Workload::kBulkLoad);
   std::string province, commune;
-  Status st = demo::RunFromCli(store, db_path, args, &province, &commune);
+  Status st = demo::RunFromCli(store, where.target, args, &province, &commune);
   // The published password (auth/demo_accounts.h): `serve` refuses this
   // database without --demo until every such password is changed. It is a
   // known password, not an initial one handed to a person, so the accounts
@@ -212,11 +213,47 @@ int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& a
   // The province officer signs off the province's year 2025 and publishes it,
   // so the public page has a publication (docs/demo.md). Events dated in 2025
   // under the province are frozen from then on.
-  if (st.ok()) st = PublishDemoYear(store, db_path, data_dir, province);
+  if (st.ok()) st = PublishDemoYear(store, where, data_dir, province);
   if (!st.ok()) {
     std::cerr << "error: " << st.ToString() << "\n";
     return st.code() == Code::invalid ? 2 : 1;
   }
+  return 0;
+}
+
+int Copy(const std::string& from, const store::Location& to, int batch, const std::string& data_dir,
+         const audit::HeadPaths& to_heads, std::ostream& err) {
+  auto fail = [&](const Status& st) {
+    err << "error: " << st.ToString() << "\n";
+    return st.code() == Code::invalid ? 2 : 1;
+  };
+  int version = 0;
+  if (Status st = store::CheckSqliteDatabase(from, &version); !st.ok()) return fail(st);
+  std::unique_ptr<store::Store> source, target;
+  if (Status st = store::OpenSqliteStore(from, &source); !st.ok()) return fail(st);
+  if (Status st = store::OpenStore(to, &target); !st.ok()) return fail(st);
+  if (Status st = EnsureOrgUnits(*target, data_dir); !st.ok()) return fail(st);
+  store::CopyOptions o;
+  o.batch = batch;
+  o.source_name = from;
+  o.actor = CliAuditEntry("copy", "");
+  o.progress = [&err](std::string_view stage, int64_t done) { err << "copy: " << stage << " " << done << "\n"; };
+  store::CopyReport r;
+  Status st = store::CopyStore(*source, *target, o, &r);
+  // What was committed before a failure is signed as well: a run again resumes from it.
+  if (Status sign = SignAuditHead(*target, to_heads); !sign.ok() && st.ok()) st = sign;
+  if (!st.ok()) {
+    err << "copy stopped; what was committed stays, and running the same copy again resumes\n";
+    return fail(st);
+  }
+  err << "copied " << from << " (schema " << version << ") into " << to.Display() << ": records " << r.records_added
+      << " added, " << r.records_replaced << " brought up to the source's version, " << r.records_kept
+      << " already there; users " << r.users_added << " added, " << r.users_kept << " already there; audit entries "
+      << r.audit_copied << "; care acknowledgements " << r.care_acks << ", follow-up statuses " << r.care_statuses
+      << "; emergencies " << r.emergencies_added << " added, " << r.emergencies_replaced << " updated; entered values "
+      << r.aggregates << ", sign-off rows " << r.signoffs << "\n";
+  for (const std::string& u : r.users_taken)
+    err << "warning: user " << u << " not copied: the target has another user of that name\n";
   return 0;
 }
 
@@ -237,7 +274,7 @@ Status UsersWithDemoPasswords(store::Store& store, std::vector<std::string>* use
   return Status::Ok();
 }
 
-int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::ostream& err) {
+int RefuseDemoPasswords(store::Store& store, const std::string& store_flag, std::ostream& err) {
   std::vector<std::string> users;
   if (Status st = UsersWithDemoPasswords(store, &users); !st.ok()) {
     err << "error: " << st.ToString() << "\n";
@@ -247,10 +284,10 @@ int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::os
   std::string names, passwords;
   for (const auto& u : users) names += (names.empty() ? "" : ", ") + u;
   for (const auto& p : auth::PublishedDemoPasswords()) passwords += (passwords.empty() ? "" : ", ") + p;
-  err << "error: refusing to serve " << db_path << " without --demo: these users still have a published demo password ("
+  err << "error: refusing to serve " << store_flag << " without --demo: these users still have a published demo password ("
       << passwords << "), which anyone can look up: " << names << "\n"
       << "Give each a new password (read from standard input; the password policy applies), e.g.\n";
-  for (const auto& u : users) err << "  build/under5 user passwd --db " << db_path << " --username " << u << "\n";
+  for (const auto& u : users) err << "  build/under5 user passwd " << store_flag << " --username " << u << "\n";
   err << "or serve this demo database with --demo.\n";
   return 2;
 }

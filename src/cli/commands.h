@@ -7,6 +7,7 @@
 #include "audit/signed_heads.h"
 #include "core/status.h"
 #include "demo/run.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace u5::cli {
@@ -25,14 +26,22 @@ Status SignAuditHead(store::Store& store, const audit::HeadPaths& paths);
 int AuditVerify(store::Store& store, const audit::HeadPaths& paths, std::ostream& err);
 
 int Import(store::Store& store, const std::string& path);
-int Demo(store::Store& store, const std::string& db_path, const demo::CliArgs& args, const std::string& data_dir);
+int Demo(store::Store& store, const store::Location& where, const demo::CliArgs& args, const std::string& data_dir);
+
+// `under5 copy`: the SQLite file `from` (checked first: an under5 database of
+// a known schema) into the store `to` (org units loaded if missing), with
+// progress and a summary on `err`; the target's audit head signed at the end.
+// 0, or 2 for bad input, 1 for a failure (a run again resumes).
+int Copy(const std::string& from, const store::Location& to, int batch, const std::string& data_dir,
+         const audit::HeadPaths& to_heads, std::ostream& err);
 
 // The demo accounts (auth/demo_accounts.h) whose password is still one of the
 // published demo passwords, disabled ones included.
 Status UsersWithDemoPasswords(store::Store& store, std::vector<std::string>* usernames);
 // For `serve` without --demo: 0 when no user has a published demo password;
-// else prints who and how to fix it to `err` and returns the exit code.
-int RefuseDemoPasswords(store::Store& store, const std::string& db_path, std::ostream& err);
+// else prints who and how to fix it to `err` (naming the store as
+// `store_flag`, "--db FILE" or "--pg URI") and returns the exit code.
+int RefuseDemoPasswords(store::Store& store, const std::string& store_flag, std::ostream& err);
 // `user passwd`: sets a user's password read from the first line of `in`,
 // after the password policy, and ends the user's sessions.
 int SetUserPassword(store::Store& store, const std::string& username, std::istream& in, std::ostream& err);

@@ -33,6 +33,7 @@
 #include "report/signoff.h"
 #include "report/template.h"
 #include "snapshot/checkpointer.h"
+#include "store/open.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -71,10 +72,19 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "reference data folder (org units, ...)")->capture_default_str();
 
   // serve
-  std::string db_path = "var/under5.db", host = "127.0.0.1", static_dir;
+  std::string db_path, pg_uri, engines_dir, host = "127.0.0.1", static_dir;
+  // Every command over a store names it with exactly one of --db and --pg
+  // (store::ParseLocation); those that start the engines may move their snapshots.
+  auto add_store = [&](CLI::App* c, bool engines) {
+    c->add_option("--db", db_path, "SQLite database file (or --pg)");
+    c->add_option("--pg", pg_uri, "PostgreSQL URI, e.g. postgresql://under5@db1/under5 (or --db)");
+    if (engines)
+      c->add_option("--engines-dir", engines_dir,
+                    "folder of the engines' snapshots (default <db>.engines; with --pg <database name>.engines here)");
+  };
   int port = 8080, threads = 0;
   auto* serve = app.add_subcommand("serve", "serve the web app and JSON API");
-  serve->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(serve, true);
   serve->add_option("--port", port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
   serve->add_option("--host", host, "address to listen on")->capture_default_str();
   serve->add_option("--threads", threads, "worker threads (0 = one per core)");
@@ -115,16 +125,16 @@ int main(int argc, char** argv) {
   // migrate
   int to_version = -1;
   auto* migrate = app.add_subcommand("migrate", "create or upgrade a database's schema");
-  migrate->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(migrate, false);
   migrate->add_option("--to", to_version, "stop at this schema version (default: latest)");
 
   // import / export
   std::string jsonl_path, out_path;
   auto* import = app.add_subcommand("import", "import records from a JSONL file (all or nothing)");
-  import->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(import, false);
   import->add_option("file", jsonl_path, "JSONL file, one record a line (docs/jsonl.md)")->required();
   auto* exportc = app.add_subcommand("export", "export every record as JSONL");
-  exportc->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(exportc, false);
   exportc->add_option("--out", out_path, "output file (default: standard output)");
   bool confidential = false;
   exportc->add_flag("--include-confidential", confidential,
@@ -136,18 +146,18 @@ int main(int argc, char** argv) {
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "add a user; the password is read from standard input");
-  user_add->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(user_add, false);
   user_add->add_option("--username", username, "user name")->required();
   user_add->add_option("--role", role, "commune_worker, district_officer, province_officer, ministry or admin")->required();
   user_add->add_option("--orgunit", orgunits, "org unit code (repeat for several)")->required();
   user_add->add_option("--name", full_name, "full name");
   auto* user_passwd = user->add_subcommand("passwd", "set a user's password, read from standard input; ends their sessions");
-  user_passwd->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(user_passwd, false);
   user_passwd->add_option("--username", username, "user name")->required();
 
   // demo
   auto* demo = app.add_subcommand("demo", "create a demo database (org units, demo user, demo records)");
-  demo->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(demo, true);
   demo::CliArgs demo_args;
   demo::AddCliOptions(demo, &demo_args);
 
@@ -160,13 +170,13 @@ int main(int argc, char** argv) {
   // indicators, plan-eval, mortality (src/indicator/cli.cpp)
   indicator::CliOptions ind;
   auto* indicators = app.add_subcommand("indicators", "indicator values (numerator, denominator, value) for an org unit and period");
-  indicators->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(indicators, true);
   indicators->add_option("--orgunit", ind.orgunit, "org unit code (12, 03390, pre2025:24, VN)")->required();
   indicators->add_option("--period", ind.period, "2025, 2025S1, 2025Q3, 2025-06 or 2025-01-01..2025-03-31")->required();
   indicators->add_option("--ids", ind.ids, "comma-separated indicator ids (default: all)");
   indicators->add_option("--format", ind.format, "csv or json")->capture_default_str();
   auto* plan_eval = app.add_subcommand("plan-eval", "evaluate a plan's targets: one row per target");
-  plan_eval->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(plan_eval, true);
   plan_eval->add_option("--plan", ind.plan, "plan id (lai_chau_u5_2030, ...) or 'all'")->required();
   plan_eval->add_option("--orgunit", ind.orgunit, "evaluate at this org unit instead of the plan's");
   plan_eval->add_option("--year", ind.year, "only the targets of this year");
@@ -174,7 +184,7 @@ int main(int argc, char** argv) {
   plan_eval->add_option("--format", ind.format, "csv or json")->capture_default_str();
 
   auto* mortality = app.add_subcommand("mortality", "cohort (life-table) neonatal, infant and under-5 mortality over five years (DHS method)");
-  mortality->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(mortality, true);
   mortality->add_option("--orgunit", ind.orgunit, "org unit code (a province or district; 12, pre2025:24, VN)")->required();
   mortality->add_option("--year", ind.year, "the window's last year: five years ending 31 December (default: last year)");
   mortality->add_option("--as-of", ind.as_of, "cut the window at this date (default: today)");
@@ -183,11 +193,11 @@ int main(int argc, char** argv) {
   // report, signoff (src/report/cli.cpp)
   report::CliOptions rep;
   auto* report_cmd = app.add_subcommand("report", "a plan's periodic report from the records: xlsx, pdf, csv, adx or dvs (DHIS2)");
-  // --db, --template and --period are required unless --list (checked below: CLI11's
+  // --template and --period are required unless --list (checked below: CLI11's
   // required() cannot depend on another flag).
   bool list_reports = false;
   report_cmd->add_flag("--list", list_reports, "print the report template ids, one a line, and exit");
-  report_cmd->add_option("--db", db_path, "SQLite database file (required)");
+  add_store(report_cmd, true);
   report_cmd->add_option("--template", rep.template_id, "report template in data/reports (lai_chau_6m, hai_phong_annual, ...) (required)");
   report_cmd->add_option("--period", rep.period, "2026S1, 2026, ... (the template's period kind) (required)");
   report_cmd->add_option("--orgunit", rep.orgunit, "org unit (default: the template's)");
@@ -197,7 +207,7 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("--bom", rep.bom, "CSV: start with a UTF-8 BOM (for Excel)");
   report_cmd->add_option("--lang", rep.lang, "language of the printed words: vi (default) or en")->capture_default_str();
   auto* signoff_cmd = app.add_subcommand("signoff", "a commune confirms (closes) or reopens its figures of a period");
-  signoff_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(signoff_cmd, true);
   signoff_cmd->add_option("action", rep.action, "close, reopen or status")->required();
   signoff_cmd->add_option("--orgunit", rep.orgunit, "the commune (or facility) signing off")->required();
   signoff_cmd->add_option("--period", rep.period, "2026S1, 2026, 2026-06, ...")->required();
@@ -207,16 +217,16 @@ int main(int argc, char** argv) {
   // publish (src/publish/cli.cpp)
   publish::CliOptions pub;
   auto* publish_cmd = app.add_subcommand("publish", "publish a province's signed-off period as public files (docs/publication.md)");
-  publish_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(publish_cmd, true);
   publish_cmd->add_option("--orgunit", pub.orgunit, "the province (2025 scheme, e.g. 12)")->required();
   publish_cmd->add_option("--period", pub.period, "a year (2025) or half year (2026S1, 2026S2)")->required();
   publish_cmd->add_option("--user", pub.user, "who publishes")->required();
-  publish_cmd->add_option("--public-dir", pub.public_dir, "where the files go (default <db>.public)");
+  publish_cmd->add_option("--public-dir", pub.public_dir, "where the files go (default <db>.public; with --pg <database name>.public)");
 
   // worklist (src/care/cli.cpp)
   care::CliOptions care_opts;
   auto* worklist = app.add_subcommand("worklist", "whom to see: care due and alerts for an org unit, by village, most urgent first");
-  worklist->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(worklist, true);
   worklist->add_option("--orgunit", care_opts.orgunit, "commune (or any org unit) code")->required();
   worklist->add_option("--date", care_opts.date, "first day (\"today\"), YYYY-MM-DD")->required();
   worklist->add_option("--days", care_opts.days, "days covered")->capture_default_str();
@@ -229,7 +239,7 @@ int main(int argc, char** argv) {
   auto* audit_cmd = app.add_subcommand("audit", "the audit trail");
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the hash chain; names the first edited or deleted entry");
-  audit_verify->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(audit_verify, false);
   // Signed heads of the audit chain (audit/signed_heads.h): the key outside the
   // database, the heads in their own append-only file; both default beside it.
   std::string audit_key, audit_heads, audit_pub;
@@ -254,10 +264,10 @@ int main(int argc, char** argv) {
   // fhir-import, fhir-export (src/fhir/cli.cpp, docs/fhir.md)
   fhir::CliOptions fhir_opts;
   auto* fhir_import = app.add_subcommand("fhir-import", "store a FHIR transaction Bundle file (all or nothing)");
-  fhir_import->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(fhir_import, false);
   fhir_import->add_option("file", fhir_opts.file, "the Bundle (JSON, type transaction)")->required();
   auto* fhir_export = app.add_subcommand("fhir-export", "the records of an org unit as FHIR NDJSON files or one transaction Bundle");
-  fhir_export->add_option("--db", db_path, "SQLite database file")->required();
+  add_store(fhir_export, false);
   fhir_export->add_option("--orgunit", fhir_opts.orgunit, "the org unit (its subtree: 12, 03390, ...)")->required();
   fhir_export->add_option("--out", fhir_opts.out_dir, "folder of the NDJSON files, one per resource type");
   fhir_export->add_option("--bundle", fhir_opts.bundle_path, "one transaction Bundle of PUT entries (re-imports keeping ids)");
@@ -265,6 +275,17 @@ int main(int argc, char** argv) {
     c->add_option("--audit-key", audit_key, "audit signing key (default <db>.audit-key, created 0600 on first use)");
     c->add_option("--audit-heads", audit_heads, "append-only file of signed audit heads (default <db>.audit-heads)");
   }
+
+  // copy: a commune's SQLite file into a province server (docs/deploy.md).
+  std::string copy_from, copy_to_pg, copy_to_db;
+  int copy_batch = 2000;
+  auto* copy_cmd = app.add_subcommand("copy", "copy a commune's SQLite database into a province's PostgreSQL (again: only what is missing)");
+  copy_cmd->add_option("--from-db", copy_from, "the commune's SQLite database file")->required();
+  copy_cmd->add_option("--to-pg", copy_to_pg, "the province's PostgreSQL URI");
+  copy_cmd->add_option("--to-db", copy_to_db, "or another SQLite file (a district's)");
+  copy_cmd->add_option("--batch", copy_batch, "records or audit entries a transaction")->check(CLI::Range(1, 1000000))->capture_default_str();
+  copy_cmd->add_option("--audit-key", audit_key, "the target's audit signing key (default <target>.audit-key)");
+  copy_cmd->add_option("--audit-heads", audit_heads, "the target's signed audit heads (default <target>.audit-heads)");
 
   CLI11_PARSE(app, argc, argv);
   log::Init();
@@ -292,9 +313,22 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*copy_cmd) {
+    store::Location to;
+    if (copy_to_pg.empty() == copy_to_db.empty())
+      return Fail(Status::Invalid("--to-pg", "give the target: --to-pg URI (or --to-db FILE), one of them"));
+    if (Status st = store::ParseLocation(copy_to_db, copy_to_pg, "", &to); !st.ok()) return Fail(st);
+    return cli::Copy(copy_from, to, copy_batch, data_dir, audit::DefaultHeadPaths(to.base, audit_key, audit_heads), std::cerr);
+  }
+
+  // Every other command has a store: where it is, and the local files named after it.
+  store::Location loc;
+  if (Status st = store::ParseLocation(db_path, pg_uri, engines_dir, &loc); !st.ok() && !(*report_cmd && list_reports))
+    return Fail(st);
+
   if (*migrate) {
     int now = 0;
-    if (Status st = store::MigrateSqliteFile(db_path, to_version, &now); !st.ok()) return Fail(st);
+    if (Status st = store::Migrate(loc, to_version, &now); !st.ok()) return Fail(st);
     std::cerr << "schema version " << now << "\n";
     return 0;
   }
@@ -304,7 +338,7 @@ int main(int argc, char** argv) {
       for (const std::string& id : report::ListTemplates(data_dir)) std::cout << id << "\n";
       return 0;
     }
-    for (const auto& [flag, value] : {std::pair{"--db", &db_path}, {"--template", &rep.template_id}, {"--period", &rep.period}})
+    for (const auto& [flag, value] : {std::pair{"--template", &rep.template_id}, {"--period", &rep.period}})
       if (value->empty()) {
         std::cerr << "error: invalid [" << flag << "]: " << flag << " is required (or --list)\n";
         return 2;
@@ -312,13 +346,12 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<store::Store> st_store;
-  if (db_path.find('/') != std::string::npos) fs::create_directories(fs::path(db_path).parent_path());
-  if (Status st = store::OpenSqliteStore(db_path, &st_store); !st.ok()) return Fail(st);
+  if (Status st = store::OpenStore(loc, &st_store); !st.ok()) return Fail(st);
   if (Status st = cli::EnsureOrgUnits(*st_store, data_dir); !st.ok()) return Fail(st);
   store::Store& store = *st_store;
   // Events of a signed-off period stay as confirmed, whichever command writes.
   report::GuardSignedOffPeriods(store);
-  const audit::HeadPaths head_paths = audit::DefaultHeadPaths(db_path, audit_key, audit_heads, audit_pub);
+  const audit::HeadPaths head_paths = audit::DefaultHeadPaths(loc.base, audit_key, audit_heads, audit_pub);
   // Whatever a command appended to the audit log is signed when it ends (serve signs as it goes).
   struct SignAtEnd {
     store::Store& store;
@@ -330,16 +363,17 @@ int main(int argc, char** argv) {
     }
   } sign_at_end{store, head_paths, !*audit_verify && !*serve};
 
-  ind.db_path = db_path;
+  ind.engines_dir = loc.engines_dir;
   ind.data_dir = data_dir;
   if (*indicators) return indicator::RunIndicatorsCommand(store, ind, std::cout, std::cerr);
   if (*plan_eval) return indicator::RunPlanEvalCommand(store, ind, std::cout, std::cerr);
   if (*mortality) return indicator::RunMortalityCommand(store, ind, std::cout, std::cerr);
-  rep.db_path = db_path;
+  rep.engines_dir = loc.engines_dir;
   rep.data_dir = data_dir;
   if (*report_cmd) return report::RunReportCommand(store, rep, std::cout, std::cerr);
   if (*signoff_cmd) return report::RunSignoffCommand(store, rep, std::cout, std::cerr);
-  pub.db_path = db_path;
+  pub.engines_dir = loc.engines_dir;
+  if (pub.public_dir.empty()) pub.public_dir = publish::DefaultPublicDir(loc.base);
   pub.data_dir = data_dir;
   if (*publish_cmd) return publish::RunPublishCommand(store, pub, std::cout, std::cerr);
   fhir_opts.audit = cli::CliAuditEntry("", "");
@@ -348,7 +382,7 @@ int main(int argc, char** argv) {
     return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
   }
   if (*fhir_export) return fhir::RunFhirExportCommand(store, fhir_opts, std::cout, std::cerr);
-  care_opts.db_path = db_path;
+  care_opts.engines_dir = loc.engines_dir;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
   if (*serve) {
@@ -357,17 +391,17 @@ int main(int argc, char** argv) {
     if (Status st = auth::CheckPasswordDictionary(); !st.ok()) return Fail(st);
     // Anyone can read the published demo passwords: outside demo mode, no account may still have one.
     if (!demo_mode)
-      if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
+      if (int rc = cli::RefuseDemoPasswords(store, loc.Flag(), std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
     std::unique_ptr<indicator::Service> indicator_service;
-    // Both engines start from their snapshots beside the database (docs/snapshots.md).
-    if (Status st = indicator::Service::Open(store, data_dir, &indicator_service, indicator::Service::SnapshotPath(db_path));
+    // Both engines start from their snapshots in the engines folder (docs/snapshots.md).
+    if (Status st = indicator::Service::Open(store, data_dir, &indicator_service, indicator::Service::SnapshotPath(loc.engines_dir));
         !st.ok())
       return Fail(st);
     indicator::Service::Attach(store, indicator_service.get());
     std::unique_ptr<care::Service> care_service;
     if (Status st = care::Service::Open(store, data_dir, &care_service); !st.ok()) return Fail(st);
-    care_service->SetSnapshotPath(db_path + ".engines/care.snap");
+    care_service->SetSnapshotPath(loc.engines_dir + "/care.snap");
     care::Service::Attach(store, care_service.get());
     snapshot::Checkpointer checkpoints(
         store,
@@ -387,9 +421,9 @@ int main(int argc, char** argv) {
     if (std::filesystem::exists(data_dir + "/roles/roles.json"))
       if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
     api_opts.demo_mode = demo_mode;
-    if (public_dir.empty()) public_dir = publish::DefaultPublicDir(db_path);
+    if (public_dir.empty()) public_dir = publish::DefaultPublicDir(loc.base);
     std::filesystem::create_directories(public_dir);
-    http::Api api(store, app::Routes({data_dir, "", public_dir, db_path + ".fhir-export"}), api_opts);
+    http::Api api(store, app::Routes({data_dir, "", public_dir, loc.Beside(".fhir-export")}), api_opts);
     audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
     audit::PeriodicHeadSigner signing(
         head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },
@@ -409,7 +443,7 @@ int main(int argc, char** argv) {
     http::Server server(api, so);
     if (Status st = server.Start(); !st.ok()) return Fail(st);
     log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},
-                          {"db", db_path}});
+                          {"db", loc.Display()}});
     // Build the indicator matrix and the due lists now rather than on the first
     // dashboard or worklist request; requests that need them wait for it. The
     // two engines read the database on their own connections, one core each.
@@ -475,6 +509,6 @@ int main(int argc, char** argv) {
     if (isatty(STDIN_FILENO)) std::cerr << "new password: ";
     return cli::SetUserPassword(store, username, std::cin, std::cerr);
   }
-  if (*demo) return cli::Demo(store, db_path, demo_args, data_dir);
+  if (*demo) return cli::Demo(store, loc, demo_args, data_dir);
   return 0;
 }

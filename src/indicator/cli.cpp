@@ -15,7 +15,7 @@ int Fail(std::ostream& err, const Status& st) {
 
 Status Open(store::Store& store, const CliOptions& o, std::unique_ptr<Service>* svc) {
   if (o.format != "csv" && o.format != "json") return Status::Invalid("--format", "format must be csv or json");
-  return Service::Open(store, o.data_dir, svc, Service::SnapshotPath(o.db_path));
+  return Service::Open(store, o.data_dir, svc, Service::SnapshotPath(o.engines_dir));
 }
 
 std::vector<std::string> Split(const std::string& s) {

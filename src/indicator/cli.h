@@ -9,7 +9,7 @@
 namespace u5::indicator {
 
 struct CliOptions {
-  std::string db_path, data_dir, orgunit, period, plan, format = "csv", ids, as_of;
+  std::string engines_dir, data_dir, orgunit, period, plan, format = "csv", ids, as_of;
   std::optional<int> year;
 };
 

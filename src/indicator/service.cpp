@@ -21,8 +21,8 @@ Service::Service(store::Store& store, Catalogue cat, Figures figures)
 
 Service::~Service() { store::Attached<Service>::Forget(this); }
 
-std::string Service::SnapshotPath(const std::string& db_path) {
-  return db_path.empty() ? std::string() : db_path + ".engines/indicators.snap";
+std::string Service::SnapshotPath(const std::string& engines_dir) {
+  return engines_dir.empty() ? std::string() : engines_dir + "/indicators.snap";
 }
 
 Status Service::Open(store::Store& store, const std::string& data_dir,

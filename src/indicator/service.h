@@ -56,8 +56,9 @@ class Service {
   // structs): bump it when they change, or when fact extraction changes what
   // a record counts as, so that an older file is rebuilt rather than read.
   static constexpr uint32_t kSnapshotFormat = 1;
-  // Where a database's indicator snapshot is kept: <db>.engines/indicators.snap ("" for no database path).
-  static std::string SnapshotPath(const std::string& db_path);
+  // Where the indicator snapshot is kept in a store's engines folder
+  // (store::Location::engines_dir, e.g. <db>.engines): "" for no folder.
+  static std::string SnapshotPath(const std::string& engines_dir);
 
   // The service a process attached to a store (the HTTP API finds it this way).
   static void Attach(store::Store& store, Service* service);

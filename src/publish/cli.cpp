@@ -13,8 +13,8 @@ int RunPublishCommand(store::Store& store, const CliOptions& o, std::ostream& ou
   if (!store.GetUser(o.user, &u).ok())
     return fail(Status::Invalid("--user", "no user '" + o.user + "' (a publication is recorded under a user's id)"));
   std::unique_ptr<indicator::Service> svc;
-  if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.db_path)); !st.ok()) return fail(st);
-  PublishInput in{o.orgunit, o.period, u.username, u.id, "cli", o.public_dir.empty() ? DefaultPublicDir(o.db_path) : o.public_dir, ""};
+  if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.engines_dir)); !st.ok()) return fail(st);
+  PublishInput in{o.orgunit, o.period, u.username, u.id, "cli", o.public_dir, ""};
   PublishResult r;
   if (Status st = Publish(store, *svc, in, &r); !st.ok()) return fail(st);
   out << r.row.orgunit << "," << r.row.period << ",version " << r.row.version << "," << in.public_dir << "\n";

@@ -8,7 +8,7 @@
 namespace u5::publish {
 
 struct CliOptions {
-  std::string db_path, data_dir, orgunit, period, user, public_dir;  // public_dir empty: <db>.public
+  std::string engines_dir, data_dir, orgunit, period, user, public_dir;  // public_dir: given by the caller
 };
 
 // 0 published; 2 bad input (orgunit, period, user); 1 not signed off or failed.

@@ -62,7 +62,7 @@ int RunReportCommand(store::Store& store, const CliOptions& o, std::ostream& out
     return Fail(err, Status::Invalid("--template", o.template_id + " lists persons: export it through GET /api/v1/reports/" + o.template_id +
                                                        " (needs " + t.permission + ", audited)"));
   std::unique_ptr<indicator::Service> svc;
-  if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.db_path)); !st.ok()) return Fail(err, st);
+  if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.engines_dir)); !st.ok()) return Fail(err, st);
   if (!o.orgunit.empty())
     if (Status st = orgunit::ResolveOrgUnit(store, o.orgunit, &b.orgunit); !st.ok()) return Fail(err, st);
   b.period = o.period;
@@ -98,7 +98,7 @@ int RunSignoffCommand(store::Store& store, const CliOptions& o, std::ostream& ou
   a.on = Today();
   if (o.action == "close") {
     std::unique_ptr<indicator::Service> svc;
-    if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.db_path)); !st.ok()) return Fail(err, st);
+    if (Status st = indicator::Service::Open(store, o.data_dir, &svc, indicator::Service::SnapshotPath(o.engines_dir)); !st.ok()) return Fail(err, st);
     a.figures = FiguresJson(*svc, a.orgunit, p);
     if (Status st = ClosePeriod(store, a); !st.ok()) return Fail(err, st);
   } else if (o.action == "reopen") {

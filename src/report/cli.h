@@ -8,7 +8,7 @@
 namespace u5::report {
 
 struct CliOptions {
-  std::string db_path, data_dir, template_id, orgunit, period, format = "pdf", out, as_of, font_dir, lang = "vi";
+  std::string engines_dir, data_dir, template_id, orgunit, period, format = "pdf", out, as_of, font_dir, lang = "vi";
   bool bom = false;
   // signoff
   std::string action, user, reason;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/history_order.h"
+
 namespace u5::store {
 namespace {
 
@@ -262,8 +264,7 @@ class HistoryPass {
         r.body = ev(5);
         events_.push_back(r);
       }
-    std::sort(events_.begin(), events_.end(),
-              [](const EventRow& a, const EventRow& b) { return a.date != b.date ? a.date < b.date : a.id < b.id; });
+    SortByDate(events_);
     return fn_(row_, events_);
   }
 

@@ -3,9 +3,11 @@
 // inside a write transaction already open on it. Internal to src/store.
 #pragma once
 #include <memory>
+#include <utility>
 
 #include "audit/entry.h"
 #include "core/status.h"
+#include "store/audited_write.h"
 #include "store/sqlite.h"
 
 namespace u5::store {
@@ -31,14 +33,7 @@ class SqliteHost {
   // calling thread's connection: both land or neither does.
   template <class Write>
   Status WriteAudited(const audit::Entry& audit, Write&& write) {
-    Db* db;
-    U5_RETURN_IF_ERROR(Conn(&db));
-    Tx tx(*db);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(write(*db));
-    audit::Entry e = audit;
-    U5_RETURN_IF_ERROR(AppendAuditIn(*db, e));
-    return tx.Commit();
+    return AuditedWrite<Db, Tx>(*this, audit, std::forward<Write>(write));
   }
 };
 

@@ -18,6 +18,7 @@
 #include "store/emergencies.h"
 #include "store/handbook_cache.h"
 #include "store/publications.h"
+#include "store/record_rows.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
 #include "store/signoffs.h"
@@ -32,77 +33,21 @@
 namespace u5::store {
 namespace {
 
-constexpr const char* kPersonCols =
-    "id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, name_folded, sex, "
-    "birth_date, phone, citizen_id, mother_id, body";
-constexpr const char* kEventCols =
-    "id, type, person_id, pregnancy_id, orgunit_id, event_date, version, created_at, updated_at, deleted_at, "
-    "delete_reason, body";
+constexpr SqlDialect kDialect{};
 
-void ReadPerson(const Stmt& s, Record* r) {
-  r->type = "person";
-  r->id = s.Text(0);
-  r->version = s.Int(1);
-  r->created_at = s.Text(2);
-  r->updated_at = s.Text(3);
-  r->deleted_at = s.OptText(4);
-  r->delete_reason = s.OptText(5);
-  r->orgunit_id = s.Text(6);
-  r->full_name = s.Text(7);
-  r->name_folded = s.Text(8);
-  r->sex = s.Text(9);
-  r->date = s.Text(10);
-  r->phone = s.OptText(11);
-  r->citizen_id = s.OptText(12);
-  r->mother_id = s.OptText(13);
-  r->body = s.Text(14);
-  r->person_id.clear();
-  r->pregnancy_id.reset();
-}
-
-void ReadEvent(const Stmt& s, Record* r) {
-  r->id = s.Text(0);
-  r->type = s.Text(1);
-  r->person_id = s.Text(2);
-  r->pregnancy_id = s.OptText(3);
-  r->orgunit_id = s.Text(4);
-  r->date = s.Text(5);
-  r->version = s.Int(6);
-  r->created_at = s.Text(7);
-  r->updated_at = s.Text(8);
-  r->deleted_at = s.OptText(9);
-  r->delete_reason = s.OptText(10);
-  r->body = s.Text(11);
-}
-
-// A row of record_version (SqliteStore::Versions): an event's columns in
-// ReadEvent's order, then a person's search columns. A macro, so each query
-// is one literal: Db::Cached keys statements by the text's address.
-#define U5_VERSION_COLUMNS                                                                                  \
-  "SELECT id, type, person_id, pregnancy_id, orgunit_id, date, version, created_at, updated_at, deleted_at, " \
-  "delete_reason, body, full_name, name_folded, sex, phone, citizen_id, mother_id FROM record_version "
-void ReadVersion(const Stmt& s, Record* r) {
-  ReadEvent(s, r);
-  r->full_name = s.Text(12);
-  r->name_folded = s.Text(13);
-  r->sex = s.Text(14);
-  r->phone = s.OptText(15);
-  r->citizen_id = s.OptText(16);
-  r->mother_id = s.OptText(17);
-}
-
-class SqliteStore final : public Store, public SqliteHost {
+class SqliteStore final : public TopicStore, public SqliteHost {
  public:
   SqliteStore(std::string path, const SqliteOptions& options)
       : path_(std::move(path)),
-        options_(options),
-        aggregates_(NewSqliteAggregates(*this)),
-        targets_(NewSqliteTargets(*this)),
-        signoffs_(NewSqliteSignoffs(*this)),
-        care_acks_(NewSqliteCareAcks(*this)),
-        emergencies_(NewSqliteEmergencies(*this)),
-        orgunit_writer_(NewSqliteOrgUnitWriter(*this)),
-        publications_(NewSqlitePublications(*this)) {}
+        options_(options) {
+    aggregates_ = NewSqliteAggregates(*this);
+    targets_ = NewSqliteTargets(*this);
+    signoffs_ = NewSqliteSignoffs(*this);
+    care_acks_ = NewSqliteCareAcks(*this);
+    emergencies_ = NewSqliteEmergencies(*this);
+    orgunit_writer_ = NewSqliteOrgUnitWriter(*this);
+    publications_ = NewSqlitePublications(*this);
+  }
 
   Status Init() {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
@@ -115,23 +60,6 @@ class SqliteStore final : public Store, public SqliteHost {
     return Status::Ok();
   }
 
-  void Subscribe(ChangeListener listener) override {
-    std::unique_lock lock(listeners_mu_);
-    listeners_.push_back(std::move(listener));
-  }
-
-  void AddWriteGuard(WriteGuard guard) override {
-    std::unique_lock lock(listeners_mu_);
-    guards_.push_back(std::move(guard));
-  }
-
-  Aggregates& aggregates() override { return *aggregates_; }
-  Targets& targets() override { return *targets_; }
-  Signoffs& signoffs() override { return *signoffs_; }
-  CareAcks& care_acks() override { return *care_acks_; }
-  Emergencies& emergencies() override { return *emergencies_; }
-  Publications& publications() override { return *publications_; }
-  OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
 
   Status Insert(const Record& r, const audit::Entry* audit) override {
     Db* db;
@@ -197,7 +125,7 @@ class SqliteStore final : public Store, public SqliteHost {
     Status st;
     while (s.Step(&st)) {
       out->emplace_back();
-      ReadVersion(s, &out->back());
+      ReadVersionRow(s, &out->back());
     }
     return st;
   }
@@ -217,7 +145,7 @@ class SqliteStore final : public Store, public SqliteHost {
       s.Reset();
       return st.ok() ? Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version") : st;
     }
-    ReadVersion(s, out);
+    ReadVersionRow(s, out);
     s.Reset();
     return Status::Ok();
   }
@@ -360,7 +288,7 @@ class SqliteStore final : public Store, public SqliteHost {
       Stmt dup;
       U5_RETURN_IF_ERROR(db_.Prepare("SELECT p.id FROM person p JOIN event e ON e.id = p.id LIMIT 1", &dup));
       Status st;
-      if (dup.Step(&st)) return Status::Conflict("a record with id " + dup.Text(0) + " already exists", "id");
+      if (dup.Step(&st)) return DuplicateId(dup.Text(0));
       dup.Reset();
       U5_RETURN_IF_ERROR(st);
       // SQLite's sorter sorts on a second thread only when its temporary files
@@ -492,7 +420,7 @@ class SqliteStore final : public Store, public SqliteHost {
     }
     Status st;
     out->clear();
-    while (s.Step(&st)) out->push_back(ReadAudit(s));
+    while (s.Step(&st)) out->push_back(ReadAuditRow(s));
     return st;
   }
 
@@ -534,13 +462,8 @@ class SqliteStore final : public Store, public SqliteHost {
     *checked = 0;
     Status st;
     while (s.Step(&st)) {
-      audit::Entry e = ReadAudit(s);
-      const std::string where = "audit entry " + std::to_string(e.seq);
-      if (e.seq != expected_seq)
-        return Status::Invalid("seq", "audit entry " + std::to_string(expected_seq) + " is missing (deleted); the next entry is " + std::to_string(e.seq));
-      if (e.prev_hash != prev)
-        return Status::Invalid("prev_hash", where + " does not follow entry " + std::to_string(e.seq - 1) + " (an entry was removed or replaced)");
-      if (audit::ComputeHash(e) != e.hash) return Status::Invalid("hash", where + " was altered: its hash does not match its content");
+      audit::Entry e = ReadAuditRow(s);
+      U5_RETURN_IF_ERROR(CheckChainEntry(e, expected_seq, prev));
       if (visit) U5_RETURN_IF_ERROR(visit(e));
       prev = e.hash;
       ++expected_seq;
@@ -563,48 +486,13 @@ class SqliteStore final : public Store, public SqliteHost {
     return GetIn(*db, "", id, out);
   }
 
-  // The FROM and WHERE of a List query, its arguments appended to `args`.
-  static std::string ListWhere(const ListQuery& q, std::vector<std::string>* args) {
-    const bool person = q.type == "person";
-    std::string where = person ? " FROM person WHERE 1=1" : " FROM event WHERE 1=1";
-    auto arg = [&](const std::string& v) { args->push_back(v); return "?" + std::to_string(args->size()); };
-    if (!person && !q.type.empty()) where += " AND type=" + arg(q.type);
-    if (!person && q.type.empty() && !q.types.empty()) {
-      where += " AND type IN (";
-      for (size_t i = 0; i < q.types.size(); ++i) where += (i ? "," : "") + arg(q.types[i]);
-      where += ")";
-    }
-    // The unary + keeps the planner off the org unit index, so that walk_ids reads the id order.
-    const std::string ou_col = q.walk_ids && q.sort.empty() ? "+orgunit_id" : "orgunit_id";
-    if (!q.orgunit.empty()) where += " AND " + ou_col + " IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
-    const std::string date_col = person ? "birth_date" : "event_date";
-    if (!q.from.empty()) where += " AND " + date_col + ">=" + arg(q.from);
-    if (!q.to.empty()) where += " AND " + date_col + "<=" + arg(q.to);
-    if (!q.not_from.empty() && !q.not_to.empty())
-      where += " AND " + date_col + " NOT BETWEEN " + arg(q.not_from) + " AND " + arg(q.not_to);
-    if (!person && !q.person_id.empty()) where += " AND person_id=" + arg(q.person_id);
-    if (!q.after.empty()) where += " AND id>" + arg(q.after);
-    if (!q.include_deleted) where += " AND deleted_at IS NULL";
-    return where;
-  }
-
   Status List(const ListQuery& q, std::vector<Record>* out) override {
     Db* db;
     U5_RETURN_IF_ERROR(Conn(&db));
     const bool person = q.type == "person";
     std::vector<std::string> args;
-    std::string sql = std::string("SELECT ") + (person ? kPersonCols : kEventCols) + ListWhere(q, &args);
-    const std::string date_col = person ? "birth_date" : "event_date";
-    if (q.sort == "date" || q.sort == "-date" || q.sort == "updated" || q.sort == "-updated") {
-      const bool desc = q.sort.front() == '-';
-      sql += " ORDER BY " + (q.sort.find("date") != std::string::npos ? date_col : std::string("updated_at")) +
-             (desc ? " DESC, id DESC" : ", id");
-    } else if (!q.sort.empty()) {
-      return Status::Invalid("_sort", "unknown order " + q.sort);
-    } else {
-      sql += " ORDER BY id";
-    }
-    sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 1000)) + " OFFSET " + std::to_string(std::max(q.offset, 0));
+    std::string sql;
+    U5_RETURN_IF_ERROR(ListSql(kDialect, q, &sql, &args));
     Stmt s;
     U5_RETURN_IF_ERROR(db->Prepare(sql, &s));
     for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
@@ -612,7 +500,7 @@ class SqliteStore final : public Store, public SqliteHost {
     out->clear();
     while (s.Step(&st)) {
       Record r;
-      person ? ReadPerson(s, &r) : ReadEvent(s, &r);
+      person ? ReadPersonRow(s, &r) : ReadEventRow(s, &r);
       out->push_back(std::move(r));
     }
     return st;
@@ -626,7 +514,7 @@ class SqliteStore final : public Store, public SqliteHost {
     all.walk_ids = false;
     std::vector<std::string> args;
     Stmt s;
-    U5_RETURN_IF_ERROR(db->Prepare("SELECT count(*)" + ListWhere(all, &args), &s));
+    U5_RETURN_IF_ERROR(db->Prepare("SELECT count(*)" + ListWhereSql(kDialect, all, &args), &s));
     for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
     Status st;
     *n = s.Step(&st) ? s.Int(0) : 0;
@@ -719,7 +607,7 @@ class SqliteStore final : public Store, public SqliteHost {
     events->clear();
     while (s.Step(&st)) {
       Record r;
-      ReadEvent(s, &r);
+      ReadEventRow(s, &r);
       events->push_back(std::move(r));
     }
     if (!st.ok() || !mother) return st;
@@ -735,12 +623,7 @@ class SqliteStore final : public Store, public SqliteHost {
     return st;
   }
 
-  // Name search in up to three stages, each adding matches until the limit:
-  //  1. names that start with the typed text ("nguyen thi m");
-  //  2. names whose given name starts with the last typed word, the other words
-  //     starting the rest of the name ("mai", "nguyen mai", "nguyen thi m");
-  //  3. the same with the first typed word as the given name ("mai nguyen").
-  // Each is a B-tree range (per org unit when scoped), fast however common the name.
+  // The stages (store/record_rows.h) and their order: SearchStagesSql.
   // A page is the stages' matches from `offset` on: the stages run until they
   // have offset + limit, and the first `offset` are dropped (offsets are bounded
   // by the route, so a page never costs more than a few pages' ranges).
@@ -776,82 +659,38 @@ class SqliteStore final : public Store, public SqliteHost {
     Status st;
     while (s->Step(&st)) {
       Record r;
-      ReadPerson(*s, &r);
+      ReadPersonRow(*s, &r);
       out->push_back(std::move(r));
     }
     s->Reset();
     return st;
   }
 
-  // The stages above until `limit` matches, each once.
+  // The stages until `limit` matches, each once.
   Status SearchStages(Db* db, const SearchQuery& q, int limit, std::vector<Record>* out) {
-    std::vector<std::string> words;
-    for (size_t i = 0; i < q.name_folded.size();) {
-      size_t j = q.name_folded.find(' ', i);
-      if (j == std::string::npos) j = q.name_folded.size();
-      if (j > i) words.push_back(q.name_folded.substr(i, j - i));
-      i = j + 1;
-    }
     std::unordered_set<std::string> seen;
-    auto run = [&](const std::string& from_where, const std::vector<std::string>& args) -> Status {
-      std::string sql = "SELECT p.id, p.version, p.created_at, p.updated_at, p.deleted_at, p.delete_reason, p.orgunit_id, "
-                        "p.full_name, p.name_folded, p.sex, p.birth_date, p.phone, p.citizen_id, p.mother_id, p.body " +
-                        from_where + " AND p.deleted_at IS NULL";
-      std::vector<std::string> all = args;
-      auto arg = [&](const std::string& v) { all.push_back(v); return "?" + std::to_string(all.size()); };
-      if (!q.phone.empty()) sql += " AND p.phone=" + arg(q.phone);
-      if (!q.citizen_id.empty()) sql += " AND p.citizen_id=" + arg(q.citizen_id);
-      if (!q.orgunit.empty())
-        sql += " AND p.orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor=" + arg(q.orgunit) + ")";
-      // Earlier stages' matches come again here and are skipped, hence the margin.
-      sql += " LIMIT " + std::to_string(2 * limit);
+    auto run = [&](const std::string& sql, const std::vector<std::string>& args) -> Status {
       Stmt* s;
       U5_RETURN_IF_ERROR(db->CachedText(sql, &s));
-      for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i + 1), all[i]);
+      for (size_t i = 0; i < args.size(); ++i) s->Bind(static_cast<int>(i + 1), args[i]);
       Status st;
       while (static_cast<int>(out->size()) < limit && s->Step(&st)) {
         Record r;
-        ReadPerson(*s, &r);
+        ReadPersonRow(*s, &r);
         if (seen.insert(r.id).second) out->push_back(std::move(r));
       }
       s->Reset();  // ends the read: a connection holding a snapshot would not see later commits
       return st;
     };
-    if (words.empty()) return run("FROM person p WHERE 1=1", {});
-
-    std::string typed;
-    for (const auto& w : words) typed += (typed.empty() ? "" : " ") + w;
-    U5_RETURN_IF_ERROR(run("FROM person p WHERE p.name_folded >= ?1 AND p.name_folded < ?2", {typed, typed + "\xff"}));
-    if (static_cast<int>(out->size()) >= limit) return Status::Ok();
-
-    // Given name first: words[given] is a prefix of the given name, the other words in
-    // their order are a prefix of the rest of the name ("nguyen mai" -> given "mai*",
-    // rest "nguyen*"). name_rev is "<given> <family> <middle>", so each distinct given
-    // name matching the prefix is one B-tree range: a skip-scan over distinct given names.
-    auto given_first = [&](size_t given) -> Status {
-      std::string rest;
-      for (size_t i = 0; i < words.size(); ++i)
-        if (i != given) rest += (rest.empty() ? "" : " ") + words[i];
-      const std::string hi = words[given] + "\xff";
-      if (rest.empty()) return run("FROM person p WHERE p.name_rev >= ?1 AND p.name_rev < ?2", {words[given], hi});
+    auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
       Stmt& next = db->Cached("SELECT name_rev FROM person WHERE name_rev >= ?1 AND name_rev < ?2 ORDER BY name_rev LIMIT 1");
-      std::string cursor = words[given];
-      for (int distinct = 0; distinct < 500 && static_cast<int>(out->size()) < limit; ++distinct) {
-        next.Reset();
-        next.Bind(1, cursor).Bind(2, hi);
-        if (!next.Step()) break;
-        std::string name_rev = next.Text(0);
-        next.Reset();
-        const std::string g = name_rev.substr(0, name_rev.find(' '));
-        const std::string lo = g + " " + rest;
-        U5_RETURN_IF_ERROR(run("FROM person p WHERE p.name_rev >= ?1 AND p.name_rev < ?2", {lo, lo + "\xff"}));
-        cursor = g + " \xff";  // past every name with this given name
-      }
-      return Status::Ok();
+      next.Bind(1, lo).Bind(2, hi);
+      Status st;
+      if (next.Step(&st)) *name_rev = next.Text(0);
+      next.Reset();
+      return st;
     };
-    U5_RETURN_IF_ERROR(given_first(words.size() - 1));
-    if (static_cast<int>(out->size()) >= limit || words.size() < 2) return Status::Ok();
-    return given_first(0);
+    return SearchStagesSql(kDialect, q, limit, *out, run, next_given);
   }
 
   Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) override {
@@ -866,7 +705,7 @@ class SqliteStore final : public Store, public SqliteHost {
       Status st;
       Record r;
       while (s.Step(&st)) {
-        pass == 0 ? ReadPerson(s, &r) : ReadEvent(s, &r);
+        pass == 0 ? ReadPersonRow(s, &r) : ReadEventRow(s, &r);
         U5_RETURN_IF_ERROR(fn(r));
       }
       U5_RETURN_IF_ERROR(st);
@@ -1003,7 +842,6 @@ class SqliteStore final : public Store, public SqliteHost {
     return SqliteForEachHistory(*db, q, fn, options_.history_buffer_bytes);
   }
 
-  OrgUnitReader& orgunits() override { return *orgunits_; }
 
   bool OrgUnitExists(const std::string& id) override {
     {
@@ -1069,26 +907,6 @@ class SqliteStore final : public Store, public SqliteHost {
   }
 
  private:
-  static constexpr const char* kAuditCols =
-      "seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, detail, prev_hash, hash";
-
-  static audit::Entry ReadAudit(const Stmt& s) {
-    audit::Entry e;
-    e.seq = s.Int(0);
-    e.at = s.Text(1);
-    e.user_id = s.Text(2);
-    e.username = s.Text(3);
-    e.remote = s.Text(4);
-    e.action = s.Text(5);
-    e.record_type = s.Text(6);
-    e.record_id = s.Text(7);
-    e.orgunit_id = s.Text(8);
-    e.detail = s.Text(9);
-    e.prev_hash = s.Text(10);
-    e.hash = s.Text(11);
-    return e;
-  }
-
   // The last entry of the chain: the next entry's seq is seq + 1, its prev_hash is hash.
   struct ChainHead {
     int64_t seq = 0;
@@ -1154,44 +972,16 @@ class SqliteStore final : public Store, public SqliteHost {
 
   // The audit entry of a record write: which record, and what changed.
   Status AuditWrite(Db& db, audit::Entry e, const Record* before, const Record& after) {
-    e.record_type = after.type;
-    e.record_id = after.id;
-    e.orgunit_id = after.orgunit_id;
-    nlohmann::json detail = {{"version", after.version}};
-    const nlohmann::json now = nlohmann::json::parse(after.body, nullptr, false);
-    if (!before) {
-      nlohmann::json fields = nlohmann::json::array();
-      if (now.is_object())
-        for (auto it = now.begin(); it != now.end(); ++it) fields.push_back(it.key());
-      detail["fields"] = fields;
-    } else {
-      const nlohmann::json old = nlohmann::json::parse(before->body, nullptr, false);
-      nlohmann::json changed = nlohmann::json::object();
-      if (old.is_object() && now.is_object()) {
-        for (auto it = now.begin(); it != now.end(); ++it)
-          if (!old.contains(it.key()) || old[it.key()] != it.value()) changed[it.key()] = {old.value(it.key(), nlohmann::json()), it.value()};
-        for (auto it = old.begin(); it != old.end(); ++it)
-          if (!now.contains(it.key())) changed[it.key()] = {it.value(), nullptr};
-      }
-      if (!changed.empty()) detail["changed"] = changed;
-      if (after.deleted_at && !before->deleted_at) detail["delete_reason"] = after.delete_reason.value_or("");
-    }
-    e.detail = detail.dump();
+    DescribeRecordWrite(&e, before, after);
     return AppendAuditIn(db, e);
   }
 
-  bool HasListeners() {
-    std::shared_lock lock(listeners_mu_);
-    return !listeners_.empty();
-  }
+  bool HasListeners() { return hooks_.HasListeners(); }
 
   // After every committed record write, before the write call returns.
   void Notify(std::optional<Record> before, const Record& after) {
     handbooks_.Forget(before ? &*before : nullptr, after);
-    std::shared_lock lock(listeners_mu_);
-    if (listeners_.empty()) return;
-    Change c{std::move(before), after};
-    for (const auto& l : listeners_) l(c);
+    hooks_.Notify(std::move(before), after);
   }
 
   // One connection per (thread, store): SQLite connections are not shared across threads.
@@ -1219,7 +1009,7 @@ class SqliteStore final : public Store, public SqliteHost {
           "name_folded, sex, birth_date, phone, citizen_id, mother_id, body FROM person WHERE id=?1");
       s.Bind(1, id);
       if (!s.Step()) return Status::NotFound("person " + id + " not found", "id");
-      ReadPerson(s, out);
+      ReadPersonRow(s, out);
       s.Reset();  // ends the read: a connection holding a snapshot would not see later commits
       return Status::Ok();
     }
@@ -1228,21 +1018,13 @@ class SqliteStore final : public Store, public SqliteHost {
         "deleted_at, delete_reason, body FROM event WHERE id=?1");
     s.Bind(1, id);
     if (!s.Step()) return Status::NotFound((type.empty() ? "record" : type) + " " + id + " not found", "id");
-    ReadEvent(s, out);
+    ReadEventRow(s, out);
     s.Reset();
     if (!type.empty() && out->type != type) return Status::NotFound(type + " " + id + " not found", "id");
     return Status::Ok();
   }
 
-  // Whose records a write touches, for the change log.
-  static const std::string& PersonOf(const Record& r) { return r.is_person() ? r.id : r.person_id; }
-
-  // Inside the writer's transaction, on its connection: a guard's reads see it.
-  Status CheckGuards(const Record& r) {
-    std::shared_lock lock(listeners_mu_);
-    for (const WriteGuard& g : guards_) U5_RETURN_IF_ERROR(g(r));
-    return Status::Ok();
-  }
+  Status CheckGuards(const Record& r) { return hooks_.Check(r); }
 
   Status InsertOne(Db& db, const Record& r, bool check_other_table = true) {
     // Ids are unique across persons and events (Find looks in both); the two primary keys alone do not ensure it.
@@ -1251,7 +1033,7 @@ class SqliteStore final : public Store, public SqliteHost {
       other.Bind(1, r.id);
       const bool taken = other.Step();
       other.Reset();
-      if (taken) return Status::Conflict("a record with id " + r.id + " already exists", "id");
+      if (taken) return DuplicateId(r.id);
     }
     Status st;
     if (r.is_person()) {
@@ -1275,7 +1057,7 @@ class SqliteStore final : public Store, public SqliteHost {
     }
     if (st.code() == Code::conflict) {
       if (st.message().find("UNIQUE") != std::string::npos || st.message().find("PRIMARY") != std::string::npos)
-        return Status::Conflict("a record with id " + r.id + " already exists", "id");
+        return DuplicateId(r.id);
       return Status::Invalid("orgunit", "a referenced record or org unit does not exist (" + st.message() + ")");
     }
     return st;
@@ -1292,10 +1074,7 @@ class SqliteStore final : public Store, public SqliteHost {
 
   Status UpdateIn(Db& db, Record& r, int64_t expected_version, const audit::Entry* audit, Record* cur) {
     U5_RETURN_IF_ERROR(GetIn(db, r.type, r.id, cur));
-    if (cur->deleted_at) return Status::NotFound(r.type + " " + r.id + " is deleted", "id");
-    if (cur->version != expected_version)
-      return Status::Conflict("version is " + std::to_string(cur->version) + ", not " + std::to_string(expected_version),
-                              "version");
+    U5_RETURN_IF_ERROR(CheckReplaceable(*cur, expected_version, /*deleting=*/false));
     U5_RETURN_IF_ERROR(CheckGuards(*cur));
     U5_RETURN_IF_ERROR(CheckGuards(r));
     U5_RETURN_IF_ERROR(KeepVersion(db, *cur));
@@ -1329,10 +1108,7 @@ class SqliteStore final : public Store, public SqliteHost {
   Status SoftDeleteIn(Db& db, const std::string& type, const std::string& id, int64_t expected_version,
                       const std::string& reason, Record* out, const audit::Entry* audit, Record* before) {
     U5_RETURN_IF_ERROR(GetIn(db, type, id, out));
-    if (out->deleted_at) return Status::NotFound(type + " " + id + " is already deleted", "id");
-    if (out->version != expected_version)
-      return Status::Conflict("version is " + std::to_string(out->version) + ", not " + std::to_string(expected_version),
-                              "version");
+    U5_RETURN_IF_ERROR(CheckReplaceable(*out, expected_version, /*deleting=*/true));
     U5_RETURN_IF_ERROR(CheckGuards(*out));
     U5_RETURN_IF_ERROR(KeepVersion(db, *out));
     *before = *out;
@@ -1395,19 +1171,8 @@ class SqliteStore final : public Store, public SqliteHost {
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
-  std::shared_mutex listeners_mu_;
-  std::vector<ChangeListener> listeners_;
-  std::vector<WriteGuard> guards_;  // under listeners_mu_
-  const std::unique_ptr<Aggregates> aggregates_;
-  const std::unique_ptr<Targets> targets_;
-  const std::unique_ptr<Signoffs> signoffs_;
-  const std::unique_ptr<CareAcks> care_acks_;
-  const std::unique_ptr<Emergencies> emergencies_;
-  const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
-  const std::unique_ptr<Publications> publications_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
-  std::unique_ptr<OrgUnitReader> orgunits_;
   HandbookCache handbooks_{options_.handbook_cache_entries};
   static constexpr int64_t kForeignCheckMs = 1000;
   static constexpr size_t kForgetOneByOneUpTo = 1000;

@@ -1,6 +1,7 @@
 // store::Targets over SQLite: table plan_target (migration 14), append-only.
 #include "core/date.h"
 #include "store/sqlite_host.h"
+#include "store/target_rules.h"
 #include "store/targets.h"
 
 namespace u5::store {
@@ -27,10 +28,6 @@ TargetVersion Read(const Stmt& s) {
   return t;
 }
 
-bool SameTarget(const TargetVersion& a, const TargetVersion& b) {
-  return a.op == b.op && a.value == b.value && a.baseline_year == b.baseline_year && a.note == b.note;
-}
-
 class SqliteTargets final : public Targets {
  public:
   explicit SqliteTargets(SqliteHost& host) : host_(host) {}
@@ -49,17 +46,7 @@ class SqliteTargets final : public Targets {
       int64_t latest = 0;
       std::optional<TargetVersion> data;
       U5_RETURN_IF_ERROR(State(*db, f, &latest, &data));
-      const bool fresh = latest == 0;
-      const bool file_changed = data && !SameTarget(*data, f);
-      if (!fresh && !file_changed) continue;
-      TargetVersion v = f;
-      v.version = latest + 1;
-      v.origin = "data";
-      v.by_id.clear();
-      v.by = "data file";
-      v.at = at;
-      v.reason = fresh ? "the plan as printed" : "the plans' data file changed";
-      U5_RETURN_IF_ERROR(Insert(*db, v));
+      if (std::optional<TargetVersion> v = SeedVersion(f, latest, data, at)) U5_RETURN_IF_ERROR(Insert(*db, *v));
     }
     return tx.Commit();
   }
@@ -136,7 +123,7 @@ class SqliteTargets final : public Targets {
       int64_t latest = 0;
       std::optional<TargetVersion> data;
       U5_RETURN_IF_ERROR(State(db, f, &latest, &data));
-      if (latest == 0 || (data && !SameTarget(*data, f))) {
+      if (SeedVersion(f, latest, data, "")) {
         *any = true;
         return Status::Ok();
       }

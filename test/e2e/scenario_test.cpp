@@ -8,7 +8,7 @@
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/server_process.h"
-#include "support/sqlite_probe.h"
+#include "support/test_store.h"
 #include "support/temp_dir.h"
 
 namespace u5::test {
@@ -16,22 +16,31 @@ namespace {
 
 using nlohmann::json;
 
-struct Scenario : ::testing::Test {
+struct Scenario : ::testing::TestWithParam<StoreKind> {
   TempDir dir;
-  std::string db;
+  std::unique_ptr<TestStoreLocation> where;
   ServerProcess server;
   std::unique_ptr<HttpClient> client;
 
   void SetUp() override {
-    db = dir.File("u5.db");
-    AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
+    where = std::make_unique<TestStoreLocation>(GetParam(), dir.path());
+    AddUser(where->StoreArgs(), "cw1", "mat-khau-2030", "commune_worker", "03390");
     std::string why;
-    ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
+    ASSERT_TRUE(server.Start(where->StoreArgs(), dir.File("server.log"), &why)) << why;
     client = std::make_unique<HttpClient>(server.port());
     ASSERT_TRUE(client->Login("cw1", "mat-khau-2030"));
   }
   void TearDown() override {
     if (server.running()) EXPECT_EQ(server.Stop(), 0) << "server log:\n" << ReadFile(dir.File("server.log"));
+  }
+  // What the store holds, read beside the server through the Store interface.
+  int64_t Count(store::ListQuery q) {
+    std::unique_ptr<store::Store> s;
+    EXPECT_TRUE(where->Open(&s).ok());
+    q.include_deleted = true;
+    int64_t n = -1;
+    EXPECT_TRUE(s->Count(q, &n).ok());
+    return n;
   }
 
   // POSTs and expects 201; returns the stored record.
@@ -59,7 +68,7 @@ json Ev(const std::string& person, const std::string& date, json extra = json::o
   return j;
 }
 
-TEST_F(Scenario, MotherAndChildThroughTheHandbook) {
+TEST_P(Scenario, MotherAndChildThroughTheHandbook) {
   const json mai = Create("persons", {{"full_name", "Lò Thị Mai"}, {"sex", "female"}, {"birth_date", "1996-04-12"},
                                       {"orgunit", "03390"}, {"phone", "091 234 5678"}, {"citizen_id", "012196000123"},
                                       {"ethnicity", "03"}, {"village", "Bản Bình Lư"}});
@@ -130,11 +139,11 @@ TEST_F(Scenario, MotherAndChildThroughTheHandbook) {
   EXPECT_TRUE(SearchIds("q=nguyen").empty());
 
   // What the server acknowledged is what the database holds.
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event WHERE person_id='" + m + "'"), static_cast<int64_t>(mother_events.size()));
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event WHERE person_id='" + c + "'"), static_cast<int64_t>(child_events.size()));
+  EXPECT_EQ(Count({.person_id = m}), static_cast<int64_t>(mother_events.size()));
+  EXPECT_EQ(Count({.person_id = c}), static_cast<int64_t>(child_events.size()));
 }
 
-TEST_F(Scenario, SessionAndCommuneScope) {
+TEST_P(Scenario, SessionAndCommuneScope) {
   HttpClient anonymous(server.port());
   EXPECT_EQ(anonymous.Get("/api/v1/persons").status, 401);
   EXPECT_EQ(anonymous.Post("/api/v1/persons", {{"full_name", "A"}}).status, 401);
@@ -145,7 +154,10 @@ TEST_F(Scenario, SessionAndCommuneScope) {
   // A record of another commune, entered there (here: imported).
   WriteFile(dir.File("other.jsonl"),
             R"({"type":"person","id":"0190b000-0000-7000-8000-000000000009","orgunit":"03394","full_name":"Vàng A Páo","sex":"male","birth_date":"2024-03-03"})" "\n");
-  RunResult imp = RunUnder5({"import", "--db", db, dir.File("other.jsonl")});
+  std::vector<std::string> import = {"import"};
+  for (const std::string& a : where->StoreArgs()) import.push_back(a);
+  import.push_back(dir.File("other.jsonl"));
+  RunResult imp = RunUnder5(import);
   ASSERT_EQ(imp.exit_code, 0) << imp.err;
   EXPECT_EQ(client->Get("/api/v1/persons/0190b000-0000-7000-8000-000000000009").status, 404);  // as an unknown id
   EXPECT_EQ(client->Get("/api/v1/persons/0190b000-0000-7000-8000-000000000009/handbook").status, 404);
@@ -154,13 +166,13 @@ TEST_F(Scenario, SessionAndCommuneScope) {
   HttpResponse post = client->Post("/api/v1/persons", {{"full_name", "Vàng Thị Dua"}, {"sex", "female"},
                                                        {"birth_date", "2001-01-01"}, {"orgunit", "03394"}});
   EXPECT_EQ(post.status, 403) << post.body;
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM person"), 1);
+  EXPECT_EQ(Count({.type = "person"}), 1);
 
   EXPECT_EQ(client->Request("POST", "/api/v1/auth/logout").status, 200);
   EXPECT_EQ(client->Get("/api/v1/persons").status, 401);
 }
 
-TEST_F(Scenario, VersionsDeletionAndPaging) {
+TEST_P(Scenario, VersionsDeletionAndPaging) {
   json p = Create("persons", {{"full_name", "Giàng Thị Sua"}, {"sex", "female"}, {"birth_date", "2002-01-15"}, {"orgunit", "03390"}});
   const std::string url = "/api/v1/persons/" + p["id"].get<std::string>();
   json edit = p;
@@ -210,6 +222,8 @@ TEST_F(Scenario, VersionsDeletionAndPaging) {
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), live);
   EXPECT_TRUE(SearchIds("q=sua").empty());
 }
+
+U5_ON_BOTH_STORES(Scenario);
 
 }  // namespace
 }  // namespace u5::test

@@ -11,8 +11,8 @@
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/server_process.h"
-#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 namespace {
@@ -36,23 +36,26 @@ std::vector<json> LogEvents(const std::string& log, const std::string& event) {
   return out;
 }
 
-struct SnapshotServer : ::testing::Test {
+struct SnapshotServer : ::testing::TestWithParam<StoreKind> {
   TempDir dir;
-  std::string db, engines;
+  std::unique_ptr<TestStoreLocation> where;
+  std::string engines;
   void SetUp() override {
-    db = dir.File("u5.db");
-    engines = db + ".engines";
-    RunResult demo = RunUnder5({"demo", "--db", db, "--province", "12", "--children", "1500"});
+    where = std::make_unique<TestStoreLocation>(GetParam(), dir.path());
+    engines = where->location().engines_dir;
+    std::vector<std::string> demo_args = {"demo", "--province", "12", "--children", "1500"};
+    for (const std::string& a : where->StoreArgs()) demo_args.push_back(a);
+    RunResult demo = RunUnder5(demo_args);
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    AddUser(db, "po1", "mat-khau-2030", "province_officer", "12");
-    AddUser(db, "cw1", "mat-khau-2030", "commune_worker", "03390");
+    AddUser(where->StoreArgs(), "po1", "mat-khau-2030", "province_officer", "12");
+    AddUser(where->StoreArgs(), "cw1", "mat-khau-2030", "commune_worker", "03390");
   }
 
   // Starts a server (no checkpoint during the test) and waits until both engines are ready.
   void Start(ServerProcess& s, const std::string& log) {
     s.extra_args = {"--demo", "--checkpoint-seconds", "3600"};
     std::string why;
-    ASSERT_TRUE(s.Start(db, log, &why)) << why;
+    ASSERT_TRUE(s.Start(where->StoreArgs(), log, &why)) << why;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (Count(ReadFile(log), "\"engine_ready\"") < 2 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -83,7 +86,7 @@ struct SnapshotServer : ::testing::Test {
   }
 };
 
-TEST_F(SnapshotServer, KilledBetweenWritesAndTheNextSnapshotEqualsARebuild) {
+TEST_P(SnapshotServer, KilledBetweenWritesAndTheNextSnapshotEqualsARebuild) {
   ServerProcess first;
   ASSERT_NO_FATAL_FAILURE(Start(first, dir.File("first.log")));
   // Both snapshots exist now (the demo's publication step wrote the indicators' one).
@@ -116,8 +119,15 @@ TEST_F(SnapshotServer, KilledBetweenWritesAndTheNextSnapshotEqualsARebuild) {
                                            {"orgunit", "03390"}, {"mother_id", m}});
   create("newborns", ev(c, "2026-11-20", {{"delivery_id", delivery}, {"birth_weight_g", 2100}}));
   create("immunizations", ev(c, "2026-11-21", {{"vaccine", "hepb"}, {"dose", 0}}));
-  const std::string child = QueryOne(db, "SELECT id FROM person WHERE orgunit_id='03390' AND birth_date >= '2024-01-01' "
-                                         "AND deleted_at IS NULL ORDER BY id LIMIT 1");
+  std::string child;
+  {
+    std::unique_ptr<store::Store> probe;
+    ASSERT_TRUE(where->Open(&probe).ok());
+    std::vector<store::Record> kids;
+    ASSERT_TRUE(probe->List({.type = "person", .orgunit = "03390", .from = "2024-01-01", .limit = 1}, &kids).ok());
+    ASSERT_EQ(kids.size(), 1u);
+    child = kids[0].id;
+  }
   create("deaths", ev(child, "2026-11-25", {{"place", "home"}, {"cause_category", "pneumonia"}, {"icd10", "J18.9"}}));
   first.Kill9();
 
@@ -160,6 +170,8 @@ TEST_F(SnapshotServer, KilledBetweenWritesAndTheNextSnapshotEqualsARebuild) {
   EXPECT_EQ(Answers(fourth.port()), rebuilt);
   EXPECT_EQ(fourth.Stop(), 0);
 }
+
+U5_ON_BOTH_STORES(SnapshotServer);
 
 }  // namespace
 }  // namespace u5::test

@@ -3,16 +3,17 @@
 // 4xx answers naming the field, and one audit entry per change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "http/users_api.h"
 #include "security/api_fixture.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-struct UsersApi : ApiFixture {
+struct UsersApi : OnBothStores<ApiFixture> {
   std::string prov, root;
   void SetUp() override {
     ApiFixture::SetUp();
@@ -39,11 +40,11 @@ struct UsersApi : ApiFixture {
     return out;
   }
   int64_t AuditCount(const std::string& action, const std::string& record) {
-    return QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='" + action + "' AND record_id='" + record + "'");
+    return CountAudit([&](const audit::Entry& e) { return e.action == action && e.record_id == record; });
   }
 };
 
-TEST_F(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
+TEST_P(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
   const json u = NewWorker("hung.tyt");
   EXPECT_EQ(u["role"], "commune_worker");
   EXPECT_EQ(u["orgunits"][0]["id"], "03390");
@@ -53,7 +54,9 @@ TEST_F(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
   const std::string pw = u.value("initial_password", "");
   ASSERT_GE(pw.size(), 12u);
   // Stored as argon2id, never in clear.
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM app_user WHERE username='hung.tyt' AND password_hash LIKE '$argon2id$%'"), 1);
+  store::User stored;
+  ASSERT_TRUE(s->GetUser("hung.tyt", &stored).ok());
+  EXPECT_EQ(stored.password_hash.rfind("$argon2id$", 0), 0u) << stored.password_hash;
   const std::string tok = Login("hung.tyt", pw);
   ASSERT_FALSE(tok.empty());
   http::Response blocked = Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}});
@@ -74,7 +77,7 @@ TEST_F(UsersApi, ProvinceOfficerCreatesAWorkerWhoMustChangeThePassword) {
   EXPECT_EQ(Call("GET", "/api/v1/audit", d01, "", {{"user", "hung.tyt"}}).status, 403);
 }
 
-TEST_F(UsersApi, ErrorsNameTheField) {
+TEST_P(UsersApi, ErrorsNameTheField) {
   auto post = [&](const json& b) { return Call("POST", "/api/v1/users", prov, b.dump()); };
   const json ok = {{"username", "lan.tyt"}, {"role", "commune_worker"}, {"orgunits", {"03394"}}};
   json b = ok;
@@ -121,10 +124,10 @@ TEST_F(UsersApi, ErrorsNameTheField) {
   http::Response dup = post(ok);
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(Field(dup), "username");
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='user_create'"), 1);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "user_create"; }), 1);
 }
 
-TEST_F(UsersApi, ScopeOfListingAndChanges) {
+TEST_P(UsersApi, ScopeOfListingAndChanges) {
   const std::set<std::string> seen = Usernames(prov);
   EXPECT_TRUE(seen.count("cw_a") && seen.count("cw_b") && seen.count("prov"));
   EXPECT_FALSE(seen.count("root") || seen.count("min") || seen.count("district_01") || seen.count("cw_two"));
@@ -156,7 +159,7 @@ TEST_F(UsersApi, ScopeOfListingAndChanges) {
   EXPECT_TRUE(roles_root.count("admin") && roles_root.count("ministry"));
 }
 
-TEST_F(UsersApi, DisablingEndsSessionsAndEnablingRestores) {
+TEST_P(UsersApi, DisablingEndsSessionsAndEnablingRestores) {
   const json u = NewWorker("mai.tyt");
   const std::string id = u["id"], pw = u["initial_password"];
   const std::string tok = Login("mai.tyt", pw);
@@ -173,7 +176,7 @@ TEST_F(UsersApi, DisablingEndsSessionsAndEnablingRestores) {
   EXPECT_EQ(AuditCount("user_enable", id), 1);
 }
 
-TEST_F(UsersApi, ResetPasswordHandsOutANewInitialOne) {
+TEST_P(UsersApi, ResetPasswordHandsOutANewInitialOne) {
   const json u = NewWorker("thu.tyt");
   const std::string id = u["id"], first = u["initial_password"];
   const std::string tok = Login("thu.tyt", first);
@@ -190,18 +193,19 @@ TEST_F(UsersApi, ResetPasswordHandsOutANewInitialOne) {
   EXPECT_EQ(Call("GET", "/api/v1/persons", again, "", {{"orgunit", "03390"}}).status, 403);
   EXPECT_EQ(AuditCount("user_password_reset", id), 1);
   // The password itself is in no audit entry.
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE detail LIKE '%" + second + "%'"), 0);
+  EXPECT_EQ(CountAudit([&](const audit::Entry& e) { return e.detail.find(second) != std::string::npos; }), 0);
 }
 
 // A province officer cannot create or promote a peer (who could then reset its
 // password); a manager below its own org units it can, and that one cannot
 // reach back up.
-TEST_F(UsersApi, NoPeerOrSuperiorManagers) {
+TEST_P(UsersApi, NoPeerOrSuperiorManagers) {
   http::Response peer = Call("POST", "/api/v1/users", prov,
                              json{{"username", "prov.two"}, {"role", "province_officer"}, {"orgunits", {"12"}}}.dump());
   EXPECT_EQ(peer.status, 422) << peer.body;
   EXPECT_EQ(Field(peer), "orgunits");
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM app_user WHERE username='prov.two'"), 0);
+  store::User none;
+  EXPECT_EQ(s->GetUser("prov.two", &none).code(), Code::not_found);
 
   http::Response below = Call("POST", "/api/v1/users", prov,
                               json{{"username", "prov.xa"}, {"role", "province_officer"}, {"orgunits", {"03390"}}}.dump());
@@ -211,7 +215,9 @@ TEST_F(UsersApi, NoPeerOrSuperiorManagers) {
   http::Response widen = Call("PUT", "/api/v1/users/" + below_id, prov, json{{"orgunits", {"12"}}}.dump());
   EXPECT_EQ(widen.status, 422) << widen.body;
   EXPECT_EQ(Field(widen), "orgunits");
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM user_orgunit WHERE user_id='" + below_id + "' AND orgunit_id='12'"), 0);
+  store::User below_user;
+  ASSERT_TRUE(s->GetUserById(below_id, &below_user).ok());
+  EXPECT_EQ(std::count(below_user.orgunits.begin(), below_user.orgunits.end(), "12"), 0);
 
   // The one below cannot see or reset the province officer above it.
   const std::string pw = "xa-chosen-pw-1";
@@ -225,7 +231,7 @@ TEST_F(UsersApi, NoPeerOrSuperiorManagers) {
   EXPECT_FALSE(Usernames(tok).count("prov"));
 }
 
-TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
+TEST_P(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
   const json u = NewWorker("son.tyt");
   const std::string id = u["id"];
   http::Response r = Call("PUT", "/api/v1/users/" + id, prov, json{{"orgunits", {"03390", "03394"}}}.dump());
@@ -237,8 +243,11 @@ TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
   EXPECT_EQ(Call("PUT", "/api/v1/users/" + id, prov, json{{"role", "district_officer"}}.dump()).status, 200);
   // Only the two successful changes were recorded, with what changed.
   EXPECT_EQ(AuditCount("user_update", id), 2);
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='user_update' AND record_id='" + id +
-                               "' AND detail LIKE '%\"role\":[\"commune_worker\",\"district_officer\"]%'"), 1);
+  EXPECT_EQ(CountAudit([&](const audit::Entry& e) {
+              return e.action == "user_update" && e.record_id == id &&
+                     e.detail.find(R"("role":["commune_worker","district_officer"])") != std::string::npos;
+            }),
+            1);
   int64_t checked = 0;
   EXPECT_TRUE(s->VerifyAudit(&checked).ok());
   // The change is visible in the audit API to the province officer.
@@ -260,7 +269,7 @@ TEST_F(UsersApi, ChangeOrgUnitsAndRoleWithinScope) {
   EXPECT_EQ(Body(p2)["items"][0]["action"], "user_create");
 }
 
-TEST_F(UsersApi, DemoModeStillForcesTheChangeForCreatedUsers) {
+TEST_P(UsersApi, DemoModeStillForcesTheChangeForCreatedUsers) {
   http::ApiOptions o;
   o.demo_mode = true;
   Open(o);
@@ -272,7 +281,7 @@ TEST_F(UsersApi, DemoModeStillForcesTheChangeForCreatedUsers) {
   EXPECT_EQ(Call("GET", "/api/v1/persons", tok, "", {{"orgunit", "03390"}}).status, 403);
 }
 
-TEST_F(UsersApi, OrgUnitNames) {
+TEST_P(UsersApi, OrgUnitNames) {
   const std::string tok = Login("cw_a");
   http::Response r = Call("GET", "/api/v1/orgunits", tok, "", {{"ids", "12,03390"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -295,6 +304,8 @@ TEST(OrgUnitNames, EnglishKeepsThePlaceAndTranslatesTheType) {
   EXPECT_EQ(http::EnglishOrgUnitName("Việt Nam"), "Vietnam");
   EXPECT_EQ(http::EnglishOrgUnitName("unit 03390"), "unit 03390");
 }
+
+U5_ON_BOTH_STORES(UsersApi);
 
 }  // namespace
 }  // namespace u5::test

@@ -208,7 +208,7 @@ Observed FullLoad(Population& pop) {
 
 std::unique_ptr<indicator::Service> OpenWithSnapshot(Population& pop, const std::string& data_dir = U5_DATA_DIR) {
   std::unique_ptr<indicator::Service> svc;
-  EXPECT_TRUE(indicator::Service::Open(pop.store(), data_dir, &svc, indicator::Service::SnapshotPath(pop.db_path())).ok());
+  EXPECT_TRUE(indicator::Service::Open(pop.store(), data_dir, &svc, indicator::Service::SnapshotPath(pop.db_path() + ".engines")).ok());
   EXPECT_TRUE(svc->Refresh().ok());
   return svc;
 }
@@ -235,7 +235,7 @@ TEST_F(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterI
     EXPECT_FALSE(svc->start_report().from_snapshot);  // none yet: rebuilt, and one written
     EXPECT_EQ(Observe(pop_, svc->engine()), first_state);
   }
-  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path())));
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path() + ".engines")));
   {
     auto svc = OpenWithSnapshot(pop_);
     EXPECT_TRUE(svc->start_report().from_snapshot) << svc->start_report().rejected;
@@ -281,7 +281,7 @@ TEST_F(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
 
 TEST_F(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
   OpenWithSnapshot(pop_);
-  const std::string path = indicator::Service::SnapshotPath(pop_.db_path());
+  const std::string path = indicator::Service::SnapshotPath(pop_.db_path() + ".engines");
   const auto size = std::filesystem::file_size(path);
   ASSERT_GT(size, 64u);
   for (auto at : {size / 2, size - 3}) {
@@ -331,18 +331,18 @@ TEST_F(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigure
 
 TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
   indicator::CliOptions o;
-  o.db_path = pop_.db_path();
+  o.engines_dir = pop_.db_path() + ".engines";
   o.data_dir = U5_DATA_DIR;
   o.orgunit = "12";
   o.period = "2025";
   std::ostringstream cold, warm, err;
   ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, cold, err), 0) << err.str();
-  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path())));
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path() + ".engines")));
   pop_.Delete("X6");
   ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, warm, err), 0) << err.str();
   // Figures as a process without any snapshot gives them.
   std::ostringstream plain;
-  o.db_path.clear();
+  o.engines_dir.clear();
   ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, plain, err), 0) << err.str();
   EXPECT_EQ(warm.str(), plain.str());
   EXPECT_NE(warm.str(), cold.str());

@@ -46,7 +46,7 @@ class TargetVersions : public ::testing::Test {
   // What `under5 plan-eval --plan lai_chau_u5_2030 --year 2025 --format json` prints: its target of `indicator`.
   json PlanEvalTarget(const std::string& indicator) {
     indicator::CliOptions o;
-    o.db_path = pop_.db_path();
+    o.engines_dir = pop_.db_path() + ".engines";
     o.data_dir = U5_DATA_DIR;
     o.plan = "lai_chau_u5_2030";
     o.year = 2025;

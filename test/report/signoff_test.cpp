@@ -8,6 +8,7 @@
 #include "report/model.h"
 #include "report/signoff.h"
 #include "support/process.h"
+#include "support/store_kind.h"
 #include "support/temp_dir.h"
 
 namespace u5::report {
@@ -15,73 +16,68 @@ namespace {
 
 Date D(const char* s) { return *ParseDate(s); }
 
-struct Fresh {
-  test::TempDir dir;
-  std::unique_ptr<store::Store> store;
-  store::Db db;
-  Fresh() {
-    EXPECT_TRUE(store::OpenSqliteStore(dir.File("s.db"), &store).ok());
-    EXPECT_TRUE(store::Db::Open(dir.File("s.db"), &db, false).ok());
-  }
-  int64_t Audits(const std::string& action) {
-    store::Stmt& s = db.Cached("SELECT count(*) FROM audit_log WHERE action = ?");
-    s.Bind(1, action);
-    s.Step();
-    int64_t n = s.Int(0);
-    s.Reset();
-    return n;
+// A fresh store of each kind, with raw SQL beside it for what the store must refuse.
+class SignoffEachStore : public test::StoreTest {
+ protected:
+  std::vector<audit::Entry> Audits(const std::string& prefix) {
+    store::AuditQuery q;
+    q.limit = 1000;
+    std::vector<audit::Entry> all, out;
+    EXPECT_TRUE(store().ListAudit(q, &all).ok());
+    for (audit::Entry& e : all)
+      if (e.action.rfind(prefix, 0) == 0) out.push_back(std::move(e));
+    return out;
   }
 };
 
-TEST(Signoff, CloseReopenWithReasonAndStateAsOfADay) {
-  Fresh f;
+TEST_P(SignoffEachStore, CloseReopenWithReasonAndStateAsOfADay) {
+  store::Store& st = store();
   SignoffAction a{"03390", "2026S1", "cw.tan_uyen", "", R"({"neonatal_mortality_rate":[1,40]})", D("2026-06-05"), "id-cw"};
-  ASSERT_TRUE(ClosePeriod(*f.store, a).ok());
+  ASSERT_TRUE(ClosePeriod(st, a).ok());
   SignoffState s;
-  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-04"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(st, "03390", "2026S1", D("2026-06-04"), &s).ok());
   EXPECT_FALSE(s.closed) << "not yet closed the day before";
-  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-05"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(st, "03390", "2026S1", D("2026-06-05"), &s).ok());
   EXPECT_TRUE(s.closed);
   EXPECT_EQ(s.by, "cw.tan_uyen");
   EXPECT_EQ(FormatDate(s.on), "2026-06-05");
   EXPECT_EQ(s.figures, a.figures);
   EXPECT_FALSE(s.at.empty());
-  EXPECT_EQ(ClosePeriod(*f.store, a).code(), Code::conflict) << "a closed period is not closed twice";
+  EXPECT_EQ(ClosePeriod(st, a).code(), Code::conflict) << "a closed period is not closed twice";
 
   SignoffAction r = a;
   r.on = D("2026-06-20");
   r.reason = "";
-  EXPECT_EQ(ReopenPeriod(*f.store, r).field(), "reason");
+  EXPECT_EQ(ReopenPeriod(st, r).field(), "reason");
   r.reason = "short";
-  EXPECT_EQ(ReopenPeriod(*f.store, r).field(), "reason");
+  EXPECT_EQ(ReopenPeriod(st, r).field(), "reason");
   r.reason = "hồ sơ tử vong sơ sinh nhập muộn";
-  ASSERT_TRUE(ReopenPeriod(*f.store, r).ok());
-  EXPECT_EQ(ReopenPeriod(*f.store, r).code(), Code::conflict) << "only a closed period reopens";
-  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-19"), &s).ok());
+  ASSERT_TRUE(ReopenPeriod(st, r).ok());
+  EXPECT_EQ(ReopenPeriod(st, r).code(), Code::conflict) << "only a closed period reopens";
+  ASSERT_TRUE(SignoffAsOf(st, "03390", "2026S1", D("2026-06-19"), &s).ok());
   EXPECT_TRUE(s.closed) << "history: closed until the reopening";
-  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S1", D("2026-06-20"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(st, "03390", "2026S1", D("2026-06-20"), &s).ok());
   EXPECT_FALSE(s.closed);
   EXPECT_EQ(s.reopened, 1);
 
-  EXPECT_EQ(f.Audits("period_close"), 1);
-  EXPECT_EQ(f.Audits("period_reopen"), 1);
-  store::Stmt& who = f.db.Cached("SELECT group_concat(user_id || ':' || username) FROM audit_log WHERE action LIKE 'period_%'");
-  ASSERT_TRUE(who.Step());
-  EXPECT_EQ(who.Text(0), "id-cw:cw.tan_uyen,id-cw:cw.tan_uyen") << "the user's id, not the name, in user_id";
-  who.Reset();
-  store::Stmt& q = f.db.Cached("SELECT detail FROM audit_log WHERE action = 'period_reopen'");
-  ASSERT_TRUE(q.Step());
-  EXPECT_EQ(nlohmann::json::parse(q.Text(0))["reason"], r.reason);
-  q.Reset();
+  const std::vector<audit::Entry> trail = Audits("period_");
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[0].action, "period_close");
+  EXPECT_EQ(trail[1].action, "period_reopen");
+  for (const audit::Entry& e : trail)
+    EXPECT_EQ(e.user_id + ":" + e.username, "id-cw:cw.tan_uyen") << "the user's id, not the name, in user_id";
+  EXPECT_EQ(nlohmann::json::parse(trail[1].detail)["reason"], r.reason);
   int64_t checked = 0;
-  EXPECT_TRUE(f.store->VerifyAudit(&checked).ok());
-  // The sign-off list itself is append-only.
-  EXPECT_FALSE(f.db.Exec("UPDATE report_signoff SET username = 'someone else'").ok());
-  EXPECT_FALSE(f.db.Exec("DELETE FROM report_signoff").ok());
+  EXPECT_TRUE(st.VerifyAudit(&checked).ok());
+  // The sign-off list itself is append-only, whoever writes to it.
+  EXPECT_FALSE(RawSqlSucceeds("UPDATE report_signoff SET username = 'someone else'"));
+  EXPECT_FALSE(RawSqlSucceeds("DELETE FROM report_signoff"));
   // Other periods and units are independent.
-  ASSERT_TRUE(SignoffAsOf(*f.store, "03390", "2026S2", D("2026-12-31"), &s).ok());
+  ASSERT_TRUE(SignoffAsOf(st, "03390", "2026S2", D("2026-12-31"), &s).ok());
   EXPECT_FALSE(s.closed);
 }
+
+INSTANTIATE_TEST_SUITE_P(, SignoffEachStore, test::kStoreKinds, test::StoreKindName);
 
 const Table& Find(const Report& r, const std::string& id) {
   for (const auto& t : r.tables)

@@ -2,7 +2,7 @@
 
 #include "app/routes.h"
 #include "auth/session.h"
-#include "support/sqlite_probe.h"
+#include "store/orgunit_writer.h"
 
 namespace u5::test {
 
@@ -11,9 +11,17 @@ using nlohmann::json;
 void ApiFixture::Open(http::ApiOptions o) {
   api.reset();
   s.reset();
-  ASSERT_TRUE(store::OpenSqliteStore(db(), &s).ok());
-  if (QueryInt(db(), "SELECT count(*) FROM orgunit") == 0) {
-    SeedMiniOrgUnits(db());
+  if (!where) where = std::make_unique<TestStoreLocation>(Kind(), dir.path());
+  Status opened = where->Open(&s);
+  ASSERT_TRUE(opened.ok()) << opened.ToString();
+  bool loaded = false;
+  ASSERT_TRUE(s->orgunit_writer().Loaded(&loaded).ok());
+  if (!loaded) {
+    if (with_hospital) {
+      SeedMiniOrgUnitsAndHospital(*s);
+    } else {
+      SeedMiniOrgUnits(*s);
+    }
     ASSERT_TRUE(auth::AddUser(*s, "cw_a", "password-123", "commune_worker", {"03390"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "cw_b", "password-123", "commune_worker", {"03394"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "cw_two", "password-123", "commune_worker", {"03390", "00004"}).ok());
@@ -23,7 +31,43 @@ void ApiFixture::Open(http::ApiOptions o) {
     ASSERT_TRUE(auth::AddUser(*s, "root", "password-123", "admin", {"VN"}).ok());
     ASSERT_TRUE(auth::AddUser(*s, "board", "password-123", "review_board", {"12"}).ok());
   }
-  api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, "", db() + ".public"}), o);
+  api = std::make_unique<http::Api>(*s, app::Routes({U5_DATA_DIR, "", where->location().Beside(".public")}), o);
+}
+
+std::vector<audit::Entry> ApiFixture::AuditAfter(int64_t after_seq) {
+  std::vector<audit::Entry> all;
+  for (;;) {
+    store::AuditQuery q;
+    q.after_seq = after_seq;
+    q.limit = 1000;
+    std::vector<audit::Entry> page;
+    EXPECT_TRUE(s->ListAudit(q, &page).ok());
+    if (page.empty()) return all;
+    after_seq = page.back().seq;
+    for (audit::Entry& e : page) all.push_back(std::move(e));
+  }
+}
+
+int64_t ApiFixture::AuditHead() {
+  int64_t seq = 0;
+  std::string hash;
+  EXPECT_TRUE(s->AuditChainHead(&seq, &hash).ok());
+  return seq;
+}
+
+int64_t ApiFixture::CountAudit(const std::function<bool(const audit::Entry&)>& match, int64_t after_seq) {
+  int64_t n = 0;
+  for (const audit::Entry& e : AuditAfter(after_seq)) n += match(e) ? 1 : 0;
+  return n;
+}
+
+int64_t ApiFixture::CountRecords(const std::string& type) {
+  store::ListQuery q;
+  q.type = type;
+  q.include_deleted = true;
+  int64_t n = -1;
+  EXPECT_TRUE(s->Count(q, &n).ok());
+  return n;
 }
 
 std::string ApiFixture::Login(const std::string& user, const std::string& password, const std::string& remote) {

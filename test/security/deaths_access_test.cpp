@@ -8,14 +8,13 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "security/records_fixture.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-struct DeathsAccess : RecordsFixture {
+struct DeathsAccess : OnBothStores<RecordsFixture> {
   std::string kid;  // a child of 03390 whose death is notified below
   void SetUp() override {
     OpenWithRecords();
@@ -33,7 +32,7 @@ struct DeathsAccess : RecordsFixture {
     req.content_type = "application/json";
     return api->Handle(req);
   }
-  int64_t Count(const std::string& type) { return QueryInt(db(), "SELECT count(*) FROM event WHERE type = '" + type + "'"); }
+  int64_t Count(const std::string& type) { return CountRecords(type); }
   json KidDeath() {
     return Event(kid, "2025-09-14", {{"time_of_death", "2025-09-14T03:10:00+07:00"}, {"place", "on_the_way"},
                                      {"notified_by", "Lò Thị Hoa"}, {"notifier_role", "village_health_worker"},
@@ -51,7 +50,7 @@ struct DeathsAccess : RecordsFixture {
   }
 };
 
-TEST_F(DeathsAccess, NotifyReviewAct) {
+TEST_P(DeathsAccess, NotifyReviewAct) {
   // The commune worker notifies the death of a child and a stillbirth.
   http::Response d = Call("POST", "/api/v1/deaths", cw, KidDeath().dump());
   ASSERT_EQ(d.status, 201) << d.body;
@@ -79,11 +78,13 @@ TEST_F(DeathsAccess, NotifyReviewAct) {
 
   // Every read of a review is audited, naming it.
   api->FlushAudit();
-  const int64_t before = QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
+  const int64_t before = AuditHead();
   EXPECT_EQ(Call("GET", "/api/v1/death-reviews/" + review_id, board).status, 200);
   api->FlushAudit();
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read' AND username = 'board' AND record_id = '" + review_id +
-                               "' AND seq > " + std::to_string(before)), 1);
+  EXPECT_EQ(CountAudit([&](const audit::Entry& e) {
+              return e.action == "read" && e.username == "board" && e.record_id == review_id;
+            }, before),
+            1);
 
   // The commune worker never reads a review: not by id, not listed, not in the handbook.
   EXPECT_EQ(Call("GET", "/api/v1/death-reviews/" + review_id, cw).status, 403);
@@ -111,16 +112,16 @@ TEST_F(DeathsAccess, NotifyReviewAct) {
   EXPECT_EQ(Call("GET", "/api/v1/stillbirths/" + Body(s)["id"].get<std::string>(), other).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/death-reviews/" + review_id, other).status, 403);
   api->FlushAudit();
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
-                               death_id + "'"), 1);
+  auto denied = [&](const std::string& user, const std::string& record) {
+    return CountAudit([&](const audit::Entry& e) { return e.action == "read_denied" && e.username == user && e.record_id == record; });
+  };
+  EXPECT_EQ(denied("cw_b", death_id), 1);
   // Refused for the permission, the attempts on the review are in the trail too.
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
-                               review_id + "'"), 1);
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_a' AND record_id = '" +
-                               review_id + "'"), 1);
+  EXPECT_EQ(denied("cw_b", review_id), 1);
+  EXPECT_EQ(denied("cw_a", review_id), 1);
 }
 
-TEST_F(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
+TEST_P(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
   const std::string death_id = Body(Call("POST", "/api/v1/deaths", cw, KidDeath().dump()))["id"];
   const std::string review_id = Body(Call("POST", "/api/v1/death-reviews", board, Review(death_id).dump()))["id"];
   // The action is commune 03394's to carry out, for a death in 03390.
@@ -154,7 +155,7 @@ TEST_F(DeathsAccess, TheOwnerClosesAnActionAndNothingElse) {
   EXPECT_EQ(Put(path, board, 2, changed).status, 200);
 }
 
-TEST_F(DeathsAccess, BadInputNamesTheFieldAndStoresNothing) {
+TEST_P(DeathsAccess, BadInputNamesTheFieldAndStoresNothing) {
   const std::string death_id = Body(Call("POST", "/api/v1/deaths", cw, KidDeath().dump()))["id"];
   const int64_t deaths = Count("death"), stillbirths = Count("stillbirth"), reviews = Count("death_review");
   struct Row {
@@ -206,7 +207,7 @@ TEST_F(DeathsAccess, BadInputNamesTheFieldAndStoresNothing) {
 }
 
 // Deadlines of data/schedules/deaths.json on a fake clock, at their boundaries.
-TEST_F(DeathsAccess, DeadlinesOnAFakeClock) {
+TEST_P(DeathsAccess, DeadlinesOnAFakeClock) {
   // Died 2025-09-14 03:10 (Vietnam) = 2025-09-13T20:10Z; nobody has notified yet.
   json body = Event(kid, "2025-09-14", {{"time_of_death", "2025-09-14T03:10:00+07:00"}, {"place", "home"}});
   const std::string death_id = Body(Call("POST", "/api/v1/deaths", cw, body.dump()))["id"];
@@ -271,6 +272,8 @@ TEST_F(DeathsAccess, DeadlinesOnAFakeClock) {
   EXPECT_EQ(items(owner, "03394")[act_key]["overdue"], true);
   care_svc->SetClock(nullptr);
 }
+
+U5_ON_BOTH_STORES(DeathsAccess);
 
 }  // namespace
 }  // namespace u5::test

@@ -8,16 +8,12 @@ namespace u5::test {
 using nlohmann::json;
 
 void RecordsFixture::OpenWithRecords(http::ApiOptions o) {
+  with_hospital = true;
   Open(o);
   ASSERT_TRUE(indicator::Service::Open(*s, U5_DATA_DIR, &indicators).ok());
   indicator::Service::Attach(*s, indicators.get());
   ASSERT_TRUE(care::Service::Open(*s, U5_DATA_DIR, &care_svc).ok());
   care::Service::Attach(*s, care_svc.get());
-  // The hospital that receives 03390's red alerts (the mini org units have none).
-  Exec(db(), "INSERT OR IGNORE INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES "
-             "('bv:12-sannhi', '12-sannhi', 'facility', 'facility', 'Bệnh viện Sản Nhi', '03390');"
-             "INSERT OR IGNORE INTO orgunit_closure VALUES ('bv:12-sannhi', 'bv:12-sannhi', 0), ('03390', 'bv:12-sannhi', 1), "
-             "('12', 'bv:12-sannhi', 2), ('VN', 'bv:12-sannhi', 3);");
   emergency_svc = std::make_unique<emergency::Service>(*s, emergency::Config::Builtin());
   emergency::Service::Attach(*s, emergency_svc.get());
   cw = Login("cw_a");

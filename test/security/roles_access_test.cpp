@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-struct RolesAccess : ApiFixture {
+struct RolesAccess : OnBothStores<ApiFixture> {
   std::string a, b, person_a, person_b;
   void SetUp() override {
     ApiFixture::SetUp();
@@ -48,7 +48,7 @@ struct RolesAccess : ApiFixture {
   }
 };
 
-TEST_F(RolesAccess, CommuneWorkerCannotReachAnotherCommune) {
+TEST_P(RolesAccess, CommuneWorkerCannotReachAnotherCommune) {
   // Another commune's person answers as an unknown id would (404), so ids cannot be probed.
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + person_b, a).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + person_b + "/handbook", a).status, 404);
@@ -75,7 +75,7 @@ TEST_F(RolesAccess, CommuneWorkerCannotReachAnotherCommune) {
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + person_b + "/handbook", b).status, 200);
 }
 
-TEST_F(RolesAccess, UserWithSeveralOrgUnitsSeesEach) {
+TEST_P(RolesAccess, UserWithSeveralOrgUnitsSeesEach) {
   std::string two = Login("cw_two");
   std::string p = NewPerson(two, "00004", "Nguyễn Văn An");
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + person_a, two).status, 200);
@@ -84,7 +84,7 @@ TEST_F(RolesAccess, UserWithSeveralOrgUnitsSeesEach) {
   EXPECT_EQ(Call("GET", "/api/v1/persons/" + p, a).status, 404);
 }
 
-TEST_F(RolesAccess, DistrictOfficerSeesItsSubtreeOnlyAndWritesNothing) {
+TEST_P(RolesAccess, DistrictOfficerSeesItsSubtreeOnlyAndWritesNothing) {
   std::string two = Login("cw_two");
   std::string in_01 = NewPerson(two, "00004", "Nguyễn Văn An");
   std::string d = Login("district_01");
@@ -106,7 +106,7 @@ TEST_F(RolesAccess, DistrictOfficerSeesItsSubtreeOnlyAndWritesNothing) {
 
 // A record outside the caller's org units answers exactly as an id that does
 // not exist: same status, same body, on every route that takes a record id.
-TEST_F(RolesAccess, OutOfScopeRecordsAnswerAsUnknownIds) {
+TEST_P(RolesAccess, OutOfScopeRecordsAnswerAsUnknownIds) {
   const std::string unknown = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
   json imm = {{"person_id", person_b}, {"orgunit", "03394"}, {"date", "2025-01-05"}, {"vaccine", "bcg"}, {"dose", 1}};
   http::Response made = Call("POST", "/api/v1/persons", b,
@@ -153,7 +153,7 @@ TEST_F(RolesAccess, OutOfScopeRecordsAnswerAsUnknownIds) {
   EXPECT_EQ(json::parse(u.body)["field"], "person_id");
 }
 
-TEST_F(RolesAccess, MinistryGetsAggregatesAndNoPersonLevelRoute) {
+TEST_P(RolesAccess, MinistryGetsAggregatesAndNoPersonLevelRoute) {
   std::string m = Login("min");
   int checked = 0;
   for (const auto& [method, path] : PersonLevelRoutes()) {
@@ -180,7 +180,7 @@ TEST_F(RolesAccess, MinistryGetsAggregatesAndNoPersonLevelRoute) {
   EXPECT_EQ(Call("GET", "/api/v1/audit", m).status, 403);
 }
 
-TEST_F(RolesAccess, AdministratorGetsNoHealthData) {
+TEST_P(RolesAccess, AdministratorGetsNoHealthData) {
   std::string root = Login("root");
   for (const auto& [method, path] : PersonLevelRoutes()) {
     http::Response r = Call(method, path, root, "{}", {{"q", "lo"}});
@@ -212,7 +212,7 @@ TEST_F(RolesAccess, AdministratorGetsNoHealthData) {
   EXPECT_NE(pa.body.find("Mai Anh"), std::string::npos) << pa.body;
 }
 
-TEST_F(RolesAccess, ProvinceAuditIsScopedAndPaged) {
+TEST_P(RolesAccess, ProvinceAuditIsScopedAndPaged) {
   std::string two = Login("cw_two");
   std::string in_01 = NewPerson(two, "00004", "Nguyễn Văn An");
   for (int i = 0; i < 3; ++i) ASSERT_EQ(Call("GET", "/api/v1/persons/" + person_a, a).status, 200);
@@ -239,6 +239,8 @@ TEST_F(RolesAccess, ProvinceAuditIsScopedAndPaged) {
   EXPECT_FALSE(mine["items"].empty());
   for (const auto& e : mine["items"]) EXPECT_EQ(e["username"], "cw_a");
 }
+
+U5_ON_BOTH_STORES(RolesAccess);
 
 }  // namespace
 }  // namespace u5::test

@@ -12,14 +12,13 @@
 
 #include "core/date.h"
 #include "security/records_fixture.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-struct RouteAudit : RecordsFixture {
+struct RouteAudit : OnBothStores<RecordsFixture> {
   void SetUp() override { OpenWithRecords(); }
 
   // What one call must leave in the trail.
@@ -84,7 +83,7 @@ struct RouteAudit : RecordsFixture {
   }
 };
 
-TEST_F(RouteAudit, EveryPersonLevelAnswerLeavesOneEntryNamingTheRecords) {
+TEST_P(RouteAudit, EveryPersonLevelAnswerLeavesOneEntryNamingTheRecords) {
   std::map<std::string, std::string> ids;  // one record of each collection
   int walked = 0;
   for (const http::Route& r : api->routes()) {
@@ -95,19 +94,19 @@ TEST_F(RouteAudit, EveryPersonLevelAnswerLeavesOneEntryNamingTheRecords) {
     ASSERT_TRUE(c) << "no case for " << where << ": add one to this walk";
     const std::string me = json::parse(Call("GET", "/api/v1/auth/me", c->token).body).value("id", "");
     api->FlushAudit();
-    const int64_t before = QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
+    const int64_t before = AuditHead();
     const http::Response resp = Call(r.method, c->path, c->token, "", c->query);
     ASSERT_EQ(resp.status, 200) << resp.body;
     api->FlushAudit();
-    const Rows e = Query(db(), "SELECT user_id, action, record_id, coalesce(json_extract(detail, '$.records'), '[]') "
-                               "FROM audit_log WHERE seq > " + std::to_string(before) + " ORDER BY seq");
+    const std::vector<audit::Entry> e = AuditAfter(before);
     ASSERT_EQ(e.size(), 1u) << "one entry per answer";
-    EXPECT_EQ(e[0][0], me) << "the entry names the user by id";
-    EXPECT_EQ(e[0][1], "read");
-    if (!c->record_id.empty()) EXPECT_EQ(e[0][2], c->record_id);
-    const json records = json::parse(e[0][3]);
+    EXPECT_EQ(e[0].user_id, me) << "the entry names the user by id";
+    EXPECT_EQ(e[0].action, "read");
+    if (!c->record_id.empty()) EXPECT_EQ(e[0].record_id, c->record_id);
+    const json detail = json::parse(e[0].detail);
+    const json records = detail.value("records", json::array());
     for (const std::string& id : c->listed)
-      EXPECT_NE(std::find(records.begin(), records.end(), id), records.end()) << id << " shown but not named: " << e[0][3];
+      EXPECT_NE(std::find(records.begin(), records.end(), id), records.end()) << id << " shown but not named: " << e[0].detail;
     ++walked;
   }
   // Both kinds of record route of 13 collections, and the others above.
@@ -116,7 +115,7 @@ TEST_F(RouteAudit, EveryPersonLevelAnswerLeavesOneEntryNamingTheRecords) {
 
 // A read refused because the record lies outside the caller's scope answers
 // exactly as an id that does not exist (so ids cannot be probed) and is audited.
-TEST_F(RouteAudit, OutOfScopeReadsAsMissing) {
+TEST_P(RouteAudit, OutOfScopeReadsAsMissing) {
   const std::string other = Login("cw_b");
   const std::string unknown = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
   for (const std::string& tail : {std::string(), std::string("/handbook"), std::string("/growth"), std::string("/due")}) {
@@ -138,9 +137,13 @@ TEST_F(RouteAudit, OutOfScopeReadsAsMissing) {
   masked.replace(masked.find(event), event.size(), unknown);
   EXPECT_EQ(masked, missing.body);
   api->FlushAudit();
-  EXPECT_GE(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action = 'read_denied' AND username = 'cw_b' AND record_id = '" +
-                               child + "'"), 4);
+  EXPECT_GE(CountAudit([&](const audit::Entry& e) {
+              return e.action == "read_denied" && e.username == "cw_b" && e.record_id == child;
+            }),
+            4);
 }
+
+U5_ON_BOTH_STORES(RouteAudit);
 
 }  // namespace
 }  // namespace u5::test

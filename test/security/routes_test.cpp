@@ -33,9 +33,9 @@ std::vector<std::string> Expand(const std::string& whole) {
   return out;
 }
 
-struct RouteTable : ApiFixture {};
+struct RouteTable : OnBothStores<ApiFixture> {};
 
-TEST_F(RouteTable, EveryRouteButHealthAndLoginNeedsASession) {
+TEST_P(RouteTable, EveryRouteButHealthAndLoginNeedsASession) {
   int checked = 0;
   for (const http::Route& r : api->routes()) {
     for (const std::string& path : Expand(r.pattern)) {
@@ -66,7 +66,7 @@ TEST_F(RouteTable, EveryRouteButHealthAndLoginNeedsASession) {
   EXPECT_EQ(pub, (std::set<std::string>{"GET health", "POST auth/login", "GET /fhir/metadata"}));
 }
 
-TEST_F(RouteTable, CookieSessionsAreCheckedToo) {
+TEST_P(RouteTable, CookieSessionsAreCheckedToo) {
   http::Request req;
   req.method = "GET";
   req.path = "/api/v1/persons";
@@ -74,7 +74,7 @@ TEST_F(RouteTable, CookieSessionsAreCheckedToo) {
   EXPECT_EQ(api->Handle(req).status, 401);
 }
 
-TEST_F(RouteTable, UnlistedPathsAreNotServed) {
+TEST_P(RouteTable, UnlistedPathsAreNotServed) {
   const std::string tok = Login("cw_a");
   ASSERT_FALSE(tok.empty());
   EXPECT_EQ(Call("GET", "/api/v1/admin/secret", "").status, 401);  // no session: 401 before routing
@@ -83,7 +83,7 @@ TEST_F(RouteTable, UnlistedPathsAreNotServed) {
   EXPECT_EQ(Call("GET", "/api/v1/not-a-collection", tok).status, 404);
 }
 
-TEST_F(RouteTable, TableCoversWhatTheHandlersServe) {
+TEST_P(RouteTable, TableCoversWhatTheHandlersServe) {
   // Every path the API documents resolves to a route, for some method.
   const http::Router router(api->routes());
   for (const char* p : {"/api/v1/persons", "/api/v1/persons/search", "/api/v1/persons/abc/handbook", "/api/v1/persons/abc/growth",
@@ -100,7 +100,7 @@ TEST_F(RouteTable, TableCoversWhatTheHandlersServe) {
   }
 }
 
-TEST_F(RouteTable, UserManagementNeedsUserManage) {
+TEST_P(RouteTable, UserManagementNeedsUserManage) {
   int users = 0;
   for (const http::Route& r : api->routes()) {
     const std::string p = r.pattern;
@@ -111,6 +111,8 @@ TEST_F(RouteTable, UserManagementNeedsUserManage) {
   }
   EXPECT_EQ(users, 8);
 }
+
+U5_ON_BOTH_STORES(RouteTable);
 
 }  // namespace
 }  // namespace u5::test

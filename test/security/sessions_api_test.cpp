@@ -9,14 +9,13 @@
 #include "auth/session.h"
 #include "core/date.h"
 #include "security/api_fixture.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-struct SessionsApi : ApiFixture {
+struct SessionsApi : OnBothStores<ApiFixture> {
   int64_t now = NowMillis();
   void SetUp() override {
     http::ApiOptions o;
@@ -36,12 +35,12 @@ struct SessionsApi : ApiFixture {
   }
 };
 
-TEST_F(SessionsApi, CookieWritesNeedOurOrigin) {
+TEST_P(SessionsApi, CookieWritesNeedOurOrigin) {
   const std::string tok = Login("cw_a");
   json p = {{"full_name", "Lò Thị Mai"}, {"sex", "female"}, {"birth_date", "1996-04-12"}, {"orgunit", "03390"}};
   http::Request req = CookieRequest("POST", "/api/v1/persons", tok);
   req.body = p.dump();
-  const int64_t before = QueryInt(db(), "SELECT count(*) FROM person");
+  const int64_t before = CountRecords("person");
   // No Origin, a foreign Origin, or a look-alike: refused, nothing written.
   for (const std::string origin : {"", "https://evil.example", "http://u5.example.vn:8080.evil.example", "null"}) {
     req.origin = origin;
@@ -49,7 +48,7 @@ TEST_F(SessionsApi, CookieWritesNeedOurOrigin) {
     EXPECT_EQ(r.status, 403) << origin;
     EXPECT_NE(r.body.find("cross-site"), std::string::npos) << r.body;
   }
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM person"), before);
+  EXPECT_EQ(CountRecords("person"), before);
   // Logout through a forged request does not end the session either.
   http::Request out = CookieRequest("POST", "/api/v1/auth/logout", tok);
   out.origin = "https://evil.example";
@@ -74,7 +73,7 @@ http::Response LoginAt(http::Api& api, const std::string& user, const std::strin
 
 // Issue "Security first": five wrong passwords for a user name from one
 // address made the real user's correct login from another address answer 429.
-TEST_F(SessionsApi, WrongPasswordsElsewhereDoNotLockTheUserOut) {
+TEST_P(SessionsApi, WrongPasswordsElsewhereDoNotLockTheUserOut) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(LoginAt(*api, "cw_a", "wrong-password", "10.0.0.1").status, 401) << i;
     now += 10 * 1000;
@@ -84,13 +83,13 @@ TEST_F(SessionsApi, WrongPasswordsElsewhereDoNotLockTheUserOut) {
 
 // ...and five failures from one address (a health station behind one NAT
 // address) locked out everyone there.
-TEST_F(SessionsApi, OneStationAddressDoesNotLockOutEveryone) {
+TEST_P(SessionsApi, OneStationAddressDoesNotLockOutEveryone) {
   for (const char* u : {"cw_b", "cw_b", "cw_two", "u4", "u5"}) EXPECT_EQ(LoginAt(*api, u, "wrong-password", "203.0.113.7").status, 401);
   EXPECT_EQ(LoginAt(*api, "cw_a", "password-123", "203.0.113.7").status, 200);
   EXPECT_EQ(LoginAt(*api, "cw_two", "password-123", "203.0.113.7").status, 200);
 }
 
-TEST_F(SessionsApi, RepeatedFailuresFromOnePairWaitLonger) {
+TEST_P(SessionsApi, RepeatedFailuresFromOnePairWaitLonger) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(LoginAt(*api, "cw_a", "wrong-password", "10.0.0.1").status, 401) << i;
   http::Response r = LoginAt(*api, "cw_a", "password-123", "10.0.0.1");
   EXPECT_EQ(r.status, 429) << r.body;
@@ -108,12 +107,12 @@ TEST_F(SessionsApi, RepeatedFailuresFromOnePairWaitLonger) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(LoginAt(*api, "cw_a", "wrong-password", "10.0.0.1").status, 401) << i;
   // Every attempt is in the audit trail.
   api.reset();  // flushes the group-committed entries
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='login_failed' AND username='cw_a'"), 7);
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='login_throttled'"), 2);
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='login_ok' AND remote='10.0.0.1'"), 2);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "login_failed" && e.username == "cw_a"; }), 7);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "login_throttled"; }), 2);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "login_ok" && e.remote == "10.0.0.1"; }), 2);
 }
 
-TEST_F(SessionsApi, OneAddressTryingManyUsers) {
+TEST_P(SessionsApi, OneAddressTryingManyUsers) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(LoginAt(*api, "guess" + std::to_string(i), "guess-guess", "10.7.7.7").status, 401) << i;
   http::Response r = LoginAt(*api, "cw_b", "password-123", "10.7.7.7");
   EXPECT_EQ(r.status, 429);
@@ -121,7 +120,7 @@ TEST_F(SessionsApi, OneAddressTryingManyUsers) {
   EXPECT_EQ(LoginAt(*api, "cw_b", "password-123", "10.7.7.8").status, 200);
 }
 
-TEST_F(SessionsApi, UserNameGuessedFromManyAddresses) {
+TEST_P(SessionsApi, UserNameGuessedFromManyAddresses) {
   for (int i = 0; i < 10; ++i) EXPECT_EQ(LoginAt(*api, "cw_a", "guess-guess", "172.16.0." + std::to_string(i)).status, 401) << i;
   EXPECT_EQ(LoginAt(*api, "cw_a", "guess-guess", "172.16.0.3").status, 429);  // an address that failed
   EXPECT_EQ(LoginAt(*api, "cw_a", "password-123", "10.9.9.9").status, 200);  // the real user at a clean one
@@ -130,7 +129,7 @@ TEST_F(SessionsApi, UserNameGuessedFromManyAddresses) {
 // Issue: "12 simultaneous guesses get 6 checked against a limit of 5". Each
 // attempt is reserved as it starts, so however many arrive at once, no more
 // are checked than the limit lets through.
-TEST_F(SessionsApi, ConcurrentGuessesAreCountedAsTheyStart) {
+TEST_P(SessionsApi, ConcurrentGuessesAreCountedAsTheyStart) {
   auto hammer = [&](auto user_of, const std::string& remote) {
     std::atomic<int> checked{0}, throttled{0};
     std::atomic<bool> go{false};
@@ -156,7 +155,7 @@ TEST_F(SessionsApi, ConcurrentGuessesAreCountedAsTheyStart) {
   EXPECT_EQ(hammer([](int i) { return "user" + std::to_string(i); }, "10.0.0.2"), (std::pair{5, 7}));
 }
 
-TEST_F(SessionsApi, SessionExpiresAndIdles) {
+TEST_P(SessionsApi, SessionExpiresAndIdles) {
   const std::string tok = Login("cw_a");
   now += 9 * 60 * 1000;
   EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok).status, 200);
@@ -171,13 +170,13 @@ TEST_F(SessionsApi, SessionExpiresAndIdles) {
   EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok2).status, 401);
 }
 
-TEST_F(SessionsApi, LogoutEndsTheSession) {
+TEST_P(SessionsApi, LogoutEndsTheSession) {
   const std::string tok = Login("cw_a");
   EXPECT_EQ(Call("POST", "/api/v1/auth/logout", tok).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/auth/me", tok).status, 401);
 }
 
-TEST_F(SessionsApi, InitialPasswordMustBeChangedFirst) {
+TEST_P(SessionsApi, InitialPasswordMustBeChangedFirst) {
   ASSERT_TRUE(auth::AddUser(*s, "demo", "demo-u5-2030", "commune_worker", {"03390"}, "", true).ok());
   http::Request req;
   req.method = "POST";
@@ -195,12 +194,14 @@ TEST_F(SessionsApi, InitialPasswordMustBeChangedFirst) {
   EXPECT_EQ(Call("POST", "/api/v1/auth/password", tok, R"({"old_password":"nope","new_password":"new-secret-1"})").status, 422);
   EXPECT_EQ(Call("POST", "/api/v1/auth/password", tok, R"({"old_password":"demo-u5-2030","new_password":"new-secret-1"})").status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/persons", tok).status, 200);
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='password_change' AND record_id=(SELECT id FROM app_user WHERE username='demo')"), 1);
-  EXPECT_EQ(QueryOne(db(), "SELECT must_change_password FROM app_user WHERE username='demo'"), "0");
+  store::User demo;
+  ASSERT_TRUE(s->GetUser("demo", &demo).ok());
+  EXPECT_EQ(CountAudit([&](const audit::Entry& e) { return e.action == "password_change" && e.record_id == demo.id; }), 1);
+  EXPECT_FALSE(demo.must_change_password);
 }
 
 // Issue "Security first": a password change left the user's other sessions alive.
-TEST_F(SessionsApi, PasswordChangeEndsTheOtherSessions) {
+TEST_P(SessionsApi, PasswordChangeEndsTheOtherSessions) {
   const std::string phone = Login("cw_a"), laptop = Login("cw_a"), other = Login("cw_b");
   for (const auto& t : {phone, laptop, other}) ASSERT_EQ(Call("GET", "/api/v1/auth/me", t).status, 200);
   http::Response r = Call("POST", "/api/v1/auth/password", laptop,
@@ -214,7 +215,7 @@ TEST_F(SessionsApi, PasswordChangeEndsTheOtherSessions) {
 }
 
 // An administrator's reset ends all of them.
-TEST_F(SessionsApi, PasswordResetEndsEverySession) {
+TEST_P(SessionsApi, PasswordResetEndsEverySession) {
   const std::string a = Login("cw_a"), b = Login("cw_a"), root = Login("root");
   for (const auto& t : {a, b}) ASSERT_EQ(Call("GET", "/api/v1/auth/me", t).status, 200);
   const std::string id = json::parse(Call("GET", "/api/v1/auth/me", a).body)["id"];
@@ -228,7 +229,7 @@ TEST_F(SessionsApi, PasswordResetEndsEverySession) {
 }
 
 // Errors of POST /auth/password name the request's fields and say why.
-TEST_F(SessionsApi, PasswordChangeErrorsNameTheField) {
+TEST_P(SessionsApi, PasswordChangeErrorsNameTheField) {
   const std::string tok = Login("cw_a");
   auto change = [&](const json& body) { return Call("POST", "/api/v1/auth/password", tok, body.dump()); };
   auto field = [](const http::Response& r) { return json::parse(r.body).value("field", ""); };
@@ -244,7 +245,7 @@ TEST_F(SessionsApi, PasswordChangeErrorsNameTheField) {
   EXPECT_EQ(change({{"old_password", "password-123"}, {"new_password", "hoa ban nở tháng ba"}}).status, 200);
 }
 
-TEST_F(SessionsApi, DemoModeSkipsTheForcedChange) {
+TEST_P(SessionsApi, DemoModeSkipsTheForcedChange) {
   ASSERT_TRUE(auth::AddUser(*s, "demo", "demo-u5-2030", "commune_worker", {"03390"}, "", true).ok());
   http::ApiOptions o;
   o.demo_mode = true;
@@ -252,6 +253,8 @@ TEST_F(SessionsApi, DemoModeSkipsTheForcedChange) {
   const std::string tok = Login("demo", "demo-u5-2030");
   EXPECT_EQ(Call("GET", "/api/v1/persons", tok).status, 200);
 }
+
+U5_ON_BOTH_STORES(SessionsApi);
 
 }  // namespace
 }  // namespace u5::test

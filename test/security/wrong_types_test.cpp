@@ -14,7 +14,6 @@
 #include "auth/throttle.h"
 #include "registry/schema.h"
 #include "security/records_fixture.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 namespace {
@@ -59,7 +58,7 @@ struct Target {
   std::vector<std::string> optional_fields;  // mutated too, though absent from the baseline
 };
 
-struct WrongTypes : RecordsFixture {
+struct WrongTypes : OnBothStores<RecordsFixture> {
   std::string root, prov, pw_user, target_user;
   int serial = 0, signoffs = 0, publications = 0;
 
@@ -197,7 +196,7 @@ bool HasBody(const http::Route& r) {
   return m == "POST" || m == "PUT" || m == "DELETE" || m == "PATCH";
 }
 
-TEST_F(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
+TEST_P(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
   int requests = 0, routes = 0, audited = 0;
   for (const http::Route& r : api->routes()) {
     if (!HasBody(r)) continue;
@@ -248,19 +247,19 @@ TEST_F(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
       // The baseline itself is valid: the mutations were tested against a body that passes.
       const Target t = *For(r, coll);
       api->FlushAudit();
-      const int64_t before = QueryInt(db(), "SELECT coalesce(max(seq), 0) FROM audit_log");
+      const int64_t before = AuditHead();
       const http::Response ok = Send(r.method, t, t.body.dump());
       EXPECT_LT(ok.status, 300) << "baseline of " << where << " refused: " << ok.body;
       if (r.audit != http::Audit::write) continue;
       // A write leaves its own entry, with the user's id, made by the handler
       // (the dispatcher's fallback entry, action "write", means the handler forgot).
       api->FlushAudit();
-      const Rows e = Query(db(), "SELECT user_id, username, action FROM audit_log WHERE seq > " + std::to_string(before) +
-                                     " AND action NOT LIKE 'login%' ORDER BY seq");
+      std::vector<audit::Entry> e = AuditAfter(before);
+      std::erase_if(e, [](const audit::Entry& x) { return x.action.rfind("login", 0) == 0; });
       ASSERT_FALSE(e.empty()) << where << " left no audit entry";
       const std::string me = json::parse(Call("GET", "/api/v1/auth/me", t.token).body).value("id", "");
-      EXPECT_EQ(e.back()[0], me) << where << ": the entry names " << e.back()[0] << " (" << e.back()[1] << ")";
-      EXPECT_NE(e.back()[2], "write") << where << ": audited by the dispatcher's fallback, not by the handler";
+      EXPECT_EQ(e.back().user_id, me) << where << ": the entry names " << e.back().user_id << " (" << e.back().username << ")";
+      EXPECT_NE(e.back().action, "write") << where << ": audited by the dispatcher's fallback, not by the handler";
       ++audited;
     }
   }
@@ -270,7 +269,7 @@ TEST_F(WrongTypes, NoBodyMakesAnyRouteAnswer500) {
 }
 
 // Bodies in any other media type than JSON are refused before they are read.
-TEST_F(WrongTypes, BodiesMustBeSentAsJson) {
+TEST_P(WrongTypes, BodiesMustBeSentAsJson) {
   int checked = 0;
   for (const http::Route& r : api->routes()) {
     if (!HasBody(r)) continue;
@@ -316,6 +315,8 @@ TEST_F(WrongTypes, BodiesMustBeSentAsJson) {
   out.authorization = "Bearer " + Login("cw_b");
   EXPECT_EQ(api->Handle(out).status, 200);
 }
+
+U5_ON_BOTH_STORES(WrongTypes);
 
 }  // namespace
 }  // namespace u5::test

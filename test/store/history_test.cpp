@@ -1,6 +1,7 @@
 // Store::ForEachHistory: each living person once with their live events of
 // the asked types in date order, whether the events are held while the table
-// is scanned or (past the buffer budget) read in person order.
+// is scanned or (past the buffer budget) read in person order on SQLite, or
+// read in key-ordered chunks on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,8 +11,8 @@
 #include "core/id.h"
 #include "core/text.h"
 #include "store/store.h"
-#include "support/sqlite_probe.h"
-#include "support/temp_dir.h"
+#include "store/pg_store.h"
+#include "support/store_kind.h"
 
 namespace u5::store {
 namespace {
@@ -64,16 +65,34 @@ std::map<std::string, std::string> Pass(Store& s, const HistoryQuery& q) {
   return out;
 }
 
-class History : public ::testing::TestWithParam<size_t> {};
+// The store under test; on SQLite with the buffer budget of the pass.
+struct HistoryCase {
+  test::StoreKind kind;
+  size_t budget = 0;
+};
+
+class History : public ::testing::TestWithParam<HistoryCase> {
+ protected:
+  void SetUp() override {
+    Status st;
+    if (GetParam().kind == test::StoreKind::sqlite) {
+      SqliteOptions o;
+      o.history_buffer_bytes = GetParam().budget;
+      st = OpenSqliteStore(dir_.File("t.db"), o, &s_);
+    } else {
+      pg_ = std::make_unique<test::TestPgDatabase>();
+      st = OpenPgStore(pg_->uri(), PgOptions{}, &s_);
+    }
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    test::SeedMiniOrgUnits(*s_);
+  }
+  test::TempDir dir_;
+  std::unique_ptr<test::TestPgDatabase> pg_;
+  std::unique_ptr<Store> s_;
+};
 
 TEST_P(History, EachLivingPersonOnceWithLiveEventsInDateOrder) {
-  test::TempDir dir;
-  SqliteOptions o;
-  o.history_buffer_bytes = GetParam();
-  std::unique_ptr<Store> s;
-  ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), o, &s).ok());
-  test::SeedMiniOrgUnits(dir.File("t.db"));
-
+  Store* s = s_.get();
   Record a = Person("A", {{"village", "Bản Mế"}}), b = Person("B", {{"village", 3}}), c = Person("C", {}),
          gone = Person("Gone", {{"village", "X"}});
   std::vector<Record> rs = {a, b, c, gone};
@@ -123,9 +142,51 @@ TEST_P(History, EachLivingPersonOnceWithLiveEventsInDateOrder) {
   EXPECT_EQ(calls, 1);
 }
 
+// Persons across many chunks of PostgreSQL's pass (and past SQLite's budget):
+// each once, with exactly their events, the deleted ones between left out.
+TEST_P(History, ManyPersonsEachOnceWithTheirOwnEvents) {
+  std::vector<Record> rs;
+  std::map<std::string, std::string> want;  // person id -> their event ids in date order
+  std::vector<std::string> gone;
+  for (int i = 0; i < 2600; ++i) {
+    Record p = Person("P" + std::to_string(i), {});
+    rs.push_back(p);
+    if (i % 7 == 3) {
+      gone.push_back(p.id);
+      rs.push_back(Event(p, "growth", "2025-01-01"));
+      continue;
+    }
+    std::string& ids = want[p.id];
+    for (int k = 0; k < i % 4; ++k) {
+      Record e = Event(p, "growth", "2025-0" + std::to_string(9 - k) + "-01");  // stored newest first
+      rs.push_back(e);
+      ids = e.id + "," + ids;
+    }
+  }
+  ASSERT_TRUE(s_->InsertBatch(rs).ok());
+  Record out;
+  for (const std::string& id : gone) ASSERT_TRUE(s_->SoftDelete("person", id, 1, "duplicate", &out).ok());
+
+  std::map<std::string, std::string> got;
+  Status st = s_->ForEachHistory({}, [&](const PersonRow& p, std::span<const EventRow> events) {
+    EXPECT_EQ(got.count(std::string(p.id)), 0u) << "a person is handed over once";
+    std::string& ids = got[std::string(p.id)];
+    for (const EventRow& e : events) ids += std::string(e.id) + ",";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_TRUE(got == want) << "every living person with exactly their events, in date order";
+}
+
 // The default budget holds everything; 600 bytes passes it within the first
-// person's events, so the rest is read in person order.
-INSTANTIATE_TEST_SUITE_P(Budgets, History, ::testing::Values(size_t{256} << 20, size_t{600}));
+// person's events, so the rest is read in person order. PostgreSQL has no budget.
+INSTANTIATE_TEST_SUITE_P(Held, History, ::testing::Values(HistoryCase{test::StoreKind::sqlite, size_t{256} << 20}),
+                         [](const auto&) { return std::string("sqlite"); });
+INSTANTIATE_TEST_SUITE_P(PersonOrder, History, ::testing::Values(HistoryCase{test::StoreKind::sqlite, size_t{600}}),
+                         [](const auto&) { return std::string("sqlite"); });
+INSTANTIATE_TEST_SUITE_P(Chunks, History, ::testing::Values(HistoryCase{test::StoreKind::postgres}),
+                         [](const auto&) { return std::string("postgres"); });
 
 }  // namespace
 }  // namespace u5::store

@@ -130,8 +130,16 @@ int FreePort() {
 
 void AddUser(const std::string& db, const std::string& username, const std::string& password, const std::string& role,
              const std::string& orgunit) {
-  RunResult r = RunUnder5({"user", "add", "--db", db, "--username", username, "--role", role, "--orgunit", orgunit},
-                          password + "\n");
+  AddUser(std::vector<std::string>{"--db", db}, username, password, role, orgunit);
+}
+
+void AddUser(const std::vector<std::string>& store_args, const std::string& username, const std::string& password,
+             const std::string& role, const std::string& orgunit) {
+  std::vector<std::string> args = {"user", "add"};
+  args.insert(args.end(), store_args.begin(), store_args.end());
+  for (const std::string& a : {std::string("--username"), username, std::string("--role"), role, std::string("--orgunit"), orgunit})
+    args.push_back(a);
+  RunResult r = RunUnder5(args, password + "\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 

@@ -45,6 +45,9 @@ class Child {
 int FreePort();
 
 // Creates (or opens) `db` with the org units and a user with `password`.
+// The same on any store, named by `store_args` (TestStoreLocation::StoreArgs()).
+void AddUser(const std::vector<std::string>& store_args, const std::string& username, const std::string& password,
+             const std::string& role, const std::string& orgunit);
 void AddUser(const std::string& db, const std::string& username, const std::string& password,
              const std::string& role, const std::string& orgunit);
 

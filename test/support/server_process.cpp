@@ -11,12 +11,19 @@
 namespace u5::test {
 
 bool ServerProcess::Start(const std::string& db, const std::string& log_path, std::string* why, int threads) {
+  return Start(std::vector<std::string>{"--db", db}, log_path, why, threads);
+}
+
+bool ServerProcess::Start(const std::vector<std::string>& store_args, const std::string& log_path, std::string* why,
+                          int threads) {
   // The port can be taken between FreePort() and bind: retry on a new one.
   for (int attempt = 0; attempt < 3; ++attempt) {
     port_ = FreePort();
     std::vector<std::string> argv = wrapper;
-    for (const std::string& a : {Under5Path(), std::string("serve"), std::string("--db"), db, std::string("--port"),
-                                 std::to_string(port_), std::string("--threads"), std::to_string(threads)})
+    argv.push_back(Under5Path());
+    argv.push_back("serve");
+    argv.insert(argv.end(), store_args.begin(), store_args.end());
+    for (const std::string& a : {std::string("--port"), std::to_string(port_), std::string("--threads"), std::to_string(threads)})
       argv.push_back(a);
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     child_ = Child::Spawn(argv, log_path);

@@ -12,6 +12,8 @@ class ServerProcess {
   // Starts `under5 serve --db db` and waits until /api/v1/health answers.
   // False (with the log in *why) if it did not come up within 20 s.
   bool Start(const std::string& db, const std::string& log_path, std::string* why, int threads = 2);
+  // The same over any store: `store_args` names it (TestStoreLocation::StoreArgs(): --db FILE or --pg URI).
+  bool Start(const std::vector<std::string>& store_args, const std::string& log_path, std::string* why, int threads = 2);
   // More `serve` options, and a command that runs the server (prlimit ...), for the next Start.
   std::vector<std::string> extra_args, wrapper;
   int port() const { return port_; }

@@ -83,7 +83,7 @@ std::string ToString(const RegistryState& s) {
 
 namespace u5::test {
 
-void SeedMiniOrgUnits(const std::string& db_path) {
+std::string MiniOrgUnitsSql() {
   struct Unit { const char *id, *scheme, *kind, *parent; };
   const Unit units[] = {{"VN", "root", "country", nullptr},       {"12", "vn2025", "province", "VN"},
                         {"03390", "vn2025", "commune", "12"},     {"tyt:03390", "facility", "facility", "03390"},
@@ -106,7 +106,9 @@ void SeedMiniOrgUnits(const std::string& db_path) {
     }
   }
   sql += "COMMIT;";
-  Exec(db_path, sql);
+  return sql;
 }
+
+void SeedMiniOrgUnits(const std::string& db_path) { Exec(db_path, MiniOrgUnitsSql()); }
 
 }  // namespace u5::test

@@ -32,5 +32,7 @@ namespace u5::test {
 // A handful of org units (VN > 12 > 03390 > tyt:03390, 12 > 03394, VN > 01 > 00004)
 // with their closure rows, for tests that need no full administrative data.
 void SeedMiniOrgUnits(const std::string& db_path);
+// The same units as one SQL script both SQLite and PostgreSQL run (support/pg_database.h).
+std::string MiniOrgUnitsSql();
 
 }  // namespace u5::test
