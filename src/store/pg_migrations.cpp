@@ -331,6 +331,15 @@ CREATE TABLE change_log_state (
 );
 INSERT INTO change_log_state(one, db_id, trimmed_to) VALUES (1, replace(gen_random_uuid()::text, '-', ''), 0);
 )SQL"},
+      {25, "sync positions: each person's last change-log position, the last everything marker", R"SQL(
+-- As SQLite's 25 (docs/sync.md). The change log's appends are serialized by an
+-- advisory lock held to the commit (pg_change_log.h), so its seq, and thus
+-- sync_seq, is in commit order here too.
+ALTER TABLE person ADD COLUMN sync_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE change_log_state ADD COLUMN everything_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE change_log_state SET everything_seq = COALESCE((SELECT MAX(seq) FROM change_log WHERE person_id IS NULL), 0);
+CREATE INDEX person_sync ON person(orgunit_id, sync_seq, id);
+)SQL"},
   };
   return kMigrations;
 }

@@ -497,7 +497,7 @@ class SqliteStore final : public TopicStore, public SqliteHost {
         events.Bind(1, id);
         while (events.Step(&st)) {
           Record r;
-          ReadEvent(events, &r);
+          ReadEventRow(events, &r);
           p.events.push_back(std::move(r));
         }
         events.Reset();

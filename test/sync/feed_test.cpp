@@ -3,6 +3,8 @@
 
 #include "store/store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_kind.h"
+#include "support/test_store.h"
 #include "support/temp_dir.h"
 #include "sync/sync_fixture.h"
 
@@ -11,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-struct SyncFeed : SyncFixture {};
+struct SyncFeed : OnBothStores<SyncFixture> {};
+// What needs a raw write into the SQLite file.
+struct SyncFeedSqlite : SyncFixture {};
 
 // Every page's events belong to a person of the same page: pages are cut between persons.
 void ExpectWholePersons(const json& page) {
@@ -22,7 +26,7 @@ void ExpectWholePersons(const json& page) {
     if (r["type"] != "person") EXPECT_TRUE(persons.count(r["person_id"])) << "event " << r["id"] << " without its person";
 }
 
-TEST_F(SyncFeed, FirstSyncPagesTheWholeScopeAndNothingElse) {
+TEST_P(SyncFeed, FirstSyncPagesTheWholeScopeAndNothingElse) {
   const std::string other = NewPerson(Login("cw_b"), "03394", "Hoàng Thị Khác");
   ASSERT_FALSE(other.empty());
   LocalCopy copy;
@@ -60,7 +64,7 @@ TEST_F(SyncFeed, FirstSyncPagesTheWholeScopeAndNothingElse) {
   EXPECT_TRUE(some_history) << "the family has done items to leave out";
 }
 
-TEST_F(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
+TEST_P(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
   LocalCopy copy;
   SyncAll(cw, &copy);
   const std::string growth = Create("growth-measurements", RecordBody("growth-measurements"));
@@ -94,7 +98,7 @@ TEST_F(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
-TEST_F(SyncFeed, DeletedPersonTakesTheirEventsAway) {
+TEST_P(SyncFeed, DeletedPersonTakesTheirEventsAway) {
   LocalCopy copy;
   SyncAll(cw, &copy);
   const std::string p = NewPerson(cw, "03390", "Lò Thị Tạm");
@@ -108,7 +112,7 @@ TEST_F(SyncFeed, DeletedPersonTakesTheirEventsAway) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
-TEST_F(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
+TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
   LocalCopy copy;
   int status = 0;
   json page = Page(cw, "", 2, &status);
@@ -129,7 +133,7 @@ TEST_F(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
-TEST_F(SyncFeed, OldCommuneCodeCountsUnderItsNewCommune) {
+TEST_F(SyncFeedSqlite, OldCommuneCodeCountsUnderItsNewCommune) {
   Exec(db(), "INSERT INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES ('pre2025:11111', '11111', 'pre2025', 'commune', 'Xã cũ', NULL);"
              "INSERT INTO orgunit_closure VALUES ('pre2025:11111', 'pre2025:11111', 0), ('03390', 'pre2025:11111', 1), "
              "('12', 'pre2025:11111', 2), ('VN', 'pre2025:11111', 3);");
@@ -143,7 +147,7 @@ TEST_F(SyncFeed, OldCommuneCodeCountsUnderItsNewCommune) {
   EXPECT_FALSE(b.records.count(old));
 }
 
-TEST_F(SyncFeed, UnknownCursorOrOneBeforeABulkLoadResets) {
+TEST_F(SyncFeedSqlite, UnknownCursorOrOneBeforeABulkLoadResets) {
   LocalCopy copy;
   SyncAll(cw, &copy);
   const std::string good = copy.cursor;
@@ -168,12 +172,12 @@ TEST_F(SyncFeed, UnknownCursorOrOneBeforeABulkLoadResets) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
-TEST_F(SyncFeed, ScopeLimitAndAudit) {
+TEST_P(SyncFeed, ScopeLimitAndAudit) {
   int status = 0;
   json refused = Page(cw, "", 500, &status, "03394");
   EXPECT_EQ(status, 403) << refused.dump();
   api->FlushAudit();
-  EXPECT_EQ(QueryInt(db(), "SELECT count(*) FROM audit_log WHERE action='read_denied' AND orgunit_id='03394'"), 1);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "read_denied" && e.orgunit_id == "03394"; }), 1);
   for (const char* bad : {"0", "5001", "x"}) {
     http::Response r = Call("GET", "/api/v1/sync/changes", cw, "", {{"limit", bad}});
     EXPECT_EQ(r.status, 422) << bad;
@@ -198,7 +202,7 @@ TEST_F(SyncFeed, ScopeLimitAndAudit) {
   for (const json& r : page["records"]) EXPECT_NE(detail.find(r["id"].get<std::string>()), std::string::npos);
 }
 
-struct SyncRate : SyncFixture {
+struct SyncRate : OnBothStores<SyncFixture> {
   void SetUp() override {
     http::ApiOptions o;
     o.bulk_burst = 3;
@@ -207,7 +211,7 @@ struct SyncRate : SyncFixture {
   }
 };
 
-TEST_F(SyncRate, FeedAndPushCountAgainstTheBulkRate) {
+TEST_P(SyncRate, FeedAndPushCountAgainstTheBulkRate) {
   int status = 0;
   Page(cw, "", 500, &status);
   EXPECT_EQ(status, 200);
@@ -221,11 +225,11 @@ TEST_F(SyncRate, FeedAndPushCountAgainstTheBulkRate) {
   EXPECT_EQ(later.back(), 429);
 }
 
-TEST(SyncStore, PositionsFollowWritesAndBulkLoadsMarkEverything) {
-  TempDir dir;
-  std::unique_ptr<store::Store> s;
-  ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
-  SeedMiniOrgUnits(dir.File("t.db"));
+struct SyncStore : StoreTest {};
+
+TEST_P(SyncStore, PositionsFollowWritesAndBulkLoadsMarkEverything) {
+  store::Store* s = &store();
+  SeedMiniOrgUnits(*s);
   store::Record p;
   p.type = "person";
   p.id = "01930000-0000-7000-8000-000000000001";
@@ -266,6 +270,10 @@ TEST(SyncStore, PositionsFollowWritesAndBulkLoadsMarkEverything) {
   EXPECT_TRUE(s->SyncChanges({.roots = {"03394"}}, &after).ok());
   EXPECT_TRUE(after.persons.empty()) << "another commune's person never appears";
 }
+
+U5_ON_BOTH_STORES(SyncFeed);
+U5_ON_BOTH_STORES(SyncRate);
+INSTANTIATE_TEST_SUITE_P(, SyncStore, kStoreKinds, StoreKindName);
 
 }  // namespace
 }  // namespace u5::test

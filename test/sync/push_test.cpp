@@ -1,6 +1,7 @@
 // POST /api/v1/sync/push through the API in process (docs/sync.md "Push").
 #include "core/id.h"
 #include "support/sqlite_probe.h"
+#include "support/test_store.h"
 #include "sync/sync_fixture.h"
 
 namespace u5::test {
@@ -8,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-struct SyncPush : SyncFixture {
+struct SyncPush : OnBothStores<SyncFixture> {
   json NewChild(const std::string& id, const std::string& name = "Lò Văn Mới") {
     return {{"op", "insert"}, {"collection", "persons"}, {"id", id},
             {"body", {{"full_name", name}, {"sex", "male"}, {"birth_date", "2026-07-01"}, {"orgunit", "03390"}, {"mother_id", mother}}}};
@@ -17,10 +18,37 @@ struct SyncPush : SyncFixture {
     return {{"op", "insert"}, {"collection", "immunizations"}, {"id", id},
             {"body", {{"person_id", person}, {"orgunit", "03390"}, {"date", date}, {"vaccine", "bcg"}, {"dose", 1}}}};
   }
-  int64_t Count(const std::string& sql) { return QueryInt(db(), sql); }
+  // Through the store, so the same checks read either kind.
+  int64_t Stored(const std::string& id) {
+    store::Record r;
+    return s->Find(id, &r).ok() ? 1 : 0;
+  }
+  int64_t VersionOf(const std::string& id) {
+    store::Record r;
+    return s->Find(id, &r).ok() ? r.version : 0;
+  }
+  int64_t EventsOf(const std::string& person) {
+    store::ListQuery q;
+    q.person_id = person;
+    q.include_deleted = true;
+    int64_t n = 0;
+    EXPECT_TRUE(s->Count(q, &n).ok());
+    return n;
+  }
+  int64_t AuditOf(const std::string& action, const std::string& record_id) {
+    return CountAudit([&](const audit::Entry& e) { return e.action == action && e.record_id == record_id; });
+  }
+  int64_t PersonsNamed(const std::string& name) {
+    int64_t n = 0;
+    EXPECT_TRUE(s->ForEach([&](const store::Record& r) {
+      if (r.is_person() && r.full_name == name) ++n;
+      return Status::Ok();
+    }, true).ok());
+    return n;
+  }
 };
 
-TEST_F(SyncPush, AppliesInOrderAndARetryAnswersTheSame) {
+TEST_P(SyncPush, AppliesInOrderAndARetryAnswersTheSame) {
   const std::string kid = NewUuid7(), shot = NewUuid7();
   const json writes = {NewChild(kid), Vaccination(shot, kid)};
   int status = 0;
@@ -41,19 +69,21 @@ TEST_F(SyncPush, AppliesInOrderAndARetryAnswersTheSame) {
     EXPECT_EQ(again[i]["version"], 1);
     EXPECT_EQ(again[i]["record"], first[i]["record"]);
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM person WHERE id='" + kid + "'"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM event WHERE id='" + shot + "'"), 1);
+  EXPECT_EQ(Stored(kid), 1);
+  EXPECT_EQ(Stored(shot), 1);
   // Each stored write is audited once, as through its route, and the push itself names the client.
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action='create' AND record_id='" + kid + "'"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action='create' AND record_id='" + shot + "'"), 1);
+  EXPECT_EQ(AuditOf("create", kid), 1);
+  EXPECT_EQ(AuditOf("create", shot), 1);
   api->FlushAudit();
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE detail LIKE '%\"via\":\"sync_push\"%' AND detail LIKE '%client-1%'"), 2);
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) {
+              return e.detail.find("\"via\":\"sync_push\"") != std::string::npos && e.detail.find("client-1") != std::string::npos;
+            }), 2);
   // The care engine heard the writes: the child's due list knows the BCG dose.
   http::Response due = Call("GET", "/api/v1/persons/" + kid + "/due", cw);
   ASSERT_EQ(due.status, 200) << due.body;
 }
 
-TEST_F(SyncPush, UpdatesDeletesConflictsAndTheirRetries) {
+TEST_P(SyncPush, UpdatesDeletesConflictsAndTheirRetries) {
   const std::string kid = NewUuid7(), shot = NewUuid7();
   int status = 0;
   json r = Push(cw, {NewChild(kid), Vaccination(shot, kid)}, &status);
@@ -77,7 +107,7 @@ TEST_F(SyncPush, UpdatesDeletesConflictsAndTheirRetries) {
   // An insert of an existing id with another body: a conflict too.
   r = Push(cw, json::array({NewChild(kid, "Lò Văn Khác")}), &status);
   EXPECT_EQ(r[0]["status"], "conflict") << r.dump();
-  EXPECT_EQ(Count("SELECT version FROM person WHERE id='" + kid + "'"), 2);
+  EXPECT_EQ(VersionOf(kid), 2);
   // Deletion, its retry, and a stale delete.
   const json del = {{"op", "delete"}, {"collection", "immunizations"}, {"id", shot}, {"base_version", 1}, {"reason", "nhập nhầm"}};
   r = Push(cw, json::array({del}), &status);
@@ -91,10 +121,10 @@ TEST_F(SyncPush, UpdatesDeletesConflictsAndTheirRetries) {
   stale["reason"] = "khác";
   r = Push(cw, json::array({stale}), &status);
   EXPECT_EQ(r[0]["status"], "conflict") << r.dump();
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action='delete' AND record_id='" + shot + "'"), 1);
+  EXPECT_EQ(AuditOf("delete", shot), 1);
 }
 
-TEST_F(SyncPush, RejectedWithTheFieldAndWhatDependsOnIt) {
+TEST_P(SyncPush, RejectedWithTheFieldAndWhatDependsOnIt) {
   const std::string kid = NewUuid7(), shot = NewUuid7(), later = NewUuid7(), fine = NewUuid7();
   json bad = NewChild(kid);
   bad["body"]["birth_date"] = "2126-01-01";  // in the future
@@ -110,7 +140,7 @@ TEST_F(SyncPush, RejectedWithTheFieldAndWhatDependsOnIt) {
   EXPECT_EQ(r[1]["field"], "person_id");
   EXPECT_EQ(r[2]["status"], "stored") << "another person's write goes on";
   EXPECT_EQ(r[3]["error"], "depends_on_rejected");
-  EXPECT_EQ(Count("SELECT count(*) FROM event WHERE person_id='" + kid + "'"), 0);
+  EXPECT_EQ(EventsOf(kid), 0);
   // Several faulty fields are all listed.
   json two = NewChild(NewUuid7());
   two["body"]["sex"] = "x";
@@ -132,7 +162,7 @@ TEST_F(SyncPush, RejectedWithTheFieldAndWhatDependsOnIt) {
   EXPECT_EQ(r[0]["error"], "not_found");
 }
 
-TEST_F(SyncPush, AnotherCommuneIsRefusedWithTheFieldAndAudited) {
+TEST_P(SyncPush, AnotherCommuneIsRefusedWithTheFieldAndAudited) {
   const std::string id = NewUuid7();
   json w = NewChild(id);
   w["body"]["orgunit"] = "03394";
@@ -143,8 +173,8 @@ TEST_F(SyncPush, AnotherCommuneIsRefusedWithTheFieldAndAudited) {
   EXPECT_EQ(r[0]["status"], "rejected");
   EXPECT_EQ(r[0]["error"], "forbidden");
   EXPECT_EQ(r[0]["field"], "orgunit");
-  EXPECT_EQ(Count("SELECT count(*) FROM person WHERE id='" + id + "'"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action='write_denied' AND record_id='" + id + "'"), 1);
+  EXPECT_EQ(Stored(id), 0);
+  EXPECT_EQ(AuditOf("write_denied", id), 1);
   // An event for another commune's person: the person is unknown to this user.
   const std::string theirs = NewPerson(Login("cw_b"), "03394", "Hoàng Thị B");
   r = Push(cw, json::array({Vaccination(NewUuid7(), theirs)}), &status);
@@ -157,7 +187,7 @@ TEST_F(SyncPush, AnotherCommuneIsRefusedWithTheFieldAndAudited) {
   EXPECT_FALSE(r[0].contains("record"));
 }
 
-TEST_F(SyncPush, SignedOffPeriodIsRejectedOnTheDate) {
+TEST_P(SyncPush, SignedOffPeriodIsRejectedOnTheDate) {
   // The report module's guard is registered by under5 for every command; here as it does.
   s->AddWriteGuard([](const store::Record& r) {
     return r.date < "2026-07-01" && !r.is_person() ? Status::Conflict("period signed off", "date") : Status::Ok();
@@ -168,30 +198,32 @@ TEST_F(SyncPush, SignedOffPeriodIsRejectedOnTheDate) {
   EXPECT_EQ(r[0]["field"], "date");
 }
 
-TEST_F(SyncPush, ExpiredOrRevokedSessionAppliesNothing) {
+TEST_P(SyncPush, ExpiredOrRevokedSessionAppliesNothing) {
   const std::string token = Login("cw_a");
   ASSERT_EQ(Call("POST", "/api/v1/auth/logout", token).status, 200);
   const std::string id = NewUuid7();
   int status = 0;
   Push(token, json::array({NewChild(id)}), &status);
   EXPECT_EQ(status, 401);
-  EXPECT_EQ(Count("SELECT count(*) FROM person WHERE id='" + id + "'"), 0);
+  EXPECT_EQ(Stored(id), 0);
 }
 
-TEST_F(SyncPush, BatchLimits) {
+TEST_P(SyncPush, BatchLimits) {
   json many = json::array();
   for (int i = 0; i < 201; ++i) many.push_back(NewChild(NewUuid7()));
   int status = 0;
   json r = Push(cw, many, &status);
   EXPECT_EQ(status, 422);
   EXPECT_EQ(r["field"], "writes");
-  EXPECT_EQ(Count("SELECT count(*) FROM person WHERE full_name='Lò Văn Mới'"), 0);
+  EXPECT_EQ(PersonsNamed("Lò Văn Mới"), 0);
   r = Push(cw, json::array(), &status);
   EXPECT_EQ(status, 422);
   http::Response no_client = Call("POST", "/api/v1/sync/push", cw, json{{"writes", {NewChild(NewUuid7())}}}.dump());
   EXPECT_EQ(no_client.status, 422);
   EXPECT_EQ(json::parse(no_client.body)["field"], "client_id");
 }
+
+U5_ON_BOTH_STORES(SyncPush);
 
 }  // namespace
 }  // namespace u5::test
