@@ -24,6 +24,8 @@ import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 import { Targets } from './pages/Targets';
 import { Reports } from './pages/Reports';
 import { Figures } from './pages/Figures';
+import { startSync } from './lib/offline/sync';
+import { SyncPage } from './pages/SyncPage';
 
 export function App() {
   const [, bump] = useState(0);
@@ -33,6 +35,11 @@ export function App() {
   useEffect(() => {
     const off1 = onLangChange(() => bump((n) => n + 1));
     const off2 = onSessionChange(() => bump((n) => n + 1));
+    // A commune worker's scope is kept offline once they are signed in (lib/offline/sync.ts).
+    const off3 = onSessionChange(() => {
+      const u = currentUser();
+      if (u && !u.must_change_password) void startSync(u);
+    });
     setUnauthenticatedHandler(() => {
       if (!currentUser()) return;
       setNotice('login.expired');
@@ -47,6 +54,7 @@ export function App() {
     return () => {
       off1();
       off2();
+      off3();
     };
   }, []);
 
@@ -83,6 +91,7 @@ export function App() {
   else if (path === '/targets' && can(user, 'aggregate.read')) page = <Targets />;
   else if (path === '/reports' && can(user, 'aggregate.read')) page = <Reports query={query} key={location.search} />;
   else if (path === '/figures' && can(user, 'aggregate.enter')) page = <Figures />;
+  else if (path === '/sync' && isWorker(user)) page = <SyncPage />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }
