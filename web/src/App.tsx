@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, setUnauthenticatedHandler } from './lib/api';
+import { api, ApiError, setUnauthenticatedHandler } from './lib/api';
 import { onLangChange } from './lib/i18n';
 import { match, navigate, useLocation } from './lib/router';
 import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
@@ -46,8 +46,12 @@ export function App() {
       setUser(null);
       navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
     });
-    api
-      .get<User>('/auth/me')
+    // A logout made offline could not end the session on the server: it ends now, before anyone is let in.
+    const pendingLogout = localStorage.getItem('u5.logout_pending')
+      ? api.post('/auth/logout', {}).then(() => localStorage.removeItem('u5.logout_pending'))
+        .catch((e) => void ((e as ApiError).status !== 0 && localStorage.removeItem('u5.logout_pending')))
+      : Promise.resolve();
+    pendingLogout.then(() => api.get<User>('/auth/me'))
       .then((u) => setUser(u))
       .catch(() => setUser(null))
       .finally(() => setChecked(true));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ComponentChildren } from 'preact';
-import { api } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { currentLang, setLang, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
 import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
@@ -51,8 +51,10 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
     if (unsent > 0 && !window.confirm(t('sync.logout_confirm', { n: unsent }))) return;
     try {
       await api.post('/auth/logout', {});
-    } catch {
-      // Logging out of an expired session is still logging out.
+    } catch (e) {
+      // Logging out of an expired session is still logging out; without a signal the server's end of
+      // the session waits for the next start online (App), so the cookie cannot let the next user in.
+      if ((e as ApiError).status === 0) localStorage.setItem('u5.logout_pending', '1');
     }
     await stopSync().catch(() => undefined);
     setUser(null);

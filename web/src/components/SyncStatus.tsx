@@ -5,7 +5,11 @@ import { onSyncState, SyncState, syncNow, syncState } from '../lib/offline/sync'
 
 export function useSyncState(): SyncState {
   const [s, set] = useState(syncState());
-  useEffect(() => onSyncState(set), []);
+  useEffect(() => {
+    // A change between the first render and this effect would otherwise be missed.
+    set(syncState());
+    return onSyncState(set);
+  }, []);
   return s;
 }
 

@@ -46,6 +46,8 @@ async function request<T>(method: string, path: string, body?: unknown, headers?
       const r = await layer.write(method, path, body, version);
       if (r !== undefined) return r as T;
     }
+    // Offline, what the copy cannot answer is not tried on the network either: it cannot succeed.
+    if (offline) throw new ApiError(0, 'network', 'network error');
   }
   const res = await send(method, path, body, headers);
   if (res === null) {

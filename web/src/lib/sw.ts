@@ -50,6 +50,9 @@ export function registerServiceWorker() {
 
 export function useUpdateWaiting() {
   const [w, set] = useState(updateWaiting());
-  useEffect(() => onUpdate(() => set(true)), []);
+  useEffect(() => {
+    set(updateWaiting());
+    return onUpdate(() => set(true));
+  }, []);
   return w;
 }

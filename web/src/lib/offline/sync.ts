@@ -4,6 +4,7 @@
 // by hand. Only a commune worker's scope is kept offline (a phone holds one commune).
 import { api, ApiError, setLocalLayer } from '../api';
 import { isWorker, User } from '../session';
+import { loadSchema } from '../schema';
 import { uuidv7 } from './text';
 import { hasPending, localGet, localWrite } from './local';
 import {
@@ -109,6 +110,11 @@ export function syncNow(): Promise<void> {
   if (!state.enabled) return Promise.resolve();
   if (running) return running;
   clearTimeout(retryTimer);
+  if (!navigator.onLine) {
+    // The online event starts the next one.
+    update({ online: false });
+    return Promise.resolve();
+  }
   running = (async () => {
     update({ syncing: true, online: navigator.onLine });
     try {
@@ -142,7 +148,7 @@ const onOnline = () => {
 const onOffline = () => update({ online: false });
 
 // Read-only answers kept from the last time online, for the pages that show them offline.
-const REMEMBERED = [/^\/schema$/, /^\/orgunits\?/, /^\/alerts\?/, /^\/death-followups/, /^\/persons\/[^/]+\/(growth|due)$/, /^\/codes\/icd10\?/];
+const REMEMBERED = [/^\/schema$/, /^\/alerts\?/, /^\/death-followups/, /^\/persons\/[^/]+\/(growth|due)$/, /^\/codes\/icd10\?/];
 
 /** The data layer api.ts consults: local answers when the API is out of reach, or when the person
  *  holds writes the server has not got yet. */
@@ -164,6 +170,8 @@ setLocalLayer({
   async remember(path, data) {
     if (path.startsWith('/worklist') && typeof (data as any)?.long_lost_overdue_days === 'number')
       return setMeta('long_lost_overdue_days', (data as any).long_lost_overdue_days);
+    // Org unit names one by one: pages ask for different sets of ids (local.ts answers any set).
+    if (path.startsWith('/orgunits?ids=')) return Promise.all(((data as any)?.items ?? []).map((u: { id: string }) => remember('ou:' + u.id, u)));
     if (REMEMBERED.some((r) => r.test(path))) return remember(path, data);
   },
   bootUser: () => getMeta<User>('user'),
@@ -173,12 +181,19 @@ setLocalLayer({
  *  different user than the copy's owner on this browser starts from an empty copy. */
 export async function startSync(user: User) {
   if (!isWorker(user)) return;
+  if (state.enabled && (await getMeta<User>('user'))?.id === user.id) return void syncNow();
+  // At once, before any await: the pages rendered next read through the layer (offline, the copy).
+  update({ enabled: true, needsLogin: false });
   const owner = await getMeta<User>('user');
-  if (state.enabled && owner?.id === user.id) return void syncNow();
   if (owner && owner.id !== user.id) await wipe();
   await setMeta('user', user);
-  update({ enabled: true, needsLogin: false, lastSync: (await getMeta<string>('last_sync')) ?? null });
+  update({ lastSync: (await getMeta<string>('last_sync')) ?? null });
   await refreshCounts();
+  // What every offline page needs besides the records: the forms' rules and the user's org unit names.
+  if (navigator.onLine) {
+    void loadSchema().catch(() => undefined);
+    void api.get('/orgunits?ids=' + user.orgunits.map(encodeURIComponent).join(',')).catch(() => undefined);
+  }
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   clearInterval(periodTimer);
