@@ -24,6 +24,16 @@ export function setLocalLayer(l: LocalLayer) {
   local = l;
 }
 
+// Told when a sync changed what the server or the copy holds, so that pages on screen read again.
+const changeListeners = new Set<() => void>();
+export function onDataChanged(f: () => void) {
+  changeListeners.add(f);
+  return () => void changeListeners.delete(f);
+}
+export function dataChanged() {
+  changeListeners.forEach((f) => f());
+}
+
 let onUnauthenticated: (() => void) | null = null;
 export function setUnauthenticatedHandler(f: () => void) {
   onUnauthenticated = f;

@@ -2,7 +2,7 @@
 // user's scope into the offline copy. It runs by itself when the browser comes online, after each
 // offline write, every few minutes, and again with back-off after a failure; "Đồng bộ ngay" runs it
 // by hand. Only a commune worker's scope is kept offline (a phone holds one commune).
-import { api, ApiError, setLocalLayer } from '../api';
+import { api, ApiError, dataChanged, setLocalLayer } from '../api';
 import { isWorker, User } from '../session';
 import { loadSchema } from '../schema';
 import { uuidv7 } from './text';
@@ -62,10 +62,13 @@ export async function refreshCounts() {
 
 interface PushResult { id: string; status: 'stored' | 'conflict' | 'rejected'; version?: number; record?: LocalRecord; error?: string; field?: string; message?: string; errors?: { field: string; reason: string }[] }
 
-async function push() {
+/** Pushes the waiting writes; whether any result came back (stored, conflict or refused). */
+async function push(): Promise<boolean> {
+  let answered = false;
   for (;;) {
     const batch = (await outbox()).filter((e) => e.status === 'waiting').slice(0, PUSH_BATCH);
-    if (!batch.length) return;
+    if (!batch.length) return answered;
+    answered = true;
     const writes = batch.map((e) => ({
       op: e.op, collection: e.collection, id: e.id,
       ...(e.op === 'insert' ? {} : { base_version: e.base_version }),
@@ -89,18 +92,21 @@ async function push() {
   }
 }
 
-async function pull() {
+/** Pulls the feed into the copy; whether it brought any record. */
+async function pull(): Promise<boolean> {
   let cursor = (await getMeta<string>('cursor')) ?? '';
+  let brought = false;
   for (;;) {
     const page = await api.get<{ cursor: string; more: boolean; reset: boolean; server_time: string; records: LocalRecord[]; due: DueEntry[] }>(
       `/sync/changes?cursor=${encodeURIComponent(cursor)}&limit=${PAGE}`);
     await applyPage(page.records, page.due ?? [], page.reset || cursor === '');
+    brought ||= page.records.length > 0;
     cursor = page.cursor;
     await setMeta('cursor', cursor);
     if (!page.more) {
       await setMeta('last_sync', page.server_time);
       update({ lastSync: page.server_time });
-      return;
+      return brought;
     }
   }
 }
@@ -118,8 +124,9 @@ export function syncNow(): Promise<void> {
   running = (async () => {
     update({ syncing: true, online: navigator.onLine });
     try {
-      await push();
-      await pull();
+      const pushed = await push();
+      const pulled = await pull();
+      if (pushed || pulled) dataChanged();
       backoff = 0;
       update({ failed: false, needsLogin: false });
     } catch (e) {

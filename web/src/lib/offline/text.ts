@@ -1,7 +1,7 @@
 // Name folding as the server does it (src/core/text.cpp Fold): NFD, marks dropped, đ → d, lower
 // case, runs of space collapsed; so "nguyen" finds "Nguyễn" offline as it does online.
 export function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[\u0110\u0111]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits; lower case, hyphenated. */
