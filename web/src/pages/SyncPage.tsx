@@ -10,6 +10,7 @@ import { formFor } from '../forms/records';
 import { useSyncState } from '../components/SyncStatus';
 import { fieldValue } from './Handbook';
 import { Loading, NoData } from '../components/Status';
+import { ScrollX } from '../components/ScrollX';
 
 const show = (field: string, v: unknown) => (v === undefined || v === null || v === '' ? '—' : fieldValue(field, v));
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -41,7 +42,7 @@ function Conflict({ e, derived, onDone }: { e: OutboxEntry; derived: Set<string>
       <h3>{t('record.' + e.type)} {server.date ? '· ' + fmtDate(server.date) : ''}</h3>
       <p class="muted small">{server.deleted_at ? t('sync.server_deleted') : e.op === 'delete' ? t('sync.you_deleted') : t('sync.conflict_hint')}</p>
       {e.op !== 'delete' && !server.deleted_at && (
-        <div class="scroll-x">
+        <ScrollX name={t('sync.conflicts_title')}>
           <table class="table conflict-table">
             <thead><tr><th scope="col">{t('sync.field')}</th><th scope="col">{t('sync.mine')}</th><th scope="col">{t('sync.server')}</th></tr></thead>
             <tbody>
@@ -57,7 +58,7 @@ function Conflict({ e, derived, onDone }: { e: OutboxEntry; derived: Set<string>
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <div class="actions">
         {!server.deleted_at && <button type="button" class="btn" disabled={busy} data-testid="keep-mine"
