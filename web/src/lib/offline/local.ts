@@ -73,10 +73,11 @@ async function due(id: string) {
   return (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
 }
 
-/** The worklist from the due lists of the feed, with the server's rules (src/care/worklist.cpp):
- *  items due or overdue by the week's end; a person whose every item is overdue by more than the
- *  long-lost limit is on the long-lost list instead; one the commune no longer follows (moved away,
- *  not found) is on the set-aside list. */
+/** The worklist from the due lists of the feed, by the server's rules (src/care/worklist.cpp): items
+ *  due or overdue, or upcoming by the week's end, and persons with an active alert; a person whose
+ *  every item is overdue by more than the long-lost limit, with no alert but overdue doses, is on the
+ *  long-lost list instead; one the commune no longer follows (moved away, not found) is set aside.
+ *  Sorted as the server sorts: alerts, overdue, due; then days overdue; then the first due date. */
 async function worklist(q: URLSearchParams) {
   const from = q.get('from') ?? todayIso();
   const to = q.get('to') ?? addDays(from, 6);
@@ -88,41 +89,56 @@ async function worklist(q: URLSearchParams) {
   const counts = { current: 0, long_lost: 0, set_aside: 0 };
   const groups = new Map<string, any[]>();
   const villageCounts = new Map<string, number>();
+  const NO_VILLAGE = '—';
   for (const d of await allDue()) {
     const p = byId.get(d.person_id);
     if (!p || d.dead) continue;
-    const v = p.village || '—';
+    const v = p.village || NO_VILLAGE;
+    let items: any[] = [];
+    let alerts: any[] = [];
+    let lost = false;
     if (d.follow_up && d.follow_up.status !== 'active') {
       if (list === 'set_aside') villageCounts.set(v, (villageCounts.get(v) ?? 0) + 1);
       if (village && v !== village) continue;
       counts.set_aside++;
       if (list !== 'set_aside') continue;
-    }
-    const items = d.items.filter((i: any) => (i.status === 'due' || i.status === 'overdue') && i.due <= to && (!kind || i.group === kind));
-    if (!items.length && list !== 'set_aside') continue;
-    const lost = items.length > 0 && items.every((i: any) => i.status === 'overdue' && (i.days_overdue ?? 0) > limit);
-    if (list !== 'set_aside') {
-      if (lost === (list === 'long_lost')) villageCounts.set(v, (villageCounts.get(v) ?? 0) + 1);
+    } else {
+      items = d.items.filter((i: any) => (i.status === 'due' || i.status === 'overdue' || (i.status === 'upcoming' && i.due <= to))
+        && (!kind || i.group === kind));
+      if (kind && !items.length) continue;
+      alerts = d.alerts ?? [];
+      if (!items.length && !alerts.length) continue;
+      lost = items.length > 0 && items.every((i: any) => i.status === 'overdue' && (i.days_overdue ?? 0) > limit)
+        && alerts.every((a: any) => a.rule === 'vaccine_overdue');
+      const asked = lost === (list === 'long_lost') && list !== 'set_aside';
+      if (asked) villageCounts.set(v, (villageCounts.get(v) ?? 0) + 1);
       if (village && v !== village) continue;
       counts[lost ? 'long_lost' : 'current']++;
-      if (lost !== (list === 'long_lost')) continue;
+      if (!asked) continue;
     }
     const mother = p.mother_id ? byId.get(p.mother_id) : undefined;
+    const rank = alerts.length ? 3 : Math.max(0, ...items.map((i: any) => (i.status === 'overdue' ? 2 : i.status === 'due' ? 1 : 0)));
     const overdue = Math.max(0, ...items.map((i: any) => i.days_overdue ?? 0));
+    const recent = Math.max(0, ...items.map((i: any) => i.days_overdue ?? 0).filter((n: number) => n <= limit));
+    const firstDue = items.reduce((m: string, i: any) => (i.due < m ? i.due : m), to);
     if (!groups.has(v)) groups.set(v, []);
     groups.get(v)!.push({
-      person_id: p.id, full_name: p.full_name, birth_date: p.birth_date, sex: p.sex, phone: p.phone ?? '', age: '',
-      mother_name: mother?.full_name ?? '', orgunit: p.orgunit, urgency: overdue, days_overdue: overdue, items, alerts: d.alerts ?? [],
-      ...(d.follow_up ? { follow_up: d.follow_up } : {}),
+      person_id: p.id, full_name: p.full_name, birth_date: p.birth_date, sex: p.sex, phone: p.phone || mother?.phone || '', age: '',
+      mother_name: mother?.full_name ?? '', orgunit: p.orgunit, urgency: rank, days_overdue: overdue, items, alerts,
+      ...(d.follow_up ? { follow_up: d.follow_up } : {}), _order: [rank, list === 'long_lost' ? overdue : recent, firstDue],
     });
   }
-  const villages = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi'))
-    .map(([v, ps]) => ({ village: v, persons: ps.sort((a, b) => b.urgency - a.urgency || a.full_name.localeCompare(b.full_name, 'vi')) }));
-  const shown = villages.reduce((n, g) => n + g.persons.length, 0);
+  const byOrder = (a: any, b: any) => b._order[0] - a._order[0] || b._order[1] - a._order[1]
+    || a._order[2].localeCompare(b._order[2]) || a.person_id.localeCompare(b.person_id);
+  const villageOrder = ([a]: [string, unknown], [b]: [string, unknown]) =>
+    (a === NO_VILLAGE ? 1 : 0) - (b === NO_VILLAGE ? 1 : 0) || a.localeCompare(b, 'vi');
+  const villages = [...groups.entries()].sort(villageOrder)
+    .map(([v, ps]) => ({ village: v, persons: ps.sort(byOrder).map(({ _order, ...x }) => x) }));
   return {
-    from, to, list, long_lost_overdue_days: limit, counts, persons: shown,
+    from, to, list, long_lost_overdue_days: limit, counts,
+    persons: villages.reduce((n, g) => n + g.persons.length, 0),
     items: villages.reduce((n, g) => n + g.persons.reduce((m: number, p: any) => m + p.items.length, 0), 0),
-    village_counts: [...villageCounts.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi')).map(([v, n]) => ({ village: v, persons: n })),
+    village_counts: [...villageCounts.entries()].sort(villageOrder).map(([v, n]) => ({ village: v, persons: n })),
     villages,
   };
 }
