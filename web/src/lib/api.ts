@@ -12,7 +12,9 @@ export class ApiError extends Error {
  *  writes when the API is out of reach, so pages ask the API alone and never decide themselves. */
 export interface LocalLayer {
   active(): boolean;
-  preferLocal(path: string): Promise<boolean>;
+  /** Whether a request concerns a person with writes still in the outbox: it is then read from the
+   *  copy, and a write joins the queue behind them, so a person's writes reach the server in order. */
+  preferLocal(method: string, path: string, body: unknown): Promise<boolean>;
   read(path: string): Promise<unknown>;
   write(method: string, path: string, body: unknown, version?: number): Promise<unknown>;
   remember(path: string, data: unknown): Promise<unknown>;
@@ -49,10 +51,10 @@ async function request<T>(method: string, path: string, body?: unknown, headers?
   }
   if (layer?.active()) {
     const offline = !navigator.onLine;
-    if (method === 'GET' && (offline || (await layer.preferLocal(path)))) {
+    if (method === 'GET' && (offline || (await layer.preferLocal(method, path, body)))) {
       const r = await layer.read(path);
       if (r !== undefined) return r as T;
-    } else if (method !== 'GET' && offline) {
+    } else if (method !== 'GET' && (offline || (await layer.preferLocal(method, path, body)))) {
       const r = await layer.write(method, path, body, version);
       if (r !== undefined) return r as T;
     }

@@ -150,8 +150,8 @@ async function collections(): Promise<Map<string, string>> {
 
 /** Whether the person's reads should come from the local copy even online: it holds writes the
  *  server has not got yet, which the user must see. */
-export async function hasPending(personId: string) {
-  return (await outbox()).some((e) => e.person_id === personId);
+export async function hasPending(of: { person?: string; id?: string }) {
+  return (await outbox()).some((e) => (of.person !== undefined && e.person_id === of.person) || (of.id !== undefined && e.id === of.id));
 }
 
 /** The local answer to GET `path`, or undefined when the copy cannot answer it. */

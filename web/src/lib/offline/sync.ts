@@ -165,9 +165,13 @@ const REMEMBERED = [/^\/schema$/, /^\/alerts\?/, /^\/death-followups/, /^\/perso
  *  holds writes the server has not got yet. */
 setLocalLayer({
   active: () => state.enabled,
-  async preferLocal(path) {
-    const m = path.match(/^\/persons\/([^/?]+)\/(handbook|due)$/);
-    return !!m && hasPending(decodeURIComponent(m[1]));
+  async preferLocal(method, path, body) {
+    let m = path.match(/^\/persons\/([^/?]+)\/(handbook|due)$/);
+    if (m) return hasPending({ person: decodeURIComponent(m[1]) });
+    m = path.match(/^\/([^/?]+)\/([^/?]+)$/);
+    if (m && m[1] !== 'auth' && m[1] !== 'sync') return hasPending({ id: decodeURIComponent(m[2]) });
+    const person = (body as { person_id?: unknown } | null)?.person_id;
+    return method === 'POST' && typeof person === 'string' && hasPending({ person });
   },
   read: localGet,
   async write(method, path, body, version) {
