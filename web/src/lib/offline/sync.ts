@@ -96,13 +96,21 @@ async function push(): Promise<boolean> {
 }
 
 /** Pulls the feed into the copy; whether it brought any record. */
+interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: LocalRecord[]; due: DueEntry[] }
+
 async function pull(): Promise<boolean> {
   let cursor = (await getMeta<string>('cursor')) ?? '';
   let brought = false;
-  const first = cursor === '';
+  const limit = cursor === '' ? FIRST_PAGE : PAGE;
+  const fetchPage = (c: string) => api.get<FeedPage>(`/sync/changes?cursor=${encodeURIComponent(c)}&limit=${limit}`);
+  let next = fetchPage(cursor);
   for (;;) {
-    const page = await api.get<{ cursor: string; more: boolean; reset: boolean; server_time: string; records: LocalRecord[]; due: DueEntry[] }>(
-      `/sync/changes?cursor=${encodeURIComponent(cursor)}&limit=${first ? FIRST_PAGE : PAGE}`);
+    const page = await next;
+    // The next page downloads while this one is written: on a slow line the two overlap.
+    if (page.more) {
+      next = fetchPage(page.cursor);
+      next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
+    }
     await applyPage(page.records, page.due ?? [], page.reset || cursor === '');
     brought ||= page.records.length > 0;
     cursor = page.cursor;
