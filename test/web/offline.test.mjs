@@ -9,7 +9,8 @@
 // 3. online again: the records reach the server once each (through the API), the worklist updates.
 // 4. a conflict: the child's record changed offline and through the API meanwhile; both versions side
 //    by side, fields that differ marked, resolved field by field; the server holds the chosen values.
-// 5. logout with a record waiting warns first; once confirmed, IndexedDB is empty, and the session
+// 5. an expired session at push keeps the outbox and asks for a login, after which the write is sent.
+// 6. logout with a record waiting warns first; once confirmed, IndexedDB is empty, and the session
 //    ends on the server at the next start online.
 import { BASE, PHONE, axe, check, ctxOpts, daysAgo, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
 
@@ -289,6 +290,35 @@ run('offline', async (browser, setLast) => {
   const final = (await getJson(page, `/api/v1/persons/${childId}`)).body;
   check(final.phone === '0912345678' && final.village === village && final.note === 'Sửa ở trạm', `the server holds the chosen values: ${final.phone}, ${final.village}, ${final.note}`);
   check(final.version === put.body.version + 1, `one update on the server's version: ${put.body.version} → ${final.version}`);
+
+  step('an expired session at push: the outbox is kept and a fresh login sends it');
+  const before4 = problems.length;
+  await setNetwork(ctx, cdp, true);
+  await page.goto(BASE + '/new/woman');
+  await page.waitForSelector('[data-testid=form-woman]');
+  await page.fill('#f-full_name', 'Lò Thị Hết Hạn');
+  await page.fill('#f-birth_date', '03/04/1999');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=person-name]');
+  await waitingIs(page, 1);
+  forgiveOffline(before4);
+  // The session ends meanwhile (as an expired or revoked one): the browser no longer holds it.
+  await ctx.clearCookies();
+  const back4 = problems.length;
+  await expecting([{ status: 401, path: '/api/v1/' }], async () => {
+    await setNetwork(ctx, cdp, false);
+    await page.waitForSelector('#username', { timeout: 60000 });
+    check((await page.textContent('body')).includes('hết hạn'), 'the login page says the session expired');
+    check((await idbCounts(page)).outbox === 1, 'the write is still in the outbox');
+    await page.fill('#username', 'demo');
+    await page.fill('#password', 'demo-u5-2030');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('nav.nav');
+    await waitingIs(page, 0, 60000);
+  });
+  forgiveOffline(back4, true);
+  const expiredFound = await getJson(page, '/api/v1/persons/search?q=' + encodeURIComponent('Lò Thị Hết Hạn'));
+  check(expiredFound.body.items.length === 1, `the write made before the session ended reached the server once: ${expiredFound.body.items.length}`);
 
   step('logout with a record waiting warns, and clears the offline copy');
   const before3 = problems.length;
