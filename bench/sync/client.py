@@ -8,7 +8,8 @@ Model of a 3G link (1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, as Chrome's
 costs one latency, its bytes up at 750 kbit/s, its answer's bytes on the wire
 (headers and compressed body) at 1.6 Mbit/s and the server's own time
 (measured here on loopback); a new connection adds two latencies (TCP, TLS)
-once. TCP slow start is left out: at 150 ms and 1.6 Mbit/s the window is full
+once, and the bulk rate (60 requests at once, then 2 a second) holds it back
+where the link is faster. TCP slow start is left out: at 150 ms and 1.6 Mbit/s the window is full
 after two round trips of the first page.
 """
 import argparse
@@ -17,12 +18,14 @@ import json
 import os
 import random
 import subprocess
+import time
 import uuid
 
 DOWN = 1.6e6 / 8  # bytes a second
 UP = 750e3 / 8
 LATENCY = 0.150
 REQUEST_HEADERS = 450  # request line, Host, Authorization, Accept-Encoding, Content-Type
+BURST, PER_SECOND = 60, 2  # the bulk rate of the API's defaults (http/api.h)
 
 
 class Link:
@@ -39,6 +42,9 @@ class Link:
         self.up = 0
         self.server = 0.0
         self.model = 2 * LATENCY
+        self.waited = 0.0  # loopback time spent waiting for the bulk rate
+        self.tokens = BURST
+        self.at = 0.0
 
     def call(self, method, path, body=None):
         out = os.path.join(self.work, "answer")
@@ -54,6 +60,11 @@ class Link:
         size, header, upload, total, code = res.stdout.decode().split()
         with open(out, "rb") as f:
             raw = f.read()
+        if code == "429":
+            # The bulk rate (60 at once, then 120 a minute): wait as a client must, and ask again.
+            self.waited += 0.5
+            time.sleep(0.5)
+            return self.call(method, path, body)
         if code != "200":
             raise SystemExit(f"{method} {path}: {code} {raw[:400]!r}")
         self.requests += 1
@@ -61,12 +72,20 @@ class Link:
         self.raw += len(raw)
         self.up += int(upload) + REQUEST_HEADERS
         self.server += float(total)
+        # The bulk rate's bucket on the model's clock: a request waits for a token.
+        self.tokens = min(BURST, self.tokens + (self.model - self.at) * PER_SECOND)
+        self.at = self.model
+        if self.tokens < 1:
+            self.model += (1 - self.tokens) / PER_SECOND
+            self.tokens = 1
+        self.tokens -= 1
         self.model += LATENCY + (int(upload) + REQUEST_HEADERS) / UP + (int(size) + int(header)) / DOWN + float(total)
         return json.loads(raw)
 
     def report(self, what, extra=""):
         print(f"{what}: {self.requests} requests, {self.down / 1e6:.2f} MB on the wire ({self.raw / 1e6:.2f} MB uncompressed), "
-              f"{self.up / 1e3:.1f} kB up, server {self.server:.2f} s on loopback; 3G model {self.model:.1f} s{extra}")
+              f"{self.up / 1e3:.1f} kB up, server {self.server:.2f} s on loopback (+{self.waited:.1f} s waiting for the bulk rate); "
+              f"3G model {self.model:.1f} s{extra}")
 
 
 def sync(link, cursor, limit, copy, due):
@@ -132,7 +151,7 @@ def main():
     ap.add_argument("--password", required=True)
     ap.add_argument("--orgunit", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--limit", type=int, default=2000)
+    ap.add_argument("--limit", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
     link = Link(a.port, a.work)

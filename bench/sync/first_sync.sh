@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sync of the largest commune of a demo province (docs/sync.md, issue 26):
 # a first sync paged through GET /sync/changes as the web app does it
-# (limit 2000, brotli as a browser accepts it), then a day's writes pushed by
+# (limit 5000, brotli as a browser accepts it), then a day's writes pushed by
 # the commune's worker and the sync that fetches them. Prints pages, bytes on
 # the wire and uncompressed, the server's time (loopback, request to last
 # byte), and the time the same exchange would take over 3G (1.6 Mbit/s down,

@@ -26,7 +26,7 @@ namespace {
 using nlohmann::json;
 using http::ErrorReply;
 
-constexpr int kDefaultLimit = 500, kMaxLimit = 2000;
+constexpr int kDefaultLimit = 500, kMaxLimit = 5000;
 constexpr size_t kMaxWrites = 200;
 
 // Whether the caller's role may read records of `type` (death reviews are the
@@ -118,9 +118,15 @@ http::Response Changes(http::Call& c) {
     care::Entry entry;
     if (!care->Get(p.person.id, &entry).ok()) continue;
     auto f = follow.find(p.person.id);
+    json d = care::DueJson(care->schedule(), entry, today, f == follow.end() ? nullptr : &f->second);
+    // Open items only: done and missed ones are history the records already hold, and were
+    // most of a first sync's bytes (docs/sync.md).
+    json open = json::array();
+    for (json& item : d["items"])
+      if (item.value("status", "") != "done" && item.value("status", "") != "missed") open.push_back(std::move(item));
+    d["items"] = std::move(open);
     if (!due.empty()) due += ',';
-    due += care::DueJson(care->schedule(), entry, today, f == follow.end() ? nullptr : &f->second)
-               .dump(-1, ' ', false, json::error_handler_t::replace);
+    due += d.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   http::Response r;
   r.body = "{\"cursor\":" + json(EncodeCursor(next)).dump() + ",\"more\":" + (page.more ? "true" : "false") +

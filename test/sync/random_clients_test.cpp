@@ -28,12 +28,22 @@ struct Client {
 };
 
 struct RandomClients : SyncFixture {
+  // Thousands of requests in seconds: the bulk rate (tested in feed_test.cpp) would slow them to its pace.
+  void SetUp() override {
+    http::ApiOptions o;
+    o.bulk_burst = 1 << 30;
+    o.bulk_per_minute = 1 << 30;
+    OpenWithRecords(o);
+  }
   std::mt19937_64 rng;
   int names = 0;
   std::set<std::string> acked_inserts, rejected_inserts;
   int stored = 0, conflicts = 0, rejected = 0, lost_answers = 0, lost_requests = 0, duplicates = 0, revoked = 0;
 
   bool Chance(double p) { return std::uniform_real_distribution<>(0, 1)(rng) < p; }
+  // Ids from the seed, so that a seed replays the same choices (copies are ordered by id).
+  int64_t clock_ms = 1780000000000;
+  std::string NewId() { return FormatUuid7(++clock_ms, static_cast<uint16_t>(rng() & 0xfff), rng()); }
   int Pick(int n) { return std::uniform_int_distribution<>(0, n - 1)(rng); }
 
   // Records the test made (children born 2026-07-01 and their growth): ones a client may change.
@@ -56,7 +66,7 @@ struct RandomClients : SyncFixture {
     for (const json& w : c.outbox)
       if (w["op"] == "insert" && w["collection"] == "persons") persons.push_back(w["id"]);
     if (kind < 3 || persons.empty()) {
-      c.outbox.push_back({{"op", "insert"}, {"collection", "persons"}, {"id", NewUuid7()},
+      c.outbox.push_back({{"op", "insert"}, {"collection", "persons"}, {"id", NewId()},
                           {"body", {{"full_name", "Lò Văn Sync " + std::to_string(++names)}, {"sex", Chance(0.5) ? "male" : "female"},
                                     {"birth_date", "2026-07-01"}, {"orgunit", "03390"}}}});
       return;
@@ -66,7 +76,7 @@ struct RandomClients : SyncFixture {
                    {"date", "2026-08-" + std::to_string(10 + Pick(20))}, {"weight_kg", 3.5 + Pick(30) / 10.0},
                    {"length_cm", 52 + Pick(8)}, {"measure", "l"}};
       if (Chance(0.1)) body["weight_kg"] = -1;  // refused by validation, with the field
-      c.outbox.push_back({{"op", "insert"}, {"collection", "growth-measurements"}, {"id", NewUuid7()}, {"body", body}});
+      c.outbox.push_back({{"op", "insert"}, {"collection", "growth-measurements"}, {"id", NewId()}, {"body", body}});
       return;
     }
     const bool person = kind < 8;
