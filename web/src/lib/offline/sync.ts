@@ -35,8 +35,8 @@ function update(p: Partial<SyncState>) {
   listeners.forEach((f) => f(state));
 }
 
-// A first sync pages by 2000 (docs/sync.md: the feed counts against the bulk rate); later ones are small.
-const FIRST_PAGE = 2000;
+// A first sync pages by 5000 (docs/sync.md: each page a round trip, and the feed counts against the bulk rate); later ones are small.
+const FIRST_PAGE = 5000;
 const PAGE = 500;
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60_000;
