@@ -53,7 +53,6 @@ export async function tx<T>(stores: Stores[], mode: IDBTransactionMode, f: (s: R
 export const get = <T>(store: IDBObjectStore | IDBIndex, key: IDBValidKey) => done<T | undefined>(store.get(key));
 export const getAll = <T>(store: IDBObjectStore | IDBIndex, key?: IDBValidKey | IDBKeyRange) => done<T[]>(store.getAll(key));
 export const getAllKeys = (store: IDBObjectStore | IDBIndex, key?: IDBValidKey | IDBKeyRange) => done<IDBValidKey[]>(store.getAllKeys(key));
-export const count = (store: IDBObjectStore | IDBIndex) => done<number>(store.count());
 export const put = (store: IDBObjectStore, value: unknown, key?: IDBValidKey) => done(store.put(value, key));
 export const del = (store: IDBObjectStore, key: IDBValidKey | IDBKeyRange) => done(store.delete(key));
 export const clear = (store: IDBObjectStore) => done(store.clear());

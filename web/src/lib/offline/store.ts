@@ -1,7 +1,7 @@
 // The offline copy of the user's scope in IndexedDB (docs/web.md "Offline"): records as the sync
 // feed gives them, each person's due list, the outbox of writes not yet on the server, the last
 // answers of a few read-only routes, and a little state (cursor, last sync, the user).
-import { clear, count, del, get, getAll, getAllKeys, put, tx, wipe } from './idb';
+import { clear, del, get, getAll, getAllKeys, put, tx, wipe } from './idb';
 
 export interface LocalRecord {
   id: string;
@@ -70,7 +70,6 @@ export const recordsOf = (pid: string) => tx(['records'], 'readonly', (s) => get
 export const persons = () => tx(['records'], 'readonly', (s) => getAll<LocalRecord>(s.records.index('type'), 'person'));
 export const dueOf = (pid: string) => tx(['due'], 'readonly', (s) => get<DueEntry>(s.due, pid));
 export const allDue = () => tx(['due'], 'readonly', (s) => getAll<DueEntry>(s.due));
-export const recordCount = () => tx(['records'], 'readonly', (s) => count(s.records));
 
 export const getMeta = <T>(key: string) => tx(['meta'], 'readonly', (s) => get<T>(s.meta, key));
 export const setMeta = (key: string, value: unknown) => tx(['meta'], 'readwrite', (s) => put(s.meta, value, key));
