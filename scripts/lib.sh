@@ -10,6 +10,8 @@ U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   nodejs chromium fonts-noto-core
   libxlsxwriter-dev libhpdf-dev fonts-liberation2 poppler-utils libxml2-utils python3-jsonschema
   clang libclang-rt-14-dev)
+# National federation: ADX read and checked against its schema (src/federation).
+U5_PACKAGES+=(libxml2-dev)
 
 install_packages() {
   local missing=()

@@ -21,6 +21,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "fhir/cli.h"
+#include "federation/cli.h"
 #include "http/server.h"
 #include "http/web_app.h"
 #include "indicator/cli.h"
@@ -34,6 +35,7 @@
 #include "report/template.h"
 #include "snapshot/checkpointer.h"
 #include "store/schema.h"
+#include "store/national.h"
 #include "store/store.h"
 
 #if __has_include("growth/zscore_csv.h")
@@ -261,6 +263,23 @@ int main(int argc, char** argv) {
     c->add_option("--audit-heads", audit_heads, "append-only file of signed audit heads (default <db>.audit-heads)");
   }
 
+  // National federation (docs/federation.md): a national instance of aggregates only, and the province's push to it.
+  bool national = false;
+  serve->add_flag("--national", national,
+                  "national instance: stores only the aggregates provinces push (POST /api/v1/national/adx), serves the "
+                  "national dashboard and plan evaluation, and refuses every person-level record and route");
+  federation::CliOptions fed;
+  auto* push_cmd = app.add_subcommand("push", "push this province's monthly aggregates as ADX to the national instance");
+  push_cmd->add_option("--db", db_path, "SQLite database file")->required();
+  push_cmd->add_option("--to", fed.push.url, "the national instance, http://host:port")->required();
+  push_cmd->add_option("--credential-file", fed.push.credential_file,
+                       "JSON {\"username\", \"password\"} of this province's province_push user at the national instance")
+      ->required();
+  push_cmd->add_option("--from", fed.push.from, "first month, YYYY-MM")->required();
+  push_cmd->add_option("--to-period", fed.push.to, "last month, YYYY-MM")->required();
+  push_cmd->add_option("--part-bytes", fed.push.part_bytes, "ADX bytes a request at most (whole communes)")
+      ->check(CLI::Range(4096, 900000))->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   log::Init();
 
@@ -343,6 +362,10 @@ int main(int argc, char** argv) {
     return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
   }
   if (*fhir_export) return fhir::RunFhirExportCommand(store, fhir_opts, std::cout, std::cerr);
+  fed.db_path = db_path;
+  fed.data_dir = data_dir;
+  fed.audit = cli::CliAuditEntry("national_push", "");
+  if (*push_cmd) return federation::RunPushCommand(store, fed, std::cout, std::cerr);
   care_opts.db_path = db_path;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
@@ -354,6 +377,32 @@ int main(int argc, char** argv) {
     if (!demo_mode)
       if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
+    if (national) {
+      // A national instance: no engines over records (it has none), the federation routes only.
+      if (Status st = store.national().MarkNational(cli::CliAuditEntry("national_instance", "{}")); !st.ok()) return Fail(st);
+      if (std::filesystem::exists(data_dir + "/roles/roles.json"))
+        if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
+      api_opts.demo_mode = demo_mode;
+      http::Api api(store, app::NationalRoutes({data_dir, "", "", ""}), api_opts);
+      audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
+      audit::PeriodicHeadSigner signing(
+          head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },
+          std::chrono::seconds(audit_sign_seconds));
+      so.idle_timeout = std::chrono::seconds(idle_timeout_s);
+      so.host = host;
+      so.port = static_cast<unsigned short>(port);
+      so.threads = threads;
+      so.static_dir = static_dir;
+      so.embedded = http::EmbeddedWebApp();
+      http::Server server(api, so);
+      if (Status st = server.Start(); !st.ok()) return Fail(st);
+      log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},
+                            {"db", db_path}, {"national", true}});
+      server.Run();
+      api.FlushAudit();
+      if (Status st = signing.Stop(); !st.ok()) log::Error("audit_head_sign_failed", {{"error", st.ToString()}});
+      return 0;
+    }
     std::unique_ptr<indicator::Service> indicator_service;
     // Both engines start from their snapshots beside the database (docs/snapshots.md).
     if (Status st = indicator::Service::Open(store, data_dir, &indicator_service, indicator::Service::SnapshotPath(db_path));

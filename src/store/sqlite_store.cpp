@@ -18,6 +18,7 @@
 #include "store/emergencies.h"
 #include "store/handbook_cache.h"
 #include "store/publications.h"
+#include "store/national.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
 #include "store/signoffs.h"
@@ -102,7 +103,8 @@ class SqliteStore final : public Store, public SqliteHost {
         care_acks_(NewSqliteCareAcks(*this)),
         emergencies_(NewSqliteEmergencies(*this)),
         orgunit_writer_(NewSqliteOrgUnitWriter(*this)),
-        publications_(NewSqlitePublications(*this)) {}
+        publications_(NewSqlitePublications(*this)),
+        national_(NewSqliteNational(*this)) {}
 
   Status Init() {
     orgunits_ = NewSqliteOrgUnitReader([this](Db** db) { return Conn(db); });
@@ -131,6 +133,7 @@ class SqliteStore final : public Store, public SqliteHost {
   CareAcks& care_acks() override { return *care_acks_; }
   Emergencies& emergencies() override { return *emergencies_; }
   Publications& publications() override { return *publications_; }
+  National& national() override { return *national_; }
   OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
 
   Status Insert(const Record& r, const audit::Entry* audit) override {
@@ -1405,6 +1408,7 @@ class SqliteStore final : public Store, public SqliteHost {
   const std::unique_ptr<Emergencies> emergencies_;
   const std::unique_ptr<OrgUnitWriter> orgunit_writer_;
   const std::unique_ptr<Publications> publications_;
+  const std::unique_ptr<National> national_;
   std::unordered_set<std::string> known_orgunits_;
   std::unordered_set<std::string> in_subtree_;  // "ancestor\x1fdescendant" pairs known to hold
   std::unique_ptr<OrgUnitReader> orgunits_;

@@ -1,0 +1,340 @@
+// National federation end to end (docs/federation.md), real processes only:
+// the 34 provinces of the 2025 scheme, each a small demo database, push
+// their monthly aggregates to one national instance; the national totals
+// equal the sums of the provinces' own indicator values for every indicator
+// and month; a repeated push changes nothing and says so; a push interrupted
+// (the pusher killed, then the national server killed) and resumed ends with
+// the same totals. The provinces are generated once per run and shared.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "store/national.h"
+#include "store/store.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/server_process.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace u5::test {
+namespace {
+
+const char* kPassword = "Tram-y-te-xa-day-so-lieu-2026";
+const std::vector<std::string> kMonths = {"2026-01", "2026-02", "2026-03"};
+
+std::vector<std::string> Provinces() {
+  std::ifstream in(DataDir() + "/vn-admin/post2025/provinces_2025.csv");
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> out;
+  while (std::getline(in, line))
+    if (!line.empty()) out.push_back(line.substr(0, line.find(',')));
+  return out;
+}
+
+// Runs under5 with each argument list, `width` at a time; the exit codes.
+std::vector<int> RunParallel(const std::vector<std::vector<std::string>>& jobs, const std::string& log_dir, size_t width) {
+  std::vector<int> codes(jobs.size(), -1);
+  std::map<size_t, Child> running;
+  size_t next = 0;
+  while (next < jobs.size() || !running.empty()) {
+    while (next < jobs.size() && running.size() < width) {
+      std::vector<std::string> argv = {Under5Path()};
+      argv.insert(argv.end(), jobs[next].begin(), jobs[next].end());
+      running.emplace(next, Child::Spawn(argv, log_dir + "/job" + std::to_string(next) + ".log"));
+      ++next;
+    }
+    for (auto it = running.begin(); it != running.end();) {
+      int code;
+      if (it->second.Exited(&code)) {
+        codes[it->first] = code;
+        it = running.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return codes;
+}
+
+struct Shared {
+  TempDir dir;
+  std::vector<std::string> provinces;
+  // Each province's own figures, from its database: [province][month][indicator] = (num, den).
+  std::map<std::string, std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>>> own;
+  std::string Db(const std::string& p) const { return dir.File("p" + p + ".db"); }
+  std::string Cred(const std::string& p) const { return dir.File("cred" + p + ".json"); }
+};
+Shared* g = nullptr;
+
+// A national instance with a push user for every province and a ministry user.
+struct National {
+  ServerProcess server;
+  std::string db;
+  bool Start(const std::string& path, std::string* why) {
+    db = path;
+    server.extra_args = {"--national"};
+    return server.Start(db, db + ".log", why);
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+};
+
+void AddNationalUsers(const std::string& db) {
+  std::vector<std::vector<std::string>> jobs;
+  // One process adds one user; argon2id makes each take a moment, so several at once.
+  AddUser(db, "bo-y-te", kPassword, "ministry", "VN");
+  for (const std::string& p : g->provinces) {
+    RunResult r = RunUnder5({"user", "add", "--db", db, "--username", "push" + p, "--role", "province_push", "--orgunit", p},
+                            std::string(kPassword) + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+}
+
+std::vector<std::vector<std::string>> PushJobs(const std::string& url, const std::vector<std::string>& provinces,
+                                               const std::string& part_bytes = "262144") {
+  std::vector<std::vector<std::string>> jobs;
+  for (const std::string& p : provinces)
+    jobs.push_back({"push", "--db", g->Db(p), "--to", url, "--credential-file", g->Cred(p), "--from", kMonths.front(),
+                    "--to-period", kMonths.back(), "--part-bytes", part_bytes});
+  return jobs;
+}
+
+// The national dashboard of one month, by province: [province][indicator] = (num, den); "VN" the total.
+std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> Dashboard(HttpClient& c, const std::string& month) {
+  std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> out;
+  HttpResponse r = c.Get("/api/v1/national/dashboard?period=" + month);
+  EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
+  auto j = r.Json();
+  for (const auto& ind : j["indicators"]) {
+    const std::string id = ind["indicator"];
+    out["VN"][id] = {ind["total"].value("numerator", int64_t{-1}), ind["total"].value("denominator", int64_t{-1})};
+    for (const auto& u : ind["units"]) out[u["orgunit"]][id] = {u["numerator"], u["denominator"]};
+  }
+  return out;
+}
+
+class Federation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g = new Shared;
+    g->provinces = Provinces();
+    ASSERT_EQ(g->provinces.size(), 34u);
+    // Small provinces: a few hundred children each, records of 2026 only.
+    std::vector<std::vector<std::string>> jobs;
+    for (size_t i = 0; i < g->provinces.size(); ++i) {
+      const std::string& p = g->provinces[i];
+      jobs.push_back({"demo", "--db", g->Db(p), "--province", p, "--children", "400", "--from", "2026", "--to", "2026",
+                      "--seed", std::to_string(100 + i)});
+      std::ofstream(g->Cred(p)) << "{\"username\": \"push" << p << "\", \"password\": \"" << kPassword << "\"}";
+    }
+    const auto codes = RunParallel(jobs, g->dir.path(), 3);
+    for (size_t i = 0; i < codes.size(); ++i)
+      ASSERT_EQ(codes[i], 0) << g->provinces[i] << ": " << ReadFile(g->dir.File("job" + std::to_string(i) + ".log"));
+    // Each province's own figures of each month, from its own indicator engine.
+    for (const std::string& p : g->provinces)
+      for (const std::string& m : kMonths) {
+        RunResult r = RunUnder5({"indicators", "--db", g->Db(p), "--orgunit", p, "--period", m, "--format", "json"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        auto j = nlohmann::json::parse(r.out, nullptr, false);
+        ASSERT_TRUE(j.is_object() || j.is_array()) << r.out.substr(0, 300);
+        const auto& items = j.is_array() ? j : j["items"];
+        for (const auto& it : items)
+          if (it.contains("numerator") && it["numerator"].is_number())
+            g->own[p][m][it["indicator"]] = {it["numerator"], it["denominator"]};
+      }
+  }
+  static void TearDownTestSuite() {
+    delete g;
+    g = nullptr;
+  }
+};
+
+// The national figures of every month equal the provinces' own, province by
+// province and summed for the country, for every indicator pushed.
+void ExpectTotalsEqualSums(HttpClient& c) {
+  for (const std::string& m : kMonths) {
+    auto nat = Dashboard(c, m);
+    ASSERT_FALSE(nat["VN"].empty()) << m;
+    std::map<std::string, std::pair<int64_t, int64_t>> sum;
+    for (const std::string& p : g->provinces) {
+      for (const auto& [ind, held] : nat[p]) {
+        auto it = g->own[p][m].find(ind);
+        ASSERT_NE(it, g->own[p][m].end()) << p << " " << m << " " << ind;
+        EXPECT_EQ(held, it->second) << "province " << p << " month " << m << " indicator " << ind;
+        sum[ind].first += it->second.first;
+        sum[ind].second += it->second.second;
+      }
+      EXPECT_EQ(nat[p].size(), nat["VN"].size()) << "province " << p << " month " << m;
+    }
+    for (const auto& [ind, total] : nat["VN"]) EXPECT_EQ(total, sum[ind]) << "country, month " << m << ", " << ind;
+  }
+}
+
+TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
+  National nat;
+  std::string why;
+  ASSERT_TRUE(nat.Start(g->dir.File("national.db"), &why)) << why;
+  AddNationalUsers(nat.db);
+
+  const auto codes = RunParallel(PushJobs(nat.Url(), g->provinces), g->dir.path() + "/", 3);
+  for (size_t i = 0; i < codes.size(); ++i) ASSERT_EQ(codes[i], 0) << g->provinces[i];
+  HttpClient c(nat.server.port());
+  ASSERT_TRUE(c.Login("bo-y-te", kPassword));
+  ExpectTotalsEqualSums(c);
+  const std::string before = c.Get("/api/v1/national/dashboard?period=2026Q1").body;
+
+  // A repeated push sends nothing, says so, and leaves every total as it was.
+  const std::string p0 = g->provinces[0];
+  RunResult again = RunUnder5(PushJobs(nat.Url(), {p0})[0]);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const std::string& m : kMonths) EXPECT_NE(again.out.find(m + ": unchanged"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("0 months sent, 3 unchanged"), std::string::npos) << again.out;
+  EXPECT_EQ(c.Get("/api/v1/national/dashboard?period=2026Q1").body, before);
+
+  // Audited on both sides: each part at the national instance, each push at the province.
+  {
+    std::unique_ptr<store::Store> s;
+    ASSERT_TRUE(store::OpenSqliteStore(nat.db, &s).ok());
+    std::vector<audit::Entry> trail;
+    ASSERT_TRUE(s->ListAudit({.username = "push" + p0, .limit = 1000}, &trail).ok());
+    int64_t accepted = 0, parts = 0;
+    for (const auto& e : trail)
+      if (e.action == "national_push") {
+        ++parts;
+        accepted += nlohmann::json::parse(e.detail)["accepted"].get<int64_t>();
+      }
+    EXPECT_GE(parts, 3);
+    std::vector<store::NationalHolding> held;
+    ASSERT_TRUE(s->national().Holdings(p0, kMonths.front(), kMonths.back(), &held).ok());
+    int64_t values = 0;
+    for (const auto& h : held) values += h.values;
+    EXPECT_EQ(accepted, values);
+    std::unique_ptr<store::Store> ps;
+    ASSERT_TRUE(store::OpenSqliteStore(g->Db(p0), &ps).ok());
+    std::vector<audit::Entry> mine;
+    ASSERT_TRUE(ps->ListAudit({.limit = 100000}, &mine).ok());
+    int pushes = 0;
+    for (const auto& e : mine) pushes += e.action == "national_push";
+    EXPECT_EQ(pushes, 2);
+  }
+
+  // Interrupted and resumed, into a second national instance: the pusher
+  // killed after its first month, then the national server killed mid-push.
+  National nat2;
+  ASSERT_TRUE(nat2.Start(g->dir.File("national2.db"), &why)) << why;
+  AddUser(nat2.db, "bo-y-te", kPassword, "ministry", "VN");
+  const std::string a = g->provinces[1], b = g->provinces[2];
+  for (const std::string& p : {a, b}) AddUser(nat2.db, "push" + p, kPassword, "province_push", p);
+  {
+    std::vector<std::string> argv = {Under5Path()};
+    for (const auto& s : PushJobs(nat2.Url(), {a}, "8192")[0]) argv.push_back(s);
+    Child pusher = Child::Spawn(argv, g->dir.File("interrupted.log"));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (ReadFile(g->dir.File("interrupted.log")).find(kMonths[0] + ": ") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    pusher.Signal(SIGKILL);
+    EXPECT_EQ(pusher.Wait(), -SIGKILL) << "the push ended before it could be interrupted";
+  }
+  RunResult resumed = RunUnder5(PushJobs(nat2.Url(), {a}, "8192")[0]);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find(kMonths[0] + ": unchanged"), std::string::npos) << resumed.out;
+  {
+    std::vector<std::string> argv = {Under5Path()};
+    for (const auto& s : PushJobs(nat2.Url(), {b}, "8192")[0]) argv.push_back(s);
+    Child pusher = Child::Spawn(argv, g->dir.File("cut.log"));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (ReadFile(g->dir.File("cut.log")).find(kMonths[0] + ": ") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    nat2.server.Kill9();
+    const int code = pusher.Wait();
+    EXPECT_NE(code, 0) << ReadFile(g->dir.File("cut.log"));
+    EXPECT_NE(ReadFile(g->dir.File("cut.log")).find("error: "), std::string::npos);
+  }
+  ASSERT_TRUE(nat2.Start(nat2.db, &why)) << why;
+  RunResult after_cut = RunUnder5(PushJobs(nat2.Url(), {b}, "8192")[0]);
+  ASSERT_EQ(after_cut.exit_code, 0) << after_cut.err;
+  HttpClient c2(nat2.server.port());
+  ASSERT_TRUE(c2.Login("bo-y-te", kPassword));
+  for (const std::string& m : kMonths) {
+    auto one = Dashboard(c, m), two = Dashboard(c2, m);
+    EXPECT_EQ(two[a], one[a]) << m;
+    EXPECT_EQ(two[b], one[b]) << m;
+    for (const auto& [ind, v] : two["VN"])
+      EXPECT_EQ(v.first, one[a][ind].first + one[b][ind].first) << m << " " << ind;
+  }
+}
+
+TEST_F(Federation, NationalInstanceRefusesPersonsAndOtherProvinces) {
+  National nat;
+  std::string why;
+  ASSERT_TRUE(nat.Start(g->dir.File("national3.db"), &why)) << why;
+  const std::string a = g->provinces[0], b = g->provinces[1];
+  AddUser(nat.db, "push" + a, kPassword, "province_push", a);
+  AddUser(nat.db, "bo-y-te", kPassword, "ministry", "VN");
+  HttpClient c(nat.server.port());
+  EXPECT_EQ(c.Post("/api/v1/national/adx", {{"adx", "<adx/>"}}).status, 401);
+  ASSERT_TRUE(c.Login("push" + a, kPassword));
+
+  // A commune of another province, in an otherwise valid part: refused, naming it.
+  std::string other;
+  {
+    std::ifstream in(DataDir() + "/vn-admin/post2025/communes_2025.csv");
+    std::string line;
+    while (other.empty() && std::getline(in, line))
+      if (line.find("," + b + ",") != std::string::npos) other = line.substr(0, line.find(','));
+  }
+  ASSERT_FALSE(other.empty());
+  const std::string adx = "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"2026-08-01T00:00:00Z\"><group orgUnit=\"" + other +
+                          "\" period=\"2026-07-01/P1M\" dataSet=\"U5_NATIONAL_MONTHLY\">"
+                          "<dataValue dataElement=\"U5_FACILITY_DELIVERY_NUM\" value=\"1\"/>"
+                          "<dataValue dataElement=\"U5_FACILITY_DELIVERY_DEN\" value=\"2\"/></group></adx>";
+  HttpResponse r = c.Post("/api/v1/national/adx", {{"adx", adx}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.Json().value("field", ""), "orgUnit") << r.body;
+  EXPECT_NE(r.body.find(other), std::string::npos);
+  r = c.Post("/api/v1/national/adx", {{"adx", "<adx><group/></adx>"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.Json().value("field", ""), "adx") << r.body;
+  // A push account reads no dashboard; the ministry pushes nothing.
+  EXPECT_EQ(c.Get("/api/v1/national/dashboard?period=2026").status, 403);
+  HttpClient m(nat.server.port());
+  ASSERT_TRUE(m.Login("bo-y-te", kPassword));
+  EXPECT_EQ(m.Post("/api/v1/national/adx", {{"adx", adx}}).status, 403);
+
+  // No person-level route: each says why.
+  for (const std::string& path : {"/api/v1/persons", "/api/v1/persons/search?name=mai", "/api/v1/worklist?orgunit=" + a,
+                                  "/fhir/Patient", "/api/v1/persons/0190a7f0-0000-7000-8000-000000000000/handbook"}) {
+    HttpResponse p = m.Get(path);
+    EXPECT_EQ(p.status, 404) << path << " " << p.body;
+    EXPECT_NE(p.body.find("no personal data"), std::string::npos) << path << " " << p.body;
+  }
+  HttpResponse post = m.Post("/api/v1/persons", {{"full_name", "Nguyễn Văn A"}});
+  EXPECT_EQ(post.status, 404) << post.body;
+  EXPECT_NE(post.body.find("no personal data"), std::string::npos);
+
+  // Nor does its store take them: an import of persons fails and stores nothing.
+  RunResult exported = RunUnder5({"export", "--db", g->Db(a), "--out", g->dir.File("a.jsonl")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  RunResult imp = RunUnder5({"import", "--db", nat.db, g->dir.File("a.jsonl")});
+  EXPECT_NE(imp.exit_code, 0);
+  EXPECT_NE(imp.err.find("holds no personal data"), std::string::npos) << imp.err;
+  std::unique_ptr<store::Store> s;
+  ASSERT_TRUE(store::OpenSqliteStore(nat.db, &s).ok());
+  int64_t persons = -1, events = -1;
+  ASSERT_TRUE(s->Count({.type = "person"}, &persons).ok());
+  ASSERT_TRUE(s->Count({}, &events).ok());
+  EXPECT_EQ(persons, 0);
+  EXPECT_EQ(events, 0);
+}
+
+}  // namespace
+}  // namespace u5::test
