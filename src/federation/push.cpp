@@ -128,7 +128,8 @@ Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, 
   const std::string province = held.value("province", "");
   std::map<std::string, std::string> fingerprint;
   for (const auto& m : held.value("months", nlohmann::json::array())) fingerprint[m["period"]] = m["fingerprint"];
-  progress << "push: province " << province << " to " << o.url << ", " << o.from << " to " << o.to << "\n";
+  // Each line flushed as it is written: an operator (or a log) follows a long push month by month.
+  progress << "push: province " << province << " to " << o.url << ", " << o.from << " to " << o.to << std::endl;
 
   for (const std::string& month : Months(o.from, o.to)) {
     store::NationalPart part;
@@ -137,7 +138,7 @@ Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, 
     if (fingerprint[month] == mine) {
       ++totals->months_unchanged;
       totals->unchanged += static_cast<int64_t>(part.values.size());
-      progress << "  " << month << ": unchanged (" << part.values.size() << " values held)\n";
+      progress << "  " << month << ": unchanged (" << part.values.size() << " values held)" << std::endl;
       continue;
     }
     const std::vector<std::string> docs = AdxDocuments(part, o.part_bytes, NowIso());
@@ -163,7 +164,7 @@ Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, 
     totals->replaced += replaced;
     totals->unchanged += unchanged;
     progress << "  " << month << ": " << part.values.size() << " values in " << docs.size() << " parts: " << accepted
-             << " accepted, " << replaced << " replaced, " << unchanged << " unchanged\n";
+             << " accepted, " << replaced << " replaced, " << unchanged << " unchanged" << std::endl;
   }
   progress << "push: done: " << totals->months_sent << " months sent, " << totals->months_unchanged
            << " unchanged; values " << totals->accepted << " accepted, " << totals->replaced << " replaced, "

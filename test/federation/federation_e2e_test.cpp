@@ -87,8 +87,6 @@ struct National {
 };
 
 void AddNationalUsers(const std::string& db) {
-  std::vector<std::vector<std::string>> jobs;
-  // One process adds one user; argon2id makes each take a moment, so several at once.
   AddUser(db, "bo-y-te", kPassword, "ministry", "VN");
   for (const std::string& p : g->provinces) {
     RunResult r = RunUnder5({"user", "add", "--db", db, "--username", "push" + p, "--role", "province_push", "--orgunit", p},
@@ -233,8 +231,9 @@ TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
   const std::string a = g->provinces[1], b = g->provinces[2];
   for (const std::string& p : {a, b}) AddUser(nat2.db, "push" + p, kPassword, "province_push", p);
   {
+    const std::vector<std::string> job = PushJobs(nat2.Url(), {a}, "8192")[0];
     std::vector<std::string> argv = {Under5Path()};
-    for (const auto& s : PushJobs(nat2.Url(), {a}, "8192")[0]) argv.push_back(s);
+    argv.insert(argv.end(), job.begin(), job.end());
     Child pusher = Child::Spawn(argv, g->dir.File("interrupted.log"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (ReadFile(g->dir.File("interrupted.log")).find(kMonths[0] + ": ") == std::string::npos &&
@@ -247,8 +246,9 @@ TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find(kMonths[0] + ": unchanged"), std::string::npos) << resumed.out;
   {
+    const std::vector<std::string> job = PushJobs(nat2.Url(), {b}, "8192")[0];
     std::vector<std::string> argv = {Under5Path()};
-    for (const auto& s : PushJobs(nat2.Url(), {b}, "8192")[0]) argv.push_back(s);
+    argv.insert(argv.end(), job.begin(), job.end());
     Child pusher = Child::Spawn(argv, g->dir.File("cut.log"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (ReadFile(g->dir.File("cut.log")).find(kMonths[0] + ": ") == std::string::npos &&
@@ -311,7 +311,7 @@ TEST_F(Federation, NationalInstanceRefusesPersonsAndOtherProvinces) {
   EXPECT_EQ(m.Post("/api/v1/national/adx", {{"adx", adx}}).status, 403);
 
   // No person-level route: each says why.
-  for (const std::string& path : {"/api/v1/persons", "/api/v1/persons/search?name=mai", "/api/v1/worklist?orgunit=" + a,
+  for (const std::string& path : std::vector<std::string>{"/api/v1/persons", "/api/v1/persons/search?name=mai", "/api/v1/worklist?orgunit=" + a,
                                   "/fhir/Patient", "/api/v1/persons/0190a7f0-0000-7000-8000-000000000000/handbook"}) {
     HttpResponse p = m.Get(path);
     EXPECT_EQ(p.status, 404) << path << " " << p.body;

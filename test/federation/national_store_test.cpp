@@ -31,8 +31,8 @@ Status Apply(store::Store& s, const NationalPart& p, NationalApplied* a) {
 class NationalStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    test::SeedMiniOrgUnits(dir_.File("n.db"));
     ASSERT_TRUE(store::OpenSqliteStore(dir_.File("n.db"), &store_).ok());
+    test::SeedMiniOrgUnits(dir_.File("n.db"));
   }
   test::TempDir dir_;
   std::unique_ptr<store::Store> store_;
@@ -85,12 +85,19 @@ TEST_F(NationalStore, SumsAddMonthsAndProvinces) {
   ASSERT_TRUE(Apply(*store_, {"01", "2026-08", {{"00004", "x", 7, 9, ""}}}, &a).ok());
   std::vector<store::NationalSum> s;
   ASSERT_TRUE(store_->national().Sums("2026-07", "2026-09", {}, "", false, &s).ok());
-  ASSERT_EQ(s.size(), 2u);
-  EXPECT_EQ(s[0].province, "12");
+  ASSERT_EQ(s.size(), 2u);  // by province code
+  EXPECT_EQ(s[0].province, "01");
+  EXPECT_EQ(s[0].num, 7);
+  EXPECT_EQ(s[0].months, 1);
+  EXPECT_EQ(s[1].province, "12");
+  EXPECT_EQ(s[1].num, 3);
+  EXPECT_EQ(s[1].den, 10);
+  EXPECT_EQ(s[1].months, 2);
+  // By commune of one province.
+  ASSERT_TRUE(store_->national().Sums("2026-07", "2026-09", {"x"}, "12", true, &s).ok());
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].orgunit, "03390");
   EXPECT_EQ(s[0].num, 3);
-  EXPECT_EQ(s[0].den, 10);
-  EXPECT_EQ(s[0].months, 2);
-  EXPECT_EQ(s[1].num, 7);
   ASSERT_TRUE(store_->national().Sums("2026-08", "2026-08", {"y"}, "", false, &s).ok());
   EXPECT_TRUE(s.empty());
 }
