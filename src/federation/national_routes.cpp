@@ -5,6 +5,8 @@
 #include <set>
 
 #include "auth/roles.h"
+#include "auth/scope.h"
+#include "auth/small_cells.h"
 #include "core/date.h"
 #include "federation/adx.h"
 #include "federation/push.h"
@@ -183,102 +185,98 @@ struct Totals {
   int64_t num = 0, den = 0, months = 0;
 };
 
-// The sums of the asked indicators by province (or by commune of `province`)
-// and for the whole, over the period's months.
-Status Gather(Call& c, const std::string& from, const std::string& to, const std::vector<const indicator::Indicator*>& inds,
-              const std::string& province, std::map<std::string, std::map<std::string, Totals>>* rows,
-              std::map<std::string, Totals>* whole) {
-  std::vector<std::string> ids;
-  for (const auto* i : inds) ids.push_back(i->id);
-  std::vector<store::NationalSum> sums;
-  U5_RETURN_IF_ERROR(c.store.national().Sums(from, to, ids, province, !province.empty(), &sums));
-  for (const auto& s : sums) {
-    Totals& r = (*rows)[province.empty() ? s.province : s.orgunit][s.indicator];
-    r = {s.num, s.den, s.months};
-    Totals& w = (*whole)[s.indicator];
-    w.num += s.num;
-    w.den += s.den;
-    w.months = std::max(w.months, s.months);
+// Roles that must never see one person (ministry) get small cells hidden, as
+// from a province server (auth/small_cells.h, docs/security.md).
+bool Suppressed(const auth::Principal& who) {
+  const auth::Role* role = auth::Roles::Current().Find(who.role);
+  return role && role->suppress_small_cells;
+}
+
+// The org unit asked (VN, a 2025 province or commune) within the caller's
+// scope: VN needs a country-wide role. Its kind in *kind.
+Status AskedUnit(Call& c, std::string* ou, std::string* kind, std::string* province) {
+  if (ou->empty()) *ou = "VN";
+  if (*ou == "VN") {
+    if (!auth::CountryWide(c.who)) return Status::Forbidden("the whole country needs a country-wide role", "orgunit");
+    *kind = "country";
+    province->clear();
+    return Status::Ok();
   }
+  store::OrgUnit u;
+  if (!c.store.orgunits().Get(*ou, &u).ok() || (u.kind != "province" && u.kind != "commune"))
+    return Status::Invalid("orgunit", "'" + *ou + "' is not VN, a 2025 province or a commune");
+  if (!auth::CanSee(c.store, c.who, *ou)) return Status::Forbidden("orgunit " + *ou + " is outside your org units", "orgunit");
+  *kind = u.kind;
+  *province = u.kind == "province" ? u.id : u.parent_id.value_or("");
   return Status::Ok();
 }
 
-Response GetDashboard(const Context& ctx, Call& c) {
+// GET indicators?orgunit=&period=&ids=&by=orgunit and GET national/dashboard:
+// the indicator API's answer from the pushed aggregates. Each item is the
+// org unit's sum; with `breakdown` its children's cells (the country: its
+// provinces; a province: its communes) as the indicator API's breakdown.
+Response IndicatorsAt(const Context& ctx, Call& c, std::string ou, bool breakdown) {
   indicator::Period p;
   std::string from, to;
   if (Status st = MonthRange(c.query("period"), &p, &from, &to); !st.ok()) return ErrorReply(st);
   Status st;
   const auto inds = AskedIndicators(ctx, c.query("ids"), &st);
   if (!st.ok()) return ErrorReply(st);
-  const std::string province = c.query("province");
-  if (!province.empty()) {
-    store::OrgUnit u;
-    if (!c.store.orgunits().Get(province, &u).ok() || u.kind != "province")
-      return ErrorReply(Status::Invalid("province", "'" + province + "' is not a 2025 province code"));
-  }
-  std::map<std::string, std::map<std::string, Totals>> rows;
-  std::map<std::string, Totals> whole;
-  if (Status gs = Gather(c, from, to, inds, province, &rows, &whole); !gs.ok()) return ErrorReply(gs);
-  std::vector<std::string> codes;
-  for (const auto& [ou, _] : rows) codes.push_back(ou);
-  std::vector<store::OrgUnitName> names;
-  c.store.OrgUnitNames(codes, "", &names);
-  std::map<std::string, std::string> name_of;
-  for (const auto& n : names) name_of[n.id] = n.name;
-  const int64_t n_months = MonthsIn(p);
-  json out = json::array();
-  for (const auto* ind : inds) {
-    const Totals w = whole[ind->id];
-    json units = json::array();
-    for (const auto& [ou, by_ind] : rows) {
-      auto it = by_ind.find(ind->id);
-      if (it == by_ind.end()) continue;
-      json item = Item(ctx, *ind, ou, p, it->second.num, it->second.den, it->second.months, n_months);
-      item["name"] = name_of[ou];
-      units.push_back(std::move(item));
-    }
-    json total = Item(ctx, *ind, province.empty() ? "VN" : province, p, w.num, w.den, w.months, n_months);
-    out.push_back({{"indicator", ind->id}, {"total", std::move(total)}, {"units", std::move(units)}});
-  }
-  return JsonReply(200, {{"period", p.text}, {"from", from}, {"to", to}, {"months", n_months},
-                         {"orgunit", province.empty() ? "VN" : province}, {"by", province.empty() ? "province" : "commune"},
-                         {"reporting", rows.size()}, {"indicators", std::move(out)}});
-}
-
-// GET indicators?orgunit=VN|province|commune&period=&ids=: the indicator API's answer {items: [...]}.
-Response GetIndicators(const Context& ctx, Call& c) {
-  indicator::Period p;
-  std::string from, to;
-  if (Status st = MonthRange(c.query("period"), &p, &from, &to); !st.ok()) return ErrorReply(st);
-  Status st;
-  const auto inds = AskedIndicators(ctx, c.query("ids"), &st);
-  if (!st.ok()) return ErrorReply(st);
-  std::string ou = c.query("orgunit");
-  if (ou.empty()) ou = "VN";
-  store::OrgUnit u;
-  if (ou != "VN" && (!c.store.orgunits().Get(ou, &u).ok() || (u.kind != "province" && u.kind != "commune")))
-    return ErrorReply(Status::Invalid("orgunit", "'" + ou + "' is not VN, a 2025 province or a commune"));
-  std::map<std::string, Totals> at;
+  std::string kind, province;
+  if (Status us = AskedUnit(c, &ou, &kind, &province); !us.ok()) return ErrorReply(us);
   std::vector<std::string> ids;
   for (const auto* i : inds) ids.push_back(i->id);
   std::vector<store::NationalSum> sums;
-  const bool commune = ou != "VN" && u.kind == "commune";
-  const std::string province = ou == "VN" ? "" : commune ? u.parent_id.value_or("") : ou;
-  if (Status ss = c.store.national().Sums(from, to, ids, province, commune, &sums); !ss.ok()) return ErrorReply(ss);
+  if (Status ss = c.store.national().Sums(from, to, ids, province, kind != "country", &sums); !ss.ok()) return ErrorReply(ss);
+  std::map<std::string, std::map<std::string, Totals>> cells;  // indicator -> child -> sums
+  std::map<std::string, Totals> total;                         // indicator -> sums
   for (const auto& s : sums) {
-    if (commune && s.orgunit != ou) continue;
-    Totals& t = at[s.indicator];
+    const std::string child = kind == "country" ? s.province : s.orgunit;
+    if (kind == "commune" && child != ou) continue;
+    cells[s.indicator][child] = {s.num, s.den, s.months};
+    Totals& t = total[s.indicator];
     t.num += s.num;
     t.den += s.den;
     t.months = std::max(t.months, s.months);
   }
+  std::set<std::string> reporting;
+  for (const auto& [ind, by_child] : cells)
+    for (const auto& [child, _] : by_child) reporting.insert(child);
+  std::map<std::string, std::string> name_of;
+  if (breakdown && kind != "commune") {
+    std::vector<store::OrgUnitName> names;
+    if (Status ns = c.store.OrgUnitNames({reporting.begin(), reporting.end()}, "", &names); !ns.ok()) return ErrorReply(ns);
+    for (const auto& n : names) name_of[n.id] = n.name;
+  }
+  const int64_t n_months = MonthsIn(p);
+  const bool suppress = Suppressed(c.who);
   json items = json::array();
   for (const auto* ind : inds) {
-    const Totals t = at[ind->id];
-    items.push_back(Item(ctx, *ind, ou, p, t.num, t.den, t.months, MonthsIn(p)));
+    const Totals t = total[ind->id];
+    json j = Item(ctx, *ind, ou, p, t.num, t.den, t.months, n_months);
+    if (breakdown && kind != "commune") {
+      json groups = json::object();
+      for (const auto& [child, v] : cells[ind->id]) {
+        json g = indicator::CellJson(ctx.cat, *ind, v.num, v.den);
+        if (n_months > 1 && !Additive(*ind)) g.erase("value");
+        g["name"] = name_of[child];
+        g["months"] = v.months;
+        groups[child] = std::move(g);
+      }
+      j["breakdown"] = {{"by", "orgunit"}, {"groups", std::move(groups)}};
+    }
+    if (suppress) auth::SuppressSmallCells(j, auth::Roles::Current().small_cell_threshold());
+    items.push_back(std::move(j));
   }
   return JsonReply(200, {{"orgunit", ou}, {"period", p.text}, {"from", FormatDate(p.from)}, {"to", FormatDate(p.to)},
-                         {"items", std::move(items)}});
+                         {"months", n_months}, {"reporting", reporting.size()}, {"items", std::move(items)}});
+}
+
+Response GetIndicators(const Context& ctx, Call& c) {
+  const std::string by = c.query("by");
+  if (!by.empty() && by != "orgunit")
+    return ErrorReply(Status::Invalid("by", "a national instance breaks values down by orgunit only"));
+  return IndicatorsAt(ctx, c, c.query("orgunit"), by == "orgunit");
 }
 
 // The national plans (applies_to every_province): their targets evaluated
@@ -295,13 +293,9 @@ Response GetEvaluation(const Context& ctx, Call& c) {
   const indicator::Plan* plan = ctx.cat.FindPlan(c.param(0));
   if (!plan || !plan->national())
     return ErrorReply(Status::NotFound("no national plan '" + c.param(0) + "' (a national instance evaluates the plans that apply to every province)", "id"));
-  std::string ou = c.query("orgunit");
-  if (ou.empty() || ou == "VN") ou = "VN";
-  else {
-    store::OrgUnit u;
-    if (!c.store.orgunits().Get(ou, &u).ok() || u.kind != "province")
-      return ErrorReply(Status::Invalid("orgunit", "'" + ou + "' is not VN or a 2025 province"));
-  }
+  std::string ou = c.query("orgunit"), kind, province;
+  if (Status us = AskedUnit(c, &ou, &kind, &province); !us.ok()) return ErrorReply(us);
+  if (kind == "commune") return ErrorReply(Status::Invalid("orgunit", "plans are evaluated for VN or a province"));
   Date as_of = Today();
   if (const std::string a = c.query("as_of"); !a.empty()) {
     const std::optional<Date> d = ParseDate(a);
@@ -334,11 +328,22 @@ Response GetEvaluation(const Context& ctx, Call& c) {
     }
     return a;
   };
+  const bool suppress = Suppressed(c.who);
   json items = json::array();
   for (const auto& t : plan->targets) {
     indicator::TargetEval e = indicator::EvaluateTarget(ctx.cat, t, ou, as_of, annual);
     if (!failed.ok()) return ErrorReply(failed);
-    items.push_back(indicator::ToJson(e));
+    json j = indicator::ToJson(e);
+    if (suppress) {
+      auth::SuppressSmallCells(j, auth::Roles::Current().small_cell_threshold());
+      if (j.value("suppressed", false)) {
+        // As on a province server: what would give the hidden value back goes with it.
+        for (const char* k : {"gap", "projected", "trend_per_year", "required_change_per_year", "ci_low", "ci_high"}) j[k] = nullptr;
+        j["uncertain"] = false;
+        j["status"] = "suppressed";
+      }
+    }
+    items.push_back(std::move(j));
   }
   return JsonReply(200, {{"plan", plan->id}, {"orgunit", ou}, {"as_of", FormatDate(as_of)}, {"items", std::move(items)}});
 }
@@ -358,7 +363,8 @@ http::Routes NationalRoutes(const NationalOptions& o) {
   return {
       {"POST", "national/adx", auth::kNationalPush, Audit::write, [ctx](Call& c) { return PostAdx(*ctx, c); }},
       {"GET", "national/holdings", auth::kNationalPush, Audit::none, [](Call& c) { return GetHoldings(c); }},
-      {"GET", "national/dashboard", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetDashboard(*ctx, c); }},
+      {"GET", "national/dashboard", auth::kAggregateRead, Audit::none,
+       [ctx](Call& c) { return IndicatorsAt(*ctx, c, c.query("orgunit"), true); }},
       {"GET", "indicators", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetIndicators(*ctx, c); }},
       {"GET", "plans", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetPlans(*ctx, c); }},
       {"GET", "plans/{id}/evaluation", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetEvaluation(*ctx, c); }},

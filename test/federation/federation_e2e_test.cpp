@@ -104,16 +104,42 @@ std::vector<std::vector<std::string>> PushJobs(const std::string& url, const std
   return jobs;
 }
 
-// The national dashboard of one month, by province: [province][indicator] = (num, den); "VN" the total.
-std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> Dashboard(HttpClient& c, const std::string& month) {
-  std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> out;
+using Figures = std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>>;  // [unit][indicator]
+
+// What the national instance holds for one month, summed by province, and the country ("VN").
+Figures Held(const std::string& db, const std::string& month) {
+  Figures out;
+  std::unique_ptr<store::Store> s;
+  EXPECT_TRUE(store::OpenSqliteStore(db, &s).ok());
+  std::vector<store::NationalSum> sums;
+  EXPECT_TRUE(s->national().Sums(month, month, {}, "", false, &sums).ok());
+  for (const auto& x : sums) {
+    out[x.province][x.indicator] = {x.num, x.den};
+    out["VN"][x.indicator].first += x.num;
+    out["VN"][x.indicator].second += x.den;
+  }
+  return out;
+}
+
+// The national dashboard of one month as the ministry reads it: the cells
+// shown (small ones are suppressed for the ministry), and how many were hidden.
+Figures Dashboard(HttpClient& c, const std::string& month, int* hidden = nullptr) {
+  Figures out;
   HttpResponse r = c.Get("/api/v1/national/dashboard?period=" + month);
   EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
   auto j = r.Json();
-  for (const auto& ind : j["indicators"]) {
-    const std::string id = ind["indicator"];
-    out["VN"][id] = {ind["total"].value("numerator", int64_t{-1}), ind["total"].value("denominator", int64_t{-1})};
-    for (const auto& u : ind["units"]) out[u["orgunit"]][id] = {u["numerator"], u["denominator"]};
+  auto take = [&](const std::string& unit, const std::string& id, const nlohmann::json& cell) {
+    if (cell.value("suppressed", false)) {
+      EXPECT_FALSE(cell.contains("numerator")) << cell.dump();
+      if (hidden) ++*hidden;
+      return;
+    }
+    out[unit][id] = {cell["numerator"], cell["denominator"]};
+  };
+  for (const auto& item : j["items"]) {
+    const std::string id = item["indicator"];
+    take("VN", id, item);
+    for (const auto& [unit, cell] : item["breakdown"]["groups"].items()) take(unit, id, cell);
   }
   return out;
 }
@@ -155,24 +181,34 @@ class Federation : public ::testing::Test {
 };
 
 // The national figures of every month equal the provinces' own, province by
-// province and summed for the country, for every indicator pushed.
-void ExpectTotalsEqualSums(HttpClient& c) {
+// province and summed for the country, for every indicator pushed: as held,
+// and as the dashboard shows every cell it does not suppress.
+void ExpectTotalsEqualSums(const std::string& db, HttpClient& c) {
+  int hidden = 0, shown = 0;
   for (const std::string& m : kMonths) {
-    auto nat = Dashboard(c, m);
-    ASSERT_FALSE(nat["VN"].empty()) << m;
+    Figures held = Held(db, m);
+    ASSERT_FALSE(held["VN"].empty()) << m;
     std::map<std::string, std::pair<int64_t, int64_t>> sum;
     for (const std::string& p : g->provinces) {
-      for (const auto& [ind, held] : nat[p]) {
+      EXPECT_EQ(held[p].size(), held["VN"].size()) << "province " << p << " month " << m;
+      for (const auto& [ind, v] : held[p]) {
         auto it = g->own[p][m].find(ind);
         ASSERT_NE(it, g->own[p][m].end()) << p << " " << m << " " << ind;
-        EXPECT_EQ(held, it->second) << "province " << p << " month " << m << " indicator " << ind;
+        EXPECT_EQ(v, it->second) << "province " << p << " month " << m << " indicator " << ind;
         sum[ind].first += it->second.first;
         sum[ind].second += it->second.second;
       }
-      EXPECT_EQ(nat[p].size(), nat["VN"].size()) << "province " << p << " month " << m;
     }
-    for (const auto& [ind, total] : nat["VN"]) EXPECT_EQ(total, sum[ind]) << "country, month " << m << ", " << ind;
+    for (const auto& [ind, total] : held["VN"]) EXPECT_EQ(total, sum[ind]) << "country, month " << m << ", " << ind;
+    for (const auto& [unit, by_ind] : Dashboard(c, m, &hidden))
+      for (const auto& [ind, v] : by_ind) {
+        EXPECT_EQ(v, held[unit][ind]) << "dashboard " << unit << " " << m << " " << ind;
+        ++shown;
+      }
   }
+  // Small provinces: the ministry sees many cells hidden, and the large ones.
+  EXPECT_GT(hidden, 0);
+  EXPECT_GT(shown, 0);
 }
 
 TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
@@ -185,8 +221,15 @@ TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
   for (size_t i = 0; i < codes.size(); ++i) ASSERT_EQ(codes[i], 0) << g->provinces[i];
   HttpClient c(nat.server.port());
   ASSERT_TRUE(c.Login("bo-y-te", kPassword));
-  ExpectTotalsEqualSums(c);
+  ExpectTotalsEqualSums(nat.db, c);
   const std::string before = c.Get("/api/v1/national/dashboard?period=2026Q1").body;
+  // The national plan evaluated on the pushed sums, in the indicator API's shape.
+  HttpResponse ev = c.Get("/api/v1/plans/national_1493_2030/evaluation");
+  ASSERT_EQ(ev.status, 200) << ev.body.substr(0, 300);
+  EXPECT_FALSE(ev.Json()["items"].empty());
+  HttpResponse byp = c.Get("/api/v1/indicators?orgunit=VN&period=2026Q1&ids=facility_delivery&by=orgunit");
+  ASSERT_EQ(byp.status, 200) << byp.body.substr(0, 300);
+  EXPECT_EQ(byp.Json()["items"][0]["breakdown"]["groups"].size(), 34u);
 
   // A repeated push sends nothing, says so, and leaves every total as it was.
   const std::string p0 = g->provinces[0];
@@ -262,14 +305,15 @@ TEST_F(Federation, ThirtyFourProvincesPushRepeatAndResume) {
   ASSERT_TRUE(nat2.Start(nat2.db, &why)) << why;
   RunResult after_cut = RunUnder5(PushJobs(nat2.Url(), {b}, "8192")[0]);
   ASSERT_EQ(after_cut.exit_code, 0) << after_cut.err;
-  HttpClient c2(nat2.server.port());
-  ASSERT_TRUE(c2.Login("bo-y-te", kPassword));
   for (const std::string& m : kMonths) {
-    auto one = Dashboard(c, m), two = Dashboard(c2, m);
+    Figures one = Held(nat.db, m), two = Held(nat2.db, m);
+    ASSERT_FALSE(two[a].empty()) << m;
     EXPECT_EQ(two[a], one[a]) << m;
     EXPECT_EQ(two[b], one[b]) << m;
-    for (const auto& [ind, v] : two["VN"])
+    for (const auto& [ind, v] : two["VN"]) {
       EXPECT_EQ(v.first, one[a][ind].first + one[b][ind].first) << m << " " << ind;
+      EXPECT_EQ(v.second, one[a][ind].second + one[b][ind].second) << m << " " << ind;
+    }
   }
 }
 
