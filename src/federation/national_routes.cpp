@@ -366,6 +366,8 @@ http::Routes NationalRoutes(const NationalOptions& o) {
       {"GET", "national/dashboard", auth::kAggregateRead, Audit::none,
        [ctx](Call& c) { return IndicatorsAt(*ctx, c, c.query("orgunit"), true); }},
       {"GET", "indicators", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetIndicators(*ctx, c); }},
+      {"GET", "indicators/catalogue", auth::kAggregateRead, Audit::none,
+       [ctx](Call&) { return JsonReply(200, indicator::CatalogueJson(ctx->cat)); }},
       {"GET", "plans", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetPlans(*ctx, c); }},
       {"GET", "plans/{id}/evaluation", auth::kAggregateRead, Audit::none, [ctx](Call& c) { return GetEvaluation(*ctx, c); }},
   };
