@@ -22,9 +22,11 @@
 #include "core/log.h"
 #include "fhir/cli.h"
 #include "federation/cli.h"
+#include "federation/push_loop.h"
 #include "http/server.h"
 #include "http/web_app.h"
 #include "indicator/cli.h"
+#include "indicator/period.h"
 #include "indicator/service.h"
 #include "orgunit/load.h"
 #include "publish/cli.h"
@@ -279,6 +281,15 @@ int main(int argc, char** argv) {
   push_cmd->add_option("--to-period", fed.push.to, "last month, YYYY-MM")->required();
   push_cmd->add_option("--part-bytes", fed.push.part_bytes, "ADX bytes a request at most (whole communes)")
       ->check(CLI::Range(4096, 900000))->capture_default_str();
+  // The province server's own push (federation/push_loop.h).
+  federation::LoopOptions push_loop;
+  int push_every_s = 86400, push_retry_s = 30;
+  serve->add_option("--push-to", push_loop.push.url, "push this province's monthly aggregates to this national instance (http://host:port)");
+  serve->add_option("--push-credential-file", push_loop.push.credential_file, "with --push-to: the province_push user's JSON credential");
+  serve->add_option("--push-from", push_loop.push.from, "with --push-to: the first month pushed, YYYY-MM (default: January of last year)");
+  serve->add_option("--push-every", push_every_s, "with --push-to: seconds between pushes")->check(CLI::Range(1, 31 * 86400))->capture_default_str();
+  serve->add_option("--push-retry", push_retry_s, "with --push-to: seconds before the first retry of a failed push, doubling up to an hour")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   log::Init();
@@ -373,6 +384,15 @@ int main(int argc, char** argv) {
     // A new password must pass the dictionary check; without the dictionary
     // every change would fail, so say so now.
     if (Status st = auth::CheckPasswordDictionary(); !st.ok()) return Fail(st);
+    if (!push_loop.push.url.empty()) {
+      if (push_loop.push.credential_file.empty())
+        return Fail(Status::Invalid("--push-credential-file", "--push-to needs --push-credential-file"));
+      if (push_loop.push.from.empty())
+        push_loop.push.from = std::to_string(std::stoi(federation::LastCompleteMonth(Today()).substr(0, 4)) - 1) + "-01";
+      indicator::Period first;
+      if (!indicator::ParsePeriod(push_loop.push.from, &first).ok() || first.kind != indicator::PeriodKind::month)
+        return Fail(Status::Invalid("--push-from", "--push-from must be a month YYYY-MM"));
+    }
     // Anyone can read the published demo passwords: outside demo mode, no account may still have one.
     if (!demo_mode)
       if (int rc = cli::RefuseDemoPasswords(store, db_path, std::cerr); rc != 0) return rc;
@@ -466,7 +486,16 @@ int main(int argc, char** argv) {
     };
     std::thread warm_indicators = warm("indicators", indicator_service);
     std::thread warm_care = warm("care", care_service);
+    std::unique_ptr<federation::PushLoop> pushing;
+    if (!push_loop.push.url.empty()) {
+      push_loop.every = std::chrono::seconds(push_every_s);
+      push_loop.retry_first = std::chrono::seconds(push_retry_s);
+      push_loop.audit = cli::CliAuditEntry("national_push", "");
+      pushing = std::make_unique<federation::PushLoop>(*indicator_service, store, push_loop);
+      pushing->Start();
+    }
     server.Run();
+    if (pushing) pushing->Stop();
     if (warming > 0) {
       // Stopped while an engine was still reading the province (tens of seconds
       // on a full one): warming only reads, so nothing is lost by not waiting;

@@ -172,4 +172,18 @@ Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, 
   return Status::Ok();
 }
 
+Status PushAudited(indicator::Service& svc, store::Store& store, const PushOptions& o, const audit::Entry& audit,
+                   std::ostream& progress, PushTotals* totals) {
+  const Status st = Push(svc, store, o, progress, totals);
+  audit::Entry e = audit;
+  e.action = "national_push";
+  e.record_type = "national_value";
+  e.detail = nlohmann::json{{"to", o.url}, {"from", o.from}, {"to_period", o.to},
+                            {"months_sent", totals->months_sent}, {"months_unchanged", totals->months_unchanged},
+                            {"parts", totals->parts}, {"accepted", totals->accepted}, {"replaced", totals->replaced},
+                            {"unchanged", totals->unchanged}, {"result", st.ok() ? "ok" : st.ToString()}}.dump();
+  U5_RETURN_IF_ERROR(store.AppendAudit({e}));
+  return st;
+}
+
 }  // namespace u5::federation

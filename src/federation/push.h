@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/entry.h"
 #include "core/status.h"
 #include "indicator/service.h"
 #include "store/national.h"
@@ -45,5 +46,10 @@ struct PushTotals {
 // Pushes the months [from, to] of the credential's province; a line of
 // progress a month on `progress`. Stops at the first failure with its reason.
 Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, std::ostream& progress, PushTotals* totals);
+
+// Push, then one `national_push` entry in this database's audit trail (who:
+// `audit`'s user; where to, the months, the counts, the result), success or not.
+Status PushAudited(indicator::Service& svc, store::Store& store, const PushOptions& o, const audit::Entry& audit,
+                   std::ostream& progress, PushTotals* totals);
 
 }  // namespace u5::federation

@@ -9,7 +9,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -161,18 +163,33 @@ class Federation : public ::testing::Test {
     const auto codes = RunParallel(jobs, g->dir.path(), 3);
     for (size_t i = 0; i < codes.size(); ++i)
       ASSERT_EQ(codes[i], 0) << g->provinces[i] << ": " << ReadFile(g->dir.File("job" + std::to_string(i) + ".log"));
-    // Each province's own figures of each month, from its own indicator engine.
+    // Each province's own figures of each month, from its own indicator engine
+    // (CSV: the lines of the log that are not JSON log lines).
+    std::vector<std::vector<std::string>> reads;
+    std::vector<std::pair<std::string, std::string>> what;
     for (const std::string& p : g->provinces)
       for (const std::string& m : kMonths) {
-        RunResult r = RunUnder5({"indicators", "--db", g->Db(p), "--orgunit", p, "--period", m, "--format", "json"});
-        ASSERT_EQ(r.exit_code, 0) << r.err;
-        auto j = nlohmann::json::parse(r.out, nullptr, false);
-        ASSERT_TRUE(j.is_object() || j.is_array()) << r.out.substr(0, 300);
-        const auto& items = j.is_array() ? j : j["items"];
-        for (const auto& it : items)
-          if (it.contains("numerator") && it["numerator"].is_number())
-            g->own[p][m][it["indicator"]] = {it["numerator"], it["denominator"]};
+        reads.push_back({"indicators", "--db", g->Db(p), "--orgunit", p, "--period", m, "--format", "csv"});
+        what.emplace_back(p, m);
       }
+    const std::string own_dir = g->dir.File("own");
+    std::filesystem::create_directories(own_dir);
+    const auto read_codes = RunParallel(reads, own_dir, 3);
+    for (size_t i = 0; i < reads.size(); ++i) {
+      const std::string text = ReadFile(own_dir + "/job" + std::to_string(i) + ".log");
+      ASSERT_EQ(read_codes[i], 0) << text;
+      std::istringstream lines(text);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '{' || line.rfind("indicator,", 0) == 0) continue;
+        std::vector<std::string> f;
+        std::istringstream cells(line);
+        for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+        if (f.size() < 5 || f[3].empty() || f[4].empty()) continue;
+        g->own[what[i].first][what[i].second][f[0]] = {std::stoll(f[3]), std::stoll(f[4])};
+      }
+      ASSERT_FALSE(g->own[what[i].first][what[i].second].empty()) << text.substr(0, 500);
+    }
   }
   static void TearDownTestSuite() {
     delete g;
@@ -378,6 +395,47 @@ TEST_F(Federation, NationalInstanceRefusesPersonsAndOtherProvinces) {
   ASSERT_TRUE(s->Count({}, &events).ok());
   EXPECT_EQ(persons, 0);
   EXPECT_EQ(events, 0);
+}
+
+}  // namespace
+}  // namespace u5::test
+
+namespace u5::test {
+namespace {
+
+// The province server's own push: refused at first (its push account does
+// not exist yet at the national instance), retried with back-off, then held;
+// a push from the command line afterwards finds every month unchanged.
+TEST_F(Federation, ServerPushesOnItsOwnAndRetries) {
+  National nat;
+  std::string why;
+  ASSERT_TRUE(nat.Start(g->dir.File("national4.db"), &why)) << why;
+  const std::string p = g->provinces[3];
+  ServerProcess province;
+  province.extra_args = {"--demo", "--push-to", nat.Url(), "--push-credential-file", g->Cred(p), "--push-from", "2026-01",
+                         "--push-retry", "1"};
+  ASSERT_TRUE(province.Start(g->Db(p), g->Db(p) + ".serve.log", &why)) << why;
+  // Let a failed attempt happen before the account exists.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ReadFile(g->Db(p) + ".serve.log").find("national_push_failed") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_NE(ReadFile(g->Db(p) + ".serve.log").find("national_push_failed"), std::string::npos);
+  AddUser(nat.db, "push" + p, kPassword, "province_push", p);
+  while (ReadFile(g->Db(p) + ".serve.log").find("\"event\":\"national_push\"") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline + std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_NE(ReadFile(g->Db(p) + ".serve.log").find("\"event\":\"national_push\""), std::string::npos)
+      << ReadFile(g->Db(p) + ".serve.log").substr(0, 3000);
+  EXPECT_EQ(province.Stop(), 0);
+  // Every month up to the last complete one is held as the province counts it.
+  RunResult again = RunUnder5({"push", "--db", g->Db(p), "--to", nat.Url(), "--credential-file", g->Cred(p), "--from",
+                               "2026-01", "--to-period", "2026-03"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 months sent, 3 unchanged"), std::string::npos) << again.out;
+  Figures held = Held(nat.db, "2026-02");
+  EXPECT_EQ(held[p].size(), held["VN"].size());
+  for (const auto& [ind, v] : held[p]) EXPECT_EQ(v, g->own[p]["2026-02"][ind]) << ind;
 }
 
 }  // namespace
