@@ -279,8 +279,9 @@ int main(int argc, char** argv) {
       ->required();
   push_cmd->add_option("--from", fed.push.from, "first month, YYYY-MM")->required();
   push_cmd->add_option("--to-period", fed.push.to, "last month, YYYY-MM")->required();
+  // Below the API's 1 MiB body limit once the document is escaped as a JSON string.
   push_cmd->add_option("--part-bytes", fed.push.part_bytes, "ADX bytes a request at most (whole communes)")
-      ->check(CLI::Range(4096, 900000))->capture_default_str();
+      ->check(CLI::Range(4096, 600000))->capture_default_str();
   // The province server's own push (federation/push_loop.h).
   federation::LoopOptions push_loop;
   int push_every_s = 86400, push_retry_s = 30;
