@@ -440,3 +440,27 @@ TEST_F(Federation, ServerPushesOnItsOwnAndRetries) {
 
 }  // namespace
 }  // namespace u5::test
+
+namespace u5::test {
+namespace {
+
+// The demo takes any of the 34 provinces, by code or by name as people write
+// it (the national defaults for the 29 without a plan profile); a code that
+// is no 2025 province is refused.
+TEST(FederationDemo, AnyProvinceByCodeOrName) {
+  TempDir dir;
+  RunResult by_name = RunUnder5({"demo", "--db", dir.File("hue.db"), "--province", "Thành phố Huế", "--children", "30",
+                                 "--from", "2026", "--to", "2026"});
+  ASSERT_EQ(by_name.exit_code, 0) << by_name.err;
+  RunResult ind = RunUnder5({"indicators", "--db", dir.File("hue.db"), "--orgunit", "46", "--period", "2026", "--ids",
+                             "facility_delivery", "--format", "csv"});
+  ASSERT_EQ(ind.exit_code, 0) << ind.err;
+  EXPECT_NE(ind.out.find("facility_delivery,46,2026,"), std::string::npos) << ind.out;
+  EXPECT_EQ(ind.out.find("facility_delivery,46,2026,0,0,"), std::string::npos) << "no births generated in Huế: " << ind.out;
+  RunResult none = RunUnder5({"demo", "--db", dir.File("none.db"), "--province", "99", "--children", "30"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("province"), std::string::npos) << none.err;
+}
+
+}  // namespace
+}  // namespace u5::test
