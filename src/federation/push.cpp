@@ -129,6 +129,16 @@ Status Push(indicator::Service& svc, store::Store& store, const PushOptions& o, 
   std::map<std::string, std::string> fingerprint;
   for (const auto& m : held.value("months", nlohmann::json::array())) fingerprint[m["period"]] = m["fingerprint"];
   // Each line flushed as it is written: an operator (or a log) follows a long push month by month.
+  // Every database holds the whole country's org units: a push of a province it
+  // has no records of would send zeros over that province's real figures.
+  store::ListQuery mine;
+  mine.type = "person";
+  mine.orgunit = province;
+  int64_t persons = 0;
+  U5_RETURN_IF_ERROR(store.Count(mine, &persons));
+  if (persons == 0)
+    return Status::Invalid("--credential-file", "the account pushes province '" + province +
+                                                    "', of which this database holds no records");
   progress << "push: province " << province << " to " << o.url << ", " << o.from << " to " << o.to << std::endl;
 
   for (const std::string& month : Months(o.from, o.to)) {

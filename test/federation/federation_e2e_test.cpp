@@ -371,6 +371,20 @@ TEST_F(Federation, NationalInstanceRefusesPersonsAndOtherProvinces) {
   ASSERT_TRUE(m.Login("bo-y-te", kPassword));
   EXPECT_EQ(m.Post("/api/v1/national/adx", {{"adx", adx}}).status, 403);
 
+  // A province's database pushed with another province's account: refused
+  // before anything is sent (it would send zeros over that province's figures).
+  RunResult wrong = RunUnder5({"push", "--db", g->Db(b), "--to", nat.Url(), "--credential-file", g->Cred(a), "--from",
+                               "2026-01", "--to-period", "2026-01"});
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.out << wrong.err;
+  EXPECT_NE(wrong.err.find("holds no records"), std::string::npos) << wrong.err;
+  std::vector<store::NationalHolding> none;
+  {
+    std::unique_ptr<store::Store> ns;
+    ASSERT_TRUE(store::OpenSqliteStore(nat.db, &ns).ok());
+    ASSERT_TRUE(ns->national().Holdings(a, "2026-01", "2026-12", &none).ok());
+  }
+  EXPECT_TRUE(none.empty());
+
   // No person-level route: each says why.
   for (const std::string& path : std::vector<std::string>{"/api/v1/persons", "/api/v1/persons/search?name=mai", "/api/v1/worklist?orgunit=" + a,
                                   "/fhir/Patient", "/api/v1/persons/0190a7f0-0000-7000-8000-000000000000/handbook"}) {
