@@ -87,7 +87,7 @@ std::vector<std::string> Months(const std::string& from, const std::string& to) 
   int y = std::stoi(from.substr(0, 4)), m = std::stoi(from.substr(5, 2));
   const int ty = std::stoi(to.substr(0, 4)), tm = std::stoi(to.substr(5, 2));
   while (y < ty || (y == ty && m <= tm)) {
-    char buf[8];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
     out.push_back(buf);
     if (++m == 13) m = 1, ++y;

@@ -13,7 +13,7 @@ std::string LastCompleteMonth(Date today) {
   unsigned m, d;
   YmdFromDate(today, y, m, d);
   if (--m == 0) m = 12, --y;
-  char buf[8];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
   return buf;
 }
