@@ -12,6 +12,8 @@ U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   clang libclang-rt-14-dev)
 # The PostgreSQL store (issue 25): libpq to build, a server for scripts/pg-cluster's test cluster.
 U5_PACKAGES+=(postgresql-15 postgresql-client-15 libpq-dev)
+# National federation: ADX read and checked against its schema (src/federation).
+U5_PACKAGES+=(libxml2-dev)
 
 install_packages() {
   local missing=()

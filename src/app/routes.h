@@ -17,4 +17,8 @@ struct Paths {
 
 http::Routes Routes(const Paths& paths);
 
+// A national instance's routes (docs/federation.md): the federation module's,
+// and on every other route of Routes() a 404 saying it holds no personal data.
+http::Routes NationalRoutes(const Paths& paths);
+
 }  // namespace u5::app

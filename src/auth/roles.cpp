@@ -15,7 +15,7 @@ namespace {
 
 bool IsKnownPermission(const std::string& p) {
   for (const char* k : {kPersonRead, kPersonWrite, kAggregateRead, kPlanManage, kAggregateEnter, kUserManage, kAuditRead, kConfigManage, kReportSignoff, kDeathReview,
-                        kEmergencyRespond})
+                        kEmergencyRespond, kNationalPush})
     if (p == k) return true;
   return false;
 }

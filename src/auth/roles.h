@@ -27,6 +27,8 @@ inline constexpr const char* kDeathReview = "death.review";
 // Red-alert emergencies sent from, to or escalated to the user's org units:
 // raise, follow and enter the steps of one's own side, without the registry.
 inline constexpr const char* kEmergencyRespond = "emergency.respond";
+// Push a province's monthly aggregates to the national instance (docs/federation.md).
+inline constexpr const char* kNationalPush = "national.push";
 
 struct Role {
   std::string name, label_vi, label_en;

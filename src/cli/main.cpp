@@ -21,9 +21,12 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "fhir/cli.h"
+#include "federation/cli.h"
+#include "federation/push_loop.h"
 #include "http/server.h"
 #include "http/web_app.h"
 #include "indicator/cli.h"
+#include "indicator/period.h"
 #include "indicator/service.h"
 #include "orgunit/load.h"
 #include "publish/cli.h"
@@ -35,6 +38,7 @@
 #include "snapshot/checkpointer.h"
 #include "store/open.h"
 #include "store/schema.h"
+#include "store/national.h"
 #include "store/store.h"
 
 #if __has_include("growth/zscore_csv.h")
@@ -286,6 +290,32 @@ int main(int argc, char** argv) {
   copy_cmd->add_option("--batch", copy_batch, "records or audit entries a transaction")->check(CLI::Range(1, 1000000))->capture_default_str();
   copy_cmd->add_option("--audit-key", audit_key, "the target's audit signing key (default <target>.audit-key)");
   copy_cmd->add_option("--audit-heads", audit_heads, "the target's signed audit heads (default <target>.audit-heads)");
+  // National federation (docs/federation.md): a national instance of aggregates only, and the province's push to it.
+  bool national = false;
+  serve->add_flag("--national", national,
+                  "national instance: stores only the aggregates provinces push (POST /api/v1/national/adx), serves the "
+                  "national dashboard and plan evaluation, and refuses every person-level record and route");
+  federation::CliOptions fed;
+  auto* push_cmd = app.add_subcommand("push", "push this province's monthly aggregates as ADX to the national instance");
+  add_store(push_cmd, true);
+  push_cmd->add_option("--to", fed.push.url, "the national instance, http://host:port")->required();
+  push_cmd->add_option("--credential-file", fed.push.credential_file,
+                       "JSON {\"username\", \"password\"} of this province's province_push user at the national instance")
+      ->required();
+  push_cmd->add_option("--from", fed.push.from, "first month, YYYY-MM")->required();
+  push_cmd->add_option("--to-period", fed.push.to, "last month, YYYY-MM")->required();
+  // Below the API's 1 MiB body limit once the document is escaped as a JSON string.
+  push_cmd->add_option("--part-bytes", fed.push.part_bytes, "ADX bytes a request at most (whole communes)")
+      ->check(CLI::Range(4096, 600000))->capture_default_str();
+  // The province server's own push (federation/push_loop.h).
+  federation::LoopOptions push_loop;
+  int push_every_s = 86400, push_retry_s = 30;
+  serve->add_option("--push-to", push_loop.push.url, "push this province's monthly aggregates to this national instance (http://host:port)");
+  serve->add_option("--push-credential-file", push_loop.push.credential_file, "with --push-to: the province_push user's JSON credential");
+  serve->add_option("--push-from", push_loop.push.from, "with --push-to: the first month pushed, YYYY-MM (default: January of last year)");
+  serve->add_option("--push-every", push_every_s, "with --push-to: seconds between pushes")->check(CLI::Range(1, 31 * 86400))->capture_default_str();
+  serve->add_option("--push-retry", push_retry_s, "with --push-to: seconds before the first retry of a failed push, doubling up to an hour")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   log::Init();
@@ -382,6 +412,10 @@ int main(int argc, char** argv) {
     return fhir::RunFhirImportCommand(store, fhir_opts, std::cout, std::cerr);
   }
   if (*fhir_export) return fhir::RunFhirExportCommand(store, fhir_opts, std::cout, std::cerr);
+  fed.engines_dir = loc.engines_dir;
+  fed.data_dir = data_dir;
+  fed.audit = cli::CliAuditEntry("national_push", "");
+  if (*push_cmd) return federation::RunPushCommand(store, fed, std::cout, std::cerr);
   care_opts.engines_dir = loc.engines_dir;
   care_opts.data_dir = data_dir;
   if (*worklist) return care::RunWorklistCommand(store, care_opts, std::cout, std::cerr);
@@ -389,10 +423,45 @@ int main(int argc, char** argv) {
     // A new password must pass the dictionary check; without the dictionary
     // every change would fail, so say so now.
     if (Status st = auth::CheckPasswordDictionary(); !st.ok()) return Fail(st);
+    if (!push_loop.push.url.empty()) {
+      if (push_loop.push.credential_file.empty())
+        return Fail(Status::Invalid("--push-credential-file", "--push-to needs --push-credential-file"));
+      if (push_loop.push.from.empty())
+        push_loop.push.from = std::to_string(std::stoi(federation::LastCompleteMonth(Today()).substr(0, 4)) - 1) + "-01";
+      indicator::Period first;
+      if (!indicator::ParsePeriod(push_loop.push.from, &first).ok() || first.kind != indicator::PeriodKind::month)
+        return Fail(Status::Invalid("--push-from", "--push-from must be a month YYYY-MM"));
+    }
     // Anyone can read the published demo passwords: outside demo mode, no account may still have one.
     if (!demo_mode)
       if (int rc = cli::RefuseDemoPasswords(store, loc.Flag(), std::cerr); rc != 0) return rc;
     cli::KeepFreedMemory(cli::Workload::kServer);
+    if (national) {
+      // A national instance: no engines over records (it has none), the federation routes only.
+      if (Status st = store.national().MarkNational(cli::CliAuditEntry("national_instance", "{}")); !st.ok()) return Fail(st);
+      if (std::filesystem::exists(data_dir + "/roles/roles.json"))
+        if (Status st = auth::LoadRoles(data_dir + "/roles/roles.json"); !st.ok()) return Fail(st);
+      api_opts.demo_mode = demo_mode;
+      http::Api api(store, app::NationalRoutes({data_dir, "", "", ""}), api_opts);
+      audit::HeadSigner head_signer(head_paths.key, head_paths.heads);
+      audit::PeriodicHeadSigner signing(
+          head_signer, [&store](int64_t* seq, std::string* hash) { return store.AuditChainHead(seq, hash); },
+          std::chrono::seconds(audit_sign_seconds));
+      so.idle_timeout = std::chrono::seconds(idle_timeout_s);
+      so.host = host;
+      so.port = static_cast<unsigned short>(port);
+      so.threads = threads;
+      so.static_dir = static_dir;
+      so.embedded = http::EmbeddedWebApp();
+      http::Server server(api, so);
+      if (Status st = server.Start(); !st.ok()) return Fail(st);
+      log::Info("serving", {{"url", (server.tls() ? "https://" : "http://") + host + ":" + std::to_string(server.port())},
+                            {"db", loc.Display()}, {"national", true}});
+      server.Run();
+      api.FlushAudit();
+      if (Status st = signing.Stop(); !st.ok()) log::Error("audit_head_sign_failed", {{"error", st.ToString()}});
+      return 0;
+    }
     std::unique_ptr<indicator::Service> indicator_service;
     // Both engines start from their snapshots in the engines folder (docs/snapshots.md).
     if (Status st = indicator::Service::Open(store, data_dir, &indicator_service, indicator::Service::SnapshotPath(loc.engines_dir));
@@ -459,7 +528,16 @@ int main(int argc, char** argv) {
     };
     std::thread warm_indicators = warm("indicators", indicator_service);
     std::thread warm_care = warm("care", care_service);
+    std::unique_ptr<federation::PushLoop> pushing;
+    if (!push_loop.push.url.empty()) {
+      push_loop.every = std::chrono::seconds(push_every_s);
+      push_loop.retry_first = std::chrono::seconds(push_retry_s);
+      push_loop.audit = cli::CliAuditEntry("national_push", "");
+      pushing = std::make_unique<federation::PushLoop>(*indicator_service, store, push_loop);
+      pushing->Start();
+    }
     server.Run();
+    if (pushing) pushing->Stop();
     if (warming > 0) {
       // Stopped while an engine was still reading the province (tens of seconds
       // on a full one): warming only reads, so nothing is lost by not waiting;

@@ -343,6 +343,7 @@ class PlannedView : public store::Store {
   store::Emergencies& emergencies() override { return base_.emergencies(); }
   store::OrgUnitWriter& orgunit_writer() override { return base_.orgunit_writer(); }
   store::Publications& publications() override { return base_.publications(); }
+  store::National& national() override { return base_.national(); }
   Status Insert(const store::Record&, const audit::Entry*) override { return ReadOnly(); }
   Status InsertBatch(const std::vector<store::Record>&) override { return ReadOnly(); }
   Status OpenBulk(std::unique_ptr<store::BulkWriter>*) override { return ReadOnly(); }

@@ -122,23 +122,6 @@ http::Response Indicators(Service& svc, http::Call& c) {
   return Json(200, {{"orgunit", ou}, {"period", p.text}, {"from", FormatDate(p.from)}, {"to", FormatDate(p.to)}, {"items", items}});
 }
 
-http::Response CatalogueJson(Service& svc) {
-  json items = json::array();
-  for (const auto& i : svc.catalogue().indicators())
-    items.push_back({{"id", i.id}, {"name_vi", i.name_vi}, {"name_en", i.name_en}, {"kind", i.kind}, {"unit", i.unit},
-                     {"multiplier", i.multiplier}, {"direction", i.direction}, {"source", i.source},
-                     {"numerator", i.numerator_text}, {"denominator", i.denominator_text},
-                     {"computed_from_records", i.computable}, {"disaggregations", i.disaggregations},
-                     {"not_computable", i.computable ? json(nullptr) : json(i.not_computable)}});
-  const SmallNumbers& sn = svc.catalogue().small_numbers();
-  json interval_by_kind = sn.method_by_kind;
-  for (auto& it : items) it["interval"] = IntervalMethod(svc.catalogue(), *svc.catalogue().Find(it["id"].get<std::string>()));
-  return Json(200, {{"origin", svc.catalogue().origin()}, {"indicators", items}, {"data_elements", svc.catalogue().data_elements()},
-                    {"small_numbers", {{"confidence", sn.confidence}, {"min_events", sn.min_events},
-                                       {"min_denominator", sn.min_denominator}, {"interval_by_kind", interval_by_kind},
-                                       {"source", sn.source}}}});
-}
-
 json Opt(const std::optional<double>& d) { return d ? json(*d) : json(nullptr); }
 
 json ValueJson(const EnteredValue& v) {
@@ -538,7 +521,7 @@ http::Routes Routes() {
   return {
       {"GET", "indicators", kAggregateRead, Audit::none,
        engine([](Service& s, Call& c) { return Indicators(s, c); })},
-      {"GET", "indicators/catalogue", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return CatalogueJson(s); })},
+      {"GET", "indicators/catalogue", kAggregateRead, Audit::none, engine([](Service& s, Call&) { return Json(200, CatalogueJson(s.catalogue())); })},
       {"GET", "indicator-values", kAggregateRead, Audit::none, values},
       {"PUT", "indicator-values", kAggregateEnter, Audit::write, values},
       {"POST", "indicator-values", kAggregateEnter, Audit::write, values},

@@ -66,6 +66,23 @@ json ToJson(const IndicatorValue& v) {
   return j;
 }
 
+json CatalogueJson(const Catalogue& cat) {
+  json items = json::array();
+  for (const auto& i : cat.indicators())
+    items.push_back({{"id", i.id}, {"name_vi", i.name_vi}, {"name_en", i.name_en}, {"kind", i.kind}, {"unit", i.unit},
+                     {"multiplier", i.multiplier}, {"direction", i.direction}, {"source", i.source},
+                     {"numerator", i.numerator_text}, {"denominator", i.denominator_text},
+                     {"computed_from_records", i.computable}, {"disaggregations", i.disaggregations},
+                     {"not_computable", i.computable ? json(nullptr) : json(i.not_computable)},
+                     {"interval", IntervalMethod(cat, i)}});
+  const SmallNumbers& sn = cat.small_numbers();
+  json interval_by_kind = sn.method_by_kind;
+  return {{"origin", cat.origin()}, {"indicators", items}, {"data_elements", cat.data_elements()},
+          {"small_numbers", {{"confidence", sn.confidence}, {"min_events", sn.min_events},
+                             {"min_denominator", sn.min_denominator}, {"interval_by_kind", interval_by_kind},
+                             {"source", sn.source}}}};
+}
+
 json ToJson(const TargetEval& e) {
   const Target& t = e.target;
   json j = {{"plan", t.plan},         {"indicator", t.indicator}, {"year", t.year},          {"operator", t.op},

@@ -18,6 +18,8 @@ void AddPrecision(nlohmann::json& j, const Precision& p);
 // indicator's denominator is counted from records.
 nlohmann::json CellJson(const Catalogue& cat, const Indicator& ind, int64_t num, int64_t den);
 nlohmann::json ToJson(const TargetEval& e);
+// GET /indicators/catalogue: the indicators, data elements and small-number rules (docs/api.md).
+nlohmann::json CatalogueJson(const Catalogue& cat);
 std::string ValuesCsv(const std::vector<IndicatorValue>& vs);
 std::string EvaluationCsv(const std::vector<TargetEval>& es);
 

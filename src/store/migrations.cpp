@@ -432,6 +432,43 @@ ALTER TABLE change_log_state ADD COLUMN everything_seq INTEGER NOT NULL DEFAULT 
 UPDATE change_log_state SET everything_seq = COALESCE((SELECT MAX(seq) FROM change_log WHERE person_id IS NULL), 0);
 CREATE INDEX person_sync ON person(orgunit_id, sync_seq, id);
 )SQL"},
+      {26, "national federation: the aggregates provinces push; no person-level records", R"SQL(
+-- A national instance (docs/federation.md) holds only the monthly aggregates
+-- each province pushes, one row per commune, indicator and month, with the
+-- values each push replaced kept in national_value_history. The row in
+-- national_instance makes this database one: from then on the triggers below
+-- refuse every person-level record, whatever path writes it.
+CREATE TABLE national_instance (
+  one   INTEGER PRIMARY KEY CHECK (one = 1),
+  since TEXT NOT NULL
+);
+CREATE TABLE national_value (
+  province   TEXT NOT NULL,     -- the pushing province (2025 code)
+  orgunit_id TEXT NOT NULL,     -- a commune of it (2025 code)
+  indicator  TEXT NOT NULL,
+  period     TEXT NOT NULL,     -- YYYY-MM
+  num        INTEGER NOT NULL,
+  den        INTEGER NOT NULL,
+  value      TEXT NOT NULL,     -- as pushed (4 decimals); '' when there is none
+  version    INTEGER NOT NULL,  -- 1, then one more at each replacement
+  pushed_at  TEXT NOT NULL,
+  pushed_by  TEXT NOT NULL,
+  PRIMARY KEY (orgunit_id, indicator, period)
+) WITHOUT ROWID;
+CREATE INDEX national_value_province ON national_value(province, period);
+CREATE INDEX national_value_period ON national_value(period, indicator);
+CREATE TABLE national_value_history (
+  province TEXT NOT NULL, orgunit_id TEXT NOT NULL, indicator TEXT NOT NULL, period TEXT NOT NULL,
+  num INTEGER NOT NULL, den INTEGER NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL,
+  pushed_at TEXT NOT NULL, pushed_by TEXT NOT NULL,
+  replaced_at TEXT NOT NULL,
+  PRIMARY KEY (orgunit_id, indicator, period, version)
+) WITHOUT ROWID;
+CREATE TRIGGER national_no_person BEFORE INSERT ON person WHEN EXISTS (SELECT 1 FROM national_instance)
+BEGIN SELECT RAISE(ABORT, 'national instance: it holds no personal data, person-level records are refused'); END;
+CREATE TRIGGER national_no_event BEFORE INSERT ON event WHEN EXISTS (SELECT 1 FROM national_instance)
+BEGIN SELECT RAISE(ABORT, 'national instance: it holds no personal data, person-level records are refused'); END;
+)SQL"},
   };
   return kMigrations;
 }

@@ -274,8 +274,11 @@ Tx::Tx(Conn& c, std::string_view begin) : c_(c) {
   open_ = begin_.ok();
 }
 
-Tx::~Tx() {
+Tx::~Tx() { Rollback(); }
+
+void Tx::Rollback() {
   if (open_ && c_.alive()) (void)c_.Exec("ROLLBACK");
+  open_ = false;
 }
 
 Status Tx::Commit() {

@@ -147,6 +147,9 @@ class Tx {
   // A COMMIT whose acknowledgement is lost with the connection is retryable
   // (kRetryField), never Ok.
   Status Commit();
+  // Ends the transaction now rather than at destruction: the connection serves
+  // the thread's next call even while the owner of the failed write lives on.
+  void Rollback();
 
  private:
   Conn& c_;

@@ -39,5 +39,6 @@ std::unique_ptr<CareAcks> NewPgCareAcks(PgHost& host);
 std::unique_ptr<Emergencies> NewPgEmergencies(PgHost& host);
 std::unique_ptr<Publications> NewPgPublications(PgHost& host);
 std::unique_ptr<OrgUnitWriter> NewPgOrgUnitWriter(PgHost& host);
+std::unique_ptr<National> NewPgNational(PgHost& host);
 
 }  // namespace u5::store

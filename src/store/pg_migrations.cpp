@@ -340,6 +340,43 @@ ALTER TABLE change_log_state ADD COLUMN everything_seq BIGINT NOT NULL DEFAULT 0
 UPDATE change_log_state SET everything_seq = COALESCE((SELECT MAX(seq) FROM change_log WHERE person_id IS NULL), 0);
 CREATE INDEX person_sync ON person(orgunit_id, sync_seq, id);
 )SQL"},
+      {26, "national federation: the aggregates provinces push; no person-level records", R"SQL(
+-- As SQLite's 26 (docs/federation.md): a national instance holds only the
+-- monthly aggregates provinces push; once marked, triggers refuse every
+-- person-level record, COPY included.
+CREATE TABLE national_instance (one BIGINT PRIMARY KEY CHECK (one = 1), since TEXT COLLATE "C" NOT NULL);
+CREATE TABLE national_value (
+  province   TEXT COLLATE "C" NOT NULL,
+  orgunit_id TEXT COLLATE "C" NOT NULL,
+  indicator  TEXT COLLATE "C" NOT NULL,
+  period     TEXT COLLATE "C" NOT NULL,
+  num        BIGINT NOT NULL,
+  den        BIGINT NOT NULL,
+  value      TEXT COLLATE "C" NOT NULL,
+  version    BIGINT NOT NULL,
+  pushed_at  TEXT COLLATE "C" NOT NULL,
+  pushed_by  TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (orgunit_id, indicator, period)
+);
+CREATE INDEX national_value_province ON national_value(province, period);
+CREATE INDEX national_value_period ON national_value(period, indicator);
+CREATE TABLE national_value_history (
+  province TEXT COLLATE "C" NOT NULL, orgunit_id TEXT COLLATE "C" NOT NULL, indicator TEXT COLLATE "C" NOT NULL,
+  period TEXT COLLATE "C" NOT NULL, num BIGINT NOT NULL, den BIGINT NOT NULL, value TEXT COLLATE "C" NOT NULL,
+  version BIGINT NOT NULL, pushed_at TEXT COLLATE "C" NOT NULL, pushed_by TEXT COLLATE "C" NOT NULL,
+  replaced_at TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (orgunit_id, indicator, period, version)
+);
+CREATE FUNCTION national_no_person() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM national_instance) THEN
+    RAISE EXCEPTION 'national instance: it holds no personal data, person-level records are refused';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER national_no_person BEFORE INSERT ON person FOR EACH ROW EXECUTE FUNCTION national_no_person();
+CREATE TRIGGER national_no_event BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION national_no_person();
+)SQL"},
   };
   return kMigrations;
 }

@@ -81,6 +81,7 @@ class PgStore final : public TopicStore, public PgHost {
     emergencies_ = NewPgEmergencies(*this);
     orgunit_writer_ = NewPgOrgUnitWriter(*this);
     publications_ = NewPgPublications(*this);
+    national_ = NewPgNational(*this);
   }
 
   Status Init() {
@@ -945,6 +946,8 @@ class PgStore::PgBulk final : public BulkWriter {
     if (st.ok()) st = tx_.Commit();
     open_ = false;
     if (!st.ok()) {
+      // As SQLite's loader: a failed load is rolled back at once, not when the writer goes.
+      tx_.Rollback();
       if (st.message().find("FOREIGN KEY") != std::string::npos && !pg::Retryable(st))
         return Status::Invalid("person_id", "a record refers to a person, pregnancy or org unit that does not exist");
       return st;

@@ -17,6 +17,7 @@
 #include "store/care_acks.h"
 #include "store/emergencies.h"
 #include "store/orgunit_writer.h"
+#include "store/national.h"
 #include "store/publications.h"
 #include "store/signoffs.h"
 #include "store/store.h"
@@ -150,6 +151,7 @@ class TopicStore : public Store {
   CareAcks& care_acks() override { return *care_acks_; }
   Emergencies& emergencies() override { return *emergencies_; }
   Publications& publications() override { return *publications_; }
+  National& national() override { return *national_; }
   OrgUnitWriter& orgunit_writer() override { return *orgunit_writer_; }
   OrgUnitReader& orgunits() override { return *orgunits_; }
 
@@ -162,6 +164,7 @@ class TopicStore : public Store {
   std::unique_ptr<Emergencies> emergencies_;
   std::unique_ptr<OrgUnitWriter> orgunit_writer_;
   std::unique_ptr<Publications> publications_;
+  std::unique_ptr<National> national_;
   std::unique_ptr<OrgUnitReader> orgunits_;
 };
 

@@ -15,6 +15,7 @@ namespace u5::store {
 class Aggregates;
 class CareAcks;
 class Emergencies;
+class National;
 class OrgUnitWriter;
 class Publications;
 class Signoffs;
@@ -44,5 +45,6 @@ std::unique_ptr<CareAcks> NewSqliteCareAcks(SqliteHost& host);
 std::unique_ptr<Emergencies> NewSqliteEmergencies(SqliteHost& host);
 std::unique_ptr<Publications> NewSqlitePublications(SqliteHost& host);
 std::unique_ptr<OrgUnitWriter> NewSqliteOrgUnitWriter(SqliteHost& host);
+std::unique_ptr<National> NewSqliteNational(SqliteHost& host);
 
 }  // namespace u5::store

@@ -19,6 +19,7 @@
 #include "store/handbook_cache.h"
 #include "store/publications.h"
 #include "store/record_rows.h"
+#include "store/national.h"
 #include "store/orgunit_writer.h"
 #include "store/schema.h"
 #include "store/signoffs.h"
@@ -47,6 +48,7 @@ class SqliteStore final : public TopicStore, public SqliteHost {
     emergencies_ = NewSqliteEmergencies(*this);
     orgunit_writer_ = NewSqliteOrgUnitWriter(*this);
     publications_ = NewSqlitePublications(*this);
+    national_ = NewSqliteNational(*this);
   }
 
   Status Init() {

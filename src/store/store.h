@@ -144,6 +144,7 @@ using WriteGuard = std::function<Status(const Record& r)>;
 class Aggregates;
 class CareAcks;
 class Emergencies;
+class National;
 class OrgUnitWriter;
 class Publications;
 class Signoffs;
@@ -187,6 +188,8 @@ class Store {
   virtual Emergencies& emergencies() = 0;
   virtual OrgUnitWriter& orgunit_writer() = 0;
   virtual Publications& publications() = 0;
+  // What a national instance stores: the provinces' pushed aggregates (store/national.h).
+  virtual National& national() = 0;
 
   // Inserts a new record (version 1). Conflict if the id exists. Writes that
   // take an audit entry append it in the same transaction (seq, hash and, for
