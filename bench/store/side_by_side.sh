@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SQLite and PostgreSQL side by side on the same data, in one run (issue 25).
 # For each store, one JSONL file of N records (bench/registry/gen_records.py):
-#  1. `under5 import` into an empty database: records/s;
+#  1. `under5 import` into an empty database (schema made beforehand by
+#     `under5 migrate`, not timed): records/s, the process's whole run;
 #  2. a server start on it with an empty engines folder: the indicator engine's
 #     full build (every indicator by org unit and period: the province matrix)
 #     and the care engine's, as their engine_ready ms;
@@ -32,6 +33,7 @@ PASSWORD="wrk-load-7315-kq"
 # run KIND STORE_FLAG TARGET: one line of figures for one store.
 run() {
   local kind=$1 flag=$2 target=$3 t0 t1 port=18180
+  "$U5" migrate "$flag" "$target" > "$WORK/$kind.migrate.log" 2>&1
   t0=$(date +%s.%N)
   "$U5" import "$flag" "$target" "$WORK/records.jsonl" > "$WORK/$kind.import.log" 2>&1
   t1=$(date +%s.%N)
