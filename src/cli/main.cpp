@@ -33,8 +33,8 @@
 #include "report/signoff.h"
 #include "report/template.h"
 #include "snapshot/checkpointer.h"
-#include "store/open.h"
 #include "store/change_waiter.h"
+#include "store/open.h"
 #include "store/schema.h"
 #include "store/store.h"
 
