@@ -16,6 +16,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-200000}"; SECS="${2:-15}"
 U5="${U5:-$ROOT/build/under5}"
 WORK="$(mktemp -d)"; chmod 755 "$WORK"
+# PostgreSQL's local files (audit key, heads) go in the working directory: the run's own.
+cd "$WORK"
 SERVER=""
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
