@@ -36,6 +36,7 @@
 #include "report/signoff.h"
 #include "report/template.h"
 #include "snapshot/checkpointer.h"
+#include "store/change_waiter.h"
 #include "store/open.h"
 #include "store/schema.h"
 #include "store/national.h"
@@ -480,6 +481,8 @@ int main(int argc, char** argv) {
     checkpoints.SetFollow({[&](int64_t* seq) { return indicator_service->Follow(seq); },
                            [&](int64_t* seq) { return care_service->Follow(seq); }},
                           std::chrono::milliseconds(follow_ms));
+    // On PostgreSQL another server's write wakes the follow rounds at once (LISTEN/NOTIFY).
+    checkpoints.SetWaiter(store::OpenChangeWaiter(loc));
     emergency::Config red_alert;
     if (Status st = emergency::Config::Load(data_dir, &red_alert); !st.ok()) return Fail(st);
     emergency::Service emergency_service(store, std::move(red_alert));

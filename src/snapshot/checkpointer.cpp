@@ -4,8 +4,13 @@
 #include <limits>
 
 #include "core/log.h"
+#include "store/change_waiter.h"
 
 namespace u5::snapshot {
+namespace {
+// The longest a follow wait runs before it looks whether the server is stopping.
+constexpr std::chrono::milliseconds kStopSlice{500};
+}  // namespace
 
 Checkpointer::Checkpointer(store::Store& store, std::vector<Step> steps, std::chrono::milliseconds interval)
     : store_(store), steps_(std::move(steps)), interval_(interval) {}
@@ -17,6 +22,8 @@ void Checkpointer::SetFollow(std::vector<Step> steps, std::chrono::milliseconds 
   follow_every_ = every;
 }
 
+void Checkpointer::SetWaiter(std::unique_ptr<store::ChangeWaiter> waiter) { waiter_ = std::move(waiter); }
+
 void Checkpointer::Start() {
   std::lock_guard lock(mu_);
   if (started_ || stop_) return;
@@ -25,19 +32,33 @@ void Checkpointer::Start() {
     using Clock = std::chrono::steady_clock;
     const bool following = !follow_.empty() && follow_every_.count() > 0;
     auto next_checkpoint = Clock::now() + interval_;
-    std::unique_lock lock(mu_);
     while (true) {
-      auto wake = next_checkpoint;
-      if (following) wake = std::min(wake, Clock::now() + follow_every_);
-      if (cv_.wait_until(lock, wake, [this] { return stop_; })) break;
-      lock.unlock();
+      if (following && waiter_) {
+        // Woken by a write anywhere on the database, or at the follow
+        // interval; in slices, so that a stop is heard within one.
+        const auto until = std::min(next_checkpoint, Clock::now() + follow_every_);
+        bool woken = false, stopping = false;
+        while (!woken && !stopping) {
+          const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+          if (left.count() <= 0) break;
+          if (Status st = waiter_->Wait(followed_seq_.load(), std::min(left, kStopSlice), &woken); !st.ok())
+            log::Error("follow_wait_failed", {{"error", st.ToString()}});
+          std::lock_guard lock(mu_);
+          stopping = stop_;
+        }
+        if (stopping) break;
+      } else {
+        auto wake = next_checkpoint;
+        if (following) wake = std::min(wake, Clock::now() + follow_every_);
+        std::unique_lock lock(mu_);
+        if (cv_.wait_until(lock, wake, [this] { return stop_; })) break;
+      }
       if (Clock::now() >= next_checkpoint) {
         if (Status st = Round(); !st.ok()) log::Error("checkpoint_failed", {{"error", st.ToString()}});
         next_checkpoint = Clock::now() + interval_;
       } else if (Status st = FollowRound(); !st.ok()) {
         log::Error("follow_failed", {{"error", st.ToString()}});
       }
-      lock.lock();
     }
   });
 }
@@ -56,10 +77,13 @@ Status Checkpointer::Stop() {
 
 Status Checkpointer::FollowRound() {
   std::lock_guard round(round_mu_);
+  int64_t oldest = std::numeric_limits<int64_t>::max();
   for (const Step& step : follow_) {
     int64_t seq = 0;
     U5_RETURN_IF_ERROR(step(&seq));
+    oldest = std::min(oldest, seq);
   }
+  if (!follow_.empty()) followed_seq_ = oldest;
   return Status::Ok();
 }
 

@@ -3,18 +3,26 @@
 // then the log drops the positions that every snapshot has passed. Between
 // them, follow rounds on a short interval replay what the log says changed
 // (Keeper::Follow), so a write made by another process or another server on
-// the same database reaches this server's engines within that interval. Starts
+// the same database reaches this server's engines within that interval; on a
+// store that hears other writers (PostgreSQL, store/change_waiter.h) a round
+// starts as soon as one commits, and the interval is only the fallback. Starts
 // only once the engines are built: a checkpoint before would rebuild them.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "core/status.h"
 #include "store/store.h"
+
+namespace u5::store {
+class ChangeWaiter;  // store/change_waiter.h
+}
 
 namespace u5::snapshot {
 
@@ -25,6 +33,9 @@ class Checkpointer {
   Checkpointer(store::Store& store, std::vector<Step> steps, std::chrono::milliseconds interval);
   // Follow steps (one an engine) run every `every` between checkpoints; set before Start.
   void SetFollow(std::vector<Step> steps, std::chrono::milliseconds every);
+  // A follow round also starts as soon as `waiter` hears of a write (null:
+  // none does); set before Start.
+  void SetWaiter(std::unique_ptr<store::ChangeWaiter> waiter);
   ~Checkpointer();  // Stop()
   void Start();
   // Ends the thread, then a last round (after the last write: a clean stop
@@ -39,9 +50,11 @@ class Checkpointer {
   store::Store& store_;
   std::vector<Step> steps_, follow_;
   std::chrono::milliseconds interval_, follow_every_{0};
+  std::unique_ptr<store::ChangeWaiter> waiter_;
   std::mutex mu_, round_mu_;
   std::condition_variable cv_;
   bool stop_ = false, started_ = false, stopped_ = false;
+  std::atomic<int64_t> followed_seq_{0};  // the oldest position the follow steps hold, after the last round
   std::thread thread_;
 };
 

@@ -1,6 +1,12 @@
 #include "store/pg_change_log.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
 #include <unordered_set>
 
 namespace u5::store {
@@ -9,10 +15,13 @@ Status PgLogChangeIn(pg::Conn& conn, const std::string* person_id) {
   if (!conn.in_transaction()) return Status::Internal("the change log is appended inside a write transaction");
   U5_RETURN_IF_ERROR(conn.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
   pg::Result r;
-  U5_RETURN_IF_ERROR(conn.Query("INSERT INTO change_log(person_id) VALUES ($1) RETURNING seq",
-                                {person_id ? std::optional<std::string>(*person_id) : std::nullopt}, &r));
-  // The same position on the person (or as the last marker) is what the sync
-  // feed pages by (migration 25, docs/sync.md).
+  // The position goes to the listeners of other servers (delivered at the
+  // commit, so a rolled-back write wakes nobody) and onto the person, or as
+  // the last marker, for the sync feed (migration 25, docs/sync.md).
+  U5_RETURN_IF_ERROR(conn.Query(
+      "WITH c AS (INSERT INTO change_log(person_id) VALUES ($1) RETURNING seq) "
+      "SELECT seq, pg_notify('" + std::string(kChangesChannel) + "', seq::text) FROM c",
+      {person_id ? std::optional<std::string>(*person_id) : std::nullopt}, &r));
   const int64_t seq = r.Int(0, 0);
   if (person_id) return conn.Run("UPDATE person SET sync_seq = $1 WHERE id = $2", {seq, *person_id});
   return conn.Run("UPDATE change_log_state SET everything_seq = $1 WHERE one = 1", {seq});
@@ -80,6 +89,66 @@ Status PgTrimChangeLog(pg::Conn& conn, int64_t up_to_seq) {
   U5_RETURN_IF_ERROR(conn.Run("DELETE FROM change_log WHERE seq <= $1", {up_to_seq}));
   U5_RETURN_IF_ERROR(conn.Run("UPDATE change_log_state SET trimmed_to = GREATEST(trimmed_to, $1) WHERE one = 1", {up_to_seq}));
   return tx.Commit();
+}
+
+Status PgChangeWaiter::Wait(int64_t after_seq, std::chrono::milliseconds timeout, bool* woken) {
+  std::lock_guard lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  *woken = false;
+  Status st = WaitUntil(after_seq, deadline, woken);
+  if (!st.ok()) {
+    // The next wait starts over on a new connection (a restart, a failover);
+    // until then the caller's fallback interval bounds the delay.
+    conn_.reset();
+    std::this_thread::sleep_until(deadline);
+  }
+  return st;
+}
+
+bool PgChangeWaiter::Drain(int64_t after_seq) {
+  bool after = false;
+  while (PGnotify* n = PQnotifies(conn_->raw())) {
+    if (std::strtoll(n->extra, nullptr, 10) > after_seq) after = true;
+    PQfreemem(n);
+  }
+  return after;
+}
+
+Status PgChangeWaiter::WaitUntil(int64_t after_seq, std::chrono::steady_clock::time_point deadline, bool* woken) {
+  if (!conn_ || !conn_->Usable()) {
+    auto c = std::make_unique<pg::Conn>();
+    U5_RETURN_IF_ERROR(pg::Conn::Open(uri_, c.get()));
+    U5_RETURN_IF_ERROR(c->Exec("LISTEN " + std::string(kChangesChannel)));
+    conn_ = std::move(c);
+    // Commits before the LISTEN sent nothing this connection hears: ask the
+    // head once. From here on every commit's notification queues up here,
+    // also while the caller runs its round, so no later one is missed.
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(PgReadChangeHead(*conn_, &head));
+    if (head.seq > after_seq) {
+      *woken = true;
+      return Status::Ok();
+    }
+  }
+  if (Drain(after_seq)) {
+    *woken = true;
+    return Status::Ok();
+  }
+  while (true) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Status::Ok();
+    pollfd p{PQsocket(conn_->raw()), POLLIN, 0};
+    const int rc = poll(&p, 1, static_cast<int>(left.count()));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0) return Status::Internal(std::string("postgres: poll on the change listener: ") + std::strerror(errno));
+    if (rc == 0) continue;
+    if (PQconsumeInput(conn_->raw()) == 0 || !conn_->alive())
+      return Status::Internal(std::string("postgres: change listener: ") + PQerrorMessage(conn_->raw()));
+    if (Drain(after_seq)) {
+      *woken = true;
+      return Status::Ok();
+    }
+  }
 }
 
 }  // namespace u5::store

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "store/change_waiter.h"
 #include "store/pg.h"
 #include "store/migrations.h"
 #include "store/pg_migrations.h"
@@ -193,6 +195,72 @@ TEST(PgStore, AWriteWhoseConnectionIsLostMidwayIsRetryableAndLeavesNothing) {
   st = s->Insert(p);
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
+}
+
+// Another server's commit wakes a server waiting for changes (the NOTIFY the
+// append sends), long before the wait's bound; a rolled-back write and a
+// position already passed do not; a listener the server dropped is replaced.
+TEST(PgStore, ChangeWaiterWakesOnAnotherServersCommitOnly) {
+  using namespace std::chrono_literals;
+  using Clock = std::chrono::steady_clock;
+  test::TestPgDatabase db;
+  auto a = Open(db), b = Open(db);
+  test::SeedMiniOrgUnits(db);
+  Location where;
+  ASSERT_TRUE(ParseLocation("", db.uri(), "", &where).ok());
+  std::unique_ptr<ChangeWaiter> waiter = OpenChangeWaiter(where);
+  ASSERT_NE(waiter, nullptr);
+  ChangeLogHead head;
+  ASSERT_TRUE(a->ChangeHead(&head).ok());
+  bool woken = true;
+  // The first wait connects and finds nothing after the head: it runs out.
+  auto t0 = Clock::now();
+  ASSERT_TRUE(waiter->Wait(head.seq, 300ms, &woken).ok());
+  EXPECT_GE(Clock::now() - t0, 300ms);
+  EXPECT_FALSE(woken);
+
+  // A transaction that appends to the log, then fails (the same id twice), sends nothing.
+  audit::Entry e;
+  e.user_id = "u1";
+  e.username = "writer";
+  e.action = "create";
+  const Record twice = Person("Lò Thị Hoa");
+  ASSERT_FALSE(b->Apply({Write{Write::Op::insert, twice, 0, "", e}, Write{Write::Op::insert, twice, 0, "", e}}).ok());
+  ASSERT_EQ(db.QueryInt("SELECT count(*) FROM person WHERE id = '" + twice.id + "'"), 0);
+  t0 = Clock::now();
+  ASSERT_TRUE(waiter->Wait(head.seq, 300ms, &woken).ok());
+  EXPECT_GE(Clock::now() - t0, 300ms) << "a rolled-back write woke the waiter";
+  EXPECT_FALSE(woken);
+
+  std::thread writer([&] {
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(b->Insert(Person("Lò Thị Lan")).ok());
+    b->ReleaseConnection();
+  });
+  t0 = Clock::now();
+  ASSERT_TRUE(waiter->Wait(head.seq, 60s, &woken).ok());
+  const auto waited = Clock::now() - t0;
+  writer.join();
+  EXPECT_LT(waited, 30s) << "the commit through b did not wake the waiter";
+  EXPECT_TRUE(woken);
+  ChangeLogHead after;
+  ASSERT_TRUE(a->ChangeHead(&after).ok());
+  EXPECT_GT(after.seq, head.seq);
+  // That notification consumed, a wait from the new head runs out again.
+  t0 = Clock::now();
+  ASSERT_TRUE(waiter->Wait(after.seq, 300ms, &woken).ok());
+  EXPECT_GE(Clock::now() - t0, 300ms);
+  EXPECT_FALSE(woken);
+
+  // The server ends every other session, the listener's too: the next wait
+  // reopens it, and a commit meanwhile is found by the head it reads.
+  db.Exec("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(b->Insert(Person("Lò Thị Xuân")).ok());
+  t0 = Clock::now();
+  Status st = waiter->Wait(after.seq, 20s, &woken);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_LT(Clock::now() - t0, 10s) << "the reopened listener missed the commit made while it was down";
+  EXPECT_TRUE(woken);
 }
 
 }  // namespace
