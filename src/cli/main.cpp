@@ -354,16 +354,8 @@ int main(int argc, char** argv) {
 
   // Every other command has a store: where it is, and the local files named after it.
   store::Location loc;
-  if (Status st = store::ParseLocation(db_path, pg_uri, engines_dir, &loc); !st.ok() && !(*report_cmd && list_reports))
-    return Fail(st);
-
-  if (*migrate) {
-    int now = 0;
-    if (Status st = store::Migrate(loc, to_version, &now); !st.ok()) return Fail(st);
-    std::cerr << "schema version " << now << "\n";
-    return 0;
-  }
-
+  const Status where = store::ParseLocation(db_path, pg_uri, engines_dir, &loc);
+  // The report's own flags are named first: --list needs no store at all.
   if (*report_cmd) {
     if (list_reports) {
       for (const std::string& id : report::ListTemplates(data_dir)) std::cout << id << "\n";
@@ -375,6 +367,15 @@ int main(int argc, char** argv) {
         return 2;
       }
   }
+  if (!where.ok()) return Fail(where);
+
+  if (*migrate) {
+    int now = 0;
+    if (Status st = store::Migrate(loc, to_version, &now); !st.ok()) return Fail(st);
+    std::cerr << "schema version " << now << "\n";
+    return 0;
+  }
+
 
   std::unique_ptr<store::Store> st_store;
   if (Status st = store::OpenStore(loc, &st_store); !st.ok()) return Fail(st);

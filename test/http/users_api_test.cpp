@@ -153,9 +153,10 @@ TEST_P(UsersApi, ScopeOfListingAndChanges) {
   for (const auto& x : rp["items"]) roles_prov.insert(x["id"]);
   for (const auto& x : rr["items"]) roles_root.insert(x["id"]);
   // A province officer appoints its death review board and makes the accounts of the hospitals that
-  // receive its red alerts (issue 21).
+  // receive its red alerts (issue 21), and the account its server pushes aggregates with to a
+  // national instance (docs/federation.md: it reaches only its own province's communes).
   EXPECT_EQ(roles_prov, (std::set<std::string>{"commune_worker", "district_officer", "hospital_worker", "province_officer",
-                                               "review_board"}));
+                                               "province_push", "review_board"}));
   EXPECT_TRUE(roles_root.count("admin") && roles_root.count("ministry"));
 }
 

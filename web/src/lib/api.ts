@@ -58,9 +58,10 @@ async function request<T>(method: string, path: string, body?: unknown, headers?
       const r = await layer.write(method, path, body, version);
       if (r !== undefined) return r as T;
     }
-    // Offline, what the copy cannot answer is not tried on the network either: it cannot succeed.
-    if (offline) throw new ApiError(0, 'network', 'network error');
   }
+  // Offline, what the copy cannot answer is not tried on the network either: it cannot succeed.
+  // (Nor when there is no copy: a page still on screen after a logout asks no server it cannot reach.)
+  if (!navigator.onLine) throw new ApiError(0, 'network', 'network error');
   const res = await send(method, path, body, headers);
   if (res === null) {
     // The API is out of reach although the browser thinks it is online (a captive portal, a server away).
