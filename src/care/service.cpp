@@ -252,6 +252,15 @@ Status Service::Checkpoint(int64_t* seq) {
   return Status::Ok();
 }
 
+Status Service::Follow(int64_t* seq) {
+  std::lock_guard k(keeper_mu_);
+  if (seq) *seq = 0;
+  if (!keeper_ || !built_) return Status::Ok();
+  U5_RETURN_IF_ERROR(keeper_->Follow());
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
+}
+
 namespace {
 
 constexpr size_t kChunkBytes = 8 << 20;  // a section of blocks: what a save holds at once besides the state

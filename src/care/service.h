@@ -72,6 +72,10 @@ class Service {
   // Brings the snapshot up to the change log's head (the server's checkpoint
   // rounds); *seq: the position it holds, 0 with no path or nothing built yet.
   Status Checkpoint(int64_t* seq = nullptr);
+  // Replays what the change log says changed since the last position, without
+  // writing the snapshot: other processes' and servers' writes (the server's
+  // follow rounds). Does nothing without a snapshot path or before the build.
+  Status Follow(int64_t* seq = nullptr);
   // The layout of the snapshot's sections: bump it when a packed struct or
   // what BuildPlan, BuildAlerts or LoadHistories compute changes.
   static constexpr uint32_t kSnapshotFormat = 1;

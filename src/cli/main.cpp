@@ -255,6 +255,11 @@ int main(int argc, char** argv) {
   serve->add_option("--checkpoint-seconds", checkpoint_seconds,
                     "seconds between snapshots of the indicator and care engines (docs/snapshots.md)")
       ->check(CLI::Range(1, 86400))->capture_default_str();
+  int follow_ms = 250;
+  serve->add_option("--follow-ms", follow_ms,
+                    "milliseconds between looks at the change log for writes made by other processes or "
+                    "servers on the same database (0: only at checkpoints)")
+      ->check(CLI::Range(0, 60000))->capture_default_str();
 
   // fhir-import, fhir-export (src/fhir/cli.cpp, docs/fhir.md)
   fhir::CliOptions fhir_opts;
@@ -403,6 +408,9 @@ int main(int argc, char** argv) {
         {[&](int64_t* seq) { return indicator_service->Checkpoint(seq); },
          [&](int64_t* seq) { return care_service->Checkpoint(seq); }},
         std::chrono::seconds(checkpoint_seconds));
+    checkpoints.SetFollow({[&](int64_t* seq) { return indicator_service->Follow(seq); },
+                           [&](int64_t* seq) { return care_service->Follow(seq); }},
+                          std::chrono::milliseconds(follow_ms));
     emergency::Config red_alert;
     if (Status st = emergency::Config::Load(data_dir, &red_alert); !st.ok()) return Fail(st);
     emergency::Service emergency_service(store, std::move(red_alert));

@@ -127,6 +127,13 @@ Status Service::Checkpoint(int64_t* seq, bool* written) {
   return Status::Ok();
 }
 
+Status Service::Follow(int64_t* seq) {
+  U5_RETURN_IF_ERROR(Start());
+  U5_RETURN_IF_ERROR(keeper_->Follow());
+  if (seq) *seq = keeper_->seq();
+  return Status::Ok();
+}
+
 Status Service::Refresh() {
   {
     std::shared_lock lock(engine_mu_);

@@ -74,6 +74,10 @@ class Service {
   // writes a new one if anything did (a snapshot::Checkpointer step: *seq is
   // the change-log position the snapshot now holds).
   Status Checkpoint(int64_t* seq = nullptr, bool* written = nullptr);
+  // Replays what the change log says changed since the last position, without
+  // writing a snapshot: how a server learns of other processes' and other
+  // servers' writes (a snapshot::Checkpointer follow step; *seq as above).
+  Status Follow(int64_t* seq = nullptr);
   // How the first build went (from the snapshot or why not; tests, logs).
   snapshot::StartReport start_report() const;
 

@@ -75,6 +75,46 @@ std::string Str(const simdjson::dom::object& o, const char* k) {
   return o.at_key(k).get_string().get(v) ? std::string() : std::string(v);
 }
 
+// A line's envelope fields, read alike from either parser.
+struct Envelope {
+  int64_t version = 1;
+  Status error;  // a version that is not a whole number >= 1, or a deleted_at that is not a string
+  std::string created, updated, deleted_at, reason;
+  bool deleted = false;
+};
+
+template <class Object>
+Envelope ReadEnvelopeStrings(const Object& o, bool has_deleted_at, Envelope e) {
+  e.created = Str(o, "created_at");
+  e.updated = Str(o, "updated_at");
+  e.deleted = has_deleted_at;
+  e.deleted_at = Str(o, "deleted_at");
+  e.reason = Str(o, "delete_reason");
+  if (e.deleted && e.deleted_at.empty()) e.error = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+  return e;
+}
+
+Envelope ReadEnvelope(const json& j) {
+  Envelope e;
+  if (auto v = j.find("version"); v != j.end()) {
+    if (!v->is_number_integer() || v->get<int64_t>() < 1) e.error = Status::Invalid("version", "version must be a whole number >= 1");
+    else e.version = v->get<int64_t>();
+  }
+  return ReadEnvelopeStrings(j, j.contains("deleted_at"), std::move(e));
+}
+
+Envelope ReadEnvelope(const simdjson::dom::object& o) {
+  Envelope e;
+  if (simdjson::dom::element v; !o.at_key("version").get(v)) {
+    int64_t version = 0;
+    if (v.is_int64()) version = int64_t(v);
+    else if (v.is_uint64()) version = static_cast<int64_t>(uint64_t(v));  // as nlohmann's get<int64_t>
+    if (!(v.is_int64() || v.is_uint64()) || version < 1) e.error = Status::Invalid("version", "version must be a whole number >= 1");
+    else e.version = version;
+  }
+  return ReadEnvelopeStrings(o, !o.at_key("deleted_at").error(), std::move(e));
+}
+
 // Whether simdjson reads a line as nlohmann does, so that it can be validated
 // from simdjson with the same outcome. A key given twice is not (nlohmann keeps
 // the last, simdjson finds the first). Escapes and control characters are where
@@ -281,33 +321,28 @@ Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* r
   ChunkPipeline pipeline(chunks);
   const Date today = Today();
   const std::string now = NowIso();
-  // A plain line is validated from simdjson's parse; the envelope is read as below.
+  // The envelope (kEnvelope) is read by whichever parser read the line; what
+  // follows the record's own validation is the same for both.
+  auto finish = [&](size_t ln, const Envelope& env, Status st, store::Record& r) -> std::optional<store::Record> {
+    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
+    r.created_at = env.created.empty() ? now : env.created;
+    r.updated_at = env.updated.empty() ? r.created_at : env.updated;
+    if (env.deleted) {
+      r.deleted_at = env.deleted_at;
+      r.delete_reason = env.reason;
+    }
+    return std::move(r);
+  };
+  // A plain line is validated from simdjson's parse.
   auto validate_plain = [&](size_t ln, const simdjson::dom::object& o) -> std::optional<store::Record> {
     const std::string type = Str(o, "type");
     if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }
+    const Envelope env = ReadEnvelope(o);
     store::Record r;
-    r.version = 1;
-    Status st;
-    if (simdjson::dom::element v; !o.at_key("version").get(v)) {
-      int64_t version = 0;
-      if (v.is_int64()) version = int64_t(v);
-      else if (v.is_uint64()) version = static_cast<int64_t>(uint64_t(v));  // as nlohmann's get<int64_t>
-      if (!(v.is_int64() || v.is_uint64()) || version < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
-      else r.version = version;
-    }
-    const std::string created = Str(o, "created_at"), updated = Str(o, "updated_at");
-    const bool deleted = !o.at_key("deleted_at").error();
-    const std::string deleted_at = Str(o, "deleted_at"), reason = Str(o, "delete_reason");
-    if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+    r.version = env.version;
+    Status st = env.error;
     if (st.ok()) st = ValidateLine(type, o, lookup, today, &r);
-    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
-    r.created_at = created.empty() ? now : created;
-    r.updated_at = updated.empty() ? r.created_at : updated;
-    if (deleted) {
-      r.deleted_at = deleted_at;
-      r.delete_reason = reason;
-    }
-    return r;
+    return finish(ln, env, st, r);
   };
   auto validate_line = [&](simdjson::dom::parser& parser, size_t ln, std::string_view text) -> std::optional<store::Record> {
     if (!text::IsValidUtf8(text)) { fail(ln, "", "line is not valid UTF-8"); return std::nullopt; }
@@ -324,27 +359,13 @@ Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* r
     if (!j.is_object()) { fail(ln, "", "line must be a JSON object"); return std::nullopt; }
     const std::string type = Str(j, "type");
     if (type.empty()) { fail(ln, "type", "type is required"); return std::nullopt; }
-    store::Record r;
-    r.version = 1;
-    Status st;
-    if (auto v = j.find("version"); v != j.end()) {
-      if (!v->is_number_integer() || v->get<int64_t>() < 1) st = Status::Invalid("version", "version must be a whole number >= 1");
-      else r.version = v->get<int64_t>();
-    }
-    const std::string created = Str(j, "created_at"), updated = Str(j, "updated_at");
-    const bool deleted = j.contains("deleted_at");
-    const std::string deleted_at = Str(j, "deleted_at"), reason = Str(j, "delete_reason");
-    if (deleted && deleted_at.empty()) st = Status::Invalid("deleted_at", "deleted_at must be a timestamp string");
+    const Envelope env = ReadEnvelope(j);
     for (const char* k : kEnvelope) j.erase(k);
+    store::Record r;
+    r.version = env.version;
+    Status st = env.error;
     if (st.ok()) st = Validate(type, j, lookup, today, &r);
-    if (!st.ok()) { fail(ln, st.field(), st.message()); return std::nullopt; }
-    r.created_at = created.empty() ? now : created;
-    r.updated_at = updated.empty() ? r.created_at : updated;
-    if (deleted) {
-      r.deleted_at = deleted_at;
-      r.delete_reason = reason;
-    }
-    return r;
+    return finish(ln, env, st, r);
   };
   auto validator = [&] {
     simdjson::dom::parser parser;

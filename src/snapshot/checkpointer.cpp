@@ -12,15 +12,31 @@ Checkpointer::Checkpointer(store::Store& store, std::vector<Step> steps, std::ch
 
 Checkpointer::~Checkpointer() { Stop(); }
 
+void Checkpointer::SetFollow(std::vector<Step> steps, std::chrono::milliseconds every) {
+  follow_ = std::move(steps);
+  follow_every_ = every;
+}
+
 void Checkpointer::Start() {
   std::lock_guard lock(mu_);
   if (started_ || stop_) return;
   started_ = true;
   thread_ = std::thread([this] {
+    using Clock = std::chrono::steady_clock;
+    const bool following = !follow_.empty() && follow_every_.count() > 0;
+    auto next_checkpoint = Clock::now() + interval_;
     std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+    while (true) {
+      auto wake = next_checkpoint;
+      if (following) wake = std::min(wake, Clock::now() + follow_every_);
+      if (cv_.wait_until(lock, wake, [this] { return stop_; })) break;
       lock.unlock();
-      if (Status st = Round(); !st.ok()) log::Error("checkpoint_failed", {{"error", st.ToString()}});
+      if (Clock::now() >= next_checkpoint) {
+        if (Status st = Round(); !st.ok()) log::Error("checkpoint_failed", {{"error", st.ToString()}});
+        next_checkpoint = Clock::now() + interval_;
+      } else if (Status st = FollowRound(); !st.ok()) {
+        log::Error("follow_failed", {{"error", st.ToString()}});
+      }
       lock.lock();
     }
   });
@@ -36,6 +52,15 @@ Status Checkpointer::Stop() {
   if (thread_.joinable()) thread_.join();
   // Never started: the engines were not built, and a round would build them now.
   return started_ ? Round() : Status::Ok();
+}
+
+Status Checkpointer::FollowRound() {
+  std::lock_guard round(round_mu_);
+  for (const Step& step : follow_) {
+    int64_t seq = 0;
+    U5_RETURN_IF_ERROR(step(&seq));
+  }
+  return Status::Ok();
 }
 
 Status Checkpointer::Round() {

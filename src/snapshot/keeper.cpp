@@ -1,5 +1,6 @@
 #include "snapshot/keeper.h"
 
+#include <cstdint>
 #include <filesystem>
 
 #include "core/date.h"
@@ -36,6 +37,7 @@ Status Keeper::Start(StartReport* report) {
       if (Status l = engine_.load(*reader); !l.ok()) return l.ToString();
       if (Status r = engine_.replay(changed.persons); !r.ok()) return "replay failed: " + r.ToString();
       rep.replayed = changed.persons.size();
+      saved_seq_ = h.seq;
       return "";
     };
     rep.rejected = use();
@@ -60,27 +62,37 @@ Status Keeper::Start(StartReport* report) {
   return Status::Ok();
 }
 
-Status Keeper::Checkpoint(bool* written) {
-  if (written) *written = false;
-  if (path_.empty()) return Status::Ok();
+Status Keeper::Follow(size_t* replayed) {
+  if (replayed) *replayed = 0;
   store::ChangeLogHead head;
   U5_RETURN_IF_ERROR(store_.ChangeHead(&head));
   if (head.db_id != db_id_ || head.seq < seq_) {
     // The file under the process was replaced (a restore): nothing held is trustworthy.
     U5_RETURN_IF_ERROR(engine_.rebuild());
+    if (replayed) *replayed = SIZE_MAX;
   } else {
     if (head.seq == seq_) return Status::Ok();
     store::ChangesAfter changed;
     U5_RETURN_IF_ERROR(store_.ChangedSince(seq_, &changed));
     if (changed.everything) {
       U5_RETURN_IF_ERROR(engine_.rebuild());
+      if (replayed) *replayed = SIZE_MAX;
     } else {
       U5_RETURN_IF_ERROR(engine_.replay(changed.persons));
+      if (replayed) *replayed = changed.persons.size();
     }
   }
   db_id_ = head.db_id;
-  U5_RETURN_IF_ERROR(Save(head.seq, head.db_id));
   seq_ = head.seq;
+  return Status::Ok();
+}
+
+Status Keeper::Checkpoint(bool* written) {
+  if (written) *written = false;
+  if (path_.empty()) return Status::Ok();
+  U5_RETURN_IF_ERROR(Follow());
+  if (saved_seq_ == seq_) return Status::Ok();
+  U5_RETURN_IF_ERROR(Save(seq_, db_id_));
   if (written) *written = true;
   return Status::Ok();
 }
@@ -93,6 +105,7 @@ Status Keeper::Save(int64_t seq, const std::string& db_id) {
   U5_RETURN_IF_ERROR(Writer::Create(path_, Header{engine_.kind, engine_.format, engine_.inputs, db_id, seq}, &w));
   U5_RETURN_IF_ERROR(engine_.save(*w));
   U5_RETURN_IF_ERROR(w->Commit());
+  saved_seq_ = seq;
   const auto bytes = std::filesystem::file_size(path_, ec);
   log::Info("snapshot_written", {{"kind", engine_.kind}, {"seq", seq}, {"ms", NowMillis() - t0},
                                  {"bytes", ec ? int64_t{-1} : static_cast<int64_t>(bytes)}});

@@ -6,10 +6,11 @@
 //    the persons changed after its seq (re-read from the store: replaying a
 //    person twice is harmless); otherwise rebuild from the store and write a
 //    snapshot stamped H. A rejected snapshot is logged with its reason.
-//  - Checkpoint: H = head; replay the persons changed after the last stamp (the
-//    change log, not the listener, so writes of other processes count too);
-//    write a snapshot stamped H if anything changed. A log that says
-//    "everything" (a bulk load, an org unit change, a trimmed log) rebuilds.
+//  - Follow: H = head; replay the persons changed after the last stamp (the
+//    change log, not the listener, so writes of other processes and other
+//    servers on the same database count too); the stamp becomes H. A log that
+//    says "everything" (a bulk load, an org unit change, a trimmed log) rebuilds.
+//  - Checkpoint: Follow, then write a snapshot stamped H if the file is behind.
 // The state an engine holds at stamp S is thus at least as new as every
 // change up to S, which is all a later replay needs.
 #pragma once
@@ -53,7 +54,10 @@ class Keeper {
   Keeper(store::Store& store, std::string path, Engine engine);
   // Loads the snapshot and replays, or rebuilds (and writes one).
   Status Start(StartReport* report = nullptr);
-  // Replays what changed since the last stamp and writes a snapshot if anything did.
+  // Replays what changed since the last stamp (*replayed: how many persons;
+  // a rebuild counts as every one). Needs no snapshot path.
+  Status Follow(size_t* replayed = nullptr);
+  // Follows, then writes a snapshot if the file is behind the stamp.
   Status Checkpoint(bool* written = nullptr);
   int64_t seq() const { return seq_; }
 
@@ -62,7 +66,8 @@ class Keeper {
   store::Store& store_;
   std::string path_;
   Engine engine_;
-  int64_t seq_ = 0;
+  int64_t seq_ = 0;        // what the engine holds
+  int64_t saved_seq_ = -1;  // what the file holds (-1: none known)
   std::string db_id_;
 };
 

@@ -66,6 +66,17 @@ TEST_F(CheckpointerTest, RunsOnItsIntervalAndOnceMoreAtStop) {
   EXPECT_EQ(never, 0) << "never started: the engines were not built, nothing to save";
 }
 
+TEST_F(CheckpointerTest, FollowRoundsRunBetweenCheckpoints) {
+  std::atomic<int> checkpoints{0}, follows{0};
+  Checkpointer c(*s, {[&](int64_t* seq) { ++checkpoints; *seq = 0; return Status::Ok(); }}, std::chrono::hours(1));
+  c.SetFollow({[&](int64_t* seq) { ++follows; *seq = 0; return Status::Ok(); }}, std::chrono::milliseconds(5));
+  c.Start();
+  while (follows < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(checkpoints, 0) << "the checkpoint interval has not passed";
+  ASSERT_TRUE(c.Stop().ok());
+  EXPECT_EQ(checkpoints, 1) << "the last round at stop is a checkpoint";
+}
+
 TEST_F(CheckpointerTest, AFailedStepIsReturnedAndNothingIsTrimmed) {
   const int64_t first = AddPerson();
   AddPerson();

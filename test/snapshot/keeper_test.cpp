@@ -187,6 +187,48 @@ TEST_F(KeeperTest, CheckpointWritesOnlyWhenSomethingChanged) {
   EXPECT_EQ(again, Rebuilt());
 }
 
+TEST_F(KeeperTest, FollowLearnsAnotherWritersChangesWithoutWritingTheFile) {
+  ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
+  Toy toy(*s);
+  Keeper k(*s, snap, toy.Describe("v1"));
+  ASSERT_TRUE(k.Start().ok());
+  const auto written_at = std::filesystem::last_write_time(snap);
+  // Another process (another server on the same database) writes: this
+  // process's listeners hear nothing, only the change log tells.
+  std::unique_ptr<store::Store> other;
+  ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &other).ok());
+  Record b = test::PersonRecord("B");
+  ASSERT_TRUE(other->Insert(b).ok());
+  Record c = test::PersonRecord("C");
+  ASSERT_TRUE(other->Insert(c).ok());
+  ASSERT_TRUE(other->Insert(test::EventRecord(c, "anc_visit", "2026-07-03")).ok());
+  size_t replayed = 0;
+  ASSERT_TRUE(k.Follow(&replayed).ok());
+  EXPECT_EQ(replayed, 2u);
+  EXPECT_EQ(toy.state, Rebuilt());
+  EXPECT_EQ(std::filesystem::last_write_time(snap), written_at) << "following writes no snapshot";
+  ASSERT_TRUE(k.Follow(&replayed).ok());
+  EXPECT_EQ(replayed, 0u) << "each position is replayed once";
+  // The next checkpoint writes the file the follow left behind, and a start reads it as it is.
+  bool written = false;
+  ASSERT_TRUE(k.Checkpoint(&written).ok());
+  EXPECT_TRUE(written);
+  StartReport rep;
+  EXPECT_EQ(Start(&rep), Rebuilt());
+  EXPECT_TRUE(rep.from_snapshot);
+  EXPECT_EQ(rep.replayed, 0u);
+}
+
+TEST_F(KeeperTest, FollowWithoutASnapshotPathStillReplays) {
+  Toy toy(*s);
+  Keeper k(*s, "", toy.Describe("v1"));
+  ASSERT_TRUE(k.Start().ok());
+  Record a = test::PersonRecord("A");
+  ASSERT_TRUE(s->Insert(a).ok());
+  ASSERT_TRUE(k.Follow().ok());
+  EXPECT_TRUE(toy.state.contains(a.id));
+}
+
 TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
   ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   StartReport rep;
