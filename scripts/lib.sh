@@ -12,6 +12,8 @@ U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
   clang libclang-rt-14-dev)
 # The PostgreSQL store (issue 25): libpq to build, a server for scripts/pg-cluster's test cluster.
 U5_PACKAGES+=(postgresql-15 postgresql-client-15 libpq-dev)
+# Patroni and a three-member etcd for scripts/ha-cluster's failover test cluster (issue 25).
+U5_PACKAGES+=(patroni etcd-server etcd-client)
 
 install_packages() {
   local missing=()

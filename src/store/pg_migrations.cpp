@@ -331,6 +331,16 @@ CREATE TABLE change_log_state (
 );
 INSERT INTO change_log_state(one, db_id, trimmed_to) VALUES (1, replace(gen_random_uuid()::text, '-', ''), 0);
 )SQL"},
+      // PostgreSQL only (SQLite has no failover): one row a write transaction, so
+      // that a commit whose acknowledgement was lost is looked up, not guessed
+      // (pg_write.h). 25 and 26 are SQLite's this session, to be written here too.
+      {27, "write tokens: the outcome of a commit lost in a failover", R"SQL(
+CREATE TABLE write_token (
+  token BIGINT PRIMARY KEY,
+  at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX write_token_at ON write_token(at);
+)SQL"},
   };
   return kMigrations;
 }
