@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite';
 import { precompress } from './compress';
+import { serviceWorker } from './service-worker';
 
 // Preact's automatic JSX runtime through esbuild: no Babel in the toolchain.
 export default defineConfig({
-  plugins: [precompress()],
+  plugins: [precompress(), serviceWorker()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
   // Two pages: the app, and the public page of published indicators (public.html, src/public/), a bundle

@@ -10,6 +10,7 @@
 #include "indicator/http_routes.h"
 #include "publish/http_routes.h"
 #include "report/http_routes.h"
+#include "sync/http_routes.h"
 
 namespace u5::app {
 
@@ -19,6 +20,8 @@ http::Routes Routes(const Paths& paths) {
                             report::Routes({paths.data_dir, paths.font_dir}), emergency::Routes(),
                             publish::Routes({paths.public_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));
+  // The sync protocol of offline clients (docs/sync.md).
+  for (http::Route& r : sync::Routes()) all.push_back(std::move(r));
   // FHIR Bundles and bulk export (docs/fhir.md).
   for (http::Routes part : {fhir::BundleRoutes(), fhir::ExportRoutes({.dir = paths.fhir_export_dir})})
     for (http::Route& r : part) all.push_back(std::move(r));

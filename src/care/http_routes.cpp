@@ -184,6 +184,23 @@ http::Response AckAlert(http::Call& c) {
   return Json(200, {{"id", id}, {"acknowledged", {{"by", ack.by}, {"at", ack.at}, {"note", ack.note}}}});
 }
 
+}  // namespace
+
+json DueJson(const Schedule& schedule, const Entry& e, Date on, const FollowUp* f) {
+  const DueList dl = Evaluate(e.plan, on);
+  json items = json::array(), alerts = json::array();
+  for (const auto& v : dl.items) items.push_back(ItemJson(schedule, v));
+  for (const auto& a : e.alerts)
+    if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
+  json follow_up = nullptr;
+  if (f) follow_up = {{"status", f->status}, {"date", f->date}, {"reason", f->reason}, {"by", f->by}, {"at", f->at}};
+  return {{"person_id", e.person.id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
+          {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
+          {"items", items}, {"alerts", alerts}, {"follow_up", follow_up}};
+}
+
+namespace {
+
 http::Response PersonDue(http::Call& c) {
   const http::Request& req = c.req;
   const std::string& id = c.param(0);
@@ -195,19 +212,10 @@ http::Response PersonDue(http::Call& c) {
     return http::Refused(c, Status::NotFound("no person " + id), "person", id, e.person.orgunit);
   Date on;
   if (Status st = DateParam(req, "date", Today(), &on); !st.ok()) return Err(st);
-  const DueList dl = Evaluate(e.plan, on);
-  json items = json::array(), alerts = json::array();
-  for (const auto& v : dl.items) items.push_back(ItemJson(svc->schedule(), v));
-  for (const auto& a : e.alerts)
-    if (a.ActiveOn(on)) alerts.push_back(AlertJson(a));
   std::unordered_map<std::string, FollowUp> follow;
   if (Status st = svc->FollowUps(&follow); !st.ok()) return Err(st);
-  json follow_up = nullptr;
-  if (auto f = follow.find(id); f != follow.end())
-    follow_up = {{"status", f->second.status}, {"date", f->second.date}, {"reason", f->second.reason}, {"by", f->second.by}, {"at", f->second.at}};
-  http::Response r = Json(200, {{"person_id", id}, {"date", FormatDate(on)}, {"dead", e.plan.dead},
-                                {"next_visit", dl.next_visit ? json(FormatDate(*dl.next_visit)) : json(nullptr)},
-                                {"items", items}, {"alerts", alerts}, {"follow_up", follow_up}});
+  auto f = follow.find(id);
+  http::Response r = Json(200, DueJson(svc->schedule(), e, on, f == follow.end() ? nullptr : &f->second));
   // One person: the entry names them as a single-record read does.
   r.audit = http::AuditNote{.via = "due", .record_type = "person", .record_id = id, .orgunit = e.person.orgunit};
   return r;

@@ -356,6 +356,7 @@ class PlannedView : public store::Store {
   Status ChangeHead(store::ChangeLogHead* out) override { return base_.ChangeHead(out); }
   Status ChangedSince(int64_t seq, store::ChangesAfter* out) override { return base_.ChangedSince(seq, out); }
   Status TrimChanges(int64_t) override { return ReadOnly(); }
+  Status SyncChanges(const store::SyncQuery& q, store::SyncPage* out) override { return base_.SyncChanges(q, out); }
   Status Versions(const std::string& type, const std::string& id, std::vector<store::Record>* out) override {
     return base_.Versions(type, id, out);
   }

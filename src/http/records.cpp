@@ -16,18 +16,19 @@
 #include "registry/validate.h"
 
 namespace u5::http {
-namespace {
 
 using nlohmann::json;
 
-// A record as answered: a review action's `overdue` is derived at read
-// (open and due before today), since it changes with the day, not the record.
+// A review action's `overdue` is derived at read (open and due before today),
+// since it changes with the day, not the record.
 json RecordJson(const store::Record& r) {
   json j = registry::ToJson(r);
   if (r.type == "review_action" && !r.deleted_at)
     j["overdue"] = j.value("status", "") == "open" && j.value("due_date", "") < FormatDate(Today());
   return j;
 }
+
+namespace {
 
 Response RecordResponse(int status, const store::Record& r) {
   Response resp = JsonReply(status, RecordJson(r));

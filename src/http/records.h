@@ -6,10 +6,16 @@
 //   GET /api/v1/schema                       record types and fields, for forms
 // A record outside the caller's scope answers as one that does not exist.
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include "http/route.h"
+#include "store/record.h"
 
 namespace u5::http {
 
 Routes RecordRoutes();
+
+// A record as GET /{collection}/{id} answers it (the sync feed and push give the same).
+nlohmann::json RecordJson(const store::Record& r);
 
 }  // namespace u5::http

@@ -422,6 +422,16 @@ INSERT INTO change_log_state(one, db_id, trimmed_to) VALUES (1, lower(hex(random
 -- Records already here were never logged: a snapshot older than the log is rebuilt.
 INSERT INTO change_log(person_id) SELECT NULL WHERE EXISTS (SELECT 1 FROM person);
 )SQL"},
+      {25, "sync positions: each person's last change-log position, the last everything marker", R"SQL(
+-- The sync feed (docs/sync.md) pages a scope's persons by the change-log seq
+-- of the last transaction that wrote the person or one of their events, so a
+-- cursor needs no change-log row kept. Rows loaded in bulk keep 0: the load's
+-- everything marker (everything_seq) resets clients that synced before it.
+ALTER TABLE person ADD COLUMN sync_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE change_log_state ADD COLUMN everything_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE change_log_state SET everything_seq = COALESCE((SELECT MAX(seq) FROM change_log WHERE person_id IS NULL), 0);
+CREATE INDEX person_sync ON person(orgunit_id, sync_seq, id);
+)SQL"},
   };
   return kMigrations;
 }

@@ -8,8 +8,14 @@ namespace u5::store {
 Status PgLogChangeIn(pg::Conn& conn, const std::string* person_id) {
   if (!conn.in_transaction()) return Status::Internal("the change log is appended inside a write transaction");
   U5_RETURN_IF_ERROR(conn.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
-  return conn.Run("INSERT INTO change_log(person_id) VALUES ($1)",
-                  {person_id ? std::optional<std::string>(*person_id) : std::nullopt});
+  pg::Result r;
+  U5_RETURN_IF_ERROR(conn.Query("INSERT INTO change_log(person_id) VALUES ($1) RETURNING seq",
+                                {person_id ? std::optional<std::string>(*person_id) : std::nullopt}, &r));
+  // The same position on the person (or as the last marker) is what the sync
+  // feed pages by (migration 25, docs/sync.md).
+  const int64_t seq = r.Int(0, 0);
+  if (person_id) return conn.Run("UPDATE person SET sync_seq = $1 WHERE id = $2", {seq, *person_id});
+  return conn.Run("UPDATE change_log_state SET everything_seq = $1 WHERE one = 1", {seq});
 }
 
 namespace {

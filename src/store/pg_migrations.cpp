@@ -331,9 +331,18 @@ CREATE TABLE change_log_state (
 );
 INSERT INTO change_log_state(one, db_id, trimmed_to) VALUES (1, replace(gen_random_uuid()::text, '-', ''), 0);
 )SQL"},
+      {25, "sync positions: each person's last change-log position, the last everything marker", R"SQL(
+-- As SQLite's 25 (docs/sync.md). The change log's appends are serialized by an
+-- advisory lock held to the commit (pg_change_log.h), so its seq, and thus
+-- sync_seq, is in commit order here too.
+ALTER TABLE person ADD COLUMN sync_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE change_log_state ADD COLUMN everything_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE change_log_state SET everything_seq = COALESCE((SELECT MAX(seq) FROM change_log WHERE person_id IS NULL), 0);
+CREATE INDEX person_sync ON person(orgunit_id, sync_seq, id);
+)SQL"},
       // PostgreSQL only (SQLite has no failover): one row a write transaction, so
       // that a commit whose acknowledgement was lost is looked up, not guessed
-      // (pg_write.h). 25 and 26 are SQLite's this session, to be written here too.
+      // (pg_write.h). 26 is the federation's, to be written here too.
       {27, "write tokens: the outcome of a commit lost in a failover", R"SQL(
 CREATE TABLE write_token (
   token BIGINT PRIMARY KEY,

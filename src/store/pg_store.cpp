@@ -195,6 +195,66 @@ class PgStore final : public TopicStore, public PgHost {
     return PgTrimChangeLog(*c, up_to_seq);
   }
 
+  Status SyncChanges(const SyncQuery& q, SyncPage* out) override {
+    out->persons.clear();
+    out->more = false;
+    if (q.roots.empty()) return Status::Invalid("orgunit", "a sync needs at least one org unit");
+    pg::Conn* c;
+    U5_RETURN_IF_ERROR(Conn(&c));
+    pg::ReadTx snapshot(*c);
+    U5_RETURN_IF_ERROR(snapshot.status());
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(PgReadChangeHead(*c, &head));
+    out->db_id = head.db_id;
+    out->head = head.seq;
+    pg::Result r;
+    U5_RETURN_IF_ERROR(c->Query("SELECT everything_seq FROM change_log_state WHERE one = 1", {}, &r));
+    out->everything_seq = r.rows() ? r.Int(0, 0) : 0;
+    // The page's persons in (position, id) order, limit + 1 of them: a person
+    // is one record at least, so that many decide the page and whether more follow.
+    const std::string scope =
+        "SELECT sync_seq, " + std::string(kPersonCols) + " FROM person WHERE orgunit_id IN "
+        "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($1::text[]))";
+    const std::string live = q.first ? " AND deleted_at IS NULL" : "";
+    pg::Result persons;
+    if (q.after_id.empty())
+      U5_RETURN_IF_ERROR(c->Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
+                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
+    else
+      U5_RETURN_IF_ERROR(c->Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
+                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
+                                  &persons));
+    std::vector<std::string> ids;
+    for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
+    // Their events in one read, person by person in date order; a deleted person goes alone.
+    pg::Result events;
+    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
+                                    live + " ORDER BY person_id, event_date, id",
+                                {pg::Conn::ArrayLiteral(ids)}, &events));
+    std::unordered_map<std::string, std::vector<Record>> by_person;
+    for (int i = 0; i < events.rows(); ++i) {
+      Record e;
+      ReadEventRow(Row{events, i}, &e);
+      by_person[e.person_id].push_back(std::move(e));
+    }
+    size_t records = 0;
+    for (int i = 0; i < persons.rows(); ++i) {
+      SyncPerson p;
+      ReadPersonRow(Row{persons, i, 1}, &p.person);
+      p.seq = persons.Int(i, 0);
+      if (!p.person.deleted_at)
+        if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
+      const size_t n = 1 + p.events.size();
+      if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
+        out->more = true;
+        break;
+      }
+      records += n;
+      out->persons.push_back(std::move(p));
+    }
+    return Status::Ok();
+  }
+
   Status AppendAudit(std::vector<audit::Entry> entries) override {
     if (entries.empty()) return Status::Ok();
     return WriteTx([&](pg::Conn& c) {

@@ -8,7 +8,15 @@ namespace u5::store {
 Status LogChangeIn(Db& db, const std::string* person_id) {
   Stmt& s = db.Cached("INSERT INTO change_log(person_id) VALUES (?1)");
   if (person_id) s.BindStatic(1, *person_id); else s.BindNull(1);
-  return s.Run();
+  U5_RETURN_IF_ERROR(s.Run());
+  // The same position on the person (or as the last marker) is what the sync
+  // feed pages by (migration 25): writers are serialized, so it is commit order.
+  const int64_t seq = sqlite3_last_insert_rowid(db.raw());
+  Stmt& mark = db.Cached(person_id ? "UPDATE person SET sync_seq = ?1 WHERE id = ?2"
+                                   : "UPDATE change_log_state SET everything_seq = ?1 WHERE one = 1");
+  mark.Bind(1, seq);
+  if (person_id) mark.BindStatic(2, *person_id);
+  return mark.Run();
 }
 
 namespace {

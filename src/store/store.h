@@ -108,6 +108,31 @@ struct ChangesAfter {
   bool everything = false;           // a marker, or positions no longer kept: rebuild
 };
 
+// The sync feed (docs/sync.md): a scope's persons in the order of the last
+// change-log position that wrote them or their events (person.sync_seq,
+// migration 25), each with their events, a page at a time.
+struct SyncQuery {
+  std::vector<std::string> roots;  // org unit subtrees (closure): the scope
+  bool first = false;              // a first sync: living records only
+  // The page starts after the person (after_seq, after_id), or with no id
+  // after every person at after_seq (-1: from the start, bulk-loaded rows at 0 included).
+  int64_t after_seq = -1;
+  std::string after_id;
+  int limit = 500;                 // records a page; a person is never split, and a page holds one at least
+};
+struct SyncPerson {
+  Record person;
+  std::vector<Record> events;  // date order; deleted ones too unless the query is a first sync
+  int64_t seq = 0;             // the person's position
+};
+struct SyncPage {
+  std::string db_id;           // the change log's database id
+  int64_t head = 0;            // the change log's head in the page's read snapshot
+  int64_t everything_seq = 0;  // the last bulk or org unit load's marker (cursors before it reset)
+  std::vector<SyncPerson> persons;
+  bool more = false;           // persons of the scope after this page
+};
+
 // A rule another module sets on writes (the report module: no event dated in a
 // signed-off period changes). Insert, Update and SoftDelete ask it, inside
 // their transaction, of every record state they write or replace; an error
@@ -200,6 +225,8 @@ class Store {
   virtual Status ChangeHead(ChangeLogHead* out) = 0;
   virtual Status ChangedSince(int64_t seq, ChangesAfter* out) = 0;
   virtual Status TrimChanges(int64_t up_to_seq) = 0;
+  // One page of the sync feed, all from one read snapshot.
+  virtual Status SyncChanges(const SyncQuery& q, SyncPage* out) = 0;
 
   // Audit trail (append-only, hash-chained).
   virtual Status AppendAudit(std::vector<audit::Entry> entries) = 0;

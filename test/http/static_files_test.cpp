@@ -280,5 +280,30 @@ TEST(StaticFiles, EmbeddedAppServedWithTheSameHeaders) {
   EXPECT_FALSE(StaticFiles(std::span<const EmbeddedFile>()).enabled());
 }
 
+// The service worker (web/sw-template.js → dist/sw.js, issue 26) sits at the root, so its scope is the
+// whole app without a Service-Worker-Allowed header; the browser must revalidate it on every check,
+// or a phone would keep an old app for as long as a cache lifetime said. The manifest likewise.
+TEST(StaticFiles, ServiceWorkerAndManifestAreRevalidated) {
+  StaticTree t;
+  test::WriteFile(t.root + "/sw.js", "self.addEventListener('fetch', () => {});");
+  test::WriteFile(t.root + "/sw.js.br", "BR");
+  test::WriteFile(t.root + "/manifest.webmanifest", "{}");
+  StaticFiles files(t.root);
+  for (const char* enc : {"", "br"}) {
+    const StaticReply sw = files.Serve("/sw.js", enc, "", false);
+    EXPECT_EQ(sw.status, 200) << enc;
+    EXPECT_EQ(sw.content_type, "text/javascript; charset=utf-8") << enc;
+    EXPECT_EQ(sw.cache_control, "no-cache") << enc;
+    EXPECT_FALSE(sw.etag.empty()) << enc;
+  }
+  const StaticReply m = files.Serve("/manifest.webmanifest", "", "", false);
+  EXPECT_EQ(m.content_type, "application/manifest+json");
+  EXPECT_EQ(m.cache_control, "no-cache");
+  // A build without a worker answers 404, never the app shell: HTML under a script's name would be
+  // an error the browser reports on every visit rather than "no worker".
+  StaticTree bare;
+  EXPECT_EQ(StaticFiles(bare.root).Serve("/sw.js", "", "", false).status, 404);
+}
+
 }  // namespace
 }  // namespace u5::http

@@ -49,6 +49,7 @@ struct RouteAudit : OnBothStores<RecordsFixture> {
                                            {"to", FormatDate(Date{today.days + 30})}}, "", {small}};
     }
     if (p == "alerts") return Case{cw, "/api/v1/alerts", {{"orgunit", "03390"}}, "", {small}};
+    if (p == "sync/changes") return Case{cw, "/api/v1/sync/changes", {}, "", {mother, child, small}};
     if (p == "death-followups") return Case{board, "/api/v1/death-followups", {{"orgunit", "03390"}}, "", {dead}};
     if (p == "emergencies" || p == "emergencies/{id}" || p == "emergencies/stream") {
       std::string& id = (*ids)["emergencies"];

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "auth/throttle.h"
+#include "core/id.h"
 #include "registry/schema.h"
 #include "security/records_fixture.h"
 
@@ -150,6 +151,10 @@ struct WrongTypes : OnBothStores<RecordsFixture> {
       const std::string id = json::parse(e.body).value("id", "");
       return Target{"/api/v1/emergencies/" + id + "/steps", prov, "", {{"step", "acknowledged"}, {"version", 1}}, {"at", "outcome"}};
     }
+    if (key == "POST sync/push")
+      return Target{"/api/v1/sync/push", cw, "",
+                    {{"client_id", "client-" + std::to_string(n)},
+                     {"writes", {{{"op", "insert"}, {"collection", "persons"}, {"id", NewUuid7()}, {"body", RecordBody("persons")}}}}}};
     if (key == "POST {collection}") {
       json b = RecordBody(coll);
       return Target{"/api/v1/" + coll, TokenFor(coll), "", b, FormFields(coll, b)};

@@ -126,7 +126,7 @@ TEST(PgStore, MigratesOnceAndRefusesANewerSchema) {
   test::TestPgDatabase db;
   int now = 0;
   ASSERT_TRUE(MigratePg(db.uri(), -1, &now).ok());
-  // The baseline 24, then 27 (write_token, PostgreSQL's alone).
+  // The baseline 24, then 25 (sync positions) and 27 (write_token, PostgreSQL's alone).
   EXPECT_EQ(now, 27);
   auto a = Open(db), b = Open(db);
   EXPECT_EQ(db.QueryInt("SELECT version FROM schema_version"), 27);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, setUnauthenticatedHandler } from './lib/api';
+import { api, ApiError, setUnauthenticatedHandler } from './lib/api';
 import { onLangChange } from './lib/i18n';
 import { match, navigate, useLocation } from './lib/router';
 import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, onSessionChange, setNotice, setUser, User } from './lib/session';
@@ -24,6 +24,8 @@ import { canRaiseEmergency, canSeeEmergencies } from './lib/emergency';
 import { Targets } from './pages/Targets';
 import { Reports } from './pages/Reports';
 import { Figures } from './pages/Figures';
+import { startSync } from './lib/offline/sync';
+import { SyncPage } from './pages/SyncPage';
 
 export function App() {
   const [, bump] = useState(0);
@@ -33,20 +35,30 @@ export function App() {
   useEffect(() => {
     const off1 = onLangChange(() => bump((n) => n + 1));
     const off2 = onSessionChange(() => bump((n) => n + 1));
+    // A commune worker's scope is kept offline once they are signed in (lib/offline/sync.ts).
+    const off3 = onSessionChange(() => {
+      const u = currentUser();
+      if (u && !u.must_change_password) void startSync(u);
+    });
     setUnauthenticatedHandler(() => {
       if (!currentUser()) return;
       setNotice('login.expired');
       setUser(null);
       navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
     });
-    api
-      .get<User>('/auth/me')
+    // A logout made offline could not end the session on the server: it ends now, before anyone is let in.
+    const pendingLogout = localStorage.getItem('u5.logout_pending')
+      ? api.post('/auth/logout', {}).then(() => localStorage.removeItem('u5.logout_pending'))
+        .catch((e) => void ((e as ApiError).status !== 0 && localStorage.removeItem('u5.logout_pending')))
+      : Promise.resolve();
+    pendingLogout.then(() => api.get<User>('/auth/me'))
       .then((u) => setUser(u))
       .catch(() => setUser(null))
       .finally(() => setChecked(true));
     return () => {
       off1();
       off2();
+      off3();
     };
   }, []);
 
@@ -83,6 +95,7 @@ export function App() {
   else if (path === '/targets' && can(user, 'aggregate.read')) page = <Targets />;
   else if (path === '/reports' && can(user, 'aggregate.read')) page = <Reports query={query} key={location.search} />;
   else if (path === '/figures' && can(user, 'aggregate.enter')) page = <Figures />;
+  else if (path === '/sync' && isWorker(user)) page = <SyncPage />;
   else page = <NotFound />;
   return <Layout path={path}>{page}</Layout>;
 }

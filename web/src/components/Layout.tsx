@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ComponentChildren } from 'preact';
-import { api } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { currentLang, setLang, t } from '../lib/i18n';
 import { linkClick, navigate } from '../lib/router';
 import { can, canManageUsers, canReadAudit, canReadDeaths, canSeePersons, currentUser, isWorker, setUser } from '../lib/session';
 import { useOrgUnitNames } from '../lib/orgunits';
 import { canSeeEmergencies } from '../lib/emergency';
+import { stopSync, unsentCount } from '../lib/offline/sync';
+import { SyncStatus } from './SyncStatus';
+import { UpdateNotice } from './UpdateNotice';
 
 function NavLink({ href, path, label }: { href: string; path: string; label: string }) {
   const active = href === '/' ? path === '/' : path.startsWith(href);
@@ -43,11 +46,17 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
   // While an initial password must be changed the API answers nothing else.
   const nameOf = useOrgUnitNames(user.must_change_password ? [] : user.orgunits);
   const logout = async () => {
+    // The offline copy and the outbox go with the session: writes not yet sent would be lost.
+    const unsent = await unsentCount().catch(() => 0);
+    if (unsent > 0 && !window.confirm(t('sync.logout_confirm', { n: unsent }))) return;
     try {
       await api.post('/auth/logout', {});
-    } catch {
-      // Logging out of an expired session is still logging out.
+    } catch (e) {
+      // Logging out of an expired session is still logging out; without a signal the server's end of
+      // the session waits for the next start online (App), so the cookie cannot let the next user in.
+      if ((e as ApiError).status === 0) localStorage.setItem('u5.logout_pending', '1');
     }
+    await stopSync().catch(() => undefined);
     setUser(null);
     navigate('/login', true);
   };
@@ -81,6 +90,8 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {can(user, 'aggregate.read') && <NavLink href="/reports" path={path} label={t('reports.nav')} />}
         {can(user, 'aggregate.enter') && <NavLink href="/figures" path={path} label={t('figures.nav')} />}
       </nav>}
+      <SyncStatus />
+      <UpdateNotice />
       <main id="main" tabIndex={-1}>
         <Flash path={path} />
         {children}

@@ -1,9 +1,12 @@
 // A small history router: paths are few and flat, so a table of patterns is enough.
 import { useEffect, useState } from 'preact/hooks';
+import { applyUpdateIfSafe } from './sw';
 
 const listeners = new Set<() => void>();
 
 export function navigate(to: string, replace = false) {
+  // A new version of the app waiting takes over between pages rather than in the middle of one.
+  if (!replace) applyUpdateIfSafe(to.split('?')[0]);
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   window.scrollTo(0, 0);

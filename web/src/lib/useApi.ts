@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import { api, onDataChanged } from './api';
 
 /** Loads a GET path; `reload` fetches again (after a form saves, for example). */
 export function useApi<T>(path: string | null): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
@@ -17,5 +17,7 @@ export function useApi<T>(path: string | null): { data: T | null; error: unknown
       live = false;
     };
   }, [path, n]);
+  // After a sync that stored or brought records, the page shows the new state (a worklist item done).
+  useEffect(() => onDataChanged(() => setN((x) => x + 1)), []);
   return { ...state, reload: () => setN((x) => x + 1) };
 }

@@ -12,6 +12,7 @@ import { DueItem, DueRow } from '../components/DueList';
 import { GrowthChart, GrowthData, NutritionStatus } from '../components/GrowthChart';
 import { loadEcharts } from '../components/Chart';
 import { EVENT_FORMS, SUMMARY_FIELDS } from '../forms/specs';
+import { formFor } from '../forms/records';
 import { milestoneOf } from '../forms/milestones';
 import { canRaiseEmergency, emergencyKind } from '../lib/emergency';
 
@@ -28,7 +29,7 @@ interface DueData {
   follow_up?: { status: string; date: string; reason: string; by: string } | null;
 }
 
-const ENVELOPE = new Set(['id', 'type', 'version', 'created_at', 'updated_at', 'person_id', 'orgunit', 'date', 'pregnancy_id', 'deleted_at', 'delete_reason', 'implausible']);
+const ENVELOPE = new Set(['id', 'type', 'version', 'created_at', 'updated_at', 'person_id', 'orgunit', 'date', 'pregnancy_id', 'deleted_at', 'delete_reason', 'implausible', 'pid', '_outbox']);
 
 export function fieldValue(field: string, v: unknown): string {
   if (v === true) return t('common.yes');
@@ -44,6 +45,24 @@ export function fieldValue(field: string, v: unknown): string {
   return String(v ?? '—');
 }
 
+/** A record with a write not yet on the server (lib/offline): waiting, in conflict, or refused. */
+export function OutboxBadge({ r }: { r: Rec }) {
+  if (!r._outbox) return null;
+  return (
+    <a href="/sync" onClick={linkClick} class={`badge badge-${r._outbox === 'waiting' ? 'info' : 'warn'}`} data-testid="outbox-badge" data-state={r._outbox}>
+      <span aria-hidden="true">{r._outbox === 'waiting' ? '⏳' : '!'}</span> {t('sync.state.' + r._outbox)}
+    </a>
+  );
+}
+
+/** "Sửa" on a record the commune worker may change, through its form. */
+function EditLink({ r }: { r: Rec }) {
+  const form = formFor(r.type, r);
+  if (!form || !isWorker(currentUser())) return null;
+  const href = `/new/${form.form}?${r.type === 'person' ? '' : `person=${r.person_id}&`}edit=${r.id}`;
+  return <a class="small edit-link" href={href} onClick={linkClick} data-testid="edit-record" aria-label={`${t('sync.edit')} ${t('record.' + r.type)}`}>{t('sync.edit')}</a>;
+}
+
 function EventItem({ e }: { e: Rec }) {
   const summary = (SUMMARY_FIELDS[e.type] ?? []).filter((f) => e[f] !== undefined && e[f] !== '');
   const details = Object.keys(e).filter((k) => !ENVELOPE.has(k) && e[k] !== undefined && e[k] !== '' && !summary.includes(k));
@@ -54,6 +73,8 @@ function EventItem({ e }: { e: Rec }) {
         <div class="tl-head">
           <strong>{t('record.' + e.type)}</strong>
           <time datetime={e.date}>{fmtDate(e.date)}</time>
+          <OutboxBadge r={e} />
+          <EditLink r={e} />
         </div>
         {summary.length > 0 && (
           <p class="tl-summary">{summary.map((f) => `${t('field.' + f)}: ${fieldValue(f, e[f])}`).join(' · ')}</p>
@@ -109,6 +130,7 @@ export function Handbook({ id }: { id: string }) {
         <div class="grow">
           <p class="eyebrow">{child ? t('handbook.child_book') : t('handbook.mother_book')}</p>
           <h1 data-testid="person-name">{person.full_name}</h1>
+          <p><OutboxBadge r={person} /> <EditLink r={person} /></p>
           <p class="meta">
             {t('sex.' + person.sex)} · {t('field.birth_date')} {fmtDate(person.birth_date)} (<AgeText birth={person.birth_date} />)
           </p>

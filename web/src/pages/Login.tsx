@@ -22,6 +22,8 @@ export function Login({ next }: { next: string }) {
     setBusy(true);
     try {
       const r = await api.post<{ user: User }>('/auth/login', { username: username.trim(), password });
+      // A new session: an offline logout still waiting for the server concerned the old one (App).
+      localStorage.removeItem('u5.logout_pending');
       setUser(r.user);
       navigate(next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
     } catch (err) {

@@ -13,9 +13,10 @@ import { DueItem, itemLabel, tooEarly } from '../components/DueList';
 import { itemForDose } from '../forms/care-links';
 import { Icd10Input } from '../components/CodePicker';
 import { OrgUnitSelect } from '../components/OrgUnitSelect';
-
-
-type Values = Record<string, string | string[]>;
+import { Values, valuesOf } from '../forms/records';
+import { ENVELOPE } from '../lib/offline/local';
+import { outboxEntry, OutboxEntry } from '../lib/offline/store';
+import { resolve } from '../lib/offline/sync';
 
 function draftKey(form: string, person: string) {
   return `u5.draft.${form}.${person}`;
@@ -142,7 +143,12 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
   const def = FORMS.find((x) => x.form === form);
   const personId = query.get('person') ?? '';
   const motherId = query.get('mother') ?? '';
-  const key = draftKey(form, personId || motherId);
+  // Editing a stored record (`edit`), or fixing a write the server refused at sync (`outbox`, its place in the outbox).
+  const editId = query.get('edit') ?? '';
+  const outboxSeq = query.get('outbox') ? Number(query.get('outbox')) : 0;
+  const key = draftKey(form, (editId || (outboxSeq ? 'outbox' + outboxSeq : '')) + (personId || motherId));
+  const [editing, setEditing] = useState<Rec | null>(null);
+  const [fixing, setFixing] = useState<OutboxEntry | null>(null);
   const [schema, setSchema] = useState<SchemaType | null>(null);
   const [person, setPerson] = useState<Person | null>(null);
   const [mother, setMother] = useState<Person | null>(null);
@@ -167,7 +173,29 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
 
   useEffect(() => {
     if (!def) return;
-    schemaType(def.type).then((st) => (st ? setSchema(st) : setLoadError(new Error(`/schema has no record type ${def.type}`)))).catch(setLoadError);
+    schemaType(def.type).then((st) => {
+      if (!st) return setLoadError(new Error(`/schema has no record type ${def.type}`));
+      if (editId) {
+        api.get<Rec>(`/${st.collection}/${encodeURIComponent(editId)}`).then((r) => {
+          setEditing(r);
+          if (!sessionStorage.getItem(key)) setValues(valuesOf(def, r));
+          setSchema(st);
+        }).catch(setLoadError);
+      } else if (outboxSeq) {
+        outboxEntry(outboxSeq).then((e) => {
+          if (!e) return setLoadError(new Error(`no outbox entry ${outboxSeq}`));
+          setFixing(e);
+          if (!sessionStorage.getItem(key)) setValues(valuesOf(def, e.body ?? {}));
+          // The server's refusal, shown beside each field as a form's own 422 would be.
+          const listed = e.errors?.length ? e.errors : e.field ? [{ field: e.field, reason: e.message ?? '' }] : [];
+          const errs: Record<string, string> = {};
+          for (const x of listed) errs[x.field] ??= fieldErrorText(x.reason);
+          setErrors(errs);
+          setFormError(listed.filter((x) => !def.fields.some((fd) => fd.name === x.field)).map((x) => `${t('field.' + x.field)}: ${fieldErrorText(x.reason)}`).join(' ') || null);
+          setSchema(st);
+        }).catch(setLoadError);
+      } else setSchema(st);
+    }).catch(setLoadError);
     const who = personId || motherId;
     if (who) {
       api.get<{ person: Person; events: Rec[] }>(`/persons/${who}/handbook`).then((h) => {
@@ -237,6 +265,34 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
       return;
     }
     setBusy(true);
+    const base = editing ?? (fixing ? (fixing.body as Rec) : null);
+    if (base) {
+      // The record's other fields as stored; the form's fields as typed (an emptied one is removed).
+      const body: Record<string, unknown> = {};
+      const derived = new Set(schema.fields.filter((x) => x.derived).map((x) => x.name));
+      for (const [k, v] of Object.entries(base)) if (!ENVELOPE.includes(k) && !derived.has(k) && !def.fields.some((fd) => fd.name === k)) body[k] = v;
+      Object.assign(body, toBody(def, values));
+      try {
+        if (fixing) await resolve(fixing, body);
+        else await api.put(`/${schema.collection}/${encodeURIComponent(editing!.id)}`, body, editing!.version);
+        sessionStorage.removeItem(key);
+        sessionStorage.setItem('u5.flash', fixing ? 'sync.resent' : 'form.saved');
+        navigate(fixing ? '/sync' : `/persons/${def.type === 'person' ? editing!.id : person!.id}`);
+      } catch (err) {
+        const ae = err as ApiError;
+        setBusy(false);
+        const listed = ae.errors.length ? ae.errors : ae.field ? [{ field: ae.field, reason: ae.message }] : [];
+        const errs: Record<string, string> = {};
+        for (const x of listed) if (def.fields.some((fd) => fd.name === x.field)) errs[x.field] ??= fieldErrorText(x.reason);
+        setErrors(errs);
+        focusFirst(errs);
+        if (!Object.keys(errs).length) {
+          setFormError(ae.status === 409 ? t('error.conflict') : ae.status === 0 ? t('error.network') : ae.status === 403 ? t('error.forbidden') : fieldErrorText(ae.message));
+          top.current?.focus();
+        }
+      }
+      return;
+    }
     const body = toBody(def, values);
     if (def.type === 'person') {
       body.orgunit = mother?.orgunit ?? currentUser()!.orgunits[0];
@@ -273,7 +329,7 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
     }
   };
 
-  const title = form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : has('deaths.notify_title.' + def.type) ? t('deaths.notify_title.' + def.type) : t('record.' + def.type);
+  const title = editing || fixing ? t('sync.edit_title', { what: t('record.' + def.type) }) : form === 'woman' ? t('form.new_woman') : form === 'child' ? t('form.new_child') : has('deaths.notify_title.' + def.type) ? t('deaths.notify_title.' + def.type) : t('record.' + def.type);
   return (
     <section class="page narrow">
       <p class="crumbs">

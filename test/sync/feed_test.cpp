@@ -1,0 +1,279 @@
+// GET /api/v1/sync/changes through the API in process (docs/sync.md "Pull").
+#include <set>
+
+#include "store/store.h"
+#include "support/sqlite_probe.h"
+#include "support/store_kind.h"
+#include "support/test_store.h"
+#include "support/temp_dir.h"
+#include "sync/sync_fixture.h"
+
+namespace u5::test {
+namespace {
+
+using nlohmann::json;
+
+struct SyncFeed : OnBothStores<SyncFixture> {};
+// What needs a raw write into the SQLite file.
+struct SyncFeedSqlite : SyncFixture {};
+
+// Every page's events belong to a person of the same page: pages are cut between persons.
+void ExpectWholePersons(const json& page) {
+  std::set<std::string> persons;
+  for (const json& r : page["records"])
+    if (r["type"] == "person") persons.insert(r["id"]);
+  for (const json& r : page["records"])
+    if (r["type"] != "person") EXPECT_TRUE(persons.count(r["person_id"])) << "event " << r["id"] << " without its person";
+}
+
+TEST_P(SyncFeed, FirstSyncPagesTheWholeScopeAndNothingElse) {
+  const std::string other = NewPerson(Login("cw_b"), "03394", "Hoàng Thị Khác");
+  ASSERT_FALSE(other.empty());
+  LocalCopy copy;
+  int pages = 0;
+  for (;;) {
+    int status = 0;
+    json page = Page(cw, copy.cursor, 3, &status);
+    ASSERT_EQ(status, 200) << page.dump();
+    ++pages;
+    EXPECT_FALSE(page["reset"].get<bool>());
+    ExpectWholePersons(page);
+    copy.Apply(page);
+    if (!page["more"].get<bool>()) break;
+  }
+  EXPECT_GT(pages, 2);
+  EXPECT_FALSE(copy.records.count(other));
+  EXPECT_EQ(copy.records, ServerScope("03390"));
+  // The death review is the board's: a commune worker's copy leaves it out, as the handbook does.
+  EXPECT_FALSE(copy.records.count(review));
+  // Every living person's due list as GET /persons/{id}/due gives it, with its open items only.
+  bool some_history = false;
+  for (const std::string& p : {mother, child, small}) {
+    ASSERT_TRUE(copy.due.count(p)) << p;
+    http::Response due = Call("GET", "/api/v1/persons/" + p + "/due", cw);
+    ASSERT_EQ(due.status, 200);
+    json want = json::parse(due.body);
+    json open = json::array();
+    for (const json& item : want["items"]) {
+      if (item["status"] == "done" || item["status"] == "missed") some_history = true;
+      else open.push_back(item);
+    }
+    want["items"] = open;
+    EXPECT_EQ(copy.due[p], want);
+  }
+  EXPECT_TRUE(some_history) << "the family has done items to leave out";
+}
+
+TEST_P(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
+  LocalCopy copy;
+  SyncAll(cw, &copy);
+  const std::string growth = Create("growth-measurements", RecordBody("growth-measurements"));
+  SyncAll(cw, &copy);
+  ASSERT_TRUE(copy.records.count(growth));
+  // Nothing changed: an empty page and the same position.
+  int status = 0;
+  json idle = Page(cw, copy.cursor, 500, &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(idle["records"].empty()) << idle.dump();
+  EXPECT_FALSE(idle["more"].get<bool>());
+
+  json body = copy.records[mother];
+  body["phone"] = "0912345678";
+  http::Response put = Call("PUT", "/api/v1/persons/" + mother, cw, body.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+  http::Response del = Call("DELETE", "/api/v1/growth-measurements/" + growth, cw, json{{"reason", "nhập nhầm"}, {"version", 1}}.dump());
+  ASSERT_EQ(del.status, 200) << del.body;
+  json page = Page(cw, copy.cursor, 500, &status);
+  ASSERT_EQ(status, 200);
+  std::set<std::string> ids;
+  for (const json& r : page["records"]) ids.insert(r["id"]);
+  EXPECT_TRUE(ids.count(mother));
+  EXPECT_TRUE(ids.count(growth));
+  EXPECT_FALSE(ids.count(dead)) << "an unchanged person is not sent again";
+  for (const json& r : page["records"])
+    if (r["id"] == growth) EXPECT_TRUE(r.contains("deleted_at"));
+  copy.Apply(page);
+  EXPECT_FALSE(copy.records.count(growth));
+  EXPECT_EQ(copy.records[mother]["phone"], "0912345678");
+  EXPECT_EQ(copy.records, ServerScope("03390"));
+}
+
+TEST_P(SyncFeed, DeletedPersonTakesTheirEventsAway) {
+  LocalCopy copy;
+  SyncAll(cw, &copy);
+  const std::string p = NewPerson(cw, "03390", "Lò Thị Tạm");
+  SyncAll(cw, &copy);
+  ASSERT_TRUE(copy.records.count(p));
+  http::Response del = Call("DELETE", "/api/v1/persons/" + p, cw, json{{"reason", "trùng"}, {"version", 1}}.dump());
+  ASSERT_EQ(del.status, 200) << del.body;
+  SyncAll(cw, &copy);
+  EXPECT_FALSE(copy.records.count(p));
+  EXPECT_FALSE(copy.due.count(p));
+  EXPECT_EQ(copy.records, ServerScope("03390"));
+}
+
+TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
+  LocalCopy copy;
+  int status = 0;
+  json page = Page(cw, "", 2, &status);
+  ASSERT_EQ(status, 200);
+  copy.Apply(page);
+  ASSERT_TRUE(page["more"].get<bool>());
+  // Between pages: a new person, and a change to one already sent.
+  const std::string late = NewPerson(cw, "03390", "Lò Thị Muộn");
+  std::string sent;
+  for (const json& r : page["records"])
+    if (r["type"] == "person") sent = r["id"];
+  json body = copy.records[sent];
+  body["phone"] = "0987654321";
+  ASSERT_EQ(Call("PUT", "/api/v1/persons/" + sent, cw, body.dump()).status, 200);
+  SyncAll(cw, &copy, 2);
+  EXPECT_TRUE(copy.records.count(late));
+  EXPECT_EQ(copy.records[sent]["phone"], "0987654321");
+  EXPECT_EQ(copy.records, ServerScope("03390"));
+}
+
+TEST_F(SyncFeedSqlite, OldCommuneCodeCountsUnderItsNewCommune) {
+  Exec(db(), "INSERT INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES ('pre2025:11111', '11111', 'pre2025', 'commune', 'Xã cũ', NULL);"
+             "INSERT INTO orgunit_closure VALUES ('pre2025:11111', 'pre2025:11111', 0), ('03390', 'pre2025:11111', 1), "
+             "('12', 'pre2025:11111', 2), ('VN', 'pre2025:11111', 3);");
+  const std::string old = NewPerson(cw, "pre2025:11111", "Lò Thị Cũ");
+  ASSERT_FALSE(old.empty());
+  LocalCopy copy;
+  SyncAll(cw, &copy);
+  EXPECT_TRUE(copy.records.count(old));
+  LocalCopy b;
+  SyncAll(Login("cw_b"), &b);
+  EXPECT_FALSE(b.records.count(old));
+}
+
+TEST_F(SyncFeedSqlite, UnknownCursorOrOneBeforeABulkLoadResets) {
+  LocalCopy copy;
+  SyncAll(cw, &copy);
+  const std::string good = copy.cursor;
+  for (const std::string bad : {std::string("garbage"), "s1.ffff" + good.substr(good.find('.', 3))}) {
+    int status = 0;
+    json page = Page(cw, bad, 500, &status);
+    ASSERT_EQ(status, 200) << page.dump();
+    EXPECT_TRUE(page["reset"].get<bool>()) << bad;
+    LocalCopy fresh;
+    fresh.Apply(page);
+    EXPECT_EQ(fresh.records, ServerScope("03390"));
+  }
+  int status = 0;
+  EXPECT_FALSE(Page(cw, good, 500, &status)["reset"].get<bool>());
+  // A fresh bulk load's marker (sqlite_store.cpp SqliteBulk::Commit) as LogChangeIn writes it.
+  Exec(db(), "INSERT INTO change_log(person_id) VALUES (NULL);"
+             "UPDATE change_log_state SET everything_seq = (SELECT MAX(seq) FROM change_log);");
+  json page = Page(cw, good, 500, &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(page["reset"].get<bool>());
+  copy.Apply(page);
+  EXPECT_EQ(copy.records, ServerScope("03390"));
+}
+
+TEST_P(SyncFeed, ScopeLimitAndAudit) {
+  int status = 0;
+  json refused = Page(cw, "", 500, &status, "03394");
+  EXPECT_EQ(status, 403) << refused.dump();
+  api->FlushAudit();
+  EXPECT_EQ(CountAudit([](const audit::Entry& e) { return e.action == "read_denied" && e.orgunit_id == "03394"; }), 1);
+  for (const char* bad : {"0", "5001", "x"}) {
+    http::Response r = Call("GET", "/api/v1/sync/changes", cw, "", {{"limit", bad}});
+    EXPECT_EQ(r.status, 422) << bad;
+    EXPECT_EQ(json::parse(r.body)["field"], "limit");
+  }
+  json page = Page(cw, "", 500, &status);
+  ASSERT_EQ(status, 200);
+  api->FlushAudit();
+  // One entry for the page, naming every record it returned.
+  const std::string detail = [&] {
+    std::vector<audit::Entry> es;
+    store::AuditQuery q;
+    q.username = "cw_a";
+    q.newest_first = true;
+    q.limit = 50;
+    EXPECT_TRUE(s->ListAudit(q, &es).ok());
+    for (const auto& e : es)
+      if (e.detail.find("\"via\":\"sync\"") != std::string::npos) return e.detail;
+    return std::string();
+  }();
+  ASSERT_FALSE(detail.empty());
+  for (const json& r : page["records"]) EXPECT_NE(detail.find(r["id"].get<std::string>()), std::string::npos);
+}
+
+struct SyncRate : OnBothStores<SyncFixture> {
+  void SetUp() override {
+    http::ApiOptions o;
+    o.bulk_burst = 3;
+    o.bulk_per_minute = 1;
+    OpenWithRecords(o);
+  }
+};
+
+TEST_P(SyncRate, FeedAndPushCountAgainstTheBulkRate) {
+  int status = 0;
+  Page(cw, "", 500, &status);
+  EXPECT_EQ(status, 200);
+  Push(cw, json::array({{{"op", "upsert"}}}), &status);
+  EXPECT_EQ(status, 200);
+  std::vector<int> later;
+  for (int i = 0; i < 3; ++i) {
+    Page(cw, "", 500, &status);
+    later.push_back(status);
+  }
+  EXPECT_EQ(later.back(), 429);
+}
+
+struct SyncStore : StoreTest {};
+
+TEST_P(SyncStore, PositionsFollowWritesAndBulkLoadsMarkEverything) {
+  store::Store* s = &store();
+  SeedMiniOrgUnits(*s);
+  store::Record p;
+  p.type = "person";
+  p.id = "01930000-0000-7000-8000-000000000001";
+  p.orgunit_id = "03390";
+  p.date = "2026-07-01";
+  p.full_name = p.name_folded = "a";
+  p.sex = "female";
+  p.body = R"({"id":"01930000-0000-7000-8000-000000000001"})";
+  p.created_at = p.updated_at = "2026-07-01T00:00:00Z";
+  {
+    std::unique_ptr<store::BulkWriter> bulk;
+    ASSERT_TRUE(s->OpenBulk(&bulk).ok());
+    ASSERT_TRUE(bulk->Add(p).ok());
+    ASSERT_TRUE(bulk->Commit().ok());
+  }
+  store::SyncPage page;
+  ASSERT_TRUE(s->SyncChanges({.roots = {"03390"}, .first = true}, &page).ok());
+  EXPECT_GT(page.everything_seq, 0) << "a load into empty tables marks everything";
+  EXPECT_EQ(page.everything_seq, page.head);
+  ASSERT_EQ(page.persons.size(), 1u);
+  EXPECT_EQ(page.persons[0].seq, 0) << "rows loaded in bulk have no position";
+  // A write moves the person to its transaction's position, after the marker.
+  store::Record e;
+  e.type = "growth";
+  e.id = "01930000-0000-7000-8000-000000000002";
+  e.person_id = p.id;
+  e.orgunit_id = "03390";
+  e.date = "2026-07-02";
+  e.body = R"({"id":"01930000-0000-7000-8000-000000000002"})";
+  e.created_at = e.updated_at = p.created_at;
+  ASSERT_TRUE(s->Insert(e).ok());
+  store::SyncPage after;
+  ASSERT_TRUE(s->SyncChanges({.roots = {"03390"}, .after_seq = page.head}, &after).ok());
+  ASSERT_EQ(after.persons.size(), 1u);
+  EXPECT_EQ(after.persons[0].seq, after.head);
+  EXPECT_GT(after.head, page.head);
+  ASSERT_EQ(after.persons[0].events.size(), 1u);
+  EXPECT_TRUE(s->SyncChanges({.roots = {"03394"}}, &after).ok());
+  EXPECT_TRUE(after.persons.empty()) << "another commune's person never appears";
+}
+
+U5_ON_BOTH_STORES(SyncFeed);
+U5_ON_BOTH_STORES(SyncRate);
+INSTANTIATE_TEST_SUITE_P(, SyncStore, kStoreKinds, StoreKindName);
+
+}  // namespace
+}  // namespace u5::test
