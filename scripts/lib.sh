@@ -14,6 +14,8 @@ U5_PACKAGES=(build-essential cmake ninja-build pkg-config g++
 U5_PACKAGES+=(postgresql-15 postgresql-client-15 libpq-dev)
 # National federation: ADX read and checked against its schema (src/federation).
 U5_PACKAGES+=(libxml2-dev)
+# Patroni and a three-member etcd for scripts/ha-cluster's failover test cluster (issue 25).
+U5_PACKAGES+=(patroni etcd-server etcd-client)
 
 install_packages() {
   local missing=()

@@ -1,6 +1,7 @@
-// The one audited write of both stores' hosts (SqliteHost, PgHost): `write`
-// and the audit entry in one transaction on the calling thread's connection,
-// both landing or neither. Internal to src/store.
+// SqliteHost's audited write: `write` and the audit entry in one transaction
+// on the calling thread's connection, both landing or neither (PgHost's runs
+// the same inside a transaction retried across a failover, pg_host.h).
+// Internal to src/store.
 #pragma once
 #include "audit/entry.h"
 #include "core/status.h"

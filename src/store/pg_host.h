@@ -3,12 +3,11 @@
 // connection, and the audit append inside a write transaction already open
 // on it. Internal to src/store.
 #pragma once
+#include <functional>
 #include <memory>
-#include <utility>
 
 #include "audit/entry.h"
 #include "core/status.h"
-#include "store/audited_write.h"
 #include "store/pg.h"
 #include "store/store.h"  // the topic interfaces' declarations
 
@@ -24,11 +23,19 @@ class PgHost {
   // lock, held until that transaction ends: appends are serialized.
   virtual Status AppendAuditIn(pg::Conn& conn, audit::Entry& e) = 0;
 
-  // Runs `write(conn)` and appends `audit` in one write transaction on the
-  // calling thread's connection: both land or neither does.
+  // Runs `body` in a write transaction on the calling thread's connection that
+  // survives a failover (pg_write.h): `body` may run more than once.
+  virtual Status WriteTx(const std::function<Status(pg::Conn&)>& body) = 0;
+
+  // Runs `write(conn)` and appends `audit` in one write transaction (WriteTx):
+  // both land or neither does.
   template <class Write>
   Status WriteAudited(const audit::Entry& audit, Write&& write) {
-    return AuditedWrite<pg::Conn, pg::Tx>(*this, audit, std::forward<Write>(write));
+    return WriteTx([&](pg::Conn& c) {
+      U5_RETURN_IF_ERROR(write(c));
+      audit::Entry e = audit;
+      return AppendAuditIn(c, e);
+    });
   }
 };
 

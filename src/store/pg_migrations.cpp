@@ -377,6 +377,16 @@ END $$;
 CREATE TRIGGER national_no_person BEFORE INSERT ON person FOR EACH ROW EXECUTE FUNCTION national_no_person();
 CREATE TRIGGER national_no_event BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION national_no_person();
 )SQL"},
+      // PostgreSQL only (SQLite has no failover): one row a write transaction, so
+      // that a commit whose acknowledgement was lost is looked up, not guessed
+      // (pg_write.h).
+      {27, "write tokens: the outcome of a commit lost in a failover", R"SQL(
+CREATE TABLE write_token (
+  token BIGINT PRIMARY KEY,
+  at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX write_token_at ON write_token(at);
+)SQL"},
   };
   return kMigrations;
 }

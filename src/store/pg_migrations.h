@@ -1,7 +1,8 @@
 // The PostgreSQL schema's migrations, as store/migrations.h's are SQLite's:
 // forward only, each in one transaction, the version in table schema_version.
 // PostgreSQL starts at a baseline equal to SQLite's schema at version 24;
-// each later version is written in both dialects under the same number.
+// each later version is written in both dialects under the same number, but
+// 27 (write_token, pg_write.h) is PostgreSQL's alone.
 #pragma once
 #include <vector>
 

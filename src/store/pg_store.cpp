@@ -20,6 +20,7 @@
 #include "store/pg_migrations.h"
 #include "store/pg_orgunits.h"
 #include "store/pg_store.h"
+#include "store/pg_write.h"
 #include "store/publications.h"
 #include "store/record_rows.h"
 #include "store/signoffs.h"
@@ -257,14 +258,18 @@ class PgStore final : public TopicStore, public PgHost {
 
   Status AppendAudit(std::vector<audit::Entry> entries) override {
     if (entries.empty()) return Status::Ok();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    ChainHead head;
-    U5_RETURN_IF_ERROR(LockChainHead(*c, &head));
-    for (audit::Entry& e : entries) U5_RETURN_IF_ERROR(AppendChained(*c, e, &head));
-    return tx.Commit();
+    return WriteTx([&](pg::Conn& c) {
+      ChainHead head;
+      U5_RETURN_IF_ERROR(LockChainHead(c, &head));
+      // A copy per attempt: AppendChained fills in seq and hashes from the head of the moment.
+      std::vector<audit::Entry> chained = entries;
+      for (audit::Entry& e : chained) U5_RETURN_IF_ERROR(AppendChained(c, e, &head));
+      return Status::Ok();
+    });
+  }
+
+  Status WriteTx(const std::function<Status(pg::Conn&)>& body) override {
+    return pg::RunWrite([this](pg::Conn** c) { return Conn(c); }, body);
   }
 
   // Appends `e` inside the caller's write transaction on `c`.
@@ -545,10 +550,10 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return c->Run("INSERT INTO session(token_hash, user_id, created_at, expires_at) VALUES ($1,$2,$3,$4)",
-                  {token_hash, user_id, NowIso(), expires_ms});
+    return WriteTx([&](pg::Conn& c) {
+      return c.Run("INSERT INTO session(token_hash, user_id, created_at, expires_at) VALUES ($1,$2,$3,$4)",
+                    {token_hash, user_id, NowIso(), expires_ms});
+    });
   }
 
   Status GetSession(const std::string& token_hash, std::string* user_id) override {
@@ -695,36 +700,34 @@ class PgStore final : public TopicStore, public PgHost {
   // Insert, Update, SoftDelete, InsertBatch and Apply: the writes in one
   // transaction, each with its audit entry when `audited`, the guards asked
   // when `guarded`; listeners after the commit, in order.
+  // Across a failover the whole transaction may run again (pg_write.h), from the writes as given.
   Status Apply(const std::vector<Write>& writes, std::vector<Record>* stored, bool audited, bool guarded = true) {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
     std::vector<Change> changes;
-    changes.reserve(writes.size());
-    {
-      pg::Tx tx(*c);
-      U5_RETURN_IF_ERROR(tx.status());
+    U5_RETURN_IF_ERROR(WriteTx([&](pg::Conn& c) {
+      changes.clear();
+      changes.reserve(writes.size());
       for (const Write& w : writes) {
         Change ch;
         ch.after = w.record;
         const audit::Entry* audit = audited ? &w.audit : nullptr;
         switch (w.op) {
           case Write::Op::insert:
-            U5_RETURN_IF_ERROR(InsertIn(*c, ch.after, audit, guarded));
+            U5_RETURN_IF_ERROR(InsertIn(c, ch.after, audit, guarded));
             break;
           case Write::Op::update:
             ch.before.emplace();
-            U5_RETURN_IF_ERROR(UpdateIn(*c, ch.after, w.expected_version, audit, &*ch.before));
+            U5_RETURN_IF_ERROR(UpdateIn(c, ch.after, w.expected_version, audit, &*ch.before));
             break;
           case Write::Op::remove:
             ch.before.emplace();
             U5_RETURN_IF_ERROR(
-                SoftDeleteIn(*c, w.record.type, w.record.id, w.expected_version, w.reason, &ch.after, audit, &*ch.before));
+                SoftDeleteIn(c, w.record.type, w.record.id, w.expected_version, w.reason, &ch.after, audit, &*ch.before));
             break;
         }
         changes.push_back(std::move(ch));
       }
-      U5_RETURN_IF_ERROR(tx.Commit());
-    }
+      return Status::Ok();
+    }));
     if (stored) {
       stored->clear();
       for (const Change& ch : changes) stored->push_back(ch.after);
