@@ -74,13 +74,18 @@ build_asan() {
 }
 
 run_asan_tests() {
-  local t exe
+  local t exe rc=0
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # The /postgres cases need the test cluster, as under ctest (fixture pg): the tests read its URI
+  # from build-asan/pg-cluster.uri.
+  "$ROOT/scripts/pg-cluster" start "$ROOT/build-asan/pg-cluster" >"$ROOT/build-asan/pg-cluster.uri"
   for t in "${U5_ASAN_TESTS[@]}"; do
     exe=$(find "$ROOT/build-asan/test" -type f -name "$t" | head -1)
     echo "== asan+ubsan: $t"
-    "$exe" --gtest_brief=1
+    "$exe" --gtest_brief=1 || { rc=1; break; }
   done
+  "$ROOT/scripts/pg-cluster" stop "$ROOT/build-asan/pg-cluster"
+  return "$rc"
 }
 
 # Each target for U5_FUZZ_SECONDS (default 50) over a scratch copy of its
