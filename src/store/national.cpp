@@ -16,4 +16,13 @@ std::string NationalFingerprint(std::vector<NationalValue> values) {
   return Sha256Hex(lines);
 }
 
+std::vector<NationalHolding> NationalHoldings(std::map<std::string, std::vector<NationalValue>> by_month) {
+  std::vector<NationalHolding> out;
+  for (auto& [period, values] : by_month) {
+    const int64_t n = static_cast<int64_t>(values.size());
+    out.push_back({period, n, NationalFingerprint(std::move(values))});
+  }
+  return out;
+}
+
 }  // namespace u5::store

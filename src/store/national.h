@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,8 @@ struct NationalSum {
 // SHA-256 (hex) of the values sorted by (commune, indicator), one line each
 // "orgunit|indicator|num|den|value": the same on both sides of a push.
 std::string NationalFingerprint(std::vector<NationalValue> values);
+// A province's values grouped by month (YYYY-MM) as Holdings answers them, in month order.
+std::vector<NationalHolding> NationalHoldings(std::map<std::string, std::vector<NationalValue>> by_month);
 
 class National {
  public:

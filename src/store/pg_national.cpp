@@ -63,10 +63,7 @@ class PgNational final : public National {
         {province, from, to}, [&](const pg::Result& r, int i) {
           by_month[r.Text(i, 0)].push_back({r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5)});
         }));
-    for (auto& [period, values] : by_month) {
-      const int64_t n = static_cast<int64_t>(values.size());
-      out->push_back({period, n, NationalFingerprint(std::move(values))});
-    }
+    *out = NationalHoldings(std::move(by_month));
     return Status::Ok();
   }
 

@@ -103,10 +103,7 @@ class SqliteNational final : public National {
     while (s.Step(&st)) by_month[s.Text(0)].push_back({s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Text(5)});
     s.Reset();
     U5_RETURN_IF_ERROR(st);
-    for (auto& [period, values] : by_month) {
-      const int64_t n = static_cast<int64_t>(values.size());
-      out->push_back({period, n, NationalFingerprint(std::move(values))});
-    }
+    *out = NationalHoldings(std::move(by_month));
     return Status::Ok();
   }
 
