@@ -318,17 +318,24 @@ http::Response DeathFollowUpsRoute(http::Call& c) {
 
 // The vaccine series of the schedule in use (data/schedules/epi.json, or the
 // province's file): which vaccines and newborn flag count for each series and
-// its doses in order with their names, so that an offline client lays out a
-// child's whole immunization card from its own records (docs/web.md "Offline").
-// The ages stay with the engine: the client takes open items from its due lists.
+// its doses in order with their names and ages, so that an offline client lays
+// out a child's whole immunization card from its own records, counting doses as
+// the engine does (plan.cpp Chain) (docs/web.md "Offline").
+std::string SpanText(const Span& s) { return std::to_string(s.n) + s.unit; }
+
 http::Response ScheduleRoute(http::Call& c) {
   Service* svc = Engine(c);
   if (!svc) return Err(kNotRunning);
   json series = json::array();
   for (const Series& s : svc->schedule().series()) {
     json doses = json::array();
-    for (const Dose& d : s.doses)
-      doses.push_back({{"id", d.id}, {"dose", d.label}, {"label_vi", d.label_vi}, {"label_en", d.label_en}, {"off", d.prov.Off()}});
+    for (const Dose& d : s.doses) {
+      json dj = {{"id", d.id}, {"dose", d.label}, {"label_vi", d.label_vi}, {"label_en", d.label_en}, {"off", d.prov.Off()},
+                 {"min_age", SpanText(d.min_age)}, {"due_age", SpanText(d.due_age)}};
+      if (d.max_age) dj["max_age"] = SpanText(*d.max_age);
+      if (d.min_interval) dj["min_interval"] = SpanText(*d.min_interval);
+      doses.push_back(std::move(dj));
+    }
     series.push_back({{"id", s.id}, {"label_vi", s.label_vi}, {"label_en", s.label_en}, {"vaccines", s.vaccines},
                       {"newborn_flag", s.newborn_flag}, {"doses", doses}});
   }

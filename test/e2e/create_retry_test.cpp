@@ -127,6 +127,9 @@ TEST_P(CreateRetry, OfflineClientsGetTheGrowthReferenceAndTheVaccineSeries) {
   EXPECT_EQ(series["dtp"]["vaccines"].size(), 3u);
   EXPECT_EQ(series["rota"]["doses"][0]["off"], true);
   EXPECT_EQ(series["dtp"]["doses"][3]["dose"], "booster");
+  EXPECT_EQ(series["dtp"]["doses"][0]["due_age"], "2m");
+  EXPECT_EQ(series["dtp"]["doses"][1]["min_interval"], "1m");
+  EXPECT_EQ(series["bcg"]["doses"][0]["max_age"], "12m");
 }
 
 U5_ON_BOTH_STORES(CreateRetry);
