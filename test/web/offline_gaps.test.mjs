@@ -12,7 +12,7 @@
 //    the form's own id goes into the outbox, and the push is recognised as the same record: one person.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, PHONE, axe, check, ctxOpts, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
+import { BASE, PHONE, axe, check, ctxOpts, daysAgo, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
 
 const DIST = process.env.DIST_DIR;
 
@@ -73,13 +73,16 @@ run('offline_gaps', async (browser, setLast) => {
     keys = await idb(page, 'cache', true);
   }
   check(wanted.every((k) => keys.includes(k)), `kept at login: ${wanted.filter((k) => !keys.includes(k))} missing`);
+  const sizes = await page.evaluate((ks) => Promise.all(ks.map((k) => fetch('/api/v1' + k).then((r) => r.text()).then((t) => `${k} ${t.length} B`))), wanted);
+  report.push(`kept at login (JSON, before compression): ${sizes.join(', ')}`);
 
   step('a child never opened online: done, open and missed doses and growth records');
   const records = await idb(page, 'records');
   const byPerson = new Map();
   for (const r of records) if (r.type !== 'person') byPerson.set(r.pid, [...(byPerson.get(r.pid) ?? []), r]);
-  const today = new Date().toISOString().slice(0, 10);
-  const fourYears = new Date(Date.now() - 4 * 365.25 * 86400000).toISOString().slice(0, 10);
+  // Vietnam's day, as the app's and the server's (run.sh sets TZ).
+  const today = daysAgo(0);
+  const fourYears = daysAgo(Math.round(4 * 365.25));
   const candidates = records.filter((p) => p.type === 'person' && p.birth_date > fourYears && p.birth_date < today
     && (byPerson.get(p.id) ?? []).some((e) => e.type === 'growth') && (byPerson.get(p.id) ?? []).filter((e) => e.type === 'immunization').length >= 2);
   let child = null, serverDue = null, fallback = null;
