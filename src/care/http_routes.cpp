@@ -316,6 +316,32 @@ http::Response DeathFollowUpsRoute(http::Call& c) {
   return r;
 }
 
+// The vaccine series of the schedule in use (data/schedules/epi.json, or the
+// province's file): which vaccines and newborn flag count for each series and
+// its doses in order with their names and ages, so that an offline client lays
+// out a child's whole immunization card from its own records, counting doses as
+// the engine does (plan.cpp Chain) (docs/web.md "Offline").
+std::string SpanText(const Span& s) { return std::to_string(s.n) + s.unit; }
+
+http::Response ScheduleRoute(http::Call& c) {
+  Service* svc = Engine(c);
+  if (!svc) return Err(kNotRunning);
+  json series = json::array();
+  for (const Series& s : svc->schedule().series()) {
+    json doses = json::array();
+    for (const Dose& d : s.doses) {
+      json dj = {{"id", d.id}, {"dose", d.label}, {"label_vi", d.label_vi}, {"label_en", d.label_en}, {"off", d.prov.Off()},
+                 {"min_age", SpanText(d.min_age)}, {"due_age", SpanText(d.due_age)}};
+      if (d.max_age) dj["max_age"] = SpanText(*d.max_age);
+      if (d.min_interval) dj["min_interval"] = SpanText(*d.min_interval);
+      doses.push_back(std::move(dj));
+    }
+    series.push_back({{"id", s.id}, {"label_vi", s.label_vi}, {"label_en", s.label_en}, {"vaccines", s.vaccines},
+                      {"newborn_flag", s.newborn_flag}, {"doses", doses}});
+  }
+  return Json(200, {{"series", series}});
+}
+
 }  // namespace
 
 http::Routes Routes() {
@@ -326,6 +352,7 @@ http::Routes Routes() {
       {"GET", "death-followups", auth::kPersonRead, Audit::person_read, DeathFollowUpsRoute, false, true},
       {"POST", "alerts/{id}/ack", auth::kPersonWrite, Audit::write, AckAlert},
       {"GET", "persons/{id}/due", auth::kPersonRead, Audit::person_read, PersonDue},
+      {"GET", "care/schedule", "", Audit::none, ScheduleRoute},
       {"POST", "persons/{id}/care-status", auth::kPersonWrite, Audit::write, FollowUpRoute},
   };
 }

@@ -29,7 +29,6 @@ const Chart kCharts[] = {
 }  // namespace
 
 json GrowthChart(const store::Record& child, const std::vector<store::Record>& events) {
-  const int sex = child.sex == "male" ? 1 : child.sex == "female" ? 2 : 0;
   const Date birth = *ParseDate(child.date);
   json points = json::array();
   for (const auto& e : events) {
@@ -49,6 +48,15 @@ json GrowthChart(const store::Record& child, const std::vector<store::Record>& e
     p["wfl_chart"] = age_days < 731 ? "weight_for_length" : "weight_for_height";
     points.push_back(p);
   }
+  json out = GrowthReference(child.sex);
+  out["person_id"] = child.id;
+  out["birth_date"] = child.date;
+  out["points"] = std::move(points);
+  return out;
+}
+
+json GrowthReference(const std::string& sex_name) {
+  const int sex = sex_name == "male" ? 1 : sex_name == "female" ? 2 : 0;
   json charts = json::array();
   for (const Chart& c : kCharts) {
     json curve = json::array();
@@ -61,8 +69,7 @@ json GrowthChart(const store::Record& child, const std::vector<store::Record>& e
     charts.push_back({{"id", c.id}, {"x_unit", c.x_unit}, {"y_field", c.y_field}, {"z_field", c.z_field},
                       {"sd_lines", {-3, -2, -1, 0, 1, 2, 3}}, {"curve", curve}});
   }
-  return {{"person_id", child.id}, {"sex", child.sex}, {"birth_date", child.date}, {"points", points},
-          {"charts", charts}, {"source", "WHO Child Growth Standards 2006 (LMS tables of WHO anthro)"}};
+  return {{"sex", sex_name}, {"charts", charts}, {"source", "WHO Child Growth Standards 2006 (LMS tables of WHO anthro)"}};
 }
 
 }  // namespace u5::http

@@ -164,6 +164,22 @@ Response List(Call& c, const std::string& type) {
   return resp;
 }
 
+// A create whose client-made id is already stored: when version 1 of that record is
+// what this create would store, it is a retry of a create whose answer was lost,
+// answered as the first time (200, that version) rather than a duplicate or an
+// error; otherwise nothing (the caller answers the conflict). As the sync push
+// recognises retries (docs/sync.md "Idempotency"), for online writes too.
+std::optional<Response> Repeated(Call& c, const store::Record& r) {
+  store::Record cur, first;
+  if (!c.store.Get(r.type, r.id, &cur).ok() || !Visible(c, cur)) return std::nullopt;
+  if (!c.store.GetVersion(r.type, r.id, 1, &first).ok() || first.deleted_at || first.body != r.body)
+    return std::nullopt;
+  Response resp = RecordResponse(200, first);
+  resp.headers["Location"] = "/api/v1/" + registry::CollectionOfType(r.type) + "/" + r.id;
+  resp.audit = AuditNote{.via = "create_repeated", .record_type = r.type, .record_id = r.id, .orgunit = r.orgunit_id};
+  return resp;
+}
+
 Response Create(Call& c, const std::string& type) {
   json in;
   if (Status st = ParseJsonObject(c.req.body, &in); !st.ok()) return ErrorReply(st);
@@ -184,7 +200,11 @@ Response Create(Call& c, const std::string& type) {
   r.version = 1;
   r.created_at = r.updated_at = NowIso();
   const audit::Entry entry = c.Stamp("create");
-  if (Status st = c.store.Insert(r, &entry); !st.ok()) return ErrorReply(st);
+  if (Status st = c.store.Insert(r, &entry); !st.ok()) {
+    if (st.code() == Code::conflict && st.field() == "id")
+      if (auto again = Repeated(c, r)) return *again;
+    return ErrorReply(st);
+  }
   log::Info("record_created", {{"type", type}, {"id", r.id}, {"user", c.who.username}});
   Response resp = RecordResponse(201, r);
   resp.headers["Location"] = "/api/v1/" + registry::CollectionOfType(type) + "/" + r.id;
@@ -362,6 +382,12 @@ Response Growth(Call& c) {
   return resp;
 }
 
+Response GrowthReferenceRoute(Call& c) {
+  const std::string sex = c.query("sex");
+  if (sex != "male" && sex != "female") return ErrorReply(Status::Invalid("sex", "sex must be male or female"));
+  return JsonReply(200, GrowthReference(sex));
+}
+
 Response Handbook(Call& c) {
   std::shared_ptr<const store::PersonBook> book;
   if (auto refused = LoadHandbook(c, c.param(0), &book)) return *refused;
@@ -472,6 +498,7 @@ Routes RecordRoutes() {
       {"GET", "persons/search", kPersonRead, A::person_read, Search, false, true},
       {"GET", "persons/{id}/handbook", kPersonRead, A::person_read, Handbook},
       {"GET", "persons/{id}/growth", kPersonRead, A::person_read, Growth},
+      {"GET", "growth/reference", "", A::none, GrowthReferenceRoute},
   };
   // Each record type's collection is data (data/forms/registry.json).
   // A type's read_permission / write_permission (death reviews: death.review)

@@ -24,6 +24,13 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 # U5_EMBEDDED=1 leaves it out: the binary serves its own embedded copy, as scripts/run does.
 STATIC=(--static "$WEB/dist")
 [ "${U5_EMBEDDED:-}" = 1 ] && STATIC=()
+# U5_DIST_COPY=1: the app is served from a copy the script may change (a new build swapped in while
+# the browser holds the old one), named to it by DIST_DIR.
+if [ "${U5_DIST_COPY:-}" = 1 ]; then
+  cp -r "$WEB/dist" "$TMP/dist"
+  STATIC=(--static "$TMP/dist")
+  export DIST_DIR="$TMP/dist"
+fi
 "$U5" serve --demo --db "$TMP/demo.db" --host 127.0.0.1 --port "$PORT" "${STATIC[@]}" >"$TMP/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do

@@ -2,6 +2,7 @@
 // (the reverse of RecordForm's toBody), for editing a record and fixing a write the server refused.
 import { FORMS, FormDef } from './specs';
 import { ageParts } from '../lib/person';
+import { uuidv7 } from '../lib/offline/text';
 
 /** The form that edits a record of `type`; a person is a child's registration under six, else a woman's. */
 export function formFor(type: string, rec?: Record<string, any>): FormDef | undefined {
@@ -26,4 +27,20 @@ export function valuesOf(def: FormDef, rec: Record<string, any>): Values {
     else v[fd.name] = String(x);
   }
   return v;
+}
+
+/** The id of a record a form creates, made once (a UUIDv7, as the outbox's) and kept in
+ *  sessionStorage beside the form's draft until saved. A save pressed again after an answer that
+ *  never came, or a write the app moves to the outbox when the line drops, is then the same create,
+ *  which the server answers as already stored (docs/api.md "Records") instead of storing it twice. */
+export function createId(draft: string, part = 'id'): string {
+  const k = `${draft}.${part}`;
+  let id = sessionStorage.getItem(k);
+  if (!id) sessionStorage.setItem(k, (id = uuidv7()));
+  return id;
+}
+
+/** The form's creates are stored: its next record is a new one. */
+export function createdAll(draft: string, parts: string[] = ['id']) {
+  for (const p of parts) sessionStorage.removeItem(`${draft}.${p}`);
 }

@@ -10,6 +10,7 @@ import { SchemaType, schemaType } from '../lib/schema';
 import { can, currentUser } from '../lib/session';
 import { OrgUnitName } from '../lib/orgunits';
 import { fieldErrorText } from '../forms/errors';
+import { createdAll, createId } from '../forms/records';
 import { Badge, ErrorBox, Loading, NoData } from '../components/Status';
 import { DateInput } from '../components/DateInput';
 import { Icd10Input } from '../components/CodePicker';
@@ -137,7 +138,10 @@ export function DeathReview({ id }: { id: string }) {
     setBusy(true);
     const body = { ...toBody(values, reviewFields), death_id: death.id, person_id: death.person_id, orgunit: death.orgunit, status };
     try {
-      const saved = review ? await api.put<Rec>(`/death-reviews/${review.id}`, body, review.version) : await api.post<Rec>('/death-reviews', body);
+      const draftKey = `u5.create.death_review.${death.id}`;
+      const saved = review ? await api.put<Rec>(`/death-reviews/${review.id}`, body, review.version)
+        : await api.post<Rec>('/death-reviews', { ...body, id: createId(draftKey) });
+      createdAll(draftKey);
       setReview(saved);
       setValues(fromRecord(saved));
       setErrors({});
@@ -281,7 +285,9 @@ function Actions({ review, death, actions, reload }: { review: Rec; death: Rec; 
     setBusy(true);
     setMessage(null);
     try {
-      await api.post('/review-actions', { ...draft, review_id: review.id, status: 'open', person_id: death.person_id, orgunit: death.orgunit, date: todayIso() });
+      const key = `u5.create.review_action.${review.id}`;
+      await api.post('/review-actions', { ...draft, id: createId(key), review_id: review.id, status: 'open', person_id: death.person_id, orgunit: death.orgunit, date: todayIso() });
+      createdAll(key);
       setDraft(empty);
       await reload();
     } catch (err) {

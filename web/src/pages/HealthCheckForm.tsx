@@ -9,6 +9,7 @@ import { linkClick, navigate } from '../lib/router';
 import { Person, Rec, todayIso } from '../lib/person';
 import { SchemaType, schemaType } from '../lib/schema';
 import { fieldErrorText } from '../forms/errors';
+import { createdAll, createId } from '../forms/records';
 import { bandOn, BANDS } from '../forms/milestones';
 import { ErrorBox, Loading } from '../components/Status';
 import { DateInput, dateProblem } from '../components/DateInput';
@@ -81,13 +82,15 @@ export function HealthCheckForm({ query }: { query: URLSearchParams }) {
     if (counselling.length) body.counselling = counselling;
     setBusy(true);
     try {
-      const rec = await api.post<Rec>(`/${schema.collection}`, body);
+      const draft = `u5.create.health_check.${person.id}`;
+      const rec = await api.post<Rec>(`/${schema.collection}`, { ...body, id: createId(draft, 'check') });
       // The same measurement as a growth record: it validated with the same bounds just now.
       if (body.weight_kg !== undefined || body.length_cm !== undefined) {
         const g: Record<string, unknown> = { person_id: person.id, orgunit: person.orgunit, date };
         for (const k of ['weight_kg', 'length_cm', 'measure']) if (body[k] !== undefined) g[k] = body[k];
-        await api.post('/growth-measurements', g);
+        await api.post('/growth-measurements', { ...g, id: createId(draft, 'growth') });
       }
+      createdAll(draft, ['check', 'growth']);
       setSaved(rec);
       setBusy(false);
       setTimeout(() => top.current?.focus(), 0);

@@ -13,7 +13,7 @@ import { DueItem, itemLabel, tooEarly } from '../components/DueList';
 import { itemForDose } from '../forms/care-links';
 import { Icd10Input } from '../components/CodePicker';
 import { OrgUnitSelect } from '../components/OrgUnitSelect';
-import { Values, valuesOf } from '../forms/records';
+import { createdAll, createId, Values, valuesOf } from '../forms/records';
 import { ENVELOPE } from '../lib/offline/local';
 import { outboxEntry, OutboxEntry } from '../lib/offline/store';
 import { resolve } from '../lib/offline/sync';
@@ -303,8 +303,9 @@ export function RecordForm({ form, query }: { form: string; query: URLSearchPara
       if (def.type === 'referral') body.from_orgunit = person!.orgunit;
     }
     try {
-      const saved = await api.post<Rec>(`/${schema.collection}`, body);
+      const saved = await api.post<Rec>(`/${schema.collection}`, { ...body, id: createId(key) });
       sessionStorage.removeItem(key);
+      createdAll(key);
       sessionStorage.setItem('u5.flash', 'form.saved');
       navigate(`/persons/${def.type === 'person' ? saved.id : person!.id}`);
     } catch (err) {

@@ -1,7 +1,10 @@
 // Answers from the offline copy: what the pages ask the API, answered in the API's shapes from
 // IndexedDB when the API cannot be reached (docs/web.md "Offline"). Pages do not know which answered.
 import { loadSchema } from '../schema';
-import { addDays, todayIso } from '../person';
+import { addDays, isUnder5, todayIso } from '../person';
+import type { DueItem } from '../../components/DueList';
+import type { GrowthData } from '../../components/GrowthChart';
+import { growthChart, immunizationCard, ScheduleSeries } from './card';
 import { fold, uuidv7 } from './text';
 import {
   allDue, cached, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf,
@@ -68,9 +71,26 @@ async function handbook(id: string) {
   return { person: mark(person, pending), ...(mother ? { mother: { id: mother.id, full_name: mother.full_name } } : {}), children, events };
 }
 
-// The feed's due entry of a person is the server's GET /persons/{id}/due answer of the sync's day.
+// The feed's due entry of a person is the server's GET /persons/{id}/due answer of the sync's day,
+// with its open items only; a child's immunization card is laid out whole from the records
+// (card.ts), the items that are not vaccines kept as the server gave them.
 async function due(id: string) {
-  return (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
+  const entry: any = (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
+  const person = await getRecord(id);
+  const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
+  if (!person || person.type !== 'person' || !schedule || entry.dead || !isUnder5(person as any)) return entry;
+  const epi = (i: DueItem) => i.id.startsWith('epi.');
+  const card = immunizationCard(person, await recordsOf(id), schedule.series, entry.items.filter(epi));
+  return { ...entry, items: [...card, ...entry.items.filter((i: DueItem) => !epi(i))] };
+}
+
+// A child's growth chart from their records and the WHO curves of their sex kept at login; the last
+// online answer when the curves are not kept.
+async function growth(id: string) {
+  const person = await getRecord(id);
+  const reference = person && (await cached<Pick<GrowthData, 'charts' | 'source'>>(`/growth/reference?sex=${person.sex}`));
+  if (!person || !reference) return cached(`/persons/${id}/growth`);
+  return growthChart(person, await recordsOf(id), reference);
 }
 
 /** The worklist from the due lists of the feed, by the server's rules (src/care/worklist.cpp): items
@@ -163,6 +183,7 @@ export async function localGet(path: string): Promise<unknown> {
   if (p === '/persons/search') return search(u.searchParams);
   if ((m = p.match(/^\/persons\/([^/]+)\/handbook$/))) return handbook(decodeURIComponent(m[1]));
   if ((m = p.match(/^\/persons\/([^/]+)\/due$/))) return due(decodeURIComponent(m[1]));
+  if ((m = p.match(/^\/persons\/([^/]+)\/growth$/))) return growth(decodeURIComponent(m[1]));
   if (p === '/worklist') return worklist(u.searchParams);
   if (p === '/orgunits' && u.searchParams.get('ids')) {
     // Names known from earlier answers; an unknown one is left out and its code shows instead.
@@ -186,7 +207,9 @@ export async function localWrite(method: string, path: string, body: any, versio
   if (!type) return undefined;
   const waiting = id ? (await outbox()).find((e) => e.id === id && e.status === 'waiting') : undefined;
   if (method === 'POST' && !id) {
-    const newId = uuidv7();
+    // The form's own id when it made one (forms/records.ts createId), so that a create whose online
+    // answer was lost and is queued here is recognised by the server as the same record.
+    const newId = typeof body?.id === 'string' ? body.id : uuidv7();
     const person_id = type === 'person' ? newId : body.person_id;
     const rec: LocalRecord = { ...body, id: newId, type, version: 0, ...(type === 'person' ? {} : { person_id }), _outbox: 'waiting' };
     await queueWrite({ op: 'insert', collection, type, id: newId, person_id, body, status: 'waiting', created_at: now() }, rec);

@@ -168,13 +168,15 @@ const onOffline = () => update({ online: false });
 
 // Read-only answers kept from the last time online, for the pages that show them offline.
 const REMEMBERED = [/^\/schema$/, /^\/alerts\?/, /^\/death-followups/, /^\/persons\/[^/]+\/(growth|due)$/, /^\/codes\/icd10\?/];
+// What a handbook needs offline for every child, kept at login: the vaccine series and the WHO curves.
+const REFERENCE = ['/care/schedule', '/growth/reference?sex=male', '/growth/reference?sex=female'];
 
 /** The data layer api.ts consults: local answers when the API is out of reach, or when the person
  *  holds writes the server has not got yet. */
 setLocalLayer({
   active: () => state.enabled,
   async preferLocal(method, path, body) {
-    let m = path.match(/^\/persons\/([^/?]+)\/(handbook|due)$/);
+    let m = path.match(/^\/persons\/([^/?]+)\/(handbook|due|growth)$/);
     if (m) return hasPending({ person: decodeURIComponent(m[1]) });
     m = path.match(/^\/([^/?]+)\/([^/?]+)$/);
     if (m && m[1] !== 'auth' && m[1] !== 'sync') return hasPending({ id: decodeURIComponent(m[2]) });
@@ -195,7 +197,7 @@ setLocalLayer({
       return setMeta('long_lost_overdue_days', (data as any).long_lost_overdue_days);
     // Org unit names one by one: pages ask for different sets of ids (local.ts answers any set).
     if (path.startsWith('/orgunits?ids=')) return Promise.all(((data as any)?.items ?? []).map((u: { id: string }) => remember('ou:' + u.id, u)));
-    if (REMEMBERED.some((r) => r.test(path))) return remember(path, data);
+    if (REFERENCE.includes(path) || REMEMBERED.some((r) => r.test(path))) return remember(path, data);
   },
   bootUser: () => getMeta<User>('user'),
 });
@@ -216,6 +218,7 @@ export async function startSync(user: User) {
   if (navigator.onLine) {
     void loadSchema().catch(() => undefined);
     void api.get('/orgunits?ids=' + user.orgunits.map(encodeURIComponent).join(',')).catch(() => undefined);
+    for (const p of REFERENCE) void api.get(p).catch(() => undefined);
   }
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
