@@ -9,17 +9,21 @@ let opened: Promise<IDBDatabase> | null = null;
 export function openDb(): Promise<IDBDatabase> {
   return (opened ??= new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
+    // One step a version, each from the version before it: a build that raises the version must
+    // open an existing copy (its outbox holds writes the server has not seen), never recreate it.
+    req.onupgradeneeded = (ev) => {
       const db = req.result;
-      // Persons and events of the user's scope; `pid` is the person a record belongs to (a person's own id).
-      const rec = db.createObjectStore('records', { keyPath: 'id' });
-      rec.createIndex('pid', 'pid');
-      rec.createIndex('type', 'type');
-      db.createObjectStore('due', { keyPath: 'person_id' });
-      db.createObjectStore('meta');
-      const out = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-      out.createIndex('id', 'id');
-      db.createObjectStore('cache');
+      if (ev.oldVersion < 1) {
+        // Persons and events of the user's scope; `pid` is the person a record belongs to (a person's own id).
+        const rec = db.createObjectStore('records', { keyPath: 'id' });
+        rec.createIndex('pid', 'pid');
+        rec.createIndex('type', 'type');
+        db.createObjectStore('due', { keyPath: 'person_id' });
+        db.createObjectStore('meta');
+        const out = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        out.createIndex('id', 'id');
+        db.createObjectStore('cache');
+      }
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => {
