@@ -1,6 +1,8 @@
 #include "support/raw_db.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "support/pg_database.h"
 
@@ -32,6 +34,16 @@ void RawDb::DropTrigger(const std::string& trigger, const std::string& table) co
 int64_t RawDb::SizeBytes() const {
   if (postgres()) return QueryInt("SELECT pg_database_size(current_database())");
   return QueryInt("PRAGMA page_count") * QueryInt("PRAGMA page_size");
+}
+
+bool RawDb::AwaitOtherSessionsGone() const {
+  if (!postgres()) return true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (QueryInt("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") > 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 std::string RawDb::Inconsistencies() const {

@@ -28,6 +28,12 @@ class RawDb {
   void DropTrigger(const std::string& trigger, const std::string& table) const;
   // The bytes the database takes on disk (SQLite: pages; PostgreSQL: pg_database_size).
   int64_t SizeBytes() const;
+  // Waits (up to 30 s; false if they stay) until no other session is open on
+  // the database. After a client is killed, PostgreSQL's backend for it still
+  // finishes the command it was running, a COMMIT included, so what the client
+  // wrote is final only once that backend has gone. SQLite: nothing to wait
+  // for, the file's locks went with the process.
+  bool AwaitOtherSessionsGone() const;
   // Rows of every table join and no orphan: an event without its person, a
   // body that is not JSON; on SQLite also integrity_check and foreign_key_check.
   // Empty when consistent, else what is wrong.
