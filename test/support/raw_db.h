@@ -34,9 +34,9 @@ class RawDb {
   // wrote is final only once that backend has gone. SQLite: nothing to wait
   // for, the file's locks went with the process.
   bool AwaitOtherSessionsGone() const;
-  // Rows of every table join and no orphan: an event without its person, a
-  // body that is not JSON; on SQLite also integrity_check and foreign_key_check.
-  // Empty when consistent, else what is wrong.
+  // What is inconsistent, one line each: events without their person, bodies
+  // that are not JSON, and on SQLite the file's integrity_check and
+  // foreign_key_check. Empty when all holds.
   std::string Inconsistencies() const;
 
  private:
