@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/date.h"
 #include "core/json_body.h"
@@ -283,6 +284,11 @@ Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* r
 
   const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   FileLookup lookup(store);
+  // Ids the file gives more than once. Their second line is refused here, by
+  // line, whatever the store: a store that checks ids row by row (SQLite) would
+  // name it, but one that copies a batch at a time (PostgreSQL's COPY into
+  // empty tables) finds the duplicate only at the batch, with no line.
+  std::unordered_set<std::string> given_twice, written_once;
   {
     std::vector<Gathered> parts(workers);
     {
@@ -296,19 +302,34 @@ Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* r
     }
     if (opts.progress) opts.progress("index", lines.size(), lines.size());
     // Persons and events go into maps of their own: one thread each. A later
-    // line with the same id overrides an earlier one's facts (that line fails at
-    // the store), but its person keeps the first one's event list.
+    // line with the same id overrides an earlier one's facts (that line is
+    // refused below), but its person keeps the first one's event list.
+    std::vector<std::string> twice_persons;
     std::jthread persons([&] {
       lookup.persons.reserve(lines.size() / 4);
       for (Gathered& part : parts)
-        for (auto& [id, facts] : part.persons) lookup.persons.insert_or_assign(std::move(id), std::move(facts));
+        for (auto& [id, facts] : part.persons) {
+          // try_emplace leaves id and facts as they were when the id is there already.
+          auto [it, added] = lookup.persons.try_emplace(std::move(id), std::move(facts));
+          if (!added) {
+            it->second = std::move(facts);
+            twice_persons.push_back(std::move(id));
+          }
+        }
     });
     lookup.events.reserve(lines.size());
     for (Gathered& part : parts)
       for (auto& [id, facts] : part.events) {
-        auto [it, added] = lookup.events.insert_or_assign(std::move(id), std::move(facts));
-        if (added) lookup.events_by_person[it->second.person_id].push_back(&*it);
+        auto [it, added] = lookup.events.try_emplace(std::move(id), std::move(facts));
+        if (added) {
+          lookup.events_by_person[it->second.person_id].push_back(&*it);
+        } else {
+          it->second = std::move(facts);
+          given_twice.insert(std::move(id));
+        }
       }
+    persons.join();
+    for (std::string& id : twice_persons) given_twice.insert(std::move(id));
   }
 
   std::unique_ptr<store::BulkWriter> writer;
@@ -391,6 +412,10 @@ Status ImportJsonl(store::Store& store, std::string_view buffer, ImportResult* r
       opts.progress("validate", std::min(lines.size(), (c + 1) * ChunkPipeline::kLines), lines.size());
     if (failed > 0) continue;  // drain so no validator waits for room
     for (const Numbered& n : batch) {
+      if (!given_twice.empty() && given_twice.count(n.record.id) && !written_once.insert(n.record.id).second) {
+        fail(n.line, "id", "a record with id " + n.record.id + " is given more than once in the file");
+        break;
+      }
       Status st = writer->Add(n.record);
       if (!st.ok()) {
         if (st.code() == Code::internal) store_error = st;

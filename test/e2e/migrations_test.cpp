@@ -1,14 +1,20 @@
 // Schema migrations with `under5 migrate`: from an empty file and from every
 // earlier version, with rows written at that version, to the latest. The data
-// must survive and the schema must equal that of a fresh database.
+// must survive and the schema must equal that of a fresh database. The same
+// for PostgreSQL's migrations (PgMigrations, from its baseline 24).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "store/migrations.h"
+#include "store/pg_migrations.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "support/process.h"
+#include "support/raw_db.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 namespace {
@@ -205,6 +211,180 @@ TEST(Migrations, RefusesANewerDatabase) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
 }
+
+// PostgreSQL: its versions start at the baseline 24 (SQLite's schema then) and
+// go on with their own (27). Each test makes its own databases on the test cluster.
+struct PgMigrations : ::testing::TestWithParam<StoreKind> {
+  TempDir dir;
+  static int Latest() { return store::PgMigrations().back().version; }
+  static std::vector<std::string> Migrate(const TestStoreLocation& where, int to = -1) {
+    std::vector<std::string> args = {"migrate"};
+    for (const auto& a : where.StoreArgs()) args.push_back(a);
+    if (to >= 0) {
+      args.push_back("--to");
+      args.push_back(std::to_string(to));
+    }
+    return args;
+  }
+};
+
+// The whole schema of a PostgreSQL database as text, one line per object in
+// name order: columns (type, collation, default, identity, generation),
+// constraints, indexes, triggers and functions.
+std::string PgSchemaOf(const RawDb& db) {
+  std::string out;
+  auto add = [&](const std::string& kind, const std::string& sql) {
+    for (const auto& row : db.Query(sql)) {
+      out += kind;
+      for (const auto& v : row) out += " | " + v;
+      out += "\n";
+    }
+  };
+  add("column", "SELECT table_name, column_name, data_type, is_nullable, coalesce(collation_name, ''), "
+                "coalesce(column_default, ''), is_identity, coalesce(generation_expression, '') "
+                "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2");
+  add("constraint", "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2");
+  add("index", "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2");
+  add("trigger", "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                 "WHERE NOT tgisinternal ORDER BY 1, 2");
+  add("function", "SELECT proname, md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1");
+  return out;
+}
+
+// Rows valid once PostgreSQL's schema version `v` exists, as that program wrote them.
+void PgSeedAt(const RawDb& db, int v) {
+  const std::string person = kPerson, event = kEvent;
+  if (v == 24) {
+    db.Exec(MiniOrgUnitsSql());
+    db.Exec("INSERT INTO person(id, version, created_at, updated_at, orgunit_id, full_name, name_folded, sex, birth_date, phone, body) "
+            "VALUES ('" + person + "', 2, '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z', '03390', "
+            "'Lò Thị Mai', 'lo thi mai', 'female', '1996-04-12', '0912345678', "
+            "'{\"id\":\"" + person + "\",\"full_name\":\"Lò Thị Mai\",\"sex\":\"female\",\"birth_date\":\"1996-04-12\","
+            "\"orgunit\":\"03390\",\"phone\":\"0912345678\"}')");
+    db.Exec("INSERT INTO event(id, type, person_id, orgunit_id, event_date, version, created_at, updated_at, body) VALUES ('" +
+            event + "', 'pregnancy', '" + person + "', '03390', '2025-04-20', 1, '2025-04-20T00:00:00.000Z', "
+            "'2025-04-20T00:00:00.000Z', '{\"id\":\"" + event + "\",\"person_id\":\"" + person +
+            "\",\"orgunit\":\"03390\",\"date\":\"2025-04-20\",\"lmp\":\"2025-03-01\",\"edd\":\"2025-12-06\"}')");
+    db.Exec("INSERT INTO app_user(id, username, password_hash, role, created_at) VALUES ('u1', 'cw', 'x', 'commune_worker', '2025-01-01');"
+            "INSERT INTO user_orgunit VALUES ('u1', '03390');"
+            "INSERT INTO session VALUES ('h1', 'u1', '2025-01-01', 9999999999999)");
+    // Two entries about the person: one by record_id, one a list naming it in detail.records (the GIN index's two ways).
+    for (int seq = 1; seq <= 3; ++seq)
+      db.Exec("INSERT INTO audit_log(seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, "
+              "detail, prev_hash, hash) VALUES (" + std::to_string(seq) + ", '2025-05-01T00:00:00.000Z', 'u1', 'cw', "
+              "'127.0.0.1', 'read', 'person', '" + (seq == 1 ? person : std::string()) + "', '03390', '" +
+              (seq == 3 ? "{\"records\":[\"" + person + "\"]}" : std::string("{}")) + "', 'p', 'h')");
+    // The change log: the person, everything (a bulk load), the person again; 25 finds the marker.
+    db.Exec("INSERT INTO change_log(person_id) VALUES ('" + person + "'), (NULL), ('" + person + "')");
+  }
+  if (v == 25) db.Exec("UPDATE person SET sync_seq = 3 WHERE id = '" + person + "'");
+  if (v == 26)
+    db.Exec("INSERT INTO national_value VALUES ('12', '03390', 'neonatal_mortality_rate', '2026-07', 1, 400, '2.5', 1, "
+            "'2026-08-01T00:00:00.000Z', 'prov12')");
+}
+
+void PgExpectSeedsIntact(const TestStoreLocation& where, int seeded_up_to) {
+  const RawDb db(where.location());
+  const std::string person = kPerson;
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM orgunit_closure WHERE ancestor='VN'"), 7);
+  EXPECT_EQ(db.QueryOne("SELECT full_name || '|' || version || '|' || phone || '|' || name_rev FROM person WHERE id='" + person + "'"),
+            "Lò Thị Mai|2|0912345678|mai lo thi");
+  EXPECT_EQ(db.QueryOne(std::string("SELECT type || '|' || person_id FROM event WHERE id='") + kEvent + "'"), "pregnancy|" + person);
+  EXPECT_EQ(db.QueryOne("SELECT user_id FROM session WHERE token_hash='h1'"), "u1");
+  // 25 set the last everything marker from the log written before it; a later version keeps what 25's program wrote.
+  EXPECT_EQ(db.QueryInt("SELECT everything_seq FROM change_log_state"), 2);
+  EXPECT_EQ(db.QueryInt("SELECT sync_seq FROM person WHERE id='" + person + "'"), seeded_up_to >= 25 ? 3 : 0);
+  if (seeded_up_to >= 26)
+    EXPECT_EQ(db.QueryOne("SELECT num || '/' || den || '|' || value FROM national_value WHERE period='2026-07'"), "1/400|2.5");
+  // Through the store: search by the folded name, and the entries by record.
+  std::unique_ptr<store::Store> s;
+  ASSERT_TRUE(where.Open(&s).ok());
+  store::SearchQuery q;
+  q.name_folded = "lo thi mai";
+  std::vector<store::Record> found;
+  ASSERT_TRUE(s->SearchPersons(q, &found).ok());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, person);
+  store::AuditQuery aq;
+  aq.record_id = person;
+  std::vector<audit::Entry> entries;
+  ASSERT_TRUE(s->ListAudit(aq, &entries).ok());
+  std::vector<int64_t> seqs;
+  for (const audit::Entry& e : entries) seqs.push_back(e.seq);
+  std::sort(seqs.begin(), seqs.end());
+  EXPECT_EQ(seqs, (std::vector<int64_t>{1, 3}));
+}
+
+TEST_P(PgMigrations, EmptyDatabaseToLatestAndAgainChangesNothing) {
+  TestStoreLocation where(GetParam(), dir.path());
+  const RawDb db(where.location());
+  RunResult r = RunUnder5(Migrate(where));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("schema version " + std::to_string(Latest())), std::string::npos) << r.err;
+  EXPECT_EQ(db.QueryInt("SELECT version FROM schema_version"), Latest());
+  const std::string before = PgSchemaOf(db);
+  EXPECT_NE(before.find("index | write_token | write_token_at"), std::string::npos) << before.substr(0, 500);
+  RunResult again = RunUnder5(Migrate(where));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(PgSchemaOf(db), before);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM schema_version"), 1);
+}
+
+TEST_P(PgMigrations, FromEveryEarlierVersionWithItsRows) {
+  std::string fresh;
+  {
+    TestStoreLocation f(GetParam(), dir.path());
+    ASSERT_EQ(RunUnder5(Migrate(f)).exit_code, 0);
+    fresh = PgSchemaOf(RawDb(f.location()));
+  }
+  std::vector<int> earlier;
+  for (const auto& m : store::PgMigrations())
+    if (m.version < Latest()) earlier.push_back(m.version);
+  ASSERT_EQ(earlier.front(), 24);  // the baseline
+  for (int k : earlier) {
+    SCOPED_TRACE("from version " + std::to_string(k));
+    TestStoreLocation where(GetParam(), dir.path());
+    const RawDb db(where.location());
+    for (const auto& m : store::PgMigrations())
+      if (m.version <= k) {
+        RunResult step = RunUnder5(Migrate(where, m.version));
+        ASSERT_EQ(step.exit_code, 0) << step.err;
+        ASSERT_EQ(db.QueryInt("SELECT version FROM schema_version"), m.version);
+        PgSeedAt(db, m.version);
+      }
+    RunResult up = RunUnder5(Migrate(where));
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_EQ(db.QueryInt("SELECT version FROM schema_version"), Latest());
+    EXPECT_EQ(PgSchemaOf(db), fresh);
+    PgExpectSeedsIntact(where, k);
+    // The program reads what the old version wrote.
+    std::vector<std::string> args = {"export"};
+    for (const auto& a : where.StoreArgs()) args.push_back(a);
+    RunResult exp = RunUnder5(args);
+    ASSERT_EQ(exp.exit_code, 0) << exp.err;
+    EXPECT_NE(exp.out.find(kPerson), std::string::npos);
+    EXPECT_NE(exp.out.find(kEvent), std::string::npos);
+  }
+}
+
+TEST_P(PgMigrations, RefusesANewerDatabase) {
+  TestStoreLocation where(GetParam(), dir.path());
+  ASSERT_EQ(RunUnder5(Migrate(where)).exit_code, 0);
+  RawDb(where.location()).Exec("UPDATE schema_version SET version = " + std::to_string(Latest() + 1));
+  RunResult r = RunUnder5(Migrate(where));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
+  // Nor does any other command open it.
+  std::vector<std::string> args = {"export"};
+  for (const auto& a : where.StoreArgs()) args.push_back(a);
+  RunResult exp = RunUnder5(args);
+  EXPECT_NE(exp.exit_code, 0);
+  EXPECT_NE(exp.err.find("newer"), std::string::npos) << exp.err;
+}
+
+// PostgreSQL's own migrations: only the /postgres instance (the ctest fixture pg).
+INSTANTIATE_TEST_SUITE_P(, PgMigrations, ::testing::Values(StoreKind::postgres), StoreKindName);
 
 }  // namespace
 }  // namespace u5::test

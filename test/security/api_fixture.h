@@ -26,8 +26,6 @@ struct ApiFixture : ::testing::Test {
 
   void SetUp() override { Open({}); }
   void Open(http::ApiOptions o);
-  // The SQLite file of an ApiFixture (raw probes of SQLite-only suites).
-  std::string db() { return dir.File("t.db"); }
   virtual StoreKind Kind() const { return StoreKind::sqlite; }
   // The audit entries after `after_seq`, oldest first, read through the store.
   std::vector<audit::Entry> AuditAfter(int64_t after_seq = 0);

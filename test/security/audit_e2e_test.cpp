@@ -1,20 +1,21 @@
-// The audit trail end to end, through the real server on loopback: every
-// person read and write the test makes leaves exactly one entry with the
-// right user and record; `under5 audit verify` passes on the untouched
-// database and names the entry after the sqlite3 shell alters or deletes a
-// row (the append-only triggers dropped first, as an attacker with the file
-// would).
+// The audit trail end to end, through the real server on loopback, on either
+// store: every person read and write the test makes leaves exactly one entry
+// with the right user and record; `under5 audit verify` passes on the
+// untouched database and names the entry after raw SQL alters or deletes a
+// row (the append-only triggers dropped first, as an attacker with the
+// database would).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/raw_db.h"
 #include "support/server_process.h"
-#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 namespace {
@@ -23,29 +24,30 @@ using nlohmann::json;
 // (username, action, record_id, via)
 using Op = std::tuple<std::string, std::string, std::string, std::string>;
 
-int Sqlite3(const std::string& db, const std::string& sql) {
-  const std::string cmd = "sqlite3 '" + db + "' \"" + sql + "\" 2>&1";
-  return std::system(cmd.c_str());
+std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
 }
 
-struct AuditE2e : ::testing::Test {
+struct AuditE2e : ::testing::TestWithParam<StoreKind> {
   TempDir dir;
-  std::string db;
+  TestStoreLocation where{GetParam(), dir.path()};
+  RawDb raw{where.location()};
   ServerProcess server;
   std::map<Op, int> expected;
 
   void Expect(const std::string& user, const std::string& action, const std::string& id, const std::string& via = "") {
     ++expected[{user, action, id, via}];
   }
+  RunResult Verify() { return RunUnder5(With({"audit", "verify"}, where.StoreArgs())); }
 };
 
-TEST_F(AuditE2e, EveryPersonReadAndWriteLeavesOneEntryAndVerifyCatchesTampering) {
-  db = dir.File("u5.db");
-  AddUser(db, "cw_a", "mat-khau-2030", "commune_worker", "03390");
-  AddUser(db, "cw_b", "mat-khau-2030", "commune_worker", "03394");
-  AddUser(db, "prov", "mat-khau-2030", "province_officer", "12");
+TEST_P(AuditE2e, EveryPersonReadAndWriteLeavesOneEntryAndVerifyCatchesTampering) {
+  AddUser(where.StoreArgs(), "cw_a", "mat-khau-2030", "commune_worker", "03390");
+  AddUser(where.StoreArgs(), "cw_b", "mat-khau-2030", "commune_worker", "03394");
+  AddUser(where.StoreArgs(), "prov", "mat-khau-2030", "province_officer", "12");
   std::string why;
-  ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
+  ASSERT_TRUE(server.Start(where.StoreArgs(), dir.File("server.log"), &why)) << why;
   HttpClient a(server.port()), b(server.port()), prov(server.port());
   ASSERT_TRUE(a.Login("cw_a", "mat-khau-2030"));
   ASSERT_TRUE(b.Login("cw_b", "mat-khau-2030"));
@@ -94,62 +96,78 @@ TEST_F(AuditE2e, EveryPersonReadAndWriteLeavesOneEntryAndVerifyCatchesTampering)
 
   ASSERT_EQ(server.Stop(), 0);  // flushes the group-committed read entries
 
+  // The entries read raw, their details parsed here: the same statement on both stores.
+  struct Row {
+    std::string seq, username, action, record_id, remote;
+    json detail;
+  };
+  std::vector<Row> rows;
+  for (const auto& r : raw.Query("SELECT seq, username, action, record_id, remote, detail FROM audit_log ORDER BY seq"))
+    rows.push_back({r[0], r[1], r[2], r[3], r[4], json::parse(r[5], nullptr, false)});
+  auto via = [](const Row& r) { return r.detail.is_object() ? r.detail.value("via", "") : ""; };
   std::map<Op, int> actual;
-  for (const auto& row : Query(db, "SELECT username, action, record_id, "
-                                   "coalesce(json_extract(CASE WHEN json_valid(detail) THEN detail END, '$.via'), '') "
-                                   "FROM audit_log WHERE record_id <> '' AND action IN ('create','read','update','delete','read_denied')"))
-    ++actual[{row[0], row[1], row[2], row[3]}];
+  std::vector<std::vector<std::string>> lists;
+  std::string update_detail, target;
+  int logins = 0;
+  for (const Row& r : rows) {
+    static const std::set<std::string> kPersonActions = {"create", "read", "update", "delete", "read_denied"};
+    if (!r.record_id.empty() && kPersonActions.count(r.action)) ++actual[{r.username, r.action, r.record_id, via(r)}];
+    // A list or a search is one entry naming every record it returned.
+    if (r.action == "read" && r.record_id.empty())
+      lists.push_back({r.username, via(r), r.detail.is_object() ? r.detail.value("records", json()).dump() : ""});
+    if (r.action == "update" && r.record_id == mai) {
+      update_detail = r.detail.dump();
+      target = r.seq;
+    }
+    logins += r.action == "login_ok" && r.remote == "127.0.0.1";
+  }
   EXPECT_EQ(actual, expected);
-  // A list or a search is one entry naming every record it returned.
-  const Rows lists = Query(db, "SELECT username, json_extract(detail, '$.via'), json_extract(detail, '$.records') "
-                               "FROM audit_log WHERE action = 'read' AND record_id = '' ORDER BY seq");
   ASSERT_EQ(lists.size(), 2u);
   EXPECT_EQ(lists[0], (std::vector<std::string>{"cw_a", "list", listed_ids.dump()}));
   // The search found Mai and named her child An, so both are in its entry.
   EXPECT_EQ(lists[1], (std::vector<std::string>{"prov", "search", json::array({mai, an}).dump()}));
   // The update says what changed.
-  const std::string detail = QueryOne(db, "SELECT detail FROM audit_log WHERE action='update' AND record_id='" + mai + "'");
-  EXPECT_NE(detail.find("full_name"), std::string::npos) << detail;
-  EXPECT_NE(detail.find("Mai Anh"), std::string::npos) << detail;
+  EXPECT_NE(update_detail.find("full_name"), std::string::npos) << update_detail;
+  EXPECT_NE(update_detail.find("Mai Anh"), std::string::npos) << update_detail;
   // Logins are there too, with the address.
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM audit_log WHERE action='login_ok' AND remote='127.0.0.1'"), 3);
+  EXPECT_EQ(logins, 3);
 
-  RunResult ok = RunUnder5({"audit", "verify", "--db", db});
+  RunResult ok = Verify();
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.err.find("chain intact"), std::string::npos) << ok.err;
   // The server signed the head after its last flush: no entry is left unsigned.
   EXPECT_NE(ok.err.find("; 0 entries after it"), std::string::npos) << ok.err;
 
   // The triggers refuse edits while they exist.
-  const std::string target = QueryOne(db, "SELECT seq FROM audit_log WHERE action='update'");
-  EXPECT_NE(Sqlite3(db, "UPDATE audit_log SET username='mallory' WHERE seq=" + target + ";"), 0);
+  ASSERT_FALSE(target.empty());
+  EXPECT_THROW(raw.Exec("UPDATE audit_log SET username='mallory' WHERE seq=" + target), std::runtime_error);
+  EXPECT_THROW(raw.Exec("DELETE FROM audit_log WHERE seq=" + target), std::runtime_error);
 
-  // An attacker with the file drops them and edits one entry.
-  const std::string edited = dir.File("edited.db");
-  ASSERT_EQ(Sqlite3(db, ".backup '" + edited + "'"), 0);
-  ASSERT_EQ(Sqlite3(edited, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail='{}' WHERE seq=" + target + ";"), 0);
-  RunResult e = RunUnder5({"audit", "verify", "--db", edited});
+  // An attacker with the database drops them and edits one entry.
+  raw.DropTrigger("audit_log_no_update", "audit_log");
+  raw.Exec("UPDATE audit_log SET detail='{}' WHERE seq=" + target);
+  RunResult e = Verify();
   EXPECT_NE(e.exit_code, 0);
   EXPECT_NE(e.err.find("audit entry " + target + " was altered"), std::string::npos) << e.err;
 
-  // ... or deletes one.
-  const std::string deleted = dir.File("deleted.db");
-  ASSERT_EQ(Sqlite3(db, ".backup '" + deleted + "'"), 0);
-  ASSERT_EQ(Sqlite3(deleted, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq=" + target + ";"), 0);
-  RunResult d = RunUnder5({"audit", "verify", "--db", deleted});
+  // ... or deletes it (each step here builds on the last, on the one database).
+  raw.DropTrigger("audit_log_no_delete", "audit_log");
+  raw.Exec("DELETE FROM audit_log WHERE seq=" + target);
+  RunResult d = Verify();
   EXPECT_NE(d.exit_code, 0);
   EXPECT_NE(d.err.find("audit entry " + target + " is missing"), std::string::npos) << d.err;
 
-  // ... or deletes one and renumbers the rest to close the gap: the chain still breaks there.
-  const std::string renumbered = dir.File("renumbered.db");
-  ASSERT_EQ(Sqlite3(db, ".backup '" + renumbered + "'"), 0);
-  ASSERT_EQ(Sqlite3(renumbered, "DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; DELETE FROM audit_log WHERE seq=" +
-                                    target + "; UPDATE audit_log SET seq=seq-1 WHERE seq>" + target + ";"),
-            0);
-  RunResult rn = RunUnder5({"audit", "verify", "--db", renumbered});
+  // ... and renumbers the rest to close the gap: the chain still breaks there.
+  // Through negative numbers, so that no statement meets a seq still taken.
+  raw.Exec("UPDATE audit_log SET seq=-seq WHERE seq>" + target);
+  raw.Exec("UPDATE audit_log SET seq=-seq-1 WHERE seq<0");
+  ASSERT_EQ(raw.QueryOne("SELECT seq FROM audit_log WHERE seq=" + target), target);
+  RunResult rn = Verify();
   EXPECT_NE(rn.exit_code, 0);
   EXPECT_NE(rn.err.find("audit entry " + target), std::string::npos) << rn.err;
 }
+
+U5_ON_BOTH_STORES(AuditE2e);
 
 }  // namespace
 }  // namespace u5::test

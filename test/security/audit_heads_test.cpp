@@ -10,77 +10,97 @@
 #include <thread>
 
 #include "audit/entry.h"
-#include "store/sqlite.h"
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/raw_db.h"
 #include "support/server_process.h"
-#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 namespace {
 
-// As an attacker with the file would: drop the append-only triggers, change
-// entry `seq`, and recompute every hash from there so the chain holds again.
-void RewriteAndRechain(const std::string& db_path, int64_t seq) {
-  store::Db db;
-  ASSERT_TRUE(store::Db::Open(db_path, &db).ok());
-  ASSERT_TRUE(db.Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
-  ASSERT_TRUE(db.Exec("UPDATE audit_log SET detail='{\"username\":\"nobody\"}' WHERE seq=" + std::to_string(seq)).ok());
-  store::Stmt s;
-  ASSERT_TRUE(db.Prepare("SELECT seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, detail, "
-                         "prev_hash FROM audit_log WHERE seq >= ?1 ORDER BY seq",
-                         &s)
-                  .ok());
-  s.Bind(1, seq);
+// As an attacker with the database would: drop the append-only triggers,
+// change entry `seq`, and recompute every hash from there so the chain holds
+// again. Raw SQL both stores read alike.
+void RewriteAndRechain(const RawDb& db, int64_t seq) {
+  db.DropTrigger("audit_log_no_update", "audit_log");
+  db.DropTrigger("audit_log_no_delete", "audit_log");
+  db.Exec("UPDATE audit_log SET detail='{\"username\":\"nobody\"}' WHERE seq=" + std::to_string(seq));
   std::vector<audit::Entry> es;
-  while (s.Step()) {
+  for (const auto& r : db.Query("SELECT seq, at, user_id, username, remote, action, record_type, record_id, orgunit_id, "
+                                "detail, prev_hash FROM audit_log WHERE seq >= " + std::to_string(seq) + " ORDER BY seq")) {
     audit::Entry e;
-    e.seq = s.Int(0);
-    e.at = s.Text(1);
-    e.user_id = s.Text(2);
-    e.username = s.Text(3);
-    e.remote = s.Text(4);
-    e.action = s.Text(5);
-    e.record_type = s.Text(6);
-    e.record_id = s.Text(7);
-    e.orgunit_id = s.Text(8);
-    e.detail = s.Text(9);
-    e.prev_hash = s.Text(10);
+    e.seq = std::stoll(r[0]);
+    e.at = r[1];
+    e.user_id = r[2];
+    e.username = r[3];
+    e.remote = r[4];
+    e.action = r[5];
+    e.record_type = r[6];
+    e.record_id = r[7];
+    e.orgunit_id = r[8];
+    e.detail = r[9];
+    e.prev_hash = r[10];
     es.push_back(e);
   }
+  ASSERT_FALSE(es.empty());
   std::string prev = es.front().prev_hash;
   for (audit::Entry& e : es) {
     e.prev_hash = prev;
     e.hash = audit::ComputeHash(e);
     prev = e.hash;
-    store::Stmt u;
-    ASSERT_TRUE(db.Prepare("UPDATE audit_log SET detail=?2, prev_hash=?3, hash=?4 WHERE seq=?1", &u).ok());
-    u.Bind(1, e.seq).Bind(2, e.detail).Bind(3, e.prev_hash).Bind(4, e.hash);
-    ASSERT_TRUE(u.Run().ok());
+    db.Exec("UPDATE audit_log SET prev_hash=" + SqlQuote(e.prev_hash) + ", hash=" + SqlQuote(e.hash) +
+            " WHERE seq=" + std::to_string(e.seq));
   }
 }
 
-struct AuditHeads : ::testing::Test {
+// The database is SQLite's file or a PostgreSQL database, the key and heads
+// files beside it (store::Location::Beside). What the store's log decides
+// (intact, rewritten, cut, the server's heads) on both stores, AuditHeadsStore;
+// what only the heads file and keys decide on SQLite, AuditHeads.
+template <class Base>
+struct AuditHeadsOn : Base {
   TempDir dir;
-  std::string db = dir.File("u5.db");
+  std::unique_ptr<TestStoreLocation> where;
+  std::unique_ptr<RawDb> raw;
+  // The files beside the store: db + ".audit-key" and so on.
+  std::string db;
+  virtual StoreKind Kind() const = 0;
 
   // Five entries (three users added, two exports), each command signing its head.
   void SetUp() override {
-    AddUser(db, "cw_a", "mat-khau-2030", "commune_worker", "03390");
-    AddUser(db, "cw_b", "mat-khau-2030", "commune_worker", "03394");
-    AddUser(db, "prov", "mat-khau-2030", "province_officer", "12");
-    for (int i = 0; i < 2; ++i) ASSERT_EQ(RunUnder5({"export", "--db", db, "--out", dir.File("x.jsonl")}).exit_code, 0);
-    ASSERT_EQ(QueryInt(db, "SELECT count(*) FROM audit_log"), 5);
+    where = std::make_unique<TestStoreLocation>(Kind(), dir.path());
+    raw = std::make_unique<RawDb>(where->location());
+    db = where->location().Beside("");
+    AddUser(where->StoreArgs(), "cw_a", "mat-khau-2030", "commune_worker", "03390");
+    AddUser(where->StoreArgs(), "cw_b", "mat-khau-2030", "commune_worker", "03394");
+    AddUser(where->StoreArgs(), "prov", "mat-khau-2030", "province_officer", "12");
+    for (int i = 0; i < 2; ++i) ASSERT_EQ(Export().exit_code, 0);
+    ASSERT_EQ(raw->QueryInt("SELECT count(*) FROM audit_log"), 5);
+  }
+  RunResult Export(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"export", "--out", dir.File("x.jsonl")};
+    for (const auto& a : where->StoreArgs()) args.push_back(a);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunUnder5(args);
   }
   RunResult Verify(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"audit", "verify", "--db", db};
+    std::vector<std::string> args = {"audit", "verify"};
+    for (const auto& a : where->StoreArgs()) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     return RunUnder5(args);
   }
 };
 
-TEST_F(AuditHeads, IntactLogVerifiesWithEveryHead) {
+struct AuditHeads : AuditHeadsOn<::testing::Test> {
+  StoreKind Kind() const override { return StoreKind::sqlite; }
+};
+struct AuditHeadsStore : AuditHeadsOn<::testing::TestWithParam<StoreKind>> {
+  StoreKind Kind() const override { return GetParam(); }
+};
+
+TEST_P(AuditHeadsStore, IntactLogVerifiesWithEveryHead) {
   EXPECT_TRUE(std::filesystem::exists(db + ".audit-key"));
   EXPECT_TRUE(std::filesystem::exists(db + ".audit-key.pub"));
   EXPECT_EQ(std::filesystem::status(db + ".audit-key").permissions() & std::filesystem::perms::all,
@@ -96,22 +116,23 @@ TEST_F(AuditHeads, IntactLogVerifiesWithEveryHead) {
   EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
-TEST_F(AuditHeads, RewrittenAndRechainedLogIsDetected) {
-  RewriteAndRechain(db, 3);
+TEST_P(AuditHeadsStore, RewrittenAndRechainedLogIsDetected) {
+  RewriteAndRechain(*raw, 3);
   RunResult r = Verify();
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("audit entry 3 no longer matches its signed head"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("entries 3 to 3"), std::string::npos) << r.err;
 }
 
-TEST_F(AuditHeads, TruncatedTailIsDetected) {
-  Exec(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3");
+TEST_P(AuditHeadsStore, TruncatedTailIsDetected) {
+  raw->DropTrigger("audit_log_no_delete", "audit_log");
+  raw->Exec("DELETE FROM audit_log WHERE seq > 3");
   RunResult r = Verify();
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("entries 4 to 5 are missing"), std::string::npos) << r.err;
   // A later command signs the shortened log, and the log grows past the cut:
   // the old heads no longer match the new entries at their seqs.
-  for (int i = 0; i < 2; ++i) ASSERT_EQ(RunUnder5({"export", "--db", db, "--out", dir.File("x.jsonl")}).exit_code, 0);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(Export().exit_code, 0);
   RunResult g = Verify();
   EXPECT_EQ(g.exit_code, 3) << g.err;
   EXPECT_NE(g.err.find("audit entry 4 no longer matches its signed head"), std::string::npos) << g.err;
@@ -137,11 +158,9 @@ TEST_F(AuditHeads, HeadsSignedWithAnotherKeyAreRejected) {
   // (here through the same commands, as anyone with the program could); the
   // verifier holds the real public key elsewhere.
   std::filesystem::copy_file(db + ".audit-key.pub", dir.File("real.pub"));
-  RewriteAndRechain(db, 2);
+  RewriteAndRechain(*raw, 2);
   const std::string key = dir.File("mallory.key"), heads = dir.File("mallory.heads");
-  ASSERT_EQ(RunUnder5({"export", "--db", db, "--out", dir.File("x.jsonl"), "--audit-key", key, "--audit-heads", heads})
-                .exit_code,
-            0);
+  ASSERT_EQ(Export({"--audit-key", key, "--audit-heads", heads}).exit_code, 0);
   ASSERT_TRUE(std::filesystem::exists(key));
   RunResult r = Verify({"--audit-heads", heads, "--audit-pub", dir.File("real.pub")});
   EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -161,11 +180,11 @@ TEST_F(AuditHeads, HeadsSignedWithAnotherKeyAreRejected) {
 
 // The server signs the head as it goes, not only when it stops: after a kill
 // (no shutdown), the heads cover everything but the last interval.
-TEST_F(AuditHeads, TheServerSignsTheHeadEveryInterval) {
+TEST_P(AuditHeadsStore, TheServerSignsTheHeadEveryInterval) {
   ServerProcess server;
   server.extra_args = {"--audit-sign-interval", "1"};
   std::string why;
-  ASSERT_TRUE(server.Start(db, dir.File("server.log"), &why)) << why;
+  ASSERT_TRUE(server.Start(where->StoreArgs(), dir.File("server.log"), &why)) << why;
   HttpClient c(server.port());
   ASSERT_TRUE(c.Login("cw_a", "mat-khau-2030"));
   auto last_signed = [&] {
@@ -182,6 +201,8 @@ TEST_F(AuditHeads, TheServerSignsTheHeadEveryInterval) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("the last at entry 6"), std::string::npos) << r.err;
 }
+
+U5_ON_BOTH_STORES(AuditHeadsStore);
 
 }  // namespace
 }  // namespace u5::test

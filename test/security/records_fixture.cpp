@@ -1,7 +1,6 @@
 #include "security/records_fixture.h"
 
 #include "core/date.h"
-#include "support/sqlite_probe.h"
 
 namespace u5::test {
 

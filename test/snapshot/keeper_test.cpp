@@ -2,6 +2,8 @@
 // name and live event count): a start from the snapshot plus the change log
 // equals a rebuild, whatever happened between; a snapshot that does not fit
 // (other inputs, another database, a bulk load since, corrupt) is rebuilt.
+// What reads the store's change log (replay, follow, another database, a bulk
+// load) on both stores, KeeperStore; the file's own cases on SQLite, KeeperTest.
 #include "snapshot/keeper.h"
 
 #include <gtest/gtest.h>
@@ -10,8 +12,9 @@
 #include <map>
 
 #include "support/records.h"
-#include "support/sqlite_probe.h"
+#include "support/store_kind.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::snapshot {
 namespace {
@@ -88,13 +91,17 @@ class Toy {
   store::Store& s_;
 };
 
-struct KeeperTest : ::testing::Test {
+template <class Base>
+struct KeeperOn : Base {
   test::TempDir dir;
+  std::unique_ptr<test::TestStoreLocation> where;
   std::unique_ptr<store::Store> s;
   std::string snap;
+  virtual test::StoreKind Kind() const = 0;
   void SetUp() override {
-    ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &s).ok());
-    test::SeedMiniOrgUnits(dir.File("t.db"));
+    where = std::make_unique<test::TestStoreLocation>(Kind(), dir.path());
+    ASSERT_TRUE(where->Open(&s).ok());
+    test::SeedMiniOrgUnits(*s);
     snap = dir.File("engines/toy.snap");
   }
   // A fresh process's engine: started through a keeper.
@@ -113,7 +120,14 @@ struct KeeperTest : ::testing::Test {
   }
 };
 
-TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
+struct KeeperTest : KeeperOn<::testing::Test> {
+  test::StoreKind Kind() const override { return test::StoreKind::sqlite; }
+};
+struct KeeperStore : KeeperOn<::testing::TestWithParam<test::StoreKind>> {
+  test::StoreKind Kind() const override { return GetParam(); }
+};
+
+TEST_P(KeeperStore, StartReplaysTheChangesAfterTheSnapshot) {
   Record a = test::PersonRecord("A"), b = test::PersonRecord("B");
   ASSERT_TRUE(s->Insert(a).ok());
   ASSERT_TRUE(s->Insert(b).ok());
@@ -147,7 +161,7 @@ TEST_F(KeeperTest, StartReplaysTheChangesAfterTheSnapshot) {
   EXPECT_FALSE(third.contains(b.id));
 }
 
-TEST_F(KeeperTest, ALongReplayWritesANewSnapshot) {
+TEST_P(KeeperStore, ALongReplayWritesANewSnapshot) {
   ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   StartReport rep;
   Start(&rep);
@@ -187,7 +201,7 @@ TEST_F(KeeperTest, CheckpointWritesOnlyWhenSomethingChanged) {
   EXPECT_EQ(again, Rebuilt());
 }
 
-TEST_F(KeeperTest, FollowLearnsAnotherWritersChangesWithoutWritingTheFile) {
+TEST_P(KeeperStore, FollowLearnsAnotherWritersChangesWithoutWritingTheFile) {
   ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   Toy toy(*s);
   Keeper k(*s, snap, toy.Describe("v1"));
@@ -196,7 +210,7 @@ TEST_F(KeeperTest, FollowLearnsAnotherWritersChangesWithoutWritingTheFile) {
   // Another process (another server on the same database) writes: this
   // process's listeners hear nothing, only the change log tells.
   std::unique_ptr<store::Store> other;
-  ASSERT_TRUE(store::OpenSqliteStore(dir.File("t.db"), &other).ok());
+  ASSERT_TRUE(where->Open(&other).ok());
   Record b = test::PersonRecord("B");
   ASSERT_TRUE(other->Insert(b).ok());
   Record c = test::PersonRecord("C");
@@ -229,7 +243,7 @@ TEST_F(KeeperTest, FollowWithoutASnapshotPathStillReplays) {
   EXPECT_TRUE(toy.state.contains(a.id));
 }
 
-TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
+TEST_P(KeeperStore, SnapshotsThatDoNotFitAreRebuilt) {
   ASSERT_TRUE(s->Insert(test::PersonRecord("A")).ok());
   StartReport rep;
   Start(&rep);
@@ -265,8 +279,9 @@ TEST_F(KeeperTest, SnapshotsThatDoNotFitAreRebuilt) {
 
   // The snapshot of another database.
   test::TempDir other;
+  test::TestStoreLocation other_where(Kind(), other.path());
   std::unique_ptr<store::Store> s2;
-  ASSERT_TRUE(store::OpenSqliteStore(other.File("o.db"), &s2).ok());
+  ASSERT_TRUE(other_where.Open(&s2).ok());
   Toy toy(*s2);
   Keeper k(*s2, snap, toy.Describe("v2"));
   ASSERT_TRUE(k.Start(&rep).ok());
@@ -290,6 +305,8 @@ TEST_F(KeeperTest, AStateThatDoesNotDecodeIsRebuilt) {
   EXPECT_NE(rep.rejected.find("does not decode"), std::string::npos) << rep.rejected;
   EXPECT_EQ(state, Rebuilt());
 }
+
+U5_ON_BOTH_STORES(KeeperStore);
 
 }  // namespace
 }  // namespace u5::snapshot

@@ -102,4 +102,6 @@ int64_t TestPgDatabase::QueryInt(const std::string& sql) const { return std::sto
 
 void SeedMiniOrgUnits(const TestPgDatabase& db) { db.Exec(MiniOrgUnitsSql()); }
 
+Rows PgQuery(const std::string& uri, const std::string& sql) { return Run(uri, sql); }
+
 }  // namespace u5::test

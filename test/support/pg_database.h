@@ -38,4 +38,8 @@ class TestPgDatabase {
 // The mini org unit tree of SeedMiniOrgUnits(db_path), on PostgreSQL.
 void SeedMiniOrgUnits(const TestPgDatabase& db);
 
+// Raw SQL (one or more statements) on the database `uri` names; the last
+// statement's rows. Throws on an SQL error.
+Rows PgQuery(const std::string& uri, const std::string& sql);
+
 }  // namespace u5::test

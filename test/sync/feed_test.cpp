@@ -2,7 +2,7 @@
 #include <set>
 
 #include "store/store.h"
-#include "support/sqlite_probe.h"
+#include "support/raw_db.h"
 #include "support/store_kind.h"
 #include "support/test_store.h"
 #include "support/temp_dir.h"
@@ -14,8 +14,6 @@ namespace {
 using nlohmann::json;
 
 struct SyncFeed : OnBothStores<SyncFixture> {};
-// What needs a raw write into the SQLite file.
-struct SyncFeedSqlite : SyncFixture {};
 
 // Every page's events belong to a person of the same page: pages are cut between persons.
 void ExpectWholePersons(const json& page) {
@@ -133,10 +131,11 @@ TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
-TEST_F(SyncFeedSqlite, OldCommuneCodeCountsUnderItsNewCommune) {
-  Exec(db(), "INSERT INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES ('pre2025:11111', '11111', 'pre2025', 'commune', 'Xã cũ', NULL);"
-             "INSERT INTO orgunit_closure VALUES ('pre2025:11111', 'pre2025:11111', 0), ('03390', 'pre2025:11111', 1), "
-             "('12', 'pre2025:11111', 2), ('VN', 'pre2025:11111', 3);");
+// The old commune is written raw, as the org unit load of the pre-2025 scheme leaves it.
+TEST_P(SyncFeed, OldCommuneCodeCountsUnderItsNewCommune) {
+  RawDb(where->location()).Exec("INSERT INTO orgunit(id, code, scheme, kind, name, parent_id) VALUES ('pre2025:11111', '11111', 'pre2025', 'commune', 'Xã cũ', NULL);"
+                                "INSERT INTO orgunit_closure VALUES ('pre2025:11111', 'pre2025:11111', 0), "
+                                "('03390', 'pre2025:11111', 1), ('12', 'pre2025:11111', 2), ('VN', 'pre2025:11111', 3);");
   const std::string old = NewPerson(cw, "pre2025:11111", "Lò Thị Cũ");
   ASSERT_FALSE(old.empty());
   LocalCopy copy;
@@ -147,7 +146,7 @@ TEST_F(SyncFeedSqlite, OldCommuneCodeCountsUnderItsNewCommune) {
   EXPECT_FALSE(b.records.count(old));
 }
 
-TEST_F(SyncFeedSqlite, UnknownCursorOrOneBeforeABulkLoadResets) {
+TEST_P(SyncFeed, UnknownCursorOrOneBeforeABulkLoadResets) {
   LocalCopy copy;
   SyncAll(cw, &copy);
   const std::string good = copy.cursor;
@@ -162,9 +161,9 @@ TEST_F(SyncFeedSqlite, UnknownCursorOrOneBeforeABulkLoadResets) {
   }
   int status = 0;
   EXPECT_FALSE(Page(cw, good, 500, &status)["reset"].get<bool>());
-  // A fresh bulk load's marker (sqlite_store.cpp SqliteBulk::Commit) as LogChangeIn writes it.
-  Exec(db(), "INSERT INTO change_log(person_id) VALUES (NULL);"
-             "UPDATE change_log_state SET everything_seq = (SELECT MAX(seq) FROM change_log);");
+  // A fresh bulk load's marker (SqliteBulk::Commit, PgBulk::Commit) as LogChangeIn writes it.
+  RawDb(where->location()).Exec("INSERT INTO change_log(person_id) VALUES (NULL);"
+                                "UPDATE change_log_state SET everything_seq = (SELECT MAX(seq) FROM change_log);");
   json page = Page(cw, good, 500, &status);
   ASSERT_EQ(status, 200);
   EXPECT_TRUE(page["reset"].get<bool>());
