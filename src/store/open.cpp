@@ -171,6 +171,9 @@ Status CheckSqliteDatabase(const std::string& path, int* version) {
 
 Status Migrate(const Location& where, int to_version, int* now) {
   if (where.postgres()) return MigratePg(where.target, to_version, now);
+  if (to_version > LatestSchemaVersion())
+    return Status::Invalid("--to", "the latest schema version is " + std::to_string(LatestSchemaVersion()) + ", not " +
+                                       std::to_string(to_version));
   return MigrateSqliteFile(where.target, to_version, now);
 }
 

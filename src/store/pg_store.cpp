@@ -1019,6 +1019,11 @@ Status OpenPgStore(const std::string& uri, const PgOptions&, std::unique_ptr<Sto
 }
 
 Status MigratePg(const std::string& uri, int to_version, int* now) {
+  // PostgreSQL's first migration is SQLite's schema at its baseline version, in one step.
+  const int first = PgMigrations().front().version, latest = PgMigrations().back().version;
+  if (to_version >= 0 && (to_version < first || to_version > latest))
+    return Status::Invalid("--to", "PostgreSQL's schema versions run from " + std::to_string(first) + " to " +
+                                       std::to_string(latest) + ", not " + std::to_string(to_version));
   pg::Conn c;
   U5_RETURN_IF_ERROR(pg::Conn::Open(uri, &c));
   U5_RETURN_IF_ERROR(PgMigrate(c, to_version));

@@ -40,6 +40,23 @@ TEST_P(StoreFlags, MigrateThenTheSameCommandsOnEitherStore) {
   EXPECT_NE(verify.err.find("audit verify ok"), std::string::npos) << verify.err;
 }
 
+// A version outside the store's range is refused, naming --to, and nothing is migrated.
+TEST_P(StoreFlags, MigrateToAVersionTheStoreHasNotIsRefused) {
+  const bool pg = GetParam() == StoreKind::postgres;
+  const int latest = pg ? store::PgMigrations().back().version : store::Migrations().back().version;
+  std::vector<std::string> bad = {std::to_string(latest + 1)};
+  if (pg) bad.push_back(std::to_string(store::PgMigrations().front().version - 1));  // below the baseline
+  for (const std::string& to : bad) {
+    SCOPED_TRACE(to);
+    RunResult r = RunUnder5(With({"migrate", "--to", to}, where->StoreArgs()));
+    EXPECT_NE(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("--to"), std::string::npos) << r.err;
+  }
+  RunResult up = RunUnder5(With({"migrate"}, where->StoreArgs()));
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.err.find("schema version " + std::to_string(latest)), std::string::npos) << up.err;
+}
+
 // Before any store is opened, so one store kind is enough.
 TEST(StoreFlagsCli, NoneOrBothIsAnErrorNamingTheFlags) {
   TempDir dir;
