@@ -95,8 +95,33 @@ async function push(): Promise<boolean> {
   }
 }
 
+/** A page's records of one type (docs/sync.md "Records of a page"): a column list, each column's
+ *  values (null: the record has no such field), and the columns whose numbers are ordinals of
+ *  records of the same page (0 the page's first record, counting through the groups in order). */
+interface FeedGroup { type: string; columns: string[]; values: unknown[][]; refs?: string[] }
+interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: FeedGroup[]; due: DueEntry[] }
+
+/** The page's records as the objects GET /<collection>/{id} answers (less created_at and updated_at). */
+function decodeRecords(groups: FeedGroup[]): LocalRecord[] {
+  const ids: unknown[] = groups.flatMap((g) => g.values[g.columns.indexOf('id')]);
+  const out: LocalRecord[] = [];
+  for (const g of groups) {
+    const rows = g.values[0]?.length ?? 0;
+    const at = out.length;
+    for (let i = 0; i < rows; i++) out.push({ type: g.type } as LocalRecord);
+    g.columns.forEach((c, k) => {
+      const ref = g.refs?.includes(c) ?? false;
+      const col = g.values[k];
+      for (let i = 0; i < rows; i++) {
+        const v = col[i];
+        if (v !== null) out[at + i][c] = ref && typeof v === 'number' ? ids[v] : v;
+      }
+    });
+  }
+  return out;
+}
+
 /** Pulls the feed into the copy; whether it brought any record. */
-interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: LocalRecord[]; due: DueEntry[] }
 
 async function pull(): Promise<boolean> {
   let cursor = (await getMeta<string>('cursor')) ?? '';
@@ -111,8 +136,9 @@ async function pull(): Promise<boolean> {
       next = fetchPage(page.cursor);
       next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
     }
-    await applyPage(page.records, page.due ?? [], page.reset || cursor === '');
-    brought ||= page.records.length > 0;
+    const records = decodeRecords(page.records);
+    await applyPage(records, page.due ?? [], page.reset || cursor === '');
+    brought ||= records.length > 0;
     cursor = page.cursor;
     await setMeta('cursor', cursor);
     if (!page.more) {
