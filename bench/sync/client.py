@@ -88,6 +88,21 @@ class Link:
               f"3G model {self.model:.1f} s{extra}")
 
 
+def records(groups):
+    """A page's records as objects again (docs/sync.md "Records of a page")."""
+    ids = [v for g in groups for v in g["values"][g["columns"].index("id")]]
+    out = []
+    for g in groups:
+        refs = set(g.get("refs", []))
+        rows = [{"type": g["type"]} for _ in (g["values"][0] if g["values"] else [])]
+        for col, values in zip(g["columns"], g["values"]):
+            for row, v in zip(rows, values):
+                if v is not None:
+                    row[col] = ids[v] if col in refs and isinstance(v, int) else v
+        out += rows
+    return out
+
+
 def sync(link, cursor, limit, copy, due):
     pages = 0
     while True:
@@ -97,11 +112,15 @@ def sync(link, cursor, limit, copy, due):
         if page["reset"]:
             copy.clear()
             due.clear()
-        for r in page["records"]:
+        for r in records(page["records"]):
             if "deleted_at" in r:
                 copy.pop(r["id"], None)
             else:
                 copy[r["id"]] = r
+        for gone in page["out_of_scope"]:
+            for i in [i for i, r in copy.items() if i == gone or r.get("person_id") == gone]:
+                del copy[i]
+            due.pop(gone, None)
         for d in page["due"]:
             due[d["person_id"]] = d
         cursor = page["cursor"]

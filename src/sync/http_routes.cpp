@@ -80,6 +80,8 @@ http::Response Changes(http::Call& c) {
   if (cur) {
     q.after_seq = cur->after_seq;
     q.after_id = cur->after_id;
+    // A later sync also learns which persons left the scope since its run began (moved away).
+    if (!q.first) q.left_since = cur->base;
   }
   store::SyncPage page;
   if (Status st = c.store.SyncChanges(q, &page); !st.ok()) return ErrorReply(st);
@@ -134,7 +136,7 @@ http::Response Changes(http::Call& c) {
            ",\"reset\":" + (reset ? "true" : "false") + ",\"server_time\":" + json(NowIso()).dump() +
            ",\"records\":";
   AppendGroups(records, r.body);
-  r.body += ",\"due\":[" + due + "]}";
+  r.body += ",\"out_of_scope\":" + json(page.left).dump() + ",\"due\":[" + due + "]}";
   r.audit = std::move(note);
   r.brotli_quality = kFeedBrotliQuality;
   return r;

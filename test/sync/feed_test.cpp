@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "auth/session.h"
 #include "store/store.h"
 #include "support/sqlite_probe.h"
 #include "support/store_kind.h"
@@ -153,6 +154,40 @@ TEST_P(SyncFeed, DeletedPersonTakesTheirEventsAway) {
   EXPECT_FALSE(copy.records.count(p));
   EXPECT_FALSE(copy.due.count(p));
   EXPECT_EQ(copy.records, ServerScope("03390"));
+}
+
+// Moved to another commune: the old commune's copy lets the person and their events go at its next
+// sync, and the new commune's copy gets them.
+TEST_P(SyncFeed, PersonMovedAwayLeavesTheOldCommunesCopy) {
+  LocalCopy a, b;
+  SyncAll(cw, &a);
+  const std::string cw_b = Login("cw_b");
+  SyncAll(cw_b, &b);
+  ASSERT_TRUE(a.records.count(mother));
+  ASSERT_FALSE(b.records.count(mother));
+  size_t events = 0;
+  for (const auto& [id, r] : a.records) events += r.value("person_id", "") == mother;
+  ASSERT_GT(events, 0u);
+  json body = a.records[mother];
+  body["orgunit"] = "03394";
+  // Moved by a worker of both communes (a province officer reads, but does not write, persons).
+  ASSERT_TRUE(auth::AddUser(*s, "cw_both", "password-123", "commune_worker", {"03390", "03394"}).ok());
+  http::Response put = Call("PUT", "/api/v1/persons/" + mother, Login("cw_both"), body.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+  int status = 0;
+  json page = Page(cw, a.cursor, 500, &status);
+  ASSERT_EQ(status, 200) << page.dump();
+  EXPECT_EQ(page["out_of_scope"], json::array({mother}));
+  a.Apply(page);
+  EXPECT_FALSE(a.records.count(mother));
+  EXPECT_FALSE(a.due.count(mother));
+  for (const auto& [id, r] : a.records) EXPECT_NE(r.value("person_id", ""), mother) << id;
+  EXPECT_EQ(a.records, ServerScope("03390"));
+  // Said once: the next sync has nothing more to say about them.
+  EXPECT_TRUE(Page(cw, a.cursor, 500, &status)["out_of_scope"].empty());
+  SyncAll(cw_b, &b);
+  EXPECT_TRUE(b.records.count(mother));
+  EXPECT_EQ(b.records, ServerScope("03394"));
 }
 
 TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {

@@ -55,6 +55,13 @@ void LocalCopy::Apply(const json& page) {
       records[id] = r;
     }
   }
+  // A person moved out of the scope leaves with their events and due list.
+  for (const json& id : page["out_of_scope"]) {
+    records.erase(id.get<std::string>());
+    due.erase(id.get<std::string>());
+    for (auto it = records.begin(); it != records.end();)
+      it = it->second.value("person_id", "") == id ? records.erase(it) : std::next(it);
+  }
   for (const json& d : page["due"]) due[d["person_id"]] = d;
   cursor = page["cursor"];
 }

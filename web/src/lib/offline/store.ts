@@ -39,9 +39,9 @@ export interface DueEntry { person_id: string; dead?: boolean; items: any[]; ale
 
 const pidOf = (r: LocalRecord) => (r.type === 'person' ? r.id : r.person_id ?? r.id);
 
-/** Applies one page of the feed: deleted records leave the copy; a record with a write still in
+/** Applies one page of the feed: deleted records and persons that left the scope leave the copy; a record with a write still in
  *  the outbox keeps its local state until that write is settled (the push decides, not the pull). */
-export async function applyPage(records: LocalRecord[], due: DueEntry[], reset: boolean) {
+export async function applyPage(records: LocalRecord[], due: DueEntry[], reset: boolean, left: string[] = []) {
   await tx(['records', 'due', 'outbox'], 'readwrite', async (s) => {
     const pending = new Set((await getAll<OutboxEntry>(s.outbox)).map((e) => e.id));
     if (reset) {
@@ -58,6 +58,12 @@ export async function applyPage(records: LocalRecord[], due: DueEntry[], reset: 
         for (const k of await getAllKeys(s.records.index('pid'), r.id)) await del(s.records, k);
         await del(s.due, r.id);
       }
+    }
+    // Persons moved out of the scope go with their events and due list, as a deleted person does.
+    for (const id of left) {
+      if (pending.has(id)) continue;
+      for (const k of await getAllKeys(s.records.index('pid'), id)) await del(s.records, k);
+      await del(s.due, id);
     }
     for (const d of due) await put(s.due, d);
   });

@@ -99,7 +99,7 @@ async function push(): Promise<boolean> {
  *  values (null: the record has no such field), and the columns whose numbers are ordinals of
  *  records of the same page (0 the page's first record, counting through the groups in order). */
 interface FeedGroup { type: string; columns: string[]; values: unknown[][]; refs?: string[] }
-interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: FeedGroup[]; due: DueEntry[] }
+interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: FeedGroup[]; out_of_scope?: string[]; due: DueEntry[] }
 
 /** The page's records as the objects GET /<collection>/{id} answers (less created_at and updated_at). */
 function decodeRecords(groups: FeedGroup[]): LocalRecord[] {
@@ -137,8 +137,9 @@ async function pull(): Promise<boolean> {
       next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
     }
     const records = decodeRecords(page.records);
-    await applyPage(records, page.due ?? [], page.reset || cursor === '');
-    brought ||= records.length > 0;
+    const left = page.out_of_scope ?? [];
+    await applyPage(records, page.due ?? [], page.reset || cursor === '', left);
+    brought ||= records.length > 0 || left.length > 0;
     cursor = page.cursor;
     await setMeta('cursor', cursor);
     if (!page.more) {
