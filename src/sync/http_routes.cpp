@@ -137,6 +137,10 @@ http::Response Changes(http::Call& c) {
            ",\"records\":";
   AppendGroups(records, r.body);
   r.body += ",\"out_of_scope\":" + json(page.left).dump() + ",\"due\":[" + due + "]}";
+  // The cursor and `more` again as headers: a client can ask for the next page as soon as this
+  // one's headers arrive, so the server makes it while this one crosses a slow line.
+  r.headers["Sync-Cursor"] = EncodeCursor(next);
+  r.headers["Sync-More"] = page.more ? "true" : "false";
   r.audit = std::move(note);
   r.brotli_quality = kFeedBrotliQuality;
   return r;

@@ -108,6 +108,22 @@ TEST_P(SyncFeed, PageGroupsRecordsByTypeWithOrdinalReferences) {
   for (const json& r : records) EXPECT_FALSE(r.contains("created_at")) << r.dump();
 }
 
+// The cursor and `more` also as headers, for a client that asks for the next page at them.
+TEST_P(SyncFeed, CursorAndMoreAlsoInTheHeaders) {
+  std::string cursor;
+  for (bool more = true; more;) {
+    std::map<std::string, std::string> q = {{"limit", "3"}};
+    if (!cursor.empty()) q["cursor"] = cursor;
+    http::Response r = Call("GET", "/api/v1/sync/changes", cw, "", q);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = json::parse(r.body);
+    EXPECT_EQ(r.headers["Sync-Cursor"], page["cursor"].get<std::string>());
+    more = page["more"].get<bool>();
+    EXPECT_EQ(r.headers["Sync-More"], more ? "true" : "false");
+    cursor = page["cursor"];
+  }
+}
+
 TEST_P(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
   LocalCopy copy;
   SyncAll(cw, &copy);

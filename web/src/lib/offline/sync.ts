@@ -38,6 +38,7 @@ function update(p: Partial<SyncState>) {
 // A first sync pages by 5000 (docs/sync.md: each page a round trip, and the feed counts against the bulk rate); later ones are small.
 const FIRST_PAGE = 5000;
 const PAGE = 500;
+const AHEAD = 2;
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -127,15 +128,22 @@ async function pull(): Promise<boolean> {
   let cursor = (await getMeta<string>('cursor')) ?? '';
   let brought = false;
   const limit = cursor === '' ? FIRST_PAGE : PAGE;
-  const fetchPage = (c: string) => api.get<FeedPage>(`/sync/changes?cursor=${encodeURIComponent(c)}&limit=${limit}`);
-  let next = fetchPage(cursor);
+  const fetchPage = (c: string) => api.open(`/sync/changes?cursor=${encodeURIComponent(c)}&limit=${limit}`);
+  // Each page is asked for at its predecessor's headers (docs/sync.md), so the server makes it while
+  // that one downloads, and pages download while earlier ones are written; AHEAD pages at most
+  // beyond the one being written (null: the feed said no more).
+  const after = (prev: Promise<Response | null>) =>
+    prev.then((res) => (res?.headers.get('Sync-More') === 'true' ? fetchPage(res.headers.get('Sync-Cursor') ?? '') : null));
+  const asked: Promise<Response | null>[] = [fetchPage(cursor)];
   for (;;) {
-    const page = await next;
-    // The next page downloads while this one is written: on a slow line the two overlap.
-    if (page.more) {
-      next = fetchPage(page.cursor);
-      next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
+    while (asked.length <= AHEAD) {
+      const p = after(asked[asked.length - 1]);
+      p.catch(() => undefined); // awaited in its turn; a failure is handled there
+      asked.push(p);
     }
+    const res = await asked.shift();
+    if (!res) throw new Error('the feed ended without a last page');
+    const page = (await res.json()) as FeedPage;
     const records = decodeRecords(page.records);
     const left = page.out_of_scope ?? [];
     await applyPage(records, page.due ?? [], page.reset || cursor === '', left);
