@@ -103,12 +103,16 @@ def records(groups):
     return out
 
 
-def sync(link, cursor, limit, copy, due):
+def sync(link, cursor, limit, copy, due, save=None):
     pages = 0
     while True:
         q = f"/sync/changes?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
         page = link.call("GET", q)
         pages += 1
+        if save:
+            # The page's JSON as it came, for bench/sync/brotli_quality.mjs.
+            with open(os.path.join(save, f"{pages}.json"), "w", encoding="utf-8") as f:
+                json.dump(page, f, ensure_ascii=False, separators=(",", ":"))
         if page["reset"]:
             copy.clear()
             due.clear()
@@ -172,12 +176,13 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--limit", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--save", help="a folder to write the first sync's pages into")
     a = ap.parse_args()
     link = Link(a.port, a.work)
     link.token = link.call("POST", "/auth/login", {"username": a.user, "password": a.password})["token"]
     link.reset()
     copy, due = {}, {}
-    cursor, pages = sync(link, "", a.limit, copy, due)
+    cursor, pages = sync(link, "", a.limit, copy, due, a.save)
     persons = sum(1 for r in copy.values() if r["type"] == "person")
     link.report("first sync", f"; {pages} pages of at most {a.limit} records, {persons} persons, {len(copy)} records, {len(due)} due lists")
     kept = sum(len(json.dumps(r, ensure_ascii=False).encode()) for r in copy.values()) + \
