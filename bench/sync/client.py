@@ -88,20 +88,43 @@ class Link:
               f"3G model {self.model:.1f} s{extra}")
 
 
-def sync(link, cursor, limit, copy, due):
+def records(groups):
+    """A page's records as objects again (docs/sync.md "Records of a page")."""
+    ids = [v for g in groups for v in g["values"][g["columns"].index("id")]]
+    out = []
+    for g in groups:
+        refs = set(g.get("refs", []))
+        rows = [{"type": g["type"]} for _ in (g["values"][0] if g["values"] else [])]
+        for col, values in zip(g["columns"], g["values"]):
+            for row, v in zip(rows, values):
+                if v is not None:
+                    row[col] = ids[v] if col in refs and isinstance(v, int) else v
+        out += rows
+    return out
+
+
+def sync(link, cursor, limit, copy, due, save=None):
     pages = 0
     while True:
         q = f"/sync/changes?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
         page = link.call("GET", q)
         pages += 1
+        if save:
+            # The page's JSON as it came, for bench/sync/brotli_quality.mjs.
+            with open(os.path.join(save, f"{pages}.json"), "w", encoding="utf-8") as f:
+                json.dump(page, f, ensure_ascii=False, separators=(",", ":"))
         if page["reset"]:
             copy.clear()
             due.clear()
-        for r in page["records"]:
+        for r in records(page["records"]):
             if "deleted_at" in r:
                 copy.pop(r["id"], None)
             else:
                 copy[r["id"]] = r
+        for gone in page["out_of_scope"]:
+            for i in [i for i, r in copy.items() if i == gone or r.get("person_id") == gone]:
+                del copy[i]
+            due.pop(gone, None)
         for d in page["due"]:
             due[d["person_id"]] = d
         cursor = page["cursor"]
@@ -153,12 +176,13 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--limit", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--save", help="a folder to write the first sync's pages into")
     a = ap.parse_args()
     link = Link(a.port, a.work)
     link.token = link.call("POST", "/auth/login", {"username": a.user, "password": a.password})["token"]
     link.reset()
     copy, due = {}, {}
-    cursor, pages = sync(link, "", a.limit, copy, due)
+    cursor, pages = sync(link, "", a.limit, copy, due, a.save)
     persons = sum(1 for r in copy.values() if r["type"] == "person")
     link.report("first sync", f"; {pages} pages of at most {a.limit} records, {persons} persons, {len(copy)} records, {len(due)} due lists")
     kept = sum(len(json.dumps(r, ensure_ascii=False).encode()) for r in copy.values()) + \

@@ -30,5 +30,6 @@ for _ in $(seq 100); do curl -sf "localhost:$PORT/api/v1/health" >/dev/null && b
 # The due lists come from the care engine: measure once it is built.
 for _ in $(seq 3000); do [ "$(grep -c '"engine_ready"' "$WORK/server.log")" -ge 2 ] && break; sleep 0.2; done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 "$ROOT/bench/sync/client.py" --port $PORT --user "$USER" --password "$PASS" --orgunit "$COMMUNE" --work "$WORK"
+# SAVE=DIR keeps the first sync's pages there (bench/sync/brotli_quality.mjs reads them).
+python3 "$ROOT/bench/sync/client.py" --port $PORT --user "$USER" --password "$PASS" --orgunit "$COMMUNE" --work "$WORK" ${SAVE:+--save "$SAVE"}
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -112,12 +112,13 @@ std::string Brotli(std::string_view data, int quality) {
   return out;
 }
 
-Encoded EncodeReply(std::string_view content_type, std::string body, std::string_view accept_encoding) {
+Encoded EncodeReply(std::string_view content_type, std::string body, std::string_view accept_encoding, int brotli_quality) {
   Encoded e;
   if (body.size() >= kCompressMinBytes && Compressible(content_type)) e.coding = Negotiate(accept_encoding, true, true);
   // Brotli at quality 4 and gzip at 6: a week's worklist (hundreds of kB) compresses in a few
-  // milliseconds; the highest levels take ten times longer for a few per cent less.
-  if (e.coding == Coding::kBrotli) e.body = Brotli(body, 4);
+  // milliseconds; the highest levels take ten times longer for a few per cent less. A route
+  // whose answers are large and cross a slow line asks for more (Response::brotli_quality).
+  if (e.coding == Coding::kBrotli) e.body = Brotli(body, brotli_quality);
   else if (e.coding == Coding::kGzip) e.body = Gzip(body, 6);
   else e.body = std::move(body);
   return e;

@@ -37,6 +37,7 @@ struct Encoded {
   Coding coding = Coding::kIdentity;
   std::string body;
 };
-Encoded EncodeReply(std::string_view content_type, std::string body, std::string_view accept_encoding);
+Encoded EncodeReply(std::string_view content_type, std::string body, std::string_view accept_encoding,
+                    int brotli_quality = 4);
 
 }  // namespace u5::http

@@ -66,6 +66,9 @@ struct Response {
   std::optional<AuditNote> audit;
   // Set: the answer is a stream of `content_type` (body unused) for as long as it lasts.
   std::shared_ptr<StreamSource> stream;
+  // Brotli's quality when the client takes brotli: the API's 4, higher where an answer is large
+  // and crosses a slow line (the sync feed, docs/performance.md).
+  int brotli_quality = 4;
 };
 
 inline Response JsonReply(int status, const nlohmann::json& j) {

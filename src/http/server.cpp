@@ -197,7 +197,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       res->set(bhttp::field::cache_control, "no-store");
       for (const auto& [k, v] : out.headers) res->set(k, v);
       if (Compressible(out.content_type)) res->set(bhttp::field::vary, "Accept-Encoding");
-      Encoded e = EncodeReply(out.content_type, std::move(out.body), accept_encoding);
+      Encoded e = EncodeReply(out.content_type, std::move(out.body), accept_encoding, out.brotli_quality);
       if (e.coding != Coding::kIdentity) res->set(bhttp::field::content_encoding, std::string(CodingName(e.coding)));
       res->body() = std::move(e.body);
       res->prepare_payload();

@@ -198,6 +198,7 @@ class PgStore final : public TopicStore, public PgHost {
 
   Status SyncChanges(const SyncQuery& q, SyncPage* out) override {
     out->persons.clear();
+    out->left.clear();
     out->more = false;
     if (q.roots.empty()) return Status::Invalid("orgunit", "a sync needs at least one org unit");
     pg::Conn* c;
@@ -253,6 +254,15 @@ class PgStore final : public TopicStore, public PgHost {
       records += n;
       out->persons.push_back(std::move(p));
     }
+    if (q.left_since < 0 || out->more) return Status::Ok();
+    // Persons moved out (docs/sync.md "Persons that left the scope"), in the same snapshot.
+    const std::string in = "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($2::text[]))";
+    pg::Result left;
+    U5_RETURN_IF_ERROR(c->Query("SELECT p.id FROM person p WHERE p.sync_seq > $1 AND p.orgunit_id NOT IN " + in +
+                                    " AND EXISTS (SELECT 1 FROM record_version v WHERE v.id = p.id AND v.orgunit_id IN " + in +
+                                    ") ORDER BY p.id",
+                                {q.left_since, pg::Conn::ArrayLiteral(q.roots)}, &left));
+    for (int i = 0; i < left.rows(); ++i) out->left.push_back(left.Text(i, 0));
     return Status::Ok();
   }
 

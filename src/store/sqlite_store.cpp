@@ -446,6 +446,7 @@ class SqliteStore final : public TopicStore, public SqliteHost {
 
   Status SyncChanges(const SyncQuery& q, SyncPage* out) override {
     out->persons.clear();
+    out->left.clear();
     out->more = false;
     if (q.roots.empty()) return Status::Invalid("orgunit", "a sync needs at least one org unit");
     Db* db;
@@ -513,7 +514,22 @@ class SqliteStore final : public TopicStore, public SqliteHost {
       records += n;
       out->persons.push_back(std::move(p));
     }
-    return Status::Ok();
+    if (q.left_since < 0 || out->more) return Status::Ok();
+    // Persons moved out: a scan of person_sync's keys by position (no index on it alone), each
+    // candidate's kept versions read by id. Once per run of a later sync.
+    std::string in = "(SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
+    for (size_t i = 0; i < q.roots.size(); ++i) in += (i ? ",?" : "?") + std::to_string(i + 2);
+    in += "))";
+    Stmt* left;
+    U5_RETURN_IF_ERROR(db->CachedText("SELECT p.id FROM person p WHERE p.sync_seq > ?1 AND p.orgunit_id NOT IN " + in +
+                                          " AND EXISTS (SELECT 1 FROM record_version v WHERE v.id = p.id AND v.orgunit_id IN " +
+                                          in + ") ORDER BY p.id",
+                                      &left));
+    left->Bind(1, q.left_since);
+    for (size_t i = 0; i < q.roots.size(); ++i) left->Bind(static_cast<int>(i) + 2, q.roots[i]);
+    while (left->Step(&st)) out->left.push_back(left->Text(0));
+    left->Reset();
+    return st;
   }
 
   Status AuditChainHead(int64_t* seq, std::string* hash) override {

@@ -119,6 +119,9 @@ struct SyncQuery {
   int64_t after_seq = -1;
   std::string after_id;
   int limit = 500;                 // records a page; a person is never split, and a page holds one at least
+  // ≥ 0 (a later sync's run, from this position): the run's last page also lists the persons that
+  // left the scope, written after it, outside the scope now and inside it in a kept earlier version.
+  int64_t left_since = -1;
 };
 struct SyncPerson {
   Record person;
@@ -131,6 +134,7 @@ struct SyncPage {
   int64_t everything_seq = 0;  // the last bulk or org unit load's marker (cursors before it reset)
   std::vector<SyncPerson> persons;
   bool more = false;           // persons of the scope after this page
+  std::vector<std::string> left;  // with left_since, on the last page: persons moved out of the scope
 };
 
 // A rule another module sets on writes (the report module: no event dated in a

@@ -1,6 +1,8 @@
 // GET /api/v1/sync/changes through the API in process (docs/sync.md "Pull").
+#include <algorithm>
 #include <set>
 
+#include "auth/session.h"
 #include "store/store.h"
 #include "support/raw_db.h"
 #include "support/store_kind.h"
@@ -18,9 +20,9 @@ struct SyncFeed : OnBothStores<SyncFixture> {};
 // Every page's events belong to a person of the same page: pages are cut between persons.
 void ExpectWholePersons(const json& page) {
   std::set<std::string> persons;
-  for (const json& r : page["records"])
+  for (const json& r : Records(page))
     if (r["type"] == "person") persons.insert(r["id"]);
-  for (const json& r : page["records"])
+  for (const json& r : Records(page))
     if (r["type"] != "person") EXPECT_TRUE(persons.count(r["person_id"])) << "event " << r["id"] << " without its person";
 }
 
@@ -62,6 +64,64 @@ TEST_P(SyncFeed, FirstSyncPagesTheWholeScopeAndNothingElse) {
   EXPECT_TRUE(some_history) << "the family has done items to leave out";
 }
 
+// The compact layout (docs/sync.md "Records of a page"): one group a type, every column holding a
+// value, no timestamps, and an event's person given as the ordinal of the person's record.
+TEST_P(SyncFeed, PageGroupsRecordsByTypeWithOrdinalReferences) {
+  int status = 0;
+  json page = Page(cw, "", 500, &status);
+  ASSERT_EQ(status, 200) << page.dump();
+  ASSERT_TRUE(page["records"].is_array());
+  const std::vector<json> records = Records(page);
+  std::set<std::string> types;
+  size_t at = 0, events = 0;
+  for (const json& g : page["records"]) {
+    const std::string type = g["type"];
+    EXPECT_TRUE(types.insert(type).second) << "one group a type: " << type;
+    const json& cols = g["columns"];
+    const json& vals = g["values"];
+    ASSERT_EQ(cols.size(), vals.size());
+    const size_t rows = vals[0].size();
+    for (size_t c = 0; c < cols.size(); ++c) {
+      EXPECT_NE(cols[c], "created_at");
+      EXPECT_NE(cols[c], "updated_at");
+      EXPECT_NE(cols[c], "type");
+      ASSERT_EQ(vals[c].size(), rows) << type << " " << cols[c];
+      EXPECT_TRUE(std::any_of(vals[c].begin(), vals[c].end(), [](const json& v) { return !v.is_null(); })) << type << " " << cols[c];
+      if (cols[c] != "person_id") continue;
+      const json refs = g.value("refs", json::array());
+      EXPECT_NE(std::find(refs.begin(), refs.end(), "person_id"), refs.end()) << type;
+      for (size_t i = 0; i < rows; ++i) {
+        ASSERT_TRUE(vals[c][i].is_number_integer()) << type << " row " << i << ": the person is on the page";
+        const json& person = records.at(vals[c][i].get<size_t>());
+        EXPECT_EQ(person["type"], "person");
+        EXPECT_EQ(records[at + i]["person_id"], person["id"]);
+        ++events;
+      }
+    }
+    at += rows;
+  }
+  EXPECT_EQ(at, records.size());
+  EXPECT_GT(events, 0u);
+  EXPECT_GT(types.size(), 2u);
+  for (const json& r : records) EXPECT_FALSE(r.contains("created_at")) << r.dump();
+}
+
+// The cursor and `more` also as headers, for a client that asks for the next page at them.
+TEST_P(SyncFeed, CursorAndMoreAlsoInTheHeaders) {
+  std::string cursor;
+  for (bool more = true; more;) {
+    std::map<std::string, std::string> q = {{"limit", "3"}};
+    if (!cursor.empty()) q["cursor"] = cursor;
+    http::Response r = Call("GET", "/api/v1/sync/changes", cw, "", q);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = json::parse(r.body);
+    EXPECT_EQ(r.headers["Sync-Cursor"], page["cursor"].get<std::string>());
+    more = page["more"].get<bool>();
+    EXPECT_EQ(r.headers["Sync-More"], more ? "true" : "false");
+    cursor = page["cursor"];
+  }
+}
+
 TEST_P(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
   LocalCopy copy;
   SyncAll(cw, &copy);
@@ -84,11 +144,11 @@ TEST_P(SyncFeed, NextSyncGivesChangesAndDeletionsOnly) {
   json page = Page(cw, copy.cursor, 500, &status);
   ASSERT_EQ(status, 200);
   std::set<std::string> ids;
-  for (const json& r : page["records"]) ids.insert(r["id"]);
+  for (const json& r : Records(page)) ids.insert(r["id"]);
   EXPECT_TRUE(ids.count(mother));
   EXPECT_TRUE(ids.count(growth));
   EXPECT_FALSE(ids.count(dead)) << "an unchanged person is not sent again";
-  for (const json& r : page["records"])
+  for (const json& r : Records(page))
     if (r["id"] == growth) EXPECT_TRUE(r.contains("deleted_at"));
   copy.Apply(page);
   EXPECT_FALSE(copy.records.count(growth));
@@ -110,6 +170,40 @@ TEST_P(SyncFeed, DeletedPersonTakesTheirEventsAway) {
   EXPECT_EQ(copy.records, ServerScope("03390"));
 }
 
+// Moved to another commune: the old commune's copy lets the person and their events go at its next
+// sync, and the new commune's copy gets them.
+TEST_P(SyncFeed, PersonMovedAwayLeavesTheOldCommunesCopy) {
+  LocalCopy a, b;
+  SyncAll(cw, &a);
+  const std::string cw_b = Login("cw_b");
+  SyncAll(cw_b, &b);
+  ASSERT_TRUE(a.records.count(mother));
+  ASSERT_FALSE(b.records.count(mother));
+  size_t events = 0;
+  for (const auto& [id, r] : a.records) events += r.value("person_id", "") == mother;
+  ASSERT_GT(events, 0u);
+  json body = a.records[mother];
+  body["orgunit"] = "03394";
+  // Moved by a worker of both communes (a province officer reads, but does not write, persons).
+  ASSERT_TRUE(auth::AddUser(*s, "cw_both", "password-123", "commune_worker", {"03390", "03394"}).ok());
+  http::Response put = Call("PUT", "/api/v1/persons/" + mother, Login("cw_both"), body.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+  int status = 0;
+  json page = Page(cw, a.cursor, 500, &status);
+  ASSERT_EQ(status, 200) << page.dump();
+  EXPECT_EQ(page["out_of_scope"], json::array({mother}));
+  a.Apply(page);
+  EXPECT_FALSE(a.records.count(mother));
+  EXPECT_FALSE(a.due.count(mother));
+  for (const auto& [id, r] : a.records) EXPECT_NE(r.value("person_id", ""), mother) << id;
+  EXPECT_EQ(a.records, ServerScope("03390"));
+  // Said once: the next sync has nothing more to say about them.
+  EXPECT_TRUE(Page(cw, a.cursor, 500, &status)["out_of_scope"].empty());
+  SyncAll(cw_b, &b);
+  EXPECT_TRUE(b.records.count(mother));
+  EXPECT_EQ(b.records, ServerScope("03394"));
+}
+
 TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
   LocalCopy copy;
   int status = 0;
@@ -120,7 +214,7 @@ TEST_P(SyncFeed, WritesDuringAFirstSyncAreNotLost) {
   // Between pages: a new person, and a change to one already sent.
   const std::string late = NewPerson(cw, "03390", "Lò Thị Muộn");
   std::string sent;
-  for (const json& r : page["records"])
+  for (const json& r : Records(page))
     if (r["type"] == "person") sent = r["id"];
   json body = copy.records[sent];
   body["phone"] = "0987654321";
@@ -198,7 +292,7 @@ TEST_P(SyncFeed, ScopeLimitAndAudit) {
     return std::string();
   }();
   ASSERT_FALSE(detail.empty());
-  for (const json& r : page["records"]) EXPECT_NE(detail.find(r["id"].get<std::string>()), std::string::npos);
+  for (const json& r : Records(page)) EXPECT_NE(detail.find(r["id"].get<std::string>()), std::string::npos);
 }
 
 struct SyncRate : OnBothStores<SyncFixture> {

@@ -4,12 +4,19 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "security/records_fixture.h"
 
 namespace u5::test {
+
+// A page's records as objects again, decoded from its groups (docs/sync.md
+// "Records of a page"), in the page's order: what a client does with a page.
+std::vector<nlohmann::json> Records(const nlohmann::json& page);
+// A record as the feed gives it: as GET answers it, less created_at and updated_at.
+nlohmann::json AsFed(const store::Record& r);
 
 // A client's copy: records by id, due lists by person, the cursor.
 struct LocalCopy {

@@ -109,6 +109,14 @@ async function answer<T>(res: Response, method: string, path: string, layer: Loc
 
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
+  /** A GET read by the caller, headers before body (the sync feed starts its next page at this
+   *  one's headers); never answered by the offline copy; an error answer throws as any call's does. */
+  open: async (path: string): Promise<Response> => {
+    const res = navigator.onLine ? await send('GET', path) : null;
+    if (res === null) throw new ApiError(0, 'network', 'network error');
+    if (!res.ok) await answer(res, 'GET', path, null);
+    return res;
+  },
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown, version: number) => request<T>('PUT', path, body, { 'If-Match': `"${version}"` }, version),
   del: <T>(path: string, body: unknown, version?: number) =>

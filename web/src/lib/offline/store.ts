@@ -1,7 +1,7 @@
 // The offline copy of the user's scope in IndexedDB (docs/web.md "Offline"): records as the sync
 // feed gives them, each person's due list, the outbox of writes not yet on the server, the last
 // answers of a few read-only routes, and a little state (cursor, last sync, the user).
-import { clear, del, get, getAll, getAllKeys, put, tx, wipe } from './idb';
+import { del, get, getAll, getAllKeys, put, tx, wipe } from './idb';
 
 export interface LocalRecord {
   id: string;
@@ -39,27 +39,32 @@ export interface DueEntry { person_id: string; dead?: boolean; items: any[]; ale
 
 const pidOf = (r: LocalRecord) => (r.type === 'person' ? r.id : r.person_id ?? r.id);
 
-/** Applies one page of the feed: deleted records leave the copy; a record with a write still in
- *  the outbox keeps its local state until that write is settled (the push decides, not the pull). */
-export async function applyPage(records: LocalRecord[], due: DueEntry[], reset: boolean) {
+/** Applies one page of the feed: deleted records and persons that left the scope leave the copy;
+ *  a record with a write still in the outbox keeps its local state until that write is settled (the
+ *  push decides, not the pull). The writes are issued without waiting for each: the transaction
+ *  runs them in order and fails as a whole if one fails (a page of 5000 records waited on one by
+ *  one took a second of the browser's time). */
+export async function applyPage(records: LocalRecord[], due: DueEntry[], reset: boolean, left: string[] = []) {
   await tx(['records', 'due', 'outbox'], 'readwrite', async (s) => {
     const pending = new Set((await getAll<OutboxEntry>(s.outbox)).map((e) => e.id));
     if (reset) {
       // A new copy of the scope; records with a write still to settle stay (the user has not decided).
-      for (const k of await getAllKeys(s.records)) if (!pending.has(k as string)) await del(s.records, k);
-      await clear(s.due);
+      for (const k of await getAllKeys(s.records)) if (!pending.has(k as string)) s.records.delete(k);
+      s.due.clear();
     }
+    // A deleted person, or one moved out of the scope: their events and due list go with them.
+    const drop = async (id: string) => {
+      for (const k of await getAllKeys(s.records.index('pid'), id)) s.records.delete(k);
+      s.due.delete(id);
+    };
     for (const r of records) {
       if (pending.has(r.id)) continue;
-      if (!r.deleted_at) await put(s.records, { ...r, pid: pidOf(r) });
-      else if (r.type !== 'person') await del(s.records, r.id);
-      else {
-        // A deleted person comes alone: their events and due list go with them.
-        for (const k of await getAllKeys(s.records.index('pid'), r.id)) await del(s.records, k);
-        await del(s.due, r.id);
-      }
+      if (!r.deleted_at) s.records.put({ ...r, pid: pidOf(r) });
+      else if (r.type !== 'person') s.records.delete(r.id);
+      else await drop(r.id);
     }
-    for (const d of due) await put(s.due, d);
+    for (const id of left) if (!pending.has(id)) await drop(id);
+    for (const d of due) s.due.put(d);
   });
 }
 

@@ -38,6 +38,7 @@ function update(p: Partial<SyncState>) {
 // A first sync pages by 5000 (docs/sync.md: each page a round trip, and the feed counts against the bulk rate); later ones are small.
 const FIRST_PAGE = 5000;
 const PAGE = 500;
+const AHEAD = 2;
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -95,24 +96,58 @@ async function push(): Promise<boolean> {
   }
 }
 
+/** A page's records of one type (docs/sync.md "Records of a page"): a column list, each column's
+ *  values (null: the record has no such field), and the columns whose numbers are ordinals of
+ *  records of the same page (0 the page's first record, counting through the groups in order). */
+interface FeedGroup { type: string; columns: string[]; values: unknown[][]; refs?: string[] }
+interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: FeedGroup[]; out_of_scope?: string[]; due: DueEntry[] }
+
+/** The page's records as the objects GET /<collection>/{id} answers (less created_at and updated_at). */
+function decodeRecords(groups: FeedGroup[]): LocalRecord[] {
+  const ids: unknown[] = groups.flatMap((g) => g.values[g.columns.indexOf('id')]);
+  const out: LocalRecord[] = [];
+  for (const g of groups) {
+    const rows = g.values[0]?.length ?? 0;
+    const at = out.length;
+    for (let i = 0; i < rows; i++) out.push({ type: g.type } as LocalRecord);
+    g.columns.forEach((c, k) => {
+      const ref = g.refs?.includes(c) ?? false;
+      const col = g.values[k];
+      for (let i = 0; i < rows; i++) {
+        const v = col[i];
+        if (v !== null) out[at + i][c] = ref && typeof v === 'number' ? ids[v] : v;
+      }
+    });
+  }
+  return out;
+}
+
 /** Pulls the feed into the copy; whether it brought any record. */
-interface FeedPage { cursor: string; more: boolean; reset: boolean; server_time: string; records: LocalRecord[]; due: DueEntry[] }
 
 async function pull(): Promise<boolean> {
   let cursor = (await getMeta<string>('cursor')) ?? '';
   let brought = false;
   const limit = cursor === '' ? FIRST_PAGE : PAGE;
-  const fetchPage = (c: string) => api.get<FeedPage>(`/sync/changes?cursor=${encodeURIComponent(c)}&limit=${limit}`);
-  let next = fetchPage(cursor);
+  const fetchPage = (c: string) => api.open(`/sync/changes?cursor=${encodeURIComponent(c)}&limit=${limit}`);
+  // Each page is asked for at its predecessor's headers (docs/sync.md), so the server makes it while
+  // that one downloads, and pages download while earlier ones are written; AHEAD pages at most
+  // beyond the one being written (null: the feed said no more).
+  const after = (prev: Promise<Response | null>) =>
+    prev.then((res) => (res?.headers.get('Sync-More') === 'true' ? fetchPage(res.headers.get('Sync-Cursor') ?? '') : null));
+  const asked: Promise<Response | null>[] = [fetchPage(cursor)];
   for (;;) {
-    const page = await next;
-    // The next page downloads while this one is written: on a slow line the two overlap.
-    if (page.more) {
-      next = fetchPage(page.cursor);
-      next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
+    while (asked.length <= AHEAD) {
+      const p = after(asked[asked.length - 1]);
+      p.catch(() => undefined); // awaited in its turn; a failure is handled there
+      asked.push(p);
     }
-    await applyPage(page.records, page.due ?? [], page.reset || cursor === '');
-    brought ||= page.records.length > 0;
+    const res = await asked.shift();
+    if (!res) throw new Error('the feed ended without a last page');
+    const page = (await res.json()) as FeedPage;
+    const records = decodeRecords(page.records);
+    const left = page.out_of_scope ?? [];
+    await applyPage(records, page.due ?? [], page.reset || cursor === '', left);
+    brought ||= records.length > 0 || left.length > 0;
     cursor = page.cursor;
     await setMeta('cursor', cursor);
     if (!page.more) {
