@@ -1,6 +1,5 @@
 // POST /api/v1/sync/push through the API in process (docs/sync.md "Push").
 #include "core/id.h"
-#include "support/sqlite_probe.h"
 #include "support/test_store.h"
 #include "sync/sync_fixture.h"
 

@@ -14,7 +14,6 @@
 #include "auth/session.h"
 #include "core/id.h"
 #include "http/records.h"
-#include "support/sqlite_probe.h"
 #include "support/test_store.h"
 #include "sync/sync_fixture.h"
 
