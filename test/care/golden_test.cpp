@@ -279,7 +279,7 @@ TEST_P(CareGolden, FullRecomputeShowsWhatTheStraightforwardEngineShowed) {
   ExpectGolden(Lines(*svc), "recompute over the same content");
 }
 
-U5_ON_BOTH_STORES(CareGolden);
+U5_ON_SQLITE_ONLY(CareGolden);
 
 }  // namespace
 }  // namespace u5::test

@@ -208,7 +208,7 @@ TEST_P(CareIncremental, RandomWritesGiveTheSameListsAsARebuild) {
   }
 }
 
-U5_ON_BOTH_STORES(CareIncremental);
+U5_ON_SQLITE_ONLY(CareIncremental);
 
 }  // namespace
 }  // namespace u5::test

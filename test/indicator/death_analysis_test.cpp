@@ -104,7 +104,7 @@ TEST_P(DeathReviewed, IncrementalOnUpdateAndDelete) {
   EXPECT_EQ(d.by["avoidability"]["not_reviewed"], 1);
 }
 
-U5_ON_BOTH_STORES(DeathReviewed);
+U5_ON_SQLITE_ONLY(DeathReviewed);
 
 // Expected deaths = live births x the entered reference deaths per 1000 live births.
 class DeathNotification : public OnEachStore {};

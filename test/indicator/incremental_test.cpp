@@ -148,7 +148,7 @@ TEST_P(Incremental, CountsAddUpThroughTheTree) {
   }
 }
 
-U5_ON_BOTH_STORES(Incremental);
+U5_ON_SQLITE_ONLY(Incremental);
 
 }  // namespace
 }  // namespace u5::test

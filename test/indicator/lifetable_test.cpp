@@ -271,7 +271,7 @@ TEST_P(CohortMortality, WindowAndErrors) {
   EXPECT_EQ(st.field(), "orgunit");
 }
 
-U5_ON_BOTH_STORES(CohortMortality);
+U5_ON_SQLITE_ONLY(CohortMortality);
 
 class CohortHttp : public LaiChauHttp {
  protected:

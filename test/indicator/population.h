@@ -68,4 +68,11 @@ class Population {
 // `class Suite : public OnEachStore {};`.
 class OnEachStore : public ::testing::TestWithParam<StoreKind> {};
 
+// The instantiation of such a suite on SQLite alone: for a suite of an
+// engine's rules whose cases each build populations of their own, where
+// PostgreSQL would only repeat store paths that test/store runs on both
+// stores, at a second or more per population (docs/postgres.md, "Tests").
+#define U5_ON_SQLITE_ONLY(suite) \
+  INSTANTIATE_TEST_SUITE_P(, suite, ::testing::Values(::u5::test::StoreKind::sqlite), ::u5::test::StoreKindName)
+
 }  // namespace u5::test

@@ -198,7 +198,7 @@ TEST_P(IndicatorSnapshot, AFactOutOfRangeIsInvalid) {
   }
 }
 
-U5_ON_BOTH_STORES(IndicatorSnapshot);
+U5_ON_SQLITE_ONLY(IndicatorSnapshot);
 
 // The service's first build from a snapshot (snapshot::Keeper) and the CLI's.
 
