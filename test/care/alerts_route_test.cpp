@@ -14,8 +14,10 @@
 namespace u5::test {
 namespace {
 
-TEST(CareAlertsRoute, ListsWhatAPassOverEveryoneFinds) {
-  Population pop;
+class CareAlertsRoute : public OnEachStore {};
+
+TEST_P(CareAlertsRoute, ListsWhatAPassOverEveryoneFinds) {
+  Population pop(GetParam());
   std::unique_ptr<care::Service> svc;
   ASSERT_TRUE(care::Service::Open(pop.store(), "", &svc).ok());
   care::Service::Attach(pop.store(), svc.get());
@@ -70,6 +72,8 @@ TEST(CareAlertsRoute, ListsWhatAPassOverEveryoneFinds) {
   EXPECT_GT(listed, 30u);  // the property is empty if no alert is ever active
   care::Service::Attach(pop.store(), nullptr);
 }
+
+U5_ON_BOTH_STORES(CareAlertsRoute);
 
 }  // namespace
 }  // namespace u5::test

@@ -97,8 +97,8 @@ std::unique_ptr<care::Service> Started(Population& pop, const std::string& path,
   return svc;
 }
 
-struct CareSnapshot : ::testing::Test {
-  Population pop;
+struct CareSnapshot : public OnEachStore {
+  Population pop{GetParam()};
   TempDir dir;
   std::string path;
   void SetUp() override {
@@ -108,7 +108,7 @@ struct CareSnapshot : ::testing::Test {
   }
 };
 
-TEST_F(CareSnapshot, LoadedEqualsSavedAndARebuild) {
+TEST_P(CareSnapshot, LoadedEqualsSavedAndARebuild) {
   snapshot::StartReport r;
   auto first = Started(pop, path, &r);
   EXPECT_FALSE(r.from_snapshot);
@@ -129,7 +129,7 @@ TEST_F(CareSnapshot, LoadedEqualsSavedAndARebuild) {
 
 // A checkpoint before the first build (the server's thread started early)
 // does nothing: the keeper, not started, would rebuild beside the first build.
-TEST_F(CareSnapshot, CheckpointBeforeTheFirstBuildWritesNothing) {
+TEST_P(CareSnapshot, CheckpointBeforeTheFirstBuildWritesNothing) {
   std::unique_ptr<care::Service> svc;
   ASSERT_TRUE(care::Service::Open(pop.store(), "", &svc).ok());
   svc->SetSnapshotPath(path);
@@ -142,7 +142,7 @@ TEST_F(CareSnapshot, CheckpointBeforeTheFirstBuildWritesNothing) {
   EXPECT_EQ(Shown(*svc), Rebuilt(pop));
 }
 
-TEST_F(CareSnapshot, ReplayAfterWritesEqualsARebuild) {
+TEST_P(CareSnapshot, ReplayAfterWritesEqualsARebuild) {
   snapshot::StartReport r;
   auto first = Started(pop, path, &r);
   ASSERT_TRUE(fs::exists(path));
@@ -175,7 +175,7 @@ TEST_F(CareSnapshot, ReplayAfterWritesEqualsARebuild) {
   EXPECT_EQ(Shown(*third), rebuilt);
 }
 
-TEST_F(CareSnapshot, AnotherScheduleIsRebuilt) {
+TEST_P(CareSnapshot, AnotherScheduleIsRebuilt) {
   snapshot::StartReport r;
   auto first = Started(pop, path, &r);
   // The same schedules but one threshold: plans and alerts differ.
@@ -205,7 +205,7 @@ TEST_F(CareSnapshot, AnotherScheduleIsRebuilt) {
   EXPECT_EQ(Shown(*second), rebuilt);
 }
 
-TEST_F(CareSnapshot, CorruptFileIsRebuilt) {
+TEST_P(CareSnapshot, CorruptFileIsRebuilt) {
   snapshot::StartReport r;
   auto first = Started(pop, path, &r);
   const std::string rebuilt = Shown(*first);
@@ -229,7 +229,7 @@ TEST_F(CareSnapshot, CorruptFileIsRebuilt) {
 
 // Sections that pass their CRC but do not decode (cut, bytes changed) are
 // refused with Invalid, never read out of bounds, and leave the service as it was.
-TEST_F(CareSnapshot, InconsistentSectionsAreRefused) {
+TEST_P(CareSnapshot, InconsistentSectionsAreRefused) {
   snapshot::StartReport r;
   auto svc = Started(pop, path, &r);
   const std::string shown = Shown(*svc);
@@ -271,6 +271,8 @@ TEST_F(CareSnapshot, InconsistentSectionsAreRefused) {
     }
   EXPECT_GT(refused, tries / 2);
 }
+
+U5_ON_BOTH_STORES(CareSnapshot);
 
 }  // namespace
 }  // namespace u5::test

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 // 2026-05-01T08:00:00+07:00.
 const Clock::time_point kT0 = Clock::time_point(std::chrono::seconds(1777593600 + 3600));
 
-class RedAlert : public ::testing::Test {
+class RedAlert : public OnEachStore {
  protected:
   void SetUp() override {
     emergency::Service::Attach(pop_.store(), &svc_);
@@ -59,7 +59,7 @@ class RedAlert : public ::testing::Test {
     return rows.size();
   }
 
-  Population pop_;
+  Population pop_{GetParam()};
   FakeClock clock_{kT0};
   emergency::Service svc_{pop_.store(), emergency::Config::Builtin(), clock_};
   http::Router router_{emergency::Routes()};
@@ -71,7 +71,7 @@ class RedAlert : public ::testing::Test {
   auth::Principal ministry_{"u6", "bo", "ministry", {}};
 };
 
-TEST_F(RedAlert, ConfigIsServedAsData) {
+TEST_P(RedAlert, ConfigIsServedAsData) {
   http::Response r = Call("GET", "/api/v1/emergency-config", hospital_);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(J(r)["levels"][0]["ack_within_minutes"], 5);
@@ -79,7 +79,7 @@ TEST_F(RedAlert, ConfigIsServedAsData) {
   EXPECT_EQ(Call("GET", "/api/v1/emergency-config", ministry_).status, 403);  // no emergency.respond
 }
 
-TEST_F(RedAlert, CommuneRaisesHospitalSeesAndActsAnotherCommuneSeesNothing) {
+TEST_P(RedAlert, CommuneRaisesHospitalSeesAndActsAnotherCommuneSeesNothing) {
   json e = Raise(worker_);
   EXPECT_EQ(e["status"], "open");
   EXPECT_EQ(e["next_step"], "acknowledged");
@@ -113,7 +113,7 @@ TEST_F(RedAlert, CommuneRaisesHospitalSeesAndActsAnotherCommuneSeesNothing) {
   EXPECT_EQ(Call("POST", "/api/v1/emergencies/" + id + "/steps", other_, {{"step", "arrived"}, {"version", 4}}).status, 403);
 }
 
-TEST_F(RedAlert, TimesOutOfOrderAre422NamingTheFieldAndNothingChanges) {
+TEST_P(RedAlert, TimesOutOfOrderAre422NamingTheFieldAndNothingChanges) {
   json e = Raise(worker_);
   const std::string path = "/api/v1/emergencies/" + e["id"].get<std::string>() + "/steps";
   http::Response before = Call("POST", path, hospital_, {{"step", "acknowledged"}, {"at", "2026-05-01T07:59+07:00"}, {"version", 1}});
@@ -131,7 +131,7 @@ TEST_F(RedAlert, TimesOutOfOrderAre422NamingTheFieldAndNothingChanges) {
   EXPECT_FALSE(J(got).contains("acknowledged_at"));
 }
 
-TEST_F(RedAlert, BadAlertsAre4xxNamingTheFieldAndNothingIsStored) {
+TEST_P(RedAlert, BadAlertsAre4xxNamingTheFieldAndNothingIsStored) {
   struct Bad {
     json change;
     int status;
@@ -166,7 +166,7 @@ TEST_F(RedAlert, BadAlertsAre4xxNamingTheFieldAndNothingIsStored) {
   EXPECT_EQ(Stored(), 0u);
 }
 
-TEST_F(RedAlert, ThePatientsNameOnlyWithPersonReadInScopeAndSuchReadsAreAudited) {
+TEST_P(RedAlert, ThePatientsNameOnlyWithPersonReadInScopeAndSuchReadsAreAudited) {
   json e = Raise(worker_, {{"person_id", pop_.Id("M")}, {"patient_label", nullptr}});
   EXPECT_EQ(e["person_name"], "Người M");
   EXPECT_EQ(e["patient_label"], "Sản phụ");  // the kind's label, never the name
@@ -182,7 +182,7 @@ TEST_F(RedAlert, ThePatientsNameOnlyWithPersonReadInScopeAndSuchReadsAreAudited)
   EXPECT_EQ(list.audit->records, std::vector<std::string>{pop_.Id("M")});
 }
 
-TEST_F(RedAlert, EscalatesOnTheBoundaryAndTheEscalatedLevelSeesIt) {
+TEST_P(RedAlert, EscalatesOnTheBoundaryAndTheEscalatedLevelSeesIt) {
   json e = Raise(worker_);
   const std::string id = e["id"];
   clock_.Advance(5min);  // exactly the red level's 5 minutes: not yet
@@ -212,7 +212,7 @@ TEST_F(RedAlert, EscalatesOnTheBoundaryAndTheEscalatedLevelSeesIt) {
   EXPECT_EQ(escalations, 2);
 }
 
-TEST_F(RedAlert, TheTickerEscalatesUnreadAndTheCoordinatorsStreamHearsIt) {
+TEST_P(RedAlert, TheTickerEscalatesUnreadAndTheCoordinatorsStreamHearsIt) {
   auto coordinator = svc_.Subscribe(coordinator_, "test");
   coordinator->Start([] {});
   std::string got;
@@ -230,7 +230,7 @@ TEST_F(RedAlert, TheTickerEscalatesUnreadAndTheCoordinatorsStreamHearsIt) {
   EXPECT_NE(got.find("\"escalated\":[{\"at\":\"2026-05-01T01:05:00Z\",\"orgunit\":{\"id\":\"bv:12-dktinh\""), std::string::npos) << got;
 }
 
-TEST_F(RedAlert, AnAcknowledgedAlertDoesNotEscalate) {
+TEST_P(RedAlert, AnAcknowledgedAlertDoesNotEscalate) {
   json e = Raise(worker_);
   clock_.Advance(4min);
   ASSERT_EQ(Call("POST", "/api/v1/emergencies/" + e["id"].get<std::string>() + "/steps", hospital_,
@@ -240,7 +240,7 @@ TEST_F(RedAlert, AnAcknowledgedAlertDoesNotEscalate) {
   EXPECT_TRUE(Ids(coordinator_).empty());
 }
 
-TEST_F(RedAlert, ListsOpenClosedAndByOrgUnit) {
+TEST_P(RedAlert, ListsOpenClosedAndByOrgUnit) {
   json a = Raise(worker_);
   json b = Raise(worker_, {{"to_orgunit", "bv:12-kvphongtho"}});
   const std::string path = "/api/v1/emergencies/" + a["id"].get<std::string>() + "/steps";
@@ -264,7 +264,7 @@ TEST_F(RedAlert, ListsOpenClosedAndByOrgUnit) {
   EXPECT_EQ(Call("GET", "/api/v1/emergencies", worker_, nullptr, {{"orgunit", "03394"}}).status, 403);
 }
 
-TEST_F(RedAlert, StatsByFacilityWithHandWorkedMedians) {
+TEST_P(RedAlert, StatsByFacilityWithHandWorkedMedians) {
   // Two red alerts to the province hospital acknowledged after 2 and 6 minutes.
   for (int ack : {2, 6}) {
     json e = Raise(worker_);
@@ -287,6 +287,8 @@ TEST_F(RedAlert, StatsByFacilityWithHandWorkedMedians) {
   EXPECT_EQ(J(Call("GET", "/api/v1/emergencies/stats", province_, nullptr, {{"period", "May"}}))["field"], "period");
   EXPECT_EQ(Call("GET", "/api/v1/emergencies/stats", other_, nullptr, {{"orgunit", "03390"}}).status, 403);
 }
+
+U5_ON_BOTH_STORES(RedAlert);
 
 }  // namespace
 }  // namespace u5::test

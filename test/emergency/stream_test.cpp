@@ -27,8 +27,10 @@ json Alert() {
           {"from_orgunit", "tyt:03390"}, {"to_orgunit", "bv:12-sannhi"}};
 }
 
-TEST(EmergencyStream, SubscribersGetTheHelloThenWhatTheyMaySeeAndTheSlowOneIsDropped) {
-  Population pop;
+class EmergencyStream : public OnEachStore {};
+
+TEST_P(EmergencyStream, SubscribersGetTheHelloThenWhatTheyMaySeeAndTheSlowOneIsDropped) {
+  Population pop(GetParam());
   emergency::Service svc(pop.store(), emergency::Config::Builtin());
   auth::Principal worker{"u1", "demo", "commune_worker", {"03390"}};
   auth::Principal hospital{"u3", "benhvien", "hospital_worker", {"bv:12-sannhi"}};
@@ -82,8 +84,8 @@ bool ReadUntil(asio::ip::tcp::socket& s, std::string& buf, const std::string& ne
   return true;
 }
 
-TEST(EmergencyStream, ARealServerStreamsEventsAndEndsTheStreamWhenTheClientGoesOrItStops) {
-  Population pop;
+TEST_P(EmergencyStream, ARealServerStreamsEventsAndEndsTheStreamWhenTheClientGoesOrItStops) {
+  Population pop(GetParam());
   ASSERT_TRUE(auth::AddUser(pop.store(), "benhvien", "Benh-vien-2026-test", "hospital_worker", {"bv:12-sannhi"}).ok());
   ASSERT_TRUE(auth::AddUser(pop.store(), "tramyte", "Tram-y-te-2026-test", "commune_worker", {"03390"}).ok());
   emergency::Service svc(pop.store(), emergency::Config::Builtin());
@@ -135,6 +137,8 @@ TEST(EmergencyStream, ARealServerStreamsEventsAndEndsTheStreamWhenTheClientGoesO
   });
   EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
 }
+
+U5_ON_BOTH_STORES(EmergencyStream);
 
 }  // namespace
 }  // namespace u5::test

@@ -13,10 +13,10 @@
 #include "fhir/elements.h"
 #include "fhir/export.h"
 #include "fhir/mapping.h"
-#include "orgunit/load.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "demo_store.h"
+#include "support/test_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -230,16 +230,18 @@ json Bare(json r) {
   return r;
 }
 
-class FhirBundleStore : public ::testing::Test {
+class FhirBundleStore : public ::testing::TestWithParam<test::StoreKind> {
  protected:
-  static void SetUpTestSuite() {
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
     dir_ = new test::TempDir();
-    std::unique_ptr<store::Store> s;
-    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    store_ = s.release();
+    demo_ = test::OpenDemoStore(GetParam(), 250);
+    store_ = &demo_->store();
+    child_ = growth_ = {};
     // A child with a mother and a growth record: the templates of new records.
-    st = store_->ForEach(
+    Status st = store_->ForEach(
         [](const store::Record& r) {
           if (r.type == "growth" && child_.id.empty()) {
             store::Record p;
@@ -251,8 +253,10 @@ class FhirBundleStore : public ::testing::Test {
     ASSERT_FALSE(child_.id.empty());
   }
   static void TearDownTestSuite() {
-    delete store_;
+    demo_.reset();
+    store_ = nullptr;
     delete dir_;
+    dir_ = nullptr;
   }
 
   // A commune worker of the template child's commune.
@@ -308,13 +312,14 @@ class FhirBundleStore : public ::testing::Test {
   // How many entries of NewChildBundle are the child's (Patient and its parts).
   static size_t person_parts() { return Resources(child_).size(); }
   static inline test::TempDir* dir_ = nullptr;
+  static inline std::unique_ptr<test::OrgUnitStore> demo_;
   static inline store::Store* store_ = nullptr;
   static inline store::Record child_, growth_;
 };
 
 // A Patient with its RelatedPerson and an Encounter with its Observations,
 // tied by urn:uuid: two records, every reference naming the new ids.
-TEST_F(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
+TEST_P(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
   const json bundle = NewChildBundle();
   ParsedBundle b;
   ASSERT_TRUE(ParseBundle(json(bundle), &b).ok());
@@ -353,7 +358,7 @@ TEST_F(FhirBundleStore, TransactionCreatesRecordsWithTheirParts) {
 }
 
 // One bad entry and nothing is stored; the error names the entry and its element.
-TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
+TEST_P(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
   json bundle = NewChildBundle();
   size_t bad = 0;
   for (size_t i = 0; i < bundle["entry"].size(); ++i) {
@@ -378,7 +383,7 @@ TEST_F(FhirBundleStore, TransactionWithOneBadEntryStoresNothing) {
 }
 
 // A Patient of a commune outside the worker's: refused, naming the entry.
-TEST_F(FhirBundleStore, TransactionOutsideTheCallersCommuneIsRefused) {
+TEST_P(FhirBundleStore, TransactionOutsideTheCallersCommuneIsRefused) {
   ParsedBundle b;
   ASSERT_TRUE(ParseBundle(NewChildBundle(), &b).ok());
   const int64_t persons = Count("person");
@@ -390,7 +395,7 @@ TEST_F(FhirBundleStore, TransactionOutsideTheCallersCommuneIsRefused) {
 }
 
 // A batch stores its good entries and answers each bad one with its outcome.
-TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
+TEST_P(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
   json good = Bare(Resources(child_)[0]);
   good.erase("link");
   json bad = good;
@@ -419,7 +424,7 @@ TEST_F(FhirBundleStore, BatchKeepsGoodEntriesAndAnswersBadOnes) {
 
 // Conditional create: a Patient whose identifier is a stored record's is not
 // created again, and the Bundle's references to it name the stored one.
-TEST_F(FhirBundleStore, ConditionalCreateMatchesTheStoredPatient) {
+TEST_P(FhirBundleStore, ConditionalCreateMatchesTheStoredPatient) {
   json bundle = NewChildBundle();
   json& patient = bundle["entry"][0];
   patient["request"]["ifNoneExist"] = std::string("identifier=") + kRecordIdSystem + "|" + child_.id;
@@ -443,7 +448,7 @@ TEST_F(FhirBundleStore, ConditionalCreateMatchesTheStoredPatient) {
 }
 
 // PUTs of a stored Encounter and of one of its Observations are one update of the record.
-TEST_F(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
+TEST_P(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
   std::vector<json> visit = Resources(growth_);
   json weight;
   for (const json& r : visit)
@@ -475,7 +480,7 @@ TEST_F(FhirBundleStore, EntriesOfOneStoredRecordAreOneUpdate) {
 
 // DELETE of a stored part is an update of its record without it; a GET in
 // the same transaction reads the record as the Bundle left it.
-TEST_F(FhirBundleStore, DeleteOfAPartAndReadAfterIt) {
+TEST_P(FhirBundleStore, DeleteOfAPartAndReadAfterIt) {
   // The weight: a measure the registry keeps, not one it derives (a z-score would come back).
   std::string part;
   for (const json& r : Resources(growth_))
@@ -504,7 +509,7 @@ TEST_F(FhirBundleStore, DeleteOfAPartAndReadAfterIt) {
 
 // A new record's part PUT at an id its mapper does not give is refused:
 // the answer would name a resource that is not stored.
-TEST_F(FhirBundleStore, NewRecordPartsKeepTheirMappersIds) {
+TEST_P(FhirBundleStore, NewRecordPartsKeepTheirMappersIds) {
   json bundle = NewChildBundle();
   const std::string id = "0190ffff-0000-7000-8000-0000000000aa";
   json entries = json::array();
@@ -534,7 +539,7 @@ TEST_F(FhirBundleStore, NewRecordPartsKeepTheirMappersIds) {
 
 // What a commune exports, a fresh database imports through one transaction
 // Bundle, and exports again the same (meta aside), ids kept.
-TEST_F(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
+TEST_P(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
   StoreContext ctx(*store_);
   ExportQuery q;
   q.orgunits = {child_.orgunit_id};
@@ -547,10 +552,8 @@ TEST_F(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
   ASSERT_TRUE(ExportNdjson(*store_, ctx, q, first, nullptr, &nd1).ok());
   EXPECT_EQ(nd1.resources, exported.resources);
 
-  test::TempDir fresh_dir;
-  std::unique_ptr<store::Store> fresh;
-  ASSERT_TRUE(store::OpenSqliteStore(fresh_dir.File("fresh.db"), &fresh).ok());
-  ASSERT_TRUE(orgunit::LoadOrgUnits(*fresh, U5_DATA_DIR).ok());
+  test::OrgUnitStore fresh_db(GetParam());
+  store::Store* fresh = &fresh_db.store();
   ParsedBundle b;
   ASSERT_TRUE(ParseBundle(json::parse(bundle_text.str()), &b).ok());
   BundleOptions o = Options();
@@ -580,7 +583,7 @@ TEST_F(FhirBundleStore, ExportImportsIntoAFreshDatabaseUnchanged) {
 
 // The NDJSON of an export: one file per type, every line a resource of a
 // record the caller may see, `_type` and `_since` honoured.
-TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
+TEST_P(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
   StoreContext ctx(*store_);
   ExportQuery q;
   q.orgunits = {"12"};  // the whole province, seen by a worker of one commune
@@ -632,7 +635,7 @@ TEST_F(FhirBundleStore, ExportFilesHoldWhatTheCallerMaySee) {
 
 // POST /fhir: the response Bundle in FHIR's type, each write stamped; a
 // malformed Bundle is refused naming its element.
-TEST_F(FhirBundleStore, PostBundleRoute) {
+TEST_P(FhirBundleStore, PostBundleRoute) {
   http::Router router(BundleRoutes());
   http::Request req;
   req.method = "POST";
@@ -656,7 +659,7 @@ TEST_F(FhirBundleStore, PostBundleRoute) {
 
 // $export over HTTP: kick-off, status with progress, the manifest, the
 // files, scope and ownership of a job, its deletion.
-TEST_F(FhirBundleStore, BulkExportRoutes) {
+TEST_P(FhirBundleStore, BulkExportRoutes) {
   test::TempDir files;
   http::Router router(ExportRoutes({.dir = files.File("jobs")}));
   const auth::Principal who = Worker();
@@ -720,6 +723,8 @@ TEST_F(FhirBundleStore, BulkExportRoutes) {
   EXPECT_EQ(get(status_path, who).status, 404);
   EXPECT_FALSE(std::filesystem::exists(files.File("jobs") + status_path.substr(status_path.rfind('/'))));
 }
+
+U5_ON_BOTH_STORES(FhirBundleStore);
 
 }  // namespace
 }  // namespace u5::fhir

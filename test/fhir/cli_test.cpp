@@ -8,30 +8,47 @@
 #include <nlohmann/json.hpp>
 
 #include "support/process.h"
-#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 namespace {
 
 using nlohmann::json;
 
-class FhirCli : public ::testing::Test {
+class FhirCli : public ::testing::TestWithParam<StoreKind> {
  protected:
-  static void SetUpTestSuite() {
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
     dir_ = new TempDir();
-    RunResult r = RunUnder5({"demo", "--db", dir_->File("demo.db"), "--children", "300"});
+    demo_ = new TestStoreLocation(GetParam(), dir_->path());
+    RunResult r = RunUnder5(Args({"demo"}, *demo_, {"--children", "300"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = RunUnder5({"fhir-export", "--db", dir_->File("demo.db"), "--orgunit", "03390", "--bundle", dir_->File("bundle.json")});
+    r = RunUnder5(Args({"fhir-export"}, *demo_, {"--orgunit", "03390", "--bundle", dir_->File("bundle.json")}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() {
+    delete demo_;
+    demo_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+  // `command`, the flags naming the store at `loc`, then `rest`.
+  static std::vector<std::string> Args(std::vector<std::string> command, const TestStoreLocation& loc,
+                                       const std::vector<std::string>& rest) {
+    for (const std::string& a : loc.StoreArgs()) command.push_back(a);
+    command.insert(command.end(), rest.begin(), rest.end());
+    return command;
+  }
   static inline TempDir* dir_ = nullptr;
+  static inline TestStoreLocation* demo_ = nullptr;
 };
 
-TEST_F(FhirCli, ExportWritesNdjsonFilesOrOneBundle) {
+TEST_P(FhirCli, ExportWritesNdjsonFilesOrOneBundle) {
   TempDir out;
-  RunResult r = RunUnder5({"fhir-export", "--db", dir_->File("demo.db"), "--orgunit", "03390", "--out", out.File("nd")});
+  RunResult r = RunUnder5(Args({"fhir-export"}, *demo_, {"--orgunit", "03390", "--out", out.File("nd")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // One line per file: type, count, path.
   EXPECT_NE(r.out.find("Patient\t"), std::string::npos) << r.out;
@@ -44,38 +61,36 @@ TEST_F(FhirCli, ExportWritesNdjsonFilesOrOneBundle) {
   EXPECT_EQ(bundle["type"], "transaction");
   EXPECT_EQ(bundle["entry"][0]["request"]["method"], "PUT");
   // The export of person-level data is in the audit trail.
-  EXPECT_GE(QueryInt(dir_->File("demo.db"), "SELECT count(*) FROM audit_log WHERE action='export' AND orgunit_id='03390'"), 2);
+  EXPECT_GE(demo_->QueryInt("SELECT count(*) FROM audit_log WHERE action='export' AND orgunit_id='03390'"), 2);
 
   for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--orgunit", "03390"}, {"--orgunit", "03390", "--out", out.File("a"), "--bundle", out.File("b")},
         {"--orgunit", "99999", "--out", out.File("c")}}) {
-    std::vector<std::string> args = {"fhir-export", "--db", dir_->File("demo.db")};
-    args.insert(args.end(), bad.begin(), bad.end());
-    RunResult e = RunUnder5(args);
+    RunResult e = RunUnder5(Args({"fhir-export"}, *demo_, bad));
     EXPECT_EQ(e.exit_code, 2) << e.err;
   }
 }
 
 // A commune's export into a new database: every record, ids kept (but the
 // death reviews and their actions, which FHIR does not carry: docs/fhir.md).
-TEST_F(FhirCli, ImportOfAnExportKeepsEveryRecord) {
-  TempDir fresh;
-  const std::string db = fresh.File("fresh.db");
-  RunResult r = RunUnder5({"fhir-import", "--db", db, dir_->File("bundle.json")});
+TEST_P(FhirCli, ImportOfAnExportKeepsEveryRecord) {
+  TempDir fresh_dir;
+  const TestStoreLocation fresh(GetParam(), fresh_dir.path());
+  RunResult r = RunUnder5(Args({"fhir-import"}, fresh, {dir_->File("bundle.json")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("resources/s"), std::string::npos) << r.err;
   const std::string commune = "(SELECT descendant FROM orgunit_closure WHERE ancestor='03390')";
   for (const char* table : {"person", "event"}) {
     const std::string q = std::string("SELECT count(*) FROM ") + table + " WHERE deleted_at IS NULL AND orgunit_id IN " + commune +
                           (std::string(table) == "event" ? " AND type NOT IN ('death_review', 'review_action')" : "");
-    EXPECT_EQ(QueryInt(db, q), QueryInt(dir_->File("demo.db"), q)) << table;
+    EXPECT_EQ(fresh.QueryInt(q), demo_->QueryInt(q)) << table;
   }
-  EXPECT_EQ(QueryOne(db, "SELECT min(id) FROM person"), QueryOne(dir_->File("demo.db"), "SELECT min(id) FROM person WHERE orgunit_id IN " + commune));
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM audit_log WHERE action='fhir_import'"), 1);
+  EXPECT_EQ(fresh.QueryOne("SELECT min(id) FROM person"), demo_->QueryOne("SELECT min(id) FROM person WHERE orgunit_id IN " + commune));
+  EXPECT_EQ(fresh.QueryInt("SELECT count(*) FROM audit_log WHERE action='fhir_import'"), 1);
 }
 
 // One bad entry: nothing stored, the entry and element named, exit 2.
-TEST_F(FhirCli, ImportWithABadEntryStoresNothing) {
+TEST_P(FhirCli, ImportWithABadEntryStoresNothing) {
   json bundle = json::parse(ReadFile(dir_->File("bundle.json")));
   size_t bad = 0;
   for (size_t i = 0; i < bundle["entry"].size() && !bad; ++i)
@@ -84,23 +99,25 @@ TEST_F(FhirCli, ImportWithABadEntryStoresNothing) {
       bad = i;
     }
   ASSERT_GT(bad, 0u);
-  TempDir fresh;
-  WriteFile(fresh.File("bad.json"), bundle.dump());
-  const std::string db = fresh.File("fresh.db");
-  RunResult r = RunUnder5({"fhir-import", "--db", db, fresh.File("bad.json")});
+  TempDir fresh_dir;
+  const TestStoreLocation fresh(GetParam(), fresh_dir.path());
+  WriteFile(fresh_dir.File("bad.json"), bundle.dump());
+  RunResult r = RunUnder5(Args({"fhir-import"}, fresh, {fresh_dir.File("bad.json")}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("Bundle.entry[" + std::to_string(bad) + "].resource.birthDate"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("nothing stored"), std::string::npos) << r.err;
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM person"), 0);
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM event"), 0);
+  EXPECT_EQ(fresh.QueryInt("SELECT count(*) FROM person"), 0);
+  EXPECT_EQ(fresh.QueryInt("SELECT count(*) FROM event"), 0);
 
-  WriteFile(fresh.File("batch.json"), json({{"resourceType", "Bundle"}, {"type", "batch"}}).dump());
-  r = RunUnder5({"fhir-import", "--db", db, fresh.File("batch.json")});
+  WriteFile(fresh_dir.File("batch.json"), json({{"resourceType", "Bundle"}, {"type", "batch"}}).dump());
+  r = RunUnder5(Args({"fhir-import"}, fresh, {fresh_dir.File("batch.json")}));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("Bundle.type"), std::string::npos) << r.err;
-  WriteFile(fresh.File("notjson.json"), "{\"resourceType\":");
-  EXPECT_EQ(RunUnder5({"fhir-import", "--db", db, fresh.File("notjson.json")}).exit_code, 2);
+  WriteFile(fresh_dir.File("notjson.json"), "{\"resourceType\":");
+  EXPECT_EQ(RunUnder5(Args({"fhir-import"}, fresh, {fresh_dir.File("notjson.json")})).exit_code, 2);
 }
+
+U5_ON_BOTH_STORES(FhirCli);
 
 }  // namespace
 }  // namespace u5::test

@@ -1,27 +1,28 @@
-// The FHIR tests' demo province: a new SQLite file with Vietnam's org units
-// and `opts.children` children of Lai Châu made by the demo generator.
+// The FHIR tests' demo province: a fresh store of either kind with Vietnam's
+// org units (support/orgunit_store.h) and `opts.children` children of Lai Châu
+// made by the demo generator.
 #pragma once
 #include <memory>
-#include <string>
+#include <stdexcept>
 
-#include "core/status.h"
 #include "demo/generator.h"
-#include "orgunit/load.h"
-#include "store/store.h"
+#include "support/orgunit_store.h"
 
 namespace u5::test {
 
-inline Status OpenDemoStore(const std::string& path, const demo::Options& opts, std::unique_ptr<store::Store>* out) {
-  U5_RETURN_IF_ERROR(store::OpenSqliteStore(path, out));
-  U5_RETURN_IF_ERROR(orgunit::LoadOrgUnits(**out, U5_DATA_DIR));
+// Throws when the province cannot be made.
+inline std::unique_ptr<OrgUnitStore> OpenDemoStore(StoreKind kind, const demo::Options& opts) {
+  auto s = std::make_unique<OrgUnitStore>(kind);
   demo::Stats stats;
-  return demo::Generate(**out, opts, &stats);
+  Status st = demo::Generate(s->store(), opts, &stats);
+  if (!st.ok()) throw std::runtime_error(st.ToString());
+  return s;
 }
 
-inline Status OpenDemoStore(const std::string& path, int children, std::unique_ptr<store::Store>* out) {
+inline std::unique_ptr<OrgUnitStore> OpenDemoStore(StoreKind kind, int children) {
   demo::Options opts;
   opts.children = children;
-  return OpenDemoStore(path, opts, out);
+  return OpenDemoStore(kind, opts);
 }
 
 }  // namespace u5::test

@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "demo_store.h"
+#include "support/test_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -531,24 +532,24 @@ TEST(FhirChild, ClaimsByRecordType) {
 
 // ---- the round trip of every child record of a demo province
 
-class FhirChildDemo : public ::testing::Test {
+class FhirChildDemo : public ::testing::TestWithParam<test::StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    std::unique_ptr<store::Store> s;
-    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    store_ = s.release();
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
+    demo_ = test::OpenDemoStore(GetParam(), 250);
+    store_ = &demo_->store();
   }
   static void TearDownTestSuite() {
-    delete store_;
-    delete dir_;
+    demo_.reset();
+    store_ = nullptr;
   }
-  static inline test::TempDir* dir_ = nullptr;
+  static inline std::unique_ptr<test::OrgUnitStore> demo_;
   static inline store::Store* store_ = nullptr;
 };
 
-TEST_F(FhirChildDemo, EveryRecordComesBackAndValidatesToItself) {
+TEST_P(FhirChildDemo, EveryRecordComesBackAndValidatesToItself) {
   StoreContext ctx(*store_);
   registry::StoreLookup lookup(*store_);
   const std::set<std::string> types(std::begin(kChildTypes), std::end(kChildTypes));
@@ -584,7 +585,7 @@ TEST_F(FhirChildDemo, EveryRecordComesBackAndValidatesToItself) {
 }
 
 // A value the registry refuses is reported on the FHIR element that carried it.
-TEST_F(FhirChildDemo, RegistryErrorsNameTheElement) {
+TEST_P(FhirChildDemo, RegistryErrorsNameTheElement) {
   StoreContext ctx(*store_);
   registry::StoreLookup lookup(*store_);
   std::vector<store::Record> growth;
@@ -608,6 +609,8 @@ TEST_F(FhirChildDemo, RegistryErrorsNameTheElement) {
   EXPECT_EQ(valid.field(), "weight_kg");
   EXPECT_EQ(ElementOf("growth", valid.field()), "Observation.valueQuantity.value");
 }
+
+U5_ON_BOTH_STORES(FhirChildDemo);
 
 }  // namespace
 }  // namespace u5::fhir

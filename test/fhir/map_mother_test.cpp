@@ -18,8 +18,9 @@
 #include "registry/schema.h"
 #include "registry/validate.h"
 #include "store/store.h"
-#include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
+#include "demo_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -621,19 +622,18 @@ TEST(FhirMother, MalformedResourcesNameAnElementAndNeverThrow) {
 
 // ---- a small demo province: every record of the mother types, both ways
 
-class FhirMotherDemo : public ::testing::Test {
+class FhirMotherDemo : public ::testing::TestWithParam<test::StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    const std::string db = dir_->File("demo.db");
-    test::RunResult r = test::RunUnder5({"demo", "--db", db, "--children", "2000"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    Status st = store::OpenSqliteStore(db, &store_);
-    ASSERT_TRUE(st.ok()) << st.ToString();
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
+    demo_ = test::OpenDemoStore(GetParam(), 2000);
+    store_ = &demo_->store();
   }
   static void TearDownTestSuite() {
-    store_.reset();
-    delete dir_;
+    demo_.reset();
+    store_ = nullptr;
   }
   static std::vector<store::Record> All(const std::string& type) {
     std::vector<store::Record> all, page;
@@ -646,13 +646,11 @@ class FhirMotherDemo : public ::testing::Test {
     } while (page.size() == 1000);
     return all;
   }
-  static test::TempDir* dir_;
-  static std::unique_ptr<store::Store> store_;
+  static inline std::unique_ptr<test::OrgUnitStore> demo_;
+  static inline store::Store* store_ = nullptr;
 };
-test::TempDir* FhirMotherDemo::dir_ = nullptr;
-std::unique_ptr<store::Store> FhirMotherDemo::store_;
 
-TEST_F(FhirMotherDemo, EveryRecordComesBackAndValidatesUnchanged) {
+TEST_P(FhirMotherDemo, EveryRecordComesBackAndValidatesUnchanged) {
   StoreContext ctx(*store_);
   registry::StoreLookup lookup(*store_);
   for (const char* type : kTypes) {
@@ -677,7 +675,7 @@ TEST_F(FhirMotherDemo, EveryRecordComesBackAndValidatesUnchanged) {
   }
 }
 
-TEST_F(FhirMotherDemo, PartsHaveOwnersAndKindsListTheirTypes) {
+TEST_P(FhirMotherDemo, PartsHaveOwnersAndKindsListTheirTypes) {
   StoreContext ctx(*store_);
   std::set<std::string> resource_types;
   std::map<std::string, std::set<std::string>> produced;  // registry type -> the resource types its records gave
@@ -709,6 +707,8 @@ TEST_F(FhirMotherDemo, PartsHaveOwnersAndKindsListTheirTypes) {
       EXPECT_EQ(listed, parts.count(k.resource_type) > 0) << type << " " << k.resource_type;
     }
 }
+
+U5_ON_BOTH_STORES(FhirMotherDemo);
 
 }  // namespace
 }  // namespace u5::fhir

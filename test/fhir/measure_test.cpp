@@ -16,6 +16,7 @@
 #include "orgunit/load.h"
 #include "support/temp_dir.h"
 #include "demo_store.h"
+#include "support/test_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -24,15 +25,17 @@ using nlohmann::json;
 
 // One demo province (Lai Châu, about 2,000 children) shared by the suite: the
 // generator is deterministic, so the figures are the same at every run.
-class FhirMeasure : public ::testing::Test {
+class FhirMeasure : public ::testing::TestWithParam<test::StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
     demo::Options o;
     o.children = 2000;
     o.today = *ParseDate("2026-06-30");
-    Status st = test::OpenDemoStore(dir_->File("demo.db"), o, &store_);
-    ASSERT_TRUE(st.ok()) << st.ToString();
+    demo_ = test::OpenDemoStore(GetParam(), o);
+    store_ = &demo_->store();
     ASSERT_TRUE(indicator::Service::Open(*store_, U5_DATA_DIR, &svc_).ok());
     indicator::Service::Attach(*store_, svc_.get());
     // A survey figure for an indicator no record gives, and a routine figure
@@ -48,7 +51,7 @@ class FhirMeasure : public ::testing::Test {
     survey.source = "survey";
     survey.value = 62.5;
     survey.document = "MICS 2020-2021";
-    st = svc_->PutValue(survey, by);
+    Status st = svc_->PutValue(survey, by);
     ASSERT_TRUE(st.ok()) << st.ToString();
     indicator::EnteredValue routine = survey;
     routine.element = "full_immunization_under1";
@@ -59,10 +62,10 @@ class FhirMeasure : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
   static void TearDownTestSuite() {
-    indicator::Service::Attach(*store_, nullptr);
+    if (store_) indicator::Service::Attach(*store_, nullptr);
     svc_.reset();
-    store_.reset();
-    delete dir_;
+    demo_.reset();
+    store_ = nullptr;
   }
 
   // The same router as the server's for the two APIs under test.
@@ -98,8 +101,8 @@ class FhirMeasure : public ::testing::Test {
     return b["entry"].size() == 1 ? b["entry"][0]["resource"] : json::object();
   }
 
-  static inline test::TempDir* dir_ = nullptr;
-  static inline std::unique_ptr<store::Store> store_;
+  static inline std::unique_ptr<test::OrgUnitStore> demo_;
+  static inline store::Store* store_ = nullptr;
   static inline std::unique_ptr<indicator::Service> svc_;
   auth::Principal commune_{"u1", "demo", "commune_worker", {"03390"}};
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
@@ -152,7 +155,7 @@ const Row kRows[] = {
     {"caregiver_knows_newborn_danger_signs", "12", "2025"},
 };
 
-TEST_F(FhirMeasure, ReportsEqualTheIndicatorApi) {
+TEST_P(FhirMeasure, ReportsEqualTheIndicatorApi) {
   int with_denominator = 0;
   for (const Row& row : kRows) {
     SCOPED_TRACE(std::string(row.indicator) + " " + row.orgunit + " " + row.period);
@@ -192,7 +195,7 @@ TEST_F(FhirMeasure, ReportsEqualTheIndicatorApi) {
   EXPECT_GE(with_denominator, 8);
 }
 
-TEST_F(FhirMeasure, EnteredValuesAreMarkedAsEntered) {
+TEST_P(FhirMeasure, EnteredValuesAreMarkedAsEntered) {
   // No record gives caregivers' knowledge: the survey's figure is the value.
   const json s = Report("caregiver_knows_newborn_danger_signs", "12", "2025", province_);
   EXPECT_EQ(Extensions(s, "provenance").at(0)["valueCode"], "survey");
@@ -214,7 +217,7 @@ TEST_F(FhirMeasure, EnteredValuesAreMarkedAsEntered) {
 
 // Each target of the province's plan and of the national plan, with the
 // verdict the plan evaluation gives as of the end of the report's period.
-TEST_F(FhirMeasure, TargetsCarryThePlanEvaluation) {
+TEST_P(FhirMeasure, TargetsCarryThePlanEvaluation) {
   size_t compared = 0;
   std::set<std::string> statuses;
   for (const char* plan : {"lai_chau_u5_2030", "national_1493_2030"}) {
@@ -248,7 +251,7 @@ TEST_F(FhirMeasure, TargetsCarryThePlanEvaluation) {
     EXPECT_NE(Sub(t, "plan")["valueString"], "hai_phong_u5_2026_2030");
 }
 
-TEST_F(FhirMeasure, ScopeIsTheIndicatorApis) {
+TEST_P(FhirMeasure, ScopeIsTheIndicatorApis) {
   // The demo commune worker reads its commune, not its province nor another province.
   EXPECT_EQ(Fhir("MeasureReport", {{"measure", "stunting_under5"}, {"subject", "03390"}, {"period", "2025"}}, commune_).status, 200);
   for (const char* other : {"12", "24", "01"}) {
@@ -276,7 +279,7 @@ TEST_F(FhirMeasure, ScopeIsTheIndicatorApis) {
   EXPECT_EQ(json::parse(ok.body)["entry"].size(), svc_->catalogue().indicators().size());
 }
 
-TEST_F(FhirMeasure, SmallCellsHiddenFromTheMinistry) {
+TEST_P(FhirMeasure, SmallCellsHiddenFromTheMinistry) {
   // The ministry sees no small count in a commune, neither in the API nor here.
   http::Response a = Api("indicators", {{"orgunit", "03390"}, {"period", "2025-03"}, {"ids", "facility_delivery"}}, ministry_);
   ASSERT_EQ(a.status, 200) << a.body;
@@ -288,7 +291,7 @@ TEST_F(FhirMeasure, SmallCellsHiddenFromTheMinistry) {
   for (const json& t : Extensions(r, "target")) EXPECT_EQ(Sub(t, "target-status")["valueCode"], "suppressed");
 }
 
-TEST_F(FhirMeasure, BadSearchesNameTheirParameter) {
+TEST_P(FhirMeasure, BadSearchesNameTheirParameter) {
   struct Bad {
     std::map<std::string, std::string> query;
     int status;
@@ -318,7 +321,7 @@ TEST_F(FhirMeasure, BadSearchesNameTheirParameter) {
   EXPECT_EQ(Fhir("Measure/stunting_under5", {}, province_).status, 404);
 }
 
-TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
+TEST_P(FhirMeasure, EveryIndicatorIsAMeasure) {
   http::Response r = Fhir("Measure", {}, commune_);
   ASSERT_EQ(r.status, 200) << r.body;
   const json b = json::parse(r.body);
@@ -359,6 +362,8 @@ TEST_F(FhirMeasure, EveryIndicatorIsAMeasure) {
   ASSERT_EQ(byurl["entry"].size(), 1u);
   EXPECT_EQ(byurl["entry"][0]["resource"]["id"], "stunting-under5");
 }
+
+U5_ON_BOTH_STORES(FhirMeasure);
 
 // A province's catalogue is read at run time and may hold a kind the code
 // tables do not know: its Measure has no scoring, but keeps its populations.

@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "demo_store.h"
+#include "support/test_store.h"
 
 namespace u5::fhir {
 namespace {
@@ -32,18 +33,18 @@ std::string Plus(std::string s) {
   return s;
 }
 
-class FhirServer : public ::testing::Test {
+class FhirServer : public ::testing::TestWithParam<test::StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    std::unique_ptr<store::Store> s;
-    Status st = test::OpenDemoStore(dir_->File("demo.db"), 250, &s);
+  // One demo province per store, shared by the suite's tests (ctest runs each in a process of its own).
+  void SetUp() override {
+    if (demo_ && demo_->kind() == GetParam()) return;
+    TearDownTestSuite();
+    demo_ = test::OpenDemoStore(GetParam(), 250);
+    store_ = &demo_->store();
+    Status st = auth::AddUser(*store_, "cw_a", kPassword, "commune_worker", {"03390"});
     ASSERT_TRUE(st.ok()) << st.ToString();
-    st = auth::AddUser(*s, "cw_a", kPassword, "commune_worker", {"03390"});
+    st = auth::AddUser(*store_, "tinh", kPassword, "province_officer", {"12"});
     ASSERT_TRUE(st.ok()) << st.ToString();
-    st = auth::AddUser(*s, "tinh", kPassword, "province_officer", {"12"});
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    store_ = s.release();
     http::Routes routes = Routes();
     routes.push_back(CapabilityRoute(routes));
     api_ = new http::Api(*store_, routes);
@@ -52,10 +53,13 @@ class FhirServer : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete api_;
-    delete store_;
-    delete dir_;
+    api_ = nullptr;
+    demo_.reset();
+    store_ = nullptr;
     delete cw_;
+    cw_ = nullptr;
     delete tinh_;
+    tinh_ = nullptr;
   }
 
   static std::string Login(const std::string& user) {
@@ -148,14 +152,14 @@ class FhirServer : public ::testing::Test {
     return out;
   }
 
-  static inline test::TempDir* dir_ = nullptr;
+  static inline std::unique_ptr<test::OrgUnitStore> demo_;
   static inline store::Store* store_ = nullptr;
   static inline http::Api* api_ = nullptr;
   static inline std::string* cw_ = nullptr;
   static inline std::string* tinh_ = nullptr;
 };
 
-TEST_F(FhirServer, ReadAnswersTheResourceWithItsVersionAndIsAudited) {
+TEST_P(FhirServer, ReadAnswersTheResourceWithItsVersionAndIsAudited) {
   const store::Record p = APerson(false);
   const int64_t seq = AuditHead();
   Answer a = Call("GET", "/fhir/Patient/" + p.id, *cw_);
@@ -173,7 +177,7 @@ TEST_F(FhirServer, ReadAnswersTheResourceWithItsVersionAndIsAudited) {
   EXPECT_NE(es[0].detail.find("fhir read"), std::string::npos) << es[0].detail;
 }
 
-TEST_F(FhirServer, AnotherCommunesPatientIsNotFoundAndTheRefusalAudited) {
+TEST_P(FhirServer, AnotherCommunesPatientIsNotFoundAndTheRefusalAudited) {
   const store::Record p = APerson(true);
   const int64_t seq = AuditHead();
   for (const std::string& path : {"/fhir/Patient/" + p.id, "/fhir/Patient/" + p.id + "/_history",
@@ -204,7 +208,7 @@ TEST_F(FhirServer, AnotherCommunesPatientIsNotFoundAndTheRefusalAudited) {
 }
 
 // create → update (If-Match) → stale update (412) → vread and _history → delete (reason) → 410.
-TEST_F(FhirServer, CreateUpdateDeleteWithVersionsAndHistory) {
+TEST_P(FhirServer, CreateUpdateDeleteWithVersionsAndHistory) {
   const store::Record model = APerson(false);
   json patient = Call("GET", "/fhir/Patient/" + model.id, *cw_).body;
   ASSERT_EQ(patient["resourceType"], "Patient");
@@ -271,7 +275,7 @@ TEST_F(FhirServer, CreateUpdateDeleteWithVersionsAndHistory) {
   EXPECT_EQ(writes, (std::vector<std::string>{"create", "update", "delete"}));
 }
 
-TEST_F(FhirServer, PutOfAnUnknownUuidCreatesTheRecordWithThatId) {
+TEST_P(FhirServer, PutOfAnUnknownUuidCreatesTheRecordWithThatId) {
   const store::Record model = APerson(false);
   json patient = Call("GET", "/fhir/Patient/" + model.id, *cw_).body;
   const std::string id = "0190c0de-0000-7000-8000-000000000023";
@@ -286,7 +290,7 @@ TEST_F(FhirServer, PutOfAnUnknownUuidCreatesTheRecordWithThatId) {
   EXPECT_EQ(Call("PUT", "/fhir/Patient/not-a-uuid", *cw_, patient).status, 422);
 }
 
-TEST_F(FhirServer, ConditionalCreateFindsTheRecordByIdentifier) {
+TEST_P(FhirServer, ConditionalCreateFindsTheRecordByIdentifier) {
   const store::Record p = APerson(false);
   json patient = Call("GET", "/fhir/Patient/" + p.id, *cw_).body;
   int64_t before = 0;
@@ -305,7 +309,7 @@ TEST_F(FhirServer, ConditionalCreateFindsTheRecordByIdentifier) {
   EXPECT_EQ(Expressions(bad.body), std::vector<std::string>{"If-None-Exist"});
 }
 
-TEST_F(FhirServer, BadInputIsAnOperationOutcomeNamingTheElementAndStoresNothing) {
+TEST_P(FhirServer, BadInputIsAnOperationOutcomeNamingTheElementAndStoresNothing) {
   const store::Record p = APerson(false);
   const json good = Call("GET", "/fhir/Patient/" + p.id, *cw_).body;
   int64_t before = 0;
@@ -360,7 +364,7 @@ TEST_F(FhirServer, BadInputIsAnOperationOutcomeNamingTheElementAndStoresNothing)
   EXPECT_EQ(Expressions(unknown_param.body), std::vector<std::string>{"colour"});
 }
 
-TEST_F(FhirServer, NameSearchIsAccentInsensitiveAndPaged) {
+TEST_P(FhirServer, NameSearchIsAccentInsensitiveAndPaged) {
   const store::Record p = APerson(false);
   // The name as typed without its accents ("Lò Thị Mai" → "lo thi mai").
   Answer a = Call("GET", "/fhir/Patient", *cw_, nullptr, "name=" + Plus(text::Fold(p.full_name)) + "&_count=200");
@@ -398,7 +402,7 @@ TEST_F(FhirServer, NameSearchIsAccentInsensitiveAndPaged) {
     EXPECT_TRUE(store_->InSubtree("03390", e["resource"]["managingOrganization"]["identifier"]["value"]));
 }
 
-TEST_F(FhirServer, SearchByPatientAndDateWithTheIncludedPatient) {
+TEST_P(FhirServer, SearchByPatientAndDateWithTheIncludedPatient) {
   const store::Record p = APerson(false, true);
   store::Record child;
   {
@@ -440,7 +444,7 @@ TEST_F(FhirServer, SearchByPatientAndDateWithTheIncludedPatient) {
     EXPECT_NE(e["resource"]["occurrenceDateTime"].get<std::string>().substr(0, 4), year);
 }
 
-TEST_F(FhirServer, EverythingIsTheHandbookWithTheChildrenInOneAuditEntry) {
+TEST_P(FhirServer, EverythingIsTheHandbookWithTheChildrenInOneAuditEntry) {
   const store::Record mother = APerson(false, true);
   std::vector<store::Record> kids;
   ASSERT_TRUE(store_->Children({mother.id}, &kids).ok());
@@ -461,7 +465,7 @@ TEST_F(FhirServer, EverythingIsTheHandbookWithTheChildrenInOneAuditEntry) {
 }
 
 // A part written alone changes its record and keeps the record's other parts.
-TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
+TEST_P(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
   store::ListQuery q;
   q.type = "growth";
   q.orgunit = "03390";
@@ -530,7 +534,7 @@ TEST_F(FhirServer, PutOfAPartKeepsTheRecordsOtherParts) {
 
 // The JSON API's rules hold on FHIR's paths: the bulk rate of searches, the
 // Origin check of cookie writes, each refusal an OperationOutcome.
-TEST_F(FhirServer, RateAndCrossSiteRulesAreTheJsonApis) {
+TEST_P(FhirServer, RateAndCrossSiteRulesAreTheJsonApis) {
   http::ApiOptions slow;
   slow.bulk_burst = 1;
   slow.bulk_per_minute = 1;
@@ -568,7 +572,7 @@ TEST_F(FhirServer, RateAndCrossSiteRulesAreTheJsonApis) {
 
 // The CapabilityStatement lists each served type with exactly the
 // interactions its routes answer; without a route its interaction goes.
-TEST_F(FhirServer, CapabilityStatementFollowsTheRoutes) {
+TEST_P(FhirServer, CapabilityStatementFollowsTheRoutes) {
   Answer a = Call("GET", "/fhir/metadata", "");
   ASSERT_EQ(a.status, 200) << a.body.dump();
   EXPECT_EQ(a.body["resourceType"], "CapabilityStatement");
@@ -594,6 +598,8 @@ TEST_F(FhirServer, CapabilityStatementFollowsTheRoutes) {
     EXPECT_FALSE(r.contains("operation"));
   }
 }
+
+U5_ON_BOTH_STORES(FhirServer);
 
 }  // namespace
 }  // namespace u5::fhir

@@ -98,8 +98,10 @@ const Expect kExpect[] = {
     {"full_immunization_under1", "12", "2026", 0, 0, "no one reaches 12 months in 2026"},
 };
 
-TEST(Cohort, FirstBirthdayIsTheCalendarBirthdayAndTheCohortIsWhoReachedIt) {
-  Population pop;
+class Cohort : public OnEachStore {};
+
+TEST_P(Cohort, FirstBirthdayIsTheCalendarBirthdayAndTheCohortIsWhoReachedIt) {
+  Population pop(GetParam());
   BuildCohort(pop);
   for (const Expect& e : kExpect) {
     const indicator::Cell c = pop.Counts(e.indicator, e.orgunit, e.period);
@@ -110,8 +112,8 @@ TEST(Cohort, FirstBirthdayIsTheCalendarBirthdayAndTheCohortIsWhoReachedIt) {
 
 // The numerator is a subset of the denominator: never above 100 %, in any unit
 // or period (the old rule divided completions by the period's live births).
-TEST(Cohort, NeverAboveOneHundredPercent) {
-  Population pop;
+TEST_P(Cohort, NeverAboveOneHundredPercent) {
+  Population pop(GetParam());
   BuildLaiChau(pop);  // deliveries in 2025, completions of children born in 2024
   BuildCohort(pop);
   for (const char* id : {"full_immunization_under1", "measles_before_1y"})
@@ -129,8 +131,8 @@ TEST(Cohort, NeverAboveOneHundredPercent) {
 
 // A dose entered after the matrix is built moves the child into the numerator
 // (the unit is the person's own records only, so the incremental path applies).
-TEST(Cohort, ALateEntryIsCountedIncrementally) {
-  Population pop;
+TEST_P(Cohort, ALateEntryIsCountedIncrementally) {
+  Population pop(GetParam());
   BuildCohort(pop);
   EXPECT_EQ(pop.Counts("full_immunization_under1", "03388", "2025-05").num, 0);
   pop.Event("K8opv3", "immunization", "K8", "2024-09-05", "03388", {{"vaccine", "opv"}, {"dose", 3}});
@@ -146,8 +148,8 @@ TEST(Cohort, ALateEntryIsCountedIncrementally) {
 
 // The EPI's administrative figure: completions in the year over the entered
 // target population; it may pass 100 % and says which population it lacks.
-TEST(Cohort, AdministrativeFullImmunizationOverTheTargetPopulation) {
-  Population pop;
+TEST_P(Cohort, AdministrativeFullImmunizationOverTheTargetPopulation) {
+  Population pop(GetParam());
   BuildCohort(pop);
   auto& svc = pop.service();
   indicator::Period y2025, jan;
@@ -177,7 +179,7 @@ TEST(Cohort, AdministrativeFullImmunizationOverTheTargetPopulation) {
 }
 
 // The catalogue refuses a malformed birthday rule, naming the field.
-TEST(Cohort, CatalogueChecksTheNewRuleWords) {
+TEST(CohortRules, CatalogueChecksTheNewRuleWords) {
   const std::string head = R"({"indicators":[{"id":"x","direction":"higher_is_better","compute":{"denominator":)";
   struct Bad { const char* den; const char* needle; };
   const Bad bad[] = {
@@ -201,9 +203,11 @@ TEST(Cohort, CatalogueChecksTheNewRuleWords) {
       "related":[{"record":"death","min_count":0,"max_count":0,"before_months":12}]},"numerator_flag":{}}}]})", &ok).ok());
 }
 
+U5_ON_BOTH_STORES(Cohort);
+
 // exclusive_breastfeeding_under6m has no record field: an entered survey value
 // is its value in the indicators API, the plan evaluation and the reports.
-class EnteredSurvey : public ::testing::Test {
+class EnteredSurvey : public OnEachStore {
  protected:
   void SetUp() override {
     BuildLaiChau(pop_);
@@ -223,12 +227,12 @@ class EnteredSurvey : public ::testing::Test {
     req.body = body;
     return router_.Dispatch(req, province_, pop_.store());
   }
-  Population pop_;
+  Population pop_{GetParam()};
   http::Router router_{indicator::Routes()};
   auth::Principal province_{"u2", "tinh", "province_officer", {"12"}};
 };
 
-TEST_F(EnteredSurvey, IsTheValueInTheIndicatorsApi) {
+TEST_P(EnteredSurvey, IsTheValueInTheIndicatorsApi) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "exclusive_breastfeeding_under6m"}});
   ASSERT_EQ(r.status, 200) << r.body;
   const json item = json::parse(r.body)["items"][0];
@@ -244,7 +248,7 @@ TEST_F(EnteredSurvey, IsTheValueInTheIndicatorsApi) {
     }
 }
 
-TEST_F(EnteredSurvey, IsTheValueInThePlanEvaluation) {
+TEST_P(EnteredSurvey, IsTheValueInThePlanEvaluation) {
   auto r = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}});
   ASSERT_EQ(r.status, 200) << r.body;
   bool seen = false;
@@ -260,7 +264,7 @@ TEST_F(EnteredSurvey, IsTheValueInThePlanEvaluation) {
   EXPECT_TRUE(seen);
 }
 
-TEST_F(EnteredSurvey, IsTheValueInReportsWithoutMadeUpCounts) {
+TEST_P(EnteredSurvey, IsTheValueInReportsWithoutMadeUpCounts) {
   report::Template t;
   ASSERT_TRUE(report::LoadTemplate(U5_DATA_DIR, "lai_chau_annual", &t).ok());
   t.headline.push_back("exclusive_breastfeeding_under6m");
@@ -284,6 +288,8 @@ TEST_F(EnteredSurvey, IsTheValueInReportsWithoutMadeUpCounts) {
     EXPECT_DOUBLE_EQ(*row.cells[2].num, 47) << tb.id;
   }
 }
+
+U5_ON_BOTH_STORES(EnteredSurvey);
 
 }  // namespace
 }  // namespace u5::test

@@ -52,10 +52,12 @@ void InsertDeath(Population& pop, bool stored_flag) {
   ASSERT_TRUE(pop.store().Insert(r).ok());
 }
 
-TEST(DeathReviewed, ACompleteReviewNamingTheDeathMakesItReviewed) {
+class DeathReviewed : public OnEachStore {};
+
+TEST_P(DeathReviewed, ACompleteReviewNamingTheDeathMakesItReviewed) {
   for (const ReviewedCase& c : kReviewed) {
     SCOPED_TRACE(c.why);
-    Population pop;
+    Population pop(GetParam());
     pop.Person("M", "female", "1996-04-04", "03390");
     pop.Person("C", "male", "2025-01-10", "03390", {{"mother_id", "M"}});
     InsertDeath(pop, c.stored_flag);
@@ -81,8 +83,8 @@ TEST(DeathReviewed, ACompleteReviewNamingTheDeathMakesItReviewed) {
 }
 
 // The review status moves the figure at once (the reviewer's person is re-read).
-TEST(DeathReviewed, IncrementalOnUpdateAndDelete) {
-  Population pop;
+TEST_P(DeathReviewed, IncrementalOnUpdateAndDelete) {
+  Population pop(GetParam());
   pop.Person("C", "female", "2024-06-01", "03390");
   pop.Event("X", "death", "C", "2025-03-01", "03390");
   pop.Event("R", "death_review", "C", "2025-03-01", "03390", {{"death_id", "X"}, {"review_type", "facility"}, {"status", "draft"}});
@@ -102,9 +104,13 @@ TEST(DeathReviewed, IncrementalOnUpdateAndDelete) {
   EXPECT_EQ(d.by["avoidability"]["not_reviewed"], 1);
 }
 
+U5_ON_SQLITE_ONLY(DeathReviewed);
+
 // Expected deaths = live births x the entered reference deaths per 1000 live births.
-TEST(DeathNotification, ExpectedFromLiveBirthsTimesAnEnteredRatio) {
-  Population pop;
+class DeathNotification : public OnEachStore {};
+
+TEST_P(DeathNotification, ExpectedFromLiveBirthsTimesAnEnteredRatio) {
+  Population pop(GetParam());
   BuildLaiChau(pop);
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025", &p).ok());
@@ -125,6 +131,8 @@ TEST(DeathNotification, ExpectedFromLiveBirthsTimesAnEnteredRatio) {
   EXPECT_EQ(v.den, 1);
   EXPECT_DOUBLE_EQ(*v.value, 400.0);  // 4 notified of 1 expected
 }
+
+U5_ON_BOTH_STORES(DeathNotification);
 
 // WHO ICD-10 2019 chapter ranges (the catalogue's death_analysis.icd10_chapters).
 TEST(DeathAnalysis, Icd10ChapterOfAnUnderlyingCause) {
@@ -176,7 +184,7 @@ class DeathAnalysisHttp : public LaiChauHttp {
 
 // Hand-worked from lai_chau.cpp: 2025 in Lai Châu holds X1 (day 15), X2 (day 27),
 // X3 (day 28), X6 (maternal), X7 (2 years) and the stillbirth SB4; R1 and R3 are complete.
-TEST_F(DeathAnalysisHttp, CountsByEveryDimensionWithNoPersonData) {
+TEST_P(DeathAnalysisHttp, CountsByEveryDimensionWithNoPersonData) {
   auto r = Get({{"orgunit", "12"}, {"period", "2025"}}, province_);
   ASSERT_EQ(r.status, 200) << r.body;
   const json j = json::parse(r.body);
@@ -201,7 +209,7 @@ TEST_F(DeathAnalysisHttp, CountsByEveryDimensionWithNoPersonData) {
   for (const char* k : {"full_name", "person_id", "Người"}) EXPECT_EQ(r.body.find(k), std::string::npos) << k;
 }
 
-TEST_F(DeathAnalysisHttp, PeriodsScopeAndErrors) {
+TEST_P(DeathAnalysisHttp, PeriodsScopeAndErrors) {
   auto q = Get({{"orgunit", "12"}, {"period", "2025Q2"}, {"by", "month"}}, province_);
   ASSERT_EQ(q.status, 200) << q.body;
   EXPECT_EQ(json::parse(q.body)["total"], 2);  // X3 in April, SB4 in June
@@ -227,7 +235,7 @@ TEST_F(DeathAnalysisHttp, PeriodsScopeAndErrors) {
 
 // The ministry never sees a small cell: the total of 6 is shown only if it is
 // not small; every small group and one complement are hidden.
-TEST_F(DeathAnalysisHttp, SmallCellsHiddenForTheMinistry) {
+TEST_P(DeathAnalysisHttp, SmallCellsHiddenForTheMinistry) {
   auto r = Get({{"orgunit", "12"}, {"period", "2025"}, {"by", "category,place"}}, ministry_);
   ASSERT_EQ(r.status, 200) << r.body;
   const json j = json::parse(r.body);
@@ -242,6 +250,8 @@ TEST_F(DeathAnalysisHttp, SmallCellsHiddenForTheMinistry) {
   EXPECT_EQ(s["suppressed"], true);  // 2 deaths
   EXPECT_FALSE(s.contains("total"));
 }
+
+U5_ON_BOTH_STORES(DeathAnalysisHttp);
 
 }  // namespace
 }  // namespace u5::test

@@ -98,8 +98,10 @@ std::vector<Row> Expected() {
   return rows;
 }
 
-TEST(EdgeRegistry, EveryExpectedCountMatches) {
-  Population pop;
+class EdgeRegistry : public OnEachStore {};
+
+TEST_P(EdgeRegistry, EveryExpectedCountMatches) {
+  Population pop(GetParam());
   Load(pop);
   const auto rows = Expected();
   ASSERT_GT(rows.size(), 40u);
@@ -113,8 +115,8 @@ TEST(EdgeRegistry, EveryExpectedCountMatches) {
 
 // The same registry loaded, then the engine rebuilt from the database: the
 // incremental path and the full load agree on every expected row.
-TEST(EdgeRegistry, FullReloadAgrees) {
-  Population pop;
+TEST_P(EdgeRegistry, FullReloadAgrees) {
+  Population pop(GetParam());
   Load(pop);
   ASSERT_TRUE(pop.service().Rebuild().ok());
   for (const Row& r : Expected()) {
@@ -123,6 +125,8 @@ TEST(EdgeRegistry, FullReloadAgrees) {
     EXPECT_EQ(c.den, r.den) << "expected.csv:" << r.line;
   }
 }
+
+U5_ON_BOTH_STORES(EdgeRegistry);
 
 }  // namespace
 }  // namespace u5::test

@@ -38,7 +38,7 @@ void InsertUnchecked(Population& pop, const std::string& type, json fields) {
 // A woman whose pregnancy (lmp 2024-01-01) ends with a delivery on 2024-10-01.
 struct Delivered {
   Population pop;
-  Delivered() {
+  explicit Delivered(StoreKind kind) : pop(kind) {
     pop.Person("W", "female", "1995-05-05", "03390");
     pop.Event("P", "pregnancy", "W", "2024-02-15", "03390", {{"lmp", "2024-01-01"}});
   }
@@ -53,8 +53,10 @@ struct Delivered {
   }
 };
 
-TEST(PregnancyEndsAtDelivery, AnAncVisitAfterTheDeliveryIsRefusedOnDate) {
-  Delivered w;
+class PregnancyEndsAtDelivery : public OnEachStore {};
+
+TEST_P(PregnancyEndsAtDelivery, AnAncVisitAfterTheDeliveryIsRefusedOnDate) {
+  Delivered w(GetParam());
   w.Anc("A1", "2024-03-01");
   w.Deliver();
   registry::StoreLookup lookup(w.pop.store());
@@ -69,8 +71,8 @@ TEST(PregnancyEndsAtDelivery, AnAncVisitAfterTheDeliveryIsRefusedOnDate) {
   EXPECT_TRUE(registry::Validate("anc_visit", same_day, lookup, Today(), &r).ok());
 }
 
-TEST(PregnancyEndsAtDelivery, ADeliveryBeforeAnAncVisitOfItsPregnancyIsRefusedOnDate) {
-  Delivered w;
+TEST_P(PregnancyEndsAtDelivery, ADeliveryBeforeAnAncVisitOfItsPregnancyIsRefusedOnDate) {
+  Delivered w(GetParam());
   w.Anc("A1", "2024-08-01");
   registry::StoreLookup lookup(w.pop.store());
   store::Record r;
@@ -87,8 +89,8 @@ TEST(PregnancyEndsAtDelivery, ADeliveryBeforeAnAncVisitOfItsPregnancyIsRefusedOn
 // (data written before the rule): T1 visit with HIV test and iron, T2 with
 // syphilis test and iron, T3, then a "visit" after the delivery with hepatitis
 // B test, iron and the only haemoglobin result.
-TEST(PregnancyEndsAtDelivery, PregnancyRulesIgnoreVisitsStoredAfterTheDelivery) {
-  Delivered w;
+TEST_P(PregnancyEndsAtDelivery, PregnancyRulesIgnoreVisitsStoredAfterTheDelivery) {
+  Delivered w(GetParam());
   w.Anc("A1", "2024-03-01", {{"hiv_test", "negative"}, {"iron_folate", true}});      // week 8, T1
   w.Anc("A2", "2024-05-15", {{"syphilis_test", "negative"}, {"iron_folate", true}});  // week 19, T2
   w.Anc("A3", "2024-08-01");                                                          // week 30, T3
@@ -114,10 +116,14 @@ TEST(PregnancyEndsAtDelivery, PregnancyRulesIgnoreVisitsStoredAfterTheDelivery) 
   }
 }
 
+U5_ON_BOTH_STORES(PregnancyEndsAtDelivery);
+
 // ---- Item 1: anaemia counts each pregnancy once, at its first Hb result -------
 
-TEST(AnaemiaInPregnancy, EachPregnancyOnceAtItsFirstResultEvenWithTwoThatDay) {
-  Population pop;
+class AnaemiaInPregnancy : public OnEachStore {};
+
+TEST_P(AnaemiaInPregnancy, EachPregnancyOnceAtItsFirstResultEvenWithTwoThatDay) {
+  Population pop(GetParam());
   pop.Person("W1", "female", "1995-05-05", "03390");
   pop.Event("P1", "pregnancy", "W1", "2025-02-01", "03390", {{"lmp", "2025-01-01"}});
   // Two results on the first day: the one entered first (10.0) is the pregnancy's.
@@ -152,9 +158,13 @@ TEST(AnaemiaInPregnancy, EachPregnancyOnceAtItsFirstResultEvenWithTwoThatDay) {
   }
 }
 
+U5_ON_BOTH_STORES(AnaemiaInPregnancy);
+
 // ---- Item 4: vitamin A twice a year, both doses at 6-35 months ---------------
 
-TEST(VitaminATwiceAYear, TwoDosesAt6To35MonthsAtLeastFourCalendarMonthsApart) {
+class VitaminATwiceAYear : public OnEachStore {};
+
+TEST_P(VitaminATwiceAYear, TwoDosesAt6To35MonthsAtLeastFourCalendarMonthsApart) {
   struct Row {
     const char* birth;
     std::vector<const char*> doses;
@@ -172,7 +182,7 @@ TEST(VitaminATwiceAYear, TwoDosesAt6To35MonthsAtLeastFourCalendarMonthsApart) {
       {"2023-02-01", {"2025-06-02", "2025-12-01"}, 1, "the campaign rounds of June and December"},
   };
   for (const Row& r : rows) {
-    Population pop;
+    Population pop(GetParam());
     pop.Person("C", "male", r.birth, "03390");
     int i = 0;
     for (const char* d : r.doses) pop.Event("V" + std::to_string(i++), "vitamin_a", "C", d, "03390", {{"dose_iu", 100000}});
@@ -180,9 +190,13 @@ TEST(VitaminATwiceAYear, TwoDosesAt6To35MonthsAtLeastFourCalendarMonthsApart) {
   }
 }
 
+U5_ON_SQLITE_ONLY(VitaminATwiceAYear);
+
 // ---- Items 5 and 6: wasting is weight-for-length; oedema is below -3 SD -------
 
-TEST(GrowthClasses, WastingIsWeightForLengthAndOedemaCountsAsSevere) {
+class GrowthClasses : public OnEachStore {};
+
+TEST_P(GrowthClasses, WastingIsWeightForLengthAndOedemaCountsAsSevere) {
   struct Row {
     json measure;
     const char* underweight;
@@ -204,7 +218,7 @@ TEST(GrowthClasses, WastingIsWeightForLengthAndOedemaCountsAsSevere) {
        "oedema with MUAC only"},
   };
   for (const Row& r : rows) {
-    Population pop;
+    Population pop(GetParam());
     pop.Person("C", "male", "2024-06-01", "03390");
     pop.Event("G", "growth", "C", "2025-06-01", "03390", r.measure);
     store::Record g;
@@ -222,6 +236,8 @@ TEST(GrowthClasses, WastingIsWeightForLengthAndOedemaCountsAsSevere) {
     EXPECT_EQ(std::pair(ow.num, ow.den), std::pair(r.ow_num, r.ow_den)) << "overweight: " << r.why;
   }
 }
+
+U5_ON_SQLITE_ONLY(GrowthClasses);
 
 }  // namespace
 }  // namespace u5::test

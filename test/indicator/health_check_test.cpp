@@ -38,8 +38,10 @@ void EnterPopulation(Population& pop, double children) {
   ASSERT_TRUE(pop.service().PutValue(v, ByUser("hp")).ok());
 }
 
-TEST(HealthCheckIndicator, ChildrenCheckedOnceAYear) {
-  Population pop;
+class HealthCheckIndicator : public OnEachStore {};
+
+TEST_P(HealthCheckIndicator, ChildrenCheckedOnceAYear) {
+  Population pop(GetParam());
   Build(pop);
   EXPECT_EQ(pop.Body("C3a")["age_band"], "m48_59");
   indicator::Cell c = pop.Counts("periodic_health_check_under5", "31", "2025");
@@ -48,8 +50,8 @@ TEST(HealthCheckIndicator, ChildrenCheckedOnceAYear) {
   EXPECT_EQ(pop.Counts("periodic_health_check_under5", kCommune, "2025").num, 3);
 }
 
-TEST(HealthCheckIndicator, HaiPhongTargetGetsAVerdict) {
-  Population pop;
+TEST_P(HealthCheckIndicator, HaiPhongTargetGetsAVerdict) {
+  Population pop(GetParam());
   Build(pop);
   auto eval = [&]() {
     std::vector<indicator::TargetEval> es;
@@ -76,6 +78,8 @@ TEST(HealthCheckIndicator, HaiPhongTargetGetsAVerdict) {
   EXPECT_EQ(e.value_year, 2025);
   EXPECT_EQ(e.status, "at_risk") << e.reason;  // one year of data, below the target
 }
+
+U5_ON_BOTH_STORES(HealthCheckIndicator);
 
 }  // namespace
 }  // namespace u5::test

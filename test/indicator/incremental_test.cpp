@@ -100,9 +100,11 @@ void RandomOps(Population& pop, uint32_t seed, int n_ops) {
   }
 }
 
-TEST(Incremental, RandomWritesGiveTheSameMatrixAsAFullRecompute) {
+class Incremental : public OnEachStore {};
+
+TEST_P(Incremental, RandomWritesGiveTheSameMatrixAsAFullRecompute) {
   for (uint32_t seed : {1u, 2u, 3u}) {
-    Population pop;
+    Population pop(GetParam());
     BuildLaiChau(pop);
     ASSERT_TRUE(pop.service().Refresh().ok());  // built before the random writes, then maintained
     const auto before = pop.service().engine().NonZeroCells();
@@ -121,8 +123,8 @@ TEST(Incremental, RandomWritesGiveTheSameMatrixAsAFullRecompute) {
   }
 }
 
-TEST(Incremental, CountsAddUpThroughTheTree) {
-  Population pop;
+TEST_P(Incremental, CountsAddUpThroughTheTree) {
+  Population pop(GetParam());
   BuildLaiChau(pop);
   ASSERT_TRUE(pop.service().Refresh().ok());
   RandomOps(pop, 7, 80);
@@ -145,6 +147,8 @@ TEST(Incremental, CountsAddUpThroughTheTree) {
     EXPECT_EQ(prov, months) << ind;
   }
 }
+
+U5_ON_SQLITE_ONLY(Incremental);
 
 }  // namespace
 }  // namespace u5::test

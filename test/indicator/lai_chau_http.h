@@ -13,7 +13,7 @@
 namespace u5::test {
 
 // The indicator routes over a population the fixture builds in SetUp.
-class PopulationHttp : public ::testing::Test {
+class PopulationHttp : public OnEachStore {
  protected:
   http::Response Call(const std::string& method, const std::string& path, std::map<std::string, std::string> query,
                       const auth::Principal& who, const std::string& body = "") {
@@ -24,7 +24,7 @@ class PopulationHttp : public ::testing::Test {
     req.body = body;
     return router_.Dispatch(req, who, pop_.store());
   }
-  Population pop_;
+  Population pop_{GetParam()};
   http::Router router_{indicator::Routes()};
 };
 

@@ -90,7 +90,9 @@ std::vector<ChildLife> HandExample() {
   return out;
 }
 
-TEST(CohortMortality, HandComputedExample) {
+class CohortMortality : public OnEachStore {};
+
+TEST(CohortMortalityFormula, HandComputedExample) {
   const std::vector<ChildLife> kids = HandExample();
   ASSERT_EQ(kids.size(), 53u);
   const CohortEstimate e = indicator::EstimateCohort(kids, D("2020-01-01"), D("2025-01-01"));
@@ -134,7 +136,7 @@ TEST(CohortMortality, HandComputedExample) {
 // first day is whole (B) in the first month; one whose first month ends on the
 // first day is out; a child born on the last day is C; a death on the window's
 // last day counts for C, on the day after it does not.
-TEST(CohortMortality, SegmentEdges) {
+TEST(CohortMortalityFormula, SegmentEdges) {
   struct Row {
     const char* born;
     const char* died;
@@ -155,7 +157,7 @@ TEST(CohortMortality, SegmentEdges) {
   }
 }
 
-TEST(CohortMortality, NoDeathsGiveAnExactUpperBoundAndNoChildrenNoValue) {
+TEST(CohortMortalityFormula, NoDeathsGiveAnExactUpperBoundAndNoChildrenNoValue) {
   std::vector<ChildLife> kids(100, ChildLife{D("2022-01-01"), std::nullopt});
   CohortEstimate e = indicator::EstimateCohort(kids, D("2020-01-01"), D("2025-01-01"));
   ASSERT_TRUE(e.infant.q);
@@ -175,8 +177,8 @@ TEST(CohortMortality, NoDeathsGiveAnExactUpperBoundAndNoChildrenNoValue) {
 // to 2024, stored as persons and death records and read back through the store.
 // Then 1q0 = 1 - (1-p)^12 and 5q0 = 1 - (1-p)^60, which the estimate must find
 // within its sampling error, and its 95 % interval must hold them.
-TEST(CohortMortality, ConstantHazardThroughTheStore) {
-  Population pop;
+TEST_P(CohortMortality, ConstantHazardThroughTheStore) {
+  Population pop(GetParam());
   constexpr double p = 0.003;  // 5q0 = 165 per 1000, 1q0 = 35.4
   uint64_t state = 2030;
   auto uniform = [&] {  // splitmix64: the same numbers on every platform
@@ -254,8 +256,8 @@ TEST(CohortMortality, ConstantHazardThroughTheStore) {
   EXPECT_LT(a.estimate.births, born_in_window * 2 / 3);
 }
 
-TEST(CohortMortality, WindowAndErrors) {
-  Population pop;
+TEST_P(CohortMortality, WindowAndErrors) {
+  Population pop(GetParam());
   indicator::CohortAnswer a;
   // The current year is cut at the as-of date.
   ASSERT_TRUE(indicator::CohortMortality(pop.store(), {"12", 2026, D("2026-03-15")}, &a).ok());
@@ -269,6 +271,8 @@ TEST(CohortMortality, WindowAndErrors) {
   EXPECT_EQ(st.field(), "orgunit");
 }
 
+U5_ON_SQLITE_ONLY(CohortMortality);
+
 class CohortHttp : public LaiChauHttp {
  protected:
   http::Response Get(std::map<std::string, std::string> query, const auth::Principal& who) {
@@ -278,7 +282,7 @@ class CohortHttp : public LaiChauHttp {
 
 // The Lai Châu fixture (lai_chau.cpp): children C1..C6 born 2023-2025 in the
 // province, four of them died in 2025 (X1, X2, X3, X7).
-TEST_F(CohortHttp, ProvinceEstimateWithWindowCountsAndMethod) {
+TEST_P(CohortHttp, ProvinceEstimateWithWindowCountsAndMethod) {
   auto r = Get({{"orgunit", "12"}, {"year", "2025"}, {"as_of", "2026-11-26"}}, province_);
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
@@ -302,7 +306,7 @@ TEST_F(CohortHttp, ProvinceEstimateWithWindowCountsAndMethod) {
   EXPECT_FALSE(r.audit.has_value()) << "aggregates: no audit entry";
 }
 
-TEST_F(CohortHttp, ScopeAndErrors) {
+TEST_P(CohortHttp, ScopeAndErrors) {
   // Another province's officer, and a commune worker asking for the province: refused
   // as the indicators API refuses an org unit outside the scope (403, field orgunit).
   for (const auth::Principal* who : {&bac_ninh_, &commune_}) {
@@ -326,7 +330,7 @@ TEST_F(CohortHttp, ScopeAndErrors) {
 }
 
 // The ministry never sees small counts: four deaths hide the figures.
-TEST_F(CohortHttp, MinistrySmallCountsHidden) {
+TEST_P(CohortHttp, MinistrySmallCountsHidden) {
   auto r = Get({{"orgunit", "12"}, {"year", "2025"}, {"as_of", "2026-11-26"}}, ministry_);
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
@@ -335,6 +339,8 @@ TEST_F(CohortHttp, MinistrySmallCountsHidden) {
   EXPECT_FALSE(j.contains("segments"));
   EXPECT_TRUE(j["u5mr"]["per_1000"].is_null());
 }
+
+U5_ON_BOTH_STORES(CohortHttp);
 
 }  // namespace
 }  // namespace u5::test

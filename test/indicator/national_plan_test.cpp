@@ -35,8 +35,10 @@ void Build(Population& pop) {
   pop.Event("BK1x", "death", "BK1", "2025-03-13", "01840", {{"cause_category", "prematurity"}, {"reviewed", true}});
 }
 
-TEST(NationalPlan, EveryProvinceIsEvaluatedAgainstThe1493Targets) {
-  Population pop;
+class NationalPlan : public OnEachStore {};
+
+TEST_P(NationalPlan, EveryProvinceIsEvaluatedAgainstThe1493Targets) {
+  Population pop(GetParam());
   Build(pop);
   auto& svc = pop.service();
   const indicator::Plan* plan = svc.catalogue().FindPlan(kPlan);
@@ -75,6 +77,8 @@ TEST(NationalPlan, EveryProvinceIsEvaluatedAgainstThe1493Targets) {
   EXPECT_TRUE(own.empty());
 }
 
+U5_ON_BOTH_STORES(NationalPlan);
+
 class NationalPlanHttp : public PopulationHttp {
  protected:
   void SetUp() override {
@@ -86,7 +90,7 @@ class NationalPlanHttp : public PopulationHttp {
   auth::Principal lai_chau_{"u3", "lc", "province_officer", {"12"}};
 };
 
-TEST_F(NationalPlanHttp, ListedEvaluatedAnywhereAndEditedOnlyByTheMinistry) {
+TEST_P(NationalPlanHttp, ListedEvaluatedAnywhereAndEditedOnlyByTheMinistry) {
   auto list = Call("GET", "/api/v1/plans", {}, son_la_);
   ASSERT_EQ(list.status, 200) << list.body;
   bool listed = false;
@@ -131,6 +135,8 @@ TEST_F(NationalPlanHttp, ListedEvaluatedAnywhereAndEditedOnlyByTheMinistry) {
     if (e.target.indicator == "neonatal_mortality_rate") edited = e.target.value == 7.5;
   EXPECT_TRUE(edited);
 }
+
+U5_ON_BOTH_STORES(NationalPlanHttp);
 
 }  // namespace
 }  // namespace u5::test

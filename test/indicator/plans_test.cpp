@@ -14,8 +14,10 @@ using indicator::TargetEval;
 
 const Date kAsOf = *ParseDate("2026-11-26");
 
-TEST(Plans, AllEightyFourTargetsAreEvaluated) {
-  Population pop;
+class Plans : public OnEachStore {};
+
+TEST_P(Plans, AllEightyFourTargetsAreEvaluated) {
+  Population pop(GetParam());
   BuildLaiChau(pop);
   auto& svc = pop.service();
   const std::set<std::string> statuses = {"achieved", "on_track", "at_risk", "off_track", "not_computable"};
@@ -48,8 +50,8 @@ TEST(Plans, AllEightyFourTargetsAreEvaluated) {
   EXPECT_GT(with_value, 0u);  // the Lai Châu records give values for Lai Châu's targets
 }
 
-TEST(Plans, LaiChauTargetsAgainstTheHandBuiltRecords) {
-  Population pop;
+TEST_P(Plans, LaiChauTargetsAgainstTheHandBuiltRecords) {
+  Population pop(GetParam());
   BuildLaiChau(pop);
   std::vector<TargetEval> es;
   ASSERT_TRUE(pop.service().Evaluate("lai_chau_u5_2030", "", std::nullopt, kAsOf, &es).ok());
@@ -75,8 +77,8 @@ TEST(Plans, LaiChauTargetsAgainstTheHandBuiltRecords) {
   EXPECT_NE(ebf.reason.find("2020"), std::string::npos);
 }
 
-TEST(Plans, RelativeIncreaseUsesTheEnteredBaseline) {
-  Population pop;
+TEST_P(Plans, RelativeIncreaseUsesTheEnteredBaseline) {
+  Population pop(GetParam());
   auto& svc = pop.service();
   for (auto [period, value] : {std::pair{"2020", 40.0}, {"2025", 47.0}}) {
     indicator::EnteredValue v;
@@ -98,8 +100,8 @@ TEST(Plans, RelativeIncreaseUsesTheEnteredBaseline) {
   }
 }
 
-TEST(Plans, EditedTargetReplacesThePrintedOne) {
-  Population pop;
+TEST_P(Plans, EditedTargetReplacesThePrintedOne) {
+  Population pop(GetParam());
   BuildLaiChau(pop);
   auto& svc = pop.service();
   indicator::Target t;
@@ -122,6 +124,8 @@ TEST(Plans, EditedTargetReplacesThePrintedOne) {
   t.op = "about";
   EXPECT_FALSE(svc.PutTarget(t, "test", test::ByUser("tinh")).ok());
 }
+
+U5_ON_BOTH_STORES(Plans);
 
 // Evaluation arithmetic on a made-up annual series.
 TargetEval Eval(const std::string& ind, const std::string& op, double value, int year, std::map<int, double> series,

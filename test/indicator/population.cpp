@@ -1,54 +1,18 @@
 #include "population.h"
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
 #include <memory>
-#include <mutex>
 
 #include "core/date.h"
 #include "core/id.h"
-#include "orgunit/load.h"
 #include "registry/validate.h"
-#include "store/sqlite.h"
 
 namespace u5::test {
-namespace {
 
-// Loading every org unit of Vietnam takes a while: do it once per test binary
-// into a template file and copy that for each population.
-const std::string& TemplateDb() {
-  static std::string path;
-  static std::once_flag once;
-  // Removed when the process exits (each test binary made one of some 110 MB and left it behind).
-  static std::unique_ptr<TempDir> dir;
-  std::call_once(once, [] {
-    dir = std::make_unique<TempDir>();
-    path = dir->File("template.db");
-    std::unique_ptr<store::Store> s;
-    Status st = store::OpenSqliteStore(path, &s);
-    if (!st.ok()) throw std::runtime_error(st.ToString());
-    st = orgunit::LoadOrgUnits(*s, U5_DATA_DIR);
-    store::Db db;
-    if (st.ok()) st = store::Db::Open(path, &db);
-    if (st.ok()) st = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    if (!st.ok()) throw std::runtime_error(st.ToString());
-  });
-  return path;
-}
-
-}  // namespace
-
-Population::Population() {
-  db_path_ = dir_.File("u5.db");
-  std::filesystem::copy_file(TemplateDb(), db_path_);
-  Status st = store::OpenSqliteStore(db_path_, &store_);
-  if (!st.ok()) throw std::runtime_error(st.ToString());
-}
+Population::Population(StoreKind kind) : db_(kind) {}
 
 indicator::Service& Population::service() {
   if (!service_) {
-    Status st = indicator::Service::Open(*store_, U5_DATA_DIR, &service_);
+    Status st = indicator::Service::Open(store(), U5_DATA_DIR, &service_);
     if (!st.ok()) throw std::runtime_error(st.ToString());
   }
   return *service_;
@@ -70,12 +34,12 @@ std::string Population::Person(const std::string& key, const std::string& sex, c
   fields["id"] = NewUuid7();
   inputs_[key] = fields;
   types_[key] = "person";
-  registry::StoreLookup lookup(*store_);
+  registry::StoreLookup lookup(store());
   store::Record r;
   Status st = registry::Validate("person", Resolve(fields), lookup, Today(), &r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   r.created_at = r.updated_at = NowIso();
-  st = store_->Insert(r);
+  st = store().Insert(r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   ids_[key] = r.id;
   return r.id;
@@ -89,12 +53,12 @@ std::string Population::Event(const std::string& key, const std::string& type, c
   fields["id"] = NewUuid7();
   inputs_[key] = fields;
   types_[key] = type;
-  registry::StoreLookup lookup(*store_);
+  registry::StoreLookup lookup(store());
   store::Record r;
   Status st = registry::Validate(type, Resolve(fields), lookup, Today(), &r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   r.created_at = r.updated_at = NowIso();
-  st = store_->Insert(r);
+  st = store().Insert(r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   ids_[key] = r.id;
   return r.id;
@@ -104,27 +68,27 @@ void Population::Update(const std::string& key, const nlohmann::json& changes) {
   nlohmann::json fields = inputs_.at(key);
   for (auto it = changes.begin(); it != changes.end(); ++it) fields[it.key()] = it.value();
   store::Record cur;
-  Status st = store_->Get(types_.at(key), ids_.at(key), &cur);
+  Status st = store().Get(types_.at(key), ids_.at(key), &cur);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
-  registry::StoreLookup lookup(*store_);
+  registry::StoreLookup lookup(store());
   store::Record r;
   st = registry::Validate(types_.at(key), Resolve(fields), lookup, Today(), &r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
-  st = store_->Update(r, cur.version);
+  st = store().Update(r, cur.version);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   inputs_[key] = fields;
 }
 
 void Population::Delete(const std::string& key) {
   store::Record cur, out;
-  Status st = store_->Get(types_.at(key), ids_.at(key), &cur);
-  if (st.ok()) st = store_->SoftDelete(types_.at(key), ids_.at(key), cur.version, "test", &out);
+  Status st = store().Get(types_.at(key), ids_.at(key), &cur);
+  if (st.ok()) st = store().SoftDelete(types_.at(key), ids_.at(key), cur.version, "test", &out);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
 }
 
 nlohmann::json Population::Body(const std::string& key) {
   store::Record r;
-  Status st = store_->Get(types_.at(key), ids_.at(key), &r);
+  Status st = store().Get(types_.at(key), ids_.at(key), &r);
   if (!st.ok()) throw std::runtime_error(key + ": " + st.ToString());
   return nlohmann::json::parse(r.body);
 }

@@ -1,7 +1,10 @@
-// A small registry for tests: a fresh database with the real org units, and
-// records written by a short name ("W1", "C2") through the registry validator,
-// so derived fields (trimester, age at death, nutrition status) are real.
+// A small registry for tests: a fresh store of either kind with the real org
+// units (support/orgunit_store.h), and records written by a short name ("W1",
+// "C2") through the registry validator and the Store interface, so derived
+// fields (trimester, age at death, nutrition status) are real.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -9,7 +12,8 @@
 
 #include "indicator/service.h"
 #include "store/store.h"
-#include "support/temp_dir.h"
+#include "support/orgunit_store.h"
+#include "support/test_store.h"
 
 namespace u5::test {
 
@@ -25,10 +29,14 @@ inline audit::Entry ByUser(const std::string& name) {
 
 class Population {
  public:
-  Population();
-  store::Store& store() { return *store_; }
+  explicit Population(StoreKind kind);
+  StoreKind kind() const { return db_.kind(); }
+  store::Store& store() { return db_.store(); }
   indicator::Service& service();
-  const std::string& db_path() const { return db_path_; }
+  // The store with raw SQL beside it, for what only the database shows.
+  const OrgUnitStore& db() const { return db_; }
+  // A private folder for the engines' snapshots.
+  std::string engines_dir() const { return db_.dir().File("u5.engines"); }
 
   // Adds a person; `fields` may hold mother_id as a short name, ethnicity, ...
   std::string Person(const std::string& key, const std::string& sex, const std::string& birth,
@@ -49,12 +57,22 @@ class Population {
 
  private:
   nlohmann::json Resolve(nlohmann::json fields) const;
-  TempDir dir_;
-  std::string db_path_;
-  std::unique_ptr<store::Store> store_;
+  OrgUnitStore db_;
   std::unique_ptr<indicator::Service> service_;
   std::map<std::string, std::string> ids_, types_;
   std::map<std::string, nlohmann::json> inputs_;
 };
+
+// The fixture of a suite whose tests each build a Population: TEST_P over
+// the stores, instantiated with U5_ON_BOTH_STORES(Suite) after
+// `class Suite : public OnEachStore {};`.
+class OnEachStore : public ::testing::TestWithParam<StoreKind> {};
+
+// The instantiation of such a suite on SQLite alone: for a suite of an
+// engine's rules whose cases each build populations of their own, where
+// PostgreSQL would only repeat store paths that test/store runs on both
+// stores, at a second or more per population (docs/postgres.md, "Tests").
+#define U5_ON_SQLITE_ONLY(suite) \
+  INSTANTIATE_TEST_SUITE_P(, suite, ::testing::Values(::u5::test::StoreKind::sqlite), ::u5::test::StoreKindName)
 
 }  // namespace u5::test

@@ -133,10 +133,13 @@ const Expect kExpect[] = {
     {"delivery_complications", "12", "2025", 0, 4, "no complication recorded"},
 };
 
-class LaiChau : public ::testing::Test {
+class LaiChau : public OnEachStore {
  protected:
-  static void SetUpTestSuite() {
-    pop_ = new Population();
+  // Built once for each store and shared by the suite's tests, which only read it.
+  void SetUp() override {
+    if (pop_ && pop_->kind() == GetParam()) return;
+    delete pop_;
+    pop_ = new Population(GetParam());
     BuildLaiChau(*pop_);
   }
   static void TearDownTestSuite() {
@@ -147,7 +150,7 @@ class LaiChau : public ::testing::Test {
 };
 Population* LaiChau::pop_ = nullptr;
 
-TEST_F(LaiChau, HandWorkedNumeratorsAndDenominators) {
+TEST_P(LaiChau, HandWorkedNumeratorsAndDenominators) {
   for (const Expect& e : kExpect) {
     SCOPED_TRACE(std::string(e.indicator) + " " + e.orgunit + " " + e.period + ": " + e.why);
     indicator::Cell c = pop_->Counts(e.indicator, e.orgunit, e.period);
@@ -156,7 +159,7 @@ TEST_F(LaiChau, HandWorkedNumeratorsAndDenominators) {
   }
 }
 
-TEST_F(LaiChau, EveryComputableIndicatorHasAHandWorkedRow) {
+TEST_P(LaiChau, EveryComputableIndicatorHasAHandWorkedRow) {
   for (const auto& ind : pop_->service().catalogue().indicators()) {
     if (!ind.computable) continue;
     bool found = false;
@@ -165,7 +168,7 @@ TEST_F(LaiChau, EveryComputableIndicatorHasAHandWorkedRow) {
   }
 }
 
-TEST_F(LaiChau, ValueScalesByTheMultiplier) {
+TEST_P(LaiChau, ValueScalesByTheMultiplier) {
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025", &p).ok());
   indicator::IndicatorValue v;
@@ -175,7 +178,7 @@ TEST_F(LaiChau, ValueScalesByTheMultiplier) {
   EXPECT_EQ(v.provenance, "computed_from_registry");
 }
 
-TEST_F(LaiChau, AggregateDenominatorOnceEntered) {
+TEST_P(LaiChau, AggregateDenominatorOnceEntered) {
   auto& svc = pop_->service();
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025", &p).ok());
@@ -195,7 +198,7 @@ TEST_F(LaiChau, AggregateDenominatorOnceEntered) {
   EXPECT_DOUBLE_EQ(*v.value, 1.0 / 50000 * 100000);  // 2 per 100,000
 }
 
-TEST_F(LaiChau, EnteredEstimateShownBesideTheComputedRate) {
+TEST_P(LaiChau, EnteredEstimateShownBesideTheComputedRate) {
   auto& svc = pop_->service();
   indicator::EnteredValue est;
   est.element = "under5_mortality_rate";
@@ -215,7 +218,7 @@ TEST_F(LaiChau, EnteredEstimateShownBesideTheComputedRate) {
   EXPECT_DOUBLE_EQ(*v.entered[0].value, 21.62);
 }
 
-TEST_F(LaiChau, BreakdownBySexAndAgeBandAddsUp) {
+TEST_P(LaiChau, BreakdownBySexAndAgeBandAddsUp) {
   indicator::Period p;
   ASSERT_TRUE(indicator::ParsePeriod("2025", &p).ok());
   std::map<std::string, indicator::Cell> by_sex;
@@ -230,6 +233,8 @@ TEST_F(LaiChau, BreakdownBySexAndAgeBandAddsUp) {
   EXPECT_EQ(by_age["28d-11m"].num, 1);
   EXPECT_EQ(by_age["12-59m"].num, 1);
 }
+
+U5_ON_BOTH_STORES(LaiChau);
 
 }  // namespace
 }  // namespace u5::test

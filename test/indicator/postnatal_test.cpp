@@ -83,8 +83,10 @@ void BuildPostnatal(Population& pop) {
   }
 }
 
-TEST(Postnatal, Week1NeedsTheMotherAndEveryLiveBornNewborn) {
-  Population pop;
+class Postnatal : public OnEachStore {};
+
+TEST_P(Postnatal, Week1NeedsTheMotherAndEveryLiveBornNewborn) {
+  Population pop(GetParam());
   BuildPostnatal(pop);
   int num = 0, den = 0;
   for (const Case& c : kCases) {
@@ -99,8 +101,8 @@ TEST(Postnatal, Week1NeedsTheMotherAndEveryLiveBornNewborn) {
 // Contacts within 2 and 42 days, home or facility, by a health worker or a
 // village health worker; mothers per delivery with a live birth, newborns per
 // newborn record (each twin).
-TEST(Postnatal, ContactsWithinTwoAndFortyTwoDays) {
-  Population pop;
+TEST_P(Postnatal, ContactsWithinTwoAndFortyTwoDays) {
+  Population pop(GetParam());
   BuildPostnatal(pop);
   const std::map<std::string, indicator::Cell> expected = {
       // B d1, C d2, H d0 (A d3, D d4, G d9 too late; I by "other"; E none).
@@ -117,8 +119,8 @@ TEST(Postnatal, ContactsWithinTwoAndFortyTwoDays) {
 
 // A child's records count in its mother's fact: writes to the child move the
 // mother's numerator at once (incremental), and agree with a full reload.
-TEST(Postnatal, ChildRecordChangesMoveTheMothersFact) {
-  Population pop;
+TEST_P(Postnatal, ChildRecordChangesMoveTheMothersFact) {
+  Population pop(GetParam());
   BuildPostnatal(pop);
   EXPECT_EQ(pop.Counts("postnatal_home_care_week1", kCommune, "2025"), (indicator::Cell{2, 9}));
   Visit(pop, "D2v0", "D2", 5, "home", "health_worker");  // D's second twin now visited
@@ -141,7 +143,7 @@ TEST(Postnatal, ChildRecordChangesMoveTheMothersFact) {
 // Item 8: the attendant lists are value sets with their source; skilled =
 // SDG 3.1.2 (doctor, assistant doctor, midwife, nurse), any health worker adds
 // the trained village midwife.
-TEST(Postnatal, SkilledAttendantFollowsTheSdgDefinition) {
+TEST_P(Postnatal, SkilledAttendantFollowsTheSdgDefinition) {
   struct Row {
     const char* attendant;
     bool skilled, health_worker;
@@ -149,7 +151,7 @@ TEST(Postnatal, SkilledAttendantFollowsTheSdgDefinition) {
   const Row rows[] = {{"doctor", true, true},          {"assistant_doctor", true, true}, {"midwife", true, true},
                       {"nurse", true, true},           {"village_midwife", false, true}, {"relative", false, false},
                       {"none", false, false},          {"other", false, false}};
-  Population pop;
+  Population pop(GetParam());
   int skilled = 0, hw = 0, n = 0;
   for (const Row& r : rows) {
     Deliver(pop, std::string("S") + std::to_string(n++), "2025-05-02", 1, 0, r.attendant);
@@ -165,7 +167,7 @@ TEST(Postnatal, SkilledAttendantFollowsTheSdgDefinition) {
   EXPECT_EQ(cat.Find("skilled_birth_attendance")->flag_where.at(0).value_set, "skilled_attendant");
 }
 
-TEST(Postnatal, RuleLanguageErrorsNameTheProblem) {
+TEST(PostnatalRules, RuleLanguageErrorsNameTheProblem) {
   auto parse = [](const std::string& extra_sets, const std::string& rule) {
     const std::string text = R"({"value_sets": {)" + extra_sets + R"(}, "indicators": [{"id": "x", "direction": "higher_is_better",
       "compute": {"denominator": {"record": "delivery"}, "numerator_flag": )" + rule + "}}]}";
@@ -190,6 +192,8 @@ TEST(Postnatal, RuleLanguageErrorsNameTheProblem) {
   };
   for (const auto& c : cases) EXPECT_NE(parse(c.sets, c.rule).find(c.error), std::string::npos) << c.error << " / " << parse(c.sets, c.rule);
 }
+
+U5_ON_BOTH_STORES(Postnatal);
 
 }  // namespace
 }  // namespace u5::test

@@ -71,16 +71,16 @@ Observed Observe(Population& pop, const indicator::Engine& e) {
   return o;
 }
 
-class IndicatorSnapshot : public ::testing::Test {
+class IndicatorSnapshot : public OnEachStore {
  protected:
   void SetUp() override {
     BuildLaiChau(pop_);
     ASSERT_TRUE(pop_.service().Refresh().ok());
   }
-  Population pop_;
+  Population pop_{GetParam()};
 };
 
-TEST_F(IndicatorSnapshot, DecodedStateEqualsTheEncodedOneAndAFullLoad) {
+TEST_P(IndicatorSnapshot, DecodedStateEqualsTheEncodedOneAndAFullLoad) {
   const indicator::Engine& built = pop_.service().engine();
   const Observed original = Observe(pop_, built);
   ASSERT_FALSE(original.cells.empty());
@@ -114,7 +114,7 @@ TEST_F(IndicatorSnapshot, DecodedStateEqualsTheEncodedOneAndAFullLoad) {
   EXPECT_EQ(Observe(pop_, *again), original);
 }
 
-TEST_F(IndicatorSnapshot, TheStoredMatrixIsRecomputedWhenTheAncestorsChanged) {
+TEST_P(IndicatorSnapshot, TheStoredMatrixIsRecomputedWhenTheAncestorsChanged) {
   // As if the org unit tree changed after the snapshot: the store no longer
   // puts the communes under province 12, so the stored cells cannot hold.
   auto moved = [&](const std::string& ou) {
@@ -130,7 +130,7 @@ TEST_F(IndicatorSnapshot, TheStoredMatrixIsRecomputedWhenTheAncestorsChanged) {
   EXPECT_NE(decoded.NonZeroCells(), pop_.service().engine().NonZeroCells());
 }
 
-TEST_F(IndicatorSnapshot, AMissingSectionIsInvalidAndLeavesTheEngineEmpty) {
+TEST_P(IndicatorSnapshot, AMissingSectionIsInvalidAndLeavesTheEngineEmpty) {
   const Sections sections = pop_.service().engine().Encode();
   for (size_t skip = 0; skip < sections.size(); ++skip) {
     Sections less = sections;
@@ -143,7 +143,7 @@ TEST_F(IndicatorSnapshot, AMissingSectionIsInvalidAndLeavesTheEngineEmpty) {
   }
 }
 
-TEST_F(IndicatorSnapshot, TruncatedSectionsAreInvalid) {
+TEST_P(IndicatorSnapshot, TruncatedSectionsAreInvalid) {
   const Sections sections = pop_.service().engine().Encode();
   for (size_t s = 0; s < sections.size(); ++s) {
     const size_t len = sections[s].second.size();
@@ -158,7 +158,7 @@ TEST_F(IndicatorSnapshot, TruncatedSectionsAreInvalid) {
   }
 }
 
-TEST_F(IndicatorSnapshot, AlteredBytesNeverCrashAndAnInvalidDecodeLeavesNothing) {
+TEST_P(IndicatorSnapshot, AlteredBytesNeverCrashAndAnInvalidDecodeLeavesNothing) {
   // What passes a CRC yet does not hold together (a writer's bug): every byte
   // of every section set to values that make indices and sizes impossible.
   const Sections sections = pop_.service().engine().Encode();
@@ -180,7 +180,7 @@ TEST_F(IndicatorSnapshot, AlteredBytesNeverCrashAndAnInvalidDecodeLeavesNothing)
   EXPECT_GT(refused, 0u);
 }
 
-TEST_F(IndicatorSnapshot, AFactOutOfRangeIsInvalid) {
+TEST_P(IndicatorSnapshot, AFactOutOfRangeIsInvalid) {
   const Sections sections = pop_.service().engine().Encode();
   size_t facts = 0;
   while (sections[facts].first != "facts") ++facts;
@@ -198,6 +198,8 @@ TEST_F(IndicatorSnapshot, AFactOutOfRangeIsInvalid) {
   }
 }
 
+U5_ON_SQLITE_ONLY(IndicatorSnapshot);
+
 // The service's first build from a snapshot (snapshot::Keeper) and the CLI's.
 
 Observed FullLoad(Population& pop) {
@@ -208,7 +210,7 @@ Observed FullLoad(Population& pop) {
 
 std::unique_ptr<indicator::Service> OpenWithSnapshot(Population& pop, const std::string& data_dir = U5_DATA_DIR) {
   std::unique_ptr<indicator::Service> svc;
-  EXPECT_TRUE(indicator::Service::Open(pop.store(), data_dir, &svc, indicator::Service::SnapshotPath(pop.db_path() + ".engines")).ok());
+  EXPECT_TRUE(indicator::Service::Open(pop.store(), data_dir, &svc, indicator::Service::SnapshotPath(pop.engines_dir())).ok());
   EXPECT_TRUE(svc->Refresh().ok());
   return svc;
 }
@@ -228,14 +230,14 @@ void WritesAfterTheSnapshot(Population& pop) {
 
 class IndicatorServiceSnapshot : public IndicatorSnapshot {};
 
-TEST_F(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterIt) {
+TEST_P(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterIt) {
   const Observed first_state = FullLoad(pop_);
   {
     auto svc = OpenWithSnapshot(pop_);
     EXPECT_FALSE(svc->start_report().from_snapshot);  // none yet: rebuilt, and one written
     EXPECT_EQ(Observe(pop_, svc->engine()), first_state);
   }
-  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path() + ".engines")));
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.engines_dir())));
   {
     auto svc = OpenWithSnapshot(pop_);
     EXPECT_TRUE(svc->start_report().from_snapshot) << svc->start_report().rejected;
@@ -267,7 +269,7 @@ TEST_F(IndicatorServiceSnapshot, AStartReadsTheSnapshotAndReplaysTheWritesAfterI
   EXPECT_EQ(Observe(pop_, next->engine()), later);
 }
 
-TEST_F(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
+TEST_P(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
   OpenWithSnapshot(pop_);
   // The same rules in other bytes: the digest differs, so the file is not trusted.
   TempDir data;
@@ -279,9 +281,9 @@ TEST_F(IndicatorServiceSnapshot, ASnapshotOfAnotherCatalogueIsRebuilt) {
   EXPECT_EQ(Observe(pop_, svc->engine()), FullLoad(pop_));
 }
 
-TEST_F(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
+TEST_P(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
   OpenWithSnapshot(pop_);
-  const std::string path = indicator::Service::SnapshotPath(pop_.db_path() + ".engines");
+  const std::string path = indicator::Service::SnapshotPath(pop_.engines_dir());
   const auto size = std::filesystem::file_size(path);
   ASSERT_GT(size, 64u);
   for (auto at : {size / 2, size - 3}) {
@@ -308,7 +310,7 @@ TEST_F(IndicatorServiceSnapshot, ACorruptSnapshotIsRebuiltWithTheSameFigures) {
   EXPECT_TRUE(again->start_report().from_snapshot) << again->start_report().rejected;
 }
 
-TEST_F(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigures) {
+TEST_P(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigures) {
   const Observed full = FullLoad(pop_);
   // A folder that cannot be made (a file stands in its way).
   TempDir dir;
@@ -329,15 +331,15 @@ TEST_F(IndicatorServiceSnapshot, ASnapshotThatCannotBeWrittenStillGivesTheFigure
   EXPECT_FALSE(std::filesystem::is_regular_file(path));
 }
 
-TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
+TEST_P(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
   indicator::CliOptions o;
-  o.engines_dir = pop_.db_path() + ".engines";
+  o.engines_dir = pop_.engines_dir();
   o.data_dir = U5_DATA_DIR;
   o.orgunit = "12";
   o.period = "2025";
   std::ostringstream cold, warm, err;
   ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, cold, err), 0) << err.str();
-  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.db_path() + ".engines")));
+  ASSERT_TRUE(std::filesystem::exists(indicator::Service::SnapshotPath(pop_.engines_dir())));
   pop_.Delete("X6");
   ASSERT_EQ(indicator::RunIndicatorsCommand(pop_.store(), o, warm, err), 0) << err.str();
   // Figures as a process without any snapshot gives them.
@@ -347,6 +349,8 @@ TEST_F(IndicatorServiceSnapshot, TheCliUsesAndWritesTheSnapshot) {
   EXPECT_EQ(warm.str(), plain.str());
   EXPECT_NE(warm.str(), cold.str());
 }
+
+U5_ON_BOTH_STORES(IndicatorServiceSnapshot);
 
 }  // namespace
 }  // namespace u5::test

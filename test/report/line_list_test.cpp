@@ -28,10 +28,13 @@ using nlohmann::json;
 //   W6 born 1995-06-06 @03390, dies 2026-08-10.
 //   Not listed: K1, a girl of two dying in 03390 in 2026 (the registry refuses the deaths of
 //   other ages and of men at notification, test/registry/deaths_test.cpp).
-class LineListHttp : public ::testing::Test {
+class LineListHttp : public test::OnEachStore {
  protected:
-  static void SetUpTestSuite() {
-    pop_ = new test::Population();
+  // Built once for each store and shared by the suite's tests, which only read it.
+  void SetUp() override {
+    if (pop_ && pop_->kind() == GetParam()) return;
+    delete pop_;
+    pop_ = new test::Population(GetParam());
     auto& p = *pop_;
     p.Person("W1", "female", "1990-01-01", "03390", {{"village", "Bản Lướt"}});
     p.Event("P1", "pregnancy", "W1", "2026-01-20", "03390", {{"lmp", "2026-01-10"}});
@@ -74,7 +77,7 @@ class LineListHttp : public ::testing::Test {
 };
 test::Population* LineListHttp::pop_ = nullptr;
 
-TEST_F(LineListHttp, CumulativeQuartersListTheWomen15To49) {
+TEST_P(LineListHttp, CumulativeQuartersListTheWomen15To49) {
   using V = std::vector<std::string>;
   const struct {
     const char* orgunit;
@@ -127,14 +130,14 @@ TEST_F(LineListHttp, CumulativeQuartersListTheWomen15To49) {
   EXPECT_EQ(json::parse(en.body)["tables"][0]["rows"][1]["cells"][5], "Within 42 days of the end of pregnancy");
 }
 
-TEST_F(LineListHttp, OnlyTheReviewBoardInItsScope) {
+TEST_P(LineListHttp, OnlyTheReviewBoardInItsScope) {
   EXPECT_EQ(Get({{"orgunit", "12"}, {"period", "2026Q1"}}, province_).status, 403);
   EXPECT_EQ(Get({{"orgunit", "12"}, {"period", "2026Q1"}}, ministry_).status, 403);
   EXPECT_EQ(Get({{"orgunit", "12"}, {"period", "2026Q1"}}, other_board_).status, 403);
   EXPECT_EQ(Get({{"period", "2026Q1"}}, board_).status, 200) << "the caller's own unit by default";
 }
 
-TEST_F(LineListHttp, FormatsAndBadInput) {
+TEST_P(LineListHttp, FormatsAndBadInput) {
   auto csv = Get({{"orgunit", "12"}, {"period", "2026Q2"}, {"format", "csv"}}, board_);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.body.substr(0, csv.body.find('\r')), "no,full_name,age,village,commune,death_date,place,pregnancy,cause,notified_at,reviewed");
@@ -168,6 +171,8 @@ TEST_F(LineListHttp, FormatsAndBadInput) {
   EXPECT_EQ(field({{"orgunit", "12"}, {"period", "2026Q2"}, {"format", "adx"}}), "format");
   EXPECT_EQ(field({{"orgunit", "12"}, {"period", "2026Q2"}, {"lang", "fr"}}), "lang");
 }
+
+U5_ON_BOTH_STORES(LineListHttp);
 
 TEST(LineListTemplate, BrokenLineListsNameTheField) {
   Template t;

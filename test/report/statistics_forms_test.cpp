@@ -29,10 +29,13 @@ namespace {
 constexpr int E = -1;  // an empty cell: the row is not recorded
 using Cells = std::vector<int>;
 
-class StatisticsForms : public ::testing::Test {
+class StatisticsForms : public test::OnEachStore {
  protected:
-  static void SetUpTestSuite() {
-    pop_ = new test::Population();
+  // Built once for each store and shared by the suite's tests, which only read it.
+  void SetUp() override {
+    if (pop_ && pop_->kind() == GetParam()) return;
+    delete pop_;
+    pop_ = new test::Population(GetParam());
     test::BuildLaiChau(*pop_);
     pop_->Update("A12", {{"tetanus_dose", 1}});
     pop_->Update("A13", {{"tetanus_dose", 2}});
@@ -77,7 +80,7 @@ test::Population* StatisticsForms::pop_ = nullptr;
 // immunized, DPT 4, measles 2; columns total, male, female. Immunizations are filed where the
 // child's records are: C4 (girl, twin, old commune 03412 = 03390 now), C5 (boy, 03388); the
 // HepB ≤24 h row counts newborn records: N1 (C1, boy, born in 03390), N5 (C5, boy, 03388).
-TEST_F(StatisticsForms, ImmunizationSummaryA21ByCommuneAndSex) {
+TEST_P(StatisticsForms, ImmunizationSummaryA21ByCommuneAndSex) {
   const struct {
     const char* tmpl;
     const char* orgunit;
@@ -116,7 +119,7 @@ TEST_F(StatisticsForms, ImmunizationSummaryA21ByCommuneAndSex) {
 // trimester, tetanus. A4 rows: women giving birth, at a facility, skilled, caesarean,
 // complication, live births, weighed, < 2500 g, stillbirths, home postnatal visit in week 1.
 // Deaths and child health: neonatal, under 1, under 5, maternal, children weighed, underweight.
-TEST_F(StatisticsForms, AntenatalDeliveriesAndDeathsByCommune) {
+TEST_P(StatisticsForms, AntenatalDeliveriesAndDeathsByCommune) {
   const struct {
     const char* tmpl;
     const char* orgunit;
@@ -153,7 +156,7 @@ TEST_F(StatisticsForms, AntenatalDeliveriesAndDeathsByCommune) {
 }
 
 // The province's form: one row per commune and the total, a column per form row.
-TEST_F(StatisticsForms, ProvinceFormsByCommuneWithTheTotal) {
+TEST_P(StatisticsForms, ProvinceFormsByCommuneWithTheTotal) {
   Template t;
   Report r;
   ASSERT_TRUE(Build("tt23_a2_1_province", "12", "2025", &r, &t).ok());
@@ -183,7 +186,7 @@ TEST_F(StatisticsForms, ProvinceFormsByCommuneWithTheTotal) {
 }
 
 // The row the records cannot count stays empty with its note, in the table and in the CSV.
-TEST_F(StatisticsForms, UnrecordedRowIsEmptyWithItsNote) {
+TEST_P(StatisticsForms, UnrecordedRowIsEmptyWithItsNote) {
   Template t;
   Report r;
   ASSERT_TRUE(Build("tt23_a2_1_commune", "03390", "2025", &r, &t).ok());
@@ -202,7 +205,7 @@ TEST_F(StatisticsForms, UnrecordedRowIsEmptyWithItsNote) {
 
 // An annual-only indicator (its denominator is a year's population) answers 0
 // for a month; a form row on it leaves the month's cell empty instead.
-TEST_F(StatisticsForms, AnnualOnlyIndicatorLeavesAMonthEmpty) {
+TEST_P(StatisticsForms, AnnualOnlyIndicatorLeavesAMonthEmpty) {
   Template t;
   ASSERT_TRUE(ParseTemplate(R"({"id":"x","kind":"statistics_form","level":"commune","period_kinds":["month","year"],"title_vi":"T",
     "issuing_body_vi":"B","due":{"working_days_after":5},
@@ -215,7 +218,7 @@ TEST_F(StatisticsForms, AnnualOnlyIndicatorLeavesAMonthEmpty) {
   EXPECT_EQ(CommuneCells(r, 1), (std::vector<Cells>{{1}})) << "the year: C4";
 }
 
-TEST_F(StatisticsForms, PeriodsLevelsAndRegimesAreChecked) {
+TEST_P(StatisticsForms, PeriodsLevelsAndRegimesAreChecked) {
   Template t;
   Report r;
   const struct {
@@ -309,7 +312,7 @@ TEST(StatisticsFormTemplate, BrokenFormsNameTheField) {
 
 // XLSX and PDF read back by the independent readers: the commune form's cells
 // where the model has them, the register and the due date in the header.
-TEST_F(StatisticsForms, XlsxAndPdfCarryTheFormsCells) {
+TEST_P(StatisticsForms, XlsxAndPdfCarryTheFormsCells) {
   Template t;
   Report r;
   ASSERT_TRUE(Build("tt23_a2_1_commune", "03390", "2025", &r, &t).ok());
@@ -345,7 +348,7 @@ TEST_F(StatisticsForms, XlsxAndPdfCarryTheFormsCells) {
 }
 
 // Over HTTP: a form answers JSON, CSV, XLSX and PDF; ADX carries indicators, not form rows.
-TEST_F(StatisticsForms, HttpAnswersTheFormAndRefusesAdx) {
+TEST_P(StatisticsForms, HttpAnswersTheFormAndRefusesAdx) {
   http::Router router{Routes({test::DataDir(), ""})};
   auth::Principal province{"u2", "tinh", "province_officer", {"12"}};
   auto get = [&](std::map<std::string, std::string> q) {
@@ -371,6 +374,8 @@ TEST_F(StatisticsForms, HttpAnswersTheFormAndRefusesAdx) {
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("\"period\""), std::string::npos) << bad.body;
 }
+
+U5_ON_BOTH_STORES(StatisticsForms);
 
 }  // namespace
 }  // namespace u5::report

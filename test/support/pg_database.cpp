@@ -9,6 +9,8 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace u5::test {
 namespace {
@@ -72,12 +74,55 @@ std::string TestPgClusterUri() {
   return uri;
 }
 
-TestPgDatabase::TestPgDatabase() : cluster_uri_(TestPgClusterUri()) {
+TestPgDatabase::TestPgDatabase() : TestPgDatabase("template0") {}
+
+TestPgDatabase::TestPgDatabase(const std::string& template_db) : cluster_uri_(TestPgClusterUri()) {
   static std::atomic<int> counter{0};
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   name_ = "u5t_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(now % 1000000007);
-  Run(cluster_uri_, "CREATE DATABASE " + name_ + " TEMPLATE template0 ENCODING 'UTF8'");
+  Run(cluster_uri_, "CREATE DATABASE " + name_ + " TEMPLATE " + template_db + " ENCODING 'UTF8'");
   uri_ = WithDb(cluster_uri_, name_);
+}
+
+std::string TestPgTemplate(const std::string& key, const std::function<void(const std::string& uri)>& build) {
+  const std::string cluster = TestPgClusterUri();
+  // Held for the whole build: a session lock, released when the connection closes (also when the process dies).
+  PgConnPtr lock = Connect(cluster);
+  auto exec = [&](const std::string& sql) {
+    PgResultPtr r(PQexec(lock.get(), sql.c_str()), &PQclear);
+    const ExecStatusType st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      throw std::runtime_error("postgres: " + std::string(PQresultErrorMessage(r.get())) + " in: " + sql);
+    std::vector<std::string> col;
+    for (int i = 0; i < PQntuples(r.get()); ++i) col.push_back(PQgetvalue(r.get(), i, 0));
+    return col;
+  };
+  // Named after the server's start: a cluster kept between ctest runs (the
+  // fixture restarts it) gets a new template for a build whose schema or org unit data may have changed.
+  const std::string prefix = "u5tpl_" + key + "_";
+  const std::string name = prefix + exec("SELECT extract(epoch FROM pg_postmaster_start_time())::bigint")[0];
+  exec("SELECT pg_advisory_lock(hashtext('u5 test template " + key + "'))");
+  if (!exec("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").empty()) return name;
+  // Templates of earlier starts and a build killed half way.
+  for (const std::string& old : exec("SELECT datname FROM pg_database WHERE starts_with(datname, '" + prefix + "')"))
+    exec("DROP DATABASE " + old + " WITH (FORCE)");
+  const std::string building = name + "_b";
+  exec("CREATE DATABASE " + building + " TEMPLATE template0 ENCODING 'UTF8'");
+  try {
+    build(WithDb(cluster, building));
+    // A closed connection's server process may still be ending; neither a
+    // rename nor a copy may start while one is there.
+    for (int i = 0; !exec("SELECT pid FROM pg_stat_activity WHERE datname = '" + building + "'").empty(); ++i) {
+      if (i == 100) throw std::runtime_error("connections to " + building + " stay open after its build");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // Only a finished build gets the name that others copy.
+    exec("ALTER DATABASE " + building + " RENAME TO " + name);
+  } catch (...) {
+    exec("DROP DATABASE IF EXISTS " + building + " WITH (FORCE)");
+    throw;
+  }
+  return name;
 }
 
 TestPgDatabase::~TestPgDatabase() {

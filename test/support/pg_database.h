@@ -4,6 +4,7 @@
 // really written.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "support/sqlite_probe.h"
@@ -19,6 +20,8 @@ class TestPgDatabase {
  public:
   // Creates a database with a unique name; throws (failing the test) when the cluster is unreachable.
   TestPgDatabase();
+  // A copy of the database `template_db` (one TestPgTemplate made).
+  explicit TestPgDatabase(const std::string& template_db);
   ~TestPgDatabase();
   TestPgDatabase(const TestPgDatabase&) = delete;
   TestPgDatabase& operator=(const TestPgDatabase&) = delete;
@@ -34,6 +37,14 @@ class TestPgDatabase {
  private:
   std::string name_, uri_, cluster_uri_;
 };
+
+// The name of a database on the test cluster that `build` filled (given its
+// URI, closing every connection it opened), to copy with
+// TestPgDatabase(template_db). Made once per start of the cluster by the
+// first test process that asks, while the others wait (ctest runs several at
+// once); `key` ([a-z0-9_]) names what it holds. A build that failed or was
+// killed leaves nothing that a later call would take for a template.
+std::string TestPgTemplate(const std::string& key, const std::function<void(const std::string& uri)>& build);
 
 // The mini org unit tree of SeedMiniOrgUnits(db_path), on PostgreSQL.
 void SeedMiniOrgUnits(const TestPgDatabase& db);

@@ -5,6 +5,7 @@
 
 #include "store/orgunit_writer.h"
 #include "support/pg_database.h"
+#include "support/sqlite_probe.h"
 
 namespace u5::test {
 
@@ -38,6 +39,12 @@ std::vector<std::string> TestStoreLocation::StoreArgs() const {
   return {loc_.postgres() ? "--pg" : "--db", loc_.target};
 }
 
+std::string TestStoreLocation::QueryOne(const std::string& sql) const {
+  return pg_ ? pg_->db.QueryOne(sql) : test::QueryOne(loc_.target, sql);
+}
+int64_t TestStoreLocation::QueryInt(const std::string& sql) const {
+  return pg_ ? pg_->db.QueryInt(sql) : test::QueryInt(loc_.target, sql);
+}
 
 void SeedMiniOrgUnitsAndHospital(store::Store& store) {
   store::OrgUnitSet set = MiniOrgUnits();

@@ -36,6 +36,10 @@ class TestStoreLocation {
   // The flags naming the store to any command ("--db FILE" or "--pg URI").
   std::vector<std::string> StoreArgs() const;
   Status Open(std::unique_ptr<store::Store>* out) const { return store::OpenStore(loc_, out); }
+  // Raw SQL on the file or database beside the commands under test, in text
+  // both dialects accept: what a command really left there. Throws on an SQL error.
+  std::string QueryOne(const std::string& sql) const;
+  int64_t QueryInt(const std::string& sql) const;
 
  private:
   struct PgDb;
