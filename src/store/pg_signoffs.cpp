@@ -9,6 +9,11 @@ namespace {
 
 constexpr const char* kCols = "s.seq, s.orgunit_id, s.period, s.action, s.username, s.at, s.on_date, s.reason, s.figures";
 
+// The lock of one (org unit, period): a sign-off holds it exclusively to its
+// commit, a record write's guard shares it (LatestClose) before it reads.
+constexpr const char* kLockPrefix = "report_signoff\x1f";
+constexpr const char* kLockSeparator = "\x1f";
+
 SignoffRow Row(const pg::Result& r, int i) {
   return {r.Int(i, 0),     r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4),
           r.Text(i, 5),    r.Text(i, 6), r.Text(i, 7), r.Text(i, 8)};
@@ -32,7 +37,7 @@ class PgSignoffs final : public Signoffs {
     return host_.WriteAudited(audit, [&](pg::Conn& c) {
       // SQLite's write lock makes the check and the append one step; here a
       // lock on the (org unit, period), held to the commit, does.
-      U5_RETURN_IF_ERROR(pg::LockKey(c, "report_signoff\x1f" + row->orgunit + "\x1f" + row->period));
+      U5_RETURN_IF_ERROR(pg::LockKey(c, kLockPrefix + row->orgunit + kLockSeparator + row->period));
       pg::Result last;
       U5_RETURN_IF_ERROR(c.Query("SELECT COALESCE(MAX(seq), 0) FROM report_signoff WHERE orgunit_id = $1 AND period = $2",
                                  {row->orgunit, row->period}, &last));
@@ -55,6 +60,7 @@ class PgSignoffs final : public Signoffs {
     if (periods.empty()) return Status::Ok();
     pg::Conn* c;
     U5_RETURN_IF_ERROR(host_.Conn(&c));
+    if (c->in_transaction()) U5_RETURN_IF_ERROR(ShareFreezeLocks(*c, orgunit, periods));
     // One parameter a period code: few shapes, each prepared once per connection.
     std::string in;
     pg::Params params{orgunit};
@@ -79,6 +85,22 @@ class PgSignoffs final : public Signoffs {
   }
 
  private:
+  // Inside a record write (the guard): shares the lock of every (unit at or
+  // above `orgunit`, period) that Append takes exclusively, held to the
+  // commit. A close committed before the locks were granted is seen by the
+  // read that follows (READ COMMITTED: a new snapshot per statement); a close
+  // not yet committed waits for this write's commit. So a write either sees
+  // the freeze or commits before it, as under SQLite's single writer. Keys
+  // are taken in one order, so writers queued behind a waiting close cannot
+  // deadlock with each other.
+  static Status ShareFreezeLocks(pg::Conn& c, const std::string& orgunit, const std::vector<std::string>& periods) {
+    return c.Run(
+        "SELECT count(pg_advisory_xact_lock_shared(k)) FROM ("
+        "SELECT DISTINCT hashtextextended($3 || a.ancestor || $4 || p.period, 0) AS k "
+        "FROM orgunit_closure a, unnest($2::text[]) AS p(period) WHERE a.descendant = $1 ORDER BY k) s",
+        {orgunit, pg::Conn::ArrayLiteral(periods), kLockPrefix, kLockSeparator});
+  }
+
   PgHost& host_;
 };
 

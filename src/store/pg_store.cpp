@@ -751,11 +751,18 @@ class PgStore final : public TopicStore, public PgHost {
     return Status::Ok();
   }
 
-  Status InsertOne(pg::Conn& c, const Record& r) {
-    // Ids are unique across persons and events (Find looks in both); the two primary keys alone do not ensure it.
+  // Ids are unique across persons and events (Find looks in both); the two
+  // primary keys alone do not ensure it. The check runs under the change
+  // log's lock (after PgLogChangeIn), which every record write and bulk load
+  // holds to its commit: it sees every insert that committed before, and an
+  // insert of the same id still to commit checks after this one committed.
+  static Status CheckIdInOtherTable(pg::Conn& c, const Record& r) {
     pg::Result other;
     U5_RETURN_IF_ERROR(c.Query(r.is_person() ? "SELECT 1 FROM event WHERE id=$1" : "SELECT 1 FROM person WHERE id=$1", {r.id}, &other));
-    if (other.rows()) return DuplicateId(r.id);
+    return other.rows() ? DuplicateId(r.id) : Status::Ok();
+  }
+
+  Status InsertOne(pg::Conn& c, const Record& r) {
     Status st;
     if (r.is_person()) {
       st = c.Run("INSERT INTO person(id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, "
@@ -781,6 +788,7 @@ class PgStore final : public TopicStore, public PgHost {
     if (guarded) U5_RETURN_IF_ERROR(hooks_.Check(r));
     U5_RETURN_IF_ERROR(InsertOne(c, r));
     U5_RETURN_IF_ERROR(PgLogChangeIn(c, &PersonOf(r)));
+    U5_RETURN_IF_ERROR(CheckIdInOtherTable(c, r));
     if (audit) U5_RETURN_IF_ERROR(AuditWrite(c, *audit, nullptr, r));
     return Status::Ok();
   }
@@ -914,6 +922,11 @@ class PgStore::PgBulk final : public BulkWriter {
   Status Begin() {
     U5_RETURN_IF_ERROR(tx_.status());
     U5_RETURN_IF_ERROR(c_.Exec("SET CONSTRAINTS ALL DEFERRED"));
+    // The change log's lock from the start, as SQLite's loader holds the write
+    // lock: each batch's check of its ids against the other table then sees
+    // every record write committed before, and one still to commit checks its
+    // id after the load (CheckIdInOtherTable). Record writes wait for the load.
+    U5_RETURN_IF_ERROR(c_.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
     pg::Result r;
     U5_RETURN_IF_ERROR(c_.Query("SELECT NOT EXISTS(SELECT 1 FROM person) AND NOT EXISTS(SELECT 1 FROM event)", {}, &r));
     fresh_ = r.Text(0, 0) == "t";
