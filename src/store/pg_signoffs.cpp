@@ -24,13 +24,13 @@ class PgSignoffs final : public Signoffs {
   explicit PgSignoffs(PgHost& host) : host_(host) {}
 
   Status History(const std::string& orgunit, const std::string& period, std::vector<SignoffRow>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    out->clear();
-    return pg::ForRows(*c,
-                       std::string("SELECT ") + kCols +
-                           " FROM report_signoff s WHERE s.orgunit_id = $1 AND s.period = $2 ORDER BY s.seq",
-                       {orgunit, period}, [&](const pg::Result& r, int i) { out->push_back(Row(r, i)); });
+    return host_.Read([&](pg::Conn& c) {
+      out->clear();
+      return pg::ForRows(c,
+                         std::string("SELECT ") + kCols +
+                             " FROM report_signoff s WHERE s.orgunit_id = $1 AND s.period = $2 ORDER BY s.seq",
+                         {orgunit, period}, [&](const pg::Result& r, int i) { out->push_back(Row(r, i)); });
+    });
   }
 
   Status Append(SignoffRow* row, int64_t expected_last_seq, const audit::Entry& audit) override {
@@ -58,30 +58,30 @@ class PgSignoffs final : public Signoffs {
                      bool* found) override {
     *found = false;
     if (periods.empty()) return Status::Ok();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    if (c->in_transaction()) U5_RETURN_IF_ERROR(ShareFreezeLocks(*c, orgunit, periods));
-    // One parameter a period code: few shapes, each prepared once per connection.
-    std::string in;
-    pg::Params params{orgunit};
-    for (const std::string& p : periods) {
-      in += (in.empty() ? "$" : ",$") + std::to_string(params.size() + 1);
-      params.Add(p);
-    }
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(
-        std::string("SELECT ") + kCols +
-            " FROM report_signoff s WHERE s.period IN (" + in + ") "
-            "AND s.orgunit_id IN (SELECT ancestor FROM orgunit_closure WHERE descendant = $1) "
-            "AND s.action = 'close' "
-            "AND s.seq = (SELECT MAX(t.seq) FROM report_signoff t WHERE t.orgunit_id = s.orgunit_id AND t.period = s.period) "
-            "LIMIT 1",
-        params, &r));
-    if (r.rows() > 0) {
-      *out = Row(r, 0);
-      *found = true;
-    }
-    return Status::Ok();
+    return host_.Read([&](pg::Conn& c) {
+      if (c.in_transaction()) U5_RETURN_IF_ERROR(ShareFreezeLocks(c, orgunit, periods));
+      // One parameter a period code: few shapes, each prepared once per connection.
+      std::string in;
+      pg::Params params{orgunit};
+      for (const std::string& p : periods) {
+        in += (in.empty() ? "$" : ",$") + std::to_string(params.size() + 1);
+        params.Add(p);
+      }
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(
+          std::string("SELECT ") + kCols +
+              " FROM report_signoff s WHERE s.period IN (" + in + ") "
+              "AND s.orgunit_id IN (SELECT ancestor FROM orgunit_closure WHERE descendant = $1) "
+              "AND s.action = 'close' "
+              "AND s.seq = (SELECT MAX(t.seq) FROM report_signoff t WHERE t.orgunit_id = s.orgunit_id AND t.period = s.period) "
+              "LIMIT 1",
+          params, &r));
+      if (r.rows() > 0) {
+        *out = Row(r, 0);
+        *found = true;
+      }
+      return Status::Ok();
+    });
   }
 
  private:

@@ -86,7 +86,7 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status Init() {
-    orgunits_ = NewPgOrgUnitReader([this](pg::Conn** c) { return Conn(c); });
+    orgunits_ = NewPgOrgUnitReader([this](const std::function<Status(pg::Conn&)>& body) { return Read(body); });
     pg::Conn* conn;
     U5_RETURN_IF_ERROR(Conn(&conn));
     return PgMigrate(*conn);
@@ -147,113 +147,111 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    out->clear();
-    out->emplace_back();
-    U5_RETURN_IF_ERROR(GetIn(*c, type, id, &out->back()));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(U5_VERSION_COLUMNS "WHERE id=$1 ORDER BY version DESC", {id}, &r));
-    for (int i = 0; i < r.rows(); ++i) {
+    return Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      out->clear();
       out->emplace_back();
-      ReadVersionRow(Row{r, i}, &out->back());
-    }
-    return Status::Ok();
+      U5_RETURN_IF_ERROR(GetIn(c, type, id, &out->back()));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(U5_VERSION_COLUMNS "WHERE id=$1 ORDER BY version DESC", {id}, &r));
+      for (int i = 0; i < r.rows(); ++i) {
+        out->emplace_back();
+        ReadVersionRow(Row{r, i}, &out->back());
+      }
+      return Status::Ok();
+    });
   }
 
   Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    U5_RETURN_IF_ERROR(GetIn(*c, type, id, out));
-    if (out->version == version) return Status::Ok();
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(U5_VERSION_COLUMNS "WHERE id=$1 AND version=$2", {id, version}, &r));
-    if (r.rows() == 0) return Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version");
-    ReadVersionRow(Row{r, 0}, out);
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      U5_RETURN_IF_ERROR(GetIn(c, type, id, out));
+      if (out->version == version) return Status::Ok();
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(U5_VERSION_COLUMNS "WHERE id=$1 AND version=$2", {id, version}, &r));
+      if (r.rows() == 0) return Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version");
+      ReadVersionRow(Row{r, 0}, out);
+      return Status::Ok();
+    });
   }
 
   class PgBulk;
   Status OpenBulk(std::unique_ptr<BulkWriter>* out) override;
 
   Status ChangeHead(ChangeLogHead* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgReadChangeHead(*c, out);
+    return Read([&](pg::Conn& c) {
+      return PgReadChangeHead(c, out);
+    });
   }
   Status ChangedSince(int64_t seq, ChangesAfter* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgReadChangesAfter(*c, seq, out);
+    return Read([&](pg::Conn& c) {
+      return PgReadChangesAfter(c, seq, out);
+    });
   }
   Status TrimChanges(int64_t up_to_seq) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgTrimChangeLog(*c, up_to_seq);
+    return WriteTx([&](pg::Conn& c) { return PgTrimChangeLog(c, up_to_seq); });
   }
 
   Status SyncChanges(const SyncQuery& q, SyncPage* out) override {
     out->persons.clear();
     out->more = false;
     if (q.roots.empty()) return Status::Invalid("orgunit", "a sync needs at least one org unit");
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    ChangeLogHead head;
-    U5_RETURN_IF_ERROR(PgReadChangeHead(*c, &head));
-    out->db_id = head.db_id;
-    out->head = head.seq;
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT everything_seq FROM change_log_state WHERE one = 1", {}, &r));
-    out->everything_seq = r.rows() ? r.Int(0, 0) : 0;
-    // The page's persons in (position, id) order, limit + 1 of them: a person
-    // is one record at least, so that many decide the page and whether more follow.
-    const std::string scope =
-        "SELECT sync_seq, " + std::string(kPersonCols) + " FROM person WHERE orgunit_id IN "
-        "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($1::text[]))";
-    const std::string live = q.first ? " AND deleted_at IS NULL" : "";
-    pg::Result persons;
-    if (q.after_id.empty())
-      U5_RETURN_IF_ERROR(c->Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
-                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
-    else
-      U5_RETURN_IF_ERROR(c->Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
-                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
-                                  &persons));
-    std::vector<std::string> ids;
-    for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
-    // Their events in one read, person by person in date order; a deleted person goes alone.
-    pg::Result events;
-    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
-                                    live + " ORDER BY person_id, event_date, id",
-                                {pg::Conn::ArrayLiteral(ids)}, &events));
-    std::unordered_map<std::string, std::vector<Record>> by_person;
-    for (int i = 0; i < events.rows(); ++i) {
-      Record e;
-      ReadEventRow(Row{events, i}, &e);
-      by_person[e.person_id].push_back(std::move(e));
-    }
-    size_t records = 0;
-    for (int i = 0; i < persons.rows(); ++i) {
-      SyncPerson p;
-      ReadPersonRow(Row{persons, i, 1}, &p.person);
-      p.seq = persons.Int(i, 0);
-      if (!p.person.deleted_at)
-        if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
-      const size_t n = 1 + p.events.size();
-      if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
-        out->more = true;
-        break;
+    return Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      ChangeLogHead head;
+      U5_RETURN_IF_ERROR(PgReadChangeHead(c, &head));
+      out->db_id = head.db_id;
+      out->head = head.seq;
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT everything_seq FROM change_log_state WHERE one = 1", {}, &r));
+      out->everything_seq = r.rows() ? r.Int(0, 0) : 0;
+      // The page's persons in (position, id) order, limit + 1 of them: a person
+      // is one record at least, so that many decide the page and whether more follow.
+      const std::string scope =
+          "SELECT sync_seq, " + std::string(kPersonCols) + " FROM person WHERE orgunit_id IN "
+          "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($1::text[]))";
+      const std::string live = q.first ? " AND deleted_at IS NULL" : "";
+      pg::Result persons;
+      if (q.after_id.empty())
+        U5_RETURN_IF_ERROR(c.Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
+                                    {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
+      else
+        U5_RETURN_IF_ERROR(c.Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
+                                    {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
+                                    &persons));
+      std::vector<std::string> ids;
+      for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
+      // Their events in one read, person by person in date order; a deleted person goes alone.
+      pg::Result events;
+      U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
+                                      live + " ORDER BY person_id, event_date, id",
+                                  {pg::Conn::ArrayLiteral(ids)}, &events));
+      std::unordered_map<std::string, std::vector<Record>> by_person;
+      for (int i = 0; i < events.rows(); ++i) {
+        Record e;
+        ReadEventRow(Row{events, i}, &e);
+        by_person[e.person_id].push_back(std::move(e));
       }
-      records += n;
-      out->persons.push_back(std::move(p));
-    }
-    return Status::Ok();
+      size_t records = 0;
+      for (int i = 0; i < persons.rows(); ++i) {
+        SyncPerson p;
+        ReadPersonRow(Row{persons, i, 1}, &p.person);
+        p.seq = persons.Int(i, 0);
+        if (!p.person.deleted_at)
+          if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
+        const size_t n = 1 + p.events.size();
+        if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
+          out->more = true;
+          break;
+        }
+        records += n;
+        out->persons.push_back(std::move(p));
+      }
+      return Status::Ok();
+    });
   }
 
   Status AppendAudit(std::vector<audit::Entry> entries) override {
@@ -272,6 +270,10 @@ class PgStore final : public TopicStore, public PgHost {
     return pg::RunWrite([this](pg::Conn** c) { return Conn(c); }, body);
   }
 
+  Status Read(const std::function<Status(pg::Conn&)>& body) override {
+    return pg::RunRead([this](pg::Conn** c) { return Conn(c); }, body);
+  }
+
   // Appends `e` inside the caller's write transaction on `c`.
   Status AppendAuditIn(pg::Conn& c, audit::Entry& e) override {
     if (!c.in_transaction()) return Status::Internal("an audit entry is appended inside a write transaction");
@@ -281,37 +283,37 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Params params;
-    params.Add(q.after_seq);
-    auto arg = [&](const std::string& v) {
-      params.Add(v);
-      return "$" + std::to_string(params.size());
-    };
-    std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit_log WHERE seq > $1";
-    if (!q.username.empty()) sql += " AND username=" + arg(q.username);
-    // Entries under this record id, and answers that listed it among others (detail.records):
-    // one GIN index over both (u5_audit_records, docs/postgres.md).
-    if (!q.record_id.empty()) sql += " AND u5_audit_records(record_id, detail) @> ARRAY[" + arg(q.record_id) + "::text]";
-    if (q.before_seq > 0) sql += " AND seq<" + std::to_string(q.before_seq);
-    if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
-    if (!q.to.empty()) {
-      const std::string to = arg(q.to);
-      sql += " AND substr(at, 1, length(" + to + "::text))<=" + to;
-    }
-    if (!q.orgunits.empty()) {
-      sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
-      for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
-      sql += "))";
-    }
-    sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " +
-           std::to_string(std::clamp(q.limit, 1, 1000));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, params, &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadAuditRow(Row{r, i}));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Params params;
+      params.Add(q.after_seq);
+      auto arg = [&](const std::string& v) {
+        params.Add(v);
+        return "$" + std::to_string(params.size());
+      };
+      std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit_log WHERE seq > $1";
+      if (!q.username.empty()) sql += " AND username=" + arg(q.username);
+      // Entries under this record id, and answers that listed it among others (detail.records):
+      // one GIN index over both (u5_audit_records, docs/postgres.md).
+      if (!q.record_id.empty()) sql += " AND u5_audit_records(record_id, detail) @> ARRAY[" + arg(q.record_id) + "::text]";
+      if (q.before_seq > 0) sql += " AND seq<" + std::to_string(q.before_seq);
+      if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
+      if (!q.to.empty()) {
+        const std::string to = arg(q.to);
+        sql += " AND substr(at, 1, length(" + to + "::text))<=" + to;
+      }
+      if (!q.orgunits.empty()) {
+        sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
+        for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
+        sql += "))";
+      }
+      sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " +
+             std::to_string(std::clamp(q.limit, 1, 1000));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, params, &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadAuditRow(Row{r, i}));
+      return Status::Ok();
+    });
   }
 
   Status VerifyAudit(int64_t* checked) override { return VerifyAudit(checked, nullptr); }
@@ -334,130 +336,130 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status AuditChainHead(int64_t* seq, std::string* hash) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    ChainHead head;
-    U5_RETURN_IF_ERROR(ReadChainHead(*c, &head));
-    *seq = head.seq;
-    *hash = head.hash;
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      ChainHead head;
+      U5_RETURN_IF_ERROR(ReadChainHead(c, &head));
+      *seq = head.seq;
+      *hash = head.hash;
+      return Status::Ok();
+    });
   }
 
   Status Get(const std::string& type, const std::string& id, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return GetIn(*c, type, id, out);
+    return Read([&](pg::Conn& c) {
+      return GetIn(c, type, id, out);
+    });
   }
 
   Status Find(const std::string& id, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    Status st = GetIn(*c, "person", id, out);
-    if (st.code() != Code::not_found) return st;
-    return GetIn(*c, "", id, out);
+    return Read([&](pg::Conn& c) {
+      Status st = GetIn(c, "person", id, out);
+      if (st.code() != Code::not_found) return st;
+      return GetIn(c, "", id, out);
+    });
   }
 
   Status List(const ListQuery& q, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    std::vector<std::string> args;
-    std::string sql;
-    U5_RETURN_IF_ERROR(ListSql(kDialect, q, &sql, &args));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, q.type == "person"));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      std::vector<std::string> args;
+      std::string sql;
+      U5_RETURN_IF_ERROR(ListSql(kDialect, q, &sql, &args));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, q.type == "person"));
+      return Status::Ok();
+    });
   }
 
   Status Count(const ListQuery& q, int64_t* n) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    ListQuery all = q;
-    all.after.clear();
-    all.walk_ids = false;
-    std::vector<std::string> args;
-    const std::string sql = "SELECT count(*)" + ListWhereSql(kDialect, all, &args);
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-    *n = r.Int(0, 0);
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      ListQuery all = q;
+      all.after.clear();
+      all.walk_ids = false;
+      std::vector<std::string> args;
+      const std::string sql = "SELECT count(*)" + ListWhereSql(kDialect, all, &args);
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+      *n = r.Int(0, 0);
+      return Status::Ok();
+    });
   }
 
   // One statement, so one snapshot and one round trip (a transaction around
   // three queries would cost five): the person ('p'), the mother ('m'), then
   // the live events ('e') in date order, every column as text behind a kind.
   Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(
-        "SELECT 'p', " U5_PERSON_TEXT_COLS " FROM person WHERE id=$1 "
-        "UNION ALL SELECT 'm', " U5_PERSON_TEXT_COLS " FROM person WHERE $2 AND id=(SELECT mother_id FROM person WHERE id=$1) "
-        "UNION ALL SELECT 'e', id, type, person_id, pregnancy_id, orgunit_id, event_date, version::text, created_at, "
-        "updated_at, deleted_at, delete_reason, body, NULL, NULL, NULL FROM event WHERE person_id=$1 AND deleted_at IS NULL "
-        "ORDER BY 1 DESC, 7, 2",
-        {person_id, mother != nullptr}, &r));
-    events->clear();
-    if (mother) mother->id.clear();
-    bool found = false;
-    for (int i = 0; i < r.rows(); ++i) {
-      const std::string_view kind = r.TextView(i, 0);
-      if (kind == "p") {
-        ReadPersonRow(Row{r, i, 1}, person);
-        found = true;
-      } else if (kind == "m") {
-        ReadPersonRow(Row{r, i, 1}, mother);
-        if (mother->deleted_at) mother->id.clear();
-      } else {
-        events->emplace_back();
-        ReadEventRow(Row{r, i, 1}, &events->back());
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(
+          "SELECT 'p', " U5_PERSON_TEXT_COLS " FROM person WHERE id=$1 "
+          "UNION ALL SELECT 'm', " U5_PERSON_TEXT_COLS " FROM person WHERE $2 AND id=(SELECT mother_id FROM person WHERE id=$1) "
+          "UNION ALL SELECT 'e', id, type, person_id, pregnancy_id, orgunit_id, event_date, version::text, created_at, "
+          "updated_at, deleted_at, delete_reason, body, NULL, NULL, NULL FROM event WHERE person_id=$1 AND deleted_at IS NULL "
+          "ORDER BY 1 DESC, 7, 2",
+          {person_id, mother != nullptr}, &r));
+      events->clear();
+      if (mother) mother->id.clear();
+      bool found = false;
+      for (int i = 0; i < r.rows(); ++i) {
+        const std::string_view kind = r.TextView(i, 0);
+        if (kind == "p") {
+          ReadPersonRow(Row{r, i, 1}, person);
+          found = true;
+        } else if (kind == "m") {
+          ReadPersonRow(Row{r, i, 1}, mother);
+          if (mother->deleted_at) mother->id.clear();
+        } else {
+          events->emplace_back();
+          ReadEventRow(Row{r, i, 1}, &events->back());
+        }
       }
-    }
-    if (!found) return Status::NotFound("person " + person_id + " not found", "id");
-    if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
-    return Status::Ok();
+      if (!found) return Status::NotFound("person " + person_id + " not found", "id");
+      if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
+      return Status::Ok();
+    });
   }
 
   Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    out->clear();
-    const int offset = std::max(q.offset, 0);
-    const int limit = std::clamp(q.limit, 1, 200) + offset;
-    std::unordered_set<std::string> seen;
-    auto run = [&](const std::string& sql, const std::vector<std::string>& args) -> Status {
-      pg::Result r;
-      U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-      for (int i = 0; i < r.rows() && static_cast<int>(out->size()) < limit; ++i) {
-        Record p = ReadRecord(r, i, true);
-        if (seen.insert(p.id).second) out->push_back(std::move(p));
-      }
-      return Status::Ok();
-    };
-    auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
-      pg::Result r;
-      U5_RETURN_IF_ERROR(c->Query("SELECT name_rev FROM person WHERE name_rev >= $1 AND name_rev < $2 ORDER BY name_rev LIMIT 1",
-                                  {lo, hi}, &r));
-      if (r.rows()) *name_rev = r.Text(0, 0);
-      return Status::Ok();
-    };
-    Status st = SearchStagesSql(kDialect, q, limit, *out, run, next_given);
-    out->erase(out->begin(), out->begin() + std::min<size_t>(offset, out->size()));
-    return st;
+    return Read([&](pg::Conn& c) {
+      out->clear();
+      const int offset = std::max(q.offset, 0);
+      const int limit = std::clamp(q.limit, 1, 200) + offset;
+      std::unordered_set<std::string> seen;
+      auto run = [&](const std::string& sql, const std::vector<std::string>& args) -> Status {
+        pg::Result r;
+        U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+        for (int i = 0; i < r.rows() && static_cast<int>(out->size()) < limit; ++i) {
+          Record p = ReadRecord(r, i, true);
+          if (seen.insert(p.id).second) out->push_back(std::move(p));
+        }
+        return Status::Ok();
+      };
+      auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
+        pg::Result r;
+        U5_RETURN_IF_ERROR(c.Query("SELECT name_rev FROM person WHERE name_rev >= $1 AND name_rev < $2 ORDER BY name_rev LIMIT 1",
+                                    {lo, hi}, &r));
+        if (r.rows()) *name_rev = r.Text(0, 0);
+        return Status::Ok();
+      };
+      Status st = SearchStagesSql(kDialect, q, limit, *out, run, next_given);
+      out->erase(out->begin(), out->begin() + std::min<size_t>(offset, out->size()));
+      return st;
+    });
   }
 
   Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
     out->clear();
     if (mother_ids.empty()) return Status::Ok();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kPersonCols +
-                                    " FROM person WHERE deleted_at IS NULL AND mother_id = ANY($1::text[]) ORDER BY birth_date, id",
-                                {pg::Conn::ArrayLiteral(mother_ids)}, &r));
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, true));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kPersonCols +
+                                      " FROM person WHERE deleted_at IS NULL AND mother_id = ANY($1::text[]) ORDER BY birth_date, id",
+                                  {pg::Conn::ArrayLiteral(mother_ids)}, &r));
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, true));
+      return Status::Ok();
+    });
   }
 
   Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) override {
@@ -484,15 +486,10 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status CreateUser(const User& u) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
     // As SQLite's CreateUser: a new account starts enabled (SaveUser sets the flag).
     User enabled = u;
     enabled.disabled = false;
-    U5_RETURN_IF_ERROR(InsertUser(*c, enabled));
-    return tx.Commit();
+    return WriteTx([&](pg::Conn& c) { return InsertUser(c, enabled); });
   }
 
   Status GetUser(const std::string& username, User* out) override { return LoadUser("username", username, out); }
@@ -500,53 +497,44 @@ class PgStore final : public TopicStore, public PgHost {
 
   Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change,
                      const std::string& keep_session) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    int64_t changed = 0;
-    U5_RETURN_IF_ERROR(c->Run("UPDATE app_user SET password_hash=$2, must_change_password=$3 WHERE id=$1",
-                              {user_id, password_hash, must_change}, &changed));
-    if (changed == 0) return Status::NotFound("no such user", "user");
-    // Whoever held the old password may hold a session: the new password ends it.
-    U5_RETURN_IF_ERROR(c->Run("DELETE FROM session WHERE user_id=$1 AND token_hash<>$2", {user_id, keep_session}));
-    return tx.Commit();
+    return WriteTx([&](pg::Conn& c) {
+      int64_t changed = 0;
+      U5_RETURN_IF_ERROR(c.Run("UPDATE app_user SET password_hash=$2, must_change_password=$3 WHERE id=$1",
+                               {user_id, password_hash, must_change}, &changed));
+      if (changed == 0) return Status::NotFound("no such user", "user");
+      // Whoever held the old password may hold a session: the new password ends it.
+      return c.Run("DELETE FROM session WHERE user_id=$1 AND token_hash<>$2", {user_id, keep_session});
+    });
   }
 
   Status ListUsers(std::vector<User>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT id FROM app_user ORDER BY username", {}, &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) {
-      out->emplace_back();
-      U5_RETURN_IF_ERROR(LoadUser("id", r.Text(i, 0), &out->back()));
-    }
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT id FROM app_user ORDER BY username", {}, &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) {
+        out->emplace_back();
+        U5_RETURN_IF_ERROR(LoadUser("id", r.Text(i, 0), &out->back()));
+      }
+      return Status::Ok();
+    });
   }
 
   Status SaveUser(const User& u, bool create, const audit::Entry& audit) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    if (create) {
-      U5_RETURN_IF_ERROR(InsertUser(*c, u));
-    } else {
+    return WriteAudited(audit, [&](pg::Conn& c) {
+      if (create) return InsertUser(c, u);
+      // The row as it is, locked: the comparison below holds until the commit.
       User before;
+      U5_RETURN_IF_ERROR(c.Run("SELECT 1 FROM app_user WHERE id=$1 FOR UPDATE", {u.id}));
       U5_RETURN_IF_ERROR(LoadUser("id", u.id, &before));
-      U5_RETURN_IF_ERROR(c->Run(
+      U5_RETURN_IF_ERROR(c.Run(
           "UPDATE app_user SET password_hash=$2, role=$3, full_name=$4, disabled=$5, must_change_password=$6 WHERE id=$1",
           {u.id, u.password_hash, u.role, u.full_name, u.disabled, u.must_change_password}));
-      U5_RETURN_IF_ERROR(c->Run("DELETE FROM user_orgunit WHERE user_id=$1", {u.id}));
+      U5_RETURN_IF_ERROR(c.Run("DELETE FROM user_orgunit WHERE user_id=$1", {u.id}));
       if (u.disabled || u.password_hash != before.password_hash)
-        U5_RETURN_IF_ERROR(c->Run("DELETE FROM session WHERE user_id=$1", {u.id}));
-      U5_RETURN_IF_ERROR(InsertUserOrgUnits(*c, u));
-    }
-    audit::Entry e = audit;
-    U5_RETURN_IF_ERROR(AppendAuditIn(*c, e));
-    return tx.Commit();
+        U5_RETURN_IF_ERROR(c.Run("DELETE FROM session WHERE user_id=$1", {u.id}));
+      return InsertUserOrgUnits(c, u);
+    });
   }
 
   Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {
@@ -557,19 +545,17 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status GetSession(const std::string& token_hash, std::string* user_id) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT user_id FROM session WHERE token_hash=$1 AND expires_at>$2", {token_hash, NowMillis()}, &r));
-    if (r.rows() == 0) return Status::NotFound("no such session");
-    *user_id = r.Text(0, 0);
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT user_id FROM session WHERE token_hash=$1 AND expires_at>$2", {token_hash, NowMillis()}, &r));
+      if (r.rows() == 0) return Status::NotFound("no such session");
+      *user_id = r.Text(0, 0);
+      return Status::Ok();
+    });
   }
 
   Status DeleteSession(const std::string& token_hash) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return c->Run("DELETE FROM session WHERE token_hash=$1", {token_hash});
+    return WriteTx([&](pg::Conn& c) { return c.Run("DELETE FROM session WHERE token_hash=$1", {token_hash}); });
   }
 
   bool OrgUnitExists(const std::string& id) override {
@@ -577,9 +563,9 @@ class PgStore final : public TopicStore, public PgHost {
       std::shared_lock lock(ou_mu_);
       if (known_orgunits_.count(id)) return true;
     }
-    pg::Conn* c;
     pg::Result r;
-    if (!Conn(&c).ok() || !c->Query("SELECT 1 FROM orgunit WHERE id=$1", {id}, &r).ok() || r.rows() == 0) return false;
+    if (!Read([&](pg::Conn& c) { return c.Query("SELECT 1 FROM orgunit WHERE id=$1", {id}, &r); }).ok() || r.rows() == 0)
+      return false;
     std::unique_lock lock(ou_mu_);
     known_orgunits_.insert(id);
     return true;
@@ -592,10 +578,10 @@ class PgStore final : public TopicStore, public PgHost {
       std::shared_lock lock(ou_mu_);
       if (in_subtree_.count(key)) return true;
     }
-    pg::Conn* c;
     pg::Result r;
-    if (!Conn(&c).ok() ||
-        !c->Query("SELECT 1 FROM orgunit_closure WHERE ancestor=$1 AND descendant=$2", {ancestor, descendant}, &r).ok() ||
+    if (!Read([&](pg::Conn& c) {
+           return c.Query("SELECT 1 FROM orgunit_closure WHERE ancestor=$1 AND descendant=$2", {ancestor, descendant}, &r);
+         }).ok() ||
         r.rows() == 0)
       return false;
     std::unique_lock lock(ou_mu_);
@@ -605,23 +591,23 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status OrgUnitNames(const std::vector<std::string>& ids, const std::string& parent, std::vector<OrgUnitName>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    out->clear();
-    auto read = [&](const pg::Result& r) {
-      for (int i = 0; i < r.rows(); ++i)
-        out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.IsNull(i, 3) ? "" : r.Text(i, 3)});
-    };
-    pg::Result r;
-    if (ids.empty()) {
-      U5_RETURN_IF_ERROR(c->Query("SELECT id, name, kind, parent_id FROM orgunit WHERE parent_id=$1 ORDER BY name", {parent}, &r));
-      read(r);
-    }
-    for (const auto& id : ids) {
-      U5_RETURN_IF_ERROR(c->Query("SELECT id, name, kind, parent_id FROM orgunit WHERE id=$1", {id}, &r));
-      read(r);
-    }
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      out->clear();
+      auto read = [&](const pg::Result& r) {
+        for (int i = 0; i < r.rows(); ++i)
+          out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.IsNull(i, 3) ? "" : r.Text(i, 3)});
+      };
+      pg::Result r;
+      if (ids.empty()) {
+        U5_RETURN_IF_ERROR(c.Query("SELECT id, name, kind, parent_id FROM orgunit WHERE parent_id=$1 ORDER BY name", {parent}, &r));
+        read(r);
+      }
+      for (const auto& id : ids) {
+        U5_RETURN_IF_ERROR(c.Query("SELECT id, name, kind, parent_id FROM orgunit WHERE id=$1", {id}, &r));
+        read(r);
+      }
+      return Status::Ok();
+    });
   }
 
  private:
@@ -881,27 +867,27 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status LoadUser(const char* by, const std::string& key, User* out) {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(std::string_view(by) == "id"
-                                    ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=$1"
-                                    : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=$1",
-                                {key}, &r));
-    if (r.rows() == 0) return Status::NotFound("no such user", "username");
-    out->id = r.Text(0, 0);
-    out->username = r.Text(0, 1);
-    out->password_hash = r.Text(0, 2);
-    out->role = r.Text(0, 3);
-    out->full_name = r.IsNull(0, 4) ? "" : r.Text(0, 4);
-    out->created_at = r.Text(0, 5);
-    out->disabled = r.Int(0, 6) != 0;
-    out->must_change_password = r.Int(0, 7) != 0;
-    pg::Result o;
-    U5_RETURN_IF_ERROR(c->Query("SELECT orgunit_id FROM user_orgunit WHERE user_id=$1 ORDER BY orgunit_id", {out->id}, &o));
-    out->orgunits.clear();
-    for (int i = 0; i < o.rows(); ++i) out->orgunits.push_back(o.Text(i, 0));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(std::string_view(by) == "id"
+                                      ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=$1"
+                                      : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=$1",
+                                  {key}, &r));
+      if (r.rows() == 0) return Status::NotFound("no such user", "username");
+      out->id = r.Text(0, 0);
+      out->username = r.Text(0, 1);
+      out->password_hash = r.Text(0, 2);
+      out->role = r.Text(0, 3);
+      out->full_name = r.IsNull(0, 4) ? "" : r.Text(0, 4);
+      out->created_at = r.Text(0, 5);
+      out->disabled = r.Int(0, 6) != 0;
+      out->must_change_password = r.Int(0, 7) != 0;
+      pg::Result o;
+      U5_RETURN_IF_ERROR(c.Query("SELECT orgunit_id FROM user_orgunit WHERE user_id=$1 ORDER BY orgunit_id", {out->id}, &o));
+      out->orgunits.clear();
+      for (int i = 0; i < o.rows(); ++i) out->orgunits.push_back(o.Text(i, 0));
+      return Status::Ok();
+    });
   }
 
   const std::string uri_;
