@@ -133,13 +133,17 @@ Status PgChangeWaiter::WaitUntil(int64_t after_seq, std::chrono::steady_clock::t
     return Status::Ok();
   }
   while (true) {
+    // At least one look at the socket, also with no time left: a wait of 0 ms
+    // (the handbook cache's catch-up) takes what has arrived without waiting.
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return Status::Ok();
     pollfd p{PQsocket(conn_->raw()), POLLIN, 0};
-    const int rc = poll(&p, 1, static_cast<int>(left.count()));
+    const int rc = poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
     if (rc < 0 && errno == EINTR) continue;
     if (rc < 0) return Status::Internal(std::string("postgres: poll on the change listener: ") + std::strerror(errno));
-    if (rc == 0) continue;
+    if (rc == 0) {
+      if (left.count() <= 0) return Status::Ok();
+      continue;
+    }
     if (PQconsumeInput(conn_->raw()) == 0 || !conn_->alive())
       return Status::Internal(std::string("postgres: change listener: ") + PQerrorMessage(conn_->raw()));
     if (Drain(after_seq)) {

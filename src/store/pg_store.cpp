@@ -4,6 +4,7 @@
 // the audit chain's append each take a transaction-level advisory lock, held
 // to the commit (pg_change_log.h), so seqs become visible in order.
 #include <atomic>
+#include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +13,7 @@
 #include "store/aggregates.h"
 #include "store/care_acks.h"
 #include "store/emergencies.h"
+#include "store/handbook_cache.h"
 #include "store/orgunit_writer.h"
 #include "store/pg.h"
 #include "store/pg_change_log.h"
@@ -73,8 +75,8 @@ void AppendCopyRecord(const Record& r, std::string* line) {
 
 class PgStore final : public TopicStore, public PgHost {
  public:
-  explicit PgStore(std::string uri)
-      : uri_(std::move(uri)) {
+  PgStore(std::string uri, const PgOptions& options)
+      : uri_(std::move(uri)), handbooks_(options.handbook_cache_entries), waiter_(uri_) {
     aggregates_ = NewPgAggregates(*this);
     targets_ = NewPgTargets(*this);
     signoffs_ = NewPgSignoffs(*this);
@@ -386,10 +388,79 @@ class PgStore final : public TopicStore, public PgHost {
     });
   }
 
+  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
+    // The engines' and validation's reads (without the mother) come from the
+    // database, as on SQLite: a person an engine replays from the change log
+    // may have been written by another server a moment ago, before this
+    // cache heard of it.
+    if (!mother) return ReadHandbook(person_id, person, events, nullptr);
+    std::shared_ptr<const PersonBook> book;
+    U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
+    *person = book->person;
+    *events = book->events;
+    if (book->mother) *mother = *book->mother;
+    else mother->id.clear();
+    return Status::Ok();
+  }
+
+  Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) override {
+    // Unsure what other servers wrote (no listener): the book comes from the database and is not kept.
+    const bool caught_up = CatchUpWithOtherServers().ok();
+    uint64_t generation = 0;
+    if (caught_up && (*out = handbooks_.FindBook(person_id, &generation))) return Status::Ok();
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(ReadHandbook(person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    if (caught_up) handbooks_.PutBook(person_id, book, generation);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+
+  Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) override {
+    const bool caught_up = CatchUpWithOtherServers().ok();
+    uint64_t generation = 0;
+    if (caught_up && (*out = handbooks_.FindChildren(mother_id, &generation))) return Status::Ok();
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(ReadChildren({mother_id}, kids.get()));
+    if (caught_up) handbooks_.PutChildren(mother_id, kids, generation);
+    *out = std::move(kids);
+    return Status::Ok();
+  }
+
+  // Other servers' writes reach the handbook cache through the change log,
+  // woken by the NOTIFY of each append: before a cached read, the
+  // notifications that arrived on the listening connection are taken (a
+  // poll, no round trip) and the persons written since are forgotten. This
+  // server's own writes are forgotten before the write returns (Apply).
+  // When the listener cannot be reached, the caller reads the database.
+  Status CatchUpWithOtherServers() {
+    std::lock_guard lock(follow_mu_);
+    if (!follow_started_) {
+      // The cache is empty until this first catch-up: the log from here on is what matters.
+      ChangeLogHead head;
+      U5_RETURN_IF_ERROR(ChangeHead(&head));
+      seen_seq_ = head.seq;
+      follow_started_ = true;
+    }
+    bool woken = false;
+    U5_RETURN_IF_ERROR(waiter_.Wait(seen_seq_, std::chrono::milliseconds(0), &woken));
+    if (!woken) return Status::Ok();
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(ChangeHead(&head));
+    ChangesAfter changed;
+    U5_RETURN_IF_ERROR(ChangedSince(seen_seq_, &changed));
+    // This server's own writes come back too: forgetting them again is harmless.
+    if (changed.everything || changed.persons.size() > kForgetOneByOneUpTo) handbooks_.Clear();
+    else handbooks_.ForgetPersons(changed.persons);
+    seen_seq_ = head.seq;
+    return Status::Ok();
+  }
+
   // One statement, so one snapshot and one round trip (a transaction around
   // three queries would cost five): the person ('p'), the mother ('m'), then
   // the live events ('e') in date order, every column as text behind a kind.
-  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
+  Status ReadHandbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) {
     return Read([&](pg::Conn& c) {
       pg::Result r;
       U5_RETURN_IF_ERROR(c.Query(
@@ -450,6 +521,14 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
+    if (mother_ids.size() != 1) return ReadChildren(mother_ids, out);
+    std::shared_ptr<const std::vector<Record>> kids;
+    U5_RETURN_IF_ERROR(SharedChildren(mother_ids[0], &kids));
+    *out = *kids;
+    return Status::Ok();
+  }
+
+  Status ReadChildren(const std::vector<std::string>& mother_ids, std::vector<Record>* out) {
     out->clear();
     if (mother_ids.empty()) return Status::Ok();
     return Read([&](pg::Conn& c) {
@@ -718,7 +797,10 @@ class PgStore final : public TopicStore, public PgHost {
       stored->clear();
       for (const Change& ch : changes) stored->push_back(ch.after);
     }
-    for (Change& ch : changes) hooks_.Notify(std::move(ch.before), ch.after);
+    for (Change& ch : changes) {
+      handbooks_.Forget(ch.before ? &*ch.before : nullptr, ch.after);
+      hooks_.Notify(std::move(ch.before), ch.after);
+    }
     return Status::Ok();
   }
 
@@ -891,6 +973,12 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   const std::string uri_;
+  HandbookCache handbooks_;
+  static constexpr size_t kForgetOneByOneUpTo = 1000;
+  PgChangeWaiter waiter_;  // hears the commits of every server, for the handbook cache
+  std::mutex follow_mu_;
+  bool follow_started_ = false;  // under follow_mu_
+  int64_t seen_seq_ = 0;         // under follow_mu_: the change log position the cache has caught up to
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
@@ -954,6 +1042,8 @@ class PgStore::PgBulk final : public BulkWriter {
         return Status::Invalid("person_id", "a record refers to a person, pregnancy or org unit that does not exist");
       return st;
     }
+    // A load may add events to any number of cached handbooks.
+    store_.handbooks_.Clear();
     for (const Record& r : added_) store_.hooks_.Notify(std::nullopt, r);
     added_.clear();
     return Status::Ok();
@@ -1010,8 +1100,8 @@ Status PgStore::OpenBulk(std::unique_ptr<BulkWriter>* out) {
 
 }  // namespace
 
-Status OpenPgStore(const std::string& uri, const PgOptions&, std::unique_ptr<Store>* out) {
-  auto s = std::make_unique<PgStore>(uri);
+Status OpenPgStore(const std::string& uri, const PgOptions& options, std::unique_ptr<Store>* out) {
+  auto s = std::make_unique<PgStore>(uri, options);
   U5_RETURN_IF_ERROR(s->Init());
   *out = std::move(s);
   return Status::Ok();
