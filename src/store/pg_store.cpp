@@ -219,18 +219,18 @@ class PgStore final : public TopicStore, public PgHost {
       pg::Result persons;
       if (q.after_id.empty())
         U5_RETURN_IF_ERROR(c.Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
-                                    {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
+                                   {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
       else
         U5_RETURN_IF_ERROR(c.Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
-                                    {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
-                                    &persons));
+                                   {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
+                                   &persons));
       std::vector<std::string> ids;
       for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
       // Their events in one read, person by person in date order; a deleted person goes alone.
       pg::Result events;
       U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
                                       live + " ORDER BY person_id, event_date, id",
-                                  {pg::Conn::ArrayLiteral(ids)}, &events));
+                                 {pg::Conn::ArrayLiteral(ids)}, &events));
       std::unordered_map<std::string, std::vector<Record>> by_person;
       for (int i = 0; i < events.rows(); ++i) {
         Record e;
@@ -510,7 +510,7 @@ class PgStore final : public TopicStore, public PgHost {
       auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
         pg::Result r;
         U5_RETURN_IF_ERROR(c.Query("SELECT name_rev FROM person WHERE name_rev >= $1 AND name_rev < $2 ORDER BY name_rev LIMIT 1",
-                                    {lo, hi}, &r));
+                                   {lo, hi}, &r));
         if (r.rows()) *name_rev = r.Text(0, 0);
         return Status::Ok();
       };
@@ -535,7 +535,7 @@ class PgStore final : public TopicStore, public PgHost {
       pg::Result r;
       U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kPersonCols +
                                       " FROM person WHERE deleted_at IS NULL AND mother_id = ANY($1::text[]) ORDER BY birth_date, id",
-                                  {pg::Conn::ArrayLiteral(mother_ids)}, &r));
+                                 {pg::Conn::ArrayLiteral(mother_ids)}, &r));
       for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, true));
       return Status::Ok();
     });
@@ -954,7 +954,7 @@ class PgStore final : public TopicStore, public PgHost {
       U5_RETURN_IF_ERROR(c.Query(std::string_view(by) == "id"
                                       ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=$1"
                                       : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=$1",
-                                  {key}, &r));
+                                 {key}, &r));
       if (r.rows() == 0) return Status::NotFound("no such user", "username");
       out->id = r.Text(0, 0);
       out->username = r.Text(0, 1);
@@ -1001,6 +1001,8 @@ class PgStore::PgBulk final : public BulkWriter {
     // every record write committed before, and one still to commit checks its
     // id after the load (CheckIdInOtherTable). Record writes wait for the load.
     U5_RETURN_IF_ERROR(c_.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
+    // A COMMIT whose answer is lost (a failover) is looked up, not guessed (pg_write.h).
+    U5_RETURN_IF_ERROR(pg::MarkWrite(c_, &token_));
     pg::Result r;
     U5_RETURN_IF_ERROR(c_.Query("SELECT NOT EXISTS(SELECT 1 FROM person) AND NOT EXISTS(SELECT 1 FROM event)", {}, &r));
     fresh_ = r.Text(0, 0) == "t";
@@ -1033,7 +1035,12 @@ class PgStore::PgBulk final : public BulkWriter {
     // Into empty tables everything is new: one marker rather than a row a person.
     if (st.ok() && fresh_) st = PgLogChangeIn(c_, nullptr);
     for (auto it = touched_.begin(); st.ok() && it != touched_.end(); ++it) st = PgLogChangeIn(c_, &*it);
-    if (st.ok()) st = tx_.Commit();
+    if (st.ok()) {
+      st = tx_.Commit();
+      // COMMIT was sent and the connection lost: ask the primary reached now, on a
+      // connection of its own (the thread's one is still this load's).
+      if (!st.ok() && !c_.alive()) st = ResolveLostCommit();
+    }
     open_ = false;
     if (!st.ok()) {
       // As SQLite's loader: a failed load is rolled back at once, not when the writer goes.
@@ -1080,9 +1087,25 @@ class PgStore::PgBulk final : public BulkWriter {
     return Status::Ok();
   }
 
+  Status ResolveLostCommit() {
+    std::unique_ptr<pg::Conn> own;
+    return pg::ResolveCommit(
+        [&](pg::Conn** out) {
+          if (!own || !own->Usable()) {
+            auto c = std::make_unique<pg::Conn>();
+            U5_RETURN_IF_ERROR(pg::Conn::Open(store_.uri_, c.get()));
+            own = std::move(c);
+          }
+          *out = own.get();
+          return Status::Ok();
+        },
+        token_);
+  }
+
   PgStore& store_;
   pg::Conn& c_;
   pg::Tx tx_;
+  int64_t token_ = 0;
   bool open_ = false, keep_ = false, fresh_ = false;
   Batch persons_, events_;
   std::vector<Record> added_;

@@ -351,5 +351,31 @@ TEST_F(PgStoreOverCut, AReadWhoseConnectionIsLostIsRunAgain) {
   EXPECT_EQ(proxy->cuts(), 2);
 }
 
+// A bulk load is fed by its caller, so the store cannot run it again; a COMMIT
+// whose answer was lost is looked up by the load's token: Ok when it landed,
+// Conflict `retry` saying it did not when it did not.
+TEST_F(PgStoreOverCut, ABulkLoadsLostCommitIsLookedUpNotGuessed) {
+  test::SeedMiniOrgUnits(*store);
+  const std::string commit("COMMIT\0", 7);
+  CutAt(commit, CutProxy::When::after_the_answer);
+  std::unique_ptr<BulkWriter> w;
+  ASSERT_TRUE(store->OpenBulk(&w).ok());
+  ASSERT_TRUE(w->Add(test::PersonRecord("Lò Thị Mai")).ok());
+  Status st = w->Commit();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  w.reset();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
+
+  CutAt(commit, CutProxy::When::before_sending);
+  ASSERT_TRUE(store->OpenBulk(&w).ok());
+  ASSERT_TRUE(w->Add(test::PersonRecord("Lò Văn Bình")).ok());
+  st = w->Commit();
+  EXPECT_TRUE(Retryable(st)) << st.ToString();
+  EXPECT_NE(st.message().find("before the commit landed"), std::string::npos) << st.message();
+  w.reset();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
+  EXPECT_EQ(proxy->cuts(), 2);
+}
+
 }  // namespace
 }  // namespace u5::store::pg
