@@ -74,23 +74,23 @@ class PgAggregates final : public Aggregates {
   // `versions`: rows of indicator_value_version, with their deleted flag as column 11.
   Status Read(const std::string& sql, const pg::Params& params, bool versions, std::vector<AggregateValue>* out) {
     out->clear();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    return pg::ForRows(*c, sql, params, [&](const pg::Result& r, int i) {
-      AggregateValue v;
-      v.element = r.Text(i, 0);
-      v.orgunit = r.Text(i, 1);
-      v.period = r.Text(i, 2);
-      v.source = r.Text(i, 3);
-      if (!r.IsNull(i, 4)) v.value = r.Real(i, 4);
-      if (!r.IsNull(i, 5)) v.numerator = r.Real(i, 5);
-      if (!r.IsNull(i, 6)) v.denominator = r.Real(i, 6);
-      v.note = r.Text(i, 7);  // NULL reads as ""
-      v.entered_by = r.Text(i, 8);
-      v.entered_at = r.Text(i, 9);
-      v.document = r.Text(i, 10);
-      if (versions) v.deleted = r.Int(i, 11) != 0;
-      out->push_back(std::move(v));
+    return host_.Read([&](pg::Conn& c) {
+      return pg::ForRows(c, sql, params, [&](const pg::Result& r, int i) {
+        AggregateValue v;
+        v.element = r.Text(i, 0);
+        v.orgunit = r.Text(i, 1);
+        v.period = r.Text(i, 2);
+        v.source = r.Text(i, 3);
+        if (!r.IsNull(i, 4)) v.value = r.Real(i, 4);
+        if (!r.IsNull(i, 5)) v.numerator = r.Real(i, 5);
+        if (!r.IsNull(i, 6)) v.denominator = r.Real(i, 6);
+        v.note = r.Text(i, 7);  // NULL reads as ""
+        v.entered_by = r.Text(i, 8);
+        v.entered_at = r.Text(i, 9);
+        v.document = r.Text(i, 10);
+        if (versions) v.deleted = r.Int(i, 11) != 0;
+        out->push_back(std::move(v));
+      });
     });
   }
 

@@ -27,11 +27,11 @@ class PgCareAcks final : public CareAcks {
   }
 
   Status List(std::vector<CareAck>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    out->clear();
-    return pg::ForRows(*c, "SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack", {},
-                       [&](const pg::Result& r, int i) { out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)}); });
+    return host_.Read([&](pg::Conn& c) {
+      out->clear();
+      return pg::ForRows(c, "SELECT alert_id, person_id, rule, acked_by, acked_at, COALESCE(note,'') FROM care_alert_ack", {},
+                         [&](const pg::Result& r, int i) { out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)}); });
+    });
   }
 
   Status PutStatus(const CarePersonStatus& p, const audit::Entry& audit) override {
@@ -55,11 +55,11 @@ class PgCareAcks final : public CareAcks {
   }
 
   Status ListStatuses(std::vector<CarePersonStatus>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    out->clear();
-    return pg::ForRows(*c, "SELECT person_id, status, since, reason, set_by, set_at FROM care_person_status", {},
-                       [&](const pg::Result& r, int i) { out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)}); });
+    return host_.Read([&](pg::Conn& c) {
+      out->clear();
+      return pg::ForRows(c, "SELECT person_id, status, since, reason, set_by, set_at FROM care_person_status", {},
+                         [&](const pg::Result& r, int i) { out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)}); });
+    });
   }
 
  private:

@@ -78,8 +78,7 @@ Status PgReadChangesAfter(pg::Conn& conn, int64_t seq, ChangesAfter* out) {
 }
 
 Status PgTrimChangeLog(pg::Conn& conn, int64_t up_to_seq) {
-  pg::Tx tx(conn);
-  U5_RETURN_IF_ERROR(tx.status());
+  if (!conn.in_transaction()) return Status::Internal("the change log is trimmed inside a write transaction");
   // Under the append lock: never past the last row, and no seq drawn meanwhile below the mark.
   U5_RETURN_IF_ERROR(conn.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
   ChangeLogHead head;
@@ -87,8 +86,7 @@ Status PgTrimChangeLog(pg::Conn& conn, int64_t up_to_seq) {
   U5_RETURN_IF_ERROR(ReadState(conn, &head, &trimmed_to));
   up_to_seq = std::min(up_to_seq, head.seq);
   U5_RETURN_IF_ERROR(conn.Run("DELETE FROM change_log WHERE seq <= $1", {up_to_seq}));
-  U5_RETURN_IF_ERROR(conn.Run("UPDATE change_log_state SET trimmed_to = GREATEST(trimmed_to, $1) WHERE one = 1", {up_to_seq}));
-  return tx.Commit();
+  return conn.Run("UPDATE change_log_state SET trimmed_to = GREATEST(trimmed_to, $1) WHERE one = 1", {up_to_seq});
 }
 
 Status PgChangeWaiter::Wait(int64_t after_seq, std::chrono::milliseconds timeout, bool* woken) {
@@ -135,13 +133,17 @@ Status PgChangeWaiter::WaitUntil(int64_t after_seq, std::chrono::steady_clock::t
     return Status::Ok();
   }
   while (true) {
+    // At least one look at the socket, also with no time left: a wait of 0 ms
+    // (the handbook cache's catch-up) takes what has arrived without waiting.
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return Status::Ok();
     pollfd p{PQsocket(conn_->raw()), POLLIN, 0};
-    const int rc = poll(&p, 1, static_cast<int>(left.count()));
+    const int rc = poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
     if (rc < 0 && errno == EINTR) continue;
     if (rc < 0) return Status::Internal(std::string("postgres: poll on the change listener: ") + std::strerror(errno));
-    if (rc == 0) continue;
+    if (rc == 0) {
+      if (left.count() <= 0) return Status::Ok();
+      continue;
+    }
     if (PQconsumeInput(conn_->raw()) == 0 || !conn_->alive())
       return Status::Internal(std::string("postgres: change listener: ") + PQerrorMessage(conn_->raw()));
     if (Drain(after_seq)) {

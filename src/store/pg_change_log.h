@@ -24,6 +24,7 @@ namespace u5::store {
 Status PgLogChangeIn(pg::Conn& conn, const std::string* person_id);
 Status PgReadChangeHead(pg::Conn& conn, ChangeLogHead* out);
 Status PgReadChangesAfter(pg::Conn& conn, int64_t seq, ChangesAfter* out);
+// Drops the rows up to `up_to_seq`, inside the caller's write transaction (RunWrite).
 Status PgTrimChangeLog(pg::Conn& conn, int64_t up_to_seq);
 
 inline constexpr const char* kChangesChannel = "u5_changes";

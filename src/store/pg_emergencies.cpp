@@ -47,19 +47,19 @@ class PgEmergencies final : public Emergencies {
   }
 
   Status Get(const std::string& id, EmergencyRow* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    return GetOn(*c, id, out);
+    return host_.Read([&](pg::Conn& c) {
+      return GetOn(c, id, out);
+    });
   }
 
   Status List(bool open_only, const std::string& from, std::vector<EmergencyRow>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    out->clear();
-    return pg::ForRows(*c,
-                       std::string(kSelect) +
-                           "WHERE ($1 = 0 OR status = 'open') AND raised_at >= $2 ORDER BY raised_at, id",
-                       {int64_t{open_only ? 1 : 0}, from}, [&](const pg::Result& r, int i) { out->push_back(Row(r, i)); });
+    return host_.Read([&](pg::Conn& c) {
+      out->clear();
+      return pg::ForRows(c,
+                         std::string(kSelect) +
+                             "WHERE ($1 = 0 OR status = 'open') AND raised_at >= $2 ORDER BY raised_at, id",
+                         {int64_t{open_only ? 1 : 0}, from}, [&](const pg::Result& r, int i) { out->push_back(Row(r, i)); });
+    });
   }
 
  private:

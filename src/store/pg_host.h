@@ -27,6 +27,11 @@ class PgHost {
   // survives a failover (pg_write.h): `body` may run more than once.
   virtual Status WriteTx(const std::function<Status(pg::Conn&)>& body) = 0;
 
+  // Runs the read `body` on the calling thread's connection, again on a
+  // reopened one when the connection is lost under it (pg_write.h, RunRead):
+  // `body` may run more than once. Inside a write transaction it runs once.
+  virtual Status Read(const std::function<Status(pg::Conn&)>& body) = 0;
+
   // Runs `write(conn)` and appends `audit` in one write transaction (WriteTx):
   // both land or neither does.
   template <class Write>

@@ -28,60 +28,59 @@ class PgNational final : public National {
   }
 
   Status IsNational(bool* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT EXISTS (SELECT 1 FROM national_instance)", {}, &r));
-    *out = r.Text(0, 0) == "t";
-    return Status::Ok();
+    return host_.Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT EXISTS (SELECT 1 FROM national_instance)", {}, &r));
+      *out = r.Text(0, 0) == "t";
+      return Status::Ok();
+    });
   }
 
   Status Apply(const NationalPart& part, const audit::Entry& audit,
                const std::function<void(const NationalApplied&, audit::Entry*)>& stamp,
                NationalApplied* out) override {
-    *out = {};
-    pg::Conn* conn;
-    U5_RETURN_IF_ERROR(host_.Conn(&conn));
-    pg::Tx tx(*conn);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(ApplyIn(*conn, part, audit.username, out));
-    audit::Entry e = audit;
-    stamp(*out, &e);
-    U5_RETURN_IF_ERROR(host_.AppendAuditIn(*conn, e));
-    return tx.Commit();
+    // The audit entry tells what the part changed, so it is stamped in the
+    // transaction; a run again after a lost connection starts from nothing.
+    return host_.WriteTx([&](pg::Conn& c) {
+      *out = {};
+      U5_RETURN_IF_ERROR(ApplyIn(c, part, audit.username, out));
+      audit::Entry e = audit;
+      stamp(*out, &e);
+      return host_.AppendAuditIn(c, e);
+    });
   }
 
   Status Holdings(const std::string& province, const std::string& from, const std::string& to,
                   std::vector<NationalHolding>* out) override {
     out->clear();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    std::map<std::string, std::vector<NationalValue>> by_month;
-    U5_RETURN_IF_ERROR(pg::ForRows(*c,
-        "SELECT period, orgunit_id, indicator, num, den, value FROM national_value "
-        "WHERE province = $1 AND period BETWEEN $2 AND $3 ORDER BY period",
-        {province, from, to}, [&](const pg::Result& r, int i) {
-          by_month[r.Text(i, 0)].push_back({r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5)});
-        }));
-    *out = NationalHoldings(std::move(by_month));
-    return Status::Ok();
+    return host_.Read([&](pg::Conn& c) {
+      std::map<std::string, std::vector<NationalValue>> by_month;
+      U5_RETURN_IF_ERROR(pg::ForRows(c,
+          "SELECT period, orgunit_id, indicator, num, den, value FROM national_value "
+          "WHERE province = $1 AND period BETWEEN $2 AND $3 ORDER BY period",
+          {province, from, to}, [&](const pg::Result& r, int i) {
+            by_month[r.Text(i, 0)].push_back({r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5)});
+          }));
+      *out = NationalHoldings(std::move(by_month));
+      return Status::Ok();
+    });
   }
 
   Status Sums(const std::string& from, const std::string& to, const std::vector<std::string>& indicators,
               const std::string& province, bool by_commune, std::vector<NationalSum>* out) override {
     out->clear();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    // One statement for every filter: an empty province or indicator list means all.
-    return pg::ForRows(*c,
-        "SELECT province, CASE WHEN $4::boolean THEN orgunit_id ELSE '' END AS ou, indicator, SUM(num)::bigint, "
-        "SUM(den)::bigint, COUNT(DISTINCT period) FROM national_value "
-        "WHERE period BETWEEN $1 AND $2 AND ($3 = '' OR province = $3) "
-        "AND (cardinality($5::text[]) = 0 OR indicator = ANY($5::text[])) "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        {from, to, province, by_commune, pg::Conn::ArrayLiteral(indicators)}, [&](const pg::Result& r, int i) {
-          out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), r.Int(i, 5)});
-        });
+    return host_.Read([&](pg::Conn& c) {
+      // One statement for every filter: an empty province or indicator list means all.
+      return pg::ForRows(c,
+          "SELECT province, CASE WHEN $4::boolean THEN orgunit_id ELSE '' END AS ou, indicator, SUM(num)::bigint, "
+          "SUM(den)::bigint, COUNT(DISTINCT period) FROM national_value "
+          "WHERE period BETWEEN $1 AND $2 AND ($3 = '' OR province = $3) "
+          "AND (cardinality($5::text[]) = 0 OR indicator = ANY($5::text[])) "
+          "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+          {from, to, province, by_commune, pg::Conn::ArrayLiteral(indicators)}, [&](const pg::Result& r, int i) {
+            out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), r.Int(i, 5)});
+          });
+    });
   }
 
   // The part's values against what is held: new ones inserted, changed ones

@@ -60,41 +60,45 @@ class PgOrgUnitWriter final : public OrgUnitWriter {
   explicit PgOrgUnitWriter(PgHost& host) : host_(host) {}
 
   Status Loaded(bool* yes) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    return Populated(*c, yes);
+    return host_.Read([&](pg::Conn& c) {
+      return Populated(c, yes);
+    });
   }
 
   Status LoadIfEmpty(const OrgUnitSet& set, const OrgUnitProgress& progress, bool* written) override {
     *written = false;
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    // SQLite's write lock: another server may be loading the same tables now;
-    // the second to get the lock finds them loaded. Readers go on meanwhile.
-    U5_RETURN_IF_ERROR(c->Exec("LOCK TABLE orgunit IN SHARE ROW EXCLUSIVE MODE"));
-    bool yes = false;
-    U5_RETURN_IF_ERROR(Populated(*c, &yes));
-    if (yes) return Status::Ok();  // Tx rolls back the empty transaction
-    // Progress as SQLite's load tells it: units every 2,000 rows, the closure every 10,000.
-    U5_RETURN_IF_ERROR(Copy(*c,
-                            "COPY orgunit(id, code, scheme, kind, name, division_type, parent_id, valid_from, valid_to, "
-                            "population, area_km2) FROM STDIN",
-                            set.units, "write_units", 2000, progress, [](std::string* out, const OrgUnitRow& u) {
-                              Line(out, u.id, u.code, u.scheme, u.kind, u.name, u.division_type, u.parent_id, u.valid_from,
-                                   u.valid_to, u.population, u.area_km2);
-                            }));
-    U5_RETURN_IF_ERROR(Copy(*c, "COPY orgunit_successor(old_id, new_id, note) FROM STDIN", set.successors, nullptr, 2000,
-                            progress, [](std::string* out, const OrgUnitSuccessorRow& r) { Line(out, r.old_id, r.new_id, r.note); }));
-    U5_RETURN_IF_ERROR(Copy(*c, "COPY orgunit_closure(ancestor, descendant, depth) FROM STDIN", set.closure, "closure", 10000,
-                            progress, [](std::string* out, const OrgUnitClosureRow& r) {
-                              Line(out, r.ancestor, r.descendant, int64_t{r.depth});
-                            }));
-    // Engines file records under these units: state saved before is rebuilt.
-    U5_RETURN_IF_ERROR(PgLogChangeIn(*c, nullptr));
-    U5_RETURN_IF_ERROR(tx.Commit());
-    *written = true;
+    bool loaded_here = false;
+    // A write transaction that survives a failover (PgHost::WriteTx): it may run again from the start.
+    U5_RETURN_IF_ERROR(host_.WriteTx([&](pg::Conn& c) {
+      loaded_here = false;
+      // SQLite's write lock: another server may be loading the same tables now;
+      // the second to get the lock finds them loaded. Readers go on meanwhile.
+      U5_RETURN_IF_ERROR(c.Exec("LOCK TABLE orgunit IN SHARE ROW EXCLUSIVE MODE"));
+      bool yes = false;
+      U5_RETURN_IF_ERROR(Populated(c, &yes));
+      if (yes) return Status::Ok();
+      // Progress as SQLite's load tells it: units every 2,000 rows, the closure every 10,000.
+      U5_RETURN_IF_ERROR(Copy(c,
+                              "COPY orgunit(id, code, scheme, kind, name, division_type, parent_id, valid_from, valid_to, "
+                              "population, area_km2) FROM STDIN",
+                              set.units, "write_units", 2000, progress, [](std::string* out, const OrgUnitRow& u) {
+                                Line(out, u.id, u.code, u.scheme, u.kind, u.name, u.division_type, u.parent_id,
+                                     u.valid_from, u.valid_to, u.population, u.area_km2);
+                              }));
+      U5_RETURN_IF_ERROR(Copy(c, "COPY orgunit_successor(old_id, new_id, note) FROM STDIN", set.successors, nullptr, 2000,
+                              progress, [](std::string* out, const OrgUnitSuccessorRow& r) {
+                                Line(out, r.old_id, r.new_id, r.note);
+                              }));
+      U5_RETURN_IF_ERROR(Copy(c, "COPY orgunit_closure(ancestor, descendant, depth) FROM STDIN", set.closure, "closure",
+                              10000, progress, [](std::string* out, const OrgUnitClosureRow& r) {
+                                Line(out, r.ancestor, r.descendant, int64_t{r.depth});
+                              }));
+      // Engines file records under these units: state saved before is rebuilt.
+      U5_RETURN_IF_ERROR(PgLogChangeIn(c, nullptr));
+      loaded_here = true;
+      return Status::Ok();
+    }));
+    *written = loaded_here;
     return Status::Ok();
   }
 

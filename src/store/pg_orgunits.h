@@ -8,7 +8,9 @@
 
 namespace u5::store {
 
-// `conn` hands out the calling thread's connection of the store.
-std::unique_ptr<OrgUnitReader> NewPgOrgUnitReader(std::function<Status(pg::Conn**)> conn);
+// Runs a read on the calling thread's connection of the store, again after a
+// lost connection (PgHost::Read).
+using PgReadFn = std::function<Status(const std::function<Status(pg::Conn&)>&)>;
+std::unique_ptr<OrgUnitReader> NewPgOrgUnitReader(PgReadFn read);
 
 }  // namespace u5::store

@@ -13,18 +13,17 @@ class PgPublications final : public Publications {
 
   Status List(const std::string& orgunit, std::vector<PublicationRow>* out) override {
     out->clear();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    return pg::ForRows(*c,
-        
-        "SELECT p.orgunit_id, p.period, p.version, p.username, p.at, p.sha256, p.signed_off_at, p.body "
-        "FROM publication p WHERE ($1 = '' OR p.orgunit_id = $1) "
-        "AND p.version = (SELECT MAX(q.version) FROM publication q WHERE q.orgunit_id = p.orgunit_id AND q.period = p.period) "
-        "ORDER BY p.at DESC, p.period DESC",
-        {orgunit}, [&](const pg::Result& r, int i) {
-          out->push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5), r.Text(i, 6),
-                          r.Text(i, 7)});
-        });
+    return host_.Read([&](pg::Conn& c) {
+      return pg::ForRows(c,
+          "SELECT p.orgunit_id, p.period, p.version, p.username, p.at, p.sha256, p.signed_off_at, p.body "
+          "FROM publication p WHERE ($1 = '' OR p.orgunit_id = $1) "
+          "AND p.version = (SELECT MAX(q.version) FROM publication q WHERE q.orgunit_id = p.orgunit_id AND q.period = p.period) "
+          "ORDER BY p.at DESC, p.period DESC",
+          {orgunit}, [&](const pg::Result& r, int i) {
+            out->push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5), r.Text(i, 6),
+                            r.Text(i, 7)});
+          });
+    });
   }
 
   Status Append(PublicationRow* row, const audit::Entry& audit,

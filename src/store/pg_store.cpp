@@ -4,6 +4,7 @@
 // the audit chain's append each take a transaction-level advisory lock, held
 // to the commit (pg_change_log.h), so seqs become visible in order.
 #include <atomic>
+#include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +13,7 @@
 #include "store/aggregates.h"
 #include "store/care_acks.h"
 #include "store/emergencies.h"
+#include "store/handbook_cache.h"
 #include "store/orgunit_writer.h"
 #include "store/pg.h"
 #include "store/pg_change_log.h"
@@ -73,8 +75,8 @@ void AppendCopyRecord(const Record& r, std::string* line) {
 
 class PgStore final : public TopicStore, public PgHost {
  public:
-  explicit PgStore(std::string uri)
-      : uri_(std::move(uri)) {
+  PgStore(std::string uri, const PgOptions& options)
+      : uri_(std::move(uri)), handbooks_(options.handbook_cache_entries), waiter_(uri_) {
     aggregates_ = NewPgAggregates(*this);
     targets_ = NewPgTargets(*this);
     signoffs_ = NewPgSignoffs(*this);
@@ -86,7 +88,7 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status Init() {
-    orgunits_ = NewPgOrgUnitReader([this](pg::Conn** c) { return Conn(c); });
+    orgunits_ = NewPgOrgUnitReader([this](const std::function<Status(pg::Conn&)>& body) { return Read(body); });
     pg::Conn* conn;
     U5_RETURN_IF_ERROR(Conn(&conn));
     return PgMigrate(*conn);
@@ -147,123 +149,122 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status Versions(const std::string& type, const std::string& id, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    out->clear();
-    out->emplace_back();
-    U5_RETURN_IF_ERROR(GetIn(*c, type, id, &out->back()));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(U5_VERSION_COLUMNS "WHERE id=$1 ORDER BY version DESC", {id}, &r));
-    for (int i = 0; i < r.rows(); ++i) {
+    return Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      out->clear();
       out->emplace_back();
-      ReadVersionRow(Row{r, i}, &out->back());
-    }
-    return Status::Ok();
+      U5_RETURN_IF_ERROR(GetIn(c, type, id, &out->back()));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(U5_VERSION_COLUMNS "WHERE id=$1 ORDER BY version DESC", {id}, &r));
+      for (int i = 0; i < r.rows(); ++i) {
+        out->emplace_back();
+        ReadVersionRow(Row{r, i}, &out->back());
+      }
+      return Status::Ok();
+    });
   }
 
   Status GetVersion(const std::string& type, const std::string& id, int64_t version, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    U5_RETURN_IF_ERROR(GetIn(*c, type, id, out));
-    if (out->version == version) return Status::Ok();
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(U5_VERSION_COLUMNS "WHERE id=$1 AND version=$2", {id, version}, &r));
-    if (r.rows() == 0) return Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version");
-    ReadVersionRow(Row{r, 0}, out);
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      U5_RETURN_IF_ERROR(GetIn(c, type, id, out));
+      if (out->version == version) return Status::Ok();
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(U5_VERSION_COLUMNS "WHERE id=$1 AND version=$2", {id, version}, &r));
+      if (r.rows() == 0) return Status::NotFound(type + " " + id + " has no version " + std::to_string(version), "version");
+      ReadVersionRow(Row{r, 0}, out);
+      return Status::Ok();
+    });
   }
 
   class PgBulk;
   Status OpenBulk(std::unique_ptr<BulkWriter>* out) override;
 
   Status ChangeHead(ChangeLogHead* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgReadChangeHead(*c, out);
+    return Read([&](pg::Conn& c) {
+      return PgReadChangeHead(c, out);
+    });
   }
   Status ChangedSince(int64_t seq, ChangesAfter* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgReadChangesAfter(*c, seq, out);
+    return Read([&](pg::Conn& c) {
+      return PgReadChangesAfter(c, seq, out);
+    });
   }
   Status TrimChanges(int64_t up_to_seq) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return PgTrimChangeLog(*c, up_to_seq);
+    return WriteTx([&](pg::Conn& c) { return PgTrimChangeLog(c, up_to_seq); });
   }
 
   Status SyncChanges(const SyncQuery& q, SyncPage* out) override {
-    out->persons.clear();
-    out->left.clear();
-    out->more = false;
     if (q.roots.empty()) return Status::Invalid("orgunit", "a sync needs at least one org unit");
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::ReadTx snapshot(*c);
-    U5_RETURN_IF_ERROR(snapshot.status());
-    ChangeLogHead head;
-    U5_RETURN_IF_ERROR(PgReadChangeHead(*c, &head));
-    out->db_id = head.db_id;
-    out->head = head.seq;
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT everything_seq FROM change_log_state WHERE one = 1", {}, &r));
-    out->everything_seq = r.rows() ? r.Int(0, 0) : 0;
-    // The page's persons in (position, id) order, limit + 1 of them: a person
-    // is one record at least, so that many decide the page and whether more follow.
-    const std::string scope =
-        "SELECT sync_seq, " + std::string(kPersonCols) + " FROM person WHERE orgunit_id IN "
-        "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($1::text[]))";
-    const std::string live = q.first ? " AND deleted_at IS NULL" : "";
-    pg::Result persons;
-    if (q.after_id.empty())
-      U5_RETURN_IF_ERROR(c->Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
-                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
-    else
-      U5_RETURN_IF_ERROR(c->Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
-                                  {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
-                                  &persons));
-    std::vector<std::string> ids;
-    for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
-    // Their events in one read, person by person in date order; a deleted person goes alone.
-    pg::Result events;
-    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
-                                    live + " ORDER BY person_id, event_date, id",
-                                {pg::Conn::ArrayLiteral(ids)}, &events));
-    std::unordered_map<std::string, std::vector<Record>> by_person;
-    for (int i = 0; i < events.rows(); ++i) {
-      Record e;
-      ReadEventRow(Row{events, i}, &e);
-      by_person[e.person_id].push_back(std::move(e));
-    }
-    size_t records = 0;
-    for (int i = 0; i < persons.rows(); ++i) {
-      SyncPerson p;
-      ReadPersonRow(Row{persons, i, 1}, &p.person);
-      p.seq = persons.Int(i, 0);
-      if (!p.person.deleted_at)
-        if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
-      const size_t n = 1 + p.events.size();
-      if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
-        out->more = true;
-        break;
+    return Read([&](pg::Conn& c) {
+      // Inside: a read lost midway runs again from the start.
+      out->persons.clear();
+      out->left.clear();
+      out->more = false;
+      pg::ReadTx snapshot(c);
+      U5_RETURN_IF_ERROR(snapshot.status());
+      ChangeLogHead head;
+      U5_RETURN_IF_ERROR(PgReadChangeHead(c, &head));
+      out->db_id = head.db_id;
+      out->head = head.seq;
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT everything_seq FROM change_log_state WHERE one = 1", {}, &r));
+      out->everything_seq = r.rows() ? r.Int(0, 0) : 0;
+      // The page's persons in (position, id) order, limit + 1 of them: a person
+      // is one record at least, so that many decide the page and whether more follow.
+      const std::string scope =
+          "SELECT sync_seq, " + std::string(kPersonCols) + " FROM person WHERE orgunit_id IN "
+          "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($1::text[]))";
+      const std::string live = q.first ? " AND deleted_at IS NULL" : "";
+      pg::Result persons;
+      if (q.after_id.empty())
+        U5_RETURN_IF_ERROR(c.Query(scope + " AND sync_seq > $2" + live + " ORDER BY sync_seq, id LIMIT $3",
+                                   {pg::Conn::ArrayLiteral(q.roots), q.after_seq, int64_t{q.limit} + 1}, &persons));
+      else
+        U5_RETURN_IF_ERROR(c.Query(scope + " AND (sync_seq, id) > ($2, $3)" + live + " ORDER BY sync_seq, id LIMIT $4",
+                                   {pg::Conn::ArrayLiteral(q.roots), q.after_seq, q.after_id, int64_t{q.limit} + 1},
+                                   &persons));
+      std::vector<std::string> ids;
+      for (int i = 0; i < persons.rows(); ++i) ids.push_back(persons.Text(i, 1));
+      // Their events in one read, person by person in date order; a deleted person goes alone.
+      pg::Result events;
+      U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kEventCols + " FROM event WHERE person_id = ANY($1::text[])" +
+                                      live + " ORDER BY person_id, event_date, id",
+                                 {pg::Conn::ArrayLiteral(ids)}, &events));
+      std::unordered_map<std::string, std::vector<Record>> by_person;
+      for (int i = 0; i < events.rows(); ++i) {
+        Record e;
+        ReadEventRow(Row{events, i}, &e);
+        by_person[e.person_id].push_back(std::move(e));
       }
-      records += n;
-      out->persons.push_back(std::move(p));
-    }
-    if (q.left_since < 0 || out->more) return Status::Ok();
-    // Persons moved out (docs/sync.md "Persons that left the scope"), in the same snapshot.
-    const std::string in = "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($2::text[]))";
-    pg::Result left;
-    U5_RETURN_IF_ERROR(c->Query("SELECT p.id FROM person p WHERE p.sync_seq > $1 AND p.orgunit_id NOT IN " + in +
-                                    " AND EXISTS (SELECT 1 FROM record_version v WHERE v.id = p.id AND v.orgunit_id IN " + in +
-                                    ") ORDER BY p.id",
-                                {q.left_since, pg::Conn::ArrayLiteral(q.roots)}, &left));
-    for (int i = 0; i < left.rows(); ++i) out->left.push_back(left.Text(i, 0));
-    return Status::Ok();
+      size_t records = 0;
+      for (int i = 0; i < persons.rows(); ++i) {
+        SyncPerson p;
+        ReadPersonRow(Row{persons, i, 1}, &p.person);
+        p.seq = persons.Int(i, 0);
+        if (!p.person.deleted_at)
+          if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
+        const size_t n = 1 + p.events.size();
+        if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
+          out->more = true;
+          break;
+        }
+        records += n;
+        out->persons.push_back(std::move(p));
+      }
+      if (q.left_since < 0 || out->more) return Status::Ok();
+      // Persons moved out (docs/sync.md "Persons that left the scope"), in the same snapshot.
+      const std::string in = "(SELECT descendant FROM orgunit_closure WHERE ancestor = ANY($2::text[]))";
+      pg::Result left;
+      U5_RETURN_IF_ERROR(c.Query("SELECT p.id FROM person p WHERE p.sync_seq > $1 AND p.orgunit_id NOT IN " + in +
+                                     " AND EXISTS (SELECT 1 FROM record_version v WHERE v.id = p.id AND v.orgunit_id IN " +
+                                     in + ") ORDER BY p.id",
+                                 {q.left_since, pg::Conn::ArrayLiteral(q.roots)}, &left));
+      for (int i = 0; i < left.rows(); ++i) out->left.push_back(left.Text(i, 0));
+      return Status::Ok();
+    });
   }
 
   Status AppendAudit(std::vector<audit::Entry> entries) override {
@@ -282,6 +283,10 @@ class PgStore final : public TopicStore, public PgHost {
     return pg::RunWrite([this](pg::Conn** c) { return Conn(c); }, body);
   }
 
+  Status Read(const std::function<Status(pg::Conn&)>& body) override {
+    return pg::RunRead([this](pg::Conn** c) { return Conn(c); }, body);
+  }
+
   // Appends `e` inside the caller's write transaction on `c`.
   Status AppendAuditIn(pg::Conn& c, audit::Entry& e) override {
     if (!c.in_transaction()) return Status::Internal("an audit entry is appended inside a write transaction");
@@ -291,37 +296,37 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status ListAudit(const AuditQuery& q, std::vector<audit::Entry>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Params params;
-    params.Add(q.after_seq);
-    auto arg = [&](const std::string& v) {
-      params.Add(v);
-      return "$" + std::to_string(params.size());
-    };
-    std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit_log WHERE seq > $1";
-    if (!q.username.empty()) sql += " AND username=" + arg(q.username);
-    // Entries under this record id, and answers that listed it among others (detail.records):
-    // one GIN index over both (u5_audit_records, docs/postgres.md).
-    if (!q.record_id.empty()) sql += " AND u5_audit_records(record_id, detail) @> ARRAY[" + arg(q.record_id) + "::text]";
-    if (q.before_seq > 0) sql += " AND seq<" + std::to_string(q.before_seq);
-    if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
-    if (!q.to.empty()) {
-      const std::string to = arg(q.to);
-      sql += " AND substr(at, 1, length(" + to + "::text))<=" + to;
-    }
-    if (!q.orgunits.empty()) {
-      sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
-      for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
-      sql += "))";
-    }
-    sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " +
-           std::to_string(std::clamp(q.limit, 1, 1000));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, params, &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadAuditRow(Row{r, i}));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Params params;
+      params.Add(q.after_seq);
+      auto arg = [&](const std::string& v) {
+        params.Add(v);
+        return "$" + std::to_string(params.size());
+      };
+      std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit_log WHERE seq > $1";
+      if (!q.username.empty()) sql += " AND username=" + arg(q.username);
+      // Entries under this record id, and answers that listed it among others (detail.records):
+      // one GIN index over both (u5_audit_records, docs/postgres.md).
+      if (!q.record_id.empty()) sql += " AND u5_audit_records(record_id, detail) @> ARRAY[" + arg(q.record_id) + "::text]";
+      if (q.before_seq > 0) sql += " AND seq<" + std::to_string(q.before_seq);
+      if (!q.from.empty()) sql += " AND at>=" + arg(q.from);
+      if (!q.to.empty()) {
+        const std::string to = arg(q.to);
+        sql += " AND substr(at, 1, length(" + to + "::text))<=" + to;
+      }
+      if (!q.orgunits.empty()) {
+        sql += " AND orgunit_id IN (SELECT descendant FROM orgunit_closure WHERE ancestor IN (";
+        for (size_t i = 0; i < q.orgunits.size(); ++i) sql += (i ? "," : "") + arg(q.orgunits[i]);
+        sql += "))";
+      }
+      sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " +
+             std::to_string(std::clamp(q.limit, 1, 1000));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, params, &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadAuditRow(Row{r, i}));
+      return Status::Ok();
+    });
   }
 
   Status VerifyAudit(int64_t* checked) override { return VerifyAudit(checked, nullptr); }
@@ -344,130 +349,207 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status AuditChainHead(int64_t* seq, std::string* hash) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    ChainHead head;
-    U5_RETURN_IF_ERROR(ReadChainHead(*c, &head));
-    *seq = head.seq;
-    *hash = head.hash;
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      ChainHead head;
+      U5_RETURN_IF_ERROR(ReadChainHead(c, &head));
+      *seq = head.seq;
+      *hash = head.hash;
+      return Status::Ok();
+    });
   }
 
   Status Get(const std::string& type, const std::string& id, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return GetIn(*c, type, id, out);
+    return Read([&](pg::Conn& c) {
+      return GetIn(c, type, id, out);
+    });
   }
 
   Status Find(const std::string& id, Record* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    Status st = GetIn(*c, "person", id, out);
-    if (st.code() != Code::not_found) return st;
-    return GetIn(*c, "", id, out);
+    return Read([&](pg::Conn& c) {
+      Status st = GetIn(c, "person", id, out);
+      if (st.code() != Code::not_found) return st;
+      return GetIn(c, "", id, out);
+    });
   }
 
   Status List(const ListQuery& q, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    std::vector<std::string> args;
-    std::string sql;
-    U5_RETURN_IF_ERROR(ListSql(kDialect, q, &sql, &args));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, q.type == "person"));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      std::vector<std::string> args;
+      std::string sql;
+      U5_RETURN_IF_ERROR(ListSql(kDialect, q, &sql, &args));
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, q.type == "person"));
+      return Status::Ok();
+    });
   }
 
   Status Count(const ListQuery& q, int64_t* n) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    ListQuery all = q;
-    all.after.clear();
-    all.walk_ids = false;
-    std::vector<std::string> args;
-    const std::string sql = "SELECT count(*)" + ListWhereSql(kDialect, all, &args);
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-    *n = r.Int(0, 0);
+    return Read([&](pg::Conn& c) {
+      ListQuery all = q;
+      all.after.clear();
+      all.walk_ids = false;
+      std::vector<std::string> args;
+      const std::string sql = "SELECT count(*)" + ListWhereSql(kDialect, all, &args);
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+      *n = r.Int(0, 0);
+      return Status::Ok();
+    });
+  }
+
+  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
+    // The engines' and validation's reads (without the mother) come from the
+    // database, as on SQLite: a person an engine replays from the change log
+    // may have been written by another server a moment ago, before this
+    // cache heard of it.
+    if (!mother) return ReadHandbook(person_id, person, events, nullptr);
+    std::shared_ptr<const PersonBook> book;
+    U5_RETURN_IF_ERROR(SharedHandbook(person_id, &book));
+    *person = book->person;
+    *events = book->events;
+    if (book->mother) *mother = *book->mother;
+    else mother->id.clear();
+    return Status::Ok();
+  }
+
+  Status SharedHandbook(const std::string& person_id, std::shared_ptr<const PersonBook>* out) override {
+    // Unsure what other servers wrote (no listener): the book comes from the database and is not kept.
+    const bool caught_up = CatchUpWithOtherServers().ok();
+    uint64_t generation = 0;
+    if (caught_up && (*out = handbooks_.FindBook(person_id, &generation))) return Status::Ok();
+    auto book = std::make_shared<PersonBook>();
+    Record mother;
+    U5_RETURN_IF_ERROR(ReadHandbook(person_id, &book->person, &book->events, &mother));
+    if (!mother.id.empty()) book->mother = std::move(mother);
+    if (caught_up) handbooks_.PutBook(person_id, book, generation);
+    *out = std::move(book);
+    return Status::Ok();
+  }
+
+  Status SharedChildren(const std::string& mother_id, std::shared_ptr<const std::vector<Record>>* out) override {
+    const bool caught_up = CatchUpWithOtherServers().ok();
+    uint64_t generation = 0;
+    if (caught_up && (*out = handbooks_.FindChildren(mother_id, &generation))) return Status::Ok();
+    auto kids = std::make_shared<std::vector<Record>>();
+    U5_RETURN_IF_ERROR(ReadChildren({mother_id}, kids.get()));
+    if (caught_up) handbooks_.PutChildren(mother_id, kids, generation);
+    *out = std::move(kids);
+    return Status::Ok();
+  }
+
+  // Other servers' writes reach the handbook cache through the change log,
+  // woken by the NOTIFY of each append: before a cached read, the
+  // notifications that arrived on the listening connection are taken (a
+  // poll, no round trip) and the persons written since are forgotten. This
+  // server's own writes are forgotten before the write returns (Apply).
+  // When the listener cannot be reached, the caller reads the database.
+  Status CatchUpWithOtherServers() {
+    std::lock_guard lock(follow_mu_);
+    if (!follow_started_) {
+      // The cache is empty until this first catch-up: the log from here on is what matters.
+      ChangeLogHead head;
+      U5_RETURN_IF_ERROR(ChangeHead(&head));
+      seen_seq_ = head.seq;
+      follow_started_ = true;
+    }
+    bool woken = false;
+    U5_RETURN_IF_ERROR(waiter_.Wait(seen_seq_, std::chrono::milliseconds(0), &woken));
+    if (!woken) return Status::Ok();
+    ChangeLogHead head;
+    U5_RETURN_IF_ERROR(ChangeHead(&head));
+    ChangesAfter changed;
+    U5_RETURN_IF_ERROR(ChangedSince(seen_seq_, &changed));
+    // This server's own writes come back too: forgetting them again is harmless.
+    if (changed.everything || changed.persons.size() > kForgetOneByOneUpTo) handbooks_.Clear();
+    else handbooks_.ForgetPersons(changed.persons);
+    seen_seq_ = head.seq;
     return Status::Ok();
   }
 
   // One statement, so one snapshot and one round trip (a transaction around
   // three queries would cost five): the person ('p'), the mother ('m'), then
   // the live events ('e') in date order, every column as text behind a kind.
-  Status Handbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(
-        "SELECT 'p', " U5_PERSON_TEXT_COLS " FROM person WHERE id=$1 "
-        "UNION ALL SELECT 'm', " U5_PERSON_TEXT_COLS " FROM person WHERE $2 AND id=(SELECT mother_id FROM person WHERE id=$1) "
-        "UNION ALL SELECT 'e', id, type, person_id, pregnancy_id, orgunit_id, event_date, version::text, created_at, "
-        "updated_at, deleted_at, delete_reason, body, NULL, NULL, NULL FROM event WHERE person_id=$1 AND deleted_at IS NULL "
-        "ORDER BY 1 DESC, 7, 2",
-        {person_id, mother != nullptr}, &r));
-    events->clear();
-    if (mother) mother->id.clear();
-    bool found = false;
-    for (int i = 0; i < r.rows(); ++i) {
-      const std::string_view kind = r.TextView(i, 0);
-      if (kind == "p") {
-        ReadPersonRow(Row{r, i, 1}, person);
-        found = true;
-      } else if (kind == "m") {
-        ReadPersonRow(Row{r, i, 1}, mother);
-        if (mother->deleted_at) mother->id.clear();
-      } else {
-        events->emplace_back();
-        ReadEventRow(Row{r, i, 1}, &events->back());
+  Status ReadHandbook(const std::string& person_id, Record* person, std::vector<Record>* events, Record* mother) {
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(
+          "SELECT 'p', " U5_PERSON_TEXT_COLS " FROM person WHERE id=$1 "
+          "UNION ALL SELECT 'm', " U5_PERSON_TEXT_COLS " FROM person WHERE $2 AND id=(SELECT mother_id FROM person WHERE id=$1) "
+          "UNION ALL SELECT 'e', id, type, person_id, pregnancy_id, orgunit_id, event_date, version::text, created_at, "
+          "updated_at, deleted_at, delete_reason, body, NULL, NULL, NULL FROM event WHERE person_id=$1 AND deleted_at IS NULL "
+          "ORDER BY 1 DESC, 7, 2",
+          {person_id, mother != nullptr}, &r));
+      events->clear();
+      if (mother) mother->id.clear();
+      bool found = false;
+      for (int i = 0; i < r.rows(); ++i) {
+        const std::string_view kind = r.TextView(i, 0);
+        if (kind == "p") {
+          ReadPersonRow(Row{r, i, 1}, person);
+          found = true;
+        } else if (kind == "m") {
+          ReadPersonRow(Row{r, i, 1}, mother);
+          if (mother->deleted_at) mother->id.clear();
+        } else {
+          events->emplace_back();
+          ReadEventRow(Row{r, i, 1}, &events->back());
+        }
       }
-    }
-    if (!found) return Status::NotFound("person " + person_id + " not found", "id");
-    if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
-    return Status::Ok();
+      if (!found) return Status::NotFound("person " + person_id + " not found", "id");
+      if (person->deleted_at) return Status::NotFound("person " + person_id + " is deleted", "id");
+      return Status::Ok();
+    });
   }
 
   Status SearchPersons(const SearchQuery& q, std::vector<Record>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    out->clear();
-    const int offset = std::max(q.offset, 0);
-    const int limit = std::clamp(q.limit, 1, 200) + offset;
-    std::unordered_set<std::string> seen;
-    auto run = [&](const std::string& sql, const std::vector<std::string>& args) -> Status {
-      pg::Result r;
-      U5_RETURN_IF_ERROR(c->Query(sql, ToParams(args), &r));
-      for (int i = 0; i < r.rows() && static_cast<int>(out->size()) < limit; ++i) {
-        Record p = ReadRecord(r, i, true);
-        if (seen.insert(p.id).second) out->push_back(std::move(p));
-      }
-      return Status::Ok();
-    };
-    auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
-      pg::Result r;
-      U5_RETURN_IF_ERROR(c->Query("SELECT name_rev FROM person WHERE name_rev >= $1 AND name_rev < $2 ORDER BY name_rev LIMIT 1",
-                                  {lo, hi}, &r));
-      if (r.rows()) *name_rev = r.Text(0, 0);
-      return Status::Ok();
-    };
-    Status st = SearchStagesSql(kDialect, q, limit, *out, run, next_given);
-    out->erase(out->begin(), out->begin() + std::min<size_t>(offset, out->size()));
-    return st;
+    return Read([&](pg::Conn& c) {
+      out->clear();
+      const int offset = std::max(q.offset, 0);
+      const int limit = std::clamp(q.limit, 1, 200) + offset;
+      std::unordered_set<std::string> seen;
+      auto run = [&](const std::string& sql, const std::vector<std::string>& args) -> Status {
+        pg::Result r;
+        U5_RETURN_IF_ERROR(c.Query(sql, ToParams(args), &r));
+        for (int i = 0; i < r.rows() && static_cast<int>(out->size()) < limit; ++i) {
+          Record p = ReadRecord(r, i, true);
+          if (seen.insert(p.id).second) out->push_back(std::move(p));
+        }
+        return Status::Ok();
+      };
+      auto next_given = [&](const std::string& lo, const std::string& hi, std::optional<std::string>* name_rev) -> Status {
+        pg::Result r;
+        U5_RETURN_IF_ERROR(c.Query("SELECT name_rev FROM person WHERE name_rev >= $1 AND name_rev < $2 ORDER BY name_rev LIMIT 1",
+                                   {lo, hi}, &r));
+        if (r.rows()) *name_rev = r.Text(0, 0);
+        return Status::Ok();
+      };
+      Status st = SearchStagesSql(kDialect, q, limit, *out, run, next_given);
+      out->erase(out->begin(), out->begin() + std::min<size_t>(offset, out->size()));
+      return st;
+    });
   }
 
   Status Children(const std::vector<std::string>& mother_ids, std::vector<Record>* out) override {
+    if (mother_ids.size() != 1) return ReadChildren(mother_ids, out);
+    std::shared_ptr<const std::vector<Record>> kids;
+    U5_RETURN_IF_ERROR(SharedChildren(mother_ids[0], &kids));
+    *out = *kids;
+    return Status::Ok();
+  }
+
+  Status ReadChildren(const std::vector<std::string>& mother_ids, std::vector<Record>* out) {
     out->clear();
     if (mother_ids.empty()) return Status::Ok();
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(std::string("SELECT ") + kPersonCols +
-                                    " FROM person WHERE deleted_at IS NULL AND mother_id = ANY($1::text[]) ORDER BY birth_date, id",
-                                {pg::Conn::ArrayLiteral(mother_ids)}, &r));
-    for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, true));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(std::string("SELECT ") + kPersonCols +
+                                      " FROM person WHERE deleted_at IS NULL AND mother_id = ANY($1::text[]) ORDER BY birth_date, id",
+                                 {pg::Conn::ArrayLiteral(mother_ids)}, &r));
+      for (int i = 0; i < r.rows(); ++i) out->push_back(ReadRecord(r, i, true));
+      return Status::Ok();
+    });
   }
 
   Status ForEach(const std::function<Status(const Record&)>& fn, bool include_deleted) override {
@@ -494,15 +576,10 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status CreateUser(const User& u) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
     // As SQLite's CreateUser: a new account starts enabled (SaveUser sets the flag).
     User enabled = u;
     enabled.disabled = false;
-    U5_RETURN_IF_ERROR(InsertUser(*c, enabled));
-    return tx.Commit();
+    return WriteTx([&](pg::Conn& c) { return InsertUser(c, enabled); });
   }
 
   Status GetUser(const std::string& username, User* out) override { return LoadUser("username", username, out); }
@@ -510,53 +587,44 @@ class PgStore final : public TopicStore, public PgHost {
 
   Status SetPassword(const std::string& user_id, const std::string& password_hash, bool must_change,
                      const std::string& keep_session) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    int64_t changed = 0;
-    U5_RETURN_IF_ERROR(c->Run("UPDATE app_user SET password_hash=$2, must_change_password=$3 WHERE id=$1",
-                              {user_id, password_hash, must_change}, &changed));
-    if (changed == 0) return Status::NotFound("no such user", "user");
-    // Whoever held the old password may hold a session: the new password ends it.
-    U5_RETURN_IF_ERROR(c->Run("DELETE FROM session WHERE user_id=$1 AND token_hash<>$2", {user_id, keep_session}));
-    return tx.Commit();
+    return WriteTx([&](pg::Conn& c) {
+      int64_t changed = 0;
+      U5_RETURN_IF_ERROR(c.Run("UPDATE app_user SET password_hash=$2, must_change_password=$3 WHERE id=$1",
+                               {user_id, password_hash, must_change}, &changed));
+      if (changed == 0) return Status::NotFound("no such user", "user");
+      // Whoever held the old password may hold a session: the new password ends it.
+      return c.Run("DELETE FROM session WHERE user_id=$1 AND token_hash<>$2", {user_id, keep_session});
+    });
   }
 
   Status ListUsers(std::vector<User>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT id FROM app_user ORDER BY username", {}, &r));
-    out->clear();
-    for (int i = 0; i < r.rows(); ++i) {
-      out->emplace_back();
-      U5_RETURN_IF_ERROR(LoadUser("id", r.Text(i, 0), &out->back()));
-    }
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT id FROM app_user ORDER BY username", {}, &r));
+      out->clear();
+      for (int i = 0; i < r.rows(); ++i) {
+        out->emplace_back();
+        U5_RETURN_IF_ERROR(LoadUser("id", r.Text(i, 0), &out->back()));
+      }
+      return Status::Ok();
+    });
   }
 
   Status SaveUser(const User& u, bool create, const audit::Entry& audit) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    if (create) {
-      U5_RETURN_IF_ERROR(InsertUser(*c, u));
-    } else {
+    return WriteAudited(audit, [&](pg::Conn& c) {
+      if (create) return InsertUser(c, u);
+      // The row as it is, locked: the comparison below holds until the commit.
       User before;
+      U5_RETURN_IF_ERROR(c.Run("SELECT 1 FROM app_user WHERE id=$1 FOR UPDATE", {u.id}));
       U5_RETURN_IF_ERROR(LoadUser("id", u.id, &before));
-      U5_RETURN_IF_ERROR(c->Run(
+      U5_RETURN_IF_ERROR(c.Run(
           "UPDATE app_user SET password_hash=$2, role=$3, full_name=$4, disabled=$5, must_change_password=$6 WHERE id=$1",
           {u.id, u.password_hash, u.role, u.full_name, u.disabled, u.must_change_password}));
-      U5_RETURN_IF_ERROR(c->Run("DELETE FROM user_orgunit WHERE user_id=$1", {u.id}));
+      U5_RETURN_IF_ERROR(c.Run("DELETE FROM user_orgunit WHERE user_id=$1", {u.id}));
       if (u.disabled || u.password_hash != before.password_hash)
-        U5_RETURN_IF_ERROR(c->Run("DELETE FROM session WHERE user_id=$1", {u.id}));
-      U5_RETURN_IF_ERROR(InsertUserOrgUnits(*c, u));
-    }
-    audit::Entry e = audit;
-    U5_RETURN_IF_ERROR(AppendAuditIn(*c, e));
-    return tx.Commit();
+        U5_RETURN_IF_ERROR(c.Run("DELETE FROM session WHERE user_id=$1", {u.id}));
+      return InsertUserOrgUnits(c, u);
+    });
   }
 
   Status CreateSession(const std::string& token_hash, const std::string& user_id, int64_t expires_ms) override {
@@ -567,19 +635,17 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status GetSession(const std::string& token_hash, std::string* user_id) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query("SELECT user_id FROM session WHERE token_hash=$1 AND expires_at>$2", {token_hash, NowMillis()}, &r));
-    if (r.rows() == 0) return Status::NotFound("no such session");
-    *user_id = r.Text(0, 0);
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query("SELECT user_id FROM session WHERE token_hash=$1 AND expires_at>$2", {token_hash, NowMillis()}, &r));
+      if (r.rows() == 0) return Status::NotFound("no such session");
+      *user_id = r.Text(0, 0);
+      return Status::Ok();
+    });
   }
 
   Status DeleteSession(const std::string& token_hash) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    return c->Run("DELETE FROM session WHERE token_hash=$1", {token_hash});
+    return WriteTx([&](pg::Conn& c) { return c.Run("DELETE FROM session WHERE token_hash=$1", {token_hash}); });
   }
 
   bool OrgUnitExists(const std::string& id) override {
@@ -587,9 +653,9 @@ class PgStore final : public TopicStore, public PgHost {
       std::shared_lock lock(ou_mu_);
       if (known_orgunits_.count(id)) return true;
     }
-    pg::Conn* c;
     pg::Result r;
-    if (!Conn(&c).ok() || !c->Query("SELECT 1 FROM orgunit WHERE id=$1", {id}, &r).ok() || r.rows() == 0) return false;
+    if (!Read([&](pg::Conn& c) { return c.Query("SELECT 1 FROM orgunit WHERE id=$1", {id}, &r); }).ok() || r.rows() == 0)
+      return false;
     std::unique_lock lock(ou_mu_);
     known_orgunits_.insert(id);
     return true;
@@ -602,10 +668,10 @@ class PgStore final : public TopicStore, public PgHost {
       std::shared_lock lock(ou_mu_);
       if (in_subtree_.count(key)) return true;
     }
-    pg::Conn* c;
     pg::Result r;
-    if (!Conn(&c).ok() ||
-        !c->Query("SELECT 1 FROM orgunit_closure WHERE ancestor=$1 AND descendant=$2", {ancestor, descendant}, &r).ok() ||
+    if (!Read([&](pg::Conn& c) {
+           return c.Query("SELECT 1 FROM orgunit_closure WHERE ancestor=$1 AND descendant=$2", {ancestor, descendant}, &r);
+         }).ok() ||
         r.rows() == 0)
       return false;
     std::unique_lock lock(ou_mu_);
@@ -615,23 +681,23 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status OrgUnitNames(const std::vector<std::string>& ids, const std::string& parent, std::vector<OrgUnitName>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    out->clear();
-    auto read = [&](const pg::Result& r) {
-      for (int i = 0; i < r.rows(); ++i)
-        out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.IsNull(i, 3) ? "" : r.Text(i, 3)});
-    };
-    pg::Result r;
-    if (ids.empty()) {
-      U5_RETURN_IF_ERROR(c->Query("SELECT id, name, kind, parent_id FROM orgunit WHERE parent_id=$1 ORDER BY name", {parent}, &r));
-      read(r);
-    }
-    for (const auto& id : ids) {
-      U5_RETURN_IF_ERROR(c->Query("SELECT id, name, kind, parent_id FROM orgunit WHERE id=$1", {id}, &r));
-      read(r);
-    }
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      out->clear();
+      auto read = [&](const pg::Result& r) {
+        for (int i = 0; i < r.rows(); ++i)
+          out->push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.IsNull(i, 3) ? "" : r.Text(i, 3)});
+      };
+      pg::Result r;
+      if (ids.empty()) {
+        U5_RETURN_IF_ERROR(c.Query("SELECT id, name, kind, parent_id FROM orgunit WHERE parent_id=$1 ORDER BY name", {parent}, &r));
+        read(r);
+      }
+      for (const auto& id : ids) {
+        U5_RETURN_IF_ERROR(c.Query("SELECT id, name, kind, parent_id FROM orgunit WHERE id=$1", {id}, &r));
+        read(r);
+      }
+      return Status::Ok();
+    });
   }
 
  private:
@@ -742,7 +808,10 @@ class PgStore final : public TopicStore, public PgHost {
       stored->clear();
       for (const Change& ch : changes) stored->push_back(ch.after);
     }
-    for (Change& ch : changes) hooks_.Notify(std::move(ch.before), ch.after);
+    for (Change& ch : changes) {
+      handbooks_.Forget(ch.before ? &*ch.before : nullptr, ch.after);
+      hooks_.Notify(std::move(ch.before), ch.after);
+    }
     return Status::Ok();
   }
 
@@ -761,11 +830,18 @@ class PgStore final : public TopicStore, public PgHost {
     return Status::Ok();
   }
 
-  Status InsertOne(pg::Conn& c, const Record& r) {
-    // Ids are unique across persons and events (Find looks in both); the two primary keys alone do not ensure it.
+  // Ids are unique across persons and events (Find looks in both); the two
+  // primary keys alone do not ensure it. The check runs under the change
+  // log's lock (after PgLogChangeIn), which every record write and bulk load
+  // holds to its commit: it sees every insert that committed before, and an
+  // insert of the same id still to commit checks after this one committed.
+  static Status CheckIdInOtherTable(pg::Conn& c, const Record& r) {
     pg::Result other;
     U5_RETURN_IF_ERROR(c.Query(r.is_person() ? "SELECT 1 FROM event WHERE id=$1" : "SELECT 1 FROM person WHERE id=$1", {r.id}, &other));
-    if (other.rows()) return DuplicateId(r.id);
+    return other.rows() ? DuplicateId(r.id) : Status::Ok();
+  }
+
+  Status InsertOne(pg::Conn& c, const Record& r) {
     Status st;
     if (r.is_person()) {
       st = c.Run("INSERT INTO person(id, version, created_at, updated_at, deleted_at, delete_reason, orgunit_id, full_name, "
@@ -791,6 +867,7 @@ class PgStore final : public TopicStore, public PgHost {
     if (guarded) U5_RETURN_IF_ERROR(hooks_.Check(r));
     U5_RETURN_IF_ERROR(InsertOne(c, r));
     U5_RETURN_IF_ERROR(PgLogChangeIn(c, &PersonOf(r)));
+    U5_RETURN_IF_ERROR(CheckIdInOtherTable(c, r));
     if (audit) U5_RETURN_IF_ERROR(AuditWrite(c, *audit, nullptr, r));
     return Status::Ok();
   }
@@ -883,30 +960,36 @@ class PgStore final : public TopicStore, public PgHost {
   }
 
   Status LoadUser(const char* by, const std::string& key, User* out) {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(Conn(&c));
-    pg::Result r;
-    U5_RETURN_IF_ERROR(c->Query(std::string_view(by) == "id"
-                                    ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=$1"
-                                    : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=$1",
-                                {key}, &r));
-    if (r.rows() == 0) return Status::NotFound("no such user", "username");
-    out->id = r.Text(0, 0);
-    out->username = r.Text(0, 1);
-    out->password_hash = r.Text(0, 2);
-    out->role = r.Text(0, 3);
-    out->full_name = r.IsNull(0, 4) ? "" : r.Text(0, 4);
-    out->created_at = r.Text(0, 5);
-    out->disabled = r.Int(0, 6) != 0;
-    out->must_change_password = r.Int(0, 7) != 0;
-    pg::Result o;
-    U5_RETURN_IF_ERROR(c->Query("SELECT orgunit_id FROM user_orgunit WHERE user_id=$1 ORDER BY orgunit_id", {out->id}, &o));
-    out->orgunits.clear();
-    for (int i = 0; i < o.rows(); ++i) out->orgunits.push_back(o.Text(i, 0));
-    return Status::Ok();
+    return Read([&](pg::Conn& c) {
+      pg::Result r;
+      U5_RETURN_IF_ERROR(c.Query(std::string_view(by) == "id"
+                                      ? "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE id=$1"
+                                      : "SELECT id, username, password_hash, role, full_name, created_at, disabled, must_change_password FROM app_user WHERE username=$1",
+                                 {key}, &r));
+      if (r.rows() == 0) return Status::NotFound("no such user", "username");
+      out->id = r.Text(0, 0);
+      out->username = r.Text(0, 1);
+      out->password_hash = r.Text(0, 2);
+      out->role = r.Text(0, 3);
+      out->full_name = r.IsNull(0, 4) ? "" : r.Text(0, 4);
+      out->created_at = r.Text(0, 5);
+      out->disabled = r.Int(0, 6) != 0;
+      out->must_change_password = r.Int(0, 7) != 0;
+      pg::Result o;
+      U5_RETURN_IF_ERROR(c.Query("SELECT orgunit_id FROM user_orgunit WHERE user_id=$1 ORDER BY orgunit_id", {out->id}, &o));
+      out->orgunits.clear();
+      for (int i = 0; i < o.rows(); ++i) out->orgunits.push_back(o.Text(i, 0));
+      return Status::Ok();
+    });
   }
 
   const std::string uri_;
+  HandbookCache handbooks_;
+  static constexpr size_t kForgetOneByOneUpTo = 1000;
+  PgChangeWaiter waiter_;  // hears the commits of every server, for the handbook cache
+  std::mutex follow_mu_;
+  bool follow_started_ = false;  // under follow_mu_
+  int64_t seen_seq_ = 0;         // under follow_mu_: the change log position the cache has caught up to
   static inline std::atomic<uint64_t> next_uid_{1};
   const uint64_t uid_ = next_uid_++;
   std::shared_mutex ou_mu_;
@@ -924,6 +1007,13 @@ class PgStore::PgBulk final : public BulkWriter {
   Status Begin() {
     U5_RETURN_IF_ERROR(tx_.status());
     U5_RETURN_IF_ERROR(c_.Exec("SET CONSTRAINTS ALL DEFERRED"));
+    // The change log's lock from the start, as SQLite's loader holds the write
+    // lock: each batch's check of its ids against the other table then sees
+    // every record write committed before, and one still to commit checks its
+    // id after the load (CheckIdInOtherTable). Record writes wait for the load.
+    U5_RETURN_IF_ERROR(c_.Run("SELECT pg_advisory_xact_lock($1)", {kChangeLogLock}));
+    // A COMMIT whose answer is lost (a failover) is looked up, not guessed (pg_write.h).
+    U5_RETURN_IF_ERROR(pg::MarkWrite(c_, &token_));
     pg::Result r;
     U5_RETURN_IF_ERROR(c_.Query("SELECT NOT EXISTS(SELECT 1 FROM person) AND NOT EXISTS(SELECT 1 FROM event)", {}, &r));
     fresh_ = r.Text(0, 0) == "t";
@@ -956,7 +1046,12 @@ class PgStore::PgBulk final : public BulkWriter {
     // Into empty tables everything is new: one marker rather than a row a person.
     if (st.ok() && fresh_) st = PgLogChangeIn(c_, nullptr);
     for (auto it = touched_.begin(); st.ok() && it != touched_.end(); ++it) st = PgLogChangeIn(c_, &*it);
-    if (st.ok()) st = tx_.Commit();
+    if (st.ok()) {
+      st = tx_.Commit();
+      // COMMIT was sent and the connection lost: ask the primary reached now, on a
+      // connection of its own (the thread's one is still this load's).
+      if (!st.ok() && !c_.alive()) st = ResolveLostCommit();
+    }
     open_ = false;
     if (!st.ok()) {
       // As SQLite's loader: a failed load is rolled back at once, not when the writer goes.
@@ -965,6 +1060,8 @@ class PgStore::PgBulk final : public BulkWriter {
         return Status::Invalid("person_id", "a record refers to a person, pregnancy or org unit that does not exist");
       return st;
     }
+    // A load may add events to any number of cached handbooks.
+    store_.handbooks_.Clear();
     for (const Record& r : added_) store_.hooks_.Notify(std::nullopt, r);
     added_.clear();
     return Status::Ok();
@@ -1001,9 +1098,25 @@ class PgStore::PgBulk final : public BulkWriter {
     return Status::Ok();
   }
 
+  Status ResolveLostCommit() {
+    std::unique_ptr<pg::Conn> own;
+    return pg::ResolveCommit(
+        [&](pg::Conn** out) {
+          if (!own || !own->Usable()) {
+            auto c = std::make_unique<pg::Conn>();
+            U5_RETURN_IF_ERROR(pg::Conn::Open(store_.uri_, c.get()));
+            own = std::move(c);
+          }
+          *out = own.get();
+          return Status::Ok();
+        },
+        token_);
+  }
+
   PgStore& store_;
   pg::Conn& c_;
   pg::Tx tx_;
+  int64_t token_ = 0;
   bool open_ = false, keep_ = false, fresh_ = false;
   Batch persons_, events_;
   std::vector<Record> added_;
@@ -1021,8 +1134,8 @@ Status PgStore::OpenBulk(std::unique_ptr<BulkWriter>* out) {
 
 }  // namespace
 
-Status OpenPgStore(const std::string& uri, const PgOptions&, std::unique_ptr<Store>* out) {
-  auto s = std::make_unique<PgStore>(uri);
+Status OpenPgStore(const std::string& uri, const PgOptions& options, std::unique_ptr<Store>* out) {
+  auto s = std::make_unique<PgStore>(uri, options);
   U5_RETURN_IF_ERROR(s->Init());
   *out = std::move(s);
   return Status::Ok();

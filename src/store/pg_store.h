@@ -10,9 +10,13 @@
 
 namespace u5::store {
 
-// Nothing to tune yet: PostgreSQL's own settings do what SqliteOptions does for
-// SQLite. PgStore keeps no handbook cache (several servers write one database).
-struct PgOptions {};
+// PostgreSQL's own settings do what most of SqliteOptions does for SQLite.
+struct PgOptions {
+  // Handbooks (and children lists) kept in memory for the next read, as
+  // SQLite's store keeps them; other servers' writes are learnt from the
+  // change log's NOTIFY (docs/postgres.md). 0 turns the cache off.
+  size_t handbook_cache_entries = 16384;
+};
 
 // Opens a store on the database `uri` names (a libpq URI or key=value string),
 // bringing its schema to the latest version. One connection per thread.

@@ -35,27 +35,25 @@ class PgTargets final : public Targets {
   explicit PgTargets(PgHost& host) : host_(host) {}
 
   Status Seed(const std::vector<TargetVersion>& from_file) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
     // Most opens find every target seeded already: look before taking the lock.
     bool any = false;
-    {
-      pg::ReadTx snapshot(*c);
+    U5_RETURN_IF_ERROR(host_.Read([&](pg::Conn& c) {
+      pg::ReadTx snapshot(c);
       U5_RETURN_IF_ERROR(snapshot.status());
-      U5_RETURN_IF_ERROR(Unseeded(*c, from_file, &any));
-    }
+      return Unseeded(c, from_file, &any);
+    }));
     if (!any) return Status::Ok();
-    pg::Tx tx(*c);
-    U5_RETURN_IF_ERROR(tx.status());
-    U5_RETURN_IF_ERROR(Lock(*c));
-    const std::string at = NowIso();
-    for (const TargetVersion& f : from_file) {
-      int64_t latest = 0;
-      std::optional<TargetVersion> data;
-      U5_RETURN_IF_ERROR(State(*c, f, &latest, &data));
-      if (std::optional<TargetVersion> v = SeedVersion(f, latest, data, at)) U5_RETURN_IF_ERROR(Insert(*c, *v));
-    }
-    return tx.Commit();
+    return host_.WriteTx([&](pg::Conn& c) {
+      U5_RETURN_IF_ERROR(Lock(c));
+      const std::string at = NowIso();
+      for (const TargetVersion& f : from_file) {
+        int64_t latest = 0;
+        std::optional<TargetVersion> data;
+        U5_RETURN_IF_ERROR(State(c, f, &latest, &data));
+        if (std::optional<TargetVersion> v = SeedVersion(f, latest, data, at)) U5_RETURN_IF_ERROR(Insert(c, *v));
+      }
+      return Status::Ok();
+    });
   }
 
   Status Put(TargetVersion* t, const audit::Entry& audit) override {
@@ -71,22 +69,22 @@ class PgTargets final : public Targets {
   }
 
   Status Current(const std::string& plan, std::vector<TargetVersion>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    out->clear();
-    return pg::ForRows(*c,
-                       std::string(kSelect) +
-                           "t WHERE plan_id = $1 AND version = (SELECT MAX(version) FROM plan_target u "
-                           "WHERE u.plan_id = t.plan_id AND u.indicator_id = t.indicator_id AND u.year = t.year) "
-                           "ORDER BY indicator_id, year",
-                       {plan}, [&](const pg::Result& r, int i) { out->push_back(Read(r, i)); });
+    return host_.Read([&](pg::Conn& c) {
+      out->clear();
+      return pg::ForRows(c,
+                         std::string(kSelect) +
+                             "t WHERE plan_id = $1 AND version = (SELECT MAX(version) FROM plan_target u "
+                             "WHERE u.plan_id = t.plan_id AND u.indicator_id = t.indicator_id AND u.year = t.year) "
+                             "ORDER BY indicator_id, year",
+                         {plan}, [&](const pg::Result& r, int i) { out->push_back(Read(r, i)); });
+    });
   }
 
   Status History(const std::string& plan, const std::string& indicator, int year,
                  std::vector<TargetVersion>* out) override {
-    pg::Conn* c;
-    U5_RETURN_IF_ERROR(host_.Conn(&c));
-    return Versions(*c, plan, indicator, year, out);
+    return host_.Read([&](pg::Conn& c) {
+      return Versions(c, plan, indicator, year, out);
+    });
   }
 
  private:

@@ -117,4 +117,49 @@ Status RunWrite(const std::function<Status(Conn**)>& conn, const std::function<S
   }
 }
 
+Status MarkWrite(Conn& c, int64_t* token) {
+  *token = NewToken();
+  return InsertToken(c, *token);
+}
+
+Status ResolveCommit(const std::function<Status(Conn**)>& conn, int64_t token, const RetryPolicy& policy) {
+  const Clock::time_point deadline = Clock::now() + policy.bound;
+  auto pause = policy.first_pause;
+  for (;;) {
+    bool known = false, committed = false;
+    LookUpToken(conn, token, &known, &committed);
+    if (known && committed) return Status::Ok();
+    if (known) return Status::Conflict("postgres: the connection was lost before the commit landed: retry", kRetryField);
+    if (Clock::now() + pause >= deadline)
+      return Status::Conflict("postgres: no primary answered within " + std::to_string(policy.bound.count() / 1000) +
+                                  " s and whether the commit landed is unknown: retry",
+                              kRetryField);
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, policy.max_pause);
+  }
+}
+
+Status RunRead(const std::function<Status(Conn**)>& conn, const std::function<Status(Conn&)>& body,
+               const RetryPolicy& policy) {
+  const Clock::time_point deadline = Clock::now() + policy.bound;
+  auto pause = policy.first_pause;
+  for (;;) {
+    Conn* c = nullptr;
+    Status st = conn(&c);
+    if (st.ok()) {
+      if (c->in_transaction()) return body(*c);
+      st = body(*c);
+      if (st.ok()) return st;
+    } else {
+      c = nullptr;
+    }
+    if (!Transient(st, c)) return st;
+    // A session that is still open but failed (a standby in recovery conflict) looks for a server again.
+    if (c && c->alive()) c->Close();
+    if (Clock::now() + pause >= deadline) return st;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, policy.max_pause);
+  }
+}
+
 }  // namespace u5::store::pg

@@ -13,9 +13,11 @@
 #include "core/id.h"
 #include "core/text.h"
 #include "store/handbook_cache.h"
+#include "store/pg_store.h"
 #include "store/store.h"
+#include "support/pg_database.h"
 #include "support/records.h"
-#include "support/sqlite_probe.h"
+#include "support/store_kind.h"
 #include "support/temp_dir.h"
 
 namespace u5::store {
@@ -52,12 +54,23 @@ TEST(HandbookCache, HoldsAtMostItsCapacityAndZeroIsOff) {
   }
 }
 
-struct HandbookCacheStore : ::testing::Test {
+// On both stores: SQLite's file, and PostgreSQL (PgStore keeps the same cache).
+struct HandbookCacheStore : ::testing::TestWithParam<test::StoreKind> {
   test::TempDir dir;
+  std::unique_ptr<test::TestPgDatabase> pg;
   std::unique_ptr<Store> s;
   void SetUp() override {
-    ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), &s).ok());
-    test::SeedMiniOrgUnits(dir.File("t.db"));
+    if (GetParam() == test::StoreKind::postgres) pg = std::make_unique<test::TestPgDatabase>();
+    s = OpenOther();
+    ASSERT_NE(s, nullptr);
+    test::SeedMiniOrgUnits(*s);
+  }
+  // Another store on the same database: another process on the file, another app server on PostgreSQL.
+  std::unique_ptr<Store> OpenOther() {
+    std::unique_ptr<Store> o;
+    Status st = pg ? OpenPgStore(pg->uri(), PgOptions{}, &o) : OpenSqliteStore(dir.File("t.db"), &o);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return o;
   }
   struct Seen {
     Record person, mother;
@@ -71,7 +84,7 @@ struct HandbookCacheStore : ::testing::Test {
   }
 };
 
-TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
+TEST_P(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
   Record mother = test::PersonRecord("Lò Thị Mai");
   ASSERT_TRUE(s->Insert(mother).ok());
   Record child = test::PersonRecord("Lò Văn An", "2025-12-05");
@@ -120,19 +133,20 @@ TEST_F(HandbookCacheStore, EveryWriteIsSeenByTheNextRead) {
   EXPECT_EQ(s->Handbook(mother.id, &p, &evs).code(), Code::not_found) << "a deleted person";
 }
 
-// Another process on the same file (here: a second store, its own
-// connections and cache): its writes reach this cache through the change log
-// within a second, for the person, the child's book showing a renamed mother
-// and the mother's list of children.
-TEST_F(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
+// Another process on the same file, or another app server on the same
+// PostgreSQL database (here: a second store, its own connections and cache):
+// its writes reach this cache through the change log within a second (on
+// PostgreSQL at the next read after the commit's NOTIFY arrived), for the
+// person, the child's book showing a renamed mother and the mother's list of
+// children.
+TEST_P(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
   Record mother = test::PersonRecord("Lò Thị Mai");
   ASSERT_TRUE(s->Insert(mother).ok());
   Record child = test::PersonRecord("Lò Văn An", "2025-12-05");
   child.mother_id = mother.id;
   ASSERT_TRUE(s->Insert(child).ok());
   Read(child), Read(mother);  // kept
-  std::unique_ptr<Store> other;
-  ASSERT_TRUE(OpenSqliteStore(dir.File("t.db"), &other).ok());
+  std::unique_ptr<Store> other = OpenOther();
   ASSERT_TRUE(other->Insert(test::EventRecord(child, "growth", "2026-01-10")).ok());
   Record renamed = mother;
   renamed.full_name = "Lò Thị Mai Anh";
@@ -148,7 +162,7 @@ TEST_F(HandbookCacheStore, AnotherProcessesWritesAreSeenWithinASecond) {
   EXPECT_EQ(m.children.size(), 2u);
 }
 
-TEST_F(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
+TEST_P(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
   Record p = test::PersonRecord("Nguyễn Thị Lan");
   ASSERT_TRUE(s->Insert(p).ok());
   EXPECT_TRUE(Read(p).events.empty());
@@ -165,7 +179,7 @@ TEST_F(HandbookCacheStore, ABulkLoadIsSeenByTheNextRead) {
 
 // Readers fill the cache from snapshots taken while the writer commits; after
 // each write returns, the writer's own read must show that write's version.
-TEST_F(HandbookCacheStore, ReadersRacingAWriterNeverLeaveAnOldBook) {
+TEST_P(HandbookCacheStore, ReadersRacingAWriterNeverLeaveAnOldBook) {
   Record p = test::PersonRecord("Hoàng Thị Thu");
   ASSERT_TRUE(s->Insert(p).ok());
   Record e = test::EventRecord(p, "growth", "2026-02-03");
@@ -192,6 +206,8 @@ TEST_F(HandbookCacheStore, ReadersRacingAWriterNeverLeaveAnOldBook) {
   for (auto& t : readers) t.join();
   EXPECT_EQ(stale, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(, HandbookCacheStore, test::kStoreKinds, test::StoreKindName);
 
 }  // namespace
 }  // namespace u5::store

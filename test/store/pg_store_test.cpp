@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -108,6 +109,53 @@ TEST(PgStore, ConcurrentUpdatesOfOneRecordFromTwoServersConflict) {
   ASSERT_TRUE(a->Get("person", p.id, &got).ok());
   EXPECT_EQ(got.version, 2);
   EXPECT_EQ(db.QueryInt("SELECT count(*) FROM record_version WHERE id = '" + p.id + "'"), 1);
+}
+
+// Two servers inserting one id at the same instant, as a person through one
+// and as an event through the other: ids are unique across persons and events
+// (Find looks in both), so at most one of the two lands, every round.
+TEST(PgStore, OneIdAsAPersonAndAsAnEventOnTwoServersLandsOnce) {
+  test::TestPgDatabase db;
+  auto a = Open(db), b = Open(db);
+  test::SeedMiniOrgUnits(db);
+  Record mother = Person("Lò Thị Mai");
+  ASSERT_TRUE(a->Insert(mother).ok());
+  constexpr int kRounds = 100;
+  std::vector<std::string> ids(kRounds);
+  for (std::string& id : ids) id = Person("x").id;
+  std::vector<Status> as_person(kRounds), as_event(kRounds);
+  std::barrier start(2);
+  std::thread p([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      Record r = Person("Lò Văn " + std::to_string(i));
+      r.id = ids[i];
+      start.arrive_and_wait();
+      as_person[i] = a->Insert(r);
+    }
+    a->ReleaseConnection();
+  });
+  std::thread e([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      Record r = test::EventRecord(mother, "growth", "2026-08-15");
+      r.id = ids[i];
+      start.arrive_and_wait();
+      as_event[i] = b->Insert(r);
+    }
+    b->ReleaseConnection();
+  });
+  p.join();
+  e.join();
+  int both = 0, landed = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    both += as_person[i].ok() && as_event[i].ok();
+    landed += as_person[i].ok() || as_event[i].ok();
+    for (const Status* st : {&as_person[i], &as_event[i]}) {
+      if (!st->ok()) EXPECT_EQ(st->field(), "id") << st->ToString();
+    }
+  }
+  EXPECT_EQ(both, 0) << "rounds where the id landed twice";
+  EXPECT_EQ(landed, kRounds) << "one of the two lands";
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person JOIN event USING (id)"), 0);
 }
 
 // A connection the server ended between calls is replaced at the next call.

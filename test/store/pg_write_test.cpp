@@ -13,9 +13,16 @@
 #include <mutex>
 #include <thread>
 
+#include "core/id.h"
+#include "store/orgunit_writer.h"
+#include "store/orgunits.h"
 #include "store/pg_migrations.h"
+#include "store/pg_store.h"
 #include "store/pg_write.h"
+#include "store/targets.h"
 #include "support/pg_database.h"
+#include "support/records.h"
+#include "support/store_kind.h"
 #include "support/temp_dir.h"
 
 namespace u5::store::pg {
@@ -219,6 +226,155 @@ TEST_F(PgWrite, AnErrorOfTheWriteItselfIsNotRetried) {
   EXPECT_FALSE(Retryable(st)) << st.ToString();
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(db.QueryInt("SELECT count(*) FROM write_token"), 0);
+}
+
+// The store's writes other than records (users, sessions, the change log's
+// trim, the org unit load, the target seed) and its reads, through the proxy:
+// each survives a connection cut under it. Before the cut the connection is
+// released, so the statement's text (sent once per connection) is on the wire.
+struct PgStoreOverCut : PgWrite {
+  std::unique_ptr<Store> store;
+
+  void SetUp() override {
+    PgWrite::SetUp();
+    if (HasFatalFailure()) return;
+    Status st = OpenPgStore(uri, PgOptions{}, &store);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  void TearDown() override {
+    if (store) store->ReleaseConnection();
+    store.reset();
+  }
+  // Cuts the next connection to send `marker` before it reaches the server.
+  void CutAt(const std::string& marker, CutProxy::When when = CutProxy::When::before_sending) {
+    store->ReleaseConnection();
+    proxy->Arm(marker, when);
+  }
+  User NewUser(const std::string& name) {
+    User u;
+    u.id = NewUuid7();
+    u.username = name;
+    u.password_hash = "h1";
+    u.role = "commune_health_worker";
+    u.full_name = "Lò Văn A";
+    u.created_at = "2026-07-01T00:00:00.000Z";
+    u.orgunits = {"03390"};
+    return u;
+  }
+};
+
+TEST_F(PgStoreOverCut, UsersAndSessionsAreWrittenOnceAcrossACut) {
+  test::SeedMiniOrgUnits(*store);
+  User u = NewUser("lo.van.a");
+  CutAt("INSERT INTO app_user");
+  Status st = store->CreateUser(u);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // The commit lands and its answer is lost: found by its token, not run again (which would answer "exists").
+  User v = NewUser("lo.van.b");
+  CutAt(std::string("COMMIT\0", 7), CutProxy::When::after_the_answer);
+  st = store->CreateUser(v);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM app_user"), 2);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM user_orgunit"), 2);
+
+  const int64_t later = int64_t{4102444800000};  // 2100
+  ASSERT_TRUE(store->CreateSession("s1", u.id, later).ok());
+  ASSERT_TRUE(store->CreateSession("s2", u.id, later).ok());
+  CutAt("UPDATE app_user SET password_hash=$2, must_change_password");
+  st = store->SetPassword(u.id, "h2", false, "s1");
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM app_user WHERE password_hash = 'h2'"), 1);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM session"), 1) << "the other session ended";
+
+  u.role = "district_officer";
+  u.password_hash = "h2";
+  audit::Entry e;
+  e.username = "admin";
+  e.action = "user_update";
+  CutAt("UPDATE app_user SET password_hash=$2, role");
+  st = store->SaveUser(u, false, e);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM app_user WHERE role = 'district_officer'"), 1);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM audit_log WHERE action = 'user_update'"), 1);
+
+  CutAt("DELETE FROM session WHERE token_hash");
+  st = store->DeleteSession("s1");
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM session"), 0);
+  EXPECT_EQ(proxy->cuts(), 5);
+}
+
+TEST_F(PgStoreOverCut, TheOrgUnitLoadTargetSeedAndTrimAreWrittenAcrossACut) {
+  CutAt("COPY orgunit_closure");
+  bool written = false;
+  const OrgUnitSet units = test::MiniOrgUnits();
+  Status st = store->orgunit_writer().LoadIfEmpty(units, nullptr, &written);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(written);
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM orgunit_closure"), static_cast<int64_t>(units.closure.size()));
+
+  TargetVersion t;
+  t.plan = "lai_chau_u5_2030";
+  t.indicator = "u5mr";
+  t.year = 2030;
+  t.op = "<";
+  t.value = 20;
+  CutAt("INSERT INTO plan_target");
+  st = store->targets().Seed({t});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM plan_target"), 1);
+
+  ASSERT_TRUE(store->Insert(test::PersonRecord("Lò Thị Mai")).ok());
+  ChangeLogHead head;
+  ASSERT_TRUE(store->ChangeHead(&head).ok());
+  CutAt("DELETE FROM change_log");
+  st = store->TrimChanges(head.seq);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM change_log"), 0);
+  EXPECT_EQ(proxy->cuts(), 3);
+}
+
+TEST_F(PgStoreOverCut, AReadWhoseConnectionIsLostIsRunAgain) {
+  test::SeedMiniOrgUnits(*store);
+  const Record p = test::PersonRecord("Lò Thị Mai");
+  ASSERT_TRUE(store->Insert(p).ok());
+  CutAt("FROM person WHERE id=$1");
+  Record got;
+  Status st = store->Get("person", p.id, &got);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(got.id, p.id);
+  CutAt("FROM orgunit o WHERE o.id");
+  OrgUnit u;
+  st = store->orgunits().Get("03390", &u);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(u.id, "03390");
+  EXPECT_EQ(proxy->cuts(), 2);
+}
+
+// A bulk load is fed by its caller, so the store cannot run it again; a COMMIT
+// whose answer was lost is looked up by the load's token: Ok when it landed,
+// Conflict `retry` saying it did not when it did not.
+TEST_F(PgStoreOverCut, ABulkLoadsLostCommitIsLookedUpNotGuessed) {
+  test::SeedMiniOrgUnits(*store);
+  const std::string commit("COMMIT\0", 7);
+  CutAt(commit, CutProxy::When::after_the_answer);
+  std::unique_ptr<BulkWriter> w;
+  ASSERT_TRUE(store->OpenBulk(&w).ok());
+  ASSERT_TRUE(w->Add(test::PersonRecord("Lò Thị Mai")).ok());
+  Status st = w->Commit();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  w.reset();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
+
+  CutAt(commit, CutProxy::When::before_sending);
+  ASSERT_TRUE(store->OpenBulk(&w).ok());
+  ASSERT_TRUE(w->Add(test::PersonRecord("Lò Văn Bình")).ok());
+  st = w->Commit();
+  EXPECT_TRUE(Retryable(st)) << st.ToString();
+  EXPECT_NE(st.message().find("before the commit landed"), std::string::npos) << st.message();
+  w.reset();
+  EXPECT_EQ(db.QueryInt("SELECT count(*) FROM person"), 1);
+  EXPECT_EQ(proxy->cuts(), 2);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -18,6 +20,7 @@
 #include "store/publications.h"
 #include "store/signoffs.h"
 #include "store/targets.h"
+#include "support/records.h"
 #include "support/store_kind.h"
 
 namespace u5::store {
@@ -534,6 +537,70 @@ TEST_P(Topics, RacingAppendsSeeEachOthersRows) {
   EXPECT_EQ(rows.size(), 1u);
   EXPECT_EQ(Audits("signoff"), 1u);
   EXPECT_EQ(Audits("publish"), size_t{kThreads});
+}
+
+// A record write and the sign-off (freeze) of its period serialize, as
+// SQLite's single writer makes them: the guard's read of the sign-offs and the
+// write it allows are one step against a close. Invariant: every event of the
+// frozen (unit, period) that is stored was committed before the close, i.e.
+// its audit entry precedes the close's in the chain, whose order is the
+// commit order (its lock is held to each commit). A write refused by the
+// guard is not stored.
+TEST_P(Topics, NoRecordWriteSlipsIntoAPeriodAsItIsSignedOff) {
+  Record mother = Person();
+  // The rule of report::GuardSignedOffPeriods, over the one period the writes fall in.
+  store().AddWriteGuard([this](const Record& r) -> Status {
+    if (r.is_person()) return Status::Ok();
+    SignoffRow row;
+    bool closed = false;
+    U5_RETURN_IF_ERROR(store().signoffs().LatestClose(r.orgunit_id, {r.date.substr(0, 7)}, &row, &closed));
+    return closed ? Status::Conflict("signed off", "date") : Status::Ok();
+  });
+  constexpr int kWriters = 6;
+  std::atomic<bool> stop{false};
+  std::atomic<int> accepted{0}, refused{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w)
+    writers.emplace_back([&] {
+      while (!stop) {
+        const Record e = test::EventRecord(mother, "growth", "2026-08-15");
+        const audit::Entry a = Audit("create");
+        const Status st = store().Insert(e, &a);
+        if (st.ok()) ++accepted;
+        else if (st.field() == "date") ++refused;
+        else ADD_FAILURE() << st.ToString();
+        // A breath between writes: SQLite's lock is not fair, and a writer starved past its busy timeout fails.
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      store().ReleaseConnection();
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The province above the writes' commune closes the month.
+  SignoffRow close{0, "12", "2026-08", "close", "tinh", "", "2026-09-01", "", "{}"};
+  const Status closed = store().signoffs().Append(&close, 0, Audit("signoff"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop = true;
+  for (std::thread& t : writers) t.join();
+  ASSERT_TRUE(closed.ok()) << closed.ToString();
+  EXPECT_GT(accepted.load(), 0) << "writes before the close";
+  EXPECT_GT(refused.load(), 0) << "writes after the close";
+
+  int64_t close_seq = 0;
+  std::vector<int64_t> creates;
+  AuditQuery q;
+  q.limit = 1000;
+  for (std::vector<audit::Entry> page;; q.after_seq = page.back().seq) {
+    ASSERT_TRUE(store().ListAudit(q, &page).ok());
+    if (page.empty()) break;
+    for (const audit::Entry& e : page) {
+      if (e.action == "signoff") close_seq = e.seq;
+      if (e.action == "create") creates.push_back(e.seq);
+    }
+  }
+  ASSERT_GT(close_seq, 0);
+  EXPECT_EQ(creates.size(), static_cast<size_t>(accepted.load())) << "each accepted write has its entry";
+  const auto late = std::count_if(creates.begin(), creates.end(), [&](int64_t s) { return s > close_seq; });
+  EXPECT_EQ(late, 0) << "events of the closed month committed after its close";
 }
 
 INSTANTIATE_TEST_SUITE_P(, Topics, test::kStoreKinds, test::StoreKindName);
