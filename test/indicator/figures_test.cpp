@@ -71,7 +71,7 @@ TEST(FigureNorms, ParseRejectsAnElementTwiceAndANormWithoutParts) {
 
 using Figures_ = LaiChauHttp;
 
-TEST_F(Figures_, HistoryKeepsEveryVersionWithWhoAndTheOldValue) {
+TEST_P(Figures_, HistoryKeepsEveryVersionWithWhoAndTheOldValue) {
   auto put = [&](double v, const std::string& doc) {
     json b = {{"element", "stunting_under5"}, {"orgunit", "03390"}, {"period", "2025"}, {"source", "survey"},
               {"value", v}, {"document", doc}, {"note", "cân đo tháng 6"}};
@@ -98,7 +98,7 @@ TEST_F(Figures_, HistoryKeepsEveryVersionWithWhoAndTheOldValue) {
   EXPECT_EQ(Call("GET", "/api/v1/indicator-values/history", {{"orgunit", "03390"}, {"period", "2025"}}, province_).status, 422);
 }
 
-TEST_F(Figures_, ADeletedValueLeavesTheListAndStaysInTheHistoryWithItsReason) {
+TEST_P(Figures_, ADeletedValueLeavesTheListAndStaysInTheHistoryWithItsReason) {
   const std::string put = R"({"element":"population.under1_target","orgunit":"03390","period":"2025","source":"estimate","value":120})";
   ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, put).status, 200);
   const json key = {{"element", "population.under1_target"}, {"orgunit", "03390"}, {"period", "2025"}, {"source", "estimate"}};
@@ -128,7 +128,7 @@ TEST_F(Figures_, ADeletedValueLeavesTheListAndStaysInTheHistoryWithItsReason) {
   EXPECT_EQ(Call("DELETE", "/api/v1/indicator-values", {}, commune_, other.dump()).status, 403);
 }
 
-TEST_F(Figures_, ACommuneWorkerEntersForTheirCommuneOnly) {
+TEST_P(Figures_, ACommuneWorkerEntersForTheirCommuneOnly) {
   const std::string own = R"({"element":"population.under5_midyear","orgunit":"03390","period":"2025","source":"estimate","value":812})";
   EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, own).status, 200);
   const std::string other = R"({"element":"population.under5_midyear","orgunit":"03388","period":"2025","source":"estimate","value":5})";
@@ -139,7 +139,7 @@ TEST_F(Figures_, ACommuneWorkerEntersForTheirCommuneOnly) {
   EXPECT_TRUE(list["items"].empty());
 }
 
-TEST_F(Figures_, BoundsNameTheFieldAndStoreNothing) {
+TEST_P(Figures_, BoundsNameTheFieldAndStoreNothing) {
   struct Case {
     const char* element;
     double value;
@@ -166,7 +166,7 @@ TEST_F(Figures_, BoundsNameTheFieldAndStoreNothing) {
   EXPECT_EQ(hist["items"][0]["value"], 100.0);
 }
 
-TEST_F(Figures_, StaffingVerdictPerFacilityAndCompliance) {
+TEST_P(Figures_, StaffingVerdictPerFacilityAndCompliance) {
   for (auto [el, v] : {std::pair{"staff.ob_cki", 1}, {"staff.ob_oriented", 1}, {"staff.paed_oriented", 0}}) {
     json b = {{"element", el}, {"orgunit", "bv:12-sannhi"}, {"period", "2026"}, {"source", "routine"}, {"value", v}};
     ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, b.dump()).status, 200) << el;
@@ -201,6 +201,8 @@ TEST_F(Figures_, StaffingVerdictPerFacilityAndCompliance) {
   }
   EXPECT_EQ(Call("GET", "/api/v1/indicator-values/staffing", {{"orgunit", "12"}, {"period", "2026"}}, commune_).status, 403);
 }
+
+U5_ON_BOTH_STORES(Figures_);
 
 }  // namespace
 }  // namespace u5::test

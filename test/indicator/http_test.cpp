@@ -10,7 +10,7 @@ using nlohmann::json;
 
 using IndicatorHttp = LaiChauHttp;
 
-TEST_F(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
+TEST_P(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate,stunting_under5"}}, province_);
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
@@ -27,7 +27,7 @@ TEST_F(IndicatorHttp, ValuesWithNumeratorAndDenominatorAndNoPersonData) {
 
 // Issue 19: every value, breakdown group and evaluation carries its interval
 // and small-number mark; suppression hides the interval with the value.
-TEST_F(IndicatorHttp, IntervalsAndSmallNumberMarks) {
+TEST_P(IndicatorHttp, IntervalsAndSmallNumberMarks) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}, {"ids", "neonatal_mortality_rate"}, {"by", "orgunit"}}, province_);
   ASSERT_EQ(r.status, 200) << r.body;
   const json item = json::parse(r.body)["items"][0];
@@ -68,7 +68,7 @@ TEST_F(IndicatorHttp, IntervalsAndSmallNumberMarks) {
   EXPECT_EQ(cat["small_numbers"]["interval_by_kind"]["proportion"], "wilson");
 }
 
-TEST_F(IndicatorHttp, ScopeAndErrors) {
+TEST_P(IndicatorHttp, ScopeAndErrors) {
   auto r = Call("GET", "/api/v1/indicators", {{"orgunit", "12"}, {"period", "2025"}}, commune_);
   EXPECT_EQ(r.status, 403);
   json e = json::parse(r.body);
@@ -87,7 +87,7 @@ TEST_F(IndicatorHttp, ScopeAndErrors) {
   EXPECT_EQ(router_.Dispatch(other_route, province_, pop_.store()).status, 404) << "not an indicator route";
 }
 
-TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
+TEST_P(IndicatorHttp, PlanEvaluationAndTargetEditing) {
   auto r = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", {{"year", "2025"}, {"as_of", "2026-11-26"}}, province_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["items"].size(), 16u);
@@ -110,7 +110,7 @@ TEST_F(IndicatorHttp, PlanEvaluationAndTargetEditing) {
 
 // The ministry sees plan evaluations with counts under the small-cell
 // threshold (roles.json: 5) hidden, and nothing derived from them.
-TEST_F(IndicatorHttp, MinistryEvaluationHidesSmallCells) {
+TEST_P(IndicatorHttp, MinistryEvaluationHidesSmallCells) {
   const std::map<std::string, std::string> q{{"year", "2025"}, {"as_of", "2026-11-26"}};
   auto full = json::parse(Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", q, province_).body);
   auto r = Call("GET", "/api/v1/plans/lai_chau_u5_2030/evaluation", q, ministry_);
@@ -144,7 +144,7 @@ TEST_F(IndicatorHttp, MinistryEvaluationHidesSmallCells) {
   EXPECT_GT(shown, 0) << "targets without counts (or with zero) stay visible";
 }
 
-TEST_F(IndicatorHttp, EnteredValues) {
+TEST_P(IndicatorHttp, EnteredValues) {
   const std::string body = R"({"element":"stunting_under5","orgunit":"12","period":"2025","source":"survey","value":19.4})";
   EXPECT_EQ(Call("PUT", "/api/v1/indicator-values", {}, commune_, body).status, 403);
   ASSERT_EQ(Call("PUT", "/api/v1/indicator-values", {}, province_, body).status, 200);
@@ -161,7 +161,7 @@ TEST_F(IndicatorHttp, EnteredValues) {
 // Entered values are counts or values an indicator can take: refused (422
 // naming the field) when negative, not finite, absurdly large, above the
 // indicator's unit, or a proportion's numerator above its denominator.
-TEST_F(IndicatorHttp, EnteredValuesOutOfRangeAreRefused) {
+TEST_P(IndicatorHttp, EnteredValuesOutOfRangeAreRefused) {
   struct Case {
     const char* what;
     std::string body;
@@ -198,7 +198,7 @@ TEST_F(IndicatorHttp, EnteredValuesOutOfRangeAreRefused) {
 }
 
 // A plan target is a value its indicator can reach.
-TEST_F(IndicatorHttp, TargetsOutOfRangeAreRefused) {
+TEST_P(IndicatorHttp, TargetsOutOfRangeAreRefused) {
   const std::string plan = "/api/v1/plans/lai_chau_u5_2030/targets";
   struct Case {
     const char* what;
@@ -227,6 +227,8 @@ TEST_F(IndicatorHttp, TargetsOutOfRangeAreRefused) {
   EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":100,"reason":"r"})").status, 200);
   EXPECT_EQ(Call("PUT", plan, {}, province_, R"({"indicator":"stunting_under5","year":2030,"op":"<","value":0,"note":"r"})").status, 200);
 }
+
+U5_ON_BOTH_STORES(IndicatorHttp);
 
 }  // namespace
 }  // namespace u5::test
