@@ -1,13 +1,12 @@
 // Answers from the offline copy: what the pages ask the API, answered in the API's shapes from
 // IndexedDB when the API cannot be reached (docs/web.md "Offline"). Pages do not know which answered.
 import { loadSchema } from '../schema';
-import { addDays, isUnder5, todayIso } from '../person';
-import type { DueItem } from '../../components/DueList';
+import { addDays, todayIso } from '../person';
 import type { GrowthData } from '../../components/GrowthChart';
-import { growthChart, immunizationCard, ScheduleSeries } from './card';
+import { CARD_TYPES, dueWithCard, growthChart, ScheduleSeries } from './card';
 import { fold, uuidv7 } from './text';
 import {
-  allDue, cached, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf,
+  allDue, cached, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf, recordsOfType,
 } from './store';
 
 /** Fields the server keeps on a record that a client never sends back. */
@@ -73,15 +72,11 @@ async function handbook(id: string) {
 
 // The feed's due entry of a person is the server's GET /persons/{id}/due answer of the sync's day,
 // with its open items only; a child's immunization card is laid out whole from the records
-// (card.ts), the items that are not vaccines kept as the server gave them.
+// (card.ts dueWithCard), the items that are not vaccines kept as the server gave them.
 async function due(id: string) {
   const entry: any = (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
-  const person = await getRecord(id);
   const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
-  if (!person || person.type !== 'person' || !schedule || entry.dead || !isUnder5(person as any)) return entry;
-  const epi = (i: DueItem) => i.id.startsWith('epi.');
-  const card = immunizationCard(person, await recordsOf(id), schedule.series, entry.items.filter(epi));
-  return { ...entry, items: [...card, ...entry.items.filter((i: DueItem) => !epi(i))] };
+  return dueWithCard(entry, await getRecord(id), await recordsOf(id), schedule?.series);
 }
 
 // A child's growth chart from their records and the WHO curves of their sex kept at login; the last
@@ -97,7 +92,9 @@ async function growth(id: string) {
  *  due or overdue, or upcoming by the week's end, and persons with an active alert; a person whose
  *  every item is overdue by more than the long-lost limit, with no alert but overdue doses, is on the
  *  long-lost list instead; one the commune no longer follows (moved away, not found) is set aside.
- *  Sorted as the server sorts: alerts, overdue, due; then days overdue; then the first due date. */
+ *  Sorted as the server sorts: alerts, overdue, due; then days overdue; then the first due date.
+ *  Each due entry is first read as the card reads it (dueWithCard): a dose recorded offline leaves
+ *  the list, and its counts, at once. */
 async function worklist(q: URLSearchParams) {
   const from = q.get('from') ?? todayIso();
   const to = q.get('to') ?? addDays(from, 6);
@@ -110,9 +107,19 @@ async function worklist(q: URLSearchParams) {
   const groups = new Map<string, any[]>();
   const villageCounts = new Map<string, number>();
   const NO_VILLAGE = '—';
-  for (const d of await allDue()) {
-    const p = byId.get(d.person_id);
-    if (!p || d.dead) continue;
+  const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
+  // The doses of every person read at once (one read per type, not one per person).
+  const doses = new Map<string, LocalRecord[]>();
+  if (schedule) {
+    for (const r of (await Promise.all(CARD_TYPES.map(recordsOfType))).flat()) {
+      if (!doses.has(r.pid)) doses.set(r.pid, []);
+      doses.get(r.pid)!.push(r);
+    }
+  }
+  for (const entry of await allDue()) {
+    const p = byId.get(entry.person_id);
+    if (!p || entry.dead) continue;
+    const d = dueWithCard(entry, p, doses.get(p.id) ?? [], schedule?.series);
     const v = p.village || NO_VILLAGE;
     let items: any[] = [];
     let alerts: any[] = [];
