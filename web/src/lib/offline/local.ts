@@ -170,6 +170,22 @@ async function worklist(q: URLSearchParams) {
   };
 }
 
+// The last online answer of GET /alerts, less the overdue-dose alerts that dueWithCard closes (the
+// dose recorded offline): the alert leaves with its worklist item, not at the next sync.
+async function alerts(path: string) {
+  const last = await cached<{ items: any[] }>(path);
+  const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
+  if (!last || !schedule) return last;
+  const closed = new Set<string>();
+  for (const pid of new Set(last.items.filter((a) => String(a.item_id ?? '').startsWith('epi.')).map((a) => a.person_id as string))) {
+    const entry = await dueOf(pid);
+    if (!entry?.alerts) continue;
+    const open = new Set((dueWithCard(entry, await getRecord(pid), await recordsOf(pid), schedule.series).alerts ?? []).map((a) => a.id));
+    for (const a of entry.alerts) if (!open.has(a.id)) closed.add(a.id);
+  }
+  return { ...last, items: last.items.filter((a) => !closed.has(a.id)) };
+}
+
 async function collections(): Promise<Map<string, string>> {
   const s = await loadSchema();
   return new Map(s.types.map((x) => [x.collection, x.type]));
@@ -192,6 +208,7 @@ export async function localGet(path: string): Promise<unknown> {
   if ((m = p.match(/^\/persons\/([^/]+)\/due$/))) return due(decodeURIComponent(m[1]));
   if ((m = p.match(/^\/persons\/([^/]+)\/growth$/))) return growth(decodeURIComponent(m[1]));
   if (p === '/worklist') return worklist(u.searchParams);
+  if (p === '/alerts') return alerts(path);
   if (p === '/orgunits' && u.searchParams.get('ids')) {
     // Names known from earlier answers; an unknown one is left out and its code shows instead.
     const items = await Promise.all(u.searchParams.get('ids')!.split(',').map((id) => cached('ou:' + id)));
