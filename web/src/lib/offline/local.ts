@@ -108,7 +108,9 @@ async function worklist(q: URLSearchParams) {
   const villageCounts = new Map<string, number>();
   const NO_VILLAGE = '—';
   const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
-  // The doses of every person read at once (one read per type, not one per person).
+  // Every child's doses, not only those of writes still waiting: the feed's due entry can lag a dose
+  // already synced (the care engine learns of it shortly after the push), and the card must not
+  // reopen it then. One read per record type, not one per person (bench/web/offline_worklist.sh).
   const doses = new Map<string, LocalRecord[]>();
   if (schedule) {
     for (const r of (await Promise.all(CARD_TYPES.map(recordsOfType))).flat()) {
