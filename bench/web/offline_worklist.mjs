@@ -1,7 +1,9 @@
 // The home worklist answered offline from IndexedDB (issue 26, docs/web.md "Offline"): a commune
 // worker's first sync at loopback speed, then the network cut (CDP) and the home page opened RUNS times,
-// from navigation to the worklist's counts on screen. The offline worklist reads every due entry and,
-// through the card's rule (card.ts dueWithCard), every vaccination and newborn record of the commune.
+// from navigation to the worklist's counts on screen, and to the open alerts' count. The offline
+// worklist reads every due entry and, through the card's rule (card.ts dueWithCard), every vaccination
+// and newborn record of the commune; the alerts are the last online answer less those whose dose the
+// card shows given.
 // Started by offline_worklist.sh; prints one JSON line.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -35,19 +37,23 @@ const who = await page.evaluate(async ({ u, p }) => {
 if (!who) throw new Error('login failed');
 await page.goto(BASE + '/');
 await page.waitForSelector('[data-testid=sync-status][data-syncing=false]:has-text("Đồng bộ lúc")');
-const online = await page.textContent('[data-testid=worklist-count]');
+await page.waitForSelector('[data-testid=alerts-count]');
+const online = await page.textContent('[data-testid=worklist-count]') + ' · ' + await page.textContent('[data-testid=alerts-count]');
 
 await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 await ctx.setOffline(true);
 const times = [];
+const alertTimes = [];
 let offline = '';
 for (let i = 0; i < RUNS; i++) {
   const t0 = Date.now();
   await page.goto(BASE + '/');
   await page.waitForSelector('[data-testid=worklist-count]');
   times.push((Date.now() - t0) / 1000);
-  offline = await page.textContent('[data-testid=worklist-count]');
+  await page.waitForSelector('[data-testid=alerts-count]');
+  alertTimes.push((Date.now() - t0) / 1000);
+  offline = await page.textContent('[data-testid=worklist-count]') + ' · ' + await page.textContent('[data-testid=alerts-count]');
 }
-times.sort((a, b) => a - b);
-console.log(JSON.stringify({ orgunits: who.orgunits, online_count: online, offline_count: offline, runs: times, median_s: times[Math.floor(times.length / 2)] }));
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify({ orgunits: who.orgunits, online_count: online, offline_count: offline, runs: times, median_s: median(times), alerts_runs: alertTimes, alerts_median_s: median(alertTimes) }));
 await browser.close();

@@ -5,8 +5,9 @@ import { addDays, todayIso } from '../person';
 import type { GrowthData } from '../../components/GrowthChart';
 import { CARD_TYPES, dueWithCard, growthChart, ScheduleSeries } from './card';
 import { fold, uuidv7 } from './text';
+import { writes } from './idb';
 import {
-  allDue, cached, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf, recordsOfType,
+  allDue, cached, DueEntry, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf, recordsOfType,
 } from './store';
 
 /** Fields the server keeps on a record that a client never sends back. */
@@ -88,6 +89,42 @@ async function growth(id: string) {
   return growthChart(person, await recordsOf(id), reference);
 }
 
+interface CardEntries { byId: Map<string, LocalRecord>; entries: DueEntry[]; closedAlerts: Set<string> }
+let reading: { at: number; result: Promise<CardEntries> } | null = null;
+
+/** The persons of the copy, every due entry read through the card (dueWithCard) and the alerts it
+ *  closed (their dose recorded). Every child's doses, not only those of writes still waiting: the
+ *  feed's due entry can lag a dose already synced (the care engine learns of it shortly after the
+ *  push), and the card must not reopen it then. One read per record type, not one per person; the
+ *  home page's worklist and alerts, asking at once, share one read unless a write committed since it
+ *  began (bench/web/offline_worklist.sh). */
+function cardEntries(): Promise<CardEntries> {
+  if (reading?.at === writes()) return reading.result;
+  const result = (async () => {
+    const byId = new Map((await persons()).map((p) => [p.id, p]));
+    const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
+    const doses = new Map<string, LocalRecord[]>();
+    if (schedule) {
+      for (const r of (await Promise.all(CARD_TYPES.map(recordsOfType))).flat()) {
+        if (!doses.has(r.pid)) doses.set(r.pid, []);
+        doses.get(r.pid)!.push(r);
+      }
+    }
+    const closedAlerts = new Set<string>();
+    const entries = (await allDue()).map((e) => {
+      const d = dueWithCard(e, byId.get(e.person_id), doses.get(e.person_id) ?? [], schedule?.series);
+      if (d !== e) for (const a of e.alerts ?? []) if (!d.alerts?.includes(a)) closedAlerts.add(a.id);
+      return d;
+    });
+    return { byId, entries, closedAlerts };
+  })();
+  const mine = { at: writes(), result };
+  reading = mine;
+  // Kept while it runs only: a later page asks the copy afresh.
+  void result.finally(() => { if (reading === mine) reading = null; }).catch(() => undefined);
+  return result;
+}
+
 /** The worklist from the due lists of the feed, by the server's rules (src/care/worklist.cpp): items
  *  due or overdue, or upcoming by the week's end, and persons with an active alert; a person whose
  *  every item is overdue by more than the long-lost limit, with no alert but overdue doses, is on the
@@ -102,26 +139,14 @@ async function worklist(q: URLSearchParams) {
   const kind = q.get('kind') ?? '';
   const list = (q.get('list') ?? 'current') as 'current' | 'long_lost' | 'set_aside';
   const limit = (await getMeta<number>('long_lost_overdue_days')) ?? 183;
-  const byId = new Map((await persons()).map((p) => [p.id, p]));
+  const { byId, entries } = await cardEntries();
   const counts = { current: 0, long_lost: 0, set_aside: 0 };
   const groups = new Map<string, any[]>();
   const villageCounts = new Map<string, number>();
   const NO_VILLAGE = '—';
-  const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
-  // Every child's doses, not only those of writes still waiting: the feed's due entry can lag a dose
-  // already synced (the care engine learns of it shortly after the push), and the card must not
-  // reopen it then. One read per record type, not one per person (bench/web/offline_worklist.sh).
-  const doses = new Map<string, LocalRecord[]>();
-  if (schedule) {
-    for (const r of (await Promise.all(CARD_TYPES.map(recordsOfType))).flat()) {
-      if (!doses.has(r.pid)) doses.set(r.pid, []);
-      doses.get(r.pid)!.push(r);
-    }
-  }
-  for (const entry of await allDue()) {
-    const p = byId.get(entry.person_id);
-    if (!p || entry.dead) continue;
-    const d = dueWithCard(entry, p, doses.get(p.id) ?? [], schedule?.series);
+  for (const d of entries) {
+    const p = byId.get(d.person_id);
+    if (!p || d.dead) continue;
     const v = p.village || NO_VILLAGE;
     let items: any[] = [];
     let alerts: any[] = [];
@@ -176,16 +201,9 @@ async function worklist(q: URLSearchParams) {
 // dose recorded offline): the alert leaves with its worklist item, not at the next sync.
 async function alerts(path: string) {
   const last = await cached<{ items: any[] }>(path);
-  const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
-  if (!last || !schedule) return last;
-  const closed = new Set<string>();
-  for (const pid of new Set(last.items.filter((a) => String(a.item_id ?? '').startsWith('epi.')).map((a) => a.person_id as string))) {
-    const entry = await dueOf(pid);
-    if (!entry?.alerts) continue;
-    const open = new Set((dueWithCard(entry, await getRecord(pid), await recordsOf(pid), schedule.series).alerts ?? []).map((a) => a.id));
-    for (const a of entry.alerts) if (!open.has(a.id)) closed.add(a.id);
-  }
-  return { ...last, items: last.items.filter((a) => !closed.has(a.id)) };
+  if (!last || !last.items.some((a) => String(a.item_id ?? '').startsWith('epi.'))) return last;
+  const { closedAlerts } = await cardEntries();
+  return { ...last, items: last.items.filter((a) => !closedAlerts.has(a.id)) };
 }
 
 async function collections(): Promise<Map<string, string>> {
