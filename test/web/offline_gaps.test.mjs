@@ -4,7 +4,9 @@
 // 1. At login the vaccine series and the WHO curves are kept: offline, a child never opened online shows
 //    the whole immunization card the server shows (done with dates, open, missed) and the growth chart
 //    with the server's points.
-// 2. Offline, a dose for an open item and a measurement: the card shows the dose given, the chart the point.
+// 2. Offline, a dose for an open item and a measurement: the card shows the dose given, the chart the point;
+//    the dose's item leaves the worklist and its counts, and its overdue alert the alerts' count, at once,
+//    still after an offline reload; the server's worklist agrees once the dose is synced.
 // 3. An app update while those writes wait: build B is swapped in, the browser installs its worker, the
 //    page offers "Cập nhật ngay", the new version takes over; the outbox and the copy are still there,
 //    and the writes reach the server once each.
@@ -53,6 +55,22 @@ const epiOf = (due) => due.items.filter((i) => i.id.startsWith('epi.'));
 const cardRows = (page) => page.locator('[data-testid=vaccine-card] li').evaluateAll((rows) => rows.map((r) => ({ id: r.dataset.item, status: r.dataset.status, text: r.textContent })));
 const dmy = (iso) => iso.split('-').reverse().join('/');
 
+// The worklist page (one village, vaccines only, so the village is open): the counts it shows (open
+// alerts, persons, items) and the rows of `person` ("show more" clicked until it is there or the list
+// ends), null when not listed.
+async function worklistOf(page, village, person) {
+  await page.goto(`${BASE}/?${new URLSearchParams({ village, kind: 'epi' })}`);
+  await page.waitForSelector('[data-testid=worklist-count]');
+  await page.waitForSelector('[data-testid=alerts-count]');
+  const [persons, items] = (await page.textContent('[data-testid=worklist-count]')).match(/\d+/g).map(Number);
+  const alerts = Number((await page.textContent('[data-testid=alerts-count]')).match(/\d+/)[0]);
+  const row = page.locator(`[data-testid=worklist] li[data-person="${person}"]`);
+  while (!(await row.count()) && await page.locator('[data-testid=worklist] [data-testid=show-more]').count())
+    await page.click('[data-testid=worklist] [data-testid=show-more]');
+  const rows = await row.count() ? await row.locator('li.due-row').evaluateAll((rs) => rs.map((r) => ({ id: r.dataset.item, status: r.dataset.status }))) : null;
+  return { alerts, persons, items, rows };
+}
+
 run('offline_gaps', async (browser, setLast) => {
   check(DIST, 'DIST_DIR names the served copy of web/dist (run.sh with U5_DIST_COPY=1)');
   const ctx = await browser.newContext({ ...ctxOpts, ...PHONE });
@@ -78,13 +96,22 @@ run('offline_gaps', async (browser, setLast) => {
 
   step('a child never opened online: done, open and missed doses and growth records');
   const records = await idb(page, 'records');
+  // The children with a vaccine on the server's current worklist (this week, all villages).
+  const serverList = (await getJson(page, `/api/v1/worklist?from=${daysAgo(0)}&to=${daysAgo(-6)}&kind=epi`)).body;
+  const listed = new Map(serverList.villages.flatMap((g) => g.persons).map((p) => [p.person_id, p]));
+  // Doses overdue long enough to raise an alert: a child with one on the worklist is tried first.
+  const alerted = new Set((await getJson(page, '/api/v1/alerts?status=open')).body.items
+    .filter((a) => a.rule === 'vaccine_overdue').map((a) => `${a.person_id} ${a.item_id}`));
+  const hasAlert = (p) => (listed.get(p.id)?.items ?? []).some((i) => alerted.has(`${p.id} ${i.id}`));
   const byPerson = new Map();
   for (const r of records) if (r.type !== 'person') byPerson.set(r.pid, [...(byPerson.get(r.pid) ?? []), r]);
   // Vietnam's day, as the app's and the server's (run.sh sets TZ).
   const today = daysAgo(0);
   const fourYears = daysAgo(Math.round(4 * 365.25));
   const candidates = records.filter((p) => p.type === 'person' && p.birth_date > fourYears && p.birth_date < today
-    && (byPerson.get(p.id) ?? []).some((e) => e.type === 'growth') && (byPerson.get(p.id) ?? []).filter((e) => e.type === 'immunization').length >= 2);
+    && (byPerson.get(p.id) ?? []).some((e) => e.type === 'growth') && (byPerson.get(p.id) ?? []).filter((e) => e.type === 'immunization').length >= 2
+    && listed.get(p.id)?.items.some((i) => i.id.startsWith('epi.') && (i.status === 'due' || i.status === 'overdue')))
+    .sort((a, b) => hasAlert(b) - hasAlert(a));
   let child = null, serverDue = null, fallback = null;
   for (const p of candidates.slice(0, 60)) {
     const d = (await getJson(page, `/api/v1/persons/${p.id}/due`)).body;
@@ -126,8 +153,21 @@ run('offline_gaps', async (browser, setLast) => {
   check(await overflowBeyond(page, 360) <= 0, 'the offline handbook fits 360 px');
   await shot(page, 'offline-gaps-card');
 
+  step('offline: the dose is on the worklist');
+  const village = records.find((r) => r.id === child.id).village || '—';
+  const onList = listed.get(child.id).items.filter((i) => i.id.startsWith('epi.') && (i.status === 'due' || i.status === 'overdue')).map((i) => i.id);
+  const open = card.filter((r) => onList.includes(r.id) && (r.status === 'due' || r.status === 'overdue'));
+  const openRow = open.find((r) => alerted.has(`${child.id} ${r.id}`)) ?? open[0];
+  check(openRow, `a dose of the server's worklist (${onList}) is open on the card`);
+  check(alerted.has(`${child.id} ${openRow.id}`), `${openRow.id} has an overdue alert`);
+  const listBefore = await worklistOf(page, village, child.id);
+  check(listBefore.rows?.some((i) => i.id === openRow.id && i.status === openRow.status),
+    `offline, ${openRow.id} is on the worklist: ${JSON.stringify(listBefore.rows)}`);
+  report.push(`offline worklist of ${village}, vaccines: ${listBefore.alerts} alerts, ${listBefore.persons} persons, ${listBefore.items} items; the child: ${listBefore.rows.map((i) => i.id)}`);
+
   step('offline: a dose for an open item and a measurement count at once');
-  const openRow = card.find((r) => r.status === 'due' || r.status === 'overdue');
+  await page.goto(`${BASE}/persons/${child.id}`);
+  await page.waitForSelector('[data-testid=vaccine-card] li');
   await page.click(`[data-testid=vaccine-card] li[data-item="${openRow.id}"] a.btn`);
   await page.waitForSelector('[data-testid=form-immunization]');
   await page.click('form button[type=submit]');
@@ -135,6 +175,19 @@ run('offline_gaps', async (browser, setLast) => {
   await waitingIs(page, 1);
   const given = (await cardRows(page)).find((r) => r.id === openRow.id);
   check(given.status === 'done' && given.text.includes(dmy(today)), `${openRow.id} given today offline: ${given.status} ${given.text}`);
+  // The worklist follows the card: the dose leaves it and its counts at once, and after an offline reload.
+  const leftList = (l, when) => {
+    check(!l.rows?.some((i) => i.id === openRow.id), `${when}, ${openRow.id} has left the worklist: ${JSON.stringify(l.rows)}`);
+    check(l.items === listBefore.items - 1 && l.persons === listBefore.persons - (listBefore.rows.length === 1 && !l.rows ? 1 : 0),
+      `${when}, the counts lose the dose: ${l.persons} persons, ${l.items} items (were ${listBefore.persons}, ${listBefore.items})`);
+    check(l.alerts === listBefore.alerts - 1, `${when}, the dose's overdue alert is closed: ${l.alerts} alerts (were ${listBefore.alerts})`);
+  };
+  leftList(await worklistOf(page, village, child.id), 'offline');
+  await page.reload();
+  await page.waitForSelector('nav.nav');
+  leftList(await worklistOf(page, village, child.id), 'after an offline reload');
+  await page.goto(`${BASE}/persons/${child.id}`);
+  await page.waitForSelector('[data-testid=vaccine-card] li');
   await page.click('[data-form=growth]');
   await page.waitForSelector('[data-testid=form-growth]');
   const lastWeight = [...serverGrowth.points].reverse().find((p) => p.weight_kg)?.weight_kg ?? 8;
@@ -200,6 +253,20 @@ run('offline_gaps', async (browser, setLast) => {
   check(newShots.length === 1 && newGrowth.length === 1, `one dose and one measurement of today on the server: ${newShots.length}, ${newGrowth.length}`);
   const dueAfter = (await getJson(page, `/api/v1/persons/${child.id}/due`)).body;
   check(epiOf(dueAfter).find((i) => i.id === openRow.id)?.status === 'done', `the server counts ${openRow.id} as given`);
+
+  step("the server's worklist agrees, and the page shows it");
+  // The care engine learns of the synced dose from the store's change events, shortly after.
+  let serverRows;
+  for (let i = 0; i < 60; i++) {
+    if (i) await page.waitForTimeout(500);
+    const wl = (await getJson(page, `/api/v1/worklist?${new URLSearchParams({ from: today, to: daysAgo(-6), village, kind: 'epi' })}`)).body;
+    serverRows = wl.villages.flatMap((g) => g.persons).find((p) => p.person_id === child.id)?.items ?? [];
+    if (!serverRows.some((x) => x.id === openRow.id)) break;
+  }
+  check(!serverRows.some((x) => x.id === openRow.id), `the server's worklist no longer lists ${openRow.id}: ${serverRows.map((x) => x.id)}`);
+  const listOnline = await worklistOf(page, village, child.id);
+  check(JSON.stringify(listOnline.rows?.map((x) => x.id) ?? []) === JSON.stringify(serverRows.map((x) => x.id)),
+    `online, the page lists the server's items for the child: ${JSON.stringify(listOnline.rows)} vs ${serverRows.map((x) => x.id)}`);
 
   step('an online create whose answer is lost is one record');
   const name = 'Lò Thị Mất Trả Lời';

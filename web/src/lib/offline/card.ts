@@ -4,7 +4,8 @@
 // The care engine's judgement stays the server's: open items come from the feed's due list.
 import type { DueItem } from '../../components/DueList';
 import type { GrowthData, GrowthPoint } from '../../components/GrowthChart';
-import type { LocalRecord } from './store';
+import { isUnder5 } from '../person';
+import type { DueEntry, LocalRecord } from './store';
 
 export interface ScheduleDose {
   id: string; dose: string; label_vi: string; label_en: string; off: boolean;
@@ -28,6 +29,9 @@ export function addAge(iso: string, age: string): string {
   const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
   return `${ty}-${String(tm + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
+
+/** The record types immunizationCard reads: vaccinations, and newborn records whose flag gives a birth dose. */
+export const CARD_TYPES = ['immunization', 'newborn'];
 
 /** A child's whole immunization card: for each dose of each series in use, in the schedule's
  *  order, the dose given (done, with its date), else the feed's open item, else missed (its window
@@ -70,6 +74,23 @@ export function immunizationCard(person: LocalRecord, records: LocalRecord[], se
     }
   }
   return items;
+}
+
+/** A person's due entry as offline pages show it (the handbook's list, the worklist and its counts):
+ *  for a child under five the vaccine items are the card's, so a dose recorded offline closes its item
+ *  and the alert about that dose at once, as the card shows it given; `records` are the child's (at
+ *  least those of CARD_TYPES). Other items, and other persons, stay as the server gave them until the
+ *  next sync brings its new due list. */
+export function dueWithCard(entry: DueEntry, person: LocalRecord | undefined, records: LocalRecord[], series: ScheduleSeries[] | undefined): DueEntry {
+  if (!person || person.type !== 'person' || !series || entry.dead || !isUnder5(person as any)) return entry;
+  const epi = (i: DueItem) => i.id.startsWith('epi.');
+  const card = immunizationCard(person, records, series, entry.items.filter(epi));
+  const given = new Set(card.filter((i) => i.status === 'done').map((i) => i.id));
+  return {
+    ...entry,
+    items: [...card, ...entry.items.filter((i: DueItem) => !epi(i))],
+    ...(entry.alerts ? { alerts: entry.alerts.filter((a: any) => !given.has(a.item_id)) } : {}),
+  };
 }
 
 /** GET /persons/{id}/growth from the child's growth records and the cached WHO curves of their

@@ -38,6 +38,10 @@ const done = <T>(req: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
   req.onerror = () => reject(req.error);
 });
 
+let committed = 0;
+/** How many write transactions have committed in this page: a read made since the same count saw them all. */
+export const writes = () => committed;
+
 /** Runs `f` in one transaction over `stores`; resolves with f's value once the transaction committed. */
 export async function tx<T>(stores: Stores[], mode: IDBTransactionMode, f: (s: Record<string, IDBObjectStore>) => Promise<T> | T): Promise<T> {
   const db = await openDb();
@@ -51,6 +55,7 @@ export async function tx<T>(stores: Stores[], mode: IDBTransactionMode, f: (s: R
   });
   const value = await f(s);
   await finished;
+  if (mode === 'readwrite') committed++;
   return value;
 }
 

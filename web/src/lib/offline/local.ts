@@ -1,13 +1,13 @@
 // Answers from the offline copy: what the pages ask the API, answered in the API's shapes from
 // IndexedDB when the API cannot be reached (docs/web.md "Offline"). Pages do not know which answered.
 import { loadSchema } from '../schema';
-import { addDays, isUnder5, todayIso } from '../person';
-import type { DueItem } from '../../components/DueList';
+import { addDays, todayIso } from '../person';
 import type { GrowthData } from '../../components/GrowthChart';
-import { growthChart, immunizationCard, ScheduleSeries } from './card';
+import { CARD_TYPES, dueWithCard, growthChart, ScheduleSeries } from './card';
 import { fold, uuidv7 } from './text';
+import { writes } from './idb';
 import {
-  allDue, cached, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf,
+  allDue, cached, DueEntry, dropOutbox, dropRecord, dueOf, getMeta, getRecord, LocalRecord, outbox, OutboxEntry, persons, queueWrite, recordsOf, recordsOfType,
 } from './store';
 
 /** Fields the server keeps on a record that a client never sends back. */
@@ -73,15 +73,11 @@ async function handbook(id: string) {
 
 // The feed's due entry of a person is the server's GET /persons/{id}/due answer of the sync's day,
 // with its open items only; a child's immunization card is laid out whole from the records
-// (card.ts), the items that are not vaccines kept as the server gave them.
+// (card.ts dueWithCard), the items that are not vaccines kept as the server gave them.
 async function due(id: string) {
   const entry: any = (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
-  const person = await getRecord(id);
   const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
-  if (!person || person.type !== 'person' || !schedule || entry.dead || !isUnder5(person as any)) return entry;
-  const epi = (i: DueItem) => i.id.startsWith('epi.');
-  const card = immunizationCard(person, await recordsOf(id), schedule.series, entry.items.filter(epi));
-  return { ...entry, items: [...card, ...entry.items.filter((i: DueItem) => !epi(i))] };
+  return dueWithCard(entry, await getRecord(id), await recordsOf(id), schedule?.series);
 }
 
 // A child's growth chart from their records and the WHO curves of their sex kept at login; the last
@@ -93,11 +89,49 @@ async function growth(id: string) {
   return growthChart(person, await recordsOf(id), reference);
 }
 
+interface CardEntries { byId: Map<string, LocalRecord>; entries: DueEntry[]; closedAlerts: Set<string> }
+let reading: { at: number; result: Promise<CardEntries> } | null = null;
+
+/** The persons of the copy, every due entry read through the card (dueWithCard) and the alerts it
+ *  closed (their dose recorded). Every child's doses, not only those of writes still waiting: the
+ *  feed's due entry can lag a dose already synced (the care engine learns of it shortly after the
+ *  push), and the card must not reopen it then. One read per record type, not one per person; the
+ *  home page's worklist and alerts, asking at once, share one read unless a write committed since it
+ *  began (bench/web/offline_worklist.sh). */
+function cardEntries(): Promise<CardEntries> {
+  if (reading?.at === writes()) return reading.result;
+  const result = (async () => {
+    const byId = new Map((await persons()).map((p) => [p.id, p]));
+    const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
+    const doses = new Map<string, LocalRecord[]>();
+    if (schedule) {
+      for (const r of (await Promise.all(CARD_TYPES.map(recordsOfType))).flat()) {
+        if (!doses.has(r.pid)) doses.set(r.pid, []);
+        doses.get(r.pid)!.push(r);
+      }
+    }
+    const closedAlerts = new Set<string>();
+    const entries = (await allDue()).map((e) => {
+      const d = dueWithCard(e, byId.get(e.person_id), doses.get(e.person_id) ?? [], schedule?.series);
+      if (d !== e) for (const a of e.alerts ?? []) if (!d.alerts?.includes(a)) closedAlerts.add(a.id);
+      return d;
+    });
+    return { byId, entries, closedAlerts };
+  })();
+  const mine = { at: writes(), result };
+  reading = mine;
+  // Kept while it runs only: a later page asks the copy afresh.
+  void result.finally(() => { if (reading === mine) reading = null; }).catch(() => undefined);
+  return result;
+}
+
 /** The worklist from the due lists of the feed, by the server's rules (src/care/worklist.cpp): items
  *  due or overdue, or upcoming by the week's end, and persons with an active alert; a person whose
  *  every item is overdue by more than the long-lost limit, with no alert but overdue doses, is on the
  *  long-lost list instead; one the commune no longer follows (moved away, not found) is set aside.
- *  Sorted as the server sorts: alerts, overdue, due; then days overdue; then the first due date. */
+ *  Sorted as the server sorts: alerts, overdue, due; then days overdue; then the first due date.
+ *  Each due entry is first read as the card reads it (dueWithCard): a dose recorded offline leaves
+ *  the list, and its counts, at once. */
 async function worklist(q: URLSearchParams) {
   const from = q.get('from') ?? todayIso();
   const to = q.get('to') ?? addDays(from, 6);
@@ -105,12 +139,12 @@ async function worklist(q: URLSearchParams) {
   const kind = q.get('kind') ?? '';
   const list = (q.get('list') ?? 'current') as 'current' | 'long_lost' | 'set_aside';
   const limit = (await getMeta<number>('long_lost_overdue_days')) ?? 183;
-  const byId = new Map((await persons()).map((p) => [p.id, p]));
+  const { byId, entries } = await cardEntries();
   const counts = { current: 0, long_lost: 0, set_aside: 0 };
   const groups = new Map<string, any[]>();
   const villageCounts = new Map<string, number>();
   const NO_VILLAGE = '—';
-  for (const d of await allDue()) {
+  for (const d of entries) {
     const p = byId.get(d.person_id);
     if (!p || d.dead) continue;
     const v = p.village || NO_VILLAGE;
@@ -163,6 +197,15 @@ async function worklist(q: URLSearchParams) {
   };
 }
 
+// The last online answer of GET /alerts, less the overdue-dose alerts that dueWithCard closes (the
+// dose recorded offline): the alert leaves with its worklist item, not at the next sync.
+async function alerts(path: string) {
+  const last = await cached<{ items: any[] }>(path);
+  if (!last || !last.items.some((a) => String(a.item_id ?? '').startsWith('epi.'))) return last;
+  const { closedAlerts } = await cardEntries();
+  return { ...last, items: last.items.filter((a) => !closedAlerts.has(a.id)) };
+}
+
 async function collections(): Promise<Map<string, string>> {
   const s = await loadSchema();
   return new Map(s.types.map((x) => [x.collection, x.type]));
@@ -185,6 +228,7 @@ export async function localGet(path: string): Promise<unknown> {
   if ((m = p.match(/^\/persons\/([^/]+)\/due$/))) return due(decodeURIComponent(m[1]));
   if ((m = p.match(/^\/persons\/([^/]+)\/growth$/))) return growth(decodeURIComponent(m[1]));
   if (p === '/worklist') return worklist(u.searchParams);
+  if (p === '/alerts') return alerts(path);
   if (p === '/orgunits' && u.searchParams.get('ids')) {
     // Names known from earlier answers; an unknown one is left out and its code shows instead.
     const items = await Promise.all(u.searchParams.get('ids')!.split(',').map((id) => cached('ou:' + id)));

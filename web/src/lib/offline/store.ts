@@ -73,6 +73,7 @@ export const dropRecord = (id: string) => tx(['records'], 'readwrite', (s) => de
 export const getRecord = (id: string) => tx(['records'], 'readonly', (s) => get<LocalRecord>(s.records, id));
 export const recordsOf = (pid: string) => tx(['records'], 'readonly', (s) => getAll<LocalRecord>(s.records.index('pid'), pid));
 export const persons = () => tx(['records'], 'readonly', (s) => getAll<LocalRecord>(s.records.index('type'), 'person'));
+export const recordsOfType = (type: string) => tx(['records'], 'readonly', (s) => getAll<LocalRecord>(s.records.index('type'), type));
 export const dueOf = (pid: string) => tx(['due'], 'readonly', (s) => get<DueEntry>(s.due, pid));
 export const allDue = () => tx(['due'], 'readonly', (s) => getAll<DueEntry>(s.due));
 
