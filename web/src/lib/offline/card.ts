@@ -4,7 +4,7 @@
 // The care engine's judgement stays the server's: open items come from the feed's due list.
 import type { DueItem } from '../../components/DueList';
 import type { GrowthData, GrowthPoint } from '../../components/GrowthChart';
-import { isUnder5 } from '../person';
+import { isUnder5, todayIso } from '../person';
 import type { DueEntry, LocalRecord } from './store';
 
 export interface ScheduleDose {
@@ -30,6 +30,20 @@ export function addAge(iso: string, age: string): string {
   return `${ty}-${String(tm + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
+/** A dose's state on `today` when the server has not judged the child yet (registered offline, no
+ *  due list in the copy): by its due age and its maximum age only; the engine's finer rules (late
+ *  windows, catch-up) come with the next sync. */
+function statusOn(today: string, due: string, max: string | undefined): DueItem['status'] {
+  if (max && today > max) return 'missed';
+  return today < due ? 'upcoming' : 'due';
+}
+
+/** A due entry for a person the server has not judged yet (registered offline): no items of its
+ *  own, so that the card lays out the doses by date (immunizationCard's byDate). */
+export function localDueEntry(person_id: string): DueEntry {
+  return { person_id, dead: false, items: [], alerts: [], next_visit: null, follow_up: null, local: true };
+}
+
 /** The record types immunizationCard reads: vaccinations, and newborn records whose flag gives a birth dose. */
 export const CARD_TYPES = ['immunization', 'newborn'];
 
@@ -40,7 +54,8 @@ export const CARD_TYPES = ['immunization', 'newborn'];
  *  dose taking the first one inside its window (from the minimum age and the minimum interval after
  *  the dose before, to the maximum age), a dose waiting until the one before is given. A dose
  *  recorded offline counts at once by the same rule; the server confirms it at the next sync. */
-export function immunizationCard(person: LocalRecord, records: LocalRecord[], series: ScheduleSeries[], open: DueItem[]): DueItem[] {
+export function immunizationCard(person: LocalRecord, records: LocalRecord[], series: ScheduleSeries[], open: DueItem[],
+  byDate?: string): DueItem[] {
   const openById = new Map(open.map((i) => [i.id, i]));
   const birth: string = person.birth_date;
   const items: DueItem[] = [];
@@ -54,7 +69,8 @@ export function immunizationCard(person: LocalRecord, records: LocalRecord[], se
     let prevDone = true;
     for (const d of s.doses.filter((x) => !x.off)) {
       let done: LocalRecord | undefined;
-      if (prevDone) {
+      const ready = prevDone;  // the dose before it given (or none before it)
+      if (ready) {
         const fromAge = addAge(birth, d.min_age);
         const fromPrev = prev && d.min_interval ? addAge(prev, d.min_interval) : '';
         const earliest = fromPrev > fromAge ? fromPrev : fromAge;
@@ -70,6 +86,7 @@ export function immunizationCard(person: LocalRecord, records: LocalRecord[], se
       const due = addAge(birth, d.due_age);
       if (done) items.push({ id: d.id, rule: d.id, group: 'epi', ...label, status: 'done', earliest: due, due, late: due, done: done.date });
       else if (openById.has(d.id)) items.push(openById.get(d.id)!);
+      else if (byDate && ready) items.push({ id: d.id, rule: d.id, group: 'epi', ...label, status: statusOn(byDate, due, d.max_age ? addAge(birth, d.max_age) : undefined), earliest: due, due, late: due });
       else items.push({ id: d.id, rule: d.id, group: 'epi', ...label, status: 'missed', earliest: due, due, late: due });
     }
   }
@@ -84,7 +101,7 @@ export function immunizationCard(person: LocalRecord, records: LocalRecord[], se
 export function dueWithCard(entry: DueEntry, person: LocalRecord | undefined, records: LocalRecord[], series: ScheduleSeries[] | undefined): DueEntry {
   if (!person || person.type !== 'person' || !series || entry.dead || !isUnder5(person as any)) return entry;
   const epi = (i: DueItem) => i.id.startsWith('epi.');
-  const card = immunizationCard(person, records, series, entry.items.filter(epi));
+  const card = immunizationCard(person, records, series, entry.items.filter(epi), entry.local ? todayIso() : undefined);
   const given = new Set(card.filter((i) => i.status === 'done').map((i) => i.id));
   return {
     ...entry,

@@ -3,7 +3,7 @@
 import { loadSchema } from '../schema';
 import { addDays, todayIso } from '../person';
 import type { GrowthData } from '../../components/GrowthChart';
-import { CARD_TYPES, dueWithCard, growthChart, ScheduleSeries } from './card';
+import { CARD_TYPES, dueWithCard, growthChart, localDueEntry, ScheduleSeries } from './card';
 import { fold, uuidv7 } from './text';
 import { writes } from './idb';
 import {
@@ -75,7 +75,7 @@ async function handbook(id: string) {
 // with its open items only; a child's immunization card is laid out whole from the records
 // (card.ts dueWithCard), the items that are not vaccines kept as the server gave them.
 async function due(id: string) {
-  const entry: any = (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? { items: [], alerts: [], next_visit: null, follow_up: null };
+  const entry: any = (await dueOf(id)) ?? (await cached(`/persons/${id}/due`)) ?? localDueEntry(id);
   const schedule = await cached<{ series: ScheduleSeries[] }>('/care/schedule');
   return dueWithCard(entry, await getRecord(id), await recordsOf(id), schedule?.series);
 }
@@ -111,7 +111,11 @@ function cardEntries(): Promise<CardEntries> {
       }
     }
     const closedAlerts = new Set<string>();
-    const entries = (await allDue()).map((e) => {
+    // Persons registered offline have no due list from the server yet: the card lays out theirs by date.
+    const stored = await allDue();
+    const judged = new Set(stored.map((e) => e.person_id));
+    for (const p of byId.values()) if (!judged.has(p.id) && !p.deleted_at) stored.push(localDueEntry(p.id));
+    const entries = stored.map((e) => {
       const d = dueWithCard(e, byId.get(e.person_id), doses.get(e.person_id) ?? [], schedule?.series);
       if (d !== e) for (const a of e.alerts ?? []) if (!d.alerts?.includes(a)) closedAlerts.add(a.id);
       return d;

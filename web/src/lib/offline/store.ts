@@ -35,7 +35,9 @@ export interface OutboxEntry {
 }
 
 /** A person's due list as GET /persons/{id}/due answers it, as the feed carries it. */
-export interface DueEntry { person_id: string; dead?: boolean; items: any[]; alerts?: any[]; follow_up?: { status: string } | null; next_visit?: string | null }
+export interface DueEntry { person_id: string; dead?: boolean; items: any[]; alerts?: any[]; follow_up?: { status: string } | null; next_visit?: string | null;
+  /** Made in the browser for a person registered offline (card.ts localDueEntry), not the server's. */
+  local?: boolean }
 
 const pidOf = (r: LocalRecord) => (r.type === 'person' ? r.id : r.person_id ?? r.id);
 
