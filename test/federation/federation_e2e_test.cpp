@@ -4,7 +4,7 @@
 // equal the sums of the provinces' own indicator values for every indicator
 // and month; a repeated push changes nothing and says so; a push interrupted
 // (the pusher killed, then the national server killed) and resumed ends with
-// the same totals. The provinces are generated once per run and shared.
+// the same totals. The provinces are generated once per run (and store) and shared.
 // Every test runs on both stores (/sqlite, /postgres): the national instance's
 // store and the provinces' stores are of the kind under test, each province
 // database a PostgreSQL database of its own on the test cluster (ctest fixture pg).
@@ -170,36 +170,36 @@ Figures Dashboard(HttpClient& c, const std::string& month, int* hidden = nullptr
 }
 
 // Generates the 34 small provinces on one kind of store and reads their own figures.
-void MakeProvinces(Shared* g) {
-  g->provinces = Provinces();
-  ASSERT_EQ(g->provinces.size(), 34u);
+void MakeProvinces(Shared* made) {
+  made->provinces = Provinces();
+  ASSERT_EQ(made->provinces.size(), 34u);
   // Small provinces: a few hundred children each, records of 2026 only.
   std::vector<std::vector<std::string>> jobs;
-  for (size_t i = 0; i < g->provinces.size(); ++i) {
-    const std::string& p = g->provinces[i];
+  for (size_t i = 0; i < made->provinces.size(); ++i) {
+    const std::string& p = made->provinces[i];
     // A folder each, as a SQLite location is the file t.db in its folder.
-    const std::string where = g->dir.File("p" + p);
+    const std::string where = made->dir.File("p" + p);
     std::filesystem::create_directories(where);
-    // On PostgreSQL a copy of a database that holds the org units already: 34
-    // loads of them would take a large part of the test's time.
-    g->stores[p] = std::make_unique<TestStoreLocation>(g->kind, where, g->kind == StoreKind::postgres ? OrgUnitPgTemplate() : "");
-    jobs.push_back(Args({"demo"}, g->Store(p),
+    // On PostgreSQL a copy of a database that holds the org units already:
+    // loading them is about a fifth of a small demo's time there.
+    made->stores[p] = std::make_unique<TestStoreLocation>(made->kind, where, made->kind == StoreKind::postgres ? OrgUnitPgTemplate() : "");
+    jobs.push_back(Args({"demo"}, made->Store(p),
                         {"--province", p, "--children", "400", "--from", "2026", "--to", "2026", "--seed", std::to_string(100 + i)}));
-    std::ofstream(g->Cred(p)) << "{\"username\": \"push" << p << "\", \"password\": \"" << kPassword << "\"}";
+    std::ofstream(made->Cred(p)) << "{\"username\": \"push" << p << "\", \"password\": \"" << kPassword << "\"}";
   }
-  const auto codes = RunParallel(jobs, g->dir.path(), 3);
+  const auto codes = RunParallel(jobs, made->dir.path(), 3);
   for (size_t i = 0; i < codes.size(); ++i)
-    ASSERT_EQ(codes[i], 0) << g->provinces[i] << ": " << ReadFile(g->dir.File("job" + std::to_string(i) + ".log"));
+    ASSERT_EQ(codes[i], 0) << made->provinces[i] << ": " << ReadFile(made->dir.File("job" + std::to_string(i) + ".log"));
   // Each province's own figures of each month, from its own indicator engine
   // (CSV: the lines of the log that are not JSON log lines).
   std::vector<std::vector<std::string>> reads;
   std::vector<std::pair<std::string, std::string>> what;
-  for (const std::string& p : g->provinces)
+  for (const std::string& p : made->provinces)
     for (const std::string& m : kMonths) {
-      reads.push_back(Args({"indicators"}, g->Store(p), {"--orgunit", p, "--period", m, "--format", "csv"}));
+      reads.push_back(Args({"indicators"}, made->Store(p), {"--orgunit", p, "--period", m, "--format", "csv"}));
       what.emplace_back(p, m);
     }
-  const std::string own_dir = g->dir.File("own");
+  const std::string own_dir = made->dir.File("own");
   std::filesystem::create_directories(own_dir);
   const auto read_codes = RunParallel(reads, own_dir, 3);
   for (size_t i = 0; i < reads.size(); ++i) {
@@ -213,20 +213,20 @@ void MakeProvinces(Shared* g) {
       std::istringstream cells(line);
       for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
       if (f.size() < 5 || f[3].empty() || f[4].empty()) continue;
-      g->own[what[i].first][what[i].second][f[0]] = {std::stoll(f[3]), std::stoll(f[4])};
+      made->own[what[i].first][what[i].second][f[0]] = {std::stoll(f[3]), std::stoll(f[4])};
     }
-    ASSERT_FALSE(g->own[what[i].first][what[i].second].empty()) << text.substr(0, 500);
+    ASSERT_FALSE(made->own[what[i].first][what[i].second].empty()) << text.substr(0, 500);
   }
 }
 
 // The provinces of each kind, made by the first test that needs them (ctest
 // runs each test in a process of its own; a run of the whole binary shares them).
-std::map<StoreKind, std::unique_ptr<Shared>> made;
+std::map<StoreKind, std::unique_ptr<Shared>> provinces_of;
 
 class Federation : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
-    auto& slot = made[GetParam()];
+    auto& slot = provinces_of[GetParam()];
     if (!slot) {
       slot = std::make_unique<Shared>(GetParam());
       MakeProvinces(slot.get());
@@ -238,7 +238,7 @@ class Federation : public ::testing::TestWithParam<StoreKind> {
     g = slot.get();
   }
   static void TearDownTestSuite() {
-    made.clear();
+    provinces_of.clear();
     g = nullptr;
   }
 };
