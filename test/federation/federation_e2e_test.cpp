@@ -495,6 +495,7 @@ TEST_P(Federation, ServerPushesOnItsOwnAndRetries) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("0 months sent, 3 unchanged"), std::string::npos) << again.out;
   Figures held = Held(nat, "2026-02");
+  ASSERT_FALSE(held[p].empty()) << "nothing held for " << p;
   EXPECT_EQ(held[p].size(), held["VN"].size());
   for (const auto& [ind, v] : held[p]) EXPECT_EQ(v, g->own[p]["2026-02"][ind]) << ind;
 }
