@@ -52,6 +52,8 @@ const std::string& PgTemplate() {
 
 }  // namespace
 
+std::string OrgUnitPgTemplate() { return PgTemplate(); }
+
 OrgUnitStore::OrgUnitStore(StoreKind kind) : kind_(kind) {
   if (kind == StoreKind::sqlite) {
     db_path_ = dir_.File("u5.db");

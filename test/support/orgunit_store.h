@@ -44,4 +44,9 @@ class OrgUnitStore {
   std::unique_ptr<store::Store> store_;
 };
 
+// The name of the template database on the test cluster that OrgUnitStore
+// copies (migrated, every org unit loaded): for a test whose commands fill a
+// PostgreSQL database of their own and would otherwise load the units each time.
+std::string OrgUnitPgTemplate();
+
 }  // namespace u5::test

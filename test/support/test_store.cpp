@@ -14,15 +14,20 @@ std::vector<StoreKind> TestedStores() { return {StoreKind::sqlite, StoreKind::po
 void PrintTo(StoreKind kind, std::ostream* os) { *os << (kind == StoreKind::postgres ? "postgres" : "sqlite"); }
 
 struct TestStoreLocation::PgDb {
+  PgDb() = default;
+  explicit PgDb(const std::string& template_db) : db(template_db) {}
   TestPgDatabase db;
 };
 
-TestStoreLocation::TestStoreLocation(StoreKind kind, const std::string& dir) : kind_(kind) {
+TestStoreLocation::TestStoreLocation(StoreKind kind, const std::string& dir) : TestStoreLocation(kind, dir, "") {}
+
+TestStoreLocation::TestStoreLocation(StoreKind kind, const std::string& dir, const std::string& pg_template)
+    : kind_(kind) {
   if (kind == StoreKind::sqlite) {
     if (!store::ParseLocation(dir + "/t.db", "", "", &loc_).ok()) throw std::runtime_error("bad test location");
     return;
   }
-  pg_ = std::make_unique<PgDb>();
+  pg_ = pg_template.empty() ? std::make_unique<PgDb>() : std::make_unique<PgDb>(pg_template);
   // The local files where every command finds them by default: named after
   // the (unique) database in the working directory, removed at the end.
   if (!store::ParseLocation("", pg_->db.uri(), "", &loc_).ok()) throw std::runtime_error("bad test URI " + pg_->db.uri());

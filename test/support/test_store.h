@@ -27,6 +27,9 @@ void PrintTo(StoreKind kind, std::ostream* os);
 class TestStoreLocation {
  public:
   TestStoreLocation(StoreKind kind, const std::string& dir);
+  // The same, but a PostgreSQL store is a copy of the database `pg_template`
+  // (TestPgTemplate, e.g. OrgUnitPgTemplate()) instead of an empty one.
+  TestStoreLocation(StoreKind kind, const std::string& dir, const std::string& pg_template);
   ~TestStoreLocation();
   TestStoreLocation(const TestStoreLocation&) = delete;
   TestStoreLocation& operator=(const TestStoreLocation&) = delete;
