@@ -125,6 +125,20 @@ export async function session(browser, user, size = DESKTOP, extra = {}) {
 
 // How far the page reaches beyond the viewport width it was given. Under mobile emulation
 // `innerWidth` grows with the page, so compare with the width set, not with innerWidth.
+// The offline tests' start: the demo commune worker logged in on a phone, with a DevTools session
+// whose Network domain can cut the page's connection (Network.emulateNetworkConditions).
+export async function demoOnPhoneWithCdp(browser, setLast) {
+  const ctx = await browser.newContext({ ...ctxOpts, ...PHONE });
+  const page = await ctx.newPage();
+  watch(page, 'demo@phone');
+  page.setDefaultTimeout(20000);
+  setLast(page);
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(page, 'demo'));
+  return { ctx, page, cdp };
+}
+
 export async function overflowBeyond(page, width) {
   return page.evaluate((w) => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - w, width);
 }

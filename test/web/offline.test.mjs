@@ -12,7 +12,7 @@
 // 5. an expired session at push keeps the outbox and asks for a login, after which the write is sent.
 // 6. logout with a record waiting warns first; once confirmed, IndexedDB is empty, and the session
 //    ends on the server at the next start online.
-import { BASE, PHONE, axe, check, ctxOpts, daysAgo, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
+import { BASE, PHONE, axe, check, ctxOpts, daysAgo, demoOnPhoneWithCdp, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
 
 const getJson = (page, path) => page.evaluate(async (p) => {
   const r = await fetch(p, { credentials: 'same-origin' });
@@ -64,14 +64,7 @@ function forgiveOffline(from, reconnecting = false) {
 }
 
 run('offline', async (browser, setLast) => {
-  const ctx = await browser.newContext({ ...ctxOpts, ...PHONE });
-  const page = await ctx.newPage();
-  watch(page, 'demo@phone');
-  page.setDefaultTimeout(20000);
-  setLast(page);
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(page, 'demo'));
+  const { ctx, page, cdp } = await demoOnPhoneWithCdp(browser, setLast);
 
   step('installable: manifest, icons and the worker file');
   const manifest = await getJson(page, '/manifest.webmanifest');

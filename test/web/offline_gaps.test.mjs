@@ -14,7 +14,7 @@
 //    the form's own id goes into the outbox, and the push is recognised as the same record: one person.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, PHONE, axe, check, ctxOpts, daysAgo, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
+import { BASE, PHONE, axe, check, ctxOpts, daysAgo, demoOnPhoneWithCdp, expecting, login, overflowBeyond, problems, report, run, shot, step, watch } from './lib.mjs';
 
 const DIST = process.env.DIST_DIR;
 
@@ -73,14 +73,7 @@ async function worklistOf(page, village, person) {
 
 run('offline_gaps', async (browser, setLast) => {
   check(DIST, 'DIST_DIR names the served copy of web/dist (run.sh with U5_DIST_COPY=1)');
-  const ctx = await browser.newContext({ ...ctxOpts, ...PHONE });
-  const page = await ctx.newPage();
-  watch(page, 'demo@phone');
-  page.setDefaultTimeout(20000);
-  setLast(page);
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await expecting([{ status: 401, path: '/api/v1/auth/me' }], () => login(page, 'demo'));
+  const { ctx, page, cdp } = await demoOnPhoneWithCdp(browser, setLast);
 
   step('the first sync, and what the handbook needs for every child is kept at login');
   await page.waitForSelector('[data-testid=sync-status][data-syncing=false]:has-text("Đồng bộ lúc")', { timeout: 180000 });
