@@ -26,6 +26,7 @@
 #include "store/publications.h"
 #include "store/record_rows.h"
 #include "store/signoffs.h"
+#include "store/sync_page.h"
 #include "store/targets.h"
 
 namespace u5::store {
@@ -246,13 +247,7 @@ class PgStore final : public TopicStore, public PgHost {
         p.seq = persons.Int(i, 0);
         if (!p.person.deleted_at)
           if (auto it = by_person.find(p.person.id); it != by_person.end()) p.events = std::move(it->second);
-        const size_t n = 1 + p.events.size();
-        if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
-          out->more = true;
-          break;
-        }
-        records += n;
-        out->persons.push_back(std::move(p));
+        if (!AddToPage(std::move(p), q.limit, &records, out)) break;
       }
       if (q.left_since < 0 || out->more) return Status::Ok();
       // Persons moved out (docs/sync.md "Persons that left the scope"), in the same snapshot.

@@ -29,6 +29,7 @@
 #include "store/sqlite_orgunits.h"
 #include "store/sqlite_host.h"
 #include "store/store.h"
+#include "store/sync_page.h"
 #include "store/targets.h"
 
 namespace u5::store {
@@ -506,13 +507,7 @@ class SqliteStore final : public TopicStore, public SqliteHost {
         events.Reset();
         U5_RETURN_IF_ERROR(st);
       }
-      const size_t n = 1 + p.events.size();
-      if (!out->persons.empty() && records + n > static_cast<size_t>(q.limit)) {
-        out->more = true;
-        break;
-      }
-      records += n;
-      out->persons.push_back(std::move(p));
+      if (!AddToPage(std::move(p), q.limit, &records, out)) break;
     }
     if (q.left_since < 0 || out->more) return Status::Ok();
     // Persons moved out: a scan of person_sync's keys by position (no index on it alone), each
