@@ -7,6 +7,7 @@
 // offline_sync.sh; prints one JSON line.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { signIn } from './sign_in.mjs';
 
 const BASE = process.env.BASE_URL;
 const require = createRequire(join(process.env.WEB_DIR, 'package.json'));
@@ -35,17 +36,7 @@ cdp.on('Network.loadingFinished', (e) => {
 });
 
 // Signed in before the clock starts (the login is not the sync); an initial password is replaced.
-await page.goto(BASE + '/login');
-const who = await page.evaluate(async ({ u, p }) => {
-  const post = (path, body) => fetch('/api/v1' + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  let r = await (await post('/auth/login', { username: u, password: p })).json();
-  if (r.user?.must_change_password) {
-    await post('/auth/password', { old_password: p, new_password: p + 'x' });
-    r = await (await post('/auth/login', { username: u, password: p + 'x' })).json();
-  }
-  return r.user;
-}, { u: process.env.U5_USER, p: process.env.U5_PASSWORD });
-if (!who) throw new Error('login failed');
+const who = await signIn(page, BASE);
 // NO_THROTTLE=1: the same sync at loopback speed, the browser's and the server's own share of the time.
 if (!process.env.NO_THROTTLE) await cdp.send('Network.emulateNetworkConditions', NET);
 const t0 = Date.now();

@@ -7,6 +7,7 @@
 // Started by offline_worklist.sh; prints one JSON line.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { signIn } from './sign_in.mjs';
 
 const BASE = process.env.BASE_URL;
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -24,17 +25,7 @@ page.setDefaultTimeout(600000);
 const cdp = await ctx.newCDPSession(page);
 await cdp.send('Network.enable');
 
-await page.goto(BASE + '/login');
-const who = await page.evaluate(async ({ u, p }) => {
-  const post = (path, body) => fetch('/api/v1' + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  let r = await (await post('/auth/login', { username: u, password: p })).json();
-  if (r.user?.must_change_password) {
-    await post('/auth/password', { old_password: p, new_password: p + 'x' });
-    r = await (await post('/auth/login', { username: u, password: p + 'x' })).json();
-  }
-  return r.user;
-}, { u: process.env.U5_USER, p: process.env.U5_PASSWORD });
-if (!who) throw new Error('login failed');
+const who = await signIn(page, BASE);
 await page.goto(BASE + '/');
 await page.waitForSelector('[data-testid=sync-status][data-syncing=false]:has-text("Đồng bộ lúc")');
 await page.waitForSelector('[data-testid=alerts-count]');
